@@ -1,0 +1,23 @@
+package io.jkeras;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Keras's nested-object config form: {@code {"module", "class_name", "config", "registered_name"}}. */
+public final class KerasObjects {
+
+  private KerasObjects() {}
+
+  /** The config form of {@code object} from Keras module {@code module}, or null for null. */
+  public static Map<String, Object> serialize(String module, KerasSerializable object) {
+    if (object == null) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("module", module);
+    out.put("class_name", object.className());
+    out.put("config", object.getConfig());
+    out.put("registered_name", null);
+    return out;
+  }
+}

@@ -1,0 +1,182 @@
+package io.jkeras.backend;
+
+import io.jkeras.layers.Weight;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * A TensorFlow {@link Graph} together with the {@link Session} that runs it and the layer weights
+ * that live in it as variables. All graph mechanics of jkeras go through this class: models create
+ * one when they first need to run, layers emit their ops into it, and closing it frees the native
+ * memory of the graph, the session and every variable.
+ *
+ * <p>Models that share layers share one graph session (as Keras models that share layers share
+ * their variables): the session counts the models that use it and closes when the last one does.
+ *
+ * <pre>{@code
+ * try (GraphSession g = GraphSession.create()) {
+ *   Operand<TFloat32> x = g.tf().constant(new float[][] {{1, 2}});
+ *   Operand<?> y = new Dense(3).apply(g, x, false);
+ *   try (Result r = g.session().runner().fetch(y).run()) { ... }
+ * }
+ * }</pre>
+ */
+public final class GraphSession implements AutoCloseable {
+
+  private final Graph graph;
+  private final Session session;
+  private final Ops tf;
+  private final String device;
+  private final Set<String> usedScopes = new HashSet<>();
+  private final List<Weight> weights = new ArrayList<>();
+  private int users = 1;
+  private boolean closed;
+
+  private GraphSession(String device) {
+    this.device = device;
+    this.graph = new Graph();
+    ConfigProto config =
+        ConfigProto.newBuilder()
+            // An op placed on a device that is absent (no GPU here) runs on the CPU instead.
+            .setAllowSoftPlacement(true)
+            .build();
+    this.session = new Session(graph, config);
+    Ops ops = Ops.create(graph);
+    this.tf = device == null ? ops : ops.withDevice(parseDevice(device));
+  }
+
+  /** A graph session whose ops are placed by TensorFlow (the CPU on this machine). */
+  public static GraphSession create() {
+    return new GraphSession(null);
+  }
+
+  /**
+   * A graph session whose ops are placed on {@code device}, for example {@code "/GPU:0"} or {@code
+   * "/CPU:0"}. Placement is soft: when the device is absent, ops fall back to the CPU.
+   */
+  public static GraphSession onDevice(String device) {
+    return new GraphSession(device);
+  }
+
+  static DeviceSpec parseDevice(String device) {
+    String spec = device.startsWith("/") ? device.substring(1) : device;
+    if (spec.toLowerCase().startsWith("device:")) {
+      spec = spec.substring("device:".length());
+    }
+    String[] parts = spec.split(":");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException(
+          "device: expected a form like \"/GPU:0\" or \"/CPU:0\", got \"" + device + "\"");
+    }
+    DeviceSpec.DeviceType type;
+    switch (parts[0].toUpperCase()) {
+      case "GPU":
+        type = DeviceSpec.DeviceType.GPU;
+        break;
+      case "CPU":
+        type = DeviceSpec.DeviceType.CPU;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "device: expected type CPU or GPU, got \"" + parts[0] + "\" in \"" + device + "\"");
+    }
+    int index;
+    try {
+      index = Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "device: expected a device index number, got \"" + parts[1] + "\" in \"" + device + "\"");
+    }
+    return DeviceSpec.newBuilder().deviceType(type).deviceIndex(index).build();
+  }
+
+  /** The op builder of this graph, placed on this session's device. */
+  public Ops tf() {
+    checkOpen();
+    return tf;
+  }
+
+  public Graph graph() {
+    checkOpen();
+    return graph;
+  }
+
+  public Session session() {
+    checkOpen();
+    return session;
+  }
+
+  /** The requested device, or null when TensorFlow places ops. */
+  public String device() {
+    return device;
+  }
+
+  /**
+   * Returns an op-name scope that no other caller of this method got before, based on {@code
+   * name}: {@code "dense"}, then {@code "dense_1"}... Graph node names must be unique, and layers
+   * of different models in one graph may share a name.
+   */
+  public synchronized String uniqueScope(String name) {
+    String candidate = name;
+    for (int i = 1; usedScopes.contains(candidate); i++) {
+      candidate = name + "_" + i;
+    }
+    usedScopes.add(candidate);
+    return candidate;
+  }
+
+  /** Records a weight that was bound to this graph, so that closing the graph unbinds it. */
+  public synchronized void register(Weight weight) {
+    weights.add(weight);
+  }
+
+  /** The weights bound to this graph, in binding order. */
+  public synchronized List<Weight> weights() {
+    return List.copyOf(weights);
+  }
+
+  /** One more model uses this graph session; it closes when every user has closed it. */
+  public synchronized GraphSession retain() {
+    checkOpen();
+    users++;
+    return this;
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("This graph session is closed");
+    }
+  }
+
+  /**
+   * Releases this user's hold. The last release copies every bound weight's value back to the
+   * host (so layers keep their trained values and can be used in a new model) and frees the native
+   * graph and session.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    if (--users > 0) {
+      return;
+    }
+    for (Weight w : weights) {
+      w.unbind(this);
+    }
+    closed = true;
+    session.close();
+    graph.close();
+  }
+}

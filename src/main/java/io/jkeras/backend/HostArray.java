@@ -1,0 +1,256 @@
+package io.jkeras.backend;
+
+import java.util.Arrays;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.DoubleNdArray;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.IntNdArray;
+import org.tensorflow.ndarray.LongNdArray;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * A batch-first array of samples on the Java heap, flat and row-major, as float32, int32 or int64.
+ * Models turn inputs into these once, then copy batches (consecutive rows, or rows picked by index
+ * when shuffling) into tensors for each step.
+ *
+ * <pre>{@code
+ * HostArray x = HostArray.of(new int[][] {{1, 2}, {3, 4}});
+ * try (Tensor batch = x.rows(0, 1, "int32")) { ... }
+ * }</pre>
+ */
+public final class HostArray {
+
+  private final Shape shape;
+  private final float[] floats;
+  private final int[] ints;
+  private final long[] longs;
+  private final int rowSize;
+
+  private HostArray(Shape shape, float[] floats, int[] ints, long[] longs) {
+    if (shape.numDimensions() < 1) {
+      throw new IllegalArgumentException(
+          "Expected an array with a batch axis (rank >= 1), got a scalar");
+    }
+    this.shape = shape;
+    this.floats = floats;
+    this.ints = ints;
+    this.longs = longs;
+    long rs = shape.numDimensions() == 1 ? 1 : shape.size() / Math.max(1, shape.size(0));
+    if (shape.size(0) == 0) {
+      rs = 1;
+      for (int i = 1; i < shape.numDimensions(); i++) {
+        rs *= shape.size(i);
+      }
+    }
+    this.rowSize = (int) rs;
+  }
+
+  public static HostArray ofFloats(Shape shape, float[] values) {
+    check(shape, values.length);
+    return new HostArray(shape, values, null, null);
+  }
+
+  public static HostArray ofInts(Shape shape, int[] values) {
+    check(shape, values.length);
+    return new HostArray(shape, null, values, null);
+  }
+
+  public static HostArray ofLongs(Shape shape, long[] values) {
+    check(shape, values.length);
+    return new HostArray(shape, null, null, values);
+  }
+
+  private static void check(Shape shape, int length) {
+    if (shape.size() != length) {
+      throw new IllegalArgumentException(
+          "Array data: shape " + shape + " needs " + shape.size() + " values, got " + length);
+    }
+  }
+
+  public static HostArray of(float[] samples) {
+    return ofFloats(Shape.of(samples.length), samples.clone());
+  }
+
+  public static HostArray of(float[][] samples) {
+    return of(StdArrays.ndCopyOf(samples));
+  }
+
+  public static HostArray of(float[][][] samples) {
+    return of(StdArrays.ndCopyOf(samples));
+  }
+
+  public static HostArray of(int[] samples) {
+    return ofInts(Shape.of(samples.length), samples.clone());
+  }
+
+  public static HostArray of(int[][] samples) {
+    if (samples.length == 0) {
+      return ofInts(Shape.of(0, 0), new int[0]);
+    }
+    int width = samples[0].length;
+    int[] flat = new int[samples.length * width];
+    for (int i = 0; i < samples.length; i++) {
+      if (samples[i].length != width) {
+        throw new IllegalArgumentException(
+            "Ragged array: row 0 has " + width + " values, row " + i + " has "
+                + samples[i].length);
+      }
+      System.arraycopy(samples[i], 0, flat, i * width, width);
+    }
+    return ofInts(Shape.of(samples.length, width), flat);
+  }
+
+  /** Copies any float, double, int or long NdArray (doubles become float32). */
+  public static HostArray of(NdArray<?> array) {
+    Shape s = array.shape();
+    int n = Math.toIntExact(s.size());
+    if (array instanceof FloatNdArray) {
+      float[] v = new float[n];
+      ((FloatNdArray) array).copyTo(DataBuffers.of(v, false, false));
+      return ofFloats(s, v);
+    }
+    if (array instanceof IntNdArray) {
+      int[] v = new int[n];
+      ((IntNdArray) array).copyTo(DataBuffers.of(v, false, false));
+      return ofInts(s, v);
+    }
+    if (array instanceof LongNdArray) {
+      long[] v = new long[n];
+      ((LongNdArray) array).copyTo(DataBuffers.of(v, false, false));
+      return ofLongs(s, v);
+    }
+    if (array instanceof DoubleNdArray) {
+      double[] d = new double[n];
+      ((DoubleNdArray) array).copyTo(DataBuffers.of(d, false, false));
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) d[i];
+      }
+      return ofFloats(s, v);
+    }
+    throw new IllegalArgumentException(
+        "Unsupported array type " + array.getClass().getSimpleName()
+            + ": expected float, double, int or long values");
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  /** The number of samples (the batch axis). */
+  public int count() {
+    return (int) shape.size(0);
+  }
+
+  /** The Keras dtype of the stored values. */
+  public String dtype() {
+    return floats != null ? "float32" : ints != null ? "int32" : "int64";
+  }
+
+  /** The shape of one sample. */
+  public Shape sampleShape() {
+    long[] dims = Arrays.copyOfRange(shape.asArray(), 1, shape.numDimensions());
+    return Shape.of(dims);
+  }
+
+  /** Rows {@code [from, to)} as a tensor of Keras dtype {@code dtype} (converting if needed). */
+  public Tensor rows(int from, int to, String dtype) {
+    int[] idx = new int[to - from];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = from + i;
+    }
+    return gather(idx, 0, idx.length, dtype);
+  }
+
+  /** Rows {@code order[from..to)} as a tensor of Keras dtype {@code dtype}. */
+  public Tensor gather(int[] order, int from, int to, String dtype) {
+    int n = to - from;
+    Shape batch = Shape.of(n).append(sampleShape());
+    switch (dtype) {
+      case "float32":
+        {
+          float[] out = new float[n * rowSize];
+          for (int i = 0; i < n; i++) {
+            copyRow(order[from + i], out, i * rowSize);
+          }
+          return TFloat32.tensorOf(batch, DataBuffers.of(out, true, false));
+        }
+      case "int32":
+        {
+          int[] out = new int[n * rowSize];
+          for (int i = 0; i < n; i++) {
+            copyRow(order[from + i], out, i * rowSize);
+          }
+          return TInt32.tensorOf(batch, DataBuffers.of(out, true, false));
+        }
+      case "int64":
+        {
+          long[] out = new long[n * rowSize];
+          for (int i = 0; i < n; i++) {
+            copyRow(order[from + i], out, i * rowSize);
+          }
+          return TInt64.tensorOf(batch, DataBuffers.of(out, true, false));
+        }
+      default:
+        throw new IllegalArgumentException(
+            "Cannot feed an input of dtype \"" + dtype + "\": expected float32, int32 or int64");
+    }
+  }
+
+  private void copyRow(int row, float[] out, int at) {
+    int src = row * rowSize;
+    if (floats != null) {
+      System.arraycopy(floats, src, out, at, rowSize);
+    } else if (ints != null) {
+      for (int j = 0; j < rowSize; j++) {
+        out[at + j] = ints[src + j];
+      }
+    } else {
+      for (int j = 0; j < rowSize; j++) {
+        out[at + j] = longs[src + j];
+      }
+    }
+  }
+
+  private void copyRow(int row, int[] out, int at) {
+    int src = row * rowSize;
+    if (ints != null) {
+      System.arraycopy(ints, src, out, at, rowSize);
+    } else if (floats != null) {
+      for (int j = 0; j < rowSize; j++) {
+        out[at + j] = (int) floats[src + j];
+      }
+    } else {
+      for (int j = 0; j < rowSize; j++) {
+        out[at + j] = Math.toIntExact(longs[src + j]);
+      }
+    }
+  }
+
+  private void copyRow(int row, long[] out, int at) {
+    int src = row * rowSize;
+    if (longs != null) {
+      System.arraycopy(longs, src, out, at, rowSize);
+    } else if (ints != null) {
+      for (int j = 0; j < rowSize; j++) {
+        out[at + j] = ints[src + j];
+      }
+    } else {
+      for (int j = 0; j < rowSize; j++) {
+        out[at + j] = (long) floats[src + j];
+      }
+    }
+  }
+
+  /** The value at flat index {@code i}, as a double. */
+  public double valueAt(long i) {
+    int k = Math.toIntExact(i);
+    return floats != null ? floats[k] : ints != null ? ints[k] : longs[k];
+  }
+}

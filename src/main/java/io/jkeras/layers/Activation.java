@@ -1,0 +1,57 @@
+package io.jkeras.layers;
+
+import io.jkeras.activations.Activations;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Applies an activation function to its input, as Keras 3's {@code keras.layers.Activation}.
+ *
+ * <p>Argument: {@code activation}, a Keras activation name. Shapes: output shape = input shape.
+ *
+ * <pre>{@code
+ * KerasTensor y = new Activation("relu").apply(x);
+ * }</pre>
+ */
+public class Activation extends Layer {
+
+  private final io.jkeras.activations.Activation function;
+
+  public Activation(String activation) {
+    this(activation, null);
+  }
+
+  public Activation(String activation, String name) {
+    super(name);
+    this.function = Activations.get(activation);
+  }
+
+  public Activation(io.jkeras.activations.Activation function) {
+    super(null);
+    this.function = function;
+  }
+
+  public io.jkeras.activations.Activation function() {
+    return function;
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return inputShape;
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    return function.apply(tf, inputs);
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("activation", function.name());
+    return config;
+  }
+}

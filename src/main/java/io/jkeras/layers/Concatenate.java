@@ -1,0 +1,91 @@
+package io.jkeras.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Joins several inputs along one axis, as Keras's {@code keras.layers.Concatenate}.
+ *
+ * <p>Argument: {@code axis} (-1, the last, by default). Shapes: every input has the same shape
+ * except along {@code axis}; the output's size there is the sum of the inputs'.
+ *
+ * <pre>{@code
+ * KerasTensor both = new Concatenate().apply(left, right);
+ * }</pre>
+ */
+public class Concatenate extends Layer {
+
+  private final int axis;
+
+  public Concatenate() {
+    this(-1, null);
+  }
+
+  public Concatenate(int axis, String name) {
+    super(name);
+    this.axis = axis;
+  }
+
+  public int axis() {
+    return axis;
+  }
+
+  @Override
+  protected void build(List<Shape> inputShapes) {
+    computeOutputShape(inputShapes);
+  }
+
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    if (inputShapes.size() < 2) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Concatenate) needs at least 2 inputs, got "
+              + inputShapes.size());
+    }
+    int rank = inputShapes.get(0).numDimensions();
+    int a = axis < 0 ? rank + axis : axis;
+    if (a < 0 || a >= rank) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Concatenate): axis " + axis + " is out of range for inputs"
+              + " of rank " + rank);
+    }
+    long[] out = inputShapes.get(0).asArray();
+    for (int i = 1; i < inputShapes.size(); i++) {
+      Shape s = inputShapes.get(i);
+      boolean ok = s.numDimensions() == rank;
+      for (int d = 0; ok && d < rank; d++) {
+        if (d != a && s.size(d) >= 0 && out[d] >= 0 && s.size(d) != out[d]) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "Layer \"" + name() + "\" (Concatenate): inputs must match except on axis " + axis
+                + "; got " + inputShapes.stream().map(KerasShape::format).toList());
+      }
+      out[a] = out[a] < 0 || s.size(a) < 0 ? Shape.UNKNOWN_SIZE : out[a] + s.size(a);
+    }
+    return List.of(Shape.of(out));
+  }
+
+  @Override
+  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+    List<Operand<TFloat32>> floats = new ArrayList<>();
+    for (Operand<?> x : inputs) {
+      floats.add(io.jkeras.backend.DTypes.toFloat(tf, x));
+    }
+    return List.of(tf.concat(floats, tf.constant(axis)));
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("axis", axis);
+    return config;
+  }
+}

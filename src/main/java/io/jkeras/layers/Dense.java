@@ -1,0 +1,263 @@
+package io.jkeras.layers;
+
+import io.jkeras.KerasObjects;
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.constraints.Constraint;
+import io.jkeras.constraints.Constraints;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.regularizers.Regularizer;
+import io.jkeras.regularizers.Regularizers;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The regular densely-connected layer: {@code output = activation(dot(input, kernel) + bias)}, as
+ * Keras 3's {@code keras.layers.Dense}.
+ *
+ * <p>Arguments: {@code units} (positive), {@code activation} (none by default), {@code useBias}
+ * (true), {@code kernelInitializer} ("glorot_uniform"), {@code biasInitializer} ("zeros"), kernel
+ * and bias regularizers and constraints, and an activity regularizer (none by default).
+ *
+ * <p>Shapes: input {@code (batch, ..., input_dim)}, output {@code (batch, ..., units)}; on inputs
+ * of rank above 2 the kernel applies along the last axis.
+ *
+ * <p>Weights, in this order: {@code kernel} {@code (input_dim, units)}, {@code bias} {@code
+ * (units,)}.
+ *
+ * <pre>{@code
+ * KerasTensor h = new Dense(250, "relu").apply(x);
+ * Dense out = Dense.builder(1).activation("sigmoid").kernelRegularizer("l2").build();
+ * }</pre>
+ */
+public class Dense extends Layer {
+
+  private final int units;
+  private final Activation activation;
+  private final boolean useBias;
+  private final Initializer kernelInitializer;
+  private final Initializer biasInitializer;
+  private final Regularizer kernelRegularizer;
+  private final Regularizer biasRegularizer;
+  private final Constraint kernelConstraint;
+  private final Constraint biasConstraint;
+
+  private Weight kernel;
+  private Weight bias;
+
+  public Dense(int units) {
+    this(builder(units));
+  }
+
+  public Dense(int units, String activation) {
+    this(builder(units).activation(activation));
+  }
+
+  protected Dense(Builder b) {
+    super(b.name);
+    if (b.units <= 0) {
+      throw new IllegalArgumentException(
+          "Dense: units must be a positive integer, got " + b.units);
+    }
+    this.units = b.units;
+    this.activation = b.activation;
+    this.useBias = b.useBias;
+    this.kernelInitializer = b.kernelInitializer;
+    this.biasInitializer = b.biasInitializer;
+    this.kernelRegularizer = b.kernelRegularizer;
+    this.biasRegularizer = b.biasRegularizer;
+    this.kernelConstraint = b.kernelConstraint;
+    this.biasConstraint = b.biasConstraint;
+    setActivityRegularizer(b.activityRegularizer);
+    setInputSpec(InputSpec.minRank(2));
+  }
+
+  public static Builder builder(int units) {
+    return new Builder(units);
+  }
+
+  public int units() {
+    return units;
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  public Weight kernel() {
+    return kernel;
+  }
+
+  public Weight bias() {
+    return bias;
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    long inputDim = inputShape.size(inputShape.numDimensions() - 1);
+    if (inputDim < 0) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Dense): the last axis of the input must be known, got "
+              + KerasShape.format(inputShape));
+    }
+    kernel =
+        addWeight("kernel", Shape.of(inputDim, units), kernelInitializer, kernelRegularizer,
+            kernelConstraint, true);
+    if (useBias) {
+      bias = addWeight("bias", Shape.of(units), biasInitializer, biasRegularizer, biasConstraint,
+          true);
+    }
+    setInputSpec(InputSpec.minRank(2).withAxis(-1, inputDim));
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    long[] dims = inputShape.asArray();
+    dims[dims.length - 1] = units;
+    return Shape.of(dims);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    Operand<TFloat32> y;
+    if (inputs.shape().numDimensions() == 2) {
+      y = tf.linalg.matMul(inputs, kernel.value());
+    } else {
+      // Rank > 2: fold the leading axes into one, multiply, and unfold.
+      long inputDim = kernel.shape().size(0);
+      Operand<TFloat32> flat = tf.reshape(inputs, tf.constant(new long[] {-1, inputDim}));
+      y = tf.reshape(tf.linalg.matMul(flat, kernel.value()),
+          StaticShapes.withLastDim(tf, inputs, units));
+    }
+    if (useBias) {
+      y = tf.nn.biasAdd(y, bias.value());
+    }
+    return activation.apply(tf, y);
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("units", units);
+    config.put("activation", activation.name());
+    config.put("use_bias", useBias);
+    config.put("kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
+    config.put("bias_initializer", KerasObjects.serialize("keras.initializers", biasInitializer));
+    config.put("kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
+    config.put("bias_regularizer", KerasObjects.serialize("keras.regularizers", biasRegularizer));
+    config.put("kernel_constraint", KerasObjects.serialize("keras.constraints", kernelConstraint));
+    config.put("bias_constraint", KerasObjects.serialize("keras.constraints", biasConstraint));
+    config.put("quantization_config", null);
+    return config;
+  }
+
+  /** Optional arguments of {@link Dense}, with Keras 3's defaults. */
+  public static final class Builder {
+    private final int units;
+    private String name;
+    private Activation activation = Activations.get("linear");
+    private boolean useBias = true;
+    private Initializer kernelInitializer = Initializers.get("glorot_uniform");
+    private Initializer biasInitializer = Initializers.get("zeros");
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
+    private Regularizer activityRegularizer;
+    private Constraint kernelConstraint;
+    private Constraint biasConstraint;
+
+    private Builder(int units) {
+      this.units = units;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder activation(String activation) {
+      this.activation = Activations.get(activation);
+      return this;
+    }
+
+    public Builder activation(Activation activation) {
+      this.activation = activation;
+      return this;
+    }
+
+    public Builder useBias(boolean useBias) {
+      this.useBias = useBias;
+      return this;
+    }
+
+    public Builder kernelInitializer(String initializer) {
+      return kernelInitializer(Initializers.get(initializer));
+    }
+
+    public Builder kernelInitializer(Initializer initializer) {
+      this.kernelInitializer = initializer;
+      return this;
+    }
+
+    public Builder biasInitializer(String initializer) {
+      return biasInitializer(Initializers.get(initializer));
+    }
+
+    public Builder biasInitializer(Initializer initializer) {
+      this.biasInitializer = initializer;
+      return this;
+    }
+
+    public Builder kernelRegularizer(String regularizer) {
+      return kernelRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder kernelRegularizer(Regularizer regularizer) {
+      this.kernelRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder biasRegularizer(String regularizer) {
+      return biasRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder biasRegularizer(Regularizer regularizer) {
+      this.biasRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder activityRegularizer(String regularizer) {
+      return activityRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder activityRegularizer(Regularizer regularizer) {
+      this.activityRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder kernelConstraint(String constraint) {
+      return kernelConstraint(Constraints.get(constraint));
+    }
+
+    public Builder kernelConstraint(Constraint constraint) {
+      this.kernelConstraint = constraint;
+      return this;
+    }
+
+    public Builder biasConstraint(String constraint) {
+      return biasConstraint(Constraints.get(constraint));
+    }
+
+    public Builder biasConstraint(Constraint constraint) {
+      this.biasConstraint = constraint;
+      return this;
+    }
+
+    public Dense build() {
+      return new Dense(this);
+    }
+  }
+}

@@ -1,0 +1,484 @@
+package io.jkeras.layers;
+
+import io.jkeras.KerasObjects;
+import io.jkeras.KerasSerializable;
+import io.jkeras.backend.DTypes;
+import io.jkeras.backend.ForwardPass;
+import io.jkeras.backend.GraphSession;
+import io.jkeras.constraints.Constraint;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.regularizers.Regularizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The base of every layer, with Keras 3's life cycle: {@link #build} creates the weights once, on
+ * the first call, from the input shape; {@link #call} emits TensorFlow ops; {@link
+ * #computeOutputShape} tells the functional API the output shape without running anything;
+ * {@link #getConfig} gives the constructor arguments by their Keras names.
+ *
+ * <p>A layer author overrides {@code build(Shape)} (creating weights with {@code addWeight}),
+ * {@code call(Ops, Operand<TFloat32>, boolean)}, {@code computeOutputShape(Shape)} and {@code
+ * getConfig()}. Nobody sets a "built" flag by hand: {@link #apply} builds the layer when needed.
+ *
+ * <pre>{@code
+ * public final class Scale extends Layer {
+ *   private Weight factor;
+ *   protected void build(Shape inputShape) {
+ *     factor = addWeight("factor", Shape.of(inputShape.size(-1)), "ones");
+ *   }
+ *   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
+ *     return tf.math.mul(x, factor.value());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Layers with several inputs or outputs, or with non-float inputs, override the list forms
+ * {@code build(List<Shape>)}, {@code call(Ops, List<Operand<?>>, boolean)} and {@code
+ * computeOutputShape(List<Shape>)} instead.
+ */
+public abstract class Layer implements KerasSerializable {
+
+  private static volatile SplittableRandom seedRandom = new SplittableRandom();
+
+  private final String name;
+  private boolean trainable = true;
+  private boolean built;
+  private List<Shape> buildShapes;
+  private final List<Weight> weights = new ArrayList<>();
+  private final List<Node> inboundNodes = new ArrayList<>();
+  private InputSpec inputSpec;
+  private Regularizer activityRegularizer;
+  private GraphSession graph;
+  private String graphScope;
+  private ForwardPass currentPass;
+
+  /** A layer named automatically from its class: {@code dense}, {@code dense_1}, ... */
+  protected Layer() {
+    this(null);
+  }
+
+  /** A layer with the given name, or an automatic one when {@code name} is null. */
+  protected Layer(String name) {
+    if (name == null) {
+      this.name = KerasNames.unique(KerasNames.toSnakeCase(getClass().getSimpleName()));
+    } else {
+      if (name.isEmpty() || name.contains("/")) {
+        throw new IllegalArgumentException(
+            "Layer name: expected a non-empty name without '/', got \"" + name + "\"");
+      }
+      this.name = name;
+    }
+  }
+
+  /**
+   * Seeds the random source of weight initializers that have no seed of their own, so that models
+   * built afterwards start from the same weights (Keras's {@code keras.utils.set_random_seed}).
+   */
+  public static void setRandomSeed(long seed) {
+    seedRandom = new SplittableRandom(seed);
+  }
+
+  // ---- identity --------------------------------------------------------------------------------
+
+  public String name() {
+    return name;
+  }
+
+  /** The Keras class name; by default the Java simple class name. */
+  @Override
+  public String className() {
+    return getClass().getSimpleName();
+  }
+
+  public boolean isTrainable() {
+    return trainable;
+  }
+
+  /** Freezes or unfreezes every weight of this layer (Keras {@code layer.trainable = ...}). */
+  public void setTrainable(boolean trainable) {
+    this.trainable = trainable;
+  }
+
+  public boolean isBuilt() {
+    return built;
+  }
+
+  /** The input shapes the layer was built with, or null before it is built. */
+  public List<Shape> buildShapes() {
+    return buildShapes;
+  }
+
+  /** The layer's compute dtype; jkeras layers compute in float32. */
+  public String dtype() {
+    return "float32";
+  }
+
+  /** Keras's {@code activity_regularizer}: a penalty on this layer's output, added in training. */
+  public Regularizer activityRegularizer() {
+    return activityRegularizer;
+  }
+
+  public void setActivityRegularizer(Regularizer regularizer) {
+    this.activityRegularizer = regularizer;
+  }
+
+  protected void setInputSpec(InputSpec spec) {
+    this.inputSpec = spec;
+  }
+
+  /** The calls of this layer made with the functional API, in call order. */
+  public List<Node> inboundNodes() {
+    return Collections.unmodifiableList(inboundNodes);
+  }
+
+  // ---- what a layer author writes ---------------------------------------------------------------
+
+  /** Creates the weights for a single input of shape {@code inputShape} (batch first). */
+  protected void build(Shape inputShape) {}
+
+  /** Creates the weights for several inputs; by default calls {@code build(Shape)} for one. */
+  protected void build(List<Shape> inputShapes) {
+    if (inputShapes.size() == 1) {
+      build(inputShapes.get(0));
+    }
+  }
+
+  /**
+   * The output shape for a single input. By default a layer without weights is traced once in a
+   * scratch graph to find it; layers with weights must override this.
+   */
+  public Shape computeOutputShape(Shape inputShape) {
+    return ShapeTracer.trace(this, List.of(inputShape), List.of("float32")).get(0);
+  }
+
+  /** The output shapes for several inputs; by default the single-input form. */
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    if (inputShapes.size() != 1) {
+      throw new UnsupportedOperationException(
+          "Layer \"" + name + "\" (" + className() + ") takes one input, got "
+              + inputShapes.size());
+    }
+    return List.of(computeOutputShape(inputShapes.get(0)));
+  }
+
+  /** The Keras dtypes of the outputs; float32 for each by default. */
+  protected List<String> computeOutputDtypes(List<String> inputDtypes, int outputCount) {
+    return Collections.nCopies(outputCount, dtype());
+  }
+
+  /** Emits the ops for one float32 input. */
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    throw new UnsupportedOperationException(
+        "Layer \"" + name + "\" (" + className() + ") implements no call()");
+  }
+
+  /**
+   * Emits the ops for the given inputs. By default: one input, cast to float32 when it is not, and
+   * passed to {@code call(Ops, Operand<TFloat32>, boolean)}.
+   */
+  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name + "\" (" + className() + ") takes one input, got " + inputs.size());
+    }
+    return List.of(call(tf, DTypes.toFloat(tf, inputs.get(0)), training));
+  }
+
+  /**
+   * The Keras config: {@code name}, {@code trainable}, {@code dtype} and the subclass's own
+   * arguments. Subclasses add to the map this returns.
+   */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("name", name);
+    config.put("trainable", trainable);
+    config.put("dtype", DTypes.policyConfig(dtype()));
+    if (activityRegularizer != null) {
+      config.put(
+          "activity_regularizer",
+          KerasObjects.serialize("keras.regularizers", activityRegularizer));
+    }
+    return config;
+  }
+
+  // ---- weights -----------------------------------------------------------------------------------
+
+  /**
+   * Adds a trainable weight initialized by the Keras initializer of that name ({@code
+   * "glorot_uniform"}, {@code "zeros"}, ...).
+   */
+  protected final Weight addWeight(String weightName, Shape shape, String initializer) {
+    return addWeight(weightName, shape, Initializers.get(initializer), null, null, true);
+  }
+
+  /** Adds a weight: Keras's {@code add_weight(name, shape, initializer, regularizer, constraint, trainable)}. */
+  protected final Weight addWeight(
+      String weightName,
+      Shape shape,
+      Initializer initializer,
+      Regularizer regularizer,
+      Constraint constraint,
+      boolean trainable) {
+    for (long d : shape.asArray()) {
+      if (d < 0) {
+        throw new IllegalArgumentException(
+            "Layer \"" + name + "\" weight \"" + weightName + "\": every dimension must be known,"
+                + " got shape " + KerasShape.format(shape));
+      }
+    }
+    for (Weight w : weights) {
+      if (w.name().equals(weightName)) {
+        throw new IllegalArgumentException(
+            "Layer \"" + name + "\" already has a weight named \"" + weightName + "\"");
+      }
+    }
+    float[] initial = initializer.generate(shape.asArray(), seedRandom.split());
+    Weight w =
+        new Weight(this, weightName, shape, trainable, initializer, regularizer, constraint,
+            initial);
+    weights.add(w);
+    if (graph != null && !graph.isClosed()) {
+      w.bind(graph, graphScope);
+    }
+    return w;
+  }
+
+  /** All weights, trainable first, each group in creation order (Keras's {@code weights}). */
+  public List<Weight> weights() {
+    List<Weight> out = new ArrayList<>(trainableWeights());
+    out.addAll(nonTrainableWeights());
+    return out;
+  }
+
+  public List<Weight> trainableWeights() {
+    List<Weight> out = new ArrayList<>();
+    for (Weight w : weights) {
+      if (w.isTrainable()) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  public List<Weight> nonTrainableWeights() {
+    List<Weight> out = new ArrayList<>();
+    for (Weight w : weights) {
+      if (!w.isTrainable()) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** The values of {@link #weights()}, in that order. */
+  public List<FloatNdArray> getWeights() {
+    List<FloatNdArray> out = new ArrayList<>();
+    for (Weight w : weights()) {
+      out.add(w.numpy());
+    }
+    return out;
+  }
+
+  /** Replaces the values of {@link #weights()}, in that order; shapes must match exactly. */
+  public void setWeights(List<? extends FloatNdArray> values) {
+    List<Weight> ws = weights();
+    if (values.size() != ws.size()) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name + "\": expected " + ws.size() + " weight arrays "
+              + ws.stream().map(w -> w.name() + KerasShape.format(w.shape())).toList()
+              + ", got " + values.size());
+    }
+    for (int i = 0; i < ws.size(); i++) {
+      if (!values.get(i).shape().equals(ws.get(i).shape())) {
+        throw new IllegalArgumentException(
+            "Layer \"" + name + "\" weight \"" + ws.get(i).name() + "\": expected shape "
+                + KerasShape.format(ws.get(i).shape()) + ", got "
+                + KerasShape.format(values.get(i).shape()));
+      }
+    }
+    for (int i = 0; i < ws.size(); i++) {
+      ws.get(i).assign(values.get(i));
+    }
+  }
+
+  /** The number of weight values (Keras's {@code count_params()}). */
+  public long countParams() {
+    long n = 0;
+    for (Weight w : weights) {
+      n += w.size();
+    }
+    return n;
+  }
+
+  /** Adds a scalar loss term while this layer is being called (Keras's {@code add_loss}). */
+  protected final void addLoss(Operand<TFloat32> loss) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": addLoss can only be called from call()");
+    }
+    currentPass.addLoss(loss);
+  }
+
+  // ---- calling -----------------------------------------------------------------------------------
+
+  /** Calls the layer on one symbolic tensor (functional API), building it first if needed. */
+  public final KerasTensor apply(KerasTensor input) {
+    List<KerasTensor> out = apply(List.of(input));
+    if (out.size() != 1) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\" has " + out.size() + " outputs; use apply(List)");
+    }
+    return out.get(0);
+  }
+
+  /** Calls the layer on several symbolic tensors (for example Concatenate). */
+  public final KerasTensor apply(KerasTensor first, KerasTensor... more) {
+    List<KerasTensor> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(List.of(more));
+    List<KerasTensor> out = apply(all);
+    if (out.size() != 1) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\" has " + out.size() + " outputs; use apply(List)");
+    }
+    return out.get(0);
+  }
+
+  /** Calls the layer on symbolic tensors and returns all of its outputs. */
+  public final List<KerasTensor> apply(List<KerasTensor> inputs) {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("Layer \"" + name + "\" was called with no input");
+    }
+    List<Shape> shapes = new ArrayList<>();
+    List<String> dtypes = new ArrayList<>();
+    for (KerasTensor t : inputs) {
+      shapes.add(t.shape());
+      dtypes.add(t.dtype());
+    }
+    checkInputs(shapes);
+    maybeBuild(shapes);
+    checkInputs(shapes);
+    List<Shape> outShapes = computeOutputShape(shapes);
+    List<String> outDtypes = computeOutputDtypes(dtypes, outShapes.size());
+    int nodeIndex = inboundNodes.size();
+    List<KerasTensor> outputs = new ArrayList<>();
+    for (int i = 0; i < outShapes.size(); i++) {
+      outputs.add(new KerasTensor(outShapes.get(i), outDtypes.get(i), this, nodeIndex, i));
+    }
+    inboundNodes.add(new Node(this, inputs, outputs));
+    return outputs;
+  }
+
+  /**
+   * Emits this layer's ops on real operands into the pass's graph: builds the layer from the
+   * operands' static shapes if needed, puts its weights in that graph, checks the input spec, calls
+   * {@code call}, and adds the activity regularization loss. Models use this for every node.
+   */
+  public final List<Operand<?>> apply(ForwardPass pass, List<Operand<?>> inputs) {
+    List<Shape> shapes = new ArrayList<>();
+    for (Operand<?> x : inputs) {
+      shapes.add(x.shape());
+    }
+    checkInputs(shapes);
+    maybeBuild(shapes);
+    checkInputs(shapes);
+    bindWeights(pass.graph());
+    Ops tf = pass.tf().withSubScope(graphScope);
+    List<Operand<?>> outputs;
+    currentPass = pass;
+    try {
+      outputs = call(tf, inputs, pass.training());
+    } finally {
+      currentPass = null;
+    }
+    if (activityRegularizer != null) {
+      for (Operand<?> out : outputs) {
+        Operand<TFloat32> y = DTypes.toFloat(tf, out);
+        Operand<TFloat32> penalty = activityRegularizer.apply(tf, y);
+        if (y.shape().numDimensions() > 0) {
+          // Keras 3 divides by the batch size so the strength does not depend on it.
+          Operand<TFloat32> batch =
+              tf.dtypes.cast(
+                  tf.gather(tf.shape(y), tf.constant(0), tf.constant(0)), TFloat32.class);
+          penalty = tf.math.div(penalty, batch);
+        }
+        pass.addLoss(penalty);
+      }
+    }
+    return outputs;
+  }
+
+  /** {@link #apply(ForwardPass, List)} for a single input and output. */
+  public final Operand<?> apply(ForwardPass pass, Operand<?> input) {
+    List<Operand<?>> out = apply(pass, List.of(input));
+    return out.get(0);
+  }
+
+  /** Puts every weight of this layer into {@code g} (a no-op for weights already there). */
+  public final void bindWeights(GraphSession g) {
+    if (graph != g || graph.isClosed()) {
+      graph = g;
+      graphScope = g.uniqueScope(name);
+    }
+    for (Weight w : weights) {
+      w.bind(g, graphScope);
+    }
+  }
+
+  /** The open graph session this layer's weights live in, or null. */
+  public final GraphSession graphSession() {
+    return graph != null && !graph.isClosed() ? graph : null;
+  }
+
+  void addInboundNode(Node node) {
+    inboundNodes.add(node);
+  }
+
+  private void checkInputs(List<Shape> shapes) {
+    if (inputSpec == null) {
+      return;
+    }
+    for (int i = 0; i < shapes.size(); i++) {
+      inputSpec.check(name, i, shapes.get(i));
+    }
+  }
+
+  /**
+   * Builds the layer for inputs of these shapes (batch first) unless it is built already, as
+   * Keras's {@code layer.build(input_shape)}; calling a layer does this by itself.
+   */
+  public final void ensureBuilt(Shape... inputShapes) {
+    maybeBuild(List.of(inputShapes));
+  }
+
+  private void maybeBuild(List<Shape> shapes) {
+    if (!built) {
+      build(shapes);
+      built = true;
+      buildShapes = List.copyOf(shapes);
+    }
+  }
+
+  /** Marks the layer built with these input shapes after building it by other means. */
+  protected final void markBuilt(List<Shape> shapes) {
+    built = true;
+    buildShapes = List.copyOf(shapes);
+  }
+
+  @Override
+  public String toString() {
+    return "<" + className() + " name=" + name + ", built=" + built + ">";
+  }
+}

@@ -1,0 +1,32 @@
+package io.jkeras.layers;
+
+import java.util.List;
+
+/**
+ * One call of a layer in the functional API: the symbolic tensors it took and the ones it made.
+ * A layer called twice (a shared layer) has two nodes and one set of weights.
+ */
+public final class Node {
+
+  private final Layer layer;
+  private final List<KerasTensor> inputs;
+  private final List<KerasTensor> outputs;
+
+  Node(Layer layer, List<KerasTensor> inputs, List<KerasTensor> outputs) {
+    this.layer = layer;
+    this.inputs = List.copyOf(inputs);
+    this.outputs = List.copyOf(outputs);
+  }
+
+  public Layer layer() {
+    return layer;
+  }
+
+  public List<KerasTensor> inputs() {
+    return inputs;
+  }
+
+  public List<KerasTensor> outputs() {
+    return outputs;
+  }
+}

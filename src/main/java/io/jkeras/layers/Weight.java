@@ -1,0 +1,231 @@
+package io.jkeras.layers;
+
+import io.jkeras.backend.GraphSession;
+import io.jkeras.constraints.Constraint;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.regularizers.Regularizer;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A float32 weight of a layer (Keras's {@code Variable}), created by {@link Layer#addWeight}.
+ *
+ * <p>Until a model runs, the value lives on the Java heap; once a model binds it to its {@link
+ * GraphSession}, it lives in a TensorFlow variable and {@link #value()} is the operand that layer
+ * code reads. {@link #read()} and {@link #assign(float[])} work in both states. When the graph
+ * session closes, the current value is copied back to the heap.
+ *
+ * <pre>{@code
+ * Weight kernel = addWeight("kernel", Shape.of(inputDim, units), "glorot_uniform");
+ * Operand<TFloat32> y = tf.linalg.matMul(x, kernel.value());
+ * }</pre>
+ */
+public final class Weight {
+
+  private final Layer owner;
+  private final String name;
+  private final Shape shape;
+  private final boolean trainable;
+  private final Initializer initializer;
+  private final Regularizer regularizer;
+  private final Constraint constraint;
+
+  private float[] hostValue;
+  private GraphSession graph;
+  private Variable<TFloat32> variable;
+  private Placeholder<TFloat32> assignInput;
+  private Assign<TFloat32> assignOp;
+
+  Weight(
+      Layer owner,
+      String name,
+      Shape shape,
+      boolean trainable,
+      Initializer initializer,
+      Regularizer regularizer,
+      Constraint constraint,
+      float[] initialValue) {
+    this.owner = owner;
+    this.name = name;
+    this.shape = shape;
+    this.trainable = trainable;
+    this.initializer = initializer;
+    this.regularizer = regularizer;
+    this.constraint = constraint;
+    this.hostValue = initialValue;
+  }
+
+  /** The weight's own name, for example {@code "kernel"}. */
+  public String name() {
+    return name;
+  }
+
+  /** The layer name and weight name, for example {@code "dense/kernel"}. */
+  public String path() {
+    return owner.name() + "/" + name;
+  }
+
+  public Layer layer() {
+    return owner;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  public long size() {
+    return shape.size();
+  }
+
+  /** True when the optimizer updates this weight: it was created trainable and its layer is. */
+  public boolean isTrainable() {
+    return trainable && owner.isTrainable();
+  }
+
+  public Initializer initializer() {
+    return initializer;
+  }
+
+  public Regularizer regularizer() {
+    return regularizer;
+  }
+
+  public Constraint constraint() {
+    return constraint;
+  }
+
+  /** The variable holding this weight in the graph it is bound to, for use in layer code. */
+  public synchronized Variable<TFloat32> value() {
+    if (variable == null) {
+      throw new IllegalStateException(
+          "Weight " + path() + " is not in a graph yet: layers read weights only inside call()");
+    }
+    return variable;
+  }
+
+  public synchronized boolean isBound() {
+    return graph != null;
+  }
+
+  public synchronized GraphSession graph() {
+    return graph;
+  }
+
+  /**
+   * Creates this weight's variable in {@code g} under op scope {@code scope} and copies the current
+   * value into it. Layers do this for their weights when they are first emitted into a graph.
+   */
+  synchronized void bind(GraphSession g, String scope) {
+    if (graph == g) {
+      return;
+    }
+    if (graph != null) {
+      throw new IllegalStateException(
+          "Weight "
+              + path()
+              + " already lives in another open graph; close that model first or build the new"
+              + " model from layers that are not in use");
+    }
+    Ops tf = g.tf().withSubScope(scope);
+    variable = tf.withName(name).variable(shape, TFloat32.class);
+    assignInput =
+        tf.withName(name + "_value")
+            .placeholder(TFloat32.class, Placeholder.shape(shape));
+    assignOp = tf.withName(name + "_assign").assign(variable, assignInput);
+    graph = g;
+    g.register(this);
+    float[] value = hostValue;
+    hostValue = null;
+    writeToGraph(value);
+  }
+
+  /** Copies the value back to the heap and forgets the variable of {@code g}. */
+  public synchronized void unbind(GraphSession g) {
+    if (graph != g) {
+      return;
+    }
+    hostValue = readFromGraph();
+    graph = null;
+    variable = null;
+    assignInput = null;
+    assignOp = null;
+  }
+
+  /** The current value, row-major. */
+  public synchronized float[] read() {
+    return graph == null ? hostValue.clone() : readFromGraph();
+  }
+
+  /** The current value with its shape. */
+  public FloatNdArray numpy() {
+    return org.tensorflow.ndarray.NdArrays.wrap(shape, DataBuffers.of(read(), true, false));
+  }
+
+  /** Replaces the value; {@code values} holds {@link #size()} floats in row-major order. */
+  public synchronized void assign(float[] values) {
+    if (values.length != shape.size()) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + owner.name()
+              + "\" weight \""
+              + name
+              + "\": expected "
+              + shape.size()
+              + " values for shape "
+              + KerasShape.format(shape)
+              + ", got "
+              + values.length);
+    }
+    if (graph == null) {
+      hostValue = values.clone();
+    } else {
+      writeToGraph(values);
+    }
+  }
+
+  /** Replaces the value with an array of exactly this weight's shape. */
+  public void assign(FloatNdArray values) {
+    if (!values.shape().equals(shape)) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + owner.name()
+              + "\" weight \""
+              + name
+              + "\": expected shape "
+              + KerasShape.format(shape)
+              + ", got "
+              + KerasShape.format(values.shape()));
+    }
+    float[] flat = new float[(int) values.size()];
+    values.copyTo(DataBuffers.of(flat, false, false));
+    assign(flat);
+  }
+
+  private void writeToGraph(float[] values) {
+    try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false))) {
+      graph.session().runner().feed(assignInput, t).addTarget(assignOp).run().close();
+    }
+  }
+
+  private float[] readFromGraph() {
+    float[] out = new float[(int) shape.size()];
+    try (Result r = graph.session().runner().fetch(variable).run()) {
+      ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
+    }
+    return out;
+  }
+
+
+  @Override
+  public String toString() {
+    return "<Weight path=" + path() + ", shape=" + KerasShape.format(shape) + ">";
+  }
+
+}

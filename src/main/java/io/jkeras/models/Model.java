@@ -1,0 +1,450 @@
+package io.jkeras.models;
+
+import io.jkeras.backend.DTypes;
+import io.jkeras.backend.ForwardPass;
+import io.jkeras.backend.GraphSession;
+import io.jkeras.backend.HostArray;
+import io.jkeras.layers.InputLayer;
+import io.jkeras.layers.KerasNames;
+import io.jkeras.layers.KerasShape;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.layers.Layer;
+import io.jkeras.layers.Weight;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A functional model: the layer calls that lead from {@link io.jkeras.layers.Input}s to outputs, as
+ * Keras's {@code keras.Model(inputs, outputs)}. Any DAG works: several inputs and outputs, and
+ * layers shared by several calls (one set of weights).
+ *
+ * <p>A model owns native memory (a TensorFlow graph and session, created the first time it runs)
+ * and must be closed; closing copies the weights back to the layers, which can be reused.
+ *
+ * <pre>{@code
+ * KerasTensor x = Input.of(250);
+ * KerasTensor y = new Dense(1, "sigmoid").apply(new FMLayer(200, 100).apply(x));
+ * try (Model model = new Model(x, y)) {
+ *   model.summary();
+ *   float[][] p = model.predict(new float[][] {new float[250]});
+ * }
+ * }</pre>
+ */
+public class Model implements AutoCloseable {
+
+  /** Keras's default {@code predict} batch size. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  private final String name;
+  private List<KerasTensor> inputs = List.of();
+  private List<KerasTensor> outputs = List.of();
+  private LayerGraph layerGraph;
+  private String device;
+
+  private GraphSession graph;
+  private List<Placeholder<?>> inputPlaceholders;
+  private ForwardGraph inference;
+
+  public Model(KerasTensor input, KerasTensor output) {
+    this(List.of(input), List.of(output), null);
+  }
+
+  public Model(List<KerasTensor> inputs, List<KerasTensor> outputs) {
+    this(inputs, outputs, null);
+  }
+
+  public Model(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
+    this.name = name != null ? name : KerasNames.unique("functional");
+    setStructure(inputs, outputs);
+  }
+
+  /** For subclasses that set their structure later (Sequential). */
+  protected Model(String name, String defaultPrefix) {
+    this.name = name != null ? name : KerasNames.unique(defaultPrefix);
+  }
+
+  /** Defines (or, before the model first runs, redefines) the model's inputs and outputs. */
+  protected final void setStructure(List<KerasTensor> inputs, List<KerasTensor> outputs) {
+    if (graph != null) {
+      throw new IllegalStateException("Model \"" + name + "\" already runs; its layers are fixed");
+    }
+    if (inputs.isEmpty() || outputs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Model \"" + name + "\": expected at least one input and one output, got "
+              + inputs.size() + " inputs and " + outputs.size() + " outputs");
+    }
+    this.layerGraph = new LayerGraph(inputs, outputs);
+    this.inputs = List.copyOf(inputs);
+    this.outputs = List.copyOf(outputs);
+  }
+
+  protected final boolean hasStructure() {
+    return layerGraph != null;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The class name Keras writes for this model: {@code "Functional"}. */
+  public String className() {
+    return "Functional";
+  }
+
+  public List<KerasTensor> inputs() {
+    requireStructure();
+    return inputs;
+  }
+
+  public List<KerasTensor> outputs() {
+    requireStructure();
+    return outputs;
+  }
+
+  /** The layers in Keras's order (input layers first, by depth). */
+  public List<Layer> layers() {
+    requireStructure();
+    return List.copyOf(layerGraph.layers());
+  }
+
+  /** The layer called {@code layerName}. */
+  public Layer getLayer(String layerName) {
+    for (Layer l : layers()) {
+      if (l.name().equals(layerName)) {
+        return l;
+      }
+    }
+    throw new IllegalArgumentException(
+        "Model \"" + name + "\" has no layer \"" + layerName + "\"; its layers are "
+            + layers().stream().map(Layer::name).toList());
+  }
+
+  LayerGraph layerGraph() {
+    requireStructure();
+    return layerGraph;
+  }
+
+  /** Hook for models that learn their structure from the first data they see (Sequential). */
+  protected void requireStructure() {
+    if (layerGraph == null) {
+      throw new IllegalStateException(
+          "Model \"" + name + "\" is not built yet: give it an input shape first");
+    }
+  }
+
+  // ---- weights -------------------------------------------------------------------------------
+
+  /** Every weight of every layer, each once, layer by layer (Keras's {@code model.weights}). */
+  public List<Weight> weights() {
+    List<Weight> out = new ArrayList<>();
+    Map<Weight, Boolean> seen = new IdentityHashMap<>();
+    for (Layer l : layers()) {
+      for (Weight w : l.weights()) {
+        if (seen.put(w, true) == null) {
+          out.add(w);
+        }
+      }
+    }
+    return out;
+  }
+
+  public List<Weight> trainableWeights() {
+    return weights().stream().filter(Weight::isTrainable).toList();
+  }
+
+  public List<Weight> nonTrainableWeights() {
+    return weights().stream().filter(w -> !w.isTrainable()).toList();
+  }
+
+  public List<FloatNdArray> getWeights() {
+    List<FloatNdArray> out = new ArrayList<>();
+    for (Weight w : weights()) {
+      out.add(w.numpy());
+    }
+    return out;
+  }
+
+  /** Replaces every weight value, in {@link #weights()} order; shapes must match exactly. */
+  public void setWeights(List<? extends FloatNdArray> values) {
+    List<Weight> ws = weights();
+    if (values.size() != ws.size()) {
+      throw new IllegalArgumentException(
+          "Model \"" + name + "\": expected " + ws.size() + " weight arrays, got "
+              + values.size());
+    }
+    for (int i = 0; i < ws.size(); i++) {
+      Weight w = ws.get(i);
+      if (!values.get(i).shape().equals(w.shape())) {
+        throw new IllegalArgumentException(
+            "Layer \"" + w.layer().name() + "\" weight \"" + w.name() + "\": expected shape "
+                + KerasShape.format(w.shape()) + ", got "
+                + KerasShape.format(values.get(i).shape()));
+      }
+    }
+    for (int i = 0; i < ws.size(); i++) {
+      ws.get(i).assign(values.get(i));
+    }
+  }
+
+  public long countParams() {
+    long n = 0;
+    for (Weight w : weights()) {
+      n += w.size();
+    }
+    return n;
+  }
+
+  // ---- summary -------------------------------------------------------------------------------
+
+  /** Prints Keras's summary table to standard output. */
+  public void summary() {
+    System.out.print(summaryString());
+  }
+
+  /** The summary table as Keras prints it for the current terminal width ($COLUMNS, else 80). */
+  public String summaryString() {
+    return new ModelSummary(this).render(ModelSummary.defaultLineLength(this));
+  }
+
+  /** The summary table for a given total line length. */
+  public String summaryString(int lineLength) {
+    return new ModelSummary(this).render(lineLength);
+  }
+
+  /** Optimizer variables, counted in the summary once training has created them. */
+  protected long optimizerParamCount() {
+    return 0;
+  }
+
+  // ---- graph ---------------------------------------------------------------------------------
+
+  /**
+   * Places the model's ops on a device such as {@code "/GPU:0"} (soft placement: the CPU when the
+   * device is absent). Must be called before the model first runs.
+   */
+  public Model onDevice(String device) {
+    if (graph != null) {
+      throw new IllegalStateException(
+          "Model \"" + name + "\": choose the device before the model first runs");
+    }
+    this.device = device;
+    return this;
+  }
+
+  /**
+   * The graph session the model runs in, created on first use: the one its layers already live in
+   * (layers shared with another open model), or a new one. Every weight is bound to it.
+   */
+  public synchronized GraphSession graphSession() {
+    requireStructure();
+    if (graph != null) {
+      return graph;
+    }
+    GraphSession shared = null;
+    for (Layer l : layers()) {
+      GraphSession g = l.graphSession();
+      if (g != null) {
+        if (shared != null && shared != g) {
+          throw new IllegalStateException(
+              "Model \"" + name + "\" mixes layers that live in two different open models;"
+                  + " close one of them first");
+        }
+        shared = g;
+      }
+    }
+    graph = shared != null ? shared.retain()
+        : device != null ? GraphSession.onDevice(device) : GraphSession.create();
+    for (Layer l : layers()) {
+      l.bindWeights(graph);
+    }
+    Ops tf = graph.tf().withSubScope(graph.uniqueScope(name));
+    List<Placeholder<?>> phs = new ArrayList<>();
+    for (KerasTensor in : inputs) {
+      InputLayer il = (InputLayer) in.layer();
+      phs.add(tf.withName(il.name()).placeholder(DTypes.tfType(in.dtype()),
+          Placeholder.shape(in.shape())));
+    }
+    inputPlaceholders = List.copyOf(phs);
+    return graph;
+  }
+
+  /** The placeholders fed with the model inputs, in input order. */
+  public List<Placeholder<?>> inputPlaceholders() {
+    graphSession();
+    return inputPlaceholders;
+  }
+
+  /** Emits the forward ops once more into the model's graph (Dropout active when training). */
+  public ForwardGraph forward(boolean training) {
+    GraphSession g = graphSession();
+    return ForwardGraph.emit(layerGraph, inputs, inputPlaceholders, outputs,
+        new ForwardPass(g, training));
+  }
+
+  /** The inference outputs, emitted on first use. */
+  public synchronized List<Operand<TFloat32>> inferenceOutputs() {
+    if (inference == null) {
+      inference = forward(false);
+    }
+    return inference.outputs();
+  }
+
+  // ---- predict -------------------------------------------------------------------------------
+
+  /** Predicts for a single-input, single-output model with rank-2 output. */
+  public float[][] predict(float[][] x) {
+    return toMatrix(predict(HostArray.of(x)));
+  }
+
+  /** Predicts for a single-input, single-output model with rank-2 output. */
+  public float[][] predict(int[][] x) {
+    return toMatrix(predict(HostArray.of(x)));
+  }
+
+  /** Predicts for a single-input, single-output model. */
+  public FloatNdArray predict(NdArray<?> x) {
+    return predict(HostArray.of(x));
+  }
+
+  public FloatNdArray predict(HostArray x) {
+    List<FloatNdArray> out = predict(List.of(x), DEFAULT_BATCH_SIZE);
+    if (out.size() != 1) {
+      throw new IllegalStateException(
+          "Model \"" + name + "\" has " + out.size() + " outputs; use predict(List, int)");
+    }
+    return out.get(0);
+  }
+
+  /**
+   * Runs the model on {@code xs} (one array per input, same number of samples) in batches of
+   * {@code batchSize} and returns one array per output.
+   */
+  public List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
+    requireStructureFor(xs);
+    checkInputs(xs);
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
+    }
+    List<Operand<TFloat32>> outs = inferenceOutputs();
+    int n = xs.get(0).count();
+    List<float[]> buffers = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    Session session = graph.session();
+    for (int start = 0; start < n; start += batchSize) {
+      int end = Math.min(n, start + batchSize);
+      List<Tensor> fed = new ArrayList<>();
+      try {
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < xs.size(); i++) {
+          Tensor t = xs.get(i).rows(start, end, inputs.get(i).dtype());
+          fed.add(t);
+          runner.feed(inputPlaceholders.get(i), t);
+        }
+        for (Operand<TFloat32> o : outs) {
+          runner.fetch(o);
+        }
+        try (Result r = runner.run()) {
+          for (int k = 0; k < outs.size(); k++) {
+            TFloat32 y = (TFloat32) r.get(k);
+            if (buffers.size() <= k) {
+              Shape sample = Shape.of(KerasShape.sampleDims(y.shape()));
+              shapes.add(Shape.of(n).append(sample));
+              buffers.add(new float[Math.toIntExact(n * sample.size())]);
+            }
+            int rowSize = (int) (y.size() / Math.max(1, end - start));
+            y.copyTo(DataBuffers.of(buffers.get(k), false, false)
+                .offset((long) start * rowSize).narrow((long) (end - start) * rowSize));
+          }
+        }
+      } finally {
+        for (Tensor t : fed) {
+          t.close();
+        }
+      }
+    }
+    List<FloatNdArray> result = new ArrayList<>();
+    for (int k = 0; k < outs.size(); k++) {
+      if (buffers.size() <= k) {
+        // No samples: an empty array with the static output shape.
+        Shape s = outs.get(k).shape();
+        long[] dims = s.asArray();
+        dims[0] = 0;
+        for (int d = 1; d < dims.length; d++) {
+          dims[d] = Math.max(dims[d], 0);
+        }
+        result.add(NdArrays.ofFloats(Shape.of(dims)));
+      } else {
+        result.add(NdArrays.wrap(shapes.get(k), DataBuffers.of(buffers.get(k), false, false)));
+      }
+    }
+    return result;
+  }
+
+  /** Sequential builds itself from the first data it sees; a functional model is already built. */
+  protected void requireStructureFor(List<HostArray> xs) {
+    requireStructure();
+  }
+
+  /** Checks the number, sample shapes and sample counts of model inputs. */
+  protected final void checkInputs(List<HostArray> xs) {
+    if (xs.size() != inputs.size()) {
+      throw new IllegalArgumentException(
+          "Model \"" + name + "\" expects " + inputs.size() + " inputs "
+              + inputs.stream().map(t -> t.layer().name()).toList() + ", got " + xs.size());
+    }
+    for (int i = 0; i < xs.size(); i++) {
+      Shape expected = inputs.get(i).shape();
+      Shape actual = xs.get(i).shape();
+      boolean ok = expected.numDimensions() == actual.numDimensions();
+      for (int d = 1; ok && d < expected.numDimensions(); d++) {
+        ok = expected.size(d) < 0 || expected.size(d) == actual.size(d);
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "Input \"" + inputs.get(i).layer().name() + "\" of model \"" + name
+                + "\": expected shape " + KerasShape.format(expected) + ", got data of shape "
+                + KerasShape.format(actual));
+      }
+      if (xs.get(i).count() != xs.get(0).count()) {
+        throw new IllegalArgumentException(
+            "Model \"" + name + "\": all inputs need the same number of samples; input 0 has "
+                + xs.get(0).count() + ", input " + i + " has " + xs.get(i).count());
+      }
+    }
+  }
+
+  private static float[][] toMatrix(FloatNdArray y) {
+    if (y.shape().numDimensions() != 2) {
+      throw new IllegalStateException(
+          "predict(float[][]) needs a rank-2 output, got " + KerasShape.format(y.shape())
+              + "; use predict(NdArray)");
+    }
+    return StdArrays.array2dCopyOf(y);
+  }
+
+  /** Frees the graph and session (when no other open model shares them). */
+  @Override
+  public synchronized void close() {
+    if (graph != null) {
+      graph.close();
+      graph = null;
+      inference = null;
+      inputPlaceholders = null;
+    }
+  }
+}
