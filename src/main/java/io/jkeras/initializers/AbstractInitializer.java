@@ -13,7 +13,9 @@ abstract class AbstractInitializer implements Initializer {
 
   @Override
   public boolean equals(Object o) {
-    return o != null && o.getClass() == getClass() && state().equals(((AbstractInitializer) o).state());
+    return o != null
+        && o.getClass() == getClass()
+        && state().equals(((AbstractInitializer) o).state());
   }
 
   @Override

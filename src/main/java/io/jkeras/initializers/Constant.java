@@ -19,7 +19,9 @@ public final class Constant extends AbstractInitializer {
     this(0.0);
   }
 
-  /** @param value the fill value; must be finite */
+  /**
+   * @param value the fill value; must be finite
+   */
   public Constant(double value) {
     this.value = Checks.finite("Constant", "value", value);
   }

@@ -10,14 +10,15 @@ import java.util.List;
 record Fans(double in, double out) {
 
   /**
-   * Rank 0: (1, 1). Rank 1: (d0, d0). Rank 2: (d0, d1). Higher ranks are convolution kernels
-   * {@code (*spatial, in_channels, out_channels)}: both fans are multiplied by the receptive field
-   * size, the product of the spatial dims. When both axis lists are given they override all this:
-   * each fan is the product of the dims on its axes (negative axes count from the end).
+   * Rank 0: (1, 1). Rank 1: (d0, d0). Rank 2: (d0, d1). Higher ranks are convolution kernels {@code
+   * (*spatial, in_channels, out_channels)}: both fans are multiplied by the receptive field size,
+   * the product of the spatial dims. When both axis lists are given they override all this: each
+   * fan is the product of the dims on its axes (negative axes count from the end).
    */
   static Fans of(long[] shape, List<Integer> inputAxes, List<Integer> outputAxes) {
     if (inputAxes != null && outputAxes != null) {
-      return new Fans(product(shape, inputAxes, "input_axes"), product(shape, outputAxes, "output_axes"));
+      return new Fans(
+          product(shape, inputAxes, "input_axes"), product(shape, outputAxes, "output_axes"));
     }
     int rank = shape.length;
     if (rank == 0) {
@@ -39,8 +40,15 @@ record Fans(double in, double out) {
       int a = axis < 0 ? axis + shape.length : axis;
       if (a < 0 || a >= shape.length) {
         throw new IllegalArgumentException(
-            name + " " + axes + " has axis " + axis + ", out of range for shape "
-                + Arrays.toString(shape) + " of rank " + shape.length);
+            name
+                + " "
+                + axes
+                + " has axis "
+                + axis
+                + ", out of range for shape "
+                + Arrays.toString(shape)
+                + " of rank "
+                + shape.length);
       }
       p *= shape[a];
     }

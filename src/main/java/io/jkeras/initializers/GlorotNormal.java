@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * The Glorot (Xavier) normal initializer: truncated normal with variance {@code 2 / (fan_in +
- * fan_out)} after truncation,
- * as Keras's {@code GlorotNormal} ({@code "glorot_normal"}). It is {@link VarianceScaling} with {@code
- * scale=1.0, mode="fan_avg", distribution="truncated_normal"}; fans are computed as there.
+ * fan_out)} after truncation, as Keras's {@code GlorotNormal} ({@code "glorot_normal"}). It is
+ * {@link VarianceScaling} with {@code scale=1.0, mode="fan_avg", distribution="truncated_normal"};
+ * fans are computed as there.
  *
  * <pre>{@code float[] kernel = new GlorotNormal(42L).generate(new long[] {784, 128}, null);}</pre>
  */
@@ -18,7 +18,9 @@ public final class GlorotNormal extends VarianceScaling {
     this(null);
   }
 
-  /** @param seed makes {@code generate} repeatable; null to use the generator passed to it */
+  /**
+   * @param seed makes {@code generate} repeatable; null to use the generator passed to it
+   */
   public GlorotNormal(Long seed) {
     this(seed, null, null);
   }

@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * The Glorot (Xavier) uniform initializer: uniform on {@code [-limit, limit)} with {@code limit =
- * sqrt(6 / (fan_in + fan_out))},
- * as Keras's {@code GlorotUniform} ({@code "glorot_uniform"}). It is {@link VarianceScaling} with {@code
- * scale=1.0, mode="fan_avg", distribution="uniform"}; fans are computed as there.
+ * sqrt(6 / (fan_in + fan_out))}, as Keras's {@code GlorotUniform} ({@code "glorot_uniform"}). It is
+ * {@link VarianceScaling} with {@code scale=1.0, mode="fan_avg", distribution="uniform"}; fans are
+ * computed as there.
  *
  * <pre>{@code float[] kernel = new GlorotUniform(42L).generate(new long[] {784, 128}, null);}</pre>
  */
@@ -18,7 +18,9 @@ public final class GlorotUniform extends VarianceScaling {
     this(null);
   }
 
-  /** @param seed makes {@code generate} repeatable; null to use the generator passed to it */
+  /**
+   * @param seed makes {@code generate} repeatable; null to use the generator passed to it
+   */
   public GlorotUniform(Long seed) {
     this(seed, null, null);
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The He normal initializer: truncated normal with variance {@code 2 / fan_in} after truncation,
- * as Keras's {@code HeNormal} ({@code "he_normal"}). It is {@link VarianceScaling} with {@code
+ * The He normal initializer: truncated normal with variance {@code 2 / fan_in} after truncation, as
+ * Keras's {@code HeNormal} ({@code "he_normal"}). It is {@link VarianceScaling} with {@code
  * scale=2.0, mode="fan_in", distribution="truncated_normal"}; fans are computed as there.
  *
  * <pre>{@code float[] kernel = new HeNormal(42L).generate(new long[] {784, 128}, null);}</pre>
@@ -17,7 +17,9 @@ public final class HeNormal extends VarianceScaling {
     this(null);
   }
 
-  /** @param seed makes {@code generate} repeatable; null to use the generator passed to it */
+  /**
+   * @param seed makes {@code generate} repeatable; null to use the generator passed to it
+   */
   public HeNormal(Long seed) {
     this(seed, null, null);
   }

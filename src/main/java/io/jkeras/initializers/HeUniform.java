@@ -5,9 +5,8 @@ import java.util.Map;
 
 /**
  * The He uniform initializer: uniform on {@code [-limit, limit)} with {@code limit = sqrt(6 /
- * fan_in)},
- * as Keras's {@code HeUniform} ({@code "he_uniform"}). It is {@link VarianceScaling} with {@code
- * scale=2.0, mode="fan_in", distribution="uniform"}; fans are computed as there.
+ * fan_in)}, as Keras's {@code HeUniform} ({@code "he_uniform"}). It is {@link VarianceScaling} with
+ * {@code scale=2.0, mode="fan_in", distribution="uniform"}; fans are computed as there.
  *
  * <pre>{@code float[] kernel = new HeUniform(42L).generate(new long[] {784, 128}, null);}</pre>
  */
@@ -18,7 +17,9 @@ public final class HeUniform extends VarianceScaling {
     this(null);
   }
 
-  /** @param seed makes {@code generate} repeatable; null to use the generator passed to it */
+  /**
+   * @param seed makes {@code generate} repeatable; null to use the generator passed to it
+   */
   public HeUniform(Long seed) {
     this(seed, null, null);
   }

@@ -24,7 +24,9 @@ public final class Identity extends AbstractInitializer {
     this(1.0);
   }
 
-  /** @param gain the value on the diagonal; must be finite */
+  /**
+   * @param gain the value on the diagonal; must be finite
+   */
   public Identity(double gain) {
     this.gain = Checks.finite("Identity", "gain", gain);
   }
@@ -33,7 +35,9 @@ public final class Identity extends AbstractInitializer {
     return gain;
   }
 
-  /** @throws IllegalArgumentException if {@code shape} is not 2-D */
+  /**
+   * @throws IllegalArgumentException if {@code shape} is not 2-D
+   */
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
     if (shape == null || shape.length != 2) {

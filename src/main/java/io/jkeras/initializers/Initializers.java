@@ -56,12 +56,20 @@ public final class Initializers {
                 c.seed(),
                 c.axes("input_axes"),
                 c.axes("output_axes")));
-    register("GlorotUniform", c -> new GlorotUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
-    register("GlorotNormal", c -> new GlorotNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
-    register("HeUniform", c -> new HeUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "GlorotUniform",
+        c -> new GlorotUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "GlorotNormal",
+        c -> new GlorotNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "HeUniform", c -> new HeUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
     register("HeNormal", c -> new HeNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
-    register("LecunUniform", c -> new LecunUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
-    register("LecunNormal", c -> new LecunNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "LecunUniform",
+        c -> new LecunUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "LecunNormal", c -> new LecunNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
     register("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), c.seed()));
 
     NAMES.put("normal", "RandomNormal");
@@ -221,7 +229,8 @@ public final class Initializers {
       extra.removeAll(read);
       if (!extra.isEmpty()) {
         String expected = read.isEmpty() ? "it takes none" : "it takes " + new TreeSet<>(read);
-        throw new IllegalArgumentException(owner + ": unknown config key(s) " + extra + "; " + expected);
+        throw new IllegalArgumentException(
+            owner + ": unknown config key(s) " + extra + "; " + expected);
       }
     }
   }

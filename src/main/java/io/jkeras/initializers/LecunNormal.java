@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The LeCun normal initializer: truncated normal with variance {@code 1 / fan_in} after truncation,
- * as Keras's {@code LecunNormal} ({@code "lecun_normal"}). It is {@link VarianceScaling} with {@code
- * scale=1.0, mode="fan_in", distribution="truncated_normal"}; fans are computed as there.
+ * as Keras's {@code LecunNormal} ({@code "lecun_normal"}). It is {@link VarianceScaling} with
+ * {@code scale=1.0, mode="fan_in", distribution="truncated_normal"}; fans are computed as there.
  *
  * <pre>{@code float[] kernel = new LecunNormal(42L).generate(new long[] {784, 128}, null);}</pre>
  */
@@ -17,7 +17,9 @@ public final class LecunNormal extends VarianceScaling {
     this(null);
   }
 
-  /** @param seed makes {@code generate} repeatable; null to use the generator passed to it */
+  /**
+   * @param seed makes {@code generate} repeatable; null to use the generator passed to it
+   */
   public LecunNormal(Long seed) {
     this(seed, null, null);
   }

@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * The LeCun uniform initializer: uniform on {@code [-limit, limit)} with {@code limit = sqrt(3 /
- * fan_in)},
- * as Keras's {@code LecunUniform} ({@code "lecun_uniform"}). It is {@link VarianceScaling} with {@code
- * scale=1.0, mode="fan_in", distribution="uniform"}; fans are computed as there.
+ * fan_in)}, as Keras's {@code LecunUniform} ({@code "lecun_uniform"}). It is {@link
+ * VarianceScaling} with {@code scale=1.0, mode="fan_in", distribution="uniform"}; fans are computed
+ * as there.
  *
  * <pre>{@code float[] kernel = new LecunUniform(42L).generate(new long[] {784, 128}, null);}</pre>
  */
@@ -18,7 +18,9 @@ public final class LecunUniform extends VarianceScaling {
     this(null);
   }
 
-  /** @param seed makes {@code generate} repeatable; null to use the generator passed to it */
+  /**
+   * @param seed makes {@code generate} repeatable; null to use the generator passed to it
+   */
   public LecunUniform(Long seed) {
     this(seed, null, null);
   }

@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * rows are. The matrix is the Q factor of a standard normal matrix, with each column's sign set so
  * that R has a positive diagonal, which makes it uniformly (Haar) distributed.
  *
- * <pre>{@code float[] recurrent = new Orthogonal(1.0, 42L).generate(new long[] {64, 256}, null);}</pre>
+ * <pre>{@code float[] w = new Orthogonal(1.0, 42L).generate(new long[] {64, 256}, null);}</pre>
  */
 public final class Orthogonal extends RandomInitializer {
 
@@ -38,7 +38,9 @@ public final class Orthogonal extends RandomInitializer {
     return gain;
   }
 
-  /** @throws IllegalArgumentException if {@code shape} has rank below 2 */
+  /**
+   * @throws IllegalArgumentException if {@code shape} has rank below 2
+   */
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
     if (shape == null || shape.length < 2) {

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  * Draws from the normal distribution, as Keras's {@code RandomNormal} ({@code "random_normal"},
  * {@code "normal"}).
  *
- * <pre>{@code float[] w = new RandomNormal(0.0, 0.02, 42L).generate(new long[] {3, 4}, null);}</pre>
+ * <pre>{@code float[] w = new RandomNormal(0.0, 0.02, 42L).generate(new long[] {3}, null);}</pre>
  */
 public final class RandomNormal extends RandomInitializer {
 

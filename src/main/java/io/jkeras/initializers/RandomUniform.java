@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  * Draws from the uniform distribution on {@code [minval, maxval)}, as Keras's {@code RandomUniform}
  * ({@code "random_uniform"}, {@code "uniform"}).
  *
- * <pre>{@code float[] w = new RandomUniform(-0.1, 0.1, 42L).generate(new long[] {3, 4}, null);}</pre>
+ * <pre>{@code float[] w = new RandomUniform(-0.1, 0.1, 42L).generate(new long[] {3}, null);}</pre>
  */
 public final class RandomUniform extends RandomInitializer {
 

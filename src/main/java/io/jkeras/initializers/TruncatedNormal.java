@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  * lie in {@code [mean - 2 stddev, mean + 2 stddev]} and their standard deviation is about {@code
  * 0.88 stddev}.
  *
- * <pre>{@code float[] w = new TruncatedNormal(0.0, 0.02, 42L).generate(new long[] {3, 4}, null);}</pre>
+ * <pre>{@code float[] w = new TruncatedNormal(0, 0.02, 42L).generate(new long[] {3}, null);}</pre>
  */
 public final class TruncatedNormal extends RandomInitializer {
 

@@ -12,18 +12,19 @@ import java.util.random.RandomGenerator;
  * or their average, as Keras's {@code VarianceScaling} ({@code "variance_scaling"}).
  *
  * <p>Fans follow Keras: for rank 1 both are {@code shape[0]}; for rank 2 they are {@code shape[0]}
- * and {@code shape[1]}; for a convolution kernel {@code (*spatial, in, out)} they are {@code in} and
- * {@code out} times the product of the spatial dims; for a scalar both are 1. {@code n} is at least
- * 1. The distributions are
+ * and {@code shape[1]}; for a convolution kernel {@code (*spatial, in, out)} they are {@code in}
+ * and {@code out} times the product of the spatial dims; for a scalar both are 1. {@code n} is at
+ * least 1. The distributions are
  *
  * <ul>
  *   <li>{@code "truncated_normal"}: normal with stddev {@code sqrt(scale / n) / 0.8796...}, redrawn
  *       beyond two stddev, so that after truncation the variance is {@code scale / n};
  *   <li>{@code "untruncated_normal"}: normal with stddev {@code sqrt(scale / n)};
- *   <li>{@code "uniform"}: uniform on {@code [-limit, limit)} with {@code limit = sqrt(3 scale / n)}.
+ *   <li>{@code "uniform"}: uniform on {@code [-limit, limit)} with {@code limit = sqrt(3 scale /
+ *       n)}.
  * </ul>
  *
- * <pre>{@code float[] k = new VarianceScaling(2.0, "fan_in", "uniform", 42L).generate(new long[] {3, 3, 16, 32}, null);}</pre>
+ * <pre>{@code Initializer init = new VarianceScaling(2.0, "fan_in", "uniform", 42L);}</pre>
  */
 public class VarianceScaling extends RandomInitializer {
 
@@ -40,7 +41,9 @@ public class VarianceScaling extends RandomInitializer {
   private final List<Integer> inputAxes;
   private final List<Integer> outputAxes;
 
-  /** Keras's defaults: {@code scale=1.0, mode="fan_in", distribution="truncated_normal"}, no seed. */
+  /**
+   * Keras's defaults: {@code scale=1.0, mode="fan_in", distribution="truncated_normal"}, no seed.
+   */
   public VarianceScaling() {
     this(1.0, "fan_in", "truncated_normal", null);
   }
@@ -90,7 +93,8 @@ public class VarianceScaling extends RandomInitializer {
       d = "truncated_normal";
     }
     if (d == null || !DISTRIBUTIONS.contains(d)) {
-      throw Checks.bad(owner, "distribution", "one of " + DISTRIBUTIONS + " or normal", distribution);
+      throw Checks.bad(
+          owner, "distribution", "one of " + DISTRIBUTIONS + " or normal", distribution);
     }
     this.distribution = d;
     this.inputAxes = axes(owner, "input_axes", inputAxes);

@@ -64,7 +64,8 @@ class ConstantInitializersTest {
             () -> new Identity().generate(new long[] {3, 3, 3}, null));
     assertTrue(e.getMessage().contains("2-D"), e.getMessage());
     assertTrue(e.getMessage().contains("[3, 3, 3]"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new Identity().generate(new long[] {3}, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Identity().generate(new long[] {3}, null));
   }
 
   @Test
@@ -93,7 +94,8 @@ class ConstantInitializersTest {
   @Test
   void badShapesAreRejected() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new Ones().generate(new long[] {2, -1}, null));
+        assertThrows(
+            IllegalArgumentException.class, () -> new Ones().generate(new long[] {2, -1}, null));
     assertTrue(e.getMessage().contains("[2, -1]"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 class InitializersTest {
 
-  /** Keras 3.15.1 class names (minus STFT) and the config keys its get_config() returns, in order. */
+  /**
+   * Keras 3.15.1 class names (minus STFT) and the config keys its get_config() returns, in order.
+   */
   private static final Map<String, List<String>> KERAS_CONFIG_KEYS = new LinkedHashMap<>();
 
   static {
@@ -82,7 +84,9 @@ class InitializersTest {
   void getGivesKerasDefaults() {
     assertEquals(new RandomUniform(-0.05, 0.05, null), Initializers.get("uniform"));
     assertEquals(new RandomNormal(0.0, 0.05, null), Initializers.get("normal"));
-    assertEquals(new VarianceScaling(1.0, "fan_in", "truncated_normal"), Initializers.get("variance_scaling"));
+    assertEquals(
+        new VarianceScaling(1.0, "fan_in", "truncated_normal"),
+        Initializers.get("variance_scaling"));
     assertEquals(new Orthogonal(1.0, null), Initializers.get("orthogonal"));
     assertEquals(new Constant(0.0), Initializers.get("constant"));
     assertNull(((GlorotUniform) Initializers.get("glorot_uniform")).seed());
@@ -127,11 +131,14 @@ class InitializersTest {
     assertEquals(
         Arrays.asList(null, -0.05, 0.05),
         new ArrayList<>(new RandomUniform().getConfig().values()));
-    assertEquals(Arrays.asList(null, 0.0, 0.05), new ArrayList<>(new TruncatedNormal().getConfig().values()));
+    assertEquals(
+        Arrays.asList(null, 0.0, 0.05),
+        new ArrayList<>(new TruncatedNormal().getConfig().values()));
     assertEquals(
         Arrays.asList(null, 1.0, "fan_in", "truncated_normal", null, null),
         new ArrayList<>(new VarianceScaling().getConfig().values()));
-    assertEquals(Arrays.asList(42L, null, null), new ArrayList<>(new HeNormal(42L).getConfig().values()));
+    assertEquals(
+        Arrays.asList(42L, null, null), new ArrayList<>(new HeNormal(42L).getConfig().values()));
     assertEquals(Arrays.asList(null, 1.0), new ArrayList<>(new Orthogonal().getConfig().values()));
   }
 
@@ -182,16 +189,27 @@ class InitializersTest {
     assertEquals(new RandomUniform(), Initializers.fromConfig("RandomUniform", uniform));
 
     // JSON integers arrive as Integer; Keras writes scale=2 as an int sometimes.
-    RandomNormal n = (RandomNormal) Initializers.fromConfig("RandomNormal", Map.of("seed", 7, "stddev", 1));
+    RandomNormal n =
+        (RandomNormal) Initializers.fromConfig("RandomNormal", Map.of("seed", 7, "stddev", 1));
     assertEquals(7L, n.seed());
     assertEquals(1.0, n.stddev());
     VarianceScaling v =
         (VarianceScaling)
             Initializers.fromConfig(
                 "variance_scaling",
-                Map.of("scale", 2, "mode", "fan_out", "distribution", "uniform", "input_axes", List.of(0, 1L),
-                    "output_axes", List.of(-1)));
-    assertEquals(new VarianceScaling(2.0, "fan_out", "uniform", null, List.of(0, 1), List.of(-1)), v);
+                Map.of(
+                    "scale",
+                    2,
+                    "mode",
+                    "fan_out",
+                    "distribution",
+                    "uniform",
+                    "input_axes",
+                    List.of(0, 1L),
+                    "output_axes",
+                    List.of(-1)));
+    assertEquals(
+        new VarianceScaling(2.0, "fan_out", "uniform", null, List.of(0, 1), List.of(-1)), v);
     // Keras 2 wrote Identity's gain; it is accepted.
     assertEquals(new Identity(3.0), Initializers.fromConfig("Identity", Map.of("gain", 3.0)));
     assertEquals(new Zeros(), Initializers.fromConfig("zeros", null));
@@ -202,32 +220,61 @@ class InitializersTest {
     assertMessage(() -> Initializers.fromConfig("Glorot", Map.of()), "'Glorot'", "GlorotUniform");
     assertMessage(
         () -> Initializers.fromConfig("RandomUniform", Map.of("seed", "abc")),
-        "RandomUniform", "'seed'", "integer", "'abc'");
+        "RandomUniform",
+        "'seed'",
+        "integer",
+        "'abc'");
     assertMessage(
-        () -> Initializers.fromConfig("HeNormal", Map.of("seed", 1.5)), "HeNormal", "'seed'", "1.5");
+        () -> Initializers.fromConfig("HeNormal", Map.of("seed", 1.5)),
+        "HeNormal",
+        "'seed'",
+        "1.5");
     assertMessage(
-        () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", "big")), "'stddev'", "number", "'big'");
+        () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", "big")),
+        "'stddev'",
+        "number",
+        "'big'");
     assertMessage(
-        () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", -0.5)), "'stddev'", "> 0", "-0.5");
+        () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", -0.5)),
+        "'stddev'",
+        "> 0",
+        "-0.5");
     assertMessage(
-        () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", "fan_max")), "'mode'", "'fan_max'");
+        () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", "fan_max")),
+        "'mode'",
+        "'fan_max'");
     assertMessage(
-        () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", 3)), "'mode'", "string", "3");
+        () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", 3)),
+        "'mode'",
+        "string",
+        "3");
     assertMessage(
-        () -> Initializers.fromConfig("GlorotUniform", Map.of("input_axes", "0")), "'input_axes'", "list");
+        () -> Initializers.fromConfig("GlorotUniform", Map.of("input_axes", "0")),
+        "'input_axes'",
+        "list");
     assertMessage(
-        () -> Initializers.fromConfig("GlorotUniform", Map.of("input_axes", List.of(0.5))), "'input_axes'");
+        () -> Initializers.fromConfig("GlorotUniform", Map.of("input_axes", List.of(0.5))),
+        "'input_axes'");
     assertMessage(
         () -> Initializers.fromConfig("GlorotUniform", Map.of("scale", 2.0)),
-        "GlorotUniform", "unknown config key", "scale", "seed");
-    assertMessage(() -> Initializers.fromConfig("Zeros", Map.of("dtype", "float32")), "dtype", "takes none");
+        "GlorotUniform",
+        "unknown config key",
+        "scale",
+        "seed");
+    assertMessage(
+        () -> Initializers.fromConfig("Zeros", Map.of("dtype", "float32")), "dtype", "takes none");
   }
 
   @Test
   void millionValuesTakeWellUnderASecond() {
     long[] shape = {1000, 1000};
     List<Initializer> inits =
-        List.of(new GlorotUniform(), new HeNormal(), new RandomNormal(), new TruncatedNormal(), new RandomUniform());
+        List.of(
+            new GlorotUniform(),
+            new HeNormal(),
+            new RandomNormal(),
+            new TruncatedNormal(),
+            new RandomUniform());
     SplittableRandom random = new SplittableRandom(1);
     for (Initializer init : inits) {
       init.generate(shape, random); // warm up

@@ -90,8 +90,10 @@ class OrthogonalTest {
 
   @Test
   void rankBelowTwoIsRejected() {
-    assertMessage(() -> new Orthogonal().generate(new long[] {5}, new SplittableRandom(1)), "rank 2", "[5]");
-    assertMessage(() -> new Orthogonal().generate(new long[] {}, new SplittableRandom(1)), "rank 0");
+    assertMessage(
+        () -> new Orthogonal().generate(new long[] {5}, new SplittableRandom(1)), "rank 2", "[5]");
+    assertMessage(
+        () -> new Orthogonal().generate(new long[] {}, new SplittableRandom(1)), "rank 0");
   }
 
   @Test

@@ -95,10 +95,12 @@ class RandomDistributionsTest {
       assertFalse(Arrays.equals(a, c), init.toString());
       SplittableRandom shared = new SplittableRandom(3);
       assertFalse(
-          Arrays.equals(init.generate(new long[] {2, 5}, shared), init.generate(new long[] {2, 5}, shared)),
+          Arrays.equals(
+              init.generate(new long[] {2, 5}, shared), init.generate(new long[] {2, 5}, shared)),
           "a shared generator should advance: " + init);
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> init.generate(new long[] {2, 2}, null));
+          assertThrows(
+              IllegalArgumentException.class, () -> init.generate(new long[] {2, 2}, null));
       assertTrue(e.getMessage().contains("seed"), e.getMessage());
     }
   }
@@ -111,13 +113,11 @@ class RandomDistributionsTest {
 
   @Test
   void invalidArgumentsNameArgumentExpectationAndValue() {
-    assertMessage(
-        () -> new RandomNormal(0, -1.0, null), "RandomNormal", "'stddev'", "> 0", "-1.0");
+    assertMessage(() -> new RandomNormal(0, -1.0, null), "RandomNormal", "'stddev'", "> 0", "-1.0");
     assertMessage(() -> new RandomNormal(0, 0.0), "RandomNormal", "'stddev'", "> 0", "0.0");
     assertMessage(
         () -> new TruncatedNormal(Double.NaN, 1), "TruncatedNormal", "'mean'", "finite", "NaN");
-    assertMessage(
-        () -> new TruncatedNormal(0, Double.POSITIVE_INFINITY), "'stddev'", "Infinity");
+    assertMessage(() -> new TruncatedNormal(0, Double.POSITIVE_INFINITY), "'stddev'", "Infinity");
     assertMessage(() -> new RandomUniform(1, 1), "RandomUniform", "'maxval'", "minval=1.0", "1.0");
     assertMessage(() -> new RandomUniform(1, -1), "'maxval'", "greater than", "-1.0");
     assertMessage(() -> new RandomUniform(Double.NEGATIVE_INFINITY, 0), "'minval'", "-Infinity");

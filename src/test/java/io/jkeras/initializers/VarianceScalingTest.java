@@ -77,14 +77,24 @@ class VarianceScalingTest {
   }
 
   private static Arguments preset(
-      String name, Function<Long, Initializer> make, double scale, String mode, double n, boolean uniform) {
+      String name,
+      Function<Long, Initializer> make,
+      double scale,
+      String mode,
+      double n,
+      boolean uniform) {
     return Arguments.of(name, make, scale, mode, n, uniform);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("presets")
   void presetHasKerasVarianceAndSupport(
-      String name, Function<Long, Initializer> make, double scale, String mode, double n, boolean uniform) {
+      String name,
+      Function<Long, Initializer> make,
+      double scale,
+      String mode,
+      double n,
+      boolean uniform) {
     float[] v = make.apply(21L).generate(new long[] {400, 600}, null);
     Stats s = Stats.of(v);
     double variance = scale / n;
@@ -92,11 +102,14 @@ class VarianceScalingTest {
     assertEquals(variance, s.variance(), 0.02 * variance, name);
     // Support: [-limit, limit) for uniform, [-2 sd, 2 sd] of the pre-truncation normal otherwise.
     double bound =
-        uniform ? Math.sqrt(3 * variance) : 2 * Math.sqrt(variance / Stats.truncatedStandardNormalVariance());
+        uniform
+            ? Math.sqrt(3 * variance)
+            : 2 * Math.sqrt(variance / Stats.truncatedStandardNormalVariance());
     assertTrue(s.min() >= -bound && s.max() <= bound, name + " " + s);
     assertTrue(s.min() < -0.99 * bound && s.max() > 0.99 * bound, name + " " + s);
     // The preset is the same draw as the equivalent VarianceScaling.
-    VarianceScaling same = new VarianceScaling(scale, mode, uniform ? "uniform" : "truncated_normal", 21L);
+    VarianceScaling same =
+        new VarianceScaling(scale, mode, uniform ? "uniform" : "truncated_normal", 21L);
     assertEquals(List.of(), diff(v, same.generate(new long[] {400, 600}, null)), name);
   }
 
@@ -113,16 +126,33 @@ class VarianceScalingTest {
   @Test
   void modesPickTheirFan() {
     long[] shape = {300, 700};
-    assertEquals(2.0 / 700, variance(new VarianceScaling(2.0, "fan_out", "untruncated_normal", 1L), shape), 0.02 * 2.0 / 700);
-    assertEquals(2.0 / 300, variance(new VarianceScaling(2.0, "fan_in", "untruncated_normal", 1L), shape), 0.02 * 2.0 / 300);
-    assertEquals(2.0 / 500, variance(new VarianceScaling(2.0, "fan_avg", "untruncated_normal", 1L), shape), 0.02 * 2.0 / 500);
-    assertEquals(0.5 / 700, variance(new VarianceScaling(0.5, "fan_out", "uniform", 1L), shape), 0.02 * 0.5 / 700);
-    assertEquals(3.0 / 300, variance(new VarianceScaling(3.0, "fan_in", "truncated_normal", 1L), shape), 0.02 * 3.0 / 300);
+    assertEquals(
+        2.0 / 700,
+        variance(new VarianceScaling(2.0, "fan_out", "untruncated_normal", 1L), shape),
+        0.02 * 2.0 / 700);
+    assertEquals(
+        2.0 / 300,
+        variance(new VarianceScaling(2.0, "fan_in", "untruncated_normal", 1L), shape),
+        0.02 * 2.0 / 300);
+    assertEquals(
+        2.0 / 500,
+        variance(new VarianceScaling(2.0, "fan_avg", "untruncated_normal", 1L), shape),
+        0.02 * 2.0 / 500);
+    assertEquals(
+        0.5 / 700,
+        variance(new VarianceScaling(0.5, "fan_out", "uniform", 1L), shape),
+        0.02 * 0.5 / 700);
+    assertEquals(
+        3.0 / 300,
+        variance(new VarianceScaling(3.0, "fan_in", "truncated_normal", 1L), shape),
+        0.02 * 3.0 / 300);
   }
 
   @Test
   void untruncatedNormalHasTails() {
-    float[] v = new VarianceScaling(1.0, "fan_in", "untruncated_normal", 3L).generate(new long[] {100, 2000}, null);
+    float[] v =
+        new VarianceScaling(1.0, "fan_in", "untruncated_normal", 3L)
+            .generate(new long[] {100, 2000}, null);
     double sd = Math.sqrt(1.0 / 100);
     int beyond = 0;
     for (float x : v) {
@@ -144,7 +174,8 @@ class VarianceScalingTest {
   void explicitAxesChangeTheDraw() {
     // By default the fan-in of (20, 30, 400) is 30 * 20; with input_axes [2] it is 400.
     long[] shape = {20, 30, 400};
-    double var = variance(new VarianceScaling(1.0, "fan_in", "uniform", 1L, List.of(2), List.of(0)), shape);
+    double var =
+        variance(new VarianceScaling(1.0, "fan_in", "uniform", 1L, List.of(2), List.of(0)), shape);
     assertEquals(1.0 / 400, var, 0.02 / 400);
     double dflt = variance(new VarianceScaling(1.0, "fan_in", "uniform", 1L), shape);
     assertEquals(1.0 / (20 * 30), dflt, 0.02 / 600);
@@ -154,25 +185,42 @@ class VarianceScalingTest {
   void distributionIsNormalizedAsKerasDoes() {
     assertEquals("truncated_normal", new VarianceScaling(1, "fan_in", "normal").distribution());
     assertEquals("uniform", new VarianceScaling(1, "fan_in", "UNIFORM").distribution());
-    assertEquals("untruncated_normal", new VarianceScaling(1, "fan_in", "Untruncated_Normal").distribution());
+    assertEquals(
+        "untruncated_normal",
+        new VarianceScaling(1, "fan_in", "Untruncated_Normal").distribution());
   }
 
   @Test
   void invalidArgumentsAreReported() {
-    assertMessage(() -> new VarianceScaling(0, "fan_in", "uniform"), "VarianceScaling", "'scale'", "> 0", "0.0");
+    assertMessage(
+        () -> new VarianceScaling(0, "fan_in", "uniform"),
+        "VarianceScaling",
+        "'scale'",
+        "> 0",
+        "0.0");
     assertMessage(() -> new VarianceScaling(-2, "fan_in", "uniform"), "'scale'", "-2.0");
     assertMessage(
         () -> new VarianceScaling(1, "fan_sum", "uniform"),
-        "'mode'", "fan_in", "fan_out", "fan_avg", "'fan_sum'");
+        "'mode'",
+        "fan_in",
+        "fan_out",
+        "fan_avg",
+        "'fan_sum'");
     // Mode is case-sensitive in Keras.
     assertMessage(() -> new VarianceScaling(1, "FAN_IN", "uniform"), "'mode'", "'FAN_IN'");
     assertMessage(() -> new VarianceScaling(1, null, "uniform"), "'mode'", "null");
     assertMessage(
         () -> new VarianceScaling(1, "fan_in", "gaussian"),
-        "'distribution'", "truncated_normal", "untruncated_normal", "uniform", "'gaussian'");
+        "'distribution'",
+        "truncated_normal",
+        "untruncated_normal",
+        "uniform",
+        "'gaussian'");
     assertMessage(
         () -> new GlorotUniform(1L, java.util.Arrays.asList(0, null), List.of(1)),
-        "GlorotUniform", "'input_axes'", "[0, null]");
+        "GlorotUniform",
+        "'input_axes'",
+        "[0, null]");
   }
 
   private static double variance(Initializer init, long[] shape) {
