@@ -1,0 +1,237 @@
+package io.jkeras.initializers;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Looks up initializers by their Keras 3 names and recreates them from Keras configs.
+ *
+ * <p>Names are case-sensitive, as in Keras: a class name ({@code "GlorotUniform"}), its snake_case
+ * form ({@code "glorot_uniform"}), or an alias: {@code "normal"} (RandomNormal), {@code "uniform"}
+ * (RandomUniform), {@code "one"}, {@code "zero"}, {@code "IdentityInitializer"} and {@code
+ * "OrthogonalInitializer"}. Keras's {@code STFT} initializer is not implemented.
+ *
+ * <pre>{@code Initializer init = Initializers.get("he_normal");}</pre>
+ */
+public final class Initializers {
+
+  /** Keras class name to a factory taking a config reader. */
+  private static final Map<String, Function<Config, Initializer>> FACTORIES = new LinkedHashMap<>();
+
+  /** Every accepted name to its Keras class name. */
+  private static final Map<String, String> NAMES = new HashMap<>();
+
+  private static final Set<String> UNSUPPORTED = Set.of("STFT", "stft", "STFTInitializer");
+
+  static {
+    register("Zeros", c -> new Zeros());
+    register("Ones", c -> new Ones());
+    register("Constant", c -> new Constant(c.number("value", 0.0)));
+    register("Identity", c -> new Identity(c.number("gain", 1.0)));
+    register(
+        "RandomUniform",
+        c -> new RandomUniform(c.number("minval", -0.05), c.number("maxval", 0.05), c.seed()));
+    register(
+        "RandomNormal",
+        c -> new RandomNormal(c.number("mean", 0.0), c.number("stddev", 0.05), c.seed()));
+    register(
+        "TruncatedNormal",
+        c -> new TruncatedNormal(c.number("mean", 0.0), c.number("stddev", 0.05), c.seed()));
+    register(
+        "VarianceScaling",
+        c ->
+            new VarianceScaling(
+                c.number("scale", 1.0),
+                c.string("mode", "fan_in"),
+                c.string("distribution", "truncated_normal"),
+                c.seed(),
+                c.axes("input_axes"),
+                c.axes("output_axes")));
+    register(
+        "GlorotUniform",
+        c -> new GlorotUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "GlorotNormal",
+        c -> new GlorotNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "HeUniform", c -> new HeUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register("HeNormal", c -> new HeNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "LecunUniform",
+        c -> new LecunUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register(
+        "LecunNormal", c -> new LecunNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+    register("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), c.seed()));
+
+    NAMES.put("normal", "RandomNormal");
+    NAMES.put("uniform", "RandomUniform");
+    NAMES.put("one", "Ones");
+    NAMES.put("zero", "Zeros");
+    NAMES.put("IdentityInitializer", "Identity");
+    NAMES.put("OrthogonalInitializer", "Orthogonal");
+  }
+
+  private Initializers() {}
+
+  private static void register(String className, Function<Config, Initializer> factory) {
+    FACTORIES.put(className, factory);
+    NAMES.put(className, className);
+    NAMES.put(snakeCase(className), className);
+  }
+
+  /** "GlorotUniform" to "glorot_uniform". */
+  static String snakeCase(String className) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < className.length(); i++) {
+      char ch = className.charAt(i);
+      if (Character.isUpperCase(ch) && i > 0) {
+        sb.append('_');
+      }
+      sb.append(Character.toLowerCase(ch));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A new initializer with Keras's default arguments.
+   *
+   * @param name a Keras class name, its snake_case form or an alias (see the class comment)
+   * @throws IllegalArgumentException for an unknown name; the message lists the valid ones
+   */
+  public static Initializer get(String name) {
+    return fromConfig(name, Map.of());
+  }
+
+  /**
+   * Recreates an initializer from the {@code class_name} and {@code config} of its Keras
+   * serialization, e.g. {@code fromConfig("RandomUniform", {"minval": -0.05, "maxval": 0.05,
+   * "seed": null})}. Missing keys take Keras's defaults; numbers may be any {@link Number}; a seed
+   * must be an integer or null.
+   *
+   * @param className any name {@link #get} accepts
+   * @param config the config map; null means empty
+   * @throws IllegalArgumentException for an unknown class name, an unknown config key or a bad
+   *     value
+   */
+  public static Initializer fromConfig(String className, Map<String, Object> config) {
+    String resolved = className == null ? null : NAMES.get(className);
+    if (resolved == null) {
+      String why =
+          className != null && UNSUPPORTED.contains(className)
+              ? "Initializer '" + className + "' (Keras's STFT) is not supported by jkeras"
+              : "Unknown initializer: " + Checks.show(className);
+      throw new IllegalArgumentException(why + ". Valid names: " + String.join(", ", names()));
+    }
+    Config reader = new Config(resolved, config == null ? Map.of() : config);
+    Initializer initializer = FACTORIES.get(resolved).apply(reader);
+    reader.rejectUnread();
+    return initializer;
+  }
+
+  /** Every name {@link #get} accepts, sorted. */
+  public static List<String> names() {
+    return List.copyOf(new TreeSet<>(NAMES.keySet()));
+  }
+
+  /** Reads typed values from a config map, remembering which keys were used. */
+  private static final class Config {
+    private final String owner;
+    private final Map<String, Object> map;
+    private final Set<String> read = new HashSet<>();
+
+    Config(String owner, Map<String, Object> map) {
+      this.owner = owner;
+      this.map = map;
+    }
+
+    private Object take(String key) {
+      read.add(key);
+      return map.get(key);
+    }
+
+    double number(String key, double defaultValue) {
+      if (!map.containsKey(key)) {
+        read.add(key);
+        return defaultValue;
+      }
+      Object v = take(key);
+      if (!(v instanceof Number n)) {
+        throw Checks.bad(owner, key, "a number", v);
+      }
+      return n.doubleValue();
+    }
+
+    String string(String key, String defaultValue) {
+      if (!map.containsKey(key)) {
+        read.add(key);
+        return defaultValue;
+      }
+      Object v = take(key);
+      if (!(v instanceof String s)) {
+        throw Checks.bad(owner, key, "a string", v);
+      }
+      return s;
+    }
+
+    Long seed() {
+      Object v = take("seed");
+      if (v == null) {
+        return null;
+      }
+      Long seed = integer(v);
+      if (seed == null) {
+        throw Checks.bad(owner, "seed", "an integer or null", v);
+      }
+      return seed;
+    }
+
+    List<Integer> axes(String key) {
+      Object v = take(key);
+      if (v == null) {
+        return null;
+      }
+      if (!(v instanceof List<?> list)) {
+        throw Checks.bad(owner, key, "a list of integers or null", v);
+      }
+      List<Integer> axes = new ArrayList<>();
+      for (Object e : list) {
+        Long axis = integer(e);
+        if (axis == null || axis != axis.intValue()) {
+          throw Checks.bad(owner, key, "a list of integers or null", v);
+        }
+        axes.add(axis.intValue());
+      }
+      return Collections.unmodifiableList(axes);
+    }
+
+    /** The value as a long if it is an integral number that fits, else null. */
+    private static Long integer(Object v) {
+      if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+        return ((Number) v).longValue();
+      }
+      if (v instanceof BigInteger b && b.bitLength() < 64) {
+        return b.longValue();
+      }
+      return null;
+    }
+
+    void rejectUnread() {
+      Set<String> extra = new TreeSet<>(map.keySet());
+      extra.removeAll(read);
+      if (!extra.isEmpty()) {
+        String expected = read.isEmpty() ? "it takes none" : "it takes " + new TreeSet<>(read);
+        throw new IllegalArgumentException(
+            owner + ": unknown config key(s) " + extra + "; " + expected);
+      }
+    }
+  }
+}

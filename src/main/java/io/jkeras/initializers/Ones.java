@@ -1,0 +1,34 @@
+package io.jkeras.initializers;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Fills a weight with 1, as Keras's {@code Ones} ({@code "ones"}, {@code "one"}).
+ *
+ * <pre>{@code float[] gamma = new Ones().generate(new long[] {64}, null);}</pre>
+ */
+public final class Ones extends AbstractInitializer {
+
+  public Ones() {}
+
+  @Override
+  public float[] generate(long[] shape, RandomGenerator random) {
+    float[] out = new float[Checks.size(shape)];
+    Arrays.fill(out, 1f);
+    return out;
+  }
+
+  @Override
+  public String className() {
+    return "Ones";
+  }
+
+  /** Always empty: Ones has no arguments. */
+  @Override
+  public Map<String, Object> getConfig() {
+    return new LinkedHashMap<>();
+  }
+}
