@@ -46,6 +46,20 @@ public final class TfEval implements AutoCloseable {
     return values;
   }
 
+  /** Evaluates float32 {@code output} with {@code values} (of {@code shape}) fed to {@code input}. */
+  public float[] runFed(Operand<?> output, Operand<TFloat32> input, float[] values, long... shape) {
+    if (session == null) {
+      session = new Session(graph);
+    }
+    try (TFloat32 fed = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
+        Result result = session.runner().feed(input, fed).fetch(output).run()) {
+      TFloat32 t = (TFloat32) result.get(0);
+      float[] v = new float[(int) t.shape().size()];
+      t.copyTo(DataBuffers.of(v, false, false));
+      return v;
+    }
+  }
+
   /** Evaluates one float32 output as a flat row-major array. */
   public float[] run1(Operand<?> output) {
     return run(output)[0];
