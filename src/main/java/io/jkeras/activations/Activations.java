@@ -23,8 +23,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <ul>
  *   <li>{@link #SIGMOID} is emitted as exactly one TF {@code Sigmoid} op whose input is {@code x}
- *       (the logits). Training code recognizes {@code op.type().equals("Sigmoid")} on a model output
- *       and computes binary cross-entropy from {@code op.input(0)}, as Keras does with its
+ *       (the logits). Training code recognizes {@code op.type().equals("Sigmoid")} on a model
+ *       output and computes binary cross-entropy from {@code op.input(0)}, as Keras does with its
  *       {@code _keras_logits}.
  *   <li>{@link #SOFTMAX} is likewise one {@code Softmax} op over the last axis, whose input is the
  *       logits, for categorical cross-entropy from logits.
@@ -88,7 +88,9 @@ public final class Activations {
   public static final Activation HARD_SIGMOID =
       new NamedActivation("hard_sigmoid", Activations::hardSigmoid);
 
-  /** {@code hard_silu(x) = x * hard_sigmoid(x)}; also found under the alias {@code "hard_swish"}. */
+  /**
+   * {@code hard_silu(x) = x * hard_sigmoid(x)}; also found under the alias {@code "hard_swish"}.
+   */
   public static final Activation HARD_SILU =
       new NamedActivation("hard_silu", (tf, x) -> tf.math.mul(x, hardSigmoid(tf, x)));
 
@@ -106,13 +108,11 @@ public final class Activations {
 
   /** {@code mish(x) = x * tanh(softplus(x))}. */
   public static final Activation MISH =
-      new NamedActivation(
-          "mish", (tf, x) -> tf.math.mul(x, tf.math.tanh(tf.math.softplus(x))));
+      new NamedActivation("mish", (tf, x) -> tf.math.mul(x, tf.math.tanh(tf.math.softplus(x))));
 
   /** {@code log_sigmoid(x) = log(sigmoid(x)) = -softplus(-x)}, stable for large |x|. */
   public static final Activation LOG_SIGMOID =
-      new NamedActivation(
-          "log_sigmoid", (tf, x) -> tf.math.neg(tf.math.softplus(tf.math.neg(x))));
+      new NamedActivation("log_sigmoid", (tf, x) -> tf.math.neg(tf.math.softplus(tf.math.neg(x))));
 
   /** {@code hard_tanh(x) = clip(x, -1, 1)}. */
   public static final Activation HARD_TANH =
@@ -126,8 +126,26 @@ public final class Activations {
   static {
     for (Activation a :
         List.of(
-            LINEAR, RELU, RELU6, LEAKY_RELU, ELU, SELU, CELU, SOFTPLUS, SOFTSIGN, SILU, GELU, TANH,
-            SIGMOID, HARD_SIGMOID, HARD_SILU, EXPONENTIAL, SOFTMAX, LOG_SOFTMAX, MISH, LOG_SIGMOID,
+            LINEAR,
+            RELU,
+            RELU6,
+            LEAKY_RELU,
+            ELU,
+            SELU,
+            CELU,
+            SOFTPLUS,
+            SOFTSIGN,
+            SILU,
+            GELU,
+            TANH,
+            SIGMOID,
+            HARD_SIGMOID,
+            HARD_SILU,
+            EXPONENTIAL,
+            SOFTMAX,
+            LOG_SOFTMAX,
+            MISH,
+            LOG_SIGMOID,
             HARD_TANH)) {
       BY_NAME.put(a.name(), a);
     }
@@ -176,8 +194,7 @@ public final class Activations {
   public static Activation leakyRelu(double negativeSlope) {
     requireFinite("negative_slope", negativeSlope);
     float slope = (float) negativeSlope;
-    return new NamedActivation(
-        "leaky_relu", (tf, x) -> tf.nn.leakyRelu(x, LeakyRelu.alpha(slope)));
+    return new NamedActivation("leaky_relu", (tf, x) -> tf.nn.leakyRelu(x, LeakyRelu.alpha(slope)));
   }
 
   /**
@@ -228,10 +245,10 @@ public final class Activations {
    * sqrt(2)))}; approximate: {@code 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))}.
    *
    * <p>Keras's TF backend writes the exact form with {@code erfc(-x / sqrt(2))}, which keeps
-   * relative precision in the far negative tail; TF Java 1.1.0 has no gradient for {@code Erfc},
-   * so this uses {@code Erf}. The rounding of {@code 1 + erf} in float32 costs relative precision
-   * only for {@code x} below about -3, where |GELU| is under 0.01; the absolute difference from the
-   * erfc form stays under 1e-6 (about 1e-7 at worst, near x = -5.5).
+   * relative precision in the far negative tail; TF Java 1.1.0 has no gradient for {@code Erfc}, so
+   * this uses {@code Erf}. The rounding of {@code 1 + erf} in float32 costs relative precision only
+   * for {@code x} below about -3, where |GELU| is under 0.01; the absolute difference from the erfc
+   * form stays under 1e-6 (about 1e-7 at worst, near x = -5.5).
    */
   public static Activation gelu(boolean approximate) {
     if (!approximate) {
@@ -252,8 +269,7 @@ public final class Activations {
                   tf.constant(SQRT_2_OVER_PI),
                   tf.math.add(x, tf.math.mul(tf.constant(GELU_CUBIC_COEFF), cube)));
           return tf.math.mul(
-              tf.math.mul(tf.constant(0.5f), x),
-              tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
+              tf.math.mul(tf.constant(0.5f), x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
         });
   }
 

@@ -12,7 +12,9 @@ final class Penalties {
 
   private Penalties() {}
 
-  /** Returns {@code value} if it is finite and non-negative, as Keras's {@code validate_float_arg}. */
+  /**
+   * Returns {@code value} if it is finite and non-negative, as Keras's {@code validate_float_arg}.
+   */
   static double nonNegative(String argument, double value) {
     if (!Double.isFinite(value) || value < 0) {
       throw new IllegalArgumentException(

@@ -178,8 +178,7 @@ class ActivationsTest {
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("allActivations")
-  void gradientsMatchFiniteDifferences(
-      String label, Activation activation, RowFunction reference) {
+  void gradientsMatchFiniteDifferences(String label, Activation activation, RowFunction reference) {
     int rows = 3;
     int cols = 8;
     float[] x = gradientInputs(label.hashCode() * 31L, rows * cols);
@@ -195,7 +194,8 @@ class ActivationsTest {
       Operand<TFloat32> xs = t.constant(x, rows, cols);
       Operand<TFloat32> y = activation.apply(t.tf, xs);
       Operand<TFloat32> loss =
-          t.tf.reduceSum(t.tf.math.mul(y, t.constant(wf, rows, cols)), t.tf.constant(new int[] {0, 1}));
+          t.tf.reduceSum(
+              t.tf.math.mul(y, t.constant(wf, rows, cols)), t.tf.constant(new int[] {0, 1}));
       Operand<TFloat32> g = t.gradient(loss, xs);
       assertNotNull(g, label + " has no gradient");
       grad = t.run1(g);
@@ -278,8 +278,7 @@ class ActivationsTest {
       GraphOperation softmax = (GraphOperation) Activations.SOFTMAX.apply(t.tf, logits).op();
       assertEquals("Softmax", softmax.type());
       assertEquals(logits.asOutput(), softmax.input(0));
-      GraphOperation logSoftmax =
-          (GraphOperation) Activations.LOG_SOFTMAX.apply(t.tf, logits).op();
+      GraphOperation logSoftmax = (GraphOperation) Activations.LOG_SOFTMAX.apply(t.tf, logits).op();
       assertEquals("LogSoftmax", logSoftmax.type());
       assertEquals(logits.asOutput(), logSoftmax.input(0));
     }
@@ -310,9 +309,29 @@ class ActivationsTest {
 
   private static final List<String> EXPECTED_NAMES =
       List.of(
-          "celu", "elu", "exponential", "gelu", "hard_sigmoid", "hard_silu", "hard_swish",
-          "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu",
-          "relu6", "selu", "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh");
+          "celu",
+          "elu",
+          "exponential",
+          "gelu",
+          "hard_sigmoid",
+          "hard_silu",
+          "hard_swish",
+          "hard_tanh",
+          "leaky_relu",
+          "linear",
+          "log_sigmoid",
+          "log_softmax",
+          "mish",
+          "relu",
+          "relu6",
+          "selu",
+          "sigmoid",
+          "silu",
+          "softmax",
+          "softplus",
+          "softsign",
+          "swish",
+          "tanh");
 
   @Test
   void namesAreTheKerasNamesSorted() {
@@ -367,8 +386,9 @@ class ActivationsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Activations.leakyRelu(Double.NaN));
     assertTrue(e.getMessage().contains("negative_slope=NaN"), e.getMessage());
-    e = assertThrows(
-        IllegalArgumentException.class, () -> Activations.elu(Double.POSITIVE_INFINITY));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Activations.elu(Double.POSITIVE_INFINITY));
     assertTrue(e.getMessage().contains("alpha=Infinity"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Activations.celu(0));
     assertTrue(e.getMessage().contains("alpha=0.0"), e.getMessage());

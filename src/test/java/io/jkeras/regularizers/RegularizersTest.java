@@ -303,14 +303,18 @@ class RegularizersTest {
   void configsRoundTripThroughTheRegistry() {
     List<Regularizer> all =
         List.of(
-            new L1(0.2), new L2(3e-4), new L1L2(0.1, 0.0), new OrthogonalRegularizer(0.5, "columns"));
+            new L1(0.2),
+            new L2(3e-4),
+            new L1L2(0.1, 0.0),
+            new OrthogonalRegularizer(0.5, "columns"));
     for (Regularizer r : all) {
       Regularizer back = Regularizers.fromConfig(r.className(), r.getConfig());
       assertEquals(r, back);
       assertEquals(r.getConfig(), back.getConfig());
     }
     assertNotEquals(new L1(0.2), new L1(0.3));
-    assertNotEquals(new OrthogonalRegularizer(0.5, "rows"), new OrthogonalRegularizer(0.5, "columns"));
+    assertNotEquals(
+        new OrthogonalRegularizer(0.5, "rows"), new OrthogonalRegularizer(0.5, "columns"));
   }
 
   @Test
@@ -335,21 +339,32 @@ class RegularizersTest {
             () -> Regularizers.fromConfig("L1L2", Map.of("l3", 0.1)));
     assertTrue(e.getMessage().contains("\"l3\""), e.getMessage());
     assertTrue(e.getMessage().contains("l1, l2"), e.getMessage());
-    e = assertThrows(
-        IllegalArgumentException.class, () -> Regularizers.fromConfig("L2", Map.of("l2", "big")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Regularizers.fromConfig("L2", Map.of("l2", "big")));
     assertTrue(e.getMessage().contains("l2=big"), e.getMessage());
-    e = assertThrows(
-        IllegalArgumentException.class,
-        () -> Regularizers.fromConfig("OrthogonalRegularizer", Map.of("mode", 3)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Regularizers.fromConfig("OrthogonalRegularizer", Map.of("mode", 3)));
     assertTrue(e.getMessage().contains("mode=3"), e.getMessage());
-    e = assertThrows(
-        IllegalArgumentException.class, () -> Regularizers.fromConfig("L1", Map.of("l1", -1)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Regularizers.fromConfig("L1", Map.of("l1", -1)));
     assertTrue(e.getMessage().contains("l1=-1.0"), e.getMessage());
   }
 
   private static final List<String> EXPECTED_NAMES =
       List.of(
-          "L1", "L1L2", "L2", "OrthogonalRegularizer", "l1", "l1_l2", "l1l2", "l2",
+          "L1",
+          "L1L2",
+          "L2",
+          "OrthogonalRegularizer",
+          "l1",
+          "l1_l2",
+          "l1l2",
+          "l2",
           "orthogonal_regularizer");
 
   @Test
@@ -362,8 +377,10 @@ class RegularizersTest {
     assertEquals(new L1L2(0, 0), Regularizers.get("l1_l2"));
     assertEquals(new L1L2(0, 0), Regularizers.get("l1l2"));
     assertEquals(new L1L2(0, 0), Regularizers.get("L1L2"));
-    assertEquals(new OrthogonalRegularizer(0.01, "rows"), Regularizers.get("orthogonal_regularizer"));
-    assertEquals(new OrthogonalRegularizer(0.01, "rows"), Regularizers.get("OrthogonalRegularizer"));
+    assertEquals(
+        new OrthogonalRegularizer(0.01, "rows"), Regularizers.get("orthogonal_regularizer"));
+    assertEquals(
+        new OrthogonalRegularizer(0.01, "rows"), Regularizers.get("OrthogonalRegularizer"));
     assertNull(Regularizers.get(null));
   }
 
@@ -384,7 +401,8 @@ class RegularizersTest {
     assertEquals(new L1(0.3), Regularizers.l1(0.3));
     assertEquals(new L2(0.4), Regularizers.l2(0.4));
     assertEquals(new L1L2(0.3, 0.4), Regularizers.l1l2(0.3, 0.4));
-    assertEquals(new OrthogonalRegularizer(0.2, "columns"), Regularizers.orthogonal(0.2, "columns"));
+    assertEquals(
+        new OrthogonalRegularizer(0.2, "columns"), Regularizers.orthogonal(0.2, "columns"));
     assertEquals(0.3, Regularizers.l1l2(0.3, 0.4).l1());
     assertEquals(0.4, Regularizers.l1l2(0.3, 0.4).l2());
   }

@@ -46,7 +46,9 @@ public final class TfEval implements AutoCloseable {
     return values;
   }
 
-  /** Evaluates float32 {@code output} with {@code values} (of {@code shape}) fed to {@code input}. */
+  /**
+   * Evaluates float32 {@code output} with {@code values} (of {@code shape}) fed to {@code input}.
+   */
   public float[] runFed(Operand<?> output, Operand<TFloat32> input, float[] values, long... shape) {
     if (session == null) {
       session = new Session(graph);
@@ -81,8 +83,8 @@ public final class TfEval implements AutoCloseable {
   }
 
   /**
-   * Whether float32 {@code actual} matches double {@code expected} within {@code rel} relative
-   * plus {@code abs} absolute tolerance; infinities must match exactly, NaN matches only NaN.
+   * Whether float32 {@code actual} matches double {@code expected} within {@code rel} relative plus
+   * {@code abs} absolute tolerance; infinities must match exactly, NaN matches only NaN.
    */
   public static boolean close(double actual, double expected, double rel, double abs) {
     if (Double.isNaN(expected) || Double.isNaN(actual)) {
