@@ -36,7 +36,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class Activations {
 
-  // Constants shared by several activations (float64 literals as TF's own kernels use them).
+  // GELU constants: the double literals of TF's gelu, rounded to float32 as TF casts them.
   private static final float SQRT_HALF = (float) 0.7071067811865476; // 1 / sqrt(2)
   private static final float SQRT_2_OVER_PI = (float) 0.7978845608028654;
   private static final float GELU_CUBIC_COEFF = 0.044715f;
