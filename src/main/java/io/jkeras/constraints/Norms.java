@@ -1,0 +1,184 @@
+package io.jkeras.constraints;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TFloat32;
+
+/** Axis handling, argument checks, config reading and the norm op shared by the constraints. */
+final class Norms {
+
+  /** Keras's {@code backend.epsilon()}, added to norms in denominators. */
+  static final float EPSILON = 1e-7f;
+
+  private Norms() {}
+
+  /** An unmodifiable copy of {@code axes}, checked to be non-null distinct integers. */
+  static List<Integer> axes(List<Integer> axes) {
+    if (axes == null) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument axis: expected a list of integers. Received: axis=null");
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (Integer a : axes) {
+      if (a == null || !seen.add(a)) {
+        throw new IllegalArgumentException(
+            "Invalid value for argument axis: expected distinct integers. Received: axis=" + axes);
+      }
+    }
+    return List.copyOf(axes);
+  }
+
+  /** The config value for {@code axes}: an Integer if given as one int, else the list. */
+  static Object axisConfig(List<Integer> axes, boolean asList) {
+    return asList ? axes : axes.get(0);
+  }
+
+  /**
+   * {@code sqrt(sum(w * w, axes, keepdims=True))}, with the product in place of {@code Square}.
+   *
+   * @throws IllegalArgumentException if an axis is out of range for {@code w}'s static rank
+   */
+  static Operand<TFloat32> norms(Ops tf, Operand<TFloat32> w, List<Integer> axes) {
+    Shape shape = w.shape();
+    if (!shape.isUnknown()) {
+      int rank = shape.numDimensions();
+      Set<Integer> normalized = new HashSet<>();
+      for (int a : axes) {
+        if (a < -rank || a >= rank || !normalized.add(a < 0 ? a + rank : a)) {
+          throw new IllegalArgumentException(
+              "Invalid axis "
+                  + axes
+                  + " for a weight of shape "
+                  + shape
+                  + ": expected distinct axes in ["
+                  + -rank
+                  + ", "
+                  + rank
+                  + ")");
+        }
+      }
+    }
+    int[] axisArray = axes.stream().mapToInt(Integer::intValue).toArray();
+    return tf.math.sqrt(
+        tf.reduceSum(tf.math.mul(w, w), tf.constant(axisArray), ReduceSum.keepDims(true)));
+  }
+
+  /** Returns {@code value} if it is finite and non-negative. */
+  static double nonNegative(String argument, double value) {
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument "
+              + argument
+              + ": expected a non-negative finite number. Received: "
+              + argument
+              + "="
+              + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is finite. */
+  static double finite(String argument, double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument "
+              + argument
+              + ": expected a finite number. Received: "
+              + argument
+              + "="
+              + value);
+    }
+    return value;
+  }
+
+  /** Rejects config keys other than {@code allowed}, naming them. */
+  static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
+    for (String key : config.keySet()) {
+      if (!allowed.contains(key)) {
+        throw new IllegalArgumentException(
+            "Unknown key \""
+                + key
+                + "\" in the config of "
+                + className
+                + ". Expected keys: "
+                + String.join(", ", allowed));
+      }
+    }
+  }
+
+  /** The number under {@code key}, or {@code fallback} when it is absent or null. */
+  static double number(String className, Map<String, Object> config, String key, double fallback) {
+    Object value = config.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number)) {
+      throw invalid(className, key, value, "a number");
+    }
+    return ((Number) value).doubleValue();
+  }
+
+  /**
+   * The axis under {@code "axis"}: an integer, a list of integers, or Keras's tagged tuple {@code
+   * {"class_name": "__tuple__", "config": {"value": [...]}}}; absent or null means 0. Returns the
+   * axes and whether the config held a list.
+   */
+  static Axis axis(String className, Map<String, Object> config) {
+    Object value = config.get("axis");
+    if (value == null) {
+      return new Axis(List.of(0), false);
+    }
+    if (value instanceof Map<?, ?> map
+        && "__tuple__".equals(map.get("class_name"))
+        && map.get("config") instanceof Map<?, ?> inner) {
+      value = inner.get("value");
+    }
+    if (value instanceof Number n) {
+      return new Axis(List.of(integer(className, n, config.get("axis"))), false);
+    }
+    if (value instanceof List<?> list) {
+      List<Integer> axes = new ArrayList<>();
+      for (Object o : list) {
+        if (!(o instanceof Number n)) {
+          throw invalid(className, "axis", config.get("axis"), "an integer or a list of integers");
+        }
+        axes.add(integer(className, n, config.get("axis")));
+      }
+      return new Axis(axes, true);
+    }
+    throw invalid(className, "axis", config.get("axis"), "an integer or a list of integers");
+  }
+
+  /** Axes read from a config, and whether they were written as a list. */
+  record Axis(List<Integer> axes, boolean isList) {}
+
+  private static int integer(String className, Number n, Object whole) {
+    double d = n.doubleValue();
+    if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+      throw invalid(className, "axis", whole, "an integer or a list of integers");
+    }
+    return (int) d;
+  }
+
+  private static IllegalArgumentException invalid(
+      String className, String key, Object value, String expected) {
+    return new IllegalArgumentException(
+        "Invalid value for "
+            + key
+            + " in the config of "
+            + className
+            + ": expected "
+            + expected
+            + ". Received: "
+            + key
+            + "="
+            + value);
+  }
+}

@@ -1,0 +1,109 @@
+package io.jkeras.regularizers;
+
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** Argument checks, config reading and shared ops for the regularizers. */
+final class Penalties {
+
+  private Penalties() {}
+
+  /**
+   * Returns {@code value} if it is finite and non-negative, as Keras's {@code validate_float_arg}.
+   */
+  static double nonNegative(String argument, double value) {
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(
+          "Invalid value for argument "
+              + argument
+              + ": expected a non-negative finite number. Received: "
+              + argument
+              + "="
+              + value);
+    }
+    return value;
+  }
+
+  /** {@code sum(|x|)} over every axis. */
+  static Operand<TFloat32> sumAbs(Ops tf, Operand<TFloat32> x) {
+    return tf.reduceSum(tf.math.abs(x), allAxes(tf, x));
+  }
+
+  /** {@code sum(x * x)} over every axis; a product, not {@code Square} (see the TF Java notes). */
+  static Operand<TFloat32> sumSquares(Ops tf, Operand<TFloat32> x) {
+    return tf.reduceSum(tf.math.mul(x, x), allAxes(tf, x));
+  }
+
+  private static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
+    if (!x.shape().isUnknown()) {
+      int[] axes = new int[x.shape().numDimensions()];
+      for (int i = 0; i < axes.length; i++) {
+        axes[i] = i;
+      }
+      return tf.constant(axes);
+    }
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+
+  /** Rejects config keys other than {@code allowed}, naming them. */
+  static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
+    for (String key : config.keySet()) {
+      if (!allowed.contains(key)) {
+        throw new IllegalArgumentException(
+            "Unknown key \""
+                + key
+                + "\" in the config of "
+                + className
+                + ". Expected keys: "
+                + String.join(", ", allowed));
+      }
+    }
+  }
+
+  /** The number under {@code key}, or {@code fallback} when it is absent or null. */
+  static double number(String className, Map<String, Object> config, String key, double fallback) {
+    Object value = config.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number)) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + key
+              + " in the config of "
+              + className
+              + ": expected a number. Received: "
+              + key
+              + "="
+              + value
+              + " ("
+              + value.getClass().getSimpleName()
+              + ")");
+    }
+    return ((Number) value).doubleValue();
+  }
+
+  /** The string under {@code key}, or {@code fallback} when it is absent or null. */
+  static String string(String className, Map<String, Object> config, String key, String fallback) {
+    Object value = config.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String)) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + key
+              + " in the config of "
+              + className
+              + ": expected a string. Received: "
+              + key
+              + "="
+              + value);
+    }
+    return (String) value;
+  }
+}
