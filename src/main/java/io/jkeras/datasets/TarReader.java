@@ -87,8 +87,9 @@ final class TarReader implements AutoCloseable {
         return null;
       }
       if (n < BLOCK) {
-        throw corrupt("truncated archive: the stream ends inside the header at offset "
-            + headerOffset + " (" + n + " of " + BLOCK + " bytes)");
+        throw corrupt((headerOffset == 0 ? "not a tar or tar.gz archive" : "truncated archive")
+            + ": the stream ends inside the header at offset " + headerOffset + " (" + n + " of "
+            + BLOCK + " bytes)");
       }
       if (isZero(header)) {
         finished = true;
@@ -146,6 +147,19 @@ final class TarReader implements AutoCloseable {
     return data;
   }
 
+  /**
+   * Reads whatever follows the end-of-archive marker up to the end of the stream, so that a
+   * compressed stream gets to check its trailer (a gzip CRC or length mismatch, or a truncated
+   * trailer, then surfaces here as an exception).
+   */
+  void drain() throws IOException {
+    skipRest();
+    byte[] buf = new byte[8192];
+    while (readFully(buf, buf.length) == buf.length) {
+      // discard
+    }
+  }
+
   @Override
   public void close() throws IOException {
     in.close();
@@ -162,7 +176,7 @@ final class TarReader implements AutoCloseable {
     } catch (EOFException e) {
       throw corrupt("truncated archive: the stream ends inside " + what, e);
     } catch (IOException e) {
-      throw corrupt("cannot read " + what + ": " + e.getMessage(), e);
+      throw corrupt("cannot read " + what + ": " + reason(e), e);
     }
     offset += toSkip;
     remaining = 0;
@@ -199,12 +213,21 @@ final class TarReader implements AutoCloseable {
     try {
       n = in.readNBytes(buf, 0, len);
     } catch (EOFException e) {
-      throw corrupt("truncated archive: " + e.getMessage() + where(), e);
+      throw corrupt("truncated archive: " + reason(e) + where(), e);
     } catch (IOException e) {
-      throw corrupt("cannot read the archive: " + e.getMessage() + where(), e);
+      throw corrupt("cannot read the archive: " + reason(e) + where(), e);
     }
     offset += n;
     return n;
+  }
+
+  private static String reason(IOException e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof EOFException
+        ? "unexpected end of the compressed stream"
+        : e.getClass().getSimpleName();
   }
 
   private String where() {
@@ -242,7 +265,8 @@ final class TarReader implements AutoCloseable {
       signed += (byte) b;
     }
     if (stored != unsigned && stored != signed) {
-      throw corrupt("corrupt tar header at offset " + headerOffset + ": checksum is " + stored
+      throw corrupt((headerOffset == 0 ? "not a tar or tar.gz archive: " : "")
+          + "corrupt tar header at offset " + headerOffset + ": checksum is " + stored
           + " but the header sums to " + unsigned);
     }
   }
