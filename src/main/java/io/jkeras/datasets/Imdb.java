@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -197,7 +195,8 @@ public final class Imdb {
     }
   }
 
-  private static String normalize(String text) {
+  /** Lowercases and replaces {@code <br />}; the tokens are then the runs of token chars. */
+  static String normalize(String text) {
     return text.toLowerCase(Locale.ROOT).replace("<br />", " ");
   }
 
@@ -208,7 +207,7 @@ public final class Imdb {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  /** One review: label, numeric id, and its words as slots of {@link Corpus#words}. */
+  /** One review: label, numeric id, and its words as slots of the {@link WordTable}. */
   private record Review(int label, long id, int[] slots) {}
 
   private static final Comparator<Review> ORDER =
@@ -216,75 +215,47 @@ public final class Imdb {
 
   /** Everything read from the archive, before ranking. */
   private static final class Corpus {
-    final Path archive;
-    final Map<String, Integer> slotOf = new HashMap<>(1 << 17);
-    final List<String> words = new ArrayList<>(1 << 17);
+    final WordTable table = new WordTable();
     int[] trainCounts = new int[1 << 17];
     final List<Review> train = new ArrayList<>(25_000);
     final List<Review> test = new ArrayList<>(25_000);
-    int[] buffer = new int[1024];
 
-    Corpus(Path archive) {
-      this.archive = archive;
-    }
-
-    /** Tokenizes one review into slots, counting the words if it is a training review. */
-    int[] add(String text, boolean isTrain) {
-      String s = normalize(text);
-      int n = s.length();
-      int count = 0;
-      int i = 0;
-      while (i < n) {
-        while (i < n && !isTokenChar(s.charAt(i))) {
-          i++;
-        }
-        int start = i;
-        while (i < n && isTokenChar(s.charAt(i))) {
-          i++;
-        }
-        if (i > start) {
-          String word = s.substring(start, i);
-          Integer slot = slotOf.get(word);
-          if (slot == null) {
-            slot = words.size();
-            slotOf.put(word, slot);
-            words.add(word);
-            if (slot == trainCounts.length) {
-              trainCounts = Arrays.copyOf(trainCounts, slot * 2);
-            }
-          }
-          if (isTrain) {
-            trainCounts[slot]++;
-          }
-          if (count == buffer.length) {
-            buffer = Arrays.copyOf(buffer, count * 2);
-          }
-          buffer[count++] = slot;
+    /** Tokenizes one review (UTF-8) into slots, counting the words of training reviews. */
+    int[] add(byte[] utf8, boolean isTrain) {
+      int[] slots = table.tokenize(utf8);
+      if (trainCounts.length < table.size()) {
+        trainCounts = Arrays.copyOf(trainCounts, Math.max(table.size(), trainCounts.length * 2));
+      }
+      if (isTrain) {
+        for (int slot : slots) {
+          trainCounts[slot]++;
         }
       }
-      return Arrays.copyOf(buffer, count);
+      return slots;
     }
 
     ImdbData toData(int numWords, int maxLen) {
       // Rank the words seen in training: count descending, then word ascending.
-      int nWords = words.size();
+      int nWords = table.size();
+      String[] words = new String[nWords];
       Integer[] order = new Integer[nWords];
       int ranked = 0;
       for (int slot = 0; slot < nWords; slot++) {
         if (trainCounts[slot] > 0) {
+          words[slot] = table.word(slot);
           order[ranked++] = slot;
         }
       }
       int[] counts = trainCounts;
       Arrays.sort(order, 0, ranked, (a, b) -> counts[a] != counts[b]
           ? Integer.compare(counts[b], counts[a])
-          : words.get(a).compareTo(words.get(b)));
+          : words[a].compareTo(words[b]));
       int[] idOfSlot = new int[nWords];
       Arrays.fill(idOfSlot, OOV_ID);
       Map<String, Integer> wordIndex = new LinkedHashMap<>(ranked * 4 / 3 + 1);
       for (int r = 0; r < ranked; r++) {
         int slot = order[r];
-        wordIndex.put(words.get(slot), r + 1);
+        wordIndex.put(words[slot], r + 1);
         idOfSlot[slot] = idOf(r + 1, numWords);
       }
       return new ImdbData(
@@ -326,7 +297,7 @@ public final class Imdb {
   }
 
   private static Corpus readCorpus(Path archive) throws IOException {
-    Corpus corpus = new Corpus(archive);
+    Corpus corpus = new Corpus();
     String source = archive.toString();
     try (TarReader tar = new TarReader(open(archive), source)) {
       for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
@@ -345,10 +316,10 @@ public final class Imdb {
         } catch (NumberFormatException ex) {
           throw new IOException(source + ": review id out of range in entry " + e.name(), ex);
         }
-        String text = new String(tar.readContent(), StandardCharsets.UTF_8);
-        int[] slots = corpus.add(text, isTrain);
+        int[] slots = corpus.add(tar.readContent(), isTrain);
         (isTrain ? corpus.train : corpus.test).add(new Review(label, id, slots));
       }
+      tar.drain(); // lets gunzip verify its CRC and length trailer
     }
     if (corpus.train.isEmpty() || corpus.test.isEmpty()) {
       throw new IOException(source + ": expected training and test reviews (entries like"
