@@ -100,7 +100,7 @@ public class Sequential extends Model {
     if (input != null) {
       Shape expected = input.shape();
       Shape given = KerasShape.batchOf(sampleShape);
-      if (!expected.equals(given)) {
+      if (!java.util.Arrays.equals(expected.asArray(), given.asArray())) {
         throw new IllegalArgumentException(
             "Sequential \"" + name() + "\" is built for input shape "
                 + KerasShape.format(expected) + ", got " + KerasShape.format(given));
