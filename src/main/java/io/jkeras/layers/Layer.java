@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.GlobalSeed;
 import io.jkeras.KerasObjects;
 import io.jkeras.KerasSerializable;
 import io.jkeras.backend.DTypes;
@@ -14,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
@@ -49,8 +49,6 @@ import org.tensorflow.types.TFloat32;
  */
 public abstract class Layer implements KerasSerializable {
 
-  private static volatile SplittableRandom seedRandom = new SplittableRandom();
-
   private final String name;
   private boolean trainable = true;
   private boolean built;
@@ -79,14 +77,6 @@ public abstract class Layer implements KerasSerializable {
       }
       this.name = name;
     }
-  }
-
-  /**
-   * Seeds the random source of weight initializers that have no seed of their own, so that models
-   * built afterwards start from the same weights (Keras's {@code keras.utils.set_random_seed}).
-   */
-  public static void setRandomSeed(long seed) {
-    seedRandom = new SplittableRandom(seed);
   }
 
   // ---- identity --------------------------------------------------------------------------------
@@ -244,7 +234,7 @@ public abstract class Layer implements KerasSerializable {
             "Layer \"" + name + "\" already has a weight named \"" + weightName + "\"");
       }
     }
-    float[] initial = initializer.generate(shape.asArray(), seedRandom.split());
+    float[] initial = initializer.generate(shape.asArray(), GlobalSeed.split());
     Weight w =
         new Weight(this, weightName, shape, trainable, initializer, regularizer, constraint,
             initial);

@@ -1,16 +1,13 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.GraphSession;
+import io.jkeras.backend.GraphVariable;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
-import org.tensorflow.Result;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Assign;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -39,9 +36,7 @@ public final class Weight {
 
   private float[] hostValue;
   private GraphSession graph;
-  private Variable<TFloat32> variable;
-  private Placeholder<TFloat32> assignInput;
-  private Assign<TFloat32> assignOp;
+  private GraphVariable<TFloat32> variable;
 
   Weight(
       Layer owner,
@@ -107,7 +102,7 @@ public final class Weight {
       throw new IllegalStateException(
           "Weight " + path() + " is not in a graph yet: layers read weights only inside call()");
     }
-    return variable;
+    return variable.variable();
   }
 
   public synchronized boolean isBound() {
@@ -133,12 +128,7 @@ public final class Weight {
               + " already lives in another open graph; close that model first or build the new"
               + " model from layers that are not in use");
     }
-    Ops tf = g.tf().withSubScope(scope);
-    variable = tf.withName(name).variable(shape, TFloat32.class);
-    assignInput =
-        tf.withName(name + "_value")
-            .placeholder(TFloat32.class, Placeholder.shape(shape));
-    assignOp = tf.withName(name + "_assign").assign(variable, assignInput);
+    variable = GraphVariable.floats(g, g.tf().withSubScope(scope), name, shape);
     graph = g;
     g.register(this);
     float[] value = hostValue;
@@ -154,8 +144,6 @@ public final class Weight {
     hostValue = readFromGraph();
     graph = null;
     variable = null;
-    assignInput = null;
-    assignOp = null;
   }
 
   /** The current value, row-major. */
@@ -209,17 +197,11 @@ public final class Weight {
   }
 
   private void writeToGraph(float[] values) {
-    try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false))) {
-      graph.session().runner().feed(assignInput, t).addTarget(assignOp).run().close();
-    }
+    variable.write(values);
   }
 
   private float[] readFromGraph() {
-    float[] out = new float[(int) shape.size()];
-    try (Result r = graph.session().runner().fetch(variable).run()) {
-      ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
-    }
-    return out;
+    return variable.readFloats();
   }
 
 

@@ -10,6 +10,14 @@ import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
+import io.jkeras.losses.Loss;
+import io.jkeras.losses.Losses;
+import io.jkeras.metrics.Metric;
+import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.Optimizers;
+import io.jkeras.training.FitOptions;
+import io.jkeras.training.History;
+import io.jkeras.training.Trainer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -59,6 +67,8 @@ public class Model implements AutoCloseable {
   private GraphSession graph;
   private List<Placeholder<?>> inputPlaceholders;
   private ForwardGraph inference;
+  private Trainer trainer;
+  private volatile boolean stopTraining;
 
   public Model(KerasTensor input, KerasTensor output) {
     this(List.of(input), List.of(output), null);
@@ -228,7 +238,7 @@ public class Model implements AutoCloseable {
 
   /** Optimizer variables, counted in the summary once training has created them. */
   protected long optimizerParamCount() {
-    return 0;
+    return trainer == null ? 0 : trainer.optimizer().countParams();
   }
 
   // ---- graph ---------------------------------------------------------------------------------
@@ -297,11 +307,110 @@ public class Model implements AutoCloseable {
   }
 
   /** The inference outputs, emitted on first use. */
-  public synchronized List<Operand<TFloat32>> inferenceOutputs() {
+  public List<Operand<TFloat32>> inferenceOutputs() {
+    return inferenceGraph().outputs();
+  }
+
+  /** The inference forward graph (outputs and layer losses), emitted on first use. */
+  public synchronized ForwardGraph inferenceGraph() {
     if (inference == null) {
       inference = forward(false);
     }
-    return inference.outputs();
+    return inference;
+  }
+
+  // ---- training ------------------------------------------------------------------------------
+
+  /**
+   * Configures training, as Keras's {@code compile}: an optimizer, a loss and metrics by Keras
+   * name ({@code "adam"}, {@code "binary_crossentropy"}, {@code "accuracy"}).
+   */
+  public void compile(String optimizer, String loss, String... metrics) {
+    compile(Optimizers.get(optimizer), Losses.get(loss), metrics);
+  }
+
+  public void compile(Optimizer optimizer, String loss, String... metrics) {
+    compile(optimizer, Losses.get(loss), metrics);
+  }
+
+  public void compile(Optimizer optimizer, Loss loss, String... metrics) {
+    trainer = new Trainer(this, optimizer, loss, List.of(metrics), List.of());
+  }
+
+  /** Compiles with metric objects (AUC, Precision...) instead of names. */
+  public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+    trainer = new Trainer(this, optimizer, loss, List.of(), List.of(metrics));
+  }
+
+  public boolean isCompiled() {
+    return trainer != null;
+  }
+
+  /** The compiled optimizer. */
+  public Optimizer optimizer() {
+    requireCompiled();
+    return trainer.optimizer();
+  }
+
+  public Loss loss() {
+    requireCompiled();
+    return trainer.loss();
+  }
+
+  private void requireCompiled() {
+    if (trainer == null) {
+      throw new IllegalStateException(
+          "Model \"" + name + "\" must be compiled first: model.compile(optimizer, loss, metrics)");
+    }
+  }
+
+  /** Trains on a single input and labels, as Keras's {@code fit}. */
+  public History fit(HostArray x, HostArray y, FitOptions options) {
+    return fit(List.of(x), List.of(y), options);
+  }
+
+  public History fit(int[][] x, float[] y, FitOptions options) {
+    return fit(HostArray.of(x), HostArray.of(y), options);
+  }
+
+  public History fit(float[][] x, float[] y, FitOptions options) {
+    return fit(HostArray.of(x), HostArray.of(y), options);
+  }
+
+  /** Trains on one array per input and one label array per output. */
+  public History fit(List<HostArray> xs, List<HostArray> ys, FitOptions options) {
+    requireCompiled();
+    requireStructureFor(xs);
+    checkInputs(xs);
+    if (options.validationInputs() != null) {
+      checkInputs(options.validationInputs());
+    }
+    return trainer.fit(xs, ys, options);
+  }
+
+  /** Loss and metrics on data, as Keras's {@code evaluate} (logs by name). */
+  public Map<String, Double> evaluate(HostArray x, HostArray y) {
+    return evaluate(List.of(x), List.of(y), DEFAULT_BATCH_SIZE);
+  }
+
+  public Map<String, Double> evaluate(List<HostArray> xs, List<HostArray> ys, int batchSize) {
+    requireCompiled();
+    requireStructureFor(xs);
+    checkInputs(xs);
+    return trainer.evaluate(xs, ys, batchSize);
+  }
+
+  /** Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training}). */
+  public void stopTraining() {
+    stopTraining = true;
+  }
+
+  public boolean isStopTraining() {
+    return stopTraining;
+  }
+
+  public void resetStopTraining() {
+    stopTraining = false;
   }
 
   // ---- predict -------------------------------------------------------------------------------
@@ -445,6 +554,8 @@ public class Model implements AutoCloseable {
       graph = null;
       inference = null;
       inputPlaceholders = null;
+      // The optimizer state lived in the graph: training again needs a new compile.
+      trainer = null;
     }
   }
 }

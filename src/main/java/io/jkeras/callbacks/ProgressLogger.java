@@ -1,0 +1,128 @@
+package io.jkeras.callbacks;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Keras 3's progress output for {@code fit}: "Epoch 1/2", then either a live bar redrawn on a
+ * terminal ({@code verbose = 1}: {@code 782/782 ━━━━━━━━━━━━━━━━━━━━ 13s 17ms/step - accuracy:
+ * 0.7700 - loss: 0.4500}) or one line per epoch for logs and CI ({@code verbose = 2}).
+ *
+ * <pre>{@code
+ * model.fit(x, y, FitOptions.epochs(2).verbose(2));
+ * }</pre>
+ */
+public class ProgressLogger implements Callback {
+
+  private static final int WIDTH = 20;
+
+  private final PrintStream out;
+  private final int verbose;
+  private int epochs;
+  private int steps;
+  private long epochStart;
+  private long lastDraw;
+  private int previousWidth;
+
+  /** {@code verbose}: 1 for the live bar, 2 for a line per epoch. */
+  public ProgressLogger(int verbose, PrintStream out) {
+    this.verbose = verbose;
+    this.out = out;
+  }
+
+  /** Keras's "auto": the bar when standard output is a terminal, else a line per epoch. */
+  public static int autoVerbosity() {
+    return System.console() != null ? 1 : 2;
+  }
+
+  @Override
+  public void onTrainBegin(TrainingRun run) {
+    epochs = run.epochs();
+    steps = run.stepsPerEpoch();
+  }
+
+  @Override
+  public void onEpochBegin(int epoch) {
+    out.println("Epoch " + (epoch + 1) + "/" + epochs);
+    epochStart = System.nanoTime();
+    lastDraw = 0;
+    previousWidth = 0;
+  }
+
+  @Override
+  public void onBatchEnd(int batch, Map<String, Double> logs) {
+    if (verbose != 1) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastDraw < 50_000_000L && batch + 1 < steps) {
+      return;
+    }
+    lastDraw = now;
+    double elapsed = (now - epochStart) / 1e9;
+    double perStep = elapsed / (batch + 1);
+    int done = (int) ((double) WIDTH * (batch + 1) / steps);
+    String count = String.format(Locale.ROOT, "%" + digits(steps) + "d/%d", batch + 1, steps);
+    String bar = count + " " + "━".repeat(done) + " ".repeat(WIDTH - done);
+    String eta = formatEta(perStep * (steps - batch - 1));
+    String line = bar + " " + eta + formatStep(perStep) + values(logs);
+    String pad = " ".repeat(Math.max(0, previousWidth - line.length()));
+    out.print("\r" + line + pad);
+    out.flush();
+    previousWidth = line.length();
+  }
+
+  @Override
+  public void onEpochEnd(int epoch, Map<String, Double> logs) {
+    double elapsed = (System.nanoTime() - epochStart) / 1e9;
+    double perStep = elapsed / Math.max(1, steps);
+    String count = String.format(Locale.ROOT, "%" + digits(steps) + "d/%d", steps, steps);
+    if (verbose == 1) {
+      String line = count + " " + "━".repeat(WIDTH) + " "
+          + String.format(Locale.ROOT, "%.0fs", elapsed) + formatStep(perStep) + values(logs);
+      String pad = " ".repeat(Math.max(0, previousWidth - line.length()));
+      out.print("\r" + line + pad + "\n");
+    } else {
+      out.println(count + " - " + String.format(Locale.ROOT, "%.0fs", elapsed) + " -"
+          + formatStep(perStep) + values(logs));
+    }
+    out.flush();
+  }
+
+  private static int digits(int n) {
+    return Integer.toString(Math.max(1, n)).length();
+  }
+
+  private static String values(Map<String, Double> logs) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Double> e : logs.entrySet()) {
+      double v = e.getValue();
+      sb.append(" - ").append(e.getKey()).append(": ")
+          .append(Math.abs(v) > 1e-3 ? String.format(Locale.ROOT, "%.4f", v)
+              : String.format(Locale.ROOT, "%.4e", v));
+    }
+    return sb.toString();
+  }
+
+  private static String formatStep(double seconds) {
+    if (seconds >= 1) {
+      return String.format(Locale.ROOT, " %.0fs/step", seconds);
+    }
+    if (seconds >= 1e-3) {
+      return String.format(Locale.ROOT, " %.0fms/step", seconds * 1e3);
+    }
+    return String.format(Locale.ROOT, " %.0fus/step", seconds * 1e6);
+  }
+
+  private static String formatEta(double eta) {
+    if (eta > 3600) {
+      return String.format(Locale.ROOT, "%d:%02d:%02d", (long) eta / 3600,
+          ((long) eta % 3600) / 60, (long) eta % 60);
+    }
+    if (eta > 60) {
+      return String.format(Locale.ROOT, "%d:%02d", (long) eta / 60, (long) eta % 60);
+    }
+    return String.format(Locale.ROOT, "%ds", (long) eta);
+  }
+}

@@ -1,0 +1,78 @@
+package io.jkeras.losses;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Binary cross-entropy with Keras 3's semantics: on the output of a sigmoid it works from the
+ * sigmoid's logits (exact, no clipping); on other probabilities it clips them to [1e-7, 1 - 1e-7];
+ * with {@code fromLogits} the predictions are logits. The mean over the last axis is the
+ * per-sample loss. (tensorflow-framework's version clips and then adds epsilon again.)
+ *
+ * <pre>{@code
+ * model.compile("adam", new BinaryCrossentropy(), "accuracy");
+ * }</pre>
+ */
+public class BinaryCrossentropy implements Loss {
+
+  private final boolean fromLogits;
+  private final double labelSmoothing;
+
+  public BinaryCrossentropy() {
+    this(false, 0.0);
+  }
+
+  public BinaryCrossentropy(boolean fromLogits, double labelSmoothing) {
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      throw new IllegalArgumentException(
+          "BinaryCrossentropy: label_smoothing must be in [0, 1], got " + labelSmoothing);
+    }
+    this.fromLogits = fromLogits;
+    this.labelSmoothing = labelSmoothing;
+  }
+
+  @Override
+  public String name() {
+    return "binary_crossentropy";
+  }
+
+  @Override
+  public Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    Operand<TFloat32> y = yTrue;
+    if (labelSmoothing > 0) {
+      y = tf.math.add(tf.math.mul(y, tf.constant((float) (1 - labelSmoothing))),
+          tf.constant((float) (0.5 * labelSmoothing)));
+    }
+    Operand<TFloat32> logits = fromLogits ? yPred : LossTerms.logitsOf(yPred, "Sigmoid");
+    Operand<TFloat32> elementwise;
+    if (logits != null) {
+      elementwise = LossTerms.sigmoidCrossEntropy(tf, y, logits);
+    } else {
+      Operand<TFloat32> p = LossTerms.clip(tf, yPred);
+      Operand<TFloat32> one = tf.constant(1f);
+      // -(y log p + (1 - y) log(1 - p))
+      elementwise = tf.math.neg(tf.math.add(tf.math.mul(y, tf.math.log(p)),
+          tf.math.mul(tf.math.sub(one, y), tf.math.log(tf.math.sub(one, p)))));
+    }
+    return LossTerms.meanLastAxis(tf, elementwise);
+  }
+
+  @Override
+  public String className() {
+    return "BinaryCrossentropy";
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name());
+    c.put("reduction", "sum_over_batch_size");
+    c.put("from_logits", fromLogits);
+    c.put("label_smoothing", labelSmoothing);
+    c.put("axis", -1);
+    return c;
+  }
+}

@@ -1,0 +1,49 @@
+package io.jkeras.losses;
+
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+/** Shared pieces of the cross-entropy losses: logits recovery, clipping, last-axis means. */
+final class LossTerms {
+
+  /** Keras's global epsilon. */
+  static final float EPSILON = 1e-7f;
+
+  private LossTerms() {}
+
+  /**
+   * The logits behind {@code output} when it is the output of a single {@code opType} op (Sigmoid,
+   * Softmax), else null: Keras's TF backend computes cross-entropy from those logits, which is
+   * exact and free of clipping.
+   */
+  @SuppressWarnings("unchecked")
+  static Operand<TFloat32> logitsOf(Operand<TFloat32> output, String opType) {
+    Operation op = output.op();
+    if (op instanceof GraphOperation && op.type().equals(opType)) {
+      return (Operand<TFloat32>) ((GraphOperation) op).input(0);
+    }
+    return null;
+  }
+
+  /**
+   * {@code -(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x)))} computed stably from logits x as
+   * {@code max(x, 0) - x y + log(1 + exp(-|x|))}.
+   */
+  static Operand<TFloat32> sigmoidCrossEntropy(Ops tf, Operand<TFloat32> y, Operand<TFloat32> x) {
+    return tf.math.add(
+        tf.math.sub(tf.math.maximum(x, tf.constant(0f)), tf.math.mul(x, y)),
+        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(x)))));
+  }
+
+  static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> p) {
+    return tf.clipByValue(p, tf.constant(EPSILON), tf.constant(1f - EPSILON));
+  }
+
+  static Operand<TFloat32> meanLastAxis(Ops tf, Operand<TFloat32> x) {
+    return tf.math.mean(x, tf.constant(-1), Mean.keepDims(false));
+  }
+}

@@ -1,0 +1,36 @@
+package io.jkeras.metrics;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The fraction of predictions on the right side of {@code threshold} (0.5), as Keras's {@code
+ * binary_accuracy}: per sample, the mean over the last axis of {@code y == (p > threshold)}.
+ *
+ * <pre>{@code
+ * model.compile("adam", "binary_crossentropy", new BinaryAccuracy());
+ * }</pre>
+ */
+public class BinaryAccuracy extends MeanMetric {
+
+  private final float threshold;
+
+  public BinaryAccuracy() {
+    this("binary_accuracy", 0.5);
+  }
+
+  public BinaryAccuracy(String name, double threshold) {
+    super(name);
+    this.threshold = (float) threshold;
+  }
+
+  @Override
+  protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    Operand<TFloat32> predicted =
+        tf.dtypes.cast(tf.math.greater(yPred, tf.constant(threshold)), TFloat32.class);
+    Operand<TFloat32> hit = tf.dtypes.cast(tf.math.equal(yTrue, predicted), TFloat32.class);
+    return tf.math.mean(hit, tf.constant(-1), Mean.keepDims(false));
+  }
+}

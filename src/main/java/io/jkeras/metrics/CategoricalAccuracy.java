@@ -1,0 +1,30 @@
+package io.jkeras.metrics;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * How often the arg-max of the prediction is the arg-max of the one-hot label, as Keras's {@code
+ * categorical_accuracy}.
+ *
+ * <pre>{@code
+ * model.compile("adam", "categorical_crossentropy", new CategoricalAccuracy());
+ * }</pre>
+ */
+public class CategoricalAccuracy extends MeanMetric {
+
+  public CategoricalAccuracy() {
+    this("categorical_accuracy");
+  }
+
+  public CategoricalAccuracy(String name) {
+    super(name);
+  }
+
+  @Override
+  protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    return tf.dtypes.cast(tf.math.equal(tf.math.argMax(yTrue, tf.constant(-1)),
+        tf.math.argMax(yPred, tf.constant(-1))), TFloat32.class);
+  }
+}

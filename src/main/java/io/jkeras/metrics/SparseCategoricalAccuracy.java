@@ -1,0 +1,34 @@
+package io.jkeras.metrics;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * How often the arg-max of the prediction is the integer label, as Keras's {@code
+ * sparse_categorical_accuracy}.
+ *
+ * <pre>{@code
+ * model.compile("adam", "sparse_categorical_crossentropy", new SparseCategoricalAccuracy());
+ * }</pre>
+ */
+public class SparseCategoricalAccuracy extends MeanMetric {
+
+  public SparseCategoricalAccuracy() {
+    this("sparse_categorical_accuracy");
+  }
+
+  public SparseCategoricalAccuracy(String name) {
+    super(name);
+  }
+
+  @Override
+  protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    Operand<TInt64> labels = tf.reshape(tf.dtypes.cast(yTrue, TInt64.class),
+        tf.constant(new int[] {-1}));
+    Operand<TInt64> predicted = tf.reshape(tf.math.argMax(yPred, tf.constant(-1)),
+        tf.constant(new int[] {-1}));
+    return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
+  }
+}

@@ -1,0 +1,68 @@
+package io.jkeras.optimizers;
+
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Adagrad as Keras 3: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7.
+ *
+ * <p>{@code acc += g²; w -= lr g / sqrt(acc + eps)}. One slot per weight: the accumulator.
+ *
+ * <pre>{@code
+ * model.compile(new Adagrad(0.01), "mse");
+ * }</pre>
+ */
+public class Adagrad extends Optimizer {
+
+  private final double initialAccumulatorValue;
+  private final double epsilon;
+
+  public Adagrad() {
+    this(0.001);
+  }
+
+  public Adagrad(double learningRate) {
+    this(learningRate, 0.1, 1e-7);
+  }
+
+  public Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
+    super(learningRate);
+    if (!(initialAccumulatorValue >= 0) || !(epsilon > 0)) {
+      throw new IllegalArgumentException("Adagrad: expected initial_accumulator_value >= 0 and"
+          + " epsilon > 0, got " + initialAccumulatorValue + " and " + epsilon);
+    }
+    this.initialAccumulatorValue = initialAccumulatorValue;
+    this.epsilon = epsilon;
+  }
+
+  @Override
+  protected List<List<String>> slotGroups() {
+    return List.of(List.of("accumulator"));
+  }
+
+  @Override
+  protected float slotInitialValue(String slot) {
+    return (float) initialAccumulatorValue;
+  }
+
+  @Override
+  protected Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> acc = tf.assignAdd(slots.get(0), tf.math.mul(grad, grad));
+    return tf.assignSub(var, tf.math.div(tf.math.mul(lr, grad),
+        tf.math.sqrt(tf.math.add(acc, tf.constant((float) epsilon)))));
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = super.getConfig();
+    c.put("initial_accumulator_value", initialAccumulatorValue);
+    c.put("epsilon", epsilon);
+    return c;
+  }
+}

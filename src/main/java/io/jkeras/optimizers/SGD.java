@@ -1,0 +1,71 @@
+package io.jkeras.optimizers;
+
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Gradient descent with optional momentum, as Keras 3's SGD: learning_rate 0.01, momentum 0,
+ * nesterov false.
+ *
+ * <p>Without momentum: {@code w -= lr g}. With momentum: {@code m = momentum m - lr g}, then
+ * {@code w += m}, or with Nesterov {@code w += momentum m - lr g}. One slot per weight (momentum)
+ * only when momentum is non-zero.
+ *
+ * <pre>{@code
+ * model.compile(new SGD(0.1, 0.9, true), "mse");
+ * }</pre>
+ */
+public class SGD extends Optimizer {
+
+  private final double momentum;
+  private final boolean nesterov;
+
+  public SGD() {
+    this(0.01);
+  }
+
+  public SGD(double learningRate) {
+    this(learningRate, 0.0, false);
+  }
+
+  public SGD(double learningRate, double momentum, boolean nesterov) {
+    super(learningRate);
+    if (!(momentum >= 0 && momentum <= 1)) {
+      throw new IllegalArgumentException("SGD: momentum must be in [0, 1], got " + momentum);
+    }
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+  }
+
+  @Override
+  protected List<List<String>> slotGroups() {
+    return momentum != 0 ? List.of(List.of("momentum")) : List.of();
+  }
+
+  @Override
+  protected Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> lrGrad = tf.math.mul(grad, lr);
+    if (momentum == 0) {
+      return tf.assignSub(var, lrGrad);
+    }
+    Operand<TFloat32> mom = tf.constant((float) momentum);
+    Variable<TFloat32> m = slots.get(0);
+    Operand<TFloat32> newM = tf.assign(m, tf.math.sub(tf.math.mul(m, mom), lrGrad));
+    Operand<TFloat32> delta = nesterov ? tf.math.sub(tf.math.mul(newM, mom), lrGrad) : newM;
+    return tf.assignAdd(var, delta);
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = super.getConfig();
+    c.put("momentum", momentum);
+    c.put("nesterov", nesterov);
+    return c;
+  }
+}
