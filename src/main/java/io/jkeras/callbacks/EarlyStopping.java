@@ -73,6 +73,7 @@ public class EarlyStopping implements Callback {
       throw new IllegalStateException("EarlyStopping: monitor \"" + monitor
           + "\" is not among the logged values " + logs.keySet());
     }
+    wait++;
     boolean improved = maximize ? current - minDelta > best : current + minDelta < best;
     if (improved) {
       best = current;
@@ -82,8 +83,7 @@ public class EarlyStopping implements Callback {
       }
       return;
     }
-    wait++;
-    if (wait > patience) {
+    if (wait >= patience && epoch > 0) {
       stoppedEpoch = epoch;
       model.stopTraining();
       if (restoreBestWeights && bestWeights != null) {
