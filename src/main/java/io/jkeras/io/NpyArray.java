@@ -9,13 +9,12 @@ import java.util.Objects;
  *
  * <p>Element types and the arrays that hold them: {@code "float32"} {@code float[]}, {@code
  * "float64"} {@code double[]}, {@code "int32"} {@code int[]}, {@code "int64"} {@code long[]},
- * {@code "bool"} {@code boolean[]} and {@code "uint8"} {@code byte[]} (read as unsigned, 0 to
- * 255). A scalar has the shape {@code []} and one element.
+ * {@code "bool"} {@code boolean[]} and {@code "uint8"} {@code byte[]} (read as unsigned, 0 to 255).
+ * A scalar has the shape {@code []} and one element.
  *
  * <p>The factories take the array they are given without copying it, and {@link #data()} returns
- * that same array, so large arrays are never duplicated: treat them as read-only once wrapped.
- * The {@code asXxx()} accessors always return a new array, converting the element type when
- * needed.
+ * that same array, so large arrays are never duplicated: treat them as read-only once wrapped. The
+ * {@code asXxx()} accessors always return a new array, converting the element type when needed.
  *
  * <pre>{@code
  * NpyArray x = NpyArray.ofInts(new long[] {2, 3}, new int[] {1, 2, 3, 4, 5, 6});
@@ -46,12 +45,7 @@ public final class NpyArray {
     int length = java.lang.reflect.Array.getLength(data);
     if (count != length) {
       throw new IllegalArgumentException(
-          "shape "
-              + formatShape(shape)
-              + " has "
-              + count
-              + " elements but the data has "
-              + length);
+          "shape " + formatShape(shape) + " has " + count + " elements but the data has " + length);
     }
     this.shape = shape.clone();
     this.dtype = dtype;
@@ -281,7 +275,13 @@ public final class NpyArray {
     // 2^63 is exactly representable; anything at or above it does not fit.
     if (v != Math.rint(v) || v < -0x1p63 || v >= 0x1p63) {
       throw new ArithmeticException(
-          "element " + i + " of " + dtype.numpyName + " array is " + v + ", not a whole number"
+          "element "
+              + i
+              + " of "
+              + dtype.numpyName
+              + " array is "
+              + v
+              + ", not a whole number"
               + " in the integer range");
     }
     return (long) v;

@@ -20,21 +20,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * Reads and writes NumPy {@code .npy} files, the format of {@code numpy.save} and {@code
  * numpy.load}.
  *
- * <p>Reading accepts format versions 1.0, 2.0 and 3.0 and the element types {@code f4}, {@code
- * f8}, {@code i4}, {@code i8}, {@code b1} and {@code u1} in either byte order ({@code <f4} and
- * {@code >f4} alike). Files in Fortran order ({@code 'fortran_order': True}) are read and their
- * elements reordered, so an {@link NpyArray} is always in C (row-major) order with the shape the
- * file declares, just as {@code numpy.load} followed by {@code np.ascontiguousarray} would give.
+ * <p>Reading accepts format versions 1.0, 2.0 and 3.0 and the element types {@code f4}, {@code f8},
+ * {@code i4}, {@code i8}, {@code b1} and {@code u1} in either byte order ({@code <f4} and {@code
+ * >f4} alike). Files in Fortran order ({@code 'fortran_order': True}) are read and their elements
+ * reordered, so an {@link NpyArray} is always in C (row-major) order with the shape the file
+ * declares, just as {@code numpy.load} followed by {@code np.ascontiguousarray} would give.
  *
  * <p>Writing produces what {@code numpy.save} produces for the same C-ordered array, byte for byte:
  * little-endian data, format 1.0 (2.0 only when the header is longer than 65,535 bytes), the header
- * padded with spaces to a multiple of 64 bytes. The file is written to a temporary file in the
- * same folder and then moved over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so
- * readers see either the old file or the complete new one; the folder is created if needed.
+ * padded with spaces to a multiple of 64 bytes. The file is written to a temporary file in the same
+ * folder and then moved over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so readers see
+ * either the old file or the complete new one; the folder is created if needed.
  *
  * <p>A file that is not a valid {@code .npy} file, or uses a feature not listed above (structured
- * or object dtypes, other element types), raises {@link NpyFormatException}, an {@link
- * IOException} whose message names the file and what was expected and found.
+ * or object dtypes, other element types), raises {@link NpyFormatException}, an {@link IOException}
+ * whose message names the file and what was expected and found.
  *
  * <pre>{@code
  * NpyFile.write(dir.resolve("x_train.npy"), NpyArray.ofInts(data.xTrain()));
@@ -103,7 +103,9 @@ public final class NpyFile {
                 + " bytes of preamble)");
       }
       long headerLength =
-          major == 1 ? Short.toUnsignedLong(pre.getShort(8)) : Integer.toUnsignedLong(pre.getInt(8));
+          major == 1
+              ? Short.toUnsignedLong(pre.getShort(8))
+              : Integer.toUnsignedLong(pre.getInt(8));
       if (prefix + headerLength > size) {
         throw new NpyFormatException(
             file,
@@ -117,7 +119,10 @@ public final class NpyFile {
       if (headerLength > MAX_HEADER_BYTES) {
         throw new NpyFormatException(
             file,
-            "header of " + headerLength + " bytes is larger than the " + MAX_HEADER_BYTES
+            "header of "
+                + headerLength
+                + " bytes is larger than the "
+                + MAX_HEADER_BYTES
                 + "-byte limit");
       }
       ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
@@ -250,8 +255,7 @@ public final class NpyFile {
       StringBuilder found = new StringBuilder();
       for (int i = 0; i < n; i++) {
         int b = Byte.toUnsignedInt(pre.get(i));
-        found.append(
-            b >= 0x20 && b < 0x7f ? Character.toString(b) : String.format("\\x%02x", b));
+        found.append(b >= 0x20 && b < 0x7f ? Character.toString(b) : String.format("\\x%02x", b));
       }
       throw new NpyFormatException(
           file,
@@ -326,7 +330,12 @@ public final class NpyFile {
   }
 
   private static void readData(
-      Path file, FileChannel ch, long offset, NpyDtype dtype, ByteOrder order, Object dst,
+      Path file,
+      FileChannel ch,
+      long offset,
+      NpyDtype dtype,
+      ByteOrder order,
+      Object dst,
       int count)
       throws IOException {
     int perChunk = CHUNK_BYTES / dtype.itemSize;

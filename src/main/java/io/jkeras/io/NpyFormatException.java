@@ -28,8 +28,7 @@ public class NpyFormatException extends IOException {
 
   /**
    * @param file the file being read or written
-   * @param problem what is wrong, for example {@code "truncated data: expected 40 bytes, found
-   *     12"}
+   * @param problem what is wrong, for example {@code "truncated data: expected 40 bytes, found 12"}
    */
   public NpyFormatException(Path file, String problem) {
     super(file + ": " + problem);

@@ -59,7 +59,10 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     }
     if (!(value instanceof Map<?, ?> dict)) {
       throw new Invalid(
-          "malformed header: expected a dictionary, found " + describe(value) + " in " + quote(text));
+          "malformed header: expected a dictionary, found "
+              + describe(value)
+              + " in "
+              + quote(text));
     }
     TreeSet<String> keys = new TreeSet<>();
     for (Object k : dict.keySet()) {
@@ -80,7 +83,9 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     }
     if (!(descr instanceof String d)) {
       throw new Invalid(
-          "malformed header: descr must be a string, found " + describe(descr) + " in "
+          "malformed header: descr must be a string, found "
+              + describe(descr)
+              + " in "
               + quote(text));
     }
     if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
@@ -158,8 +163,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     }
 
     Invalid error(String expected) {
-      String found =
-          pos >= s.length() ? "the end of the header" : "'" + s.charAt(pos) + "'";
+      String found = pos >= s.length() ? "the end of the header" : "'" + s.charAt(pos) + "'";
       return new Invalid(
           "malformed header: expected "
               + expected

@@ -32,9 +32,9 @@ import javax.imageio.ImageIO;
  *
  * <p>Each model gets one color from {@link #colorOf(int)}, in the map's iteration order; training
  * series are solid, validation series ({@code val_...}) dashed. When a panel holds several metrics
- * of one model (say accuracy and auc) they differ by marker shape. Points are marked when there
- * are at most 30 epochs, so a single epoch still shows; non-finite values (NaN, infinities,
- * nulls) are left out and break the line.
+ * of one model (say accuracy and auc) they differ by marker shape. Points are marked when there are
+ * at most 30 epochs, so a single epoch still shows; non-finite values (NaN, infinities, nulls) are
+ * left out and break the line.
  *
  * <p>Rendering uses {@code java.awt} without a display: the class sets {@code
  * java.awt.headless=true} unless the property was already set. The PNG is written to a temporary
@@ -91,8 +91,8 @@ public final class HistoryChart {
   private HistoryChart() {}
 
   /**
-   * The color of the model at {@code index} in the map's iteration order (the palette repeats
-   * after ten models).
+   * The color of the model at {@code index} in the map's iteration order (the palette repeats after
+   * ten models).
    */
   public static Color colorOf(int index) {
     return PALETTE[Math.floorMod(index, PALETTE.length)];
@@ -150,7 +150,10 @@ public final class HistoryChart {
 
   /** Draws the chart into a new image, without writing it anywhere. */
   public static BufferedImage render(
-      String title, Map<String, Map<String, List<Double>>> historiesByModel, int width, int height) {
+      String title,
+      Map<String, Map<String, List<Double>>> historiesByModel,
+      int width,
+      int height) {
     if (width < 300 || height < 200) {
       throw new IllegalArgumentException(
           "the chart needs at least 300 x 200 pixels, got " + width + " x " + height);
@@ -171,7 +174,11 @@ public final class HistoryChart {
         int shape =
             shapeOfMetric.computeIfAbsent(
                 (loss ? "L:" : "M:") + base,
-                k -> (int) shapeOfMetric.keySet().stream().filter(s -> s.charAt(0) == k.charAt(0)).count());
+                k ->
+                    (int)
+                        shapeOfMetric.keySet().stream()
+                            .filter(s -> s.charAt(0) == k.charAt(0))
+                            .count());
         panel.add(
             new Series(
                 model.getKey() + " " + name, color, validation, shape, toArray(series.getValue())));
@@ -200,11 +207,20 @@ public final class HistoryChart {
       // Both panels reserve the taller legend, so their plot areas line up.
       g.setFont(TICK_FONT);
       int legendRows =
-          Math.max(legendLayout(g, metrics, panelWidth).rows, legendLayout(g, losses, panelWidth).rows);
+          Math.max(
+              legendLayout(g, metrics, panelWidth).rows, legendLayout(g, losses, panelWidth).rows);
       String left = metricsTitle(metrics);
       drawPanel(g, MARGIN, top, panelWidth, panelHeight, left, metrics, false, legendRows);
       drawPanel(
-          g, 2 * MARGIN + panelWidth, top, panelWidth, panelHeight, "loss", losses, true, legendRows);
+          g,
+          2 * MARGIN + panelWidth,
+          top,
+          panelWidth,
+          panelHeight,
+          "loss",
+          losses,
+          true,
+          legendRows);
     } finally {
       g.dispose();
     }
@@ -384,9 +400,7 @@ public final class HistoryChart {
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);
     g.drawString(
-        yLabel,
-        (int) -(plot.getCenterY() + lm.stringWidth(yLabel) / 2.0),
-        x0 + lm.getAscent());
+        yLabel, (int) -(plot.getCenterY() + lm.stringWidth(yLabel) / 2.0), x0 + lm.getAscent());
     g.setTransform(saved);
 
     if (!hasData) {
@@ -394,9 +408,7 @@ public final class HistoryChart {
       g.setColor(Color.GRAY);
       String none = "no data";
       g.drawString(
-          none,
-          (int) (plot.getCenterX() - lm.stringWidth(none) / 2.0),
-          (int) plot.getCenterY());
+          none, (int) (plot.getCenterX() - lm.stringWidth(none) / 2.0), (int) plot.getCenterY());
     }
 
     // Series.

@@ -25,8 +25,7 @@ class NpyFileTest {
 
   /** A .npy file from its parts: magic, version, little-endian header length, header, data. */
   static byte[] npy(int major, String header, byte[] data) {
-    byte[] h =
-        header.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    byte[] h = header.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     int prefix = major == 1 ? 10 : 12;
     ByteBuffer b = ByteBuffer.allocate(prefix + h.length + data.length);
     b.order(ByteOrder.LITTLE_ENDIAN);
@@ -105,11 +104,11 @@ class NpyFileTest {
         NpyArray.ofDoubles(
             new long[] {4}, new double[] {Math.PI, Double.NEGATIVE_INFINITY, -0.0, 1e-300}));
     roundTrip(
-        NpyArray.ofInts(new long[] {1, 2, 2}, new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE}));
+        NpyArray.ofInts(
+            new long[] {1, 2, 2}, new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE}));
     roundTrip(NpyArray.ofLongs(new long[] {3}, new long[] {Long.MIN_VALUE, 42, Long.MAX_VALUE}));
     roundTrip(NpyArray.ofBooleans(new long[] {2, 2}, new boolean[] {true, false, false, true}));
-    roundTrip(
-        NpyArray.ofUnsignedBytes(new long[] {4}, new byte[] {0, 1, (byte) 128, (byte) 255}));
+    roundTrip(NpyArray.ofUnsignedBytes(new long[] {4}, new byte[] {0, 1, (byte) 128, (byte) 255}));
   }
 
   @Test
@@ -188,7 +187,8 @@ class NpyFileTest {
   @Test
   void readsBigEndianData() throws IOException {
     String h = "{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }\n";
-    NpyArray a = NpyFile.read(file("be8.npy", npy(1, h, doubles(ByteOrder.BIG_ENDIAN, 1.5, -2, 1e300))));
+    NpyArray a =
+        NpyFile.read(file("be8.npy", npy(1, h, doubles(ByteOrder.BIG_ENDIAN, 1.5, -2, 1e300))));
     assertArrayEquals(new double[] {1.5, -2, 1e300}, a.asDoubles());
 
     String hi = "{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }\n";
@@ -306,7 +306,8 @@ class NpyFileTest {
   void comparesByContent() {
     NpyArray a = NpyArray.ofFloats(new long[] {2}, new float[] {1, Float.NaN});
     assertEquals(a, NpyArray.ofFloats(new long[] {2}, new float[] {1, Float.NaN}));
-    assertEquals(a.hashCode(), NpyArray.ofFloats(new long[] {2}, new float[] {1, Float.NaN}).hashCode());
+    assertEquals(
+        a.hashCode(), NpyArray.ofFloats(new long[] {2}, new float[] {1, Float.NaN}).hashCode());
     assertNotEquals(a, NpyArray.ofFloats(new long[] {1, 2}, new float[] {1, Float.NaN}));
     assertNotEquals(a, NpyArray.ofDoubles(new long[] {2}, new double[] {1, Double.NaN}));
   }
@@ -325,7 +326,8 @@ class NpyFileTest {
 
   @Test
   void rejectsAWrongMagicString() throws IOException {
-    NpyFormatException e = bad("x.npy", "PK\u0003\u0004 not numpy".getBytes(StandardCharsets.ISO_8859_1));
+    NpyFormatException e =
+        bad("x.npy", "PK\u0003\u0004 not numpy".getBytes(StandardCharsets.ISO_8859_1));
     assertEquals(
         "not a .npy file: expected the magic string \\x93NUMPY, found \"PK\\x03\\x04 n\"",
         e.problem());
@@ -375,7 +377,9 @@ class NpyFileTest {
     assertEquals(
         "malformed header: expected ',' or '}' at character 16, found ''' in \"{'descr': '<f4'"
             + " 'fortran_order': False, 'shape': (3,)}\"",
-        bad("m1.npy", npy(1, "{'descr': '<f4' 'fortran_order': False, 'shape': (3,)}\n", new byte[12]))
+        bad(
+                "m1.npy",
+                npy(1, "{'descr': '<f4' 'fortran_order': False, 'shape': (3,)}\n", new byte[12]))
             .problem());
     assertEquals(
         "malformed header: expected the keys [descr, fortran_order, shape], found [descr, shape]"
@@ -384,23 +388,31 @@ class NpyFileTest {
     assertEquals(
         "malformed header: shape must be a tuple of integers, found the integer 3 in"
             + " \"{'descr': '<f4', 'fortran_order': False, 'shape': (3)}\"",
-        bad("m3.npy", npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3)}\n", new byte[12]))
+        bad(
+                "m3.npy",
+                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3)}\n", new byte[12]))
             .problem());
     assertTrue(
         bad("m4.npy", npy(1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (3,)}", new byte[12]))
             .problem()
-            .startsWith("malformed header: fortran_order must be True or False, found the integer 0"));
+            .startsWith(
+                "malformed header: fortran_order must be True or False, found the integer 0"));
     assertTrue(
-        bad("m5.npy", npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, -1)}", new byte[12]))
+        bad(
+                "m5.npy",
+                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, -1)}", new byte[12]))
             .problem()
-            .startsWith("malformed header: shape must be a tuple of non-negative integers, found"
-                + " the integer -1 at index 1"));
+            .startsWith(
+                "malformed header: shape must be a tuple of non-negative integers, found"
+                    + " the integer -1 at index 1"));
     assertTrue(
         bad("m6.npy", npy(1, "['descr', '<f4']", new byte[12]))
             .problem()
             .startsWith("malformed header: expected a dictionary, found a list"));
     assertTrue(
-        bad("m7.npy", npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,)", new byte[12]))
+        bad(
+                "m7.npy",
+                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,)", new byte[12]))
             .problem()
             .startsWith("malformed header: expected ',' or '}' at character 54, found the end"));
     assertTrue(
@@ -424,10 +436,14 @@ class NpyFileTest {
     assertEquals(
         "unsupported dtype '<f2': expected one of <f4, <f8, <i4, <i8, |b1, |u1 (or the same with"
             + " >)",
-        bad("f2.npy", npy(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", new byte[6]))
+        bad(
+                "f2.npy",
+                npy(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", new byte[6]))
             .problem());
     assertTrue(
-        bad("o.npy", npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new byte[8]))
+        bad(
+                "o.npy",
+                npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new byte[8]))
             .problem()
             .startsWith("unsupported dtype '|O' (object arrays need Python's pickle)"));
     assertTrue(
@@ -435,7 +451,8 @@ class NpyFileTest {
                 "s.npy",
                 npy(
                     1,
-                    "{'descr': [('a', '<i4'), ('b', '<f4')], 'fortran_order': False, 'shape': (1,), }",
+                    "{'descr': [('a', '<i4'), ('b', '<f4')], 'fortran_order': False, 'shape': (1,),"
+                        + " }",
                     new byte[8]))
             .problem()
             .startsWith("unsupported dtype: structured dtypes (a list descr) are not supported"));

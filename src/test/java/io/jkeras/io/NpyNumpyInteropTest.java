@@ -76,8 +76,7 @@ class NpyNumpyInteropTest {
 
     NpyArray i8 = read("i8");
     assertEquals("int64", i8.dtype());
-    assertArrayEquals(
-        new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, 123456789012L}, i8.asLongs());
+    assertArrayEquals(new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, 123456789012L}, i8.asLongs());
     assertArrayEquals(new long[] {-3L << 40, 5}, read("i8_be").asLongs());
 
     NpyArray b1 = read("b1");
@@ -152,8 +151,11 @@ class NpyNumpyInteropTest {
 
   @Test
   void writesFilesNumpyReadsIdentically() throws IOException {
-    write("f4", NpyArray.ofFloats(new long[] {2, 3},
-        new float[] {1.5f, -2, Float.NaN, Float.POSITIVE_INFINITY, 0, 1e-45f}));
+    write(
+        "f4",
+        NpyArray.ofFloats(
+            new long[] {2, 3},
+            new float[] {1.5f, -2, Float.NaN, Float.POSITIVE_INFINITY, 0, 1e-45f}));
     write("f8", NpyArray.ofDoubles(new long[] {2}, new double[] {Math.PI, -1e300}));
     int[] i4 = new int[12];
     for (int i = 0; i < 12; i++) {

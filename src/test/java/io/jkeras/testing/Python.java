@@ -65,10 +65,7 @@ public final class Python {
     Path err = Files.createTempFile("python-err", ".txt");
     try {
       Process p =
-          new ProcessBuilder(cmd)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       p.getOutputStream().close();
       boolean done;
       try {

@@ -128,7 +128,8 @@ class HistoryChartTest {
     Map<String, Map<String, List<Double>>> h = new LinkedHashMap<>();
     List<Double> loss = new ArrayList<>();
     for (int e = 0; e < 120; e++) {
-      loss.add(e == 40 ? Double.valueOf(Double.NaN) : e == 41 ? null : Double.valueOf(2.0 / (1 + e)));
+      loss.add(
+          e == 40 ? Double.valueOf(Double.NaN) : e == 41 ? null : Double.valueOf(2.0 / (1 + e)));
     }
     Map<String, List<Double>> only = new LinkedHashMap<>();
     only.put("loss", loss);
@@ -158,8 +159,7 @@ class HistoryChartTest {
   @Test
   void rejectsTinyImages() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> HistoryChart.render("t", twoModels(2), 100, 100));
+        IllegalArgumentException.class, () -> HistoryChart.render("t", twoModels(2), 100, 100));
   }
 
   @Test
@@ -169,13 +169,16 @@ class HistoryChartTest {
     assertEquals(1, HistoryChart.niceStep(1), 1e-12);
     assertEquals(50, HistoryChart.niceStep(23), 1e-9);
     assertEquals(1, HistoryChart.niceStep(0), 0);
-    assertTrue(Arrays.stream(new int[] {0, 1, 9, 10, -1})
-        .mapToObj(HistoryChart::colorOf)
-        .allMatch(c -> c != null));
+    assertTrue(
+        Arrays.stream(new int[] {0, 1, 9, 10, -1})
+            .mapToObj(HistoryChart::colorOf)
+            .allMatch(c -> c != null));
   }
 
   @Test
   void runsHeadless() {
+    assertNotNull(HistoryChart.colorOf(0)); // initializes the class, which sets the property
     assertEquals("true", System.getProperty("java.awt.headless"));
+    assertTrue(java.awt.GraphicsEnvironment.isHeadless());
   }
 }
