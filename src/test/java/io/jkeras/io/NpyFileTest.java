@@ -459,6 +459,55 @@ class NpyFileTest {
   }
 
   @Test
+  void reportsEveryTruncationAndCorruptionAsAFormatError() throws IOException {
+    Path good = dir.resolve("good.npy");
+    NpyFile.write(good, NpyArray.ofInts(new long[] {2, 3}, new int[] {1, 2, 3, 4, 5, 6}));
+    byte[] whole = Files.readAllBytes(good);
+    for (int len = 0; len < whole.length; len++) {
+      Path p = file("cut.npy", java.util.Arrays.copyOf(whole, len));
+      assertThrows(NpyFormatException.class, () -> NpyFile.read(p), "cut to " + len + " bytes");
+    }
+    // Any single corrupted byte in the preamble or header either still reads or is reported as
+    // a format error: no other exception escapes.
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 128; i++) {
+      for (int trial = 0; trial < 4; trial++) {
+        byte[] b = whole.clone();
+        b[i] = (byte) random.nextInt(256);
+        Path p = file("flip.npy", b);
+        try {
+          NpyFile.read(p);
+        } catch (NpyFormatException expected) {
+          assertTrue(expected.problem().length() > 10, expected.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
+  void reportsShapesTooLargeForJava() throws IOException {
+    assertTrue(
+        bad(
+                "huge.npy",
+                npy(
+                    1,
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }",
+                    new byte[4]))
+            .problem()
+            .startsWith(
+                "unsupported shape: shape (100000, 100000) has 10000000000 elements, more"));
+    assertTrue(
+        bad(
+                "huger.npy",
+                npy(
+                    1,
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
+                    new byte[4]))
+            .problem()
+            .startsWith("malformed header: expected an integer within 64 bits"));
+  }
+
+  @Test
   void reportsAMissingFileAsSuch() {
     assertThrows(NoSuchFileException.class, () -> NpyFile.read(dir.resolve("missing.npy")));
   }
