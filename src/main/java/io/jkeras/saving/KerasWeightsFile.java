@@ -50,6 +50,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       trainable weight in model order its first and second moments.
  * </ul>
  *
+ * <p>Layer names longer than 4 KiB are not stored as the {@code name} attribute (jhdf corrupts
+ * very long string attributes); Keras does not need it to load.
+ *
  * <p>Keras also writes empty groups (a {@code vars} group for each weightless layer and a
  * top-level {@code vars}); it loads files without them, and this writer leaves them out, because
  * jhdf 0.13 corrupts groups that hold no dataset. jhdf also adds a root attribute {@code _jHDF},
@@ -331,11 +334,11 @@ public final class KerasWeightsFile {
         vars = childGroup(layerGroup, VARS, source);
       }
       if (weights.isEmpty()) {
-        if (vars != null && !indexedDatasets(vars, source).isEmpty()) {
+        int stored = vars == null ? 0 : indexedDatasets(vars, source).size();
+        if (stored > 0) {
           throw new KerasFileException(
               source + ": layer \"" + g.layer().name() + "\" (" + g.layer().className()
-                  + ") has no weights, but /" + g.varsPath() + " holds "
-                  + indexedDatasets(vars, source).size() + " arrays");
+                  + ") has no weights, but /" + g.varsPath() + " holds " + stored + " arrays");
         }
         continue;
       }

@@ -15,7 +15,9 @@ import java.util.Arrays;
  * long step = adam.get(0).longs()[0];
  * }</pre>
  *
- * <p>Equality compares shapes and values, not array identity.
+ * <p>Equality compares shapes and values, not array identity. The factories copy their
+ * arguments; {@link #floats()} and {@link #longs()} return the stored arrays without copying
+ * (arrays can be large), so callers must not modify them.
  */
 public record StoredArray(long[] shape, float[] floats, long[] longs) {
 

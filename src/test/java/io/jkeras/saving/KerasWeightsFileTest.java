@@ -436,6 +436,20 @@ class KerasWeightsFileTest {
     }
   }
 
+  @Test
+  void arraysStoredForALayerThatHasNoWeightsAreRefused() {
+    Path file = dir.resolve("act.weights.h5");
+    try (WritableHdfFile f = HdfFile.write(file)) {
+      f.putGroup("layers").putGroup("activation").putGroup("vars").putDataset("0", new float[3]);
+    }
+    KerasTensor x = Input.of(3);
+    try (Model m = new Model(List.of(x), List.of(new Activation("relu", "act").apply(x)))) {
+      String msg = assertFileError(file, () -> KerasWeightsFile.load(file, m));
+      assertTrue(msg.contains("layer \"act\" (Activation) has no weights, but"
+          + " /layers/activation/vars holds 1 arrays"), msg);
+    }
+  }
+
   // ---- files that are not weight files -------------------------------------------------------
 
   @Test

@@ -313,4 +313,40 @@ class KerasWeightsInteropTest {
     assertEquals(expected.stream().sorted().toList(), actual.stream().sorted().toList(),
         "h5py's view of the file:\n" + r.stdout());
   }
+
+  @Test
+  void aVeryLongLayerNameIsLeftOutOfTheAttributesAndTheFileStaysReadable() throws IOException {
+    // jhdf corrupts object headers with string attributes of about 60 kB; a 70,000-character
+    // layer name must not reach one.
+    Path file = dir.resolve("long.weights.h5");
+    String longName = "n".repeat(70_000);
+    KerasTensor x = Input.of(3);
+    KerasTensor y = Dense.builder(2).name(longName).build().apply(
+        Dense.builder(4).name("short").build().apply(x));
+    List<float[]> saved = new ArrayList<>();
+    try (Model m = new Model(List.of(x), List.of(y), "long_names")) {
+      for (Weight w : m.weights()) {
+        w.assign(Numerics.uniform(new Random(1), (int) w.size(), -1, 1));
+        saved.add(w.read());
+      }
+      KerasWeightsFile.save(file, m, List.of());
+    }
+    PythonKeras.Result r = PythonKeras.runScript("saving/inspect_h5.py", file.toString());
+    assertEquals(List.of(
+            "G /", "G /layers",
+            "G /layers/dense", "G /layers/dense/vars", "A /layers/dense/vars name=short",
+            "D /layers/dense/vars/0 float32 3,4", "D /layers/dense/vars/1 float32 4",
+            "G /layers/dense_1", "G /layers/dense_1/vars",
+            "D /layers/dense_1/vars/0 float32 4,2", "D /layers/dense_1/vars/1 float32 2"),
+        r.stdout().lines().toList());
+    KerasTensor x2 = Input.of(3);
+    KerasTensor y2 = Dense.builder(2).name(longName).build().apply(
+        Dense.builder(4).name("short").build().apply(x2));
+    try (Model m = new Model(List.of(x2), List.of(y2), "long_names")) {
+      KerasWeightsFile.load(file, m);
+      for (int i = 0; i < saved.size(); i++) {
+        assertArrayEquals(saved.get(i), m.weights().get(i).read());
+      }
+    }
+  }
 }
