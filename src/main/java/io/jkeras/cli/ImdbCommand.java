@@ -181,25 +181,19 @@ final class ImdbCommand {
 
   private static void exportNpy(ImdbData data, Path dir) {
     try {
-      Files.createDirectories(dir);
+      writeNpy(data, dir);
     } catch (IOException e) {
-      throw new Arguments.UsageException("--export-npy: cannot create " + dir);
+      throw new java.io.UncheckedIOException("--export-npy: cannot write to " + dir, e);
     }
-    NpyFile.write(dir.resolve("x_train.npy"), ints(data.xTrain()));
+  }
+
+  private static void writeNpy(ImdbData data, Path dir) throws IOException {
+    NpyFile.write(dir.resolve("x_train.npy"), NpyArray.ofInts(data.xTrain()));
     NpyFile.write(dir.resolve("y_train.npy"), NpyArray.ofFloats(
         new long[] {data.yTrain().length}, data.yTrain()));
-    NpyFile.write(dir.resolve("x_test.npy"), ints(data.xTest()));
+    NpyFile.write(dir.resolve("x_test.npy"), NpyArray.ofInts(data.xTest()));
     NpyFile.write(dir.resolve("y_test.npy"), NpyArray.ofFloats(
         new long[] {data.yTest().length}, data.yTest()));
     System.out.println("Wrote x_train, y_train, x_test, y_test .npy files to " + dir);
-  }
-
-  private static NpyArray ints(int[][] rows) {
-    int width = rows.length == 0 ? 0 : rows[0].length;
-    int[] flat = new int[rows.length * width];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, flat, i * width, width);
-    }
-    return NpyArray.ofInts(new long[] {rows.length, width}, flat);
   }
 }

@@ -15,9 +15,12 @@ import io.jkeras.losses.Losses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
+import io.jkeras.saving.KerasWeightsFile;
+import io.jkeras.saving.StoredArray;
 import io.jkeras.training.FitOptions;
 import io.jkeras.training.History;
 import io.jkeras.training.Trainer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -398,6 +401,43 @@ public class Model implements AutoCloseable {
     requireStructureFor(xs);
     checkInputs(xs);
     return trainer.evaluate(xs, ys, batchSize);
+  }
+
+  // ---- weights files -------------------------------------------------------------------------
+
+  /**
+   * Writes every weight, and the optimizer state once training has created it, to a Keras 3
+   * {@code .weights.h5} file that Python's {@code model.load_weights} reads. Written to a temp
+   * file and moved into place.
+   */
+  public void saveWeights(Path path) {
+    List<StoredArray> state = new ArrayList<>();
+    if (trainer != null && trainer.optimizer().isBuilt()) {
+      List<Object> values = trainer.optimizer().state();
+      List<Shape> shapes = trainer.optimizer().stateShapes();
+      for (int i = 0; i < values.size(); i++) {
+        Object v = values.get(i);
+        state.add(v instanceof long[] ? StoredArray.ofLongs(shapes.get(i).asArray(), (long[]) v)
+            : StoredArray.ofFloats(shapes.get(i).asArray(), (float[]) v));
+      }
+    }
+    KerasWeightsFile.save(path, this, state);
+  }
+
+  /**
+   * Reads a Keras 3 {@code .weights.h5} file (written by jkeras or Python Keras) into this
+   * model's weights, checking every shape first; the optimizer state in it, if any, is restored
+   * when the model is compiled (now, or when training starts).
+   */
+  public void loadWeights(Path path) {
+    List<StoredArray> state = KerasWeightsFile.load(path, this);
+    if (trainer != null && !state.isEmpty()) {
+      List<Object> values = new ArrayList<>();
+      for (StoredArray a : state) {
+        values.add(a.isFloat() ? a.floats() : a.longs());
+      }
+      trainer.restoreOptimizerState(values);
+    }
   }
 
   /** Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training}). */

@@ -53,6 +53,7 @@ public final class Trainer {
   private Operand<TFloat32> evalLoss;
   private List<Operand<TFloat32>> evalStats;
   private final List<Metric> metrics = new ArrayList<>();
+  private List<Object> pendingOptimizerState;
 
   public Trainer(Model model, Optimizer optimizer, Loss loss, List<String> metricNames,
       List<Metric> metricObjects) {
@@ -69,6 +70,18 @@ public final class Trainer {
 
   public Loss loss() {
     return loss;
+  }
+
+  /**
+   * Restores optimizer state read from a weights file: now if the optimizer exists, else as soon
+   * as training creates it.
+   */
+  public void restoreOptimizerState(List<Object> values) {
+    if (optimizer.isBuilt()) {
+      optimizer.setState(values);
+    } else {
+      pendingOptimizerState = List.copyOf(values);
+    }
   }
 
   /** Creates the training and evaluation graphs for labels shaped like {@code ys}. */
@@ -121,6 +134,10 @@ public final class Trainer {
       }
     }
     trainOp = optimizer.build(g, updated, grads);
+    if (pendingOptimizerState != null) {
+      optimizer.setState(pendingOptimizerState);
+      pendingOptimizerState = null;
+    }
 
     ForwardGraph eval = model.inferenceGraph();
     evalLoss = totalLoss(tf, eval);

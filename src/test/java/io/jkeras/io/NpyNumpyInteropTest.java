@@ -3,29 +3,21 @@ package io.jkeras.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jkeras.testing.Python;
+import io.jkeras.testing.PythonKeras;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files written by the real NumPy read in Java, and Java's files read by NumPy. Skipped when the
- * Python interpreter ({@code $JKERAS_PYTHON} or python3) has no numpy; {@link NpyFileTest} covers
- * the format with hand-built files either way.
+ * Files written by the real NumPy read in Java, and Java's files read by NumPy, with the NumPy of
+ * python-interop/.venv (never skipped: the test fails when that environment is missing).
  */
 class NpyNumpyInteropTest {
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void needsNumpy() {
-    assumeTrue(Python.hasModule("numpy"), "numpy is not importable by " + Python.command());
-  }
 
   /** Writes one file per case with numpy.lib.format.write_array, in the versions given. */
   static final String WRITE_CASES =
@@ -57,7 +49,7 @@ class NpyNumpyInteropTest {
 
   @Test
   void readsFilesWrittenByNumpy() throws IOException {
-    Python.run(WRITE_CASES, dir);
+    PythonKeras.runCode(WRITE_CASES, dir.toString());
 
     NpyArray f4 = read("f4");
     assertEquals("float32", f4.dtype());
@@ -169,7 +161,7 @@ class NpyNumpyInteropTest {
     write("empty", NpyArray.ofDoubles(new long[] {4, 0}, new double[0]));
     write("rows", NpyArray.ofInts(new int[][] {{1, 2, 3}, {4, 5, 6}}));
 
-    String out = Python.run(CHECK_CASES, dir);
+    String out = PythonKeras.runCode(CHECK_CASES, dir.toString()).stdout();
     assertTrue(out.contains("checked 9"), out);
   }
 
