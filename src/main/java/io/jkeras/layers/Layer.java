@@ -89,6 +89,14 @@ public abstract class Layer implements KerasSerializable {
     seedRandom = new SplittableRandom(seed);
   }
 
+  /**
+   * A seed for a layer's random ops (Dropout) that has no seed of its own, drawn from the same
+   * source as weight initializers so that {@link #setRandomSeed} makes it repeatable too.
+   */
+  protected static long nextRandomSeed() {
+    return seedRandom.split().nextLong();
+  }
+
   // ---- identity --------------------------------------------------------------------------------
 
   public String name() {
