@@ -43,7 +43,8 @@ import org.tensorflow.types.TFloat32;
  * {@code (filters,)}.
  *
  * <pre>{@code
- * KerasTensor h = new Conv1D(250, 3, "relu").apply(embedded);   // (None, 100, 50) -> (None, 98, 250)
+ * // (None, 100, 50) -> (None, 98, 250)
+ * KerasTensor h = new Conv1D(250, 3, "relu").apply(embedded);
  * Conv1D c = Conv1D.builder(64, 5).padding("causal").dilationRate(2).build();
  * }</pre>
  */
@@ -99,7 +100,10 @@ public class Conv1D extends Layer {
     if (b.strides > 1 && b.dilationRate > 1) {
       throw new IllegalArgumentException(
           "Conv1D: strides > 1 cannot be combined with dilation_rate > 1 (as in Keras), got"
-              + " strides=" + b.strides + " and dilation_rate=" + b.dilationRate);
+              + " strides="
+              + b.strides
+              + " and dilation_rate="
+              + b.dilationRate);
     }
     String pad = b.padding == null ? "" : b.padding.toLowerCase(Locale.ROOT);
     if (!PADDINGS.contains(pad)) {
@@ -180,16 +184,25 @@ public class Conv1D extends Layer {
     long channels = inputShape.size(2);
     if (channels < 0) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Conv1D): the channel axis (last) of the input must be known,"
-              + " got " + KerasShape.format(inputShape));
+          "Layer \""
+              + name()
+              + "\" (Conv1D): the channel axis (last) of the input must be known,"
+              + " got "
+              + KerasShape.format(inputShape));
     }
     computeOutputShape(inputShape); // rejects inputs too short for the kernel
     kernel =
-        addWeight("kernel", Shape.of(kernelSize, channels, filters), kernelInitializer,
-            kernelRegularizer, kernelConstraint, true);
+        addWeight(
+            "kernel",
+            Shape.of(kernelSize, channels, filters),
+            kernelInitializer,
+            kernelRegularizer,
+            kernelConstraint,
+            true);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer,
-          biasConstraint, true);
+      bias =
+          addWeight(
+              "bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint, true);
     }
     setInputSpec(InputSpec.rank(3).withAxis(-1, channels));
   }
@@ -198,8 +211,11 @@ public class Conv1D extends Layer {
   public Shape computeOutputShape(Shape inputShape) {
     if (inputShape.numDimensions() != 3) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Conv1D): expected an input of rank 3 (batch, steps,"
-              + " channels), got " + KerasShape.format(inputShape));
+          "Layer \""
+              + name()
+              + "\" (Conv1D): expected an input of rank 3 (batch, steps,"
+              + " channels), got "
+              + KerasShape.format(inputShape));
     }
     long steps = inputShape.size(1);
     long outSteps = Shape.UNKNOWN_SIZE;
@@ -209,10 +225,21 @@ public class Conv1D extends Layer {
         outSteps = Math.floorDiv(steps - span, strides) + 1;
         if (outSteps <= 0) {
           throw new IllegalArgumentException(
-              "Layer \"" + name() + "\" (Conv1D): the output would have " + outSteps
-                  + " steps: input " + KerasShape.format(inputShape) + " has " + steps
-                  + " steps, fewer than the kernel's extent " + span + " (kernel_size="
-                  + kernelSize + ", dilation_rate=" + dilationRate + ") with padding=\"valid\"");
+              "Layer \""
+                  + name()
+                  + "\" (Conv1D): the output would have "
+                  + outSteps
+                  + " steps: input "
+                  + KerasShape.format(inputShape)
+                  + " has "
+                  + steps
+                  + " steps, fewer than the kernel's extent "
+                  + span
+                  + " (kernel_size="
+                  + kernelSize
+                  + ", dilation_rate="
+                  + dilationRate
+                  + ") with padding=\"valid\"");
         }
       } else {
         outSteps = Math.floorDiv(steps - 1, strides) + 1;
@@ -232,8 +259,7 @@ public class Conv1D extends Layer {
     // As a 2D convolution over a height of 1: x (batch, 1, steps, channels), kernel (1, k, c, f).
     Operand<TFloat32> x4 = tf.expandDims(x, tf.constant(1));
     Operand<TFloat32> k4 = tf.expandDims(dilatedKernel(tf), tf.constant(0));
-    Operand<TFloat32> y =
-        tf.nn.conv2d(x4, k4, List.of(1L, 1L, (long) strides, 1L), tfPadding);
+    Operand<TFloat32> y = tf.nn.conv2d(x4, k4, List.of(1L, 1L, (long) strides, 1L), tfPadding);
     y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
     if (useBias) {
       y = tf.nn.biasAdd(y, bias.value());
@@ -245,9 +271,9 @@ public class Conv1D extends Layer {
    * The kernel with {@code dilationRate - 1} zero taps between its taps: {@code (span, c, f)} with
    * {@code span = d*(k-1) + 1}. A dilated convolution is an ordinary one with this kernel.
    *
-   * <p>TensorFlow's Conv2D {@code dilations} attribute is not used: the C++ gradient of Conv2D
-   * that graph gradients rely on drops it, which aborts the JVM inside oneDNN (or, with oneDNN
-   * off, fails with a shape mismatch). Zero taps cost d times the multiply-adds but have correct
+   * <p>TensorFlow's Conv2D {@code dilations} attribute is not used: the C++ gradient of Conv2D that
+   * graph gradients rely on drops it, which aborts the JVM inside oneDNN (or, with oneDNN off,
+   * fails with a shape mismatch). Zero taps cost d times the multiply-adds but have correct
    * gradients (Pad, Reshape and Slice).
    */
   private Operand<TFloat32> dilatedKernel(Ops tf) {
@@ -265,8 +291,8 @@ public class Conv1D extends Layer {
             tf.constant(0f));
     Operand<TFloat32> spread =
         tf.reshape(padded, tf.constant(new int[] {kernelSize * dilationRate, c, filters}));
-    return tf.slice(spread, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {span, c,
-        filters}));
+    return tf.slice(
+        spread, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {span, c, filters}));
   }
 
   @Override
@@ -281,14 +307,17 @@ public class Conv1D extends Layer {
     config.put("groups", groups);
     config.put("activation", activation.name());
     config.put("use_bias", useBias);
-    config.put("kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
+    config.put(
+        "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
     config.put("bias_initializer", KerasObjects.serialize("keras.initializers", biasInitializer));
-    config.put("kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
+    config.put(
+        "kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
     config.put("bias_regularizer", KerasObjects.serialize("keras.regularizers", biasRegularizer));
     // When set, the base config already holds it right after "dtype"; put() keeps that place, as
     // Keras's dict update does.
     config.put(
-        "activity_regularizer", KerasObjects.serialize("keras.regularizers", activityRegularizer()));
+        "activity_regularizer",
+        KerasObjects.serialize("keras.regularizers", activityRegularizer()));
     config.put("kernel_constraint", KerasObjects.serialize("keras.constraints", kernelConstraint));
     config.put("bias_constraint", KerasObjects.serialize("keras.constraints", biasConstraint));
     return config;

@@ -53,8 +53,12 @@ public class Dropout extends Layer {
         Long d = b.noiseShape.get(i);
         if (d != null && d <= 0) {
           throw new IllegalArgumentException(
-              "Dropout: noise_shape entries must be positive or null, got " + d + " at index "
-                  + i + " of " + b.noiseShape);
+              "Dropout: noise_shape entries must be positive or null, got "
+                  + d
+                  + " at index "
+                  + i
+                  + " of "
+                  + b.noiseShape);
         }
       }
     }
@@ -124,9 +128,16 @@ public class Dropout extends Layer {
     int rank = x.shape().numDimensions();
     if (noiseShape.size() != rank) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Dropout): noise_shape " + noiseShape + " has "
-              + noiseShape.size() + " entries but the input " + KerasShape.format(x.shape())
-              + " has rank " + rank);
+          "Layer \""
+              + name()
+              + "\" (Dropout): noise_shape "
+              + noiseShape
+              + " has "
+              + noiseShape.size()
+              + " entries but the input "
+              + KerasShape.format(x.shape())
+              + " has rank "
+              + rank);
     }
     List<Operand<TInt32>> dims = new ArrayList<>();
     for (int i = 0; i < rank; i++) {

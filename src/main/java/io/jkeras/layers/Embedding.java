@@ -19,9 +19,8 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TIntegral;
 
 /**
- * Turns integer ids into dense vectors of fixed size, as Keras 3's {@code
- * keras.layers.Embedding}: row {@code i} of the {@code embeddings} matrix is the vector of id
- * {@code i}.
+ * Turns integer ids into dense vectors of fixed size, as Keras 3's {@code keras.layers.Embedding}:
+ * row {@code i} of the {@code embeddings} matrix is the vector of id {@code i}.
  *
  * <p>Arguments: {@code inputDim}, the vocabulary size (ids are {@code 0 .. inputDim-1}); {@code
  * outputDim}, the vector size; {@code embeddingsInitializer} ("uniform": RandomUniform on [-0.05,
@@ -141,8 +140,8 @@ public class Embedding extends Layer {
   }
 
   /**
-   * Gathers rows of the table after an assertion that every id is in range: TensorFlow's own
-   * check (CPU only) would name neither the layer nor the table, and a GPU reads zeros instead.
+   * Gathers rows of the table after an assertion that every id is in range: TensorFlow's own check
+   * (CPU only) would name neither the layer nor the table, and a GPU reads zeros instead.
    */
   private <T extends TIntegral> Operand<?> lookup(Ops tf, Operand<T> ids, Class<T> type) {
     Operand<T> flat = tf.reshape(ids, tf.constant(new int[] {-1}));
@@ -157,8 +156,13 @@ public class Embedding extends Layer {
             List.of(
                 tf.constant(
                     // No quotes: TensorFlow prints them escaped (\").
-                    "Layer " + name() + " (Embedding): every id must be in [0, " + inputDim
-                        + ") (input_dim=" + inputDim + "); got ids from"),
+                    "Layer "
+                        + name()
+                        + " (Embedding): every id must be in [0, "
+                        + inputDim
+                        + ") (input_dim="
+                        + inputDim
+                        + "); got ids from"),
                 tf.min(flat, tf.constant(0)),
                 tf.constant("to"),
                 tf.max(flat, tf.constant(0))),
@@ -181,10 +185,10 @@ public class Embedding extends Layer {
     // Keras lists it here too; when set, the base config already placed it after "dtype", and
     // put() keeps that position as Python's dict merge does.
     config.put(
-        "activity_regularizer", KerasObjects.serialize("keras.regularizers", activityRegularizer()));
+        "activity_regularizer",
+        KerasObjects.serialize("keras.regularizers", activityRegularizer()));
     config.put(
-        "embeddings_constraint",
-        KerasObjects.serialize("keras.constraints", embeddingsConstraint));
+        "embeddings_constraint", KerasObjects.serialize("keras.constraints", embeddingsConstraint));
     config.put("mask_zero", false);
     config.put("quantization_config", null);
     return config;

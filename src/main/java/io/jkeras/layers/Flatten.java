@@ -43,7 +43,8 @@ public class Flatten extends Layer {
     if (!format.equals("channels_last") && !format.equals("channels_first")) {
       throw new IllegalArgumentException(
           "Flatten: data_format must be \"channels_last\" or \"channels_first\", got \""
-              + dataFormat + "\"");
+              + dataFormat
+              + "\"");
     }
     this.dataFormat = format;
     setInputSpec(InputSpec.minRank(1));
@@ -57,7 +58,9 @@ public class Flatten extends Layer {
   public Shape computeOutputShape(Shape inputShape) {
     if (inputShape.isUnknown() || inputShape.numDimensions() < 1) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Flatten): expected an input of rank 1 or more, got "
+          "Layer \""
+              + name()
+              + "\" (Flatten): expected an input of rank 1 or more, got "
               + KerasShape.format(inputShape));
     }
     long size = 1;

@@ -6,16 +6,17 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The mean of each feature over all steps, as Keras 3's {@code
- * keras.layers.GlobalAveragePooling1D} (without masks: jkeras has no masking).
+ * The mean of each feature over all steps, as Keras 3's {@code keras.layers.GlobalAveragePooling1D}
+ * (without masks: jkeras has no masking).
  *
  * <p>Arguments: {@code dataFormat} ({@code "channels_last"}, the default: input {@code (batch,
  * steps, features)}; or {@code "channels_first"}: {@code (batch, features, steps)}), {@code
- * keepdims} (false: output {@code (batch, features)}; true: the steps axis stays with size 1).
- * No weights.
+ * keepdims} (false: output {@code (batch, features)}; true: the steps axis stays with size 1). No
+ * weights.
  *
  * <pre>{@code
- * KerasTensor pooled = new GlobalAveragePooling1D().apply(embedded);   // (None, 100, 50) -> (None, 50)
+ * // (None, 100, 50) -> (None, 50)
+ * KerasTensor pooled = new GlobalAveragePooling1D().apply(embedded);
  * }</pre>
  */
 public class GlobalAveragePooling1D extends GlobalPooling1D {

@@ -6,13 +6,12 @@ import org.tensorflow.op.core.Max;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The maximum of each feature over all steps, as Keras 3's {@code
- * keras.layers.GlobalMaxPooling1D}.
+ * The maximum of each feature over all steps, as Keras 3's {@code keras.layers.GlobalMaxPooling1D}.
  *
  * <p>Arguments: {@code dataFormat} ({@code "channels_last"}, the default: input {@code (batch,
  * steps, features)}; or {@code "channels_first"}: {@code (batch, features, steps)}), {@code
- * keepdims} (false: output {@code (batch, features)}; true: the steps axis stays with size 1).
- * No weights. The gradient goes to the step that holds the maximum (shared equally on ties).
+ * keepdims} (false: output {@code (batch, features)}; true: the steps axis stays with size 1). No
+ * weights. The gradient goes to the step that holds the maximum (shared equally on ties).
  *
  * <pre>{@code
  * KerasTensor pooled = new GlobalMaxPooling1D().apply(conv);   // (None, 98, 250) -> (None, 250)

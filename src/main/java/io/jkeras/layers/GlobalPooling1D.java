@@ -9,8 +9,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The shared part of {@link GlobalMaxPooling1D} and {@link GlobalAveragePooling1D}: a reduction
- * over the steps axis of a {@code (batch, steps, features)} input ({@code (batch, features,
- * steps)} with {@code "channels_first"}).
+ * over the steps axis of a {@code (batch, steps, features)} input ({@code (batch, features, steps)}
+ * with {@code "channels_first"}).
  */
 abstract class GlobalPooling1D extends Layer {
 
@@ -22,8 +22,10 @@ abstract class GlobalPooling1D extends Layer {
     String format = dataFormat == null ? "channels_last" : dataFormat.toLowerCase(Locale.ROOT);
     if (!format.equals("channels_last") && !format.equals("channels_first")) {
       throw new IllegalArgumentException(
-          className() + ": data_format must be \"channels_last\" or \"channels_first\", got \""
-              + dataFormat + "\"");
+          className()
+              + ": data_format must be \"channels_last\" or \"channels_first\", got \""
+              + dataFormat
+              + "\"");
     }
     this.dataFormat = format;
     this.keepdims = keepdims;
@@ -50,7 +52,11 @@ abstract class GlobalPooling1D extends Layer {
   public Shape computeOutputShape(Shape inputShape) {
     if (inputShape.numDimensions() != 3) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (" + className() + "): expected an input of rank 3, got "
+          "Layer \""
+              + name()
+              + "\" ("
+              + className()
+              + "): expected an input of rank 3, got "
               + KerasShape.format(inputShape));
     }
     long batch = inputShape.size(0);

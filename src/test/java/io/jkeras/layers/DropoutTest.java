@@ -73,16 +73,16 @@ class DropoutTest {
   void aSeedRepeatsTheMaskInANewGraph() {
     float[] x = nonZero(new Random(3), 400);
     float[] first;
-    try (LayerHarness h = new LayerHarness(Dropout.builder(0.5).seed(7L).build(),
-        Shape.of(-1, 40), true)) {
+    try (LayerHarness h =
+        new LayerHarness(Dropout.builder(0.5).seed(7L).build(), Shape.of(-1, 40), true)) {
       first = h.forward(Shape.of(10, 40), x);
     }
-    try (LayerHarness h = new LayerHarness(Dropout.builder(0.5).seed(7L).build(),
-        Shape.of(-1, 40), true)) {
+    try (LayerHarness h =
+        new LayerHarness(Dropout.builder(0.5).seed(7L).build(), Shape.of(-1, 40), true)) {
       assertArrayEquals(first, h.forward(Shape.of(10, 40), x));
     }
-    try (LayerHarness h = new LayerHarness(Dropout.builder(0.5).seed(8L).build(),
-        Shape.of(-1, 40), true)) {
+    try (LayerHarness h =
+        new LayerHarness(Dropout.builder(0.5).seed(8L).build(), Shape.of(-1, 40), true)) {
       assertFalse(Arrays.equals(first, h.forward(Shape.of(10, 40), x)));
     }
     // Without a seed, Layer.setRandomSeed makes the mask repeatable.
@@ -158,13 +158,14 @@ class DropoutTest {
   void configMatchesKeras() {
     // Keras 3.15.1: Dropout(0.2).get_config() and Dropout(0.5, noise_shape=(None, 1, 5), seed=3).
     Map<String, Object> c = Dropout.builder(0.2).name("dropout").build().getConfig();
-    assertEquals(List.of("name", "trainable", "dtype", "rate", "seed", "noise_shape"),
+    assertEquals(
+        List.of("name", "trainable", "dtype", "rate", "seed", "noise_shape"),
         List.copyOf(c.keySet()));
     assertEquals(0.2, c.get("rate"));
     assertNull(c.get("seed"));
     assertNull(c.get("noise_shape"));
-    Map<String, Object> s = Dropout.builder(0.5).seed(3L).noiseShape(null, 1L, 5L).build()
-        .getConfig();
+    Map<String, Object> s =
+        Dropout.builder(0.5).seed(3L).noiseShape(null, 1L, 5L).build().getConfig();
     assertEquals(3L, s.get("seed"));
     assertEquals(Arrays.asList(null, 1L, 5L), s.get("noise_shape"));
     assertTrue(new Dropout(0.1).weights().isEmpty());
@@ -174,18 +175,21 @@ class DropoutTest {
   void badArgumentsGiveClearErrors() {
     for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
       var e = assertThrows(IllegalArgumentException.class, () -> new Dropout(bad));
-      assertTrue(e.getMessage().contains("rate") && e.getMessage().contains(String.valueOf(bad)),
+      assertTrue(
+          e.getMessage().contains("rate") && e.getMessage().contains(String.valueOf(bad)),
           e.getMessage());
     }
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Dropout.builder(0.5).noiseShape(null, 0L).build());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Dropout.builder(0.5).noiseShape(null, 0L).build());
     assertTrue(e.getMessage().contains("noise_shape"), e.getMessage());
     Dropout d = Dropout.builder(0.5).noiseShape(null, 1L).name("drop2").build();
     try (GraphSession g = GraphSession.create()) {
       var x = g.tf().placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 4)));
-      e = assertThrows(IllegalArgumentException.class,
-          () -> d.apply(new ForwardPass(g, true), x));
-      assertTrue(e.getMessage().contains("\"drop2\"") && e.getMessage().contains("rank 3"),
+      e = assertThrows(IllegalArgumentException.class, () -> d.apply(new ForwardPass(g, true), x));
+      assertTrue(
+          e.getMessage().contains("\"drop2\"") && e.getMessage().contains("rank 3"),
           e.getMessage());
     }
   }

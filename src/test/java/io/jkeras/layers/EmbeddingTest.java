@@ -64,8 +64,12 @@ class EmbeddingTest {
     float[] floatIds = {0.2f, 6.99f, 3f, 3.5f, 1.01f, 2.9f, 5f, -0.5f};
     int[] truncated = {0, 6, 3, 3, 1, 2, 5, 0};
     try (LayerHarness h = new LayerHarness(e, Shape.of(-1, 4), false)) {
-      assertClose("float ids", reference(toDouble(table), outputDim, truncated),
-          h.forward(Shape.of(2, 4), floatIds), 0, 0);
+      assertClose(
+          "float ids",
+          reference(toDouble(table), outputDim, truncated),
+          h.forward(Shape.of(2, 4), floatIds),
+          0,
+          0);
     }
   }
 
@@ -85,8 +89,9 @@ class EmbeddingTest {
     try (LayerHarness h = new LayerHarness(e, Shape.of(-1, 5), TInt32.class, true)) {
       List<float[]> g = h.gradients(Shape.of(2, 5), ids, Shape.of(2, 5, outputDim), c);
       assertEquals(1, g.size());
-      double[] fd = centralDifferences(toDouble(table),
-          v -> DenseTest.dot(cd, reference(v, outputDim, ids)), 1e-6);
+      double[] fd =
+          centralDifferences(
+              toDouble(table), v -> DenseTest.dot(cd, reference(v, outputDim, ids)), 1e-6);
       assertClose("d/dembeddings", fd, g.get(0), 1e-4, 1e-5);
       for (int j = 0; j < outputDim; j++) {
         assertEquals(0f, g.get(0)[5 * outputDim + j]);
@@ -100,8 +105,8 @@ class EmbeddingTest {
     e.ensureBuilt(Shape.of(-1, 3));
     for (int[] bad : new int[][] {{1, 10, 2}, {-1, 0, 0}, {3, 4, 1000000}}) {
       try (LayerHarness h = new LayerHarness(e, Shape.of(-1, 3), TInt32.class, false)) {
-        TFInvalidArgumentException ex = assertThrows(TFInvalidArgumentException.class,
-            () -> h.forward(Shape.of(1, 3), bad));
+        TFInvalidArgumentException ex =
+            assertThrows(TFInvalidArgumentException.class, () -> h.forward(Shape.of(1, 3), bad));
         String m = ex.getMessage();
         assertTrue(m.contains("Layer words (Embedding)") && m.contains("[0, 10)"), m);
         // The session still works afterwards: the JVM survived and good ids run.
@@ -109,8 +114,10 @@ class EmbeddingTest {
       }
     }
     try (LayerHarness h = new LayerHarness(e, Shape.of(-1, 2), TInt64.class, false)) {
-      TFInvalidArgumentException ex = assertThrows(TFInvalidArgumentException.class,
-          () -> h.forward(Shape.of(1, 2), new long[] {0, 1L << 40}));
+      TFInvalidArgumentException ex =
+          assertThrows(
+              TFInvalidArgumentException.class,
+              () -> h.forward(Shape.of(1, 2), new long[] {0, 1L << 40}));
       assertTrue(ex.getMessage().contains("[0, 10)"), ex.getMessage());
     }
   }
@@ -122,8 +129,7 @@ class EmbeddingTest {
     assertEquals(1_000_000, e.countParams());
     assertEquals(List.of("embeddings"), e.weights().stream().map(Weight::name).toList());
     assertArrayEquals(new long[] {20000, 50}, e.embeddings().shape().asArray());
-    assertArrayEquals(new long[] {-1, 100, 50},
-        e.computeOutputShape(Shape.of(-1, 100)).asArray());
+    assertArrayEquals(new long[] {-1, 100, 50}, e.computeOutputShape(Shape.of(-1, 100)).asArray());
     float[] v = e.embeddings().read();
     double min = 1;
     double max = -1;
@@ -141,9 +147,20 @@ class EmbeddingTest {
     // Keras 3.15.1: Embedding(20000, 50).get_config() keys and values.
     Embedding e = Embedding.builder(20000, 50).name("embedding").build();
     Map<String, Object> c = e.getConfig();
-    assertEquals(List.of("name", "trainable", "dtype", "input_dim", "output_dim",
-        "embeddings_initializer", "embeddings_regularizer", "activity_regularizer",
-        "embeddings_constraint", "mask_zero", "quantization_config"), List.copyOf(c.keySet()));
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "input_dim",
+            "output_dim",
+            "embeddings_initializer",
+            "embeddings_regularizer",
+            "activity_regularizer",
+            "embeddings_constraint",
+            "mask_zero",
+            "quantization_config"),
+        List.copyOf(c.keySet()));
     assertEquals(20000, c.get("input_dim"));
     assertEquals(50, c.get("output_dim"));
     @SuppressWarnings("unchecked")
@@ -162,12 +179,23 @@ class EmbeddingTest {
     assertTrue(c.containsKey("quantization_config") && c.get("quantization_config") == null);
 
     // With an activity regularizer Keras lists it right after "dtype" (the base config's place).
-    Embedding r = Embedding.builder(10, 3).activityRegularizer("l2")
-        .embeddingsConstraint("non_neg").build();
+    Embedding r =
+        Embedding.builder(10, 3).activityRegularizer("l2").embeddingsConstraint("non_neg").build();
     Map<String, Object> rc = r.getConfig();
-    assertEquals(List.of("name", "trainable", "dtype", "activity_regularizer", "input_dim",
-        "output_dim", "embeddings_initializer", "embeddings_regularizer",
-        "embeddings_constraint", "mask_zero", "quantization_config"), List.copyOf(rc.keySet()));
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "activity_regularizer",
+            "input_dim",
+            "output_dim",
+            "embeddings_initializer",
+            "embeddings_regularizer",
+            "embeddings_constraint",
+            "mask_zero",
+            "quantization_config"),
+        List.copyOf(rc.keySet()));
     @SuppressWarnings("unchecked")
     Map<String, Object> reg = (Map<String, Object>) rc.get("activity_regularizer");
     assertEquals("L2", reg.get("class_name"));
@@ -182,11 +210,14 @@ class EmbeddingTest {
     assertTrue(ex.getMessage().contains("input_dim") && ex.getMessage().contains("0"));
     ex = assertThrows(IllegalArgumentException.class, () -> new Embedding(5, -2));
     assertTrue(ex.getMessage().contains("output_dim") && ex.getMessage().contains("-2"));
-    ex = assertThrows(IllegalArgumentException.class,
-        () -> Embedding.builder(5, 2).maskZero(true).build());
+    ex =
+        assertThrows(
+            IllegalArgumentException.class, () -> Embedding.builder(5, 2).maskZero(true).build());
     assertTrue(ex.getMessage().contains("mask_zero"), ex.getMessage());
-    ex = assertThrows(IllegalArgumentException.class,
-        () -> Embedding.builder(5, 2).embeddingsInitializer("unifrom"));
+    ex =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Embedding.builder(5, 2).embeddingsInitializer("unifrom"));
     assertTrue(ex.getMessage().contains("unifrom"), ex.getMessage());
   }
 

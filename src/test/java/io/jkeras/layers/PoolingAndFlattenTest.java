@@ -21,18 +21,18 @@ import org.tensorflow.ndarray.Shape;
 class PoolingAndFlattenTest {
 
   /**
-   * Max or mean over the steps of x (batch, steps, features), channels_last; with channelsFirst
-   * x is (batch, features, steps). Output (batch, features).
+   * Max or mean over the steps of x (batch, steps, features), channels_last; with channelsFirst x
+   * is (batch, features, steps). Output (batch, features).
    */
-  static double[] pool(boolean max, boolean channelsFirst, double[] x, int batch, int steps,
-      int features) {
+  static double[] pool(
+      boolean max, boolean channelsFirst, double[] x, int batch, int steps, int features) {
     double[] y = new double[batch * features];
     for (int b = 0; b < batch; b++) {
       for (int f = 0; f < features; f++) {
         double acc = max ? Double.NEGATIVE_INFINITY : 0;
         for (int t = 0; t < steps; t++) {
-          double v = channelsFirst ? x[(b * features + f) * steps + t]
-              : x[(b * steps + t) * features + f];
+          double v =
+              channelsFirst ? x[(b * features + f) * steps + t] : x[(b * steps + t) * features + f];
           acc = max ? Math.max(acc, v) : acc + v;
         }
         y[b * features + f] = max ? acc : acc / steps;
@@ -42,7 +42,8 @@ class PoolingAndFlattenTest {
   }
 
   static Layer pooling(boolean max, String format, boolean keepdims) {
-    return max ? new GlobalMaxPooling1D(null, format, keepdims)
+    return max
+        ? new GlobalMaxPooling1D(null, format, keepdims)
         : new GlobalAveragePooling1D(null, format, keepdims);
   }
 
@@ -56,29 +57,34 @@ class PoolingAndFlattenTest {
     float[] x = uniform(rnd, batch * steps * features, -2, 2);
     double[] last = pool(max, false, toDouble(x), batch, steps, features);
     double[] first = pool(max, true, toDouble(x), batch, steps, features);
-    try (LayerHarness h = new LayerHarness(pooling(max, "channels_last", false),
-        Shape.of(-1, steps, features), false)) {
+    try (LayerHarness h =
+        new LayerHarness(
+            pooling(max, "channels_last", false), Shape.of(-1, steps, features), false)) {
       assertArrayEquals(new long[] {-1, features}, h.outputShape().asArray());
-      assertClose("channels_last", last, h.forward(Shape.of(batch, steps, features), x), 1e-6,
-          1e-6);
+      assertClose(
+          "channels_last", last, h.forward(Shape.of(batch, steps, features), x), 1e-6, 1e-6);
     }
-    try (LayerHarness h = new LayerHarness(pooling(max, "channels_last", true),
-        Shape.of(-1, steps, features), false)) {
+    try (LayerHarness h =
+        new LayerHarness(
+            pooling(max, "channels_last", true), Shape.of(-1, steps, features), false)) {
       assertArrayEquals(new long[] {-1, 1, features}, h.outputShape().asArray());
       assertClose("keepdims", last, h.forward(Shape.of(batch, steps, features), x), 1e-6, 1e-6);
     }
-    try (LayerHarness h = new LayerHarness(pooling(max, "channels_first", false),
-        Shape.of(-1, features, steps), false)) {
+    try (LayerHarness h =
+        new LayerHarness(
+            pooling(max, "channels_first", false), Shape.of(-1, features, steps), false)) {
       assertArrayEquals(new long[] {-1, features}, h.outputShape().asArray());
-      assertClose("channels_first", first, h.forward(Shape.of(batch, features, steps), x), 1e-6,
-          1e-6);
+      assertClose(
+          "channels_first", first, h.forward(Shape.of(batch, features, steps), x), 1e-6, 1e-6);
     }
-    try (LayerHarness h = new LayerHarness(pooling(max, "channels_first", true),
-        Shape.of(-1, features, steps), false)) {
+    try (LayerHarness h =
+        new LayerHarness(
+            pooling(max, "channels_first", true), Shape.of(-1, features, steps), false)) {
       assertArrayEquals(new long[] {-1, features, 1}, h.outputShape().asArray());
     }
     // computeOutputShape agrees with the traced shapes, also for unknown steps.
-    assertArrayEquals(new long[] {-1, 250},
+    assertArrayEquals(
+        new long[] {-1, 250},
         pooling(max, "channels_last", false).computeOutputShape(Shape.of(-1, -1, 250)).asArray());
   }
 
@@ -92,14 +98,18 @@ class PoolingAndFlattenTest {
     float[] x = uniform(rnd, batch * steps * features, -1, 1);
     float[] c = uniform(rnd, batch * features, -1, 1);
     double[] cd = toDouble(c);
-    try (LayerHarness h = new LayerHarness(pooling(max, "channels_last", false),
-        Shape.of(-1, steps, features), true)) {
-      List<float[]> g = h.gradients(Shape.of(batch, steps, features), x,
-          Shape.of(batch, features), c);
+    try (LayerHarness h =
+        new LayerHarness(
+            pooling(max, "channels_last", false), Shape.of(-1, steps, features), true)) {
+      List<float[]> g =
+          h.gradients(Shape.of(batch, steps, features), x, Shape.of(batch, features), c);
       assertEquals(1, g.size());
       // Random floats have no ties, and h is far below the gaps between them.
-      double[] fd = centralDifferences(toDouble(x),
-          v -> DenseTest.dot(cd, pool(max, false, v, batch, steps, features)), 1e-7);
+      double[] fd =
+          centralDifferences(
+              toDouble(x),
+              v -> DenseTest.dot(cd, pool(max, false, v, batch, steps, features)),
+              1e-7);
       assertClose("d/dx", fd, g.get(0), 1e-4, 1e-5);
     }
   }
@@ -108,8 +118,8 @@ class PoolingAndFlattenTest {
   void poolingConfigsMatchKeras() {
     // Keras 3.15.1: GlobalMaxPooling1D().get_config(), GlobalAveragePooling1D(keepdims=True).
     Map<String, Object> c = new GlobalMaxPooling1D("global_max_pooling1d").getConfig();
-    assertEquals(List.of("name", "trainable", "dtype", "data_format", "keepdims"),
-        List.copyOf(c.keySet()));
+    assertEquals(
+        List.of("name", "trainable", "dtype", "data_format", "keepdims"), List.copyOf(c.keySet()));
     assertEquals("global_max_pooling1d", c.get("name"));
     assertEquals("channels_last", c.get("data_format"));
     assertEquals(false, c.get("keepdims"));
@@ -126,13 +136,18 @@ class PoolingAndFlattenTest {
   void poolingRejectsOtherRanksAndFormats() {
     GlobalMaxPooling1D p = new GlobalMaxPooling1D("gmp");
     var e = assertThrows(IllegalArgumentException.class, () -> p.apply(Input.of(4)));
-    assertTrue(e.getMessage().contains("\"gmp\"") && e.getMessage().contains("ndim=3")
-        && e.getMessage().contains("(None, 4)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("\"gmp\"")
+            && e.getMessage().contains("ndim=3")
+            && e.getMessage().contains("(None, 4)"),
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> p.apply(Input.of(2, 3, 4)));
     assertTrue(e.getMessage().contains("(None, 2, 3, 4)"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GlobalAveragePooling1D(null, "nhwc", false));
-    assertTrue(e.getMessage().contains("nhwc") && e.getMessage().contains("channels_last"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new GlobalAveragePooling1D(null, "nhwc", false));
+    assertTrue(
+        e.getMessage().contains("nhwc") && e.getMessage().contains("channels_last"),
         e.getMessage());
   }
 
@@ -155,23 +170,23 @@ class PoolingAndFlattenTest {
         }
       }
     }
-    try (LayerHarness h = new LayerHarness(new Flatten(null, "channels_first"),
-        Shape.of(-1, 3, 4, 5), false)) {
+    try (LayerHarness h =
+        new LayerHarness(new Flatten(null, "channels_first"), Shape.of(-1, 3, 4, 5), false)) {
       assertClose("flatten channels_first", expected, h.forward(Shape.of(2, 3, 4, 5), x), 0, 0);
     }
     // Rank 1 -> (batch, 1); unknown sample sizes -> (batch, None) and reshape at run time.
     try (LayerHarness h = new LayerHarness(new Flatten(), Shape.of(-1), false)) {
       assertArrayEquals(new long[] {-1, 1}, h.outputShape().asArray());
-      assertClose("rank 1", new double[] {1, 2, 3}, h.forward(Shape.of(3), new float[] {1, 2, 3}),
-          0, 0);
+      assertClose(
+          "rank 1", new double[] {1, 2, 3}, h.forward(Shape.of(3), new float[] {1, 2, 3}), 0, 0);
     }
     try (LayerHarness h = new LayerHarness(new Flatten(), Shape.of(-1, -1, 2), false)) {
       assertArrayEquals(new long[] {-1, -1}, h.outputShape().asArray());
       float[] y = h.forward(Shape.of(2, 3, 2), new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
       assertClose("dynamic", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, y, 0, 0);
     }
-    assertArrayEquals(new long[] {-1, 24500},
-        new Flatten().computeOutputShape(Shape.of(-1, 98, 250)).asArray());
+    assertArrayEquals(
+        new long[] {-1, 24500}, new Flatten().computeOutputShape(Shape.of(-1, 98, 250)).asArray());
   }
 
   @Test
@@ -180,8 +195,8 @@ class PoolingAndFlattenTest {
     Map<String, Object> c = new Flatten("flatten").getConfig();
     assertEquals(List.of("name", "trainable", "dtype", "data_format"), List.copyOf(c.keySet()));
     assertEquals("channels_last", c.get("data_format"));
-    assertEquals("channels_first", new Flatten(null, "channels_first").getConfig()
-        .get("data_format"));
+    assertEquals(
+        "channels_first", new Flatten(null, "channels_first").getConfig().get("data_format"));
     var e = assertThrows(IllegalArgumentException.class, () -> new Flatten(null, "last"));
     assertTrue(e.getMessage().contains("\"last\""), e.getMessage());
     assertTrue(new Flatten().weights().isEmpty());

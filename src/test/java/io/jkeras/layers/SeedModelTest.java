@@ -40,8 +40,13 @@ class SeedModelTest {
     final KerasTensor input = Input.named("input_layer", "int32", MAXLEN);
     final Embedding embedding = Embedding.builder(VOCAB, EMBED).name("embedding").build();
     final Dropout dropout = Dropout.builder(0.2).name("dropout").build();
-    final Conv1D conv = Conv1D.builder(FILTERS, KERNEL).padding("valid").activation("relu")
-        .strides(1).name("conv1d").build();
+    final Conv1D conv =
+        Conv1D.builder(FILTERS, KERNEL)
+            .padding("valid")
+            .activation("relu")
+            .strides(1)
+            .name("conv1d")
+            .build();
     final GlobalMaxPooling1D pool = new GlobalMaxPooling1D("global_max_pooling1d");
     final Dense hidden = Dense.builder(HIDDEN).activation("relu").name("dense").build();
     final Dropout dropout1 = Dropout.builder(0.2).name("dropout_1").build();
@@ -70,35 +75,44 @@ class SeedModelTest {
     try (Model model = b.model()) {
       assertEquals(1_100_751, model.countParams());
       // Printed by Keras 3.15.1 (model.summary() with COLUMNS=80) for the same model and names.
-      String keras = String.join("\n",
-          "Model: \"functional\"",
-          "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
-          "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃",
-          "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
-          "│ input_layer (InputLayer)        │ (None, 100)            │             0 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ embedding (Embedding)           │ (None, 100, 50)        │     1,000,000 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ dropout (Dropout)               │ (None, 100, 50)        │             0 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ conv1d (Conv1D)                 │ (None, 98, 250)        │        37,750 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ global_max_pooling1d            │ (None, 250)            │             0 │",
-          "│ (GlobalMaxPooling1D)            │                        │               │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ dense (Dense)                   │ (None, 250)            │        62,750 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ dropout_1 (Dropout)             │ (None, 250)            │             0 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ dense_1 (Dense)                 │ (None, 1)              │           251 │",
-          "└─────────────────────────────────┴────────────────────────┴───────────────┘",
-          " Total params: 1,100,751 (4.20 MB)",
-          " Trainable params: 1,100,751 (4.20 MB)",
-          " Non-trainable params: 0 (0.00 B)",
-          "");
+      String keras =
+          String.join(
+              "\n",
+              "Model: \"functional\"",
+              "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
+              "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃",
+              "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
+              "│ input_layer (InputLayer)        │ (None, 100)            │             0 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ embedding (Embedding)           │ (None, 100, 50)        │     1,000,000 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ dropout (Dropout)               │ (None, 100, 50)        │             0 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ conv1d (Conv1D)                 │ (None, 98, 250)        │        37,750 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ global_max_pooling1d            │ (None, 250)            │             0 │",
+              "│ (GlobalMaxPooling1D)            │                        │               │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ dense (Dense)                   │ (None, 250)            │        62,750 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ dropout_1 (Dropout)             │ (None, 250)            │             0 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ dense_1 (Dense)                 │ (None, 1)              │           251 │",
+              "└─────────────────────────────────┴────────────────────────┴───────────────┘",
+              " Total params: 1,100,751 (4.20 MB)",
+              " Trainable params: 1,100,751 (4.20 MB)",
+              " Non-trainable params: 0 (0.00 B)",
+              "");
       assertEquals(keras, model.summaryString(76));
-      assertEquals(List.of("embedding/embeddings", "conv1d/kernel", "conv1d/bias",
-          "dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"),
+      assertEquals(
+          List.of(
+              "embedding/embeddings",
+              "conv1d/kernel",
+              "conv1d/bias",
+              "dense/kernel",
+              "dense/bias",
+              "dense_1/kernel",
+              "dense_1/bias"),
           model.weights().stream().map(Weight::path).toList());
     }
   }
@@ -176,8 +190,10 @@ class SeedModelTest {
       int[][] bad = {rows[0].clone()};
       bad[0][50] = VOCAB;
       var e = assertThrows(TFInvalidArgumentException.class, () -> model.predict(bad));
-      assertTrue(e.getMessage().contains("Layer embedding (Embedding)")
-          && e.getMessage().contains("[0, 20000)"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("Layer embedding (Embedding)")
+              && e.getMessage().contains("[0, 20000)"),
+          e.getMessage());
       assertEquals(y[0][0], model.predict(new int[][] {rows[0]})[0][0], 1e-6);
     }
   }
@@ -204,8 +220,8 @@ class SeedModelTest {
       }
       List<float[]> values = new ArrayList<>();
       try (TInt32 x = TInt32.tensorOf(Shape.of(2, MAXLEN), DataBuffers.of(ids, true, false))) {
-        var runner = model.graphSession().session().runner()
-            .feed(model.inputPlaceholders().get(0), x);
+        var runner =
+            model.graphSession().session().runner().feed(model.inputPlaceholders().get(0), x);
         for (Output<?> g : grads) {
           runner.fetch(g);
         }
