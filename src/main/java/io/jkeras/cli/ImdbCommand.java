@@ -56,7 +56,7 @@ final class ImdbCommand {
       "  --export-npy DIR   write the token arrays as .npy files for Python and stop",
       "  --help             this text");
 
-  int run(String[] args) {
+  int run(String[] args) throws IOException {
     Arguments a = new Arguments("imdb", args,
         Set.of("data", "epochs", "batch-size", "models", "num-words", "max-len", "seed", "out",
             "verbose", "export-npy"),

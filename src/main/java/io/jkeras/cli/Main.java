@@ -40,6 +40,10 @@ public final class Main {
     } catch (Arguments.UsageException e) {
       System.err.println("jkeras: " + e.getMessage());
       return 2;
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // Missing, unreadable or corrupt input files.
+      System.err.println("jkeras: " + e.getMessage());
+      return 2;
     }
   }
 }

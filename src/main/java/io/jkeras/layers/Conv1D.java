@@ -1,0 +1,466 @@
+package io.jkeras.layers;
+
+import io.jkeras.KerasObjects;
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.constraints.Constraint;
+import io.jkeras.constraints.Constraints;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.regularizers.Regularizer;
+import io.jkeras.regularizers.Regularizers;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * 1D convolution over the steps of a sequence, as Keras 3's {@code keras.layers.Conv1D}: {@code
+ * filters} kernels of {@code kernelSize} steps slide along the time axis, each output is {@code
+ * activation(sum over window and channels of x * kernel + bias)}.
+ *
+ * <p>Arguments: {@code filters} (positive), {@code kernelSize} (positive), {@code strides} (1),
+ * {@code padding} ("valid", "same" or "causal"; "valid" by default), {@code dataFormat}
+ * ("channels_last" only), {@code dilationRate} (1; strides and dilation cannot both exceed 1),
+ * {@code groups} (1 only), {@code activation} (none), {@code useBias} (true), {@code
+ * kernelInitializer} ("glorot_uniform"), {@code biasInitializer} ("zeros"), kernel and bias
+ * regularizers and constraints, an activity regularizer.
+ *
+ * <p>Shapes: input {@code (batch, steps, channels)}; output {@code (batch, new_steps, filters)}
+ * with, for k = kernelSize, d = dilationRate, s = strides:
+ *
+ * <ul>
+ *   <li>"valid": {@code new_steps = floor((steps - d*(k-1) - 1) / s) + 1}, which must be positive;
+ *   <li>"same" and "causal": {@code new_steps = floor((steps - 1) / s) + 1}. "causal" pads {@code
+ *       d*(k-1)} zeros before the first step, so output t sees only inputs up to t.
+ * </ul>
+ *
+ * <p>Weights, in this order: {@code kernel} {@code (kernelSize, channels, filters)}, {@code bias}
+ * {@code (filters,)}.
+ *
+ * <pre>{@code
+ * // (None, 100, 50) -> (None, 98, 250)
+ * KerasTensor h = new Conv1D(250, 3, "relu").apply(embedded);
+ * Conv1D c = Conv1D.builder(64, 5).padding("causal").dilationRate(2).build();
+ * }</pre>
+ */
+public class Conv1D extends Layer {
+
+  private static final List<String> PADDINGS = List.of("valid", "same", "causal");
+
+  private final int filters;
+  private final int kernelSize;
+  private final int strides;
+  private final String padding;
+  private final String dataFormat;
+  private final int dilationRate;
+  private final int groups;
+  private final Activation activation;
+  private final boolean useBias;
+  private final Initializer kernelInitializer;
+  private final Initializer biasInitializer;
+  private final Regularizer kernelRegularizer;
+  private final Regularizer biasRegularizer;
+  private final Constraint kernelConstraint;
+  private final Constraint biasConstraint;
+
+  private Weight kernel;
+  private Weight bias;
+
+  public Conv1D(int filters, int kernelSize) {
+    this(builder(filters, kernelSize));
+  }
+
+  public Conv1D(int filters, int kernelSize, String activation) {
+    this(builder(filters, kernelSize).activation(activation));
+  }
+
+  protected Conv1D(Builder b) {
+    super(b.name);
+    if (b.filters <= 0) {
+      throw new IllegalArgumentException(
+          "Conv1D: filters must be a positive integer, got " + b.filters);
+    }
+    if (b.kernelSize <= 0) {
+      throw new IllegalArgumentException(
+          "Conv1D: kernel_size must be a positive integer, got " + b.kernelSize);
+    }
+    if (b.strides <= 0) {
+      throw new IllegalArgumentException(
+          "Conv1D: strides must be a positive integer, got " + b.strides);
+    }
+    if (b.dilationRate <= 0) {
+      throw new IllegalArgumentException(
+          "Conv1D: dilation_rate must be a positive integer, got " + b.dilationRate);
+    }
+    if (b.strides > 1 && b.dilationRate > 1) {
+      throw new IllegalArgumentException(
+          "Conv1D: strides > 1 cannot be combined with dilation_rate > 1 (as in Keras), got"
+              + " strides="
+              + b.strides
+              + " and dilation_rate="
+              + b.dilationRate);
+    }
+    String pad = b.padding == null ? "" : b.padding.toLowerCase(Locale.ROOT);
+    if (!PADDINGS.contains(pad)) {
+      throw new IllegalArgumentException(
+          "Conv1D: padding must be one of " + PADDINGS + ", got \"" + b.padding + "\"");
+    }
+    String format = b.dataFormat == null ? "channels_last" : b.dataFormat.toLowerCase(Locale.ROOT);
+    if (format.equals("channels_first")) {
+      throw new IllegalArgumentException(
+          "Conv1D: data_format \"channels_first\" is not supported; jkeras's Conv1D takes"
+              + " channels_last inputs (batch, steps, channels)");
+    }
+    if (!format.equals("channels_last")) {
+      throw new IllegalArgumentException(
+          "Conv1D: data_format must be \"channels_last\", got \"" + b.dataFormat + "\"");
+    }
+    if (b.groups != 1) {
+      throw new IllegalArgumentException(
+          "Conv1D: only groups=1 is supported, got groups=" + b.groups);
+    }
+    this.filters = b.filters;
+    this.kernelSize = b.kernelSize;
+    this.strides = b.strides;
+    this.padding = pad;
+    this.dataFormat = format;
+    this.dilationRate = b.dilationRate;
+    this.groups = b.groups;
+    this.activation = b.activation;
+    this.useBias = b.useBias;
+    this.kernelInitializer = b.kernelInitializer;
+    this.biasInitializer = b.biasInitializer;
+    this.kernelRegularizer = b.kernelRegularizer;
+    this.biasRegularizer = b.biasRegularizer;
+    this.kernelConstraint = b.kernelConstraint;
+    this.biasConstraint = b.biasConstraint;
+    setActivityRegularizer(b.activityRegularizer);
+    setInputSpec(InputSpec.rank(3));
+  }
+
+  public static Builder builder(int filters, int kernelSize) {
+    return new Builder(filters, kernelSize);
+  }
+
+  public int filters() {
+    return filters;
+  }
+
+  public int kernelSize() {
+    return kernelSize;
+  }
+
+  public int strides() {
+    return strides;
+  }
+
+  public String padding() {
+    return padding;
+  }
+
+  public int dilationRate() {
+    return dilationRate;
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  public Weight kernel() {
+    return kernel;
+  }
+
+  public Weight bias() {
+    return bias;
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    long channels = inputShape.size(2);
+    if (channels < 0) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" (Conv1D): the channel axis (last) of the input must be known,"
+              + " got "
+              + KerasShape.format(inputShape));
+    }
+    computeOutputShape(inputShape); // rejects inputs too short for the kernel
+    kernel =
+        addWeight(
+            "kernel",
+            Shape.of(kernelSize, channels, filters),
+            kernelInitializer,
+            kernelRegularizer,
+            kernelConstraint,
+            true);
+    if (useBias) {
+      bias =
+          addWeight(
+              "bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint, true);
+    }
+    setInputSpec(InputSpec.rank(3).withAxis(-1, channels));
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    if (inputShape.numDimensions() != 3) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" (Conv1D): expected an input of rank 3 (batch, steps,"
+              + " channels), got "
+              + KerasShape.format(inputShape));
+    }
+    long steps = inputShape.size(1);
+    long outSteps = Shape.UNKNOWN_SIZE;
+    if (steps >= 0) {
+      if (padding.equals("valid")) {
+        long span = (long) dilationRate * (kernelSize - 1) + 1; // the dilated kernel's extent
+        outSteps = Math.floorDiv(steps - span, strides) + 1;
+        if (outSteps <= 0) {
+          throw new IllegalArgumentException(
+              "Layer \""
+                  + name()
+                  + "\" (Conv1D): the output would have "
+                  + outSteps
+                  + " steps: input "
+                  + KerasShape.format(inputShape)
+                  + " has "
+                  + steps
+                  + " steps, fewer than the kernel's extent "
+                  + span
+                  + " (kernel_size="
+                  + kernelSize
+                  + ", dilation_rate="
+                  + dilationRate
+                  + ") with padding=\"valid\"");
+        }
+      } else {
+        outSteps = Math.floorDiv(steps - 1, strides) + 1;
+      }
+    }
+    return Shape.of(inputShape.size(0), outSteps, filters);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
+    Operand<TFloat32> x = inputs;
+    String tfPadding = padding.equals("same") ? "SAME" : "VALID";
+    if (padding.equals("causal")) {
+      int left = dilationRate * (kernelSize - 1);
+      x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {left, 0}, {0, 0}}), tf.constant(0f));
+    }
+    // As a 2D convolution over a height of 1: x (batch, 1, steps, channels), kernel (1, k, c, f).
+    Operand<TFloat32> x4 = tf.expandDims(x, tf.constant(1));
+    Operand<TFloat32> k4 = tf.expandDims(dilatedKernel(tf), tf.constant(0));
+    Operand<TFloat32> y = tf.nn.conv2d(x4, k4, List.of(1L, 1L, (long) strides, 1L), tfPadding);
+    y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
+    if (useBias) {
+      y = tf.nn.biasAdd(y, bias.value());
+    }
+    return activation.apply(tf, y);
+  }
+
+  /**
+   * The kernel with {@code dilationRate - 1} zero taps between its taps: {@code (span, c, f)} with
+   * {@code span = d*(k-1) + 1}. A dilated convolution is an ordinary one with this kernel.
+   *
+   * <p>TensorFlow's Conv2D {@code dilations} attribute is not used: the C++ gradient of Conv2D that
+   * graph gradients rely on drops it, which aborts the JVM inside oneDNN (or, with oneDNN off,
+   * fails with a shape mismatch). Zero taps cost d times the multiply-adds but have correct
+   * gradients (Pad, Reshape and Slice).
+   */
+  private Operand<TFloat32> dilatedKernel(Ops tf) {
+    Operand<TFloat32> w = kernel.value();
+    if (dilationRate == 1) {
+      return w;
+    }
+    int c = (int) kernel.shape().size(1);
+    int span = dilationRate * (kernelSize - 1) + 1;
+    // (k, c, f) -> (k, 1, c, f) -> zeros after each tap (k, d, c, f) -> (k*d, c, f) -> first span.
+    Operand<TFloat32> padded =
+        tf.pad(
+            tf.expandDims(w, tf.constant(1)),
+            tf.constant(new int[][] {{0, 0}, {0, dilationRate - 1}, {0, 0}, {0, 0}}),
+            tf.constant(0f));
+    Operand<TFloat32> spread =
+        tf.reshape(padded, tf.constant(new int[] {kernelSize * dilationRate, c, filters}));
+    return tf.slice(
+        spread, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {span, c, filters}));
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("filters", filters);
+    config.put("kernel_size", List.of(kernelSize));
+    config.put("strides", List.of(strides));
+    config.put("padding", padding);
+    config.put("data_format", dataFormat);
+    config.put("dilation_rate", List.of(dilationRate));
+    config.put("groups", groups);
+    config.put("activation", activation.name());
+    config.put("use_bias", useBias);
+    config.put(
+        "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
+    config.put("bias_initializer", KerasObjects.serialize("keras.initializers", biasInitializer));
+    config.put(
+        "kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
+    config.put("bias_regularizer", KerasObjects.serialize("keras.regularizers", biasRegularizer));
+    // When set, the base config already holds it right after "dtype"; put() keeps that place, as
+    // Keras's dict update does.
+    config.put(
+        "activity_regularizer",
+        KerasObjects.serialize("keras.regularizers", activityRegularizer()));
+    config.put("kernel_constraint", KerasObjects.serialize("keras.constraints", kernelConstraint));
+    config.put("bias_constraint", KerasObjects.serialize("keras.constraints", biasConstraint));
+    return config;
+  }
+
+  /** Optional arguments of {@link Conv1D}, with Keras 3's defaults. */
+  public static final class Builder {
+    private final int filters;
+    private final int kernelSize;
+    private String name;
+    private int strides = 1;
+    private String padding = "valid";
+    private String dataFormat = "channels_last";
+    private int dilationRate = 1;
+    private int groups = 1;
+    private Activation activation = Activations.get("linear");
+    private boolean useBias = true;
+    private Initializer kernelInitializer = Initializers.get("glorot_uniform");
+    private Initializer biasInitializer = Initializers.get("zeros");
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
+    private Regularizer activityRegularizer;
+    private Constraint kernelConstraint;
+    private Constraint biasConstraint;
+
+    private Builder(int filters, int kernelSize) {
+      this.filters = filters;
+      this.kernelSize = kernelSize;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder strides(int strides) {
+      this.strides = strides;
+      return this;
+    }
+
+    /** {@code "valid"} (default), {@code "same"} or {@code "causal"}. */
+    public Builder padding(String padding) {
+      this.padding = padding;
+      return this;
+    }
+
+    /** Only {@code "channels_last"} (the default) is supported. */
+    public Builder dataFormat(String dataFormat) {
+      this.dataFormat = dataFormat;
+      return this;
+    }
+
+    public Builder dilationRate(int dilationRate) {
+      this.dilationRate = dilationRate;
+      return this;
+    }
+
+    /** Only 1 (the default) is supported. */
+    public Builder groups(int groups) {
+      this.groups = groups;
+      return this;
+    }
+
+    public Builder activation(String activation) {
+      this.activation = Activations.get(activation);
+      return this;
+    }
+
+    public Builder activation(Activation activation) {
+      this.activation = activation;
+      return this;
+    }
+
+    public Builder useBias(boolean useBias) {
+      this.useBias = useBias;
+      return this;
+    }
+
+    public Builder kernelInitializer(String initializer) {
+      return kernelInitializer(Initializers.get(initializer));
+    }
+
+    public Builder kernelInitializer(Initializer initializer) {
+      this.kernelInitializer = initializer;
+      return this;
+    }
+
+    public Builder biasInitializer(String initializer) {
+      return biasInitializer(Initializers.get(initializer));
+    }
+
+    public Builder biasInitializer(Initializer initializer) {
+      this.biasInitializer = initializer;
+      return this;
+    }
+
+    public Builder kernelRegularizer(String regularizer) {
+      return kernelRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder kernelRegularizer(Regularizer regularizer) {
+      this.kernelRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder biasRegularizer(String regularizer) {
+      return biasRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder biasRegularizer(Regularizer regularizer) {
+      this.biasRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder activityRegularizer(String regularizer) {
+      return activityRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder activityRegularizer(Regularizer regularizer) {
+      this.activityRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder kernelConstraint(String constraint) {
+      return kernelConstraint(Constraints.get(constraint));
+    }
+
+    public Builder kernelConstraint(Constraint constraint) {
+      this.kernelConstraint = constraint;
+      return this;
+    }
+
+    public Builder biasConstraint(String constraint) {
+      return biasConstraint(Constraints.get(constraint));
+    }
+
+    public Builder biasConstraint(Constraint constraint) {
+      this.biasConstraint = constraint;
+      return this;
+    }
+
+    public Conv1D build() {
+      return new Conv1D(this);
+    }
+  }
+}

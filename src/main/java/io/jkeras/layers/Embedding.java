@@ -1,0 +1,264 @@
+package io.jkeras.layers;
+
+import io.jkeras.KerasObjects;
+import io.jkeras.constraints.Constraint;
+import io.jkeras.constraints.Constraints;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import io.jkeras.regularizers.Regularizer;
+import io.jkeras.regularizers.Regularizers;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TIntegral;
+
+/**
+ * Turns integer ids into dense vectors of fixed size, as Keras 3's {@code keras.layers.Embedding}:
+ * row {@code i} of the {@code embeddings} matrix is the vector of id {@code i}.
+ *
+ * <p>Arguments: {@code inputDim}, the vocabulary size (ids are {@code 0 .. inputDim-1}); {@code
+ * outputDim}, the vector size; {@code embeddingsInitializer} ("uniform": RandomUniform on [-0.05,
+ * 0.05)); an embeddings regularizer and constraint and an activity regularizer (none by default);
+ * {@code maskZero} (false). Masking is not supported: {@code maskZero(true)} is refused.
+ *
+ * <p>Shapes: input {@code (batch, ...)} of int32 or int64 ids (any other dtype is cast to int32,
+ * truncating, as Keras does); output {@code (batch, ..., outputDim)} float32.
+ *
+ * <p>Weight: {@code embeddings} {@code (inputDim, outputDim)}.
+ *
+ * <p>An id outside {@code [0, inputDim)} fails the run with a TensorFlow {@code
+ * TFInvalidArgumentException} whose message names this layer and the valid range. (Keras's
+ * TensorFlow backend wraps negative ids around to the end of the table, and on a GPU reads a zero
+ * row for ids that are too large; jkeras refuses both.)
+ *
+ * <pre>{@code
+ * KerasTensor tokens = Input.of("int32", 100);
+ * KerasTensor vectors = new Embedding(20000, 50).apply(tokens);   // (None, 100, 50)
+ * Embedding e = Embedding.builder(1000, 16).embeddingsRegularizer("l2").name("words").build();
+ * }</pre>
+ */
+public class Embedding extends Layer {
+
+  private final int inputDim;
+  private final int outputDim;
+  private final Initializer embeddingsInitializer;
+  private final Regularizer embeddingsRegularizer;
+  private final Constraint embeddingsConstraint;
+
+  private Weight embeddings;
+
+  public Embedding(int inputDim, int outputDim) {
+    this(builder(inputDim, outputDim));
+  }
+
+  protected Embedding(Builder b) {
+    super(b.name);
+    if (b.inputDim <= 0) {
+      throw new IllegalArgumentException(
+          "Embedding: input_dim must be a positive integer, got " + b.inputDim);
+    }
+    if (b.outputDim <= 0) {
+      throw new IllegalArgumentException(
+          "Embedding: output_dim must be a positive integer, got " + b.outputDim);
+    }
+    if (b.maskZero) {
+      throw new IllegalArgumentException(
+          "Embedding: mask_zero=true is not supported (jkeras has no masking); pad with id 0 and"
+              + " let the model learn to ignore it, or leave mask_zero false");
+    }
+    this.inputDim = b.inputDim;
+    this.outputDim = b.outputDim;
+    this.embeddingsInitializer = b.embeddingsInitializer;
+    this.embeddingsRegularizer = b.embeddingsRegularizer;
+    this.embeddingsConstraint = b.embeddingsConstraint;
+    setActivityRegularizer(b.activityRegularizer);
+  }
+
+  public static Builder builder(int inputDim, int outputDim) {
+    return new Builder(inputDim, outputDim);
+  }
+
+  public int inputDim() {
+    return inputDim;
+  }
+
+  public int outputDim() {
+    return outputDim;
+  }
+
+  /** The {@code (inputDim, outputDim)} table; null before the layer is built. */
+  public Weight embeddings() {
+    return embeddings;
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    // The table's shape does not depend on the input.
+    embeddings =
+        addWeight(
+            "embeddings",
+            Shape.of(inputDim, outputDim),
+            embeddingsInitializer,
+            embeddingsRegularizer,
+            embeddingsConstraint,
+            true);
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    if (inputShape.isUnknown()) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Embedding): the input rank must be known");
+    }
+    return inputShape.append(outputDim);
+  }
+
+  @Override
+  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Embedding) takes one input, got " + inputs.size());
+    }
+    Operand<?> x = inputs.get(0);
+    if (x.type() == TInt64.class) {
+      return List.of(lookup(tf, Embedding.<TInt64>cast(x), TInt64.class));
+    }
+    Operand<TInt32> ids =
+        x.type() == TInt32.class ? Embedding.<TInt32>cast(x) : tf.dtypes.cast(x, TInt32.class);
+    return List.of(lookup(tf, ids, TInt32.class));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends TIntegral> Operand<T> cast(Operand<?> x) {
+    return (Operand<T>) x;
+  }
+
+  /**
+   * Gathers rows of the table after an assertion that every id is in range: TensorFlow's own check
+   * (CPU only) would name neither the layer nor the table, and a GPU reads zeros instead.
+   */
+  private <T extends TIntegral> Operand<?> lookup(Ops tf, Operand<T> ids, Class<T> type) {
+    Operand<T> flat = tf.reshape(ids, tf.constant(new int[] {-1}));
+    Operand<TBool> inRange =
+        tf.math.logicalAnd(
+            tf.math.greaterEqual(flat, tf.constant(type, 0)),
+            tf.math.less(flat, tf.constant(type, inputDim)));
+    Operand<TBool> all = tf.all(inRange, tf.constant(0));
+    AssertThat check =
+        tf.assertThat(
+            all,
+            List.of(
+                tf.constant(
+                    // No quotes: TensorFlow prints them escaped (\").
+                    "Layer "
+                        + name()
+                        + " (Embedding): every id must be in [0, "
+                        + inputDim
+                        + ") (input_dim="
+                        + inputDim
+                        + "); got ids from"),
+                tf.min(flat, tf.constant(0)),
+                tf.constant("to"),
+                tf.max(flat, tf.constant(0))),
+            AssertThat.summarize(3L));
+    return tf.withControlDependencies(List.of(check))
+        .gather(embeddings.value(), ids, tf.constant(0));
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("input_dim", inputDim);
+    config.put("output_dim", outputDim);
+    config.put(
+        "embeddings_initializer",
+        KerasObjects.serialize("keras.initializers", embeddingsInitializer));
+    config.put(
+        "embeddings_regularizer",
+        KerasObjects.serialize("keras.regularizers", embeddingsRegularizer));
+    // Keras lists it here too; when set, the base config already placed it after "dtype", and
+    // put() keeps that position as Python's dict merge does.
+    config.put(
+        "activity_regularizer",
+        KerasObjects.serialize("keras.regularizers", activityRegularizer()));
+    config.put(
+        "embeddings_constraint", KerasObjects.serialize("keras.constraints", embeddingsConstraint));
+    config.put("mask_zero", false);
+    config.put("quantization_config", null);
+    return config;
+  }
+
+  /** Optional arguments of {@link Embedding}, with Keras 3's defaults. */
+  public static final class Builder {
+    private final int inputDim;
+    private final int outputDim;
+    private String name;
+    private Initializer embeddingsInitializer = Initializers.get("uniform");
+    private Regularizer embeddingsRegularizer;
+    private Regularizer activityRegularizer;
+    private Constraint embeddingsConstraint;
+    private boolean maskZero;
+
+    private Builder(int inputDim, int outputDim) {
+      this.inputDim = inputDim;
+      this.outputDim = outputDim;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder embeddingsInitializer(String initializer) {
+      return embeddingsInitializer(Initializers.get(initializer));
+    }
+
+    public Builder embeddingsInitializer(Initializer initializer) {
+      this.embeddingsInitializer = initializer;
+      return this;
+    }
+
+    public Builder embeddingsRegularizer(String regularizer) {
+      return embeddingsRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder embeddingsRegularizer(Regularizer regularizer) {
+      this.embeddingsRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder activityRegularizer(String regularizer) {
+      return activityRegularizer(Regularizers.get(regularizer));
+    }
+
+    public Builder activityRegularizer(Regularizer regularizer) {
+      this.activityRegularizer = regularizer;
+      return this;
+    }
+
+    public Builder embeddingsConstraint(String constraint) {
+      return embeddingsConstraint(Constraints.get(constraint));
+    }
+
+    public Builder embeddingsConstraint(Constraint constraint) {
+      this.embeddingsConstraint = constraint;
+      return this;
+    }
+
+    /** Only false is supported; true makes {@link #build} fail (jkeras has no masking). */
+    public Builder maskZero(boolean maskZero) {
+      this.maskZero = maskZero;
+      return this;
+    }
+
+    public Embedding build() {
+      return new Embedding(this);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.jkeras.layers;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The mean of each feature over all steps, as Keras 3's {@code keras.layers.GlobalAveragePooling1D}
+ * (without masks: jkeras has no masking).
+ *
+ * <p>Arguments: {@code dataFormat} ({@code "channels_last"}, the default: input {@code (batch,
+ * steps, features)}; or {@code "channels_first"}: {@code (batch, features, steps)}), {@code
+ * keepdims} (false: output {@code (batch, features)}; true: the steps axis stays with size 1). No
+ * weights.
+ *
+ * <pre>{@code
+ * // (None, 100, 50) -> (None, 50)
+ * KerasTensor pooled = new GlobalAveragePooling1D().apply(embedded);
+ * }</pre>
+ */
+public class GlobalAveragePooling1D extends GlobalPooling1D {
+
+  public GlobalAveragePooling1D() {
+    this(null, "channels_last", false);
+  }
+
+  public GlobalAveragePooling1D(String name) {
+    this(name, "channels_last", false);
+  }
+
+  public GlobalAveragePooling1D(String name, String dataFormat, boolean keepdims) {
+    super(name, dataFormat, keepdims);
+  }
+
+  @Override
+  protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
+    return tf.math.mean(x, tf.constant(stepsAxis()), Mean.keepDims(keepdims));
+  }
+}

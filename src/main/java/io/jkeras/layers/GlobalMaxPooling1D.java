@@ -1,0 +1,38 @@
+package io.jkeras.layers;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Max;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The maximum of each feature over all steps, as Keras 3's {@code keras.layers.GlobalMaxPooling1D}.
+ *
+ * <p>Arguments: {@code dataFormat} ({@code "channels_last"}, the default: input {@code (batch,
+ * steps, features)}; or {@code "channels_first"}: {@code (batch, features, steps)}), {@code
+ * keepdims} (false: output {@code (batch, features)}; true: the steps axis stays with size 1). No
+ * weights. The gradient goes to the step that holds the maximum (shared equally on ties).
+ *
+ * <pre>{@code
+ * KerasTensor pooled = new GlobalMaxPooling1D().apply(conv);   // (None, 98, 250) -> (None, 250)
+ * }</pre>
+ */
+public class GlobalMaxPooling1D extends GlobalPooling1D {
+
+  public GlobalMaxPooling1D() {
+    this(null, "channels_last", false);
+  }
+
+  public GlobalMaxPooling1D(String name) {
+    this(name, "channels_last", false);
+  }
+
+  public GlobalMaxPooling1D(String name, String dataFormat, boolean keepdims) {
+    super(name, dataFormat, keepdims);
+  }
+
+  @Override
+  protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
+    return tf.max(x, tf.constant(stepsAxis()), Max.keepDims(keepdims));
+  }
+}
