@@ -171,7 +171,7 @@ final class ImdbCommand {
     }
     json.append("}}\n");
     try {
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".results", ".tmp");
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
       Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

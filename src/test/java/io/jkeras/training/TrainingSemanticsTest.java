@@ -1,0 +1,152 @@
+package io.jkeras.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.GlobalSeed;
+import io.jkeras.backend.HostArray;
+import io.jkeras.callbacks.ModelCheckpoint;
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Dropout;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.models.Model;
+import io.jkeras.optimizers.Adam;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingSemanticsTest {
+
+  private static float[][] x(int n, int d, long seed) {
+    Random r = new Random(seed);
+    float[][] v = new float[n][d];
+    for (float[] row : v) {
+      for (int j = 0; j < d; j++) {
+        row[j] = (float) r.nextGaussian();
+      }
+    }
+    return v;
+  }
+
+  private static float[] y(float[][] x) {
+    float[] v = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      v[i] = x[i][0] - 2 * x[i][1] > 0 ? 1 : 0;
+    }
+    return v;
+  }
+
+  @Test
+  void onlyTrainableWeightsMove() {
+    // tensorflow-framework's Optimizer.minimize trains every variable in the graph; ours must not.
+    KerasTensor in = Input.of(4);
+    Dense frozen = new Dense(3);
+    Dense head = new Dense(1, "sigmoid");
+    KerasTensor out = head.apply(frozen.apply(in));
+    frozen.setTrainable(false);
+    float[] before = frozen.kernel().read();
+    float[] headBefore = head.kernel().read();
+    try (Model m = new Model(in, out)) {
+      m.compile("adam", "binary_crossentropy");
+      float[][] xs = x(64, 4, 1);
+      m.fit(xs, y(xs), FitOptions.epochs(3).verbose(0));
+      assertArrayEquals(before, frozen.kernel().read());
+      assertNotEquals(headBefore[0], head.kernel().read()[0]);
+      assertEquals(2, m.nonTrainableWeights().size());
+    }
+  }
+
+  @Test
+  void dropoutIsActiveInFitOnly() {
+    GlobalSeed.set(3);
+    KerasTensor in = Input.of(200);
+    Dense d = Dense.builder(1).useBias(false).kernelInitializer("ones").build();
+    KerasTensor out = d.apply(new Dropout(0.5).apply(in));
+    float[][] xs = new float[32][200];
+    for (float[] row : xs) {
+      java.util.Arrays.fill(row, 1f);
+    }
+    float[] ys = new float[32];
+    try (Model m = new Model(in, out)) {
+      // SGD with a zero-like rate keeps the weights; the loss shows whether units were dropped.
+      m.compile(new io.jkeras.optimizers.SGD(1e-30), "mse");
+      double inference = m.evaluate(HostArray.of(xs), HostArray.of(ys)).get("loss");
+      assertEquals(200.0 * 200.0, inference, 1e-3);
+      History h = m.fit(xs, ys, FitOptions.epochs(1).batchSize(32).verbose(0));
+      // In training each output is 2 * (number of kept units), which varies from sample to
+      // sample (E[(2K)^2] = 40,200 for K ~ B(200, 0.5)); at inference it is exactly 200.
+      assertNotEquals(200.0 * 200.0, h.last("loss"), 1.0);
+      assertEquals(40_200, h.last("loss"), 4_000);
+      assertEquals(200f, m.predict(xs)[0][0], 1e-3);
+    }
+  }
+
+  private static float[] trainOnce(long seed) {
+    GlobalSeed.set(seed);
+    KerasTensor in = Input.of(4);
+    Dense d = new Dense(2, "relu");
+    KerasTensor out = new Dense(1, "sigmoid").apply(new Dropout(0.3).apply(d.apply(in)));
+    try (Model m = new Model(in, out)) {
+      m.compile("adam", "binary_crossentropy");
+      float[][] xs = x(100, 4, 3);
+      m.fit(xs, y(xs), FitOptions.epochs(2).batchSize(10).verbose(0));
+      return d.kernel().read();
+    }
+  }
+
+  @Test
+  void aGlobalSeedMakesRunsRepeatable() {
+    assertArrayEquals(trainOnce(42), trainOnce(42));
+    assertNotEquals(trainOnce(42)[0], trainOnce(43)[0]);
+  }
+
+  @Test
+  void weightsFileCarriesOptimizerStateSoTrainingResumesExactly(@TempDir Path dir) {
+    float[][] xs = x(64, 4, 7);
+    float[] ys = y(xs);
+    // Reference: 4 epochs straight.
+    GlobalSeed.set(1);
+    KerasTensor in = Input.of(4);
+    Dense d = new Dense(1, "sigmoid");
+    KerasTensor out = d.apply(in);
+    float[] straight;
+    float[] initial = d.kernel().read();
+    try (Model m = new Model(in, out)) {
+      m.compile(new Adam(0.05), "binary_crossentropy");
+      m.fit(xs, ys, FitOptions.epochs(4).batchSize(16).shuffle(false).verbose(0));
+      straight = d.kernel().read();
+    }
+    // Same start: 2 epochs, checkpoint, a new model loads it and trains 2 more.
+    Path ckpt = dir.resolve("ckpt-{epoch:02d}.weights.h5");
+    KerasTensor in2 = Input.of(4);
+    Dense d2 = new Dense(1, "sigmoid");
+    KerasTensor out2 = d2.apply(in2);
+    d2.kernel().assign(initial);
+    try (Model m = new Model(in2, out2)) {
+      m.compile(new Adam(0.05), "binary_crossentropy");
+      m.fit(xs, ys, FitOptions.epochs(2).batchSize(16).shuffle(false).verbose(0)
+          .callbacks(new ModelCheckpoint(ckpt)));
+    }
+    assertTrue(Files.exists(dir.resolve("ckpt-01.weights.h5")));
+    KerasTensor in3 = Input.of(4);
+    Dense d3 = new Dense(1, "sigmoid");
+    KerasTensor out3 = d3.apply(in3);
+    try (Model m = new Model(in3, out3)) {
+      m.compile(new Adam(0.05), "binary_crossentropy");
+      m.loadWeights(dir.resolve("ckpt-02.weights.h5"));
+      m.fit(xs, ys, FitOptions.epochs(2).batchSize(16).shuffle(false).verbose(0));
+      assertEquals(16L, m.optimizer().iterations());
+      // Without Adam's moments and step count the path would differ; with them it is the same.
+      io.jkeras.testing.Numerics.assertClose("resumed kernel",
+          io.jkeras.testing.Numerics.toDouble(straight), d3.kernel().read(), 1e-5, 1e-6);
+    }
+    List<String> names = List.of(dir.toFile().list());
+    assertEquals(2, names.stream().filter(n -> n.endsWith(".weights.h5")).count(), names.toString());
+  }
+}
