@@ -10,20 +10,20 @@ import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes small tar archives for tests: POSIX ustar, GNU long names, pax paths, ustar prefixes. */
-final class TarBuilder {
+public final class TarBuilder {
 
   private static final int BLOCK = 512;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   /** A directory entry. */
-  TarBuilder dir(String name) {
+  public TarBuilder dir(String name) {
     header(name, "", 0, '5', false);
     return this;
   }
 
   /** A regular file; names over 100 bytes get a GNU {@code ././@LongLink} entry first. */
-  TarBuilder file(String name, String content) {
+  public TarBuilder file(String name, String content) {
     return file(name, content.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -77,7 +77,7 @@ final class TarBuilder {
     return gzip(tar());
   }
 
-  Path writeTarGz(Path file) throws IOException {
+  public Path writeTarGz(Path file) throws IOException {
     Files.write(file, tarGz());
     return file;
   }
