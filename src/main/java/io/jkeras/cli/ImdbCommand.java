@@ -7,6 +7,7 @@ import io.jkeras.callbacks.Callback;
 import io.jkeras.datasets.Imdb;
 import io.jkeras.datasets.ImdbData;
 import io.jkeras.experiments.SeedModels;
+import io.jkeras.io.AtomicFile;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.layers.KerasNames;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,9 +171,7 @@ final class ImdbCommand {
     }
     json.append("}}\n");
     try {
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFile.write(file, tmp -> Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Cannot write " + file, e);
     }

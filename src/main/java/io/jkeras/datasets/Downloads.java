@@ -1,5 +1,6 @@
 package io.jkeras.datasets;
 
+import io.jkeras.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -43,65 +44,55 @@ final class Downloads {
    */
   static void download(URI url, Path target, String expectedSha256, PrintStream progress)
       throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".part");
-    boolean moved = false;
+    AtomicFile.write(target, tmp -> fetch(url, tmp, target, expectedSha256, progress));
+  }
+
+  /** Streams {@code url} into {@code tmp}, checking its length and SHA-256. */
+  private static void fetch(URI url, Path tmp, Path target, String expectedSha256,
+      PrintStream progress) throws IOException {
+    HttpClient client = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(Duration.ofSeconds(30))
+        .build();
+    HttpRequest request = HttpRequest.newBuilder(url)
+        .timeout(Duration.ofMinutes(2))
+        .GET()
+        .build();
+    HttpResponse<InputStream> response;
     try {
-      HttpClient client = HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .connectTimeout(Duration.ofSeconds(30))
-          .build();
-      HttpRequest request = HttpRequest.newBuilder(url)
-          .timeout(Duration.ofMinutes(2))
-          .GET()
-          .build();
-      HttpResponse<InputStream> response;
-      try {
-        response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("download of " + url + " was interrupted");
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("download of " + url + " was interrupted");
+    }
+    MessageDigest sha = sha256();
+    long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    long received = 0;
+    try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
+      if (response.statusCode() != 200) {
+        throw new IOException("download of " + url + " failed: HTTP status "
+            + response.statusCode() + " (expected 200)");
       }
-      MessageDigest sha = sha256();
-      long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      long received = 0;
-      try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
-        if (response.statusCode() != 200) {
-          throw new IOException("download of " + url + " failed: HTTP status "
-              + response.statusCode() + " (expected 200)");
-        }
-        ProgressBar bar = new ProgressBar(progress, target.getFileName().toString(), total);
-        byte[] buf = new byte[BUFFER];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-          sha.update(buf, 0, n);
-          received += n;
-          bar.update(received);
-        }
-        bar.finish(received);
+      ProgressBar bar = new ProgressBar(progress, target.getFileName().toString(), total);
+      byte[] buf = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        out.write(buf, 0, n);
+        sha.update(buf, 0, n);
+        received += n;
+        bar.update(received);
       }
-      if (total >= 0 && received != total) {
-        throw new IOException("download of " + url + " is incomplete: received " + received
-            + " of " + total + " bytes");
-      }
-      String actual = HexFormat.of().formatHex(sha.digest());
-      if (!actual.equalsIgnoreCase(expectedSha256)) {
-        throw new IOException("checksum mismatch for " + url + " (" + received + " bytes): "
-            + "expected sha256 " + expectedSha256.toLowerCase(Locale.ROOT) + ", actual "
-            + actual + "; the download was discarded");
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(tmp);
-      }
+      bar.finish(received);
+    }
+    if (total >= 0 && received != total) {
+      throw new IOException("download of " + url + " is incomplete: received " + received
+          + " of " + total + " bytes");
+    }
+    String actual = HexFormat.of().formatHex(sha.digest());
+    if (!actual.equalsIgnoreCase(expectedSha256)) {
+      throw new IOException("checksum mismatch for " + url + " (" + received + " bytes): "
+          + "expected sha256 " + expectedSha256.toLowerCase(Locale.ROOT) + ", actual "
+          + actual + "; the download was discarded");
     }
   }
 

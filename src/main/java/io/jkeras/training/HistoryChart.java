@@ -1,5 +1,6 @@
 package io.jkeras.training;
 
+import io.jkeras.io.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -120,32 +121,11 @@ public final class HistoryChart {
       int height)
       throws IOException {
     BufferedImage image = render(title, historiesByModel, width, height);
-    Path target = png.toAbsolutePath();
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path tmp =
-        dir.resolve(
-            "."
-                + target.getFileName()
-                + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
-    boolean moved = false;
-    try {
+    AtomicFile.write(png, tmp -> {
       if (!ImageIO.write(image, "png", tmp.toFile())) {
         throw new IOException("no PNG writer is available in this JDK");
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    });
   }
 
   /** Draws the chart into a new image, without writing it anywhere. */
