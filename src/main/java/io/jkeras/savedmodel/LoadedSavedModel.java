@@ -177,14 +177,18 @@ public final class LoadedSavedModel implements AutoCloseable {
   private static SavedModelException loadFailure(Path dir, String writer, RuntimeException e) {
     String msg = String.valueOf(e.getMessage());
     if (isTooNew(msg)) {
-      return new SavedModelException(dir, "the graph uses ops or attributes that this TensorFlow"
-          + " runtime (" + TensorFlow.version() + ", TensorFlow Java) does not know; it was"
-          + " written by TensorFlow " + (writer.isEmpty() ? "(unknown version)" : writer)
-          + ". Export the model from Python as a .keras file (model.save(\"model.keras\")) and"
-          + " load that in jkeras instead, or export with TensorFlow <= " + TensorFlow.version()
-          + ". TensorFlow said: " + firstLine(msg), e);
+      return new SavedModelException(dir, tooNewAdvice(writer) + " TensorFlow said: "
+          + firstLine(msg), e);
     }
     return new SavedModelException(dir, "TensorFlow cannot load it: " + firstLine(msg), e);
+  }
+
+  private static String tooNewAdvice(String writer) {
+    return "the graph uses ops or attributes that this TensorFlow runtime (" + TensorFlow.version()
+        + ", TensorFlow Java) does not know; it was written by TensorFlow "
+        + (writer.isEmpty() ? "(version not recorded)" : writer) + ". Save the model from Python"
+        + " as a .keras file (model.save(\"model.keras\")) and load that in jkeras instead, or"
+        + " export it with TensorFlow " + TensorFlow.version() + " or older.";
   }
 
   static boolean isTooNew(String message) {
@@ -368,6 +372,10 @@ public final class LoadedSavedModel implements AutoCloseable {
 
   private SavedModelException runFailure(SignatureSpec sig, TensorFlowException e) {
     String msg = String.valueOf(e.getMessage());
+    if (isTooNew(msg)) {
+      return new SavedModelException(directory, "signature \"" + sig.key() + "\": "
+          + tooNewAdvice(writerVersion) + " TensorFlow said: " + firstLine(msg), e);
+    }
     String hint = "";
     if (msg.contains("Could not find variable") || msg.contains("uninitialized")) {
       hint = " (the SavedModel's variables were not restored. Keras 3 models saved with"

@@ -30,10 +30,12 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
@@ -75,6 +77,13 @@ public final class SavedModelExporter {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Runs on the finished temporary directory just before it is moved into place (tests). */
+  interface BeforeMove {
+    void accept(Path temp) throws IOException;
+  }
+
+  static volatile BeforeMove beforeMove = temp -> {};
+
   private SavedModelExporter() {}
 
   /**
@@ -98,6 +107,11 @@ public final class SavedModelExporter {
     boolean moved = false;
     try {
       writeInto(model, temp, dir);
+      try {
+        beforeMove.accept(temp);
+      } catch (IOException e) {
+        throw new SavedModelException(dir, "cannot finish the export: " + e.getMessage(), e);
+      }
       moveIntoPlace(temp, target, dir);
       moved = true;
     } finally {
@@ -174,7 +188,13 @@ public final class SavedModelExporter {
     for (Placeholder<?> p : placeholders) {
       roots.add(p.op().name());
     }
-    GraphDef pruned = inferenceSubgraph(live.toGraphDef(), roots, placeholders, model.name());
+    GraphDef pruned;
+    try {
+      pruned = inferenceSubgraph(live.toGraphDef(), roots, placeholders, model.name());
+    } catch (IllegalArgumentException e) {
+      throw new SavedModelException(dir, "cannot export model \"" + model.name() + "\": "
+          + e.getMessage(), e);
+    }
     List<String> variables = new ArrayList<>();
     for (NodeDef n : pruned.getNodeList()) {
       if (n.getOp().equals("VariableV2")) {
@@ -211,6 +231,7 @@ public final class SavedModelExporter {
           exporter.withFunction(SessionFunction.create(sig.build(), s));
         }
         exporter.export();
+        recordWriterVersion(temp.resolve("saved_model.pb"));
       }
     } catch (IOException e) {
       throw new SavedModelException(dir, "cannot write the SavedModel: " + e.getMessage(), e);
@@ -218,6 +239,19 @@ public final class SavedModelExporter {
       throw new SavedModelException(dir, "cannot build the inference graph of model \""
           + model.name() + "\": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Notes the TensorFlow version in the MetaGraph, as Python does ({@code
+   * meta_info_def.tensorflow_version}); TensorFlow Java's exporter leaves it empty.
+   */
+  private static void recordWriterVersion(Path pb) throws IOException {
+    org.tensorflow.proto.SavedModel.Builder sm =
+        org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb)).toBuilder();
+    for (MetaGraphDef.Builder m : sm.getMetaGraphsBuilderList()) {
+      m.getMetaInfoDefBuilder().setTensorflowVersion(TensorFlow.version());
+    }
+    Files.write(pb, sm.build().toByteArray());
   }
 
   /**
