@@ -60,8 +60,8 @@ import org.tensorflow.types.TInt64;
  * <pre>{@code
  * try (LoadedSavedModel m = SavedModel.load(Path.of("export/1"))) {
  *   System.out.println(m.signatures());
- *   Map<String, NdArray<?>> out =
- *       m.run("serving_default", Map.of("features", StdArrays.ndCopyOf(new float[][] {{1, 2, 3, 4}})));
+ *   FloatNdArray x = StdArrays.ndCopyOf(new float[][] {{1, 2, 3, 4}});
+ *   Map<String, NdArray<?>> out = m.run("serving_default", Map.of("features", x));
  *   FloatNdArray y = (FloatNdArray) out.get("output_0");
  *   float[][] p = m.predict(new float[][] {{1, 2, 3, 4}}); // single input and output
  * }
@@ -218,7 +218,8 @@ public final class LoadedSavedModel implements AutoCloseable {
     for (NodeDef n : bundle.metaGraphDef().getGraphDef().getNodeList()) {
       nodes.put(n.getName(), n);
     }
-    List<String[]> pairs = new ArrayList<>(); // {restored copy, variable read by functions, read op}
+    // {restored copy, variable the functions read, the read op that initialized the copy}
+    List<String[]> pairs = new ArrayList<>();
     for (NodeDef n : nodes.values()) {
       if (!n.getOp().equals("AssignVariableOp") || n.getInputCount() < 2) {
         continue;
@@ -360,6 +361,10 @@ public final class LoadedSavedModel implements AutoCloseable {
         }
       } catch (TensorFlowException e) {
         throw runFailure(sig, e);
+      } catch (IllegalArgumentException e) {
+        // The SignatureDef names a tensor that the graph does not have.
+        throw new SavedModelException(directory, "signature \"" + sig.key()
+            + "\" does not match its graph: " + e.getMessage(), e);
       } finally {
         for (Tensor t : fed) {
           t.close();

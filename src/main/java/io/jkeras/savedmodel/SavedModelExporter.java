@@ -31,6 +31,7 @@ import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
@@ -53,9 +54,11 @@ import org.tensorflow.types.family.TType;
  * exporter saves every variable of the graph it is given and adds save ops to it, so exporting
  * the live graph directly would carry the optimizer state along and mutate the model.
  *
- * <p>The SavedModel is a graph (TF1-style) SavedModel with a V1 variables checkpoint; Python's
- * {@code tf.saved_model.load}, {@code keras.layers.TFSMLayer} and TensorFlow Serving run it, and
- * {@link SavedModel#load} reads it back. It is written into a temporary directory next to {@code
+ * <p>The SavedModel is a graph (TF1-style) SavedModel: {@code VariableV2} variables in a
+ * {@code variables/} checkpoint that the MetaGraph's {@code SaverDef} restores. Python's {@code
+ * tf.saved_model.load} and {@code keras.layers.TFSMLayer} run it (tested with TensorFlow 2.21),
+ * as does TensorFlow's C++ loader, the one TF Serving uses and {@link SavedModel#load} goes
+ * through. It is written into a temporary directory next to {@code
  * dir} and renamed into place at the end, so {@code dir} never holds half a SavedModel.
  *
  * <pre>{@code
@@ -144,7 +147,8 @@ public final class SavedModelExporter {
       return;
     }
     if (!Files.isDirectory(target)) {
-      throw new SavedModelException(target, "cannot export: the path exists and is not a directory");
+      throw new SavedModelException(target,
+          "cannot export: the path exists and is not a directory");
     }
     try (Stream<Path> entries = Files.list(target)) {
       if (entries.findAny().isPresent()) {
@@ -200,8 +204,9 @@ public final class SavedModelExporter {
       if (n.getOp().equals("VariableV2")) {
         variables.add(n.getName());
       } else if (n.getOp().equals("VarHandleOp")) {
-        throw new SavedModelException(dir, "model \"" + model.name() + "\" reads resource variable \""
-            + n.getName() + "\", which this exporter cannot copy");
+        throw new SavedModelException(dir, "model \"" + model.name()
+            + "\" reads resource variable \"" + n.getName()
+            + "\", which this exporter cannot copy");
       }
     }
 
@@ -235,7 +240,7 @@ public final class SavedModelExporter {
       }
     } catch (IOException e) {
       throw new SavedModelException(dir, "cannot write the SavedModel: " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | TensorFlowException e) {
       throw new SavedModelException(dir, "cannot build the inference graph of model \""
           + model.name() + "\": " + e.getMessage(), e);
     }

@@ -134,8 +134,8 @@ class SavedModelTest {
   void unknownTagsListTheTagSetsThere() {
     SavedModelException e = assertThrows(SavedModelException.class,
         () -> SavedModel.load(exported, "train"));
-    assertTrue(e.getMessage().contains("no MetaGraph with tags [train]; its tag sets are [[serve]]"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains(
+        "no MetaGraph with tags [train]; its tag sets are [[serve]]"), e.getMessage());
   }
 
   // ---- running errors ------------------------------------------------------------------------
