@@ -1,0 +1,39 @@
+package io.jkeras.savedmodel;
+
+import io.jkeras.models.Model;
+import java.nio.file.Path;
+
+/**
+ * Entry points for TensorFlow SavedModel directories: {@link #export} writes a jkeras model as
+ * one (Keras's {@code model.export(dir)}), {@link #load} opens any SavedModel for inference,
+ * including those Python Keras and TensorFlow write.
+ *
+ * <pre>{@code
+ * SavedModel.export(model, Path.of("export/1"));
+ * try (LoadedSavedModel m = SavedModel.load(Path.of("export/1"))) {
+ *   float[][] p = m.predict(new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}});
+ * }
+ * }</pre>
+ */
+public final class SavedModel {
+
+  /** The tag of the serving MetaGraph, the one {@link #load(Path)} opens. */
+  public static final String SERVE_TAG = "serve";
+
+  private SavedModel() {}
+
+  /** Loads the {@code serve} MetaGraph of the SavedModel in {@code dir}. */
+  public static LoadedSavedModel load(Path dir) {
+    return LoadedSavedModel.load(dir, SERVE_TAG);
+  }
+
+  /** Loads the MetaGraph of {@code dir} tagged exactly with {@code tags}. */
+  public static LoadedSavedModel load(Path dir, String... tags) {
+    return LoadedSavedModel.load(dir, tags);
+  }
+
+  /** Writes {@code model} to {@code dir}; see {@link SavedModelExporter#export}. */
+  public static void export(Model model, Path dir) {
+    SavedModelExporter.export(model, dir);
+  }
+}
