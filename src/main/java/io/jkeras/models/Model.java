@@ -440,6 +440,16 @@ public class Model implements AutoCloseable {
     }
   }
 
+  /**
+   * Exports the model for inference as a TensorFlow SavedModel, as Keras's {@code
+   * model.export(dir)}: signature {@code serving_default} (and {@code serve}) with the input layer
+   * names as input keys and outputs {@code output_0}, {@code output_1}...; only the weights are
+   * saved. Python loads it with {@code tf.saved_model.load} or {@code keras.layers.TFSMLayer}.
+   */
+  public void export(Path dir) {
+    io.jkeras.savedmodel.SavedModel.export(this, dir);
+  }
+
   /** Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training}). */
   public void stopTraining() {
     stopTraining = true;
