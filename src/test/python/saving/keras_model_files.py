@@ -62,9 +62,19 @@ def sequential():
     )
 
 
+def shared_towers():
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    shared = keras.layers.Dense(3, activation="relu", name="shared")
+    both = keras.layers.Concatenate(name="concat")([shared(a), shared(b)])
+    x = keras.layers.Dropout(0.2, name="drop")(both)
+    out = keras.layers.Dense(1, activation="sigmoid", name="score")(x)
+    return keras.Model([a, b], out, name="two_towers")
+
+
 def build(arch):
     return {"fm": lambda: token_model(True), "dense": lambda: token_model(False),
-            "sequential": sequential}[arch]()
+            "sequential": sequential, "shared": shared_towers}[arch]()
 
 
 def tokens(n, offset):
@@ -84,6 +94,8 @@ def labels(n):
 
 
 def inputs(arch, n, offset):
+    if arch == "shared":
+        return [features(n, offset)[:, 0:4], features(n, offset + 1)[:, 2:6]]
     return features(n, offset) if arch == "sequential" else tokens(n, offset)
 
 
@@ -298,6 +310,66 @@ def make_keras2_sequential(workdir):
 
 # ---- check: the files Java wrote --------------------------------------------------------------
 
+def normalized(value):
+    """A config without Python object ids, floats rounded to float32 (Keras writes the float32
+    learning rate as a double, jkeras the double it was given)."""
+    if isinstance(value, dict):
+        return {k: normalized(v) for k, v in value.items() if k != "shared_object_id"}
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    if isinstance(value, float):
+        return float(np.float32(value))
+    return value
+
+
+def config_differences(java, python, path, out):
+    """Every place where two configs differ, key order included."""
+    if type(java) is not type(python):
+        out.append(f"{path}: Java {java!r}, Keras {python!r}")
+    elif isinstance(java, dict):
+        if list(java) != list(python):
+            out.append(f"{path}: Java keys {list(java)}, Keras keys {list(python)}")
+        for k in java:
+            if k in python:
+                config_differences(java[k], python[k], f"{path}.{k}", out)
+    elif isinstance(java, list):
+        if len(java) != len(python):
+            out.append(f"{path}: Java {java!r}, Keras {python!r}")
+        else:
+            for i, (a, b) in enumerate(zip(java, python)):
+                config_differences(a, b, f"{path}[{i}]", out)
+    elif java != python:
+        out.append(f"{path}: Java {java!r}, Keras {python!r}")
+
+
+# Differences that are expected: jkeras writes module null for FMLayer (Python names the module
+# that registered it), optimizers and a Sequential's input layer get automatic names.
+def allowed(arch, difference):
+    return (".compile_config.optimizer.config.name:" in difference
+            or difference.startswith("sequential.config.layers[0].config.name:")
+            or difference.endswith(".module: Java None, Keras 'jkeras_fm'"))
+
+
+def compare_config(arch, java_path, failures):
+    python_model = build(arch)
+    python_model.compile(keras.optimizers.Adam(), "binary_crossentropy", metrics=["accuracy"])
+    # Through JSON, as saving does (tuples become lists).
+    expected = normalized(json.loads(json.dumps(keras.saving.serialize_keras_object(python_model))))
+    with zipfile.ZipFile(java_path) as z:
+        actual = normalized(json.loads(z.read("config.json")))
+        metadata = json.loads(z.read("metadata.json"))
+        stored = {i.filename: i.compress_type for i in z.infolist()}
+    if metadata.get("keras_version") != keras.__version__:
+        failures.append(f"{arch}: metadata.json {metadata}")
+    if stored != {"metadata.json": 0, "config.json": 0, "model.weights.h5": 0}:
+        failures.append(f"{arch}: members and compression {stored}")
+    out = []
+    config_differences(actual, expected, arch, out)
+    out = [d for d in out if not allowed(arch, d)]
+    failures.extend(f"config.json differs from Keras's: {d}" for d in out)
+    return len(out)
+
+
 def h5_datasets(keras_path):
     """Every dataset of a .keras file's model.weights.h5: path -> (dtype, shape, bytes)."""
     out = {}
@@ -315,9 +387,11 @@ def h5_datasets(keras_path):
 
 def check(workdir):
     failures = []
-    for arch in ARCHS:
-        # Java -> Python: predictions, optimizer iteration, and training continues.
+    for arch in ARCHS + ["shared"]:
+        # Java -> Python: the same config as Keras writes, predictions, optimizer iteration, and
+        # training continues.
         path = os.path.join(workdir, f"java_{arch}.keras")
+        config_diffs = compare_config(arch, path, failures)
         model = load_strictly(path)
         expected = read_f32(os.path.join(workdir, f"java_{arch}.pred.f32"))
         pred = model.predict(eval_x(arch), verbose=0).reshape(-1)
@@ -336,8 +410,10 @@ def check(workdir):
                             f" {int(model.optimizer.iterations)}, expected {java_iter + 2}")
         if not np.isfinite(history.history["loss"][0]):
             failures.append(f"{arch}: loss {history.history['loss']}")
-        print(f"java_{arch}.keras: max diff {diff:.2e}, iterations {java_iter} -> "
-              f"{int(model.optimizer.iterations)}")
+        print(f"java_{arch}.keras: {config_diffs} config differences, max diff {diff:.2e},"
+              f" iterations {java_iter} -> {int(model.optimizer.iterations)}")
+        if arch == "shared":
+            continue
 
         # Python -> Java -> Python: every array bit for bit.
         original = h5_datasets(os.path.join(workdir, f"py_{arch}.keras"))

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
+import io.jkeras.layers.Concatenate;
 import io.jkeras.layers.Conv1D;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Dropout;
@@ -15,6 +16,8 @@ import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.testing.PythonKeras;
+import io.jkeras.training.FitOptions;
+import io.jkeras.training.History;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -67,11 +70,26 @@ final class ModelFileFixtures {
     return s;
   }
 
+  /**
+   * Two inputs through one shared Dense (a layer with two calls), Concatenate (a call with two
+   * inputs), Dropout, Dense: the config forms the other architectures do not have.
+   */
+  static Model sharedTowers() {
+    KerasTensor a = Input.named("a", "float32", 4);
+    KerasTensor b = Input.named("b", "float32", 4);
+    Dense shared = Dense.builder(3).activation("relu").name("shared").build();
+    KerasTensor both = new Concatenate(-1, "concat").apply(shared.apply(a), shared.apply(b));
+    KerasTensor x = Dropout.builder(0.2).name("drop").build().apply(both);
+    KerasTensor out = Dense.builder(1).activation("sigmoid").name("score").build().apply(x);
+    return new Model(List.of(a, b), List.of(out), "two_towers");
+  }
+
   static Model build(String arch) {
     return switch (arch) {
       case "fm" -> tokenModel(true);
       case "dense" -> tokenModel(false);
       case "sequential" -> sequential();
+      case "shared" -> sharedTowers();
       default -> throw new IllegalArgumentException(arch);
     };
   }
@@ -107,17 +125,40 @@ final class ModelFileFixtures {
     return y;
   }
 
-  static HostArray inputs(String arch, int n, int offset) {
-    return arch.equals("sequential") ? HostArray.of(features(n, offset))
-        : HostArray.of(tokens(n, offset));
+  /** Columns {@code from..from+4} of {@link #features}. */
+  static float[][] featureColumns(int n, int offset, int from) {
+    float[][] all = features(n, offset);
+    float[][] x = new float[n][4];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(all[i], from, x[i], 0, 4);
+    }
+    return x;
   }
 
-  static HostArray trainX(String arch) {
+  static List<HostArray> inputs(String arch, int n, int offset) {
+    return switch (arch) {
+      case "sequential" -> List.of(HostArray.of(features(n, offset)));
+      case "shared" -> List.of(HostArray.of(featureColumns(n, offset, 0)),
+          HostArray.of(featureColumns(n, offset + 1, 2)));
+      default -> List.of(HostArray.of(tokens(n, offset)));
+    };
+  }
+
+  static List<HostArray> trainX(String arch) {
     return inputs(arch, TRAIN, 0);
   }
 
-  static HostArray evalX(String arch) {
+  static List<HostArray> evalX(String arch) {
     return inputs(arch, EVAL, 5);
+  }
+
+  static History fit(Model model, String arch, int epochs) {
+    return model.fit(trainX(arch), List.of(trainY()),
+        FitOptions.epochs(epochs).batchSize(32).verbose(0));
+  }
+
+  static double loss(Model model, String arch) {
+    return model.evaluate(trainX(arch), List.of(trainY()), 32).get("loss");
   }
 
   static HostArray trainY() {
@@ -125,7 +166,7 @@ final class ModelFileFixtures {
   }
 
   static float[] predict(Model model, String arch) {
-    FloatNdArray p = model.predict(evalX(arch));
+    FloatNdArray p = model.predict(evalX(arch), 32).get(0);
     float[] v = new float[(int) p.size()];
     p.copyTo(DataBuffers.of(v, false, false));
     return v;
