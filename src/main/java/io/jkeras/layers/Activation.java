@@ -38,6 +38,19 @@ public class Activation extends Layer {
     return function;
   }
 
+  /** An Activation layer from its Keras config: {@code activation}. */
+  public static Activation fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Activation", config);
+    String name = c.name();
+    if (!c.has("activation")) {
+      throw new IllegalArgumentException(
+          "Activation config: key \"activation\" is missing (an activation name)");
+    }
+    io.jkeras.activations.Activation function = c.activation("activation");
+    c.requireFloat32Dtype();
+    return c.finish(new Activation(function.name(), name));
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

@@ -35,6 +35,15 @@ public class Concatenate extends Layer {
     return axis;
   }
 
+  /** A Concatenate layer from its Keras config: {@code axis} (-1 when absent). */
+  public static Concatenate fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Concatenate", config);
+    String name = c.name();
+    int axis = c.intOrSingleton("axis", -1);
+    c.requireFloat32Dtype();
+    return c.finish(new Concatenate(axis, name));
+  }
+
   @Override
   protected void build(List<Shape> inputShapes) {
     computeOutputShape(inputShapes);

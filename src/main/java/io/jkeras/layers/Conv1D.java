@@ -147,6 +147,35 @@ public class Conv1D extends Layer {
     return new Builder(filters, kernelSize);
   }
 
+  /**
+   * A Conv1D layer from its Keras config, as Python Keras 3 writes it ({@code kernel_size},
+   * {@code strides} and {@code dilation_rate} as one-element lists, or plain integers). Only
+   * channels_last and groups=1 are supported; LoRA is not.
+   */
+  public static Conv1D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Conv1D", config);
+    int filters = c.positiveInt("filters");
+    Builder b = builder(filters, c.intOrSingleton("kernel_size", 0)).name(c.name());
+    b.strides(c.intOrSingleton("strides", 1));
+    b.padding(c.string("padding", "valid"));
+    b.dataFormat(c.string("data_format", "channels_last"));
+    b.dilationRate(c.intOrSingleton("dilation_rate", 1));
+    b.groups(c.integer("groups", 1));
+    b.activation(c.activation("activation"));
+    b.useBias(c.bool("use_bias", true));
+    b.kernelInitializer(c.initializer("kernel_initializer", "glorot_uniform"));
+    b.biasInitializer(c.initializer("bias_initializer", "zeros"));
+    b.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    b.biasRegularizer(c.regularizer("bias_regularizer"));
+    b.activityRegularizer(c.activityRegularizer());
+    b.kernelConstraint(c.constraint("kernel_constraint"));
+    b.biasConstraint(c.constraint("bias_constraint"));
+    c.requireDefault("lora_rank", null, "LoRA");
+    c.requireDefault("lora_alpha", null, "LoRA");
+    c.requireFloat32Dtype();
+    return c.finish(b.build());
+  }
+
   public int filters() {
     return filters;
   }

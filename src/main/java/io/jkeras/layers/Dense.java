@@ -80,6 +80,29 @@ public class Dense extends Layer {
     return new Builder(units);
   }
 
+  /**
+   * A Dense layer from its Keras config, as Python Keras 3 writes it (and Keras 2, without
+   * {@code quantization_config}). LoRA ({@code lora_rank}) and quantization are not supported.
+   */
+  public static Dense fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Dense", config);
+    Builder b = builder(c.positiveInt("units")).name(c.name());
+    b.activation(c.activation("activation"));
+    b.useBias(c.bool("use_bias", true));
+    b.kernelInitializer(c.initializer("kernel_initializer", "glorot_uniform"));
+    b.biasInitializer(c.initializer("bias_initializer", "zeros"));
+    b.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    b.biasRegularizer(c.regularizer("bias_regularizer"));
+    b.activityRegularizer(c.activityRegularizer());
+    b.kernelConstraint(c.constraint("kernel_constraint"));
+    b.biasConstraint(c.constraint("bias_constraint"));
+    c.requireDefault("quantization_config", null, "quantization");
+    c.requireDefault("lora_rank", null, "LoRA");
+    c.requireDefault("lora_alpha", null, "LoRA");
+    c.requireFloat32Dtype();
+    return c.finish(b.build());
+  }
+
   public int units() {
     return units;
   }

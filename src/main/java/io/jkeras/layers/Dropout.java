@@ -74,6 +74,19 @@ public class Dropout extends Layer {
     return new Builder(rate);
   }
 
+  /** A Dropout layer from its Keras config: {@code rate}, {@code seed}, {@code noise_shape}. */
+  public static Dropout fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Dropout", config);
+    if (!c.has("rate")) {
+      throw new IllegalArgumentException("Dropout config: key \"rate\" is missing (a number)");
+    }
+    Builder b = builder(c.number("rate", 0)).name(c.name());
+    b.seed(c.optionalLong("seed"));
+    b.noiseShape(c.optionalDims("noise_shape"));
+    c.requireFloat32Dtype();
+    return c.finish(b.build());
+  }
+
   public double rate() {
     return rate;
   }

@@ -84,6 +84,28 @@ public class Embedding extends Layer {
     return new Builder(inputDim, outputDim);
   }
 
+  /**
+   * An Embedding from its Keras config, as Python Keras 3 writes it; Keras 2's {@code
+   * input_length} is accepted and ignored, as Keras 3 does. {@code mask_zero} must be false; LoRA
+   * and quantization are not supported.
+   */
+  public static Embedding fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Embedding", config);
+    Builder b = builder(c.positiveInt("input_dim"), c.positiveInt("output_dim")).name(c.name());
+    b.embeddingsInitializer(c.initializer("embeddings_initializer", "uniform"));
+    b.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
+    b.activityRegularizer(c.activityRegularizer());
+    b.embeddingsConstraint(c.constraint("embeddings_constraint"));
+    b.maskZero(c.bool("mask_zero", false));
+    c.ignore("input_length");
+    c.requireDefault("sparse", false, "sparse gradients");
+    c.requireDefault("quantization_config", null, "quantization");
+    c.requireDefault("lora_rank", null, "LoRA");
+    c.requireDefault("lora_alpha", null, "LoRA");
+    c.requireFloat32Dtype();
+    return c.finish(b.build());
+  }
+
   public int inputDim() {
     return inputDim;
   }

@@ -85,6 +85,20 @@ public class FMLayer extends Layer {
     return new Builder(outputDim, factorOrder);
   }
 
+  /**
+   * An FMLayer from its Keras config, as the Python twin ({@code jkeras>FMLayer}) and the seed
+   * project's {@code kfm>FMLayer} write it: {@code output_dim}, {@code factor_order}, {@code
+   * activation} and {@code interaction} ({@code "fm"} when absent).
+   */
+  public static FMLayer fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("FMLayer", config);
+    Builder b = builder(c.positiveInt("output_dim"), c.positiveInt("factor_order")).name(c.name());
+    b.activation(c.activation("activation").name());
+    b.interaction(c.string("interaction", "fm"));
+    c.requireFloat32Dtype();
+    return c.finish(b.build());
+  }
+
   public int outputDim() {
     return outputDim;
   }

@@ -54,6 +54,15 @@ public class Flatten extends Layer {
     return dataFormat;
   }
 
+  /** A Flatten layer from its Keras config: {@code data_format}. */
+  public static Flatten fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Flatten", config);
+    String name = c.name();
+    String format = c.string("data_format", "channels_last");
+    c.requireFloat32Dtype();
+    return c.finish(new Flatten(name, format));
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     if (inputShape.isUnknown() || inputShape.numDimensions() < 1) {

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
@@ -31,6 +32,18 @@ public class GlobalAveragePooling1D extends GlobalPooling1D {
 
   public GlobalAveragePooling1D(String name, String dataFormat, boolean keepdims) {
     super(name, dataFormat, keepdims);
+  }
+
+  /**
+   * A GlobalAveragePooling1D layer from its Keras config: {@code data_format}, {@code keepdims}.
+   */
+  public static GlobalAveragePooling1D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("GlobalAveragePooling1D", config);
+    String name = c.name();
+    String format = c.string("data_format", "channels_last");
+    boolean keepdims = c.bool("keepdims", false);
+    c.requireFloat32Dtype();
+    return c.finish(new GlobalAveragePooling1D(name, format, keepdims));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
@@ -29,6 +30,16 @@ public class GlobalMaxPooling1D extends GlobalPooling1D {
 
   public GlobalMaxPooling1D(String name, String dataFormat, boolean keepdims) {
     super(name, dataFormat, keepdims);
+  }
+
+  /** A GlobalMaxPooling1D layer from its Keras config: {@code data_format}, {@code keepdims}. */
+  public static GlobalMaxPooling1D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("GlobalMaxPooling1D", config);
+    String name = c.name();
+    String format = c.string("data_format", "channels_last");
+    boolean keepdims = c.bool("keepdims", false);
+    c.requireFloat32Dtype();
+    return c.finish(new GlobalMaxPooling1D(name, format, keepdims));
   }
 
   @Override

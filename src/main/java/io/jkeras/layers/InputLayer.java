@@ -48,6 +48,58 @@ public final class InputLayer extends Layer {
     addInboundNode(new Node(this, List.of(), List.of(out)));
   }
 
+  /**
+   * An input layer from its Keras config: Keras 3's {@code batch_shape} (or {@code shape} and
+   * {@code batch_size}), Keras 2's {@code batch_input_shape}, and {@code dtype}. Sparse, ragged and
+   * optional inputs are not supported.
+   */
+  public static InputLayer fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("InputLayer", config);
+    String name = c.name();
+    List<Long> dims = c.optionalDims("batch_shape");
+    List<Long> legacy = c.optionalDims("batch_input_shape");
+    List<Long> sample = c.optionalDims("shape");
+    Long batch = c.optionalLong("batch_size");
+    if (dims == null) {
+      dims = legacy;
+    }
+    if (dims == null && sample != null) {
+      List<Long> withBatch = new java.util.ArrayList<>();
+      withBatch.add(batch);
+      withBatch.addAll(sample);
+      dims = withBatch;
+    }
+    if (dims == null) {
+      throw new IllegalArgumentException(
+          "InputLayer config: no input shape (expected \"batch_shape\", \"batch_input_shape\""
+              + " or \"shape\")");
+    }
+    long[] shape = new long[dims.size()];
+    for (int i = 0; i < shape.length; i++) {
+      Long d = dims.get(i);
+      shape[i] = d == null ? Shape.UNKNOWN_SIZE : d;
+    }
+    Object dtypeValue = c.raw("dtype");
+    String dtype = "float32";
+    if (dtypeValue instanceof String s) {
+      dtype = s;
+    } else if (dtypeValue instanceof Map<?, ?> m
+        && m.get("config") instanceof Map<?, ?> inner
+        && inner.get("name") instanceof String s) {
+      dtype = s;
+    } else if (dtypeValue != null) {
+      throw new IllegalArgumentException(
+          "InputLayer config: key \"dtype\" must be a dtype name, got "
+              + LayerConfig.show(dtypeValue));
+    }
+    c.requireDefault("sparse", false, "sparse input");
+    c.requireDefault("ragged", false, "ragged input");
+    c.requireDefault("optional", false, "optional input");
+    c.requireDefault("input_tensor", null, "an input tensor");
+    c.rejectUnknownKeys();
+    return new InputLayer(Shape.of(shape), dtype, name);
+  }
+
   /** The model input this layer produces. */
   public KerasTensor output() {
     return output;

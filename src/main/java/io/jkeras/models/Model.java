@@ -71,6 +71,7 @@ public class Model implements AutoCloseable {
   private List<Placeholder<?>> inputPlaceholders;
   private ForwardGraph inference;
   private Trainer trainer;
+  private List<StoredArray> pendingOptimizerState = List.of();
   private volatile boolean stopTraining;
 
   public Model(KerasTensor input, KerasTensor output) {
@@ -338,11 +339,13 @@ public class Model implements AutoCloseable {
 
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
     trainer = new Trainer(this, optimizer, loss, List.of(metrics), List.of());
+    pendingOptimizerState = List.of();
   }
 
   /** Compiles with metric objects (AUC, Precision...) instead of names. */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
     trainer = new Trainer(this, optimizer, loss, List.of(), List.of(metrics));
+    pendingOptimizerState = List.of();
   }
 
   public boolean isCompiled() {
@@ -358,6 +361,12 @@ public class Model implements AutoCloseable {
   public Loss loss() {
     requireCompiled();
     return trainer.loss();
+  }
+
+  /** The metrics given to {@code compile}, by name (metric objects by their names). */
+  public List<String> metricNames() {
+    requireCompiled();
+    return trainer.metricNames();
   }
 
   private void requireCompiled() {
@@ -411,17 +420,7 @@ public class Model implements AutoCloseable {
    * file and moved into place.
    */
   public void saveWeights(Path path) {
-    List<StoredArray> state = new ArrayList<>();
-    if (trainer != null && trainer.optimizer().isBuilt()) {
-      List<Object> values = trainer.optimizer().state();
-      List<Shape> shapes = trainer.optimizer().stateShapes();
-      for (int i = 0; i < values.size(); i++) {
-        Object v = values.get(i);
-        state.add(v instanceof long[] ? StoredArray.ofLongs(shapes.get(i).asArray(), (long[]) v)
-            : StoredArray.ofFloats(shapes.get(i).asArray(), (float[]) v));
-      }
-    }
-    KerasWeightsFile.save(path, this, state);
+    KerasWeightsFile.save(path, this, optimizerState());
   }
 
   /**
@@ -432,11 +431,47 @@ public class Model implements AutoCloseable {
   public void loadWeights(Path path) {
     List<StoredArray> state = KerasWeightsFile.load(path, this);
     if (trainer != null && !state.isEmpty()) {
-      List<Object> values = new ArrayList<>();
-      for (StoredArray a : state) {
-        values.add(a.isFloat() ? a.floats() : a.longs());
-      }
-      trainer.restoreOptimizerState(values);
+      restoreOptimizerState(state);
+    }
+  }
+
+  /**
+   * The optimizer's variables in Keras's order ({@code iteration}, {@code learning_rate}, then the
+   * slots), as weight files store them: the live values once training has created them, else a
+   * state restored and not yet applied, else an empty list. Model files save this.
+   */
+  public List<StoredArray> optimizerState() {
+    if (trainer == null) {
+      return List.of();
+    }
+    if (!trainer.optimizer().isBuilt()) {
+      return pendingOptimizerState;
+    }
+    List<StoredArray> state = new ArrayList<>();
+    List<Object> values = trainer.optimizer().state();
+    List<Shape> shapes = trainer.optimizer().stateShapes();
+    for (int i = 0; i < values.size(); i++) {
+      Object v = values.get(i);
+      state.add(v instanceof long[] ? StoredArray.ofLongs(shapes.get(i).asArray(), (long[]) v)
+          : StoredArray.ofFloats(shapes.get(i).asArray(), (float[]) v));
+    }
+    return state;
+  }
+
+  /**
+   * Restores optimizer variables read from a weights or model file (same order as {@link
+   * #optimizerState()}): now if training already created the optimizer, else when it starts.
+   * The model must be compiled.
+   */
+  public void restoreOptimizerState(List<StoredArray> state) {
+    requireCompiled();
+    List<Object> values = new ArrayList<>();
+    for (StoredArray a : state) {
+      values.add(a.isFloat() ? a.floats() : a.longs());
+    }
+    trainer.restoreOptimizerState(values);
+    if (!trainer.optimizer().isBuilt()) {
+      pendingOptimizerState = List.copyOf(state);
     }
   }
 
@@ -606,6 +641,7 @@ public class Model implements AutoCloseable {
       inputPlaceholders = null;
       // The optimizer state lived in the graph: training again needs a new compile.
       trainer = null;
+      pendingOptimizerState = List.of();
     }
   }
 }

@@ -44,6 +44,7 @@ public final class Trainer {
   private final Optimizer optimizer;
   private final Loss loss;
   private final List<String> metricNames;
+  private final List<String> compiledMetricNames;
 
   private boolean built;
   private List<Placeholder<TFloat32>> labels;
@@ -62,6 +63,11 @@ public final class Trainer {
     this.loss = loss;
     this.metricNames = List.copyOf(metricNames);
     this.metrics.addAll(metricObjects);
+    List<String> all = new ArrayList<>(metricNames);
+    for (Metric m : metricObjects) {
+      all.add(m.name());
+    }
+    this.compiledMetricNames = List.copyOf(all);
   }
 
   public Optimizer optimizer() {
@@ -70,6 +76,11 @@ public final class Trainer {
 
   public Loss loss() {
     return loss;
+  }
+
+  /** The metrics given to compile: names first, then the names of metric objects. */
+  public List<String> metricNames() {
+    return compiledMetricNames;
   }
 
   /**

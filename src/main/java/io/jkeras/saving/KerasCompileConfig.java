@@ -1,0 +1,373 @@
+package io.jkeras.saving;
+
+import io.jkeras.KerasObjects;
+import io.jkeras.layers.LayerConfig;
+import io.jkeras.layers.Weight;
+import io.jkeras.losses.BinaryCrossentropy;
+import io.jkeras.losses.CategoricalCrossentropy;
+import io.jkeras.losses.Loss;
+import io.jkeras.losses.Losses;
+import io.jkeras.losses.SparseCategoricalCrossentropy;
+import io.jkeras.metrics.Metrics;
+import io.jkeras.models.Model;
+import io.jkeras.optimizers.Adagrad;
+import io.jkeras.optimizers.Adam;
+import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.RMSprop;
+import io.jkeras.optimizers.SGD;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * A model's {@code compile} settings as model files store them: Keras 3's {@code compile_config}
+ * ({@code {"optimizer": {module, class_name, config, registered_name}, "loss", "loss_weights",
+ * "metrics", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile"}}) and the
+ * legacy {@code training_config} of {@code .h5} files (the optimizer under {@code
+ * optimizer_config}).
+ *
+ * <p>Optimizers: Adam, SGD, RMSprop and Adagrad with their hyper-parameters. Options jkeras does
+ * not implement (weight decay, clipping, EMA, AMSGrad, loss scaling, gradient accumulation,
+ * learning-rate schedules) are accepted only at their off values. Losses: by Keras name, or as a
+ * loss object (binary, categorical and sparse categorical cross-entropy, MSE, MAE). Metrics: by
+ * name, or as metric objects of the classes jkeras has.
+ *
+ * <pre>{@code
+ * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
+ * KerasCompileConfig.compile(model, cc, "model.keras: compile_config");
+ * }</pre>
+ */
+public final class KerasCompileConfig {
+
+  /** Optimizer options jkeras lacks, with the value that means "off". */
+  private static final Object[][] OFF_OPTIONS = {
+    {"weight_decay", null, "weight decay"},
+    {"clipnorm", null, "gradient clipping"},
+    {"global_clipnorm", null, "gradient clipping"},
+    {"clipvalue", null, "gradient clipping"},
+    {"use_ema", false, "EMA of weights"},
+    {"loss_scale_factor", null, "loss scaling"},
+    {"gradient_accumulation_steps", null, "gradient accumulation"},
+    {"decay", 0.0, "learning-rate decay"},
+  };
+
+  private KerasCompileConfig() {}
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  /** The {@code compile_config} of a compiled model. */
+  public static Map<String, Object> toConfig(Model model) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
+    out.put("loss", lossConfig(model.loss()));
+    out.put("loss_weights", null);
+    List<String> metrics = model.metricNames();
+    out.put("metrics", metrics.isEmpty() ? null : new ArrayList<>(metrics));
+    out.put("weighted_metrics", null);
+    out.put("run_eagerly", false);
+    out.put("steps_per_execution", 1);
+    out.put("jit_compile", false);
+    return out;
+  }
+
+  /** The loss's Keras name when it has its default settings, else the serialized loss object. */
+  private static Object lossConfig(Loss loss) {
+    try {
+      Loss plain = Losses.get(loss.name());
+      if (plain.getClass() == loss.getClass() && plain.getConfig().equals(loss.getConfig())) {
+        return loss.name();
+      }
+    } catch (IllegalArgumentException e) {
+      // A loss without a Keras name: written as an object below.
+    }
+    return KerasObjects.serialize("keras.losses", loss);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /**
+   * Compiles {@code model} from a Keras 3 {@code compile_config} (or, with {@code legacy}, from a
+   * legacy {@code training_config}).
+   *
+   * @throws KerasFileException for anything jkeras cannot compile with; {@code where} starts the
+   *     message
+   */
+  public static void compile(Model model, Map<String, Object> config, String where,
+      boolean legacy) {
+    String optimizerKey = legacy ? "optimizer_config" : "optimizer";
+    Optimizer optimizer = optimizer(KerasJson.member(config, optimizerKey, where),
+        where + "." + optimizerKey);
+    Loss loss = loss(KerasJson.member(config, "loss", where), where + ".loss");
+    List<String> metrics = new ArrayList<>();
+    collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
+    if (config.get("loss_weights") != null) {
+      throw new KerasFileException(where + ".loss_weights: loss weights are not supported"
+          + " (jkeras models train on one loss); got " + KerasJson.show(config.get("loss_weights")));
+    }
+    if (config.get("weighted_metrics") != null
+        && !(config.get("weighted_metrics") instanceof List<?> l && l.isEmpty())) {
+      throw new KerasFileException(where + ".weighted_metrics: weighted metrics are not"
+          + " supported; got " + KerasJson.show(config.get("weighted_metrics")));
+    }
+    Shape out = model.outputs().get(0).shape();
+    for (String m : metrics) {
+      try {
+        Metrics.get(m, loss, out, out);
+      } catch (IllegalArgumentException e) {
+        throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
+      }
+    }
+    model.compile(optimizer, loss, metrics.toArray(new String[0]));
+  }
+
+  /** An optimizer from {@code {"class_name", "config"}} (or a bare name such as "adam"). */
+  static Optimizer optimizer(Object value, String where) {
+    if (value instanceof String name) {
+      try {
+        return io.jkeras.optimizers.Optimizers.get(name);
+      } catch (IllegalArgumentException e) {
+        throw new KerasFileException(where + ": " + e.getMessage(), e);
+      }
+    }
+    Map<String, Object> obj = KerasJson.object(value, where);
+    String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
+        where + ".class_name");
+    Object rawConfig = obj.get("config");
+    Map<String, Object> config =
+        rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
+    String simple = className.startsWith("Custom>") ? className.substring(7) : className;
+    try {
+      LayerConfig c = LayerConfig.of(simple, config);
+      c.string("name", null);
+      c.ignore("jit_compile");
+      c.ignore("is_legacy_optimizer");
+      c.ignore("ema_momentum");
+      c.ignore("ema_overwrite_frequency");
+      for (Object[] off : OFF_OPTIONS) {
+        c.requireDefault((String) off[0], off[1], (String) off[2]);
+      }
+      Object lr = config.containsKey("learning_rate") ? config.get("learning_rate")
+          : config.get("lr");
+      c.ignore("lr");
+      c.ignore("learning_rate");
+      if (lr != null && !(lr instanceof Number)) {
+        throw new IllegalArgumentException(simple + " config: key \"learning_rate\": "
+            + "learning-rate schedules are not supported, got " + KerasJson.show(lr));
+      }
+      Optimizer optimizer;
+      switch (simple.toLowerCase(Locale.ROOT)) {
+        case "adam" -> {
+          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
+          c.requireDefault("amsgrad", false, "AMSGrad");
+          optimizer = new Adam(rate, c.number("beta_1", 0.9), c.number("beta_2", 0.999),
+              c.number("epsilon", 1e-7));
+        }
+        case "sgd" -> {
+          double rate = lr == null ? 0.01 : ((Number) lr).doubleValue();
+          optimizer = new SGD(rate, c.number("momentum", 0.0), c.bool("nesterov", false));
+        }
+        case "rmsprop" -> {
+          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
+          optimizer = new RMSprop(rate, c.number("rho", 0.9), c.number("momentum", 0.0),
+              c.number("epsilon", 1e-7), c.bool("centered", false));
+        }
+        case "adagrad" -> {
+          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
+          optimizer = new Adagrad(rate, c.number("initial_accumulator_value", 0.1),
+              c.number("epsilon", 1e-7));
+        }
+        default -> throw new IllegalArgumentException("optimizer \"" + className
+            + "\" is not supported; jkeras has Adam, SGD, RMSprop and Adagrad");
+      }
+      c.rejectUnknownKeys();
+      return optimizer;
+    } catch (IllegalArgumentException e) {
+      throw new KerasFileException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A loss from its Keras name or its serialized object. */
+  static Loss loss(Object value, String where) {
+    try {
+      if (value instanceof String name) {
+        return Losses.get(name);
+      }
+      if (value instanceof List<?> list && list.size() == 1) {
+        return loss(list.get(0), where + "[0]");
+      }
+      if (value instanceof List<?> || value == null) {
+        throw new IllegalArgumentException("expected one loss (a name or a loss object), got "
+            + KerasJson.show(value) + "; per-output losses are not supported");
+      }
+      Map<String, Object> obj = KerasJson.object(value, where);
+      String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
+          where + ".class_name");
+      Object rawConfig = obj.get("config");
+      Map<String, Object> config =
+          rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
+      LayerConfig c = LayerConfig.of(className, config);
+      c.string("name", null);
+      c.ignore("dtype");
+      String reduction = c.string("reduction", "sum_over_batch_size");
+      if (!reduction.equals("sum_over_batch_size") && !reduction.equals("auto")) {
+        throw new IllegalArgumentException(className + " config: reduction \"" + reduction
+            + "\" is not supported (only sum_over_batch_size)");
+      }
+      Loss loss;
+      switch (className) {
+        case "BinaryCrossentropy" -> {
+          c.requireDefault("axis", -1, "an axis other than -1");
+          loss = new BinaryCrossentropy(c.bool("from_logits", false),
+              c.number("label_smoothing", 0.0));
+        }
+        case "CategoricalCrossentropy" -> {
+          c.requireDefault("axis", -1, "an axis other than -1");
+          c.requireDefault("label_smoothing", 0.0, "label smoothing");
+          loss = new CategoricalCrossentropy(c.bool("from_logits", false));
+        }
+        case "SparseCategoricalCrossentropy" -> {
+          c.requireDefault("ignore_class", null, "ignore_class");
+          c.requireDefault("axis", -1, "an axis other than -1");
+          loss = new SparseCategoricalCrossentropy(c.bool("from_logits", false));
+        }
+        case "MeanSquaredError", "MeanAbsoluteError" -> loss = Losses.get(className);
+        case "LossFunctionWrapper" -> {
+          Object fn = config.get("fn");
+          c.ignore("fn");
+          loss = Losses.get(fn instanceof String s ? s : String.valueOf(fn));
+        }
+        default -> throw new IllegalArgumentException("loss class \"" + className
+            + "\" is not supported");
+      }
+      c.rejectUnknownKeys();
+      return loss;
+    } catch (IllegalArgumentException e) {
+      throw new KerasFileException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Metric names from a list of names, metric objects, or (one output) a nested list. */
+  private static void collectMetrics(Object value, String where, List<String> out, int depth) {
+    if (value == null) {
+      return;
+    }
+    if (value instanceof String s) {
+      out.add(s);
+      return;
+    }
+    if (value instanceof List<?> list && depth < 2) {
+      for (int i = 0; i < list.size(); i++) {
+        collectMetrics(list.get(i), where + "[" + i + "]", out, depth + 1);
+      }
+      return;
+    }
+    if (value instanceof Map<?, ?> && depth > 0) {
+      Map<String, Object> obj = KerasJson.object(value, where);
+      String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
+          where + ".class_name");
+      Map<String, Object> config = obj.get("config") == null ? Map.of()
+          : KerasJson.object(obj.get("config"), where + ".config");
+      String name = switch (className) {
+        case "BinaryAccuracy" -> "binary_accuracy";
+        case "CategoricalAccuracy" -> "categorical_accuracy";
+        case "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy";
+        case "AUC" -> "auc";
+        case "Precision" -> "precision";
+        case "Recall" -> "recall";
+        case "MeanMetricWrapper" -> config.get("fn") instanceof String fn ? fn
+            : KerasJson.optionalString(config, "name", where + ".config");
+        default -> null;
+      };
+      if (name == null) {
+        throw new KerasFileException(where + ": metric class \"" + className
+            + "\" is not supported");
+      }
+      out.add(name);
+      return;
+    }
+    throw new KerasFileException(where + ": expected metric names, got " + KerasJson.show(value)
+        + (value instanceof Map ? "; per-output metrics are not supported" : ""));
+  }
+
+  // ---- optimizer state -----------------------------------------------------------------------
+
+  /**
+   * Checks optimizer variables read from a file against the compiled model: {@code iteration}
+   * and {@code learning_rate} scalars, then each trainable weight's slots (per weight for Adam,
+   * slot kind after slot kind for the others) with the weights' shapes. Returns the state to
+   * restore, or an empty list when the file's optimizer was never built (only its two scalars,
+   * while this optimizer keeps slots): training then starts with a fresh optimizer, as Keras does.
+   *
+   * @throws KerasFileException when the state does not fit the model
+   */
+  static List<StoredArray> checkOptimizerState(Model model, List<StoredArray> state,
+      String where) {
+    if (state.isEmpty()) {
+      return state;
+    }
+    List<Weight> trainable = model.trainableWeights();
+    int perWeight = slotsPerWeight(model.optimizer());
+    if (state.size() < 2 || state.get(0).size() != 1 || state.get(1).size() != 1
+        || !state.get(1).isFloat()) {
+      throw new KerasFileException(where + ": expected the optimizer's iteration count and"
+          + " learning rate first (two scalars), got " + state.subList(0, Math.min(2,
+              state.size())));
+    }
+    int slots = state.size() - 2;
+    if (slots == 0 && perWeight != 0 && !trainable.isEmpty()) {
+      return List.of();
+    }
+    if (perWeight >= 0 && slots != perWeight * trainable.size()) {
+      throw new KerasFileException(where + ": the file holds " + state.size() + " optimizer"
+          + " variables, but " + model.optimizer().className() + " with " + perWeight
+          + " slot(s) for each of the model's " + trainable.size() + " trainable weights needs "
+          + (2 + perWeight * trainable.size()));
+    }
+    if (trainable.isEmpty() || slots % trainable.size() != 0) {
+      if (slots != 0) {
+        throw new KerasFileException(where + ": " + slots + " optimizer slot variables do not"
+            + " divide among the model's " + trainable.size() + " trainable weights");
+      }
+      return state;
+    }
+    int k = slots / trainable.size();
+    boolean perWeightOrder = true;
+    boolean perKindOrder = true;
+    for (int i = 0; i < slots; i++) {
+      long[] actual = state.get(2 + i).shape();
+      long[] byWeight = trainable.get(i / k).shape().asArray();
+      long[] byKind = trainable.get(i % trainable.size()).shape().asArray();
+      perWeightOrder &= Arrays.equals(actual, byWeight) && state.get(2 + i).isFloat();
+      perKindOrder &= Arrays.equals(actual, byKind) && state.get(2 + i).isFloat();
+    }
+    if (!perWeightOrder && !perKindOrder) {
+      throw new KerasFileException(where + ": the optimizer variables' shapes do not match the"
+          + " model's trainable weights " + trainable.stream()
+              .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape())).toList());
+    }
+    return state;
+  }
+
+  /** Slot variables per trainable weight of jkeras's optimizers, -1 for another class. */
+  private static int slotsPerWeight(Optimizer optimizer) {
+    if (optimizer instanceof Adam) {
+      return 2;
+    }
+    if (optimizer instanceof Adagrad) {
+      return 1;
+    }
+    Map<String, Object> c = optimizer.getConfig();
+    if (optimizer instanceof SGD) {
+      return ((Number) c.get("momentum")).doubleValue() != 0 ? 1 : 0;
+    }
+    if (optimizer instanceof RMSprop) {
+      return 1 + (((Number) c.get("momentum")).doubleValue() > 0 ? 1 : 0)
+          + (Boolean.TRUE.equals(c.get("centered")) ? 1 : 0);
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,374 @@
+package io.jkeras.saving;
+
+import io.jkeras.models.Model;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Whole models in files: Keras 3's {@code .keras} archive, which Python's {@code
+ * keras.saving.load_model} reads, and (for loading) the legacy Keras 2 / tf.keras full-model
+ * {@code .h5}.
+ *
+ * <p>A {@code .keras} file is a zip of three stored (uncompressed) members, as Keras writes it:
+ * {@code metadata.json} ({@code {"keras_version": "3.15.1", "date_saved": ...}}: the Keras version
+ * jkeras targets, so that Python accepts the file), {@code config.json} (the architecture and
+ * compile settings, see {@link ModelConfigWriter}) and {@code model.weights.h5} (the weights and
+ * the optimizer's variables, see {@link KerasWeightsFile}). Models that use custom layers load in
+ * Python when the Python twin of each layer is registered under the same name ({@code
+ * jkeras>FMLayer}: {@code import jkeras_fm}).
+ *
+ * <p>{@link #load} tells the formats apart by their first bytes, not by the file name. It accepts
+ * deflated archives, members in any order and archives without {@code metadata.json}. The model
+ * comes back with its weights, compiled from the file's compile settings when it has them, and
+ * with the optimizer's state restored when training starts (its iteration count continues).
+ *
+ * <p>Any problem with the file (missing, truncated or corrupt, malformed JSON, an unknown layer
+ * class, a weight whose shape does not fit) is a {@link KerasFileException} whose message names
+ * the file and the place; no partly built model is returned.
+ *
+ * <pre>{@code
+ * KerasModelFile.save(model, Path.of("fm.keras"));
+ * try (Model again = KerasModelFile.load(Path.of("fm.keras"))) {
+ *   again.fit(x, y, FitOptions.epochs(1));  // continues with the saved Adam state
+ * }
+ * }</pre>
+ */
+public final class KerasModelFile {
+
+  /** The Keras version jkeras writes files for (and Python checks). */
+  public static final String KERAS_VERSION = "3.15.1";
+
+  static final String METADATA = "metadata.json";
+  static final String CONFIG = "config.json";
+  static final String WEIGHTS = "model.weights.h5";
+
+  /** No member of a model file jkeras can hold in memory is larger than a Java array. */
+  private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
+
+  private static final byte[] HDF5_SIGNATURE = {
+    (byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'
+  };
+
+  private static final DateTimeFormatter DATE_SAVED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss");
+
+  private KerasModelFile() {}
+
+  // ---- saving --------------------------------------------------------------------------------
+
+  /**
+   * Writes {@code model} as a Keras 3 {@code .keras} file: architecture, weights, and, for a
+   * compiled model, its compile settings and optimizer state. The file is written to a temporary
+   * file beside {@code path} and moved into place once complete.
+   *
+   * @throws IllegalStateException for a Sequential model that is not built yet
+   * @throws UncheckedIOException when the file cannot be written
+   */
+  public static void save(Model model, Path path) {
+    Path target = path.toAbsolutePath();
+    byte[] config = KerasJson.write(ModelConfigWriter.modelConfig(model));
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("keras_version", KERAS_VERSION);
+    meta.put("date_saved", LocalDateTime.now().format(DATE_SAVED));
+    byte[] metadata = KerasJson.write(meta);
+    byte[] weights = weightsBytes(model, target);
+
+    Path temp = createTempBeside(target, ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(temp);
+          ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+        putStored(zip, METADATA, metadata);
+        putStored(zip, CONFIG, config);
+        putStored(zip, WEIGHTS, weights);
+      }
+      moveIntoPlace(temp, target);
+    } catch (IOException e) {
+      deleteQuietly(temp, e);
+      throw new UncheckedIOException("Could not write model file " + target + ": " + e, e);
+    } catch (RuntimeException | Error e) {
+      deleteQuietly(temp, e);
+      throw e;
+    }
+  }
+
+  /** The {@code model.weights.h5} member, written by KerasWeightsFile to a temporary file. */
+  private static byte[] weightsBytes(Model model, Path target) {
+    List<StoredArray> state = new ArrayList<>();
+    if (model.isCompiled()) {
+      state.addAll(model.optimizerState());
+      if (state.isEmpty()) {
+        // Not trained yet: the two variables every Keras optimizer has from the start.
+        state.add(StoredArray.ofLongScalar(0));
+        state.add(StoredArray.ofFloatScalar((float) model.optimizer().learningRate()));
+      }
+    }
+    Path temp = createTempBeside(target, ".weights.h5");
+    try {
+      KerasWeightsFile.save(temp, model, state);
+      return Files.readAllBytes(temp);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write model file " + target + ": " + e, e);
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // A leftover hidden temporary file does no harm.
+      }
+    }
+  }
+
+  private static void putStored(ZipOutputStream zip, String name, byte[] bytes)
+      throws IOException {
+    ZipEntry e = new ZipEntry(name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(bytes.length);
+    e.setCompressedSize(bytes.length);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    e.setCrc(crc.getValue());
+    zip.putNextEntry(e);
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  /** Loads a {@code .keras} or legacy {@code .h5} model file in safe mode, compiled. */
+  public static Model load(Path path) {
+    return load(path, true, true);
+  }
+
+  /**
+   * Loads a model file, compiled when it holds compile settings.
+   *
+   * @param safeMode when true (the default) Lambda layers are refused; see {@link LayerRegistry}
+   */
+  public static Model load(Path path, boolean safeMode) {
+    return load(path, safeMode, true);
+  }
+
+  /**
+   * Loads a model file.
+   *
+   * @param safeMode when true Lambda layers are refused; see {@link LayerRegistry}
+   * @param compile when false the model comes back uncompiled (and its compile settings and
+   *     optimizer state are not read), for files whose training setup jkeras does not support
+   * @throws KerasFileException for any file that is not a model jkeras can load
+   */
+  public static Model load(Path path, boolean safeMode, boolean compile) {
+    String source = String.valueOf(path);
+    try {
+      byte[] bytes = readFile(path, source);
+      if (isZip(bytes)) {
+        return loadKeras(path, source, safeMode, compile);
+      }
+      if (isHdf5(bytes)) {
+        return LegacyH5ModelFile.load(bytes, source, safeMode, compile);
+      }
+      throw new KerasFileException(source + ": neither a .keras model (a zip archive) nor a"
+          + " legacy .h5 model (HDF5); it starts with bytes " + hexStart(bytes));
+    } catch (KerasFileException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new KerasFileException(source + ": cannot load the model: " + e, e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      throw new KerasFileException(source + ": the model this file describes is too large or too"
+          + " deeply nested to load: " + e, e);
+    }
+  }
+
+  private static byte[] readFile(Path path, String source) {
+    if (path == null) {
+      throw new KerasFileException("null: no model file given");
+    }
+    if (Files.isDirectory(path)) {
+      throw new KerasFileException(source + ": is a folder, not a .keras or .h5 model file (a"
+          + " SavedModel folder is read by io.jkeras.saving's SavedModel support)");
+    }
+    if (!Files.exists(path)) {
+      throw new KerasFileException(source + ": no such model file");
+    }
+    try {
+      if (Files.size(path) > MAX_MEMBER_BYTES) {
+        throw new KerasFileException(source + ": " + Files.size(path) + " bytes, larger than"
+            + " jkeras can load");
+      }
+      return Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new KerasFileException(source + ": cannot read the file: " + e, e);
+    }
+  }
+
+  private static Model loadKeras(Path path, String source, boolean safeMode, boolean compile) {
+    byte[] configBytes;
+    byte[] weightsBytes;
+    try (ZipFile zip = new ZipFile(path.toFile())) {
+      byte[] metadata = member(zip, METADATA, source, false);
+      if (metadata != null) {
+        KerasJson.parseObject(metadata, source + ": " + METADATA);
+      }
+      configBytes = member(zip, CONFIG, source, true);
+      weightsBytes = member(zip, WEIGHTS, source, true);
+    } catch (IOException e) {
+      throw new KerasFileException(source + ": not a readable zip archive (truncated or"
+          + " corrupt?): " + e.getMessage(), e);
+    }
+    String where = source + ": " + CONFIG;
+    Map<String, Object> config = KerasJson.parseObject(configBytes, where);
+    Model model = ModelConfigReader.read(config, where, safeMode);
+    List<StoredArray> state =
+        KerasWeightsFile.load(weightsBytes, source + ": " + WEIGHTS, model);
+    Object compileConfig = config.get("compile_config");
+    if (compile && compileConfig != null) {
+      String cw = where + ".compile_config";
+      KerasCompileConfig.compile(model, KerasJson.object(compileConfig, cw), cw, false);
+      state = KerasCompileConfig.checkOptimizerState(model, state,
+          source + ": " + WEIGHTS + " /optimizer");
+      if (!state.isEmpty()) {
+        model.restoreOptimizerState(state);
+      }
+    }
+    return model;
+  }
+
+  /** A member's bytes after checking its size and CRC, or null when absent and optional. */
+  private static byte[] member(ZipFile zip, String name, String source, boolean required)
+      throws IOException {
+    ZipEntry entry = zip.getEntry(name);
+    if (entry == null || entry.isDirectory()) {
+      if (!required) {
+        return null;
+      }
+      List<String> names = new ArrayList<>();
+      zip.stream().limit(20).forEach(e -> names.add(e.getName()));
+      throw new KerasFileException(source + ": the archive has no " + name + " (members: "
+          + names + "); a .keras file holds " + CONFIG + " and " + WEIGHTS);
+    }
+    long size = entry.getSize();
+    if (size > MAX_MEMBER_BYTES) {
+      throw new KerasFileException(source + ": " + name + " claims " + size + " bytes, more than"
+          + " jkeras can load");
+    }
+    byte[] bytes;
+    try (InputStream in = zip.getInputStream(entry)) {
+      bytes = readAtMost(in, MAX_MEMBER_BYTES);
+    }
+    if (size >= 0 && bytes.length != size) {
+      throw new KerasFileException(source + ": " + name + " should hold " + size
+          + " bytes, the archive gave " + bytes.length + " (corrupt archive)");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+      throw new KerasFileException(source + ": " + name + " is corrupt (its CRC-32 is "
+          + Long.toHexString(crc.getValue()) + ", the archive records "
+          + Long.toHexString(entry.getCrc()) + ")");
+    }
+    return bytes;
+  }
+
+  private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      total += n;
+      if (total > limit) {
+        throw new KerasFileException("archive member larger than " + limit + " bytes");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  // ---- format detection ----------------------------------------------------------------------
+
+  private static boolean isZip(byte[] b) {
+    return b.length >= 4 && b[0] == 'P' && b[1] == 'K'
+        && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
+  }
+
+  /** HDF5's signature at offset 0, 512, 1024, 2048, ... (after a user block). */
+  private static boolean isHdf5(byte[] b) {
+    for (long offset = 0; offset + HDF5_SIGNATURE.length <= b.length;
+        offset = offset == 0 ? 512 : offset * 2) {
+      boolean match = true;
+      for (int i = 0; i < HDF5_SIGNATURE.length && match; i++) {
+        match = b[(int) offset + i] == HDF5_SIGNATURE[i];
+      }
+      if (match) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String hexStart(byte[] b) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(8, b.length); i++) {
+      sb.append(String.format("%02x ", b[i] & 0xff));
+    }
+    return b.length == 0 ? "(none: the file is empty)" : sb.toString().trim();
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  /** Reserves a fresh hidden file beside {@code target}, so the final move is a rename. */
+  private static Path createTempBeside(Path target, String suffix) {
+    Path dir = target.getParent();
+    String base = "." + target.getFileName() + ".";
+    for (int attempt = 0; ; attempt++) {
+      Path temp = dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong())
+          + suffix);
+      try {
+        return Files.createFile(temp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw new UncheckedIOException("Could not create a temporary file beside " + target, e);
+        }
+      } catch (IOException e) {
+        String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
+        throw new UncheckedIOException("Could not write model file " + target + ": " + why, e);
+      }
+    }
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path temp, Throwable cause) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}
