@@ -15,6 +15,9 @@ public final class Main {
       "",
       "commands:",
       "  imdb      train the baseline and FM sentiment models on IMDB (the reference experiment)",
+      "  inspect   show the inputs, outputs and layers or signatures of a model file",
+      "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
+      "  predict   run a model on .npy input and write .npy output",
       "",
       "Run 'jkeras <command> --help' for the options of a command.");
 
@@ -33,11 +36,20 @@ public final class Main {
       switch (args[0]) {
         case "imdb":
           return new ImdbCommand().run(rest);
+        case "inspect":
+          return ModelCommands.inspect(rest);
+        case "convert":
+          return ModelCommands.convert(rest);
+        case "predict":
+          return ModelCommands.predict(rest);
         default:
           System.err.println("jkeras: unknown command \"" + args[0] + "\"\n\n" + USAGE);
           return 2;
       }
     } catch (Arguments.UsageException e) {
+      System.err.println("jkeras: " + e.getMessage());
+      return 2;
+    } catch (io.jkeras.saving.KerasFileException | io.jkeras.savedmodel.SavedModelException e) {
       System.err.println("jkeras: " + e.getMessage());
       return 2;
     } catch (java.io.IOException | java.io.UncheckedIOException e) {

@@ -476,6 +476,22 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Saves the model as a Keras 3 {@code .keras} file (config, weights and, once trained, the
+   * optimizer state) that Python's {@code keras.saving.load_model} reads; written atomically.
+   */
+  public void save(Path path) {
+    io.jkeras.saving.KerasModelFile.save(this, path);
+  }
+
+  /**
+   * Loads a {@code .keras} file or a legacy Keras 2 / tf.keras {@code .h5} file, written by
+   * Python Keras or by jkeras, compiled as it was saved so that {@code fit} continues.
+   */
+  public static Model load(Path path) {
+    return io.jkeras.saving.KerasModelFile.load(path);
+  }
+
+  /**
    * Exports the model for inference as a TensorFlow SavedModel, as Keras's {@code
    * model.export(dir)}: signature {@code serving_default} (and {@code serve}) with the input layer
    * names as input keys and outputs {@code output_0}, {@code output_1}...; only the weights are
