@@ -86,6 +86,10 @@ final class RestApiHandler extends Handler.Abstract {
     } catch (RuntimeException | IOException e) {
       reply = new Reply(500, JSON, ServingJson.error("Internal error: " + e));
     }
+    if (!drainBody(request)) {
+      // Unread bytes remain: close the connection so that no client reuses it mid-body.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
@@ -347,6 +351,32 @@ final class RestApiHandler extends Handler.Abstract {
             + lv.version() + " failed to run signature \"" + sig.name() + "\": " + e, e);
       }
       return Reply.json(PredictCodec.response(parsed.rowFormat(), sig, outputs));
+    }
+  }
+
+  /**
+   * Reads and drops what is left of the request body (up to the size limit), so the connection
+   * can serve the next request. False when bytes are left unread.
+   */
+  private boolean drainBody(Request request) {
+    try {
+      long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      if (declared > maxBodyBytes) {
+        return false;
+      }
+      long seen = 0;
+      byte[] buf = new byte[8192];
+      try (InputStream in = Content.Source.asInputStream(request)) {
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          seen += n;
+          if (seen > maxBodyBytes) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

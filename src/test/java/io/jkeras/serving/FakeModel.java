@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Signatures: {@code serving_default} (x: float [-1, 3] to y: float [-1, 3]),
  * {@code pair} (ids: int32 [-1, 2] and w: float [-1] to sum: float [-1] = ids0 + ids1 + w and
- * ids_x10: int64 [-1, 2]) and {@code as_double} (x: double [-1] to y: double [-1]). A run after
+ * ids_x10: int64 [-1, 2]), {@code as_double} (x: double [-1] to y: double [-1]) and
+ * {@code broken} (always throws: IllegalArgumentException for a negative x). A run after
  * close throws, so a lifecycle bug shows up as a failed request.
  */
 final class FakeModel implements ServableModel {
@@ -72,6 +73,9 @@ final class FakeModel implements ServableModel {
     m.put("as_double", new SignatureSpec("as_double", SignatureSpec.PREDICT_METHOD,
         Map.of("x", spec("as_double_x:0", "DT_DOUBLE", -1)),
         Map.of("y", spec("StatefulPartitionedCall_2:0", "DT_DOUBLE", -1))));
+    m.put("broken", new SignatureSpec("broken", SignatureSpec.PREDICT_METHOD,
+        Map.of("x", spec("broken_x:0", "DT_FLOAT", -1)),
+        Map.of("y", spec("StatefulPartitionedCall_3:0", "DT_FLOAT", -1))));
     return Collections.unmodifiableMap(m);
   }
 
@@ -128,6 +132,12 @@ final class FakeModel implements ServableModel {
             y[i] = (double) scale * a[i] + bias;
           }
           return Map.of("y", TensorData.ofDoubles(y, x.shape()));
+        }
+        case "broken" -> {
+          if (inputs.get("x").floats()[0] < 0) {
+            throw new IllegalArgumentException("x must not be negative");
+          }
+          throw new IllegalStateException("kaboom");
         }
         default -> throw new IllegalArgumentException("no signature " + signature);
       }
