@@ -3,6 +3,9 @@ package io.jkeras.serving;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.EnumSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -35,6 +38,7 @@ public final class ModelServer implements AutoCloseable {
   private final ModelRunner runner;
   private final Server jetty;
   private final ServerConnector connector;
+  private final GracefulHandler graceful;
   private volatile boolean stopped;
 
   public ModelServer(ServerOptions options, ModelLoader loader) {
@@ -63,10 +67,13 @@ public final class ModelServer implements AutoCloseable {
     connector.setHost(options.host());
     connector.setPort(options.port());
     jetty.addConnector(connector);
-    jetty.setHandler(new GracefulHandler(
-        new RestApiHandler(versions, runner, metrics, options.maxBodyBytes())));
+    graceful = new GracefulHandler(
+        new RestApiHandler(versions, runner, metrics, options.maxBodyBytes()));
+    jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
-    jetty.setStopTimeout(options.shutdownTimeout().toMillis());
+    // stop() waits for requests in flight itself (Jetty's own graceful stop also waits about a
+    // second for idle keep-alive connections, which carry no work).
+    jetty.setStopTimeout(0);
     jetty.setStopAtShutdown(false);
   }
 
@@ -134,15 +141,29 @@ public final class ModelServer implements AutoCloseable {
       return;
     }
     stopped = true;
+    long t0 = System.nanoTime();
     options.log().accept("stopping: waiting for requests in flight");
+    try {
+      // From here new requests get 503; the ones running finish.
+      graceful.shutdown().get(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      options.log().accept(graceful.getCurrentRequestCount() + " request(s) still running after "
+          + options.shutdownTimeout() + "; stopping anyway");
+    } catch (ExecutionException e) {
+      options.log().accept("graceful shutdown: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       jetty.stop();
     } catch (Exception e) {
       options.log().accept("HTTP server stop: " + e);
     }
+    long t1 = System.nanoTime();
     runner.close();
     versions.close(options.shutdownTimeout());
-    options.log().accept("stopped");
+    options.log().accept(String.format(java.util.Locale.ROOT,
+        "stopped (HTTP %.0f ms, models %.0f ms)", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6));
   }
 
   @Override
