@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code :predict} body formats of TensorFlow Serving's REST API.
+ * The {@code :predict} body formats of TensorFlow Serving's REST API (public for tools such as
+ * the serving benchmark, which feeds a model the same tensors as the server would).
  *
  * <p>Request: {@code {"signature_name": s?, "instances": ...}} (row format) or
  * {@code {"signature_name": s?, "inputs": ...}} (columnar format), never both. In the row format
@@ -26,14 +27,15 @@ import java.util.Map;
  * byte[] json = PredictCodec.response(r.rowFormat(), signature, model.run(signature.name(), in));
  * }</pre>
  */
-final class PredictCodec {
+public final class PredictCodec {
 
   private PredictCodec() {}
 
   /** A parsed request: which signature and the raw instances or inputs. */
-  record Request(String signatureName, boolean rowFormat, JsonNode payload) {}
+  public record Request(String signatureName, boolean rowFormat, JsonNode payload) {}
 
-  static Request parse(JsonNode root) throws ServingException {
+  /** Reads the signature name and the instances or inputs of a request body. */
+  public static Request parse(JsonNode root) throws ServingException {
     if (root == null || !root.isObject()) {
       throw ServingException.invalid("The request body must be a JSON object with \"instances\""
           + " or \"inputs\"");
@@ -68,7 +70,8 @@ final class PredictCodec {
   }
 
   /** Converts the payload to the signature's input tensors. */
-  static Map<String, TensorData> inputs(Request r, SignatureSpec sig) throws ServingException {
+  public static Map<String, TensorData> inputs(Request r, SignatureSpec sig)
+      throws ServingException {
     Map<String, TensorSpec> specs = sig.inputs();
     Map<String, TensorData> out = new LinkedHashMap<>();
     if (r.rowFormat()) {
@@ -143,8 +146,8 @@ final class PredictCodec {
   }
 
   /** Writes the response body for the outputs of one run. */
-  static byte[] response(boolean rowFormat, SignatureSpec sig, Map<String, TensorData> results)
-      throws ServingException {
+  public static byte[] response(boolean rowFormat, SignatureSpec sig,
+      Map<String, TensorData> results) throws ServingException {
     Map<String, TensorData> outs = new LinkedHashMap<>();
     for (String k : sig.outputs().keySet()) {
       TensorData t = results.get(k);
