@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,13 +63,21 @@ final class BatchQueue {
         full = drain();
       } else if (pending.size() == 1) {
         long gen = generation;
-        timer = threads.schedule(() -> flush(gen), options.timeout().toNanos(),
-            TimeUnit.NANOSECONDS);
+        try {
+          timer = threads.schedule(() -> flush(gen), options.timeout().toNanos(),
+              TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          full = drain();
+        }
       }
     }
     if (earlier != null) {
       List<Task> batch = earlier;
-      threads.execute(() -> run(batch));
+      try {
+        threads.execute(() -> run(batch));
+      } catch (RejectedExecutionException e) {
+        run(batch);
+      }
     }
     if (full != null) {
       run(full);
