@@ -40,7 +40,14 @@ class GracefulShutdownTest {
     }
     assertEquals(3, model.inFlight.get());
     long t0 = System.nanoTime();
-    server.stop();
+    Thread stopper = new Thread(server::stop);
+    stopper.start();
+    Thread.sleep(150);
+    // While draining, new requests are turned away with a JSON 503.
+    TestHttp.Reply refused = new TestHttp(server.uri()).get("/healthz");
+    assertEquals(503, refused.status(), refused.body());
+    assertTrue(refused.error().contains("shutting down"), refused.body());
+    stopper.join();
     double stopMillis = (System.nanoTime() - t0) / 1e6;
     for (CompletableFuture<HttpResponse<String>> f : inFlight) {
       assertTrue(f.isDone(), "stop returned before a request finished");

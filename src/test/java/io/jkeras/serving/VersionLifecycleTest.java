@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,8 +38,13 @@ class VersionLifecycleTest {
   TestHttp http;
 
   private void start(int maxVersions, Duration poll) throws Exception {
+    start(maxVersions, poll, BatchingOptions.OFF);
+  }
+
+  private void start(int maxVersions, Duration poll, BatchingOptions batching) throws Exception {
     server = new ModelServer(ServerOptions.of("fm", base).withPort(0).withLog(log::add)
-        .withMaxVersions(maxVersions).withPollInterval(poll), loader).start();
+        .withMaxVersions(maxVersions).withPollInterval(poll).withBatching(batching), loader)
+        .start();
     http = new TestHttp(server.uri());
   }
 
@@ -56,10 +63,12 @@ class VersionLifecycleTest {
 
   private static final String ZEROS = "{\"instances\": [[0, 0, 0]]}";
 
-  @Test
-  void newVersionSwapsInWhileRequestsRunAndNoneFails() throws Exception {
+  @ParameterizedTest(name = "batching {0}")
+  @ValueSource(booleans = {false, true})
+  void newVersionSwapsInWhileRequestsRunAndNoneFails(boolean batching) throws Exception {
     FakeModel.writeVersion(base, 1, "bias=1\ndelayMillis=2\n");
-    start(0, Duration.ofMillis(50));
+    start(0, Duration.ofMillis(50), batching
+        ? new BatchingOptions(true, 4, Duration.ofMillis(2), 2) : BatchingOptions.OFF);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger v1 = new AtomicInteger();
     AtomicInteger v2 = new AtomicInteger();
