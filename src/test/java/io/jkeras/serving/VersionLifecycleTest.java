@@ -113,7 +113,7 @@ class VersionLifecycleTest {
       th.join(10_000);
     }
     assertTrue(failures.isEmpty(), "failed requests: " + failures);
-    assertTrue(v1.get() > 20, "version 1 answered " + v1.get());
+    assertTrue(v1.get() > 5, "version 1 answered " + v1.get());
     assertTrue(v2.get() >= 50, "version 2 answered " + v2.get());
     assertEquals(100.0, last.get());
     // The old version stays loaded and addressable (max_versions 0: all on disk).
