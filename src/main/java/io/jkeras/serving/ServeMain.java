@@ -58,6 +58,8 @@ public final class ServeMain {
 
   /** A command line that cannot be run. */
   static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     UsageException(String message) {
       super(message);
     }

@@ -10,6 +10,8 @@ package io.jkeras.serving;
  */
 public final class ServingException extends Exception {
 
+  private static final long serialVersionUID = 1L;
+
   private final ErrorCode code;
   private final int httpStatus;
 

@@ -178,6 +178,23 @@ class BadInputTest {
   }
 
   @Test
+  void errorsJettyAnswersItselfAreJsonToo() throws Exception {
+    String[] requests = {"GARBAGE\r\n\r\n",
+        "GET /v1/models/fm HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(20000) + "\r\n\r\n",
+        "POST /v1/models/fm:predict HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"};
+    for (String raw : requests) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+        s.setSoTimeout(5000);
+        s.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String reply = new String(s.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(reply.matches("(?s)HTTP/1.1 4\\d\\d .*Content-Type: application/json.*"
+            + "\r\n\r\n\\{\"error\":\".+\"}"), reply);
+      }
+    }
+  }
+
+  @Test
   void modelFailuresAreInternalErrorsUnlessTheModelBlamesTheInput() throws Exception {
     expect(predict("{\"signature_name\": \"broken\", \"instances\": [1]}"), 500, "kaboom",
         "\"broken\"");
