@@ -41,7 +41,8 @@ public final class ServeMain {
       "  --port N                              HTTP port (default 8501; alias --rest_api_port)",
       "  --host ADDR                           address to listen on (default 127.0.0.1;",
       "                                        0.0.0.0 for every interface)",
-      "  --file_system_poll_wait_seconds S     how often DIR is scanned for versions (default 1)",
+      "  --file_system_poll_wait_seconds S     how often DIR is scanned for versions (default 1;",
+      "                                        0 scans only at start)",
       "  --max_versions N                      keep only the newest N versions loaded (default",
       "                                        0: every version on disk stays addressable)",
       "  --enable_batching                     merge concurrent requests into one model run",
@@ -252,5 +253,4 @@ public final class ServeMain {
     }
     return Duration.ofNanos((long) (v * 1e9));
   }
-
 }

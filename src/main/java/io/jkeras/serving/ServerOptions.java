@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * @param modelBasePath the folder holding numbered version folders
  * @param host the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
  * @param port the TCP port (default 8501; 0 picks a free one, see {@link ModelServer#port})
- * @param pollInterval how often the base path is scanned for new versions (default 1 s)
+ * @param pollInterval how often the base path is scanned for new versions (default 1 s; zero
+ *     scans only at start)
  * @param maxVersions how many of the newest versions stay loaded; 0 (default) keeps every
  *     version that is on disk
  * @param batching server-side batching (default off)

@@ -93,9 +93,15 @@ final class VersionManager implements AutoCloseable {
     return t;
   }
 
-  /** Loads what is on disk now (blocking), then polls every {@code interval} in the background. */
+  /**
+   * Loads what is on disk now (blocking), then polls every {@code interval} in the background;
+   * an interval of zero polls only this once.
+   */
   void start(Duration interval) {
     pollOnce();
+    if (interval.isZero()) {
+      return;
+    }
     long ms = Math.max(1, interval.toMillis());
     poller.scheduleWithFixedDelay(this::pollQuietly, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -412,5 +418,4 @@ final class VersionManager implements AutoCloseable {
   public void close() {
     close(Duration.ofSeconds(30));
   }
-
 }

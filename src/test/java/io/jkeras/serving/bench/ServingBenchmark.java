@@ -293,5 +293,4 @@ public final class ServingBenchmark {
     double p99 = total == 0 ? Double.NaN : all[(int) (0.99 * (total - 1))] / 1e6;
     return new Result(mode, threads, total / seconds, p50, p99, errors.get(), firstError.get());
   }
-
 }
