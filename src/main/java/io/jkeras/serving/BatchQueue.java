@@ -1,0 +1,166 @@
+package io.jkeras.serving;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pending requests of one (version, signature, instance shapes): collects them until the
+ * batch is full or its timeout passes, runs the model once on the rows of all of them stacked,
+ * and hands each request its own rows of every output.
+ *
+ * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the
+ * timeout runs on a batching thread. Callers block in {@link #submit} until their rows are back.
+ *
+ * <pre>{@code
+ * Map<String, TensorData> out = queue.submit(inputs, 1); // one instance
+ * }</pre>
+ */
+final class BatchQueue {
+
+  private record Task(Map<String, TensorData> inputs, int rows,
+      CompletableFuture<Map<String, TensorData>> result) {}
+
+  private final ServableModel model;
+  private final String signature;
+  private final BatchingOptions options;
+  private final ScheduledExecutorService threads;
+  private final ServingMetrics metrics;
+
+  private List<Task> pending = new ArrayList<>();
+  private int pendingRows;
+  private long generation;
+  private ScheduledFuture<?> timer;
+
+  BatchQueue(ServableModel model, String signature, BatchingOptions options,
+      ScheduledExecutorService threads, ServingMetrics metrics) {
+    this.model = model;
+    this.signature = signature;
+    this.options = options;
+    this.threads = threads;
+    this.metrics = metrics;
+  }
+
+  /** Adds a request of {@code rows} instances and waits for its outputs. */
+  Map<String, TensorData> submit(Map<String, TensorData> inputs, int rows) throws Exception {
+    Task task = new Task(inputs, rows, new CompletableFuture<>());
+    List<Task> earlier = null;
+    List<Task> full = null;
+    synchronized (this) {
+      if (!pending.isEmpty() && pendingRows + rows > options.maxBatchSize()) {
+        earlier = drain();
+      }
+      pending.add(task);
+      pendingRows += rows;
+      if (pendingRows >= options.maxBatchSize()) {
+        full = drain();
+      } else if (pending.size() == 1) {
+        long gen = generation;
+        try {
+          timer = threads.schedule(() -> flush(gen), options.timeout().toNanos(),
+              TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          full = drain();
+        }
+      }
+    }
+    if (earlier != null) {
+      List<Task> batch = earlier;
+      try {
+        threads.execute(() -> run(batch));
+      } catch (RejectedExecutionException e) {
+        run(batch);
+      }
+    }
+    if (full != null) {
+      run(full);
+    }
+    try {
+      return task.result().get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof Exception ex) {
+        throw ex;
+      }
+      throw (Error) c;
+    }
+  }
+
+  private List<Task> drain() {
+    List<Task> batch = pending;
+    pending = new ArrayList<>();
+    pendingRows = 0;
+    generation++;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    return batch;
+  }
+
+  private void flush(long gen) {
+    List<Task> batch;
+    synchronized (this) {
+      if (gen != generation || pending.isEmpty()) {
+        return;
+      }
+      batch = drain();
+    }
+    run(batch);
+  }
+
+  private void run(List<Task> batch) {
+    try {
+      if (batch.size() == 1) {
+        Task t = batch.get(0);
+        Map<String, TensorData> out = model.run(signature, t.inputs());
+        metrics.recordRun(t.rows());
+        t.result().complete(out);
+        return;
+      }
+      Map<String, TensorData> stacked = new LinkedHashMap<>();
+      int total = 0;
+      for (Task t : batch) {
+        total += t.rows();
+      }
+      for (String name : batch.get(0).inputs().keySet()) {
+        List<TensorData> parts = new ArrayList<>(batch.size());
+        for (Task t : batch) {
+          parts.add(t.inputs().get(name));
+        }
+        stacked.put(name, TensorData.concatRows(parts));
+      }
+      Map<String, TensorData> out = model.run(signature, stacked);
+      metrics.recordRun(total);
+      for (Map.Entry<String, TensorData> e : out.entrySet()) {
+        TensorData t = e.getValue();
+        if (t.rank() == 0 || t.dim(0) != total) {
+          throw new ServingException(ErrorCode.INTERNAL, "Server-side batching cannot split "
+              + "output \"" + e.getKey() + "\" of shape " + java.util.Arrays.toString(t.shape())
+              + " back into " + batch.size() + " requests with " + total
+              + " instances in all; serve this signature without --enable_batching");
+        }
+      }
+      int at = 0;
+      for (Task task : batch) {
+        Map<String, TensorData> mine = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : out.entrySet()) {
+          mine.put(e.getKey(), e.getValue().rows(at, at + task.rows()));
+        }
+        at += task.rows();
+        task.result().complete(mine);
+      }
+    } catch (Throwable e) {
+      for (Task t : batch) {
+        t.result().completeExceptionally(e);
+      }
+    }
+  }
+}

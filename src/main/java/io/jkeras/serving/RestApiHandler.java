@@ -1,0 +1,406 @@
+package io.jkeras.serving;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The HTTP endpoints of {@code jkeras serve}: TensorFlow Serving's REST API for one model, plus
+ * health and Prometheus metrics.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/models/{name}[/versions/{v}]}: version status</li>
+ *   <li>{@code GET /v1/models/{name}[/versions/{v}]/metadata}: signatures</li>
+ *   <li>{@code POST /v1/models/{name}[/versions/{v}]:predict}: row or columnar predict</li>
+ *   <li>{@code GET /healthz}: 200 while a version serves, else 503</li>
+ *   <li>{@code GET /monitoring/prometheus/metrics}: metrics in Prometheus text format</li>
+ * </ul>
+ *
+ * <p>Errors are {@code {"error": "..."}} with TensorFlow Serving's status codes: 400 for a bad
+ * request (malformed JSON, wrong dtype or shape, unknown signature, wrong HTTP method on a
+ * {@code /v1} path), 404 for an unknown model or version, 413 for a body over the limit, 500 when
+ * the model fails.
+ *
+ * <pre>{@code
+ * server.setHandler(new RestApiHandler(versions, runner, metrics, 64 << 20));
+ * }</pre>
+ */
+final class RestApiHandler extends Handler.Abstract {
+
+  static final String METRICS_PATH = "/monitoring/prometheus/metrics";
+  static final String HEALTH_PATH = "/healthz";
+  private static final String JSON = "application/json";
+
+  private static final Pattern PREDICT = Pattern.compile(
+      "(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?:([^/:]*)");
+  private static final Pattern STATUS = Pattern.compile(
+      "(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?(/metadata)?/?");
+  private static final Pattern VERSION = Pattern.compile("\\d{1,18}");
+
+  private final VersionManager versions;
+  private final ModelRunner runner;
+  private final ServingMetrics metrics;
+  private final long maxBodyBytes;
+
+  RestApiHandler(VersionManager versions, ModelRunner runner, ServingMetrics metrics,
+      long maxBodyBytes) {
+    this.versions = versions;
+    this.runner = runner;
+    this.metrics = metrics;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** A response: status, content type and body. */
+  private record Reply(int status, String contentType, byte[] body) {
+    static Reply json(byte[] body) {
+      return new Reply(200, JSON, body);
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String method = request.getMethod();
+    String path = request.getHttpURI().getPath();
+    String[] api = {"other"};
+    Reply reply;
+    try {
+      reply = route(method, path == null ? "/" : path, request, api);
+    } catch (ServingException e) {
+      reply = new Reply(e.httpStatus(), JSON, ServingJson.error(e.getMessage()));
+    } catch (RuntimeException | IOException e) {
+      reply = new Reply(500, JSON, ServingJson.error("Internal error: " + e));
+    }
+    if (!drainBody(request)) {
+      // Unread bytes remain: close the connection so that no client reuses it mid-body.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+    metrics.recordRequest(api[0], reply.status(),
+        (System.nanoTime() - request.getHeadersNanoTime()) / 1e9);
+    response.write(true, ByteBuffer.wrap(reply.body()), callback);
+    return true;
+  }
+
+  private Reply route(String method, String path, Request request, String[] api)
+      throws ServingException, IOException {
+    if (path.equals(HEALTH_PATH)) {
+      api[0] = "health";
+      requireMethod(method, "GET", path);
+      return health();
+    }
+    if (path.equals(METRICS_PATH)) {
+      api[0] = "metrics";
+      requireMethod(method, "GET", path);
+      return new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+          metrics.render().getBytes(StandardCharsets.UTF_8));
+    }
+    checkSegments(path);
+    Matcher m = PREDICT.matcher(path);
+    if (m.matches()) {
+      api[0] = "predict";
+      String verb = m.group(4).toLowerCase(java.util.Locale.ROOT);
+      if (!verb.equals("predict") && !verb.equals("classify") && !verb.equals("regress")) {
+        throw ServingException.invalid("Malformed request: " + method + " " + path
+            + " (unknown method \":" + m.group(4) + "\"; the REST API has :predict)");
+      }
+      requireMethod(method, "POST", path);
+      String model = modelName(m.group(1));
+      OptionalLong version = version(m.group(2), m.group(3));
+      if (!verb.equals("predict")) {
+        throw new ServingException(ErrorCode.UNIMPLEMENTED, "jkeras serving implements "
+            + ":predict only, not :" + verb);
+      }
+      return predict(model, version, request);
+    }
+    m = STATUS.matcher(path);
+    if (m.matches()) {
+      boolean metadata = m.group(4) != null;
+      api[0] = metadata ? "metadata" : "status";
+      requireMethod(method, "GET", path);
+      String model = modelName(m.group(1));
+      OptionalLong version = version(m.group(2), m.group(3));
+      return metadata ? metadata(model, version) : status(model, version);
+    }
+    if (path.regionMatches(true, 0, "/v1/", 0, 4) || path.equalsIgnoreCase("/v1")) {
+      throw ServingException.invalid("Malformed request: " + method + " " + path);
+    }
+    throw ServingException.notFound("Not found: " + path + " (the API is under "
+        + "/v1/models/" + versions.modelName() + ", health at " + HEALTH_PATH
+        + ", metrics at " + METRICS_PATH + ")");
+  }
+
+  private static void requireMethod(String method, String wanted, String path)
+      throws ServingException {
+    if (!method.equals(wanted)) {
+      throw ServingException.invalid("Malformed request: " + method + " " + path + " (use "
+          + wanted + ")");
+    }
+  }
+
+  /** Rejects "." and ".." path segments, raw or percent-encoded. */
+  private static void checkSegments(String path) throws ServingException {
+    for (String seg : path.split("/", -1)) {
+      String s = decode(seg);
+      int colon = s.indexOf(':');
+      String head = colon >= 0 ? s.substring(0, colon) : s;
+      if (head.equals(".") || head.equals("..")) {
+        throw ServingException.invalid("Invalid request path " + path + ": it contains a \""
+            + head + "\" segment");
+      }
+    }
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
+  /** Decodes and checks the model name of a path. */
+  private String modelName(String raw) throws ServingException {
+    String name;
+    try {
+      name = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ServingException.invalid("Invalid model name \"" + raw + "\": bad percent-encoding");
+    }
+    if (!isValidModelName(name)) {
+      throw ServingException.invalid("Invalid model name \"" + name + "\": model names cannot "
+          + "contain path characters ('/', '\\', '..') or control characters");
+    }
+    if (!name.equals(versions.modelName())) {
+      throw ServingException.notFound("Model \"" + name + "\" not found; this server serves \""
+          + versions.modelName() + "\"");
+    }
+    return name;
+  }
+
+  /** True for names without path separators, dot segments or control characters. */
+  static boolean isValidModelName(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("..")) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '/' || c == '\\' || c == ':' || c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private OptionalLong version(String version, String label) throws ServingException {
+    if (label != null) {
+      throw ServingException.notFound("Model " + versions.modelName() + " has no version label "
+          + "\"" + decode(label) + "\": jkeras serving has no labels, use /versions/N");
+    }
+    if (version == null) {
+      return OptionalLong.empty();
+    }
+    if (!VERSION.matcher(version).matches()) {
+      throw ServingException.invalid("Invalid version \"" + decode(version) + "\": versions are "
+          + "non-negative integers (the version folder names)");
+    }
+    return OptionalLong.of(Long.parseLong(version));
+  }
+
+  private Reply health() throws ServingException {
+    var serving = versions.serving();
+    if (serving.isEmpty()) {
+      throw new ServingException(ErrorCode.UNAVAILABLE, "Model " + versions.modelName()
+          + " has no version available");
+    }
+    return Reply.json(ServingJson.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("status", "ok");
+      g.writeStringField("model_name", versions.modelName());
+      g.writeArrayFieldStart("serving_versions");
+      for (Long v : serving.keySet()) {
+        g.writeString(Long.toString(v));
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }));
+  }
+
+  private Reply status(String model, OptionalLong version) throws ServingException {
+    List<VersionStatus> all = versions.status(version);
+    return Reply.json(ServingJson.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("model_version_status");
+      for (VersionStatus s : all) {
+        g.writeStartObject();
+        g.writeStringField("version", Long.toString(s.version()));
+        g.writeStringField("state", s.state());
+        g.writeObjectFieldStart("status");
+        g.writeStringField("error_code", s.errorCode().name());
+        g.writeStringField("error_message", s.errorMessage());
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }));
+  }
+
+  private Reply metadata(String model, OptionalLong version) throws ServingException {
+    try (LoadedVersion.Lease lease = versions.acquire(version)) {
+      long v = lease.version().version();
+      Map<String, SignatureSpec> sigs = lease.version().model().signatures();
+      return Reply.json(ServingJson.write(g -> {
+        g.writeStartObject();
+        g.writeObjectFieldStart("model_spec");
+        g.writeStringField("name", model);
+        g.writeStringField("signature_name", "");
+        g.writeStringField("version", Long.toString(v));
+        g.writeEndObject();
+        g.writeObjectFieldStart("metadata");
+        g.writeObjectFieldStart("signature_def");
+        g.writeObjectFieldStart("signature_def");
+        for (Map.Entry<String, SignatureSpec> e : sigs.entrySet()) {
+          g.writeObjectFieldStart(e.getKey());
+          writeTensorInfos(g, "inputs", e.getValue().inputs());
+          writeTensorInfos(g, "outputs", e.getValue().outputs());
+          g.writeStringField("method_name", e.getValue().methodName() == null ? ""
+              : e.getValue().methodName());
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndObject();
+      }));
+    }
+  }
+
+  private static void writeTensorInfos(JsonGenerator g, String field,
+      Map<String, TensorSpec> specs) throws IOException {
+    g.writeObjectFieldStart(field);
+    for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
+      TensorSpec t = e.getValue();
+      g.writeObjectFieldStart(e.getKey());
+      g.writeStringField("dtype", t.dtype());
+      g.writeObjectFieldStart("tensor_shape");
+      g.writeArrayFieldStart("dim");
+      if (t.hasRank()) {
+        for (long d : t.shape()) {
+          g.writeStartObject();
+          g.writeStringField("size", Long.toString(d));
+          g.writeStringField("name", "");
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+      g.writeBooleanField("unknown_rank", !t.hasRank());
+      g.writeEndObject();
+      g.writeStringField("name", t.name());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private Reply predict(String model, OptionalLong version, Request request)
+      throws ServingException, IOException {
+    byte[] body = readBody(request);
+    JsonNode root;
+    try {
+      root = ServingJson.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ServingException.invalid("Malformed JSON in the request body: "
+          + e.getOriginalMessage() + locationOf(e));
+    }
+    PredictCodec.Request parsed = PredictCodec.parse(root);
+    try (LoadedVersion.Lease lease = versions.acquire(version)) {
+      LoadedVersion lv = lease.version();
+      SignatureSpec sig = lv.model().signatures().get(parsed.signatureName());
+      if (sig == null) {
+        throw ServingException.invalid("Serving signature \"" + parsed.signatureName()
+            + "\" not found in version " + lv.version() + " of model " + model
+            + "; its signatures are " + lv.model().signatures().keySet());
+      }
+      Map<String, TensorData> inputs = PredictCodec.inputs(parsed, sig);
+      Map<String, TensorData> outputs;
+      try {
+        outputs = runner.run(lv, sig, inputs);
+      } catch (ServingException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw ServingException.invalid(e.getMessage());
+      } catch (Exception e) {
+        throw new ServingException(ErrorCode.INTERNAL, 500, "Model " + model + " version "
+            + lv.version() + " failed to run signature \"" + sig.name() + "\": " + e, e);
+      }
+      return Reply.json(PredictCodec.response(parsed.rowFormat(), sig, outputs));
+    }
+  }
+
+  /**
+   * Reads and drops what is left of the request body (up to the size limit), so the connection
+   * can serve the next request. False when bytes are left unread.
+   */
+  private boolean drainBody(Request request) {
+    try {
+      long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      if (declared > maxBodyBytes) {
+        return false;
+      }
+      long seen = 0;
+      byte[] buf = new byte[8192];
+      try (InputStream in = Content.Source.asInputStream(request)) {
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          seen += n;
+          if (seen > maxBodyBytes) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String locationOf(JsonProcessingException e) {
+    var loc = e.getLocation();
+    return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+  }
+
+  private byte[] readBody(Request request) throws ServingException, IOException {
+    long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    if (declared > maxBodyBytes) {
+      throw tooLarge(declared + " bytes");
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      if (body.length > maxBodyBytes) {
+        throw tooLarge("more than " + maxBodyBytes + " bytes");
+      }
+      return body;
+    }
+  }
+
+  private ServingException tooLarge(String size) {
+    return new ServingException(ErrorCode.INVALID_ARGUMENT, 413, "The request body ("
+        + size + ") is over the limit of " + maxBodyBytes + " bytes (--max_body_bytes)", null);
+  }
+}

@@ -1,0 +1,117 @@
+package io.jkeras.serving;
+
+import static io.jkeras.serving.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Server-side batching: concurrent requests share model runs and get their own rows back. */
+class BatchingTest {
+
+  @TempDir
+  Path base;
+  final FakeModel.Loader loader = new FakeModel.Loader();
+  ModelServer server;
+  TestHttp http;
+  ExecutorService pool = Executors.newFixedThreadPool(16);
+
+  @BeforeEach
+  void start() throws Exception {
+    FakeModel.writeVersion(base, 1, "bias=1\n");
+    // A long timeout makes the merging deterministic: 8 requests fill a batch long before it.
+    server = new ModelServer(ServerOptions.of("fm", base).withPort(0).withLog(m -> { })
+        .withBatching(new BatchingOptions(true, 8, Duration.ofMillis(300), 2)), loader).start();
+    http = new TestHttp(server.uri());
+  }
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+    server.stop();
+  }
+
+  private List<TestHttp.Reply> concurrently(List<String> bodies) throws Exception {
+    CyclicBarrier barrier = new CyclicBarrier(bodies.size());
+    List<Future<TestHttp.Reply>> futures = new ArrayList<>();
+    for (String body : bodies) {
+      futures.add(pool.submit(() -> {
+        barrier.await();
+        return http.post("/v1/models/fm:predict", body);
+      }));
+    }
+    List<TestHttp.Reply> replies = new ArrayList<>();
+    for (Future<TestHttp.Reply> f : futures) {
+      replies.add(f.get());
+    }
+    return replies;
+  }
+
+  @Test
+  void concurrentSingleInstanceRequestsAreMergedAndSplitBack() throws Exception {
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      bodies.add("{\"instances\": [[" + i + ", " + (i + 100) + ", 0]]}");
+    }
+    List<TestHttp.Reply> replies = concurrently(bodies);
+    for (int i = 0; i < 16; i++) {
+      TestHttp.Reply r = replies.get(i);
+      assertEquals(200, r.status(), r.body());
+      assertEquals(json("{\"predictions\": [[" + (2 * i + 1) + ".0, " + (2 * i + 201)
+          + ".0, 1.0]]}"), r.json(), "request " + i);
+    }
+    FakeModel m = loader.version(1);
+    assertEquals(16, m.batchSizes.stream().mapToLong(Long::longValue).sum());
+    assertTrue(m.runs.get() < 16, "no batching: " + m.batchSizes);
+    assertTrue(m.batchSizes.stream().allMatch(b -> b <= 8), "over max: " + m.batchSizes);
+    assertTrue(m.batchSizes.stream().anyMatch(b -> b > 1), m.batchSizes.toString());
+    String metrics = http.get("/monitoring/prometheus/metrics").body();
+    assertTrue(metrics.contains("jkeras_serving_batch_size_bucket{le=\"8\"} " + m.runs.get()),
+        metrics);
+  }
+
+  @Test
+  void severalInputsAndOutputsAreSplitPerRequest() throws Exception {
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      bodies.add("{\"signature_name\": \"pair\", \"instances\": [{\"ids\": [" + i + ", 1], "
+          + "\"w\": 0.5}]}");
+    }
+    List<TestHttp.Reply> replies = concurrently(bodies);
+    for (int i = 0; i < 8; i++) {
+      assertEquals(json("{\"predictions\": [{\"sum\": " + (i + 1.5) + ", \"ids_x10\": ["
+          + (10 * i) + ", 10]}]}"), replies.get(i).json(), replies.get(i).body());
+    }
+  }
+
+  @Test
+  void requestsOverTheMaxBatchSizeRunAloneAndLoneRequestsWaitOnlyTheTimeout()
+      throws Exception {
+    StringBuilder sb = new StringBuilder("{\"instances\": [");
+    for (int i = 0; i < 10; i++) {
+      sb.append(i == 0 ? "" : ", ").append("[").append(i).append(", 0, 0]");
+    }
+    TestHttp.Reply big = http.post("/v1/models/fm:predict", sb.append("]}").toString());
+    assertEquals(200, big.status(), big.body());
+    assertEquals(10, big.json().get("predictions").size());
+    assertEquals(19.0, big.json().get("predictions").get(9).get(0).asDouble());
+    long t0 = System.nanoTime();
+    TestHttp.Reply lone = http.post("/v1/models/fm:predict", "{\"instances\": [[1, 1, 1]]}");
+    double ms = (System.nanoTime() - t0) / 1e6;
+    assertEquals(200, lone.status());
+    assertTrue(ms >= 250 && ms < 5000, "lone request took " + ms + " ms");
+    // Columnar requests with a different batch per input are not batched, and still work.
+    assertEquals(200, http.post("/v1/models/fm:predict", "{\"inputs\": [[1, 2, 3]]}").status());
+  }
+}
