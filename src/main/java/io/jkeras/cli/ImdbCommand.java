@@ -54,12 +54,14 @@ final class ImdbCommand {
       "                     terminal, lines otherwise)",
       "  --rss              print the process RSS after every epoch (memory check)",
       "  --export-npy DIR   write the token arrays as .npy files for Python and stop",
+      "  --save-models DIR  after training, save each model as DIR/<model>.keras and export it",
+      "                     as a SavedModel to DIR/<model>/1 (a jkeras serve base path)",
       "  --help             this text");
 
   int run(String[] args) throws IOException {
     Arguments a = new Arguments("imdb", args,
         Set.of("data", "epochs", "batch-size", "models", "num-words", "max-len", "seed", "out",
-            "verbose", "export-npy"),
+            "verbose", "export-npy", "save-models"),
         Set.of("rss", "help"));
     if (a.has("help")) {
       System.out.println(HELP);
@@ -121,6 +123,17 @@ final class ImdbCommand {
           options.verbose(a.getInt("verbose", 2));
         }
         History h = model.fit(xTrain, yTrain, options);
+        if (a.has("save-models")) {
+          Path dir = Path.of(a.get("save-models", null));
+          model.save(dir.resolve(name + ".keras"));
+          Path version = dir.resolve(name).resolve("1");
+          if (Files.exists(version)) {
+            throw new Arguments.UsageException("--save-models: " + version + " exists already");
+          }
+          model.export(version);
+          System.out.println("Saved " + dir.resolve(name + ".keras") + " and SavedModel "
+              + version);
+        }
         results.put(name, h);
         params.put(name, model.countParams());
         histories.put(name, h.history());

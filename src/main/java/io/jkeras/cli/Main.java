@@ -18,6 +18,7 @@ public final class Main {
       "  inspect   show the inputs, outputs and layers or signatures of a model file",
       "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
       "  predict   run a model on .npy input and write .npy output",
+      "  serve     serve SavedModels over TensorFlow Serving's REST API",
       "",
       "Run 'jkeras <command> --help' for the options of a command.");
 
@@ -42,6 +43,8 @@ public final class Main {
           return ModelCommands.convert(rest);
         case "predict":
           return ModelCommands.predict(rest);
+        case "serve":
+          return io.jkeras.serving.ServeMain.run(rest, new io.jkeras.serving.SavedModelLoader());
         default:
           System.err.println("jkeras: unknown command \"" + args[0] + "\"\n\n" + USAGE);
           return 2;

@@ -1,0 +1,108 @@
+package io.jkeras.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jkeras.io.NpyArray;
+import io.jkeras.io.NpyFile;
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.FMLayer;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.models.Model;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real SavedModels (Python's from models/, and one exported from Java) served over HTTP. */
+class SavedModelServingTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static JsonNode post(URI base, String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private static ModelServer serve(String name, Path base) throws Exception {
+    return new ModelServer(ServerOptions.of(name, base).withHost("127.0.0.1").withPort(0)
+        .withPollInterval(Duration.ZERO), SavedModelServable::load).start();
+  }
+
+  @Test
+  void pythonExportedModelServesPythonsPredictions() throws Exception {
+    Path dir = Path.of(System.getProperty("user.dir"), "models", "imdb_fm_small");
+    NpyArray x = NpyFile.read(dir.resolve("input.npy"));
+    float[] expected = NpyFile.read(dir.resolve("expected.npy")).asFloats();
+    int[] ids = x.asInts();
+    int cols = (int) x.shape()[1];
+    StringBuilder instances = new StringBuilder("{\"instances\": [");
+    for (int i = 0; i < x.shape()[0]; i++) {
+      instances.append(i == 0 ? "[" : ", [");
+      for (int j = 0; j < cols; j++) {
+        instances.append(j == 0 ? "" : ", ").append(ids[i * cols + j]);
+      }
+      instances.append(']');
+    }
+    instances.append("]}");
+    try (ModelServer server = serve("fm", dir.resolve("saved_model"))) {
+      JsonNode meta = JSON.readTree(HTTP.send(HttpRequest.newBuilder(
+          server.uri().resolve("/v1/models/fm/metadata")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("DT_INT32", meta.at("/metadata/signature_def/signature_def/serving_default"
+          + "/inputs/tokens/dtype").asText(), meta.toString());
+      JsonNode p = post(server.uri(), "/v1/models/fm:predict", instances.toString());
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], p.at("/predictions/" + i + "/0").floatValue(), 1e-5,
+            p.toString());
+      }
+      JsonNode cols2 = post(server.uri(), "/v1/models/fm/versions/1:predict",
+          "{\"inputs\": {\"tokens\": " + JSON.readTree(instances.toString()).get("instances")
+              + "}}");
+      assertEquals(expected[3], cols2.at("/outputs/3/0").floatValue(), 1e-5, cols2.toString());
+    }
+  }
+
+  @Test
+  void javaExportedFmModelServesWhatPredictGives(@TempDir Path tmp) throws Exception {
+    KerasTensor in = Input.named("features", "float32", 6);
+    KerasTensor out = new Dense(1, "sigmoid").apply(new FMLayer(4, 3, "relu").apply(in));
+    Random r = new Random(2);
+    float[][] xs = new float[5][6];
+    for (float[] row : xs) {
+      for (int j = 0; j < 6; j++) {
+        row[j] = (float) r.nextGaussian();
+      }
+    }
+    float[][] local;
+    try (Model m = new Model(in, out)) {
+      local = m.predict(xs);
+      m.export(tmp.resolve("base/3"));
+    }
+    try (ModelServer server = serve("java_fm", tmp.resolve("base"))) {
+      JsonNode p = post(server.uri(), "/v1/models/java_fm:predict",
+          "{\"instances\": " + JSON.writeValueAsString(xs) + "}");
+      for (int i = 0; i < xs.length; i++) {
+        assertEquals(local[i][0], p.at("/predictions/" + i + "/0").floatValue(), 1e-6);
+      }
+      String status = HTTP.send(HttpRequest.newBuilder(
+          server.uri().resolve("/v1/models/java_fm")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(status.contains("\"version\":\"3\"") || status.contains("\"version\": \"3\""),
+          status);
+    }
+  }
+}
