@@ -341,7 +341,7 @@ public final class LayerConfig {
     if (!same) {
       throw new IllegalArgumentException(
           className + " config: key \"" + key + "\" = " + show(v) + ": " + what
-              + " is not supported by jkeras (only " + show(defaultValue) + " is)");
+              + " is not supported by jkeras (only " + defaultValue + " is)");
     }
   }
 

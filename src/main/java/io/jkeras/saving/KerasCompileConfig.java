@@ -113,6 +113,7 @@ public final class KerasCompileConfig {
       throw new KerasFileException(where + ".weighted_metrics: weighted metrics are not"
           + " supported; got " + KerasJson.show(config.get("weighted_metrics")));
     }
+    checkExecutionOptions(config, where);
     Shape out = model.outputs().get(0).shape();
     for (String m : metrics) {
       try {
@@ -122,6 +123,23 @@ public final class KerasCompileConfig {
       }
     }
     model.compile(optimizer, loss, metrics.toArray(new String[0]));
+  }
+
+  /** run_eagerly, jit_compile and steps_per_execution change nothing in jkeras; types still count. */
+  private static void checkExecutionOptions(Map<String, Object> config, String where) {
+    Object eager = config.get("run_eagerly");
+    if (eager != null && !(eager instanceof Boolean)) {
+      throw KerasJson.wrongType(where + ".run_eagerly", "true or false", eager);
+    }
+    Object jit = config.get("jit_compile");
+    if (jit != null && !(jit instanceof Boolean) && !"auto".equals(jit)) {
+      throw KerasJson.wrongType(where + ".jit_compile", "true, false or \"auto\"", jit);
+    }
+    Object steps = config.get("steps_per_execution");
+    Long n = KerasJson.integral(steps);
+    if (steps != null && !"auto".equals(steps) && (n == null || n < 1)) {
+      throw KerasJson.wrongType(where + ".steps_per_execution", "a positive integer", steps);
+    }
   }
 
   /** An optimizer from {@code {"class_name", "config"}} (or a bare name such as "adam"). */
@@ -134,6 +152,7 @@ public final class KerasCompileConfig {
       }
     }
     Map<String, Object> obj = KerasJson.object(value, where);
+    KerasJson.checkEntryMembers(obj, where);
     String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
         where + ".class_name");
     Object rawConfig = obj.get("config");
@@ -252,7 +271,7 @@ public final class KerasCompileConfig {
 
   /** Metric names from a list of names, metric objects, or (one output) a nested list. */
   private static void collectMetrics(Object value, String where, List<String> out, int depth) {
-    if (value == null) {
+    if (value == null && depth == 0) {
       return;
     }
     if (value instanceof String s) {

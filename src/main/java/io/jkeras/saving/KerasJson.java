@@ -38,8 +38,9 @@ final class KerasJson {
     try {
       value = MAPPER.readValue(json, Object.class);
     } catch (JsonProcessingException e) {
-      throw new KerasFileException(where + ": malformed JSON: " + e.getOriginalMessage()
-          + location(e), e);
+      String detail = String.valueOf(e.getOriginalMessage())
+          .replaceAll("\\[Source: [^;]*; ", "[");
+      throw new KerasFileException(where + ": malformed JSON: " + detail + location(e), e);
     } catch (IOException | RuntimeException e) {
       throw new KerasFileException(where + ": unreadable JSON: " + e, e);
     }
@@ -112,6 +113,44 @@ final class KerasJson {
   static String optionalString(Map<String, Object> map, String key, String where) {
     Object v = map.get(key);
     return v == null ? null : string(v, where + "." + key);
+  }
+
+  /** Checks a shape as Keras writes one: a list of non-negative integers and nulls. */
+  static void checkShape(Object v, String where) {
+    List<Object> dims = list(v, where);
+    for (int i = 0; i < dims.size(); i++) {
+      if (dims.get(i) != null) {
+        index(dims.get(i), where + "[" + i + "]");
+      }
+    }
+  }
+
+  /**
+   * Checks the members every Keras object entry may have besides its config: {@code module} and
+   * {@code registered_name} (strings or null), {@code build_config} (null or {@code
+   * {"input_shape": shape, a list of shapes, or null}}).
+   */
+  static void checkEntryMembers(Map<String, Object> entry, String where) {
+    optionalString(entry, "module", where);
+    optionalString(entry, "registered_name", where);
+    Object build = entry.get("build_config");
+    if (build == null) {
+      return;
+    }
+    Map<String, Object> b = object(build, where + ".build_config");
+    Object shape = b.get("input_shape");
+    String w = where + ".build_config.input_shape";
+    if (shape == null) {
+      return;
+    }
+    List<Object> dims = list(shape, w);
+    if (!dims.isEmpty() && dims.get(0) instanceof List<?>) {
+      for (int i = 0; i < dims.size(); i++) {
+        checkShape(dims.get(i), w + "[" + i + "]");
+      }
+    } else {
+      checkShape(dims, w);
+    }
   }
 
   static Long integral(Object v) {

@@ -48,6 +48,7 @@ public final class ModelConfigReader {
         where + ".class_name");
     Map<String, Object> inner = KerasJson.object(KerasJson.member(config, "config", where),
         where + ".config");
+    KerasJson.checkEntryMembers(config, where);
     String innerWhere = where + ".config";
     return switch (className) {
       case "Functional", "Model" -> functional(inner, innerWhere, safeMode);
@@ -281,6 +282,10 @@ public final class ModelConfigReader {
     String name = optionalName(config, where);
     List<Object> entries = KerasJson.list(KerasJson.member(config, "layers", where),
         where + ".layers");
+    checkFloat32Policy(config.get("dtype"), where + ".dtype");
+    if (config.get("build_input_shape") != null) {
+      KerasJson.checkShape(config.get("build_input_shape"), where + ".build_input_shape");
+    }
     List<Layer> layers = new ArrayList<>();
     Map<String, Object> firstConfig = null;
     for (int i = 0; i < entries.size(); i++) {
@@ -375,6 +380,7 @@ public final class ModelConfigReader {
     String registeredName = KerasJson.optionalString(entry, "registered_name", where);
     Map<String, Object> config = KerasJson.object(KerasJson.member(entry, "config", where),
         where + ".config");
+    KerasJson.checkEntryMembers(entry, where);
     if (MODEL_CLASSES.contains(className)) {
       throw new KerasFileException(where + ": a nested " + className + " model; jkeras cannot"
           + " load models used as layers (flatten the model into one)");
@@ -389,6 +395,22 @@ public final class ModelConfigReader {
       throw e;
     } catch (RuntimeException e) {
       throw new KerasFileException(where + " (" + className + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** A model's dtype: absent, {@code "float32"}, or a float32 DTypePolicy. */
+  private static void checkFloat32Policy(Object dtype, String where) {
+    if (dtype == null) {
+      return;
+    }
+    String name = dtype instanceof String s ? s : null;
+    if (dtype instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> c
+        && c.get("name") instanceof String s) {
+      name = s;
+    }
+    if (!"float32".equals(name)) {
+      throw new KerasFileException(where + ": expected a float32 dtype policy (jkeras computes"
+          + " in float32), got " + KerasJson.show(dtype));
     }
   }
 
