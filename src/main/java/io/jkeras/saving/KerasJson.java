@@ -38,8 +38,7 @@ final class KerasJson {
     try {
       value = MAPPER.readValue(json, Object.class);
     } catch (JsonProcessingException e) {
-      String detail = String.valueOf(e.getOriginalMessage())
-          .replaceAll("\\[Source: [^;]*; ", "[");
+      String detail = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^;]*; ", "[");
       throw new KerasFileException(where + ": malformed JSON: " + detail + location(e), e);
     } catch (IOException | RuntimeException e) {
       throw new KerasFileException(where + ": unreadable JSON: " + e, e);
@@ -62,8 +61,12 @@ final class KerasJson {
   }
 
   private static String location(JsonProcessingException e) {
-    return e.getLocation() == null ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
             + ")";
   }
 
@@ -127,8 +130,8 @@ final class KerasJson {
 
   /**
    * Checks the members every Keras object entry may have besides its config: {@code module} and
-   * {@code registered_name} (strings or null), {@code build_config} (null or {@code
-   * {"input_shape": shape, a list of shapes, or null}}).
+   * {@code registered_name} (strings or null), {@code build_config} (null or {@code {"input_shape":
+   * shape, a list of shapes, or null}}).
    */
   static void checkEntryMembers(Map<String, Object> entry, String where) {
     optionalString(entry, "module", where);
@@ -172,11 +175,16 @@ final class KerasJson {
     if (v == null) {
       return "null";
     }
-    String type = v instanceof String ? "a string"
-        : v instanceof Boolean ? "a boolean"
-        : v instanceof Number ? "a number"
-        : v instanceof List ? "a list"
-        : v instanceof Map ? "an object" : v.getClass().getSimpleName();
+    String type =
+        v instanceof String
+            ? "a string"
+            : v instanceof Boolean
+                ? "a boolean"
+                : v instanceof Number
+                    ? "a number"
+                    : v instanceof List
+                        ? "a list"
+                        : v instanceof Map ? "an object" : v.getClass().getSimpleName();
     String text = v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
     if (text.length() > 100) {
       text = text.substring(0, 97) + "...";

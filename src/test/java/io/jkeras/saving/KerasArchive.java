@@ -25,13 +25,15 @@ final class KerasArchive {
   static KerasArchive read(Path file) {
     KerasArchive a = new KerasArchive();
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      zip.stream().forEach(e -> {
-        try {
-          a.members.put(e.getName(), zip.getInputStream(e).readAllBytes());
-        } catch (IOException ex) {
-          throw new UncheckedIOException(ex);
-        }
-      });
+      zip.stream()
+          .forEach(
+              e -> {
+                try {
+                  a.members.put(e.getName(), zip.getInputStream(e).readAllBytes());
+                } catch (IOException ex) {
+                  throw new UncheckedIOException(ex);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

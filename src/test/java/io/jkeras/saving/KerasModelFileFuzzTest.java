@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Randomly damaged model files (seeded): bytes flipped in the archive and in the HDF5 inside it,
- * archives and legacy .h5 files cut short, config.json members removed or given values of the
- * wrong type. Loading each one either yields a model (the damage missed everything that matters)
- * or throws a {@link KerasFileException}; any other exception, or a hang, fails the test.
+ * archives and legacy .h5 files cut short, config.json members removed or given values of the wrong
+ * type. Loading each one either yields a model (the damage missed everything that matters) or
+ * throws a {@link KerasFileException}; any other exception, or a hang, fails the test.
  */
 class KerasModelFileFuzzTest {
 
@@ -58,8 +58,11 @@ class KerasModelFileFuzzTest {
     }
     Path py = ModelFileFixtures.pythonFiles();
     archives.add(Files.readAllBytes(py.resolve("py_fm.keras")));
-    List<byte[]> legacy = List.of(Files.readAllBytes(py.resolve("py_fm.h5")),
-        Files.readAllBytes(py.resolve("k2_fm.h5")), Files.readAllBytes(py.resolve("k2_seq.h5")));
+    List<byte[]> legacy =
+        List.of(
+            Files.readAllBytes(py.resolve("py_fm.h5")),
+            Files.readAllBytes(py.resolve("k2_fm.h5")),
+            Files.readAllBytes(py.resolve("k2_seq.h5")));
 
     List<Case> cases = new ArrayList<>();
     for (int i = 0; i < PER_KIND; i++) {
@@ -77,21 +80,25 @@ class KerasModelFileFuzzTest {
     Path file = dir.resolve("damaged.keras");
     int failed = 0;
     long start = System.nanoTime();
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-load");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-load");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       for (Case c : cases) {
         Files.write(file, c.bytes());
-        Future<Throwable> outcome = executor.submit(() -> {
-          try (Model m = KerasModelFile.load(file)) {
-            return null;
-          } catch (Throwable t) {
-            return t;
-          }
-        });
+        Future<Throwable> outcome =
+            executor.submit(
+                () -> {
+                  try (Model m = KerasModelFile.load(file)) {
+                    return null;
+                  } catch (Throwable t) {
+                    return t;
+                  }
+                });
         Throwable t;
         try {
           t = outcome.get(20, TimeUnit.SECONDS);
@@ -105,8 +112,13 @@ class KerasModelFileFuzzTest {
           continue;
         }
         if (!(t instanceof KerasFileException)) {
-          fail(c.description() + " raised " + t.getClass().getName() + " instead of a"
-              + " KerasFileException", t);
+          fail(
+              c.description()
+                  + " raised "
+                  + t.getClass().getName()
+                  + " instead of a"
+                  + " KerasFileException",
+              t);
         }
         failed++;
       }
@@ -114,8 +126,10 @@ class KerasModelFileFuzzTest {
       executor.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("fuzz: %d damaged files, %d refused with KerasFileException, %d still"
-        + " loaded, %.1f s%n", cases.size(), failed, cases.size() - failed, seconds);
+    System.out.printf(
+        "fuzz: %d damaged files, %d refused with KerasFileException, %d still"
+            + " loaded, %.1f s%n",
+        cases.size(), failed, cases.size() - failed, seconds);
     assertTrue(cases.size() >= 1000, "cases: " + cases.size());
     // Truncations and most flips cannot load; a few flips land in bytes nobody reads.
     assertTrue(failed > cases.size() / 2, failed + " of " + cases.size() + " refused");
@@ -137,7 +151,8 @@ class KerasModelFileFuzzTest {
 
   private static Case truncated(String what, byte[] original, Random random) {
     int length = random.nextInt(original.length);
-    return new Case(what + " cut to " + length + " of " + original.length + " bytes",
+    return new Case(
+        what + " cut to " + length + " of " + original.length + " bytes",
         Arrays.copyOf(original, length));
   }
 
@@ -158,7 +173,8 @@ class KerasModelFileFuzzTest {
       at.add(-cut);
     }
     a.members.put("model.weights.h5", h5);
-    return new Case("archive " + index + " with model.weights.h5 damaged at " + at,
+    return new Case(
+        "archive " + index + " with model.weights.h5 damaged at " + at,
         a.bytes(random.nextBoolean()));
   }
 
@@ -178,8 +194,9 @@ class KerasModelFileFuzzTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Case("archive " + index + " with config.json " + String.join("", path) + " "
-        + change, a.bytes(false));
+    return new Case(
+        "archive " + index + " with config.json " + String.join("", path) + " " + change,
+        a.bytes(false));
   }
 
   /** Walks to a random node and removes or replaces it; returns what it did. */
@@ -198,8 +215,8 @@ class KerasModelFileFuzzTest {
         return "unchanged (empty)";
       }
       Object key = keys.get(random.nextInt(keys.size()));
-      Object child = node instanceof Map<?, ?> m ? m.get(key) : ((List<Object>) node).get(
-          (Integer) key);
+      Object child =
+          node instanceof Map<?, ?> m ? m.get(key) : ((List<Object>) node).get((Integer) key);
       path.add(key instanceof Integer ? "[" + key + "]" : "." + key);
       boolean container = child instanceof Map || child instanceof List;
       // Stop here with some probability, or when there is nowhere deeper to go.

@@ -85,7 +85,9 @@ class KerasModelFileTest {
   }
 
   private static void fitPlain(Model m, int epochs) {
-    m.fit(ModelFileFixtures.trainX("sequential"), List.of(ModelFileFixtures.trainY()),
+    m.fit(
+        ModelFileFixtures.trainX("sequential"),
+        List.of(ModelFileFixtures.trainY()),
         FitOptions.epochs(epochs).batchSize(16).shuffle(false).verbose(0));
   }
 
@@ -99,16 +101,18 @@ class KerasModelFileTest {
 
   @Test
   void trainingALoadedModelMatchesTrainingTheOriginalBitForBit() {
-    List<Optimizer> optimizers = List.of(
-        new Adam(0.01, 0.8, 0.99, 1e-6),
-        new SGD(0.05, 0.9, true),
-        new RMSprop(0.01, 0.8, 0.5, 1e-6, true),
-        new Adagrad(0.05, 0.2, 1e-6));
-    List<Optimizer> copies = List.of(
-        new Adam(0.01, 0.8, 0.99, 1e-6),
-        new SGD(0.05, 0.9, true),
-        new RMSprop(0.01, 0.8, 0.5, 1e-6, true),
-        new Adagrad(0.05, 0.2, 1e-6));
+    List<Optimizer> optimizers =
+        List.of(
+            new Adam(0.01, 0.8, 0.99, 1e-6),
+            new SGD(0.05, 0.9, true),
+            new RMSprop(0.01, 0.8, 0.5, 1e-6, true),
+            new Adagrad(0.05, 0.2, 1e-6));
+    List<Optimizer> copies =
+        List.of(
+            new Adam(0.01, 0.8, 0.99, 1e-6),
+            new SGD(0.05, 0.9, true),
+            new RMSprop(0.01, 0.8, 0.5, 1e-6, true),
+            new Adagrad(0.05, 0.2, 1e-6));
     for (int i = 0; i < optimizers.size(); i++) {
       Optimizer optimizer = optimizers.get(i);
       String what = optimizer.className();
@@ -167,7 +171,8 @@ class KerasModelFileTest {
       KerasModelFile.save(m, file);
     }
     KerasArchive a = KerasArchive.read(file);
-    assertEquals(List.of("metadata.json", "config.json", "model.weights.h5"),
+    assertEquals(
+        List.of("metadata.json", "config.json", "model.weights.h5"),
         new ArrayList<>(a.members.keySet()));
     KerasArchive reordered = new KerasArchive();
     reordered.members.put("model.weights.h5", a.members.get("model.weights.h5"));
@@ -201,8 +206,10 @@ class KerasModelFileTest {
       assertEquals("plain", m.name());
     }
     try (Sequential unbuilt = new Sequential(new Dense(3))) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> KerasModelFile.save(unbuilt, dir.resolve("u.keras")));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> KerasModelFile.save(unbuilt, dir.resolve("u.keras")));
       assertTrue(e.getMessage().contains("not built"), e.getMessage());
     }
     try (var files = Files.list(dir)) {
@@ -292,8 +299,13 @@ class KerasModelFileTest {
       assertTrue(LayerRegistry.unregister("test>Scale"));
     }
     KerasFileException e = assertThrows(KerasFileException.class, () -> KerasModelFile.load(file));
-    assertContains(e, "unknown layer class \"Scale\" (registered name \"test>Scale\")",
-        "Supported:", "Dense", "jkeras>FMLayer", "LayerRegistry.register(\"test>Scale\"",
+    assertContains(
+        e,
+        "unknown layer class \"Scale\" (registered name \"test>Scale\")",
+        "Supported:",
+        "Dense",
+        "jkeras>FMLayer",
+        "LayerRegistry.register(\"test>Scale\"",
         file.toString());
   }
 
@@ -313,8 +325,8 @@ class KerasModelFileTest {
     assertContains(safe, "Lambda layer \"half\"", "safe mode", "registerLambda", "safeMode=false");
     KerasFileException unregistered =
         assertThrows(KerasFileException.class, () -> KerasModelFile.load(file, false));
-    assertContains(unregistered, "cannot be rebuilt from a file",
-        "LayerRegistry.registerLambda(\"half\"");
+    assertContains(
+        unregistered, "cannot be rebuilt from a file", "LayerRegistry.registerLambda(\"half\"");
     LayerRegistry.registerLambda("half", c -> new Lambda(half, s -> s, "half"));
     try (Model m = KerasModelFile.load(file, false)) {
       assertClose(expected, ModelFileFixtures.predict(m, "sequential"), 0, "lambda");
@@ -388,11 +400,15 @@ class KerasModelFileTest {
   void missingMembersAreReported() {
     KerasArchive a = KerasArchive.read(savedFm());
     a.members.remove("config.json");
-    assertContains(loadFails(a.write(dir.resolve("noconfig.keras"), false)),
-        "the archive has no config.json", "metadata.json", "model.weights.h5");
+    assertContains(
+        loadFails(a.write(dir.resolve("noconfig.keras"), false)),
+        "the archive has no config.json",
+        "metadata.json",
+        "model.weights.h5");
     KerasArchive b = KerasArchive.read(savedFm());
     b.members.remove("model.weights.h5");
-    assertContains(loadFails(b.write(dir.resolve("noweights.keras"), false)),
+    assertContains(
+        loadFails(b.write(dir.resolve("noweights.keras"), false)),
         "the archive has no model.weights.h5");
   }
 
@@ -400,123 +416,172 @@ class KerasModelFileTest {
   void malformedJsonIsReported() {
     KerasArchive a = KerasArchive.read(savedFm());
     a.members.put("config.json", "{\"class_name\": \"Functional\", \"config\": {".getBytes());
-    assertContains(loadFails(a.write(dir.resolve("bad.keras"), false)),
-        "config.json: malformed JSON", "line 1");
+    assertContains(
+        loadFails(a.write(dir.resolve("bad.keras"), false)),
+        "config.json: malformed JSON",
+        "line 1");
     KerasArchive b = KerasArchive.read(savedFm());
     b.members.put("config.json", "[1, 2]".getBytes());
-    assertContains(loadFails(b.write(dir.resolve("list.keras"), false)),
+    assertContains(
+        loadFails(b.write(dir.resolve("list.keras"), false)),
         "config.json: expected an object, got [1, 2] (a list)");
     KerasArchive c = KerasArchive.read(savedFm());
     c.members.put("metadata.json", "{\"keras_version\": ".getBytes());
-    assertContains(loadFails(c.write(dir.resolve("meta.keras"), false)),
-        "metadata.json: malformed JSON");
+    assertContains(
+        loadFails(c.write(dir.resolve("meta.keras"), false)), "metadata.json: malformed JSON");
   }
 
   @Test
   void unknownClassesAndModelKindsAreReported() {
-    KerasArchive a = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerEntry(c, 3).put("class_name", "Mystery"));
-    assertContains(loadFails(a.write(dir.resolve("mystery.keras"), false)),
-        "layers[3] \"global_max_pooling1d\"", "unknown layer class \"Mystery\"",
-        "Supported: Activation", "LayerRegistry.register(\"Mystery\"");
-    KerasArchive b = KerasArchive.read(savedFm()).editConfig(c ->
-        c.put("class_name", "MyModel"));
-    assertContains(loadFails(b.write(dir.resolve("subclassed.keras"), false)),
+    KerasArchive a =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerEntry(c, 3).put("class_name", "Mystery"));
+    assertContains(
+        loadFails(a.write(dir.resolve("mystery.keras"), false)),
+        "layers[3] \"global_max_pooling1d\"",
+        "unknown layer class \"Mystery\"",
+        "Supported: Activation",
+        "LayerRegistry.register(\"Mystery\"");
+    KerasArchive b = KerasArchive.read(savedFm()).editConfig(c -> c.put("class_name", "MyModel"));
+    assertContains(
+        loadFails(b.write(dir.resolve("subclassed.keras"), false)),
         "model class \"MyModel\" cannot be loaded");
   }
 
   @Test
   void aWeightOfTheWrongShapeNamesTheLayerTheWeightAndBothShapes() {
     // The file's Dense "score" has units 1: say 2, and its kernel no longer fits.
-    KerasArchive a = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerConfig(c, 6).put("units", 2));
+    KerasArchive a =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerConfig(c, 6).put("units", 2));
     KerasFileException e = loadFails(a.write(dir.resolve("shape.keras"), false));
-    assertContains(e, "model.weights.h5", "layer \"score\" weight \"kernel\"",
-        "expected shape (8, 2)", "the file has (8, 1)");
+    assertContains(
+        e,
+        "model.weights.h5",
+        "layer \"score\" weight \"kernel\"",
+        "expected shape (8, 2)",
+        "the file has (8, 1)");
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> optimizerConfig(Map<String, Object> config) {
-    Map<String, Object> opt = (Map<String, Object>)
-        ((Map<String, Object>) config.get("compile_config")).get("optimizer");
+    Map<String, Object> opt =
+        (Map<String, Object>) ((Map<String, Object>) config.get("compile_config")).get("optimizer");
     return (Map<String, Object>) opt.get("config");
   }
 
   @Test
   void wrongJsonTypesAndUnsupportedSettingsAreReported() {
-    KerasArchive a = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerConfig(c, 6).put("units", "8"));
-    assertContains(loadFails(a.write(dir.resolve("t1.keras"), false)),
+    KerasArchive a =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerConfig(c, 6).put("units", "8"));
+    assertContains(
+        loadFails(a.write(dir.resolve("t1.keras"), false)),
         "Dense config: key \"units\" must be a positive integer, got \"8\" (a string)");
 
-    KerasArchive b = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerConfig(c, 6).put("lora_rank", 4));
-    assertContains(loadFails(b.write(dir.resolve("t2.keras"), false)),
+    KerasArchive b =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerConfig(c, 6).put("lora_rank", 4));
+    assertContains(
+        loadFails(b.write(dir.resolve("t2.keras"), false)),
         "\"lora_rank\" = 4 (a number): LoRA is not supported by jkeras");
 
-    KerasArchive d = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerConfig(c, 1).put("dtype", Map.of("module", "keras", "class_name",
-            "DTypePolicy", "config", Map.of("name", "mixed_float16"))));
-    assertContains(loadFails(d.write(dir.resolve("t3.keras"), false)),
-        "\"mixed_float16\" is not supported");
+    KerasArchive d =
+        KerasArchive.read(savedFm())
+            .editConfig(
+                c ->
+                    KerasArchive.layerConfig(c, 1)
+                        .put(
+                            "dtype",
+                            Map.of(
+                                "module",
+                                "keras",
+                                "class_name",
+                                "DTypePolicy",
+                                "config",
+                                Map.of("name", "mixed_float16"))));
+    assertContains(
+        loadFails(d.write(dir.resolve("t3.keras"), false)), "\"mixed_float16\" is not supported");
 
-    KerasArchive f = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerConfig(c, 6).put("surprise", true));
-    assertContains(loadFails(f.write(dir.resolve("t4.keras"), false)),
+    KerasArchive f =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerConfig(c, 6).put("surprise", true));
+    assertContains(
+        loadFails(f.write(dir.resolve("t4.keras"), false)),
         "Dense config: unknown key(s) [surprise]");
 
-    KerasArchive g = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerEntry(c, 2).put("inbound_nodes", "conv"));
-    assertContains(loadFails(g.write(dir.resolve("t5.keras"), false)),
+    KerasArchive g =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerEntry(c, 2).put("inbound_nodes", "conv"));
+    assertContains(
+        loadFails(g.write(dir.resolve("t5.keras"), false)),
         "layers[2] \"conv1d\".inbound_nodes: expected a list, got \"conv\" (a string)");
 
-    KerasArchive h = KerasArchive.read(savedFm()).editConfig(c ->
-        optimizerConfig(c).put("amsgrad", true));
-    assertContains(loadFails(h.write(dir.resolve("t6.keras"), false)),
-        "compile_config.optimizer", "AMSGrad is not supported");
+    KerasArchive h =
+        KerasArchive.read(savedFm()).editConfig(c -> optimizerConfig(c).put("amsgrad", true));
+    assertContains(
+        loadFails(h.write(dir.resolve("t6.keras"), false)),
+        "compile_config.optimizer",
+        "AMSGrad is not supported");
 
-    KerasArchive i = KerasArchive.read(savedFm()).editConfig(c -> {
-      Map<String, Object> schedule = new LinkedHashMap<>();
-      schedule.put("class_name", "ExponentialDecay");
-      schedule.put("config", Map.of());
-      optimizerConfig(c).put("learning_rate", schedule);
-    });
-    assertContains(loadFails(i.write(dir.resolve("t7.keras"), false)),
+    KerasArchive i =
+        KerasArchive.read(savedFm())
+            .editConfig(
+                c -> {
+                  Map<String, Object> schedule = new LinkedHashMap<>();
+                  schedule.put("class_name", "ExponentialDecay");
+                  schedule.put("config", Map.of());
+                  optimizerConfig(c).put("learning_rate", schedule);
+                });
+    assertContains(
+        loadFails(i.write(dir.resolve("t7.keras"), false)),
         "learning-rate schedules are not supported");
     // Loading without compiling skips the compile settings jkeras cannot use.
     try (Model m = KerasModelFile.load(dir.resolve("t7.keras"), true, false)) {
       assertFalse(m.isCompiled());
     }
 
-    KerasArchive j = KerasArchive.read(savedFm()).editConfig(c ->
-        KerasArchive.layerEntry(c, 1).put("module", 7));
-    assertContains(loadFails(j.write(dir.resolve("t8.keras"), false)),
+    KerasArchive j =
+        KerasArchive.read(savedFm())
+            .editConfig(c -> KerasArchive.layerEntry(c, 1).put("module", 7));
+    assertContains(
+        loadFails(j.write(dir.resolve("t8.keras"), false)),
         "layers[1] \"embedding\".module: expected a string, got 7 (a number)");
   }
 
   @Test
   void brokenGraphsAreReported() {
-    KerasArchive a = KerasArchive.read(savedFm()).editConfig(c -> {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> inner = (Map<String, Object>) c.get("config");
-      inner.put("output_layers", List.of("nowhere", 0, 0));
-    });
-    assertContains(loadFails(a.write(dir.resolve("g1.keras"), false)),
+    KerasArchive a =
+        KerasArchive.read(savedFm())
+            .editConfig(
+                c -> {
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> inner = (Map<String, Object>) c.get("config");
+                  inner.put("output_layers", List.of("nowhere", 0, 0));
+                });
+    assertContains(
+        loadFails(a.write(dir.resolve("g1.keras"), false)),
         "output_layers: refers to layer \"nowhere\"");
 
     // conv1d's call now takes the output of a layer further down: a cycle.
-    KerasArchive b = KerasArchive.read(savedFm()).editConfig(c -> {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> node = (Map<String, Object>)
-          ((List<Object>) KerasArchive.layerEntry(c, 2).get("inbound_nodes")).get(0);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> tensor = (Map<String, Object>) ((List<Object>) node.get("args")).get(0);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> tc = (Map<String, Object>) tensor.get("config");
-      tc.put("keras_history", List.of("score", 0, 0));
-    });
-    assertContains(loadFails(b.write(dir.resolve("g2.keras"), false)),
-        "inputs are never produced", "cycle");
+    KerasArchive b =
+        KerasArchive.read(savedFm())
+            .editConfig(
+                c -> {
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> node =
+                      (Map<String, Object>)
+                          ((List<Object>) KerasArchive.layerEntry(c, 2).get("inbound_nodes"))
+                              .get(0);
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> tensor =
+                      (Map<String, Object>) ((List<Object>) node.get("args")).get(0);
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> tc = (Map<String, Object>) tensor.get("config");
+                  tc.put("keras_history", List.of("score", 0, 0));
+                });
+    assertContains(
+        loadFails(b.write(dir.resolve("g2.keras"), false)), "inputs are never produced", "cycle");
   }
 
   @Test
@@ -530,8 +595,11 @@ class KerasModelFileTest {
     // The FM model's weights with the plain model's Adam state.
     KerasArchive mixed = KerasArchive.read(savedFm());
     mixed.members.put("model.weights.h5", withOptimizerOf(savedFm(), small));
-    assertContains(loadFails(mixed.write(dir.resolve("mixed.keras"), false)),
-        "the file holds 10 optimizer variables", "Adam", "8 trainable weights needs 18");
+    assertContains(
+        loadFails(mixed.write(dir.resolve("mixed.keras"), false)),
+        "the file holds 10 optimizer variables",
+        "Adam",
+        "8 trainable weights needs 18");
   }
 
   /** model.weights.h5 of {@code model} with the optimizer state of {@code other}. */
@@ -572,8 +640,9 @@ class KerasModelFileTest {
     config.put("activation", "relu");
     config.put("use_bias", true);
     config.put("kernel_initializer", glorot);
-    config.put("bias_initializer", Map.of("module", "keras.initializers", "class_name", "Zeros",
-        "config", Map.of()));
+    config.put(
+        "bias_initializer",
+        Map.of("module", "keras.initializers", "class_name", "Zeros", "config", Map.of()));
     config.put("kernel_regularizer", Map.of("class_name", "L2", "config", Map.of("l2", 0.01)));
     config.put("bias_regularizer", null);
     config.put("kernel_constraint", null);
@@ -584,8 +653,9 @@ class KerasModelFileTest {
     assertEquals("relu", d.activation().name());
     assertFalse(d.isTrainable());
     assertEquals(3, d.getConfig().get("units"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FMLayer.fromConfig(Map.of("output_dim", 8)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> FMLayer.fromConfig(Map.of("output_dim", 8)));
     assertContains(e, "FMLayer config: key \"factor_order\" is missing");
   }
 
@@ -594,7 +664,7 @@ class KerasModelFileTest {
     KerasArchive a = KerasArchive.read(savedFm());
     byte[] h5 = a.members.get("model.weights.h5");
     a.members.put("model.weights.h5", Arrays.copyOf(h5, h5.length - 100));
-    assertContains(loadFails(a.write(dir.resolve("short.keras"), false)),
-        "model.weights.h5", "truncated");
+    assertContains(
+        loadFails(a.write(dir.resolve("short.keras"), false)), "model.weights.h5", "truncated");
   }
 }
