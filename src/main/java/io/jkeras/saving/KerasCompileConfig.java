@@ -34,7 +34,8 @@ import org.tensorflow.ndarray.Shape;
  * not implement (weight decay, clipping, EMA, AMSGrad, loss scaling, gradient accumulation,
  * learning-rate schedules) are accepted only at their off values. Losses: by Keras name, or as a
  * loss object (binary, categorical and sparse categorical cross-entropy, MSE, MAE). Metrics: by
- * name, or as metric objects of the classes jkeras has.
+ * name, or as metric objects of the classes jkeras has. jkeras writes metrics by name: a metric
+ * object's own settings (a threshold) are not kept, and one with a name of its own cannot be saved.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -59,13 +60,35 @@ public final class KerasCompileConfig {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  /** The {@code compile_config} of a compiled model. */
+  /**
+   * The {@code compile_config} of a compiled model.
+   *
+   * @throws IllegalArgumentException for a metric object whose name is not a metric name
+   */
   public static Map<String, Object> toConfig(Model model) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
     out.put("loss", lossConfig(model.loss()));
     out.put("loss_weights", null);
     List<String> metrics = model.metricNames();
+    Shape output = model.outputs().get(0).shape();
+    for (String m : metrics) {
+      try {
+        Metrics.get(m, model.loss(), output, output);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "Model \""
+                + model.name()
+                + "\": metric \""
+                + m
+                + "\" cannot be saved: model files"
+                + " name metrics, and no metric has that name; compile with a metric of its Keras"
+                + " name ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
+    }
     out.put("metrics", metrics.isEmpty() ? null : new ArrayList<>(metrics));
     out.put("weighted_metrics", null);
     out.put("run_eagerly", false);
@@ -252,6 +275,9 @@ public final class KerasCompileConfig {
       String className =
           KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
       Object rawConfig = obj.get("config");
+      if (className.equals("function") && rawConfig instanceof String fn) {
+        return Losses.get(fn); // a loss function, as Keras serializes keras.losses.mse
+      }
       Map<String, Object> config =
           rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
       LayerConfig c = LayerConfig.of(className, config);
@@ -318,6 +344,10 @@ public final class KerasCompileConfig {
       Map<String, Object> obj = KerasJson.object(value, where);
       String className =
           KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
+      if (className.equals("function") && obj.get("config") instanceof String fn) {
+        out.add(fn); // a metric function, as Keras serializes keras.metrics.binary_accuracy
+        return;
+      }
       Map<String, Object> config =
           obj.get("config") == null
               ? Map.of()

@@ -209,8 +209,8 @@ public final class KerasModelFile {
     if (Files.isDirectory(path)) {
       throw new KerasFileException(
           source
-              + ": is a folder, not a .keras or .h5 model file (a"
-              + " SavedModel folder is read by io.jkeras.saving's SavedModel support)");
+              + ": is a folder, not a .keras or .h5 model file (KerasModelFile does not read"
+              + " SavedModel folders)");
     }
     if (!Files.exists(path)) {
       throw new KerasFileException(source + ": no such model file");

@@ -19,6 +19,7 @@ import io.jkeras.layers.Layer;
 import io.jkeras.layers.LayerConfig;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.BinaryCrossentropy;
+import io.jkeras.metrics.BinaryAccuracy;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adagrad;
@@ -547,6 +548,43 @@ class KerasModelFileTest {
     assertContains(
         loadFails(j.write(dir.resolve("t8.keras"), false)),
         "layers[1] \"embedding\".module: expected a string, got 7 (a number)");
+  }
+
+  @Test
+  void lossesAndMetricsAsKerasFunctionObjectsAreRead() {
+    Map<String, Object> mse = new LinkedHashMap<>();
+    mse.put("module", "keras.losses");
+    mse.put("class_name", "function");
+    mse.put("config", "mean_squared_error");
+    mse.put("registered_name", "function");
+    Map<String, Object> acc = new LinkedHashMap<>(mse);
+    acc.put("module", "keras.metrics");
+    acc.put("config", "binary_accuracy");
+    KerasArchive a =
+        KerasArchive.read(savedFm())
+            .editConfig(
+                c -> {
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> cc = (Map<String, Object>) c.get("compile_config");
+                  cc.put("loss", mse);
+                  cc.put("metrics", List.of(acc, "auc"));
+                });
+    try (Model m = KerasModelFile.load(a.write(dir.resolve("fn.keras"), false))) {
+      assertEquals("mean_squared_error", m.loss().name());
+      assertEquals(List.of("binary_accuracy", "auc"), m.metricNames());
+    }
+  }
+
+  @Test
+  void aMetricWithANameOfItsOwnCannotBeSaved() {
+    try (Model m = plain()) {
+      m.compile(new Adam(), new BinaryCrossentropy(), new BinaryAccuracy("strict", 0.9));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> KerasModelFile.save(m, dir.resolve("strict.keras")));
+      assertContains(e, "metric \"strict\" cannot be saved");
+    }
   }
 
   @Test
