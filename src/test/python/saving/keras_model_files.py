@@ -149,7 +149,46 @@ def make(workdir):
                 model.save(os.path.join(workdir, "py_fm.h5"))
     make_keras2_fm(workdir)
     make_keras2_sequential(workdir)
+    make_layer_configs(workdir)
     print("made", sorted(os.listdir(workdir)))
+
+
+def make_layer_configs(workdir):
+    """layers.json: how Keras serializes each layer jkeras has, with defaults and without."""
+    L, I, R, C = keras.layers, keras.initializers, keras.regularizers, keras.constraints
+    layers = [
+        L.Dense(5),
+        L.Dense(3, activation="tanh", use_bias=False, kernel_initializer=I.HeNormal(seed=3),
+                bias_initializer=I.Constant(0.5), kernel_regularizer=R.L1L2(0.01, 0.02),
+                bias_regularizer="l2", activity_regularizer=R.L1(0.1),
+                kernel_constraint=C.MaxNorm(2.0), bias_constraint=C.NonNeg(),
+                trainable=False, name="fancy_dense"),
+        L.Embedding(50, 4),
+        L.Embedding(10, 3, embeddings_initializer="glorot_normal",
+                    embeddings_regularizer=R.L2(1e-4), embeddings_constraint=C.UnitNorm(),
+                    activity_regularizer=R.L2(0.5), name="fancy_embedding"),
+        L.Conv1D(4, 3),
+        L.Conv1D(2, 5, strides=2, padding="same", use_bias=False),
+        L.Conv1D(3, 2, padding="causal", dilation_rate=2, activation="gelu",
+                 kernel_regularizer="l1", activity_regularizer="l2"),
+        L.Dropout(0.3),
+        L.Dropout(0.2, noise_shape=(None, 1, None), seed=7),
+        L.GlobalMaxPooling1D(),
+        L.GlobalMaxPooling1D(data_format="channels_first", keepdims=True),
+        L.GlobalAveragePooling1D(keepdims=True),
+        L.Flatten(),
+        L.Flatten(data_format="channels_first"),
+        L.Concatenate(),
+        L.Concatenate(axis=1),
+        L.Activation("softmax"),
+        L.Activation("leaky_relu"),
+        L.InputLayer(shape=(7,), dtype="int64", name="ids"),
+        L.InputLayer(batch_shape=(None, 3, 2)),
+        FMLayer(4, 2, activation="relu", interaction="seed"),
+    ]
+    entries = [keras.saving.serialize_keras_object(layer) for layer in layers]
+    with open(os.path.join(workdir, "layers.json"), "w") as f:
+        json.dump(entries, f)
 
 
 def fixed(text):

@@ -24,9 +24,9 @@ import java.util.TreeSet;
  * the {@code fromConfig} factories of layers.
  *
  * <p>Every read checks the JSON type and says which layer class and which key is wrong. Keys are
- * remembered as they are read; {@link #finish} then refuses any key nobody read, so a config written
- * for a feature jkeras lacks fails loudly instead of being dropped. Keys that only carry a default
- * (Keras 3's {@code quantization_config: null}) are declared with {@link #requireDefault}.
+ * remembered as they are read; {@link #finish} then refuses any key nobody read, so a config
+ * written for a feature jkeras lacks fails loudly instead of being dropped. Keys that only carry a
+ * default (Keras 3's {@code quantization_config: null}) are declared with {@link #requireDefault}.
  *
  * <p>Values are the JSON-like Java values Jackson produces: {@code null}, {@link Boolean}, {@link
  * Number}, {@link String}, {@link List} and {@link Map}.
@@ -81,7 +81,8 @@ public final class LayerConfig {
     return map.get(key);
   }
 
-  // ---- the base keys of every layer --------------------------------------------------------------
+  // ---- the base keys of every layer
+  // --------------------------------------------------------------
 
   /** The layer name, or null for an automatic one. */
   public String name() {
@@ -116,7 +117,9 @@ public final class LayerConfig {
       Object cls = m.get("class_name");
       if (!"DTypePolicy".equals(cls) && !"Policy".equals(cls)) {
         throw new IllegalArgumentException(
-            className + " config: key \"dtype\": dtype policy " + show(cls)
+            className
+                + " config: key \"dtype\": dtype policy "
+                + show(cls)
                 + " is not supported; jkeras layers compute in float32");
       }
       Object inner = m.get("config");
@@ -130,7 +133,10 @@ public final class LayerConfig {
     }
     if (!name.equals("float32")) {
       throw new IllegalArgumentException(
-          className + " config: key \"dtype\": \"" + name + "\" is not supported; jkeras layers"
+          className
+              + " config: key \"dtype\": \""
+              + name
+              + "\" is not supported; jkeras layers"
               + " compute in float32 (mixed precision and other dtypes are not implemented)");
     }
   }
@@ -140,7 +146,8 @@ public final class LayerConfig {
     return regularizer("activity_regularizer");
   }
 
-  // ---- typed values ------------------------------------------------------------------------------
+  // ---- typed values
+  // ------------------------------------------------------------------------------
 
   /** A required integer greater than zero. */
   public int positiveInt(String key) {
@@ -264,8 +271,8 @@ public final class LayerConfig {
   }
 
   /**
-   * An activation: null (linear), a Keras name ({@code "relu"}), or the object form Keras uses
-   * for functions ({@code {"class_name": "function", "config": "relu", ...}}).
+   * An activation: null (linear), a Keras name ({@code "relu"}), or the object form Keras uses for
+   * functions ({@code {"class_name": "function", "config": "relu", ...}}).
    */
   public Activation activation(String key) {
     Object v = raw(key);
@@ -335,13 +342,23 @@ public final class LayerConfig {
       return;
     }
     Object v = raw(key);
-    boolean same = Objects.equals(v, defaultValue)
-        || (v instanceof Number a && defaultValue instanceof Number b
-            && a.doubleValue() == b.doubleValue());
+    boolean same =
+        Objects.equals(v, defaultValue)
+            || (v instanceof Number a
+                && defaultValue instanceof Number b
+                && a.doubleValue() == b.doubleValue());
     if (!same) {
       throw new IllegalArgumentException(
-          className + " config: key \"" + key + "\" = " + show(v) + ": " + what
-              + " is not supported by jkeras (only " + show(defaultValue) + " is)");
+          className
+              + " config: key \""
+              + key
+              + "\" = "
+              + show(v)
+              + ": "
+              + what
+              + " is not supported by jkeras (only "
+              + defaultValue
+              + " is)");
     }
   }
 
@@ -350,7 +367,8 @@ public final class LayerConfig {
     read.add(key);
   }
 
-  // ---- finishing ---------------------------------------------------------------------------------
+  // ---- finishing
+  // ---------------------------------------------------------------------------------
 
   /**
    * Reads the base keys not read yet ({@code trainable}, {@code dtype}, {@code
@@ -383,12 +401,18 @@ public final class LayerConfig {
     extra.removeAll(read);
     if (!extra.isEmpty()) {
       throw new IllegalArgumentException(
-          className + " config: unknown key(s) " + extra + "; jkeras's " + className
-              + " reads " + new TreeSet<>(read));
+          className
+              + " config: unknown key(s) "
+              + extra
+              + "; jkeras's "
+              + className
+              + " reads "
+              + new TreeSet<>(read));
     }
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
 
   private String nestedClass(String key, Object v) {
     if (!(v instanceof Map<?, ?> m) || !(m.get("class_name") instanceof String cls)) {

@@ -34,7 +34,8 @@ import org.tensorflow.ndarray.Shape;
  * not implement (weight decay, clipping, EMA, AMSGrad, loss scaling, gradient accumulation,
  * learning-rate schedules) are accepted only at their off values. Losses: by Keras name, or as a
  * loss object (binary, categorical and sparse categorical cross-entropy, MSE, MAE). Metrics: by
- * name, or as metric objects of the classes jkeras has.
+ * name, or as metric objects of the classes jkeras has. jkeras writes metrics by name: a metric
+ * object's own settings (a threshold) are not kept, and one with a name of its own cannot be saved.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -59,13 +60,35 @@ public final class KerasCompileConfig {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  /** The {@code compile_config} of a compiled model. */
+  /**
+   * The {@code compile_config} of a compiled model.
+   *
+   * @throws IllegalArgumentException for a metric object whose name is not a metric name
+   */
   public static Map<String, Object> toConfig(Model model) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
     out.put("loss", lossConfig(model.loss()));
     out.put("loss_weights", null);
     List<String> metrics = model.metricNames();
+    Shape output = model.outputs().get(0).shape();
+    for (String m : metrics) {
+      try {
+        Metrics.get(m, model.loss(), output, output);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "Model \""
+                + model.name()
+                + "\": metric \""
+                + m
+                + "\" cannot be saved: model files"
+                + " name metrics, and no metric has that name; compile with a metric of its Keras"
+                + " name ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
+    }
     out.put("metrics", metrics.isEmpty() ? null : new ArrayList<>(metrics));
     out.put("weighted_metrics", null);
     out.put("run_eagerly", false);
@@ -96,23 +119,30 @@ public final class KerasCompileConfig {
    * @throws KerasFileException for anything jkeras cannot compile with; {@code where} starts the
    *     message
    */
-  public static void compile(Model model, Map<String, Object> config, String where,
-      boolean legacy) {
+  public static void compile(
+      Model model, Map<String, Object> config, String where, boolean legacy) {
     String optimizerKey = legacy ? "optimizer_config" : "optimizer";
-    Optimizer optimizer = optimizer(KerasJson.member(config, optimizerKey, where),
-        where + "." + optimizerKey);
+    Optimizer optimizer =
+        optimizer(KerasJson.member(config, optimizerKey, where), where + "." + optimizerKey);
     Loss loss = loss(KerasJson.member(config, "loss", where), where + ".loss");
     List<String> metrics = new ArrayList<>();
     collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
     if (config.get("loss_weights") != null) {
-      throw new KerasFileException(where + ".loss_weights: loss weights are not supported"
-          + " (jkeras models train on one loss); got " + KerasJson.show(config.get("loss_weights")));
+      throw new KerasFileException(
+          where
+              + ".loss_weights: loss weights are not supported"
+              + " (jkeras models train on one loss); got "
+              + KerasJson.show(config.get("loss_weights")));
     }
     if (config.get("weighted_metrics") != null
         && !(config.get("weighted_metrics") instanceof List<?> l && l.isEmpty())) {
-      throw new KerasFileException(where + ".weighted_metrics: weighted metrics are not"
-          + " supported; got " + KerasJson.show(config.get("weighted_metrics")));
+      throw new KerasFileException(
+          where
+              + ".weighted_metrics: weighted metrics are not"
+              + " supported; got "
+              + KerasJson.show(config.get("weighted_metrics")));
     }
+    checkExecutionOptions(config, where);
     Shape out = model.outputs().get(0).shape();
     for (String m : metrics) {
       try {
@@ -122,6 +152,25 @@ public final class KerasCompileConfig {
       }
     }
     model.compile(optimizer, loss, metrics.toArray(new String[0]));
+  }
+
+  /**
+   * run_eagerly, jit_compile and steps_per_execution change nothing in jkeras; types still count.
+   */
+  private static void checkExecutionOptions(Map<String, Object> config, String where) {
+    Object eager = config.get("run_eagerly");
+    if (eager != null && !(eager instanceof Boolean)) {
+      throw KerasJson.wrongType(where + ".run_eagerly", "true or false", eager);
+    }
+    Object jit = config.get("jit_compile");
+    if (jit != null && !(jit instanceof Boolean) && !"auto".equals(jit)) {
+      throw KerasJson.wrongType(where + ".jit_compile", "true, false or \"auto\"", jit);
+    }
+    Object steps = config.get("steps_per_execution");
+    Long n = KerasJson.integral(steps);
+    if (steps != null && !"auto".equals(steps) && (n == null || n < 1)) {
+      throw KerasJson.wrongType(where + ".steps_per_execution", "a positive integer", steps);
+    }
   }
 
   /** An optimizer from {@code {"class_name", "config"}} (or a bare name such as "adam"). */
@@ -134,8 +183,9 @@ public final class KerasCompileConfig {
       }
     }
     Map<String, Object> obj = KerasJson.object(value, where);
-    String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
-        where + ".class_name");
+    KerasJson.checkEntryMembers(obj, where);
+    String className =
+        KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
     Object rawConfig = obj.get("config");
     Map<String, Object> config =
         rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
@@ -150,21 +200,28 @@ public final class KerasCompileConfig {
       for (Object[] off : OFF_OPTIONS) {
         c.requireDefault((String) off[0], off[1], (String) off[2]);
       }
-      Object lr = config.containsKey("learning_rate") ? config.get("learning_rate")
-          : config.get("lr");
+      Object lr =
+          config.containsKey("learning_rate") ? config.get("learning_rate") : config.get("lr");
       c.ignore("lr");
       c.ignore("learning_rate");
       if (lr != null && !(lr instanceof Number)) {
-        throw new IllegalArgumentException(simple + " config: key \"learning_rate\": "
-            + "learning-rate schedules are not supported, got " + KerasJson.show(lr));
+        throw new IllegalArgumentException(
+            simple
+                + " config: key \"learning_rate\": "
+                + "learning-rate schedules are not supported, got "
+                + KerasJson.show(lr));
       }
       Optimizer optimizer;
       switch (simple.toLowerCase(Locale.ROOT)) {
         case "adam" -> {
           double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
           c.requireDefault("amsgrad", false, "AMSGrad");
-          optimizer = new Adam(rate, c.number("beta_1", 0.9), c.number("beta_2", 0.999),
-              c.number("epsilon", 1e-7));
+          optimizer =
+              new Adam(
+                  rate,
+                  c.number("beta_1", 0.9),
+                  c.number("beta_2", 0.999),
+                  c.number("epsilon", 1e-7));
         }
         case "sgd" -> {
           double rate = lr == null ? 0.01 : ((Number) lr).doubleValue();
@@ -172,16 +229,25 @@ public final class KerasCompileConfig {
         }
         case "rmsprop" -> {
           double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          optimizer = new RMSprop(rate, c.number("rho", 0.9), c.number("momentum", 0.0),
-              c.number("epsilon", 1e-7), c.bool("centered", false));
+          optimizer =
+              new RMSprop(
+                  rate,
+                  c.number("rho", 0.9),
+                  c.number("momentum", 0.0),
+                  c.number("epsilon", 1e-7),
+                  c.bool("centered", false));
         }
         case "adagrad" -> {
           double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          optimizer = new Adagrad(rate, c.number("initial_accumulator_value", 0.1),
-              c.number("epsilon", 1e-7));
+          optimizer =
+              new Adagrad(
+                  rate, c.number("initial_accumulator_value", 0.1), c.number("epsilon", 1e-7));
         }
-        default -> throw new IllegalArgumentException("optimizer \"" + className
-            + "\" is not supported; jkeras has Adam, SGD, RMSprop and Adagrad");
+        default ->
+            throw new IllegalArgumentException(
+                "optimizer \""
+                    + className
+                    + "\" is not supported; jkeras has Adam, SGD, RMSprop and Adagrad");
       }
       c.rejectUnknownKeys();
       return optimizer;
@@ -200,13 +266,18 @@ public final class KerasCompileConfig {
         return loss(list.get(0), where + "[0]");
       }
       if (value instanceof List<?> || value == null) {
-        throw new IllegalArgumentException("expected one loss (a name or a loss object), got "
-            + KerasJson.show(value) + "; per-output losses are not supported");
+        throw new IllegalArgumentException(
+            "expected one loss (a name or a loss object), got "
+                + KerasJson.show(value)
+                + "; per-output losses are not supported");
       }
       Map<String, Object> obj = KerasJson.object(value, where);
-      String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
-          where + ".class_name");
+      String className =
+          KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
       Object rawConfig = obj.get("config");
+      if (className.equals("function") && rawConfig instanceof String fn) {
+        return Losses.get(fn); // a loss function, as Keras serializes keras.losses.mse
+      }
       Map<String, Object> config =
           rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
       LayerConfig c = LayerConfig.of(className, config);
@@ -214,15 +285,19 @@ public final class KerasCompileConfig {
       c.ignore("dtype");
       String reduction = c.string("reduction", "sum_over_batch_size");
       if (!reduction.equals("sum_over_batch_size") && !reduction.equals("auto")) {
-        throw new IllegalArgumentException(className + " config: reduction \"" + reduction
-            + "\" is not supported (only sum_over_batch_size)");
+        throw new IllegalArgumentException(
+            className
+                + " config: reduction \""
+                + reduction
+                + "\" is not supported (only sum_over_batch_size)");
       }
       Loss loss;
       switch (className) {
         case "BinaryCrossentropy" -> {
           c.requireDefault("axis", -1, "an axis other than -1");
-          loss = new BinaryCrossentropy(c.bool("from_logits", false),
-              c.number("label_smoothing", 0.0));
+          loss =
+              new BinaryCrossentropy(
+                  c.bool("from_logits", false), c.number("label_smoothing", 0.0));
         }
         case "CategoricalCrossentropy" -> {
           c.requireDefault("axis", -1, "an axis other than -1");
@@ -240,8 +315,8 @@ public final class KerasCompileConfig {
           c.ignore("fn");
           loss = Losses.get(fn instanceof String s ? s : String.valueOf(fn));
         }
-        default -> throw new IllegalArgumentException("loss class \"" + className
-            + "\" is not supported");
+        default ->
+            throw new IllegalArgumentException("loss class \"" + className + "\" is not supported");
       }
       c.rejectUnknownKeys();
       return loss;
@@ -252,7 +327,7 @@ public final class KerasCompileConfig {
 
   /** Metric names from a list of names, metric objects, or (one output) a nested list. */
   private static void collectMetrics(Object value, String where, List<String> out, int depth) {
-    if (value == null) {
+    if (value == null && depth == 0) {
       return;
     }
     if (value instanceof String s) {
@@ -267,70 +342,100 @@ public final class KerasCompileConfig {
     }
     if (value instanceof Map<?, ?> && depth > 0) {
       Map<String, Object> obj = KerasJson.object(value, where);
-      String className = KerasJson.string(KerasJson.member(obj, "class_name", where),
-          where + ".class_name");
-      Map<String, Object> config = obj.get("config") == null ? Map.of()
-          : KerasJson.object(obj.get("config"), where + ".config");
-      String name = switch (className) {
-        case "BinaryAccuracy" -> "binary_accuracy";
-        case "CategoricalAccuracy" -> "categorical_accuracy";
-        case "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy";
-        case "AUC" -> "auc";
-        case "Precision" -> "precision";
-        case "Recall" -> "recall";
-        case "MeanMetricWrapper" -> config.get("fn") instanceof String fn ? fn
-            : KerasJson.optionalString(config, "name", where + ".config");
-        default -> null;
-      };
+      String className =
+          KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
+      if (className.equals("function") && obj.get("config") instanceof String fn) {
+        out.add(fn); // a metric function, as Keras serializes keras.metrics.binary_accuracy
+        return;
+      }
+      Map<String, Object> config =
+          obj.get("config") == null
+              ? Map.of()
+              : KerasJson.object(obj.get("config"), where + ".config");
+      String name =
+          switch (className) {
+            case "BinaryAccuracy" -> "binary_accuracy";
+            case "CategoricalAccuracy" -> "categorical_accuracy";
+            case "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy";
+            case "AUC" -> "auc";
+            case "Precision" -> "precision";
+            case "Recall" -> "recall";
+            case "MeanMetricWrapper" ->
+                config.get("fn") instanceof String fn
+                    ? fn
+                    : KerasJson.optionalString(config, "name", where + ".config");
+            default -> null;
+          };
       if (name == null) {
-        throw new KerasFileException(where + ": metric class \"" + className
-            + "\" is not supported");
+        throw new KerasFileException(
+            where + ": metric class \"" + className + "\" is not supported");
       }
       out.add(name);
       return;
     }
-    throw new KerasFileException(where + ": expected metric names, got " + KerasJson.show(value)
-        + (value instanceof Map ? "; per-output metrics are not supported" : ""));
+    throw new KerasFileException(
+        where
+            + ": expected metric names, got "
+            + KerasJson.show(value)
+            + (value instanceof Map ? "; per-output metrics are not supported" : ""));
   }
 
   // ---- optimizer state -----------------------------------------------------------------------
 
   /**
-   * Checks optimizer variables read from a file against the compiled model: {@code iteration}
-   * and {@code learning_rate} scalars, then each trainable weight's slots (per weight for Adam,
-   * slot kind after slot kind for the others) with the weights' shapes. Returns the state to
-   * restore, or an empty list when the file's optimizer was never built (only its two scalars,
-   * while this optimizer keeps slots): training then starts with a fresh optimizer, as Keras does.
+   * Checks optimizer variables read from a file against the compiled model: {@code iteration} and
+   * {@code learning_rate} scalars, then each trainable weight's slots (per weight for Adam, slot
+   * kind after slot kind for the others) with the weights' shapes. Returns the state to restore, or
+   * an empty list when the file's optimizer was never built (only its two scalars, while this
+   * optimizer keeps slots): training then starts with a fresh optimizer, as Keras does.
    *
    * @throws KerasFileException when the state does not fit the model
    */
-  static List<StoredArray> checkOptimizerState(Model model, List<StoredArray> state,
-      String where) {
+  static List<StoredArray> checkOptimizerState(Model model, List<StoredArray> state, String where) {
     if (state.isEmpty()) {
       return state;
     }
     List<Weight> trainable = model.trainableWeights();
     int perWeight = slotsPerWeight(model.optimizer());
-    if (state.size() < 2 || state.get(0).size() != 1 || state.get(1).size() != 1
+    if (state.size() < 2
+        || state.get(0).size() != 1
+        || state.get(1).size() != 1
         || !state.get(1).isFloat()) {
-      throw new KerasFileException(where + ": expected the optimizer's iteration count and"
-          + " learning rate first (two scalars), got " + state.subList(0, Math.min(2,
-              state.size())));
+      throw new KerasFileException(
+          where
+              + ": expected the optimizer's iteration count and"
+              + " learning rate first (two scalars), got "
+              + state.subList(0, Math.min(2, state.size())));
     }
     int slots = state.size() - 2;
     if (slots == 0 && perWeight != 0 && !trainable.isEmpty()) {
       return List.of();
     }
     if (perWeight >= 0 && slots != perWeight * trainable.size()) {
-      throw new KerasFileException(where + ": the file holds " + state.size() + " optimizer"
-          + " variables, but " + model.optimizer().className() + " with " + perWeight
-          + " slot(s) for each of the model's " + trainable.size() + " trainable weights needs "
-          + (2 + perWeight * trainable.size()));
+      throw new KerasFileException(
+          where
+              + ": the file holds "
+              + state.size()
+              + " optimizer"
+              + " variables, but "
+              + model.optimizer().className()
+              + " with "
+              + perWeight
+              + " slot(s) for each of the model's "
+              + trainable.size()
+              + " trainable weights needs "
+              + (2 + perWeight * trainable.size()));
     }
     if (trainable.isEmpty() || slots % trainable.size() != 0) {
       if (slots != 0) {
-        throw new KerasFileException(where + ": " + slots + " optimizer slot variables do not"
-            + " divide among the model's " + trainable.size() + " trainable weights");
+        throw new KerasFileException(
+            where
+                + ": "
+                + slots
+                + " optimizer slot variables do not"
+                + " divide among the model's "
+                + trainable.size()
+                + " trainable weights");
       }
       return state;
     }
@@ -345,9 +450,13 @@ public final class KerasCompileConfig {
       perKindOrder &= Arrays.equals(actual, byKind) && state.get(2 + i).isFloat();
     }
     if (!perWeightOrder && !perKindOrder) {
-      throw new KerasFileException(where + ": the optimizer variables' shapes do not match the"
-          + " model's trainable weights " + trainable.stream()
-              .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape())).toList());
+      throw new KerasFileException(
+          where
+              + ": the optimizer variables' shapes do not match the"
+              + " model's trainable weights "
+              + trainable.stream()
+                  .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape()))
+                  .toList());
     }
     return state;
   }
@@ -365,7 +474,8 @@ public final class KerasCompileConfig {
       return ((Number) c.get("momentum")).doubleValue() != 0 ? 1 : 0;
     }
     if (optimizer instanceof RMSprop) {
-      return 1 + (((Number) c.get("momentum")).doubleValue() > 0 ? 1 : 0)
+      return 1
+          + (((Number) c.get("momentum")).doubleValue() > 0 ? 1 : 0)
           + (Boolean.TRUE.equals(c.get("centered")) ? 1 : 0);
     }
     return -1;

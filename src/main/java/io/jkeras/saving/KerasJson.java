@@ -38,8 +38,8 @@ final class KerasJson {
     try {
       value = MAPPER.readValue(json, Object.class);
     } catch (JsonProcessingException e) {
-      throw new KerasFileException(where + ": malformed JSON: " + e.getOriginalMessage()
-          + location(e), e);
+      String detail = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^;]*; ", "[");
+      throw new KerasFileException(where + ": malformed JSON: " + detail + location(e), e);
     } catch (IOException | RuntimeException e) {
       throw new KerasFileException(where + ": unreadable JSON: " + e, e);
     }
@@ -61,8 +61,12 @@ final class KerasJson {
   }
 
   private static String location(JsonProcessingException e) {
-    return e.getLocation() == null ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
             + ")";
   }
 
@@ -114,6 +118,44 @@ final class KerasJson {
     return v == null ? null : string(v, where + "." + key);
   }
 
+  /** Checks a shape as Keras writes one: a list of non-negative integers and nulls. */
+  static void checkShape(Object v, String where) {
+    List<Object> dims = list(v, where);
+    for (int i = 0; i < dims.size(); i++) {
+      if (dims.get(i) != null) {
+        index(dims.get(i), where + "[" + i + "]");
+      }
+    }
+  }
+
+  /**
+   * Checks the members every Keras object entry may have besides its config: {@code module} and
+   * {@code registered_name} (strings or null), {@code build_config} (null or {@code {"input_shape":
+   * shape, a list of shapes, or null}}).
+   */
+  static void checkEntryMembers(Map<String, Object> entry, String where) {
+    optionalString(entry, "module", where);
+    optionalString(entry, "registered_name", where);
+    Object build = entry.get("build_config");
+    if (build == null) {
+      return;
+    }
+    Map<String, Object> b = object(build, where + ".build_config");
+    Object shape = b.get("input_shape");
+    String w = where + ".build_config.input_shape";
+    if (shape == null) {
+      return;
+    }
+    List<Object> dims = list(shape, w);
+    if (!dims.isEmpty() && dims.get(0) instanceof List<?>) {
+      for (int i = 0; i < dims.size(); i++) {
+        checkShape(dims.get(i), w + "[" + i + "]");
+      }
+    } else {
+      checkShape(dims, w);
+    }
+  }
+
   static Long integral(Object v) {
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       return ((Number) v).longValue();
@@ -133,11 +175,16 @@ final class KerasJson {
     if (v == null) {
       return "null";
     }
-    String type = v instanceof String ? "a string"
-        : v instanceof Boolean ? "a boolean"
-        : v instanceof Number ? "a number"
-        : v instanceof List ? "a list"
-        : v instanceof Map ? "an object" : v.getClass().getSimpleName();
+    String type =
+        v instanceof String
+            ? "a string"
+            : v instanceof Boolean
+                ? "a boolean"
+                : v instanceof Number
+                    ? "a number"
+                    : v instanceof List
+                        ? "a list"
+                        : v instanceof Map ? "an object" : v.getClass().getSimpleName();
     String text = v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
     if (text.length() > 100) {
       text = text.substring(0, 97) + "...";

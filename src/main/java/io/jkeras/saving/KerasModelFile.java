@@ -27,8 +27,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Whole models in files: Keras 3's {@code .keras} archive, which Python's {@code
- * keras.saving.load_model} reads, and (for loading) the legacy Keras 2 / tf.keras full-model
- * {@code .h5}.
+ * keras.saving.load_model} reads, and (for loading) the legacy Keras 2 / tf.keras full-model {@code
+ * .h5}.
  *
  * <p>A {@code .keras} file is a zip of three stored (uncompressed) members, as Keras writes it:
  * {@code metadata.json} ({@code {"keras_version": "3.15.1", "date_saved": ...}}: the Keras version
@@ -40,12 +40,12 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>{@link #load} tells the formats apart by their first bytes, not by the file name. It accepts
  * deflated archives, members in any order and archives without {@code metadata.json}. The model
- * comes back with its weights, compiled from the file's compile settings when it has them, and
- * with the optimizer's state restored when training starts (its iteration count continues).
+ * comes back with its weights, compiled from the file's compile settings when it has them, and with
+ * the optimizer's state restored when training starts (its iteration count continues).
  *
  * <p>Any problem with the file (missing, truncated or corrupt, malformed JSON, an unknown layer
- * class, a weight whose shape does not fit) is a {@link KerasFileException} whose message names
- * the file and the place; no partly built model is returned.
+ * class, a weight whose shape does not fit) is a {@link KerasFileException} whose message names the
+ * file and the place; no partly built model is returned.
  *
  * <pre>{@code
  * KerasModelFile.save(model, Path.of("fm.keras"));
@@ -66,9 +66,7 @@ public final class KerasModelFile {
   /** No member of a model file jkeras can hold in memory is larger than a Java array. */
   private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
 
-  private static final byte[] HDF5_SIGNATURE = {
-    (byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'
-  };
+  private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
   private static final DateTimeFormatter DATE_SAVED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss");
@@ -138,8 +136,7 @@ public final class KerasModelFile {
     }
   }
 
-  private static void putStored(ZipOutputStream zip, String name, byte[] bytes)
-      throws IOException {
+  private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
     ZipEntry e = new ZipEntry(name);
     e.setMethod(ZipEntry.STORED);
     e.setSize(bytes.length);
@@ -186,15 +183,22 @@ public final class KerasModelFile {
       if (isHdf5(bytes)) {
         return LegacyH5ModelFile.load(bytes, source, safeMode, compile);
       }
-      throw new KerasFileException(source + ": neither a .keras model (a zip archive) nor a"
-          + " legacy .h5 model (HDF5); it starts with bytes " + hexStart(bytes));
+      throw new KerasFileException(
+          source
+              + ": neither a .keras model (a zip archive) nor a"
+              + " legacy .h5 model (HDF5); it starts with bytes "
+              + hexStart(bytes));
     } catch (KerasFileException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new KerasFileException(source + ": cannot load the model: " + e, e);
     } catch (OutOfMemoryError | StackOverflowError e) {
-      throw new KerasFileException(source + ": the model this file describes is too large or too"
-          + " deeply nested to load: " + e, e);
+      throw new KerasFileException(
+          source
+              + ": the model this file describes is too large or too"
+              + " deeply nested to load: "
+              + e,
+          e);
     }
   }
 
@@ -203,16 +207,18 @@ public final class KerasModelFile {
       throw new KerasFileException("null: no model file given");
     }
     if (Files.isDirectory(path)) {
-      throw new KerasFileException(source + ": is a folder, not a .keras or .h5 model file (a"
-          + " SavedModel folder is read by io.jkeras.saving's SavedModel support)");
+      throw new KerasFileException(
+          source
+              + ": is a folder, not a .keras or .h5 model file (KerasModelFile does not read"
+              + " SavedModel folders)");
     }
     if (!Files.exists(path)) {
       throw new KerasFileException(source + ": no such model file");
     }
     try {
       if (Files.size(path) > MAX_MEMBER_BYTES) {
-        throw new KerasFileException(source + ": " + Files.size(path) + " bytes, larger than"
-            + " jkeras can load");
+        throw new KerasFileException(
+            source + ": " + Files.size(path) + " bytes, larger than" + " jkeras can load");
       }
       return Files.readAllBytes(path);
     } catch (IOException e) {
@@ -231,20 +237,21 @@ public final class KerasModelFile {
       configBytes = member(zip, CONFIG, source, true);
       weightsBytes = member(zip, WEIGHTS, source, true);
     } catch (IOException e) {
-      throw new KerasFileException(source + ": not a readable zip archive (truncated or"
-          + " corrupt?): " + e.getMessage(), e);
+      throw new KerasFileException(
+          source + ": not a readable zip archive (truncated or" + " corrupt?): " + e.getMessage(),
+          e);
     }
     String where = source + ": " + CONFIG;
     Map<String, Object> config = KerasJson.parseObject(configBytes, where);
     Model model = ModelConfigReader.read(config, where, safeMode);
-    List<StoredArray> state =
-        KerasWeightsFile.load(weightsBytes, source + ": " + WEIGHTS, model);
+    List<StoredArray> state = KerasWeightsFile.load(weightsBytes, source + ": " + WEIGHTS, model);
     Object compileConfig = config.get("compile_config");
     if (compile && compileConfig != null) {
       String cw = where + ".compile_config";
       KerasCompileConfig.compile(model, KerasJson.object(compileConfig, cw), cw, false);
-      state = KerasCompileConfig.checkOptimizerState(model, state,
-          source + ": " + WEIGHTS + " /optimizer");
+      state =
+          KerasCompileConfig.checkOptimizerState(
+              model, state, source + ": " + WEIGHTS + " /optimizer");
       if (!state.isEmpty()) {
         model.restoreOptimizerState(state);
       }
@@ -262,28 +269,49 @@ public final class KerasModelFile {
       }
       List<String> names = new ArrayList<>();
       zip.stream().limit(20).forEach(e -> names.add(e.getName()));
-      throw new KerasFileException(source + ": the archive has no " + name + " (members: "
-          + names + "); a .keras file holds " + CONFIG + " and " + WEIGHTS);
+      throw new KerasFileException(
+          source
+              + ": the archive has no "
+              + name
+              + " (members: "
+              + names
+              + "); a .keras file holds "
+              + CONFIG
+              + " and "
+              + WEIGHTS);
     }
     long size = entry.getSize();
     if (size > MAX_MEMBER_BYTES) {
-      throw new KerasFileException(source + ": " + name + " claims " + size + " bytes, more than"
-          + " jkeras can load");
+      throw new KerasFileException(
+          source + ": " + name + " claims " + size + " bytes, more than" + " jkeras can load");
     }
     byte[] bytes;
     try (InputStream in = zip.getInputStream(entry)) {
       bytes = readAtMost(in, MAX_MEMBER_BYTES);
     }
     if (size >= 0 && bytes.length != size) {
-      throw new KerasFileException(source + ": " + name + " should hold " + size
-          + " bytes, the archive gave " + bytes.length + " (corrupt archive)");
+      throw new KerasFileException(
+          source
+              + ": "
+              + name
+              + " should hold "
+              + size
+              + " bytes, the archive gave "
+              + bytes.length
+              + " (corrupt archive)");
     }
     CRC32 crc = new CRC32();
     crc.update(bytes);
     if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
-      throw new KerasFileException(source + ": " + name + " is corrupt (its CRC-32 is "
-          + Long.toHexString(crc.getValue()) + ", the archive records "
-          + Long.toHexString(entry.getCrc()) + ")");
+      throw new KerasFileException(
+          source
+              + ": "
+              + name
+              + " is corrupt (its CRC-32 is "
+              + Long.toHexString(crc.getValue())
+              + ", the archive records "
+              + Long.toHexString(entry.getCrc())
+              + ")");
     }
     return bytes;
   }
@@ -306,13 +334,16 @@ public final class KerasModelFile {
   // ---- format detection ----------------------------------------------------------------------
 
   private static boolean isZip(byte[] b) {
-    return b.length >= 4 && b[0] == 'P' && b[1] == 'K'
+    return b.length >= 4
+        && b[0] == 'P'
+        && b[1] == 'K'
         && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
   }
 
   /** HDF5's signature at offset 0, 512, 1024, 2048, ... (after a user block). */
   private static boolean isHdf5(byte[] b) {
-    for (long offset = 0; offset + HDF5_SIGNATURE.length <= b.length;
+    for (long offset = 0;
+        offset + HDF5_SIGNATURE.length <= b.length;
         offset = offset == 0 ? 512 : offset * 2) {
       boolean match = true;
       for (int i = 0; i < HDF5_SIGNATURE.length && match; i++) {
@@ -340,8 +371,8 @@ public final class KerasModelFile {
     Path dir = target.getParent();
     String base = "." + target.getFileName() + ".";
     for (int attempt = 0; ; attempt++) {
-      Path temp = dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong())
-          + suffix);
+      Path temp =
+          dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
       try {
         return Files.createFile(temp);
       } catch (FileAlreadyExistsException e) {
@@ -357,8 +388,7 @@ public final class KerasModelFile {
 
   private static void moveIntoPlace(Path temp, Path target) throws IOException {
     try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -114,13 +114,13 @@ public final class LayerRegistry {
 
   /**
    * Registers a custom layer under {@code registeredName}: Keras's {@code package>ClassName} form
-   * (what {@code register_keras_serializable(package=...)} writes as {@code registered_name}), or
-   * a bare class name for files whose layers were not registered. A later registration of the
-   * same name replaces the earlier one.
+   * (what {@code register_keras_serializable(package=...)} writes as {@code registered_name}), or a
+   * bare class name for files whose layers were not registered. A later registration of the same
+   * name replaces the earlier one.
    *
-   * @param factory builds the layer from its config map (see {@link
-   *     io.jkeras.layers.LayerConfig}); it may throw {@link IllegalArgumentException} for a bad
-   *     config, which loading reports as a {@link KerasFileException}
+   * @param factory builds the layer from its config map (see {@link io.jkeras.layers.LayerConfig});
+   *     it may throw {@link IllegalArgumentException} for a bad config, which loading reports as a
+   *     {@link KerasFileException}
    */
   public static void register(String registeredName, Function<Map<String, Object>, Layer> factory) {
     requireName(registeredName);
@@ -182,8 +182,8 @@ public final class LayerRegistry {
   }
 
   /**
-   * The registered name a file gives a custom layer: its registration, else its bare class name
-   * (as Keras writes unregistered classes).
+   * The registered name a file gives a custom layer: its registration, else its bare class name (as
+   * Keras writes unregistered classes).
    */
   static String registeredName(Layer layer) {
     String name = CUSTOM_NAMES.get(layer.getClass());
@@ -212,16 +212,19 @@ public final class LayerRegistry {
     if (factory == null) {
       factory = CUSTOM.get(className);
     }
-    if (factory == null
-        && (registeredName == null || registeredName.equals(className))) {
+    if (factory == null && (registeredName == null || registeredName.equals(className))) {
       factory = BUILT_INS.get(className);
     }
     if (factory == null) {
-      String shown = registeredName == null || registeredName.equals(className)
-          ? "\"" + className + "\""
-          : "\"" + className + "\" (registered name \"" + registeredName + "\")";
+      String shown =
+          registeredName == null || registeredName.equals(className)
+              ? "\"" + className + "\""
+              : "\"" + className + "\" (registered name \"" + registeredName + "\")";
       throw new IllegalArgumentException(
-          "unknown layer class " + shown + ". Supported: " + String.join(", ", supportedNames())
+          "unknown layer class "
+              + shown
+              + ". Supported: "
+              + String.join(", ", supportedNames())
               + ". A custom layer must be registered before loading, under the name its file"
               + " uses: LayerRegistry.register(\""
               + (registeredName != null ? registeredName : className)
@@ -229,8 +232,8 @@ public final class LayerRegistry {
     }
     Layer layer = factory.apply(config);
     if (layer == null) {
-      throw new IllegalArgumentException("the factory registered for \"" + className
-          + "\" returned null");
+      throw new IllegalArgumentException(
+          "the factory registered for \"" + className + "\" returned null");
     }
     return layer;
   }
@@ -238,17 +241,24 @@ public final class LayerRegistry {
   private static Layer lambda(String layerName, Map<String, Object> config, boolean safeMode) {
     if (safeMode) {
       throw new IllegalArgumentException(
-          "Lambda layer \"" + layerName + "\" holds a function (code), which is refused in safe"
+          "Lambda layer \""
+              + layerName
+              + "\" holds a function (code), which is refused in safe"
               + " mode. If you trust this file, register a Java function for it with"
-              + " LayerRegistry.registerLambda(\"" + layerName + "\", config -> new Lambda(...))"
+              + " LayerRegistry.registerLambda(\""
+              + layerName
+              + "\", config -> new Lambda(...))"
               + " and load with safeMode=false");
     }
     Function<Map<String, Object>, Layer> factory = LAMBDAS.get(layerName);
     if (factory == null) {
       throw new IllegalArgumentException(
-          "Lambda layer \"" + layerName + "\": its function cannot be rebuilt from a file (Python"
+          "Lambda layer \""
+              + layerName
+              + "\": its function cannot be rebuilt from a file (Python"
               + " or Java code is not stored in a form jkeras can run). Register a Java function"
-              + " for it with LayerRegistry.registerLambda(\"" + layerName
+              + " for it with LayerRegistry.registerLambda(\""
+              + layerName
               + "\", config -> new Lambda(...)) before loading");
     }
     Layer layer = factory.apply(config);

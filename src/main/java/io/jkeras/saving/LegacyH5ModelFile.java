@@ -29,11 +29,11 @@ import java.util.Map;
  *
  * <ul>
  *   <li>root attribute {@code model_config}: the architecture as JSON (read by {@link
- *       ModelConfigReader}); {@code training_config}: the compile settings with the optimizer
- *       under {@code optimizer_config};
- *   <li>{@code /model_weights/<layer name>} with attribute {@code weight_names} (for example
- *       {@code fm_layer/one:0}), each a dataset path below that group, in the layer's weight
- *       order (trainable first); long lists may be split into {@code weight_names0}, {@code
+ *       ModelConfigReader}); {@code training_config}: the compile settings with the optimizer under
+ *       {@code optimizer_config};
+ *   <li>{@code /model_weights/<layer name>} with attribute {@code weight_names} (for example {@code
+ *       fm_layer/one:0}), each a dataset path below that group, in the layer's weight order
+ *       (trainable first); long lists may be split into {@code weight_names0}, {@code
  *       weight_names1}, ...;
  *   <li>{@code /optimizer_weights} with {@code weight_names}: Keras 3's order ({@code iteration},
  *       {@code learning_rate}, then slots) is used as is; Keras 2's ({@code iter}, then {@code
@@ -46,29 +46,48 @@ import java.util.Map;
 final class LegacyH5ModelFile {
 
   /** A Keras 2 slot name to the slot kind jkeras (and Keras 3) uses. */
-  private static final Map<String, String> KERAS2_SLOTS = Map.of(
-      "m", "momentum", "v", "velocity", "rms", "velocity", "mg", "average_gradient",
-      "momentum", "momentum", "accumulator", "accumulator");
+  private static final Map<String, String> KERAS2_SLOTS =
+      Map.of(
+          "m",
+          "momentum",
+          "v",
+          "velocity",
+          "rms",
+          "velocity",
+          "mg",
+          "average_gradient",
+          "momentum",
+          "momentum",
+          "accumulator",
+          "accumulator");
 
   private LegacyH5ModelFile() {}
 
   /** The model in {@code contents}, an HDF5 file; {@code source} names it in messages. */
   static Model load(byte[] contents, String source, boolean safeMode, boolean compile) {
     try (HdfFile file = HdfFile.fromBytes(contents)) {
-      long end = file.getUserBlockSize()
-          + file.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+      long end =
+          file.getUserBlockSize()
+              + file.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
       if (end > file.size()) {
-        throw new KerasFileException(source + ": truncated: the HDF5 superblock says the file"
-            + " ends at byte " + end + ", but it has " + file.size() + " bytes");
+        throw new KerasFileException(
+            source
+                + ": truncated: the HDF5 superblock says the file"
+                + " ends at byte "
+                + end
+                + ", but it has "
+                + file.size()
+                + " bytes");
       }
       String modelConfig = stringAttribute(file, "model_config", source);
       if (modelConfig == null) {
-        throw new KerasFileException(source + ": an HDF5 file without a \"model_config\""
-            + " attribute: not a full Keras model (a weights-only file? load it into a model"
-            + " with model.loadWeights)");
+        throw new KerasFileException(
+            source
+                + ": an HDF5 file without a \"model_config\""
+                + " attribute: not a full Keras model (a weights-only file? load it into a model"
+                + " with model.loadWeights)");
       }
-      Map<String, Object> config =
-          KerasJson.parseObject(modelConfig, source + ": model_config");
+      Map<String, Object> config = KerasJson.parseObject(modelConfig, source + ": model_config");
       Model model = ModelConfigReader.read(config, source + ": model_config", safeMode);
       readWeights(file, model, source);
       if (compile) {
@@ -77,8 +96,8 @@ final class LegacyH5ModelFile {
           String where = source + ": training_config";
           KerasCompileConfig.compile(model, KerasJson.parseObject(training, where), where, true);
           List<StoredArray> state = readOptimizerState(file, model, source);
-          state = KerasCompileConfig.checkOptimizerState(model, state,
-              source + ": /optimizer_weights");
+          state =
+              KerasCompileConfig.checkOptimizerState(model, state, source + ": /optimizer_weights");
           if (!state.isEmpty()) {
             model.restoreOptimizerState(state);
           }
@@ -104,15 +123,36 @@ final class LegacyH5ModelFile {
       }
       Group g = group(root, layer.name(), source);
       if (g == null) {
-        throw new KerasFileException(source + ": layer \"" + layer.name() + "\" ("
-            + layer.className() + ") has " + weights.size() + " weights, but /model_weights has"
-            + " no group \"" + layer.name() + "\"; it has " + root.getChildren().keySet());
+        throw new KerasFileException(
+            source
+                + ": layer \""
+                + layer.name()
+                + "\" ("
+                + layer.className()
+                + ") has "
+                + weights.size()
+                + " weights, but /model_weights has"
+                + " no group \""
+                + layer.name()
+                + "\"; it has "
+                + root.getChildren().keySet());
       }
       List<String> names = stringList(g, "weight_names", source);
       if (names.size() != weights.size()) {
-        throw new KerasFileException(source + ": layer \"" + layer.name() + "\" has "
-            + weights.size() + " weights " + weights.stream().map(Weight::name).toList()
-            + ", but " + g.getPath() + " lists " + names.size() + " " + names);
+        throw new KerasFileException(
+            source
+                + ": layer \""
+                + layer.name()
+                + "\" has "
+                + weights.size()
+                + " weights "
+                + weights.stream().map(Weight::name).toList()
+                + ", but "
+                + g.getPath()
+                + " lists "
+                + names.size()
+                + " "
+                + names);
       }
       for (int i = 0; i < names.size(); i++) {
         Weight w = weights.get(i);
@@ -120,9 +160,19 @@ final class LegacyH5ModelFile {
         long[] expected = w.shape().asArray();
         long[] actual = d.getDimensionsAsLong();
         if (!Arrays.equals(expected, actual)) {
-          throw new KerasFileException(source + ": layer \"" + layer.name() + "\" weight \""
-              + w.name() + "\": the model expects shape " + KerasShape.format(w.shape())
-              + ", the file holds " + StoredArray.formatShape(actual) + " (" + d.getPath() + ")");
+          throw new KerasFileException(
+              source
+                  + ": layer \""
+                  + layer.name()
+                  + "\" weight \""
+                  + w.name()
+                  + "\": the model expects shape "
+                  + KerasShape.format(w.shape())
+                  + ", the file holds "
+                  + StoredArray.formatShape(actual)
+                  + " ("
+                  + d.getPath()
+                  + ")");
         }
         targets.add(w);
         values.add(floats(d, file, source));
@@ -144,8 +194,10 @@ final class LegacyH5ModelFile {
     if (names.isEmpty()) {
       return List.of();
     }
-    boolean keras3 = names.size() >= 2 && stripSuffix(names.get(0)).endsWith("iteration")
-        && stripSuffix(names.get(1)).endsWith("learning_rate");
+    boolean keras3 =
+        names.size() >= 2
+            && stripSuffix(names.get(0)).endsWith("iteration")
+            && stripSuffix(names.get(1)).endsWith("learning_rate");
     if (keras3) {
       List<StoredArray> out = new ArrayList<>();
       for (String name : names) {
@@ -157,8 +209,8 @@ final class LegacyH5ModelFile {
   }
 
   /** Keras 2's {@code [iter, slots by kind...]} rearranged into Keras 3's order. */
-  private static List<StoredArray> keras2State(Group g, List<String> names, HdfFile file,
-      Model model, String source) {
+  private static List<StoredArray> keras2State(
+      Group g, List<String> names, HdfFile file, Model model, String source) {
     String iterName = null;
     for (String n : names) {
       String s = stripSuffix(n);
@@ -167,8 +219,11 @@ final class LegacyH5ModelFile {
       }
     }
     if (iterName == null) {
-      throw new KerasFileException(source + ": /optimizer_weights lists neither Keras 3's"
-          + " iteration and learning_rate nor Keras 2's iter: " + names);
+      throw new KerasFileException(
+          source
+              + ": /optimizer_weights lists neither Keras 3's"
+              + " iteration and learning_rate nor Keras 2's iter: "
+              + names);
     }
     Optimizer optimizer = model.optimizer();
     List<List<String>> kinds = slotKinds(optimizer);
@@ -191,17 +246,30 @@ final class LegacyH5ModelFile {
             }
           }
           if (found == null) {
-            throw new KerasFileException(source + ": /optimizer_weights has no " + kind
-                + " slot for weight " + w.path() + " (Keras 2 names: " + names + ")");
+            throw new KerasFileException(
+                source
+                    + ": /optimizer_weights has no "
+                    + kind
+                    + " slot for weight "
+                    + w.path()
+                    + " (Keras 2 names: "
+                    + names
+                    + ")");
           }
           out.add(stored(dataset(g, found, source), file, source));
         }
       }
     }
     if (out.size() - 1 != names.size()) {
-      throw new KerasFileException(source + ": /optimizer_weights lists " + names.size()
-          + " variables, but " + optimizer.className() + " for this model keeps "
-          + (out.size() - 1) + " of them");
+      throw new KerasFileException(
+          source
+              + ": /optimizer_weights lists "
+              + names.size()
+              + " variables, but "
+              + optimizer.className()
+              + " for this model keeps "
+              + (out.size() - 1)
+              + " of them");
     }
     return out;
   }
@@ -217,7 +285,8 @@ final class LegacyH5ModelFile {
     }
     if (optimizer instanceof SGD) {
       return ((Number) c.get("momentum")).doubleValue() != 0
-          ? List.of(List.of("momentum")) : List.of();
+          ? List.of(List.of("momentum"))
+          : List.of();
     }
     if (optimizer instanceof RMSprop) {
       List<List<String>> out = new ArrayList<>();
@@ -230,8 +299,8 @@ final class LegacyH5ModelFile {
       }
       return out;
     }
-    throw new KerasFileException("optimizer " + optimizer.className()
-        + ": cannot map Keras 2 optimizer weights to it");
+    throw new KerasFileException(
+        "optimizer " + optimizer.className() + ": cannot map Keras 2 optimizer weights to it");
   }
 
   private static String stripSuffix(String name) {
@@ -253,8 +322,13 @@ final class LegacyH5ModelFile {
     if (data instanceof String[] arr && arr.length == 1) {
       return arr[0];
     }
-    throw new KerasFileException(source + ": root attribute \"" + name + "\" should be a string,"
-        + " holds " + (data == null ? "nothing" : data.getClass().getSimpleName()));
+    throw new KerasFileException(
+        source
+            + ": root attribute \""
+            + name
+            + "\" should be a string,"
+            + " holds "
+            + (data == null ? "nothing" : data.getClass().getSimpleName()));
   }
 
   /** A string-list attribute, also split as {@code name0}, {@code name1}, ...; empty if absent. */
@@ -281,9 +355,14 @@ final class LegacyH5ModelFile {
     } else if (data instanceof String[] arr) {
       out.addAll(Arrays.asList(arr));
     } else {
-      throw new KerasFileException(source + ": attribute " + a.getName() + " of "
-          + node.getPath() + " should list strings, holds "
-          + (data == null ? "nothing" : data.getClass().getSimpleName()));
+      throw new KerasFileException(
+          source
+              + ": attribute "
+              + a.getName()
+              + " of "
+              + node.getPath()
+              + " should list strings, holds "
+              + (data == null ? "nothing" : data.getClass().getSimpleName()));
     }
   }
 
@@ -293,8 +372,8 @@ final class LegacyH5ModelFile {
       return null;
     }
     if (!(child instanceof Group g)) {
-      throw new KerasFileException(source + ": expected a group at " + child.getPath()
-          + ", found a " + child.getType());
+      throw new KerasFileException(
+          source + ": expected a group at " + child.getPath() + ", found a " + child.getType());
     }
     return g;
   }
@@ -308,22 +387,32 @@ final class LegacyH5ModelFile {
       }
       Node child = node instanceof Group g ? g.getChildren().get(part) : null;
       if (child == null) {
-        throw new KerasFileException(source + ": " + base.getPath() + " lists \"" + relative
-            + "\", but there is no such dataset");
+        throw new KerasFileException(
+            source
+                + ": "
+                + base.getPath()
+                + " lists \""
+                + relative
+                + "\", but there is no such dataset");
       }
       node = child;
     }
     if (!(node instanceof Dataset d)) {
-      throw new KerasFileException(source + ": " + base.getPath() + "/" + relative
-          + " is not a dataset");
+      throw new KerasFileException(
+          source + ": " + base.getPath() + "/" + relative + " is not a dataset");
     }
     return d;
   }
 
   private static float[] floats(Dataset d, HdfFile file, String source) {
     if (!(d.getDataType() instanceof FloatingPoint)) {
-      throw new KerasFileException(source + ": " + d.getPath() + " holds "
-          + d.getJavaType().getSimpleName() + ", not floating-point values");
+      throw new KerasFileException(
+          source
+              + ": "
+              + d.getPath()
+              + " holds "
+              + d.getJavaType().getSimpleName()
+              + ", not floating-point values");
     }
     Object flat = flat(d, file, source);
     if (flat instanceof float[] f) {
@@ -353,29 +442,46 @@ final class LegacyH5ModelFile {
       }
       return new StoredArray(shape, null, v);
     }
-    throw new KerasFileException(source + ": " + d.getPath() + " holds neither floats nor"
-        + " integers");
+    throw new KerasFileException(
+        source + ": " + d.getPath() + " holds neither floats nor" + " integers");
   }
 
   /** The dataset's values, row-major, after checking a contiguous one lies inside the file. */
   private static Object flat(Dataset d, HdfFile file, String source) {
     long count = d.getSize();
     if (count > Integer.MAX_VALUE - 8) {
-      throw new KerasFileException(source + ": " + d.getPath() + " claims " + count
-          + " values, more than one Java array holds");
+      throw new KerasFileException(
+          source
+              + ": "
+              + d.getPath()
+              + " claims "
+              + count
+              + " values, more than one Java array holds");
     }
     if (d instanceof ContiguousDataset c && !d.isEmpty()) {
       long end = file.getUserBlockSize() + c.getDataAddress() + d.getSizeInBytes();
       if (c.getDataAddress() < 0 || end > file.size()) {
-        throw new KerasFileException(source + ": " + d.getPath() + " needs bytes up to " + end
-            + " but the file has " + file.size() + " (truncated?)");
+        throw new KerasFileException(
+            source
+                + ": "
+                + d.getPath()
+                + " needs bytes up to "
+                + end
+                + " but the file has "
+                + file.size()
+                + " (truncated?)");
       }
     }
     Object flat = d.getDataFlat();
     if (flat == null || !flat.getClass().isArray() || Array.getLength(flat) != count) {
-      throw new KerasFileException(source + ": " + d.getPath() + " should hold " + count
-          + " values, read " + (flat == null || !flat.getClass().isArray() ? "none"
-              : Array.getLength(flat)));
+      throw new KerasFileException(
+          source
+              + ": "
+              + d.getPath()
+              + " should hold "
+              + count
+              + " values, read "
+              + (flat == null || !flat.getClass().isArray() ? "none" : Array.getLength(flat)));
     }
     return flat;
   }

@@ -15,9 +15,9 @@ import java.util.Set;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Rebuilds a model (uncompiled, with freshly initialized weights) from its architecture: the
- * {@code config.json} of a Keras 3 {@code .keras} file, or the {@code model_config} of a legacy
- * Keras 2 / tf.keras {@code .h5} file.
+ * Rebuilds a model (uncompiled, with freshly initialized weights) from its architecture: the {@code
+ * config.json} of a Keras 3 {@code .keras} file, or the {@code model_config} of a legacy Keras 2 /
+ * tf.keras {@code .h5} file.
  *
  * <p>Both model forms are read: {@code Functional} (also Keras 2's {@code Model}) with its layer
  * calls replayed in Keras's order (Keras 3 {@code {"args", "kwargs"}} nodes and Keras 2 {@code
@@ -44,17 +44,22 @@ public final class ModelConfigReader {
    * @throws KerasFileException for any config that does not describe a model jkeras can build
    */
   public static Model read(Map<String, Object> config, String where, boolean safeMode) {
-    String className = KerasJson.string(KerasJson.member(config, "class_name", where),
-        where + ".class_name");
-    Map<String, Object> inner = KerasJson.object(KerasJson.member(config, "config", where),
-        where + ".config");
+    String className =
+        KerasJson.string(KerasJson.member(config, "class_name", where), where + ".class_name");
+    Map<String, Object> inner =
+        KerasJson.object(KerasJson.member(config, "config", where), where + ".config");
+    KerasJson.checkEntryMembers(config, where);
     String innerWhere = where + ".config";
     return switch (className) {
       case "Functional", "Model" -> functional(inner, innerWhere, safeMode);
       case "Sequential" -> sequential(inner, innerWhere, safeMode);
-      default -> throw new KerasFileException(where + ": model class \"" + className
-          + "\" cannot be loaded; jkeras loads Functional and Sequential models (a subclassed"
-          + " model has no architecture in its file)");
+      default ->
+          throw new KerasFileException(
+              where
+                  + ": model class \""
+                  + className
+                  + "\" cannot be loaded; jkeras loads Functional and Sequential models (a"
+                  + " subclassed model has no architecture in its file)");
     };
   }
 
@@ -65,8 +70,8 @@ public final class ModelConfigReader {
 
   private static Model functional(Map<String, Object> config, String where, boolean safeMode) {
     String name = optionalName(config, where);
-    List<Object> entries = KerasJson.list(KerasJson.member(config, "layers", where),
-        where + ".layers");
+    List<Object> entries =
+        KerasJson.list(KerasJson.member(config, "layers", where), where + ".layers");
     Map<String, Layer> created = new LinkedHashMap<>();
     List<Pending> pending = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
@@ -75,13 +80,19 @@ public final class ModelConfigReader {
       String layerName = entryName(entry, entryWhere);
       entryWhere = where + ".layers[" + i + "] \"" + layerName + "\"";
       if (created.containsKey(layerName)) {
-        throw new KerasFileException(entryWhere + ": a second layer named \"" + layerName
-            + "\"; layer names must be unique");
+        throw new KerasFileException(
+            entryWhere
+                + ": a second layer named \""
+                + layerName
+                + "\"; layer names must be unique");
       }
       Layer layer = createLayer(entry, layerName, entryWhere, safeMode);
       created.put(layerName, layer);
-      List<Object> nodes = new ArrayList<>(KerasJson.list(
-          KerasJson.member(entry, "inbound_nodes", entryWhere), entryWhere + ".inbound_nodes"));
+      List<Object> nodes =
+          new ArrayList<>(
+              KerasJson.list(
+                  KerasJson.member(entry, "inbound_nodes", entryWhere),
+                  entryWhere + ".inbound_nodes"));
       pending.add(new Pending(layer, layerName, nodes, entryWhere));
     }
 
@@ -109,16 +120,22 @@ public final class ModelConfigReader {
     for (Pending p : pending) {
       int next = done.getOrDefault(p, 0);
       if (next < p.nodes().size()) {
-        throw new KerasFileException(p.where() + ".inbound_nodes[" + next + "]: its inputs are"
-            + " never produced (the layer graph has a cycle or refers to a call that does not"
-            + " exist)");
+        throw new KerasFileException(
+            p.where()
+                + ".inbound_nodes["
+                + next
+                + "]: its inputs are"
+                + " never produced (the layer graph has a cycle or refers to a call that does not"
+                + " exist)");
       }
     }
 
-    List<KerasTensor> inputs = tensorRefs(KerasJson.member(config, "input_layers", where),
-        created, where + ".input_layers");
-    List<KerasTensor> outputs = tensorRefs(KerasJson.member(config, "output_layers", where),
-        created, where + ".output_layers");
+    List<KerasTensor> inputs =
+        tensorRefs(
+            KerasJson.member(config, "input_layers", where), created, where + ".input_layers");
+    List<KerasTensor> outputs =
+        tensorRefs(
+            KerasJson.member(config, "output_layers", where), created, where + ".output_layers");
     Model model;
     try {
       model = new Model(inputs, outputs, name);
@@ -129,11 +146,9 @@ public final class ModelConfigReader {
     return model;
   }
 
-  /**
-   * The input tensors of one call, or null when a tensor it needs is not made yet.
-   */
-  private static List<KerasTensor> nodeInputs(Object node, Map<String, Layer> created,
-      String where) {
+  /** The input tensors of one call, or null when a tensor it needs is not made yet. */
+  private static List<KerasTensor> nodeInputs(
+      Object node, Map<String, Layer> created, String where) {
     List<KerasTensor> inputs = new ArrayList<>();
     if (node instanceof List<?> legacy) {
       // Keras 2: [[layer, node_index, tensor_index, kwargs], ...]
@@ -141,8 +156,11 @@ public final class ModelConfigReader {
         String w = where + "[" + i + "]";
         List<Object> ref = KerasJson.list(legacy.get(i), w);
         if (ref.size() != 3 && ref.size() != 4) {
-          throw new KerasFileException(w + ": expected [layer, node_index, tensor_index,"
-              + " kwargs], got " + KerasJson.show(ref));
+          throw new KerasFileException(
+              w
+                  + ": expected [layer, node_index, tensor_index,"
+                  + " kwargs], got "
+                  + KerasJson.show(ref));
         }
         if (ref.size() == 4) {
           checkKwargs(KerasJson.object(ref.get(3), w + "[3]"), w + "[3]");
@@ -165,12 +183,15 @@ public final class ModelConfigReader {
       checkKwargs(KerasJson.object(kwargs, where + ".kwargs"), where + ".kwargs");
     }
     if (args.size() != 1) {
-      throw new KerasFileException(where + ".args: expected one argument (a tensor or a list of"
-          + " tensors), got " + args.size());
+      throw new KerasFileException(
+          where
+              + ".args: expected one argument (a tensor or a list of"
+              + " tensors), got "
+              + args.size());
     }
     Object first = args.get(0);
-    List<Object> tensors = first instanceof List<?> ? KerasJson.list(first, where + ".args[0]")
-        : List.of(first);
+    List<Object> tensors =
+        first instanceof List<?> ? KerasJson.list(first, where + ".args[0]") : List.of(first);
     if (tensors.isEmpty()) {
       throw new KerasFileException(where + ".args[0]: an empty list of tensors");
     }
@@ -179,15 +200,22 @@ public final class ModelConfigReader {
       Map<String, Object> t = KerasJson.object(tensors.get(i), w);
       Object cls = t.get("class_name");
       if (!"__keras_tensor__".equals(cls)) {
-        throw new KerasFileException(w + ": expected a tensor (class_name \"__keras_tensor__\"),"
-            + " got class_name " + KerasJson.show(cls));
+        throw new KerasFileException(
+            w
+                + ": expected a tensor (class_name \"__keras_tensor__\"),"
+                + " got class_name "
+                + KerasJson.show(cls));
       }
       Map<String, Object> tc = KerasJson.object(KerasJson.member(t, "config", w), w + ".config");
-      List<Object> history = KerasJson.list(KerasJson.member(tc, "keras_history", w + ".config"),
-          w + ".config.keras_history");
+      List<Object> history =
+          KerasJson.list(
+              KerasJson.member(tc, "keras_history", w + ".config"), w + ".config.keras_history");
       if (history.size() != 3) {
-        throw new KerasFileException(w + ".config.keras_history: expected [layer, node_index,"
-            + " tensor_index], got " + KerasJson.show(history));
+        throw new KerasFileException(
+            w
+                + ".config.keras_history: expected [layer, node_index,"
+                + " tensor_index], got "
+                + KerasJson.show(history));
       }
       KerasTensor kt = tensor(history, created, w + ".config.keras_history");
       if (kt == null) {
@@ -202,14 +230,20 @@ public final class ModelConfigReader {
   private static void checkKwargs(Map<String, Object> kwargs, String where) {
     for (Map.Entry<String, Object> e : kwargs.entrySet()) {
       Object v = e.getValue();
-      boolean ok = switch (e.getKey()) {
-        case "training" -> v == null || v instanceof Boolean;
-        case "mask" -> v == null;
-        default -> false;
-      };
+      boolean ok =
+          switch (e.getKey()) {
+            case "training" -> v == null || v instanceof Boolean;
+            case "mask" -> v == null;
+            default -> false;
+          };
       if (!ok) {
-        throw new KerasFileException(where + ": call argument \"" + e.getKey() + "\" = "
-            + KerasJson.show(v) + " is not supported (only training and an empty mask)");
+        throw new KerasFileException(
+            where
+                + ": call argument \""
+                + e.getKey()
+                + "\" = "
+                + KerasJson.show(v)
+                + " is not supported (only training and an empty mask)");
       }
     }
   }
@@ -221,16 +255,24 @@ public final class ModelConfigReader {
     int tensorIndex = KerasJson.index(ref.get(2), where + "[2]");
     Layer layer = created.get(layerName);
     if (layer == null) {
-      throw new KerasFileException(where + ": refers to layer \"" + layerName
-          + "\", which the model does not have");
+      throw new KerasFileException(
+          where + ": refers to layer \"" + layerName + "\", which the model does not have");
     }
     if (nodeIndex >= layer.inboundNodes().size()) {
       return null;
     }
     List<KerasTensor> outs = layer.inboundNodes().get(nodeIndex).outputs();
     if (tensorIndex >= outs.size()) {
-      throw new KerasFileException(where + ": layer \"" + layerName + "\" call " + nodeIndex
-          + " has " + outs.size() + " output(s), no output " + tensorIndex);
+      throw new KerasFileException(
+          where
+              + ": layer \""
+              + layerName
+              + "\" call "
+              + nodeIndex
+              + " has "
+              + outs.size()
+              + " output(s), no output "
+              + tensorIndex);
     }
     return outs.get(tensorIndex);
   }
@@ -243,14 +285,21 @@ public final class ModelConfigReader {
         layer.apply(inputs);
       }
     } catch (RuntimeException e) {
-      throw new KerasFileException(where + ": calling layer \"" + layer.name() + "\" ("
-          + layer.className() + ") failed: " + e.getMessage(), e);
+      throw new KerasFileException(
+          where
+              + ": calling layer \""
+              + layer.name()
+              + "\" ("
+              + layer.className()
+              + ") failed: "
+              + e.getMessage(),
+          e);
     }
   }
 
   /** One {@code [layer, node, tensor]} triple, or a list of them (dicts are not supported). */
-  private static List<KerasTensor> tensorRefs(Object value, Map<String, Layer> created,
-      String where) {
+  private static List<KerasTensor> tensorRefs(
+      Object value, Map<String, Layer> created, String where) {
     List<Object> list = KerasJson.list(value, where);
     List<Object> refs = !list.isEmpty() && list.get(0) instanceof String ? List.of(list) : list;
     if (refs.isEmpty()) {
@@ -261,13 +310,18 @@ public final class ModelConfigReader {
       String w = refs == list ? where + "[" + i + "]" : where;
       List<Object> ref = KerasJson.list(refs.get(i), w);
       if (ref.size() != 3) {
-        throw new KerasFileException(w + ": expected [layer, node_index, tensor_index], got "
-            + KerasJson.show(ref));
+        throw new KerasFileException(
+            w + ": expected [layer, node_index, tensor_index], got " + KerasJson.show(ref));
       }
       KerasTensor t = tensor(ref, created, w);
       if (t == null) {
-        throw new KerasFileException(w + ": refers to call " + ref.get(1) + " of layer \""
-            + ref.get(0) + "\", which the file never makes");
+        throw new KerasFileException(
+            w
+                + ": refers to call "
+                + ref.get(1)
+                + " of layer \""
+                + ref.get(0)
+                + "\", which the file never makes");
       }
       out.add(t);
     }
@@ -276,18 +330,21 @@ public final class ModelConfigReader {
 
   // ---- sequential ----------------------------------------------------------------------------
 
-  private static Sequential sequential(Map<String, Object> config, String where,
-      boolean safeMode) {
+  private static Sequential sequential(Map<String, Object> config, String where, boolean safeMode) {
     String name = optionalName(config, where);
-    List<Object> entries = KerasJson.list(KerasJson.member(config, "layers", where),
-        where + ".layers");
+    List<Object> entries =
+        KerasJson.list(KerasJson.member(config, "layers", where), where + ".layers");
+    checkFloat32Policy(config.get("dtype"), where + ".dtype");
+    if (config.get("build_input_shape") != null) {
+      KerasJson.checkShape(config.get("build_input_shape"), where + ".build_input_shape");
+    }
     List<Layer> layers = new ArrayList<>();
     Map<String, Object> firstConfig = null;
     for (int i = 0; i < entries.size(); i++) {
       String entryWhere = where + ".layers[" + i + "]";
       Map<String, Object> entry = KerasJson.object(entries.get(i), entryWhere);
-      Map<String, Object> layerConfig = KerasJson.object(
-          KerasJson.member(entry, "config", entryWhere), entryWhere + ".config");
+      Map<String, Object> layerConfig =
+          KerasJson.object(KerasJson.member(entry, "config", entryWhere), entryWhere + ".config");
       if (i == 0) {
         firstConfig = layerConfig;
       }
@@ -307,9 +364,11 @@ public final class ModelConfigReader {
     } else {
       KerasTensor input = legacyInput(firstConfig, config, where);
       if (input == null) {
-        throw new KerasFileException(where + ": the Sequential model has no input shape (no"
-            + " InputLayer, batch_input_shape or build_input_shape), so its weights cannot be"
-            + " created");
+        throw new KerasFileException(
+            where
+                + ": the Sequential model has no input shape (no"
+                + " InputLayer, batch_input_shape or build_input_shape), so its weights cannot be"
+                + " created");
       }
       model.add(input);
     }
@@ -317,14 +376,21 @@ public final class ModelConfigReader {
       Layer layer = layers.get(i);
       String w = where + ".layers[" + i + "] \"" + layer.name() + "\"";
       if (layer instanceof InputLayer) {
-        throw new KerasFileException(w + ": an InputLayer can only come first in a Sequential"
-            + " model");
+        throw new KerasFileException(
+            w + ": an InputLayer can only come first in a Sequential" + " model");
       }
       try {
         model.add(layer);
       } catch (RuntimeException e) {
-        throw new KerasFileException(w + ": adding layer \"" + layer.name() + "\" ("
-            + layer.className() + ") failed: " + e.getMessage(), e);
+        throw new KerasFileException(
+            w
+                + ": adding layer \""
+                + layer.name()
+                + "\" ("
+                + layer.className()
+                + ") failed: "
+                + e.getMessage(),
+            e);
       }
     }
     if (layers.size() == start) {
@@ -335,8 +401,8 @@ public final class ModelConfigReader {
   }
 
   /** The input of a Sequential model without an InputLayer entry (Keras 2 files). */
-  private static KerasTensor legacyInput(Map<String, Object> first, Map<String, Object> config,
-      String where) {
+  private static KerasTensor legacyInput(
+      Map<String, Object> first, Map<String, Object> config, String where) {
     Object shape = null;
     String dtype = "float32";
     if (first != null) {
@@ -368,16 +434,21 @@ public final class ModelConfigReader {
 
   // ---- shared --------------------------------------------------------------------------------
 
-  private static Layer createLayer(Map<String, Object> entry, String layerName, String where,
-      boolean safeMode) {
-    String className = KerasJson.string(KerasJson.member(entry, "class_name", where),
-        where + ".class_name");
+  private static Layer createLayer(
+      Map<String, Object> entry, String layerName, String where, boolean safeMode) {
+    String className =
+        KerasJson.string(KerasJson.member(entry, "class_name", where), where + ".class_name");
     String registeredName = KerasJson.optionalString(entry, "registered_name", where);
-    Map<String, Object> config = KerasJson.object(KerasJson.member(entry, "config", where),
-        where + ".config");
+    Map<String, Object> config =
+        KerasJson.object(KerasJson.member(entry, "config", where), where + ".config");
+    KerasJson.checkEntryMembers(entry, where);
     if (MODEL_CLASSES.contains(className)) {
-      throw new KerasFileException(where + ": a nested " + className + " model; jkeras cannot"
-          + " load models used as layers (flatten the model into one)");
+      throw new KerasFileException(
+          where
+              + ": a nested "
+              + className
+              + " model; jkeras cannot"
+              + " load models used as layers (flatten the model into one)");
     }
     if (!config.containsKey("name") && !className.equals("InputLayer")) {
       config = new LinkedHashMap<>(config);
@@ -389,6 +460,26 @@ public final class ModelConfigReader {
       throw e;
     } catch (RuntimeException e) {
       throw new KerasFileException(where + " (" + className + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** A model's dtype: absent, {@code "float32"}, or a float32 DTypePolicy. */
+  private static void checkFloat32Policy(Object dtype, String where) {
+    if (dtype == null) {
+      return;
+    }
+    String name = dtype instanceof String s ? s : null;
+    if (dtype instanceof Map<?, ?> m
+        && m.get("config") instanceof Map<?, ?> c
+        && c.get("name") instanceof String s) {
+      name = s;
+    }
+    if (!"float32".equals(name)) {
+      throw new KerasFileException(
+          where
+              + ": expected a float32 dtype policy (jkeras computes"
+              + " in float32), got "
+              + KerasJson.show(dtype));
     }
   }
 
@@ -407,8 +498,8 @@ public final class ModelConfigReader {
   }
 
   /** {@code "trainable": false} on the model freezes every layer, as in Keras. */
-  private static void applyModelTrainable(Map<String, Object> config, List<Layer> layers,
-      String where) {
+  private static void applyModelTrainable(
+      Map<String, Object> config, List<Layer> layers, String where) {
     Object trainable = config.get("trainable");
     if (trainable == null) {
       return;

@@ -42,8 +42,8 @@ import org.tensorflow.ndarray.Shape;
  * </ul>
  *
  * <p>Built-in layers are written with module {@code keras.layers} and no registered name; other
- * layers with module null and their {@link LayerRegistry} name ({@code jkeras>FMLayer}). A
- * compiled model gets a {@code compile_config}.
+ * layers with module null and their {@link LayerRegistry} name ({@code jkeras>FMLayer}). A compiled
+ * model gets a {@code compile_config}.
  *
  * <pre>{@code
  * Map<String, Object> config = ModelConfigWriter.modelConfig(model);
@@ -208,7 +208,9 @@ public final class ModelConfigWriter {
     InputLayer input = seq.inputLayer();
     if (input == null) {
       throw new IllegalStateException(
-          "Sequential \"" + seq.name() + "\" is not built: give it an input shape (add an"
+          "Sequential \""
+              + seq.name()
+              + "\" is not built: give it an input shape (add an"
               + " Input first, or call build) before saving it");
     }
     Map<String, Object> config = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import io.jkeras.optimizers.Adam;
 import io.jkeras.testing.PythonKeras;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +38,11 @@ class KerasModelFileInteropTest {
       long pyIterations = ModelFileFixtures.readLong(py.resolve("py_" + arch + ".iter.txt"));
       try (Model model = KerasModelFile.load(py.resolve("py_" + arch + ".keras"))) {
         assertEquals(arch.equals("sequential"), model instanceof Sequential, arch);
-        assertClose(ModelFileFixtures.readF32(py.resolve("py_" + arch + ".pred.f32")),
-            ModelFileFixtures.predict(model, arch), TOLERANCE, arch + ": predictions");
+        assertClose(
+            ModelFileFixtures.readF32(py.resolve("py_" + arch + ".pred.f32")),
+            ModelFileFixtures.predict(model, arch),
+            TOLERANCE,
+            arch + ": predictions");
         assertTrue(model.isCompiled(), arch);
         assertInstanceOf(Adam.class, model.optimizer(), arch);
         assertEquals("binary_crossentropy", model.loss().name(), arch);
@@ -50,7 +54,9 @@ class KerasModelFileInteropTest {
         double before = ModelFileFixtures.loss(model, arch);
         ModelFileFixtures.fit(model, arch, 10);
         double after = ModelFileFixtures.loss(model, arch);
-        assertEquals(pyIterations + 20, model.optimizer().iterations(),
+        assertEquals(
+            pyIterations + 20,
+            model.optimizer().iterations(),
             arch + ": the iteration count continues from Python's");
         assertTrue(after < before, arch + ": loss " + before + " -> " + after);
       }
@@ -62,8 +68,11 @@ class KerasModelFileInteropTest {
     Path py = ModelFileFixtures.pythonFiles();
     // Keras 3's own legacy writer: variable-length strings, Keras 3 configs, optimizer weights.
     try (Model model = KerasModelFile.load(py.resolve("py_fm.h5"))) {
-      assertClose(ModelFileFixtures.readF32(py.resolve("py_fm.pred.f32")),
-          ModelFileFixtures.predict(model, "fm"), TOLERANCE, "py_fm.h5");
+      assertClose(
+          ModelFileFixtures.readF32(py.resolve("py_fm.pred.f32")),
+          ModelFileFixtures.predict(model, "fm"),
+          TOLERANCE,
+          "py_fm.h5");
       assertTrue(model.isCompiled());
       long iterations = ModelFileFixtures.readLong(py.resolve("py_fm.iter.txt"));
       assertEquals(iterations, model.optimizerState().get(0).longs()[0]);
@@ -71,8 +80,11 @@ class KerasModelFileInteropTest {
     // Keras 2 layout: kfm>FMLayer with the seed's formula, [[name, 0, 0, {}]] nodes, ":0" names,
     // fixed-length strings, Adam's m/v slots by weight name.
     try (Model model = KerasModelFile.load(py.resolve("k2_fm.h5"))) {
-      assertClose(ModelFileFixtures.readF32(py.resolve("k2_fm.pred.f32")),
-          ModelFileFixtures.predict(model, "fm"), TOLERANCE, "k2_fm.h5");
+      assertClose(
+          ModelFileFixtures.readF32(py.resolve("k2_fm.pred.f32")),
+          ModelFileFixtures.predict(model, "fm"),
+          TOLERANCE,
+          "k2_fm.h5");
       assertEquals("seed", ((FMLayer) model.getLayer("fm_layer")).interaction());
       assertTrue(model.isCompiled());
       assertEquals(List.of("binary_accuracy"), model.metricNames());
@@ -85,8 +97,11 @@ class KerasModelFileInteropTest {
     try (Model model = KerasModelFile.load(py.resolve("k2_seq.h5"))) {
       assertInstanceOf(Sequential.class, model);
       assertFalse(model.isCompiled());
-      assertClose(ModelFileFixtures.readF32(py.resolve("k2_seq.pred.f32")),
-          ModelFileFixtures.predict(model, "sequential"), TOLERANCE, "k2_seq.h5");
+      assertClose(
+          ModelFileFixtures.readF32(py.resolve("k2_seq.pred.f32")),
+          ModelFileFixtures.predict(model, "sequential"),
+          TOLERANCE,
+          "k2_seq.h5");
     }
   }
 
@@ -99,9 +114,10 @@ class KerasModelFileInteropTest {
         model.compile(new Adam(), "binary_crossentropy", "accuracy");
         ModelFileFixtures.fit(model, arch, 2);
         KerasModelFile.save(model, py.resolve("java_" + arch + ".keras"));
-        ModelFileFixtures.writeF32(py.resolve("java_" + arch + ".pred.f32"),
-            ModelFileFixtures.predict(model, arch));
-        writeText(py.resolve("java_" + arch + ".iter.txt"),
+        ModelFileFixtures.writeF32(
+            py.resolve("java_" + arch + ".pred.f32"), ModelFileFixtures.predict(model, arch));
+        writeText(
+            py.resolve("java_" + arch + ".iter.txt"),
             Long.toString(model.optimizer().iterations()));
       }
       if (arch.equals("shared")) {
@@ -115,6 +131,76 @@ class KerasModelFileInteropTest {
     PythonKeras.Result r =
         PythonKeras.runScript("saving/keras_model_files.py", "check", py.toString());
     assertTrue(r.stdout().contains("all checks passed"), r.stdout());
+  }
+
+  /**
+   * Every built-in layer config Keras writes (defaults, and every option jkeras has) becomes a
+   * jkeras layer whose own config is the same, key for key and in Keras's order.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void layerConfigsAsKerasWritesThemRoundTrip() throws Exception {
+    Path py = ModelFileFixtures.pythonFiles();
+    List<Object> entries =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(py.resolve("layers.json").toFile(), List.class);
+    assertEquals(21, entries.size());
+    for (Object e : entries) {
+      Map<String, Object> expected = normalized((Map<String, Object>) e);
+      Map<String, Object> config = (Map<String, Object>) expected.get("config");
+      io.jkeras.layers.Layer layer =
+          LayerRegistry.create(
+              (String) expected.get("class_name"),
+              (String) expected.get("registered_name"),
+              (String) config.get("name"),
+              config,
+              true);
+      Map<String, Object> actual = normalized(ModelConfigWriter.layerEntry(layer));
+      if (layer instanceof FMLayer) {
+        expected.put("module", null); // Python names the module that registered it
+      }
+      assertEquals(expected.toString(), actual.toString(), "layer " + config.get("name"));
+    }
+  }
+
+  /** Through JSON (as files hold it), without Python's object ids. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> normalized(Map<String, Object> entry) {
+    Map<String, Object> copy = KerasJson.parseObject(KerasJson.write(entry), "entry");
+    stripIds(copy);
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void stripIds(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      m.remove("shared_object_id");
+      m.values().forEach(KerasModelFileInteropTest::stripIds);
+    } else if (v instanceof List<?> l) {
+      l.forEach(KerasModelFileInteropTest::stripIds);
+    }
+  }
+
+  @Test
+  void damagedLegacyFilesAreReported() throws Exception {
+    Path py = ModelFileFixtures.pythonFiles();
+    byte[] h5 = java.nio.file.Files.readAllBytes(py.resolve("k2_fm.h5"));
+    Path cut = dir.resolve("cut.h5");
+    java.nio.file.Files.write(cut, java.util.Arrays.copyOf(h5, h5.length - 500));
+    KerasFileException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            KerasFileException.class, () -> KerasModelFile.load(cut));
+    assertTrue(e.getMessage().contains("cut.h5: truncated"), e.getMessage());
+
+    // A weights-only file is HDF5 too, but not a model.
+    Path weights = dir.resolve("only.weights.h5");
+    try (Model m = ModelFileFixtures.build("sequential")) {
+      m.saveWeights(weights);
+    }
+    KerasFileException w =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            KerasFileException.class, () -> KerasModelFile.load(weights));
+    assertTrue(w.getMessage().contains("without a \"model_config\" attribute"), w.getMessage());
   }
 
   private static void writeText(Path p, String text) {

@@ -47,14 +47,19 @@ final class ModelFileFixtures {
 
   private ModelFileFixtures() {}
 
-  /** Input(int32 20) -> Embedding -> Conv1D -> GlobalMaxPooling1D -> FM or Dense -> Dropout -> Dense. */
+  /**
+   * Input(int32 20) -> Embedding -> Conv1D -> GlobalMaxPooling1D -> FM or Dense -> Dropout ->
+   * Dense.
+   */
   static Model tokenModel(boolean fm) {
     KerasTensor tokens = Input.named("tokens", "int32", STEPS);
     KerasTensor x = Embedding.builder(VOCAB, 8).name("embedding").build().apply(tokens);
     x = Conv1D.builder(16, 3).activation("relu").name("conv1d").build().apply(x);
     x = new GlobalMaxPooling1D("global_max_pooling1d").apply(x);
-    x = fm ? FMLayer.builder(8, 4).name("fm_layer").build().apply(x)
-        : Dense.builder(8).activation("relu").name("hidden").build().apply(x);
+    x =
+        fm
+            ? FMLayer.builder(8, 4).name("fm_layer").build().apply(x)
+            : Dense.builder(8).activation("relu").name("hidden").build().apply(x);
     x = Dropout.builder(0.5).name("dropout").build().apply(x);
     KerasTensor out = Dense.builder(1).activation("sigmoid").name("score").build().apply(x);
     return new Model(List.of(tokens), List.of(out), fm ? "fm_model" : "dense_model");
@@ -138,8 +143,10 @@ final class ModelFileFixtures {
   static List<HostArray> inputs(String arch, int n, int offset) {
     return switch (arch) {
       case "sequential" -> List.of(HostArray.of(features(n, offset)));
-      case "shared" -> List.of(HostArray.of(featureColumns(n, offset, 0)),
-          HostArray.of(featureColumns(n, offset + 1, 2)));
+      case "shared" ->
+          List.of(
+              HostArray.of(featureColumns(n, offset, 0)),
+              HostArray.of(featureColumns(n, offset + 1, 2)));
       default -> List.of(HostArray.of(tokens(n, offset)));
     };
   }
@@ -153,8 +160,8 @@ final class ModelFileFixtures {
   }
 
   static History fit(Model model, String arch, int epochs) {
-    return model.fit(trainX(arch), List.of(trainY()),
-        FitOptions.epochs(epochs).batchSize(32).verbose(0));
+    return model.fit(
+        trainX(arch), List.of(trainY()), FitOptions.epochs(epochs).batchSize(32).verbose(0));
   }
 
   static double loss(Model model, String arch) {
@@ -181,7 +188,7 @@ final class ModelFileFixtures {
     if (pythonFiles == null) {
       try {
         Path dir = Files.createTempDirectory("jkeras-model-files-");
-        dir.toFile().deleteOnExit();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         PythonKeras.runScript("saving/keras_model_files.py", "make", dir.toString());
         pythonFiles = dir;
       } catch (IOException e) {
@@ -189,6 +196,14 @@ final class ModelFileFixtures {
       }
     }
     return pythonFiles;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // A leftover temporary folder does no harm.
+    }
   }
 
   // ---- raw arrays shared with Python ---------------------------------------------------------
