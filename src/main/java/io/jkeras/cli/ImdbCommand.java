@@ -125,6 +125,7 @@ final class ImdbCommand {
         History h = model.fit(xTrain, yTrain, options);
         if (a.has("save-models")) {
           Path dir = Path.of(a.get("save-models", null));
+          Files.createDirectories(dir);
           model.save(dir.resolve(name + ".keras"));
           Path version = dir.resolve(name).resolve("1");
           if (Files.exists(version)) {
