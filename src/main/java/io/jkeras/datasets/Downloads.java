@@ -44,7 +44,7 @@ final class Downloads {
    */
   static void download(URI url, Path target, String expectedSha256, PrintStream progress)
       throws IOException {
-    AtomicFile.write(target, tmp -> fetch(url, tmp, target, expectedSha256, progress));
+    AtomicFile.writeCreatingFolder(target, tmp -> fetch(url, tmp, target, expectedSha256, progress));
   }
 
   /** Streams {@code url} into {@code tmp}, checking its length and SHA-256. */

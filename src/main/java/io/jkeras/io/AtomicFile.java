@@ -19,6 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicFile {
 
+  /** As {@link #write}, first creating the target's folder (and its parents) if needed. */
+  public static void writeCreatingFolder(Path target, Content content) throws IOException {
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    write(target, content);
+  }
+
   /** Writes the complete content to {@code temporary}, which does not exist yet. */
   @FunctionalInterface
   public interface Content {
@@ -27,11 +33,17 @@ public final class AtomicFile {
 
   private AtomicFile() {}
 
-  /** Writes {@code target} through a temporary sibling; creates the folder if needed. */
+  /**
+   * Writes {@code target} through a temporary sibling.
+   *
+   * @throws java.nio.file.NoSuchFileException when the target's folder does not exist
+   */
   public static void write(Path target, Content content) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir.toString(), null, "folder does not exist");
+    }
     Path tmp = dir.resolve("." + absolute.getFileName() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     boolean moved = false;

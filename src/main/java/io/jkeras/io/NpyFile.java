@@ -181,7 +181,7 @@ public final class NpyFile {
    */
   public static void write(Path file, NpyArray array) throws IOException {
     byte[] header = headerBytes(array);
-    AtomicFile.write(file, tmp -> {
+    AtomicFile.writeCreatingFolder(file, tmp -> {
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(ch, ByteBuffer.wrap(header));

@@ -1,5 +1,6 @@
 package io.jkeras.saving;
 
+import io.jkeras.io.AtomicFile;
 import io.jkeras.models.Model;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,21 +93,18 @@ public final class KerasModelFile {
     byte[] metadata = KerasJson.write(meta);
     byte[] weights = weightsBytes(model, target);
 
-    Path temp = createTempBeside(target, ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(temp);
-          ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
-        putStored(zip, METADATA, metadata);
-        putStored(zip, CONFIG, config);
-        putStored(zip, WEIGHTS, weights);
-      }
-      moveIntoPlace(temp, target);
+      AtomicFile.write(target, temp -> {
+        try (OutputStream out = Files.newOutputStream(temp);
+            ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+          putStored(zip, METADATA, metadata);
+          putStored(zip, CONFIG, config);
+          putStored(zip, WEIGHTS, weights);
+        }
+      });
     } catch (IOException e) {
-      deleteQuietly(temp, e);
-      throw new UncheckedIOException("Could not write model file " + target + ": " + e, e);
-    } catch (RuntimeException | Error e) {
-      deleteQuietly(temp, e);
-      throw e;
+      String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
+      throw new UncheckedIOException("Could not write model file " + target + ": " + why, e);
     }
   }
 
@@ -386,19 +384,5 @@ public final class KerasModelFile {
     }
   }
 
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
 
-  private static void deleteQuietly(Path temp, Throwable cause) {
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException | RuntimeException e) {
-      cause.addSuppressed(e);
-    }
-  }
 }

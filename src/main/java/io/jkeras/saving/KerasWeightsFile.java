@@ -12,6 +12,7 @@ import io.jhdf.object.datatype.FloatingPoint;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
+import io.jkeras.io.AtomicFile;
 import io.jkeras.models.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,20 +117,17 @@ public final class KerasWeightsFile {
   public static void save(Path path, Model model, List<StoredArray> optimizerState) {
     Path target = path.toAbsolutePath();
     List<LayerGroup> groups = layerGroups(model);
-    Path temp = createTempBeside(target);
     try {
-      try (WritableHdfFile file = HdfFile.write(temp)) {
-        writeLayers(file, groups, target);
-        writeOptimizer(file, optimizerState, target);
-        file.removeAttribute("_jHDF");
-      }
-      moveIntoPlace(temp, target);
+      AtomicFile.write(target, temp -> {
+        try (WritableHdfFile file = HdfFile.write(temp)) {
+          writeLayers(file, groups, target);
+          writeOptimizer(file, optimizerState, target);
+          file.removeAttribute("_jHDF");
+        }
+      });
     } catch (IOException e) {
-      deleteQuietly(temp, e);
-      throw new UncheckedIOException("Could not write weights file " + target + ": " + e, e);
-    } catch (RuntimeException | Error e) {
-      deleteQuietly(temp, e);
-      throw e;
+      String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
+      throw new UncheckedIOException("Could not write weights file " + target + ": " + why, e);
     }
   }
 
@@ -212,42 +210,8 @@ public final class KerasWeightsFile {
   }
 
   /** Reserves a fresh hidden file beside {@code target}, so the final move is a rename. */
-  private static Path createTempBeside(Path target) {
-    Path dir = target.getParent();
-    String base = "." + target.getFileName() + ".";
-    for (int attempt = 0; ; attempt++) {
-      Path temp = dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong())
-          + ".tmp");
-      try {
-        return Files.createFile(temp);
-      } catch (FileAlreadyExistsException e) {
-        if (attempt > 100) {
-          throw new UncheckedIOException("Could not create a temporary file beside " + target, e);
-        }
-      } catch (IOException e) {
-        String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
-        throw new UncheckedIOException(
-            "Could not write weights file " + target + ": " + why, e);
-      }
-    }
-  }
 
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
 
-  private static void deleteQuietly(Path temp, Throwable cause) {
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException | RuntimeException e) {
-      cause.addSuppressed(e);
-    }
-  }
 
   // ---- reading -------------------------------------------------------------------------------
 

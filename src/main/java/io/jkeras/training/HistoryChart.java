@@ -121,7 +121,7 @@ public final class HistoryChart {
       int height)
       throws IOException {
     BufferedImage image = render(title, historiesByModel, width, height);
-    AtomicFile.write(png, tmp -> {
+    AtomicFile.writeCreatingFolder(png, tmp -> {
       if (!ImageIO.write(image, "png", tmp.toFile())) {
         throw new IOException("no PNG writer is available in this JDK");
       }

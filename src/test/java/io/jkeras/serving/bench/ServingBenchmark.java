@@ -150,6 +150,7 @@ public final class ServingBenchmark {
 
     List<Result> results = new ArrayList<>();
     Map<Integer, Double> inProcess = new HashMap<>();
+    double batch32RowsPerSecond = Double.NaN;
     try (ServableModel model = loader.load(newest)) {
       SignatureSpec sig = model.signatures().get(signature);
       if (sig == null) {
@@ -168,6 +169,23 @@ public final class ServingBenchmark {
         inProcess.put(c, r.requestsPerSecond());
         print(results, r, Double.NaN);
       }
+      // The reference: in-process predict on batches of 32 instances, in rows per second.
+      Map<String, TensorData> batch32 = new java.util.LinkedHashMap<>();
+      for (String key : inputs.get(0).keySet()) {
+        List<TensorData> rows = new ArrayList<>();
+        for (int k = 0; k < 32; k++) {
+          rows.add(inputs.get(k % pool).get(key));
+        }
+        batch32.put(key, TensorData.concatRows(rows));
+      }
+      Result rb = load("in-process, batch 32", 1, warmup, duration, i -> {
+        model.run(signature, batch32);
+        return null;
+      });
+      print(results, rb, Double.NaN);
+      batch32RowsPerSecond = 32 * rb.requestsPerSecond();
+      System.out.printf(java.util.Locale.ROOT, "  in-process predict at batch 32: %.0f rows/s%n",
+          batch32RowsPerSecond);
     }
 
     for (String mode : batching) {
@@ -188,6 +206,11 @@ public final class ServingBenchmark {
                     : resp.statusCode() + " " + new String(resp.body());
               });
           print(results, r, r.requestsPerSecond() / inProcess.get(c));
+          if (batched) {
+            System.out.printf(java.util.Locale.ROOT, "  served rows/s / in-process rows/s at batch"
+                + " 32: %.3f (target at concurrency 64 with batching: >= 0.5)%n",
+                r.requestsPerSecond() / batch32RowsPerSecond);
+          }
         }
         if (batched) {
           String m = server.metrics().render();
