@@ -189,6 +189,9 @@ public final class ServingBenchmark {
     }
 
     for (String mode : batching) {
+      if (mode.trim().equals("none")) {
+        continue; // in-process figures only (benchmarks/serving-wrk drives HTTP with wrk)
+      }
       boolean batched = mode.trim().equals("on");
       ServerOptions options = ServerOptions.of("bench", base).withPort(0)
           .withBatching(batched ? on : BatchingOptions.OFF).withLog(m -> { });
