@@ -35,6 +35,27 @@ class CommittedModelsTest {
   }
 
   @Test
+  void kerasAndLegacyFilesPredictAsPythonAndKeepTrainingInJava() throws Exception {
+    for (String file : new String[] {"model.keras", "model.h5"}) {
+      try (Model m = Model.load(DIR.resolve(file))) {
+        float[][] p = m.predict(input());
+        for (int i = 0; i < p.length; i++) {
+          assertEquals(expected()[i], p[i][0], 1e-5, file + " row " + i);
+        }
+        // Labels the model gets wrong half the time: a few epochs in Java must lower the loss.
+        float[] y = {1, 1, 0, 0};
+        io.jkeras.backend.HostArray xs = io.jkeras.backend.HostArray.of(input());
+        io.jkeras.backend.HostArray ys = io.jkeras.backend.HostArray.of(y);
+        double before = m.evaluate(xs, ys).get("loss");
+        m.fit(xs, ys, io.jkeras.training.FitOptions.epochs(20).batchSize(4).verbose(0));
+        double after = m.evaluate(xs, ys).get("loss");
+        org.junit.jupiter.api.Assertions.assertTrue(after < before,
+            file + ": loss " + before + " -> " + after);
+      }
+    }
+  }
+
+  @Test
   void savedModelExportedByPythonPredictsAsPython() throws Exception {
     try (LoadedSavedModel m = SavedModel.load(DIR.resolve("saved_model/1"))) {
       assertEquals(java.util.Set.of("tokens"), m.defaultSignature().inputs().keySet());
