@@ -283,24 +283,7 @@ public abstract class Layer implements KerasSerializable {
 
   /** Replaces the values of {@link #weights()}, in that order; shapes must match exactly. */
   public void setWeights(List<? extends FloatNdArray> values) {
-    List<Weight> ws = weights();
-    if (values.size() != ws.size()) {
-      throw new IllegalArgumentException(
-          "Layer \"" + name + "\": expected " + ws.size() + " weight arrays "
-              + ws.stream().map(w -> w.name() + KerasShape.format(w.shape())).toList()
-              + ", got " + values.size());
-    }
-    for (int i = 0; i < ws.size(); i++) {
-      if (!values.get(i).shape().equals(ws.get(i).shape())) {
-        throw new IllegalArgumentException(
-            "Layer \"" + name + "\" weight \"" + ws.get(i).name() + "\": expected shape "
-                + KerasShape.format(ws.get(i).shape()) + ", got "
-                + KerasShape.format(values.get(i).shape()));
-      }
-    }
-    for (int i = 0; i < ws.size(); i++) {
-      ws.get(i).assign(values.get(i));
-    }
+    Weight.assignAll("Layer \"" + name + "\"", weights(), values);
   }
 
   /** The number of weight values (Keras's {@code count_params()}). */

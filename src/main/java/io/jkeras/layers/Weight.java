@@ -5,6 +5,7 @@ import io.jkeras.backend.GraphVariable;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
+import java.util.List;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -204,6 +205,31 @@ public final class Weight {
     return variable.readFloats();
   }
 
+
+  /**
+   * Assigns {@code values} to {@code weights} in order, after checking the count and every shape
+   * (so nothing changes when one does not fit); errors name {@code owner}, the layer, the weight
+   * and both shapes.
+   */
+  public static void assignAll(String owner, List<Weight> weights,
+      List<? extends FloatNdArray> values) {
+    if (values.size() != weights.size()) {
+      throw new IllegalArgumentException(owner + ": expected " + weights.size()
+          + " weight arrays " + weights.stream().map(w -> w.name()
+              + KerasShape.format(w.shape())).toList() + ", got " + values.size());
+    }
+    for (int i = 0; i < weights.size(); i++) {
+      Weight w = weights.get(i);
+      if (!java.util.Arrays.equals(values.get(i).shape().asArray(), w.shape().asArray())) {
+        throw new IllegalArgumentException("Layer \"" + w.layer().name() + "\" weight \""
+            + w.name() + "\": expected shape " + KerasShape.format(w.shape()) + ", got "
+            + KerasShape.format(values.get(i).shape()));
+      }
+    }
+    for (int i = 0; i < weights.size(); i++) {
+      weights.get(i).assign(values.get(i));
+    }
+  }
 
   @Override
   public String toString() {

@@ -195,24 +195,7 @@ public class Model implements AutoCloseable {
 
   /** Replaces every weight value, in {@link #weights()} order; shapes must match exactly. */
   public void setWeights(List<? extends FloatNdArray> values) {
-    List<Weight> ws = weights();
-    if (values.size() != ws.size()) {
-      throw new IllegalArgumentException(
-          "Model \"" + name + "\": expected " + ws.size() + " weight arrays, got "
-              + values.size());
-    }
-    for (int i = 0; i < ws.size(); i++) {
-      Weight w = ws.get(i);
-      if (!values.get(i).shape().equals(w.shape())) {
-        throw new IllegalArgumentException(
-            "Layer \"" + w.layer().name() + "\" weight \"" + w.name() + "\": expected shape "
-                + KerasShape.format(w.shape()) + ", got "
-                + KerasShape.format(values.get(i).shape()));
-      }
-    }
-    for (int i = 0; i < ws.size(); i++) {
-      ws.get(i).assign(values.get(i));
-    }
+    Weight.assignAll("Model \"" + name + "\"", weights(), values);
   }
 
   public long countParams() {
