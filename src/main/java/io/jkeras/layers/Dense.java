@@ -179,104 +179,11 @@ public class Dense extends Layer {
   }
 
   /** Optional arguments of {@link Dense}, with Keras 3's defaults. */
-  public static final class Builder {
+  public static final class Builder extends KernelLayerBuilder<Builder> {
     private final int units;
-    private String name;
-    private Activation activation = Activations.get("linear");
-    private boolean useBias = true;
-    private Initializer kernelInitializer = Initializers.get("glorot_uniform");
-    private Initializer biasInitializer = Initializers.get("zeros");
-    private Regularizer kernelRegularizer;
-    private Regularizer biasRegularizer;
-    private Regularizer activityRegularizer;
-    private Constraint kernelConstraint;
-    private Constraint biasConstraint;
 
     private Builder(int units) {
       this.units = units;
-    }
-
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    public Builder activation(String activation) {
-      this.activation = Activations.get(activation);
-      return this;
-    }
-
-    public Builder activation(Activation activation) {
-      this.activation = activation;
-      return this;
-    }
-
-    public Builder useBias(boolean useBias) {
-      this.useBias = useBias;
-      return this;
-    }
-
-    public Builder kernelInitializer(String initializer) {
-      return kernelInitializer(Initializers.get(initializer));
-    }
-
-    public Builder kernelInitializer(Initializer initializer) {
-      this.kernelInitializer = initializer;
-      return this;
-    }
-
-    public Builder biasInitializer(String initializer) {
-      return biasInitializer(Initializers.get(initializer));
-    }
-
-    public Builder biasInitializer(Initializer initializer) {
-      this.biasInitializer = initializer;
-      return this;
-    }
-
-    public Builder kernelRegularizer(String regularizer) {
-      return kernelRegularizer(Regularizers.get(regularizer));
-    }
-
-    public Builder kernelRegularizer(Regularizer regularizer) {
-      this.kernelRegularizer = regularizer;
-      return this;
-    }
-
-    public Builder biasRegularizer(String regularizer) {
-      return biasRegularizer(Regularizers.get(regularizer));
-    }
-
-    public Builder biasRegularizer(Regularizer regularizer) {
-      this.biasRegularizer = regularizer;
-      return this;
-    }
-
-    public Builder activityRegularizer(String regularizer) {
-      return activityRegularizer(Regularizers.get(regularizer));
-    }
-
-    public Builder activityRegularizer(Regularizer regularizer) {
-      this.activityRegularizer = regularizer;
-      return this;
-    }
-
-    public Builder kernelConstraint(String constraint) {
-      return kernelConstraint(Constraints.get(constraint));
-    }
-
-    public Builder kernelConstraint(Constraint constraint) {
-      this.kernelConstraint = constraint;
-      return this;
-    }
-
-    public Builder biasConstraint(String constraint) {
-      return biasConstraint(Constraints.get(constraint));
-    }
-
-    public Builder biasConstraint(Constraint constraint) {
-      this.biasConstraint = constraint;
-      return this;
     }
 
     public Dense build() {
