@@ -1,7 +1,5 @@
 package io.jkeras.initializers;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,10 +10,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code float[] w = new TruncatedNormal(0, 0.02, 42L).generate(new long[] {3}, null);}</pre>
  */
-public final class TruncatedNormal extends RandomInitializer {
-
-  private final double mean;
-  private final double stddev;
+public final class TruncatedNormal extends NormalInitializer {
 
   /** Keras's defaults: {@code mean=0.0, stddev=0.05}, no seed. */
   public TruncatedNormal() {
@@ -37,37 +32,16 @@ public final class TruncatedNormal extends RandomInitializer {
    * @param seed makes {@code generate} repeatable; null to use the generator passed to it
    */
   public TruncatedNormal(double mean, double stddev, Long seed) {
-    super(seed);
-    this.mean = Checks.finite("TruncatedNormal", "mean", mean);
-    this.stddev = Checks.positive("TruncatedNormal", "stddev", stddev);
-  }
-
-  public double mean() {
-    return mean;
-  }
-
-  public double stddev() {
-    return stddev;
+    super(mean, stddev, seed);
   }
 
   @Override
-  public float[] generate(long[] shape, RandomGenerator random) {
-    float[] out = new float[Checks.size(shape)];
-    Sampling.truncatedNormal(out, source(random), mean, stddev);
-    return out;
+  void draw(float[] out, RandomGenerator source, double mean, double stddev) {
+    Sampling.truncatedNormal(out, source, mean, stddev);
   }
 
   @Override
   public String className() {
     return "TruncatedNormal";
-  }
-
-  /** {@code {"seed", "mean", "stddev"}}. */
-  @Override
-  public Map<String, Object> getConfig() {
-    LinkedHashMap<String, Object> config = seedConfig();
-    config.put("mean", mean);
-    config.put("stddev", stddev);
-    return config;
   }
 }
