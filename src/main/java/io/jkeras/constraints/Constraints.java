@@ -1,12 +1,8 @@
 package io.jkeras.constraints;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.jkeras.KerasObjectCatalog;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Looks up Keras 3's built-in weight constraints by name and rebuilds them from Keras configs.
@@ -23,35 +19,12 @@ import java.util.function.Supplier;
  */
 public final class Constraints {
 
-  private static final Map<String, Supplier<Constraint>> BY_NAME = new LinkedHashMap<>();
-  private static final Map<String, Function<Map<String, Object>, Constraint>> FROM_CONFIG =
-      new LinkedHashMap<>();
-
-  static {
-    register("MaxNorm", "max_norm", MaxNorm::new, MaxNorm::fromConfig);
-    register("MinMaxNorm", "min_max_norm", MinMaxNorm::new, MinMaxNorm::fromConfig);
-    register("NonNeg", "non_neg", NonNeg::new, NonNeg::fromConfig);
-    register("UnitNorm", "unit_norm", UnitNorm::new, UnitNorm::fromConfig);
-  }
-
-  private static void register(
-      String className,
-      String snakeName,
-      Supplier<Constraint> byDefault,
-      Function<Map<String, Object>, Constraint> fromConfig) {
-    for (String key : List.of(className, snakeName)) {
-      BY_NAME.put(key, byDefault);
-      FROM_CONFIG.put(key, fromConfig);
-    }
-  }
-
-  private static final List<String> NAMES;
-
-  static {
-    List<String> names = new ArrayList<>(BY_NAME.keySet());
-    Collections.sort(names);
-    NAMES = Collections.unmodifiableList(names);
-  }
+  private static final KerasObjectCatalog<Constraint> CATALOG =
+      new KerasObjectCatalog<Constraint>("constraint")
+      .add(MaxNorm::new, MaxNorm::fromConfig, "MaxNorm", "max_norm")
+      .add(MinMaxNorm::new, MinMaxNorm::fromConfig, "MinMaxNorm", "min_max_norm")
+      .add(NonNeg::new, NonNeg::fromConfig, "NonNeg", "non_neg")
+      .add(UnitNorm::new, UnitNorm::fromConfig, "UnitNorm", "unit_norm");
 
   private Constraints() {}
 
@@ -65,7 +38,7 @@ public final class Constraints {
     if (identifier == null) {
       return null;
     }
-    return lookup(BY_NAME, identifier).get();
+    return CATALOG.get(identifier);
   }
 
   /**
@@ -75,12 +48,12 @@ public final class Constraints {
    * @throws IllegalArgumentException for an unknown class name, an unknown key or an invalid value
    */
   public static Constraint fromConfig(String className, Map<String, Object> config) {
-    return lookup(FROM_CONFIG, className).apply(config == null ? Map.of() : config);
+    return CATALOG.fromConfig(className, config);
   }
 
   /** All names {@link #get} and {@link #fromConfig} accept, sorted. */
   public static List<String> names() {
-    return NAMES;
+    return CATALOG.names();
   }
 
   /** {@code new MaxNorm(maxValue)}: norms over axis 0. */
@@ -118,12 +91,4 @@ public final class Constraints {
     return new MinMaxNorm(minValue, maxValue, rate, axis);
   }
 
-  private static <V> V lookup(Map<String, V> map, String name) {
-    V value = name == null ? null : map.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException(
-          "Unknown constraint: \"" + name + "\". Expected one of: " + String.join(", ", NAMES));
-    }
-    return value;
-  }
 }

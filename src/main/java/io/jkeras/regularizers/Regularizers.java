@@ -1,12 +1,8 @@
 package io.jkeras.regularizers;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.jkeras.KerasObjectCatalog;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Looks up Keras 3's built-in regularizers by name and rebuilds them from Keras configs.
@@ -25,40 +21,13 @@ import java.util.function.Supplier;
  */
 public final class Regularizers {
 
-  private static final Map<String, Supplier<Regularizer>> BY_NAME = new LinkedHashMap<>();
-  private static final Map<String, Function<Map<String, Object>, Regularizer>> FROM_CONFIG =
-      new LinkedHashMap<>();
-
-  static {
-    register("L1", "l1", L1::new, L1::fromConfig);
-    register("L2", "l2", L2::new, L2::fromConfig);
-    register("L1L2", "l1l2", L1L2::new, L1L2::fromConfig);
-    register("l1_l2", null, L1L2::new, L1L2::fromConfig);
-    register(
-        "OrthogonalRegularizer",
-        "orthogonal_regularizer",
-        OrthogonalRegularizer::new,
-        OrthogonalRegularizer::fromConfig);
-  }
-
-  private static void register(
-      String name,
-      String alias,
-      Supplier<Regularizer> byDefault,
-      Function<Map<String, Object>, Regularizer> fromConfig) {
-    for (String key : alias == null ? List.of(name) : List.of(name, alias)) {
-      BY_NAME.put(key, byDefault);
-      FROM_CONFIG.put(key, fromConfig);
-    }
-  }
-
-  private static final List<String> NAMES;
-
-  static {
-    List<String> names = new ArrayList<>(BY_NAME.keySet());
-    Collections.sort(names);
-    NAMES = Collections.unmodifiableList(names);
-  }
+  private static final KerasObjectCatalog<Regularizer> CATALOG =
+      new KerasObjectCatalog<Regularizer>("regularizer")
+      .add(L1::new, L1::fromConfig, "L1", "l1")
+      .add(L2::new, L2::fromConfig, "L2", "l2")
+      .add(L1L2::new, L1L2::fromConfig, "L1L2", "l1l2", "l1_l2")
+      .add(OrthogonalRegularizer::new, OrthogonalRegularizer::fromConfig,
+          "OrthogonalRegularizer", "orthogonal_regularizer");
 
   private Regularizers() {}
 
@@ -72,7 +41,7 @@ public final class Regularizers {
     if (identifier == null) {
       return null;
     }
-    return lookup(BY_NAME, identifier).get();
+    return CATALOG.get(identifier);
   }
 
   /**
@@ -82,12 +51,12 @@ public final class Regularizers {
    * @throws IllegalArgumentException for an unknown class name, an unknown key or an invalid value
    */
   public static Regularizer fromConfig(String className, Map<String, Object> config) {
-    return lookup(FROM_CONFIG, className).apply(config == null ? Map.of() : config);
+    return CATALOG.fromConfig(className, config);
   }
 
   /** All names {@link #get} and {@link #fromConfig} accept, sorted. */
   public static List<String> names() {
-    return NAMES;
+    return CATALOG.names();
   }
 
   /** {@code new L1(l1)}. */
@@ -110,12 +79,4 @@ public final class Regularizers {
     return new OrthogonalRegularizer(factor, mode);
   }
 
-  private static <V> V lookup(Map<String, V> map, String name) {
-    V value = name == null ? null : map.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException(
-          "Unknown regularizer: \"" + name + "\". Expected one of: " + String.join(", ", NAMES));
-    }
-    return value;
-  }
 }
