@@ -1,5 +1,6 @@
 package io.jkeras.constraints;
 
+import io.jkeras.ConfigValues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -100,29 +101,12 @@ final class Norms {
 
   /** Rejects config keys other than {@code allowed}, naming them. */
   static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
-    for (String key : config.keySet()) {
-      if (!allowed.contains(key)) {
-        throw new IllegalArgumentException(
-            "Unknown key \""
-                + key
-                + "\" in the config of "
-                + className
-                + ". Expected keys: "
-                + String.join(", ", allowed));
-      }
-    }
+    ConfigValues.checkKeys(className, config, allowed);
   }
 
   /** The number under {@code key}, or {@code fallback} when it is absent or null. */
   static double number(String className, Map<String, Object> config, String key, double fallback) {
-    Object value = config.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number)) {
-      throw invalid(className, key, value, "a number");
-    }
-    return ((Number) value).doubleValue();
+    return ConfigValues.number(className, config, key, fallback);
   }
 
   /**
@@ -169,16 +153,6 @@ final class Norms {
 
   private static IllegalArgumentException invalid(
       String className, String key, Object value, String expected) {
-    return new IllegalArgumentException(
-        "Invalid value for "
-            + key
-            + " in the config of "
-            + className
-            + ": expected "
-            + expected
-            + ". Received: "
-            + key
-            + "="
-            + value);
+    return ConfigValues.invalid(className, key, value, expected);
   }
 }

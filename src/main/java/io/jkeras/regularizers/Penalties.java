@@ -1,5 +1,6 @@
 package io.jkeras.regularizers;
 
+import io.jkeras.ConfigValues;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -51,59 +52,16 @@ final class Penalties {
 
   /** Rejects config keys other than {@code allowed}, naming them. */
   static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
-    for (String key : config.keySet()) {
-      if (!allowed.contains(key)) {
-        throw new IllegalArgumentException(
-            "Unknown key \""
-                + key
-                + "\" in the config of "
-                + className
-                + ". Expected keys: "
-                + String.join(", ", allowed));
-      }
-    }
+    ConfigValues.checkKeys(className, config, allowed);
   }
 
   /** The number under {@code key}, or {@code fallback} when it is absent or null. */
   static double number(String className, Map<String, Object> config, String key, double fallback) {
-    Object value = config.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number)) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + key
-              + " in the config of "
-              + className
-              + ": expected a number. Received: "
-              + key
-              + "="
-              + value
-              + " ("
-              + value.getClass().getSimpleName()
-              + ")");
-    }
-    return ((Number) value).doubleValue();
+    return ConfigValues.number(className, config, key, fallback);
   }
 
   /** The string under {@code key}, or {@code fallback} when it is absent or null. */
   static String string(String className, Map<String, Object> config, String key, String fallback) {
-    Object value = config.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof String)) {
-      throw new IllegalArgumentException(
-          "Invalid value for "
-              + key
-              + " in the config of "
-              + className
-              + ": expected a string. Received: "
-              + key
-              + "="
-              + value);
-    }
-    return (String) value;
+    return ConfigValues.string(className, config, key, fallback);
   }
 }
