@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checked reads of the config maps that initializer, regularizer and constraint classes are
- * rebuilt from: unknown keys are refused, and a value of the wrong type is an error naming the
- * class, the key, what was expected and what was received.
+ * Checked reads of the config maps that initializer, regularizer and constraint classes are rebuilt
+ * from: unknown keys are refused, and a value of the wrong type is an error naming the class, the
+ * key, what was expected and what was received.
  *
  * <pre>{@code
  * ConfigValues.checkKeys("L2", config, List.of("l2"));
@@ -18,19 +18,23 @@ public final class ConfigValues {
   private ConfigValues() {}
 
   /** Rejects config keys other than {@code allowed}, naming them. */
-  public static void checkKeys(String className, Map<String, Object> config,
-      List<String> allowed) {
+  public static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
     for (String key : config.keySet()) {
       if (!allowed.contains(key)) {
-        throw new IllegalArgumentException("Unknown key \"" + key + "\" in the config of "
-            + className + ". Expected keys: " + String.join(", ", allowed));
+        throw new IllegalArgumentException(
+            "Unknown key \""
+                + key
+                + "\" in the config of "
+                + className
+                + ". Expected keys: "
+                + String.join(", ", allowed));
       }
     }
   }
 
   /** The number under {@code key}, or {@code fallback} when it is absent or null. */
-  public static double number(String className, Map<String, Object> config, String key,
-      double fallback) {
+  public static double number(
+      String className, Map<String, Object> config, String key, double fallback) {
     Object value = config.get(key);
     if (value == null) {
       return fallback;
@@ -42,8 +46,8 @@ public final class ConfigValues {
   }
 
   /** The string under {@code key}, or {@code fallback} when it is absent or null. */
-  public static String string(String className, Map<String, Object> config, String key,
-      String fallback) {
+  public static String string(
+      String className, Map<String, Object> config, String key, String fallback) {
     Object value = config.get(key);
     if (value == null) {
       return fallback;
@@ -55,10 +59,19 @@ public final class ConfigValues {
   }
 
   /** The error for a value of the wrong form: class, key, expectation and the value received. */
-  public static IllegalArgumentException invalid(String className, String key, Object value,
-      String expected) {
-    return new IllegalArgumentException("Invalid value for " + key + " in the config of "
-        + className + ": expected " + expected + ". Received: " + key + "=" + value
-        + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")"));
+  public static IllegalArgumentException invalid(
+      String className, String key, Object value, String expected) {
+    return new IllegalArgumentException(
+        "Invalid value for "
+            + key
+            + " in the config of "
+            + className
+            + ": expected "
+            + expected
+            + ". Received: "
+            + key
+            + "="
+            + value
+            + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")"));
   }
 }

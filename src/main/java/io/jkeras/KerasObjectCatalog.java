@@ -33,8 +33,8 @@ public final class KerasObjectCatalog<T> {
   }
 
   /** Registers a class under each of {@code names} (class name, snake-case name, aliases). */
-  public KerasObjectCatalog<T> add(Supplier<T> byDefault, Function<Map<String, Object>, T> config,
-      String... names) {
+  public KerasObjectCatalog<T> add(
+      Supplier<T> byDefault, Function<Map<String, Object>, T> config, String... names) {
     for (String n : names) {
       byName.put(n, byDefault);
       fromConfig.put(n, config);
@@ -62,8 +62,8 @@ public final class KerasObjectCatalog<T> {
   private <V> V lookup(Map<String, V> map, String name) {
     V value = name == null ? null : map.get(name);
     if (value == null) {
-      throw new IllegalArgumentException("Unknown " + kind + ": \"" + name
-          + "\". Expected one of: " + String.join(", ", names()));
+      throw new IllegalArgumentException(
+          "Unknown " + kind + ": \"" + name + "\". Expected one of: " + String.join(", ", names()));
     }
     return value;
   }

@@ -3,7 +3,9 @@ package io.jkeras;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Keras's nested-object config form: {@code {"module", "class_name", "config", "registered_name"}}. */
+/**
+ * Keras's nested-object config form: {@code {"module", "class_name", "config", "registered_name"}}.
+ */
 public final class KerasObjects {
 
   private KerasObjects() {}

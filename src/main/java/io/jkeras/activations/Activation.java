@@ -15,7 +15,10 @@ import org.tensorflow.types.TFloat32;
  */
 public interface Activation {
 
-  /** The Keras name, as written in layer configs: {@code "relu"}, {@code "sigmoid"}, {@code "linear"}. */
+  /**
+   * The Keras name, as written in layer configs: {@code "relu"}, {@code "sigmoid"}, {@code
+   * "linear"}.
+   */
   String name();
 
   /** Emits the ops that compute this activation of {@code x}. */

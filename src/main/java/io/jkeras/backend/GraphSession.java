@@ -119,9 +119,9 @@ public final class GraphSession implements AutoCloseable {
   }
 
   /**
-   * Returns an op-name scope that no other caller of this method got before, based on {@code
-   * name}: {@code "dense"}, then {@code "dense_1"}... Graph node names must be unique, and layers
-   * of different models in one graph may share a name.
+   * Returns an op-name scope that no other caller of this method got before, based on {@code name}:
+   * {@code "dense"}, then {@code "dense_1"}... Graph node names must be unique, and layers of
+   * different models in one graph may share a name.
    */
   public synchronized String uniqueScope(String name) {
     String candidate = name;
@@ -160,9 +160,9 @@ public final class GraphSession implements AutoCloseable {
   }
 
   /**
-   * Releases this user's hold. The last release copies every bound weight's value back to the
-   * host (so layers keep their trained values and can be used in a new model) and frees the native
-   * graph and session.
+   * Releases this user's hold. The last release copies every bound weight's value back to the host
+   * (so layers keep their trained values and can be used in a new model) and frees the native graph
+   * and session.
    */
   @Override
   public synchronized void close() {

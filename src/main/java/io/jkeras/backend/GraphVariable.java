@@ -38,14 +38,13 @@ public final class GraphVariable<T extends TType> {
   }
 
   /** A float32 variable named {@code name} in the op scope of {@code scoped}. */
-  public static GraphVariable<TFloat32> floats(GraphSession g, Ops scoped, String name,
-      Shape shape) {
+  public static GraphVariable<TFloat32> floats(
+      GraphSession g, Ops scoped, String name, Shape shape) {
     return new GraphVariable<>(g, scoped, name, shape, TFloat32.class);
   }
 
   /** An int64 variable (for example an optimizer's iteration count). */
-  public static GraphVariable<TInt64> longs(GraphSession g, Ops scoped, String name,
-      Shape shape) {
+  public static GraphVariable<TInt64> longs(GraphSession g, Ops scoped, String name, Shape shape) {
     return new GraphVariable<>(g, scoped, name, shape, TInt64.class);
   }
 

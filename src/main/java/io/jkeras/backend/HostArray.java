@@ -98,8 +98,7 @@ public final class HostArray {
     for (int i = 0; i < samples.length; i++) {
       if (samples[i].length != width) {
         throw new IllegalArgumentException(
-            "Ragged array: row 0 has " + width + " values, row " + i + " has "
-                + samples[i].length);
+            "Ragged array: row 0 has " + width + " values, row " + i + " has " + samples[i].length);
       }
       System.arraycopy(samples[i], 0, flat, i * width, width);
     }
@@ -135,7 +134,8 @@ public final class HostArray {
       return ofFloats(s, v);
     }
     throw new IllegalArgumentException(
-        "Unsupported array type " + array.getClass().getSimpleName()
+        "Unsupported array type "
+            + array.getClass().getSimpleName()
             + ": expected float, double, int or long values");
   }
 

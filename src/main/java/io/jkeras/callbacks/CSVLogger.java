@@ -44,9 +44,13 @@ public class CSVLogger implements Callback {
         Files.createDirectories(file.getParent());
       }
       boolean hasHeader = append && Files.exists(file) && Files.size(file) > 0;
-      writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE);
+      writer =
+          Files.newBufferedWriter(
+              file,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE,
+              append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE);
       keys = hasHeader ? List.of() : null;
     } catch (IOException e) {
       throw new UncheckedIOException("CSVLogger: cannot open " + file, e);

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Hooks into {@code fit}, as Keras's {@code keras.callbacks.Callback}. Epochs and batches count
- * from 0; {@code logs} hold the running values ({@code loss}, metrics, and at epoch end the
- * {@code val_} values). Every method does nothing unless overridden.
+ * from 0; {@code logs} hold the running values ({@code loss}, metrics, and at epoch end the {@code
+ * val_} values). Every method does nothing unless overridden.
  *
  * <pre>{@code
  * model.fit(x, y, FitOptions.epochs(10).callbacks(new Callback() {

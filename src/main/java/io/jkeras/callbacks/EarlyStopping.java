@@ -6,9 +6,9 @@ import java.util.Map;
 import org.tensorflow.ndarray.FloatNdArray;
 
 /**
- * Stops training when a monitored value stops improving, as Keras's {@code EarlyStopping}:
- * monitor "val_loss", min_delta 0, patience 0, mode "auto" (max for names containing "acc" or
- * "auc", min otherwise), baseline none, restore_best_weights false, start_from_epoch 0.
+ * Stops training when a monitored value stops improving, as Keras's {@code EarlyStopping}: monitor
+ * "val_loss", min_delta 0, patience 0, mode "auto" (max for names containing "acc" or "auc", min
+ * otherwise), baseline none, restore_best_weights false, start_from_epoch 0.
  *
  * <pre>{@code
  * new EarlyStopping("val_loss", 0.0, 2, "auto", true)
@@ -31,8 +31,8 @@ public class EarlyStopping implements Callback {
     this("val_loss", 0.0, 0, "auto", false);
   }
 
-  public EarlyStopping(String monitor, double minDelta, int patience, String mode,
-      boolean restoreBestWeights) {
+  public EarlyStopping(
+      String monitor, double minDelta, int patience, String mode, boolean restoreBestWeights) {
     if (patience < 0) {
       throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + patience);
     }
@@ -47,8 +47,8 @@ public class EarlyStopping implements Callback {
         maximize = true;
         break;
       case "auto":
-        maximize = monitor.endsWith("acc") || monitor.contains("accuracy")
-            || monitor.endsWith("auc");
+        maximize =
+            monitor.endsWith("acc") || monitor.contains("accuracy") || monitor.endsWith("auc");
         break;
       default:
         throw new IllegalArgumentException(
@@ -70,8 +70,11 @@ public class EarlyStopping implements Callback {
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
     Double current = logs.get(monitor);
     if (current == null) {
-      throw new IllegalStateException("EarlyStopping: monitor \"" + monitor
-          + "\" is not among the logged values " + logs.keySet());
+      throw new IllegalStateException(
+          "EarlyStopping: monitor \""
+              + monitor
+              + "\" is not among the logged values "
+              + logs.keySet());
     }
     wait++;
     boolean improved = maximize ? current - minDelta > best : current + minDelta < best;

@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * Saves the model's weights (with the optimizer state) after epochs, as Keras's {@code
- * ModelCheckpoint} with {@code save_weights_only=True}: to a {@code .weights.h5} path that may
- * hold {@code {epoch}}, {@code {epoch:02d}} or a logged value such as {@code {val_loss:.4f}}.
- * With {@code saveBestOnly}, only when the monitored value improved (mode auto: max for accuracy
- * and AUC, min otherwise).
+ * ModelCheckpoint} with {@code save_weights_only=True}: to a {@code .weights.h5} path that may hold
+ * {@code {epoch}}, {@code {epoch:02d}} or a logged value such as {@code {val_loss:.4f}}. With
+ * {@code saveBestOnly}, only when the monitored value improved (mode auto: max for accuracy and
+ * AUC, min otherwise).
  *
  * <pre>{@code
  * new ModelCheckpoint(Path.of("ckpt/fm-{epoch:02d}.weights.h5"))
@@ -37,8 +37,11 @@ public class ModelCheckpoint implements Callback {
   public ModelCheckpoint(Path file, String monitor, boolean saveBestOnly) {
     String p = file.toString();
     if (!p.endsWith(".weights.h5")) {
-      throw new IllegalArgumentException("ModelCheckpoint: the path must end in .weights.h5"
-          + " (weights and optimizer state in Keras 3's layout), got \"" + p + "\"");
+      throw new IllegalArgumentException(
+          "ModelCheckpoint: the path must end in .weights.h5"
+              + " (weights and optimizer state in Keras 3's layout), got \""
+              + p
+              + "\"");
     }
     this.pattern = p;
     this.monitor = monitor;
@@ -57,8 +60,11 @@ public class ModelCheckpoint implements Callback {
     if (saveBestOnly) {
       Double current = logs.get(monitor);
       if (current == null) {
-        throw new IllegalStateException("ModelCheckpoint: monitor \"" + monitor
-            + "\" is not among the logged values " + logs.keySet());
+        throw new IllegalStateException(
+            "ModelCheckpoint: monitor \""
+                + monitor
+                + "\" is not among the logged values "
+                + logs.keySet());
       }
       if (!(maximize ? current > best : current < best)) {
         return;
@@ -77,11 +83,13 @@ public class ModelCheckpoint implements Callback {
       String spec = m.group(2);
       Object value = name.equals("epoch") ? (Object) epoch : logs.get(name);
       if (value == null) {
-        throw new IllegalStateException("ModelCheckpoint: no value \"" + name
-            + "\" to fill the path; logged values are " + logs.keySet());
+        throw new IllegalStateException(
+            "ModelCheckpoint: no value \""
+                + name
+                + "\" to fill the path; logged values are "
+                + logs.keySet());
       }
-      String text = spec == null ? value.toString()
-          : String.format(Locale.ROOT, "%" + spec, value);
+      String text = spec == null ? value.toString() : String.format(Locale.ROOT, "%" + spec, value);
       m.appendReplacement(sb, Matcher.quoteReplacement(text));
     }
     m.appendTail(sb);

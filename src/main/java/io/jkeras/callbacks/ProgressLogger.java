@@ -79,13 +79,24 @@ public class ProgressLogger implements Callback {
     double perStep = elapsed / Math.max(1, steps);
     String count = String.format(Locale.ROOT, "%" + digits(steps) + "d/%d", steps, steps);
     if (verbose == 1) {
-      String line = count + " " + "━".repeat(WIDTH) + " "
-          + String.format(Locale.ROOT, "%.0fs", elapsed) + formatStep(perStep) + values(logs);
+      String line =
+          count
+              + " "
+              + "━".repeat(WIDTH)
+              + " "
+              + String.format(Locale.ROOT, "%.0fs", elapsed)
+              + formatStep(perStep)
+              + values(logs);
       String pad = " ".repeat(Math.max(0, previousWidth - line.length()));
       out.print("\r" + line + pad + "\n");
     } else {
-      out.println(count + " - " + String.format(Locale.ROOT, "%.0fs", elapsed) + " -"
-          + formatStep(perStep) + values(logs));
+      out.println(
+          count
+              + " - "
+              + String.format(Locale.ROOT, "%.0fs", elapsed)
+              + " -"
+              + formatStep(perStep)
+              + values(logs));
     }
     out.flush();
   }
@@ -98,9 +109,13 @@ public class ProgressLogger implements Callback {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       double v = e.getValue();
-      sb.append(" - ").append(e.getKey()).append(": ")
-          .append(Math.abs(v) > 1e-3 ? String.format(Locale.ROOT, "%.4f", v)
-              : String.format(Locale.ROOT, "%.4e", v));
+      sb.append(" - ")
+          .append(e.getKey())
+          .append(": ")
+          .append(
+              Math.abs(v) > 1e-3
+                  ? String.format(Locale.ROOT, "%.4f", v)
+                  : String.format(Locale.ROOT, "%.4e", v));
     }
     return sb.toString();
   }
@@ -117,8 +132,12 @@ public class ProgressLogger implements Callback {
 
   private static String formatEta(double eta) {
     if (eta > 3600) {
-      return String.format(Locale.ROOT, "%d:%02d:%02d", (long) eta / 3600,
-          ((long) eta % 3600) / 60, (long) eta % 60);
+      return String.format(
+          Locale.ROOT,
+          "%d:%02d:%02d",
+          (long) eta / 3600,
+          ((long) eta % 3600) / 60,
+          (long) eta % 60);
     }
     if (eta > 60) {
       return String.format(Locale.ROOT, "%d:%02d", (long) eta / 60, (long) eta % 60);

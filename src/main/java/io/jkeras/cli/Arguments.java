@@ -42,8 +42,7 @@ final class Arguments {
           valued.forEach(v -> known.add("--" + v));
           flags.forEach(f -> known.add("--" + f));
           known.sort(null);
-          throw new UsageException(command + ": unknown option " + a + "; known options: "
-              + known);
+          throw new UsageException(command + ": unknown option " + a + "; known options: " + known);
         }
       } else {
         positional.add(a);

@@ -34,35 +34,50 @@ import java.util.Set;
  */
 final class ImdbCommand {
 
-  static final String HELP = String.join("\n",
-      "usage: jkeras imdb [options]",
-      "",
-      "Trains the seed's IMDB sentiment models (baseline Dense(250) and FMLayer(200, 100)).",
-      "",
-      "options:",
-      "  --data PATH        aclImdb_v1.tar.gz (or the labeled-only archive); without it the",
-      "                     official archive is downloaded once to ~/.jkeras/datasets",
-      "                     ($JKERAS_IMDB is used when set)",
-      "  --epochs N         epochs per model (default 2)",
-      "  --batch-size N     batch size (default 32)",
-      "  --models LIST      comma-separated: baseline,fm (default both)",
-      "  --num-words N      vocabulary size (default 20000)",
-      "  --max-len N        tokens per review (default 100)",
-      "  --seed N           global seed for weights, dropout and shuffling (default 1)",
-      "  --out DIR          output folder (default out/imdb)",
-      "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default: bar on a",
-      "                     terminal, lines otherwise)",
-      "  --rss              print the process RSS after every epoch (memory check)",
-      "  --export-npy DIR   write the token arrays as .npy files for Python and stop",
-      "  --save-models DIR  after training, save each model as DIR/<model>.keras and export it",
-      "                     as a SavedModel to DIR/<model>/1 (a jkeras serve base path)",
-      "  --help             this text");
+  static final String HELP =
+      String.join(
+          "\n",
+          "usage: jkeras imdb [options]",
+          "",
+          "Trains the seed's IMDB sentiment models (baseline Dense(250) and FMLayer(200, 100)).",
+          "",
+          "options:",
+          "  --data PATH        aclImdb_v1.tar.gz (or the labeled-only archive); without it the",
+          "                     official archive is downloaded once to ~/.jkeras/datasets",
+          "                     ($JKERAS_IMDB is used when set)",
+          "  --epochs N         epochs per model (default 2)",
+          "  --batch-size N     batch size (default 32)",
+          "  --models LIST      comma-separated: baseline,fm (default both)",
+          "  --num-words N      vocabulary size (default 20000)",
+          "  --max-len N        tokens per review (default 100)",
+          "  --seed N           global seed for weights, dropout and shuffling (default 1)",
+          "  --out DIR          output folder (default out/imdb)",
+          "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default: bar on a",
+          "                     terminal, lines otherwise)",
+          "  --rss              print the process RSS after every epoch (memory check)",
+          "  --export-npy DIR   write the token arrays as .npy files for Python and stop",
+          "  --save-models DIR  after training, save each model as DIR/<model>.keras and export it",
+          "                     as a SavedModel to DIR/<model>/1 (a jkeras serve base path)",
+          "  --help             this text");
 
   int run(String[] args) throws IOException {
-    Arguments a = new Arguments("imdb", args,
-        Set.of("data", "epochs", "batch-size", "models", "num-words", "max-len", "seed", "out",
-            "verbose", "export-npy", "save-models"),
-        Set.of("rss", "help"));
+    Arguments a =
+        new Arguments(
+            "imdb",
+            args,
+            Set.of(
+                "data",
+                "epochs",
+                "batch-size",
+                "models",
+                "num-words",
+                "max-len",
+                "seed",
+                "out",
+                "verbose",
+                "export-npy",
+                "save-models"),
+            Set.of("rss", "help"));
     if (a.has("help")) {
       System.out.println(HELP);
       return 0;
@@ -76,17 +91,24 @@ final class ImdbCommand {
     List<String> models = List.of(a.get("models", "baseline,fm").split(","));
     for (String m : models) {
       if (!m.equals("baseline") && !m.equals("fm")) {
-        throw new Arguments.UsageException("--models: expected baseline and/or fm, got \"" + m
-            + "\"");
+        throw new Arguments.UsageException(
+            "--models: expected baseline and/or fm, got \"" + m + "\"");
       }
     }
 
     long t0 = System.nanoTime();
-    ImdbData data = a.has("data") ? Imdb.load(Path.of(a.get("data", null)), numWords, maxLen)
-        : Imdb.load(numWords, maxLen);
-    System.out.printf(Locale.ROOT, "IMDB: %d train and %d test reviews, %d words, length %d"
-            + " (loaded in %.1f s)%n", data.xTrain().length, data.xTest().length, numWords,
-        maxLen, (System.nanoTime() - t0) / 1e9);
+    ImdbData data =
+        a.has("data")
+            ? Imdb.load(Path.of(a.get("data", null)), numWords, maxLen)
+            : Imdb.load(numWords, maxLen);
+    System.out.printf(
+        Locale.ROOT,
+        "IMDB: %d train and %d test reviews, %d words, length %d" + " (loaded in %.1f s)%n",
+        data.xTrain().length,
+        data.xTest().length,
+        numWords,
+        maxLen,
+        (System.nanoTime() - t0) / 1e9);
 
     if (a.has("export-npy")) {
       exportNpy(data, Path.of(a.get("export-npy", null)));
@@ -108,8 +130,10 @@ final class ImdbCommand {
     for (String name : models) {
       KerasNames.reset();
       GlobalSeed.set(seed);
-      try (Model model = name.equals("fm") ? SeedModels.fm(numWords, maxLen)
-          : SeedModels.baseline(numWords, maxLen)) {
+      try (Model model =
+          name.equals("fm")
+              ? SeedModels.fm(numWords, maxLen)
+              : SeedModels.baseline(numWords, maxLen)) {
         model.summary();
         model.compile("adam", "binary_crossentropy", "accuracy");
         List<Callback> callbacks = new ArrayList<>();
@@ -117,8 +141,11 @@ final class ImdbCommand {
         if (a.has("rss")) {
           callbacks.add(new ResidentMemoryLogger());
         }
-        FitOptions options = FitOptions.epochs(epochs).batchSize(batchSize)
-            .validationData(xTest, yTest).callbacks(callbacks.toArray(new Callback[0]));
+        FitOptions options =
+            FitOptions.epochs(epochs)
+                .batchSize(batchSize)
+                .validationData(xTest, yTest)
+                .callbacks(callbacks.toArray(new Callback[0]));
         if (a.has("verbose")) {
           options.verbose(a.getInt("verbose", 2));
         }
@@ -132,8 +159,8 @@ final class ImdbCommand {
             throw new Arguments.UsageException("--save-models: " + version + " exists already");
           }
           model.export(version);
-          System.out.println("Saved " + dir.resolve(name + ".keras") + " and SavedModel "
-              + version);
+          System.out.println(
+              "Saved " + dir.resolve(name + ".keras") + " and SavedModel " + version);
         }
         results.put(name, h);
         params.put(name, model.countParams());
@@ -145,47 +172,84 @@ final class ImdbCommand {
     System.out.print(table);
     HistoryChart.write(out.resolve("imdb_history.png"), "IMDB: baseline vs FM", histories);
     writeResults(out.resolve("results.json"), results, params, epochs, batchSize);
-    System.out.println("Wrote " + out.resolve("imdb_history.png") + ", "
-        + out.resolve("results.json") + " and the *_history.csv files");
+    System.out.println(
+        "Wrote "
+            + out.resolve("imdb_history.png")
+            + ", "
+            + out.resolve("results.json")
+            + " and the *_history.csv files");
     return 0;
   }
 
   static String resultTable(Map<String, History> results, Map<String, Long> params) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-10s %12s %14s %10s  %s%n", "model", "params",
-        "val_accuracy", "val_loss", "seconds per epoch"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %12s %14s %10s  %s%n",
+            "model",
+            "params",
+            "val_accuracy",
+            "val_loss",
+            "seconds per epoch"));
     for (Map.Entry<String, History> e : results.entrySet()) {
       History h = e.getValue();
       List<String> secs = new ArrayList<>();
       for (double s : h.epochSeconds()) {
         secs.add(String.format(Locale.ROOT, "%.1f", s));
       }
-      sb.append(String.format(Locale.ROOT, "%-10s %,12d %14.4f %10.4f  %s%n", e.getKey(),
-          params.get(e.getKey()), h.last("val_accuracy"), h.last("val_loss"),
-          String.join(", ", secs)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %,12d %14.4f %10.4f  %s%n",
+              e.getKey(),
+              params.get(e.getKey()),
+              h.last("val_accuracy"),
+              h.last("val_loss"),
+              String.join(", ", secs)));
     }
     return sb.toString();
   }
 
-  private static void writeResults(Path file, Map<String, History> results,
-      Map<String, Long> params, int epochs, int batchSize) {
-    StringBuilder json = new StringBuilder("{\"framework\": \"jkeras\", \"epochs\": " + epochs
-        + ", \"batch_size\": " + batchSize + ", \"models\": {");
+  private static void writeResults(
+      Path file,
+      Map<String, History> results,
+      Map<String, Long> params,
+      int epochs,
+      int batchSize) {
+    StringBuilder json =
+        new StringBuilder(
+            "{\"framework\": \"jkeras\", \"epochs\": "
+                + epochs
+                + ", \"batch_size\": "
+                + batchSize
+                + ", \"models\": {");
     boolean first = true;
     for (Map.Entry<String, History> e : results.entrySet()) {
       History h = e.getValue();
-      json.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": {")
-          .append("\"params\": ").append(params.get(e.getKey()))
-          .append(", \"epoch_seconds\": ").append(h.epochSeconds())
-          .append(", \"val_accuracy\": ").append(h.get("val_accuracy"))
-          .append(", \"val_loss\": ").append(h.get("val_loss"))
-          .append(", \"accuracy\": ").append(h.get("accuracy"))
-          .append(", \"loss\": ").append(h.get("loss")).append('}');
+      json.append(first ? "" : ", ")
+          .append('"')
+          .append(e.getKey())
+          .append("\": {")
+          .append("\"params\": ")
+          .append(params.get(e.getKey()))
+          .append(", \"epoch_seconds\": ")
+          .append(h.epochSeconds())
+          .append(", \"val_accuracy\": ")
+          .append(h.get("val_accuracy"))
+          .append(", \"val_loss\": ")
+          .append(h.get("val_loss"))
+          .append(", \"accuracy\": ")
+          .append(h.get("accuracy"))
+          .append(", \"loss\": ")
+          .append(h.get("loss"))
+          .append('}');
       first = false;
     }
     json.append("}}\n");
     try {
-      AtomicFile.write(file, tmp -> Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8));
+      AtomicFile.write(
+          file, tmp -> Files.writeString(tmp, json.toString(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Cannot write " + file, e);
     }
@@ -201,11 +265,13 @@ final class ImdbCommand {
 
   private static void writeNpy(ImdbData data, Path dir) throws IOException {
     NpyFile.write(dir.resolve("x_train.npy"), NpyArray.ofInts(data.xTrain()));
-    NpyFile.write(dir.resolve("y_train.npy"), NpyArray.ofFloats(
-        new long[] {data.yTrain().length}, data.yTrain()));
+    NpyFile.write(
+        dir.resolve("y_train.npy"),
+        NpyArray.ofFloats(new long[] {data.yTrain().length}, data.yTrain()));
     NpyFile.write(dir.resolve("x_test.npy"), NpyArray.ofInts(data.xTest()));
-    NpyFile.write(dir.resolve("y_test.npy"), NpyArray.ofFloats(
-        new long[] {data.yTest().length}, data.yTest()));
+    NpyFile.write(
+        dir.resolve("y_test.npy"),
+        NpyArray.ofFloats(new long[] {data.yTest().length}, data.yTest()));
     System.out.println("Wrote x_train, y_train, x_test, y_test .npy files to " + dir);
   }
 }

@@ -10,17 +10,20 @@ public final class Main {
 
   private Main() {}
 
-  static final String USAGE = String.join("\n",
-      "usage: jkeras <command> [options]",
-      "",
-      "commands:",
-      "  imdb      train the baseline and FM sentiment models on IMDB (the reference experiment)",
-      "  inspect   show the inputs, outputs and layers or signatures of a model file",
-      "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
-      "  predict   run a model on .npy input and write .npy output",
-      "  serve     serve SavedModels over TensorFlow Serving's REST API",
-      "",
-      "Run 'jkeras <command> --help' for the options of a command.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: jkeras <command> [options]",
+          "",
+          "commands:",
+          "  imdb      train the baseline and FM sentiment models on IMDB (the reference"
+              + " experiment)",
+          "  inspect   show the inputs, outputs and layers or signatures of a model file",
+          "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
+          "  predict   run a model on .npy input and write .npy output",
+          "  serve     serve SavedModels over TensorFlow Serving's REST API",
+          "",
+          "Run 'jkeras <command> --help' for the options of a command.");
 
   public static void main(String[] args) {
     System.exit(run(args));

@@ -6,11 +6,11 @@ import io.jkeras.io.NpyFile;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
-import io.jkeras.saving.KerasModelFile;
 import io.jkeras.savedmodel.LoadedSavedModel;
 import io.jkeras.savedmodel.SavedModel;
 import io.jkeras.savedmodel.SignatureSpec;
 import io.jkeras.savedmodel.TensorSpec;
+import io.jkeras.saving.KerasModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,31 +28,39 @@ import org.tensorflow.ndarray.NdArray;
  */
 final class ModelCommands {
 
-  static final String INSPECT_HELP = String.join("\n",
-      "usage: jkeras inspect MODEL",
-      "",
-      "Prints what MODEL (.keras, legacy .h5, or SavedModel directory) holds: the summary,",
-      "inputs and outputs of a Keras model; the signatures of a SavedModel.");
+  static final String INSPECT_HELP =
+      String.join(
+          "\n",
+          "usage: jkeras inspect MODEL",
+          "",
+          "Prints what MODEL (.keras, legacy .h5, or SavedModel directory) holds: the summary,",
+          "inputs and outputs of a Keras model; the signatures of a SavedModel.");
 
-  static final String CONVERT_HELP = String.join("\n",
-      "usage: jkeras convert IN OUT",
-      "",
-      "IN is a .keras or legacy .h5 file. OUT ending in .keras writes a Keras 3 file; any other",
-      "OUT is a directory that receives a SavedModel (as Keras's model.export).");
+  static final String CONVERT_HELP =
+      String.join(
+          "\n",
+          "usage: jkeras convert IN OUT",
+          "",
+          "IN is a .keras or legacy .h5 file. OUT ending in .keras writes a Keras 3 file; any"
+              + " other",
+          "OUT is a directory that receives a SavedModel (as Keras's model.export).");
 
-  static final String PREDICT_HELP = String.join("\n",
-      "usage: jkeras predict MODEL IN OUT [--batch-size N]",
-      "",
-      "Runs MODEL on NumPy input. With one input and one output, IN and OUT are .npy files.",
-      "With several, IN is a folder holding <input name>.npy for each input and OUT a folder",
-      "that receives <output name>.npy for each output (a Keras model's output layer names, or",
-      "the SavedModel signature's output keys). A folder works for a single input/output too.");
+  static final String PREDICT_HELP =
+      String.join(
+          "\n",
+          "usage: jkeras predict MODEL IN OUT [--batch-size N]",
+          "",
+          "Runs MODEL on NumPy input. With one input and one output, IN and OUT are .npy files.",
+          "With several, IN is a folder holding <input name>.npy for each input and OUT a folder",
+          "that receives <output name>.npy for each output (a Keras model's output layer names, or",
+          "the SavedModel signature's output keys). A folder works for a single input/output too.");
 
   private ModelCommands() {}
 
   static boolean isSavedModel(Path p) {
-    return Files.isDirectory(p) && (Files.exists(p.resolve("saved_model.pb"))
-        || Files.exists(p.resolve("saved_model.pbtxt")));
+    return Files.isDirectory(p)
+        && (Files.exists(p.resolve("saved_model.pb"))
+            || Files.exists(p.resolve("saved_model.pbtxt")));
   }
 
   static int inspect(String[] args) {
@@ -71,8 +79,7 @@ final class ModelCommands {
             System.out.println("  input  " + t.key() + ": " + t.dtype() + " " + t.formattedShape());
           }
           for (TensorSpec t : s.outputs().values()) {
-            System.out.println("  output " + t.key() + ": " + t.dtype() + " "
-                + t.formattedShape());
+            System.out.println("  output " + t.key() + ": " + t.dtype() + " " + t.formattedShape());
           }
         }
       }
@@ -81,16 +88,21 @@ final class ModelCommands {
     try (Model m = KerasModelFile.load(existing(path))) {
       m.summary();
       for (KerasTensor t : m.inputs()) {
-        System.out.println("input  " + t.layer().name() + ": " + t.dtype() + " "
-            + KerasShape.format(t.shape()));
+        System.out.println(
+            "input  " + t.layer().name() + ": " + t.dtype() + " " + KerasShape.format(t.shape()));
       }
       for (KerasTensor t : m.outputs()) {
-        System.out.println("output " + t.layer().name() + ": " + t.dtype() + " "
-            + KerasShape.format(t.shape()));
+        System.out.println(
+            "output " + t.layer().name() + ": " + t.dtype() + " " + KerasShape.format(t.shape()));
       }
       if (m.isCompiled()) {
-        System.out.println("compiled: optimizer " + m.optimizer().className() + " (learning_rate "
-            + m.optimizer().learningRate() + "), loss " + m.loss().name());
+        System.out.println(
+            "compiled: optimizer "
+                + m.optimizer().className()
+                + " (learning_rate "
+                + m.optimizer().learningRate()
+                + "), loss "
+                + m.loss().name());
       }
     }
     return 0;
@@ -103,22 +115,26 @@ final class ModelCommands {
       return 0;
     }
     if (a.positional().size() != 2) {
-      throw new Arguments.UsageException("convert: expected IN and OUT, got "
-          + a.positional() + "\n\n" + CONVERT_HELP);
+      throw new Arguments.UsageException(
+          "convert: expected IN and OUT, got " + a.positional() + "\n\n" + CONVERT_HELP);
     }
     Path in = Path.of(a.positional().get(0));
     Path out = Path.of(a.positional().get(1));
     if (isSavedModel(in)) {
-      throw new Arguments.UsageException("convert: " + in + " is a SavedModel, which holds a"
-          + " graph, not Keras layers; convert from the .keras or .h5 file instead");
+      throw new Arguments.UsageException(
+          "convert: "
+              + in
+              + " is a SavedModel, which holds a"
+              + " graph, not Keras layers; convert from the .keras or .h5 file instead");
     }
     try (Model m = KerasModelFile.load(existing(in))) {
       if (out.toString().endsWith(".keras")) {
         KerasModelFile.save(m, out);
         System.out.println("Wrote Keras file " + out);
       } else if (out.toString().endsWith(".h5")) {
-        throw new Arguments.UsageException("convert: writing legacy .h5 is not supported; use"
-            + " OUT.keras (Keras 3's format) or a SavedModel directory");
+        throw new Arguments.UsageException(
+            "convert: writing legacy .h5 is not supported; use"
+                + " OUT.keras (Keras 3's format) or a SavedModel directory");
       } else {
         m.export(out);
         System.out.println("Wrote SavedModel " + out);
@@ -134,8 +150,8 @@ final class ModelCommands {
       return 0;
     }
     if (a.positional().size() != 3) {
-      throw new Arguments.UsageException("predict: expected MODEL IN OUT, got "
-          + a.positional() + "\n\n" + PREDICT_HELP);
+      throw new Arguments.UsageException(
+          "predict: expected MODEL IN OUT, got " + a.positional() + "\n\n" + PREDICT_HELP);
     }
     Path modelPath = Path.of(a.positional().get(0));
     Path in = Path.of(a.positional().get(1));
@@ -149,8 +165,8 @@ final class ModelCommands {
         Map<String, NdArray<?>> feeds = new LinkedHashMap<>();
         List<NpyArray> arrays = readInputs(in, names);
         for (int i = 0; i < names.size(); i++) {
-          feeds.put(names.get(i), NpyArrays.toNd(arrays.get(i),
-              sig.inputs().get(names.get(i)).dtype()));
+          feeds.put(
+              names.get(i), NpyArrays.toNd(arrays.get(i), sig.inputs().get(names.get(i)).dtype()));
         }
         for (Map.Entry<String, NdArray<?>> e : m.run(sig.key(), feeds).entrySet()) {
           results.put(e.getKey(), NpyArrays.fromNd(e.getValue()));
@@ -179,24 +195,36 @@ final class ModelCommands {
       for (String n : names) {
         Path f = in.resolve(n + ".npy");
         if (!Files.exists(f)) {
-          throw new Arguments.UsageException("predict: the model's input \"" + n
-              + "\" needs " + f + ", which does not exist (inputs: " + names + ")");
+          throw new Arguments.UsageException(
+              "predict: the model's input \""
+                  + n
+                  + "\" needs "
+                  + f
+                  + ", which does not exist (inputs: "
+                  + names
+                  + ")");
         }
         out.add(NpyFile.read(f));
       }
       return out;
     }
     if (names.size() != 1) {
-      throw new Arguments.UsageException("predict: the model has " + names.size() + " inputs "
-          + names + "; give a folder holding one <name>.npy per input");
+      throw new Arguments.UsageException(
+          "predict: the model has "
+              + names.size()
+              + " inputs "
+              + names
+              + "; give a folder holding one <name>.npy per input");
     }
     out.add(NpyFile.read(existing(in)));
     return out;
   }
 
   private static void writeOutputs(Path out, Map<String, NpyArray> results) throws IOException {
-    boolean folder = results.size() > 1 || Files.isDirectory(out)
-        || !out.getFileName().toString().endsWith(".npy");
+    boolean folder =
+        results.size() > 1
+            || Files.isDirectory(out)
+            || !out.getFileName().toString().endsWith(".npy");
     if (!folder) {
       NpyFile.write(out, results.values().iterator().next());
       System.out.println("Wrote " + out);
@@ -211,8 +239,8 @@ final class ModelCommands {
 
   private static Path single(Arguments a, String command, String help) {
     if (a.positional().size() != 1) {
-      throw new Arguments.UsageException(command + ": expected one MODEL, got " + a.positional()
-          + "\n\n" + help);
+      throw new Arguments.UsageException(
+          command + ": expected one MODEL, got " + a.positional() + "\n\n" + help);
     }
     return Path.of(a.positional().get(0));
   }

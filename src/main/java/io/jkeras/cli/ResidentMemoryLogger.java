@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Prints the process's resident memory (VmRSS from /proc/self/status, Linux) after every epoch,
- * for the memory check that a training loop does not grow native memory.
+ * Prints the process's resident memory (VmRSS from /proc/self/status, Linux) after every epoch, for
+ * the memory check that a training loop does not grow native memory.
  */
 final class ResidentMemoryLogger implements Callback {
 

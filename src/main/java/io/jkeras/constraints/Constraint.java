@@ -6,8 +6,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A projection applied to a weight after each optimizer update, as Keras 3's
- * {@code keras.constraints}.
+ * A projection applied to a weight after each optimizer update, as Keras 3's {@code
+ * keras.constraints}.
  *
  * <pre>{@code
  * Constraint maxNorm = Constraints.maxNorm(2.0);

@@ -21,10 +21,10 @@ public final class Constraints {
 
   private static final KerasObjectCatalog<Constraint> CATALOG =
       new KerasObjectCatalog<Constraint>("constraint")
-      .add(MaxNorm::new, MaxNorm::fromConfig, "MaxNorm", "max_norm")
-      .add(MinMaxNorm::new, MinMaxNorm::fromConfig, "MinMaxNorm", "min_max_norm")
-      .add(NonNeg::new, NonNeg::fromConfig, "NonNeg", "non_neg")
-      .add(UnitNorm::new, UnitNorm::fromConfig, "UnitNorm", "unit_norm");
+          .add(MaxNorm::new, MaxNorm::fromConfig, "MaxNorm", "max_norm")
+          .add(MinMaxNorm::new, MinMaxNorm::fromConfig, "MinMaxNorm", "min_max_norm")
+          .add(NonNeg::new, NonNeg::fromConfig, "NonNeg", "non_neg")
+          .add(UnitNorm::new, UnitNorm::fromConfig, "UnitNorm", "unit_norm");
 
   private Constraints() {}
 
@@ -90,5 +90,4 @@ public final class Constraints {
   public static MinMaxNorm minMaxNorm(double minValue, double maxValue, double rate, int axis) {
     return new MinMaxNorm(minValue, maxValue, rate, axis);
   }
-
 }

@@ -10,10 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -22,8 +20,8 @@ import java.util.Locale;
 
 /**
  * Downloads a dataset file into a cache folder: into a temporary file next to the target, with a
- * progress bar, SHA-256 verification and an atomic move into place, so the target path either
- * does not exist or holds the complete, verified file.
+ * progress bar, SHA-256 verification and an atomic move into place, so the target path either does
+ * not exist or holds the complete, verified file.
  */
 final class Downloads {
 
@@ -44,20 +42,20 @@ final class Downloads {
    */
   static void download(URI url, Path target, String expectedSha256, PrintStream progress)
       throws IOException {
-    AtomicFile.writeCreatingFolder(target, tmp -> fetch(url, tmp, target, expectedSha256, progress));
+    AtomicFile.writeCreatingFolder(
+        target, tmp -> fetch(url, tmp, target, expectedSha256, progress));
   }
 
   /** Streams {@code url} into {@code tmp}, checking its length and SHA-256. */
-  private static void fetch(URI url, Path tmp, Path target, String expectedSha256,
-      PrintStream progress) throws IOException {
-    HttpClient client = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(30))
-        .build();
-    HttpRequest request = HttpRequest.newBuilder(url)
-        .timeout(Duration.ofMinutes(2))
-        .GET()
-        .build();
+  private static void fetch(
+      URI url, Path tmp, Path target, String expectedSha256, PrintStream progress)
+      throws IOException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+    HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).GET().build();
     HttpResponse<InputStream> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -68,10 +66,15 @@ final class Downloads {
     MessageDigest sha = sha256();
     long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
     long received = 0;
-    try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
+    try (InputStream in = response.body();
+        OutputStream out = Files.newOutputStream(tmp)) {
       if (response.statusCode() != 200) {
-        throw new IOException("download of " + url + " failed: HTTP status "
-            + response.statusCode() + " (expected 200)");
+        throw new IOException(
+            "download of "
+                + url
+                + " failed: HTTP status "
+                + response.statusCode()
+                + " (expected 200)");
       }
       ProgressBar bar = new ProgressBar(progress, target.getFileName().toString(), total);
       byte[] buf = new byte[BUFFER];
@@ -85,14 +88,28 @@ final class Downloads {
       bar.finish(received);
     }
     if (total >= 0 && received != total) {
-      throw new IOException("download of " + url + " is incomplete: received " + received
-          + " of " + total + " bytes");
+      throw new IOException(
+          "download of "
+              + url
+              + " is incomplete: received "
+              + received
+              + " of "
+              + total
+              + " bytes");
     }
     String actual = HexFormat.of().formatHex(sha.digest());
     if (!actual.equalsIgnoreCase(expectedSha256)) {
-      throw new IOException("checksum mismatch for " + url + " (" + received + " bytes): "
-          + "expected sha256 " + expectedSha256.toLowerCase(Locale.ROOT) + ", actual "
-          + actual + "; the download was discarded");
+      throw new IOException(
+          "checksum mismatch for "
+              + url
+              + " ("
+              + received
+              + " bytes): "
+              + "expected sha256 "
+              + expectedSha256.toLowerCase(Locale.ROOT)
+              + ", actual "
+              + actual
+              + "; the download was discarded");
     }
   }
 
@@ -156,9 +173,15 @@ final class Downloads {
       if (total > 0) {
         int percent = (int) Math.min(100, received * 100 / total);
         int filled = percent * BAR_WIDTH / 100;
-        line.append('[').append("=".repeat(filled)).append(" ".repeat(BAR_WIDTH - filled))
-            .append("] ").append(String.format(Locale.ROOT, "%3d%% ", percent))
-            .append(received).append('/').append(total).append(" bytes");
+        line.append('[')
+            .append("=".repeat(filled))
+            .append(" ".repeat(BAR_WIDTH - filled))
+            .append("] ")
+            .append(String.format(Locale.ROOT, "%3d%% ", percent))
+            .append(received)
+            .append('/')
+            .append(total)
+            .append(" bytes");
       } else {
         line.append(received).append(" bytes");
       }

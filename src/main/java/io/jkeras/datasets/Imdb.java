@@ -27,14 +27,14 @@ import java.util.zip.GZIPInputStream;
  *
  * <p><b>Archive.</b> The reviews are read straight from the gzipped tar (nothing is extracted):
  * entries {@code .../{train,test}/{pos,neg}/<id>_<rating>.txt}, UTF-8; {@code pos} is label 1,
- * {@code neg} label 0. Everything else ({@code train/unsup}, {@code .feat} files, {@code urls_*.txt},
- * the README and {@code imdb.vocab}) is ignored. An uncompressed {@code .tar} is accepted as well.
- * The archive is found by {@link #resolveArchive()}: the {@value #ENV_VAR} environment variable,
- * else {@code ~/.jkeras/datasets/aclImdb_v1.tar.gz}, which is downloaded from {@link #OFFICIAL_URL}
- * (and checked against {@link #OFFICIAL_SHA256}) the first time.
+ * {@code neg} label 0. Everything else ({@code train/unsup}, {@code .feat} files, {@code
+ * urls_*.txt}, the README and {@code imdb.vocab}) is ignored. An uncompressed {@code .tar} is
+ * accepted as well. The archive is found by {@link #resolveArchive()}: the {@value #ENV_VAR}
+ * environment variable, else {@code ~/.jkeras/datasets/aclImdb_v1.tar.gz}, which is downloaded from
+ * {@link #OFFICIAL_URL} (and checked against {@link #OFFICIAL_SHA256}) the first time.
  *
- * <p><b>Tokens.</b> A review is lowercased ({@link Locale#ROOT}), every {@code <br />} is replaced by
- * a space, and its tokens are the maximal runs of {@code [a-z0-9']}. Words are ranked by their
+ * <p><b>Tokens.</b> A review is lowercased ({@link Locale#ROOT}), every {@code <br />} is replaced
+ * by a space, and its tokens are the maximal runs of {@code [a-z0-9']}. Words are ranked by their
  * number of occurrences in the <em>training</em> reviews, most frequent first (rank 1), ties in
  * ascending {@link String} order; {@link ImdbData#wordIndex()} holds these ranks.
  *
@@ -61,9 +61,9 @@ public final class Imdb {
       URI.create("https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz");
 
   /**
-   * SHA-256 of the official {@code aclImdb_v1.tar.gz} (84,125,825 bytes), as published by the
-   * many dataset libraries that pin it; a download must match it exactly or it is discarded.
-   * It was not recomputed here (no internet access where this was written).
+   * SHA-256 of the official {@code aclImdb_v1.tar.gz} (84,125,825 bytes), as published by the many
+   * dataset libraries that pin it; a download must match it exactly or it is discarded. It was not
+   * recomputed here (no internet access where this was written).
    */
   public static final String OFFICIAL_SHA256 =
       "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe";
@@ -76,10 +76,13 @@ public final class Imdb {
 
   /** Padding id. */
   public static final int PAD_ID = 0;
+
   /** Id that starts every review. */
   public static final int START_ID = 1;
+
   /** Id of out-of-vocabulary words. */
   public static final int OOV_ID = 2;
+
   /** Offset between a word's rank and its id. */
   public static final int INDEX_FROM = 3;
 
@@ -89,8 +92,8 @@ public final class Imdb {
   private Imdb() {}
 
   /**
-   * Loads the dataset from the archive found by {@link #resolveArchive()}, downloading it on
-   * first use.
+   * Loads the dataset from the archive found by {@link #resolveArchive()}, downloading it on first
+   * use.
    *
    * @see #load(Path, int, int)
    */
@@ -113,7 +116,9 @@ public final class Imdb {
     Objects.requireNonNull(archive, "archive");
     checkArgs(numWords, maxLen);
     if (!Files.isRegularFile(archive)) {
-      throw new NoSuchFileException(archive.toString(), null,
+      throw new NoSuchFileException(
+          archive.toString(),
+          null,
           "IMDB archive not found (expected a file like " + ARCHIVE_NAME + ")");
     }
     Corpus corpus = readCorpus(archive);
@@ -128,18 +133,17 @@ public final class Imdb {
    */
   public static Path resolveArchive() throws IOException {
     Path cache = Path.of(System.getProperty("user.home"), ".jkeras", "datasets", ARCHIVE_NAME);
-    return resolveArchive(System.getenv(ENV_VAR), cache, OFFICIAL_URL, OFFICIAL_SHA256,
-        System.err);
+    return resolveArchive(System.getenv(ENV_VAR), cache, OFFICIAL_URL, OFFICIAL_SHA256, System.err);
   }
 
   /** {@link #resolveArchive()} with every input injectable, for tests. */
-  static Path resolveArchive(String envValue, Path cacheFile, URI url, String sha256,
-      PrintStream progress) throws IOException {
+  static Path resolveArchive(
+      String envValue, Path cacheFile, URI url, String sha256, PrintStream progress)
+      throws IOException {
     if (envValue != null && !envValue.isBlank()) {
       Path p = Path.of(envValue);
       if (!Files.isRegularFile(p)) {
-        throw new NoSuchFileException(p.toString(), null,
-            ENV_VAR + " is set but names no file");
+        throw new NoSuchFileException(p.toString(), null, ENV_VAR + " is set but names no file");
       }
       return p;
     }
@@ -187,8 +191,8 @@ public final class Imdb {
 
   private static void checkArgs(int numWords, int maxLen) {
     if (numWords < 3) {
-      throw new IllegalArgumentException("numWords must be >= 3 (ids 0-2 are reserved), got "
-          + numWords);
+      throw new IllegalArgumentException(
+          "numWords must be >= 3 (ids 0-2 are reserved), got " + numWords);
     }
     if (maxLen < 1) {
       throw new IllegalArgumentException("maxLen must be >= 1, got " + maxLen);
@@ -247,9 +251,14 @@ public final class Imdb {
         }
       }
       int[] counts = trainCounts;
-      Arrays.sort(order, 0, ranked, (a, b) -> counts[a] != counts[b]
-          ? Integer.compare(counts[b], counts[a])
-          : words[a].compareTo(words[b]));
+      Arrays.sort(
+          order,
+          0,
+          ranked,
+          (a, b) ->
+              counts[a] != counts[b]
+                  ? Integer.compare(counts[b], counts[a])
+                  : words[a].compareTo(words[b]));
       int[] idOfSlot = new int[nWords];
       Arrays.fill(idOfSlot, OOV_ID);
       Map<String, Integer> wordIndex = new LinkedHashMap<>(ranked * 4 / 3 + 1);
@@ -259,9 +268,13 @@ public final class Imdb {
         idOfSlot[slot] = idOf(r + 1, numWords);
       }
       return new ImdbData(
-          rows(train, idOfSlot, maxLen), labels(train),
-          rows(test, idOfSlot, maxLen), labels(test),
-          Collections.unmodifiableMap(wordIndex), numWords, maxLen);
+          rows(train, idOfSlot, maxLen),
+          labels(train),
+          rows(test, idOfSlot, maxLen),
+          labels(test),
+          Collections.unmodifiableMap(wordIndex),
+          numWords,
+          maxLen);
     }
 
     private static int[][] rows(List<Review> reviews, int[] idOfSlot, int maxLen) {
@@ -322,9 +335,15 @@ public final class Imdb {
       tar.drain(); // lets gunzip verify its CRC and length trailer
     }
     if (corpus.train.isEmpty() || corpus.test.isEmpty()) {
-      throw new IOException(source + ": expected training and test reviews (entries like"
-          + " aclImdb/train/pos/<id>_<rating>.txt and aclImdb/test/neg/<id>_<rating>.txt), found "
-          + corpus.train.size() + " training and " + corpus.test.size() + " test reviews");
+      throw new IOException(
+          source
+              + ": expected training and test reviews (entries like"
+              + " aclImdb/train/pos/<id>_<rating>.txt and aclImdb/test/neg/<id>_<rating>.txt),"
+              + " found "
+              + corpus.train.size()
+              + " training and "
+              + corpus.test.size()
+              + " test reviews");
     }
     sortAndCheck(corpus.train, source, "train");
     sortAndCheck(corpus.test, source, "test");
@@ -338,8 +357,15 @@ public final class Imdb {
       Review a = reviews.get(i - 1);
       Review b = reviews.get(i);
       if (a.label() == b.label() && a.id() == b.id()) {
-        throw new IOException(source + ": review " + split + "/" + (a.label() == 1 ? "pos" : "neg")
-            + "/" + a.id() + "_* appears more than once");
+        throw new IOException(
+            source
+                + ": review "
+                + split
+                + "/"
+                + (a.label() == 1 ? "pos" : "neg")
+                + "/"
+                + a.id()
+                + "_* appears more than once");
       }
     }
   }

@@ -43,12 +43,12 @@ public record ImdbData(
     int maxLen) {
 
   /**
-   * Returns a copy with the training rows and the test rows each permuted by a Fisher-Yates
-   * shuffle driven by {@code new java.util.Random(seed)} (a fresh generator per split), labels
-   * moving with their rows. The rows themselves are shared with this instance.
+   * Returns a copy with the training rows and the test rows each permuted by a Fisher-Yates shuffle
+   * driven by {@code new java.util.Random(seed)} (a fresh generator per split), labels moving with
+   * their rows. The rows themselves are shared with this instance.
    *
-   * @param seed the seed; the same seed gives the same order on every JVM (Keras uses 113, but
-   *     its permutation is not reproduced)
+   * @param seed the seed; the same seed gives the same order on every JVM (Keras uses 113, but its
+   *     permutation is not reproduced)
    */
   public ImdbData shuffled(long seed) {
     int[][] xa = xTrain.clone();

@@ -6,9 +6,9 @@ import java.util.Objects;
  * Utilities for integer token sequences.
  *
  * <p>{@link #padSequences(int[][], int)} follows the defaults of Keras {@code pad_sequences}:
- * padding and truncation both happen at the front ({@code padding='pre'},
- * {@code truncating='pre'}), so each row keeps the <em>last</em> {@code maxLen} ids and short rows
- * get zeros in front.
+ * padding and truncation both happen at the front ({@code padding='pre'}, {@code
+ * truncating='pre'}), so each row keeps the <em>last</em> {@code maxLen} ids and short rows get
+ * zeros in front.
  *
  * <pre>{@code
  * int[][] padded = Sequences.padSequences(new int[][] {{1, 5, 6}, {1, 2, 3, 4, 5}}, 4);

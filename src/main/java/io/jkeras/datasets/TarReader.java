@@ -46,10 +46,13 @@ final class TarReader implements AutoCloseable {
 
   /** Data bytes of the current entry not yet consumed. */
   private long remaining;
+
   /** Zero bytes after the current entry's data up to the next block boundary. */
   private long padding;
+
   /** Offset in the uncompressed stream, for messages. */
   private long offset;
+
   private Entry current;
   private boolean finished;
 
@@ -87,9 +90,15 @@ final class TarReader implements AutoCloseable {
         return null;
       }
       if (n < BLOCK) {
-        throw corrupt((headerOffset == 0 ? "not a tar or tar.gz archive" : "truncated archive")
-            + ": the stream ends inside the header at offset " + headerOffset + " (" + n + " of "
-            + BLOCK + " bytes)");
+        throw corrupt(
+            (headerOffset == 0 ? "not a tar or tar.gz archive" : "truncated archive")
+                + ": the stream ends inside the header at offset "
+                + headerOffset
+                + " ("
+                + n
+                + " of "
+                + BLOCK
+                + " bytes)");
       }
       if (isZero(header)) {
         finished = true;
@@ -134,14 +143,23 @@ final class TarReader implements AutoCloseable {
       throw new IllegalStateException("no current entry");
     }
     if (remaining > Integer.MAX_VALUE - 16) {
-      throw corrupt("entry " + current.name() + " is too large to read into memory ("
-          + remaining + " bytes)");
+      throw corrupt(
+          "entry "
+              + current.name()
+              + " is too large to read into memory ("
+              + remaining
+              + " bytes)");
     }
     byte[] data = new byte[(int) remaining];
     int n = readFully(data, data.length);
     if (n < data.length) {
-      throw corrupt("truncated archive: entry " + current.name() + " declares " + current.size()
-          + " bytes but the stream ends after " + (current.size() - remaining + n));
+      throw corrupt(
+          "truncated archive: entry "
+              + current.name()
+              + " declares "
+              + current.size()
+              + " bytes but the stream ends after "
+              + (current.size() - remaining + n));
     }
     remaining = 0;
     return data;
@@ -186,19 +204,27 @@ final class TarReader implements AutoCloseable {
   /** Reads a metadata entry's content and its padding. */
   private byte[] readMeta(String name, long size, long headerOffset) throws IOException {
     if (size > MAX_META_SIZE) {
-      throw corrupt("tar header at offset " + headerOffset + " (" + name + ") declares "
-          + size + " bytes of metadata; at most " + MAX_META_SIZE + " are accepted");
+      throw corrupt(
+          "tar header at offset "
+              + headerOffset
+              + " ("
+              + name
+              + ") declares "
+              + size
+              + " bytes of metadata; at most "
+              + MAX_META_SIZE
+              + " are accepted");
     }
     byte[] data = new byte[(int) size];
     if (readFully(data, data.length) < data.length) {
-      throw corrupt("truncated archive: the stream ends inside the metadata entry at offset "
-          + headerOffset);
+      throw corrupt(
+          "truncated archive: the stream ends inside the metadata entry at offset " + headerOffset);
     }
     long pad = paddingOf(size);
     byte[] skip = new byte[(int) pad];
     if (readFully(skip, skip.length) < skip.length) {
-      throw corrupt("truncated archive: the stream ends inside the metadata entry at offset "
-          + headerOffset);
+      throw corrupt(
+          "truncated archive: the stream ends inside the metadata entry at offset " + headerOffset);
     }
     return data;
   }
@@ -265,17 +291,27 @@ final class TarReader implements AutoCloseable {
       signed += (byte) b;
     }
     if (stored != unsigned && stored != signed) {
-      throw corrupt((headerOffset == 0 ? "not a tar or tar.gz archive: " : "")
-          + "corrupt tar header at offset " + headerOffset + ": checksum is " + stored
-          + " but the header sums to " + unsigned);
+      throw corrupt(
+          (headerOffset == 0 ? "not a tar or tar.gz archive: " : "")
+              + "corrupt tar header at offset "
+              + headerOffset
+              + ": checksum is "
+              + stored
+              + " but the header sums to "
+              + unsigned);
     }
   }
 
   /** Name from the header: ustar prefix + name for POSIX archives, the name field otherwise. */
   private String headerName() {
     String name = cString(header, 0, 100);
-    boolean posixUstar = header[257] == 'u' && header[258] == 's' && header[259] == 't'
-        && header[260] == 'a' && header[261] == 'r' && header[262] == 0;
+    boolean posixUstar =
+        header[257] == 'u'
+            && header[258] == 's'
+            && header[259] == 't'
+            && header[260] == 'a'
+            && header[261] == 'r'
+            && header[262] == 0;
     if (posixUstar) {
       String prefix = cString(header, 345, 155);
       if (!prefix.isEmpty()) {
@@ -286,8 +322,7 @@ final class TarReader implements AutoCloseable {
   }
 
   /** Parses an octal field (NUL/space terminated) or a GNU base-256 field. */
-  private long parseNumber(int off, int len, String field, long headerOffset)
-      throws IOException {
+  private long parseNumber(int off, int len, String field, long headerOffset) throws IOException {
     if ((header[off] & 0x80) != 0) {
       if ((header[off] & 0x40) != 0) {
         throw corrupt("corrupt tar header at offset " + headerOffset + ": negative " + field);
@@ -295,8 +330,8 @@ final class TarReader implements AutoCloseable {
       long value = header[off] & 0x3f;
       for (int i = 1; i < len; i++) {
         if ((value >>> 55) != 0) {
-          throw corrupt("corrupt tar header at offset " + headerOffset + ": " + field
-              + " out of range");
+          throw corrupt(
+              "corrupt tar header at offset " + headerOffset + ": " + field + " out of range");
         }
         value = (value << 8) | (header[off + i] & 0xff);
       }
@@ -315,15 +350,20 @@ final class TarReader implements AutoCloseable {
         break;
       }
       if (b < '0' || b > '7') {
-        throw corrupt("corrupt tar header at offset " + headerOffset + ": " + field
-            + " field is not octal: \"" + printable(off, len) + "\"");
+        throw corrupt(
+            "corrupt tar header at offset "
+                + headerOffset
+                + ": "
+                + field
+                + " field is not octal: \""
+                + printable(off, len)
+                + "\"");
       }
       value = (value << 3) | (b - '0');
       digits++;
     }
     if (digits == 0 && !field.equals("size")) {
-      throw corrupt("corrupt tar header at offset " + headerOffset + ": empty " + field
-          + " field");
+      throw corrupt("corrupt tar header at offset " + headerOffset + ": empty " + field + " field");
     }
     return value;
   }
@@ -351,16 +391,24 @@ final class TarReader implements AutoCloseable {
         len = len * 10 + (data[space] - '0');
         space++;
       }
-      if (space == pos || space >= data.length || data[space] != ' ' || len <= space - pos + 1
-          || pos + len > data.length || data[pos + len - 1] != '\n') {
-        throw corrupt("corrupt pax header at offset " + headerOffset + ": bad record at byte "
-            + pos);
+      if (space == pos
+          || space >= data.length
+          || data[space] != ' '
+          || len <= space - pos + 1
+          || pos + len > data.length
+          || data[pos + len - 1] != '\n') {
+        throw corrupt(
+            "corrupt pax header at offset " + headerOffset + ": bad record at byte " + pos);
       }
       String record = new String(data, space + 1, pos + len - space - 2, StandardCharsets.UTF_8);
       int eq = record.indexOf('=');
       if (eq <= 0) {
-        throw corrupt("corrupt pax header at offset " + headerOffset + ": record without '=' at"
-            + " byte " + pos);
+        throw corrupt(
+            "corrupt pax header at offset "
+                + headerOffset
+                + ": record without '=' at"
+                + " byte "
+                + pos);
       }
       String key = record.substring(0, eq);
       String value = record.substring(eq + 1);

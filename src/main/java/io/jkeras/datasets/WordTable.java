@@ -10,9 +10,9 @@ import java.util.Arrays;
  * <p>It produces exactly the tokens of {@link Imdb#tokenize(String)}. Pure-ASCII reviews (nearly
  * all of them) are lowercased byte by byte and {@code <br />} is skipped while scanning (the same
  * as replacing it by a space, since {@code <} and {@code >} separate tokens anyway). A review with
- * any other byte goes through the String path (UTF-8 decoding, {@code
- * toLowerCase(Locale.ROOT)}, replacement) so that Unicode lowercasing stays exact, and is then
- * scanned the same way. Tokens are always ASCII, so a slot's word is stored as its bytes.
+ * any other byte goes through the String path (UTF-8 decoding, {@code toLowerCase(Locale.ROOT)},
+ * replacement) so that Unicode lowercasing stays exact, and is then scanned the same way. Tokens
+ * are always ASCII, so a slot's word is stored as its bytes.
  */
 final class WordTable {
 
@@ -31,8 +31,10 @@ final class WordTable {
   private byte[][] words = new byte[1 << 16][];
   private int[] hashes = new int[1 << 16];
   private int size;
+
   /** Slot + 1 per bucket, 0 for empty; the capacity is a power of two, at most half full. */
   private int[] buckets = new int[1 << 17];
+
   private int[] buffer = new int[1024];
 
   /** Number of distinct words seen. */
@@ -68,8 +70,13 @@ final class WordTable {
           buffer = Arrays.copyOf(buffer, count * 2);
         }
         buffer[count++] = slotOf(s, start, i, h);
-      } else if (c == '<' && i + 6 <= n && s[i + 1] == 'b' && s[i + 2] == 'r' && s[i + 3] == ' '
-          && s[i + 4] == '/' && s[i + 5] == '>') {
+      } else if (c == '<'
+          && i + 6 <= n
+          && s[i + 1] == 'b'
+          && s[i + 2] == 'r'
+          && s[i + 3] == ' '
+          && s[i + 4] == '/'
+          && s[i + 5] == '>') {
         i += 6;
       } else {
         i++;
@@ -113,7 +120,8 @@ final class WordTable {
         break;
       }
       int slot = entry - 1;
-      if (hashes[slot] == hash && words[slot].length == len
+      if (hashes[slot] == hash
+          && words[slot].length == len
           && Arrays.equals(words[slot], 0, len, s, from, to)) {
         return slot;
       }

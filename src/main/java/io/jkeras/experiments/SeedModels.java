@@ -23,7 +23,9 @@ public final class SeedModels {
 
   private SeedModels() {}
 
-  /** Input(maxLen) -> Embedding(numWords, 50) -> Dropout(0.2) -> Conv1D(250, 3, relu) -> max pool. */
+  /**
+   * Input(maxLen) -> Embedding(numWords, 50) -> Dropout(0.2) -> Conv1D(250, 3, relu) -> max pool.
+   */
   private static KerasTensor features(KerasTensor tokens, int numWords) {
     KerasTensor x = new Embedding(numWords, 50).apply(tokens);
     x = new Dropout(0.2).apply(x);

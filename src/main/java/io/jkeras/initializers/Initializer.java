@@ -21,8 +21,8 @@ public interface Initializer extends KerasSerializable {
    * Returns {@code product(shape)} values in row-major (C) order.
    *
    * @param shape the weight's shape; every dimension is known and non-negative
-   * @param random the source of randomness to use when this initializer has no seed of its own;
-   *     an initializer with a seed ignores it and gives the same values on every call
+   * @param random the source of randomness to use when this initializer has no seed of its own; an
+   *     initializer with a seed ignores it and gives the same values on every call
    */
   float[] generate(long[] shape, RandomGenerator random);
 }

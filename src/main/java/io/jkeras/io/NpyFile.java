@@ -9,12 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes NumPy {@code .npy} files, the format of {@code numpy.save} and {@code
@@ -181,14 +178,16 @@ public final class NpyFile {
    */
   public static void write(Path file, NpyArray array) throws IOException {
     byte[] header = headerBytes(array);
-    AtomicFile.writeCreatingFolder(file, tmp -> {
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        writeFully(ch, ByteBuffer.wrap(header));
-        writeData(ch, array);
-        ch.force(true);
-      }
-    });
+    AtomicFile.writeCreatingFolder(
+        file,
+        tmp -> {
+          try (FileChannel ch =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(ch, ByteBuffer.wrap(header));
+            writeData(ch, array);
+            ch.force(true);
+          }
+        });
   }
 
   /** The preamble and padded header NumPy writes for this array. */

@@ -53,15 +53,22 @@ public class Concatenate extends Layer {
   public List<Shape> computeOutputShape(List<Shape> inputShapes) {
     if (inputShapes.size() < 2) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Concatenate) needs at least 2 inputs, got "
+          "Layer \""
+              + name()
+              + "\" (Concatenate) needs at least 2 inputs, got "
               + inputShapes.size());
     }
     int rank = inputShapes.get(0).numDimensions();
     int a = axis < 0 ? rank + axis : axis;
     if (a < 0 || a >= rank) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Concatenate): axis " + axis + " is out of range for inputs"
-              + " of rank " + rank);
+          "Layer \""
+              + name()
+              + "\" (Concatenate): axis "
+              + axis
+              + " is out of range for inputs"
+              + " of rank "
+              + rank);
     }
     long[] out = inputShapes.get(0).asArray();
     for (int i = 1; i < inputShapes.size(); i++) {
@@ -74,8 +81,12 @@ public class Concatenate extends Layer {
       }
       if (!ok) {
         throw new IllegalArgumentException(
-            "Layer \"" + name() + "\" (Concatenate): inputs must match except on axis " + axis
-                + "; got " + inputShapes.stream().map(KerasShape::format).toList());
+            "Layer \""
+                + name()
+                + "\" (Concatenate): inputs must match except on axis "
+                + axis
+                + "; got "
+                + inputShapes.stream().map(KerasShape::format).toList());
       }
       out[a] = out[a] < 0 || s.size(a) < 0 ? Shape.UNKNOWN_SIZE : out[a] + s.size(a);
     }

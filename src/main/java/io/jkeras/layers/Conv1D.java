@@ -2,13 +2,9 @@ package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
-import io.jkeras.activations.Activations;
 import io.jkeras.constraints.Constraint;
-import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
-import io.jkeras.initializers.Initializers;
 import io.jkeras.regularizers.Regularizer;
-import io.jkeras.regularizers.Regularizers;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,9 +144,9 @@ public class Conv1D extends Layer {
   }
 
   /**
-   * A Conv1D layer from its Keras config, as Python Keras 3 writes it ({@code kernel_size},
-   * {@code strides} and {@code dilation_rate} as one-element lists, or plain integers). Only
-   * channels_last and groups=1 are supported; LoRA is not.
+   * A Conv1D layer from its Keras config, as Python Keras 3 writes it ({@code kernel_size}, {@code
+   * strides} and {@code dilation_rate} as one-element lists, or plain integers). Only channels_last
+   * and groups=1 are supported; LoRA is not.
    */
   public static Conv1D fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Conv1D", config);

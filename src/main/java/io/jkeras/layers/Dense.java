@@ -2,13 +2,9 @@ package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
-import io.jkeras.activations.Activations;
 import io.jkeras.constraints.Constraint;
-import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
-import io.jkeras.initializers.Initializers;
 import io.jkeras.regularizers.Regularizer;
-import io.jkeras.regularizers.Regularizers;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -60,8 +56,7 @@ public class Dense extends Layer {
   protected Dense(Builder b) {
     super(b.name);
     if (b.units <= 0) {
-      throw new IllegalArgumentException(
-          "Dense: units must be a positive integer, got " + b.units);
+      throw new IllegalArgumentException("Dense: units must be a positive integer, got " + b.units);
     }
     this.units = b.units;
     this.activation = b.activation;
@@ -81,8 +76,8 @@ public class Dense extends Layer {
   }
 
   /**
-   * A Dense layer from its Keras config, as Python Keras 3 writes it (and Keras 2, without
-   * {@code quantization_config}). LoRA ({@code lora_rank}) and quantization are not supported.
+   * A Dense layer from its Keras config, as Python Keras 3 writes it (and Keras 2, without {@code
+   * quantization_config}). LoRA ({@code lora_rank}) and quantization are not supported.
    */
   public static Dense fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Dense", config);
@@ -124,15 +119,23 @@ public class Dense extends Layer {
     long inputDim = inputShape.size(inputShape.numDimensions() - 1);
     if (inputDim < 0) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (Dense): the last axis of the input must be known, got "
+          "Layer \""
+              + name()
+              + "\" (Dense): the last axis of the input must be known, got "
               + KerasShape.format(inputShape));
     }
     kernel =
-        addWeight("kernel", Shape.of(inputDim, units), kernelInitializer, kernelRegularizer,
-            kernelConstraint, true);
+        addWeight(
+            "kernel",
+            Shape.of(inputDim, units),
+            kernelInitializer,
+            kernelRegularizer,
+            kernelConstraint,
+            true);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(units), biasInitializer, biasRegularizer, biasConstraint,
-          true);
+      bias =
+          addWeight(
+              "bias", Shape.of(units), biasInitializer, biasRegularizer, biasConstraint, true);
     }
     setInputSpec(InputSpec.minRank(2).withAxis(-1, inputDim));
   }
@@ -153,8 +156,9 @@ public class Dense extends Layer {
       // Rank > 2: fold the leading axes into one, multiply, and unfold.
       long inputDim = kernel.shape().size(0);
       Operand<TFloat32> flat = tf.reshape(inputs, tf.constant(new long[] {-1, inputDim}));
-      y = tf.reshape(tf.linalg.matMul(flat, kernel.value()),
-          StaticShapes.withLastDim(tf, inputs, units));
+      y =
+          tf.reshape(
+              tf.linalg.matMul(flat, kernel.value()), StaticShapes.withLastDim(tf, inputs, units));
     }
     if (useBias) {
       y = tf.nn.biasAdd(y, bias.value());
@@ -168,9 +172,11 @@ public class Dense extends Layer {
     config.put("units", units);
     config.put("activation", activation.name());
     config.put("use_bias", useBias);
-    config.put("kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
+    config.put(
+        "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
     config.put("bias_initializer", KerasObjects.serialize("keras.initializers", biasInitializer));
-    config.put("kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
+    config.put(
+        "kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
     config.put("bias_regularizer", KerasObjects.serialize("keras.regularizers", biasRegularizer));
     config.put("kernel_constraint", KerasObjects.serialize("keras.constraints", kernelConstraint));
     config.put("bias_constraint", KerasObjects.serialize("keras.constraints", biasConstraint));

@@ -85,9 +85,9 @@ public class Embedding extends Layer {
   }
 
   /**
-   * An Embedding from its Keras config, as Python Keras 3 writes it; Keras 2's {@code
-   * input_length} is accepted and ignored, as Keras 3 does. {@code mask_zero} must be false; LoRA
-   * and quantization are not supported.
+   * An Embedding from its Keras config, as Python Keras 3 writes it; Keras 2's {@code input_length}
+   * is accepted and ignored, as Keras 3 does. {@code mask_zero} must be false; LoRA and
+   * quantization are not supported.
    */
   public static Embedding fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Embedding", config);

@@ -20,9 +20,9 @@ import org.tensorflow.types.TFloat32;
  *   <li>{@code "fm"} (default): the Factorization Machine term {@code p = sum_{i<j} <v_i, v_j> x_i
  *       x_j}, computed in O(n·k) with the identity {@code p = 0.5 * sum_f [(sum_i x_i v_if)^2 -
  *       sum_i x_i^2 v_if^2]}.
- *   <li>{@code "seed"}: the expression of the widely copied Keras FMLayer this project started from,
- *       which omits the first square: {@code 0.5 * sum_f [sum_i x_i v_if - sum_i x_i^2 v_if^2]}.
- *       Use it to reproduce outputs of models trained with that layer.
+ *   <li>{@code "seed"}: the expression of the widely copied Keras FMLayer this project started
+ *       from, which omits the first square: {@code 0.5 * sum_f [sum_i x_i v_if - sum_i x_i^2
+ *       v_if^2]}. Use it to reproduce outputs of models trained with that layer.
  * </ul>
  *
  * <p>Shapes: input {@code (batch, n)}, output {@code (batch, outputDim)}: {@code activation(x·one +
@@ -121,7 +121,9 @@ public class FMLayer extends Layer {
     long n = inputShape.size(1);
     if (n < 0) {
       throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (FMLayer): the feature axis must be known, got "
+          "Layer \""
+              + name()
+              + "\" (FMLayer): the feature axis must be known, got "
               + KerasShape.format(inputShape));
     }
     one = addWeight("one", Shape.of(n, outputDim), "glorot_uniform");

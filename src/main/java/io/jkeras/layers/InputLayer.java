@@ -26,13 +26,16 @@ public final class InputLayer extends Layer {
     DTypes.tfType(dtype);
     if (batchShape.isUnknown() || batchShape.numDimensions() < 1) {
       throw new IllegalArgumentException(
-          "InputLayer \"" + name() + "\": expected a batch shape of rank >= 1, got "
-              + batchShape);
+          "InputLayer \"" + name() + "\": expected a batch shape of rank >= 1, got " + batchShape);
     }
     for (int i = 1; i < batchShape.numDimensions(); i++) {
       if (batchShape.size(i) == 0 || batchShape.size(i) < Shape.UNKNOWN_SIZE) {
         throw new IllegalArgumentException(
-            "InputLayer \"" + name() + "\": dimension " + i + " must be positive or None, got "
+            "InputLayer \""
+                + name()
+                + "\": dimension "
+                + i
+                + " must be positive or None, got "
                 + KerasShape.format(batchShape));
       }
     }

@@ -5,8 +5,8 @@ import java.util.TreeMap;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * What a layer accepts as input, checked each time the layer is called (Keras's {@code
- * InputSpec}): an exact rank, a minimum or maximum rank, and fixed sizes on some axes.
+ * What a layer accepts as input, checked each time the layer is called (Keras's {@code InputSpec}):
+ * an exact rank, a minimum or maximum rank, and fixed sizes on some axes.
  *
  * <pre>{@code
  * setInputSpec(InputSpec.minRank(2).withAxis(-1, inputDim));
@@ -38,7 +38,9 @@ public final class InputSpec {
     return new InputSpec(null, minRank, maxRank, Map.of());
   }
 
-  /** The same spec, also requiring {@code axis} (negative counts from the end) to be {@code size}. */
+  /**
+   * The same spec, also requiring {@code axis} (negative counts from the end) to be {@code size}.
+   */
   public InputSpec withAxis(int axis, long size) {
     Map<Integer, Long> more = new TreeMap<>(axes);
     more.put(axis, size);
@@ -58,8 +60,8 @@ public final class InputSpec {
         "Input " + inputIndex + " of layer \"" + layerName + "\" is incompatible with the layer: ";
     String actual = ", but received input with shape " + KerasShape.format(shape);
     if (rank != null && n != rank) {
-      throw new IllegalArgumentException(prefix + "expected ndim=" + rank + ", found ndim=" + n
-          + actual);
+      throw new IllegalArgumentException(
+          prefix + "expected ndim=" + rank + ", found ndim=" + n + actual);
     }
     if (minRank != null && n < minRank) {
       throw new IllegalArgumentException(

@@ -10,8 +10,8 @@ import io.jkeras.regularizers.Regularizer;
 import io.jkeras.regularizers.Regularizers;
 
 /**
- * The optional arguments that Keras layers with a kernel and a bias share (Dense, Conv1D):
- * name, activation (none), use_bias (true), kernel initializer (glorot_uniform), bias initializer
+ * The optional arguments that Keras layers with a kernel and a bias share (Dense, Conv1D): name,
+ * activation (none), use_bias (true), kernel initializer (glorot_uniform), bias initializer
  * (zeros), kernel/bias regularizers and constraints, activity regularizer (none).
  *
  * <pre>{@code

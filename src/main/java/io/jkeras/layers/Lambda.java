@@ -51,7 +51,9 @@ public class Lambda extends Layer {
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    return outputShape != null ? outputShape.apply(inputShape) : super.computeOutputShape(inputShape);
+    return outputShape != null
+        ? outputShape.apply(inputShape)
+        : super.computeOutputShape(inputShape);
   }
 
   @Override

@@ -24,8 +24,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * The base of every layer, with Keras 3's life cycle: {@link #build} creates the weights once, on
  * the first call, from the input shape; {@link #call} emits TensorFlow ops; {@link
- * #computeOutputShape} tells the functional API the output shape without running anything;
- * {@link #getConfig} gives the constructor arguments by their Keras names.
+ * #computeOutputShape} tells the functional API the output shape without running anything; {@link
+ * #getConfig} gives the constructor arguments by their Keras names.
  *
  * <p>A layer author overrides {@code build(Shape)} (creating weights with {@code addWeight}),
  * {@code call(Ops, Operand<TFloat32>, boolean)}, {@code computeOutputShape(Shape)} and {@code
@@ -156,7 +156,11 @@ public abstract class Layer implements KerasSerializable {
   public List<Shape> computeOutputShape(List<Shape> inputShapes) {
     if (inputShapes.size() != 1) {
       throw new UnsupportedOperationException(
-          "Layer \"" + name + "\" (" + className() + ") takes one input, got "
+          "Layer \""
+              + name
+              + "\" ("
+              + className()
+              + ") takes one input, got "
               + inputShapes.size());
     }
     return List.of(computeOutputShape(inputShapes.get(0)));
@@ -203,7 +207,8 @@ public abstract class Layer implements KerasSerializable {
     return config;
   }
 
-  // ---- weights -----------------------------------------------------------------------------------
+  // ---- weights
+  // -----------------------------------------------------------------------------------
 
   /**
    * Adds a trainable weight initialized by the Keras initializer of that name ({@code
@@ -213,7 +218,10 @@ public abstract class Layer implements KerasSerializable {
     return addWeight(weightName, shape, Initializers.get(initializer), null, null, true);
   }
 
-  /** Adds a weight: Keras's {@code add_weight(name, shape, initializer, regularizer, constraint, trainable)}. */
+  /**
+   * Adds a weight: Keras's {@code add_weight(name, shape, initializer, regularizer, constraint,
+   * trainable)}.
+   */
   protected final Weight addWeight(
       String weightName,
       Shape shape,
@@ -224,8 +232,13 @@ public abstract class Layer implements KerasSerializable {
     for (long d : shape.asArray()) {
       if (d < 0) {
         throw new IllegalArgumentException(
-            "Layer \"" + name + "\" weight \"" + weightName + "\": every dimension must be known,"
-                + " got shape " + KerasShape.format(shape));
+            "Layer \""
+                + name
+                + "\" weight \""
+                + weightName
+                + "\": every dimension must be known,"
+                + " got shape "
+                + KerasShape.format(shape));
       }
     }
     for (Weight w : weights) {
@@ -236,8 +249,8 @@ public abstract class Layer implements KerasSerializable {
     }
     float[] initial = initializer.generate(shape.asArray(), GlobalSeed.split());
     Weight w =
-        new Weight(this, weightName, shape, trainable, initializer, regularizer, constraint,
-            initial);
+        new Weight(
+            this, weightName, shape, trainable, initializer, regularizer, constraint, initial);
     weights.add(w);
     if (graph != null && !graph.isClosed()) {
       w.bind(graph, graphScope);
@@ -304,7 +317,8 @@ public abstract class Layer implements KerasSerializable {
     currentPass.addLoss(loss);
   }
 
-  // ---- calling -----------------------------------------------------------------------------------
+  // ---- calling
+  // -----------------------------------------------------------------------------------
 
   /** Calls the layer on one symbolic tensor (functional API), building it first if needed. */
   public final KerasTensor apply(KerasTensor input) {

@@ -3,8 +3,8 @@ package io.jkeras.layers;
 import java.util.List;
 
 /**
- * One call of a layer in the functional API: the symbolic tensors it took and the ones it made.
- * A layer called twice (a shared layer) has two nodes and one set of weights.
+ * One call of a layer in the functional API: the symbolic tensors it took and the ones it made. A
+ * layer called twice (a shared layer) has two nodes and one set of weights.
  */
 public final class Node {
 

@@ -21,7 +21,10 @@ final class ShapeTracer {
   static List<Shape> trace(Layer layer, List<Shape> inputShapes, List<String> dtypes) {
     if (!layer.weights().isEmpty()) {
       throw new UnsupportedOperationException(
-          "Layer \"" + layer.name() + "\" (" + layer.className()
+          "Layer \""
+              + layer.name()
+              + "\" ("
+              + layer.className()
               + ") has weights and must override computeOutputShape");
     }
     try (Graph g = new Graph()) {

@@ -11,8 +11,8 @@ final class StaticShapes {
   private StaticShapes() {}
 
   /**
-   * The shape {@code x} has with its last dimension replaced by {@code lastDim}: a constant when
-   * at most one dimension of {@code x} is unknown (the usual batch), otherwise read at run time.
+   * The shape {@code x} has with its last dimension replaced by {@code lastDim}: a constant when at
+   * most one dimension of {@code x} is unknown (the usual batch), otherwise read at run time.
    */
   static Operand<TInt32> withLastDim(Ops tf, Operand<?> x, long lastDim) {
     Shape s = x.shape();
@@ -32,7 +32,7 @@ final class StaticShapes {
     Operand<TInt32> dynamic = tf.shape(x);
     Operand<TInt32> leading =
         tf.slice(dynamic, tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
-    return tf.concat(java.util.List.of(leading, tf.constant(new int[] {(int) lastDim})),
-        tf.constant(0));
+    return tf.concat(
+        java.util.List.of(leading, tf.constant(new int[] {(int) lastDim})), tf.constant(0));
   }
 }

@@ -205,25 +205,35 @@ public final class Weight {
     return variable.readFloats();
   }
 
-
   /**
    * Assigns {@code values} to {@code weights} in order, after checking the count and every shape
    * (so nothing changes when one does not fit); errors name {@code owner}, the layer, the weight
    * and both shapes.
    */
-  public static void assignAll(String owner, List<Weight> weights,
-      List<? extends FloatNdArray> values) {
+  public static void assignAll(
+      String owner, List<Weight> weights, List<? extends FloatNdArray> values) {
     if (values.size() != weights.size()) {
-      throw new IllegalArgumentException(owner + ": expected " + weights.size()
-          + " weight arrays " + weights.stream().map(w -> w.name()
-              + KerasShape.format(w.shape())).toList() + ", got " + values.size());
+      throw new IllegalArgumentException(
+          owner
+              + ": expected "
+              + weights.size()
+              + " weight arrays "
+              + weights.stream().map(w -> w.name() + KerasShape.format(w.shape())).toList()
+              + ", got "
+              + values.size());
     }
     for (int i = 0; i < weights.size(); i++) {
       Weight w = weights.get(i);
       if (!java.util.Arrays.equals(values.get(i).shape().asArray(), w.shape().asArray())) {
-        throw new IllegalArgumentException("Layer \"" + w.layer().name() + "\" weight \""
-            + w.name() + "\": expected shape " + KerasShape.format(w.shape()) + ", got "
-            + KerasShape.format(values.get(i).shape()));
+        throw new IllegalArgumentException(
+            "Layer \""
+                + w.layer().name()
+                + "\" weight \""
+                + w.name()
+                + "\": expected shape "
+                + KerasShape.format(w.shape())
+                + ", got "
+                + KerasShape.format(values.get(i).shape()));
       }
     }
     for (int i = 0; i < weights.size(); i++) {
@@ -235,5 +245,4 @@ public final class Weight {
   public String toString() {
     return "<Weight path=" + path() + ", shape=" + KerasShape.format(shape) + ">";
   }
-
 }

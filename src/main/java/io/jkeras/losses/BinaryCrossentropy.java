@@ -9,8 +9,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * Binary cross-entropy with Keras 3's semantics: on the output of a sigmoid it works from the
  * sigmoid's logits (exact, no clipping); on other probabilities it clips them to [1e-7, 1 - 1e-7];
- * with {@code fromLogits} the predictions are logits. The mean over the last axis is the
- * per-sample loss. (tensorflow-framework's version clips and then adds epsilon again.)
+ * with {@code fromLogits} the predictions are logits. The mean over the last axis is the per-sample
+ * loss. (tensorflow-framework's version clips and then adds epsilon again.)
  *
  * <pre>{@code
  * model.compile("adam", new BinaryCrossentropy(), "accuracy");
@@ -43,8 +43,10 @@ public class BinaryCrossentropy implements Loss {
   public Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     Operand<TFloat32> y = yTrue;
     if (labelSmoothing > 0) {
-      y = tf.math.add(tf.math.mul(y, tf.constant((float) (1 - labelSmoothing))),
-          tf.constant((float) (0.5 * labelSmoothing)));
+      y =
+          tf.math.add(
+              tf.math.mul(y, tf.constant((float) (1 - labelSmoothing))),
+              tf.constant((float) (0.5 * labelSmoothing)));
     }
     Operand<TFloat32> logits = fromLogits ? yPred : LossTerms.logitsOf(yPred, "Sigmoid");
     Operand<TFloat32> elementwise;
@@ -54,8 +56,11 @@ public class BinaryCrossentropy implements Loss {
       Operand<TFloat32> p = LossTerms.clip(tf, yPred);
       Operand<TFloat32> one = tf.constant(1f);
       // -(y log p + (1 - y) log(1 - p))
-      elementwise = tf.math.neg(tf.math.add(tf.math.mul(y, tf.math.log(p)),
-          tf.math.mul(tf.math.sub(one, y), tf.math.log(tf.math.sub(one, p)))));
+      elementwise =
+          tf.math.neg(
+              tf.math.add(
+                  tf.math.mul(y, tf.math.log(p)),
+                  tf.math.mul(tf.math.sub(one, y), tf.math.log(tf.math.sub(one, p)))));
     }
     return LossTerms.meanLastAxis(tf, elementwise);
   }

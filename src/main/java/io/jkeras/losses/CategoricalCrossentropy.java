@@ -38,8 +38,8 @@ public class CategoricalCrossentropy implements Loss {
     if (logits != null) {
       return tf.nn.softmaxCrossEntropyWithLogits(logits, yTrue).loss();
     }
-    Operand<TFloat32> p = tf.math.div(yPred,
-        tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
+    Operand<TFloat32> p =
+        tf.math.div(yPred, tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
     p = LossTerms.clip(tf, p);
     return tf.math.neg(tf.reduceSum(tf.math.mul(yTrue, tf.math.log(p)), tf.constant(-1)));
   }

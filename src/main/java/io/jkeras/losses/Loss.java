@@ -6,8 +6,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A training loss as Keras 3 defines it: a value per sample (reduced over the last axis), which
- * the trainer averages over the batch ({@code "sum_over_batch_size"}).
+ * A training loss as Keras 3 defines it: a value per sample (reduced over the last axis), which the
+ * trainer averages over the batch ({@code "sum_over_batch_size"}).
  *
  * <pre>{@code
  * model.compile("adam", new BinaryCrossentropy(), "accuracy");

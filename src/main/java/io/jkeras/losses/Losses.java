@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Losses by Keras name: {@code binary_crossentropy}, {@code categorical_crossentropy}, {@code
- * sparse_categorical_crossentropy}, {@code mse}/{@code mean_squared_error}, {@code
- * mae}/{@code mean_absolute_error}.
+ * sparse_categorical_crossentropy}, {@code mse}/{@code mean_squared_error}, {@code mae}/{@code
+ * mean_absolute_error}.
  *
  * <pre>{@code
  * Loss bce = Losses.get("binary_crossentropy");
@@ -13,9 +13,15 @@ import java.util.List;
  */
 public final class Losses {
 
-  private static final List<String> NAMES = List.of("binary_crossentropy",
-      "categorical_crossentropy", "mae", "mean_absolute_error", "mean_squared_error", "mse",
-      "sparse_categorical_crossentropy");
+  private static final List<String> NAMES =
+      List.of(
+          "binary_crossentropy",
+          "categorical_crossentropy",
+          "mae",
+          "mean_absolute_error",
+          "mean_squared_error",
+          "mse",
+          "sparse_categorical_crossentropy");
 
   private Losses() {}
 
@@ -39,8 +45,7 @@ public final class Losses {
       case "MeanAbsoluteError":
         return new MeanAbsoluteError();
       default:
-        throw new IllegalArgumentException(
-            "Unknown loss \"" + name + "\"; valid names: " + NAMES);
+        throw new IllegalArgumentException("Unknown loss \"" + name + "\"; valid names: " + NAMES);
     }
   }
 }

@@ -43,8 +43,8 @@ public class SparseCategoricalCrossentropy implements Loss {
     Operand<TInt64> labels = tf.dtypes.cast(yTrue, TInt64.class);
     Operand<TFloat32> logits = fromLogits ? yPred : LossTerms.logitsOf(yPred, "Softmax");
     if (logits == null) {
-      Operand<TFloat32> p = tf.math.div(yPred,
-          tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
+      Operand<TFloat32> p =
+          tf.math.div(yPred, tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
       logits = tf.math.log(LossTerms.clip(tf, p));
     }
     return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();

@@ -5,9 +5,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Area under the ROC curve as Keras's {@code AUC()} computes it: confusion counts at 200
- * thresholds ({@code -1e-7}, {@code i/199} for i = 1..198, {@code 1 + 1e-7}), then the
- * trapezoidal sum of true-positive rate over false-positive rate.
+ * Area under the ROC curve as Keras's {@code AUC()} computes it: confusion counts at 200 thresholds
+ * ({@code -1e-7}, {@code i/199} for i = 1..198, {@code 1 + 1e-7}), then the trapezoidal sum of
+ * true-positive rate over false-positive rate.
  *
  * <pre>{@code
  * model.compile("adam", "binary_crossentropy", new AUC());

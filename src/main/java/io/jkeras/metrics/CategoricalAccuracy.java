@@ -24,7 +24,9 @@ public class CategoricalAccuracy extends MeanMetric {
 
   @Override
   protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    return tf.dtypes.cast(tf.math.equal(tf.math.argMax(yTrue, tf.constant(-1)),
-        tf.math.argMax(yPred, tf.constant(-1))), TFloat32.class);
+    return tf.dtypes.cast(
+        tf.math.equal(
+            tf.math.argMax(yTrue, tf.constant(-1)), tf.math.argMax(yPred, tf.constant(-1))),
+        TFloat32.class);
   }
 }

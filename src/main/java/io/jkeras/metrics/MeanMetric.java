@@ -5,8 +5,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A metric that is the mean of one value per sample (the accuracies): the batch statistics are
- * the sum of those values and the number of samples.
+ * A metric that is the mean of one value per sample (the accuracies): the batch statistics are the
+ * sum of those values and the number of samples.
  */
 public abstract class MeanMetric extends Metric {
 

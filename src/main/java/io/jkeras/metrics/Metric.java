@@ -6,8 +6,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A streaming metric: each batch, the graph computes a small vector of sums (correct predictions
- * and samples, true and false positives...), and the metric adds them up on the host, so the
- * epoch value is exact over all samples, as Keras's stateful metrics are.
+ * and samples, true and false positives...), and the metric adds them up on the host, so the epoch
+ * value is exact over all samples, as Keras's stateful metrics are.
  *
  * <pre>{@code
  * model.compile("adam", "binary_crossentropy", new AUC(), new Precision());

@@ -18,9 +18,16 @@ import org.tensorflow.ndarray.Shape;
  */
 public final class Metrics {
 
-  private static final List<String> NAMES = List.of("accuracy", "acc", "auc",
-      "binary_accuracy", "categorical_accuracy", "precision", "recall",
-      "sparse_categorical_accuracy");
+  private static final List<String> NAMES =
+      List.of(
+          "accuracy",
+          "acc",
+          "auc",
+          "binary_accuracy",
+          "categorical_accuracy",
+          "precision",
+          "recall",
+          "sparse_categorical_accuracy");
 
   private Metrics() {}
 

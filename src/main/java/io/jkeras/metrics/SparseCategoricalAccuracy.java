@@ -25,10 +25,10 @@ public class SparseCategoricalAccuracy extends MeanMetric {
 
   @Override
   protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    Operand<TInt64> labels = tf.reshape(tf.dtypes.cast(yTrue, TInt64.class),
-        tf.constant(new int[] {-1}));
-    Operand<TInt64> predicted = tf.reshape(tf.math.argMax(yPred, tf.constant(-1)),
-        tf.constant(new int[] {-1}));
+    Operand<TInt64> labels =
+        tf.reshape(tf.dtypes.cast(yTrue, TInt64.class), tf.constant(new int[] {-1}));
+    Operand<TInt64> predicted =
+        tf.reshape(tf.math.argMax(yPred, tf.constant(-1)), tf.constant(new int[] {-1}));
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
   }
 }

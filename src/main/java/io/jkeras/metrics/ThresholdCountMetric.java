@@ -11,6 +11,7 @@ import org.tensorflow.types.TFloat32;
 abstract class ThresholdCountMetric extends Metric {
 
   private final float threshold;
+
   /** tp, fp, tn, fn */
   private final double[] counts = new double[4];
 

@@ -51,8 +51,12 @@ public final class ForwardGraph {
       List<Operand<?>> outs = node.layer().apply(pass, args);
       if (outs.size() != node.outputs().size()) {
         throw new IllegalStateException(
-            "Layer \"" + node.layer().name() + "\" returned " + outs.size()
-                + " outputs; its computeOutputShape promised " + node.outputs().size());
+            "Layer \""
+                + node.layer().name()
+                + "\" returned "
+                + outs.size()
+                + " outputs; its computeOutputShape promised "
+                + node.outputs().size());
       }
       for (int i = 0; i < outs.size(); i++) {
         values.put(node.outputs().get(i), outs.get(i));

@@ -32,7 +32,10 @@ final class LayerGraph {
       if (!(t.layer() instanceof InputLayer)) {
         throw new IllegalArgumentException(
             "Model inputs must come from Input.of(...); got a tensor made by layer \""
-                + t.layer().name() + "\" (" + t.layer().className() + ")");
+                + t.layer().name()
+                + "\" ("
+                + t.layer().className()
+                + ")");
       }
       inputSet.add(t);
     }
@@ -52,7 +55,8 @@ final class LayerGraph {
     Map<Layer, Integer> layerDepths = new IdentityHashMap<>();
     for (int i = postOrder.size() - 1; i >= 0; i--) {
       Node node = postOrder.get(i);
-      int depth = Math.max(nodeDepths.getOrDefault(node, 0), layerDepths.getOrDefault(node.layer(), 0));
+      int depth =
+          Math.max(nodeDepths.getOrDefault(node, 0), layerDepths.getOrDefault(node.layer(), 0));
       layerDepths.put(node.layer(), depth);
       nodeDepths.put(node, depth);
       for (KerasTensor t : node.inputs()) {
@@ -78,7 +82,10 @@ final class LayerGraph {
     for (Layer l : layers) {
       if (!names.add(l.name())) {
         throw new IllegalArgumentException(
-            "The name \"" + l.name() + "\" is used " + "by more than one layer of the model; "
+            "The name \""
+                + l.name()
+                + "\" is used "
+                + "by more than one layer of the model; "
                 + "all layer names should be unique");
       }
     }
@@ -96,12 +103,13 @@ final class LayerGraph {
       return;
     }
     if (inProgress.contains(node)) {
-      throw new IllegalArgumentException("The layer graph has a cycle at layer \""
-          + node.layer().name() + "\"");
+      throw new IllegalArgumentException(
+          "The layer graph has a cycle at layer \"" + node.layer().name() + "\"");
     }
     if (node.layer() instanceof InputLayer && !inputs.contains(tensor)) {
       throw new IllegalArgumentException(
-          "Graph disconnected: the outputs depend on input \"" + node.layer().name()
+          "Graph disconnected: the outputs depend on input \""
+              + node.layer().name()
               + "\", which is not among the model inputs "
               + inputs.stream().map(t -> t.layer().name()).toList());
     }

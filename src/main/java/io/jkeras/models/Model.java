@@ -99,8 +99,13 @@ public class Model implements AutoCloseable {
     }
     if (inputs.isEmpty() || outputs.isEmpty()) {
       throw new IllegalArgumentException(
-          "Model \"" + name + "\": expected at least one input and one output, got "
-              + inputs.size() + " inputs and " + outputs.size() + " outputs");
+          "Model \""
+              + name
+              + "\": expected at least one input and one output, got "
+              + inputs.size()
+              + " inputs and "
+              + outputs.size()
+              + " outputs");
     }
     this.layerGraph = new LayerGraph(inputs, outputs);
     this.inputs = List.copyOf(inputs);
@@ -144,7 +149,11 @@ public class Model implements AutoCloseable {
       }
     }
     throw new IllegalArgumentException(
-        "Model \"" + name + "\" has no layer \"" + layerName + "\"; its layers are "
+        "Model \""
+            + name
+            + "\" has no layer \""
+            + layerName
+            + "\"; its layers are "
             + layers().stream().map(Layer::name).toList());
   }
 
@@ -258,14 +267,18 @@ public class Model implements AutoCloseable {
       if (g != null) {
         if (shared != null && shared != g) {
           throw new IllegalStateException(
-              "Model \"" + name + "\" mixes layers that live in two different open models;"
+              "Model \""
+                  + name
+                  + "\" mixes layers that live in two different open models;"
                   + " close one of them first");
         }
         shared = g;
       }
     }
-    graph = shared != null ? shared.retain()
-        : device != null ? GraphSession.onDevice(device) : GraphSession.create();
+    graph =
+        shared != null
+            ? shared.retain()
+            : device != null ? GraphSession.onDevice(device) : GraphSession.create();
     for (Layer l : layers()) {
       l.bindWeights(graph);
     }
@@ -273,8 +286,9 @@ public class Model implements AutoCloseable {
     List<Placeholder<?>> phs = new ArrayList<>();
     for (KerasTensor in : inputs) {
       InputLayer il = (InputLayer) in.layer();
-      phs.add(tf.withName(il.name()).placeholder(DTypes.tfType(in.dtype()),
-          Placeholder.shape(in.shape())));
+      phs.add(
+          tf.withName(il.name())
+              .placeholder(DTypes.tfType(in.dtype()), Placeholder.shape(in.shape())));
     }
     inputPlaceholders = List.copyOf(phs);
     return graph;
@@ -289,8 +303,8 @@ public class Model implements AutoCloseable {
   /** Emits the forward ops once more into the model's graph (Dropout active when training). */
   public ForwardGraph forward(boolean training) {
     GraphSession g = graphSession();
-    return ForwardGraph.emit(layerGraph, inputs, inputPlaceholders, outputs,
-        new ForwardPass(g, training));
+    return ForwardGraph.emit(
+        layerGraph, inputs, inputPlaceholders, outputs, new ForwardPass(g, training));
   }
 
   /** The inference outputs, emitted on first use. */
@@ -309,8 +323,8 @@ public class Model implements AutoCloseable {
   // ---- training ------------------------------------------------------------------------------
 
   /**
-   * Configures training, as Keras's {@code compile}: an optimizer, a loss and metrics by Keras
-   * name ({@code "adam"}, {@code "binary_crossentropy"}, {@code "accuracy"}).
+   * Configures training, as Keras's {@code compile}: an optimizer, a loss and metrics by Keras name
+   * ({@code "adam"}, {@code "binary_crossentropy"}, {@code "accuracy"}).
    */
   public void compile(String optimizer, String loss, String... metrics) {
     compile(Optimizers.get(optimizer), Losses.get(loss), metrics);
@@ -398,18 +412,18 @@ public class Model implements AutoCloseable {
   // ---- weights files -------------------------------------------------------------------------
 
   /**
-   * Writes every weight, and the optimizer state once training has created it, to a Keras 3
-   * {@code .weights.h5} file that Python's {@code model.load_weights} reads. Written to a temp
-   * file and moved into place.
+   * Writes every weight, and the optimizer state once training has created it, to a Keras 3 {@code
+   * .weights.h5} file that Python's {@code model.load_weights} reads. Written to a temp file and
+   * moved into place.
    */
   public void saveWeights(Path path) {
     KerasWeightsFile.save(path, this, optimizerState());
   }
 
   /**
-   * Reads a Keras 3 {@code .weights.h5} file (written by jkeras or Python Keras) into this
-   * model's weights, checking every shape first; the optimizer state in it, if any, is restored
-   * when the model is compiled (now, or when training starts).
+   * Reads a Keras 3 {@code .weights.h5} file (written by jkeras or Python Keras) into this model's
+   * weights, checking every shape first; the optimizer state in it, if any, is restored when the
+   * model is compiled (now, or when training starts).
    */
   public void loadWeights(Path path) {
     List<StoredArray> state = KerasWeightsFile.load(path, this);
@@ -435,16 +449,18 @@ public class Model implements AutoCloseable {
     List<Shape> shapes = trainer.optimizer().stateShapes();
     for (int i = 0; i < values.size(); i++) {
       Object v = values.get(i);
-      state.add(v instanceof long[] ? StoredArray.ofLongs(shapes.get(i).asArray(), (long[]) v)
-          : StoredArray.ofFloats(shapes.get(i).asArray(), (float[]) v));
+      state.add(
+          v instanceof long[]
+              ? StoredArray.ofLongs(shapes.get(i).asArray(), (long[]) v)
+              : StoredArray.ofFloats(shapes.get(i).asArray(), (float[]) v));
     }
     return state;
   }
 
   /**
    * Restores optimizer variables read from a weights or model file (same order as {@link
-   * #optimizerState()}): now if training already created the optimizer, else when it starts.
-   * The model must be compiled.
+   * #optimizerState()}): now if training already created the optimizer, else when it starts. The
+   * model must be compiled.
    */
   public void restoreOptimizerState(List<StoredArray> state) {
     requireCompiled();
@@ -467,8 +483,8 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Loads a {@code .keras} file or a legacy Keras 2 / tf.keras {@code .h5} file, written by
-   * Python Keras or by jkeras, compiled as it was saved so that {@code fit} continues.
+   * Loads a {@code .keras} file or a legacy Keras 2 / tf.keras {@code .h5} file, written by Python
+   * Keras or by jkeras, compiled as it was saved so that {@code fit} continues.
    */
   public static Model load(Path path) {
     return io.jkeras.saving.KerasModelFile.load(path);
@@ -524,8 +540,8 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Runs the model on {@code xs} (one array per input, same number of samples) in batches of
-   * {@code batchSize} and returns one array per output.
+   * Runs the model on {@code xs} (one array per input, same number of samples) in batches of {@code
+   * batchSize} and returns one array per output.
    */
   public List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
     requireStructureFor(xs);
@@ -560,8 +576,10 @@ public class Model implements AutoCloseable {
               buffers.add(new float[Math.toIntExact(n * sample.size())]);
             }
             int rowSize = (int) (y.size() / Math.max(1, end - start));
-            y.copyTo(DataBuffers.of(buffers.get(k), false, false)
-                .offset((long) start * rowSize).narrow((long) (end - start) * rowSize));
+            y.copyTo(
+                DataBuffers.of(buffers.get(k), false, false)
+                    .offset((long) start * rowSize)
+                    .narrow((long) (end - start) * rowSize));
           }
         }
       } finally {
@@ -597,8 +615,14 @@ public class Model implements AutoCloseable {
   protected final void checkInputs(List<HostArray> xs) {
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException(
-          "Model \"" + name + "\" expects " + inputs.size() + " inputs "
-              + inputs.stream().map(t -> t.layer().name()).toList() + ", got " + xs.size());
+          "Model \""
+              + name
+              + "\" expects "
+              + inputs.size()
+              + " inputs "
+              + inputs.stream().map(t -> t.layer().name()).toList()
+              + ", got "
+              + xs.size());
     }
     for (int i = 0; i < xs.size(); i++) {
       Shape expected = inputs.get(i).shape();
@@ -609,14 +633,25 @@ public class Model implements AutoCloseable {
       }
       if (!ok) {
         throw new IllegalArgumentException(
-            "Input \"" + inputs.get(i).layer().name() + "\" of model \"" + name
-                + "\": expected shape " + KerasShape.format(expected) + ", got data of shape "
+            "Input \""
+                + inputs.get(i).layer().name()
+                + "\" of model \""
+                + name
+                + "\": expected shape "
+                + KerasShape.format(expected)
+                + ", got data of shape "
                 + KerasShape.format(actual));
       }
       if (xs.get(i).count() != xs.get(0).count()) {
         throw new IllegalArgumentException(
-            "Model \"" + name + "\": all inputs need the same number of samples; input 0 has "
-                + xs.get(0).count() + ", input " + i + " has " + xs.get(i).count());
+            "Model \""
+                + name
+                + "\": all inputs need the same number of samples; input 0 has "
+                + xs.get(0).count()
+                + ", input "
+                + i
+                + " has "
+                + xs.get(i).count());
       }
     }
   }
@@ -624,7 +659,8 @@ public class Model implements AutoCloseable {
   private static float[][] toMatrix(FloatNdArray y) {
     if (y.shape().numDimensions() != 2) {
       throw new IllegalStateException(
-          "predict(float[][]) needs a rank-2 output, got " + KerasShape.format(y.shape())
+          "predict(float[][]) needs a rank-2 output, got "
+              + KerasShape.format(y.shape())
               + "; use predict(NdArray)");
     }
     return StdArrays.array2dCopyOf(y);

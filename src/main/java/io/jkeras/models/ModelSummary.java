@@ -66,13 +66,16 @@ final class ModelSummary {
   }
 
   String render(int lineLength) {
-    double[] positions = sequentialLike ? new double[] {0.45, 0.80, 1.0}
-        : new double[] {0.3, 0.56, 0.74, 1.0};
-    String[] header = sequentialLike
-        ? new String[] {"Layer (type)", "Output Shape", "Param #"}
-        : new String[] {"Layer (type)", "Output Shape", "Param #", "Connected to"};
-    boolean[] right = sequentialLike ? new boolean[] {false, false, true}
-        : new boolean[] {false, false, true, false};
+    double[] positions =
+        sequentialLike ? new double[] {0.45, 0.80, 1.0} : new double[] {0.3, 0.56, 0.74, 1.0};
+    String[] header =
+        sequentialLike
+            ? new String[] {"Layer (type)", "Output Shape", "Param #"}
+            : new String[] {"Layer (type)", "Output Shape", "Param #", "Connected to"};
+    boolean[] right =
+        sequentialLike
+            ? new boolean[] {false, false, true}
+            : new boolean[] {false, false, true, false};
     int[] widths = columnWidths(lineLength, positions);
 
     List<String[]> rows = new ArrayList<>();
@@ -81,14 +84,14 @@ final class ModelSummary {
       layers = layers.stream().filter(l -> !(l instanceof InputLayer)).toList();
     }
     for (Layer l : layers) {
-      String params = l.isBuilt() ? String.format(Locale.ROOT, "%,d", l.countParams())
-          : "0 (unbuilt)";
+      String params =
+          l.isBuilt() ? String.format(Locale.ROOT, "%,d", l.countParams()) : "0 (unbuilt)";
       String shape = outputShape(l);
       if (sequentialLike) {
         rows.add(new String[] {l.name() + " (" + l.className() + ")", shape, params});
       } else {
-        rows.add(new String[] {l.name() + " (" + l.className() + ")", shape, params,
-            connections(l)});
+        rows.add(
+            new String[] {l.name() + " (" + l.className() + ")", shape, params, connections(l)});
       }
     }
 
@@ -155,8 +158,12 @@ final class ModelSummary {
         if (sb.length() > 0) {
           sb.append(", ");
         }
-        sb.append(t.layer().name()).append('[').append(t.nodeIndex()).append("][")
-            .append(t.tensorIndex()).append(']');
+        sb.append(t.layer().name())
+            .append('[')
+            .append(t.nodeIndex())
+            .append("][")
+            .append(t.tensorIndex())
+            .append(']');
       }
     }
     return sb.length() == 0 ? "-" : sb.toString();
@@ -265,7 +272,10 @@ final class ModelSummary {
   }
 
   private static String totalLine(String label, long count) {
-    return label + String.format(Locale.ROOT, "%,d", count) + " (" + readableSize(count * 4)
+    return label
+        + String.format(Locale.ROOT, "%,d", count)
+        + " ("
+        + readableSize(count * 4)
         + ")\n";
   }
 

@@ -55,8 +55,12 @@ public class Sequential extends Model {
   public Sequential add(KerasTensor modelInput) {
     if (!(modelInput.layer() instanceof InputLayer)) {
       throw new IllegalArgumentException(
-          "Sequential \"" + name() + "\": only an Input.of(...) tensor can be added, got one made"
-              + " by layer \"" + modelInput.layer().name() + "\"");
+          "Sequential \""
+              + name()
+              + "\": only an Input.of(...) tensor can be added, got one made"
+              + " by layer \""
+              + modelInput.layer().name()
+              + "\"");
     }
     if (input != null || !stack.isEmpty()) {
       throw new IllegalArgumentException(
@@ -75,7 +79,10 @@ public class Sequential extends Model {
     for (Layer l : stack) {
       if (l.name().equals(layer.name())) {
         throw new IllegalArgumentException(
-            "Sequential \"" + name() + "\" already has a layer named \"" + layer.name()
+            "Sequential \""
+                + name()
+                + "\" already has a layer named \""
+                + layer.name()
                 + "\"; all layer names should be unique");
       }
     }
@@ -102,8 +109,12 @@ public class Sequential extends Model {
       Shape given = KerasShape.batchOf(sampleShape);
       if (!java.util.Arrays.equals(expected.asArray(), given.asArray())) {
         throw new IllegalArgumentException(
-            "Sequential \"" + name() + "\" is built for input shape "
-                + KerasShape.format(expected) + ", got " + KerasShape.format(given));
+            "Sequential \""
+                + name()
+                + "\" is built for input shape "
+                + KerasShape.format(expected)
+                + ", got "
+                + KerasShape.format(given));
       }
       return this;
     }
@@ -120,7 +131,9 @@ public class Sequential extends Model {
   protected void requireStructure() {
     if (!hasStructure()) {
       throw new IllegalStateException(
-          "Sequential \"" + name() + "\" is not built yet: add an Input first, call build(shape),"
+          "Sequential \""
+              + name()
+              + "\" is not built yet: add an Input first, call build(shape),"
               + " or give it data");
     }
   }

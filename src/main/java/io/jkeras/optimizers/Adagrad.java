@@ -33,8 +33,12 @@ public class Adagrad extends Optimizer {
   public Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
     super(learningRate);
     if (!(initialAccumulatorValue >= 0) || !(epsilon > 0)) {
-      throw new IllegalArgumentException("Adagrad: expected initial_accumulator_value >= 0 and"
-          + " epsilon > 0, got " + initialAccumulatorValue + " and " + epsilon);
+      throw new IllegalArgumentException(
+          "Adagrad: expected initial_accumulator_value >= 0 and"
+              + " epsilon > 0, got "
+              + initialAccumulatorValue
+              + " and "
+              + epsilon);
     }
     this.initialAccumulatorValue = initialAccumulatorValue;
     this.epsilon = epsilon;
@@ -51,11 +55,18 @@ public class Adagrad extends Optimizer {
   }
 
   @Override
-  protected Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
-      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step) {
+  protected Op update(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
     Operand<TFloat32> acc = tf.assignAdd(slots.get(0), tf.math.mul(grad, grad));
-    return tf.assignSub(var, tf.math.div(tf.math.mul(lr, grad),
-        tf.math.sqrt(tf.math.add(acc, tf.constant((float) epsilon)))));
+    return tf.assignSub(
+        var,
+        tf.math.div(
+            tf.math.mul(lr, grad), tf.math.sqrt(tf.math.add(acc, tf.constant((float) epsilon)))));
   }
 
   @Override

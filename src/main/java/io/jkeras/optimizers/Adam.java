@@ -12,9 +12,9 @@ import org.tensorflow.types.TFloat32;
  * Adam (Kingma and Ba, 2014) with Keras 3's defaults: learning_rate 0.001, beta_1 0.9, beta_2
  * 0.999, epsilon 1e-7 (tensorflow-framework's default is 1e-8).
  *
- * <p>Per step t: {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; w -= lr sqrt(1-b2^t)/(1-b1^t)
- * · m / (sqrt(v) + eps)} — TensorFlow's ApplyAdam kernel computes exactly Keras's update. Slots
- * per weight: momentum, velocity.
+ * <p>Per step t: {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; w -= lr sqrt(1-b2^t)/(1-b1^t) ·
+ * m / (sqrt(v) + eps)} — TensorFlow's ApplyAdam kernel computes exactly Keras's update. Slots per
+ * weight: momentum, velocity.
  *
  * <pre>{@code
  * model.compile(new Adam(), "binary_crossentropy", "accuracy");
@@ -55,12 +55,26 @@ public class Adam extends Optimizer {
   }
 
   @Override
-  protected Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
-      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step) {
+  protected Op update(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
     Operand<TFloat32> b1 = tf.constant((float) beta1);
     Operand<TFloat32> b2 = tf.constant((float) beta2);
-    return tf.train.applyAdam(var, slots.get(0), slots.get(1), tf.math.pow(b1, step),
-        tf.math.pow(b2, step), lr, b1, b2, tf.constant((float) epsilon), grad);
+    return tf.train.applyAdam(
+        var,
+        slots.get(0),
+        slots.get(1),
+        tf.math.pow(b1, step),
+        tf.math.pow(b2, step),
+        lr,
+        b1,
+        b2,
+        tf.constant((float) epsilon),
+        grad);
   }
 
   @Override

@@ -80,8 +80,13 @@ public abstract class Optimizer implements KerasSerializable {
    * @param lr the learning rate
    * @param step the 1-based step number of this update, as float
    */
-  protected abstract Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
-      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step);
+  protected abstract Op update(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step);
 
   /**
    * Creates the optimizer's variables in {@code g} and returns the op that applies one step to
@@ -108,8 +113,9 @@ public abstract class Optimizer implements KerasSerializable {
       for (int i = 0; i < weights.size(); i++) {
         Weight w = weights.get(i);
         for (String slot : group) {
-          GraphVariable<TFloat32> v = GraphVariable.floats(g, scoped,
-              slot + "_" + w.layer().name() + "_" + w.name(), w.shape());
+          GraphVariable<TFloat32> v =
+              GraphVariable.floats(
+                  g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.shape());
           float[] init = new float[Math.toIntExact(w.size())];
           Arrays.fill(init, slotInitialValue(slot));
           v.write(init);
@@ -120,22 +126,24 @@ public abstract class Optimizer implements KerasSerializable {
     }
     Ops tf = scoped;
     // Ref variables are read when an op runs: no update may start before every gradient is known.
-    Ops afterGrads = tf.withControlDependencies(grads.stream().map(gr -> (Op) tf.identity(gr))
-        .toList());
-    Operand<TFloat32> step = afterGrads.dtypes.cast(
-        afterGrads.math.add(iterations.variable(), afterGrads.constant(1L)), TFloat32.class);
+    Ops afterGrads =
+        tf.withControlDependencies(grads.stream().map(gr -> (Op) tf.identity(gr)).toList());
+    Operand<TFloat32> step =
+        afterGrads.dtypes.cast(
+            afterGrads.math.add(iterations.variable(), afterGrads.constant(1L)), TFloat32.class);
     Operand<TFloat32> lr = afterGrads.identity(learningRateVariable.variable());
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
-      updates.add(update(afterGrads, weights.get(i).value(), grads.get(i), perWeight.get(i), lr,
-          step));
+      updates.add(
+          update(afterGrads, weights.get(i).value(), grads.get(i), perWeight.get(i), lr, step));
     }
     Ops afterUpdates = tf.withControlDependencies(updates);
     List<Op> constrained = new ArrayList<>(updates);
     for (Weight w : weights) {
       if (w.constraint() != null) {
-        constrained.add(afterUpdates.assign(w.value(),
-            w.constraint().apply(afterUpdates, afterUpdates.identity(w.value()))));
+        constrained.add(
+            afterUpdates.assign(
+                w.value(), w.constraint().apply(afterUpdates, afterUpdates.identity(w.value()))));
       }
     }
     Ops last = tf.withControlDependencies(constrained);
@@ -200,20 +208,30 @@ public abstract class Optimizer implements KerasSerializable {
     }
     int expected = 2 + slots.size();
     if (values.size() != expected) {
-      throw new IllegalArgumentException(className() + ": expected " + expected
-          + " state arrays (iteration, learning_rate and " + slots.size() + " slots), got "
-          + values.size());
+      throw new IllegalArgumentException(
+          className()
+              + ": expected "
+              + expected
+              + " state arrays (iteration, learning_rate and "
+              + slots.size()
+              + " slots), got "
+              + values.size());
     }
     for (int i = 2; i < expected; i++) {
       float[] v = (float[]) values.get(i);
       if (v.length != slots.get(i - 2).shape().size()) {
-        throw new IllegalArgumentException(className() + ": state array " + i + " has "
-            + v.length + " values, expected " + slots.get(i - 2).shape().size());
+        throw new IllegalArgumentException(
+            className()
+                + ": state array "
+                + i
+                + " has "
+                + v.length
+                + " values, expected "
+                + slots.get(i - 2).shape().size());
       }
     }
     Object it = values.get(0);
-    iterations.write(it instanceof long[] ? (long[]) it
-        : new long[] {(long) ((float[]) it)[0]});
+    iterations.write(it instanceof long[] ? (long[]) it : new long[] {(long) ((float[]) it)[0]});
     float[] lr = (float[]) values.get(1);
     learningRateVariable.write(lr);
     learningRate = lr[0];

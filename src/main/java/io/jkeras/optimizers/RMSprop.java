@@ -36,13 +36,18 @@ public class RMSprop extends Optimizer {
     this(learningRate, 0.9, 0.0, 1e-7, false);
   }
 
-  public RMSprop(double learningRate, double rho, double momentum, double epsilon,
-      boolean centered) {
+  public RMSprop(
+      double learningRate, double rho, double momentum, double epsilon, boolean centered) {
     super(learningRate);
     if (!(rho >= 0 && rho < 1) || !(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {
-      throw new IllegalArgumentException("RMSprop: expected rho in [0, 1), momentum in [0, 1)"
-          + " and epsilon > 0, got rho=" + rho + ", momentum=" + momentum + ", epsilon="
-          + epsilon);
+      throw new IllegalArgumentException(
+          "RMSprop: expected rho in [0, 1), momentum in [0, 1)"
+              + " and epsilon > 0, got rho="
+              + rho
+              + ", momentum="
+              + momentum
+              + ", epsilon="
+              + epsilon);
     }
     this.rho = rho;
     this.momentum = momentum;
@@ -64,25 +69,35 @@ public class RMSprop extends Optimizer {
   }
 
   @Override
-  protected Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
-      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step) {
+  protected Op update(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
     Operand<TFloat32> r = tf.constant((float) rho);
     Operand<TFloat32> oneMinus = tf.constant((float) (1 - rho));
-    Operand<TFloat32> v = tf.assign(slots.get(0),
-        tf.math.add(tf.math.mul(r, slots.get(0)), tf.math.mul(oneMinus, tf.math.mul(grad, grad))));
+    Operand<TFloat32> v =
+        tf.assign(
+            slots.get(0),
+            tf.math.add(
+                tf.math.mul(r, slots.get(0)), tf.math.mul(oneMinus, tf.math.mul(grad, grad))));
     Operand<TFloat32> denominator = v;
     if (centered) {
       Variable<TFloat32> avg = slots.get(momentum > 0 ? 2 : 1);
-      Operand<TFloat32> a = tf.assign(avg,
-          tf.math.add(tf.math.mul(r, avg), tf.math.mul(oneMinus, grad)));
+      Operand<TFloat32> a =
+          tf.assign(avg, tf.math.add(tf.math.mul(r, avg), tf.math.mul(oneMinus, grad)));
       denominator = tf.math.sub(v, tf.math.mul(a, a));
     }
-    Operand<TFloat32> increment = tf.math.div(tf.math.mul(lr, grad),
-        tf.math.sqrt(tf.math.add(denominator, tf.constant((float) epsilon))));
+    Operand<TFloat32> increment =
+        tf.math.div(
+            tf.math.mul(lr, grad),
+            tf.math.sqrt(tf.math.add(denominator, tf.constant((float) epsilon))));
     if (momentum > 0) {
       Variable<TFloat32> m = slots.get(1);
-      Operand<TFloat32> newM = tf.assign(m,
-          tf.math.add(tf.math.mul(tf.constant((float) momentum), m), increment));
+      Operand<TFloat32> newM =
+          tf.assign(m, tf.math.add(tf.math.mul(tf.constant((float) momentum), m), increment));
       return tf.assignSub(var, newM);
     }
     return tf.assignSub(var, increment);

@@ -12,9 +12,9 @@ import org.tensorflow.types.TFloat32;
  * Gradient descent with optional momentum, as Keras 3's SGD: learning_rate 0.01, momentum 0,
  * nesterov false.
  *
- * <p>Without momentum: {@code w -= lr g}. With momentum: {@code m = momentum m - lr g}, then
- * {@code w += m}, or with Nesterov {@code w += momentum m - lr g}. One slot per weight (momentum)
- * only when momentum is non-zero.
+ * <p>Without momentum: {@code w -= lr g}. With momentum: {@code m = momentum m - lr g}, then {@code
+ * w += m}, or with Nesterov {@code w += momentum m - lr g}. One slot per weight (momentum) only
+ * when momentum is non-zero.
  *
  * <pre>{@code
  * model.compile(new SGD(0.1, 0.9, true), "mse");
@@ -48,8 +48,13 @@ public class SGD extends Optimizer {
   }
 
   @Override
-  protected Op update(Ops tf, Variable<TFloat32> var, Operand<TFloat32> grad,
-      List<Variable<TFloat32>> slots, Operand<TFloat32> lr, Operand<TFloat32> step) {
+  protected Op update(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TFloat32> grad,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
     Operand<TFloat32> lrGrad = tf.math.mul(grad, lr);
     if (momentum == 0) {
       return tf.assignSub(var, lrGrad);

@@ -23,11 +23,14 @@ public final class Regularizers {
 
   private static final KerasObjectCatalog<Regularizer> CATALOG =
       new KerasObjectCatalog<Regularizer>("regularizer")
-      .add(L1::new, L1::fromConfig, "L1", "l1")
-      .add(L2::new, L2::fromConfig, "L2", "l2")
-      .add(L1L2::new, L1L2::fromConfig, "L1L2", "l1l2", "l1_l2")
-      .add(OrthogonalRegularizer::new, OrthogonalRegularizer::fromConfig,
-          "OrthogonalRegularizer", "orthogonal_regularizer");
+          .add(L1::new, L1::fromConfig, "L1", "l1")
+          .add(L2::new, L2::fromConfig, "L2", "l2")
+          .add(L1L2::new, L1L2::fromConfig, "L1L2", "l1l2", "l1_l2")
+          .add(
+              OrthogonalRegularizer::new,
+              OrthogonalRegularizer::fromConfig,
+              "OrthogonalRegularizer",
+              "orthogonal_regularizer");
 
   private Regularizers() {}
 
@@ -78,5 +81,4 @@ public final class Regularizers {
   public static OrthogonalRegularizer orthogonal(double factor, String mode) {
     return new OrthogonalRegularizer(factor, mode);
   }
-
 }

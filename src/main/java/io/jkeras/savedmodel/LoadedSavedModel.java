@@ -83,8 +83,12 @@ public final class LoadedSavedModel implements AutoCloseable {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private LoadedSavedModel(Path directory, List<String> tags, String writerVersion,
-      SavedModelBundle bundle, Map<String, SignatureSpec> signatures) {
+  private LoadedSavedModel(
+      Path directory,
+      List<String> tags,
+      String writerVersion,
+      SavedModelBundle bundle,
+      Map<String, SignatureSpec> signatures) {
     this.directory = directory;
     this.tags = tags;
     this.writerVersion = writerVersion;
@@ -102,14 +106,18 @@ public final class LoadedSavedModel implements AutoCloseable {
       throw new SavedModelException(dir, "no such directory");
     }
     if (!Files.isDirectory(dir)) {
-      String hint = dir.getFileName() != null && dir.getFileName().toString().endsWith(".keras")
-          ? " (a .keras file is a Keras model archive: load it as a Keras model instead)" : "";
+      String hint =
+          dir.getFileName() != null && dir.getFileName().toString().endsWith(".keras")
+              ? " (a .keras file is a Keras model archive: load it as a Keras model instead)"
+              : "";
       throw new SavedModelException(dir, "not a SavedModel: it is a file, not a directory" + hint);
     }
     Path pb = dir.resolve("saved_model.pb");
     if (!Files.isRegularFile(pb)) {
-      String hint = Files.isRegularFile(dir.resolve("saved_model.pbtxt"))
-          ? " (text SavedModels, saved_model.pbtxt, are not supported)" : "";
+      String hint =
+          Files.isRegularFile(dir.resolve("saved_model.pbtxt"))
+              ? " (text SavedModels, saved_model.pbtxt, are not supported)"
+              : "";
       throw new SavedModelException(dir, "not a SavedModel: there is no saved_model.pb" + hint);
     }
     MetaGraphDef meta = findMetaGraph(dir, pb, List.of(tags));
@@ -117,11 +125,12 @@ public final class LoadedSavedModel implements AutoCloseable {
 
     SavedModelBundle bundle;
     try {
-      bundle = SavedModelBundle.loader(dir.toString())
-          .withTags(tags)
-          // Placements recorded for a GPU run on the CPU when there is none.
-          .withConfigProto(ConfigProto.newBuilder().setAllowSoftPlacement(true).build())
-          .load();
+      bundle =
+          SavedModelBundle.loader(dir.toString())
+              .withTags(tags)
+              // Placements recorded for a GPU run on the CPU when there is none.
+              .withConfigProto(ConfigProto.newBuilder().setAllowSoftPlacement(true).build())
+              .load();
     } catch (RuntimeException e) {
       throw loadFailure(dir, writer, e);
     }
@@ -135,8 +144,8 @@ public final class LoadedSavedModel implements AutoCloseable {
           sigs.put(k, SignatureSpec.of(k, bundle.metaGraphDef().getSignatureDefMap().get(k)));
         }
       }
-      return new LoadedSavedModel(dir, List.of(tags), writer, bundle,
-          Collections.unmodifiableMap(sigs));
+      return new LoadedSavedModel(
+          dir, List.of(tags), writer, bundle, Collections.unmodifiableMap(sigs));
     } catch (RuntimeException e) {
       bundle.close();
       if (e instanceof SavedModelException) {
@@ -151,8 +160,13 @@ public final class LoadedSavedModel implements AutoCloseable {
     try (InputStream in = Files.newInputStream(pb)) {
       proto = org.tensorflow.proto.SavedModel.parseFrom(in);
     } catch (IOException e) {
-      throw new SavedModelException(dir, "not a SavedModel: saved_model.pb cannot be read as a"
-          + " SavedModel protocol buffer (" + e.getMessage() + ")", e);
+      throw new SavedModelException(
+          dir,
+          "not a SavedModel: saved_model.pb cannot be read as a"
+              + " SavedModel protocol buffer ("
+              + e.getMessage()
+              + ")",
+          e);
     }
     List<List<String>> available = new ArrayList<>();
     for (MetaGraphDef m : proto.getMetaGraphsList()) {
@@ -165,8 +179,8 @@ public final class LoadedSavedModel implements AutoCloseable {
     if (available.isEmpty()) {
       throw new SavedModelException(dir, "not a SavedModel: saved_model.pb holds no MetaGraph");
     }
-    throw new SavedModelException(dir, "no MetaGraph with tags " + tags + "; its tag sets are "
-        + available);
+    throw new SavedModelException(
+        dir, "no MetaGraph with tags " + tags + "; its tag sets are " + available);
   }
 
   /**
@@ -177,18 +191,22 @@ public final class LoadedSavedModel implements AutoCloseable {
   private static SavedModelException loadFailure(Path dir, String writer, RuntimeException e) {
     String msg = String.valueOf(e.getMessage());
     if (isTooNew(msg)) {
-      return new SavedModelException(dir, tooNewAdvice(writer) + " TensorFlow said: "
-          + firstLine(msg), e);
+      return new SavedModelException(
+          dir, tooNewAdvice(writer) + " TensorFlow said: " + firstLine(msg), e);
     }
     return new SavedModelException(dir, "TensorFlow cannot load it: " + firstLine(msg), e);
   }
 
   private static String tooNewAdvice(String writer) {
-    return "the graph uses ops or attributes that this TensorFlow runtime (" + TensorFlow.version()
+    return "the graph uses ops or attributes that this TensorFlow runtime ("
+        + TensorFlow.version()
         + ", TensorFlow Java) does not know; it was written by TensorFlow "
-        + (writer.isEmpty() ? "(version not recorded)" : writer) + ". Save the model from Python"
+        + (writer.isEmpty() ? "(version not recorded)" : writer)
+        + ". Save the model from Python"
         + " as a .keras file (model.save(\"model.keras\")) and load that in jkeras instead, or"
-        + " export it with TensorFlow " + TensorFlow.version() + " or older.";
+        + " export it with TensorFlow "
+        + TensorFlow.version()
+        + " or older.";
   }
 
   static boolean isTooNew(String message) {
@@ -205,8 +223,8 @@ public final class LoadedSavedModel implements AutoCloseable {
   }
 
   /**
-   * Works around a Keras 3 export defect (keras-team/keras#19274): {@code tf.saved_model.save} on
-   * a Keras 3 model writes two resource variables per weight, the one its functions read and a copy
+   * Works around a Keras 3 export defect (keras-team/keras#19274): {@code tf.saved_model.save} on a
+   * Keras 3 model writes two resource variables per weight, the one its functions read and a copy
    * that the checkpoint restores, initialized from the first ({@code Variable/Assign <-
    * ReadVariableOp(dense/bias)}). TensorFlow's C++ loader (TF Serving, TensorFlow Java) restores
    * only the copy, so every call fails with "Could not find variable dense/bias". Here each such
@@ -226,12 +244,16 @@ public final class LoadedSavedModel implements AutoCloseable {
       }
       NodeDef copy = nodes.get(n.getInput(0));
       NodeDef read = nodes.get(n.getInput(1));
-      if (copy == null || read == null || !copy.getOp().equals("VarHandleOp")
-          || !read.getOp().equals("ReadVariableOp") || read.getInputCount() < 1) {
+      if (copy == null
+          || read == null
+          || !copy.getOp().equals("VarHandleOp")
+          || !read.getOp().equals("ReadVariableOp")
+          || read.getInputCount() < 1) {
         continue;
       }
       NodeDef source = nodes.get(read.getInput(0));
-      if (source != null && source.getOp().equals("VarHandleOp")
+      if (source != null
+          && source.getOp().equals("VarHandleOp")
           && !source.getName().equals(copy.getName())) {
         pairs.add(new String[] {copy.getName(), source.getName(), read.getName()});
       }
@@ -255,8 +277,9 @@ public final class LoadedSavedModel implements AutoCloseable {
         boolean sourceReady = ((TBool) r.get(2 * i + 1)).getBoolean();
         if (copyReady && !sourceReady) {
           String[] p = pairs.get(i);
-          Operand<?> value = tf.readVariableOp(graph.operation(p[0]).output(0),
-              graph.operation(p[2]).output(0).type());
+          Operand<?> value =
+              tf.readVariableOp(
+                  graph.operation(p[0]).output(0), graph.operation(p[2]).output(0).type());
           fix.addTarget(tf.assignVariableOp(graph.operation(p[1]).output(0), value));
           fixes++;
         }
@@ -293,8 +316,8 @@ public final class LoadedSavedModel implements AutoCloseable {
   public SignatureSpec signature(String key) {
     SignatureSpec s = signatures.get(key);
     if (s == null) {
-      throw new SavedModelException(directory, "no signature \"" + key + "\"; its signatures are "
-          + signatures.keySet());
+      throw new SavedModelException(
+          directory, "no signature \"" + key + "\"; its signatures are " + signatures.keySet());
     }
     return s;
   }
@@ -313,8 +336,12 @@ public final class LoadedSavedModel implements AutoCloseable {
     if (signatures.size() == 1) {
       return signatures.values().iterator().next();
     }
-    throw new SavedModelException(directory, "no signature \"" + DEFAULT_SIGNATURE
-        + "\" and no single signature to use instead; its signatures are " + signatures.keySet());
+    throw new SavedModelException(
+        directory,
+        "no signature \""
+            + DEFAULT_SIGNATURE
+            + "\" and no single signature to use instead; its signatures are "
+            + signatures.keySet());
   }
 
   // ---- running -------------------------------------------------------------------------------
@@ -325,9 +352,8 @@ public final class LoadedSavedModel implements AutoCloseable {
   }
 
   /**
-   * Runs signature {@code key} on {@code inputs} (one array per input key, of the signature's
-   * dtype and shape) and returns one array per output key, in {@link SignatureSpec#outputs()}
-   * order.
+   * Runs signature {@code key} on {@code inputs} (one array per input key, of the signature's dtype
+   * and shape) and returns one array per output key, in {@link SignatureSpec#outputs()} order.
    *
    * @throws SavedModelException for an unknown signature, a missing or unknown input key, a wrong
    *     dtype or shape, or a failed run; the message names the signature and key
@@ -363,8 +389,10 @@ public final class LoadedSavedModel implements AutoCloseable {
         throw runFailure(sig, e);
       } catch (IllegalArgumentException e) {
         // The SignatureDef names a tensor that the graph does not have.
-        throw new SavedModelException(directory, "signature \"" + sig.key()
-            + "\" does not match its graph: " + e.getMessage(), e);
+        throw new SavedModelException(
+            directory,
+            "signature \"" + sig.key() + "\" does not match its graph: " + e.getMessage(),
+            e);
       } finally {
         for (Tensor t : fed) {
           t.close();
@@ -378,17 +406,25 @@ public final class LoadedSavedModel implements AutoCloseable {
   private SavedModelException runFailure(SignatureSpec sig, TensorFlowException e) {
     String msg = String.valueOf(e.getMessage());
     if (isTooNew(msg)) {
-      return new SavedModelException(directory, "signature \"" + sig.key() + "\": "
-          + tooNewAdvice(writerVersion) + " TensorFlow said: " + firstLine(msg), e);
+      return new SavedModelException(
+          directory,
+          "signature \""
+              + sig.key()
+              + "\": "
+              + tooNewAdvice(writerVersion)
+              + " TensorFlow said: "
+              + firstLine(msg),
+          e);
     }
     String hint = "";
     if (msg.contains("Could not find variable") || msg.contains("uninitialized")) {
-      hint = " (the SavedModel's variables were not restored. Keras 3 models saved with"
-          + " tf.saved_model.save can have this defect; export them with model.export(dir) or"
-          + " save a .keras file instead)";
+      hint =
+          " (the SavedModel's variables were not restored. Keras 3 models saved with"
+              + " tf.saved_model.save can have this defect; export them with model.export(dir) or"
+              + " save a .keras file instead)";
     }
-    return new SavedModelException(directory, "signature \"" + sig.key() + "\" failed to run: "
-        + firstLine(msg) + hint, e);
+    return new SavedModelException(
+        directory, "signature \"" + sig.key() + "\" failed to run: " + firstLine(msg) + hint, e);
   }
 
   /**
@@ -398,9 +434,16 @@ public final class LoadedSavedModel implements AutoCloseable {
   public NdArray<?> predict(NdArray<?> x) {
     SignatureSpec sig = defaultSignature();
     if (sig.inputs().size() != 1 || sig.outputs().size() != 1) {
-      throw new SavedModelException(directory, "predict needs a signature with one input and one"
-          + " output; signature \"" + sig.key() + "\" has inputs " + sig.inputs().keySet()
-          + " and outputs " + sig.outputs().keySet() + ": use run(key, inputs)");
+      throw new SavedModelException(
+          directory,
+          "predict needs a signature with one input and one"
+              + " output; signature \""
+              + sig.key()
+              + "\" has inputs "
+              + sig.inputs().keySet()
+              + " and outputs "
+              + sig.outputs().keySet()
+              + ": use run(key, inputs)");
     }
     String in = sig.inputs().keySet().iterator().next();
     return run(sig.key(), Map.of(in, x)).values().iterator().next();
@@ -418,9 +461,14 @@ public final class LoadedSavedModel implements AutoCloseable {
 
   private float[][] toMatrix(NdArray<?> y) {
     if (!(y instanceof FloatNdArray) || y.shape().numDimensions() != 2) {
-      throw new SavedModelException(directory, "predict(float[][]) needs a float32 output of rank"
-          + " 2, got " + typeName(y) + " of shape " + KerasShape.format(y.shape())
-          + "; use predict(NdArray)");
+      throw new SavedModelException(
+          directory,
+          "predict(float[][]) needs a float32 output of rank"
+              + " 2, got "
+              + typeName(y)
+              + " of shape "
+              + KerasShape.format(y.shape())
+              + "; use predict(NdArray)");
     }
     return StdArrays.array2dCopyOf((FloatNdArray) y);
   }
@@ -430,14 +478,26 @@ public final class LoadedSavedModel implements AutoCloseable {
   private void checkKeys(SignatureSpec sig, Map<String, ? extends NdArray<?>> inputs) {
     for (String k : inputs.keySet()) {
       if (!sig.inputs().containsKey(k)) {
-        throw new SavedModelException(directory, "signature \"" + sig.key() + "\" has no input \""
-            + k + "\"; its inputs are " + sig.inputs().keySet());
+        throw new SavedModelException(
+            directory,
+            "signature \""
+                + sig.key()
+                + "\" has no input \""
+                + k
+                + "\"; its inputs are "
+                + sig.inputs().keySet());
       }
     }
     for (String k : sig.inputs().keySet()) {
       if (inputs.get(k) == null) {
-        throw new SavedModelException(directory, "signature \"" + sig.key() + "\" input \"" + k
-            + "\" is missing; its inputs are " + sig.inputs().keySet());
+        throw new SavedModelException(
+            directory,
+            "signature \""
+                + sig.key()
+                + "\" input \""
+                + k
+                + "\" is missing; its inputs are "
+                + sig.inputs().keySet());
       }
     }
   }
@@ -445,13 +505,28 @@ public final class LoadedSavedModel implements AutoCloseable {
   private Tensor toTensor(SignatureSpec sig, TensorSpec spec, NdArray<?> a) {
     String actual = typeName(a);
     if (!actual.equals(spec.dtype())) {
-      throw new SavedModelException(directory, "signature \"" + sig.key() + "\" input \""
-          + spec.key() + "\": expected dtype " + spec.dtype() + ", got " + actual);
+      throw new SavedModelException(
+          directory,
+          "signature \""
+              + sig.key()
+              + "\" input \""
+              + spec.key()
+              + "\": expected dtype "
+              + spec.dtype()
+              + ", got "
+              + actual);
     }
     if (!spec.accepts(a.shape())) {
-      throw new SavedModelException(directory, "signature \"" + sig.key() + "\" input \""
-          + spec.key() + "\": expected shape " + spec.formattedShape() + ", got "
-          + KerasShape.format(a.shape()));
+      throw new SavedModelException(
+          directory,
+          "signature \""
+              + sig.key()
+              + "\" input \""
+              + spec.key()
+              + "\": expected shape "
+              + spec.formattedShape()
+              + ", got "
+              + KerasShape.format(a.shape()));
     }
     Shape s = a.shape();
     switch (spec.dataType()) {
@@ -466,9 +541,16 @@ public final class LoadedSavedModel implements AutoCloseable {
       case DT_BOOL:
         return TBool.tensorOf(s, t -> ((BooleanNdArray) a).copyTo(t));
       default:
-        throw new SavedModelException(directory, "signature \"" + sig.key() + "\" input \""
-            + spec.key() + "\" has dtype " + spec.dtype() + ", which jkeras cannot feed yet"
-            + " (supported: float32, float64, int32, int64, bool)");
+        throw new SavedModelException(
+            directory,
+            "signature \""
+                + sig.key()
+                + "\" input \""
+                + spec.key()
+                + "\" has dtype "
+                + spec.dtype()
+                + ", which jkeras cannot feed yet"
+                + " (supported: float32, float64, int32, int64, bool)");
     }
   }
 
@@ -527,9 +609,16 @@ public final class LoadedSavedModel implements AutoCloseable {
           return out;
         }
       default:
-        throw new SavedModelException(directory, "signature \"" + sig.key() + "\" output \""
-            + spec.key() + "\" has dtype " + TensorSpec.kerasName(type) + ", which jkeras cannot"
-            + " read yet (supported: float32, float64, int32, int64, bool)");
+        throw new SavedModelException(
+            directory,
+            "signature \""
+                + sig.key()
+                + "\" output \""
+                + spec.key()
+                + "\" has dtype "
+                + TensorSpec.kerasName(type)
+                + ", which jkeras cannot"
+                + " read yet (supported: float32, float64, int32, int64, bool)");
     }
   }
 

@@ -4,9 +4,9 @@ import io.jkeras.models.Model;
 import java.nio.file.Path;
 
 /**
- * Entry points for TensorFlow SavedModel directories: {@link #export} writes a jkeras model as
- * one (Keras's {@code model.export(dir)}), {@link #load} opens any SavedModel for inference,
- * including those Python Keras and TensorFlow write.
+ * Entry points for TensorFlow SavedModel directories: {@link #export} writes a jkeras model as one
+ * (Keras's {@code model.export(dir)}), {@link #load} opens any SavedModel for inference, including
+ * those Python Keras and TensorFlow write.
  *
  * <pre>{@code
  * SavedModel.export(model, Path.of("export/1"));

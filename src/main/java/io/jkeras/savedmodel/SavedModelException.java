@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * A SavedModel that cannot be written, read or run: a missing or non-SavedModel directory, an
  * unknown signature, inputs that do not match a signature, or a graph that this TensorFlow runtime
- * cannot load. The message names the directory and, where it applies, the signature, the input
- * key, and the expected and actual dtype or shape.
+ * cannot load. The message names the directory and, where it applies, the signature, the input key,
+ * and the expected and actual dtype or shape.
  *
  * <pre>{@code
  * try (LoadedSavedModel m = SavedModel.load(Path.of("export/1"))) {

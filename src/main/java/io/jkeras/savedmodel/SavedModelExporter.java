@@ -51,15 +51,15 @@ import org.tensorflow.types.family.TType;
  * (copied out of the model's live graph, with Dropout in inference mode) and the variables they
  * read, holding the model's current weights. Training ops, optimizer slots and the optimizer's
  * iteration count stay behind, and the model's own graph is left as it was: TensorFlow Java's
- * exporter saves every variable of the graph it is given and adds save ops to it, so exporting
- * the live graph directly would carry the optimizer state along and mutate the model.
+ * exporter saves every variable of the graph it is given and adds save ops to it, so exporting the
+ * live graph directly would carry the optimizer state along and mutate the model.
  *
- * <p>The SavedModel is a graph (TF1-style) SavedModel: {@code VariableV2} variables in a
- * {@code variables/} checkpoint that the MetaGraph's {@code SaverDef} restores. Python's {@code
- * tf.saved_model.load} and {@code keras.layers.TFSMLayer} run it (tested with TensorFlow 2.21),
- * as does TensorFlow's C++ loader, the one TF Serving uses and {@link SavedModel#load} goes
- * through. It is written into a temporary directory next to {@code
- * dir} and renamed into place at the end, so {@code dir} never holds half a SavedModel.
+ * <p>The SavedModel is a graph (TF1-style) SavedModel: {@code VariableV2} variables in a {@code
+ * variables/} checkpoint that the MetaGraph's {@code SaverDef} restores. Python's {@code
+ * tf.saved_model.load} and {@code keras.layers.TFSMLayer} run it (tested with TensorFlow 2.21), as
+ * does TensorFlow's C++ loader, the one TF Serving uses and {@link SavedModel#load} goes through.
+ * It is written into a temporary directory next to {@code dir} and renamed into place at the end,
+ * so {@code dir} never holds half a SavedModel.
  *
  * <pre>{@code
  * try (Model model = new Model(x, y)) {
@@ -104,8 +104,8 @@ public final class SavedModelExporter {
       Files.createDirectories(parent);
       temp = createTempDirectory(parent, "." + target.getFileName() + ".exporting-");
     } catch (IOException e) {
-      throw new SavedModelException(dir, "cannot create a temporary directory in " + parent
-          + ": " + e.getMessage(), e);
+      throw new SavedModelException(
+          dir, "cannot create a temporary directory in " + parent + ": " + e.getMessage(), e);
     }
     boolean moved = false;
     try {
@@ -147,17 +147,19 @@ public final class SavedModelExporter {
       return;
     }
     if (!Files.isDirectory(target)) {
-      throw new SavedModelException(target,
-          "cannot export: the path exists and is not a directory");
+      throw new SavedModelException(
+          target, "cannot export: the path exists and is not a directory");
     }
     try (Stream<Path> entries = Files.list(target)) {
       if (entries.findAny().isPresent()) {
-        throw new SavedModelException(target, "cannot export: the directory exists and is not"
-            + " empty; choose a new directory (for example a new version number) or delete it");
+        throw new SavedModelException(
+            target,
+            "cannot export: the directory exists and is not"
+                + " empty; choose a new directory (for example a new version number) or delete it");
       }
     } catch (IOException e) {
-      throw new SavedModelException(target, "cannot read the target directory: " + e.getMessage(),
-          e);
+      throw new SavedModelException(
+          target, "cannot read the target directory: " + e.getMessage(), e);
     }
   }
 
@@ -166,13 +168,13 @@ public final class SavedModelExporter {
       // An empty target directory is allowed: rename(2) replaces it atomically on POSIX systems.
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-      throw new SavedModelException(dir,
-          "cannot export: the directory appeared or filled up while exporting", e);
+      throw new SavedModelException(
+          dir, "cannot export: the directory appeared or filled up while exporting", e);
     } catch (AtomicMoveNotSupportedException e) {
       throw new SavedModelException(dir, "cannot rename the finished export into place", e);
     } catch (IOException e) {
-      throw new SavedModelException(dir, "cannot move the finished export into place: "
-          + e.getMessage(), e);
+      throw new SavedModelException(
+          dir, "cannot move the finished export into place: " + e.getMessage(), e);
     }
   }
 
@@ -196,17 +198,21 @@ public final class SavedModelExporter {
     try {
       pruned = inferenceSubgraph(live.toGraphDef(), roots, placeholders, model.name());
     } catch (IllegalArgumentException e) {
-      throw new SavedModelException(dir, "cannot export model \"" + model.name() + "\": "
-          + e.getMessage(), e);
+      throw new SavedModelException(
+          dir, "cannot export model \"" + model.name() + "\": " + e.getMessage(), e);
     }
     List<String> variables = new ArrayList<>();
     for (NodeDef n : pruned.getNodeList()) {
       if (n.getOp().equals("VariableV2")) {
         variables.add(n.getName());
       } else if (n.getOp().equals("VarHandleOp")) {
-        throw new SavedModelException(dir, "model \"" + model.name()
-            + "\" reads resource variable \"" + n.getName()
-            + "\", which this exporter cannot copy");
+        throw new SavedModelException(
+            dir,
+            "model \""
+                + model.name()
+                + "\" reads resource variable \""
+                + n.getName()
+                + "\", which this exporter cannot copy");
       }
     }
 
@@ -218,8 +224,8 @@ public final class SavedModelExporter {
         List<Output<?>> outs = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
           Operand<TFloat32> o = outputs.get(i);
-          Output<TFloat32> copied = g.<TFloat32>operation(o.op().name())
-              .output(o.asOutput().index());
+          Output<TFloat32> copied =
+              g.<TFloat32>operation(o.op().name()).output(o.asOutput().index());
           String name = freeName(g, "output_" + i);
           outs.add(tf.withName(name).identity(copied).asOutput());
         }
@@ -241,8 +247,10 @@ public final class SavedModelExporter {
     } catch (IOException e) {
       throw new SavedModelException(dir, "cannot write the SavedModel: " + e.getMessage(), e);
     } catch (IllegalArgumentException | TensorFlowException e) {
-      throw new SavedModelException(dir, "cannot build the inference graph of model \""
-          + model.name() + "\": " + e.getMessage(), e);
+      throw new SavedModelException(
+          dir,
+          "cannot build the inference graph of model \"" + model.name() + "\": " + e.getMessage(),
+          e);
     }
   }
 
@@ -260,12 +268,12 @@ public final class SavedModelExporter {
   }
 
   /**
-   * The nodes that {@code roots} depend on (data and control inputs), in their original order,
-   * with device placements cleared (the export must run on any machine) and colocation hints to
-   * dropped nodes removed.
+   * The nodes that {@code roots} depend on (data and control inputs), in their original order, with
+   * device placements cleared (the export must run on any machine) and colocation hints to dropped
+   * nodes removed.
    */
-  static GraphDef inferenceSubgraph(GraphDef full, List<String> roots,
-      List<Placeholder<?>> inputs, String modelName) {
+  static GraphDef inferenceSubgraph(
+      GraphDef full, List<String> roots, List<Placeholder<?>> inputs, String modelName) {
     Map<String, NodeDef> byName = new HashMap<>();
     for (NodeDef n : full.getNodeList()) {
       byName.put(n.getName(), n);
@@ -301,8 +309,12 @@ public final class SavedModelExporter {
         continue;
       }
       if (n.getOp().equals("Placeholder") && !fed.contains(n.getName())) {
-        throw new IllegalArgumentException("the outputs of model \"" + modelName
-            + "\" depend on placeholder \"" + n.getName() + "\", which is not a model input");
+        throw new IllegalArgumentException(
+            "the outputs of model \""
+                + modelName
+                + "\" depend on placeholder \""
+                + n.getName()
+                + "\", which is not a model input");
       }
       NodeDef.Builder b = n.toBuilder().clearDevice();
       AttrValue colocation = n.getAttrMap().get("_class");
@@ -374,8 +386,8 @@ public final class SavedModelExporter {
         Files.deleteIfExists(p);
       }
     } catch (IOException | UncheckedIOException e) {
-      System.err.println("jkeras: could not remove temporary export directory " + root + ": "
-          + e.getMessage());
+      System.err.println(
+          "jkeras: could not remove temporary export directory " + root + ": " + e.getMessage());
     }
   }
 }

@@ -9,10 +9,10 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 
 /**
- * One signature of a SavedModel: its key, method name and the inputs and outputs a caller feeds
- * and gets back, keyed as in the {@code SignatureDef} (keys in natural order: {@code output_2}
- * before {@code output_10}). {@link #signatureDef()} is the protocol buffer itself, for servers
- * that render TF Serving's {@code /metadata}.
+ * One signature of a SavedModel: its key, method name and the inputs and outputs a caller feeds and
+ * gets back, keyed as in the {@code SignatureDef} (keys in natural order: {@code output_2} before
+ * {@code output_10}). {@link #signatureDef()} is the protocol buffer itself, for servers that
+ * render TF Serving's {@code /metadata}.
  *
  * <pre>{@code
  * SignatureSpec s = model.signature("serving_default");
@@ -29,8 +29,8 @@ public record SignatureSpec(
     SignatureDef signatureDef) {
 
   static SignatureSpec of(String key, SignatureDef def) {
-    return new SignatureSpec(key, def.getMethodName(), specs(def.getInputsMap()),
-        specs(def.getOutputsMap()), def);
+    return new SignatureSpec(
+        key, def.getMethodName(), specs(def.getInputsMap()), specs(def.getOutputsMap()), def);
   }
 
   private static Map<String, TensorSpec> specs(Map<String, TensorInfo> infos) {
@@ -61,8 +61,10 @@ public record SignatureSpec(
         }
         String na = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
         String nb = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
-        int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length())
-            : na.compareTo(nb);
+        int c =
+            na.length() != nb.length()
+                ? Integer.compare(na.length(), nb.length())
+                : na.compareTo(nb);
         if (c != 0) {
           return c;
         }
@@ -81,7 +83,13 @@ public record SignatureSpec(
 
   @Override
   public String toString() {
-    return "signature \"" + key + "\" (" + methodName + "): inputs " + inputs.values()
-        + ", outputs " + outputs.values();
+    return "signature \""
+        + key
+        + "\" ("
+        + methodName
+        + "): inputs "
+        + inputs.values()
+        + ", outputs "
+        + outputs.values();
   }
 }

@@ -9,9 +9,9 @@ import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * One input or output of a SavedModel signature, as its {@code SignatureDef} describes it: the
- * key callers use, the graph tensor behind it, its dtype and its shape ({@code -1} for a dimension
- * of any size, {@link Shape#unknown()} when even the rank is free).
+ * One input or output of a SavedModel signature, as its {@code SignatureDef} describes it: the key
+ * callers use, the graph tensor behind it, its dtype and its shape ({@code -1} for a dimension of
+ * any size, {@link Shape#unknown()} when even the rank is free).
  *
  * <pre>{@code
  * TensorSpec in = model.signature("serving_default").inputs().get("features");
@@ -27,21 +27,22 @@ import org.tensorflow.proto.TensorShapeProto;
  */
 public record TensorSpec(String key, String tensorName, DataType dataType, Shape shape) {
 
-  private static final Map<DataType, String> KERAS_NAMES = Map.ofEntries(
-      Map.entry(DataType.DT_FLOAT, "float32"),
-      Map.entry(DataType.DT_DOUBLE, "float64"),
-      Map.entry(DataType.DT_HALF, "float16"),
-      Map.entry(DataType.DT_BFLOAT16, "bfloat16"),
-      Map.entry(DataType.DT_INT8, "int8"),
-      Map.entry(DataType.DT_INT16, "int16"),
-      Map.entry(DataType.DT_INT32, "int32"),
-      Map.entry(DataType.DT_INT64, "int64"),
-      Map.entry(DataType.DT_UINT8, "uint8"),
-      Map.entry(DataType.DT_UINT16, "uint16"),
-      Map.entry(DataType.DT_UINT32, "uint32"),
-      Map.entry(DataType.DT_UINT64, "uint64"),
-      Map.entry(DataType.DT_BOOL, "bool"),
-      Map.entry(DataType.DT_STRING, "string"));
+  private static final Map<DataType, String> KERAS_NAMES =
+      Map.ofEntries(
+          Map.entry(DataType.DT_FLOAT, "float32"),
+          Map.entry(DataType.DT_DOUBLE, "float64"),
+          Map.entry(DataType.DT_HALF, "float16"),
+          Map.entry(DataType.DT_BFLOAT16, "bfloat16"),
+          Map.entry(DataType.DT_INT8, "int8"),
+          Map.entry(DataType.DT_INT16, "int16"),
+          Map.entry(DataType.DT_INT32, "int32"),
+          Map.entry(DataType.DT_INT64, "int64"),
+          Map.entry(DataType.DT_UINT8, "uint8"),
+          Map.entry(DataType.DT_UINT16, "uint16"),
+          Map.entry(DataType.DT_UINT32, "uint32"),
+          Map.entry(DataType.DT_UINT64, "uint64"),
+          Map.entry(DataType.DT_BOOL, "bool"),
+          Map.entry(DataType.DT_STRING, "string"));
 
   static TensorSpec of(String key, TensorInfo info) {
     return new TensorSpec(key, info.getName(), info.getDtype(), shapeOf(info.getTensorShape()));

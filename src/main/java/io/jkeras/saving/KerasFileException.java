@@ -2,8 +2,8 @@ package io.jkeras.saving;
 
 /**
  * A model or weight file that cannot be used: not HDF5, truncated, corrupt, or holding arrays that
- * do not fit the model. The message names the file and, where it applies, the layer, the weight
- * and the expected and actual shapes.
+ * do not fit the model. The message names the file and, where it applies, the layer, the weight and
+ * the expected and actual shapes.
  *
  * <pre>{@code
  * try {

@@ -8,12 +8,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -94,14 +92,16 @@ public final class KerasModelFile {
     byte[] weights = weightsBytes(model, target);
 
     try {
-      AtomicFile.write(target, temp -> {
-        try (OutputStream out = Files.newOutputStream(temp);
-            ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
-          putStored(zip, METADATA, metadata);
-          putStored(zip, CONFIG, config);
-          putStored(zip, WEIGHTS, weights);
-        }
-      });
+      AtomicFile.write(
+          target,
+          temp -> {
+            try (OutputStream out = Files.newOutputStream(temp);
+                ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+              putStored(zip, METADATA, metadata);
+              putStored(zip, CONFIG, config);
+              putStored(zip, WEIGHTS, weights);
+            }
+          });
     } catch (IOException e) {
       String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
       throw new UncheckedIOException("Could not write model file " + target + ": " + why, e);
@@ -383,6 +383,4 @@ public final class KerasModelFile {
       }
     }
   }
-
-
 }

@@ -9,27 +9,23 @@ import io.jhdf.api.WritableGroup;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
-import io.jkeras.io.AtomicFile;
 import io.jkeras.models.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Keras 3's weight file, {@code .weights.h5} (the same HDF5 layout as {@code model.weights.h5}
@@ -47,17 +43,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *       Layer#weights()}: trainable first, then non-trainable, each in creation order.
  *   <li>Each {@code vars} group has a string attribute {@code name}: the layer's real name.
  *   <li>{@code /optimizer/vars/<i>}: the optimizer's variables; for Adam {@code 0} the iteration
- *       count (int64 scalar), {@code 1} the learning rate (float32 scalar), then for each
- *       trainable weight in model order its first and second moments.
+ *       count (int64 scalar), {@code 1} the learning rate (float32 scalar), then for each trainable
+ *       weight in model order its first and second moments.
  * </ul>
  *
- * <p>Layer names longer than 4 KiB are not stored as the {@code name} attribute (jhdf corrupts
- * very long string attributes); Keras does not need it to load.
+ * <p>Layer names longer than 4 KiB are not stored as the {@code name} attribute (jhdf corrupts very
+ * long string attributes); Keras does not need it to load.
  *
- * <p>Keras also writes empty groups (a {@code vars} group for each weightless layer and a
- * top-level {@code vars}); it loads files without them, and this writer leaves them out, because
- * jhdf 0.13 corrupts groups that hold no dataset. jhdf also adds a root attribute {@code _jHDF},
- * which Keras ignores.
+ * <p>Keras also writes empty groups (a {@code vars} group for each weightless layer and a top-level
+ * {@code vars}); it loads files without them, and this writer leaves them out, because jhdf 0.13
+ * corrupts groups that hold no dataset. jhdf also adds a root attribute {@code _jHDF}, which Keras
+ * ignores.
  *
  * <p>{@link #save} writes atomically: to a temporary file in the target's folder, moved over the
  * target only once complete, so a failed save leaves the previous file as it was. {@link #load}
@@ -83,6 +79,7 @@ public final class KerasWeightsFile {
   private static final String OPTIMIZER = "optimizer";
   private static final String VARS = "vars";
   private static final String NAME_ATTRIBUTE = "name";
+
   /** jhdf corrupts object headers with very long string attributes; layer names are far shorter. */
   private static final int MAX_NAME_ATTRIBUTE_BYTES = 4096;
 
@@ -118,13 +115,15 @@ public final class KerasWeightsFile {
     Path target = path.toAbsolutePath();
     List<LayerGroup> groups = layerGroups(model);
     try {
-      AtomicFile.write(target, temp -> {
-        try (WritableHdfFile file = HdfFile.write(temp)) {
-          writeLayers(file, groups, target);
-          writeOptimizer(file, optimizerState, target);
-          file.removeAttribute("_jHDF");
-        }
-      });
+      AtomicFile.write(
+          target,
+          temp -> {
+            try (WritableHdfFile file = HdfFile.write(temp)) {
+              writeLayers(file, groups, target);
+              writeOptimizer(file, optimizerState, target);
+              file.removeAttribute("_jHDF");
+            }
+          });
     } catch (IOException e) {
       String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
       throw new UncheckedIOException("Could not write weights file " + target + ": " + why, e);
@@ -150,7 +149,10 @@ public final class KerasWeightsFile {
         Weight w = weights.get(i);
         long[] shape = w.shape().asArray();
         float[] values = w.read();
-        requireWritable(shape, values.length, target,
+        requireWritable(
+            shape,
+            values.length,
+            target,
             "layer \"" + layerName + "\" weight \"" + w.name() + "\"");
         vars.putDataset(Integer.toString(i), nest(shape, values));
       }
@@ -166,15 +168,20 @@ public final class KerasWeightsFile {
       StoredArray a = state.get(i);
       long[] shape = a.shape();
       requireWritable(shape, a.size(), target, "optimizer variable " + i);
-      vars.putDataset(Integer.toString(i),
-          a.isFloat() ? nest(shape, a.floats()) : nest(shape, a.longs()));
+      vars.putDataset(
+          Integer.toString(i), a.isFloat() ? nest(shape, a.floats()) : nest(shape, a.longs()));
     }
   }
 
   private static void requireWritable(long[] shape, int count, Path target, String what) {
     if (count == 0) {
       throw new IllegalArgumentException(
-          "Cannot write " + what + " of shape " + StoredArray.formatShape(shape) + " to " + target
+          "Cannot write "
+              + what
+              + " of shape "
+              + StoredArray.formatShape(shape)
+              + " to "
+              + target
               + ": the HDF5 writer (jhdf) cannot store arrays with no values");
     }
   }
@@ -197,7 +204,9 @@ public final class KerasWeightsFile {
     return nested;
   }
 
-  /** Copies rows of {@code flat} into the innermost arrays of {@code nested}; returns the offset. */
+  /**
+   * Copies rows of {@code flat} into the innermost arrays of {@code nested}; returns the offset.
+   */
   private static int fill(Object nested, int[] dims, int axis, Object flat, int offset) {
     if (axis == dims.length - 1) {
       System.arraycopy(flat, offset, nested, 0, dims[axis]);
@@ -211,14 +220,12 @@ public final class KerasWeightsFile {
 
   /** Reserves a fresh hidden file beside {@code target}, so the final move is a rename. */
 
-
-
   // ---- reading -------------------------------------------------------------------------------
 
   /**
-   * Assigns every weight of {@code model} from the file at {@code path} and returns the
-   * optimizer's stored variables (empty when the file has none), in file order. Nothing is
-   * assigned unless every weight has its dataset with the right shape.
+   * Assigns every weight of {@code model} from the file at {@code path} and returns the optimizer's
+   * stored variables (empty when the file has none), in file order. Nothing is assigned unless
+   * every weight has its dataset with the right shape.
    *
    * @throws KerasFileException when the file is missing, not HDF5, corrupt, or does not fit the
    *     model (a missing group or dataset, a shape mismatch, a non-float dataset)
@@ -244,8 +251,8 @@ public final class KerasWeightsFile {
   }
 
   /**
-   * {@link #load(Path, Model)} for a file held in memory, for example {@code model.weights.h5}
-   * read from a {@code .keras} archive; {@code source} names it in error messages.
+   * {@link #load(Path, Model)} for a file held in memory, for example {@code model.weights.h5} read
+   * from a {@code .keras} archive; {@code source} names it in error messages.
    */
   public static List<StoredArray> load(byte[] contents, String source, Model model) {
     ReadWeights read;
@@ -266,8 +273,8 @@ public final class KerasWeightsFile {
   }
 
   /** Every weight value and optimizer array, read and checked, not yet assigned. */
-  private record ReadWeights(List<Weight> weights, List<float[]> values,
-      List<StoredArray> optimizerState) {
+  private record ReadWeights(
+      List<Weight> weights, List<float[]> values, List<StoredArray> optimizerState) {
     void assign() {
       for (int i = 0; i < weights.size(); i++) {
         weights.get(i).assign(values.get(i));
@@ -284,8 +291,14 @@ public final class KerasWeightsFile {
     long end = base + file.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
     if (end > fileSize) {
       // The superblock records where the file ends; a shorter file lost its tail.
-      throw new KerasFileException(source + ": truncated: the HDF5 superblock says the file ends"
-          + " at byte " + end + ", but it has " + fileSize + " bytes");
+      throw new KerasFileException(
+          source
+              + ": truncated: the HDF5 superblock says the file ends"
+              + " at byte "
+              + end
+              + ", but it has "
+              + fileSize
+              + " bytes");
     }
     List<LayerGroup> groups = layerGroups(model);
     Group layersGroup = childGroup(file, LAYERS, source);
@@ -301,16 +314,34 @@ public final class KerasWeightsFile {
         int stored = vars == null ? 0 : indexedDatasets(vars, source).size();
         if (stored > 0) {
           throw new KerasFileException(
-              source + ": layer \"" + g.layer().name() + "\" (" + g.layer().className()
-                  + ") has no weights, but /" + g.varsPath() + " holds " + stored + " arrays");
+              source
+                  + ": layer \""
+                  + g.layer().name()
+                  + "\" ("
+                  + g.layer().className()
+                  + ") has no weights, but /"
+                  + g.varsPath()
+                  + " holds "
+                  + stored
+                  + " arrays");
         }
         continue;
       }
       if (vars == null) {
         throw new KerasFileException(
-            source + ": no group /" + g.varsPath() + " for layer \"" + g.layer().name() + "\" ("
-                + g.layer().className() + ", " + weights.size() + " weights); the file has "
-                + "layer groups " + (layersGroup == null ? "none"
+            source
+                + ": no group /"
+                + g.varsPath()
+                + " for layer \""
+                + g.layer().name()
+                + "\" ("
+                + g.layer().className()
+                + ", "
+                + weights.size()
+                + " weights); the file has "
+                + "layer groups "
+                + (layersGroup == null
+                    ? "none"
                     : new TreeMap<>(layersGroup.getChildren()).keySet()));
       }
       TreeMap<Integer, Dataset> datasets = indexedDatasets(vars, source);
@@ -320,27 +351,50 @@ public final class KerasWeightsFile {
         String what = source + ": layer \"" + g.layer().name() + "\" weight \"" + w.name() + "\"";
         Dataset d = datasets.get(i);
         if (d == null) {
-          throw new KerasFileException(what + " of shape "
-              + StoredArray.formatShape(w.shape().asArray()) + ": no dataset " + where
-              + " (the group holds " + datasets.keySet() + ")");
+          throw new KerasFileException(
+              what
+                  + " of shape "
+                  + StoredArray.formatShape(w.shape().asArray())
+                  + ": no dataset "
+                  + where
+                  + " (the group holds "
+                  + datasets.keySet()
+                  + ")");
         }
         long[] expected = w.shape().asArray();
         long[] actual = d.getDimensionsAsLong();
         if (!java.util.Arrays.equals(expected, actual)) {
-          throw new KerasFileException(what + ": expected shape "
-              + StoredArray.formatShape(expected) + ", the file has "
-              + StoredArray.formatShape(actual) + " at " + where);
+          throw new KerasFileException(
+              what
+                  + ": expected shape "
+                  + StoredArray.formatShape(expected)
+                  + ", the file has "
+                  + StoredArray.formatShape(actual)
+                  + " at "
+                  + where);
         }
         if (!(d.getDataType() instanceof FloatingPoint)) {
-          throw new KerasFileException(what + ": expected floating-point data at " + where
-              + ", the file has " + d.getJavaType().getSimpleName());
+          throw new KerasFileException(
+              what
+                  + ": expected floating-point data at "
+                  + where
+                  + ", the file has "
+                  + d.getJavaType().getSimpleName());
         }
         matches.add(new Match(w, d, where));
       }
       if (datasets.size() > weights.size()) {
         throw new KerasFileException(
-            source + ": layer \"" + g.layer().name() + "\" has " + weights.size()
-                + " weights, but /" + g.varsPath() + " holds " + datasets.size() + " arrays");
+            source
+                + ": layer \""
+                + g.layer().name()
+                + "\" has "
+                + weights.size()
+                + " weights, but /"
+                + g.varsPath()
+                + " holds "
+                + datasets.size()
+                + " arrays");
       }
     }
     List<Weight> weights = new ArrayList<>();
@@ -365,8 +419,12 @@ public final class KerasWeightsFile {
     for (Map.Entry<Integer, Dataset> e : datasets.entrySet()) {
       String where = "/" + OPTIMIZER + "/" + VARS + "/" + e.getKey();
       if (e.getKey() != expectedIndex++) {
-        throw new KerasFileException(source + ": optimizer variables are not numbered 0.."
-            + (datasets.size() - 1) + ": found " + datasets.keySet());
+        throw new KerasFileException(
+            source
+                + ": optimizer variables are not numbered 0.."
+                + (datasets.size() - 1)
+                + ": found "
+                + datasets.keySet());
       }
       Dataset d = e.getValue();
       long[] shape = d.getDimensionsAsLong();
@@ -375,8 +433,12 @@ public final class KerasWeightsFile {
       } else if (d.getDataType() instanceof FixedPoint) {
         out.add(new StoredArray(shape, null, readLongs(d, base, fileSize, source, where)));
       } else {
-        throw new KerasFileException(source + ": optimizer variable " + where
-            + " holds neither floats nor integers but " + d.getJavaType().getSimpleName());
+        throw new KerasFileException(
+            source
+                + ": optimizer variable "
+                + where
+                + " holds neither floats nor integers but "
+                + d.getJavaType().getSimpleName());
       }
     }
     return out;
@@ -389,8 +451,8 @@ public final class KerasWeightsFile {
       return null;
     }
     if (!(child instanceof Group g)) {
-      throw new KerasFileException(source + ": expected a group at " + child.getPath()
-          + ", found a " + child.getType());
+      throw new KerasFileException(
+          source + ": expected a group at " + child.getPath() + ", found a " + child.getType());
     }
     return g;
   }
@@ -406,8 +468,13 @@ public final class KerasWeightsFile {
         index = -1;
       }
       if (index < 0 || !(e.getValue() instanceof Dataset d)) {
-        throw new KerasFileException(source + ": unexpected entry \"" + e.getKey() + "\" in "
-            + vars.getPath() + " (expected datasets named 0, 1, 2, ...)");
+        throw new KerasFileException(
+            source
+                + ": unexpected entry \""
+                + e.getKey()
+                + "\" in "
+                + vars.getPath()
+                + " (expected datasets named 0, 1, 2, ...)");
       }
       out.put(index, d);
     }
@@ -427,8 +494,13 @@ public final class KerasWeightsFile {
       }
       return f;
     }
-    throw new KerasFileException(source + ": cannot read " + where + " as floats (it holds "
-        + d.getJavaType().getSimpleName() + ")");
+    throw new KerasFileException(
+        source
+            + ": cannot read "
+            + where
+            + " as floats (it holds "
+            + d.getJavaType().getSimpleName()
+            + ")");
   }
 
   private static long[] readLongs(
@@ -442,8 +514,13 @@ public final class KerasWeightsFile {
     for (int i = 0; i < n; i++) {
       Object v = Array.get(flat, i);
       if (!(v instanceof Number num) || v instanceof Float || v instanceof Double) {
-        throw new KerasFileException(source + ": cannot read " + where + " as integers (it holds "
-            + d.getJavaType().getSimpleName() + ")");
+        throw new KerasFileException(
+            source
+                + ": cannot read "
+                + where
+                + " as integers (it holds "
+                + d.getJavaType().getSimpleName()
+                + ")");
       }
       out[i] = num.longValue();
     }
@@ -451,12 +528,11 @@ public final class KerasWeightsFile {
   }
 
   /** The dataset's values, row-major, after checking that a contiguous one lies inside the file. */
-  private static Object readFlat(
-      Dataset d, long base, long fileSize, String source, String where) {
+  private static Object readFlat(Dataset d, long base, long fileSize, String source, String where) {
     long count = d.getSize();
     if (count > Integer.MAX_VALUE - 8) {
-      throw new KerasFileException(source + ": " + where + " claims " + count
-          + " values, more than one Java array holds");
+      throw new KerasFileException(
+          source + ": " + where + " claims " + count + " values, more than one Java array holds");
     }
     if (count == 0) {
       return d.getDataType() instanceof FloatingPoint ? new float[0] : new long[0];
@@ -464,14 +540,27 @@ public final class KerasWeightsFile {
     if (d instanceof ContiguousDataset c && !d.isEmpty()) {
       long end = base + c.getDataAddress() + d.getSizeInBytes();
       if (c.getDataAddress() < 0 || end > fileSize) {
-        throw new KerasFileException(source + ": " + where + " needs bytes up to " + end
-            + " but the file has " + fileSize + " (truncated?)");
+        throw new KerasFileException(
+            source
+                + ": "
+                + where
+                + " needs bytes up to "
+                + end
+                + " but the file has "
+                + fileSize
+                + " (truncated?)");
       }
     }
     Object flat = d.getDataFlat();
     if (flat == null || Array.getLength(flat) != count) {
-      throw new KerasFileException(source + ": " + where + " should hold " + count
-          + " values, read " + (flat == null ? "none" : Array.getLength(flat)));
+      throw new KerasFileException(
+          source
+              + ": "
+              + where
+              + " should hold "
+              + count
+              + " values, read "
+              + (flat == null ? "none" : Array.getLength(flat)));
     }
     return flat;
   }

@@ -15,16 +15,17 @@ import java.util.Arrays;
  * long step = adam.get(0).longs()[0];
  * }</pre>
  *
- * <p>Equality compares shapes and values, not array identity. The factories copy their
- * arguments; {@link #floats()} and {@link #longs()} return the stored arrays without copying
- * (arrays can be large), so callers must not modify them.
+ * <p>Equality compares shapes and values, not array identity. The factories copy their arguments;
+ * {@link #floats()} and {@link #longs()} return the stored arrays without copying (arrays can be
+ * large), so callers must not modify them.
  */
 public record StoredArray(long[] shape, float[] floats, long[] longs) {
 
   /** Checks that exactly one value array is given and that it holds as many values as the shape. */
   public StoredArray {
     if (shape == null) {
-      throw new IllegalArgumentException("StoredArray: shape is null (a scalar's shape is long[0])");
+      throw new IllegalArgumentException(
+          "StoredArray: shape is null (a scalar's shape is long[0])");
     }
     if ((floats == null) == (longs == null)) {
       throw new IllegalArgumentException(
@@ -42,7 +43,11 @@ public record StoredArray(long[] shape, float[] floats, long[] longs) {
     int length = floats != null ? floats.length : longs.length;
     if (count != length) {
       throw new IllegalArgumentException(
-          "StoredArray: shape " + Arrays.toString(shape) + " holds " + count + " values, got "
+          "StoredArray: shape "
+              + Arrays.toString(shape)
+              + " holds "
+              + count
+              + " values, got "
               + length);
     }
     shape = shape.clone();

@@ -12,12 +12,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pending requests of one (version, signature, instance shapes): collects them until the
- * batch is full or its timeout passes, runs the model once on the rows of all of them stacked,
- * and hands each request its own rows of every output.
+ * The pending requests of one (version, signature, instance shapes): collects them until the batch
+ * is full or its timeout passes, runs the model once on the rows of all of them stacked, and hands
+ * each request its own rows of every output.
  *
- * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the
- * timeout runs on a batching thread. Callers block in {@link #submit} until their rows are back.
+ * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the timeout
+ * runs on a batching thread. Callers block in {@link #submit} until their rows are back.
  *
  * <pre>{@code
  * Map<String, TensorData> out = queue.submit(inputs, 1); // one instance
@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class BatchQueue {
 
-  private record Task(Map<String, TensorData> inputs, int rows,
+  private record Task(
+      Map<String, TensorData> inputs,
+      int rows,
       CompletableFuture<Map<String, TensorData>> result) {}
 
   private final ServableModel model;
@@ -39,8 +41,12 @@ final class BatchQueue {
   private long generation;
   private ScheduledFuture<?> timer;
 
-  BatchQueue(ServableModel model, String signature, BatchingOptions options,
-      ScheduledExecutorService threads, ServingMetrics metrics) {
+  BatchQueue(
+      ServableModel model,
+      String signature,
+      BatchingOptions options,
+      ScheduledExecutorService threads,
+      ServingMetrics metrics) {
     this.model = model;
     this.signature = signature;
     this.options = options;
@@ -64,8 +70,8 @@ final class BatchQueue {
       } else if (pending.size() == 1) {
         long gen = generation;
         try {
-          timer = threads.schedule(() -> flush(gen), options.timeout().toNanos(),
-              TimeUnit.NANOSECONDS);
+          timer =
+              threads.schedule(() -> flush(gen), options.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
           full = drain();
         }
@@ -142,10 +148,18 @@ final class BatchQueue {
       for (Map.Entry<String, TensorData> e : out.entrySet()) {
         TensorData t = e.getValue();
         if (t.rank() == 0 || t.dim(0) != total) {
-          throw new ServingException(ErrorCode.INTERNAL, "Server-side batching cannot split "
-              + "output \"" + e.getKey() + "\" of shape " + java.util.Arrays.toString(t.shape())
-              + " back into " + batch.size() + " requests with " + total
-              + " instances in all; serve this signature without --enable_batching");
+          throw new ServingException(
+              ErrorCode.INTERNAL,
+              "Server-side batching cannot split "
+                  + "output \""
+                  + e.getKey()
+                  + "\" of shape "
+                  + java.util.Arrays.toString(t.shape())
+                  + " back into "
+                  + batch.size()
+                  + " requests with "
+                  + total
+                  + " instances in all; serve this signature without --enable_batching");
         }
       }
       int at = 0;

@@ -3,9 +3,9 @@ package io.jkeras.serving;
 import java.time.Duration;
 
 /**
- * Server-side batching: concurrent requests for the same version and signature, with instances
- * of the same shapes, are merged into one model run of at most {@code maxBatchSize} instances.
- * A batch runs as soon as it is full, or {@code timeout} after its first request arrived.
+ * Server-side batching: concurrent requests for the same version and signature, with instances of
+ * the same shapes, are merged into one model run of at most {@code maxBatchSize} instances. A batch
+ * runs as soon as it is full, or {@code timeout} after its first request arrived.
  *
  * <pre>{@code
  * BatchingOptions b = new BatchingOptions(true, 32, Duration.ofNanos(1_000_000), 4);
@@ -19,8 +19,7 @@ import java.time.Duration;
 public record BatchingOptions(boolean enabled, int maxBatchSize, Duration timeout, int threads) {
 
   /** Batching off. */
-  public static final BatchingOptions OFF =
-      new BatchingOptions(false, 32, Duration.ofMillis(1), 1);
+  public static final BatchingOptions OFF = new BatchingOptions(false, 32, Duration.ofMillis(1), 1);
 
   public BatchingOptions {
     if (maxBatchSize < 1) {

@@ -50,13 +50,23 @@ final class Histogram {
     long cumulative = 0;
     for (int i = 0; i < bounds.length; i++) {
       cumulative += buckets[i].sum();
-      sb.append(name).append("_bucket{").append(sep).append("le=\"").append(format(bounds[i]))
-          .append("\"} ").append(cumulative).append('\n');
+      sb.append(name)
+          .append("_bucket{")
+          .append(sep)
+          .append("le=\"")
+          .append(format(bounds[i]))
+          .append("\"} ")
+          .append(cumulative)
+          .append('\n');
     }
     long c = count.sum();
     sb.append(name).append("_bucket{").append(sep).append("le=\"+Inf\"} ").append(c).append('\n');
     String braces = labels.isEmpty() ? "" : "{" + labels + "}";
-    sb.append(name).append("_sum").append(braces).append(' ').append(format(sum.sum()))
+    sb.append(name)
+        .append("_sum")
+        .append(braces)
+        .append(' ')
+        .append(format(sum.sum()))
         .append('\n');
     sb.append(name).append("_count").append(braces).append(' ').append(c).append('\n');
   }

@@ -9,8 +9,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Makes the errors that Jetty itself answers (unparsable HTTP, a URI it refuses, 503 while
- * shutting down) use the API's body, {@code {"error": "..."}}, instead of an HTML page.
+ * Makes the errors that Jetty itself answers (unparsable HTTP, a URI it refuses, 503 while shutting
+ * down) use the API's body, {@code {"error": "..."}}, instead of an HTML page.
  *
  * <pre>{@code
  * server.setErrorHandler(new JsonErrorHandler());
@@ -19,8 +19,13 @@ import org.eclipse.jetty.util.Callback;
 final class JsonErrorHandler extends ErrorHandler {
 
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message,
-      Throwable cause, Callback callback) {
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback) {
     byte[] body = ServingJson.error(text(code, message));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

@@ -17,34 +17,42 @@ import java.util.List;
  * // x has shape [2, 3]
  * }</pre>
  *
- * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0}
- * are rejected for {@code DT_INT32}); float dtypes take any number, including {@code NaN} and
- * {@code ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}. Every list at one depth
- * must have the same length (no ragged tensors). The resulting shape must have the spec's rank
- * and agree with every known dimension.
+ * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0} are
+ * rejected for {@code DT_INT32}); float dtypes take any number, including {@code NaN} and {@code
+ * ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}. Every list at one depth must have
+ * the same length (no ragged tensors). The resulting shape must have the spec's rank and agree with
+ * every known dimension.
  */
 final class JsonTensors {
 
   private JsonTensors() {}
 
   /**
-   * Stacks one JSON value per instance into a tensor of shape {@code [items.size()] + the
-   * instance shape} (row format, {@code "instances"}).
+   * Stacks one JSON value per instance into a tensor of shape {@code [items.size()] + the instance
+   * shape} (row format, {@code "instances"}).
    */
   static TensorData fromInstances(List<JsonNode> items, String input, TensorSpec spec)
       throws ServingException {
     checkDtype(input, spec);
     if (items.isEmpty()) {
-      throw ServingException.invalid("\"instances\" is empty: input \"" + input
-          + "\" needs at least one instance");
+      throw ServingException.invalid(
+          "\"instances\" is empty: input \"" + input + "\" needs at least one instance");
     }
     long[] inner = shapeOf(items.get(0));
     for (int i = 1; i < items.size(); i++) {
       long[] s = shapeOf(items.get(i));
       if (!Arrays.equals(s, inner)) {
-        throw ServingException.invalid("Ragged instances for input \"" + input + "\": instance 0"
-            + " has shape " + Arrays.toString(inner) + " but instance " + i + " has shape "
-            + Arrays.toString(s) + "; every instance must have the same shape");
+        throw ServingException.invalid(
+            "Ragged instances for input \""
+                + input
+                + "\": instance 0"
+                + " has shape "
+                + Arrays.toString(inner)
+                + " but instance "
+                + i
+                + " has shape "
+                + Arrays.toString(s)
+                + "; every instance must have the same shape");
       }
     }
     long[] shape = prepend(items.size(), inner);
@@ -72,15 +80,19 @@ final class JsonTensors {
 
   private static void checkDtype(String input, TensorSpec spec) throws ServingException {
     if (!TensorData.isSupported(spec.dtype())) {
-      throw ServingException.invalid("Input \"" + input + "\" has dtype " + spec.dtype()
-          + ", which jkeras serving cannot feed from JSON (supported: DT_FLOAT, DT_DOUBLE, "
-          + "DT_INT32, DT_INT64, DT_BOOL)");
+      throw ServingException.invalid(
+          "Input \""
+              + input
+              + "\" has dtype "
+              + spec.dtype()
+              + ", which jkeras serving cannot feed from JSON (supported: DT_FLOAT, DT_DOUBLE, "
+              + "DT_INT32, DT_INT64, DT_BOOL)");
     }
   }
 
   /**
-   * The shape a JSON value claims, following the first element at each depth; raggedness is
-   * found later while filling.
+   * The shape a JSON value claims, following the first element at each depth; raggedness is found
+   * later while filling.
    */
   private static long[] shapeOf(JsonNode node) {
     List<Long> dims = new ArrayList<>();
@@ -118,9 +130,10 @@ final class JsonTensors {
     String message = "Input \"" + input + "\" expects shape " + Arrays.toString(want);
     if (rows) {
       long[] inner = Arrays.copyOfRange(shape, 1, shape.length);
-      String wantInner = want.length == 0 ? "a scalar input (rank 0), which the row format "
-          + "cannot batch; use \"inputs\""
-          : Arrays.toString(Arrays.copyOfRange(want, 1, want.length)) + " per instance";
+      String wantInner =
+          want.length == 0
+              ? "a scalar input (rank 0), which the row format " + "cannot batch; use \"inputs\""
+              : Arrays.toString(Arrays.copyOfRange(want, 1, want.length)) + " per instance";
       message += " (" + wantInner + ") but the instances have shape " + Arrays.toString(inner);
       if (want.length > 0 && want[0] >= 0 && want[0] != shape[0]) {
         message += " and there are " + shape[0] + " of them, not " + want[0];
@@ -148,8 +161,8 @@ final class JsonTensors {
         n *= d;
       }
       if (n > Integer.MAX_VALUE - 8) {
-        throw ServingException.invalid("Input \"" + input + "\" is too large: shape "
-            + Arrays.toString(shape));
+        throw ServingException.invalid(
+            "Input \"" + input + "\" is too large: shape " + Arrays.toString(shape));
       }
       this.data = TensorData.zeros(dtype, new long[] {n}).data();
     }
@@ -161,9 +174,16 @@ final class JsonTensors {
         return;
       }
       if (!node.isArray() || node.size() != dims[depth]) {
-        throw ServingException.invalid("Ragged tensor for input \"" + input + "\": in " + where
-            + " a " + describe(node) + " stands where a list of " + dims[depth]
-            + " was expected (all lists at one depth must have the same length)");
+        throw ServingException.invalid(
+            "Ragged tensor for input \""
+                + input
+                + "\": in "
+                + where
+                + " a "
+                + describe(node)
+                + " stands where a list of "
+                + dims[depth]
+                + " was expected (all lists at one depth must have the same length)");
       }
       for (int i = 0; i < node.size(); i++) {
         fill(node.get(i), dims, depth + 1, where + "[" + i + "]");
@@ -206,11 +226,26 @@ final class JsonTensors {
 
     private ServingException wrongType(JsonNode v, String where, String wanted) {
       if (v.isArray() || v.isObject()) {
-        return ServingException.invalid("Ragged tensor for input \"" + input + "\": in " + where
-            + " a " + describe(v) + " stands where a single value was expected");
+        return ServingException.invalid(
+            "Ragged tensor for input \""
+                + input
+                + "\": in "
+                + where
+                + " a "
+                + describe(v)
+                + " stands where a single value was expected");
       }
-      return ServingException.invalid("Input \"" + input + "\" is " + dtype + " and needs "
-          + wanted + ", but " + where + " is " + clip(v.toString()));
+      return ServingException.invalid(
+          "Input \""
+              + input
+              + "\" is "
+              + dtype
+              + " and needs "
+              + wanted
+              + ", but "
+              + where
+              + " is "
+              + clip(v.toString()));
     }
 
     TensorData result() {
@@ -249,8 +284,7 @@ final class JsonTensors {
     write(g, t, 1, Math.toIntExact(row * t.rowSize()));
   }
 
-  private static void write(JsonGenerator g, TensorData t, int dim, int offset)
-      throws IOException {
+  private static void write(JsonGenerator g, TensorData t, int dim, int offset) throws IOException {
     if (dim == t.rank()) {
       writeLeaf(g, t, offset);
       return;

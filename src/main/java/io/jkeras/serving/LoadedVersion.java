@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A loaded model version with a reference count, so that a version taken out of service is
- * closed only when the last request using it has finished.
+ * A loaded model version with a reference count, so that a version taken out of service is closed
+ * only when the last request using it has finished.
  *
  * <p>The count starts at 1, held by the version manager. Every request takes a {@link Lease}
  * ({@link #tryAcquire}) and closes it when done. {@link #retire} drops the manager's reference;
@@ -30,6 +30,7 @@ final class LoadedVersion {
   private final Consumer<LoadedVersion> onZero;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
+
   /** Server-side batching queues of this version, by signature and instance shapes. */
   final ConcurrentMap<String, BatchQueue> batchQueues = new ConcurrentHashMap<>();
 

@@ -3,8 +3,8 @@ package io.jkeras.serving;
 import java.nio.file.Path;
 
 /**
- * Loads one version folder of a model base path (for example {@code models/fm/3}) into a
- * {@link ServableModel}. The server calls it on a background thread, one version at a time.
+ * Loads one version folder of a model base path (for example {@code models/fm/3}) into a {@link
+ * ServableModel}. The server calls it on a background thread, one version at a time.
  *
  * <pre>{@code
  * ModelLoader loader = dir -> new MySavedModel(SavedModelBundle.load(dir.toString(), "serve"));

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * Runs a signature of a leased version, directly or through server-side batching.
  *
  * <p>A request goes through a {@link BatchQueue} when batching is on, all its inputs share a
- * dimension 0 of at most the max batch size, and no input spec fixes dimension 0. Requests are
- * only merged with requests whose instances have the same shapes.
+ * dimension 0 of at most the max batch size, and no input spec fixes dimension 0. Requests are only
+ * merged with requests whose instances have the same shapes.
  *
  * <pre>{@code
  * ModelRunner runner = new ModelRunner(new BatchingOptions(true, 32, Duration.ofMillis(1), 2),
@@ -28,11 +28,14 @@ final class ModelRunner implements AutoCloseable {
     this.options = options;
     this.metrics = metrics;
     if (options.enabled()) {
-      ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(options.threads(), r -> {
-        Thread t = new Thread(r, "jkeras-serving-batch");
-        t.setDaemon(true);
-        return t;
-      });
+      ScheduledThreadPoolExecutor pool =
+          new ScheduledThreadPoolExecutor(
+              options.threads(),
+              r -> {
+                Thread t = new Thread(r, "jkeras-serving-batch");
+                t.setDaemon(true);
+                return t;
+              });
       pool.setRemoveOnCancelPolicy(true);
       this.threads = pool;
     } else {
@@ -40,8 +43,8 @@ final class ModelRunner implements AutoCloseable {
     }
   }
 
-  Map<String, TensorData> run(LoadedVersion version, SignatureSpec sig,
-      Map<String, TensorData> inputs) throws Exception {
+  Map<String, TensorData> run(
+      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs) throws Exception {
     int rows = batchRows(sig, inputs);
     if (rows < 0) {
       Map<String, TensorData> out = version.model().run(sig.name(), inputs);
@@ -56,8 +59,10 @@ final class ModelRunner implements AutoCloseable {
         key.append(',').append(s[i]);
       }
     }
-    BatchQueue q = version.batchQueues.computeIfAbsent(key.toString(),
-        k -> new BatchQueue(version.model(), sig.name(), options, threads, metrics));
+    BatchQueue q =
+        version.batchQueues.computeIfAbsent(
+            key.toString(),
+            k -> new BatchQueue(version.model(), sig.name(), options, threads, metrics));
     return q.submit(inputs, rows);
   }
 

@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A model server: one model, its numbered versions under a base path, TensorFlow Serving's REST
- * API on Jetty.
+ * A model server: one model, its numbered versions under a base path, TensorFlow Serving's REST API
+ * on Jetty.
  *
  * <pre>{@code
  * try (ModelServer server = new ModelServer(
@@ -26,9 +26,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * }
  * }</pre>
  *
- * <p>{@link #start} loads the versions on disk before it opens the port, so the first requests
- * find a model. {@link #stop} is graceful: the port stops accepting, requests in flight finish
- * (up to the shutdown timeout), new requests on open connections get 503, then the models close.
+ * <p>{@link #start} loads the versions on disk before it opens the port, so the first requests find
+ * a model. {@link #stop} is graceful: the port stops accepting, requests in flight finish (up to
+ * the shutdown timeout), new requests on open connections get 503, then the models close.
  */
 public final class ModelServer implements AutoCloseable {
 
@@ -43,12 +43,18 @@ public final class ModelServer implements AutoCloseable {
 
   public ModelServer(ServerOptions options, ModelLoader loader) {
     this.options = options;
-    this.versions = new VersionManager(options.modelName(), options.modelBasePath(), loader,
-        options.maxVersions(), metrics, options.log());
+    this.versions =
+        new VersionManager(
+            options.modelName(),
+            options.modelBasePath(),
+            loader,
+            options.maxVersions(),
+            metrics,
+            options.log());
     this.runner = new ModelRunner(options.batching(), metrics);
 
-    QueuedThreadPool pool = new QueuedThreadPool(options.httpThreads(),
-        Math.min(8, options.httpThreads()));
+    QueuedThreadPool pool =
+        new QueuedThreadPool(options.httpThreads(), Math.min(8, options.httpThreads()));
     pool.setName("jkeras-serving-http");
     pool.setDaemon(true);
     jetty = new Server(pool);
@@ -57,18 +63,20 @@ public final class ModelServer implements AutoCloseable {
     http.setSendXPoweredBy(false);
     // The API only parses the raw path and never maps it to files, so let encoded separators
     // and dot segments through to RestApiHandler, which names the problem in a JSON error.
-    http.setUriCompliance(UriCompliance.from(EnumSet.of(
-        UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
-        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
-        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
-        UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
-        UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS)));
+    http.setUriCompliance(
+        UriCompliance.from(
+            EnumSet.of(
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS)));
     connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(options.host());
     connector.setPort(options.port());
     jetty.addConnector(connector);
-    graceful = new GracefulHandler(
-        new RestApiHandler(versions, runner, metrics, options.maxBodyBytes()));
+    graceful =
+        new GracefulHandler(new RestApiHandler(versions, runner, metrics, options.maxBodyBytes()));
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     // stop() waits for requests in flight itself (Jetty's own graceful stop also waits about a
@@ -85,8 +93,8 @@ public final class ModelServer implements AutoCloseable {
    */
   public ModelServer start() throws Exception {
     if (!Files.isDirectory(options.modelBasePath())) {
-      throw new IllegalArgumentException("model base path " + options.modelBasePath()
-          + " is not a folder");
+      throw new IllegalArgumentException(
+          "model base path " + options.modelBasePath() + " is not a folder");
     }
     versions.start(options.pollInterval());
     try {
@@ -96,10 +104,24 @@ public final class ModelServer implements AutoCloseable {
       runner.close();
       throw e;
     }
-    options.log().accept("serving model " + options.modelName() + " (versions "
-        + versions.serving().keySet() + ") from " + options.modelBasePath() + " at " + uri()
-        + (options.batching().enabled() ? ", batching up to " + options.batching().maxBatchSize()
-        + " instances or " + options.batching().timeout().toNanos() / 1000 + " us" : ""));
+    options
+        .log()
+        .accept(
+            "serving model "
+                + options.modelName()
+                + " (versions "
+                + versions.serving().keySet()
+                + ") from "
+                + options.modelBasePath()
+                + " at "
+                + uri()
+                + (options.batching().enabled()
+                    ? ", batching up to "
+                        + options.batching().maxBatchSize()
+                        + " instances or "
+                        + options.batching().timeout().toNanos() / 1000
+                        + " us"
+                    : ""));
     return this;
   }
 
@@ -133,8 +155,8 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: no new connections, requests in flight finish (up to the shutdown
-   * timeout), then batching threads stop and every model version closes. Idempotent.
+   * Stops gracefully: no new connections, requests in flight finish (up to the shutdown timeout),
+   * then batching threads stop and every model version closes. Idempotent.
    */
   public synchronized void stop() {
     if (stopped) {
@@ -147,8 +169,13 @@ public final class ModelServer implements AutoCloseable {
       // From here new requests get 503; the ones running finish.
       graceful.shutdown().get(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      options.log().accept(graceful.getCurrentRequestCount() + " request(s) still running after "
-          + options.shutdownTimeout() + "; stopping anyway");
+      options
+          .log()
+          .accept(
+              graceful.getCurrentRequestCount()
+                  + " request(s) still running after "
+                  + options.shutdownTimeout()
+                  + "; stopping anyway");
     } catch (ExecutionException e) {
       options.log().accept("graceful shutdown: " + e.getCause());
     } catch (InterruptedException e) {
@@ -162,8 +189,14 @@ public final class ModelServer implements AutoCloseable {
     long t1 = System.nanoTime();
     runner.close();
     versions.close(options.shutdownTimeout());
-    options.log().accept(String.format(java.util.Locale.ROOT,
-        "stopped (HTTP %.0f ms, models %.0f ms)", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6));
+    options
+        .log()
+        .accept(
+            String.format(
+                java.util.Locale.ROOT,
+                "stopped (HTTP %.0f ms, models %.0f ms)",
+                (t1 - t0) / 1e6,
+                (System.nanoTime() - t1) / 1e6));
   }
 
   @Override

@@ -25,17 +25,17 @@ import org.eclipse.jetty.util.Callback;
  * health and Prometheus metrics.
  *
  * <ul>
- *   <li>{@code GET /v1/models/{name}[/versions/{v}]}: version status</li>
- *   <li>{@code GET /v1/models/{name}[/versions/{v}]/metadata}: signatures</li>
- *   <li>{@code POST /v1/models/{name}[/versions/{v}]:predict}: row or columnar predict</li>
- *   <li>{@code GET /healthz}: 200 while a version serves, else 503</li>
- *   <li>{@code GET /monitoring/prometheus/metrics}: metrics in Prometheus text format</li>
+ *   <li>{@code GET /v1/models/{name}[/versions/{v}]}: version status
+ *   <li>{@code GET /v1/models/{name}[/versions/{v}]/metadata}: signatures
+ *   <li>{@code POST /v1/models/{name}[/versions/{v}]:predict}: row or columnar predict
+ *   <li>{@code GET /healthz}: 200 while a version serves, else 503
+ *   <li>{@code GET /monitoring/prometheus/metrics}: metrics in Prometheus text format
  * </ul>
  *
  * <p>Errors are {@code {"error": "..."}} with TensorFlow Serving's status codes: 400 for a bad
- * request (malformed JSON, wrong dtype or shape, unknown signature, wrong HTTP method on a
- * {@code /v1} path), 404 for an unknown model or version, 413 for a body over the limit, 500 when
- * the model fails.
+ * request (malformed JSON, wrong dtype or shape, unknown signature, wrong HTTP method on a {@code
+ * /v1} path), 404 for an unknown model or version, 413 for a body over the limit, 500 when the
+ * model fails.
  *
  * <pre>{@code
  * server.setHandler(new RestApiHandler(versions, runner, metrics, 64 << 20));
@@ -47,10 +47,11 @@ final class RestApiHandler extends Handler.Abstract {
   static final String HEALTH_PATH = "/healthz";
   private static final String JSON = "application/json";
 
-  private static final Pattern PREDICT = Pattern.compile(
-      "(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?:([^/:]*)");
-  private static final Pattern STATUS = Pattern.compile(
-      "(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?(/metadata)?/?");
+  private static final Pattern PREDICT =
+      Pattern.compile("(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?:([^/:]*)");
+  private static final Pattern STATUS =
+      Pattern.compile(
+          "(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?(/metadata)?/?");
   private static final Pattern VERSION = Pattern.compile("\\d{1,18}");
 
   private final VersionManager versions;
@@ -58,8 +59,8 @@ final class RestApiHandler extends Handler.Abstract {
   private final ServingMetrics metrics;
   private final long maxBodyBytes;
 
-  RestApiHandler(VersionManager versions, ModelRunner runner, ServingMetrics metrics,
-      long maxBodyBytes) {
+  RestApiHandler(
+      VersionManager versions, ModelRunner runner, ServingMetrics metrics, long maxBodyBytes) {
     this.versions = versions;
     this.runner = runner;
     this.metrics = metrics;
@@ -93,8 +94,8 @@ final class RestApiHandler extends Handler.Abstract {
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
-    metrics.recordRequest(api[0], reply.status(),
-        (System.nanoTime() - request.getHeadersNanoTime()) / 1e9);
+    metrics.recordRequest(
+        api[0], reply.status(), (System.nanoTime() - request.getHeadersNanoTime()) / 1e9);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
     return true;
   }
@@ -109,7 +110,9 @@ final class RestApiHandler extends Handler.Abstract {
     if (path.equals(METRICS_PATH)) {
       api[0] = "metrics";
       requireMethod(method, "GET", path);
-      return new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+      return new Reply(
+          200,
+          "text/plain; version=0.0.4; charset=utf-8",
           metrics.render().getBytes(StandardCharsets.UTF_8));
     }
     checkSegments(path);
@@ -118,15 +121,21 @@ final class RestApiHandler extends Handler.Abstract {
       api[0] = "predict";
       String verb = m.group(4).toLowerCase(java.util.Locale.ROOT);
       if (!verb.equals("predict") && !verb.equals("classify") && !verb.equals("regress")) {
-        throw ServingException.invalid("Malformed request: " + method + " " + path
-            + " (unknown method \":" + m.group(4) + "\"; the REST API has :predict)");
+        throw ServingException.invalid(
+            "Malformed request: "
+                + method
+                + " "
+                + path
+                + " (unknown method \":"
+                + m.group(4)
+                + "\"; the REST API has :predict)");
       }
       requireMethod(method, "POST", path);
       String model = modelName(m.group(1));
       OptionalLong version = version(m.group(2), m.group(3));
       if (!verb.equals("predict")) {
-        throw new ServingException(ErrorCode.UNIMPLEMENTED, "jkeras serving implements "
-            + ":predict only, not :" + verb);
+        throw new ServingException(
+            ErrorCode.UNIMPLEMENTED, "jkeras serving implements " + ":predict only, not :" + verb);
       }
       return predict(model, version, request);
     }
@@ -142,16 +151,24 @@ final class RestApiHandler extends Handler.Abstract {
     if (path.regionMatches(true, 0, "/v1/", 0, 4) || path.equalsIgnoreCase("/v1")) {
       throw ServingException.invalid("Malformed request: " + method + " " + path);
     }
-    throw ServingException.notFound("Not found: " + path + " (the API is under "
-        + "/v1/models/" + versions.modelName() + ", health at " + HEALTH_PATH
-        + ", metrics at " + METRICS_PATH + ")");
+    throw ServingException.notFound(
+        "Not found: "
+            + path
+            + " (the API is under "
+            + "/v1/models/"
+            + versions.modelName()
+            + ", health at "
+            + HEALTH_PATH
+            + ", metrics at "
+            + METRICS_PATH
+            + ")");
   }
 
   private static void requireMethod(String method, String wanted, String path)
       throws ServingException {
     if (!method.equals(wanted)) {
-      throw ServingException.invalid("Malformed request: " + method + " " + path + " (use "
-          + wanted + ")");
+      throw ServingException.invalid(
+          "Malformed request: " + method + " " + path + " (use " + wanted + ")");
     }
   }
 
@@ -162,8 +179,8 @@ final class RestApiHandler extends Handler.Abstract {
       int colon = s.indexOf(':');
       String head = colon >= 0 ? s.substring(0, colon) : s;
       if (head.equals(".") || head.equals("..")) {
-        throw ServingException.invalid("Invalid request path " + path + ": it contains a \""
-            + head + "\" segment");
+        throw ServingException.invalid(
+            "Invalid request path " + path + ": it contains a \"" + head + "\" segment");
       }
     }
   }
@@ -185,12 +202,15 @@ final class RestApiHandler extends Handler.Abstract {
       throw ServingException.invalid("Invalid model name \"" + raw + "\": bad percent-encoding");
     }
     if (!isValidModelName(name)) {
-      throw ServingException.invalid("Invalid model name \"" + name + "\": model names cannot "
-          + "contain path characters ('/', '\\', '..') or control characters");
+      throw ServingException.invalid(
+          "Invalid model name \""
+              + name
+              + "\": model names cannot "
+              + "contain path characters ('/', '\\', '..') or control characters");
     }
     if (!name.equals(versions.modelName())) {
-      throw ServingException.notFound("Model \"" + name + "\" not found; this server serves \""
-          + versions.modelName() + "\"");
+      throw ServingException.notFound(
+          "Model \"" + name + "\" not found; this server serves \"" + versions.modelName() + "\"");
     }
     return name;
   }
@@ -211,15 +231,23 @@ final class RestApiHandler extends Handler.Abstract {
 
   private OptionalLong version(String version, String label) throws ServingException {
     if (label != null) {
-      throw ServingException.notFound("Model " + versions.modelName() + " has no version label "
-          + "\"" + decode(label) + "\": jkeras serving has no labels, use /versions/N");
+      throw ServingException.notFound(
+          "Model "
+              + versions.modelName()
+              + " has no version label "
+              + "\""
+              + decode(label)
+              + "\": jkeras serving has no labels, use /versions/N");
     }
     if (version == null) {
       return OptionalLong.empty();
     }
     if (!VERSION.matcher(version).matches()) {
-      throw ServingException.invalid("Invalid version \"" + decode(version) + "\": versions are "
-          + "non-negative integers (the version folder names)");
+      throw ServingException.invalid(
+          "Invalid version \""
+              + decode(version)
+              + "\": versions are "
+              + "non-negative integers (the version folder names)");
     }
     return OptionalLong.of(Long.parseLong(version));
   }
@@ -227,74 +255,81 @@ final class RestApiHandler extends Handler.Abstract {
   private Reply health() throws ServingException {
     var serving = versions.serving();
     if (serving.isEmpty()) {
-      throw new ServingException(ErrorCode.UNAVAILABLE, "Model " + versions.modelName()
-          + " has no version available");
+      throw new ServingException(
+          ErrorCode.UNAVAILABLE, "Model " + versions.modelName() + " has no version available");
     }
-    return Reply.json(ServingJson.write(g -> {
-      g.writeStartObject();
-      g.writeStringField("status", "ok");
-      g.writeStringField("model_name", versions.modelName());
-      g.writeArrayFieldStart("serving_versions");
-      for (Long v : serving.keySet()) {
-        g.writeString(Long.toString(v));
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }));
+    return Reply.json(
+        ServingJson.write(
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("status", "ok");
+              g.writeStringField("model_name", versions.modelName());
+              g.writeArrayFieldStart("serving_versions");
+              for (Long v : serving.keySet()) {
+                g.writeString(Long.toString(v));
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            }));
   }
 
   private Reply status(String model, OptionalLong version) throws ServingException {
     List<VersionStatus> all = versions.status(version);
-    return Reply.json(ServingJson.write(g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("model_version_status");
-      for (VersionStatus s : all) {
-        g.writeStartObject();
-        g.writeStringField("version", Long.toString(s.version()));
-        g.writeStringField("state", s.state());
-        g.writeObjectFieldStart("status");
-        g.writeStringField("error_code", s.errorCode().name());
-        g.writeStringField("error_message", s.errorMessage());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }));
+    return Reply.json(
+        ServingJson.write(
+            g -> {
+              g.writeStartObject();
+              g.writeArrayFieldStart("model_version_status");
+              for (VersionStatus s : all) {
+                g.writeStartObject();
+                g.writeStringField("version", Long.toString(s.version()));
+                g.writeStringField("state", s.state());
+                g.writeObjectFieldStart("status");
+                g.writeStringField("error_code", s.errorCode().name());
+                g.writeStringField("error_message", s.errorMessage());
+                g.writeEndObject();
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            }));
   }
 
   private Reply metadata(String model, OptionalLong version) throws ServingException {
     try (LoadedVersion.Lease lease = versions.acquire(version)) {
       long v = lease.version().version();
       Map<String, SignatureSpec> sigs = lease.version().model().signatures();
-      return Reply.json(ServingJson.write(g -> {
-        g.writeStartObject();
-        g.writeObjectFieldStart("model_spec");
-        g.writeStringField("name", model);
-        g.writeStringField("signature_name", "");
-        g.writeStringField("version", Long.toString(v));
-        g.writeEndObject();
-        g.writeObjectFieldStart("metadata");
-        g.writeObjectFieldStart("signature_def");
-        g.writeObjectFieldStart("signature_def");
-        for (Map.Entry<String, SignatureSpec> e : sigs.entrySet()) {
-          g.writeObjectFieldStart(e.getKey());
-          writeTensorInfos(g, "inputs", e.getValue().inputs());
-          writeTensorInfos(g, "outputs", e.getValue().outputs());
-          g.writeStringField("method_name", e.getValue().methodName() == null ? ""
-              : e.getValue().methodName());
-          g.writeEndObject();
-        }
-        g.writeEndObject();
-        g.writeEndObject();
-        g.writeEndObject();
-        g.writeEndObject();
-      }));
+      return Reply.json(
+          ServingJson.write(
+              g -> {
+                g.writeStartObject();
+                g.writeObjectFieldStart("model_spec");
+                g.writeStringField("name", model);
+                g.writeStringField("signature_name", "");
+                g.writeStringField("version", Long.toString(v));
+                g.writeEndObject();
+                g.writeObjectFieldStart("metadata");
+                g.writeObjectFieldStart("signature_def");
+                g.writeObjectFieldStart("signature_def");
+                for (Map.Entry<String, SignatureSpec> e : sigs.entrySet()) {
+                  g.writeObjectFieldStart(e.getKey());
+                  writeTensorInfos(g, "inputs", e.getValue().inputs());
+                  writeTensorInfos(g, "outputs", e.getValue().outputs());
+                  g.writeStringField(
+                      "method_name",
+                      e.getValue().methodName() == null ? "" : e.getValue().methodName());
+                  g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+              }));
     }
   }
 
-  private static void writeTensorInfos(JsonGenerator g, String field,
-      Map<String, TensorSpec> specs) throws IOException {
+  private static void writeTensorInfos(JsonGenerator g, String field, Map<String, TensorSpec> specs)
+      throws IOException {
     g.writeObjectFieldStart(field);
     for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
       TensorSpec t = e.getValue();
@@ -326,17 +361,23 @@ final class RestApiHandler extends Handler.Abstract {
     try {
       root = ServingJson.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ServingException.invalid("Malformed JSON in the request body: "
-          + e.getOriginalMessage() + locationOf(e));
+      throw ServingException.invalid(
+          "Malformed JSON in the request body: " + e.getOriginalMessage() + locationOf(e));
     }
     PredictCodec.Request parsed = PredictCodec.parse(root);
     try (LoadedVersion.Lease lease = versions.acquire(version)) {
       LoadedVersion lv = lease.version();
       SignatureSpec sig = lv.model().signatures().get(parsed.signatureName());
       if (sig == null) {
-        throw ServingException.invalid("Serving signature \"" + parsed.signatureName()
-            + "\" not found in version " + lv.version() + " of model " + model
-            + "; its signatures are " + lv.model().signatures().keySet());
+        throw ServingException.invalid(
+            "Serving signature \""
+                + parsed.signatureName()
+                + "\" not found in version "
+                + lv.version()
+                + " of model "
+                + model
+                + "; its signatures are "
+                + lv.model().signatures().keySet());
       }
       Map<String, TensorData> inputs = PredictCodec.inputs(parsed, sig);
       Map<String, TensorData> outputs;
@@ -347,16 +388,26 @@ final class RestApiHandler extends Handler.Abstract {
       } catch (IllegalArgumentException e) {
         throw ServingException.invalid(e.getMessage());
       } catch (Exception e) {
-        throw new ServingException(ErrorCode.INTERNAL, 500, "Model " + model + " version "
-            + lv.version() + " failed to run signature \"" + sig.name() + "\": " + e, e);
+        throw new ServingException(
+            ErrorCode.INTERNAL,
+            500,
+            "Model "
+                + model
+                + " version "
+                + lv.version()
+                + " failed to run signature \""
+                + sig.name()
+                + "\": "
+                + e,
+            e);
       }
       return Reply.json(PredictCodec.response(parsed.rowFormat(), sig, outputs));
     }
   }
 
   /**
-   * Reads and drops what is left of the request body (up to the size limit), so the connection
-   * can serve the next request. False when bytes are left unread.
+   * Reads and drops what is left of the request body (up to the size limit), so the connection can
+   * serve the next request. False when bytes are left unread.
    */
   private boolean drainBody(Request request) {
     try {
@@ -400,7 +451,14 @@ final class RestApiHandler extends Handler.Abstract {
   }
 
   private ServingException tooLarge(String size) {
-    return new ServingException(ErrorCode.INVALID_ARGUMENT, 413, "The request body ("
-        + size + ") is over the limit of " + maxBodyBytes + " bytes (--max_body_bytes)", null);
+    return new ServingException(
+        ErrorCode.INVALID_ARGUMENT,
+        413,
+        "The request body ("
+            + size
+            + ") is over the limit of "
+            + maxBodyBytes
+            + " bytes (--max_body_bytes)",
+        null);
   }
 }

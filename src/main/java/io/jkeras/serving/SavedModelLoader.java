@@ -3,8 +3,8 @@ package io.jkeras.serving;
 import java.nio.file.Path;
 
 /**
- * The {@link ModelLoader} of {@code jkeras serve}: every version folder is a TensorFlow
- * SavedModel (exported by jkeras's {@code model.export} or by Python). Registered for {@link
+ * The {@link ModelLoader} of {@code jkeras serve}: every version folder is a TensorFlow SavedModel
+ * (exported by jkeras's {@code model.export} or by Python). Registered for {@link
  * java.util.ServiceLoader}, so {@code ServeMain.run(args)} and the serving benchmark find it.
  *
  * <pre>{@code

@@ -17,8 +17,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * A SavedModel version folder served through {@link ServableModel}: what {@code jkeras serve}
- * loads for every numbered version under the model base path.
+ * A SavedModel version folder served through {@link ServableModel}: what {@code jkeras serve} loads
+ * for every numbered version under the model base path.
  *
  * <pre>{@code
  * ModelServer server = new ModelServer(options, SavedModelServable::load).start();
@@ -33,8 +33,9 @@ public final class SavedModelServable implements ServableModel {
     this.model = model;
     Map<String, SignatureSpec> specs = new LinkedHashMap<>();
     for (io.jkeras.savedmodel.SignatureSpec s : model.signatures().values()) {
-      specs.put(s.key(), new SignatureSpec(s.key(), s.methodName(), tensors(s.inputs()),
-          tensors(s.outputs())));
+      specs.put(
+          s.key(),
+          new SignatureSpec(s.key(), s.methodName(), tensors(s.inputs()), tensors(s.outputs())));
     }
     this.signatures = Collections.unmodifiableMap(specs);
   }
@@ -48,8 +49,10 @@ public final class SavedModelServable implements ServableModel {
       Map<String, io.jkeras.savedmodel.TensorSpec> specs) {
     Map<String, TensorSpec> out = new LinkedHashMap<>();
     for (io.jkeras.savedmodel.TensorSpec t : specs.values()) {
-      out.put(t.key(), new TensorSpec(t.tensorName(), t.dataType().name(),
-          t.hasKnownRank() ? t.shape().asArray() : null));
+      out.put(
+          t.key(),
+          new TensorSpec(
+              t.tensorName(), t.dataType().name(), t.hasKnownRank() ? t.shape().asArray() : null));
     }
     return out;
   }

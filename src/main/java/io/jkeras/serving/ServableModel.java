@@ -6,8 +6,8 @@ import java.util.Map;
  * One loaded version of a model, as the server sees it: named signatures, each a function from
  * named batch-first tensors to named batch-first tensors.
  *
- * <p>Implementations must allow {@link #run} from many threads at once. The server calls
- * {@link #close} exactly once, after the last request that used this version has finished.
+ * <p>Implementations must allow {@link #run} from many threads at once. The server calls {@link
+ * #close} exactly once, after the last request that used this version has finished.
  *
  * <pre>{@code
  * ServableModel m = loader.load(Path.of("models/fm/1"));
@@ -22,8 +22,8 @@ public interface ServableModel extends AutoCloseable {
   String DEFAULT_SIGNATURE = "serving_default";
 
   /**
-   * The signatures by name. The server reads this once per request; iteration order of the
-   * inputs and outputs of each signature is the order used in JSON responses.
+   * The signatures by name. The server reads this once per request; iteration order of the inputs
+   * and outputs of each signature is the order used in JSON responses.
    */
   Map<String, SignatureSpec> signatures();
 
@@ -32,8 +32,8 @@ public interface ServableModel extends AutoCloseable {
    * against its {@link TensorSpec} (dtype, rank, known dimensions); the result must hold every
    * output key of the signature. Thread-safe.
    *
-   * @throws Exception any failure; an {@link IllegalArgumentException} is reported to the client
-   *     as a bad request (400), anything else as an internal error (500)
+   * @throws Exception any failure; an {@link IllegalArgumentException} is reported to the client as
+   *     a bad request (400), anything else as an internal error (500)
    */
   Map<String, TensorData> run(String signature, Map<String, TensorData> inputs) throws Exception;
 

@@ -10,8 +10,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * {@code jkeras serve}: serves the versions of one model over TensorFlow Serving's REST API
- * until the process is stopped (SIGTERM or Ctrl-C stop it gracefully).
+ * {@code jkeras serve}: serves the versions of one model over TensorFlow Serving's REST API until
+ * the process is stopped (SIGTERM or Ctrl-C stop it gracefully).
  *
  * <pre>{@code
  * ./jkeras serve --model_name fm --model_base_path models/fm --port 8501
@@ -19,43 +19,49 @@ import java.util.Set;
  * int exit = ServeMain.run(args, dir -> MyModel.load(dir));
  * }</pre>
  *
- * <p>{@link #run(String[])} finds its {@link ModelLoader} with {@link ServiceLoader} (a
- * {@code META-INF/services/io.jkeras.serving.ModelLoader} entry naming a class with a public
- * no-argument constructor).
+ * <p>{@link #run(String[])} finds its {@link ModelLoader} with {@link ServiceLoader} (a {@code
+ * META-INF/services/io.jkeras.serving.ModelLoader} entry naming a class with a public no-argument
+ * constructor).
  */
 public final class ServeMain {
 
   private ServeMain() {}
 
-  static final String HELP = String.join("\n",
-      "usage: jkeras serve --model_name NAME --model_base_path DIR [options]",
-      "",
-      "Serves the numbered versions under DIR (DIR/1, DIR/2, ...) with TensorFlow Serving's",
-      "REST API: GET /v1/models/NAME[/versions/N][/metadata], POST .../NAME[/versions/N]:predict,",
-      "GET /healthz and GET /monitoring/prometheus/metrics. The newest version serves; new",
-      "version folders are loaded and swapped in while serving.",
-      "",
-      "options:",
-      "  --model_name NAME                     name in /v1/models/NAME (required)",
-      "  --model_base_path DIR                 folder of numbered versions (required)",
-      "  --port N                              HTTP port (default 8501; alias --rest_api_port)",
-      "  --host ADDR                           address to listen on (default 127.0.0.1;",
-      "                                        0.0.0.0 for every interface)",
-      "  --file_system_poll_wait_seconds S     how often DIR is scanned for versions (default 1;",
-      "                                        0 scans only at start)",
-      "  --max_versions N                      keep only the newest N versions loaded (default",
-      "                                        0: every version on disk stays addressable)",
-      "  --enable_batching                     merge concurrent requests into one model run",
-      "  --max_batch_size N                    instances per batched run (default 32)",
-      "  --batch_timeout_micros N              longest wait for a batch to fill (default 1000)",
-      "  --num_batch_threads N                 threads running timed-out batches (default: cores)",
-      "  --max_body_bytes N                    largest request body (default 67108864); more",
-      "                                        gets 413",
-      "  --rest_api_num_threads N              most HTTP worker threads (default 200)",
-      "  --shutdown_timeout_seconds S          wait for requests in flight on stop (default 30)",
-      "  --help                                this text",
-      "",
-      "Option names take '-' or '_' and '--opt value' or '--opt=value'.");
+  static final String HELP =
+      String.join(
+          "\n",
+          "usage: jkeras serve --model_name NAME --model_base_path DIR [options]",
+          "",
+          "Serves the numbered versions under DIR (DIR/1, DIR/2, ...) with TensorFlow Serving's",
+          "REST API: GET /v1/models/NAME[/versions/N][/metadata], POST"
+              + " .../NAME[/versions/N]:predict,",
+          "GET /healthz and GET /monitoring/prometheus/metrics. The newest version serves; new",
+          "version folders are loaded and swapped in while serving.",
+          "",
+          "options:",
+          "  --model_name NAME                     name in /v1/models/NAME (required)",
+          "  --model_base_path DIR                 folder of numbered versions (required)",
+          "  --port N                              HTTP port (default 8501; alias --rest_api_port)",
+          "  --host ADDR                           address to listen on (default 127.0.0.1;",
+          "                                        0.0.0.0 for every interface)",
+          "  --file_system_poll_wait_seconds S     how often DIR is scanned for versions (default"
+              + " 1;",
+          "                                        0 scans only at start)",
+          "  --max_versions N                      keep only the newest N versions loaded (default",
+          "                                        0: every version on disk stays addressable)",
+          "  --enable_batching                     merge concurrent requests into one model run",
+          "  --max_batch_size N                    instances per batched run (default 32)",
+          "  --batch_timeout_micros N              longest wait for a batch to fill (default 1000)",
+          "  --num_batch_threads N                 threads running timed-out batches (default:"
+              + " cores)",
+          "  --max_body_bytes N                    largest request body (default 67108864); more",
+          "                                        gets 413",
+          "  --rest_api_num_threads N              most HTTP worker threads (default 200)",
+          "  --shutdown_timeout_seconds S          wait for requests in flight on stop (default"
+              + " 30)",
+          "  --help                                this text",
+          "",
+          "Option names take '-' or '_' and '--opt value' or '--opt=value'.");
 
   /** A command line that cannot be run. */
   static final class UsageException extends Exception {
@@ -67,17 +73,29 @@ public final class ServeMain {
   }
 
   private static final Set<String> FLAGS = Set.of("enable_batching", "help");
-  private static final Set<String> VALUED = Set.of("model_name", "model_base_path", "port",
-      "rest_api_port", "host", "file_system_poll_wait_seconds", "max_versions",
-      "max_batch_size", "batch_timeout_micros", "num_batch_threads", "max_body_bytes",
-      "rest_api_num_threads", "shutdown_timeout_seconds");
+  private static final Set<String> VALUED =
+      Set.of(
+          "model_name",
+          "model_base_path",
+          "port",
+          "rest_api_port",
+          "host",
+          "file_system_poll_wait_seconds",
+          "max_versions",
+          "max_batch_size",
+          "batch_timeout_micros",
+          "num_batch_threads",
+          "max_body_bytes",
+          "rest_api_num_threads",
+          "shutdown_timeout_seconds");
 
   /** Runs with the {@link ModelLoader} found by {@link ServiceLoader}. */
   public static int run(String[] args) {
     Optional<ModelLoader> loader = ServiceLoader.load(ModelLoader.class).findFirst();
     if (loader.isEmpty() && !isHelp(args)) {
-      System.err.println("jkeras serve: this build has no model loader (no "
-          + "META-INF/services/io.jkeras.serving.ModelLoader entry)");
+      System.err.println(
+          "jkeras serve: this build has no model loader (no "
+              + "META-INF/services/io.jkeras.serving.ModelLoader entry)");
       return 1;
     }
     return run(args, loader.orElse(null));
@@ -93,8 +111,8 @@ public final class ServeMain {
   }
 
   /**
-   * Serves until the process stops. Returns 0 after a stop, 2 for bad usage or a missing base
-   * path, 1 when the server cannot start (e.g. the port is taken).
+   * Serves until the process stops. Returns 0 after a stop, 2 for bad usage or a missing base path,
+   * 1 when the server cannot start (e.g. the port is taken).
    */
   public static int run(String[] args, ModelLoader loader) {
     ModelServer server;
@@ -194,19 +212,22 @@ public final class ServeMain {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    s = s.withPort(integer(o, "port", 8501, 0, 65535))
-        .withHost(o.getOrDefault("host", "127.0.0.1"))
-        .withPollInterval(seconds(o, "file_system_poll_wait_seconds", 1))
-        .withMaxVersions(integer(o, "max_versions", 0, 0, Integer.MAX_VALUE))
-        .withMaxBodyBytes(longValue(o, "max_body_bytes", 64L << 20))
-        .withHttpThreads(integer(o, "rest_api_num_threads", 200, 4, 10_000))
-        .withShutdownTimeout(seconds(o, "shutdown_timeout_seconds", 30));
+    s =
+        s.withPort(integer(o, "port", 8501, 0, 65535))
+            .withHost(o.getOrDefault("host", "127.0.0.1"))
+            .withPollInterval(seconds(o, "file_system_poll_wait_seconds", 1))
+            .withMaxVersions(integer(o, "max_versions", 0, 0, Integer.MAX_VALUE))
+            .withMaxBodyBytes(longValue(o, "max_body_bytes", 64L << 20))
+            .withHttpThreads(integer(o, "rest_api_num_threads", 200, 4, 10_000))
+            .withShutdownTimeout(seconds(o, "shutdown_timeout_seconds", 30));
     boolean batching = Boolean.parseBoolean(o.getOrDefault("enable_batching", "false"));
     int cores = Runtime.getRuntime().availableProcessors();
-    BatchingOptions b = new BatchingOptions(batching,
-        integer(o, "max_batch_size", 32, 1, 1_000_000),
-        Duration.ofNanos(longValue(o, "batch_timeout_micros", 1000) * 1000),
-        integer(o, "num_batch_threads", cores, 1, 1024));
+    BatchingOptions b =
+        new BatchingOptions(
+            batching,
+            integer(o, "max_batch_size", 32, 1, 1_000_000),
+            Duration.ofNanos(longValue(o, "batch_timeout_micros", 1000) * 1000),
+            integer(o, "num_batch_threads", cores, 1, 1024));
     return s.withBatching(b);
   }
 
@@ -214,14 +235,13 @@ public final class ServeMain {
       throws UsageException {
     long v = longValue(o, key, def);
     if (v < min || v > max) {
-      throw new UsageException("--" + key + " must be between " + min + " and " + max + ", got "
-          + v);
+      throw new UsageException(
+          "--" + key + " must be between " + min + " and " + max + ", got " + v);
     }
     return (int) v;
   }
 
-  private static long longValue(Map<String, String> o, String key, long def)
-      throws UsageException {
+  private static long longValue(Map<String, String> o, String key, long def) throws UsageException {
     String s = o.get(key);
     if (s == null) {
       return def;

@@ -19,28 +19,42 @@ import java.util.function.Consumer;
  * @param modelBasePath the folder holding numbered version folders
  * @param host the address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
  * @param port the TCP port (default 8501; 0 picks a free one, see {@link ModelServer#port})
- * @param pollInterval how often the base path is scanned for new versions (default 1 s; zero
- *     scans only at start)
- * @param maxVersions how many of the newest versions stay loaded; 0 (default) keeps every
- *     version that is on disk
+ * @param pollInterval how often the base path is scanned for new versions (default 1 s; zero scans
+ *     only at start)
+ * @param maxVersions how many of the newest versions stay loaded; 0 (default) keeps every version
+ *     that is on disk
  * @param batching server-side batching (default off)
  * @param maxBodyBytes the largest request body accepted (default 64 MiB); larger gets 413
  * @param httpThreads the most HTTP worker threads (default 200)
  * @param shutdownTimeout how long a stop waits for requests in flight (default 30 s)
  * @param log where load, unload and lifecycle messages go (default standard error)
  */
-public record ServerOptions(String modelName, Path modelBasePath, String host, int port,
-    Duration pollInterval, int maxVersions, BatchingOptions batching, long maxBodyBytes,
-    int httpThreads, Duration shutdownTimeout, Consumer<String> log) {
+public record ServerOptions(
+    String modelName,
+    Path modelBasePath,
+    String host,
+    int port,
+    Duration pollInterval,
+    int maxVersions,
+    BatchingOptions batching,
+    long maxBodyBytes,
+    int httpThreads,
+    Duration shutdownTimeout,
+    Consumer<String> log) {
 
   /** Writes timestamped lines to standard error. */
-  public static final Consumer<String> STDERR = m -> System.err.println(
-      LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " jkeras serve: " + m);
+  public static final Consumer<String> STDERR =
+      m ->
+          System.err.println(
+              LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " jkeras serve: " + m);
 
   public ServerOptions {
     if (!RestApiHandler.isValidModelName(modelName)) {
-      throw new IllegalArgumentException("invalid model name \"" + modelName + "\": it cannot "
-          + "be empty or contain '/', '\\', ':', '..' or control characters");
+      throw new IllegalArgumentException(
+          "invalid model name \""
+              + modelName
+              + "\": it cannot "
+              + "be empty or contain '/', '\\', ':', '..' or control characters");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
@@ -58,52 +72,152 @@ public record ServerOptions(String modelName, Path modelBasePath, String host, i
 
   /** Defaults for serving {@code modelName} from {@code modelBasePath}. */
   public static ServerOptions of(String modelName, Path modelBasePath) {
-    return new ServerOptions(modelName, modelBasePath, "127.0.0.1", 8501, Duration.ofSeconds(1),
-        0, BatchingOptions.OFF, 64L << 20, 200, Duration.ofSeconds(30), STDERR);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        "127.0.0.1",
+        8501,
+        Duration.ofSeconds(1),
+        0,
+        BatchingOptions.OFF,
+        64L << 20,
+        200,
+        Duration.ofSeconds(30),
+        STDERR);
   }
 
   public ServerOptions withHost(String v) {
-    return new ServerOptions(modelName, modelBasePath, v, port, pollInterval, maxVersions,
-        batching, maxBodyBytes, httpThreads, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        v,
+        port,
+        pollInterval,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withPort(int v) {
-    return new ServerOptions(modelName, modelBasePath, host, v, pollInterval, maxVersions,
-        batching, maxBodyBytes, httpThreads, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        v,
+        pollInterval,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withPollInterval(Duration v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, v, maxVersions, batching,
-        maxBodyBytes, httpThreads, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        v,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withMaxVersions(int v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, pollInterval, v, batching,
-        maxBodyBytes, httpThreads, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        v,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withBatching(BatchingOptions v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, pollInterval, maxVersions, v,
-        maxBodyBytes, httpThreads, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        maxVersions,
+        v,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withMaxBodyBytes(long v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, pollInterval, maxVersions,
-        batching, v, httpThreads, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        maxVersions,
+        batching,
+        v,
+        httpThreads,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withHttpThreads(int v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, pollInterval, maxVersions,
-        batching, maxBodyBytes, v, shutdownTimeout, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        v,
+        shutdownTimeout,
+        log);
   }
 
   public ServerOptions withShutdownTimeout(Duration v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, pollInterval, maxVersions,
-        batching, maxBodyBytes, httpThreads, v, log);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        v,
+        log);
   }
 
   public ServerOptions withLog(Consumer<String> v) {
-    return new ServerOptions(modelName, modelBasePath, host, port, pollInterval, maxVersions,
-        batching, maxBodyBytes, httpThreads, shutdownTimeout, v);
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        v);
   }
 }

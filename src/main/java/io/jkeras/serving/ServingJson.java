@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The JSON dialect of the REST API, shared by the server, its tests and the benchmark: Jackson
- * with {@code NaN}, {@code Infinity} and {@code -Infinity} as bare number tokens both ways (as
+ * The JSON dialect of the REST API, shared by the server, its tests and the benchmark: Jackson with
+ * {@code NaN}, {@code Infinity} and {@code -Infinity} as bare number tokens both ways (as
  * TensorFlow Serving reads and writes them), duplicate keys and trailing garbage rejected, and
  * floats written in their shortest round-trip form ({@code 0.1f} prints as {@code 0.1}).
  *
@@ -27,13 +27,14 @@ public final class ServingJson {
   private ServingJson() {}
 
   /** Thread-safe mapper configured for the REST API. */
-  public static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-      .build();
+  public static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          .build();
 
   /** Writes a document with a generator. */
   @FunctionalInterface
@@ -54,10 +55,11 @@ public final class ServingJson {
 
   /** {@code {"error": message}}. */
   public static byte[] error(String message) {
-    return write(g -> {
-      g.writeStartObject();
-      g.writeStringField("error", message == null ? "" : message);
-      g.writeEndObject();
-    });
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("error", message == null ? "" : message);
+          g.writeEndObject();
+        });
   }
 }

@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <ul>
  *   <li>{@code jkeras_serving_requests_total{api,code}}: HTTP requests by API ({@code predict},
- *       {@code status}, {@code metadata}, {@code health}, {@code metrics}, {@code other}) and
- *       HTTP status code</li>
+ *       {@code status}, {@code metadata}, {@code health}, {@code metrics}, {@code other}) and HTTP
+ *       status code
  *   <li>{@code jkeras_serving_request_duration_seconds{api}}: latency histogram, from the request
- *       headers being parsed to the response being handed to the connection</li>
+ *       headers being parsed to the response being handed to the connection
  *   <li>{@code jkeras_serving_model_runs_total} and {@code jkeras_serving_batch_size}: model runs
- *       and the instances each run carried (shows server-side batching at work)</li>
- *   <li>{@code jkeras_serving_model_loads_total{result}}: version loads, ok or error</li>
+ *       and the instances each run carried (shows server-side batching at work)
+ *   <li>{@code jkeras_serving_model_loads_total{result}}: version loads, ok or error
  * </ul>
  *
  * <pre>{@code
@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ServingMetrics {
 
-  private static final double[] LATENCY_BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  private static final double[] LATENCY_BOUNDS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
   private static final double[] BATCH_BOUNDS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
   private final ConcurrentMap<String, LongAdder> requests = new ConcurrentHashMap<>();
@@ -41,9 +42,11 @@ public final class ServingMetrics {
 
   /** Counts one HTTP request and its latency. */
   public void recordRequest(String api, int httpStatus, double seconds) {
-    requests.computeIfAbsent("api=\"" + api + "\",code=\"" + httpStatus + "\"",
-        k -> new LongAdder()).increment();
-    latency.computeIfAbsent("api=\"" + api + "\"", k -> new Histogram(LATENCY_BOUNDS))
+    requests
+        .computeIfAbsent("api=\"" + api + "\",code=\"" + httpStatus + "\"", k -> new LongAdder())
+        .increment();
+    latency
+        .computeIfAbsent("api=\"" + api + "\"", k -> new Histogram(LATENCY_BOUNDS))
         .observe(seconds);
   }
 
@@ -74,8 +77,11 @@ public final class ServingMetrics {
     sb.append("# HELP jkeras_serving_requests_total HTTP requests by API and status code.\n");
     sb.append("# TYPE jkeras_serving_requests_total counter\n");
     for (Map.Entry<String, LongAdder> e : new TreeMap<>(requests).entrySet()) {
-      sb.append("jkeras_serving_requests_total{").append(e.getKey()).append("} ")
-          .append(e.getValue().sum()).append('\n');
+      sb.append("jkeras_serving_requests_total{")
+          .append(e.getKey())
+          .append("} ")
+          .append(e.getValue().sum())
+          .append('\n');
     }
     sb.append("# HELP jkeras_serving_request_duration_seconds HTTP request latency.\n");
     sb.append("# TYPE jkeras_serving_request_duration_seconds histogram\n");
@@ -90,9 +96,11 @@ public final class ServingMetrics {
     batchSize.appendTo(sb, "jkeras_serving_batch_size", "");
     sb.append("# HELP jkeras_serving_model_loads_total Model version loads by result.\n");
     sb.append("# TYPE jkeras_serving_model_loads_total counter\n");
-    sb.append("jkeras_serving_model_loads_total{result=\"ok\"} ").append(loadsOk.sum())
+    sb.append("jkeras_serving_model_loads_total{result=\"ok\"} ")
+        .append(loadsOk.sum())
         .append('\n');
-    sb.append("jkeras_serving_model_loads_total{result=\"error\"} ").append(loadsFailed.sum())
+    sb.append("jkeras_serving_model_loads_total{result=\"error\"} ")
+        .append(loadsFailed.sum())
         .append('\n');
     return sb.toString();
   }

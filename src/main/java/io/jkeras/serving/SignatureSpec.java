@@ -11,15 +11,18 @@ import java.util.Map;
  *     Map.of("y", new TensorSpec("StatefulPartitionedCall:0", "DT_FLOAT", new long[] {-1, 1})));
  * }</pre>
  *
- * <p>Use ordered maps (LinkedHashMap or TreeMap) if the order of keys in metadata and
- * multi-output responses matters to you.
+ * <p>Use ordered maps (LinkedHashMap or TreeMap) if the order of keys in metadata and multi-output
+ * responses matters to you.
  *
  * @param name the signature key, e.g. {@code serving_default}
  * @param methodName e.g. {@code tensorflow/serving/predict}
  * @param inputs input specs by input key (the names clients use in JSON)
  * @param outputs output specs by output key
  */
-public record SignatureSpec(String name, String methodName, Map<String, TensorSpec> inputs,
+public record SignatureSpec(
+    String name,
+    String methodName,
+    Map<String, TensorSpec> inputs,
     Map<String, TensorSpec> outputs) {
 
   /** The method name of signatures that {@code :predict} serves. */

@@ -5,10 +5,9 @@ import java.util.List;
 
 /**
  * A dense tensor on the Java heap: a dtype, a shape and the elements in row-major order in a
- * primitive array ({@code float[]} for {@code DT_FLOAT}, {@code double[]} for
- * {@code DT_DOUBLE}, {@code int[]} for {@code DT_INT32}, {@code long[]} for {@code DT_INT64},
- * {@code boolean[]} for {@code DT_BOOL}). Dimension 0 is the batch when the tensor feeds or
- * comes from a signature.
+ * primitive array ({@code float[]} for {@code DT_FLOAT}, {@code double[]} for {@code DT_DOUBLE},
+ * {@code int[]} for {@code DT_INT32}, {@code long[]} for {@code DT_INT64}, {@code boolean[]} for
+ * {@code DT_BOOL}). Dimension 0 is the batch when the tensor feeds or comes from a signature.
  *
  * <pre>{@code
  * TensorData x = TensorData.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3); // 2 rows of 3
@@ -39,8 +38,8 @@ public final class TensorData {
       n *= d;
     }
     if (n != length) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
-          + " elements, got " + length);
+      throw new IllegalArgumentException(
+          "shape " + Arrays.toString(shape) + " needs " + n + " elements, got " + length);
     }
     this.dtype = dtype;
     this.shape = shape.clone();
@@ -159,8 +158,8 @@ public final class TensorData {
   /** Rows {@code from} (inclusive) to {@code to} (exclusive) along dimension 0, copied. */
   public TensorData rows(int from, int to) {
     if (shape.length == 0 || from < 0 || to > shape[0] || from > to) {
-      throw new IndexOutOfBoundsException("rows " + from + ".." + to + " of shape "
-          + Arrays.toString(shape));
+      throw new IndexOutOfBoundsException(
+          "rows " + from + ".." + to + " of shape " + Arrays.toString(shape));
     }
     int rs = Math.toIntExact(rowSize());
     long[] s = shape.clone();
@@ -171,8 +170,8 @@ public final class TensorData {
   }
 
   /**
-   * Concatenates tensors along dimension 0. All must have the same dtype and the same
-   * dimensions after the first.
+   * Concatenates tensors along dimension 0. All must have the same dtype and the same dimensions
+   * after the first.
    */
   public static TensorData concatRows(List<TensorData> parts) {
     TensorData first = parts.get(0);
@@ -182,7 +181,9 @@ public final class TensorData {
     long rows = 0;
     int total = 0;
     for (TensorData p : parts) {
-      if (!p.dtype.equals(first.dtype) || p.rank() == 0 || p.rank() != first.rank()
+      if (!p.dtype.equals(first.dtype)
+          || p.rank() == 0
+          || p.rank() != first.rank()
           || !Arrays.equals(p.shape, 1, p.rank(), first.shape, 1, first.rank())) {
         throw new IllegalArgumentException("cannot concatenate " + p + " to " + first);
       }
@@ -202,7 +203,9 @@ public final class TensorData {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorData t && t.dtype.equals(dtype) && Arrays.equals(t.shape, shape)
+    return o instanceof TensorData t
+        && t.dtype.equals(dtype)
+        && Arrays.equals(t.shape, shape)
         && java.util.Objects.deepEquals(t.data, data);
   }
 

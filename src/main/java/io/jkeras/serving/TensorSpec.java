@@ -3,8 +3,8 @@ package io.jkeras.serving;
 import java.util.Arrays;
 
 /**
- * What a signature expects of one input or promises of one output (TensorFlow's
- * {@code TensorInfo}).
+ * What a signature expects of one input or promises of one output (TensorFlow's {@code
+ * TensorInfo}).
  *
  * <pre>{@code
  * // a batch of any size of 3-vectors of floats
@@ -36,7 +36,9 @@ public record TensorSpec(String name, String dtype, long[] shape) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorSpec t && t.name.equals(name) && t.dtype.equals(dtype)
+    return o instanceof TensorSpec t
+        && t.name.equals(name)
+        && t.dtype.equals(dtype)
         && Arrays.equals(t.shape, shape);
   }
 

@@ -25,19 +25,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Keeps the versions of one model loaded, following the numbered folders under its base path
- * the way TensorFlow Serving does ({@code models/fm/1}, {@code models/fm/2}, ...).
+ * Keeps the versions of one model loaded, following the numbered folders under its base path the
+ * way TensorFlow Serving does ({@code models/fm/1}, {@code models/fm/2}, ...).
  *
- * <p>Policy: every poll lists the numeric subfolders. The newest {@code maxVersions} of them
- * that have not failed to load (all of them when {@code maxVersions} is 0) are kept loaded; the
- * newest loaded one serves requests that name no version, the others stay addressable as
- * {@code /versions/N}. New folders are loaded in the background, newest first, and swapped in
- * atomically: requests already running on the old version finish on it, and it is closed after
- * the last of them. A version whose folder disappears, or that falls out of the newest
- * {@code maxVersions}, is unloaded the same way. A version that fails to load is reported in the
- * status (state {@code END}, error code {@code UNKNOWN}, the loader's message) and in the log; the
- * versions already loaded keep serving, and the failed folder is tried again when its content
- * changes (so write a version elsewhere and rename it into place, or just let the retry happen).
+ * <p>Policy: every poll lists the numeric subfolders. The newest {@code maxVersions} of them that
+ * have not failed to load (all of them when {@code maxVersions} is 0) are kept loaded; the newest
+ * loaded one serves requests that name no version, the others stay addressable as {@code
+ * /versions/N}. New folders are loaded in the background, newest first, and swapped in atomically:
+ * requests already running on the old version finish on it, and it is closed after the last of
+ * them. A version whose folder disappears, or that falls out of the newest {@code maxVersions}, is
+ * unloaded the same way. A version that fails to load is reported in the status (state {@code END},
+ * error code {@code UNKNOWN}, the loader's message) and in the log; the versions already loaded
+ * keep serving, and the failed folder is tried again when its content changes (so write a version
+ * elsewhere and rename it into place, or just let the retry happen).
  *
  * <pre>{@code
  * try (VersionManager versions = new VersionManager("fm", Path.of("models/fm"), loader, 0,
@@ -62,10 +62,13 @@ final class VersionManager implements AutoCloseable {
 
   /** Versions that serve: loaded and not retired. */
   private final ConcurrentSkipListMap<Long, LoadedVersion> serving = new ConcurrentSkipListMap<>();
+
   /** What the status API reports, by version. */
   private final Map<Long, VersionStatus> statuses = new ConcurrentHashMap<>();
+
   /** Versions that failed to load, with the content fingerprint they failed with. */
   private final Map<Long, String> failed = new ConcurrentHashMap<>();
+
   /** Versions retired and not yet closed. */
   private final Set<LoadedVersion> closing = ConcurrentHashMap.newKeySet();
 
@@ -75,8 +78,13 @@ final class VersionManager implements AutoCloseable {
   private volatile String lastScanError;
   private volatile boolean closed;
 
-  VersionManager(String modelName, Path basePath, ModelLoader loader, int maxVersions,
-      ServingMetrics metrics, Consumer<String> log) {
+  VersionManager(
+      String modelName,
+      Path basePath,
+      ModelLoader loader,
+      int maxVersions,
+      ServingMetrics metrics,
+      Consumer<String> log) {
     this.modelName = modelName;
     this.basePath = basePath;
     this.loader = loader;
@@ -94,8 +102,8 @@ final class VersionManager implements AutoCloseable {
   }
 
   /**
-   * Loads what is on disk now (blocking), then polls every {@code interval} in the background;
-   * an interval of zero polls only this once.
+   * Loads what is on disk now (blocking), then polls every {@code interval} in the background; an
+   * interval of zero polls only this once.
    */
   void start(Duration interval) {
     pollOnce();
@@ -159,8 +167,8 @@ final class VersionManager implements AutoCloseable {
     for (Long v : List.copyOf(serving.keySet())) {
       if (!wanted.contains(v)) {
         LoadedVersion lv = serving.remove(v);
-        String why = onDisk.containsKey(v) ? "older than the newest " + maxVersions
-            : "its folder is gone";
+        String why =
+            onDisk.containsKey(v) ? "older than the newest " + maxVersions : "its folder is gone";
         log.accept("model " + modelName + ": unloading version " + v + " (" + why + ")");
         retire(lv);
       }
@@ -212,13 +220,25 @@ final class VersionManager implements AutoCloseable {
         throw new IllegalStateException("the model has no signatures");
       }
     } catch (Exception | LinkageError e) {
-      String msg = "Failed to load version " + version + " of model " + modelName + " from "
-          + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+      String msg =
+          "Failed to load version "
+              + version
+              + " of model "
+              + modelName
+              + " from "
+              + dir
+              + ": "
+              + (e.getMessage() == null ? e.toString() : e.getMessage());
       failed.put(version, fingerprint(dir));
       statuses.put(version, new VersionStatus(version, VersionStatus.END, ErrorCode.UNKNOWN, msg));
       metrics.recordLoad(false);
-      log.accept("model " + modelName + ": " + msg + "; still serving "
-          + (serving.isEmpty() ? "nothing" : "versions " + serving.keySet()));
+      log.accept(
+          "model "
+              + modelName
+              + ": "
+              + msg
+              + "; still serving "
+              + (serving.isEmpty() ? "nothing" : "versions " + serving.keySet()));
       return;
     }
     if (closed) {
@@ -233,14 +253,19 @@ final class VersionManager implements AutoCloseable {
     serving.put(version, lv);
     statuses.put(version, new VersionStatus(version, VersionStatus.AVAILABLE, ErrorCode.OK, ""));
     metrics.recordLoad(true);
-    log.accept(String.format(java.util.Locale.ROOT,
-        "model %s: version %d is available (loaded in %.2f s); serving versions %s", modelName,
-        version, (System.nanoTime() - t0) / 1e9, serving.descendingKeySet()));
+    log.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "model %s: version %d is available (loaded in %.2f s); serving versions %s",
+            modelName,
+            version,
+            (System.nanoTime() - t0) / 1e9,
+            serving.descendingKeySet()));
   }
 
   private void retire(LoadedVersion lv) {
-    statuses.put(lv.version(),
-        new VersionStatus(lv.version(), VersionStatus.UNLOADING, ErrorCode.OK, ""));
+    statuses.put(
+        lv.version(), new VersionStatus(lv.version(), VersionStatus.UNLOADING, ErrorCode.OK, ""));
     closing.add(lv);
     lv.retire();
   }
@@ -278,15 +303,21 @@ final class VersionManager implements AutoCloseable {
   private static String fingerprint(Path dir) {
     StringBuilder sb = new StringBuilder();
     try (Stream<Path> s = Files.walk(dir, 8)) {
-      s.sorted(Comparator.naturalOrder()).forEach(p -> {
-        try {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-          sb.append(p).append(':').append(a.size()).append(':')
-              .append(a.lastModifiedTime().toMillis()).append(';');
-        } catch (IOException e) {
-          sb.append(p).append(":?;");
-        }
-      });
+      s.sorted(Comparator.naturalOrder())
+          .forEach(
+              p -> {
+                try {
+                  BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                  sb.append(p)
+                      .append(':')
+                      .append(a.size())
+                      .append(':')
+                      .append(a.lastModifiedTime().toMillis())
+                      .append(';');
+                } catch (IOException e) {
+                  sb.append(p).append(":?;");
+                }
+              });
     } catch (IOException | java.io.UncheckedIOException e) {
       sb.append("unreadable");
     }
@@ -331,8 +362,14 @@ final class VersionManager implements AutoCloseable {
     } else {
       why = "its state is " + s.state();
     }
-    return "Version " + v + " of model " + modelName + " is not available: " + why
-        + "; serving versions: " + serving.descendingKeySet();
+    return "Version "
+        + v
+        + " of model "
+        + modelName
+        + " is not available: "
+        + why
+        + "; serving versions: "
+        + serving.descendingKeySet();
   }
 
   private String noVersion() {
@@ -340,8 +377,11 @@ final class VersionManager implements AutoCloseable {
       return "Model " + modelName + " has no version available: " + lastScanError;
     }
     if (statuses.isEmpty()) {
-      return "Model " + modelName + " has no version available: no numbered version folder "
-          + "under " + basePath;
+      return "Model "
+          + modelName
+          + " has no version available: no numbered version folder "
+          + "under "
+          + basePath;
     }
     return "Model " + modelName + " has no version available; versions: " + statuses.values();
   }
@@ -355,9 +395,13 @@ final class VersionManager implements AutoCloseable {
     if (version.isPresent()) {
       VersionStatus s = statuses.get(version.getAsLong());
       if (s == null) {
-        throw ServingException.notFound("Model " + modelName + " has no version "
-            + version.getAsLong() + "; known versions: " + new TreeSet<>(statuses.keySet())
-            .descendingSet());
+        throw ServingException.notFound(
+            "Model "
+                + modelName
+                + " has no version "
+                + version.getAsLong()
+                + "; known versions: "
+                + new TreeSet<>(statuses.keySet()).descendingSet());
       }
       return List.of(s);
     }
@@ -407,8 +451,14 @@ final class VersionManager implements AutoCloseable {
         }
       }
       if (!closing.isEmpty()) {
-        log.accept("model " + modelName + ": " + closing.size()
-            + " version(s) still in use after " + timeout + "; not closed");
+        log.accept(
+            "model "
+                + modelName
+                + ": "
+                + closing.size()
+                + " version(s) still in use after "
+                + timeout
+                + "; not closed");
       }
     }
     closer.shutdown();

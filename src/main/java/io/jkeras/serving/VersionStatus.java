@@ -10,16 +10,16 @@ package io.jkeras.serving;
  *
  * @param version the version number (the folder name under the base path)
  * @param state {@link #LOADING}, {@link #AVAILABLE}, {@link #UNLOADING} or {@link #END}
- * @param errorCode {@code OK}, or why the version is not serving (a failed load is
- *     {@code UNKNOWN} with the loader's message)
+ * @param errorCode {@code OK}, or why the version is not serving (a failed load is {@code UNKNOWN}
+ *     with the loader's message)
  * @param errorMessage empty when OK
  */
-public record VersionStatus(long version, String state, ErrorCode errorCode,
-    String errorMessage) {
+public record VersionStatus(long version, String state, ErrorCode errorCode, String errorMessage) {
 
   public static final String LOADING = "LOADING";
   public static final String AVAILABLE = "AVAILABLE";
   public static final String UNLOADING = "UNLOADING";
+
   /** Unloaded, or failed to load (then {@code errorCode} is not OK). */
   public static final String END = "END";
 }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The optional arguments of {@code fit}, with Keras's defaults: 1 epoch, batch size 32, shuffle
- * on, no validation, verbose "auto" (a live bar on a terminal, a line per epoch otherwise).
+ * The optional arguments of {@code fit}, with Keras's defaults: 1 epoch, batch size 32, shuffle on,
+ * no validation, verbose "auto" (a live bar on a terminal, a line per epoch otherwise).
  *
  * <pre>{@code
  * model.fit(x, y, FitOptions.epochs(2).batchSize(32).validationData(xTest, yTest));

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code fit} returns, as Keras's {@code History}: for each logged name ({@code loss},
- * {@code accuracy}, {@code val_loss}...), its value at the end of each epoch, plus each epoch's
- * wall time in seconds (training and validation).
+ * What {@code fit} returns, as Keras's {@code History}: for each logged name ({@code loss}, {@code
+ * accuracy}, {@code val_loss}...), its value at the end of each epoch, plus each epoch's wall time
+ * in seconds (training and validation).
  *
  * <pre>{@code
  * History h = model.fit(x, y, FitOptions.epochs(2));

@@ -15,16 +15,12 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
 /**
@@ -121,11 +117,13 @@ public final class HistoryChart {
       int height)
       throws IOException {
     BufferedImage image = render(title, historiesByModel, width, height);
-    AtomicFile.writeCreatingFolder(png, tmp -> {
-      if (!ImageIO.write(image, "png", tmp.toFile())) {
-        throw new IOException("no PNG writer is available in this JDK");
-      }
-    });
+    AtomicFile.writeCreatingFolder(
+        png,
+        tmp -> {
+          if (!ImageIO.write(image, "png", tmp.toFile())) {
+            throw new IOException("no PNG writer is available in this JDK");
+          }
+        });
   }
 
   /** Draws the chart into a new image, without writing it anywhere. */

@@ -33,10 +33,10 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Training and evaluation of a compiled model: the graph of one training step (forward in
- * training mode, loss with regularization, TensorFlow gradients, optimizer update) and of one
- * evaluation step, and the loops of {@code fit} and {@code evaluate} that feed them batch by batch.
- * Models create it in {@code compile}.
+ * Training and evaluation of a compiled model: the graph of one training step (forward in training
+ * mode, loss with regularization, TensorFlow gradients, optimizer update) and of one evaluation
+ * step, and the loops of {@code fit} and {@code evaluate} that feed them batch by batch. Models
+ * create it in {@code compile}.
  */
 public final class Trainer {
 
@@ -56,7 +56,11 @@ public final class Trainer {
   private final List<Metric> metrics = new ArrayList<>();
   private List<Object> pendingOptimizerState;
 
-  public Trainer(Model model, Optimizer optimizer, Loss loss, List<String> metricNames,
+  public Trainer(
+      Model model,
+      Optimizer optimizer,
+      Loss loss,
+      List<String> metricNames,
       List<Metric> metricObjects) {
     this.model = model;
     this.optimizer = optimizer;
@@ -84,8 +88,8 @@ public final class Trainer {
   }
 
   /**
-   * Restores optimizer state read from a weights file: now if the optimizer exists, else as soon
-   * as training creates it.
+   * Restores optimizer state read from a weights file: now if the optimizer exists, else as soon as
+   * training creates it.
    */
   public void restoreOptimizerState(List<Object> values) {
     if (optimizer.isBuilt()) {
@@ -102,8 +106,14 @@ public final class Trainer {
     }
     List<KerasTensor> outputs = model.outputs();
     if (ys.size() != outputs.size()) {
-      throw new IllegalArgumentException("Model \"" + model.name() + "\" has " + outputs.size()
-          + " outputs, got " + ys.size() + " label arrays");
+      throw new IllegalArgumentException(
+          "Model \""
+              + model.name()
+              + "\" has "
+              + outputs.size()
+              + " outputs, got "
+              + ys.size()
+              + " label arrays");
     }
     GraphSession g = model.graphSession();
     Ops tf = g.tf().withSubScope(g.uniqueScope("training"));
@@ -115,8 +125,12 @@ public final class Trainer {
     // Named metrics resolve against the first output, as Keras does for a single output.
     List<Metric> resolved = new ArrayList<>();
     for (String name : metricNames) {
-      resolved.add(Metrics.get(name, loss, outputs.get(0).shape(),
-          Shape.of(Shape.UNKNOWN_SIZE).append(ys.get(0).sampleShape())));
+      resolved.add(
+          Metrics.get(
+              name,
+              loss,
+              outputs.get(0).shape(),
+              Shape.of(Shape.UNKNOWN_SIZE).append(ys.get(0).sampleShape())));
     }
     resolved.addAll(metrics);
     metrics.clear();
@@ -163,8 +177,11 @@ public final class Trainer {
       Operand<TFloat32> yPred = fwd.outputs().get(k);
       Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred);
       Operand<TFloat32> perSample = loss.perSample(tf, yTrue, yPred);
-      terms.add(tf.math.mean(tf.reshape(perSample, tf.constant(new int[] {-1})),
-          tf.constant(0), Mean.keepDims(false)));
+      terms.add(
+          tf.math.mean(
+              tf.reshape(perSample, tf.constant(new int[] {-1})),
+              tf.constant(0),
+              Mean.keepDims(false)));
     }
     for (Weight w : model.weights()) {
       if (w.regularizer() != null) {
@@ -196,9 +213,13 @@ public final class Trainer {
       return tf.expandDims(y, tf.constant(-1));
     }
     if (ry != rp) {
-      throw new IllegalArgumentException("Model \"" + model.name() + "\": labels of shape "
-          + KerasShape.format(y.shape()) + " do not fit outputs of shape "
-          + KerasShape.format(yPred.shape()));
+      throw new IllegalArgumentException(
+          "Model \""
+              + model.name()
+              + "\": labels of shape "
+              + KerasShape.format(y.shape())
+              + " do not fit outputs of shape "
+              + KerasShape.format(yPred.shape()));
     }
     return y;
   }
@@ -206,8 +227,8 @@ public final class Trainer {
   private List<Operand<TFloat32>> statistics(Ops tf, List<Operand<TFloat32>> outputs) {
     List<Operand<TFloat32>> stats = new ArrayList<>();
     Operand<TFloat32> yPred = outputs.get(0);
-    Operand<TFloat32> yTrue = loss.sparseLabels() ? labels.get(0)
-        : matchRank(tf, labels.get(0), yPred);
+    Operand<TFloat32> yTrue =
+        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred);
     for (Metric m : metrics) {
       stats.add(m.batchStatistics(tf, yTrue, yPred));
     }
@@ -223,16 +244,20 @@ public final class Trainer {
     int n = xs.get(0).count();
     for (HostArray y : ys) {
       if (y.count() != n) {
-        throw new IllegalArgumentException("fit: " + n + " input samples but " + y.count()
-            + " labels");
+        throw new IllegalArgumentException(
+            "fit: " + n + " input samples but " + y.count() + " labels");
       }
     }
     int trainCount = n;
     if (options.validationSplit > 0 && valX == null) {
       trainCount = (int) Math.floor(n * (1 - options.validationSplit));
       if (trainCount == 0 || trainCount == n) {
-        throw new IllegalArgumentException("fit: validation_split " + options.validationSplit
-            + " of " + n + " samples leaves no training or no validation sample");
+        throw new IllegalArgumentException(
+            "fit: validation_split "
+                + options.validationSplit
+                + " of "
+                + n
+                + " samples leaves no training or no validation sample");
       }
     }
     build(ys);
@@ -265,7 +290,8 @@ public final class Trainer {
     }
     SplittableRandom random = GlobalSeed.split();
     Map<String, Double> logs = new LinkedHashMap<>();
-    for (int epoch = options.initialEpoch; epoch < options.epochs && !model.isStopTraining();
+    for (int epoch = options.initialEpoch;
+        epoch < options.epochs && !model.isStopTraining();
         epoch++) {
       for (Callback c : callbacks) {
         c.onEpochBegin(epoch);
@@ -317,8 +343,8 @@ public final class Trainer {
     return evaluateOn(xs, ys, null, batchSize);
   }
 
-  private Map<String, Double> evaluateOn(List<HostArray> xs, List<HostArray> ys, int[] rows,
-      int batchSize) {
+  private Map<String, Double> evaluateOn(
+      List<HostArray> xs, List<HostArray> ys, int[] rows, int batchSize) {
     int n = rows != null ? rows.length : xs.get(0).count();
     int[] order = rows;
     if (order == null) {
@@ -355,8 +381,8 @@ public final class Trainer {
   }
 
   /** Runs one batch (rows {@code order[from..to)}) and returns its loss; updates the metrics. */
-  private double runStep(List<HostArray> xs, List<HostArray> ys, int[] order, int from, int to,
-      boolean training) {
+  private double runStep(
+      List<HostArray> xs, List<HostArray> ys, int[] order, int from, int to, boolean training) {
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = model.graphSession().session().runner();

@@ -31,8 +31,17 @@ class ImdbCommandTest {
         for (int k = 0; k < 6; k++) {
           text.append(' ').append(words[r.nextInt(words.length)]);
         }
-        tar.file("aclImdb/" + split + "/" + (pos ? "pos" : "neg") + "/" + i + "_"
-            + (pos ? 9 : 2) + ".txt", text.append("<br /> the end").toString());
+        tar.file(
+            "aclImdb/"
+                + split
+                + "/"
+                + (pos ? "pos" : "neg")
+                + "/"
+                + i
+                + "_"
+                + (pos ? 9 : 2)
+                + ".txt",
+            text.append("<br /> the end").toString());
       }
     }
     return tar.writeTarGz(dir.resolve("tiny.tar.gz"));
@@ -47,8 +56,23 @@ class ImdbCommandTest {
     int code;
     try {
       System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      code = Main.run(new String[] {"imdb", "--data", data.toString(), "--epochs", "1",
-          "--num-words", "50", "--max-len", "12", "--out", out.toString(), "--verbose", "2"});
+      code =
+          Main.run(
+              new String[] {
+                "imdb",
+                "--data",
+                data.toString(),
+                "--epochs",
+                "1",
+                "--num-words",
+                "50",
+                "--max-len",
+                "12",
+                "--out",
+                out.toString(),
+                "--verbose",
+                "2"
+              });
     } finally {
       System.setOut(saved);
     }
@@ -58,8 +82,10 @@ class ImdbCommandTest {
     // Embedding(50, 50) + Conv1D 37,750 + FMLayer(250->200, k=100) 75,200 + Dense 201
     assertTrue(printed.contains("Total params: 115,651"), printed);
     assertTrue(printed.contains("seconds per epoch"));
-    for (String f : new String[] {"baseline_history.csv", "fm_history.csv", "imdb_history.png",
-        "results.json"}) {
+    for (String f :
+        new String[] {
+          "baseline_history.csv", "fm_history.csv", "imdb_history.png", "results.json"
+        }) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
     String json = Files.readString(out.resolve("results.json"));
@@ -69,8 +95,20 @@ class ImdbCommandTest {
   @Test
   void exportsTheTokenArraysAsNpy(@TempDir Path dir) throws Exception {
     Path data = archive(dir);
-    assertEquals(0, Main.run(new String[] {"imdb", "--data", data.toString(), "--num-words",
-        "50", "--max-len", "12", "--export-npy", dir.resolve("npy").toString()}));
+    assertEquals(
+        0,
+        Main.run(
+            new String[] {
+              "imdb",
+              "--data",
+              data.toString(),
+              "--num-words",
+              "50",
+              "--max-len",
+              "12",
+              "--export-npy",
+              dir.resolve("npy").toString()
+            }));
     NpyArray x = NpyFile.read(dir.resolve("npy/x_train.npy"));
     assertEquals("int32", x.dtype());
     assertEquals(40, x.shape()[0]);

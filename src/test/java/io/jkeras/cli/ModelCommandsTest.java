@@ -39,22 +39,27 @@ class ModelCommandsTest {
   @Test
   void inspectShowsLayersOrSignatures() {
     String keras = run("inspect", DIR.resolve("model.keras").toString());
-    assertTrue(keras.contains("fm_layer (FMLayer)") && keras.contains("Total params: 16,209"),
-        keras);
+    assertTrue(
+        keras.contains("fm_layer (FMLayer)") && keras.contains("Total params: 16,209"), keras);
     assertTrue(keras.contains("input  tokens: int32 (None, 50)"), keras);
     String legacy = run("inspect", DIR.resolve("model.h5").toString());
     assertTrue(legacy.contains("Total params: 16,209"), legacy);
     String saved = run("inspect", DIR.resolve("saved_model/1").toString());
-    assertTrue(saved.contains("signature \"serving_default\"")
-        && saved.contains("input  tokens: int32 (None, 50)")
-        && saved.contains("output output_0: float32 (None, 1)"), saved);
+    assertTrue(
+        saved.contains("signature \"serving_default\"")
+            && saved.contains("input  tokens: int32 (None, 50)")
+            && saved.contains("output output_0: float32 (None, 1)"),
+        saved);
   }
 
   @Test
   void predictFromEveryFormatGivesPythonsNumbers(@TempDir Path dir) throws Exception {
     for (String model : new String[] {"model.keras", "model.h5", "saved_model/1"}) {
       Path out = dir.resolve(model.replace('/', '_') + ".npy");
-      run("predict", DIR.resolve(model).toString(), DIR.resolve("input.npy").toString(),
+      run(
+          "predict",
+          DIR.resolve(model).toString(),
+          DIR.resolve("input.npy").toString(),
           out.toString());
       NpyArray y = NpyFile.read(out);
       assertArrayEquals(new long[] {4, 1}, y.shape());
@@ -80,9 +85,20 @@ class ModelCommandsTest {
     Files.writeString(junk, "not a zip");
     assertEquals(2, Main.run(new String[] {"inspect", junk.toString()}));
     assertEquals(2, Main.run(new String[] {"inspect", dir.resolve("missing.keras").toString()}));
-    assertEquals(2, Main.run(new String[] {"convert", DIR.resolve("saved_model/1").toString(),
-        dir.resolve("x.keras").toString()}));
-    assertEquals(2, Main.run(new String[] {"predict", DIR.resolve("model.keras").toString(),
-        junk.toString(), dir.resolve("o.npy").toString()}));
+    assertEquals(
+        2,
+        Main.run(
+            new String[] {
+              "convert", DIR.resolve("saved_model/1").toString(), dir.resolve("x.keras").toString()
+            }));
+    assertEquals(
+        2,
+        Main.run(
+            new String[] {
+              "predict",
+              DIR.resolve("model.keras").toString(),
+              junk.toString(),
+              dir.resolve("o.npy").toString()
+            }));
   }
 }

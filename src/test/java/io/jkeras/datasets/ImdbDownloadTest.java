@@ -50,20 +50,24 @@ class ImdbDownloadTest {
     archive = tar.tarGz();
     sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(archive));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/data/aclImdb_v1.tar.gz", exchange -> {
-      requests.incrementAndGet();
-      exchange.sendResponseHeaders(200, archive.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        for (int off = 0; off < archive.length; off += 10_000) {
-          out.write(archive, off, Math.min(10_000, archive.length - off));
-        }
-      }
-    });
-    server.createContext("/missing", exchange -> {
-      requests.incrementAndGet();
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/data/aclImdb_v1.tar.gz",
+        exchange -> {
+          requests.incrementAndGet();
+          exchange.sendResponseHeaders(200, archive.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int off = 0; off < archive.length; off += 10_000) {
+              out.write(archive, off, Math.min(10_000, archive.length - off));
+            }
+          }
+        });
+    server.createContext(
+        "/missing",
+        exchange -> {
+          requests.incrementAndGet();
+          exchange.sendResponseHeaders(404, -1);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -90,8 +94,9 @@ class ImdbDownloadTest {
     Path cacheDir = dir.resolve("home/.jkeras/datasets");
     Path cached = cacheDir.resolve(Imdb.ARCHIVE_NAME);
 
-    Path resolved = Imdb.resolveArchive(null, cached, url("/data/aclImdb_v1.tar.gz"),
-        sha256.toUpperCase(), progress);
+    Path resolved =
+        Imdb.resolveArchive(
+            null, cached, url("/data/aclImdb_v1.tar.gz"), sha256.toUpperCase(), progress);
     assertEquals(cached, resolved);
     assertArrayEquals(archive, Files.readAllBytes(cached));
     assertEquals(List.of(cached), cacheFiles(cacheDir), "no temporary file is left behind");
@@ -101,8 +106,10 @@ class ImdbDownloadTest {
     assertTrue(bar.contains("\r") && bar.endsWith(System.lineSeparator()), bar);
 
     // Second resolution uses the cache without any request, and the data loads.
-    assertEquals(cached, Imdb.resolveArchive(null, cached, url("/data/aclImdb_v1.tar.gz"),
-        "0".repeat(64), progress));
+    assertEquals(
+        cached,
+        Imdb.resolveArchive(
+            null, cached, url("/data/aclImdb_v1.tar.gz"), "0".repeat(64), progress));
     assertEquals(1, requests.get());
     assertArrayEquals(new float[] {0, 0, 0, 1, 1}, Imdb.load(resolved, 100, 10).yTrain());
   }
@@ -112,11 +119,14 @@ class ImdbDownloadTest {
     Path cacheDir = dir.resolve("cache");
     Path cached = cacheDir.resolve(Imdb.ARCHIVE_NAME);
     String wrong = "ab".repeat(32);
-    IOException e = assertThrows(IOException.class, () -> Imdb.resolveArchive(null, cached,
-        url("/data/aclImdb_v1.tar.gz"), wrong, progress));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                Imdb.resolveArchive(null, cached, url("/data/aclImdb_v1.tar.gz"), wrong, progress));
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
-    assertTrue(e.getMessage().contains("expected sha256 " + wrong + ", actual " + sha256),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("expected sha256 " + wrong + ", actual " + sha256), e.getMessage());
     assertFalse(Files.exists(cached));
     assertDoesNotLeaveFiles(cacheDir);
   }
@@ -125,8 +135,10 @@ class ImdbDownloadTest {
   void httpErrorFailsAndLeavesNothingBehind() {
     Path cacheDir = dir.resolve("cache");
     Path cached = cacheDir.resolve(Imdb.ARCHIVE_NAME);
-    IOException e = assertThrows(IOException.class,
-        () -> Imdb.resolveArchive(null, cached, url("/missing"), sha256, progress));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> Imdb.resolveArchive(null, cached, url("/missing"), sha256, progress));
     assertTrue(e.getMessage().contains("HTTP status 404"), e.getMessage());
     assertDoesNotLeaveFiles(cacheDir);
   }
@@ -135,12 +147,21 @@ class ImdbDownloadTest {
   void environmentVariableWinsOverCacheAndMustNameAFile() throws IOException {
     Path cached = dir.resolve("cache").resolve(Imdb.ARCHIVE_NAME);
     Path mine = Files.write(dir.resolve("mine.tar.gz"), archive);
-    assertEquals(mine, Imdb.resolveArchive(mine.toString(), cached, url("/missing"), sha256,
-        progress));
+    assertEquals(
+        mine, Imdb.resolveArchive(mine.toString(), cached, url("/missing"), sha256, progress));
     assertEquals(0, requests.get());
-    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Imdb.resolveArchive(
-        dir.resolve("gone.tar.gz").toString(), cached, url("/missing"), sha256, progress));
-    assertTrue(e.getMessage().contains("gone.tar.gz") && e.getMessage().contains(Imdb.ENV_VAR),
+    NoSuchFileException e =
+        assertThrows(
+            NoSuchFileException.class,
+            () ->
+                Imdb.resolveArchive(
+                    dir.resolve("gone.tar.gz").toString(),
+                    cached,
+                    url("/missing"),
+                    sha256,
+                    progress));
+    assertTrue(
+        e.getMessage().contains("gone.tar.gz") && e.getMessage().contains(Imdb.ENV_VAR),
         e.getMessage());
   }
 

@@ -15,23 +15,32 @@ import org.junit.jupiter.api.Test;
  */
 class ImdbRealArchiveTest {
 
-  static final Path ARCHIVE = Path.of(System.getProperty("user.dir"))
-      .resolve("../shared/datasets/aclImdb_v1_labeled.tar.gz").normalize();
+  static final Path ARCHIVE =
+      Path.of(System.getProperty("user.dir"))
+          .resolve("../shared/datasets/aclImdb_v1_labeled.tar.gz")
+          .normalize();
 
   @Test
   void loadsAllFiftyThousandReviews() throws IOException {
     if (!Files.isRegularFile(ARCHIVE)) {
-      fail("the shared IMDB archive is missing: expected " + ARCHIVE + " (the labeled subset of"
-          + " aclImdb_v1.tar.gz, see ../shared/datasets/README.md)");
+      fail(
+          "the shared IMDB archive is missing: expected "
+              + ARCHIVE
+              + " (the labeled subset of"
+              + " aclImdb_v1.tar.gz, see ../shared/datasets/README.md)");
     }
     int numWords = 20_000;
     int maxLen = 100;
     long start = System.nanoTime();
     ImdbData data = Imdb.load(ARCHIVE, numWords, maxLen);
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("IMDB: loaded %d train + %d test reviews, vocabulary %d words, in %.2f s"
-        + " (%d cores)%n", data.xTrain().length, data.xTest().length, data.wordIndex().size(),
-        seconds, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "IMDB: loaded %d train + %d test reviews, vocabulary %d words, in %.2f s" + " (%d cores)%n",
+        data.xTrain().length,
+        data.xTest().length,
+        data.wordIndex().size(),
+        seconds,
+        Runtime.getRuntime().availableProcessors());
 
     checkSplit("train", data.xTrain(), data.yTrain(), numWords, maxLen);
     checkSplit("test", data.xTest(), data.yTest(), numWords, maxLen);
@@ -64,8 +73,19 @@ class ImdbRealArchiveTest {
       for (int k = z; k < maxLen; k++) {
         int min = k == z ? 1 : 2;
         if (row[k] < min || row[k] >= numWords) {
-          fail(split + " row " + i + " has id " + row[k] + " at position " + k + ", expected ["
-              + min + ", " + numWords + ")");
+          fail(
+              split
+                  + " row "
+                  + i
+                  + " has id "
+                  + row[k]
+                  + " at position "
+                  + k
+                  + ", expected ["
+                  + min
+                  + ", "
+                  + numWords
+                  + ")");
         }
       }
     }

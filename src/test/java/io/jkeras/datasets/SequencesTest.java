@@ -21,11 +21,13 @@ class SequencesTest {
 
   @Test
   void rejectsBadArguments() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Sequences.padSequences(new int[][] {{1}}, 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Sequences.padSequences(new int[][] {{1}}, 0));
     assertEquals("maxLen must be >= 1, got 0", e.getMessage());
-    NullPointerException npe = assertThrows(NullPointerException.class,
-        () -> Sequences.padSequences(new int[][] {{1}, null}, 2));
+    NullPointerException npe =
+        assertThrows(
+            NullPointerException.class, () -> Sequences.padSequences(new int[][] {{1}, null}, 2));
     assertTrue(npe.getMessage().contains("seqs[1]"));
   }
 }

@@ -37,19 +37,27 @@ class TarReaderTest {
   @Test
   void readsNamesOfAllFlavoursAndSkipsUnreadContent() throws IOException {
     assertTrue(LONG.length() > 100);
-    byte[] tar = new TarBuilder()
-        .dir("aclImdb/")
-        .file("aclImdb/a.txt", "alpha")
-        .file("aclImdb/big.bin", "x".repeat(1500))
-        .file(LONG, "long")
-        .paxFile("aclImdb/from-pax.txt", "pax")
-        .prefixFile("aclImdb/prefixed", "b.txt", "beta")
-        .file("aclImdb/empty.txt", "")
-        .file("aclImdb/exact.txt", "y".repeat(512))
-        .tar();
+    byte[] tar =
+        new TarBuilder()
+            .dir("aclImdb/")
+            .file("aclImdb/a.txt", "alpha")
+            .file("aclImdb/big.bin", "x".repeat(1500))
+            .file(LONG, "long")
+            .paxFile("aclImdb/from-pax.txt", "pax")
+            .prefixFile("aclImdb/prefixed", "b.txt", "beta")
+            .file("aclImdb/empty.txt", "")
+            .file("aclImdb/exact.txt", "y".repeat(512))
+            .tar();
     Map<String, String> files = readAll(tar);
-    assertEquals(List.of("aclImdb/a.txt", "aclImdb/big.bin", LONG, "aclImdb/from-pax.txt",
-        "aclImdb/prefixed/b.txt", "aclImdb/empty.txt", "aclImdb/exact.txt"),
+    assertEquals(
+        List.of(
+            "aclImdb/a.txt",
+            "aclImdb/big.bin",
+            LONG,
+            "aclImdb/from-pax.txt",
+            "aclImdb/prefixed/b.txt",
+            "aclImdb/empty.txt",
+            "aclImdb/exact.txt"),
         new ArrayList<>(files.keySet()));
     assertEquals("alpha", files.get("aclImdb/a.txt"));
     assertEquals("long", files.get(LONG));
@@ -64,9 +72,17 @@ class TarReaderTest {
         names.add(e.name() + ":" + e.type() + ":" + e.size());
       }
     }
-    assertEquals(List.of("aclImdb/:5:0", "aclImdb/a.txt:0:5", "aclImdb/big.bin:0:1500",
-        LONG + ":0:4", "aclImdb/from-pax.txt:0:3", "aclImdb/prefixed/b.txt:0:4",
-        "aclImdb/empty.txt:0:0", "aclImdb/exact.txt:0:512"), names);
+    assertEquals(
+        List.of(
+            "aclImdb/:5:0",
+            "aclImdb/a.txt:0:5",
+            "aclImdb/big.bin:0:1500",
+            LONG + ":0:4",
+            "aclImdb/from-pax.txt:0:3",
+            "aclImdb/prefixed/b.txt:0:4",
+            "aclImdb/empty.txt:0:0",
+            "aclImdb/exact.txt:0:512"),
+        names);
   }
 
   @Test
@@ -81,28 +97,34 @@ class TarReaderTest {
     byte[] tar = new TarBuilder().file("a.txt", "abc").file("b.txt", "def").tar();
     tar[1024 + 3] ^= 0x20; // the name of the second header (after a's header and data block)
     IOException e = assertThrows(IOException.class, () -> readAll(tar));
-    assertTrue(e.getMessage().startsWith("test.tar: corrupt tar header at offset 1024"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("test.tar: corrupt tar header at offset 1024"), e.getMessage());
   }
 
   @Test
   void truncationInsideDataOrHeaderIsReported() {
     byte[] tar = new TarBuilder().file("a.txt", "z".repeat(700)).file("b.txt", "def").tar();
-    IOException inData = assertThrows(IOException.class,
-        () -> readAll(Arrays.copyOf(tar, 512 + 300)));
-    assertTrue(inData.getMessage().contains("truncated archive: entry a.txt declares 700 bytes"),
+    IOException inData =
+        assertThrows(IOException.class, () -> readAll(Arrays.copyOf(tar, 512 + 300)));
+    assertTrue(
+        inData.getMessage().contains("truncated archive: entry a.txt declares 700 bytes"),
         inData.getMessage());
-    IOException inHeader = assertThrows(IOException.class,
-        () -> readAll(Arrays.copyOf(tar, 1536 + 100)));
-    assertTrue(inHeader.getMessage().contains("ends inside the header at offset 1536"),
+    IOException inHeader =
+        assertThrows(IOException.class, () -> readAll(Arrays.copyOf(tar, 1536 + 100)));
+    assertTrue(
+        inHeader.getMessage().contains("ends inside the header at offset 1536"),
         inHeader.getMessage());
     // Skipping (not reading) a truncated entry is reported too.
-    IOException skipping = assertThrows(IOException.class, () -> {
-      try (TarReader r = new TarReader(new ByteArrayInputStream(Arrays.copyOf(tar, 600)), "t")) {
-        r.next();
-        r.next();
-      }
-    });
+    IOException skipping =
+        assertThrows(
+            IOException.class,
+            () -> {
+              try (TarReader r =
+                  new TarReader(new ByteArrayInputStream(Arrays.copyOf(tar, 600)), "t")) {
+                r.next();
+                r.next();
+              }
+            });
     assertTrue(skipping.getMessage().contains("ends inside entry a.txt"), skipping.getMessage());
   }
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class WordTableTest {
 
   private static final String[] PIECES = {
-      "<br />", "<BR />", "<bR />", "<br/>", "<br", "br />", "<", ">", "/", " ", "  ", "\n", "\t",
-      "a", "B", "z", "Z", "0", "9", "'", "''", "-", "_", ".", ",", "!", "?", ";", ":", "\"", "(",
-      "é", "É", "ß", "İ", "\u212A", "ı", "Σ", "日本", "😀", "\u00A0", "Movie", "isn't", "10/10",
+    "<br />", "<BR />", "<bR />", "<br/>", "<br", "br />", "<", ">", "/", " ", "  ", "\n", "\t",
+    "a", "B", "z", "Z", "0", "9", "'", "''", "-", "_", ".", ",", "!", "?", ";", ":", "\"", "(", "é",
+    "É", "ß", "İ", "\u212A", "ı", "Σ", "日本", "😀", "\u00A0", "Movie", "isn't", "10/10",
   };
 
   private static List<String> fastTokens(WordTable table, String text) {

@@ -21,8 +21,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 class DenseTest {
 
   /** relu(x·W + b) in double, x of shape (rows, in), W (in, units). */
-  static double[] reference(double[] x, int rows, int in, double[] w, double[] b, int units,
-      boolean relu) {
+  static double[] reference(
+      double[] x, int rows, int in, double[] w, double[] b, int units, boolean relu) {
     double[] y = new double[rows * units];
     for (int r = 0; r < rows; r++) {
       for (int u = 0; u < units; u++) {
@@ -80,15 +80,24 @@ class DenseTest {
     double[] bd = toDouble(b);
     try (LayerHarness h = new LayerHarness(dense, Shape.of(-1, in), false)) {
       List<float[]> g = h.gradients(Shape.of(rows, in), x, Shape.of(rows, units), c);
-      assertClose("d/dx",
+      assertClose(
+          "d/dx",
           centralDifferences(xd, v -> dot(cd, reference(v, rows, in, wd, bd, units, false)), 1e-6),
-          g.get(0), 1e-4, 1e-5);
-      assertClose("d/dkernel",
+          g.get(0),
+          1e-4,
+          1e-5);
+      assertClose(
+          "d/dkernel",
           centralDifferences(wd, v -> dot(cd, reference(xd, rows, in, v, bd, units, false)), 1e-6),
-          g.get(1), 1e-4, 1e-5);
-      assertClose("d/dbias",
+          g.get(1),
+          1e-4,
+          1e-5);
+      assertClose(
+          "d/dbias",
           centralDifferences(bd, v -> dot(cd, reference(xd, rows, in, wd, v, units, false)), 1e-6),
-          g.get(2), 1e-4, 1e-5);
+          g.get(2),
+          1e-4,
+          1e-5);
     }
   }
 
@@ -135,12 +144,29 @@ class DenseTest {
 
   @Test
   void configHasKerasKeysAndValueForms() {
-    Dense dense = Dense.builder(4).name("d").activation("relu").kernelRegularizer("l2")
-        .kernelConstraint("max_norm").build();
+    Dense dense =
+        Dense.builder(4)
+            .name("d")
+            .activation("relu")
+            .kernelRegularizer("l2")
+            .kernelConstraint("max_norm")
+            .build();
     Map<String, Object> c = dense.getConfig();
-    assertEquals(List.of("name", "trainable", "dtype", "units", "activation", "use_bias",
-        "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-        "kernel_constraint", "bias_constraint", "quantization_config"),
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "units",
+            "activation",
+            "use_bias",
+            "kernel_initializer",
+            "bias_initializer",
+            "kernel_regularizer",
+            "bias_regularizer",
+            "kernel_constraint",
+            "bias_constraint",
+            "quantization_config"),
         List.copyOf(c.keySet()));
     assertEquals("d", c.get("name"));
     assertEquals(4, c.get("units"));
@@ -163,31 +189,47 @@ class DenseTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dense(0));
     assertTrue(e.getMessage().contains("units") && e.getMessage().contains("0"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Dense(3, "relux"));
-    assertTrue(e.getMessage().contains("relux") && e.getMessage().contains("sigmoid"),
+    assertTrue(
+        e.getMessage().contains("relux") && e.getMessage().contains("sigmoid"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Dense.builder(3).kernelInitializer("glorot_uniformm"));
+    assertTrue(
+        e.getMessage().contains("glorot_uniformm") && e.getMessage().contains("he_normal"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> Dense.builder(3).kernelInitializer("glorot_uniformm"));
-    assertTrue(e.getMessage().contains("glorot_uniformm")
-        && e.getMessage().contains("he_normal"), e.getMessage());
 
     Dense dense = new Dense(3, null);
     KerasTensor x = Input.of(4);
     dense.apply(x);
     e = assertThrows(IllegalArgumentException.class, () -> dense.apply(Input.of(5)));
-    assertTrue(e.getMessage().contains("\"" + dense.name() + "\"")
-        && e.getMessage().contains("value 4") && e.getMessage().contains("(None, 5)"),
+    assertTrue(
+        e.getMessage().contains("\"" + dense.name() + "\"")
+            && e.getMessage().contains("value 4")
+            && e.getMessage().contains("(None, 5)"),
         e.getMessage());
     Dense other = new Dense(3);
-    e = assertThrows(IllegalArgumentException.class, () -> other.apply(Input.withBatchShape(
-        Shape.of(-1), "float32", null)));
-    assertTrue(e.getMessage().contains("min_ndim=2") && e.getMessage().contains("(None,)"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> other.apply(Input.withBatchShape(Shape.of(-1), "float32", null)));
+    assertTrue(
+        e.getMessage().contains("min_ndim=2") && e.getMessage().contains("(None,)"),
         e.getMessage());
 
-    e = assertThrows(IllegalArgumentException.class, () -> dense.setWeights(List.of(
-        NdArrays.wrap(Shape.of(5, 3), DataBuffers.of(new float[15], false, false)),
-        NdArrays.wrap(Shape.of(3), DataBuffers.of(new float[3], false, false)))));
-    assertTrue(e.getMessage().contains(dense.name()) && e.getMessage().contains("kernel")
-        && e.getMessage().contains("(4, 3)") && e.getMessage().contains("(5, 3)"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                dense.setWeights(
+                    List.of(
+                        NdArrays.wrap(Shape.of(5, 3), DataBuffers.of(new float[15], false, false)),
+                        NdArrays.wrap(Shape.of(3), DataBuffers.of(new float[3], false, false)))));
+    assertTrue(
+        e.getMessage().contains(dense.name())
+            && e.getMessage().contains("kernel")
+            && e.getMessage().contains("(4, 3)")
+            && e.getMessage().contains("(5, 3)"),
         e.getMessage());
   }
 }

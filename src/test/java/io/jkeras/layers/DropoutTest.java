@@ -1,6 +1,5 @@
 package io.jkeras.layers;
 
-import io.jkeras.GlobalSeed;
 import static io.jkeras.testing.Numerics.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.GlobalSeed;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.testing.LayerHarness;

@@ -24,8 +24,16 @@ class FMLayerTest {
    * The FM output by definition, in double: for every row, x·one + bias plus the pairwise term,
    * here summed over all pairs i < j explicitly (the "fm" mode), or the seed's expression.
    */
-  static double[] reference(String mode, double[] x, int rows, int n, double[] one, double[] two,
-      double[] bias, int out, int k) {
+  static double[] reference(
+      String mode,
+      double[] x,
+      int rows,
+      int n,
+      double[] one,
+      double[] two,
+      double[] bias,
+      int out,
+      int k) {
     double[] y = new double[rows * out];
     for (int r = 0; r < rows; r++) {
       double p = 0;
@@ -79,8 +87,8 @@ class FMLayerTest {
     fm.weights().get(1).assign(two);
     fm.weights().get(2).assign(bias);
     float[] x = uniform(rnd, rows * n, -2, 2);
-    double[] expected = reference(mode, toDouble(x), rows, n, toDouble(one), toDouble(two),
-        toDouble(bias), out, k);
+    double[] expected =
+        reference(mode, toDouble(x), rows, n, toDouble(one), toDouble(two), toDouble(bias), out, k);
     try (LayerHarness h = new LayerHarness(fm, Shape.of(-1, n), false)) {
       assertClose("FM " + mode, expected, h.forward(Shape.of(rows, n), x), 1e-5, 1e-5);
     }
@@ -122,18 +130,34 @@ class FMLayerTest {
     double[] bd = toDouble(bias);
     try (LayerHarness h = new LayerHarness(fm, Shape.of(-1, n), true)) {
       List<float[]> g = h.gradients(Shape.of(rows, n), x, Shape.of(rows, out), c);
-      assertClose("d/dx", centralDifferences(xd,
-          v -> DenseTest.dot(cd, reference(mode, v, rows, n, od, td, bd, out, k)), 1e-6),
-          g.get(0), 1e-4, 1e-5);
-      assertClose("d/done", centralDifferences(od,
-          v -> DenseTest.dot(cd, reference(mode, xd, rows, n, v, td, bd, out, k)), 1e-6),
-          g.get(1), 1e-4, 1e-5);
-      assertClose("d/dtwo", centralDifferences(td,
-          v -> DenseTest.dot(cd, reference(mode, xd, rows, n, od, v, bd, out, k)), 1e-6),
-          g.get(2), 1e-4, 1e-5);
-      assertClose("d/dbias", centralDifferences(bd,
-          v -> DenseTest.dot(cd, reference(mode, xd, rows, n, od, td, v, out, k)), 1e-6),
-          g.get(3), 1e-4, 1e-5);
+      assertClose(
+          "d/dx",
+          centralDifferences(
+              xd, v -> DenseTest.dot(cd, reference(mode, v, rows, n, od, td, bd, out, k)), 1e-6),
+          g.get(0),
+          1e-4,
+          1e-5);
+      assertClose(
+          "d/done",
+          centralDifferences(
+              od, v -> DenseTest.dot(cd, reference(mode, xd, rows, n, v, td, bd, out, k)), 1e-6),
+          g.get(1),
+          1e-4,
+          1e-5);
+      assertClose(
+          "d/dtwo",
+          centralDifferences(
+              td, v -> DenseTest.dot(cd, reference(mode, xd, rows, n, od, v, bd, out, k)), 1e-6),
+          g.get(2),
+          1e-4,
+          1e-5);
+      assertClose(
+          "d/dbias",
+          centralDifferences(
+              bd, v -> DenseTest.dot(cd, reference(mode, xd, rows, n, od, td, v, out, k)), 1e-6),
+          g.get(3),
+          1e-4,
+          1e-5);
     }
   }
 
@@ -161,14 +185,17 @@ class FMLayerTest {
     assertTrue(e.getMessage().contains("output_dim") && e.getMessage().contains("0"));
     e = assertThrows(IllegalArgumentException.class, () -> new FMLayer(10, -1));
     assertTrue(e.getMessage().contains("factor_order") && e.getMessage().contains("-1"));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> FMLayer.builder(2, 2).interaction("full").build());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FMLayer.builder(2, 2).interaction("full").build());
     assertTrue(e.getMessage().contains("full") && e.getMessage().contains("seed"));
     e = assertThrows(IllegalArgumentException.class, () -> new FMLayer(2, 2, "nope"));
     assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("relu"));
     FMLayer fm = new FMLayer(2, 2);
     e = assertThrows(IllegalArgumentException.class, () -> fm.apply(Input.of(3, 4)));
-    assertTrue(e.getMessage().contains("ndim=2") && e.getMessage().contains("(None, 3, 4)"),
+    assertTrue(
+        e.getMessage().contains("ndim=2") && e.getMessage().contains("(None, 3, 4)"),
         e.getMessage());
   }
 }

@@ -47,6 +47,7 @@ class MyLayerTest {
       return config;
     }
   }
+
   // --- README example end ---
 
   @Test

@@ -1,11 +1,11 @@
 package io.jkeras.layers;
 
-import io.jkeras.GlobalSeed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.GlobalSeed;
 import io.jkeras.models.ForwardGraph;
 import io.jkeras.models.Model;
 import java.util.ArrayList;

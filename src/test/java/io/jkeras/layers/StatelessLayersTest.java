@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jkeras.models.Model;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.ndarray.Shape;
 
 class StatelessLayersTest {
 
@@ -18,9 +17,11 @@ class StatelessLayersTest {
     Lambda cube = new Lambda((tf, v) -> tf.math.mul(v, tf.math.mul(v, v)));
     KerasTensor y = cube.apply(x);
     assertArrayEquals(new long[] {-1, 3}, y.shape().asArray());
-    Lambda firstTwo = new Lambda(
-        (tf, v) -> tf.slice(v, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 2})),
-        null, "first_two");
+    Lambda firstTwo =
+        new Lambda(
+            (tf, v) -> tf.slice(v, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 2})),
+            null,
+            "first_two");
     KerasTensor z = firstTwo.apply(y);
     assertArrayEquals(new long[] {-1, 2}, z.shape().asArray());
     try (Model m = new Model(x, z)) {
@@ -49,7 +50,8 @@ class StatelessLayersTest {
   void inputLayerConfigMatchesKeras() {
     KerasTensor x = Input.named("tokens", "int32", 10);
     InputLayer il = (InputLayer) x.layer();
-    assertEquals(List.of("batch_shape", "dtype", "sparse", "ragged", "name", "optional"),
+    assertEquals(
+        List.of("batch_shape", "dtype", "sparse", "ragged", "name", "optional"),
         List.copyOf(il.getConfig().keySet()));
     assertEquals(java.util.Arrays.asList(null, 10L), il.getConfig().get("batch_shape"));
     assertEquals("int32", il.getConfig().get("dtype"));

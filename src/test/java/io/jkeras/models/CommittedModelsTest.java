@@ -9,9 +9,6 @@ import io.jkeras.savedmodel.LoadedSavedModel;
 import io.jkeras.savedmodel.SavedModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArray;
-import org.tensorflow.ndarray.StdArrays;
 
 /** The Python-trained files in models/ load in Java and reproduce Python's predictions. */
 class CommittedModelsTest {
@@ -49,8 +46,8 @@ class CommittedModelsTest {
         double before = m.evaluate(xs, ys).get("loss");
         m.fit(xs, ys, io.jkeras.training.FitOptions.epochs(20).batchSize(4).verbose(0));
         double after = m.evaluate(xs, ys).get("loss");
-        org.junit.jupiter.api.Assertions.assertTrue(after < before,
-            file + ": loss " + before + " -> " + after);
+        org.junit.jupiter.api.Assertions.assertTrue(
+            after < before, file + ": loss " + before + " -> " + after);
       }
     }
   }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.Shape;
 
 class FunctionalModelTest {
 
@@ -39,7 +38,8 @@ class FunctionalModelTest {
   void twoInputsASharedLayerAndTwoOutputsPredictTheComposedFunction() {
     TwoTower t = new TwoTower();
     try (Model model = new Model(List.of(t.a, t.b), List.of(t.o1, t.o2), "two_tower")) {
-      assertEquals(List.of("a", "b", "dense_2", "concatenate", "o1", "o2"),
+      assertEquals(
+          List.of("a", "b", "dense_2", "concatenate", "o1", "o2"),
           model.layers().stream().map(Layer::name).toList());
       // The shared layer has one set of weights: 15 + 14 + 4.
       assertEquals(33, model.countParams());
@@ -104,28 +104,30 @@ class FunctionalModelTest {
     TwoTower t = new TwoTower();
     Model model = new Model(List.of(t.a, t.b), List.of(t.o1, t.o2), "functional_1");
     // Printed by Keras 3.15.1 (model.summary() in an 80-column terminal) for the same model.
-    String keras = String.join("\n",
-        "Model: \"functional_1\"",
-        "┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓",
-        "┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃",
-        "┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩",
-        "│ a (InputLayer)      │ (None, 4)         │          0 │ -                 │",
-        "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
-        "│ b (InputLayer)      │ (None, 4)         │          0 │ -                 │",
-        "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
-        "│ dense_2 (Dense)     │ (None, 3)         │         15 │ a[0][0], b[0][0]  │",
-        "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
-        "│ concatenate         │ (None, 6)         │          0 │ dense_2[0][0],    │",
-        "│ (Concatenate)       │                   │            │ dense_2[1][0]     │",
-        "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
-        "│ o1 (Dense)          │ (None, 2)         │         14 │ concatenate[0][0] │",
-        "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
-        "│ o2 (Dense)          │ (None, 1)         │          4 │ dense_2[1][0]     │",
-        "└─────────────────────┴───────────────────┴────────────┴───────────────────┘",
-        " Total params: 33 (132.00 B)",
-        " Trainable params: 33 (132.00 B)",
-        " Non-trainable params: 0 (0.00 B)",
-        "");
+    String keras =
+        String.join(
+            "\n",
+            "Model: \"functional_1\"",
+            "┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓",
+            "┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃",
+            "┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩",
+            "│ a (InputLayer)      │ (None, 4)         │          0 │ -                 │",
+            "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
+            "│ b (InputLayer)      │ (None, 4)         │          0 │ -                 │",
+            "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
+            "│ dense_2 (Dense)     │ (None, 3)         │         15 │ a[0][0], b[0][0]  │",
+            "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
+            "│ concatenate         │ (None, 6)         │          0 │ dense_2[0][0],    │",
+            "│ (Concatenate)       │                   │            │ dense_2[1][0]     │",
+            "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
+            "│ o1 (Dense)          │ (None, 2)         │         14 │ concatenate[0][0] │",
+            "├─────────────────────┼───────────────────┼────────────┼───────────────────┤",
+            "│ o2 (Dense)          │ (None, 1)         │          4 │ dense_2[1][0]     │",
+            "└─────────────────────┴───────────────────┴────────────┴───────────────────┘",
+            " Total params: 33 (132.00 B)",
+            " Trainable params: 33 (132.00 B)",
+            " Non-trainable params: 0 (0.00 B)",
+            "");
     assertEquals(keras, model.summaryString(76));
   }
 
@@ -135,28 +137,34 @@ class FunctionalModelTest {
       s.add(Input.of(3));
       s.add(Dense.builder(5).name("dense_3").build());
       s.add(Dense.builder(1).name("dense_4").kernelRegularizer("l2").build());
-      String keras = String.join("\n",
-          "Model: \"sequential\"",
-          "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
-          "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃",
-          "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
-          "│ dense_3 (Dense)                 │ (None, 5)              │            20 │",
-          "├─────────────────────────────────┼────────────────────────┼───────────────┤",
-          "│ dense_4 (Dense)                 │ (None, 1)              │             6 │",
-          "└─────────────────────────────────┴────────────────────────┴───────────────┘",
-          " Total params: 26 (104.00 B)",
-          " Trainable params: 26 (104.00 B)",
-          " Non-trainable params: 0 (0.00 B)",
-          "");
+      String keras =
+          String.join(
+              "\n",
+              "Model: \"sequential\"",
+              "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
+              "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃",
+              "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
+              "│ dense_3 (Dense)                 │ (None, 5)              │            20 │",
+              "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+              "│ dense_4 (Dense)                 │ (None, 1)              │             6 │",
+              "└─────────────────────────────────┴────────────────────────┴───────────────┘",
+              " Total params: 26 (104.00 B)",
+              " Trainable params: 26 (104.00 B)",
+              " Non-trainable params: 0 (0.00 B)",
+              "");
       assertEquals(keras, s.summaryString(76));
       for (Layer l : s.layers()) {
         l.setTrainable(false);
       }
-      assertTrue(s.summaryString(76).endsWith(String.join("\n",
-          " Total params: 26 (104.00 B)",
-          " Trainable params: 0 (0.00 B)",
-          " Non-trainable params: 26 (104.00 B)",
-          "")));
+      assertTrue(
+          s.summaryString(76)
+              .endsWith(
+                  String.join(
+                      "\n",
+                      " Total params: 26 (104.00 B)",
+                      " Trainable params: 0 (0.00 B)",
+                      " Non-trainable params: 26 (104.00 B)",
+                      "")));
     }
   }
 
@@ -165,8 +173,10 @@ class FunctionalModelTest {
     try (Sequential s = new Sequential("sequential_1")) {
       s.add(Input.of(3));
       s.add(Dense.builder(1_000_000).name("dense_6").build());
-      assertTrue(s.summaryString(76).contains(
-          "│ dense_6 (Dense)                 │ (None, 1000000)        │     4,000,000 │"));
+      assertTrue(
+          s.summaryString(76)
+              .contains(
+                  "│ dense_6 (Dense)                 │ (None, 1000000)        │     4,000,000 │"));
       assertTrue(s.summaryString(76).contains(" Total params: 4,000,000 (15.26 MB)\n"));
     }
   }
@@ -207,7 +217,8 @@ class FunctionalModelTest {
     Dense d = new Dense(2);
     KerasTensor h = d.apply(x);
     KerasTensor y = new Dense(1).apply(h);
-    try (Model full = new Model(x, y); Model encoder = new Model(x, h)) {
+    try (Model full = new Model(x, y);
+        Model encoder = new Model(x, h)) {
       full.predict(new float[][] {{1, 2}});
       encoder.predict(new float[][] {{1, 2}});
       assertSame(full.graphSession(), encoder.graphSession());
@@ -230,9 +241,9 @@ class FunctionalModelTest {
     e = assertThrows(IllegalArgumentException.class, () -> new Model(a, z));
     assertTrue(e.getMessage().contains("\"same\"") && e.getMessage().contains("unique"));
     try (Model m = new Model(a, new Dense(1).apply(a))) {
-      e = assertThrows(IllegalArgumentException.class,
-          () -> m.predict(new float[][] {{1, 2, 3}}));
-      assertTrue(e.getMessage().contains("(None, 2)") && e.getMessage().contains("(1, 3)"),
+      e = assertThrows(IllegalArgumentException.class, () -> m.predict(new float[][] {{1, 2, 3}}));
+      assertTrue(
+          e.getMessage().contains("(None, 2)") && e.getMessage().contains("(1, 3)"),
           e.getMessage());
     }
   }

@@ -40,9 +40,9 @@ import org.tensorflow.proto.DataType;
 
 /**
  * SavedModels checked against TensorFlow 2.21 / Keras 3 (python-interop/.venv), with one Python
- * process for everything (src/test/python/savedmodel/interop.py): Python runs the SavedModels
- * that jkeras exported, and writes SavedModels with {@code model.export} and {@code
- * tf.saved_model.save} that jkeras then loads and runs.
+ * process for everything (src/test/python/savedmodel/interop.py): Python runs the SavedModels that
+ * jkeras exported, and writes SavedModels with {@code model.export} and {@code tf.saved_model.save}
+ * that jkeras then loads and runs.
  */
 class SavedModelInteropTest {
 
@@ -52,8 +52,13 @@ class SavedModelInteropTest {
   @TempDir static Path work;
 
   /** A model jkeras exported: its inputs, its predictions, and what Python must find. */
-  record JavaCase(Path dir, Map<String, NdArray<?>> inputs, List<FloatNdArray> predictions,
-      int weightCount, List<String> inputDtypes, List<Shape> inputShapes) {}
+  record JavaCase(
+      Path dir,
+      Map<String, NdArray<?>> inputs,
+      List<FloatNdArray> predictions,
+      int weightCount,
+      List<String> inputDtypes,
+      List<Shape> inputShapes) {}
 
   private static final Map<String, JavaCase> JAVA = new LinkedHashMap<>();
   private static JsonNode report;
@@ -70,7 +75,9 @@ class SavedModelInteropTest {
     FloatNdArray xDense = gaussian(rnd, n, 5);
     try (Model m = new Model(List.of(features), List.of(scores), "dense_model")) {
       m.compile("adam", "mse");
-      m.fit(HostArray.of(xDense), HostArray.of(gaussian(rnd, n, 2)),
+      m.fit(
+          HostArray.of(xDense),
+          HostArray.of(gaussian(rnd, n, 2)),
           FitOptions.epochs(1).verbose(0).batchSize(4));
       record(m, "dense", Map.of("features", xDense));
     }
@@ -128,8 +135,8 @@ class SavedModelInteropTest {
     json.writeValue(manifestFile.toFile(), manifest);
     Path pyDir = Files.createDirectories(work.resolve("python"));
 
-    PythonKeras.Result r = PythonKeras.runScript("savedmodel/interop.py", manifestFile.toString(),
-        pyDir.toString());
+    PythonKeras.Result r =
+        PythonKeras.runScript("savedmodel/interop.py", manifestFile.toString(), pyDir.toString());
     String[] lines = r.stdout().strip().split("\n");
     report = json.readTree(lines[lines.length - 1]);
   }
@@ -170,8 +177,8 @@ class SavedModelInteropTest {
     for (Map.Entry<String, JavaCase> e : JAVA.entrySet()) {
       JavaCase c = e.getValue();
       JsonNode seen = report.path("java").path(e.getKey());
-      assertEquals("[\"serve\",\"serving_default\"]", seen.path("signatures").toString(),
-          e.getKey());
+      assertEquals(
+          "[\"serve\",\"serving_default\"]", seen.path("signatures").toString(), e.getKey());
       List<String> keys = new ArrayList<>(c.inputs().keySet());
       assertEquals(keys.size(), seen.path("inputs").size(), e.getKey());
       for (int i = 0; i < keys.size(); i++) {
@@ -188,7 +195,9 @@ class SavedModelInteropTest {
       }
       assertEquals(c.predictions().size(), seen.path("outputs").size(), e.getKey());
       // Exactly the model's weights: no Adam moments, no iteration counter.
-      assertEquals(c.weightCount(), seen.path("variables").size(),
+      assertEquals(
+          c.weightCount(),
+          seen.path("variables").size(),
           e.getKey() + " " + seen.path("variables"));
     }
   }
@@ -223,7 +232,10 @@ class SavedModelInteropTest {
         assertEquals(c.weightCount(), variables, e.getKey());
         Map<String, NdArray<?>> out = m.run("serving_default", c.inputs());
         for (int k = 0; k < c.predictions().size(); k++) {
-          assertClose(c.predictions().get(k), (FloatNdArray) out.get("output_" + k), 1e-6,
+          assertClose(
+              c.predictions().get(k),
+              (FloatNdArray) out.get("output_" + k),
+              1e-6,
               e.getKey() + " output_" + k);
         }
         // Both signatures run the same function.
@@ -238,8 +250,8 @@ class SavedModelInteropTest {
   @Test
   void javaLoadsPythonExportsWithTheirSignaturesAndPredictsLikeKeras() throws IOException {
     JsonNode made = report.path("python");
-    List<String> expectedDirs = List.of("dense_export", "dense_tfsave", "fm_export", "fm_tfsave",
-        "ids_export");
+    List<String> expectedDirs =
+        List.of("dense_export", "dense_tfsave", "fm_export", "fm_tfsave", "ids_export");
     assertEquals(expectedDirs.size(), made.size(), made.toString());
     Map<String, String> inputKey = Map.of("dense", "features", "fm", "x", "ids", "ids");
     Map<String, Long> width = Map.of("dense", 4L, "fm", 6L, "ids", 20L);
@@ -252,8 +264,10 @@ class SavedModelInteropTest {
       NpyArray expected = NpyFile.read(work.resolve("python").resolve(base + ".pred.npy"));
       try (LoadedSavedModel m = SavedModel.load(dir)) {
         assertEquals(report.path("tensorflow").asText(), m.writerVersion(), name);
-        assertEquals(viaExport ? List.of("serve", "serving_default") : List.of("serving_default"),
-            List.copyOf(m.signatures().keySet()), name);
+        assertEquals(
+            viaExport ? List.of("serve", "serving_default") : List.of("serving_default"),
+            List.copyOf(m.signatures().keySet()),
+            name);
         for (SignatureSpec s : m.signatures().values()) {
           assertEquals("tensorflow/serving/predict", s.methodName(), name);
           // model.export keys inputs by input name; tf.saved_model.save by the call argument.
@@ -261,17 +275,20 @@ class SavedModelInteropTest {
           assertEquals(List.of(key), List.copyOf(s.inputs().keySet()), name);
           TensorSpec in = s.inputs().get(key);
           assertEquals(base.equals("ids") ? "int32" : "float32", in.dtype(), name);
-          assertEquals(base.equals("ids") ? DataType.DT_INT32 : DataType.DT_FLOAT,
-              in.dataType(), name);
+          assertEquals(
+              base.equals("ids") ? DataType.DT_INT32 : DataType.DT_FLOAT, in.dataType(), name);
           assertArrayEquals(new long[] {-1, width.get(base)}, in.shape().asArray(), name);
           assertEquals(List.of("output_0"), List.copyOf(s.outputs().keySet()), name);
           assertEquals("float32", s.outputs().get("output_0").dtype(), name);
-          assertArrayEquals(new long[] {-1, outWidth.get(base)},
-              s.outputs().get("output_0").shape().asArray(), name);
+          assertArrayEquals(
+              new long[] {-1, outWidth.get(base)},
+              s.outputs().get("output_0").shape().asArray(),
+              name);
         }
-        NdArray<?> input = base.equals("ids")
-            ? NdArrays.wrap(Shape.of(x.shape()), DataBuffers.of(x.asInts(), true, false))
-            : NdArrays.wrap(Shape.of(x.shape()), DataBuffers.of(x.asFloats(), true, false));
+        NdArray<?> input =
+            base.equals("ids")
+                ? NdArrays.wrap(Shape.of(x.shape()), DataBuffers.of(x.asInts(), true, false))
+                : NdArrays.wrap(Shape.of(x.shape()), DataBuffers.of(x.asFloats(), true, false));
         for (String sig : m.signatures().keySet()) {
           String key = m.signature(sig).inputs().keySet().iterator().next();
           FloatNdArray y = (FloatNdArray) m.run(sig, Map.of(key, input)).get("output_0");
@@ -324,8 +341,8 @@ class SavedModelInteropTest {
     }
   }
 
-  private static void assertClose(FloatNdArray expected, FloatNdArray actual, double tol,
-      String what) {
+  private static void assertClose(
+      FloatNdArray expected, FloatNdArray actual, double tol, String what) {
     assertArrayEquals(expected.shape().asArray(), actual.shape().asArray(), what + ": shape");
     float[] e = new float[(int) expected.size()];
     float[] a = new float[(int) actual.size()];

@@ -63,6 +63,7 @@ class SavedModelTest {
 
   /** A Dense model exported once: input "features" (None, 4), outputs output_0 (None, 2). */
   private static Path exported;
+
   private static float[][] sample;
   private static float[][] expected;
 
@@ -101,8 +102,7 @@ class SavedModelTest {
   @Test
   void missingDirectoryNamesIt() {
     Path missing = dir.resolve("nothing/here");
-    SavedModelException e = assertThrows(SavedModelException.class,
-        () -> SavedModel.load(missing));
+    SavedModelException e = assertThrows(SavedModelException.class, () -> SavedModel.load(missing));
     assertEquals(missing, e.directory());
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("no such directory"), e.getMessage());
@@ -113,16 +113,16 @@ class SavedModelTest {
     Files.writeString(dir.resolve("notes.txt"), "hello");
     SavedModelException e = assertThrows(SavedModelException.class, () -> SavedModel.load(dir));
     assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("not a SavedModel: there is no saved_model.pb"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("not a SavedModel: there is no saved_model.pb"), e.getMessage());
   }
 
   @Test
   void corruptSavedModelPbAndFilesAreRefused() throws IOException {
     Files.write(dir.resolve("saved_model.pb"), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
     SavedModelException e = assertThrows(SavedModelException.class, () -> SavedModel.load(dir));
-    assertTrue(e.getMessage().contains("cannot be read as a SavedModel protocol buffer"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("cannot be read as a SavedModel protocol buffer"), e.getMessage());
 
     Path file = Files.writeString(dir.resolve("model.keras"), "zip");
     e = assertThrows(SavedModelException.class, () -> SavedModel.load(file));
@@ -132,10 +132,11 @@ class SavedModelTest {
 
   @Test
   void unknownTagsListTheTagSetsThere() {
-    SavedModelException e = assertThrows(SavedModelException.class,
-        () -> SavedModel.load(exported, "train"));
-    assertTrue(e.getMessage().contains(
-        "no MetaGraph with tags [train]; its tag sets are [[serve]]"), e.getMessage());
+    SavedModelException e =
+        assertThrows(SavedModelException.class, () -> SavedModel.load(exported, "train"));
+    assertTrue(
+        e.getMessage().contains("no MetaGraph with tags [train]; its tag sets are [[serve]]"),
+        e.getMessage());
   }
 
   // ---- running errors ------------------------------------------------------------------------
@@ -143,11 +144,14 @@ class SavedModelTest {
   @Test
   void unknownSignatureNamesTheOnesThere() {
     try (LoadedSavedModel m = SavedModel.load(exported)) {
-      SavedModelException e = assertThrows(SavedModelException.class,
-          () -> m.run("predict", Map.of("features", features(1))));
+      SavedModelException e =
+          assertThrows(
+              SavedModelException.class, () -> m.run("predict", Map.of("features", features(1))));
       assertTrue(e.getMessage().contains(exported.toString()), e.getMessage());
-      assertTrue(e.getMessage().contains(
-          "no signature \"predict\"; its signatures are [serve, serving_default]"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains("no signature \"predict\"; its signatures are [serve, serving_default]"),
+          e.getMessage());
     }
   }
 
@@ -155,20 +159,27 @@ class SavedModelTest {
   void wrongInputKeysDtypesAndShapesNameSignatureKeyExpectedAndActual() {
     try (LoadedSavedModel m = SavedModel.load(exported)) {
       String sig = "serving_default";
-      SavedModelException e = assertThrows(SavedModelException.class,
-          () -> m.run(sig, Map.of("feature", features(1))));
-      assertTrue(e.getMessage().contains(
-          "signature \"serving_default\" has no input \"feature\"; its inputs are [features]"),
+      SavedModelException e =
+          assertThrows(SavedModelException.class, () -> m.run(sig, Map.of("feature", features(1))));
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "signature \"serving_default\" has no input \"feature\"; its inputs are"
+                      + " [features]"),
           e.getMessage());
 
       e = assertThrows(SavedModelException.class, () -> m.run(sig, Map.of()));
-      assertTrue(e.getMessage().contains(
-          "signature \"serving_default\" input \"features\" is missing"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("signature \"serving_default\" input \"features\" is missing"),
+          e.getMessage());
 
       IntNdArray ints = NdArrays.ofInts(Shape.of(2, 4));
       e = assertThrows(SavedModelException.class, () -> m.run(sig, Map.of("features", ints)));
-      assertTrue(e.getMessage().contains(
-          "signature \"serving_default\" input \"features\": expected dtype float32, got int32"),
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "signature \"serving_default\" input \"features\": expected dtype float32, got"
+                      + " int32"),
           e.getMessage());
 
       DoubleNdArray doubles = NdArrays.ofDoubles(Shape.of(2, 4));
@@ -177,9 +188,12 @@ class SavedModelTest {
 
       FloatNdArray wide = NdArrays.ofFloats(Shape.of(2, 5));
       e = assertThrows(SavedModelException.class, () -> m.run(sig, Map.of("features", wide)));
-      assertTrue(e.getMessage().contains(
-          "signature \"serving_default\" input \"features\": expected shape (None, 4),"
-              + " got (2, 5)"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "signature \"serving_default\" input \"features\": expected shape (None, 4),"
+                      + " got (2, 5)"),
+          e.getMessage());
 
       FloatNdArray flat = NdArrays.ofFloats(Shape.of(4));
       e = assertThrows(SavedModelException.class, () -> m.run(sig, Map.of("features", flat)));
@@ -202,14 +216,15 @@ class SavedModelTest {
     Path two = dir.resolve("two");
     KerasTensor a = Input.named("a", "float32", 2);
     KerasTensor b = Input.named("b", "float32", 2);
-    try (Model model = new Model(List.of(a, b), List.of(new Dense(1).apply(a),
-        new Dense(1).apply(b)))) {
+    try (Model model =
+        new Model(List.of(a, b), List.of(new Dense(1).apply(a), new Dense(1).apply(b)))) {
       SavedModel.export(model, two);
     }
     try (LoadedSavedModel m = SavedModel.load(two)) {
-      SavedModelException e = assertThrows(SavedModelException.class,
-          () -> m.predict(new float[][] {{1, 2}}));
-      assertTrue(e.getMessage().contains("predict needs a signature with one input and one output"),
+      SavedModelException e =
+          assertThrows(SavedModelException.class, () -> m.predict(new float[][] {{1, 2}}));
+      assertTrue(
+          e.getMessage().contains("predict needs a signature with one input and one output"),
           e.getMessage());
     }
   }
@@ -242,7 +257,8 @@ class SavedModelTest {
       assertEquals("output_0:0", out.tensorName());
       assertArrayEquals(new long[] {-1, 2}, out.shape().asArray());
       assertEquals(s.signatureDef(), m.signatureDefs().get("serving_default"));
-      assertEquals(s.inputs().get("features").tensorName(),
+      assertEquals(
+          s.inputs().get("features").tensorName(),
           m.signature("serve").inputs().get("features").tensorName());
     }
   }
@@ -251,23 +267,31 @@ class SavedModelTest {
   @Test
   void runsFloat64Int32Int64AndBoolTensors() throws IOException {
     Path calc = dir.resolve("calc");
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat64> d = tf.withName("d").placeholder(TFloat64.class,
-          Placeholder.shape(Shape.of(-1, 2)));
-      Placeholder<TInt32> i = tf.withName("i").placeholder(TInt32.class,
-          Placeholder.shape(Shape.of(-1, 3)));
-      Placeholder<TInt64> l = tf.withName("l").placeholder(TInt64.class,
-          Placeholder.shape(Shape.of(-1)));
+      Placeholder<TFloat64> d =
+          tf.withName("d").placeholder(TFloat64.class, Placeholder.shape(Shape.of(-1, 2)));
+      Placeholder<TInt32> i =
+          tf.withName("i").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, 3)));
+      Placeholder<TInt64> l =
+          tf.withName("l").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       Placeholder<TBool> b = tf.withName("b").placeholder(TBool.class);
-      Signature sig = Signature.builder().key("calc").methodName("tensorflow/serving/predict")
-          .input("d", d).input("i", i).input("l", l).input("b", b)
-          .output("twice", tf.math.mul(d, tf.constant(2.0)))
-          .output("row_sum", tf.reduceSum(i, tf.constant(1)))
-          .output("next", tf.math.add(l, tf.constant(1L)))
-          .output("not", tf.math.logicalNot(b))
-          .build();
-      SavedModelBundle.exporter(calc.toString()).withFunction(SessionFunction.create(sig, s))
+      Signature sig =
+          Signature.builder()
+              .key("calc")
+              .methodName("tensorflow/serving/predict")
+              .input("d", d)
+              .input("i", i)
+              .input("l", l)
+              .input("b", b)
+              .output("twice", tf.math.mul(d, tf.constant(2.0)))
+              .output("row_sum", tf.reduceSum(i, tf.constant(1)))
+              .output("next", tf.math.add(l, tf.constant(1L)))
+              .output("not", tf.math.logicalNot(b))
+              .build();
+      SavedModelBundle.exporter(calc.toString())
+          .withFunction(SessionFunction.create(sig, s))
           .export();
     }
     try (LoadedSavedModel m = SavedModel.load(calc)) {
@@ -285,11 +309,14 @@ class SavedModelTest {
       in.put("l", StdArrays.ndCopyOf(new long[] {41, 9_000_000_000L}));
       in.put("b", StdArrays.ndCopyOf(new boolean[][][] {{{true, false}}}));
       Map<String, NdArray<?>> out = m.run("calc", in);
-      assertArrayEquals(new double[][] {{3, -4}},
+      assertArrayEquals(
+          new double[][] {{3, -4}},
           StdArrays.array2dCopyOf(assertInstanceOf(DoubleNdArray.class, out.get("twice"))));
-      assertArrayEquals(new int[] {6, 15},
+      assertArrayEquals(
+          new int[] {6, 15},
           StdArrays.array1dCopyOf(assertInstanceOf(IntNdArray.class, out.get("row_sum"))));
-      assertArrayEquals(new long[] {42, 9_000_000_001L},
+      assertArrayEquals(
+          new long[] {42, 9_000_000_001L},
           StdArrays.array1dCopyOf(assertInstanceOf(LongNdArray.class, out.get("next"))));
       BooleanNdArray not = assertInstanceOf(BooleanNdArray.class, out.get("not"));
       assertArrayEquals(new long[] {1, 1, 2}, not.shape().asArray());
@@ -298,8 +325,10 @@ class SavedModelTest {
 
       in.put("l", StdArrays.ndCopyOf(new int[] {41}));
       SavedModelException e = assertThrows(SavedModelException.class, () -> m.run("calc", in));
-      assertTrue(e.getMessage().contains(
-          "signature \"calc\" input \"l\": expected dtype int64, got int32"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains("signature \"calc\" input \"l\": expected dtype int64, got int32"),
+          e.getMessage());
     }
   }
 
@@ -311,14 +340,16 @@ class SavedModelTest {
     org.tensorflow.proto.SavedModel.Builder sm =
         org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb)).toBuilder();
     sm.getMetaGraphsBuilder(0).getMetaInfoDefBuilder().setTensorflowVersion("9.99.0");
-    sm.getMetaGraphsBuilder(0).getGraphDefBuilder()
+    sm.getMetaGraphsBuilder(0)
+        .getGraphDefBuilder()
         .addNode(NodeDef.newBuilder().setName("future").setOp("OpFromTensorFlow999"));
     Files.write(pb, sm.build().toByteArray());
     SavedModelException e = assertThrows(SavedModelException.class, () -> SavedModel.load(future));
     String msg = e.getMessage();
     assertTrue(msg.contains(future.toString()), msg);
-    assertTrue(msg.contains("ops or attributes that this TensorFlow runtime ("
-        + TensorFlow.version()), msg);
+    assertTrue(
+        msg.contains("ops or attributes that this TensorFlow runtime (" + TensorFlow.version()),
+        msg);
     assertTrue(msg.contains("written by TensorFlow 9.99.0"), msg);
     assertTrue(msg.contains(".keras file"), msg);
     assertTrue(msg.contains("OpFromTensorFlow999"), msg);
@@ -331,8 +362,8 @@ class SavedModelTest {
     Path target = Files.createDirectories(dir.resolve("taken"));
     Files.writeString(target.resolve("keep.txt"), "mine");
     try (Model m = denseModel()) {
-      SavedModelException e = assertThrows(SavedModelException.class,
-          () -> SavedModel.export(m, target));
+      SavedModelException e =
+          assertThrows(SavedModelException.class, () -> SavedModel.export(m, target));
       assertTrue(e.getMessage().contains("exists and is not empty"), e.getMessage());
       assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
       Path file = Files.writeString(dir.resolve("file"), "x");
@@ -354,14 +385,15 @@ class SavedModelTest {
   void failedExportLeavesNoPartialDirectory() throws IOException {
     Path target = dir.resolve("models/1");
     List<Path> seen = new ArrayList<>();
-    SavedModelExporter.beforeMove = temp -> {
-      seen.add(temp);
-      assertTrue(Files.isRegularFile(temp.resolve("saved_model.pb")));
-      throw new IOException("disk full (simulated)");
-    };
+    SavedModelExporter.beforeMove =
+        temp -> {
+          seen.add(temp);
+          assertTrue(Files.isRegularFile(temp.resolve("saved_model.pb")));
+          throw new IOException("disk full (simulated)");
+        };
     try (Model m = denseModel()) {
-      SavedModelException e = assertThrows(SavedModelException.class,
-          () -> SavedModel.export(m, target));
+      SavedModelException e =
+          assertThrows(SavedModelException.class, () -> SavedModel.export(m, target));
       assertTrue(e.getMessage().contains("disk full (simulated)"), e.getMessage());
     } finally {
       SavedModelExporter.beforeMove = temp -> {};
@@ -375,13 +407,18 @@ class SavedModelTest {
   @Test
   void modelsWhoseOutputsNeedMoreThanTheirInputsAreRefusedCleanly() throws IOException {
     KerasTensor x = Input.named("x", "float32", 2);
-    KerasTensor y = new Lambda((tf, v) -> tf.math.add(v,
-        tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)))),
-        s -> s, "needs_a_feed").apply(x);
+    KerasTensor y =
+        new Lambda(
+                (tf, v) ->
+                    tf.math.add(
+                        v, tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)))),
+                s -> s,
+                "needs_a_feed")
+            .apply(x);
     Path target = dir.resolve("lambda");
     try (Model m = new Model(x, y)) {
-      SavedModelException e = assertThrows(SavedModelException.class,
-          () -> SavedModel.export(m, target));
+      SavedModelException e =
+          assertThrows(SavedModelException.class, () -> SavedModel.export(m, target));
       assertTrue(e.getMessage().contains("which is not a model input"), e.getMessage());
     }
     assertEquals(List.of(), listNames(dir));
@@ -410,8 +447,10 @@ class SavedModelTest {
           LoadedSavedModel b = SavedModel.load(dir.resolve("b"))) {
         assertArrayEquals(before, a.predict(sample));
         assertArrayEquals(after, b.predict(sample));
-        long variables = b.metaGraphDef().getGraphDef().getNodeList().stream()
-            .filter(n -> n.getOp().equals("VariableV2")).count();
+        long variables =
+            b.metaGraphDef().getGraphDef().getNodeList().stream()
+                .filter(n -> n.getOp().equals("VariableV2"))
+                .count();
         assertEquals(m.weights().size(), variables);
       }
     }
@@ -436,17 +475,20 @@ class SavedModelTest {
         List<Future<Integer>> jobs = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
           int offset = t;
-          jobs.add(pool.submit(() -> {
-            int checked = 0;
-            for (int r = 0; r < 40; r++) {
-              int k = (offset + r) % variants;
-              NdArray<?> y = m.run("serving_default", Map.of("features", inputs.get(k)))
-                  .get("output_0");
-              assertEquals(outputs.get(k), y);
-              checked++;
-            }
-            return checked;
-          }));
+          jobs.add(
+              pool.submit(
+                  () -> {
+                    int checked = 0;
+                    for (int r = 0; r < 40; r++) {
+                      int k = (offset + r) % variants;
+                      NdArray<?> y =
+                          m.run("serving_default", Map.of("features", inputs.get(k)))
+                              .get("output_0");
+                      assertEquals(outputs.get(k), y);
+                      checked++;
+                    }
+                    return checked;
+                  }));
         }
         for (Future<Integer> f : jobs) {
           assertEquals(40, f.get());

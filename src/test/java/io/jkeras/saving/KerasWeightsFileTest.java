@@ -96,7 +96,8 @@ class KerasWeightsFileTest {
 
   static String assertFileError(Path file, Runnable action) {
     KerasFileException e = assertThrows(KerasFileException.class, action::run);
-    assertTrue(e.getMessage().contains(file.toString()),
+    assertTrue(
+        e.getMessage().contains(file.toString()),
         "message should name the file: " + e.getMessage());
     return e.getMessage();
   }
@@ -145,15 +146,19 @@ class KerasWeightsFileTest {
     h = new FMLayer(2, 2).apply(h);
     KerasTensor y = new Dense(1).apply(h);
     try (Model m = new Model(x, y)) {
-      assertEquals(List.of("input_layer", "dense", "activation", "dense_1", "fm_layer", "dense_2"),
-          KerasWeightsFile.layerGroups(m).stream().map(KerasWeightsFile.LayerGroup::group)
+      assertEquals(
+          List.of("input_layer", "dense", "activation", "dense_1", "fm_layer", "dense_2"),
+          KerasWeightsFile.layerGroups(m).stream()
+              .map(KerasWeightsFile.LayerGroup::group)
               .toList());
       assertEquals("layers/fm_layer/vars", KerasWeightsFile.layerGroups(m).get(4).varsPath());
     }
     // A Sequential's input layer is not one of its layers, so it has no group.
     try (Sequential s = stack(3, true)) {
-      assertEquals(List.of("dense", "dense_1"),
-          KerasWeightsFile.layerGroups(s).stream().map(KerasWeightsFile.LayerGroup::group)
+      assertEquals(
+          List.of("dense", "dense_1"),
+          KerasWeightsFile.layerGroups(s).stream()
+              .map(KerasWeightsFile.LayerGroup::group)
               .toList());
     }
   }
@@ -188,12 +193,13 @@ class KerasWeightsFileTest {
   @Test
   void sequentialAndOptimizerStateRoundTrip() {
     Path file = dir.resolve("seq.weights.h5");
-    List<StoredArray> state = List.of(
-        StoredArray.ofLongScalar(42),
-        StoredArray.ofFloatScalar(0.001f),
-        StoredArray.ofFloats(new long[] {5, 4}, Numerics.uniform(new Random(3), 20, -1, 1)),
-        StoredArray.ofFloats(0.5f, -0.25f, 1e-30f, Float.MIN_VALUE),
-        StoredArray.ofLongs(new long[] {2, 1, 3}, new long[] {1, 2, 3, Long.MAX_VALUE, -5, 0}));
+    List<StoredArray> state =
+        List.of(
+            StoredArray.ofLongScalar(42),
+            StoredArray.ofFloatScalar(0.001f),
+            StoredArray.ofFloats(new long[] {5, 4}, Numerics.uniform(new Random(3), 20, -1, 1)),
+            StoredArray.ofFloats(0.5f, -0.25f, 1e-30f, Float.MIN_VALUE),
+            StoredArray.ofLongs(new long[] {2, 1, 3}, new long[] {1, 2, 3, Long.MAX_VALUE, -5, 0}));
     List<float[]> saved;
     try (Sequential a = stack(4, true)) {
       randomize(a, 5);
@@ -242,9 +248,11 @@ class KerasWeightsFileTest {
     try (HdfFile h = new HdfFile(file)) {
       assertTrue(h.getAttributes().isEmpty(), "root attributes: " + h.getAttributes().keySet());
       assertEquals(List.of("layers"), List.copyOf(h.getChildren().keySet()));
-      assertEquals(List.of("dense", "fm_layer"),
+      assertEquals(
+          List.of("dense", "fm_layer"),
           h.getChildren().get("layers") instanceof io.jhdf.api.Group g
-              ? g.getChildren().keySet().stream().sorted().toList() : List.of());
+              ? g.getChildren().keySet().stream().sorted().toList()
+              : List.of());
       assertEquals("fm", h.getByPath("layers/fm_layer/vars").getAttribute("name").getData());
       assertEquals("out", h.getByPath("layers/dense/vars").getAttribute("name").getData());
       Dataset one = h.getDatasetByPath("layers/fm_layer/vars/0");
@@ -287,8 +295,10 @@ class KerasWeightsFileTest {
       byte[] before = Files.readAllBytes(file);
       randomize(m, 9);
       flaky.fail = true;
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> KerasWeightsFile.save(file, m, List.of(StoredArray.ofLongScalar(1))));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> KerasWeightsFile.save(file, m, List.of(StoredArray.ofLongScalar(1))));
       assertEquals("weights unavailable", e.getMessage());
       assertArrayEquals(before, Files.readAllBytes(file));
       assertEquals(List.of(), leftovers(dir, "model.weights.h5"));
@@ -311,8 +321,8 @@ class KerasWeightsFileTest {
   void aSaveIntoAMissingFolderFailsClearlyAndCreatesNothing() throws IOException {
     Path file = dir.resolve("no/such/folder/model.weights.h5");
     try (Model m = fmModel()) {
-      UncheckedIOException e = assertThrows(UncheckedIOException.class,
-          () -> KerasWeightsFile.save(file, m, List.of()));
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> KerasWeightsFile.save(file, m, List.of()));
       assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
       assertTrue(e.getMessage().contains("folder does not exist"), e.getMessage());
     }
@@ -325,9 +335,12 @@ class KerasWeightsFileTest {
     try (Model m = fmModel()) {
       KerasWeightsFile.save(file, m, List.of());
       byte[] before = Files.readAllBytes(file);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> KerasWeightsFile.save(file, m,
-              List.of(StoredArray.ofFloats(new long[] {0, 3}, new float[0]))));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  KerasWeightsFile.save(
+                      file, m, List.of(StoredArray.ofFloats(new long[] {0, 3}, new float[0]))));
       assertTrue(e.getMessage().contains("optimizer variable 0"), e.getMessage());
       assertArrayEquals(before, Files.readAllBytes(file));
       assertEquals(List.of(), leftovers(dir, "z.weights.h5"));
@@ -359,19 +372,28 @@ class KerasWeightsFileTest {
   void aMismatchInALaterLayerLeavesEarlierLayersUnassigned() {
     Path file = dir.resolve("later.weights.h5");
     KerasTensor x = Input.of(5);
-    KerasTensor y = Dense.builder(2).name("head").build()
-        .apply(Dense.builder(4).name("first").build().apply(x));
+    KerasTensor y =
+        Dense.builder(2)
+            .name("head")
+            .build()
+            .apply(Dense.builder(4).name("first").build().apply(x));
     try (Model a = new Model(x, y)) {
       KerasWeightsFile.save(file, a, List.of());
     }
     KerasTensor x2 = Input.of(5);
-    KerasTensor y2 = Dense.builder(3).name("head").build()
-        .apply(Dense.builder(4).name("first").build().apply(x2));
+    KerasTensor y2 =
+        Dense.builder(3)
+            .name("head")
+            .build()
+            .apply(Dense.builder(4).name("first").build().apply(x2));
     try (Model b = new Model(x2, y2)) {
       List<float[]> before = values(b);
       String msg = assertFileError(file, () -> KerasWeightsFile.load(file, b));
-      assertTrue(msg.contains("layer \"head\" weight \"kernel\": expected shape (4, 3), the file"
-          + " has (4, 2) at /layers/dense_1/vars/0"), msg);
+      assertTrue(
+          msg.contains(
+              "layer \"head\" weight \"kernel\": expected shape (4, 3), the file"
+                  + " has (4, 2) at /layers/dense_1/vars/0"),
+          msg);
       assertSameValues(before, values(b)); // "first" matched, yet it keeps its values
     }
   }
@@ -396,19 +418,23 @@ class KerasWeightsFileTest {
   void aMissingOrExtraDatasetIsNamed() {
     Path noBias = dir.resolve("nobias.weights.h5");
     Path withBias = dir.resolve("bias.weights.h5");
-    try (Sequential a = stack(4, false); Sequential b = stack(4, true)) {
+    try (Sequential a = stack(4, false);
+        Sequential b = stack(4, true)) {
       KerasWeightsFile.save(noBias, a, List.of());
       KerasWeightsFile.save(withBias, b, List.of());
     }
     try (Sequential b = stack(4, true)) {
       String msg = assertFileError(noBias, () -> KerasWeightsFile.load(noBias, b));
-      assertTrue(msg.contains("layer \"head\" weight \"bias\" of shape (2,): no dataset"
-          + " /layers/dense_1/vars/1"), msg);
+      assertTrue(
+          msg.contains(
+              "layer \"head\" weight \"bias\" of shape (2,): no dataset"
+                  + " /layers/dense_1/vars/1"),
+          msg);
     }
     try (Sequential a = stack(4, false)) {
       String msg = assertFileError(withBias, () -> KerasWeightsFile.load(withBias, a));
-      assertTrue(msg.contains("layer \"head\" has 1 weights, but /layers/dense_1/vars holds 2"),
-          msg);
+      assertTrue(
+          msg.contains("layer \"head\" has 1 weights, but /layers/dense_1/vars holds 2"), msg);
     }
   }
 
@@ -445,8 +471,11 @@ class KerasWeightsFileTest {
     KerasTensor x = Input.of(3);
     try (Model m = new Model(List.of(x), List.of(new Activation("relu", "act").apply(x)))) {
       String msg = assertFileError(file, () -> KerasWeightsFile.load(file, m));
-      assertTrue(msg.contains("layer \"act\" (Activation) has no weights, but"
-          + " /layers/activation/vars holds 1 arrays"), msg);
+      assertTrue(
+          msg.contains(
+              "layer \"act\" (Activation) has no weights, but"
+                  + " /layers/activation/vars holds 1 arrays"),
+          msg);
     }
   }
 
@@ -460,15 +489,27 @@ class KerasWeightsFileTest {
       KerasWeightsFile.save(file, a, List.of(StoredArray.ofLongScalar(1)));
     }
     byte[] full = Files.readAllBytes(file);
-    for (int length : new int[] {0, 7, 100, full.length / 3, full.length / 2, full.length - 200,
-        full.length - 17, full.length - 1}) {
+    for (int length :
+        new int[] {
+          0,
+          7,
+          100,
+          full.length / 3,
+          full.length / 2,
+          full.length - 200,
+          full.length - 17,
+          full.length - 1
+        }) {
       Path cut = dir.resolve("cut" + length + ".weights.h5");
       Files.write(cut, Arrays.copyOf(full, length));
       try (Model b = fmModel()) {
         List<float[]> before = values(b);
         int cutAt = length;
-        KerasFileException e = assertThrows(KerasFileException.class,
-            () -> KerasWeightsFile.load(cut, b), "cut at " + cutAt + " of " + full.length);
+        KerasFileException e =
+            assertThrows(
+                KerasFileException.class,
+                () -> KerasWeightsFile.load(cut, b),
+                "cut at " + cutAt + " of " + full.length);
         assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
         assertSameValues(before, values(b));
       }
@@ -488,12 +529,12 @@ class KerasWeightsFileTest {
     try (Model m = fmModel()) {
       assertFileError(random, () -> KerasWeightsFile.load(random, m));
       assertFileError(text, () -> KerasWeightsFile.load(text, m));
-      assertTrue(assertFileError(missing, () -> KerasWeightsFile.load(missing, m))
-          .contains("no such"));
-      assertTrue(assertFileError(folder, () -> KerasWeightsFile.load(folder, m))
-          .contains("folder"));
-      KerasFileException e = assertThrows(KerasFileException.class,
-          () -> KerasWeightsFile.load(noise, "blob.h5", m));
+      assertTrue(
+          assertFileError(missing, () -> KerasWeightsFile.load(missing, m)).contains("no such"));
+      assertTrue(
+          assertFileError(folder, () -> KerasWeightsFile.load(folder, m)).contains("folder"));
+      KerasFileException e =
+          assertThrows(KerasFileException.class, () -> KerasWeightsFile.load(noise, "blob.h5", m));
       assertTrue(e.getMessage().startsWith("blob.h5: "), e.getMessage());
     }
   }
@@ -502,8 +543,8 @@ class KerasWeightsFileTest {
   void flippedBytesNeverEscapeAsAnotherExceptionType() throws IOException {
     Path file = dir.resolve("good.weights.h5");
     try (Model a = fmModel()) {
-      KerasWeightsFile.save(file, a, List.of(StoredArray.ofLongScalar(1),
-          StoredArray.ofFloatScalar(0.01f)));
+      KerasWeightsFile.save(
+          file, a, List.of(StoredArray.ofLongScalar(1), StoredArray.ofFloatScalar(0.01f)));
     }
     byte[] good = Files.readAllBytes(file);
     Random rnd = new Random(17);
@@ -533,20 +574,21 @@ class KerasWeightsFileTest {
     StoredArray a = StoredArray.ofFloats(new long[] {2, 2}, new float[] {1, 2, 3, 4});
     assertEquals(a, StoredArray.ofFloats(new long[] {2, 2}, new float[] {1, 2, 3, 4}));
     assertNotEquals(a, StoredArray.ofFloats(new long[] {4}, new float[] {1, 2, 3, 4}));
-    assertEquals(a.hashCode(),
-        StoredArray.ofFloats(new long[] {2, 2}, new float[] {1, 2, 3, 4}).hashCode());
+    assertEquals(
+        a.hashCode(), StoredArray.ofFloats(new long[] {2, 2}, new float[] {1, 2, 3, 4}).hashCode());
     assertEquals("(2, 2)", a.shapeString());
     assertEquals("(4,)", StoredArray.ofFloats(1, 2, 3, 4).shapeString());
     assertEquals("()", StoredArray.ofLongScalar(7).shapeString());
     assertEquals(7L, StoredArray.ofLongScalar(7).longs()[0]);
     assertNull(StoredArray.ofLongScalar(7).floats());
-    assertThrows(IllegalArgumentException.class,
-        () -> StoredArray.ofFloats(new long[] {3}, new float[2]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> StoredArray.ofFloats(new long[] {3}, new float[2]));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StoredArray(new long[0], new float[1], new long[1]));
     assertThrows(IllegalArgumentException.class, () -> new StoredArray(new long[0], null, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> StoredArray.ofLongs(new long[] {-1}, new long[0]));
+    assertThrows(
+        IllegalArgumentException.class, () -> StoredArray.ofLongs(new long[] {-1}, new long[0]));
     long[] shape = {2, 2};
     StoredArray b = StoredArray.ofFloats(shape, new float[4]);
     shape[0] = 9;

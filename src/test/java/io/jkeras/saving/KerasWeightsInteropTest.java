@@ -130,8 +130,8 @@ class KerasWeightsInteropTest {
   @Test
   void kerasLoadsAFunctionalModelJavaWrote() throws IOException {
     // An optimizer group in the file must not bother Keras loading into an uncompiled model.
-    kerasLoadsWhatJavaWrote("functional",
-        List.of(StoredArray.ofLongScalar(3), StoredArray.ofFloatScalar(0.001f)));
+    kerasLoadsWhatJavaWrote(
+        "functional", List.of(StoredArray.ofLongScalar(3), StoredArray.ofFloatScalar(0.001f)));
   }
 
   @Test
@@ -166,15 +166,24 @@ class KerasWeightsInteropTest {
       KerasWeightsFile.save(file, m, optimizerState);
     }
 
-    PythonKeras.runScript("saving/keras_loads_java_weights.py", file.toString(), arch,
-        dir.toString(), Integer.toString(n));
+    PythonKeras.runScript(
+        "saving/keras_loads_java_weights.py",
+        file.toString(),
+        arch,
+        dir.toString(),
+        Integer.toString(n));
 
     for (Map.Entry<String, float[]> e : javaWeights.entrySet()) {
-      assertArrayEquals(e.getValue(), readF32(dir.resolve("w_" + e.getKey() + ".f32")),
+      assertArrayEquals(
+          e.getValue(),
+          readF32(dir.resolve("w_" + e.getKey() + ".f32")),
           "weight " + e.getKey() + " as Keras loaded it");
     }
     assertEquals(javaWeights.size(), countFiles("w_"), "Keras reports as many weights as Java");
-    assertClose(javaPredictions, readF32(dir.resolve("pred.f32")), PREDICTION_TOLERANCE,
+    assertClose(
+        javaPredictions,
+        readF32(dir.resolve("pred.f32")),
+        PREDICTION_TOLERANCE,
         arch + " predictions, Java vs Keras");
   }
 
@@ -203,8 +212,8 @@ class KerasWeightsInteropTest {
 
   private void javaLoadsWhatPythonWrote(String arch, String fileName) throws IOException {
     int n = 16;
-    PythonKeras.runScript("saving/keras_writes_weights.py", arch, dir.toString(),
-        Integer.toString(n));
+    PythonKeras.runScript(
+        "saving/keras_writes_weights.py", arch, dir.toString(), Integer.toString(n));
     Path file = dir.resolve(fileName);
     int[] dims = inputDims(arch);
     List<float[]> xs = new ArrayList<>();
@@ -218,8 +227,10 @@ class KerasWeightsInteropTest {
       for (Layer l : m.layers()) {
         List<Weight> ws = l.weights();
         for (int i = 0; i < ws.size(); i++) {
-          assertArrayEquals(readF32(dir.resolve("w_" + l.name() + "_" + i + ".f32")),
-              ws.get(i).read(), l.name() + " weight " + i);
+          assertArrayEquals(
+              readF32(dir.resolve("w_" + l.name() + "_" + i + ".f32")),
+              ws.get(i).read(),
+              l.name() + " weight " + i);
         }
       }
 
@@ -239,23 +250,29 @@ class KerasWeightsInteropTest {
         for (int k : new int[] {2 + 2 * i, 3 + 2 * i}) {
           StoredArray slot = optimizer.get(k);
           assertArrayEquals(shape, slot.shape(), "optimizer variable " + k);
-          assertArrayEquals(readF32(dir.resolve("opt_" + k + ".f32")), slot.floats(),
-              "optimizer variable " + k);
+          assertArrayEquals(
+              readF32(dir.resolve("opt_" + k + ".f32")), slot.floats(), "optimizer variable " + k);
         }
       }
       assertArrayEquals(readI64(dir.resolve("opt_0.i64")), iteration.longs());
 
       // And the loaded model computes what Keras computed.
-      assertClose(readF32(dir.resolve("pred.f32")), predictFlat(m, xs, n, dims),
-          PREDICTION_TOLERANCE, arch + " predictions, Keras vs Java");
+      assertClose(
+          readF32(dir.resolve("pred.f32")),
+          predictFlat(m, xs, n, dims),
+          PREDICTION_TOLERANCE,
+          arch + " predictions, Keras vs Java");
 
       // Keras's own group names agree with ours: each vars group names its layer.
       try (HdfFile h = new HdfFile(dir.resolve("python.weights.h5"))) {
         for (KerasWeightsFile.LayerGroup g : KerasWeightsFile.layerGroups(m)) {
-          assertEquals(g.layer().name(), h.getByPath(g.varsPath()).getAttribute("name").getData(),
+          assertEquals(
+              g.layer().name(),
+              h.getByPath(g.varsPath()).getAttribute("name").getData(),
               "group " + g.group());
         }
-        assertEquals(KerasWeightsFile.layerGroups(m).size(),
+        assertEquals(
+            KerasWeightsFile.layerGroups(m).size(),
             ((io.jhdf.api.Group) h.getChild("layers")).getChildren().size(),
             "Keras writes one group per layer, weightless ones included");
       }
@@ -285,32 +302,36 @@ class KerasWeightsInteropTest {
 
     PythonKeras.Result r = PythonKeras.runScript("saving/inspect_h5.py", file.toString());
     assertFalse(r.stderr().toLowerCase().contains("bad object header"), r.stderr());
-    List<String> expected = new ArrayList<>(List.of(
-        "G /",
-        "G /layers",
-        "G /layers/dense",
-        "G /layers/dense/vars",
-        "A /layers/dense/vars name=out",
-        "D /layers/dense/vars/0 float32 3,1",
-        "D /layers/dense/vars/1 float32 1",
-        "G /layers/fm_layer",
-        "G /layers/fm_layer/vars",
-        "A /layers/fm_layer/vars name=fm",
-        "D /layers/fm_layer/vars/0 float32 6,3",
-        "D /layers/fm_layer/vars/1 float32 6,2",
-        "D /layers/fm_layer/vars/2 float32 3",
-        "G /optimizer",
-        "G /optimizer/vars",
-        "D /optimizer/vars/0 int64 ",
-        "D /optimizer/vars/1 float32 ",
-        "D /optimizer/vars/10 float32 1",
-        "D /optimizer/vars/11 float32 1"));
+    List<String> expected =
+        new ArrayList<>(
+            List.of(
+                "G /",
+                "G /layers",
+                "G /layers/dense",
+                "G /layers/dense/vars",
+                "A /layers/dense/vars name=out",
+                "D /layers/dense/vars/0 float32 3,1",
+                "D /layers/dense/vars/1 float32 1",
+                "G /layers/fm_layer",
+                "G /layers/fm_layer/vars",
+                "A /layers/fm_layer/vars name=fm",
+                "D /layers/fm_layer/vars/0 float32 6,3",
+                "D /layers/fm_layer/vars/1 float32 6,2",
+                "D /layers/fm_layer/vars/2 float32 3",
+                "G /optimizer",
+                "G /optimizer/vars",
+                "D /optimizer/vars/0 int64 ",
+                "D /optimizer/vars/1 float32 ",
+                "D /optimizer/vars/10 float32 1",
+                "D /optimizer/vars/11 float32 1"));
     String[] slotShapes = {"6,3", "6,3", "6,2", "6,2", "3", "3", "3,1", "3,1"};
     for (int i = 0; i < slotShapes.length; i++) {
       expected.add("D /optimizer/vars/" + (i + 2) + " float32 " + slotShapes[i]);
     }
     List<String> actual = r.stdout().lines().toList();
-    assertEquals(expected.stream().sorted().toList(), actual.stream().sorted().toList(),
+    assertEquals(
+        expected.stream().sorted().toList(),
+        actual.stream().sorted().toList(),
         "h5py's view of the file:\n" + r.stdout());
   }
 
@@ -321,8 +342,11 @@ class KerasWeightsInteropTest {
     Path file = dir.resolve("long.weights.h5");
     String longName = "n".repeat(70_000);
     KerasTensor x = Input.of(3);
-    KerasTensor y = Dense.builder(2).name(longName).build().apply(
-        Dense.builder(4).name("short").build().apply(x));
+    KerasTensor y =
+        Dense.builder(2)
+            .name(longName)
+            .build()
+            .apply(Dense.builder(4).name("short").build().apply(x));
     List<float[]> saved = new ArrayList<>();
     try (Model m = new Model(List.of(x), List.of(y), "long_names")) {
       for (Weight w : m.weights()) {
@@ -332,16 +356,26 @@ class KerasWeightsInteropTest {
       KerasWeightsFile.save(file, m, List.of());
     }
     PythonKeras.Result r = PythonKeras.runScript("saving/inspect_h5.py", file.toString());
-    assertEquals(List.of(
-            "G /", "G /layers",
-            "G /layers/dense", "G /layers/dense/vars", "A /layers/dense/vars name=short",
-            "D /layers/dense/vars/0 float32 3,4", "D /layers/dense/vars/1 float32 4",
-            "G /layers/dense_1", "G /layers/dense_1/vars",
-            "D /layers/dense_1/vars/0 float32 4,2", "D /layers/dense_1/vars/1 float32 2"),
+    assertEquals(
+        List.of(
+            "G /",
+            "G /layers",
+            "G /layers/dense",
+            "G /layers/dense/vars",
+            "A /layers/dense/vars name=short",
+            "D /layers/dense/vars/0 float32 3,4",
+            "D /layers/dense/vars/1 float32 4",
+            "G /layers/dense_1",
+            "G /layers/dense_1/vars",
+            "D /layers/dense_1/vars/0 float32 4,2",
+            "D /layers/dense_1/vars/1 float32 2"),
         r.stdout().lines().toList());
     KerasTensor x2 = Input.of(3);
-    KerasTensor y2 = Dense.builder(2).name(longName).build().apply(
-        Dense.builder(4).name("short").build().apply(x2));
+    KerasTensor y2 =
+        Dense.builder(2)
+            .name(longName)
+            .build()
+            .apply(Dense.builder(4).name("short").build().apply(x2));
     try (Model m = new Model(List.of(x2), List.of(y2), "long_names")) {
       KerasWeightsFile.load(file, m);
       for (int i = 0; i < saved.size(); i++) {

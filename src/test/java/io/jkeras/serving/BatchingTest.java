@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Server-side batching: concurrent requests share model runs and get their own rows back. */
 class BatchingTest {
 
-  @TempDir
-  Path base;
+  @TempDir Path base;
   final FakeModel.Loader loader = new FakeModel.Loader();
   ModelServer server;
   TestHttp http;
@@ -31,8 +30,14 @@ class BatchingTest {
   void start() throws Exception {
     FakeModel.writeVersion(base, 1, "bias=1\n");
     // A long timeout makes the merging deterministic: 8 requests fill a batch long before it.
-    server = new ModelServer(ServerOptions.of("fm", base).withPort(0).withLog(m -> { })
-        .withBatching(new BatchingOptions(true, 8, Duration.ofMillis(300), 2)), loader).start();
+    server =
+        new ModelServer(
+                ServerOptions.of("fm", base)
+                    .withPort(0)
+                    .withLog(m -> {})
+                    .withBatching(new BatchingOptions(true, 8, Duration.ofMillis(300), 2)),
+                loader)
+            .start();
     http = new TestHttp(server.uri());
   }
 
@@ -46,10 +51,12 @@ class BatchingTest {
     CyclicBarrier barrier = new CyclicBarrier(bodies.size());
     List<Future<TestHttp.Reply>> futures = new ArrayList<>();
     for (String body : bodies) {
-      futures.add(pool.submit(() -> {
-        barrier.await();
-        return http.post("/v1/models/fm:predict", body);
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                barrier.await();
+                return http.post("/v1/models/fm:predict", body);
+              }));
     }
     List<TestHttp.Reply> replies = new ArrayList<>();
     for (Future<TestHttp.Reply> f : futures) {
@@ -68,8 +75,10 @@ class BatchingTest {
     for (int i = 0; i < 16; i++) {
       TestHttp.Reply r = replies.get(i);
       assertEquals(200, r.status(), r.body());
-      assertEquals(json("{\"predictions\": [[" + (2 * i + 1) + ".0, " + (2 * i + 201)
-          + ".0, 1.0]]}"), r.json(), "request " + i);
+      assertEquals(
+          json("{\"predictions\": [[" + (2 * i + 1) + ".0, " + (2 * i + 201) + ".0, 1.0]]}"),
+          r.json(),
+          "request " + i);
     }
     FakeModel m = loader.version(1);
     assertEquals(16, m.batchSizes.stream().mapToLong(Long::longValue).sum());
@@ -77,27 +86,36 @@ class BatchingTest {
     assertTrue(m.batchSizes.stream().allMatch(b -> b <= 8), "over max: " + m.batchSizes);
     assertTrue(m.batchSizes.stream().anyMatch(b -> b > 1), m.batchSizes.toString());
     String metrics = http.get("/monitoring/prometheus/metrics").body();
-    assertTrue(metrics.contains("jkeras_serving_batch_size_bucket{le=\"8\"} " + m.runs.get()),
-        metrics);
+    assertTrue(
+        metrics.contains("jkeras_serving_batch_size_bucket{le=\"8\"} " + m.runs.get()), metrics);
   }
 
   @Test
   void severalInputsAndOutputsAreSplitPerRequest() throws Exception {
     List<String> bodies = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      bodies.add("{\"signature_name\": \"pair\", \"instances\": [{\"ids\": [" + i + ", 1], "
-          + "\"w\": 0.5}]}");
+      bodies.add(
+          "{\"signature_name\": \"pair\", \"instances\": [{\"ids\": ["
+              + i
+              + ", 1], "
+              + "\"w\": 0.5}]}");
     }
     List<TestHttp.Reply> replies = concurrently(bodies);
     for (int i = 0; i < 8; i++) {
-      assertEquals(json("{\"predictions\": [{\"sum\": " + (i + 1.5) + ", \"ids_x10\": ["
-          + (10 * i) + ", 10]}]}"), replies.get(i).json(), replies.get(i).body());
+      assertEquals(
+          json(
+              "{\"predictions\": [{\"sum\": "
+                  + (i + 1.5)
+                  + ", \"ids_x10\": ["
+                  + (10 * i)
+                  + ", 10]}]}"),
+          replies.get(i).json(),
+          replies.get(i).body());
     }
   }
 
   @Test
-  void requestsOverTheMaxBatchSizeRunAloneAndLoneRequestsWaitOnlyTheTimeout()
-      throws Exception {
+  void requestsOverTheMaxBatchSizeRunAloneAndLoneRequestsWaitOnlyTheTimeout() throws Exception {
     StringBuilder sb = new StringBuilder("{\"instances\": [");
     for (int i = 0; i < 10; i++) {
       sb.append(i == 0 ? "" : ", ").append("[").append(i).append(", 0, 0]");

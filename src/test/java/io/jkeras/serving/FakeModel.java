@@ -15,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory model for the serving tests, loaded from a version folder that holds a
- * {@code fake-model.properties} marker:
+ * An in-memory model for the serving tests, loaded from a version folder that holds a {@code
+ * fake-model.properties} marker:
  *
  * <pre>
  * bias=1             y = scale * x + bias
@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fail=message       the load fails with this message
  * </pre>
  *
- * <p>Signatures: {@code serving_default} (x: float [-1, 3] to y: float [-1, 3]),
- * {@code pair} (ids: int32 [-1, 2] and w: float [-1] to sum: float [-1] = ids0 + ids1 + w and
- * ids_x10: int64 [-1, 2]), {@code as_double} (x: double [-1] to y: double [-1]) and
- * {@code broken} (always throws: IllegalArgumentException for a negative x). A run after
- * close throws, so a lifecycle bug shows up as a failed request.
+ * <p>Signatures: {@code serving_default} (x: float [-1, 3] to y: float [-1, 3]), {@code pair} (ids:
+ * int32 [-1, 2] and w: float [-1] to sum: float [-1] = ids0 + ids1 + w and ids_x10: int64 [-1, 2]),
+ * {@code as_double} (x: double [-1] to y: double [-1]) and {@code broken} (always throws:
+ * IllegalArgumentException for a negative x). A run after close throws, so a lifecycle bug shows up
+ * as a failed request.
  */
 final class FakeModel implements ServableModel {
 
@@ -60,9 +60,13 @@ final class FakeModel implements ServableModel {
   @Override
   public Map<String, SignatureSpec> signatures() {
     Map<String, SignatureSpec> m = new LinkedHashMap<>();
-    m.put("serving_default", new SignatureSpec("serving_default", SignatureSpec.PREDICT_METHOD,
-        Map.of("x", spec("serving_default_x:0", "DT_FLOAT", -1, 3)),
-        Map.of("y", spec("StatefulPartitionedCall:0", "DT_FLOAT", -1, 3))));
+    m.put(
+        "serving_default",
+        new SignatureSpec(
+            "serving_default",
+            SignatureSpec.PREDICT_METHOD,
+            Map.of("x", spec("serving_default_x:0", "DT_FLOAT", -1, 3)),
+            Map.of("y", spec("StatefulPartitionedCall:0", "DT_FLOAT", -1, 3))));
     Map<String, TensorSpec> in = new LinkedHashMap<>();
     in.put("ids", spec("pair_ids:0", "DT_INT32", -1, 2));
     in.put("w", spec("pair_w:0", "DT_FLOAT", -1));
@@ -70,12 +74,20 @@ final class FakeModel implements ServableModel {
     out.put("sum", spec("StatefulPartitionedCall_1:0", "DT_FLOAT", -1));
     out.put("ids_x10", spec("StatefulPartitionedCall_1:1", "DT_INT64", -1, 2));
     m.put("pair", new SignatureSpec("pair", SignatureSpec.PREDICT_METHOD, in, out));
-    m.put("as_double", new SignatureSpec("as_double", SignatureSpec.PREDICT_METHOD,
-        Map.of("x", spec("as_double_x:0", "DT_DOUBLE", -1)),
-        Map.of("y", spec("StatefulPartitionedCall_2:0", "DT_DOUBLE", -1))));
-    m.put("broken", new SignatureSpec("broken", SignatureSpec.PREDICT_METHOD,
-        Map.of("x", spec("broken_x:0", "DT_FLOAT", -1)),
-        Map.of("y", spec("StatefulPartitionedCall_3:0", "DT_FLOAT", -1))));
+    m.put(
+        "as_double",
+        new SignatureSpec(
+            "as_double",
+            SignatureSpec.PREDICT_METHOD,
+            Map.of("x", spec("as_double_x:0", "DT_DOUBLE", -1)),
+            Map.of("y", spec("StatefulPartitionedCall_2:0", "DT_DOUBLE", -1))));
+    m.put(
+        "broken",
+        new SignatureSpec(
+            "broken",
+            SignatureSpec.PREDICT_METHOD,
+            Map.of("x", spec("broken_x:0", "DT_FLOAT", -1)),
+            Map.of("y", spec("StatefulPartitionedCall_3:0", "DT_FLOAT", -1))));
     return Collections.unmodifiableMap(m);
   }
 
@@ -168,10 +180,12 @@ final class FakeModel implements ServableModel {
       if (p.getProperty("fail") != null) {
         throw new IOException(p.getProperty("fail"));
       }
-      FakeModel m = new FakeModel(Long.parseLong(dir.getFileName().toString()),
-          Float.parseFloat(p.getProperty("scale", "2")),
-          Float.parseFloat(p.getProperty("bias", "1")),
-          Long.parseLong(p.getProperty("delayMillis", "0")));
+      FakeModel m =
+          new FakeModel(
+              Long.parseLong(dir.getFileName().toString()),
+              Float.parseFloat(p.getProperty("scale", "2")),
+              Float.parseFloat(p.getProperty("bias", "1")),
+              Long.parseLong(p.getProperty("delayMillis", "0")));
       loaded.add(m);
       return m;
     }

@@ -24,16 +24,24 @@ class GracefulShutdownTest {
   void requestsInFlightCompleteBeforeTheServerStops(@TempDir Path base) throws Exception {
     FakeModel.writeVersion(base, 1, "bias=1\ndelayMillis=700\n");
     FakeModel.Loader loader = new FakeModel.Loader();
-    ModelServer server = new ModelServer(ServerOptions.of("fm", base).withPort(0)
-        .withLog(m -> { }).withShutdownTimeout(Duration.ofSeconds(10)), loader).start();
+    ModelServer server =
+        new ModelServer(
+                ServerOptions.of("fm", base)
+                    .withPort(0)
+                    .withLog(m -> {})
+                    .withShutdownTimeout(Duration.ofSeconds(10)),
+                loader)
+            .start();
     TestHttp http = new TestHttp(server.uri());
     FakeModel model = loader.version(1);
     List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      inFlight.add(http.client.sendAsync(HttpRequest.newBuilder(
-          URI.create(server.uri() + "/v1/models/fm:predict"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1, 1, 1]]}")).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      inFlight.add(
+          http.client.sendAsync(
+              HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models/fm:predict"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1, 1, 1]]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (model.inFlight.get() < 3 && System.nanoTime() < deadline) {

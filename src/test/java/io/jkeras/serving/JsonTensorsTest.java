@@ -18,29 +18,38 @@ class JsonTensorsTest {
 
   @Test
   void instancesStackAlongANewFirstDimension() throws Exception {
-    TensorData t = JsonTensors.fromInstances(List.of(json("[[1, 2], [3, 4]]"),
-        json("[[5, 6], [7, 8]]")), "x", spec("DT_INT64", -1, 2, 2));
+    TensorData t =
+        JsonTensors.fromInstances(
+            List.of(json("[[1, 2], [3, 4]]"), json("[[5, 6], [7, 8]]")),
+            "x",
+            spec("DT_INT64", -1, 2, 2));
     assertArrayEquals(new long[] {2, 2, 2}, t.shape());
     assertArrayEquals(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, t.longs());
   }
 
   @Test
   void dtypesAreChecked() throws Exception {
-    assertArrayEquals(new long[] {9007199254740993L}, JsonTensors.fromTensor(
-        json("[9007199254740993]"), "x", spec("DT_INT64", -1)).longs());
-    assertArrayEquals(new boolean[] {true, false}, JsonTensors.fromTensor(json("[true, false]"),
-        "x", spec("DT_BOOL", -1)).booleans());
-    assertThrows(ServingException.class, () -> JsonTensors.fromTensor(json("[1.0]"), "x",
-        spec("DT_INT32", -1)));
-    assertThrows(ServingException.class, () -> JsonTensors.fromTensor(json("[1]"), "x",
-        spec("DT_BOOL", -1)));
-    ServingException e = assertThrows(ServingException.class, () -> JsonTensors.fromTensor(
-        json("[\"a\"]"), "x", spec("DT_STRING", -1)));
+    assertArrayEquals(
+        new long[] {9007199254740993L},
+        JsonTensors.fromTensor(json("[9007199254740993]"), "x", spec("DT_INT64", -1)).longs());
+    assertArrayEquals(
+        new boolean[] {true, false},
+        JsonTensors.fromTensor(json("[true, false]"), "x", spec("DT_BOOL", -1)).booleans());
+    assertThrows(
+        ServingException.class,
+        () -> JsonTensors.fromTensor(json("[1.0]"), "x", spec("DT_INT32", -1)));
+    assertThrows(
+        ServingException.class,
+        () -> JsonTensors.fromTensor(json("[1]"), "x", spec("DT_BOOL", -1)));
+    ServingException e =
+        assertThrows(
+            ServingException.class,
+            () -> JsonTensors.fromTensor(json("[\"a\"]"), "x", spec("DT_STRING", -1)));
     assertTrue(e.getMessage().contains("DT_STRING"), e.getMessage());
-    float[] f = JsonTensors.fromTensor(json("[NaN, -Infinity, 1e40]"), "x",
-        spec("DT_FLOAT", -1)).floats();
-    assertTrue(Float.isNaN(f[0]) && f[1] == Float.NEGATIVE_INFINITY
-        && f[2] == Float.POSITIVE_INFINITY);
+    float[] f =
+        JsonTensors.fromTensor(json("[NaN, -Infinity, 1e40]"), "x", spec("DT_FLOAT", -1)).floats();
+    assertTrue(
+        Float.isNaN(f[0]) && f[1] == Float.NEGATIVE_INFINITY && f[2] == Float.POSITIVE_INFINITY);
   }
 
   @Test
@@ -48,8 +57,8 @@ class JsonTensorsTest {
     TensorData s = JsonTensors.fromTensor(json("2.5"), "x", spec("DT_DOUBLE"));
     assertEquals(0, s.rank());
     assertEquals(2.5, s.doubles()[0]);
-    TensorData any = JsonTensors.fromTensor(json("[[1], [2]]"), "x",
-        new TensorSpec("t:0", "DT_FLOAT", null));
+    TensorData any =
+        JsonTensors.fromTensor(json("[[1], [2]]"), "x", new TensorSpec("t:0", "DT_FLOAT", null));
     assertArrayEquals(new long[] {2, 1}, any.shape());
     assertEquals("2.5", new String(ServingJson.write(g -> JsonTensors.write(g, s))));
   }
@@ -57,8 +66,8 @@ class JsonTensorsTest {
   @Test
   void writesNestedListsAndRows() {
     TensorData t = TensorData.ofInts(new int[] {1, 2, 3, 4, 5, 6}, 3, 2);
-    assertEquals("[[1,2],[3,4],[5,6]]", new String(ServingJson.write(g ->
-        JsonTensors.write(g, t))));
+    assertEquals(
+        "[[1,2],[3,4],[5,6]]", new String(ServingJson.write(g -> JsonTensors.write(g, t))));
     assertEquals("[5,6]", new String(ServingJson.write(g -> JsonTensors.writeRow(g, t, 2))));
     TensorData v = TensorData.ofFloats(new float[] {0.1f, 3f}, 2);
     assertEquals("0.1", new String(ServingJson.write(g -> JsonTensors.writeRow(g, v, 0))));
@@ -71,8 +80,9 @@ class JsonTensorsTest {
     TensorData b = t.rows(1, 3);
     assertArrayEquals(new long[] {2, 2}, b.shape());
     assertEquals(t, TensorData.concatRows(List.of(a, b)));
-    assertThrows(IllegalArgumentException.class, () -> TensorData.concatRows(List.of(a,
-        TensorData.ofFloats(new float[] {1, 2, 3}, 1, 3))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TensorData.concatRows(List.of(a, TensorData.ofFloats(new float[] {1, 2, 3}, 1, 3))));
     assertThrows(IllegalArgumentException.class, () -> TensorData.ofFloats(new float[] {1}, 2));
     assertThrows(IllegalStateException.class, t::ints);
   }

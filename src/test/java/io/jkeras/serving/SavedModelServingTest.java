@@ -29,17 +29,25 @@ class SavedModelServingTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static JsonNode post(URI base, String path, String body) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());
   }
 
   private static ModelServer serve(String name, Path base) throws Exception {
-    return new ModelServer(ServerOptions.of(name, base).withHost("127.0.0.1").withPort(0)
-        .withPollInterval(Duration.ZERO), SavedModelServable::load).start();
+    return new ModelServer(
+            ServerOptions.of(name, base)
+                .withHost("127.0.0.1")
+                .withPort(0)
+                .withPollInterval(Duration.ZERO),
+            SavedModelServable::load)
+        .start();
   }
 
   @Test
@@ -59,19 +67,30 @@ class SavedModelServingTest {
     }
     instances.append("]}");
     try (ModelServer server = serve("fm", dir.resolve("saved_model"))) {
-      JsonNode meta = JSON.readTree(HTTP.send(HttpRequest.newBuilder(
-          server.uri().resolve("/v1/models/fm/metadata")).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      assertEquals("DT_INT32", meta.at("/metadata/signature_def/signature_def/serving_default"
-          + "/inputs/tokens/dtype").asText(), meta.toString());
+      JsonNode meta =
+          JSON.readTree(
+              HTTP.send(
+                      HttpRequest.newBuilder(server.uri().resolve("/v1/models/fm/metadata"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      assertEquals(
+          "DT_INT32",
+          meta.at("/metadata/signature_def/signature_def/serving_default" + "/inputs/tokens/dtype")
+              .asText(),
+          meta.toString());
       JsonNode p = post(server.uri(), "/v1/models/fm:predict", instances.toString());
       for (int i = 0; i < expected.length; i++) {
-        assertEquals(expected[i], p.at("/predictions/" + i + "/0").floatValue(), 1e-5,
-            p.toString());
+        assertEquals(
+            expected[i], p.at("/predictions/" + i + "/0").floatValue(), 1e-5, p.toString());
       }
-      JsonNode cols2 = post(server.uri(), "/v1/models/fm/versions/1:predict",
-          "{\"inputs\": {\"tokens\": " + JSON.readTree(instances.toString()).get("instances")
-              + "}}");
+      JsonNode cols2 =
+          post(
+              server.uri(),
+              "/v1/models/fm/versions/1:predict",
+              "{\"inputs\": {\"tokens\": "
+                  + JSON.readTree(instances.toString()).get("instances")
+                  + "}}");
       assertEquals(expected[3], cols2.at("/outputs/3/0").floatValue(), 1e-5, cols2.toString());
     }
   }
@@ -93,16 +112,21 @@ class SavedModelServingTest {
       m.export(tmp.resolve("base/3"));
     }
     try (ModelServer server = serve("java_fm", tmp.resolve("base"))) {
-      JsonNode p = post(server.uri(), "/v1/models/java_fm:predict",
-          "{\"instances\": " + JSON.writeValueAsString(xs) + "}");
+      JsonNode p =
+          post(
+              server.uri(),
+              "/v1/models/java_fm:predict",
+              "{\"instances\": " + JSON.writeValueAsString(xs) + "}");
       for (int i = 0; i < xs.length; i++) {
         assertEquals(local[i][0], p.at("/predictions/" + i + "/0").floatValue(), 1e-6);
       }
-      String status = HTTP.send(HttpRequest.newBuilder(
-          server.uri().resolve("/v1/models/java_fm")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      assertTrue(status.contains("\"version\":\"3\"") || status.contains("\"version\": \"3\""),
-          status);
+      String status =
+          HTTP.send(
+                  HttpRequest.newBuilder(server.uri().resolve("/v1/models/java_fm")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(
+          status.contains("\"version\":\"3\"") || status.contains("\"version\": \"3\""), status);
     }
   }
 }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code jkeras serve} command line. */
 class ServeMainTest {
 
-  @TempDir
-  Path base;
+  @TempDir Path base;
 
   private int exit(String... args) {
     PrintStream err = System.err;
@@ -33,13 +32,20 @@ class ServeMainTest {
     assertEquals(2, exit());
     assertEquals(2, exit("--model_name", "fm"));
     assertEquals(2, exit("--model_name", "fm", "--model_base_path", base.toString(), "--bogus"));
-    assertEquals(2, exit("--model_name", "fm", "--model_base_path", base.toString(), "--port",
-        "http"));
-    assertEquals(2, exit("--model_name", "fm", "--model_base_path", base.toString(), "--port",
-        "70000"));
+    assertEquals(
+        2, exit("--model_name", "fm", "--model_base_path", base.toString(), "--port", "http"));
+    assertEquals(
+        2, exit("--model_name", "fm", "--model_base_path", base.toString(), "--port", "70000"));
     assertEquals(2, exit("--model_name", "../fm", "--model_base_path", base.toString()));
-    assertEquals(2, exit("--model_name", "fm", "--model_base_path", base.resolve("missing")
-        .toString(), "--port", "0"));
+    assertEquals(
+        2,
+        exit(
+            "--model_name",
+            "fm",
+            "--model_base_path",
+            base.resolve("missing").toString(),
+            "--port",
+            "0"));
     assertEquals(2, exit("--model_name", "fm", "--model_base_path"));
     assertEquals(2, exit("stray"));
   }
@@ -47,8 +53,8 @@ class ServeMainTest {
   @Test
   void helpExitsWith0() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertNull(ServeMain.start(new String[] {"--help"}, new FakeModel.Loader(),
-        new PrintStream(out)));
+    assertNull(
+        ServeMain.start(new String[] {"--help"}, new FakeModel.Loader(), new PrintStream(out)));
     assertTrue(out.toString().contains("--model_base_path"));
     assertEquals(0, exit("-h"));
   }
@@ -56,18 +62,42 @@ class ServeMainTest {
   @Test
   void theSavedModelLoaderIsRegisteredForServiceLoader() {
     // ServeMain.run(args) and the benchmark's "--loader service" find it this way.
-    assertTrue(java.util.ServiceLoader.load(ModelLoader.class).findFirst()
-        .orElseThrow() instanceof SavedModelLoader);
+    assertTrue(
+        java.util.ServiceLoader.load(ModelLoader.class).findFirst().orElseThrow()
+            instanceof SavedModelLoader);
   }
 
   @Test
   void optionsMapToServerOptions() throws Exception {
-    ServerOptions o = ServeMain.options(ServeMain.parse(new String[] {
-        "--model-name=fm", "--model_base_path", base.toString(), "--rest_api_port", "9000",
-        "--host", "0.0.0.0", "--file_system_poll_wait_seconds", "0.5", "--max_versions", "2",
-        "--enable_batching", "--max_batch_size", "64", "--batch_timeout_micros", "2500",
-        "--num_batch_threads", "3", "--max_body_bytes", "1000", "--rest_api_num_threads", "16",
-        "--shutdown_timeout_seconds", "5"}));
+    ServerOptions o =
+        ServeMain.options(
+            ServeMain.parse(
+                new String[] {
+                  "--model-name=fm",
+                  "--model_base_path",
+                  base.toString(),
+                  "--rest_api_port",
+                  "9000",
+                  "--host",
+                  "0.0.0.0",
+                  "--file_system_poll_wait_seconds",
+                  "0.5",
+                  "--max_versions",
+                  "2",
+                  "--enable_batching",
+                  "--max_batch_size",
+                  "64",
+                  "--batch_timeout_micros",
+                  "2500",
+                  "--num_batch_threads",
+                  "3",
+                  "--max_body_bytes",
+                  "1000",
+                  "--rest_api_num_threads",
+                  "16",
+                  "--shutdown_timeout_seconds",
+                  "5"
+                }));
     assertEquals("fm", o.modelName());
     assertEquals(9000, o.port());
     assertEquals("0.0.0.0", o.host());
@@ -77,27 +107,48 @@ class ServeMainTest {
     assertEquals(1000, o.maxBodyBytes());
     assertEquals(16, o.httpThreads());
     assertEquals(Duration.ofSeconds(5), o.shutdownTimeout());
-    ServerOptions d = ServeMain.options(ServeMain.parse(new String[] {"--model_name", "fm",
-        "--model_base_path", base.toString()}));
+    ServerOptions d =
+        ServeMain.options(
+            ServeMain.parse(
+                new String[] {"--model_name", "fm", "--model_base_path", base.toString()}));
     assertEquals(8501, d.port());
     assertEquals("127.0.0.1", d.host());
     assertEquals(false, d.batching().enabled());
-    assertThrows(ServeMain.UsageException.class, () -> ServeMain.parse(new String[] {
-        "--enable_batching=maybe"}));
+    assertThrows(
+        ServeMain.UsageException.class,
+        () -> ServeMain.parse(new String[] {"--enable_batching=maybe"}));
   }
 
   @Test
   void startsAndServes() throws Exception {
     FakeModel.writeVersion(base, 3, "bias=1\n");
-    ModelServer server = ServeMain.start(new String[] {"--model_name", "fm", "--model_base_path",
-        base.toString(), "--port", "0", "--enable_batching", "--batch_timeout_micros", "100"},
-        new FakeModel.Loader(), System.out);
+    ModelServer server =
+        ServeMain.start(
+            new String[] {
+              "--model_name",
+              "fm",
+              "--model_base_path",
+              base.toString(),
+              "--port",
+              "0",
+              "--enable_batching",
+              "--batch_timeout_micros",
+              "100"
+            },
+            new FakeModel.Loader(),
+            System.out);
     try {
       TestHttp http = new TestHttp(server.uri());
-      assertEquals("3", http.get("/v1/models/fm").json().get("model_version_status").get(0)
-          .get("version").asText());
-      assertEquals(200, http.post("/v1/models/fm:predict", "{\"instances\": [[1, 2, 3]]}")
-          .status());
+      assertEquals(
+          "3",
+          http.get("/v1/models/fm")
+              .json()
+              .get("model_version_status")
+              .get(0)
+              .get("version")
+              .asText());
+      assertEquals(
+          200, http.post("/v1/models/fm:predict", "{\"instances\": [[1, 2, 3]]}").status());
     } finally {
       server.stop();
     }

@@ -18,8 +18,11 @@ final class TestHttp {
     }
   }
 
-  final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   final URI base;
 
   TestHttp(URI base) {
@@ -31,14 +34,16 @@ final class TestHttp {
   }
 
   Reply post(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   Reply send(HttpRequest.Builder b) throws IOException, InterruptedException {
-    HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client.send(
+            b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json;
     try {
       json = ServingJson.MAPPER.readTree(r.body());

@@ -19,19 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Versions come and go under the base path while the server runs: hot swap without a failed
- * request, retired versions finishing their requests before they close, failed loads reported
- * while the old version serves, removed folders unloaded.
+ * request, retired versions finishing their requests before they close, failed loads reported while
+ * the old version serves, removed folders unloaded.
  */
 class VersionLifecycleTest {
 
-  @TempDir
-  Path base;
+  @TempDir Path base;
   final FakeModel.Loader loader = new FakeModel.Loader();
   final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
   ModelServer server;
@@ -42,9 +41,16 @@ class VersionLifecycleTest {
   }
 
   private void start(int maxVersions, Duration poll, BatchingOptions batching) throws Exception {
-    server = new ModelServer(ServerOptions.of("fm", base).withPort(0).withLog(log::add)
-        .withMaxVersions(maxVersions).withPollInterval(poll).withBatching(batching), loader)
-        .start();
+    server =
+        new ModelServer(
+                ServerOptions.of("fm", base)
+                    .withPort(0)
+                    .withLog(log::add)
+                    .withMaxVersions(maxVersions)
+                    .withPollInterval(poll)
+                    .withBatching(batching),
+                loader)
+            .start();
     http = new TestHttp(server.uri());
   }
 
@@ -67,8 +73,10 @@ class VersionLifecycleTest {
   @ValueSource(booleans = {false, true})
   void newVersionSwapsInWhileRequestsRunAndNoneFails(boolean batching) throws Exception {
     FakeModel.writeVersion(base, 1, "bias=1\ndelayMillis=2\n");
-    start(0, Duration.ofMillis(50), batching
-        ? new BatchingOptions(true, 4, Duration.ofMillis(2), 2) : BatchingOptions.OFF);
+    start(
+        0,
+        Duration.ofMillis(50),
+        batching ? new BatchingOptions(true, 4, Duration.ofMillis(2), 2) : BatchingOptions.OFF);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger v1 = new AtomicInteger();
     AtomicInteger v2 = new AtomicInteger();
@@ -76,28 +84,30 @@ class VersionLifecycleTest {
     AtomicReference<Double> last = new AtomicReference<>();
     List<Thread> clients = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      Thread th = new Thread(() -> {
-        while (running.get()) {
-          try {
-            TestHttp.Reply r = http.post("/v1/models/fm:predict", ZEROS);
-            if (r.status() != 200) {
-              failures.add(r.status() + " " + r.body());
-              continue;
-            }
-            double b = r.json().get("predictions").get(0).get(0).asDouble();
-            if (b == 1) {
-              v1.incrementAndGet();
-            } else if (b == 100) {
-              v2.incrementAndGet();
-            } else {
-              failures.add("unexpected " + r.body());
-            }
-            last.set(b);
-          } catch (Exception e) {
-            failures.add(e.toString());
-          }
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  try {
+                    TestHttp.Reply r = http.post("/v1/models/fm:predict", ZEROS);
+                    if (r.status() != 200) {
+                      failures.add(r.status() + " " + r.body());
+                      continue;
+                    }
+                    double b = r.json().get("predictions").get(0).get(0).asDouble();
+                    if (b == 1) {
+                      v1.incrementAndGet();
+                    } else if (b == 100) {
+                      v2.incrementAndGet();
+                    } else {
+                      failures.add("unexpected " + r.body());
+                    }
+                    last.set(b);
+                  } catch (Exception e) {
+                    failures.add(e.toString());
+                  }
+                }
+              });
       th.start();
       clients.add(th);
     }
@@ -118,10 +128,12 @@ class VersionLifecycleTest {
     assertEquals(100.0, last.get());
     // The old version stays loaded and addressable (max_versions 0: all on disk).
     assertEquals(1.0, biasOf(http.post("/v1/models/fm/versions/1:predict", ZEROS)));
-    assertEquals(TestHttp.json("{\"model_version_status\": ["
-        + "{\"version\": \"2\", \"state\": \"AVAILABLE\", \"status\": {\"error_code\": \"OK\","
-        + " \"error_message\": \"\"}}, {\"version\": \"1\", \"state\": \"AVAILABLE\", \"status\":"
-        + " {\"error_code\": \"OK\", \"error_message\": \"\"}}]}"),
+    assertEquals(
+        TestHttp.json(
+            "{\"model_version_status\": [{\"version\": \"2\", \"state\": \"AVAILABLE\", \"status\":"
+                + " {\"error_code\": \"OK\", \"error_message\": \"\"}}, {\"version\": \"1\","
+                + " \"state\": \"AVAILABLE\", \"status\": {\"error_code\": \"OK\","
+                + " \"error_message\": \"\"}}]}"),
         http.get("/v1/models/fm").json());
     assertTrue(log.stream().anyMatch(l -> l.contains("version 2 is available")), log.toString());
   }
@@ -133,10 +145,12 @@ class VersionLifecycleTest {
     FakeModel old = loader.version(1);
     List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      inFlight.add(http.client.sendAsync(HttpRequest.newBuilder(
-          URI.create(server.uri() + "/v1/models/fm:predict"))
-          .POST(HttpRequest.BodyPublishers.ofString(ZEROS)).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      inFlight.add(
+          http.client.sendAsync(
+              HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models/fm:predict"))
+                  .POST(HttpRequest.BodyPublishers.ofString(ZEROS))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (old.inFlight.get() < 4 && System.nanoTime() < deadline) {
@@ -176,24 +190,42 @@ class VersionLifecycleTest {
     var st = s.json().get("model_version_status").get(0);
     assertEquals("END", st.get("state").asText());
     assertEquals("UNKNOWN", st.get("status").get("error_code").asText());
-    assertTrue(st.get("status").get("error_message").asText().contains("saved_model.pb is corrupt"),
+    assertTrue(
+        st.get("status").get("error_message").asText().contains("saved_model.pb is corrupt"),
         s.body());
-    assertEquals("AVAILABLE", http.get("/v1/models/fm/versions/1").json()
-        .get("model_version_status").get(0).get("state").asText());
+    assertEquals(
+        "AVAILABLE",
+        http.get("/v1/models/fm/versions/1")
+            .json()
+            .get("model_version_status")
+            .get(0)
+            .get("state")
+            .asText());
     TestHttp.Reply v2Predict = http.post("/v1/models/fm/versions/2:predict", ZEROS);
     assertEquals(404, v2Predict.status());
     assertTrue(v2Predict.error().contains("corrupt"), v2Predict.body());
     assertEquals(200, http.get("/healthz").status());
-    assertTrue(log.stream().anyMatch(l -> l.contains("Failed to load version 2")
-        && l.contains("still serving versions [1]")), log.toString());
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                l ->
+                    l.contains("Failed to load version 2")
+                        && l.contains("still serving versions [1]")),
+        log.toString());
     // Not retried while unchanged; loaded once its content changes.
     server.pollVersionsNow();
     assertEquals(1, loader.loaded.size());
     Files.writeString(v2.resolve(FakeModel.MARKER), "bias=100\n");
     server.pollVersionsNow();
     assertEquals(100.0, biasOf(http.post("/v1/models/fm:predict", ZEROS)));
-    assertEquals("AVAILABLE", http.get("/v1/models/fm/versions/2").json()
-        .get("model_version_status").get(0).get("state").asText());
+    assertEquals(
+        "AVAILABLE",
+        http.get("/v1/models/fm/versions/2")
+            .json()
+            .get("model_version_status")
+            .get(0)
+            .get("state")
+            .asText());
   }
 
   @Test

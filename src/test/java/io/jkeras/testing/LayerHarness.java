@@ -40,15 +40,15 @@ public final class LayerHarness implements AutoCloseable {
 
   /** A harness whose input placeholder has type {@code inputType}, for example TInt32. */
   @SuppressWarnings("unchecked")
-  public LayerHarness(Layer layer, Shape inputShape, Class<? extends TType> inputType,
-      boolean training) {
+  public LayerHarness(
+      Layer layer, Shape inputShape, Class<? extends TType> inputType, boolean training) {
     Ops tf = g.tf();
     floatInput = inputType == TFloat32.class;
     x = tf.placeholder(inputType, Placeholder.shape(inputShape));
     y = (Operand<TFloat32>) layer.apply(new ForwardPass(g, training), x);
     coef = tf.placeholder(TFloat32.class, Placeholder.shape(y.shape()));
-    Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(coef, y), tf.constant(
-        range(y.shape().numDimensions())));
+    Operand<TFloat32> loss =
+        tf.reduceSum(tf.math.mul(coef, y), tf.constant(range(y.shape().numDimensions())));
     weights = layer.weights();
     int first = floatInput ? 1 : 0;
     Output<?>[] wrt = new Output<?>[weights.size() + first];

@@ -45,15 +45,26 @@ public final class Numerics {
     return g;
   }
 
-  /** Asserts |actual - expected| <= atol + rtol * |expected| element-wise, naming the first miss. */
-  public static void assertClose(String what, double[] expected, float[] actual, double rtol,
-      double atol) {
+  /**
+   * Asserts |actual - expected| <= atol + rtol * |expected| element-wise, naming the first miss.
+   */
+  public static void assertClose(
+      String what, double[] expected, float[] actual, double rtol, double atol) {
     assertEquals(expected.length, actual.length, what + ": length");
     for (int i = 0; i < expected.length; i++) {
       double diff = Math.abs(expected[i] - actual[i]);
       if (diff > atol + rtol * Math.abs(expected[i])) {
-        fail(what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]
-            + " (diff " + diff + ")");
+        fail(
+            what
+                + "["
+                + i
+                + "]: expected "
+                + expected[i]
+                + ", got "
+                + actual[i]
+                + " (diff "
+                + diff
+                + ")");
       }
     }
   }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Python code with the project's pinned Keras (the venv that {@code python-interop/setup}
- * creates), so tests can check files against real Keras. A missing venv fails the test: the
- * Python round trips must never be skipped silently.
+ * creates), so tests can check files against real Keras. A missing venv fails the test: the Python
+ * round trips must never be skipped silently.
  *
  * <p>Scripts live under {@code src/test/python/}. The child process gets {@code
  * TF_CPP_MIN_LOG_LEVEL=3}; a non-zero exit or a timeout fails the test with everything the process
@@ -51,8 +51,12 @@ public final class PythonKeras {
     Path root = repoRoot();
     Path python = root.resolve("python-interop/.venv/bin/python");
     if (!Files.isExecutable(python)) {
-      fail("The Python Keras environment is missing (" + python + "). Run "
-          + root.resolve("python-interop/setup") + " once (./run-tests does it), then test again.");
+      fail(
+          "The Python Keras environment is missing ("
+              + python
+              + "). Run "
+              + root.resolve("python-interop/setup")
+              + " once (./run-tests does it), then test again.");
     }
     return python;
   }
@@ -97,10 +101,11 @@ public final class PythonKeras {
     try {
       out = Files.createTempFile("jkeras-python-", ".out");
       err = Files.createTempFile("jkeras-python-", ".err");
-      ProcessBuilder pb = new ProcessBuilder(command)
-          .directory(repoRoot().toFile())
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .directory(repoRoot().toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
       pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
       pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
       pb.environment().put("KERAS_BACKEND", "tensorflow");
@@ -113,13 +118,21 @@ public final class PythonKeras {
       String stdout = Files.readString(out, StandardCharsets.UTF_8);
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       if (!finished) {
-        fail("Python timed out after " + timeout.toSeconds() + " s: " + describe(command)
-            + output(stdout, stderr));
+        fail(
+            "Python timed out after "
+                + timeout.toSeconds()
+                + " s: "
+                + describe(command)
+                + output(stdout, stderr));
       }
       Result result = new Result(process.exitValue(), stdout, stderr);
       if (result.exitCode() != 0) {
-        fail("Python exited with " + result.exitCode() + ": " + describe(command)
-            + output(stdout, stderr));
+        fail(
+            "Python exited with "
+                + result.exitCode()
+                + ": "
+                + describe(command)
+                + output(stdout, stderr));
       }
       return result;
     } catch (IOException e) {

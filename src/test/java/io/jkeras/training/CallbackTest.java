@@ -38,28 +38,49 @@ class CallbackTest {
   @Test
   void callbacksSeeEveryEpochAndBatchInOrder() {
     List<String> events = new ArrayList<>();
-    Callback recorder = new Callback() {
-      public void onTrainBegin(TrainingRun run) {
-        events.add("train " + run.epochs() + "x" + run.stepsPerEpoch());
-      }
-      public void onEpochBegin(int epoch) {
-        events.add("epoch " + epoch);
-      }
-      public void onBatchEnd(int batch, Map<String, Double> logs) {
-        events.add("batch " + batch);
-      }
-      public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        events.add("end " + epoch + " " + logs.keySet());
-      }
-    };
+    Callback recorder =
+        new Callback() {
+          public void onTrainBegin(TrainingRun run) {
+            events.add("train " + run.epochs() + "x" + run.stepsPerEpoch());
+          }
+
+          public void onEpochBegin(int epoch) {
+            events.add("epoch " + epoch);
+          }
+
+          public void onBatchEnd(int batch, Map<String, Double> logs) {
+            events.add("batch " + batch);
+          }
+
+          public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            events.add("end " + epoch + " " + logs.keySet());
+          }
+        };
     try (Model m = linear()) {
       m.compile(new SGD(0.01), "mse");
-      m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(2).batchSize(2).verbose(0)
-          .validationData(HostArray.of(X), HostArray.of(Y)).callbacks(recorder));
+      m.fit(
+          HostArray.of(X),
+          HostArray.of(Y),
+          FitOptions.epochs(2)
+              .batchSize(2)
+              .verbose(0)
+              .validationData(HostArray.of(X), HostArray.of(Y))
+              .callbacks(recorder));
     }
-    assertEquals(List.of("train 2x3", "epoch 0", "batch 0", "batch 1", "batch 2",
-        "end 0 [loss, val_loss]", "epoch 1", "batch 0", "batch 1", "batch 2",
-        "end 1 [loss, val_loss]"), events);
+    assertEquals(
+        List.of(
+            "train 2x3",
+            "epoch 0",
+            "batch 0",
+            "batch 1",
+            "batch 2",
+            "end 0 [loss, val_loss]",
+            "epoch 1",
+            "batch 0",
+            "batch 1",
+            "batch 2",
+            "end 1 [loss, val_loss]"),
+        events);
   }
 
   @Test
@@ -68,8 +89,11 @@ class CallbackTest {
       // A learning rate this large makes the loss grow from the first step on.
       m.compile(new SGD(5.0), "mse");
       EarlyStopping stop = new EarlyStopping("loss", 0.0, 1, "auto", true);
-      History h = m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(20).batchSize(5)
-          .shuffle(false).verbose(0).callbacks(stop));
+      History h =
+          m.fit(
+              HostArray.of(X),
+              HostArray.of(Y),
+              FitOptions.epochs(20).batchSize(5).shuffle(false).verbose(0).callbacks(stop));
       assertEquals(2, h.epochs().size(), "stopped after patience 1: epochs " + h.epochs());
       assertEquals(1, stop.stoppedEpoch());
       assertTrue(h.get("loss").get(1) > h.get("loss").get(0));
@@ -81,8 +105,11 @@ class CallbackTest {
     try (Model m = linear()) {
       m.compile(new SGD(1e30), "mse");
       TerminateOnNaN t = new TerminateOnNaN();
-      History h = m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(50).batchSize(1)
-          .shuffle(false).verbose(0).callbacks(t));
+      History h =
+          m.fit(
+              HostArray.of(X),
+              HostArray.of(Y),
+              FitOptions.epochs(50).batchSize(1).shuffle(false).verbose(0).callbacks(t));
       assertTrue(t.terminated());
       assertTrue(h.epochs().size() < 50);
     }
@@ -93,8 +120,11 @@ class CallbackTest {
     Path csv = dir.resolve("h.csv");
     try (Model m = linear()) {
       m.compile(new SGD(0.01), "mse");
-      History h = m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(3).verbose(0)
-          .validationSplit(0.4).callbacks(new CSVLogger(csv)));
+      History h =
+          m.fit(
+              HostArray.of(X),
+              HostArray.of(Y),
+              FitOptions.epochs(3).verbose(0).validationSplit(0.4).callbacks(new CSVLogger(csv)));
       List<String> lines = Files.readAllLines(csv);
       assertEquals("epoch,loss,val_loss", lines.get(0));
       assertEquals(4, lines.size());
@@ -110,19 +140,31 @@ class CallbackTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (Model m = linear()) {
       m.compile(new SGD(0.01), "mse");
-      m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(2).batchSize(2).verbose(0)
-          .callbacks(new ProgressLogger(2, new PrintStream(buf, true, StandardCharsets.UTF_8))));
+      m.fit(
+          HostArray.of(X),
+          HostArray.of(Y),
+          FitOptions.epochs(2)
+              .batchSize(2)
+              .verbose(0)
+              .callbacks(
+                  new ProgressLogger(2, new PrintStream(buf, true, StandardCharsets.UTF_8))));
     }
     String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
     assertEquals("Epoch 1/2", lines[0]);
-    assertTrue(lines[1].matches("3/3 - \\d+s - \\d+(ms|us|s)/step - loss: \\d+\\.\\d{4}"),
-        lines[1]);
+    assertTrue(
+        lines[1].matches("3/3 - \\d+s - \\d+(ms|us|s)/step - loss: \\d+\\.\\d{4}"), lines[1]);
     assertEquals("Epoch 2/2", lines[2]);
     ByteArrayOutputStream bar = new ByteArrayOutputStream();
     try (Model m = linear()) {
       m.compile(new SGD(0.01), "mse");
-      m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(1).batchSize(2).verbose(0)
-          .callbacks(new ProgressLogger(1, new PrintStream(bar, true, StandardCharsets.UTF_8))));
+      m.fit(
+          HostArray.of(X),
+          HostArray.of(Y),
+          FitOptions.epochs(1)
+              .batchSize(2)
+              .verbose(0)
+              .callbacks(
+                  new ProgressLogger(1, new PrintStream(bar, true, StandardCharsets.UTF_8))));
     }
     String out = bar.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("\r3/3 ━━━━━━━━━━━━━━━━━━━━ "), out);

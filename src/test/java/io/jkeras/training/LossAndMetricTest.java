@@ -29,8 +29,10 @@ class LossAndMetricTest {
   /** A model whose output is sigmoid(x) (a Sigmoid op) or the probability itself. */
   private static Model probabilities(boolean throughSigmoid) {
     KerasTensor in = Input.of(1);
-    KerasTensor out = throughSigmoid ? new Activation("sigmoid").apply(in)
-        : new Lambda((tf, v) -> tf.identity(v)).apply(in);
+    KerasTensor out =
+        throughSigmoid
+            ? new Activation("sigmoid").apply(in)
+            : new Lambda((tf, v) -> tf.identity(v)).apply(in);
     return new Model(in, out);
   }
 
@@ -61,8 +63,10 @@ class LossAndMetricTest {
         double q = Math.min(Math.max(p[i][0], 1e-7f), 1f - 1e-7f);
         expected -= yp[i] * Math.log(q) + (1 - yp[i]) * Math.log(1 - q);
       }
-      assertEquals(expected / yp.length, m.evaluate(HostArray.of(p), HostArray.of(yp))
-          .get("loss"), 1e-5 * expected);
+      assertEquals(
+          expected / yp.length,
+          m.evaluate(HostArray.of(p), HostArray.of(yp)).get("loss"),
+          1e-5 * expected);
     }
   }
 
@@ -107,13 +111,13 @@ class LossAndMetricTest {
     // predictions 1 and -3; l2 penalty 0.01 * (4 + 1)
     try (Model m = new Model(in, out)) {
       m.compile(new SGD(), "mse");
-      assertEquals((1 + 16) / 2.0 + 0.05, m.evaluate(HostArray.of(x), HostArray.of(y))
-          .get("loss"), 1e-6);
+      assertEquals(
+          (1 + 16) / 2.0 + 0.05, m.evaluate(HostArray.of(x), HostArray.of(y)).get("loss"), 1e-6);
     }
     try (Model m = new Model(in, out)) {
       m.compile(new SGD(), "mae");
-      assertEquals((1 + 4) / 2.0 + 0.05, m.evaluate(HostArray.of(x), HostArray.of(y))
-          .get("loss"), 1e-6);
+      assertEquals(
+          (1 + 4) / 2.0 + 0.05, m.evaluate(HostArray.of(x), HostArray.of(y)).get("loss"), 1e-6);
     }
   }
 
@@ -150,10 +154,14 @@ class LossAndMetricTest {
       }
     }
     try (Model m = probabilities(false)) {
-      m.compile(new SGD(), new io.jkeras.losses.BinaryCrossentropy(), new AUC(),
-          new Precision(), new Recall());
-      Map<String, Double> r = m.evaluate(java.util.List.of(HostArray.of(p)),
-          java.util.List.of(HostArray.of(y)), 32);
+      m.compile(
+          new SGD(),
+          new io.jkeras.losses.BinaryCrossentropy(),
+          new AUC(),
+          new Precision(),
+          new Recall());
+      Map<String, Double> r =
+          m.evaluate(java.util.List.of(HostArray.of(p)), java.util.List.of(HostArray.of(y)), 32);
       assertEquals(wins / pairs, r.get("auc"), 0.01);
       assertTrue(r.get("auc") > 0.6);
       assertEquals((double) tp / (tp + fp), r.get("precision"), 1e-9);
@@ -164,14 +172,15 @@ class LossAndMetricTest {
   @Test
   void unknownNamesAreRejectedWithTheValidOnes() {
     try (Model m = probabilities(false)) {
-      var e = assertThrows(IllegalArgumentException.class,
-          () -> m.compile("adamw2", "mse"));
+      var e = assertThrows(IllegalArgumentException.class, () -> m.compile("adamw2", "mse"));
       assertTrue(e.getMessage().contains("adamw2") && e.getMessage().contains("rmsprop"));
       e = assertThrows(IllegalArgumentException.class, () -> m.compile("adam", "hinge2"));
       assertTrue(e.getMessage().contains("hinge2") && e.getMessage().contains("mse"));
       m.compile("adam", "mse", "f1score");
-      e = assertThrows(IllegalArgumentException.class,
-          () -> m.evaluate(HostArray.of(new float[][] {{1}}), HostArray.of(new float[] {1})));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> m.evaluate(HostArray.of(new float[][] {{1}}), HostArray.of(new float[] {1})));
       assertTrue(e.getMessage().contains("f1score") && e.getMessage().contains("auc"));
     }
   }

@@ -52,8 +52,8 @@ class OptimizerStepTest {
     return g;
   }
 
-  private static void check(Supplier<Optimizer> optimizer, Rule rule, int stateArrays,
-      int expectedSlots) {
+  private static void check(
+      Supplier<Optimizer> optimizer, Rule rule, int stateArrays, int expectedSlots) {
     Random rnd = new Random(17);
     float[][] x = new float[N][IN];
     float[][] y = new float[N][OUT];
@@ -81,13 +81,16 @@ class OptimizerStepTest {
     try (Model m = new Model(in, out)) {
       Optimizer opt = optimizer.get();
       m.compile(opt, "mse");
-      m.fit(HostArray.of(x), HostArray.of(y), FitOptions.epochs(3).batchSize(N).shuffle(false)
-          .verbose(0));
+      m.fit(
+          HostArray.of(x),
+          HostArray.of(y),
+          FitOptions.epochs(3).batchSize(N).shuffle(false).verbose(0));
       assertClose(opt.className() + " kernel after 3 steps", w, d.kernel().read(), 1e-4, 1e-6);
       assertEquals(3L, opt.iterations());
       assertEquals(2 + expectedSlots, opt.state().size());
       assertArrayEquals(new long[] {3}, (long[]) opt.state().get(0));
-      assertEquals(Shape.of(IN, OUT).size(),
+      assertEquals(
+          Shape.of(IN, OUT).size(),
           expectedSlots > 0 ? ((float[]) opt.state().get(2)).length : Shape.of(IN, OUT).size());
     }
   }
@@ -95,59 +98,83 @@ class OptimizerStepTest {
   @Test
   void adamMatchesKerasRuleWithEpsilon1e7() {
     double lr = 0.01;
-    check(() -> new Adam(lr), (w, g, t, s) -> {
-      double b1 = 0.9;
-      double b2 = 0.999;
-      double alpha = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
-      for (int i = 0; i < w.length; i++) {
-        s[0][i] += (g[i] - s[0][i]) * (1 - b1);
-        s[1][i] += (g[i] * g[i] - s[1][i]) * (1 - b2);
-        w[i] -= alpha * s[0][i] / (Math.sqrt(s[1][i]) + 1e-7);
-      }
-    }, 2, 2);
+    check(
+        () -> new Adam(lr),
+        (w, g, t, s) -> {
+          double b1 = 0.9;
+          double b2 = 0.999;
+          double alpha = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+          for (int i = 0; i < w.length; i++) {
+            s[0][i] += (g[i] - s[0][i]) * (1 - b1);
+            s[1][i] += (g[i] * g[i] - s[1][i]) * (1 - b2);
+            w[i] -= alpha * s[0][i] / (Math.sqrt(s[1][i]) + 1e-7);
+          }
+        },
+        2,
+        2);
   }
 
   @Test
   void sgdPlainMomentumAndNesterov() {
-    check(() -> new SGD(0.1), (w, g, t, s) -> {
-      for (int i = 0; i < w.length; i++) {
-        w[i] -= 0.1 * g[i];
-      }
-    }, 0, 0);
-    check(() -> new SGD(0.1, 0.9, false), (w, g, t, s) -> {
-      for (int i = 0; i < w.length; i++) {
-        s[0][i] = 0.9 * s[0][i] - 0.1 * g[i];
-        w[i] += s[0][i];
-      }
-    }, 1, 1);
-    check(() -> new SGD(0.1, 0.9, true), (w, g, t, s) -> {
-      for (int i = 0; i < w.length; i++) {
-        s[0][i] = 0.9 * s[0][i] - 0.1 * g[i];
-        w[i] += 0.9 * s[0][i] - 0.1 * g[i];
-      }
-    }, 1, 1);
+    check(
+        () -> new SGD(0.1),
+        (w, g, t, s) -> {
+          for (int i = 0; i < w.length; i++) {
+            w[i] -= 0.1 * g[i];
+          }
+        },
+        0,
+        0);
+    check(
+        () -> new SGD(0.1, 0.9, false),
+        (w, g, t, s) -> {
+          for (int i = 0; i < w.length; i++) {
+            s[0][i] = 0.9 * s[0][i] - 0.1 * g[i];
+            w[i] += s[0][i];
+          }
+        },
+        1,
+        1);
+    check(
+        () -> new SGD(0.1, 0.9, true),
+        (w, g, t, s) -> {
+          for (int i = 0; i < w.length; i++) {
+            s[0][i] = 0.9 * s[0][i] - 0.1 * g[i];
+            w[i] += 0.9 * s[0][i] - 0.1 * g[i];
+          }
+        },
+        1,
+        1);
   }
 
   @Test
   void rmspropKeepsEpsilonInsideTheRoot() {
-    check(() -> new RMSprop(0.01), (w, g, t, s) -> {
-      for (int i = 0; i < w.length; i++) {
-        s[0][i] = 0.9 * s[0][i] + 0.1 * g[i] * g[i];
-        w[i] -= 0.01 * g[i] / Math.sqrt(s[0][i] + 1e-7);
-      }
-    }, 1, 1);
+    check(
+        () -> new RMSprop(0.01),
+        (w, g, t, s) -> {
+          for (int i = 0; i < w.length; i++) {
+            s[0][i] = 0.9 * s[0][i] + 0.1 * g[i] * g[i];
+            w[i] -= 0.01 * g[i] / Math.sqrt(s[0][i] + 1e-7);
+          }
+        },
+        1,
+        1);
   }
 
   @Test
   void adagradStartsFromPointOne() {
-    check(() -> new Adagrad(0.1), (w, g, t, s) -> {
-      for (int i = 0; i < w.length; i++) {
-        if (t == 1) {
-          s[0][i] = 0.1;
-        }
-        s[0][i] += g[i] * g[i];
-        w[i] -= 0.1 * g[i] / Math.sqrt(s[0][i] + 1e-7);
-      }
-    }, 1, 1);
+    check(
+        () -> new Adagrad(0.1),
+        (w, g, t, s) -> {
+          for (int i = 0; i < w.length; i++) {
+            if (t == 1) {
+              s[0][i] = 0.1;
+            }
+            s[0][i] += g[i] * g[i];
+            w[i] -= 0.1 * g[i] / Math.sqrt(s[0][i] + 1e-7);
+          }
+        },
+        1,
+        1);
   }
 }

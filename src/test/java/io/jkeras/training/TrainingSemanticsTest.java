@@ -130,8 +130,14 @@ class TrainingSemanticsTest {
     d2.kernel().assign(initial);
     try (Model m = new Model(in2, out2)) {
       m.compile(new Adam(0.05), "binary_crossentropy");
-      m.fit(xs, ys, FitOptions.epochs(2).batchSize(16).shuffle(false).verbose(0)
-          .callbacks(new ModelCheckpoint(ckpt)));
+      m.fit(
+          xs,
+          ys,
+          FitOptions.epochs(2)
+              .batchSize(16)
+              .shuffle(false)
+              .verbose(0)
+              .callbacks(new ModelCheckpoint(ckpt)));
     }
     assertTrue(Files.exists(dir.resolve("ckpt-01.weights.h5")));
     KerasTensor in3 = Input.of(4);
@@ -143,10 +149,15 @@ class TrainingSemanticsTest {
       m.fit(xs, ys, FitOptions.epochs(2).batchSize(16).shuffle(false).verbose(0));
       assertEquals(16L, m.optimizer().iterations());
       // Without Adam's moments and step count the path would differ; with them it is the same.
-      io.jkeras.testing.Numerics.assertClose("resumed kernel",
-          io.jkeras.testing.Numerics.toDouble(straight), d3.kernel().read(), 1e-5, 1e-6);
+      io.jkeras.testing.Numerics.assertClose(
+          "resumed kernel",
+          io.jkeras.testing.Numerics.toDouble(straight),
+          d3.kernel().read(),
+          1e-5,
+          1e-6);
     }
     List<String> names = List.of(dir.toFile().list());
-    assertEquals(2, names.stream().filter(n -> n.endsWith(".weights.h5")).count(), names.toString());
+    assertEquals(
+        2, names.stream().filter(n -> n.endsWith(".weights.h5")).count(), names.toString());
   }
 }

@@ -35,14 +35,15 @@ class TrainingTest {
     KerasTensor out = new Dense(1, "sigmoid").apply(h);
     try (Model m = new Model(in, out)) {
       m.compile(new Adam(0.01), "binary_crossentropy", "accuracy");
-      History hist = m.fit(x, y, FitOptions.epochs(30).batchSize(32).verbose(0)
-          .validationSplit(0.2));
+      History hist =
+          m.fit(x, y, FitOptions.epochs(30).batchSize(32).verbose(0).validationSplit(0.2));
       assertTrue(hist.last("loss") < hist.get("loss").get(0), "loss went down");
       assertTrue(hist.last("val_accuracy") > 0.95, "val_accuracy " + hist.last("val_accuracy"));
       var eval = m.evaluate(HostArray.of(x), HostArray.of(y));
       assertTrue(eval.get("accuracy") > 0.95);
       assertEquals(30, hist.epochs().size());
-      assertTrue(m.optimizer().iterations() == 30L * 50, "iterations " + m.optimizer().iterations());
+      assertTrue(
+          m.optimizer().iterations() == 30L * 50, "iterations " + m.optimizer().iterations());
     }
   }
 }

@@ -14,13 +14,14 @@ import java.util.SplittableRandom;
  * Makes the JSON instances of benchmark requests (one row-format instance each).
  *
  * <p>Specs for {@link #parse}:
+ *
  * <ul>
- *   <li>{@code ints:LEN:MAX}: LEN random token ids in [1, MAX) (the FM/IMDB input:
- *       {@code ints:100:20000})</li>
- *   <li>{@code floats:LEN}: LEN random floats in [-1, 1)</li>
- *   <li>{@code json:TEXT}: always the instance TEXT, e.g. {@code json:{"a":[1,2],"b":3}}</li>
- *   <li>{@code file:PATH}: the lines of a JSON-lines file, one instance a line, in turn</li>
- *   <li>{@code class:NAME}: an InstanceGenerator class with a public no-argument constructor</li>
+ *   <li>{@code ints:LEN:MAX}: LEN random token ids in [1, MAX) (the FM/IMDB input: {@code
+ *       ints:100:20000})
+ *   <li>{@code floats:LEN}: LEN random floats in [-1, 1)
+ *   <li>{@code json:TEXT}: always the instance TEXT, e.g. {@code json:{"a":[1,2],"b":3}}
+ *   <li>{@code file:PATH}: the lines of a JSON-lines file, one instance a line, in turn
+ *   <li>{@code class:NAME}: an InstanceGenerator class with a public no-argument constructor
  * </ul>
  *
  * <pre>{@code
@@ -84,8 +85,11 @@ public interface InstanceGenerator {
           throw new IOException("cannot make instance generator " + arg + ": " + e, e);
         }
       }
-      default -> throw new IllegalArgumentException("unknown instance spec \"" + spec
-          + "\" (ints:LEN:MAX, floats:LEN, json:TEXT, file:PATH, class:NAME)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown instance spec \""
+                  + spec
+                  + "\" (ints:LEN:MAX, floats:LEN, json:TEXT, file:PATH, class:NAME)");
     }
   }
 }

@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * Load generator for {@code jkeras serve}: drives one model over loopback HTTP at each
- * concurrency, with server-side batching off and on, and runs the same inputs in process for
- * comparison. Prints requests/s, p50 and p99 latency, errors, and served/in-process throughput.
+ * Load generator for {@code jkeras serve}: drives one model over loopback HTTP at each concurrency,
+ * with server-side batching off and on, and runs the same inputs in process for comparison. Prints
+ * requests/s, p50 and p99 latency, errors, and served/in-process throughput.
  *
  * <pre>
  * benchmarks/serving --duration 30 --concurrency 1,64
@@ -41,35 +41,45 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>Without {@code --model_base_path} it serves a {@link SyntheticFmModel} (pure Java). The
- * in-process numbers call {@link ServableModel#run} on the very tensors the server would build
- * from each request body, one request per call, at the same concurrency.
+ * in-process numbers call {@link ServableModel#run} on the very tensors the server would build from
+ * each request body, one request per call, at the same concurrency.
  */
 public final class ServingBenchmark {
 
   private ServingBenchmark() {}
 
-  static final String HELP = String.join("\n",
-      "usage: benchmarks/serving [options]",
-      "  --model_base_path DIR       numbered versions to serve (default: a synthetic FM model)",
-      "  --loader L                  synthetic | service (the ModelLoader registered with",
-      "                              ServiceLoader, e.g. SavedModel) | a ModelLoader class name",
-      "                              (default synthetic)",
-      "  --instance SPEC             ints:LEN:MAX | floats:LEN | json:TEXT | file:PATH |",
-      "                              class:NAME (default ints:100:20000)",
-      "  --instances_per_request N   instances in each request (default 1)",
-      "  --signature NAME            signature_name (default serving_default)",
-      "  --duration S                measured seconds per run (default 30)",
-      "  --warmup S                  unmeasured seconds before each run (default 5)",
-      "  --concurrency LIST          client threads, comma-separated (default 1,64)",
-      "  --batching LIST             off,on (default both)",
-      "  --max_batch_size N          (default 32)",
-      "  --batch_timeout_micros N    (default 1000)",
-      "  --num_batch_threads N       (default: cores)",
-      "  --json_out FILE             also write the results as JSON");
+  static final String HELP =
+      String.join(
+          "\n",
+          "usage: benchmarks/serving [options]",
+          "  --model_base_path DIR       numbered versions to serve (default: a synthetic FM"
+              + " model)",
+          "  --loader L                  synthetic | service (the ModelLoader registered with",
+          "                              ServiceLoader, e.g. SavedModel) | a ModelLoader class"
+              + " name",
+          "                              (default synthetic)",
+          "  --instance SPEC             ints:LEN:MAX | floats:LEN | json:TEXT | file:PATH |",
+          "                              class:NAME (default ints:100:20000)",
+          "  --instances_per_request N   instances in each request (default 1)",
+          "  --signature NAME            signature_name (default serving_default)",
+          "  --duration S                measured seconds per run (default 30)",
+          "  --warmup S                  unmeasured seconds before each run (default 5)",
+          "  --concurrency LIST          client threads, comma-separated (default 1,64)",
+          "  --batching LIST             off,on (default both)",
+          "  --max_batch_size N          (default 32)",
+          "  --batch_timeout_micros N    (default 1000)",
+          "  --num_batch_threads N       (default: cores)",
+          "  --json_out FILE             also write the results as JSON");
 
   /** One measured run. */
-  record Result(String mode, int concurrency, double requestsPerSecond, double p50Millis,
-      double p99Millis, long errors, String firstError) {}
+  record Result(
+      String mode,
+      int concurrency,
+      double requestsPerSecond,
+      double p50Millis,
+      double p99Millis,
+      long errors,
+      String firstError) {}
 
   /** One request or run; returns null when it succeeded, else why not. */
   @FunctionalInterface
@@ -101,14 +111,18 @@ public final class ServingBenchmark {
     String signature = o.getOrDefault("signature", ServableModel.DEFAULT_SIGNATURE);
     double duration = Double.parseDouble(o.getOrDefault("duration", "30"));
     double warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
-    int[] concurrency = Arrays.stream(o.getOrDefault("concurrency", "1,64").split(","))
-        .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    int[] concurrency =
+        Arrays.stream(o.getOrDefault("concurrency", "1,64").split(","))
+            .mapToInt(s -> Integer.parseInt(s.trim()))
+            .toArray();
     List<String> batching = List.of(o.getOrDefault("batching", "off,on").split(","));
     int cores = Runtime.getRuntime().availableProcessors();
-    BatchingOptions on = new BatchingOptions(true,
-        Integer.parseInt(o.getOrDefault("max_batch_size", "32")),
-        Duration.ofNanos(Long.parseLong(o.getOrDefault("batch_timeout_micros", "1000")) * 1000),
-        Integer.parseInt(o.getOrDefault("num_batch_threads", Integer.toString(cores))));
+    BatchingOptions on =
+        new BatchingOptions(
+            true,
+            Integer.parseInt(o.getOrDefault("max_batch_size", "32")),
+            Duration.ofNanos(Long.parseLong(o.getOrDefault("batch_timeout_micros", "1000")) * 1000),
+            Integer.parseInt(o.getOrDefault("num_batch_threads", Integer.toString(cores))));
 
     String loaderName = o.getOrDefault("loader", "synthetic");
     ModelLoader loader = loader(loaderName);
@@ -118,17 +132,23 @@ public final class ServingBenchmark {
     } else {
       base = Files.createTempDirectory("jkeras-serving-bench");
       String[] p = instanceSpec.startsWith("ints:") ? instanceSpec.split(":") : null;
-      SyntheticFmModel.writeVersion(base.resolve("1"),
-          p == null ? 20000 : Integer.parseInt(p[2]), p == null ? 100 : Integer.parseInt(p[1]),
+      SyntheticFmModel.writeVersion(
+          base.resolve("1"),
+          p == null ? 20000 : Integer.parseInt(p[2]),
+          p == null ? 100 : Integer.parseInt(p[1]),
           16);
       base.toFile().deleteOnExit();
     }
     Path newest;
     try (Stream<Path> s = Files.list(base)) {
-      newest = s.filter(d -> d.getFileName().toString().matches("\\d+") && Files.isDirectory(d))
-          .max((a, b) -> Long.compare(Long.parseLong(a.getFileName().toString()),
-              Long.parseLong(b.getFileName().toString())))
-          .orElseThrow(() -> new IllegalArgumentException("no version folder in " + base));
+      newest =
+          s.filter(d -> d.getFileName().toString().matches("\\d+") && Files.isDirectory(d))
+              .max(
+                  (a, b) ->
+                      Long.compare(
+                          Long.parseLong(a.getFileName().toString()),
+                          Long.parseLong(b.getFileName().toString())))
+              .orElseThrow(() -> new IllegalArgumentException("no version folder in " + base));
     }
 
     // The same request bodies for every run, and the tensors the server makes of them.
@@ -144,9 +164,17 @@ public final class ServingBenchmark {
       }
       bodies.add(ServingJson.MAPPER.writeValueAsBytes(body));
     }
-    System.out.printf(Locale.ROOT, "jkeras serving benchmark: %s (loader %s), instances %s x%d"
-        + " per request, %.0f s per run after %.0f s warm-up, %d cores%n", newest, loaderName,
-        instanceSpec, perRequest, duration, warmup, cores);
+    System.out.printf(
+        Locale.ROOT,
+        "jkeras serving benchmark: %s (loader %s), instances %s x%d"
+            + " per request, %.0f s per run after %.0f s warm-up, %d cores%n",
+        newest,
+        loaderName,
+        instanceSpec,
+        perRequest,
+        duration,
+        warmup,
+        cores);
 
     List<Result> results = new ArrayList<>();
     Map<Integer, Double> inProcess = new HashMap<>();
@@ -154,18 +182,24 @@ public final class ServingBenchmark {
     try (ServableModel model = loader.load(newest)) {
       SignatureSpec sig = model.signatures().get(signature);
       if (sig == null) {
-        throw new IllegalArgumentException("no signature " + signature + " in " + newest + ": "
-            + model.signatures().keySet());
+        throw new IllegalArgumentException(
+            "no signature " + signature + " in " + newest + ": " + model.signatures().keySet());
       }
       List<Map<String, TensorData>> inputs = new ArrayList<>(pool);
       for (byte[] b : bodies) {
         inputs.add(PredictCodec.inputs(PredictCodec.parse(ServingJson.MAPPER.readTree(b)), sig));
       }
       for (int c : concurrency) {
-        Result r = load("in-process", c, warmup, duration, i -> {
-          model.run(signature, inputs.get(i % pool));
-          return null;
-        });
+        Result r =
+            load(
+                "in-process",
+                c,
+                warmup,
+                duration,
+                i -> {
+                  model.run(signature, inputs.get(i % pool));
+                  return null;
+                });
         inProcess.put(c, r.requestsPerSecond());
         print(results, r, Double.NaN);
       }
@@ -178,13 +212,21 @@ public final class ServingBenchmark {
         }
         batch32.put(key, TensorData.concatRows(rows));
       }
-      Result rb = load("in-process, batch 32", 1, warmup, duration, i -> {
-        model.run(signature, batch32);
-        return null;
-      });
+      Result rb =
+          load(
+              "in-process, batch 32",
+              1,
+              warmup,
+              duration,
+              i -> {
+                model.run(signature, batch32);
+                return null;
+              });
       print(results, rb, Double.NaN);
       batch32RowsPerSecond = 32 * rb.requestsPerSecond();
-      System.out.printf(java.util.Locale.ROOT, "  in-process predict at batch 32: %.0f rows/s%n",
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "  in-process predict at batch 32: %.0f rows/s%n",
           batch32RowsPerSecond);
     }
 
@@ -193,38 +235,56 @@ public final class ServingBenchmark {
         continue; // in-process figures only (benchmarks/serving-wrk drives HTTP with wrk)
       }
       boolean batched = mode.trim().equals("on");
-      ServerOptions options = ServerOptions.of("bench", base).withPort(0)
-          .withBatching(batched ? on : BatchingOptions.OFF).withLog(m -> { });
+      ServerOptions options =
+          ServerOptions.of("bench", base)
+              .withPort(0)
+              .withBatching(batched ? on : BatchingOptions.OFF)
+              .withLog(m -> {});
       try (ModelServer server = new ModelServer(options, loader).start()) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create(server.uri() + "/v1/models/bench:predict");
         for (int c : concurrency) {
-          Result r = load(batched ? "http, batching on" : "http, batching off", c, warmup,
-              duration, i -> {
-                HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(uri)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % pool))).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-                return resp.statusCode() == 200 ? null
-                    : resp.statusCode() + " " + new String(resp.body());
-              });
+          Result r =
+              load(
+                  batched ? "http, batching on" : "http, batching off",
+                  c,
+                  warmup,
+                  duration,
+                  i -> {
+                    HttpResponse<byte[]> resp =
+                        client.send(
+                            HttpRequest.newBuilder(uri)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % pool)))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    return resp.statusCode() == 200
+                        ? null
+                        : resp.statusCode() + " " + new String(resp.body());
+                  });
           print(results, r, r.requestsPerSecond() / inProcess.get(c));
           if (batched) {
-            System.out.printf(java.util.Locale.ROOT, "  served rows/s / in-process rows/s at batch"
-                + " 32: %.3f (target at concurrency 64 with batching: >= 0.5)%n",
+            System.out.printf(
+                java.util.Locale.ROOT,
+                "  served rows/s / in-process rows/s at batch"
+                    + " 32: %.3f (target at concurrency 64 with batching: >= 0.5)%n",
                 r.requestsPerSecond() / batch32RowsPerSecond);
           }
         }
         if (batched) {
           String m = server.metrics().render();
-          m.lines().filter(l -> l.startsWith("jkeras_serving_batch_size_sum")
-              || l.startsWith("jkeras_serving_batch_size_count"))
+          m.lines()
+              .filter(
+                  l ->
+                      l.startsWith("jkeras_serving_batch_size_sum")
+                          || l.startsWith("jkeras_serving_batch_size_count"))
               .forEach(l -> System.out.println("  " + l));
         }
       }
     }
     if (o.containsKey("json_out")) {
-      ServingJson.MAPPER.writerWithDefaultPrettyPrinter()
+      ServingJson.MAPPER
+          .writerWithDefaultPrettyPrinter()
           .writeValue(Path.of(o.get("json_out")).toFile(), results);
     }
     return results.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
@@ -233,8 +293,11 @@ public final class ServingBenchmark {
   private static ModelLoader loader(String name) throws ReflectiveOperationException {
     return switch (name) {
       case "synthetic" -> new SyntheticFmModel.Loader();
-      case "service" -> ServiceLoader.load(ModelLoader.class).findFirst().orElseThrow(() ->
-          new IllegalStateException("no ModelLoader registered with ServiceLoader"));
+      case "service" ->
+          ServiceLoader.load(ModelLoader.class)
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("no ModelLoader registered with ServiceLoader"));
       default -> (ModelLoader) Class.forName(name).getConstructor().newInstance();
     };
   }
@@ -243,13 +306,28 @@ public final class ServingBenchmark {
 
   private static void print(List<Result> results, Result r, double ratio) {
     if (!headerPrinted) {
-      System.out.printf(Locale.ROOT, "%-20s %11s %12s %9s %9s %7s %18s%n", "mode", "concurrency",
-          "requests/s", "p50 ms", "p99 ms", "errors", "served/in-process");
+      System.out.printf(
+          Locale.ROOT,
+          "%-20s %11s %12s %9s %9s %7s %18s%n",
+          "mode",
+          "concurrency",
+          "requests/s",
+          "p50 ms",
+          "p99 ms",
+          "errors",
+          "served/in-process");
       headerPrinted = true;
     }
     results.add(r);
-    System.out.printf(Locale.ROOT, "%-20s %11d %12.1f %9.3f %9.3f %7d %18s%n", r.mode(),
-        r.concurrency(), r.requestsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors(),
+    System.out.printf(
+        Locale.ROOT,
+        "%-20s %11d %12.1f %9.3f %9.3f %7d %18s%n",
+        r.mode(),
+        r.concurrency(),
+        r.requestsPerSecond(),
+        r.p50Millis(),
+        r.p99Millis(),
+        r.errors(),
         Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.3f", ratio));
     if (r.firstError() != null) {
       System.out.println("  first error: " + r.firstError());
@@ -270,37 +348,40 @@ public final class ServingBenchmark {
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread th = new Thread(() -> {
-        long[] lat = new long[1 << 12];
-        int n = 0;
-        while (true) {
-          long t0 = System.nanoTime();
-          if (t0 >= end) {
-            break;
-          }
-          String error;
-          try {
-            error = op.call((int) (next.getAndIncrement() & Integer.MAX_VALUE));
-          } catch (Exception e) {
-            error = e.toString();
-          }
-          long t1 = System.nanoTime();
-          if (t0 < measureFrom) {
-            continue;
-          }
-          if (error != null) {
-            errors.incrementAndGet();
-            firstError.compareAndSet(null, error);
-            continue;
-          }
-          if (n == lat.length) {
-            lat = Arrays.copyOf(lat, n * 2);
-          }
-          lat[n++] = t1 - t0;
-        }
-        latencies[id] = lat;
-        counts[id] = n;
-      }, "bench-" + t);
+      Thread th =
+          new Thread(
+              () -> {
+                long[] lat = new long[1 << 12];
+                int n = 0;
+                while (true) {
+                  long t0 = System.nanoTime();
+                  if (t0 >= end) {
+                    break;
+                  }
+                  String error;
+                  try {
+                    error = op.call((int) (next.getAndIncrement() & Integer.MAX_VALUE));
+                  } catch (Exception e) {
+                    error = e.toString();
+                  }
+                  long t1 = System.nanoTime();
+                  if (t0 < measureFrom) {
+                    continue;
+                  }
+                  if (error != null) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, error);
+                    continue;
+                  }
+                  if (n == lat.length) {
+                    lat = Arrays.copyOf(lat, n * 2);
+                  }
+                  lat[n++] = t1 - t0;
+                }
+                latencies[id] = lat;
+                counts[id] = n;
+              },
+              "bench-" + t);
       th.start();
       ts.add(th);
     }

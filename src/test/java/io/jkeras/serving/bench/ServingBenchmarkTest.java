@@ -15,8 +15,20 @@ class ServingBenchmarkTest {
   @Test
   void shortRunServesWithoutErrors(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("results.json");
-    int exit = ServingBenchmark.run(new String[] {"--duration", "0.3", "--warmup", "0.1",
-        "--concurrency", "1,4", "--instance", "ints:20:1000", "--json_out", out.toString()});
+    int exit =
+        ServingBenchmark.run(
+            new String[] {
+              "--duration",
+              "0.3",
+              "--warmup",
+              "0.1",
+              "--concurrency",
+              "1,4",
+              "--instance",
+              "ints:20:1000",
+              "--json_out",
+              out.toString()
+            });
     assertEquals(0, exit);
     JsonNode results = ServingJson.MAPPER.readTree(out.toFile());
     // two in-process rows, in-process at batch 32, four HTTP rows

@@ -14,12 +14,12 @@ import java.util.SplittableRandom;
 
 /**
  * A pure-Java stand-in for the FM SavedModel, for benchmarking the server without TensorFlow: a
- * factorization machine over a bag of token ids. Input {@code x}: int32 [-1, length]; output
- * {@code y}: float [-1, 1], the sigmoid of {@code w0 + sum w[t] + 1/2 sum_f ((sum_t v[t][f])^2 -
- * sum_t v[t][f]^2)}.
+ * factorization machine over a bag of token ids. Input {@code x}: int32 [-1, length]; output {@code
+ * y}: float [-1, 1], the sigmoid of {@code w0 + sum w[t] + 1/2 sum_f ((sum_t v[t][f])^2 - sum_t
+ * v[t][f]^2)}.
  *
- * <p>A version folder holds {@code synthetic-fm.properties}:
- * {@code vocab=20000}, {@code length=100}, {@code factors=16}, {@code seed=1}.
+ * <p>A version folder holds {@code synthetic-fm.properties}: {@code vocab=20000}, {@code
+ * length=100}, {@code factors=16}, {@code seed=1}.
  *
  * <pre>{@code
  * ServableModel m = new SyntheticFmModel.Loader().load(Path.of("bench/fm/1"));
@@ -49,11 +49,18 @@ public final class SyntheticFmModel implements ServableModel {
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (r.nextDouble() - 0.5) * 0.1f;
     }
-    signatures = Map.of(DEFAULT_SIGNATURE, new SignatureSpec(DEFAULT_SIGNATURE,
-        SignatureSpec.PREDICT_METHOD,
-        Map.of("x", new TensorSpec("serving_default_x:0", "DT_INT32", new long[] {-1, length})),
-        Map.of("y", new TensorSpec("StatefulPartitionedCall:0", "DT_FLOAT",
-            new long[] {-1, 1}))));
+    signatures =
+        Map.of(
+            DEFAULT_SIGNATURE,
+            new SignatureSpec(
+                DEFAULT_SIGNATURE,
+                SignatureSpec.PREDICT_METHOD,
+                Map.of(
+                    "x",
+                    new TensorSpec("serving_default_x:0", "DT_INT32", new long[] {-1, length})),
+                Map.of(
+                    "y",
+                    new TensorSpec("StatefulPartitionedCall:0", "DT_FLOAT", new long[] {-1, 1}))));
   }
 
   @Override
@@ -99,8 +106,9 @@ public final class SyntheticFmModel implements ServableModel {
   public static void writeVersion(Path dir, int vocab, int length, int factors)
       throws java.io.IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(MARKER), "vocab=" + vocab + "\nlength=" + length
-        + "\nfactors=" + factors + "\nseed=1\n");
+    Files.writeString(
+        dir.resolve(MARKER),
+        "vocab=" + vocab + "\nlength=" + length + "\nfactors=" + factors + "\nseed=1\n");
   }
 
   /** Loads a version folder written by {@link #writeVersion}. */
@@ -111,7 +119,8 @@ public final class SyntheticFmModel implements ServableModel {
       try (Reader r = Files.newBufferedReader(dir.resolve(MARKER))) {
         p.load(r);
       }
-      return new SyntheticFmModel(Integer.parseInt(p.getProperty("vocab", "20000")),
+      return new SyntheticFmModel(
+          Integer.parseInt(p.getProperty("vocab", "20000")),
           Integer.parseInt(p.getProperty("length", "100")),
           Integer.parseInt(p.getProperty("factors", "16")),
           Long.parseLong(p.getProperty("seed", "1")));
