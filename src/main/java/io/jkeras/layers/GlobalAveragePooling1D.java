@@ -20,7 +20,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalAveragePooling1D().apply(embedded);
  * }</pre>
  */
-public class GlobalAveragePooling1D extends GlobalPooling1D {
+public class GlobalAveragePooling1D extends GlobalPooling {
 
   public GlobalAveragePooling1D() {
     this(null, "channels_last", false);
@@ -31,7 +31,7 @@ public class GlobalAveragePooling1D extends GlobalPooling1D {
   }
 
   public GlobalAveragePooling1D(String name, String dataFormat, boolean keepdims) {
-    super(name, dataFormat, keepdims);
+    super(name, 1, dataFormat, keepdims);
   }
 
   /**
@@ -48,6 +48,6 @@ public class GlobalAveragePooling1D extends GlobalPooling1D {
 
   @Override
   protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
-    return tf.math.mean(x, tf.constant(stepsAxis()), Mean.keepDims(keepdims));
+    return tf.math.mean(x, tf.constant(spatialAxes()), Mean.keepDims(keepdims));
   }
 }

@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalMaxPooling1D().apply(conv);   // (None, 98, 250) -> (None, 250)
  * }</pre>
  */
-public class GlobalMaxPooling1D extends GlobalPooling1D {
+public class GlobalMaxPooling1D extends GlobalPooling {
 
   public GlobalMaxPooling1D() {
     this(null, "channels_last", false);
@@ -29,7 +29,7 @@ public class GlobalMaxPooling1D extends GlobalPooling1D {
   }
 
   public GlobalMaxPooling1D(String name, String dataFormat, boolean keepdims) {
-    super(name, dataFormat, keepdims);
+    super(name, 1, dataFormat, keepdims);
   }
 
   /** A GlobalMaxPooling1D layer from its Keras config: {@code data_format}, {@code keepdims}. */
@@ -44,6 +44,6 @@ public class GlobalMaxPooling1D extends GlobalPooling1D {
 
   @Override
   protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
-    return tf.max(x, tf.constant(stepsAxis()), Max.keepDims(keepdims));
+    return tf.max(x, tf.constant(spatialAxes()), Max.keepDims(keepdims));
   }
 }

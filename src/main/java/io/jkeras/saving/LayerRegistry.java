@@ -1,17 +1,28 @@
 package io.jkeras.saving;
 
 import io.jkeras.layers.Activation;
+import io.jkeras.layers.AveragePooling1D;
+import io.jkeras.layers.AveragePooling2D;
 import io.jkeras.layers.Concatenate;
 import io.jkeras.layers.Conv1D;
+import io.jkeras.layers.Conv2D;
+import io.jkeras.layers.Conv2DTranspose;
 import io.jkeras.layers.Dense;
+import io.jkeras.layers.DepthwiseConv2D;
 import io.jkeras.layers.Dropout;
 import io.jkeras.layers.Embedding;
 import io.jkeras.layers.FMLayer;
 import io.jkeras.layers.Flatten;
 import io.jkeras.layers.GlobalAveragePooling1D;
+import io.jkeras.layers.GlobalAveragePooling2D;
 import io.jkeras.layers.GlobalMaxPooling1D;
+import io.jkeras.layers.GlobalMaxPooling2D;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.MaxPooling1D;
+import io.jkeras.layers.MaxPooling2D;
+import io.jkeras.layers.SeparableConv1D;
+import io.jkeras.layers.SeparableConv2D;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,17 +87,39 @@ public final class LayerRegistry {
     builtIn("Dense", Dense.class, Dense::fromConfig);
     builtIn("Embedding", Embedding.class, Embedding::fromConfig);
     builtIn("Conv1D", Conv1D.class, Conv1D::fromConfig);
+    builtIn("Conv2D", Conv2D.class, Conv2D::fromConfig);
+    builtIn("Conv2DTranspose", Conv2DTranspose.class, Conv2DTranspose::fromConfig);
+    builtIn("SeparableConv1D", SeparableConv1D.class, SeparableConv1D::fromConfig);
+    builtIn("SeparableConv2D", SeparableConv2D.class, SeparableConv2D::fromConfig);
+    builtIn("DepthwiseConv2D", DepthwiseConv2D.class, DepthwiseConv2D::fromConfig);
     builtIn("Dropout", Dropout.class, Dropout::fromConfig);
     builtIn("GlobalMaxPooling1D", GlobalMaxPooling1D.class, GlobalMaxPooling1D::fromConfig);
     builtIn(
         "GlobalAveragePooling1D", GlobalAveragePooling1D.class, GlobalAveragePooling1D::fromConfig);
+    builtIn("MaxPooling1D", MaxPooling1D.class, MaxPooling1D::fromConfig);
+    builtIn("MaxPooling2D", MaxPooling2D.class, MaxPooling2D::fromConfig);
+    builtIn("AveragePooling1D", AveragePooling1D.class, AveragePooling1D::fromConfig);
+    builtIn("AveragePooling2D", AveragePooling2D.class, AveragePooling2D::fromConfig);
+    builtIn("GlobalMaxPooling2D", GlobalMaxPooling2D.class, GlobalMaxPooling2D::fromConfig);
+    builtIn(
+        "GlobalAveragePooling2D", GlobalAveragePooling2D.class, GlobalAveragePooling2D::fromConfig);
     builtIn("Flatten", Flatten.class, Flatten::fromConfig);
     builtIn("Concatenate", Concatenate.class, Concatenate::fromConfig);
     builtIn("Activation", Activation.class, Activation::fromConfig);
     // Keras's exported aliases, which older files may name.
     BUILT_INS.put("Convolution1D", Conv1D::fromConfig);
+    BUILT_INS.put("Convolution2D", Conv2D::fromConfig);
+    BUILT_INS.put("Convolution2DTranspose", Conv2DTranspose::fromConfig);
+    BUILT_INS.put("SeparableConvolution1D", SeparableConv1D::fromConfig);
+    BUILT_INS.put("SeparableConvolution2D", SeparableConv2D::fromConfig);
     BUILT_INS.put("GlobalMaxPool1D", GlobalMaxPooling1D::fromConfig);
     BUILT_INS.put("GlobalAvgPool1D", GlobalAveragePooling1D::fromConfig);
+    BUILT_INS.put("MaxPool1D", MaxPooling1D::fromConfig);
+    BUILT_INS.put("MaxPool2D", MaxPooling2D::fromConfig);
+    BUILT_INS.put("AvgPool1D", AveragePooling1D::fromConfig);
+    BUILT_INS.put("AvgPool2D", AveragePooling2D::fromConfig);
+    BUILT_INS.put("GlobalMaxPool2D", GlobalMaxPooling2D::fromConfig);
+    BUILT_INS.put("GlobalAvgPool2D", GlobalAveragePooling2D::fromConfig);
 
     CUSTOM.put(FMLayer.REGISTERED_NAME, FMLayer::fromConfig);
     CUSTOM.put("FMLayer", FMLayer::fromConfig);

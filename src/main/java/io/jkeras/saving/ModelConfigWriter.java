@@ -2,15 +2,21 @@ package io.jkeras.saving;
 
 import io.jkeras.backend.DTypes;
 import io.jkeras.layers.Activation;
+import io.jkeras.layers.AveragePooling1D;
+import io.jkeras.layers.AveragePooling2D;
 import io.jkeras.layers.Dropout;
 import io.jkeras.layers.Flatten;
 import io.jkeras.layers.GlobalAveragePooling1D;
+import io.jkeras.layers.GlobalAveragePooling2D;
 import io.jkeras.layers.GlobalMaxPooling1D;
+import io.jkeras.layers.GlobalMaxPooling2D;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.MaxPooling1D;
+import io.jkeras.layers.MaxPooling2D;
 import io.jkeras.layers.Node;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
@@ -58,6 +64,12 @@ public final class ModelConfigWriter {
           Dropout.class,
           GlobalMaxPooling1D.class,
           GlobalAveragePooling1D.class,
+          GlobalMaxPooling2D.class,
+          GlobalAveragePooling2D.class,
+          MaxPooling1D.class,
+          MaxPooling2D.class,
+          AveragePooling1D.class,
+          AveragePooling2D.class,
           Flatten.class,
           Activation.class,
           Lambda.class);
