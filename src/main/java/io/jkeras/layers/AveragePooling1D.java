@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Map;
  * AveragePooling1D p = AveragePooling1D.builder(3).strides(1).padding("same").build();
  * }</pre>
  */
+@KerasClass(aliases = "AvgPool1D")
 public class AveragePooling1D extends Pooling {
 
   /** Windows of {@code poolSize} positions on every axis, moved by as much. */

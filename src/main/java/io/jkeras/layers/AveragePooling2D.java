@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Map;
  * AveragePooling2D p = AveragePooling2D.builder(3, 3).strides(2).padding("same").build();
  * }</pre>
  */
+@KerasClass(aliases = "AvgPool2D")
 public class AveragePooling2D extends Pooling {
 
   /** Windows of {@code poolSize} positions on every axis, moved by as much. */

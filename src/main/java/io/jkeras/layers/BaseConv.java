@@ -2,6 +2,7 @@ package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
@@ -209,7 +210,7 @@ abstract class BaseConv extends Layer {
    * activation, use_bias, the bias's initializer, regularizer and constraint, the activity
    * regularizer; LoRA must be off.
    */
-  static void readCommon(LayerConfig c, int rank, ConvLayerBuilder<?> b) {
+  static void readCommon(ConfigReader c, int rank, ConvLayerBuilder<?> b) {
     b.name(c.name());
     b.strides = ConvWindow.readTuple(c, "strides", rank, ConvWindow.repeat(1, rank));
     b.padding(c.string("padding", "valid"));

@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -54,7 +55,7 @@ public class CategoryEncoding extends Layer {
 
   /** A CategoryEncoding layer from its Keras config: num_tokens, output_mode; sparse off. */
   public static CategoryEncoding fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("CategoryEncoding", config);
+    ConfigReader c = ConfigReader.of("CategoryEncoding", config);
     String name = c.name();
     int numTokens = c.positiveInt("num_tokens");
     String mode = c.string("output_mode", "multi_hot");
@@ -96,6 +97,12 @@ public class CategoryEncoding extends Layer {
       return (Operand<? extends TNumber>) x;
     }
     return tf.dtypes.cast(DTypes.toFloat(tf, x), TInt64.class);
+  }
+
+  /** Keras writes a build_config for its preprocessing layers, which build at init. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
@@ -35,6 +37,7 @@ import org.tensorflow.types.TFloat32;
  * Conv2D c = Conv2D.builder(64, 3, 3).strides(2).padding("same").build();
  * }</pre>
  */
+@KerasClass(aliases = "Convolution2D")
 public class Conv2D extends BaseConv {
 
   private final int filters;
@@ -79,7 +82,7 @@ public class Conv2D extends BaseConv {
 
   /** A Conv2D layer from its Keras config; LoRA is not supported. */
   public static Conv2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Conv2D", config);
+    ConfigReader c = ConfigReader.of("Conv2D", config);
     Builder b = builder(c.positiveInt("filters"), ConvWindow.readTuple(c, "kernel_size", 2, null));
     readCommon(c, 2, b);
     b.groups(c.integer("groups", 1));

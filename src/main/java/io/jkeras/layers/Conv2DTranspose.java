@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
@@ -42,6 +44,7 @@ import org.tensorflow.types.TInt32;
  * KerasTensor up = Conv2DTranspose.builder(16, 3).strides(2).padding("same").build().apply(x);
  * }</pre>
  */
+@KerasClass(aliases = "Convolution2DTranspose")
 public class Conv2DTranspose extends BaseConv {
 
   private final int filters;
@@ -93,7 +96,7 @@ public class Conv2DTranspose extends BaseConv {
 
   /** A Conv2DTranspose layer from its Keras config. */
   public static Conv2DTranspose fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Conv2DTranspose", config);
+    ConfigReader c = ConfigReader.of("Conv2DTranspose", config);
     Builder b = builder(c.positiveInt("filters"), ConvWindow.readTuple(c, "kernel_size", 2, null));
     readCommon(c, 2, b);
     b.outputPadding = ConvWindow.readTuple(c, "output_padding", 2, null);

@@ -1,6 +1,6 @@
 package io.jkeras.layers;
 
-import java.math.BigInteger;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -331,19 +331,19 @@ final class ConvWindow {
    * Reads a window tuple from a config: an integer (repeated for every axis, as Keras does) or a
    * list of {@code rank} integers; {@code defaultValue} when absent or null.
    */
-  static int[] readTuple(LayerConfig c, String key, int rank, int[] defaultValue) {
+  static int[] readTuple(ConfigReader c, String key, int rank, int[] defaultValue) {
     Object v = c.raw(key);
     if (v == null) {
       return defaultValue;
     }
-    Long single = integral(v);
+    Long single = ConfigReader.integral(v);
     if (single != null && Math.abs(single) < Integer.MAX_VALUE) {
       return repeat(single.intValue(), rank);
     }
     if (v instanceof List<?> list && list.size() == rank) {
       int[] out = new int[rank];
       for (int i = 0; i < rank; i++) {
-        Long n = integral(list.get(i));
+        Long n = ConfigReader.integral(list.get(i));
         if (n == null || Math.abs(n) >= Integer.MAX_VALUE) {
           out = null;
           break;
@@ -354,23 +354,6 @@ final class ConvWindow {
         return out;
       }
     }
-    throw new IllegalArgumentException(
-        c.className()
-            + " config: key \""
-            + key
-            + "\" must be an integer or a list of "
-            + rank
-            + " integers, got "
-            + LayerConfig.show(v));
-  }
-
-  private static Long integral(Object v) {
-    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-      return ((Number) v).longValue();
-    }
-    if (v instanceof BigInteger b && b.bitLength() < 64) {
-      return b.longValue();
-    }
-    return null;
+    throw c.wrongValue(key, "an integer or a list of " + rank + " integers", v);
   }
 }

@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
@@ -67,7 +68,7 @@ public class DepthwiseConv2D extends BaseConv {
 
   /** A DepthwiseConv2D layer from its Keras config. */
   public static DepthwiseConv2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("DepthwiseConv2D", config);
+    ConfigReader c = ConfigReader.of("DepthwiseConv2D", config);
     Builder b = builder(ConvWindow.readTuple(c, "kernel_size", 2, null));
     readCommon(c, 2, b);
     b.depthMultiplier(c.integer("depth_multiplier", 1));

@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,24 +65,21 @@ public class Discretization extends Layer {
    * output_mode, sparse false, name, dtype).
    */
   public static Discretization fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Discretization", config);
+    ConfigReader c = ConfigReader.of("Discretization", config);
     Object bounds = c.raw("bin_boundaries");
     if (bounds == null) {
-      throw new IllegalArgumentException(
-          "Discretization config: key \"bin_boundaries\" is null: a layer to be adapted by"
-              + " num_bins quantiles is not supported by jkeras (adapt it in Python first)");
+      throw c.fail(
+          "bin_boundaries",
+          "null: a layer to be adapted by num_bins quantiles is not supported by jkeras (adapt it"
+              + " in Python first)");
     }
     if (!(bounds instanceof List<?> list)) {
-      throw new IllegalArgumentException(
-          "Discretization config: key \"bin_boundaries\" must be a list of numbers, got "
-              + LayerConfig.show(bounds));
+      throw c.wrongValue("bin_boundaries", "a list of numbers", bounds);
     }
     double[] b = new double[list.size()];
     for (int i = 0; i < b.length; i++) {
       if (!(list.get(i) instanceof Number n)) {
-        throw new IllegalArgumentException(
-            "Discretization config: key \"bin_boundaries\" must be a list of numbers, got "
-                + LayerConfig.show(bounds));
+        throw c.wrongValue("bin_boundaries", "a list of numbers", bounds);
       }
       b[i] = n.doubleValue();
     }
@@ -131,6 +129,12 @@ public class Discretization extends Layer {
       return List.of(index);
     }
     return List.of(CategoricalOutput.encode(tf, index, outputMode, binBoundaries.length + 1));
+  }
+
+  /** Keras writes a build_config for its preprocessing layers, which build at init. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

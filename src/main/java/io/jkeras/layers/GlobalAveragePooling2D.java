@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -19,6 +21,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalAveragePooling2D().apply(conv); // (None, 7, 7, 64) -> (None, 64)
  * }</pre>
  */
+@KerasClass(aliases = "GlobalAvgPool2D")
 public class GlobalAveragePooling2D extends GlobalPooling {
 
   public GlobalAveragePooling2D() {
@@ -37,7 +40,7 @@ public class GlobalAveragePooling2D extends GlobalPooling {
    * A GlobalAveragePooling2D layer from its Keras config: {@code data_format}, {@code keepdims}.
    */
   public static GlobalAveragePooling2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GlobalAveragePooling2D", config);
+    ConfigReader c = ConfigReader.of("GlobalAveragePooling2D", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     boolean keepdims = c.bool("keepdims", false);

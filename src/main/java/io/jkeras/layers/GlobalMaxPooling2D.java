@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -20,6 +22,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalMaxPooling2D().apply(conv); // (None, 7, 7, 64) -> (None, 64)
  * }</pre>
  */
+@KerasClass(aliases = "GlobalMaxPool2D")
 public class GlobalMaxPooling2D extends GlobalPooling {
 
   public GlobalMaxPooling2D() {
@@ -36,7 +39,7 @@ public class GlobalMaxPooling2D extends GlobalPooling {
 
   /** A GlobalMaxPooling2D layer from its Keras config: {@code data_format}, {@code keepdims}. */
   public static GlobalMaxPooling2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GlobalMaxPooling2D", config);
+    ConfigReader c = ConfigReader.of("GlobalMaxPooling2D", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     boolean keepdims = c.bool("keepdims", false);

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Map;
  * MaxPooling2D p = MaxPooling2D.builder().poolSize(3, 3).strides(2, 1).padding("same").build();
  * }</pre>
  */
+@KerasClass(aliases = "MaxPool2D")
 public class MaxPooling2D extends Pooling {
 
   /** Keras's defaults: windows of 2 on every axis, moved by 2, "valid" padding. */

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import io.jkeras.initializers.Initializers;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,7 +139,7 @@ public class Normalization extends Layer {
 
   /** A Normalization layer from its Keras config: axis, invert, mean, variance. */
   public static Normalization fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Normalization", config);
+    ConfigReader c = ConfigReader.of("Normalization", config);
     String name = c.name();
     Object axisValue = c.has("axis") ? c.raw("axis") : List.of(-1);
     int[] axis;
@@ -149,9 +150,7 @@ public class Normalization extends Layer {
     } else if (axisValue instanceof List<?> l) {
       axis = ConvWindow.readTuple(c, "axis", l.size(), null);
     } else {
-      throw new IllegalArgumentException(
-          "Normalization config: key \"axis\" must be an integer, a list of integers or null, got "
-              + LayerConfig.show(axisValue));
+      throw c.wrongValue("axis", "an integer, a list of integers or null", axisValue);
     }
     boolean invert = c.bool("invert", false);
     Object mean = c.raw("mean");
@@ -160,7 +159,7 @@ public class Normalization extends Layer {
     try {
       return c.finish(new Normalization(name, axis, mean, variance, invert));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Normalization config: " + e.getMessage(), e);
+      throw c.fail("mean", e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -67,7 +68,7 @@ public abstract class Pooling extends Layer {
       int rank,
       int[] defaultPoolSize,
       Function<Builder<L>, L> factory) {
-    LayerConfig c = LayerConfig.of(className, config);
+    ConfigReader c = ConfigReader.of(className, config);
     Builder<L> b = new Builder<L>(factory).name(c.name());
     b.poolSize = ConvWindow.readTuple(c, "pool_size", rank, defaultPoolSize);
     b.strides = ConvWindow.readTuple(c, "strides", rank, null);

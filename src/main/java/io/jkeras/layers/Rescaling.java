@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public class Rescaling extends Layer {
 
   /** A Rescaling layer from its Keras config: {@code scale}, {@code offset}. */
   public static Rescaling fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Rescaling", config);
+    ConfigReader c = ConfigReader.of("Rescaling", config);
     String name = c.name();
     Object s = c.raw("scale");
     Object o = c.has("offset") ? c.raw("offset") : 0.0;
@@ -83,7 +84,7 @@ public class Rescaling extends Layer {
     return c.finish(layer);
   }
 
-  private static double[] numbers(LayerConfig c, String key, Object v) {
+  private static double[] numbers(ConfigReader c, String key, Object v) {
     if (v instanceof Number n) {
       return new double[] {n.doubleValue()};
     }
@@ -100,11 +101,7 @@ public class Rescaling extends Layer {
         return out;
       }
     }
-    throw new IllegalArgumentException(
-        "Rescaling config: key \""
-            + key
-            + "\" must be a number or a list of numbers, got "
-            + LayerConfig.show(v));
+    throw c.wrongValue(key, "a number or a list of numbers", v);
   }
 
   @Override
@@ -138,6 +135,12 @@ public class Rescaling extends Layer {
       f[i] = (float) values[i];
     }
     return values.length == 1 ? tf.constant(f[0]) : tf.constant(f);
+  }
+
+  /** Keras writes a build_config for its preprocessing layers, which build at init. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

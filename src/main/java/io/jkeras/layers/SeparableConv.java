@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
@@ -64,7 +65,7 @@ public abstract class SeparableConv extends BaseConv {
   /** Reads a separable convolution's Keras config. */
   static <L extends SeparableConv> L fromConfig(
       String className, Map<String, Object> config, int rank, Function<Builder<L>, L> factory) {
-    LayerConfig c = LayerConfig.of(className, config);
+    ConfigReader c = ConfigReader.of(className, config);
     Builder<L> b =
         new Builder<>(
             className,

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Map;
  * SeparableConv1D s = SeparableConv1D.builder(16, 3).depthMultiplier(2).padding("same").build();
  * }</pre>
  */
+@KerasClass(aliases = "SeparableConvolution1D")
 public class SeparableConv1D extends SeparableConv {
 
   public SeparableConv1D(int filters, int kernelSize) {

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Map;
  * SeparableConv2D s = SeparableConv2D.builder(16, 3).depthMultiplier(2).padding("same").build();
  * }</pre>
  */
+@KerasClass(aliases = "SeparableConvolution2D")
 public class SeparableConv2D extends SeparableConv {
 
   public SeparableConv2D(int filters, int kernelSize) {

@@ -208,8 +208,6 @@ class Conv2DTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> Conv2D.fromConfig(Map.of("filters", 4, "kernel_size", List.of(3, 3, 3))));
-    assertTrue(
-        e.getMessage().contains("Conv2D config") && e.getMessage().contains("kernel_size"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("Conv2D: config.kernel_size"), e.getMessage());
   }
 }

@@ -203,7 +203,7 @@ class PoolingTest {
             IllegalArgumentException.class,
             () -> MaxPooling2D.fromConfig(Map.of("pool_size", "2")));
     assertTrue(
-        e.getMessage().contains("MaxPooling2D config")
+        e.getMessage().contains("MaxPooling2D: config.pool_size")
             && e.getMessage().contains("pool_size")
             && e.getMessage().contains("\"2\" (a string)"),
         e.getMessage());

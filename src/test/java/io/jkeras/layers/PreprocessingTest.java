@@ -116,7 +116,8 @@ class PreprocessingTest {
             IllegalArgumentException.class,
             () -> Normalization.fromConfig(Map.of("mean", List.of(1, 2), "variance", List.of(1))));
     assertTrue(
-        e.getMessage().contains("Normalization config") && e.getMessage().contains("same shape"),
+        e.getMessage().contains("Normalization: config.mean")
+            && e.getMessage().contains("same shape"),
         e.getMessage());
   }
 
