@@ -106,6 +106,21 @@ PREPROCESSING = {
         (1,), "float32",
         lambda: [L.Discretization(bin_boundaries=[0.0, 1.0], output_mode="one_hot",
                                   name="layer")]),
+    "hashing_to_embedding": (
+        (3,), "int64",
+        lambda: [L.Hashing(7, name="layer"), L.Embedding(7, 2, name="embedding"),
+                 L.Flatten(name="flatten")]),
+    "hashing_salted_multi_hot": (
+        (3,), "int32",
+        lambda: [L.Hashing(6, salt=13, mask_value=0, output_mode="multi_hot", name="layer")]),
+    "integer_lookup_to_embedding": (
+        (4,), "int64",
+        lambda: [L.IntegerLookup(vocabulary=[12, 3, 1138, 5], name="layer"),
+                 L.Embedding(5, 2, name="embedding"), L.Flatten(name="flatten")]),
+    "integer_lookup_mask_two_oov_count": (
+        (3,), "int32",
+        lambda: [L.IntegerLookup(vocabulary=[3, 1, 4], num_oov_indices=2, mask_token=0,
+                                 output_mode="count", name="layer")]),
     "category_encoding": ((3,), "int32", lambda: [L.CategoryEncoding(6, name="layer")]),
     "category_encoding_one_hot": (
         (1,), "int32", lambda: [L.CategoryEncoding(4, output_mode="one_hot", name="layer")]),
@@ -142,8 +157,15 @@ def build(name):
 def inputs(name, model, rng):
     if name in PREPROCESSING and PREPROCESSING[name][1] != "float32":
         shape, dtype, _ = PREPROCESSING[name]
-        # Ids from -1 to 6: some outside the encoding's range.
-        return rng.integers(-1, 7, size=(4,) + shape).astype(dtype)
+        # Ids up to 6 (some beyond the encodings' range; Keras refuses negative ones there),
+        # lookups get -1 too, hashing large ones.
+        if name.startswith("hashing"):
+            top = 2**31 - 1 if dtype == "int32" else 10**12
+            x = rng.integers(-3, top, size=(4,) + shape)
+            x[0, 0] = 0  # the mask value
+            return x.astype(dtype)
+        low = -1 if name.startswith("integer_lookup") else 0
+        return rng.integers(low, 7, size=(4,) + shape).astype(dtype)
     return rng.normal(size=(4,) + model.input_shape[1:]).astype("float32")
 
 

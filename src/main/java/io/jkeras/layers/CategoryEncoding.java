@@ -87,7 +87,8 @@ public class CategoryEncoding extends Layer {
       throw new IllegalArgumentException(
           "Layer \"" + name() + "\" (CategoryEncoding) takes one input, got " + inputs.size());
     }
-    return List.of(CategoricalOutput.encode(tf, indices(tf, inputs.get(0)), outputMode, numTokens));
+    return List.of(
+        CategoricalOutput.encode(tf, indices(tf, inputs.get(0)), outputMode, numTokens, this));
   }
 
   /** Integer indices: int32 and int64 as they are, other numbers truncated to int64. */

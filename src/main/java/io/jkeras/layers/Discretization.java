@@ -128,7 +128,7 @@ public class Discretization extends Layer {
     if (outputMode.equals("int")) {
       return List.of(index);
     }
-    return List.of(CategoricalOutput.encode(tf, index, outputMode, binBoundaries.length + 1));
+    return List.of(CategoricalOutput.encode(tf, index, outputMode, binBoundaries.length + 1, this));
   }
 
   /** Keras writes a build_config for its preprocessing layers, which build at init. */

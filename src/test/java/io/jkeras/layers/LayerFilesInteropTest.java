@@ -163,6 +163,22 @@ class LayerFilesInteropTest {
     LAYERS.put(
         "discretization_one_hot",
         () -> new Discretization(new double[] {0.0, 1.0}, "one_hot", 0.01, "layer"));
+    LAYERS.put("hashing_to_embedding", () -> new Hashing(7, null, null, "int", "layer"));
+    MORE.put(
+        "hashing_to_embedding",
+        () -> List.of(Embedding.builder(7, 2).name("embedding").build(), new Flatten("flatten")));
+    LAYERS.put(
+        "hashing_salted_multi_hot",
+        () -> new Hashing(6, 0L, new long[] {13}, "multi_hot", "layer"));
+    LAYERS.put(
+        "integer_lookup_to_embedding",
+        () -> new IntegerLookup(new long[] {12, 3, 1138, 5}, 1, null, -1L, "int", null, "layer"));
+    MORE.put(
+        "integer_lookup_to_embedding",
+        () -> List.of(Embedding.builder(5, 2).name("embedding").build(), new Flatten("flatten")));
+    LAYERS.put(
+        "integer_lookup_mask_two_oov_count",
+        () -> new IntegerLookup(new long[] {3, 1, 4}, 2, 0L, -1L, "count", null, "layer"));
     LAYERS.put("category_encoding", () -> new CategoryEncoding(6, "multi_hot", "layer"));
     LAYERS.put("category_encoding_one_hot", () -> new CategoryEncoding(4, "one_hot", "layer"));
     LAYERS.put("category_encoding_count", () -> new CategoryEncoding(5, "count", "layer"));

@@ -187,6 +187,16 @@ class PreprocessingTest {
           0,
           0);
     }
+    // Keras's bincount refuses negative ids for multi_hot and count; so does jkeras, by name.
+    try (LayerHarness h =
+        new LayerHarness(
+            new CategoryEncoding(4, "multi_hot", "enc"), Shape.of(-1, 2), TInt32.class, false)) {
+      var run =
+          assertThrows(RuntimeException.class, () -> h.forward(Shape.of(1, 2), new int[] {1, -2}));
+      assertTrue(
+          run.getMessage().contains("enc") && run.getMessage().contains("non-negative"),
+          run.getMessage());
+    }
     assertEquals(
         List.of("name", "trainable", "dtype", "num_tokens", "output_mode"),
         List.copyOf(new CategoryEncoding(3).getConfig().keySet()));
@@ -195,5 +205,95 @@ class PreprocessingTest {
     e = assertThrows(IllegalArgumentException.class, () -> new CategoryEncoding(3, "tf_idf"));
     assertTrue(
         e.getMessage().contains("tf_idf") && e.getMessage().contains("count"), e.getMessage());
+  }
+
+  /** Runs a one-layer Sequential on int64 ids; outputs come back as floats. */
+  private static float[] run(Layer layer, long[] ids, long... shape) {
+    io.jkeras.models.Sequential model = new io.jkeras.models.Sequential();
+    long[] sample = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+    model.add(Input.of("int64", sample));
+    model.add(layer);
+    try (model) {
+      org.tensorflow.ndarray.FloatNdArray y =
+          model.predict(io.jkeras.backend.HostArray.ofLongs(Shape.of(shape), ids));
+      float[] v = new float[(int) y.size()];
+      y.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false, false));
+      return v;
+    }
+  }
+
+  @Test
+  void integerLookupLaysOutMaskOovAndVocabularyAsKeras() {
+    // Default: OOV at 0, vocabulary from 1 in its given order.
+    IntegerLookup lookup = new IntegerLookup(new long[] {12, 3, 1138, 5});
+    assertEquals(5, lookup.vocabularySize());
+    assertArrayEquals(
+        new float[] {1, 2, 3, 4, 0, 0}, run(lookup, new long[] {12, 3, 1138, 5, 7, -1}, 1, 6));
+    assertEquals("int64", lookup.apply(Input.of("int64", 6)).dtype());
+    // Mask 0 at index 0, two OOV indices (floormod), vocabulary from 3.
+    IntegerLookup masked = new IntegerLookup(new long[] {3, 1, 4}, 2, 0L, -1L, "int", null, "m");
+    assertEquals(6, masked.vocabularySize());
+    assertArrayEquals(
+        new float[] {0, 3, 4, 5, 2, 1, 2}, run(masked, new long[] {0, 3, 1, 4, 7, 6, -1}, 1, 7));
+    Map<String, Object> c = masked.getConfig();
+    assertEquals(6, c.get("vocabulary_size"));
+    assertEquals(List.of(3L, 1L, 4L), c.get("vocabulary"));
+    assertEquals(c.toString(), IntegerLookup.fromConfig(c).getConfig().toString());
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> new IntegerLookup(new long[] {1, 2, 1}));
+    assertTrue(e.getMessage().contains("more than once"), e.getMessage());
+    Map<String, Object> adapted = new java.util.HashMap<>(c);
+    adapted.put("vocabulary", null);
+    e = assertThrows(IllegalArgumentException.class, () -> IntegerLookup.fromConfig(adapted));
+    assertTrue(
+        e.getMessage().contains("IntegerLookup: config.vocabulary")
+            && e.getMessage().contains("assets"),
+        e.getMessage());
+    IntegerLookup strict = new IntegerLookup(new long[] {1, 2}, 0, null, -1L, "int", null, "s");
+    assertArrayEquals(new float[] {0, 1}, run(strict, new long[] {1, 2}, 1, 2));
+    var run =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                run(
+                    new IntegerLookup(new long[] {1, 2}, 0, null, -1L, "int", null, "s2"),
+                    new long[] {1, 9},
+                    1,
+                    2));
+    assertTrue(
+        run.getMessage().contains("s2") && run.getMessage().contains("num_oov_indices=0"),
+        run.getMessage());
+  }
+
+  @Test
+  void hashingIsDeterministicInRangeAndMasks() {
+    long[] ids = {0, 1, 2, 123456789012L, -5, 0};
+    float[] a = run(new Hashing(5), ids, 1, 6);
+    assertArrayEquals(a, run(new Hashing(5), ids, 1, 6));
+    for (float v : a) {
+      assertTrue(v >= 0 && v < 5 && v == Math.rint(v), java.util.Arrays.toString(a));
+    }
+    float[] masked = run(new Hashing(5, 0L, new long[] {7}, "int", null), ids, 1, 6);
+    assertEquals(0, masked[0]);
+    assertEquals(0, masked[5]);
+    for (int i = 1; i < 5; i++) {
+      assertTrue(masked[i] >= 1 && masked[i] < 5, java.util.Arrays.toString(masked));
+    }
+    Map<String, Object> c = new Hashing(5, 0L, new long[] {7}, "int", "h").getConfig();
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "num_bins",
+            "salt",
+            "mask_value",
+            "output_mode",
+            "sparse"),
+        List.copyOf(c.keySet()));
+    assertEquals(List.of(7L, 7L), c.get("salt"));
+    assertEquals(c.toString(), Hashing.fromConfig(c).getConfig().toString());
+    var e = assertThrows(IllegalArgumentException.class, () -> new Hashing(0));
+    assertTrue(e.getMessage().contains("num_bins"), e.getMessage());
   }
 }
