@@ -63,7 +63,7 @@ public final class ClassCatalog<T> {
   private final Map<String, Function<Map<String, Object>, ? extends T>> byName =
       new ConcurrentHashMap<>();
 
-  /** The names as given, for messages and listings. */
+  /** The names for messages and listings (lower-cased when ignoring case, as Keras lists them). */
   private final Map<String, String> shownNames = new ConcurrentHashMap<>();
 
   /** Built-in classes (exact classes) to their Keras class names. */
@@ -155,7 +155,7 @@ public final class ClassCatalog<T> {
     return isBuiltIn(c) ? builtInModule : null;
   }
 
-  /** Every accepted name, sorted. */
+  /** Every accepted name, sorted (lower-cased when the catalog ignores case). */
   public List<String> names() {
     return List.copyOf(new TreeSet<>(shownNames.values()));
   }
@@ -246,7 +246,7 @@ public final class ClassCatalog<T> {
 
   private void put(String name, Function<Map<String, Object>, ? extends T> factory) {
     byName.put(key(name), factory);
-    shownNames.put(key(name), name);
+    shownNames.put(key(name), key(name));
   }
 
   private String key(String name) {

@@ -245,7 +245,9 @@ public final class KerasModelFile {
     Model model = ModelConfigReader.read(config, where, safeMode);
     List<StoredArray> state = KerasWeightsFile.load(weightsBytes, source + ": " + WEIGHTS, model);
     Object compileConfig = config.get("compile_config");
-    if (compile && compileConfig != null) {
+    // Keras 3.15 writes "compile_config": {} for a model it never compiled: load it uncompiled.
+    boolean neverCompiled = compileConfig instanceof Map<?, ?> cc && cc.isEmpty();
+    if (compile && compileConfig != null && !neverCompiled) {
       String cw = where + ".compile_config";
       KerasCompileConfig.compile(model, KerasJson.object(compileConfig, cw), cw, false);
       state =

@@ -151,6 +151,15 @@ class KerasModelFileTest {
     try (Model loaded = KerasModelFile.load(file)) {
       assertFalse(loaded.isCompiled());
     }
+    // Keras 3.15.1 writes "compile_config": {} for a model it never compiled (checked with the
+    // venv's Keras: keras.Sequential([...]).save(...)); such a file loads uncompiled.
+    Path empty =
+        KerasArchive.read(file)
+            .editConfig(c -> c.put("compile_config", new java.util.LinkedHashMap<>()))
+            .write(dir.resolve("empty-compile-config.keras"), false);
+    try (Model loaded = KerasModelFile.load(empty)) {
+      assertFalse(loaded.isCompiled());
+    }
     try (Model m = plain()) {
       m.compile("sgd", "mse");
       KerasModelFile.save(m, file); // compiled, never trained: iteration 0 and learning rate
