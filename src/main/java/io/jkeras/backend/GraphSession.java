@@ -40,6 +40,7 @@ public final class GraphSession implements AutoCloseable {
   private boolean closed;
 
   private GraphSession(String device) {
+    GraphGradients.registerOnce();
     this.device = device;
     this.graph = new Graph();
     ConfigProto config =
@@ -130,6 +131,25 @@ public final class GraphSession implements AutoCloseable {
     }
     usedScopes.add(candidate);
     return candidate;
+  }
+
+  /**
+   * The innermost scope handed out by {@link #uniqueScope} that contains op {@code opName} (for a
+   * layer's op, the layer's scope), or null.
+   */
+  synchronized String scopeOf(String opName) {
+    String[] parts = opName.split("/");
+    for (int i = parts.length - 2; i >= 0; i--) {
+      if (usedScopes.contains(parts[i])) {
+        return parts[i];
+      }
+      // TensorFlow numbers a scope entered again ("dense_1" for a second "dense").
+      String base = parts[i].replaceFirst("_\\d+$", "");
+      if (usedScopes.contains(base)) {
+        return base;
+      }
+    }
+    return null;
   }
 
   /** Records a weight that was bound to this graph, so that closing the graph unbinds it. */

@@ -1,6 +1,7 @@
 package io.jkeras.training;
 
 import io.jkeras.GlobalSeed;
+import io.jkeras.backend.GraphGradients;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.Callback;
@@ -148,7 +149,7 @@ public final class Trainer {
     List<Weight> updated = new ArrayList<>();
     List<Operand<TFloat32>> grads = new ArrayList<>();
     if (wrt.length > 0) {
-      Output<?>[] dw = g.graph().addGradients(trainLoss.asOutput(), wrt);
+      Output<?>[] dw = GraphGradients.add(g, trainLoss, wrt);
       for (int i = 0; i < dw.length; i++) {
         if (dw[i] != null) {
           updated.add(trainable.get(i));
