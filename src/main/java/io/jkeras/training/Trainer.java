@@ -266,8 +266,9 @@ public final class Trainer {
     List<Callback> callbacks = new ArrayList<>();
     callbacks.add(history);
     int verbose = options.verbose < 0 ? ProgressLogger.autoVerbosity() : options.verbose;
-    if (verbose > 0) {
-      callbacks.add(new ProgressLogger(verbose, System.out));
+    if (verbose > 0 && options.callbacks.stream().noneMatch(c -> c instanceof ProgressLogger)) {
+      // A library writes no console output of its own: progress goes to SLF4J.
+      callbacks.add(ProgressLogger.toLog());
     }
     callbacks.addAll(options.callbacks);
     int steps = (trainCount + options.batchSize - 1) / options.batchSize;
