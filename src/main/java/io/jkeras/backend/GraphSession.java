@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import org.tensorflow.proto.ConfigProto;
 
 /**
  * A TensorFlow {@link Graph} together with the {@link Session} that runs it and the layer weights
@@ -30,39 +30,71 @@ import org.tensorflow.proto.ConfigProto;
  */
 public final class GraphSession implements AutoCloseable {
 
+  static {
+    String advice = SessionOptions.environmentAdvice();
+    if (!advice.isEmpty()) {
+      LoggerFactory.getLogger(GraphSession.class)
+          .info(
+              "TensorFlow runs without some settings of the ./jkeras launcher; set them in the"
+                  + " environment before the JVM starts for faster CPU training and quiet native"
+                  + " logs:\n{}",
+              advice);
+    }
+  }
+
   private final Graph graph;
   private final Session session;
   private final Ops tf;
   private final String device;
+  private final SessionOptions options;
   private final Set<String> usedScopes = new HashSet<>();
   private final List<Weight> weights = new ArrayList<>();
   private int users = 1;
   private boolean closed;
 
-  private GraphSession(String device) {
-    this.device = device;
+  private GraphSession(SessionOptions options) {
+    GraphGradients.registerOnce();
+    this.options = options;
+    this.device = options.device();
     this.graph = new Graph();
-    ConfigProto config =
-        ConfigProto.newBuilder()
-            // An op placed on a device that is absent (no GPU here) runs on the CPU instead.
-            .setAllowSoftPlacement(true)
-            .build();
-    this.session = new Session(graph, config);
+    this.session = new Session(graph, options.toConfigProto());
     Ops ops = Ops.create(graph);
     this.tf = device == null ? ops : ops.withDevice(parseDevice(device));
   }
 
-  /** A graph session whose ops are placed by TensorFlow (the CPU on this machine). */
+  /**
+   * A graph session with {@link SessionOptions#defaults()}: ops placed by TensorFlow (the CPU on
+   * this machine) unless the defaults name a device.
+   */
   public static GraphSession create() {
-    return new GraphSession(null);
+    return new GraphSession(SessionOptions.defaults());
+  }
+
+  /**
+   * A graph session run with {@code options} (threads, device, placement, timeout).
+   *
+   * <pre>{@code
+   * try (GraphSession g = GraphSession.create(SessionOptions.builder().intraOpThreads(1).build())) {
+   *   ...
+   * }
+   * }</pre>
+   */
+  public static GraphSession create(SessionOptions options) {
+    return new GraphSession(options);
   }
 
   /**
    * A graph session whose ops are placed on {@code device}, for example {@code "/GPU:0"} or {@code
-   * "/CPU:0"}. Placement is soft: when the device is absent, ops fall back to the CPU.
+   * "/CPU:0"}, with the other {@link SessionOptions#defaults()}. Placement is soft by default: when
+   * the device is absent, ops fall back to the CPU.
    */
   public static GraphSession onDevice(String device) {
-    return new GraphSession(device);
+    return new GraphSession(SessionOptions.defaults().toBuilder().device(device).build());
+  }
+
+  /** The options this session was created with. */
+  public SessionOptions options() {
+    return options;
   }
 
   static DeviceSpec parseDevice(String device) {
@@ -130,6 +162,25 @@ public final class GraphSession implements AutoCloseable {
     }
     usedScopes.add(candidate);
     return candidate;
+  }
+
+  /**
+   * The innermost scope handed out by {@link #uniqueScope} that contains op {@code opName} (for a
+   * layer's op, the layer's scope), or null.
+   */
+  synchronized String scopeOf(String opName) {
+    String[] parts = opName.split("/");
+    for (int i = parts.length - 2; i >= 0; i--) {
+      if (usedScopes.contains(parts[i])) {
+        return parts[i];
+      }
+      // TensorFlow numbers a scope entered again ("dense_1" for a second "dense").
+      String base = parts[i].replaceFirst("_\\d+$", "");
+      if (usedScopes.contains(base)) {
+        return base;
+      }
+    }
+    return null;
   }
 
   /** Records a weight that was bound to this graph, so that closing the graph unbinds it. */

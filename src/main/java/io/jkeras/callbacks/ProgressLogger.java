@@ -3,19 +3,30 @@ package io.jkeras.callbacks;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keras 3's progress output for {@code fit}: "Epoch 1/2", then either a live bar redrawn on a
  * terminal ({@code verbose = 1}: {@code 782/782 ━━━━━━━━━━━━━━━━━━━━ 13s 17ms/step - accuracy:
  * 0.7700 - loss: 0.4500}) or one line per epoch for logs and CI ({@code verbose = 2}).
  *
+ * <p>jkeras is a library, so by default {@code fit} writes no console output: its progress goes to
+ * the SLF4J logger {@code io.jkeras.callbacks.ProgressLogger} at INFO level, one line per epoch
+ * (configure it in your logging set-up). Pass a {@code ProgressLogger} with a {@link PrintStream}
+ * among the callbacks to print to a console instead, as the {@code jkeras} command line does; fit
+ * then adds no logger of its own.
+ *
  * <pre>{@code
- * model.fit(x, y, FitOptions.epochs(2).verbose(2));
+ * model.fit(x, y, FitOptions.epochs(2));                         // progress to SLF4J
+ * model.fit(x, y, FitOptions.epochs(2).callbacks(new ProgressLogger(1, System.out)));  // console
  * }</pre>
  */
 public class ProgressLogger implements Callback {
 
   private static final int WIDTH = 20;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressLogger.class);
 
   private final PrintStream out;
   private final int verbose;
@@ -25,10 +36,30 @@ public class ProgressLogger implements Callback {
   private long lastDraw;
   private int previousWidth;
 
-  /** {@code verbose}: 1 for the live bar, 2 for a line per epoch. */
+  /** {@code verbose}: 1 for the live bar, 2 for a line per epoch, printed to {@code out}. */
   public ProgressLogger(int verbose, PrintStream out) {
     this.verbose = verbose;
     this.out = out;
+  }
+
+  /**
+   * Progress to the SLF4J logger {@code io.jkeras.callbacks.ProgressLogger} at INFO level, one line
+   * per epoch (a redrawn bar does not belong in a log).
+   *
+   * <pre>{@code
+   * model.fit(x, y, FitOptions.epochs(2).callbacks(ProgressLogger.toLog()));
+   * }</pre>
+   */
+  public static ProgressLogger toLog() {
+    return new ProgressLogger(2, null);
+  }
+
+  private void line(String text) {
+    if (out != null) {
+      out.println(text);
+    } else {
+      LOG.info(text);
+    }
   }
 
   /** Keras's "auto": the bar when standard output is a terminal, else a line per epoch. */
@@ -44,7 +75,7 @@ public class ProgressLogger implements Callback {
 
   @Override
   public void onEpochBegin(int epoch) {
-    out.println("Epoch " + (epoch + 1) + "/" + epochs);
+    line("Epoch " + (epoch + 1) + "/" + epochs);
     epochStart = System.nanoTime();
     lastDraw = 0;
     previousWidth = 0;
@@ -52,7 +83,7 @@ public class ProgressLogger implements Callback {
 
   @Override
   public void onBatchEnd(int batch, Map<String, Double> logs) {
-    if (verbose != 1) {
+    if (verbose != 1 || out == null) {
       return;
     }
     long now = System.nanoTime();
@@ -78,7 +109,7 @@ public class ProgressLogger implements Callback {
     double elapsed = (System.nanoTime() - epochStart) / 1e9;
     double perStep = elapsed / Math.max(1, steps);
     String count = String.format(Locale.ROOT, "%" + digits(steps) + "d/%d", steps, steps);
-    if (verbose == 1) {
+    if (verbose == 1 && out != null) {
       String line =
           count
               + " "
@@ -89,8 +120,9 @@ public class ProgressLogger implements Callback {
               + values(logs);
       String pad = " ".repeat(Math.max(0, previousWidth - line.length()));
       out.print("\r" + line + pad + "\n");
+      out.flush();
     } else {
-      out.println(
+      line(
           count
               + " - "
               + String.format(Locale.ROOT, "%.0fs", elapsed)
@@ -98,7 +130,6 @@ public class ProgressLogger implements Callback {
               + formatStep(perStep)
               + values(logs));
     }
-    out.flush();
   }
 
   private static int digits(int n) {

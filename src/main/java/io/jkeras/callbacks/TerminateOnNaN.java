@@ -2,6 +2,8 @@ package io.jkeras.callbacks;
 
 import io.jkeras.models.Model;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops training as soon as a batch's loss is NaN or infinite, as Keras's {@code TerminateOnNaN}.
@@ -11,6 +13,8 @@ import java.util.Map;
  * }</pre>
  */
 public class TerminateOnNaN implements Callback {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TerminateOnNaN.class);
 
   private Model model;
   private boolean terminated;
@@ -25,7 +29,7 @@ public class TerminateOnNaN implements Callback {
   public void onBatchEnd(int batch, Map<String, Double> logs) {
     Double loss = logs.get("loss");
     if (loss != null && (loss.isNaN() || loss.isInfinite())) {
-      System.err.println("Batch " + batch + ": Invalid loss, terminating training");
+      LOG.warn("Batch {}: Invalid loss, terminating training", batch);
       terminated = true;
       model.stopTraining();
     }

@@ -4,6 +4,7 @@ import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.CSVLogger;
 import io.jkeras.callbacks.Callback;
+import io.jkeras.callbacks.ProgressLogger;
 import io.jkeras.datasets.Imdb;
 import io.jkeras.datasets.ImdbData;
 import io.jkeras.experiments.SeedModels;
@@ -142,13 +143,13 @@ final class ImdbCommand {
           callbacks.add(new ResidentMemoryLogger());
         }
         FitOptions options =
-            FitOptions.epochs(epochs)
-                .batchSize(batchSize)
-                .validationData(xTest, yTest)
-                .callbacks(callbacks.toArray(new Callback[0]));
-        if (a.has("verbose")) {
-          options.verbose(a.getInt("verbose", 2));
+            FitOptions.epochs(epochs).batchSize(batchSize).validationData(xTest, yTest);
+        int verbose = a.has("verbose") ? a.getInt("verbose", 2) : ProgressLogger.autoVerbosity();
+        if (verbose > 0) {
+          // The command line prints progress; the library alone would log it through SLF4J.
+          callbacks.add(new ProgressLogger(verbose, System.out));
         }
+        options.verbose(verbose).callbacks(callbacks.toArray(new Callback[0]));
         History h = model.fit(xTrain, yTrain, options);
         if (a.has("save-models")) {
           Path dir = Path.of(a.get("save-models", null));

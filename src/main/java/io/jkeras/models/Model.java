@@ -4,6 +4,7 @@ import io.jkeras.backend.DTypes;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.SessionOptions;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.KerasShape;
@@ -66,6 +67,7 @@ public class Model implements AutoCloseable {
   private List<KerasTensor> outputs = List.of();
   private LayerGraph layerGraph;
   private String device;
+  private SessionOptions sessionOptions;
 
   private GraphSession graph;
   private List<Placeholder<?>> inputPlaceholders;
@@ -253,6 +255,28 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Runs this model's graph with {@code options} (threads, device placement, timeout) instead of
+   * {@link SessionOptions#defaults()}. Must be called before the model first runs.
+   *
+   * <pre>{@code
+   * model.sessionOptions(SessionOptions.builder().intraOpThreads(2).build());
+   * }</pre>
+   */
+  public Model sessionOptions(SessionOptions options) {
+    if (graph != null) {
+      throw new IllegalStateException(
+          "Model \"" + name + "\": set the session options before the model first runs");
+    }
+    this.sessionOptions = options;
+    return this;
+  }
+
+  private SessionOptions sessionOptions(String device) {
+    SessionOptions o = sessionOptions != null ? sessionOptions : SessionOptions.defaults();
+    return device != null ? o.toBuilder().device(device).build() : o;
+  }
+
+  /**
    * The graph session the model runs in, created on first use: the one its layers already live in
    * (layers shared with another open model), or a new one. Every weight is bound to it.
    */
@@ -275,10 +299,7 @@ public class Model implements AutoCloseable {
         shared = g;
       }
     }
-    graph =
-        shared != null
-            ? shared.retain()
-            : device != null ? GraphSession.onDevice(device) : GraphSession.create();
+    graph = shared != null ? shared.retain() : GraphSession.create(sessionOptions(device));
     for (Layer l : layers()) {
       l.bindWeights(graph);
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -386,8 +387,8 @@ public final class SavedModelExporter {
         Files.deleteIfExists(p);
       }
     } catch (IOException | UncheckedIOException e) {
-      System.err.println(
-          "jkeras: could not remove temporary export directory " + root + ": " + e.getMessage());
+      LoggerFactory.getLogger(SavedModelExporter.class)
+          .warn("Could not remove temporary export directory {}: {}", root, e.getMessage());
     }
   }
 }

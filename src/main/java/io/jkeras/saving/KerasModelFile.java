@@ -1,6 +1,8 @@
 package io.jkeras.saving;
 
 import io.jkeras.io.AtomicFile;
+import io.jkeras.layers.Lambda;
+import io.jkeras.layers.Layer;
 import io.jkeras.models.Model;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whole models in files: Keras 3's {@code .keras} archive, which Python's {@code
@@ -58,6 +61,12 @@ public final class KerasModelFile {
   /** The Keras version jkeras writes files for (and Python checks). */
   public static final String KERAS_VERSION = "3.15.1";
 
+  /**
+   * System property: {@code -Djkeras.saving.safe_mode=true} makes saving a model with a Java {@link
+   * Lambda} fail instead of warning.
+   */
+  public static final String SAFE_MODE_PROPERTY = "jkeras.saving.safe_mode";
+
   static final String METADATA = "metadata.json";
   static final String CONFIG = "config.json";
   static final String WEIGHTS = "model.weights.h5";
@@ -84,7 +93,10 @@ public final class KerasModelFile {
    */
   public static void save(Model model, Path path) {
     Path target = path.toAbsolutePath();
-    byte[] config = KerasJson.write(ModelConfigWriter.modelConfig(model));
+    checkJavaLambdas(model, target);
+    Map<String, Object> modelConfig = ModelConfigWriter.modelConfig(model);
+    nameJavaLambdas(modelConfig);
+    byte[] config = KerasJson.write(modelConfig);
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("keras_version", KERAS_VERSION);
     meta.put("date_saved", LocalDateTime.now().format(DATE_SAVED));
@@ -105,6 +117,66 @@ public final class KerasModelFile {
     } catch (IOException e) {
       String why = e instanceof NoSuchFileException ? "its folder does not exist" : e.toString();
       throw new UncheckedIOException("Could not write model file " + target + ": " + why, e);
+    }
+  }
+
+  /**
+   * A {@link Lambda} holds Java code, which no {@code .keras} file can carry: Python Keras cannot
+   * load such a file as it is ("could not be deserialized properly"). Saving warns through SLF4J
+   * and says what the Python side needs; with the system property {@value #SAFE_MODE_PROPERTY} set
+   * to {@code true} it refuses instead, before anything is written.
+   */
+  private static void checkJavaLambdas(Model model, Path target) {
+    List<String> names = new ArrayList<>();
+    for (Layer layer : model.layers()) {
+      if (layer instanceof Lambda) {
+        names.add(layer.name());
+      }
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    String message =
+        "Model \""
+            + model.name()
+            + "\" saved to "
+            + target
+            + " has Java Lambda layer(s) "
+            + names
+            + ": their functions are Java code, which a .keras file cannot carry. jkeras"
+            + " reloads the file only with safe mode off and a factory registered for each (see"
+            + " LayerRegistry); Python Keras fails to load it unless it is given an equivalent:"
+            + " keras.saving.load_model(path, custom_objects={\"Lambda\": PyLambda}), where"
+            + " PyLambda is a keras.layers.Layer subclass whose __init__(self, function=None,"
+            + " output_shape=None, arguments=None, **kwargs) ignores the function and whose call"
+            + " computes the same thing. To save a model Python loads as it is, write the"
+            + " computation as a Layer subclass registered on both sides"
+            + " (LayerRegistry.register / @keras.saving.register_keras_serializable).";
+    if (Boolean.getBoolean(SAFE_MODE_PROPERTY)) {
+      throw new IllegalArgumentException(
+          SAFE_MODE_PROPERTY + "=true refuses this save. " + message);
+    }
+    LoggerFactory.getLogger(KerasModelFile.class).warn(message);
+  }
+
+  /**
+   * Gives every Lambda layer entry the registered name {@code "Lambda"} (Keras accepts it for the
+   * built-in class), so that Python's {@code custom_objects={"Lambda": ...}} takes precedence over
+   * Keras's own Lambda, which cannot run a Java function.
+   */
+  @SuppressWarnings("unchecked")
+  private static void nameJavaLambdas(Object node) {
+    if (node instanceof Map<?, ?> map) {
+      if ("Lambda".equals(map.get("class_name")) && map.containsKey("registered_name")) {
+        ((Map<String, Object>) map).put("registered_name", "Lambda");
+      }
+      for (Object child : map.values()) {
+        nameJavaLambdas(child);
+      }
+    } else if (node instanceof List<?> list) {
+      for (Object child : list) {
+        nameJavaLambdas(child);
+      }
     }
   }
 

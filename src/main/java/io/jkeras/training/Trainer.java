@@ -1,6 +1,7 @@
 package io.jkeras.training;
 
 import io.jkeras.GlobalSeed;
+import io.jkeras.backend.GraphGradients;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.Callback;
@@ -148,7 +149,7 @@ public final class Trainer {
     List<Weight> updated = new ArrayList<>();
     List<Operand<TFloat32>> grads = new ArrayList<>();
     if (wrt.length > 0) {
-      Output<?>[] dw = g.graph().addGradients(trainLoss.asOutput(), wrt);
+      Output<?>[] dw = GraphGradients.add(g, trainLoss, wrt);
       for (int i = 0; i < dw.length; i++) {
         if (dw[i] != null) {
           updated.add(trainable.get(i));
@@ -265,8 +266,9 @@ public final class Trainer {
     List<Callback> callbacks = new ArrayList<>();
     callbacks.add(history);
     int verbose = options.verbose < 0 ? ProgressLogger.autoVerbosity() : options.verbose;
-    if (verbose > 0) {
-      callbacks.add(new ProgressLogger(verbose, System.out));
+    if (verbose > 0 && options.callbacks.stream().noneMatch(c -> c instanceof ProgressLogger)) {
+      // A library writes no console output of its own: progress goes to SLF4J.
+      callbacks.add(ProgressLogger.toLog());
     }
     callbacks.addAll(options.callbacks);
     int steps = (trainCount + options.batchSize - 1) / options.batchSize;

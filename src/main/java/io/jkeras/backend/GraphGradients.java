@@ -1,0 +1,270 @@
+package io.jkeras.backend;
+
+import java.lang.reflect.Field;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Input;
+import org.tensorflow.internal.c_api.TF_Operation;
+import org.tensorflow.internal.c_api.TF_Output;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.internal.c_api.global.tensorflow;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.OpDef;
+
+/**
+ * Adds the gradient ops of a loss to a {@link GraphSession}'s graph, the one way jkeras takes
+ * gradients, without the native crashes TensorFlow Java 1.1.0 has there.
+ *
+ * <p>Two things go wrong in TensorFlow's C++ gradient code that {@code Graph.addGradients} runs:
+ *
+ * <ul>
+ *   <li>Several gradient functions (for example {@code Square}'s) build constants of their input's
+ *       data type. Layer weights are reference-typed variables ({@code DT_FLOAT_REF}), a type no
+ *       constant can have, so the function dereferences a null node and the JVM dies with SIGSEGV.
+ *       TensorFlow Java refuses to replace a gradient that already exists, so jkeras removes the
+ *       cause instead: before gradients are added, every op on the path from the weights to the
+ *       loss that reads a reference-typed tensor through an ordinary input is rewired to read it
+ *       through an {@code Identity} (the "read" op of TensorFlow 1's variables). The values are the
+ *       same; the gradient functions then see plain {@code float} inputs.
+ *   <li>Some ops have no C++ gradient. jkeras registers its own for those layers use ({@link
+ *       JkerasGradients}); for any other, {@link #add} throws a {@link MissingGradientException}
+ *       naming the op and its layer instead of TensorFlow's bare message.
+ * </ul>
+ *
+ * <pre>{@code
+ * Output<?>[] dw = GraphGradients.add(g, loss, new Output<?>[] {kernel.value().asOutput()});
+ * }</pre>
+ */
+public final class GraphGradients {
+
+  private static final Set<String> DILATED_GRADIENT_BROKEN =
+      Set.of("Conv2D", "DepthwiseConv2dNative", "Conv3D");
+
+  private static Set<String> refConsumingOps;
+
+  private GraphGradients() {}
+
+  /**
+   * Registers jkeras's own gradients with TensorFlow, once per JVM. {@link GraphSession} calls this
+   * before it creates a graph, so every gradient jkeras takes can use them.
+   */
+  public static void registerOnce() {
+    JkerasGradients.registerOnce();
+  }
+
+  /**
+   * Adds the ops computing {@code d loss / d x} for every {@code x} of {@code wrt} and returns
+   * their outputs, in the order of {@code wrt}; an entry is null when the loss does not depend on
+   * that {@code x}.
+   *
+   * <pre>{@code
+   * Output<?>[] grads = GraphGradients.add(g, trainLoss, new Output<?>[] {w.value().asOutput()});
+   * }</pre>
+   *
+   * @throws MissingGradientException when an op between {@code wrt} and the loss has no gradient
+   */
+  public static synchronized Output<?>[] add(GraphSession g, Operand<?> loss, Output<?>[] wrt) {
+    registerOnce();
+    Set<GraphOperation> path = opsBetween(wrt, loss);
+    readReferencesThroughIdentity(g, path, wrt);
+    checkDilatedConvolutions(g, path);
+    GraphOperation missing = firstWithoutGradient(path, wrt);
+    Output<?>[] grads;
+    JkerasGradients.takeFailure();
+    try {
+      grads = g.graph().addGradients(loss.asOutput(), wrt);
+    } catch (RuntimeException e) {
+      RuntimeException failure = JkerasGradients.takeFailure();
+      if (failure != null) {
+        throw failure;
+      }
+      if (missing == null) {
+        throw e;
+      }
+      throw new MissingGradientException(
+          missing.type(), missing.name(), g.scopeOf(missing.name()), e);
+    }
+    RuntimeException failure = JkerasGradients.takeFailure();
+    if (failure != null) {
+      throw failure;
+    }
+    for (int i = 0; i < grads.length; i++) {
+      // An input reached only through non-differentiable ops (Floor, Shape...) comes back as an
+      // output without an op: report it as no gradient.
+      if (grads[i] != null) {
+        TF_Operation handle = ((GraphOperation) grads[i].op()).getUnsafeNativeHandle();
+        if (handle == null || handle.isNull()) {
+          grads[i] = null;
+        }
+      }
+    }
+    return grads;
+  }
+
+  /**
+   * TensorFlow Java 1.1.0's gradient of a dilated convolution ignores the dilation: the values are
+   * wrong and oneDNN's kernel can crash the JVM on the mismatched shapes. Refuse it with a clear
+   * message instead.
+   */
+  private static void checkDilatedConvolutions(GraphSession g, Set<GraphOperation> path) {
+    for (GraphOperation op : path) {
+      if (!DILATED_GRADIENT_BROKEN.contains(op.type())) {
+        continue;
+      }
+      for (long d : op.attributes().getAttrIntList("dilations")) {
+        if (d != 1) {
+          String layer = g.scopeOf(op.name());
+          throw new IllegalArgumentException(
+              (layer == null ? "" : "Layer \"" + layer + "\": ")
+                  + "op \""
+                  + op.name()
+                  + "\" of type "
+                  + op.type()
+                  + " has dilations "
+                  + Arrays.toString(op.attributes().getAttrIntList("dilations"))
+                  + ", whose gradient TensorFlow Java 1.1.0 computes wrongly (it drops the"
+                  + " dilation); express the dilation with spaceToBatchNd / batchToSpaceNd around"
+                  + " an undilated convolution");
+        }
+      }
+    }
+  }
+
+  /** The ops that both depend on one of {@code wrt} and that the loss depends on. */
+  private static Set<GraphOperation> opsBetween(Output<?>[] wrt, Operand<?> loss) {
+    Set<GraphOperation> upstream = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>();
+    todo.add((GraphOperation) loss.op());
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      if (upstream.add(op)) {
+        for (int i = 0; i < op.numInputs(); i++) {
+          todo.push((GraphOperation) op.input(i).op());
+        }
+      }
+    }
+    Set<GraphOperation> path = new LinkedHashSet<>();
+    for (Output<?> x : wrt) {
+      todo.push((GraphOperation) x.op());
+    }
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      if (upstream.contains(op) && path.add(op)) {
+        todo.addAll(op.consumers());
+      }
+    }
+    return path;
+  }
+
+  /**
+   * Rewires every ordinary input of a path op that receives a reference-typed tensor to an {@code
+   * Identity} of that tensor, one per tensor.
+   */
+  private static void readReferencesThroughIdentity(
+      GraphSession g, Set<GraphOperation> path, Output<?>[] wrt) {
+    Set<String> refConsumers = refConsumingOps();
+    Map<Output<?>, Output<?>> reads = new HashMap<>();
+    for (GraphOperation op : path) {
+      if (refConsumers.contains(op.type())) {
+        continue;
+      }
+      for (int i = 0; i < op.numInputs(); i++) {
+        Output<?> in = op.input(i);
+        if (!isReference(in)) {
+          continue;
+        }
+        Output<?> read = reads.computeIfAbsent(in, src -> identity(g, src));
+        updateEdge(g.graph(), read, op, i);
+      }
+    }
+  }
+
+  private static Output<?> identity(GraphSession g, Output<?> ref) {
+    Ops tf = g.tf().withSubScope(g.uniqueScope(ref.op().name().replace('/', '_') + "_read"));
+    return tf.identity(ref).asOutput();
+  }
+
+  private static boolean isReference(Output<?> out) {
+    // Reference types are the DT_*_REF values, the plain type plus 100.
+    return out.dataType().getNumber() > 100;
+  }
+
+  /** Op types with a reference-typed input (Assign, ApplyAdam...): these must keep the variable. */
+  private static synchronized Set<String> refConsumingOps() {
+    if (refConsumingOps == null) {
+      Set<String> types = new HashSet<>();
+      for (OpDef def : TensorFlow.registeredOpList().getOpList()) {
+        for (OpDef.ArgDef arg : def.getInputArgList()) {
+          if (arg.getIsRef()) {
+            types.add(def.getName());
+          }
+        }
+      }
+      refConsumingOps = types;
+    }
+    return refConsumingOps;
+  }
+
+  private static void updateEdge(Graph graph, Output<?> src, GraphOperation dst, int index) {
+    try (TF_Output from = new TF_Output();
+        TF_Input to = new TF_Input();
+        TF_Status status = TF_Status.newStatus()) {
+      from.oper(((GraphOperation) src.op()).getUnsafeNativeHandle()).index(src.index());
+      to.oper(dst.getUnsafeNativeHandle()).index(index);
+      tensorflow.TF_UpdateEdge(nativeGraph(graph), from, to, status);
+      if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK) {
+        throw new IllegalStateException(
+            "Cannot read input "
+                + index
+                + " of op \""
+                + dst.name()
+                + "\" through an Identity: "
+                + tensorflow.TF_Message(status).getString());
+      }
+    }
+  }
+
+  /**
+   * The C handle of {@code graph}: TensorFlow Java keeps it private, and the C API's {@code
+   * TF_UpdateEdge} needs it.
+   */
+  private static TF_Graph nativeGraph(Graph graph) {
+    try {
+      Field handle = Graph.class.getDeclaredField("nativeHandle");
+      handle.setAccessible(true);
+      return (TF_Graph) handle.get(graph);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot reach the native graph of TensorFlow Java (expected version 1.1.0 on the class"
+              + " path): "
+              + e,
+          e);
+    }
+  }
+
+  /** The first op of the path, other than the {@code wrt} ops, whose type has no gradient. */
+  private static GraphOperation firstWithoutGradient(Set<GraphOperation> path, Output<?>[] wrt) {
+    Set<GraphOperation> sources = new HashSet<>();
+    for (Output<?> x : wrt) {
+      sources.add((GraphOperation) x.op());
+    }
+    for (GraphOperation op : path) {
+      if (!sources.contains(op) && !tensorflow.TFJ_HasGradient(op.type())) {
+        return op;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+package io.jkeras.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.models.Model;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.ConfigProto;
+
+class SessionOptionsTest {
+
+  @Test
+  void defaultsAreTensorFlowsWithSoftPlacement() {
+    ConfigProto p = SessionOptions.builder().build().toConfigProto();
+    assertEquals(0, p.getIntraOpParallelismThreads());
+    assertEquals(0, p.getInterOpParallelismThreads());
+    assertTrue(p.getAllowSoftPlacement());
+    assertFalse(p.getLogDevicePlacement());
+    assertEquals(0, p.getOperationTimeoutInMs());
+  }
+
+  @Test
+  void everyOptionReachesTheConfigProto() {
+    SessionOptions o =
+        SessionOptions.builder()
+            .intraOpThreads(3)
+            .interOpThreads(2)
+            .allowSoftPlacement(false)
+            .logDevicePlacement(true)
+            .operationTimeoutMillis(1500)
+            .device("/CPU:0")
+            .build();
+    ConfigProto p = o.toConfigProto();
+    assertEquals(3, p.getIntraOpParallelismThreads());
+    assertEquals(2, p.getInterOpParallelismThreads());
+    assertFalse(p.getAllowSoftPlacement());
+    assertTrue(p.getLogDevicePlacement());
+    assertEquals(1500, p.getOperationTimeoutInMs());
+    assertEquals(o, o.toBuilder().build());
+  }
+
+  @Test
+  void badValuesAreRefusedWithTheFieldName() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SessionOptions.builder().intraOpThreads(-1).build());
+    assertTrue(e.getMessage().contains("intraOpThreads must be >= 0"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> SessionOptions.builder().device("TPU").build());
+    assertTrue(e.getMessage().contains("\"TPU\""), e.getMessage());
+  }
+
+  @Test
+  void aModelRunsWithItsOwnOptionsAndGivesTheSameNumbers() {
+    SessionOptions single =
+        SessionOptions.builder().intraOpThreads(1).interOpThreads(1).device("/CPU:0").build();
+    KerasTensor x = Input.of(3);
+    Dense dense = new Dense(2);
+    KerasTensor y = dense.apply(x);
+    float[][] in = {{1, 2, 3}};
+    float[][] expected;
+    try (Model model = new Model(x, y)) {
+      expected = model.predict(in);
+      assertSame(SessionOptions.defaults(), model.graphSession().options());
+    }
+    try (Model model = new Model(x, y).sessionOptions(single)) {
+      assertArrayEquals(expected[0], model.predict(in)[0]);
+      assertSame(single, model.graphSession().options());
+      assertThrows(IllegalStateException.class, () -> model.sessionOptions(single));
+    }
+  }
+
+  @Test
+  void globalDefaultsApplyToNewSessions() {
+    SessionOptions before = SessionOptions.defaults();
+    SessionOptions two = SessionOptions.builder().intraOpThreads(2).build();
+    try {
+      SessionOptions.setDefaults(two);
+      try (GraphSession g = GraphSession.create()) {
+        assertSame(two, g.options());
+      }
+      try (GraphSession g = GraphSession.onDevice("/CPU:0")) {
+        assertEquals(2, g.options().intraOpThreads());
+        assertEquals("/CPU:0", g.options().device());
+      }
+    } finally {
+      SessionOptions.setDefaults(before);
+    }
+  }
+}
