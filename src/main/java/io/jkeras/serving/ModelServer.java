@@ -76,7 +76,9 @@ public final class ModelServer implements AutoCloseable {
     connector.setPort(options.port());
     jetty.addConnector(connector);
     graceful =
-        new GracefulHandler(new RestApiHandler(versions, runner, metrics, options.maxBodyBytes()));
+        new GracefulHandler(
+            new RestApiHandler(
+                versions, runner, metrics, options.maxBodyBytes(), options.limits()));
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     // stop() waits for requests in flight itself (Jetty's own graceful stop also waits about a

@@ -422,6 +422,10 @@ final class VersionManager implements AutoCloseable {
     return modelName;
   }
 
+  Path basePath() {
+    return basePath;
+  }
+
   /**
    * Stops polling, takes every version out of service and waits up to {@code timeout} for their
    * requests to finish and their models to close.
