@@ -32,10 +32,12 @@ final class PredictBodyReader {
   record Limits(int maxInstances, long maxTensorBytes) {}
 
   private final Limits limits;
+  private final TensorBudget.Claim claim;
   private long leaves;
 
-  PredictBodyReader(Limits limits) {
+  PredictBodyReader(Limits limits, TensorBudget.Claim claim) {
     this.limits = limits;
+    this.claim = claim;
   }
 
   /**
@@ -328,6 +330,14 @@ final class PredictBodyReader {
             "its inputs decode to more than "
                 + limits.maxTensorBytes()
                 + " bytes (--max_tensor_bytes, counting 8 bytes per value)");
+      }
+      if (!claim.grow(leaves * 8)) {
+        throw new ServingException(
+            ErrorCode.UNAVAILABLE,
+            503,
+            "The server is busy: the requests in flight hold all of --max_inflight_tensor_bytes;"
+                + " retry later",
+            null);
       }
       switch (t) {
         case VALUE_NUMBER_INT -> {

@@ -53,7 +53,9 @@ public final class PredictCodec {
    */
   public static Request read(InputStream body, int maxInstances, long maxTensorBytes)
       throws ServingException, IOException {
-    return new PredictBodyReader(new PredictBodyReader.Limits(maxInstances, maxTensorBytes))
+    return new PredictBodyReader(
+            new PredictBodyReader.Limits(maxInstances, maxTensorBytes),
+            TensorBudget.unlimited().claim())
         .read(body);
   }
 

@@ -29,7 +29,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code GET /v1/models/{name}[/versions/{v}]}: version status
  *   <li>{@code GET /v1/models/{name}[/versions/{v}]/metadata}: signatures
  *   <li>{@code POST /v1/models/{name}[/versions/{v}]:predict}: row or columnar predict
- *   <li>{@code GET /healthz}: 200 while a version serves, else 503
+ *   <li>{@code GET /healthz}: 200 while a version serves, else 503; versions newer than the one
+ *       serving that failed to load or warm up are listed, with status "degraded"
  *   <li>{@code GET /monitoring/prometheus/metrics}: metrics in Prometheus text format
  * </ul>
  *
@@ -43,7 +44,7 @@ import org.eclipse.jetty.util.Callback;
  * server.setHandler(new RestApiHandler(versions, runner, metrics, 64 << 20, ServingLimits.DEFAULT));
  * }</pre>
  */
-final class RestApiHandler extends Handler.Abstract {
+final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
 
   static final String METRICS_PATH = "/monitoring/prometheus/metrics";
   static final String HEALTH_PATH = "/healthz";
@@ -62,6 +63,8 @@ final class RestApiHandler extends Handler.Abstract {
   private final long maxBodyBytes;
   private final ServingLimits limits;
   private final Semaphore predictSlots;
+  private final TensorBudget budget;
+  private final SlowUploadGuard slowUploads;
   private final String[] hiddenPaths;
 
   RestApiHandler(
@@ -76,8 +79,16 @@ final class RestApiHandler extends Handler.Abstract {
     this.maxBodyBytes = maxBodyBytes;
     this.limits = limits;
     this.predictSlots = new Semaphore(limits.maxConcurrentPredicts());
+    this.budget = new TensorBudget(limits.maxInflightTensorBytes());
+    this.slowUploads = new SlowUploadGuard(limits.minRequestBytesPerSecond());
     Path base = versions.basePath();
     this.hiddenPaths = new String[] {base.toAbsolutePath().normalize().toString(), base.toString()};
+  }
+
+  /** Stops the slow-upload watch. */
+  @Override
+  public void close() {
+    slowUploads.close();
   }
 
   /** A request body that could not be read to its end: the client went away or stalled. */
@@ -326,19 +337,36 @@ final class RestApiHandler extends Handler.Abstract {
 
   private Reply health() throws ServingException {
     var serving = versions.serving();
+    long newest = serving.isEmpty() ? -1 : serving.firstKey();
+    List<VersionStatus> failed =
+        versions.failedVersions().stream().filter(f -> f.version() > newest).toList();
     if (serving.isEmpty()) {
       throw new ServingException(
-          ErrorCode.UNAVAILABLE, "Model " + versions.modelName() + " has no version available");
+          ErrorCode.UNAVAILABLE,
+          withoutPaths(
+              "Model "
+                  + versions.modelName()
+                  + " has no version available"
+                  + (failed.isEmpty() ? "" : ": " + failed.get(0).errorMessage())));
     }
     return Reply.json(
         ServingJson.write(
             g -> {
               g.writeStartObject();
-              g.writeStringField("status", "ok");
+              g.writeStringField("status", failed.isEmpty() ? "ok" : "degraded");
               g.writeStringField("model_name", versions.modelName());
               g.writeArrayFieldStart("serving_versions");
               for (Long v : serving.keySet()) {
                 g.writeString(Long.toString(v));
+              }
+              g.writeEndArray();
+              // Newer versions that cannot serve: the default version is older than intended.
+              g.writeArrayFieldStart("failed_versions");
+              for (VersionStatus f : failed) {
+                g.writeStartObject();
+                g.writeStringField("version", Long.toString(f.version()));
+                g.writeStringField("error_message", withoutPaths(f.errorMessage()));
+                g.writeEndObject();
               }
               g.writeEndArray();
               g.writeEndObject();
@@ -358,7 +386,7 @@ final class RestApiHandler extends Handler.Abstract {
                 g.writeStringField("state", s.state());
                 g.writeObjectFieldStart("status");
                 g.writeStringField("error_code", s.errorCode().name());
-                g.writeStringField("error_message", s.errorMessage());
+                g.writeStringField("error_message", withoutPaths(s.errorMessage()));
                 g.writeEndObject();
                 g.writeEndObject();
               }
@@ -428,14 +456,26 @@ final class RestApiHandler extends Handler.Abstract {
 
   private Reply predict(String model, OptionalLong version, Request request)
       throws ServingException, BodyNotRead {
-    PredictCodec.Request parsed;
-    try (InputStream in = body(request)) {
-      parsed = PredictCodec.read(in, limits.maxInstancesPerRequest(), limits.maxTensorBytes());
-    } catch (BodyTooLarge e) {
-      throw tooLarge("more than " + maxBodyBytes + " bytes");
-    } catch (IOException e) {
-      throw new BodyNotRead(e);
+    try (TensorBudget.Claim claim = budget.claim()) {
+      PredictCodec.Request parsed;
+      try (InputStream in = body(request)) {
+        parsed =
+            new PredictBodyReader(
+                    new PredictBodyReader.Limits(
+                        limits.maxInstancesPerRequest(), limits.maxTensorBytes()),
+                    claim)
+                .read(in);
+      } catch (BodyTooLarge e) {
+        throw tooLarge("more than " + maxBodyBytes + " bytes");
+      } catch (IOException e) {
+        throw new BodyNotRead(e);
+      }
+      return predict(model, version, parsed);
     }
+  }
+
+  private Reply predict(String model, OptionalLong version, PredictCodec.Request parsed)
+      throws ServingException {
     try (LoadedVersion.Lease lease = versions.acquire(version)) {
       LoadedVersion lv = lease.version();
       SignatureSpec sig = lv.model().signatures().get(parsed.signatureName());
@@ -477,8 +517,9 @@ final class RestApiHandler extends Handler.Abstract {
   }
 
   /**
-   * Reads and drops what is left of the request body (up to the size limit), so the connection can
-   * serve the next request. False when bytes are left unread.
+   * Drops what has already arrived of the request body, without waiting for more (a slow client
+   * must not hold the thread), so the connection can serve the next request. False when bytes may
+   * be left unread.
    */
   private boolean drainBody(Request request) {
     try {
@@ -487,17 +528,25 @@ final class RestApiHandler extends Handler.Abstract {
         return false;
       }
       long seen = 0;
-      byte[] buf = new byte[8192];
-      try (InputStream in = Content.Source.asInputStream(request)) {
-        for (int n; (n = in.read(buf)) >= 0; ) {
-          seen += n;
-          if (seen > maxBodyBytes) {
+      while (seen <= maxBodyBytes) {
+        Content.Chunk c = request.read();
+        if (c == null) {
+          return false;
+        }
+        try {
+          if (Content.Chunk.isFailure(c)) {
             return false;
           }
+          seen += c.remaining();
+          if (c.isLast()) {
+            return true;
+          }
+        } finally {
+          c.release();
         }
       }
-      return true;
-    } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (RuntimeException e) {
       return false;
     }
   }
@@ -509,6 +558,9 @@ final class RestApiHandler extends Handler.Abstract {
       throw tooLarge(declared + " bytes");
     }
     InputStream raw = Content.Source.asInputStream(request);
+    SlowUploadGuard.Upload upload =
+        slowUploads.watch(
+            () -> request.getConnectionMetaData().getConnection().getEndPoint().close());
     return new FilterInputStream(raw) {
       private long seen;
 
@@ -520,11 +572,19 @@ final class RestApiHandler extends Handler.Abstract {
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
+        upload.reading();
         int n = super.read(b, off, len);
+        upload.received(n);
         if (n > 0 && (seen += n) > maxBodyBytes) {
           throw new BodyTooLarge();
         }
         return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        upload.close();
+        super.close();
       }
     };
   }

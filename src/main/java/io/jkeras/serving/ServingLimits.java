@@ -15,6 +15,8 @@ import java.time.Duration;
  *     more gets 413 before any tensor is allocated (default 10,000)
  * @param maxTensorBytes most decoded input bytes of one request, counting 8 bytes for every number
  *     or boolean; more gets 413 while the body is read (default 64 MiB)
+ * @param maxInflightTensorBytes most decoded input bytes of all requests in flight together,
+ *     counted the same way; a request that would pass it gets 503 (default 256 MiB)
  * @param idleTimeout a connection that sends or receives nothing for this long is closed (default
  *     30 s)
  * @param minRequestBytesPerSecond a request whose headers or body arrive slower than this, on
@@ -27,6 +29,7 @@ import java.time.Duration;
 public record ServingLimits(
     int maxInstancesPerRequest,
     long maxTensorBytes,
+    long maxInflightTensorBytes,
     Duration idleTimeout,
     long minRequestBytesPerSecond,
     int maxConnectionsPerClient,
@@ -37,6 +40,7 @@ public record ServingLimits(
       new ServingLimits(
           PredictCodec.DEFAULT_MAX_INSTANCES,
           PredictCodec.DEFAULT_MAX_TENSOR_BYTES,
+          256L << 20,
           Duration.ofSeconds(30),
           1024,
           64,
@@ -49,6 +53,14 @@ public record ServingLimits(
               + maxInstancesPerRequest
               + " and "
               + maxTensorBytes);
+    }
+    if (maxInflightTensorBytes < maxTensorBytes) {
+      throw new IllegalArgumentException(
+          "max in-flight tensor bytes ("
+              + maxInflightTensorBytes
+              + ") cannot be below max tensor bytes ("
+              + maxTensorBytes
+              + ")");
     }
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
@@ -67,6 +79,7 @@ public record ServingLimits(
     return new ServingLimits(
         v,
         maxTensorBytes,
+        maxInflightTensorBytes,
         idleTimeout,
         minRequestBytesPerSecond,
         maxConnectionsPerClient,
@@ -76,6 +89,18 @@ public record ServingLimits(
   public ServingLimits withMaxTensorBytes(long v) {
     return new ServingLimits(
         maxInstancesPerRequest,
+        v,
+        maxInflightTensorBytes,
+        idleTimeout,
+        minRequestBytesPerSecond,
+        maxConnectionsPerClient,
+        maxConcurrentPredicts);
+  }
+
+  public ServingLimits withMaxInflightTensorBytes(long v) {
+    return new ServingLimits(
+        maxInstancesPerRequest,
+        maxTensorBytes,
         v,
         idleTimeout,
         minRequestBytesPerSecond,
@@ -87,6 +112,7 @@ public record ServingLimits(
     return new ServingLimits(
         maxInstancesPerRequest,
         maxTensorBytes,
+        maxInflightTensorBytes,
         v,
         minRequestBytesPerSecond,
         maxConnectionsPerClient,
@@ -97,6 +123,7 @@ public record ServingLimits(
     return new ServingLimits(
         maxInstancesPerRequest,
         maxTensorBytes,
+        maxInflightTensorBytes,
         idleTimeout,
         v,
         maxConnectionsPerClient,
@@ -107,6 +134,7 @@ public record ServingLimits(
     return new ServingLimits(
         maxInstancesPerRequest,
         maxTensorBytes,
+        maxInflightTensorBytes,
         idleTimeout,
         minRequestBytesPerSecond,
         v,
@@ -117,6 +145,7 @@ public record ServingLimits(
     return new ServingLimits(
         maxInstancesPerRequest,
         maxTensorBytes,
+        maxInflightTensorBytes,
         idleTimeout,
         minRequestBytesPerSecond,
         maxConnectionsPerClient,
