@@ -29,8 +29,8 @@ final class JsonLeaves {
   static final byte OTHER = 4;
 
   private final String input;
-  private byte[] kinds = new byte[64];
-  private long[] bits = new long[64];
+  private byte[] kinds = new byte[8];
+  private long[] bits = new long[8];
   private int size;
   private String otherText;
 
@@ -92,6 +92,16 @@ final class JsonLeaves {
       otherText = jsonText;
     }
     add(OTHER, 0);
+  }
+
+  /** Heap bytes of the leaf arrays (their capacity, not their use). */
+  long heapBytes() {
+    return 9L * kinds.length;
+  }
+
+  /** {@link #heapBytes} once one more leaf has been added. */
+  long heapBytesAfterAdd() {
+    return size < kinds.length ? heapBytes() : 2 * heapBytes();
   }
 
   private void add(byte kind, long v) {

@@ -31,9 +31,13 @@ final class PredictBodyReader {
    */
   record Limits(int maxInstances, long maxTensorBytes) {}
 
+  /** Most distinct input names in one request (a signature has far fewer inputs). */
+  static final int MAX_INPUT_NAMES = 1024;
+
   private final Limits limits;
   private final TensorBudget.Claim claim;
   private long leaves;
+  private long heapBytes;
 
   PredictBodyReader(Limits limits, TensorBudget.Claim claim) {
     this.limits = limits;
@@ -149,6 +153,10 @@ final class PredictBodyReader {
           String name = p.currentName();
           p.nextToken();
           JsonLeaves leaves = named.get(name);
+          if (leaves == null && named.size() == MAX_INPUT_NAMES) {
+            throw ServingException.invalid(
+                "Instance " + n + " has more than " + MAX_INPUT_NAMES + " different input names");
+          }
           if (leaves == null) {
             leaves = new JsonLeaves(name);
             leaves.firstLacking = n > 0 ? 0 : -1;
@@ -204,6 +212,10 @@ final class PredictBodyReader {
     int n = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
+      if (named.size() == MAX_INPUT_NAMES) {
+        throw ServingException.invalid(
+            "\"inputs\" has more than " + MAX_INPUT_NAMES + " different input names");
+      }
       p.nextToken();
       JsonLeaves l = readTensor(p, name);
       named.put(name, l);
@@ -331,7 +343,11 @@ final class PredictBodyReader {
                 + limits.maxTensorBytes()
                 + " bytes (--max_tensor_bytes, counting 8 bytes per value)");
       }
-      if (!claim.grow(leaves * 8)) {
+      // The budget holds what decoding really takes: the leaf arrays of every input so far, with
+      // their growth slack and the copy made while growing, plus the typed tensor still to come.
+      long next = out.heapBytesAfterAdd();
+      heapBytes += next - out.heapBytes();
+      if (!claim.grow(heapBytes + next / 2 + leaves * 8)) {
         throw new ServingException(
             ErrorCode.UNAVAILABLE,
             503,

@@ -94,20 +94,31 @@ class ServingMemoryTest {
                         HttpRequest.newBuilder(URI.create(http.base + "/v1/models/fm:predict"))
                             .POST(HttpRequest.BodyPublishers.ofByteArray(atCap)))));
       }
+      int served = 0;
       for (Future<TestHttp.Reply> f : replies) {
-        TestHttp.Reply reply = f.get(100, TimeUnit.SECONDS);
+        TestHttp.Reply reply;
+        try {
+          reply = f.get(100, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          // A 503 sent while the body is still uploading ends with the connection closed; the
+          // client may see the close before the reply.
+          assertTrue(e.getCause() instanceof java.io.IOException, e.toString());
+          continue;
+        }
+        served += reply.status() == 200 ? 1 : 0;
         // 200, or 503 when the in-flight budget is held by the others: never a 500 or a crash.
         assertTrue(reply.status() == 200 || reply.status() == 503, reply.body());
         if (reply.status() == 200) {
           assertEquals(10_000, reply.json().get("predictions").size());
         }
       }
+      assertTrue(served >= 1, "no request at the cap was served");
       r = http.post("/v1/models/fm:predict", "{\"instances\": [[1, 2, 3]]}");
       assertEquals(200, r.status(), r.body());
       long peak = peakRss(child.pid());
       System.out.printf(
-          "serving memory: idle RSS %d MiB, peak RSS %d MiB (bound %d MiB)%n",
-          idle >> 20, peak >> 20, BOUND_BYTES >> 20);
+          "serving memory: idle RSS %d MiB, peak RSS %d MiB (bound %d MiB), %d of 4 served%n",
+          idle >> 20, peak >> 20, BOUND_BYTES >> 20, served);
       assertTrue(peak < BOUND_BYTES, "peak RSS " + (peak >> 20) + " MiB");
     } finally {
       pool.shutdownNow();
