@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -412,54 +410,19 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
   }
 
-  private static final Pattern OUT_OF_RANGE =
-      Pattern.compile("indices\\[([\\d,]+)\\] = (-?\\d+) is not in \\[(\\d+), (\\d+)\\)");
-  private static final Pattern NODE = Pattern.compile("\\{\\{node ([^}]+)}}");
-
   /**
    * A run that TensorFlow refused for its input values (INVALID_ARGUMENT from a kernel): an index
    * out of range is told as the id, its position, the layer and the valid range.
    */
   private SavedModelInputException inputRejected(SignatureSpec sig, TFInvalidArgumentException e) {
-    String msg = String.valueOf(e.getMessage());
     String inputs =
         sig.inputs().size() == 1
             ? "input \"" + sig.inputs().keySet().iterator().next() + "\""
             : "an input of " + sig.inputs().keySet();
-    String layer = "";
-    Matcher node = NODE.matcher(msg);
-    if (node.find()) {
-      String[] parts = node.group(1).split("/");
-      layer = " (layer " + (parts.length >= 2 ? parts[parts.length - 2] : parts[0]) + ")";
-    }
-    Matcher m = OUT_OF_RANGE.matcher(msg);
-    String what;
-    if (m.find()) {
-      what =
-          inputs
-              + " of signature \""
-              + sig.key()
-              + "\" has id "
-              + m.group(2)
-              + " at ["
-              + m.group(1)
-              + "], outside the range ["
-              + m.group(3)
-              + ", "
-              + m.group(4)
-              + ")"
-              + layer;
-    } else {
-      what =
-          "signature \""
-              + sig.key()
-              + "\" rejected "
-              + inputs
-              + layer
-              + ": "
-              + firstLine(msg).replaceAll("\\s*\\[\\[\\{\\{node [^}]*}}]]", "");
-    }
-    return new SavedModelInputException(directory, what, e);
+    return new SavedModelInputException(
+        directory,
+        "signature \"" + sig.key() + "\": " + SavedModelInputException.describe(e, inputs),
+        e);
   }
 
   private SavedModelException runFailure(SignatureSpec sig, TensorFlowException e) {

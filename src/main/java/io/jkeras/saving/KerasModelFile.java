@@ -65,6 +65,9 @@ public final class KerasModelFile {
   /** No member of a model file jkeras can hold in memory is larger than a Java array. */
   private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
 
+  /** config.json and metadata.json: real configs are kilobytes; more is padding or an attack. */
+  private static final long MAX_JSON_BYTES = 64L << 20;
+
   private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
   private static final DateTimeFormatter DATE_SAVED =
@@ -213,6 +216,11 @@ public final class KerasModelFile {
     if (!Files.exists(path)) {
       throw new KerasFileException(source + ": no such model file");
     }
+    if (!Files.isRegularFile(path)) {
+      // A device or pipe (/dev/zero, say) has no size and may never end.
+      throw new KerasFileException(
+          source + ": not a regular file (a device or pipe?), so not a .keras or .h5 model file");
+    }
     try {
       if (Files.size(path) > MAX_MEMBER_BYTES) {
         throw new KerasFileException(
@@ -279,13 +287,22 @@ public final class KerasModelFile {
               + WEIGHTS);
     }
     long size = entry.getSize();
-    if (size > MAX_MEMBER_BYTES) {
+    long cap = name.equals(WEIGHTS) ? MAX_MEMBER_BYTES : MAX_JSON_BYTES;
+    if (size > cap) {
       throw new KerasFileException(
-          source + ": " + name + " claims " + size + " bytes, more than" + " jkeras can load");
+          source
+              + ": "
+              + name
+              + " claims "
+              + size
+              + " bytes, more than jkeras reads ("
+              + cap
+              + ")");
     }
     byte[] bytes;
     try (InputStream in = zip.getInputStream(entry)) {
-      bytes = readAtMost(in, MAX_MEMBER_BYTES);
+      // Inflate no further than the size the header claims (or the cap when it claims none).
+      bytes = readAtMost(in, size >= 0 ? size : cap, source + ": " + name);
     }
     if (size >= 0 && bytes.length != size) {
       throw new KerasFileException(
@@ -314,7 +331,7 @@ public final class KerasModelFile {
     return bytes;
   }
 
-  private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+  private static byte[] readAtMost(InputStream in, long limit, String what) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
@@ -322,7 +339,8 @@ public final class KerasModelFile {
     while ((n = in.read(buffer)) > 0) {
       total += n;
       if (total > limit) {
-        throw new KerasFileException("archive member larger than " + limit + " bytes");
+        throw new KerasFileException(
+            what + ": inflates to more than " + limit + " bytes (corrupt or hostile archive)");
       }
       out.write(buffer, 0, n);
     }
