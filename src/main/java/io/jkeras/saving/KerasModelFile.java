@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -385,10 +384,9 @@ public final class KerasModelFile {
   /** Reserves a fresh hidden file beside {@code target}, so the final move is a rename. */
   private static Path createTempBeside(Path target, String suffix) {
     Path dir = target.getParent();
-    String base = "." + target.getFileName() + ".";
+    io.jkeras.io.AtomicFile.removeStaleTemporaries(target);
     for (int attempt = 0; ; attempt++) {
-      Path temp =
-          dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
+      Path temp = dir.resolve(io.jkeras.io.AtomicFile.temporaryName(target, suffix));
       try {
         return Files.createFile(temp);
       } catch (FileAlreadyExistsException e) {
