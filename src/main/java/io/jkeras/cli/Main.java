@@ -23,14 +23,44 @@ public final class Main {
           "  predict   run a model on .npy input and write .npy output",
           "  serve     serve SavedModels over TensorFlow Serving's REST API",
           "",
-          "Run 'jkeras <command> --help' for the options of a command.");
+          "Run 'jkeras <command> --help' for the options of a command. Every failure is one"
+              + " 'jkeras:' line",
+          "and exit code 2; --debug adds the Java stack trace.");
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  /** Runs a command and returns the process exit code (0 ok, 1 failure, 2 bad usage or input). */
+  /**
+   * Runs a command and returns the process exit code (0 ok, 2 for any failure, reported as one
+   * {@code jkeras:} line; {@code --debug} anywhere also prints the stack trace).
+   */
   public static int run(String[] args) {
+    boolean debug = Arrays.asList(args).contains("--debug");
+    if (debug) {
+      args = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+    }
+    try {
+      return runCommand(args);
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // Anything else is still one line, never a stack trace (unless --debug asks for it).
+      String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (e instanceof StackOverflowError) {
+        what = "the input is nested too deeply to read";
+      } else if (e instanceof OutOfMemoryError) {
+        what =
+            "out of memory (" + what + "); raise -Xmx with JKERAS_JAVA_OPTS or use smaller input";
+      }
+      int nl = what.indexOf('\n');
+      System.err.println("jkeras: " + args[0] + ": " + (nl < 0 ? what : what.substring(0, nl)));
+      if (debug) {
+        e.printStackTrace();
+      }
+      return 2;
+    }
+  }
+
+  private static int runCommand(String[] args) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       System.out.println(USAGE);
       return args.length == 0 ? 2 : 0;

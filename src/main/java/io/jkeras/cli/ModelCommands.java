@@ -157,6 +157,10 @@ final class ModelCommands {
     Path in = Path.of(a.positional().get(1));
     Path out = Path.of(a.positional().get(2));
     int batchSize = a.getInt("batch-size", Model.DEFAULT_BATCH_SIZE);
+    if (batchSize < 1) {
+      throw new Arguments.UsageException(
+          "predict: --batch-size must be at least 1, got " + batchSize);
+    }
     Map<String, NpyArray> results = new LinkedHashMap<>();
     if (isSavedModel(modelPath)) {
       try (LoadedSavedModel m = SavedModel.load(modelPath)) {
@@ -165,8 +169,9 @@ final class ModelCommands {
         Map<String, NdArray<?>> feeds = new LinkedHashMap<>();
         List<NpyArray> arrays = readInputs(in, names);
         for (int i = 0; i < names.size(); i++) {
+          String dtype = sig.inputs().get(names.get(i)).dtype();
           feeds.put(
-              names.get(i), NpyArrays.toNd(arrays.get(i), sig.inputs().get(names.get(i)).dtype()));
+              names.get(i), (NdArray<?>) converted(in, names.get(i), dtype, arrays.get(i), true));
         }
         for (Map.Entry<String, NdArray<?>> e : m.run(sig.key(), feeds).entrySet()) {
           results.put(e.getKey(), NpyArrays.fromNd(e.getValue()));
@@ -176,10 +181,27 @@ final class ModelCommands {
       try (Model m = KerasModelFile.load(existing(modelPath))) {
         List<String> names = m.inputs().stream().map(t -> t.layer().name()).toList();
         List<HostArray> xs = new ArrayList<>();
-        for (NpyArray arr : readInputs(in, names)) {
-          xs.add(NpyArrays.toHost(arr));
+        List<NpyArray> arrays = readInputs(in, names);
+        for (int i = 0; i < names.size(); i++) {
+          xs.add(
+              (HostArray)
+                  converted(in, names.get(i), m.inputs().get(i).dtype(), arrays.get(i), false));
         }
-        List<FloatNdArray> ys = m.predict(xs, batchSize);
+        List<FloatNdArray> ys;
+        try {
+          ys = m.predict(xs, batchSize);
+        } catch (IllegalArgumentException e) {
+          // TensorFlow's INVALID_ARGUMENT: an id outside an Embedding's range, say.
+          String inputs =
+              names.size() == 1 ? "input \"" + names.get(0) + "\"" : "an input of " + names;
+          throw new Arguments.UsageException(
+              "predict: "
+                  + modelPath
+                  + " on "
+                  + in
+                  + ": "
+                  + io.jkeras.savedmodel.SavedModelInputException.describe(e, inputs));
+        }
         for (int k = 0; k < ys.size(); k++) {
           results.put(m.outputs().get(k).layer().name(), NpyArrays.fromNd(ys.get(k)));
         }
@@ -187,6 +209,28 @@ final class ModelCommands {
     }
     writeOutputs(out, results);
     return 0;
+  }
+
+  /**
+   * Input {@code name} read from {@code in} as the model's dtype (a SavedModel's NdArray or a
+   * jkeras HostArray), refusing values the dtype cannot hold exactly.
+   */
+  private static Object converted(
+      Path in, String name, String dtype, NpyArray array, boolean savedModel) {
+    try {
+      return savedModel ? NpyArrays.toNd(array, dtype) : NpyArrays.toHost(array, dtype);
+    } catch (ArithmeticException e) {
+      throw new Arguments.UsageException(
+          "predict: "
+              + in
+              + ": input \""
+              + name
+              + "\" is "
+              + dtype
+              + " but "
+              + e.getMessage()
+              + " (like Keras, an integer input takes only whole, finite numbers)");
+    }
   }
 
   private static List<NpyArray> readInputs(Path in, List<String> names) throws IOException {

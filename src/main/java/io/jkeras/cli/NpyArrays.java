@@ -17,15 +17,27 @@ final class NpyArrays {
 
   private NpyArrays() {}
 
-  /** For a jkeras model input: float32, int32 or int64 samples (float64 and bool as float32). */
-  static HostArray toHost(NpyArray a) {
+  /**
+   * For a jkeras model input of Keras dtype {@code dtype}: an integer input takes only whole,
+   * finite numbers (as Keras refuses NaN or 3.7 for an id), converted exactly; float inputs take
+   * any numbers as float32.
+   *
+   * @throws ArithmeticException naming the first element an integer input cannot take
+   */
+  static HostArray toHost(NpyArray a, String dtype) {
     Shape s = Shape.of(a.shape());
-    switch (a.dtype()) {
+    switch (dtype) {
       case "int32":
         return HostArray.ofInts(s, a.asInts());
       case "int64":
         return HostArray.ofLongs(s, a.asLongs());
       default:
+        if (a.dtype().equals("int32")) {
+          return HostArray.ofInts(s, a.asInts());
+        }
+        if (a.dtype().equals("int64")) {
+          return HostArray.ofLongs(s, a.asLongs());
+        }
         return HostArray.ofFloats(s, a.asFloats());
     }
   }

@@ -11,7 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes a file so that readers see either the old file or the complete new one, never a half
  * written one: the content goes to a hidden temporary file in the same folder, which then replaces
  * the target by an atomic rename. On any failure the temporary file is removed and the target is
- * left as it was.
+ * left as it was. The temporary file's name holds the writer's process id: a process killed
+ * mid-write leaves it behind, and the next write of the same target removes it (but never the file
+ * of a writer that is still running, unless it is a day old).
  *
  * <pre>{@code
  * AtomicFile.write(Path.of("out/results.json"), tmp -> Files.writeString(tmp, json));
@@ -33,6 +35,54 @@ public final class AtomicFile {
 
   private AtomicFile() {}
 
+  /** Temporary files older than this are stale even if their process id is in use again. */
+  private static final java.time.Duration STALE_AGE = java.time.Duration.ofHours(24);
+
+  /**
+   * The hidden name of a temporary sibling of {@code target}: {@code .NAME.PID-RANDOM.tmpSUFFIX},
+   * so that {@link #removeStaleTemporaries} can tell whose it is.
+   */
+  public static String temporaryName(Path target, String suffix) {
+    return "."
+        + target.getFileName()
+        + "."
+        + ProcessHandle.current().pid()
+        + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1)
+        + ".tmp"
+        + suffix;
+  }
+
+  /**
+   * Deletes the temporary siblings of {@code target} that a killed writer left behind: those whose
+   * process is no longer running, or that are older than a day. A live writer's file is kept.
+   */
+  public static void removeStaleTemporaries(Path target) {
+    Path absolute = target.toAbsolutePath();
+    String prefix = "." + absolute.getFileName() + ".";
+    long now = System.currentTimeMillis();
+    try (java.nio.file.DirectoryStream<Path> siblings =
+        Files.newDirectoryStream(absolute.getParent(), prefix + "*.tmp*")) {
+      for (Path p : siblings) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(rest.substring(0, Math.max(0, dash)));
+        } catch (NumberFormatException e) {
+          continue; // not one of ours
+        }
+        boolean alive = pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isPresent();
+        boolean old = now - Files.getLastModifiedTime(p).toMillis() > STALE_AGE.toMillis();
+        if ((!alive && pid != ProcessHandle.current().pid()) || old) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Best effort: a leftover temporary file does no harm to the next write.
+    }
+  }
+
   /**
    * Writes {@code target} through a temporary sibling.
    *
@@ -44,16 +94,16 @@ public final class AtomicFile {
     if (!Files.isDirectory(dir)) {
       throw new java.nio.file.NoSuchFileException(dir.toString(), null, "folder does not exist");
     }
-    Path tmp =
-        dir.resolve(
-            "."
-                + absolute.getFileName()
-                + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
+    removeStaleTemporaries(absolute);
+    Path tmp = dir.resolve(temporaryName(absolute, ""));
     boolean moved = false;
     try {
-      content.writeTo(tmp);
+      try {
+        content.writeTo(tmp);
+      } catch (IOException e) {
+        // "No space left on device" alone does not say which file.
+        throw new IOException("cannot write " + absolute + ": " + e.getMessage(), e);
+      }
       try {
         Files.move(
             tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -145,6 +145,22 @@ public final class NpyFile {
       long dataOffset = prefix + headerLength;
       long expected = count * dtype.itemSize;
       long actual = size - dataOffset;
+      Runtime rt = Runtime.getRuntime();
+      long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+      if (expected > heapFree) {
+        throw new NpyFormatException(
+            file,
+            "shape "
+                + NpyArray.formatShape(header.shape())
+                + " of "
+                + dtype.numpyName
+                + " needs "
+                + expected
+                + " bytes, more than the "
+                + heapFree
+                + " bytes free in the Java heap (raise -Xmx, e.g. JKERAS_JAVA_OPTS=-Xmx8g, or"
+                + " split the file)");
+      }
       if (actual != expected) {
         throw new NpyFormatException(
             file,

@@ -155,8 +155,12 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
 
   /** Recursive-descent parser over the Python literal subset. */
   private static final class Parser {
+    /** Deepest nesting of dicts, tuples and lists (a real header nests two deep). */
+    private static final int MAX_DEPTH = 32;
+
     private final String s;
     private int pos;
+    private int depth;
 
     Parser(String s) {
       this.s = s;
@@ -208,14 +212,20 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
         throw error("a value");
       }
       char c = s.charAt(pos);
-      if (c == '{') {
-        return dict();
-      }
-      if (c == '(') {
-        return tuple();
-      }
-      if (c == '[') {
-        return list();
+      if (c == '{' || c == '(' || c == '[') {
+        if (depth == MAX_DEPTH) {
+          throw new Invalid(
+              "malformed header: values nested more than "
+                  + MAX_DEPTH
+                  + " deep at character "
+                  + pos);
+        }
+        depth++;
+        try {
+          return c == '{' ? dict() : c == '(' ? tuple() : list();
+        } finally {
+          depth--;
+        }
       }
       if (c == '\'' || c == '"') {
         return string();

@@ -20,6 +20,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.BooleanNdArray;
 import org.tensorflow.ndarray.DoubleNdArray;
@@ -377,7 +378,13 @@ public final class LoadedSavedModel implements AutoCloseable {
         for (TensorSpec spec : sig.outputs().values()) {
           runner.fetch(spec.tensorName());
         }
-        try (Result r = runner.run()) {
+        Result r;
+        try {
+          r = runner.run();
+        } catch (TFInvalidArgumentException e) {
+          throw inputRejected(sig, e);
+        }
+        try (r) {
           Map<String, NdArray<?>> out = new LinkedHashMap<>();
           int i = 0;
           for (TensorSpec spec : sig.outputs().values()) {
@@ -401,6 +408,21 @@ public final class LoadedSavedModel implements AutoCloseable {
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /**
+   * A run that TensorFlow refused for its input values (INVALID_ARGUMENT from a kernel): an index
+   * out of range is told as the id, its position, the layer and the valid range.
+   */
+  private SavedModelInputException inputRejected(SignatureSpec sig, TFInvalidArgumentException e) {
+    String inputs =
+        sig.inputs().size() == 1
+            ? "input \"" + sig.inputs().keySet().iterator().next() + "\""
+            : "an input of " + sig.inputs().keySet();
+    return new SavedModelInputException(
+        directory,
+        "signature \"" + sig.key() + "\": " + SavedModelInputException.describe(e, inputs),
+        e);
   }
 
   private SavedModelException runFailure(SignatureSpec sig, TensorFlowException e) {

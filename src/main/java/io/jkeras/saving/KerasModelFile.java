@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -73,6 +72,9 @@ public final class KerasModelFile {
 
   /** No member of a model file jkeras can hold in memory is larger than a Java array. */
   private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
+
+  /** config.json and metadata.json: real configs are kilobytes; more is padding or an attack. */
+  private static final long MAX_JSON_BYTES = 64L << 20;
 
   private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -286,6 +288,11 @@ public final class KerasModelFile {
     if (!Files.exists(path)) {
       throw new KerasFileException(source + ": no such model file");
     }
+    if (!Files.isRegularFile(path)) {
+      // A device or pipe (/dev/zero, say) has no size and may never end.
+      throw new KerasFileException(
+          source + ": not a regular file (a device or pipe?), so not a .keras or .h5 model file");
+    }
     try {
       if (Files.size(path) > MAX_MEMBER_BYTES) {
         throw new KerasFileException(
@@ -354,13 +361,22 @@ public final class KerasModelFile {
               + WEIGHTS);
     }
     long size = entry.getSize();
-    if (size > MAX_MEMBER_BYTES) {
+    long cap = name.equals(WEIGHTS) ? MAX_MEMBER_BYTES : MAX_JSON_BYTES;
+    if (size > cap) {
       throw new KerasFileException(
-          source + ": " + name + " claims " + size + " bytes, more than" + " jkeras can load");
+          source
+              + ": "
+              + name
+              + " claims "
+              + size
+              + " bytes, more than jkeras reads ("
+              + cap
+              + ")");
     }
     byte[] bytes;
     try (InputStream in = zip.getInputStream(entry)) {
-      bytes = readAtMost(in, MAX_MEMBER_BYTES);
+      // Inflate no further than the size the header claims (or the cap when it claims none).
+      bytes = readAtMost(in, size >= 0 ? size : cap, source + ": " + name);
     }
     if (size >= 0 && bytes.length != size) {
       throw new KerasFileException(
@@ -389,7 +405,7 @@ public final class KerasModelFile {
     return bytes;
   }
 
-  private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+  private static byte[] readAtMost(InputStream in, long limit, String what) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
@@ -397,7 +413,8 @@ public final class KerasModelFile {
     while ((n = in.read(buffer)) > 0) {
       total += n;
       if (total > limit) {
-        throw new KerasFileException("archive member larger than " + limit + " bytes");
+        throw new KerasFileException(
+            what + ": inflates to more than " + limit + " bytes (corrupt or hostile archive)");
       }
       out.write(buffer, 0, n);
     }
@@ -442,10 +459,9 @@ public final class KerasModelFile {
   /** Reserves a fresh hidden file beside {@code target}, so the final move is a rename. */
   private static Path createTempBeside(Path target, String suffix) {
     Path dir = target.getParent();
-    String base = "." + target.getFileName() + ".";
+    io.jkeras.io.AtomicFile.removeStaleTemporaries(target);
     for (int attempt = 0; ; attempt++) {
-      Path temp =
-          dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
+      Path temp = dir.resolve(io.jkeras.io.AtomicFile.temporaryName(target, suffix));
       try {
         return Files.createFile(temp);
       } catch (FileAlreadyExistsException e) {

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * each request its own rows of every output.
  *
  * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the timeout
- * runs on a batching thread. Callers block in {@link #submit} until their rows are back.
+ * runs on a batching thread. Callers block in {@link #submit} until their rows are back. When a
+ * merged run fails, each request of the batch runs again alone: a bad request fails by itself, and
+ * no error shows one client another client's input.
  *
  * <pre>{@code
  * Map<String, TensorData> out = queue.submit(inputs, 1); // one instance
@@ -123,58 +125,73 @@ final class BatchQueue {
   }
 
   private void run(List<Task> batch) {
+    if (batch.size() == 1) {
+      runAlone(batch.get(0));
+      return;
+    }
     try {
-      if (batch.size() == 1) {
-        Task t = batch.get(0);
-        Map<String, TensorData> out = model.run(signature, t.inputs());
-        metrics.recordRun(t.rows());
-        t.result().complete(out);
-        return;
-      }
-      Map<String, TensorData> stacked = new LinkedHashMap<>();
-      int total = 0;
-      for (Task t : batch) {
-        total += t.rows();
-      }
-      for (String name : batch.get(0).inputs().keySet()) {
-        List<TensorData> parts = new ArrayList<>(batch.size());
-        for (Task t : batch) {
-          parts.add(t.inputs().get(name));
-        }
-        stacked.put(name, TensorData.concatRows(parts));
-      }
-      Map<String, TensorData> out = model.run(signature, stacked);
-      metrics.recordRun(total);
-      for (Map.Entry<String, TensorData> e : out.entrySet()) {
-        TensorData t = e.getValue();
-        if (t.rank() == 0 || t.dim(0) != total) {
-          throw new ServingException(
-              ErrorCode.INTERNAL,
-              "Server-side batching cannot split "
-                  + "output \""
-                  + e.getKey()
-                  + "\" of shape "
-                  + java.util.Arrays.toString(t.shape())
-                  + " back into "
-                  + batch.size()
-                  + " requests with "
-                  + total
-                  + " instances in all; serve this signature without --enable_batching");
-        }
-      }
-      int at = 0;
-      for (Task task : batch) {
-        Map<String, TensorData> mine = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorData> e : out.entrySet()) {
-          mine.put(e.getKey(), e.getValue().rows(at, at + task.rows()));
-        }
-        at += task.rows();
-        task.result().complete(mine);
-      }
+      runMerged(batch);
     } catch (Throwable e) {
+      // One request's input (an id out of range, say) can fail the merged run. Run each request
+      // alone, so that only the offender gets an error, and only its own data is in it.
       for (Task t : batch) {
-        t.result().completeExceptionally(e);
+        if (!t.result().isDone()) {
+          runAlone(t);
+        }
       }
+    }
+  }
+
+  private void runAlone(Task t) {
+    try {
+      Map<String, TensorData> out = model.run(signature, t.inputs());
+      metrics.recordRun(t.rows());
+      t.result().complete(out);
+    } catch (Throwable e) {
+      t.result().completeExceptionally(e);
+    }
+  }
+
+  private void runMerged(List<Task> batch) throws Exception {
+    Map<String, TensorData> stacked = new LinkedHashMap<>();
+    int total = 0;
+    for (Task t : batch) {
+      total += t.rows();
+    }
+    for (String name : batch.get(0).inputs().keySet()) {
+      List<TensorData> parts = new ArrayList<>(batch.size());
+      for (Task t : batch) {
+        parts.add(t.inputs().get(name));
+      }
+      stacked.put(name, TensorData.concatRows(parts));
+    }
+    Map<String, TensorData> out = model.run(signature, stacked);
+    metrics.recordRun(total);
+    for (Map.Entry<String, TensorData> e : out.entrySet()) {
+      TensorData t = e.getValue();
+      if (t.rank() == 0 || t.dim(0) != total) {
+        throw new ServingException(
+            ErrorCode.INTERNAL,
+            "Server-side batching cannot split "
+                + "output \""
+                + e.getKey()
+                + "\" of shape "
+                + java.util.Arrays.toString(t.shape())
+                + " back into "
+                + batch.size()
+                + " requests with "
+                + total
+                + " instances in all; serve this signature without --enable_batching");
+      }
+    }
+    int at = 0;
+    for (Task task : batch) {
+      Map<String, TensorData> mine = new LinkedHashMap<>();
+      for (Map.Entry<String, TensorData> e : out.entrySet()) {
+        mine.put(e.getKey(), e.getValue().rows(at, at + task.rows()));
+      }
+      at += task.rows();
+      task.result().complete(mine);
     }
   }
 }

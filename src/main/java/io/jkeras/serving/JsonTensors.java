@@ -1,11 +1,8 @@
 package io.jkeras.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Converts between nested JSON lists and {@link TensorData}, checking dtype and shape against a
@@ -13,8 +10,8 @@ import java.util.List;
  *
  * <pre>{@code
  * // row format: one JSON value per instance, stacked along a new dimension 0
- * TensorData x = JsonTensors.fromInstances(List.of(json("[1,2,3]"), json("[4,5,6]")), "x", spec);
- * // x has shape [2, 3]
+ * PredictCodec.Request r = PredictCodec.read(body, 10_000, 64L << 20); // [[1,2,3],[4,5,6]]
+ * TensorData x = JsonTensors.fromLeaves(r.unnamed(), true, "x", spec); // shape [2, 3]
  * }</pre>
  *
  * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0} are
@@ -28,54 +25,19 @@ final class JsonTensors {
   private JsonTensors() {}
 
   /**
-   * Stacks one JSON value per instance into a tensor of shape {@code [items.size()] + the instance
-   * shape} (row format, {@code "instances"}).
+   * Converts the values of one input, read by {@link PredictBodyReader}: in the row format ({@code
+   * rows}) the instances stack along a new dimension 0, in the columnar format the value is the
+   * whole tensor.
    */
-  static TensorData fromInstances(List<JsonNode> items, String input, TensorSpec spec)
+  static TensorData fromLeaves(JsonLeaves leaves, boolean rows, String input, TensorSpec spec)
       throws ServingException {
     checkDtype(input, spec);
-    if (items.isEmpty()) {
-      throw ServingException.invalid(
-          "\"instances\" is empty: input \"" + input + "\" needs at least one instance");
-    }
-    long[] inner = shapeOf(items.get(0));
-    for (int i = 1; i < items.size(); i++) {
-      long[] s = shapeOf(items.get(i));
-      if (!Arrays.equals(s, inner)) {
-        throw ServingException.invalid(
-            "Ragged instances for input \""
-                + input
-                + "\": instance 0"
-                + " has shape "
-                + Arrays.toString(inner)
-                + " but instance "
-                + i
-                + " has shape "
-                + Arrays.toString(s)
-                + "; every instance must have the same shape");
-      }
-    }
-    long[] shape = prepend(items.size(), inner);
-    checkShape(input, spec, shape, true);
-    Filler f = new Filler(spec.dtype(), shape, input);
-    for (int i = 0; i < items.size(); i++) {
-      f.fill(items.get(i), inner, 0, "instance " + i);
-    }
-    return f.result();
-  }
-
-  /** Converts one whole JSON tensor (columnar format, {@code "inputs"}). */
-  static TensorData fromTensor(JsonNode node, String input, TensorSpec spec)
-      throws ServingException {
-    checkDtype(input, spec);
-    long[] shape = shapeOf(node);
-    if (shape.length > 0 && shape[0] == 0) {
+    long[] shape = rows ? prepend(leaves.instances, leaves.shape) : leaves.shape;
+    if (!rows && shape.length > 0 && shape[0] == 0) {
       throw ServingException.invalid("Input \"" + input + "\" is an empty list");
     }
-    checkShape(input, spec, shape, false);
-    Filler f = new Filler(spec.dtype(), shape, input);
-    f.fill(node, shape, 0, "the tensor");
-    return f.result();
+    checkShape(input, spec, shape, rows);
+    return new Filler(spec.dtype(), shape, input, rows).fill(leaves);
   }
 
   private static void checkDtype(String input, TensorSpec spec) throws ServingException {
@@ -88,23 +50,6 @@ final class JsonTensors {
               + ", which jkeras serving cannot feed from JSON (supported: DT_FLOAT, DT_DOUBLE, "
               + "DT_INT32, DT_INT64, DT_BOOL)");
     }
-  }
-
-  /**
-   * The shape a JSON value claims, following the first element at each depth; raggedness is found
-   * later while filling.
-   */
-  private static long[] shapeOf(JsonNode node) {
-    List<Long> dims = new ArrayList<>();
-    JsonNode n = node;
-    while (n.isArray()) {
-      dims.add((long) n.size());
-      if (n.size() == 0) {
-        break;
-      }
-      n = n.get(0);
-    }
-    return dims.stream().mapToLong(Long::longValue).toArray();
   }
 
   private static long[] prepend(long first, long[] rest) {
@@ -144,18 +89,19 @@ final class JsonTensors {
     throw ServingException.invalid(message + " (-1 is any size)");
   }
 
-  /** Writes the leaves of nested lists into a flat primitive array, checking as it goes. */
+  /** Writes leaves into a flat primitive array of the spec's dtype, checking each. */
   private static final class Filler {
     private final String dtype;
     private final long[] shape;
     private final String input;
+    private final boolean rows;
     private final Object data;
-    private int at;
 
-    Filler(String dtype, long[] shape, String input) throws ServingException {
+    Filler(String dtype, long[] shape, String input, boolean rows) throws ServingException {
       this.dtype = dtype;
       this.shape = shape;
       this.input = input;
+      this.rows = rows;
       long n = 1;
       for (long d : shape) {
         n *= d;
@@ -167,88 +113,35 @@ final class JsonTensors {
       this.data = TensorData.zeros(dtype, new long[] {n}).data();
     }
 
-    /** Fills {@code node}, which must have shape {@code dims[depth..]}. */
-    void fill(JsonNode node, long[] dims, int depth, String where) throws ServingException {
-      if (depth == dims.length) {
-        leaf(node, where);
-        return;
-      }
-      if (!node.isArray() || node.size() != dims[depth]) {
-        throw ServingException.invalid(
-            "Ragged tensor for input \""
-                + input
-                + "\": in "
-                + where
-                + " a "
-                + describe(node)
-                + " stands where a list of "
-                + dims[depth]
-                + " was expected (all lists at one depth must have the same length)");
-      }
-      for (int i = 0; i < node.size(); i++) {
-        fill(node.get(i), dims, depth + 1, where + "[" + i + "]");
-      }
-    }
-
-    private void leaf(JsonNode v, String where) throws ServingException {
-      switch (dtype) {
-        case TensorData.DT_FLOAT -> ((float[]) data)[at] = (float) number(v, where);
-        case TensorData.DT_DOUBLE -> ((double[]) data)[at] = number(v, where);
-        case TensorData.DT_INT32 -> {
-          if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw wrongType(v, where, "an integer in the int32 range");
+    TensorData fill(JsonLeaves leaves) throws ServingException {
+      int n = java.lang.reflect.Array.getLength(data);
+      for (int i = 0; i < n; i++) {
+        byte kind = leaves.kind(i);
+        switch (dtype) {
+          case TensorData.DT_FLOAT -> ((float[]) data)[i] = (float) number(leaves, i);
+          case TensorData.DT_DOUBLE -> ((double[]) data)[i] = number(leaves, i);
+          case TensorData.DT_INT32 -> {
+            long v = leaves.longAt(i);
+            if (kind != JsonLeaves.INT || v != (int) v) {
+              throw wrongType(leaves, i, "an integer in the int32 range");
+            }
+            ((int[]) data)[i] = (int) v;
           }
-          ((int[]) data)[at] = v.intValue();
-        }
-        case TensorData.DT_INT64 -> {
-          if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw wrongType(v, where, "an integer in the int64 range");
+          case TensorData.DT_INT64 -> {
+            if (kind != JsonLeaves.INT) {
+              throw wrongType(leaves, i, "an integer in the int64 range");
+            }
+            ((long[]) data)[i] = leaves.longAt(i);
           }
-          ((long[]) data)[at] = v.longValue();
-        }
-        case TensorData.DT_BOOL -> {
-          if (!v.isBoolean()) {
-            throw wrongType(v, where, "true or false");
+          case TensorData.DT_BOOL -> {
+            if (kind != JsonLeaves.TRUE && kind != JsonLeaves.FALSE) {
+              throw wrongType(leaves, i, "true or false");
+            }
+            ((boolean[]) data)[i] = kind == JsonLeaves.TRUE;
           }
-          ((boolean[]) data)[at] = v.booleanValue();
+          default -> throw new IllegalStateException(dtype);
         }
-        default -> throw new IllegalStateException(dtype);
       }
-      at++;
-    }
-
-    private double number(JsonNode v, String where) throws ServingException {
-      if (!v.isNumber()) {
-        throw wrongType(v, where, "a number");
-      }
-      return v.doubleValue();
-    }
-
-    private ServingException wrongType(JsonNode v, String where, String wanted) {
-      if (v.isArray() || v.isObject()) {
-        return ServingException.invalid(
-            "Ragged tensor for input \""
-                + input
-                + "\": in "
-                + where
-                + " a "
-                + describe(v)
-                + " stands where a single value was expected");
-      }
-      return ServingException.invalid(
-          "Input \""
-              + input
-              + "\" is "
-              + dtype
-              + " and needs "
-              + wanted
-              + ", but "
-              + where
-              + " is "
-              + clip(v.toString()));
-    }
-
-    TensorData result() {
       return switch (dtype) {
         case TensorData.DT_FLOAT -> TensorData.ofFloats((float[]) data, shape);
         case TensorData.DT_DOUBLE -> TensorData.ofDoubles((double[]) data, shape);
@@ -258,20 +151,41 @@ final class JsonTensors {
         default -> throw new IllegalStateException(dtype);
       };
     }
-  }
 
-  private static String describe(JsonNode n) {
-    if (n.isArray()) {
-      return "list of " + n.size();
+    private double number(JsonLeaves leaves, int i) throws ServingException {
+      byte kind = leaves.kind(i);
+      if (kind != JsonLeaves.INT && kind != JsonLeaves.FLOAT) {
+        throw wrongType(leaves, i, "a number");
+      }
+      return leaves.doubleAt(i);
     }
-    if (n.isObject()) {
-      return "JSON object";
-    }
-    return "single value " + clip(n.toString());
-  }
 
-  private static String clip(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    private ServingException wrongType(JsonLeaves leaves, int i, String wanted) {
+      return ServingException.invalid(
+          "Input \""
+              + input
+              + "\" is "
+              + dtype
+              + " and needs "
+              + wanted
+              + ", but "
+              + where(i)
+              + " is "
+              + leaves.text(i));
+    }
+
+    /** "instance 3[0][2]" (row format) or "the tensor[1][0]" for flat element {@code i}. */
+    private String where(int i) {
+      StringBuilder sb = new StringBuilder();
+      long rest = i;
+      for (int d = shape.length - 1; d >= 0; d--) {
+        long dim = shape[d];
+        long at = rest % dim;
+        rest /= dim;
+        sb.insert(0, d == 0 && rows ? "instance " + at : "[" + at + "]");
+      }
+      return rows ? sb.toString() : "the tensor" + sb;
+    }
   }
 
   /** Writes the whole tensor as nested lists (a bare value for rank 0). */

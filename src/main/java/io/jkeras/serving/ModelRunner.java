@@ -1,5 +1,8 @@
 package io.jkeras.serving;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -8,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a signature of a leased version, directly or through server-side batching.
  *
- * <p>A request goes through a {@link BatchQueue} when batching is on, all its inputs share a
- * dimension 0 of at most the max batch size, and no input spec fixes dimension 0. Requests are only
- * merged with requests whose instances have the same shapes.
+ * <p>A request whose inputs share dimension 0, where no input spec fixes dimension 0, runs in parts
+ * of at most the max batch size (whether batching is on or not), so that memory follows the batch
+ * size rather than the request. With batching on, each part goes through a {@link BatchQueue} and
+ * is merged only with parts of other requests whose instances have the same shapes.
  *
  * <pre>{@code
  * ModelRunner runner = new ModelRunner(new BatchingOptions(true, 32, Duration.ofMillis(1), 2),
@@ -43,10 +47,60 @@ final class ModelRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a request: in runs of at most the max batch size when its inputs share dimension 0 and no
+   * spec fixes it (so a large request costs the memory of one run at a time), else in one run.
+   */
   Map<String, TensorData> run(
       LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs) throws Exception {
-    int rows = batchRows(sig, inputs);
-    if (rows < 0) {
+    int rows = splittableRows(sig, inputs);
+    int max = options.maxBatchSize();
+    if (rows <= max) {
+      return runPart(version, sig, inputs, rows);
+    }
+    Map<String, List<TensorData>> parts = new LinkedHashMap<>();
+    for (int from = 0; from < rows; from += max) {
+      int to = Math.min(rows, from + max);
+      Map<String, TensorData> slice = new LinkedHashMap<>();
+      for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
+        slice.put(e.getKey(), e.getValue().rows(from, to));
+      }
+      Map<String, TensorData> out = runPart(version, sig, slice, to - from);
+      for (Map.Entry<String, TensorData> e : out.entrySet()) {
+        TensorData t = e.getValue();
+        if (t.rank() == 0 || t.dim(0) != to - from) {
+          throw new ServingException(
+              ErrorCode.INTERNAL,
+              "Output \""
+                  + e.getKey()
+                  + "\" of signature \""
+                  + sig.name()
+                  + "\" has shape "
+                  + java.util.Arrays.toString(t.shape())
+                  + " for "
+                  + (to - from)
+                  + " instances, so a request of "
+                  + rows
+                  + " instances cannot run in parts of --max_batch_size "
+                  + max
+                  + "; send at most "
+                  + max
+                  + " instances per request");
+        }
+        parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(t);
+      }
+    }
+    Map<String, TensorData> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<TensorData>> e : parts.entrySet()) {
+      out.put(e.getKey(), TensorData.concatRows(e.getValue()));
+    }
+    return out;
+  }
+
+  private Map<String, TensorData> runPart(
+      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, int rows)
+      throws Exception {
+    if (!options.enabled() || rows < 1) {
       Map<String, TensorData> out = version.model().run(sig.name(), inputs);
       metrics.recordRun(inputs.isEmpty() ? 0 : firstDim(inputs));
       return out;
@@ -71,9 +125,9 @@ final class ModelRunner implements AutoCloseable {
     return t.rank() == 0 ? 1 : t.dim(0);
   }
 
-  /** The request's row count when it can be batched, else -1. */
-  private int batchRows(SignatureSpec sig, Map<String, TensorData> inputs) {
-    if (!options.enabled() || inputs.isEmpty()) {
+  /** The request's row count when it can be split or batched along dimension 0, else -1. */
+  private static int splittableRows(SignatureSpec sig, Map<String, TensorData> inputs) {
+    if (inputs.isEmpty()) {
       return -1;
     }
     long rows = -1;
@@ -88,7 +142,7 @@ final class ModelRunner implements AutoCloseable {
       }
       rows = t.dim(0);
     }
-    return rows >= 1 && rows <= options.maxBatchSize() ? (int) rows : -1;
+    return rows >= 1 ? (int) rows : -1;
   }
 
   @Override

@@ -39,6 +39,7 @@ public final class ModelServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final GracefulHandler graceful;
+  private final RestApiHandler api;
   private volatile boolean stopped;
 
   public ModelServer(ServerOptions options, ModelLoader loader) {
@@ -71,12 +72,19 @@ public final class ModelServer implements AutoCloseable {
                 UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
                 UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
                 UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS)));
+    ServingLimits limits = options.limits();
+    http.setIdleTimeout(limits.idleTimeout().toMillis());
     connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(options.host());
     connector.setPort(options.port());
+    // A client that sends nothing for the idle timeout loses its connection; one that sends its
+    // body slower than the minimum rate loses it too (RestApiHandler's SlowUploadGuard), freeing
+    // the worker thread it held; one address holds at most so many connections.
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    connector.addBean(new ClientConnectionLimit(limits.maxConnectionsPerClient()));
     jetty.addConnector(connector);
-    graceful =
-        new GracefulHandler(new RestApiHandler(versions, runner, metrics, options.maxBodyBytes()));
+    api = new RestApiHandler(versions, runner, metrics, options.maxBodyBytes(), limits);
+    graceful = new GracefulHandler(api);
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     // stop() waits for requests in flight itself (Jetty's own graceful stop also waits about a
@@ -187,6 +195,7 @@ public final class ModelServer implements AutoCloseable {
       options.log().accept("HTTP server stop: " + e);
     }
     long t1 = System.nanoTime();
+    api.close();
     runner.close();
     versions.close(options.shutdownTimeout());
     options

@@ -1,10 +1,8 @@
 package io.jkeras.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +20,7 @@ import java.util.Map;
  * {"outputs": tensor}} for one output or {@code {"outputs": {output: tensor}}}.
  *
  * <pre>{@code
- * PredictCodec.Request r = PredictCodec.parse(ServingJson.MAPPER.readTree(body));
+ * PredictCodec.Request r = PredictCodec.read(body, 10_000, 64L << 20);
  * Map<String, TensorData> in = PredictCodec.inputs(r, signature);
  * byte[] json = PredictCodec.response(r.rowFormat(), signature, model.run(signature.name(), in));
  * }</pre>
@@ -31,66 +29,49 @@ public final class PredictCodec {
 
   private PredictCodec() {}
 
-  /** A parsed request: which signature and the raw instances or inputs. */
-  public record Request(String signatureName, boolean rowFormat, JsonNode payload) {}
+  /**
+   * A read request: which signature, the format, how many instances, and the values of the one
+   * unnamed input or of named inputs (exactly one of {@code unnamed} and {@code named} is set).
+   */
+  public record Request(
+      String signatureName,
+      boolean rowFormat,
+      int instances,
+      JsonLeaves unnamed,
+      Map<String, JsonLeaves> named) {}
 
-  /** Reads the signature name and the instances or inputs of a request body. */
-  public static Request parse(JsonNode root) throws ServingException {
-    if (root == null || !root.isObject()) {
-      throw ServingException.invalid(
-          "The request body must be a JSON object with \"instances\"" + " or \"inputs\"");
-    }
-    JsonNode sig = root.get("signature_name");
-    String signature = ServableModel.DEFAULT_SIGNATURE;
-    if (sig != null && !sig.isNull()) {
-      if (!sig.isTextual()) {
-        throw ServingException.invalid("\"signature_name\" must be a string, got " + sig);
-      }
-      if (!sig.textValue().isEmpty()) {
-        signature = sig.textValue();
-      }
-    }
-    JsonNode instances = root.get("instances");
-    JsonNode inputs = root.get("inputs");
-    if (instances != null && inputs != null) {
-      throw ServingException.invalid(
-          "The request has both \"instances\" (row format) and "
-              + "\"inputs\" (columnar format); send only one of them");
-    }
-    if (instances == null && inputs == null) {
-      throw ServingException.invalid(
-          "The request has neither \"instances\" (row format) nor "
-              + "\"inputs\" (columnar format)");
-    }
-    if (instances != null) {
-      if (!instances.isArray()) {
-        throw ServingException.invalid("\"instances\" must be a list, one entry per instance");
-      }
-      return new Request(signature, true, instances);
-    }
-    return new Request(signature, false, inputs);
+  /** The limits {@link #read} applies unless told otherwise (the server's defaults). */
+  public static final int DEFAULT_MAX_INSTANCES = 10_000;
+
+  public static final long DEFAULT_MAX_TENSOR_BYTES = 64L << 20;
+
+  /**
+   * Reads a request body with the given limits on instances and decoded bytes (see {@code
+   * --max_instances_per_request} and {@code --max_tensor_bytes}).
+   *
+   * @throws ServingException 400 for malformed JSON or a body of the wrong form, 413 over a limit
+   */
+  public static Request read(InputStream body, int maxInstances, long maxTensorBytes)
+      throws ServingException, IOException {
+    return new PredictBodyReader(
+            new PredictBodyReader.Limits(maxInstances, maxTensorBytes),
+            TensorBudget.unlimited().claim())
+        .read(body);
   }
 
-  /** Converts the payload to the signature's input tensors. */
+  /** Converts the request's values to the signature's input tensors. */
   public static Map<String, TensorData> inputs(Request r, SignatureSpec sig)
       throws ServingException {
     Map<String, TensorSpec> specs = sig.inputs();
     Map<String, TensorData> out = new LinkedHashMap<>();
-    if (r.rowFormat()) {
-      JsonNode instances = r.payload();
-      int objects = 0;
-      for (JsonNode i : instances) {
-        if (i.isObject()) {
-          objects++;
-        }
-      }
-      if (objects > 0 && objects < instances.size()) {
-        throw ServingException.invalid(
-            "\"instances\" mixes objects and plain values; use "
-                + "objects {input: value} for every instance or for none");
-      }
-      boolean named = objects > 0;
-      if (!named && specs.size() != 1) {
+    if (r.rowFormat() && r.instances() == 0) {
+      throw ServingException.invalid(
+          "\"instances\" is empty: the signature's inputs "
+              + specs.keySet()
+              + " need at least one instance");
+    }
+    if (r.unnamed() != null) {
+      if (specs.size() != 1) {
         throw ServingException.invalid(
             "Signature \""
                 + sig.name()
@@ -98,71 +79,45 @@ public final class PredictCodec {
                 + specs.size()
                 + " inputs "
                 + specs.keySet()
-                + ": each instance must be an object with these keys");
+                + (r.rowFormat()
+                    ? ": each instance must be an object with these keys"
+                    : ": \"inputs\" must be an object with these keys"));
       }
-      if (!named) {
-        Map.Entry<String, TensorSpec> only = specs.entrySet().iterator().next();
-        List<JsonNode> items = new ArrayList<>(instances.size());
-        instances.forEach(items::add);
-        out.put(only.getKey(), JsonTensors.fromInstances(items, only.getKey(), only.getValue()));
-        return out;
-      }
-      for (int i = 0; i < instances.size(); i++) {
-        checkKeys(instances.get(i), specs, "Instance " + i);
-      }
-      for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
-        List<JsonNode> items = new ArrayList<>(instances.size());
-        for (JsonNode i : instances) {
-          items.add(i.get(e.getKey()));
-        }
-        out.put(e.getKey(), JsonTensors.fromInstances(items, e.getKey(), e.getValue()));
-      }
+      Map.Entry<String, TensorSpec> only = specs.entrySet().iterator().next();
+      out.put(
+          only.getKey(),
+          JsonTensors.fromLeaves(r.unnamed(), r.rowFormat(), only.getKey(), only.getValue()));
       return out;
     }
-    JsonNode inputs = r.payload();
-    if (inputs.isObject()) {
-      checkKeys(inputs, specs, "\"inputs\"");
-      for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
-        out.put(
-            e.getKey(), JsonTensors.fromTensor(inputs.get(e.getKey()), e.getKey(), e.getValue()));
-      }
-      return out;
-    }
-    if (specs.size() != 1) {
-      throw ServingException.invalid(
-          "Signature \""
-              + sig.name()
-              + "\" has "
-              + specs.size()
-              + " inputs "
-              + specs.keySet()
-              + ": \"inputs\" must be an object with these keys");
-    }
-    Map.Entry<String, TensorSpec> only = specs.entrySet().iterator().next();
-    out.put(only.getKey(), JsonTensors.fromTensor(inputs, only.getKey(), only.getValue()));
-    return out;
-  }
-
-  private static void checkKeys(JsonNode obj, Map<String, TensorSpec> specs, String what)
-      throws ServingException {
-    for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!specs.containsKey(k)) {
+    String what = r.rowFormat() ? "Instance " : "\"inputs\"";
+    for (JsonLeaves l : r.named().values()) {
+      if (!specs.containsKey(l.input())) {
         throw ServingException.invalid(
-            what
+            (r.rowFormat() ? what + l.firstHaving : what)
                 + " has \""
-                + k
-                + "\", which is not an input of the "
-                + "signature; its inputs are "
+                + l.input()
+                + "\", which is not an input of the signature; its inputs are "
                 + specs.keySet());
       }
     }
     for (String k : specs.keySet()) {
-      if (!obj.has(k)) {
+      JsonLeaves l = r.named().get(k);
+      if (l == null || l.firstLacking >= 0) {
         throw ServingException.invalid(
-            what + " lacks input \"" + k + "\"; the signature's " + "inputs are " + specs.keySet());
+            (r.rowFormat() ? what + (l == null ? 0 : l.firstLacking) : what)
+                + " lacks input \""
+                + k
+                + "\"; the signature's inputs are "
+                + specs.keySet());
       }
     }
+    for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
+      out.put(
+          e.getKey(),
+          JsonTensors.fromLeaves(
+              r.named().get(e.getKey()), r.rowFormat(), e.getKey(), e.getValue()));
+    }
+    return out;
   }
 
   /** Writes the response body for the outputs of one run. */

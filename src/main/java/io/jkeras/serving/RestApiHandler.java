@@ -1,16 +1,17 @@
 package io.jkeras.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,20 +29,22 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code GET /v1/models/{name}[/versions/{v}]}: version status
  *   <li>{@code GET /v1/models/{name}[/versions/{v}]/metadata}: signatures
  *   <li>{@code POST /v1/models/{name}[/versions/{v}]:predict}: row or columnar predict
- *   <li>{@code GET /healthz}: 200 while a version serves, else 503
+ *   <li>{@code GET /healthz}: 200 while a version serves, else 503; versions newer than the one
+ *       serving that failed to load or warm up are listed, with status "degraded"
  *   <li>{@code GET /monitoring/prometheus/metrics}: metrics in Prometheus text format
  * </ul>
  *
  * <p>Errors are {@code {"error": "..."}} with TensorFlow Serving's status codes: 400 for a bad
  * request (malformed JSON, wrong dtype or shape, unknown signature, wrong HTTP method on a {@code
- * /v1} path), 404 for an unknown model or version, 413 for a body over the limit, 500 when the
- * model fails.
+ * /v1} path), 404 for an unknown model or version, 413 for a body, an instance count or a decoded
+ * size over its limit, 503 when too many predicts are in flight, 500 when the model fails. Error
+ * messages show the model base path as {@code <model_base_path>}.
  *
  * <pre>{@code
- * server.setHandler(new RestApiHandler(versions, runner, metrics, 64 << 20));
+ * server.setHandler(new RestApiHandler(versions, runner, metrics, 64 << 20, ServingLimits.DEFAULT));
  * }</pre>
  */
-final class RestApiHandler extends Handler.Abstract {
+final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
 
   static final String METRICS_PATH = "/monitoring/prometheus/metrics";
   static final String HEALTH_PATH = "/healthz";
@@ -58,13 +61,48 @@ final class RestApiHandler extends Handler.Abstract {
   private final ModelRunner runner;
   private final ServingMetrics metrics;
   private final long maxBodyBytes;
+  private final ServingLimits limits;
+  private final Semaphore predictSlots;
+  private final TensorBudget budget;
+  private final SlowUploadGuard slowUploads;
+  private final String[] hiddenPaths;
 
   RestApiHandler(
-      VersionManager versions, ModelRunner runner, ServingMetrics metrics, long maxBodyBytes) {
+      VersionManager versions,
+      ModelRunner runner,
+      ServingMetrics metrics,
+      long maxBodyBytes,
+      ServingLimits limits) {
     this.versions = versions;
     this.runner = runner;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
+    this.predictSlots = new Semaphore(limits.maxConcurrentPredicts());
+    this.budget = new TensorBudget(limits.maxInflightTensorBytes());
+    this.slowUploads = new SlowUploadGuard(limits.minRequestBytesPerSecond());
+    Path base = versions.basePath();
+    this.hiddenPaths = new String[] {base.toAbsolutePath().normalize().toString(), base.toString()};
+  }
+
+  /** Stops the slow-upload watch. */
+  @Override
+  public void close() {
+    slowUploads.close();
+  }
+
+  /** A request body that could not be read to its end: the client went away or stalled. */
+  private static final class BodyNotRead extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BodyNotRead(IOException cause) {
+      super(cause);
+    }
+  }
+
+  /** Thrown by the body stream past the size limit. */
+  private static final class BodyTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
   }
 
   /** A response: status, content type and body. */
@@ -80,12 +118,29 @@ final class RestApiHandler extends Handler.Abstract {
     String path = request.getHttpURI().getPath();
     String[] api = {"other"};
     Reply reply;
+    int counted = -1;
     try {
       reply = route(method, path == null ? "/" : path, request, api);
     } catch (ServingException e) {
-      reply = new Reply(e.httpStatus(), JSON, ServingJson.error(e.getMessage()));
+      reply = new Reply(e.httpStatus(), JSON, ServingJson.error(withoutPaths(e.getMessage())));
+    } catch (BodyNotRead e) {
+      // The client closed the connection or stopped sending: its fault, not the server's. Counted
+      // as 499 (client closed request) and answered 408 in case it still listens.
+      reply =
+          new Reply(
+              408,
+              JSON,
+              ServingJson.error(
+                  "The request body could not be read: " + e.getCause().getMessage()));
+      counted = 499;
     } catch (RuntimeException | IOException e) {
-      reply = new Reply(500, JSON, ServingJson.error("Internal error: " + e));
+      reply =
+          new Reply(
+              500,
+              JSON,
+              ServingJson.error(
+                  withoutPaths(
+                      "Internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage())));
     }
     if (!drainBody(request)) {
       // Unread bytes remain: close the connection so that no client reuses it mid-body.
@@ -95,13 +150,28 @@ final class RestApiHandler extends Handler.Abstract {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
     metrics.recordRequest(
-        api[0], reply.status(), (System.nanoTime() - request.getHeadersNanoTime()) / 1e9);
+        api[0],
+        counted > 0 ? counted : reply.status(),
+        (System.nanoTime() - request.getHeadersNanoTime()) / 1e9);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
     return true;
   }
 
+  /** The message with the model base path replaced, so that no reply shows server paths. */
+  private String withoutPaths(String message) {
+    if (message == null) {
+      return "";
+    }
+    for (String p : hiddenPaths) {
+      if (!p.isEmpty() && !p.equals(".")) {
+        message = message.replace(p, "<model_base_path>");
+      }
+    }
+    return message;
+  }
+
   private Reply route(String method, String path, Request request, String[] api)
-      throws ServingException, IOException {
+      throws ServingException, IOException, BodyNotRead {
     if (path.equals(HEALTH_PATH)) {
       api[0] = "health";
       requireMethod(method, "GET", path);
@@ -137,7 +207,20 @@ final class RestApiHandler extends Handler.Abstract {
         throw new ServingException(
             ErrorCode.UNIMPLEMENTED, "jkeras serving implements " + ":predict only, not :" + verb);
       }
-      return predict(model, version, request);
+      if (!predictSlots.tryAcquire()) {
+        throw new ServingException(
+            ErrorCode.UNAVAILABLE,
+            503,
+            "The server is busy: "
+                + limits.maxConcurrentPredicts()
+                + " predict requests are in flight (--max_concurrent_predicts); retry later",
+            null);
+      }
+      try {
+        return predict(model, version, request);
+      } finally {
+        predictSlots.release();
+      }
     }
     m = STATUS.matcher(path);
     if (m.matches()) {
@@ -254,19 +337,36 @@ final class RestApiHandler extends Handler.Abstract {
 
   private Reply health() throws ServingException {
     var serving = versions.serving();
+    long newest = serving.isEmpty() ? -1 : serving.firstKey();
+    List<VersionStatus> failed =
+        versions.failedVersions().stream().filter(f -> f.version() > newest).toList();
     if (serving.isEmpty()) {
       throw new ServingException(
-          ErrorCode.UNAVAILABLE, "Model " + versions.modelName() + " has no version available");
+          ErrorCode.UNAVAILABLE,
+          withoutPaths(
+              "Model "
+                  + versions.modelName()
+                  + " has no version available"
+                  + (failed.isEmpty() ? "" : ": " + failed.get(0).errorMessage())));
     }
     return Reply.json(
         ServingJson.write(
             g -> {
               g.writeStartObject();
-              g.writeStringField("status", "ok");
+              g.writeStringField("status", failed.isEmpty() ? "ok" : "degraded");
               g.writeStringField("model_name", versions.modelName());
               g.writeArrayFieldStart("serving_versions");
               for (Long v : serving.keySet()) {
                 g.writeString(Long.toString(v));
+              }
+              g.writeEndArray();
+              // Newer versions that cannot serve: the default version is older than intended.
+              g.writeArrayFieldStart("failed_versions");
+              for (VersionStatus f : failed) {
+                g.writeStartObject();
+                g.writeStringField("version", Long.toString(f.version()));
+                g.writeStringField("error_message", withoutPaths(f.errorMessage()));
+                g.writeEndObject();
               }
               g.writeEndArray();
               g.writeEndObject();
@@ -286,7 +386,7 @@ final class RestApiHandler extends Handler.Abstract {
                 g.writeStringField("state", s.state());
                 g.writeObjectFieldStart("status");
                 g.writeStringField("error_code", s.errorCode().name());
-                g.writeStringField("error_message", s.errorMessage());
+                g.writeStringField("error_message", withoutPaths(s.errorMessage()));
                 g.writeEndObject();
                 g.writeEndObject();
               }
@@ -355,16 +455,27 @@ final class RestApiHandler extends Handler.Abstract {
   }
 
   private Reply predict(String model, OptionalLong version, Request request)
-      throws ServingException, IOException {
-    byte[] body = readBody(request);
-    JsonNode root;
-    try {
-      root = ServingJson.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw ServingException.invalid(
-          "Malformed JSON in the request body: " + e.getOriginalMessage() + locationOf(e));
+      throws ServingException, BodyNotRead {
+    try (TensorBudget.Claim claim = budget.claim()) {
+      PredictCodec.Request parsed;
+      try (InputStream in = body(request)) {
+        parsed =
+            new PredictBodyReader(
+                    new PredictBodyReader.Limits(
+                        limits.maxInstancesPerRequest(), limits.maxTensorBytes()),
+                    claim)
+                .read(in);
+      } catch (BodyTooLarge e) {
+        throw tooLarge("more than " + maxBodyBytes + " bytes");
+      } catch (IOException e) {
+        throw new BodyNotRead(e);
+      }
+      return predict(model, version, parsed);
     }
-    PredictCodec.Request parsed = PredictCodec.parse(root);
+  }
+
+  private Reply predict(String model, OptionalLong version, PredictCodec.Request parsed)
+      throws ServingException {
     try (LoadedVersion.Lease lease = versions.acquire(version)) {
       LoadedVersion lv = lease.version();
       SignatureSpec sig = lv.model().signatures().get(parsed.signatureName());
@@ -406,8 +517,9 @@ final class RestApiHandler extends Handler.Abstract {
   }
 
   /**
-   * Reads and drops what is left of the request body (up to the size limit), so the connection can
-   * serve the next request. False when bytes are left unread.
+   * Drops what has already arrived of the request body, without waiting for more (a slow client
+   * must not hold the thread), so the connection can serve the next request. False when bytes may
+   * be left unread.
    */
   private boolean drainBody(Request request) {
     try {
@@ -416,38 +528,65 @@ final class RestApiHandler extends Handler.Abstract {
         return false;
       }
       long seen = 0;
-      byte[] buf = new byte[8192];
-      try (InputStream in = Content.Source.asInputStream(request)) {
-        for (int n; (n = in.read(buf)) >= 0; ) {
-          seen += n;
-          if (seen > maxBodyBytes) {
+      while (seen <= maxBodyBytes) {
+        Content.Chunk c = request.read();
+        if (c == null) {
+          return false;
+        }
+        try {
+          if (Content.Chunk.isFailure(c)) {
             return false;
           }
+          seen += c.remaining();
+          if (c.isLast()) {
+            return true;
+          }
+        } finally {
+          c.release();
         }
       }
-      return true;
-    } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (RuntimeException e) {
       return false;
     }
   }
 
-  private static String locationOf(JsonProcessingException e) {
-    var loc = e.getLocation();
-    return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-  }
-
-  private byte[] readBody(Request request) throws ServingException, IOException {
+  /** The request body, failing with {@link BodyTooLarge} past the size limit. */
+  private InputStream body(Request request) throws ServingException {
     long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     if (declared > maxBodyBytes) {
       throw tooLarge(declared + " bytes");
     }
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-      if (body.length > maxBodyBytes) {
-        throw tooLarge("more than " + maxBodyBytes + " bytes");
+    InputStream raw = Content.Source.asInputStream(request);
+    SlowUploadGuard.Upload upload =
+        slowUploads.watch(
+            () -> request.getConnectionMetaData().getConnection().getEndPoint().close());
+    return new FilterInputStream(raw) {
+      private long seen;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
       }
-      return body;
-    }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        upload.reading();
+        int n = super.read(b, off, len);
+        upload.received(n);
+        if (n > 0 && (seen += n) > maxBodyBytes) {
+          throw new BodyTooLarge();
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        upload.close();
+        super.close();
+      }
+    };
   }
 
   private ServingException tooLarge(String size) {

@@ -2,6 +2,7 @@ package io.jkeras.serving;
 
 import io.jkeras.savedmodel.LoadedSavedModel;
 import io.jkeras.savedmodel.SavedModel;
+import io.jkeras.savedmodel.SavedModelInputException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -68,8 +69,14 @@ public final class SavedModelServable implements ServableModel {
     for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
       feeds.put(e.getKey(), toNd(e.getValue()));
     }
+    Map<String, NdArray<?>> results;
+    try {
+      results = model.run(signature, feeds);
+    } catch (SavedModelInputException e) {
+      throw new IllegalArgumentException(e.inputMessage(), e);
+    }
     Map<String, TensorData> out = new LinkedHashMap<>();
-    for (Map.Entry<String, NdArray<?>> e : model.run(signature, feeds).entrySet()) {
+    for (Map.Entry<String, NdArray<?>> e : results.entrySet()) {
       out.put(e.getKey(), fromNd(e.getValue()));
     }
     return out;

@@ -56,7 +56,19 @@ public final class ServeMain {
               + " cores)",
           "  --max_body_bytes N                    largest request body (default 67108864); more",
           "                                        gets 413",
+          "  --max_instances_per_request N         most instances in one request (default 10000);",
+          "                                        more gets 413",
+          "  --max_tensor_bytes N                  most decoded input bytes per request, 8 per",
+          "                                        value (default 67108864); more gets 413",
+          "  --max_inflight_tensor_bytes N         the same for all requests in flight together",
+          "                                        (default 268435456); more gets 503",
           "  --rest_api_num_threads N              most HTTP worker threads (default 200)",
+          "  --max_concurrent_predicts N           predicts read or run at once (default 64); more",
+          "                                        get 503",
+          "  --max_connections_per_client N        open connections per client address (default"
+              + " 64)",
+          "  --idle_timeout_seconds S              close connections idle this long (default 30)",
+          "  --min_request_bytes_per_second N      fail requests sent slower (default 1024)",
           "  --shutdown_timeout_seconds S          wait for requests in flight on stop (default"
               + " 30)",
           "  --help                                this text",
@@ -87,7 +99,14 @@ public final class ServeMain {
           "num_batch_threads",
           "max_body_bytes",
           "rest_api_num_threads",
-          "shutdown_timeout_seconds");
+          "shutdown_timeout_seconds",
+          "max_instances_per_request",
+          "max_tensor_bytes",
+          "max_inflight_tensor_bytes",
+          "max_concurrent_predicts",
+          "max_connections_per_client",
+          "idle_timeout_seconds",
+          "min_request_bytes_per_second");
 
   /** Runs with the {@link ModelLoader} found by {@link ServiceLoader}. */
   public static int run(String[] args) {
@@ -220,6 +239,28 @@ public final class ServeMain {
             .withMaxBodyBytes(longValue(o, "max_body_bytes", 64L << 20))
             .withHttpThreads(integer(o, "rest_api_num_threads", 200, 4, 10_000))
             .withShutdownTimeout(seconds(o, "shutdown_timeout_seconds", 30));
+    ServingLimits d = ServingLimits.DEFAULT;
+    Duration idle = seconds(o, "idle_timeout_seconds", d.idleTimeout().toSeconds());
+    if (idle.isZero()) {
+      throw new UsageException("--idle_timeout_seconds must be positive");
+    }
+    s =
+        s.withLimits(
+            new ServingLimits(
+                integer(
+                    o,
+                    "max_instances_per_request",
+                    d.maxInstancesPerRequest(),
+                    1,
+                    Integer.MAX_VALUE),
+                Math.max(8, longValue(o, "max_tensor_bytes", d.maxTensorBytes())),
+                Math.max(
+                    longValue(o, "max_tensor_bytes", d.maxTensorBytes()),
+                    longValue(o, "max_inflight_tensor_bytes", d.maxInflightTensorBytes())),
+                idle,
+                longValue(o, "min_request_bytes_per_second", d.minRequestBytesPerSecond()),
+                integer(o, "max_connections_per_client", d.maxConnectionsPerClient(), 1, 1_000_000),
+                integer(o, "max_concurrent_predicts", d.maxConcurrentPredicts(), 1, 1_000_000)));
     boolean batching = Boolean.parseBoolean(o.getOrDefault("enable_batching", "false"));
     int cores = Runtime.getRuntime().availableProcessors();
     BatchingOptions b =

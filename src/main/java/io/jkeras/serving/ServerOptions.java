@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param maxBodyBytes the largest request body accepted (default 64 MiB); larger gets 413
  * @param httpThreads the most HTTP worker threads (default 200)
  * @param shutdownTimeout how long a stop waits for requests in flight (default 30 s)
+ * @param limits caps on instances, decoded bytes, slow clients and connections ({@link
+ *     ServingLimits#DEFAULT})
  * @param log where load, unload and lifecycle messages go (default standard error)
  */
 public record ServerOptions(
@@ -40,6 +42,7 @@ public record ServerOptions(
     long maxBodyBytes,
     int httpThreads,
     Duration shutdownTimeout,
+    ServingLimits limits,
     Consumer<String> log) {
 
   /** Writes timestamped lines to standard error. */
@@ -83,6 +86,7 @@ public record ServerOptions(
         64L << 20,
         200,
         Duration.ofSeconds(30),
+        ServingLimits.DEFAULT,
         STDERR);
   }
 
@@ -98,6 +102,7 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -113,6 +118,7 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -128,6 +134,7 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -143,6 +150,7 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -158,6 +166,7 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -173,6 +182,7 @@ public record ServerOptions(
         v,
         httpThreads,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -188,6 +198,7 @@ public record ServerOptions(
         maxBodyBytes,
         v,
         shutdownTimeout,
+        limits,
         log);
   }
 
@@ -203,6 +214,7 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         v,
+        limits,
         log);
   }
 
@@ -218,6 +230,23 @@ public record ServerOptions(
         maxBodyBytes,
         httpThreads,
         shutdownTimeout,
+        limits,
         v);
+  }
+
+  public ServerOptions withLimits(ServingLimits v) {
+    return new ServerOptions(
+        modelName,
+        modelBasePath,
+        host,
+        port,
+        pollInterval,
+        maxVersions,
+        batching,
+        maxBodyBytes,
+        httpThreads,
+        shutdownTimeout,
+        v,
+        log);
   }
 }

@@ -34,10 +34,12 @@ import java.util.stream.Stream;
  * /versions/N}. New folders are loaded in the background, newest first, and swapped in atomically:
  * requests already running on the old version finish on it, and it is closed after the last of
  * them. A version whose folder disappears, or that falls out of the newest {@code maxVersions}, is
- * unloaded the same way. A version that fails to load is reported in the status (state {@code END},
- * error code {@code UNKNOWN}, the loader's message) and in the log; the versions already loaded
- * keep serving, and the failed folder is tried again when its content changes (so write a version
- * elsewhere and rename it into place, or just let the retry happen).
+ * unloaded the same way. A version becomes AVAILABLE only after a warm-up run of its default
+ * signature on one instance of zeros succeeds. A version that fails to load or warm up is reported
+ * in the status (state {@code END}, error code {@code UNKNOWN}, the loader's message) and in the
+ * log; the versions already loaded keep serving, and the failed folder is tried again when its
+ * content changes (so write a version elsewhere and rename it into place, or just let the retry
+ * happen).
  *
  * <pre>{@code
  * try (VersionManager versions = new VersionManager("fm", Path.of("models/fm"), loader, 0,
@@ -219,6 +221,7 @@ final class VersionManager implements AutoCloseable {
         }
         throw new IllegalStateException("the model has no signatures");
       }
+      warmUp(model);
     } catch (Exception | LinkageError e) {
       String msg =
           "Failed to load version "
@@ -261,6 +264,56 @@ final class VersionManager implements AutoCloseable {
             version,
             (System.nanoTime() - t0) / 1e9,
             serving.descendingKeySet()));
+  }
+
+  /**
+   * Runs the default signature once on one instance of zeros (TensorFlow Serving's warm-up idea),
+   * so that a version that loads but cannot run (a SavedModel without its variables, say) never
+   * becomes AVAILABLE. Closes the model and throws when the run fails.
+   */
+  private static void warmUp(ServableModel model) throws Exception {
+    SignatureSpec sig = model.signatures().get(ServableModel.DEFAULT_SIGNATURE);
+    if (sig == null) {
+      return;
+    }
+    Map<String, TensorData> inputs = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, TensorSpec> e : sig.inputs().entrySet()) {
+      long[] shape = e.getValue().shape();
+      if (shape == null || !TensorData.isSupported(e.getValue().dtype())) {
+        return;
+      }
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = shape[i] < 0 ? 1 : shape[i];
+      }
+      inputs.put(e.getKey(), TensorData.zeros(e.getValue().dtype(), shape));
+    }
+    try {
+      model.run(sig.name(), inputs);
+    } catch (Exception | LinkageError e) {
+      try {
+        model.close();
+      } catch (Exception ignored) {
+        // the model is unusable anyway
+      }
+      throw new IllegalStateException(
+          "the warm-up run of signature \""
+              + sig.name()
+              + "\" on one instance of zeros failed: "
+              + (e.getMessage() == null ? e.toString() : e.getMessage()),
+          e);
+    }
+  }
+
+  /** Versions on disk that failed to load or warm up, newest first, with their messages. */
+  List<VersionStatus> failedVersions() {
+    List<VersionStatus> out = new ArrayList<>();
+    for (Long v : new TreeSet<>(failed.keySet()).descendingSet()) {
+      VersionStatus s = statuses.get(v);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   private void retire(LoadedVersion lv) {
@@ -420,6 +473,10 @@ final class VersionManager implements AutoCloseable {
 
   String modelName() {
     return modelName;
+  }
+
+  Path basePath() {
+    return basePath;
   }
 
   /**

@@ -24,17 +24,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delayMillis=0      sleep in every run (slow model)
  * loadDelayMillis=0  sleep while loading (slow load)
  * fail=message       the load fails with this message
+ * runFail=message    the load succeeds but every run fails with this message
  * </pre>
  *
  * <p>Signatures: {@code serving_default} (x: float [-1, 3] to y: float [-1, 3]), {@code pair} (ids:
  * int32 [-1, 2] and w: float [-1] to sum: float [-1] = ids0 + ids1 + w and ids_x10: int64 [-1, 2]),
- * {@code as_double} (x: double [-1] to y: double [-1]) and {@code broken} (always throws:
- * IllegalArgumentException for a negative x). A run after close throws, so a lifecycle bug shows up
- * as a failed request.
+ * {@code as_double} (x: double [-1] to y: double [-1]), {@code broken} (always throws:
+ * IllegalArgumentException for a negative x), {@code lookup} (ids: int64 [-1, 2] to y: float [-1] =
+ * sum of scale * id + bias; ids outside [0, 1000) fail the whole run with TensorFlow's message,
+ * which names the id) and {@code wide} (x: float [-1, -1] to its row sums y: float [-1]). A run
+ * after close throws, so a lifecycle bug shows up as a failed request.
  */
 final class FakeModel implements ServableModel {
 
   static final String MARKER = "fake-model.properties";
+
+  /** The ids the {@code lookup} signature accepts: [0, VOCABULARY). */
+  static final long VOCABULARY = 1000;
 
   final long version;
   final float scale;
@@ -43,6 +49,7 @@ final class FakeModel implements ServableModel {
   final AtomicInteger runs = new AtomicInteger();
   final AtomicInteger inFlight = new AtomicInteger();
   final List<Long> batchSizes = new CopyOnWriteArrayList<>();
+  volatile String runFailure;
   volatile boolean closed;
   volatile int runsAfterClose;
 
@@ -88,6 +95,20 @@ final class FakeModel implements ServableModel {
             SignatureSpec.PREDICT_METHOD,
             Map.of("x", spec("broken_x:0", "DT_FLOAT", -1)),
             Map.of("y", spec("StatefulPartitionedCall_3:0", "DT_FLOAT", -1))));
+    m.put(
+        "lookup",
+        new SignatureSpec(
+            "lookup",
+            SignatureSpec.PREDICT_METHOD,
+            Map.of("ids", spec("lookup_ids:0", "DT_INT64", -1, 2)),
+            Map.of("y", spec("StatefulPartitionedCall_4:0", "DT_FLOAT", -1))));
+    m.put(
+        "wide",
+        new SignatureSpec(
+            "wide",
+            SignatureSpec.PREDICT_METHOD,
+            Map.of("x", spec("wide_x:0", "DT_FLOAT", -1, -1)),
+            Map.of("y", spec("StatefulPartitionedCall_5:0", "DT_FLOAT", -1))));
     return Collections.unmodifiableMap(m);
   }
 
@@ -101,6 +122,9 @@ final class FakeModel implements ServableModel {
         throw new IllegalStateException("version " + version + " is closed");
       }
       runs.incrementAndGet();
+      if (runFailure != null) {
+        throw new IllegalStateException(runFailure);
+      }
       if (delayMillis > 0) {
         Thread.sleep(delayMillis);
       }
@@ -151,6 +175,41 @@ final class FakeModel implements ServableModel {
           }
           throw new IllegalStateException("kaboom");
         }
+        case "lookup" -> {
+          // Like an Embedding in TensorFlow: the whole batch fails, naming the value and its
+          // position in the batch.
+          TensorData ids = inputs.get("ids");
+          batchSizes.add(ids.dim(0));
+          long[] id = ids.longs();
+          float[] y = new float[(int) ids.dim(0)];
+          for (int i = 0; i < id.length; i++) {
+            if (id[i] < 0 || id[i] >= VOCABULARY) {
+              throw new IllegalArgumentException(
+                  "indices["
+                      + i / 2
+                      + ","
+                      + i % 2
+                      + "] = "
+                      + id[i]
+                      + " is not in [0, "
+                      + VOCABULARY
+                      + ")");
+            }
+            y[i / 2] += scale * id[i] + bias;
+          }
+          return Map.of("y", TensorData.ofFloats(y, ids.dim(0)));
+        }
+        case "wide" -> {
+          TensorData x = inputs.get("x");
+          float[] a = x.floats();
+          int rows = (int) x.dim(0);
+          int cols = (int) x.dim(1);
+          float[] y = new float[rows];
+          for (int i = 0; i < a.length; i++) {
+            y[i / cols] += a[i];
+          }
+          return Map.of("y", TensorData.ofFloats(y, rows));
+        }
         default -> throw new IllegalArgumentException("no signature " + signature);
       }
     } finally {
@@ -186,6 +245,7 @@ final class FakeModel implements ServableModel {
               Float.parseFloat(p.getProperty("scale", "2")),
               Float.parseFloat(p.getProperty("bias", "1")),
               Long.parseLong(p.getProperty("delayMillis", "0")));
+      m.runFailure = p.getProperty("runFail");
       loaded.add(m);
       return m;
     }

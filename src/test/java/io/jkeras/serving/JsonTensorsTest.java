@@ -16,13 +16,25 @@ class JsonTensorsTest {
     return new TensorSpec("t:0", dtype, shape);
   }
 
+  /** The columnar tensor {@code json} converted for {@code spec}. */
+  private static TensorData tensor(String json, TensorSpec spec) throws Exception {
+    PredictCodec.Request r =
+        PredictCodec.read(
+            new java.io.ByteArrayInputStream(("{\"inputs\": " + json + "}").getBytes()),
+            100,
+            1 << 20);
+    return JsonTensors.fromLeaves(r.unnamed(), false, "x", spec);
+  }
+
   @Test
   void instancesStackAlongANewFirstDimension() throws Exception {
-    TensorData t =
-        JsonTensors.fromInstances(
-            List.of(json("[[1, 2], [3, 4]]"), json("[[5, 6], [7, 8]]")),
-            "x",
-            spec("DT_INT64", -1, 2, 2));
+    PredictCodec.Request r =
+        PredictCodec.read(
+            new java.io.ByteArrayInputStream(
+                "{\"instances\": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]}".getBytes()),
+            100,
+            1 << 20);
+    TensorData t = JsonTensors.fromLeaves(r.unnamed(), true, "x", spec("DT_INT64", -1, 2, 2));
     assertArrayEquals(new long[] {2, 2, 2}, t.shape());
     assertArrayEquals(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, t.longs());
   }
@@ -30,35 +42,25 @@ class JsonTensorsTest {
   @Test
   void dtypesAreChecked() throws Exception {
     assertArrayEquals(
-        new long[] {9007199254740993L},
-        JsonTensors.fromTensor(json("[9007199254740993]"), "x", spec("DT_INT64", -1)).longs());
+        new long[] {9007199254740993L}, tensor("[9007199254740993]", spec("DT_INT64", -1)).longs());
     assertArrayEquals(
-        new boolean[] {true, false},
-        JsonTensors.fromTensor(json("[true, false]"), "x", spec("DT_BOOL", -1)).booleans());
-    assertThrows(
-        ServingException.class,
-        () -> JsonTensors.fromTensor(json("[1.0]"), "x", spec("DT_INT32", -1)));
-    assertThrows(
-        ServingException.class,
-        () -> JsonTensors.fromTensor(json("[1]"), "x", spec("DT_BOOL", -1)));
+        new boolean[] {true, false}, tensor("[true, false]", spec("DT_BOOL", -1)).booleans());
+    assertThrows(ServingException.class, () -> tensor("[1.0]", spec("DT_INT32", -1)));
+    assertThrows(ServingException.class, () -> tensor("[1]", spec("DT_BOOL", -1)));
     ServingException e =
-        assertThrows(
-            ServingException.class,
-            () -> JsonTensors.fromTensor(json("[\"a\"]"), "x", spec("DT_STRING", -1)));
+        assertThrows(ServingException.class, () -> tensor("[\"a\"]", spec("DT_STRING", -1)));
     assertTrue(e.getMessage().contains("DT_STRING"), e.getMessage());
-    float[] f =
-        JsonTensors.fromTensor(json("[NaN, -Infinity, 1e40]"), "x", spec("DT_FLOAT", -1)).floats();
+    float[] f = tensor("[NaN, -Infinity, 1e40]", spec("DT_FLOAT", -1)).floats();
     assertTrue(
         Float.isNaN(f[0]) && f[1] == Float.NEGATIVE_INFINITY && f[2] == Float.POSITIVE_INFINITY);
   }
 
   @Test
   void scalarsAndUnknownRank() throws Exception {
-    TensorData s = JsonTensors.fromTensor(json("2.5"), "x", spec("DT_DOUBLE"));
+    TensorData s = tensor("2.5", spec("DT_DOUBLE"));
     assertEquals(0, s.rank());
     assertEquals(2.5, s.doubles()[0]);
-    TensorData any =
-        JsonTensors.fromTensor(json("[[1], [2]]"), "x", new TensorSpec("t:0", "DT_FLOAT", null));
+    TensorData any = tensor("[[1], [2]]", new TensorSpec("t:0", "DT_FLOAT", null));
     assertArrayEquals(new long[] {2, 1}, any.shape());
     assertEquals("2.5", new String(ServingJson.write(g -> JsonTensors.write(g, s))));
   }

@@ -140,7 +140,9 @@ class RestApiTest {
     TestHttp.Reply h = http.get("/healthz");
     assertEquals(200, h.status());
     assertEquals(
-        json("{\"status\": \"ok\", \"model_name\": \"fm\", \"serving_versions\": " + "[\"1\"]}"),
+        json(
+            "{\"status\": \"ok\", \"model_name\": \"fm\", \"serving_versions\": [\"1\"],"
+                + " \"failed_versions\": []}"),
         h.json());
     http.post("/v1/models/fm:predict", "{\"instances\": [[1, 2, 3]]}");
     TestHttp.Reply m = http.get("/monitoring/prometheus/metrics");

@@ -187,7 +187,13 @@ public final class ServingBenchmark {
       }
       List<Map<String, TensorData>> inputs = new ArrayList<>(pool);
       for (byte[] b : bodies) {
-        inputs.add(PredictCodec.inputs(PredictCodec.parse(ServingJson.MAPPER.readTree(b)), sig));
+        inputs.add(
+            PredictCodec.inputs(
+                PredictCodec.read(
+                    new java.io.ByteArrayInputStream(b),
+                    Integer.MAX_VALUE,
+                    PredictCodec.DEFAULT_MAX_TENSOR_BYTES),
+                sig));
       }
       for (int c : concurrency) {
         Result r =

@@ -1,0 +1,54 @@
+package io.jkeras.serving;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.Connection;
+
+/**
+ * Closes a new connection at once when its client address already holds the most connections
+ * allowed, so that one client (a slowloris opening hundreds of sockets) cannot take every
+ * connection and worker of the server.
+ *
+ * <pre>{@code
+ * connector.addBean(new ClientConnectionLimit(64));
+ * }</pre>
+ */
+final class ClientConnectionLimit implements Connection.Listener {
+
+  private final int maxPerClient;
+  private final ConcurrentMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+
+  ClientConnectionLimit(int maxPerClient) {
+    this.maxPerClient = maxPerClient;
+  }
+
+  @Override
+  public void onOpened(Connection connection) {
+    InetAddress client = client(connection);
+    if (client == null) {
+      return;
+    }
+    int n = open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+    if (n > maxPerClient) {
+      connection.getEndPoint().close();
+    }
+  }
+
+  @Override
+  public void onClosed(Connection connection) {
+    InetAddress client = client(connection);
+    if (client == null) {
+      return;
+    }
+    open.computeIfPresent(client, (k, c) -> c.decrementAndGet() <= 0 ? null : c);
+  }
+
+  private static InetAddress client(Connection connection) {
+    SocketAddress a = connection.getEndPoint().getRemoteSocketAddress();
+    return a instanceof InetSocketAddress s ? s.getAddress() : null;
+  }
+}

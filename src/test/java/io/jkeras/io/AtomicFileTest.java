@@ -1,0 +1,53 @@
+package io.jkeras.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leftovers of writers killed mid-write are removed by the next write, a live writer's are not. */
+class AtomicFileTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theNextWriteRemovesTheTemporaryFilesOfDeadWritersOnly() throws Exception {
+    Path target = dir.resolve("y.keras");
+    // Process ids above Linux's pid_max (4194304) are never running.
+    Path dead = Files.writeString(dir.resolve(".y.keras.999999999-1f.tmp"), "half");
+    Path deadWeights = Files.writeString(dir.resolve(".y.keras.999999998-2e.tmp.weights.h5"), "x");
+    long live = ProcessHandle.current().parent().orElseThrow().pid();
+    Path alive = Files.writeString(dir.resolve(".y.keras." + live + "-3d.tmp"), "writing");
+    Path other = Files.writeString(dir.resolve(".z.keras.999999999-1f.tmp"), "not ours");
+    AtomicFile.write(target, tmp -> Files.writeString(tmp, "done"));
+    assertEquals("done", Files.readString(target));
+    assertFalse(Files.exists(dead));
+    assertFalse(Files.exists(deadWeights));
+    assertTrue(Files.exists(alive), "a running writer's file was removed");
+    assertTrue(Files.exists(other));
+    // Nothing of this write is left behind.
+    try (var s = Files.list(dir)) {
+      assertEquals(3, s.count());
+    }
+  }
+
+  @Test
+  void aFailedWriteNamesTheTarget() {
+    Path target = dir.resolve("w.npy");
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class,
+            () ->
+                AtomicFile.write(
+                    target,
+                    tmp -> {
+                      throw new java.io.IOException("No space left on device");
+                    }));
+    assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+  }
+}

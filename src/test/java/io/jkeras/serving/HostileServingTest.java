@@ -1,0 +1,347 @@
+package io.jkeras.serving;
+
+import static io.jkeras.serving.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server under hostile clients (issue 13): requests that ask for too much memory, a client
+ * whose bad input would fail a merged batch, slow uploads, aborted uploads, versions that load but
+ * cannot run. Every case asserts its status and that the server still predicts correctly after.
+ * Loopback only; each case is bounded in time.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HostileServingTest {
+
+  @TempDir Path base;
+  final FakeModel.Loader loader = new FakeModel.Loader();
+  ModelServer server;
+  TestHttp http;
+
+  private void start(ServerOptions options) throws Exception {
+    if (!Files.exists(base.resolve("1"))) {
+      FakeModel.writeVersion(base, 1, "bias=1\n");
+    }
+    server = new ModelServer(options.withPort(0).withLog(m -> {}), loader).start();
+    http = new TestHttp(server.uri());
+  }
+
+  private ServerOptions options() {
+    return ServerOptions.of("fm", base);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  private void stillPredicts() throws Exception {
+    TestHttp.Reply r = http.post("/v1/models/fm:predict", "{\"instances\": [[1, 2, 3]]}");
+    assertEquals(200, r.status(), r.body());
+    assertEquals(json("{\"predictions\": [[3.0, 5.0, 7.0]]}"), r.json());
+  }
+
+  private static String rows(int n, int width) {
+    StringBuilder sb = new StringBuilder(n * (width * 2 + 4) + 32);
+    sb.append("{\"instances\": [");
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "[" : ",[");
+      for (int j = 0; j < width; j++) {
+        sb.append(j == 0 ? "" : ",").append(j == 0 ? i % 100 : 0);
+      }
+      sb.append(']');
+    }
+    return sb.append("]}").toString();
+  }
+
+  @Test
+  void instancesOverTheCapAre413AndALargeRequestRunsInPartsOfMaxBatchSize() throws Exception {
+    start(
+        options()
+            .withBatching(new BatchingOptions(false, 8, Duration.ofMillis(1), 1))
+            .withLimits(ServingLimits.DEFAULT.withMaxInstancesPerRequest(1000)));
+    TestHttp.Reply r = http.post("/v1/models/fm:predict", rows(1001, 3));
+    assertEquals(413, r.status(), r.body());
+    assertTrue(r.error().contains("max_instances_per_request"), r.body());
+    // The same cap holds for dimension 0 in the columnar format.
+    r = http.post("/v1/models/fm:predict", "{\"inputs\": " + rows(1001, 3).substring(14));
+    assertEquals(413, r.status(), r.body());
+
+    FakeModel m = loader.version(1);
+    m.batchSizes.clear();
+    r = http.post("/v1/models/fm:predict", rows(1000, 3));
+    assertEquals(200, r.status(), r.body());
+    var predictions = r.json().get("predictions");
+    assertEquals(1000, predictions.size());
+    for (int i : new int[] {0, 7, 8, 999}) {
+      assertEquals(json("[" + (2.0 * (i % 100) + 1) + ", 1.0, 1.0]"), predictions.get(i));
+    }
+    assertEquals(125, m.batchSizes.size(), "1000 instances in runs of 8");
+    assertTrue(m.batchSizes.stream().allMatch(b -> b == 8), m.batchSizes.toString());
+    stillPredicts();
+  }
+
+  @Test
+  void decodedBytesOverTheCapAre413() throws Exception {
+    start(options().withLimits(ServingLimits.DEFAULT.withMaxTensorBytes(8 * 3000)));
+    TestHttp.Reply r =
+        http.post(
+            "/v1/models/fm:predict",
+            "{\"signature_name\": \"wide\", " + rows(100, 31).substring(1));
+    assertEquals(413, r.status(), r.body());
+    assertTrue(r.error().contains("max_tensor_bytes"), r.body());
+    r =
+        http.post(
+            "/v1/models/fm:predict",
+            "{\"signature_name\": \"wide\", " + rows(100, 29).substring(1));
+    assertEquals(200, r.status(), r.body());
+    assertEquals(100, r.json().get("predictions").size());
+    stillPredicts();
+  }
+
+  @Test
+  void onePoisoningClientFailsAloneUnderBatchingAndSeesNoOneElsesData() throws Exception {
+    start(options().withBatching(new BatchingOptions(true, 8, Duration.ofMillis(2), 2)));
+    int clients = 8;
+    int perClient = 40;
+    AtomicBoolean poisoning = new AtomicBoolean(true);
+    AtomicInteger poisoned = new AtomicInteger();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+    try {
+      Future<?> poisoner =
+          pool.submit(
+              () -> {
+                while (poisoning.get()) {
+                  TestHttp.Reply r =
+                      http.post(
+                          "/v1/models/fm:predict",
+                          "{\"signature_name\": \"lookup\", \"instances\": [[123456789, 1]]}");
+                  if (r.status() != 400 || !r.error().contains("123456789")) {
+                    failures.add("poisoner got " + r.status() + " " + r.body());
+                  }
+                  poisoned.incrementAndGet();
+                }
+                return null;
+              });
+      List<Future<?>> valid = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        valid.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perClient; i++) {
+                    TestHttp.Reply r =
+                        http.post(
+                            "/v1/models/fm:predict",
+                            "{\"signature_name\": \"lookup\", \"instances\": [[5, "
+                                + client
+                                + "]]}");
+                    // y = (2 * 5 + 1) + (2 * client + 1)
+                    if (r.status() != 200
+                        || !r.json()
+                            .equals(json("{\"predictions\": [" + (12.0 + 2 * client) + "]}"))
+                        || r.body().contains("123456789")) {
+                      failures.add("client " + client + " got " + r.status() + " " + r.body());
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : valid) {
+        f.get(50, TimeUnit.SECONDS);
+      }
+      poisoning.set(false);
+      poisoner.get(10, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " failures, e.g. " + failures.peek());
+    assertTrue(poisoned.get() > 0);
+    assertTrue(
+        loader.version(1).batchSizes.stream().anyMatch(b -> b > 1),
+        "requests were never merged: " + loader.version(1).batchSizes);
+    stillPredicts();
+  }
+
+  /** Sends the headers of a large predict, then one body byte per second. */
+  private static Socket slowUpload(String fromAddress, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(fromAddress, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+    s.getOutputStream()
+        .write(
+            ("POST /v1/models/fm:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n{")
+                .getBytes(StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  @Test
+  void statusAndHealthStayAnswerableUnderASlowloris() throws Exception {
+    start(
+        options()
+            .withLimits(
+                ServingLimits.DEFAULT
+                    .withMaxConnectionsPerClient(64)
+                    .withMaxConcurrentPredicts(64)
+                    .withMinRequestBytesPerSecond(100)));
+    stillPredicts();
+    assertEquals(200, http.get("/healthz").status());
+    List<Socket> attack = new ArrayList<>();
+    int refused = 0;
+    try {
+      for (int i = 0; i < 200; i++) {
+        try {
+          attack.add(slowUpload("127.0.0.2", server.port()));
+        } catch (IOException e) {
+          refused++;
+        }
+      }
+      long end = System.nanoTime() + 8_000_000_000L;
+      int checks = 0;
+      double worst = 0;
+      while (System.nanoTime() < end) {
+        for (Socket s : attack) {
+          try {
+            OutputStream o = s.getOutputStream();
+            o.write(' ');
+            o.flush();
+          } catch (IOException e) {
+            // closed by the server: the point
+          }
+        }
+        long t0 = System.nanoTime();
+        TestHttp.Reply status = http.get("/v1/models/fm");
+        TestHttp.Reply health = http.get("/healthz");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(200, status.status(), status.body());
+        assertEquals(200, health.status(), health.body());
+        worst = Math.max(worst, seconds);
+        checks++;
+        Thread.sleep(400);
+      }
+      assertTrue(checks >= 10, "only " + checks + " checks");
+      // Every slow upload was cut off: closed at once past the per-client connection cap, or
+      // answered (408) for sending slower than the minimum data rate.
+      int cut = 0;
+      for (Socket s : attack) {
+        s.setSoTimeout(1);
+        try {
+          s.getInputStream().read();
+          cut++;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open and unanswered
+        } catch (IOException e) {
+          cut++;
+        }
+      }
+      assertEquals(attack.size(), cut, "slow uploads still holding the server");
+      assertTrue(worst < 2, "status and health took up to " + worst + " s under attack");
+    } finally {
+      for (Socket s : attack) {
+        s.close();
+      }
+    }
+    stillPredicts();
+    assertTrue(refused + attack.size() == 200);
+  }
+
+  @Test
+  void abortedUploadsAreNotCountedAsServerErrors() throws Exception {
+    start(options());
+    for (int i = 0; i < 3; i++) {
+      try (Socket s = new Socket("127.0.0.1", server.port())) {
+        s.getOutputStream()
+            .write(
+                ("POST /v1/models/fm:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+                        + "{\"instances\": [[1,")
+                    .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        Thread.sleep(100);
+      }
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (server.metrics().requestCount("predict", 499) < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(3, server.metrics().requestCount("predict", 499));
+    assertEquals(0, server.metrics().requestCount("predict", 500));
+    stillPredicts();
+  }
+
+  @Test
+  void errorBodiesCarryNoServerPaths() throws Exception {
+    FakeModel.writeVersion(base, 2, "fail=cannot read " + base.resolve("2/saved_model.pb") + "\n");
+    start(options());
+    String root = base.toAbsolutePath().toString();
+    for (TestHttp.Reply r :
+        List.of(
+            http.post("/v1/models/fm/versions/7:predict", "{\"instances\": [[1, 2, 3]]}"),
+            http.post("/v1/models/fm/versions/2:predict", "{\"instances\": [[1, 2, 3]]}"),
+            http.get("/v1/models/fm"),
+            http.get("/healthz"))) {
+      assertFalse(r.body().contains(root), r.body());
+    }
+    stillPredicts();
+  }
+
+  @Test
+  void aVersionThatCannotRunNeverServesAndIsRetriedWhenItsFolderChanges() throws Exception {
+    FakeModel.writeVersion(base, 2, "runFail=uninitialized value dense/kernel\n");
+    start(options().withPollInterval(Duration.ZERO));
+    TestHttp.Reply r = http.get("/v1/models/fm/versions/2");
+    assertEquals("END", r.json().at("/model_version_status/0/state").asText(), r.body());
+    assertTrue(r.body().contains("warm-up") && r.body().contains("uninitialized"), r.body());
+    // Version 1 serves the default requests; health says the newest version cannot.
+    stillPredicts();
+    TestHttp.Reply h = http.get("/healthz");
+    assertEquals(200, h.status());
+    assertEquals("degraded", h.json().get("status").asText(), h.body());
+    assertEquals("2", h.json().at("/failed_versions/0/version").asText(), h.body());
+
+    // Fixing the folder (here: its marker) makes the next poll load it again.
+    Files.writeString(base.resolve("2").resolve(FakeModel.MARKER), "bias=5\n");
+    server.pollVersionsNow();
+    r = http.post("/v1/models/fm:predict", "{\"instances\": [[0, 0, 0]]}");
+    assertEquals(json("{\"predictions\": [[5.0, 5.0, 5.0]]}"), r.json(), r.body());
+    h = http.get("/healthz");
+    assertEquals("ok", h.json().get("status").asText(), h.body());
+  }
+
+  @Test
+  void aModelWhoseOnlyVersionCannotRunIsUnhealthy() throws Exception {
+    FakeModel.writeVersion(base, 1, "runFail=uninitialized value dense/kernel\n");
+    start(options().withPollInterval(Duration.ZERO));
+    TestHttp.Reply h = http.get("/healthz");
+    assertEquals(503, h.status(), h.body());
+    assertTrue(h.error().contains("uninitialized"), h.body());
+    TestHttp.Reply r = http.post("/v1/models/fm:predict", "{\"instances\": [[1, 2, 3]]}");
+    assertEquals(404, r.status(), r.body());
+  }
+}
