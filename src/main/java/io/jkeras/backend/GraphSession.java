@@ -34,27 +34,41 @@ public final class GraphSession implements AutoCloseable {
   private final Session session;
   private final Ops tf;
   private final String device;
+  private final Distribution distribution;
   private final Set<String> usedScopes = new HashSet<>();
   private final List<Weight> weights = new ArrayList<>();
   private int users = 1;
   private boolean closed;
 
-  private GraphSession(String device) {
+  private GraphSession(String device, Distribution distribution) {
     this.device = device;
+    this.distribution = distribution;
     this.graph = new Graph();
     ConfigProto config =
         ConfigProto.newBuilder()
             // An op placed on a device that is absent (no GPU here) runs on the CPU instead.
             .setAllowSoftPlacement(true)
             .build();
-    this.session = new Session(graph, config);
+    this.session = distribution.openSession(graph, config);
     Ops ops = Ops.create(graph);
-    this.tf = device == null ? ops : ops.withDevice(parseDevice(device));
+    DeviceSpec opsDevice =
+        distribution.opsDevice() != null
+            ? distribution.opsDevice()
+            : device != null ? parseDevice(device) : null;
+    this.tf = opsDevice == null ? ops : ops.withDevice(opsDevice);
   }
 
   /** A graph session whose ops are placed by TensorFlow (the CPU on this machine). */
   public static GraphSession create() {
-    return new GraphSession(null);
+    return new GraphSession(null, Distribution.LOCAL);
+  }
+
+  /**
+   * A graph session that takes part in {@code distribution} (its session, op and variable
+   * placement, gradient aggregation); {@link Distribution#LOCAL} is {@link #create()}.
+   */
+  public static GraphSession create(Distribution distribution) {
+    return new GraphSession(null, distribution);
   }
 
   /**
@@ -62,7 +76,7 @@ public final class GraphSession implements AutoCloseable {
    * "/CPU:0"}. Placement is soft: when the device is absent, ops fall back to the CPU.
    */
   public static GraphSession onDevice(String device) {
-    return new GraphSession(device);
+    return new GraphSession(device, Distribution.LOCAL);
   }
 
   static DeviceSpec parseDevice(String device) {
@@ -111,6 +125,11 @@ public final class GraphSession implements AutoCloseable {
   public Session session() {
     checkOpen();
     return session;
+  }
+
+  /** The distribution this graph session takes part in ({@link Distribution#LOCAL} by default). */
+  public Distribution distribution() {
+    return distribution;
   }
 
   /** The requested device, or null when TensorFlow places ops. */

@@ -129,12 +129,12 @@ public final class Weight {
               + " already lives in another open graph; close that model first or build the new"
               + " model from layers that are not in use");
     }
-    variable = GraphVariable.floats(g, g.tf().withSubScope(scope), name, shape);
+    variable = GraphVariable.floats(g, g.tf().withSubScope(scope), name, path(), shape);
     graph = g;
     g.register(this);
     float[] value = hostValue;
     hostValue = null;
-    writeToGraph(value);
+    variable.initialize(value);
   }
 
   /** Copies the value back to the heap and forgets the variable of {@code g}. */

@@ -1,6 +1,7 @@
 package io.jkeras.models;
 
 import io.jkeras.backend.DTypes;
+import io.jkeras.backend.Distribution;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
@@ -66,6 +67,8 @@ public class Model implements AutoCloseable {
   private List<KerasTensor> outputs = List.of();
   private LayerGraph layerGraph;
   private String device;
+  // The distribution strategy whose scope was open when the model was constructed.
+  private final Distribution distribution = Distribution.current();
 
   private GraphSession graph;
   private List<Placeholder<?>> inputPlaceholders;
@@ -278,7 +281,7 @@ public class Model implements AutoCloseable {
     graph =
         shared != null
             ? shared.retain()
-            : device != null ? GraphSession.onDevice(device) : GraphSession.create();
+            : device != null ? GraphSession.onDevice(device) : GraphSession.create(distribution);
     for (Layer l : layers()) {
       l.bindWeights(graph);
     }

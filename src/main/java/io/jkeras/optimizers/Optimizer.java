@@ -101,9 +101,9 @@ public abstract class Optimizer implements KerasSerializable {
     graph = g;
     Ops scoped = g.tf().withSubScope(g.uniqueScope(KerasNames.toSnakeCase(className())));
     iterations = GraphVariable.longs(g, scoped, "iteration", Shape.scalar());
-    iterations.write(new long[] {0});
+    iterations.initialize(new long[] {0});
     learningRateVariable = GraphVariable.floats(g, scoped, "learning_rate", Shape.scalar());
-    learningRateVariable.write(new float[] {(float) learningRate});
+    learningRateVariable.initialize(new float[] {(float) learningRate});
 
     List<List<Variable<TFloat32>>> perWeight = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
@@ -115,10 +115,10 @@ public abstract class Optimizer implements KerasSerializable {
         for (String slot : group) {
           GraphVariable<TFloat32> v =
               GraphVariable.floats(
-                  g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.shape());
+                  g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.path(), w.shape());
           float[] init = new float[Math.toIntExact(w.size())];
           Arrays.fill(init, slotInitialValue(slot));
-          v.write(init);
+          v.initialize(init);
           slots.add(v);
           perWeight.get(i).add(v.variable());
         }
