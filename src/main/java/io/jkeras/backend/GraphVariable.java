@@ -31,6 +31,7 @@ public final class GraphVariable<T extends TType> {
   private final Placeholder<T> input;
   private final Assign<T> assign;
   private final Ops placed;
+  private final DeviceSpec device;
 
   private GraphVariable(
       GraphSession graph, Ops ops, String name, String group, Shape shape, Class<T> type) {
@@ -40,6 +41,7 @@ public final class GraphVariable<T extends TType> {
     // The variable and the ops that read and write it from the host live on one device.
     Ops scoped = device == null ? ops : ops.withDevice(device);
     this.placed = scoped;
+    this.device = device;
     this.variable = scoped.withName(name).variable(shape, type);
     this.input = scoped.withName(name + "_value").placeholder(type, Placeholder.shape(shape));
     this.assign = scoped.withName(name + "_assign").assign(variable, input);
@@ -67,6 +69,11 @@ public final class GraphVariable<T extends TType> {
 
   public Variable<T> variable() {
     return variable;
+  }
+
+  /** The device the distribution placed this variable on, or null (placed as every other op). */
+  public DeviceSpec device() {
+    return device;
   }
 
   public Shape shape() {

@@ -6,6 +6,7 @@ import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
 import java.util.List;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -104,6 +105,15 @@ public final class Weight {
           "Weight " + path() + " is not in a graph yet: layers read weights only inside call()");
     }
     return variable.variable();
+  }
+
+  /**
+   * The device a distribution strategy placed this weight's variable on (a parameter server), or
+   * null when it lives with the model's other ops; layers run reads that shrink a weight (a lookup)
+   * there, so only the result travels.
+   */
+  public synchronized DeviceSpec device() {
+    return variable == null ? null : variable.device();
   }
 
   public synchronized boolean isBound() {

@@ -17,6 +17,7 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, List<String>> jobs = new LinkedHashMap<>();
   private final List<Process> processes = new ArrayList<>();
   private final Path logs;
+  private String heap = "-Xmx256m";
 
   LocalCluster(Path logs, Map<String, Integer> tasksPerJob) throws IOException {
     this.logs = logs;
@@ -27,6 +28,12 @@ final class LocalCluster implements AutoCloseable {
       }
       jobs.put(e.getKey(), addresses);
     }
+  }
+
+  /** The maximum heap of the task JVMs started from now on, for example "2g". */
+  LocalCluster heap(String size) {
+    this.heap = "-Xmx" + size;
+    return this;
   }
 
   static int freePort() throws IOException {
@@ -62,7 +69,7 @@ final class LocalCluster implements AutoCloseable {
   Process start(String type, int index, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.add(heap);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ClusterTaskMain.class.getName());
