@@ -47,19 +47,25 @@ public final class GraphSession implements AutoCloseable {
   private final Ops tf;
   private final String device;
   private final SessionOptions options;
+  private final Distribution distribution;
   private final Set<String> usedScopes = new HashSet<>();
   private final List<Weight> weights = new ArrayList<>();
   private int users = 1;
   private boolean closed;
 
-  private GraphSession(SessionOptions options) {
+  private GraphSession(SessionOptions options, Distribution distribution) {
     GraphGradients.registerOnce();
     this.options = options;
     this.device = options.device();
+    this.distribution = distribution;
     this.graph = new Graph();
-    this.session = new Session(graph, options.toConfigProto());
+    this.session = distribution.openSession(graph, options.toConfigProto());
     Ops ops = Ops.create(graph);
-    this.tf = device == null ? ops : ops.withDevice(parseDevice(device));
+    DeviceSpec opsDevice =
+        distribution.opsDevice() != null
+            ? distribution.opsDevice()
+            : device != null ? parseDevice(device) : null;
+    this.tf = opsDevice == null ? ops : ops.withDevice(opsDevice);
   }
 
   /**
@@ -67,7 +73,7 @@ public final class GraphSession implements AutoCloseable {
    * this machine) unless the defaults name a device.
    */
   public static GraphSession create() {
-    return new GraphSession(SessionOptions.defaults());
+    return new GraphSession(SessionOptions.defaults(), Distribution.LOCAL);
   }
 
   /**
@@ -80,7 +86,20 @@ public final class GraphSession implements AutoCloseable {
    * }</pre>
    */
   public static GraphSession create(SessionOptions options) {
-    return new GraphSession(options);
+    return new GraphSession(options, Distribution.LOCAL);
+  }
+
+  /**
+   * A graph session that takes part in {@code distribution} (its session, op and variable
+   * placement, gradient aggregation), run with {@code options}; {@link Distribution#LOCAL} is a
+   * plain local session.
+   *
+   * <pre>{@code
+   * GraphSession g = GraphSession.create(SessionOptions.defaults(), Distribution.current());
+   * }</pre>
+   */
+  public static GraphSession create(SessionOptions options, Distribution distribution) {
+    return new GraphSession(options, distribution);
   }
 
   /**
@@ -89,7 +108,8 @@ public final class GraphSession implements AutoCloseable {
    * the device is absent, ops fall back to the CPU.
    */
   public static GraphSession onDevice(String device) {
-    return new GraphSession(SessionOptions.defaults().toBuilder().device(device).build());
+    return new GraphSession(
+        SessionOptions.defaults().toBuilder().device(device).build(), Distribution.LOCAL);
   }
 
   /** The options this session was created with. */
@@ -143,6 +163,11 @@ public final class GraphSession implements AutoCloseable {
   public Session session() {
     checkOpen();
     return session;
+  }
+
+  /** The distribution this graph session takes part in ({@link Distribution#LOCAL} by default). */
+  public Distribution distribution() {
+    return distribution;
   }
 
   /** The requested device, or null when TensorFlow places ops. */

@@ -190,7 +190,10 @@ public class Embedding extends Layer {
                 tf.constant("to"),
                 tf.max(flat, tf.constant(0))),
             AssertThat.summarize(3L));
-    return tf.withControlDependencies(List.of(check))
+    // On a parameter server the lookup runs beside the table: rows travel, not the table.
+    Ops lookup = embeddings.device() == null ? tf : tf.withDevice(embeddings.device());
+    return lookup
+        .withControlDependencies(List.of(check))
         .gather(embeddings.value(), ids, tf.constant(0));
   }
 

@@ -6,6 +6,7 @@ import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
 import java.util.List;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -106,6 +107,15 @@ public final class Weight {
     return variable.variable();
   }
 
+  /**
+   * The device a distribution strategy placed this weight's variable on (a parameter server), or
+   * null when it lives with the model's other ops; layers run reads that shrink a weight (a lookup)
+   * there, so only the result travels.
+   */
+  public synchronized DeviceSpec device() {
+    return variable == null ? null : variable.device();
+  }
+
   public synchronized boolean isBound() {
     return graph != null;
   }
@@ -129,12 +139,12 @@ public final class Weight {
               + " already lives in another open graph; close that model first or build the new"
               + " model from layers that are not in use");
     }
-    variable = GraphVariable.floats(g, g.tf().withSubScope(scope), name, shape);
+    variable = GraphVariable.floats(g, g.tf().withSubScope(scope), name, path(), shape);
     graph = g;
     g.register(this);
     float[] value = hostValue;
     hostValue = null;
-    writeToGraph(value);
+    variable.initialize(value);
   }
 
   /** Copies the value back to the heap and forgets the variable of {@code g}. */

@@ -1,6 +1,7 @@
 package io.jkeras.models;
 
 import io.jkeras.backend.DTypes;
+import io.jkeras.backend.Distribution;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
@@ -68,6 +69,8 @@ public class Model implements AutoCloseable {
   private LayerGraph layerGraph;
   private String device;
   private SessionOptions sessionOptions;
+  // The distribution strategy whose scope was open when the model was constructed.
+  private final Distribution distribution = Distribution.current();
 
   private GraphSession graph;
   private List<Placeholder<?>> inputPlaceholders;
@@ -299,7 +302,10 @@ public class Model implements AutoCloseable {
         shared = g;
       }
     }
-    graph = shared != null ? shared.retain() : GraphSession.create(sessionOptions(device));
+    graph =
+        shared != null
+            ? shared.retain()
+            : GraphSession.create(sessionOptions(device), distribution);
     for (Layer l : layers()) {
       l.bindWeights(graph);
     }

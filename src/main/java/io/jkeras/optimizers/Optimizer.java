@@ -102,9 +102,9 @@ public abstract class Optimizer implements KerasSerializable {
     graph = g;
     Ops scoped = g.tf().withSubScope(g.uniqueScope(KerasNames.toSnakeCase(className())));
     iterations = GraphVariable.longs(g, scoped, "iteration", Shape.scalar());
-    iterations.write(new long[] {0});
+    iterations.initialize(new long[] {0});
     learningRateVariable = GraphVariable.floats(g, scoped, "learning_rate", Shape.scalar());
-    learningRateVariable.write(new float[] {(float) learningRate});
+    learningRateVariable.initialize(new float[] {(float) learningRate});
 
     List<List<Variable<TFloat32>>> perWeight = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
@@ -116,10 +116,10 @@ public abstract class Optimizer implements KerasSerializable {
         for (String slot : group) {
           GraphVariable<TFloat32> v =
               GraphVariable.floats(
-                  g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.shape());
+                  g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.path(), w.shape());
           float[] init = new float[Math.toIntExact(w.size())];
           Arrays.fill(init, slotInitialValue(slot));
-          v.write(init);
+          v.initialize(init);
           slots.add(v);
           perWeight.get(i).add(v.variable());
         }
@@ -127,8 +127,13 @@ public abstract class Optimizer implements KerasSerializable {
     }
     Ops tf = scoped;
     // Ref variables are read when an op runs: no update may start before every gradient is known.
-    Ops afterGrads =
-        tf.withControlDependencies(grads.stream().map(gr -> (Op) tf.identity(gr)).toList());
+    // Each weight's ops run on its device (a parameter server when a strategy placed it there), so
+    // only gradients travel, not weights and slots.
+    List<Op> gradsReady = new ArrayList<>();
+    for (int i = 0; i < weights.size(); i++) {
+      gradsReady.add(onDeviceOf(tf, weights.get(i)).identity(grads.get(i)));
+    }
+    Ops afterGrads = tf.withControlDependencies(gradsReady);
     Operand<TFloat32> step =
         afterGrads.dtypes.cast(
             afterGrads.math.add(iterations.variable(), afterGrads.constant(1L)), TFloat32.class);
@@ -136,19 +141,34 @@ public abstract class Optimizer implements KerasSerializable {
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       updates.add(
-          update(afterGrads, weights.get(i).value(), grads.get(i), perWeight.get(i), lr, step));
+          update(
+              onDeviceOf(afterGrads, weights.get(i)),
+              weights.get(i).value(),
+              grads.get(i),
+              perWeight.get(i),
+              lr,
+              step));
     }
     Ops afterUpdates = tf.withControlDependencies(updates);
     List<Op> constrained = new ArrayList<>(updates);
     for (Weight w : weights) {
       if (w.constraint() != null) {
         constrained.add(
-            afterUpdates.assign(
-                w.value(), w.constraint().apply(afterUpdates, afterUpdates.identity(w.value()))));
+            onDeviceOf(afterUpdates, w)
+                .assign(
+                    w.value(),
+                    w.constraint()
+                        .apply(
+                            onDeviceOf(afterUpdates, w),
+                            onDeviceOf(afterUpdates, w).identity(w.value()))));
       }
     }
     Ops last = tf.withControlDependencies(constrained);
     return last.withName("train_step").assignAdd(iterations.variable(), last.constant(1L));
+  }
+
+  private static Ops onDeviceOf(Ops tf, Weight w) {
+    return w.device() == null ? tf : tf.withDevice(w.device());
   }
 
   /** True once {@link #build} created the variables. */

@@ -159,6 +159,8 @@ public final class Trainer {
         }
       }
     }
+    // Distributed strategies combine the replicas' gradients here (for example their mean).
+    grads = g.distribution().aggregateGradients(tf, updated, grads);
     trainOp = optimizer.build(g, updated, grads);
     if (pendingOptimizerState != null) {
       optimizer.setState(pendingOptimizerState);

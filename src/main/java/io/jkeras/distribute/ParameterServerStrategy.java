@@ -1,0 +1,155 @@
+package io.jkeras.distribute;
+
+import io.jkeras.backend.HostArray;
+import io.jkeras.layers.Weight;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Asynchronous data-parallel training with variables on parameter servers, as Keras's {@code
+ * tf.distribute.ParameterServerStrategy}: the weights and their optimizer slots live on the {@code
+ * ps} tasks (each weight, with its slots, on the task holding the fewest bytes so far), every
+ * worker computes gradients on its own shard and applies them on the parameter servers without
+ * waiting for the others. Variables are shared by name, so every worker builds the same model; the
+ * first to start initializes them and the others keep those values.
+ *
+ * <p>Embedding tables move rows, not tables: the lookup runs on the table's parameter server, and
+ * the table's gradient is summed from the looked-up rows' gradients there, so a step sends the ids
+ * and the rows' gradients and receives the rows.
+ *
+ * <pre>{@code
+ * var strategy = new ParameterServerStrategy(TfConfig.fromEnvironment());
+ * try (var scope = strategy.scope()) {
+ *   model = new Model(in, out);
+ *   model.compile("adagrad", "binary_crossentropy");
+ * }
+ * model.fit(strategy.shard(x), strategy.shard(y), FitOptions.epochs(2));
+ * }</pre>
+ */
+public final class ParameterServerStrategy extends Strategy {
+
+  private final Map<String, DeviceSpec> groups = new HashMap<>();
+  private final long[] bytesPerTask;
+
+  public ParameterServerStrategy(TfConfig config) {
+    this(config, DEFAULT_OPERATION_TIMEOUT);
+  }
+
+  /** A strategy whose operations (for example a read from a dead ps) fail after the timeout. */
+  public ParameterServerStrategy(TfConfig config, Duration operationTimeout) {
+    super(config, operationTimeout);
+    if (!config.cluster().hasJob("ps")) {
+      throw new IllegalArgumentException(
+          "ParameterServerStrategy: the cluster has no \"ps\" job; its jobs are "
+              + config.cluster().jobs());
+    }
+    if (config.taskType().equals("ps")) {
+      throw new IllegalArgumentException(
+          "ParameterServerStrategy: a ps task only serves (TaskServer.start(config).join()),"
+              + " got task "
+              + config.taskName());
+    }
+    this.bytesPerTask = new long[config.cluster().numTasks("ps")];
+  }
+
+  /** Every worker updates the variables on its own: one replica per worker, not in sync. */
+  @Override
+  public int numReplicasInSync() {
+    return 1;
+  }
+
+  @Override
+  protected List<String> deviceFilters() {
+    return List.of("/job:ps", "/job:" + config().taskType() + "/task:" + config().taskIndex());
+  }
+
+  @Override
+  public boolean sharesVariables() {
+    return true;
+  }
+
+  /** The ps task of {@code group}: chosen once, the one with the fewest bytes so far. */
+  @Override
+  public synchronized DeviceSpec variableDevice(String group, Shape shape) {
+    DeviceSpec d = groups.get(group);
+    if (d == null) {
+      int best = 0;
+      for (int i = 1; i < bytesPerTask.length; i++) {
+        if (bytesPerTask[i] < bytesPerTask[best]) {
+          best = i;
+        }
+      }
+      d = DeviceSpec.newBuilder().job("ps").replica(0).task(best).build();
+      groups.put(group, d);
+    }
+    bytesPerTask[d.task()] += 4 * Math.max(1, shape.size());
+    return d;
+  }
+
+  /** The bytes of variables (weights and optimizer slots) placed on each ps task so far. */
+  public synchronized long[] bytesPerParameterServer() {
+    return bytesPerTask.clone();
+  }
+
+  /**
+   * Gradients as computed, except that a lookup's gradient is summed on the table's parameter
+   * server: TensorFlow writes it as {@code UnsortedSegmentSum(rowGrads, ids, rows)}, which is
+   * rebuilt there so that the rows' gradients travel instead of a table-sized tensor.
+   */
+  @Override
+  public List<Operand<TFloat32>> aggregateGradients(
+      Ops tf, List<Weight> weights, List<Operand<TFloat32>> grads) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    for (int i = 0; i < grads.size(); i++) {
+      out.add(rowSparse(tf, weights.get(i), grads.get(i)));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> rowSparse(Ops tf, Weight w, Operand<TFloat32> grad) {
+    DeviceSpec device = w.device();
+    GraphOperation op = (GraphOperation) grad.op();
+    GraphOperation sum = op;
+    boolean transposed = op.type().equals("Transpose");
+    if (transposed) {
+      sum = (GraphOperation) op.input(0).op();
+    }
+    if (device == null || !sum.type().equals("UnsortedSegmentSum")) {
+      return grad;
+    }
+    Ops at = tf.withDevice(device);
+    Operand<TFloat32> rebuilt =
+        at.math.unsortedSegmentSum(
+            (Operand<TFloat32>) sum.input(0), (Operand) sum.input(1), (Operand) sum.input(2));
+    if (transposed) {
+      rebuilt = at.linalg.transpose(rebuilt, (Operand) op.input(1));
+    }
+    return rebuilt;
+  }
+
+  /** This worker's contiguous part of {@code data}: workers train on disjoint shards. */
+  public HostArray shard(HostArray data) {
+    int workers = config().cluster().numTasks("chief") + config().cluster().numTasks("worker");
+    int index = replicaIndex();
+    int n = data.count();
+    int from = (int) ((long) n * index / workers);
+    int to = (int) ((long) n * (index + 1) / workers);
+    int[] rows = new int[to - from];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = from + i;
+    }
+    try (var t = data.gather(rows, 0, rows.length, data.dtype())) {
+      return HostArray.of((org.tensorflow.ndarray.NdArray<?>) t);
+    }
+  }
+}
