@@ -54,7 +54,8 @@ class LayerCatalogTest {
             "Flatten",
             "GlobalAveragePooling1D",
             "GlobalMaxPooling1D",
-            "InputLayer"),
+            "InputLayer",
+            "Masking"),
         List.copyOf(LayerCatalog.builtIns().keySet()));
     assertEquals(Dense.class, LayerCatalog.builtIns().get("Dense"));
     // Keras's exported aliases and FMLayer's registered names find the classes too.
