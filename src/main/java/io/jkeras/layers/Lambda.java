@@ -50,12 +50,6 @@ public class Lambda extends Layer {
   }
 
   /** Keras's own Lambda class: module {@code keras.layers}, no registered name. */
-  /** Keras's Lambda keeps masks: the input's mask passes through to the output. */
-  @Override
-  public boolean supportsMasking() {
-    return true;
-  }
-
   @Override
   public String module() {
     return "keras.layers";
