@@ -1,15 +1,21 @@
 package io.jkeras.backend;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
  * One emission of layer ops into a {@link GraphSession}: whether the ops are for training (Dropout
  * active) or inference, and the extra losses that layers add while emitting (activity
- * regularization, {@code addLoss}), which the trainer adds to the training loss.
+ * regularization, {@code addLoss}), which the trainer adds to the training loss; and the Keras
+ * masks riding on the tensors of this pass (Keras's {@code _keras_mask}): a layer's output mask is
+ * recorded here and found again by whatever consumes that output.
  *
  * <pre>{@code
  * ForwardPass pass = new ForwardPass(graphSession, true);
@@ -22,6 +28,7 @@ public final class ForwardPass {
   private final GraphSession graph;
   private final boolean training;
   private final List<Operand<TFloat32>> losses = new ArrayList<>();
+  private final Map<Output<?>, Operand<TBool>> masks = new HashMap<>();
 
   public ForwardPass(GraphSession graph, boolean training) {
     this.graph = graph;
@@ -47,5 +54,28 @@ public final class ForwardPass {
 
   public List<Operand<TFloat32>> losses() {
     return List.copyOf(losses);
+  }
+
+  /**
+   * Attaches a Keras mask to {@code tensor} (null removes it): a boolean tensor of the tensor's
+   * batch and time axes, true where a step holds data.
+   *
+   * <pre>{@code pass.setMask(embedded, tf.math.notEqual(ids, tf.constant(0)));}</pre>
+   */
+  public void setMask(Operand<?> tensor, Operand<TBool> mask) {
+    if (mask == null) {
+      masks.remove(tensor.asOutput());
+    } else {
+      masks.put(tensor.asOutput(), mask);
+    }
+  }
+
+  /**
+   * The Keras mask attached to {@code tensor} in this pass, or null.
+   *
+   * <pre>{@code Operand<TBool> m = pass.mask(y);}</pre>
+   */
+  public Operand<TBool> mask(Operand<?> tensor) {
+    return masks.get(tensor.asOutput());
   }
 }

@@ -51,6 +51,12 @@ public class Activation extends Layer {
     return c.finish(new Activation(function.name(), name));
   }
 
+  /** Keras's Activation keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

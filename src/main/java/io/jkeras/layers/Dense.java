@@ -115,6 +115,12 @@ public class Dense extends Layer {
     return bias;
   }
 
+  /** Keras's Dense keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   protected void build(Shape inputShape) {
     long inputDim = inputShape.size(inputShape.numDimensions() - 1);

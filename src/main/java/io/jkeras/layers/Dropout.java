@@ -102,6 +102,12 @@ public class Dropout extends Layer {
   }
 
   /** Keras's Dropout takes {@code training}: saved calls record {@code "training": false}. */
+  /** Keras's Dropout keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public boolean callTakesTraining() {
     return true;

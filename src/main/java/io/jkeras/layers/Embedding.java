@@ -15,6 +15,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TIntegral;
@@ -26,7 +27,9 @@ import org.tensorflow.types.family.TIntegral;
  * <p>Arguments: {@code inputDim}, the vocabulary size (ids are {@code 0 .. inputDim-1}); {@code
  * outputDim}, the vector size; {@code embeddingsInitializer} ("uniform": RandomUniform on [-0.05,
  * 0.05)); an embeddings regularizer and constraint and an activity regularizer (none by default);
- * {@code maskZero} (false). Masking is not supported: {@code maskZero(true)} is refused.
+ * {@code maskZero} (false): when true, id 0 is padding, and the output carries a Keras mask (true
+ * where the id is not 0) that masking layers downstream use (GlobalAveragePooling1D averages only
+ * the real steps); ids then range over {@code 1 .. inputDim-1}.
  *
  * <p>Shapes: input {@code (batch, ...)} of int32 or int64 ids (any other dtype is cast to int32,
  * truncating, as Keras does); output {@code (batch, ..., outputDim)} float32.
@@ -46,6 +49,7 @@ import org.tensorflow.types.family.TIntegral;
  */
 public class Embedding extends Layer {
 
+  private final boolean maskZero;
   private final int inputDim;
   private final int outputDim;
   private final Initializer embeddingsInitializer;
@@ -68,11 +72,7 @@ public class Embedding extends Layer {
       throw new IllegalArgumentException(
           "Embedding: output_dim must be a positive integer, got " + b.outputDim);
     }
-    if (b.maskZero) {
-      throw new IllegalArgumentException(
-          "Embedding: mask_zero=true is not supported (jkeras has no masking); pad with id 0 and"
-              + " let the model learn to ignore it, or leave mask_zero false");
-    }
+    this.maskZero = b.maskZero;
     this.inputDim = b.inputDim;
     this.outputDim = b.outputDim;
     this.embeddingsInitializer = b.embeddingsInitializer;
@@ -87,8 +87,7 @@ public class Embedding extends Layer {
 
   /**
    * An Embedding from its Keras config, as Python Keras 3 writes it; Keras 2's {@code input_length}
-   * is accepted and ignored, as Keras 3 does. {@code mask_zero} must be false; LoRA and
-   * quantization are not supported.
+   * is accepted and ignored, as Keras 3 does. LoRA and quantization are not supported.
    */
   public static Embedding fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("Embedding", config);
@@ -197,6 +196,25 @@ public class Embedding extends Layer {
         .gather(embeddings.value(), ids, tf.constant(0));
   }
 
+  /** Whether id 0 is padding, masked out downstream (Keras's {@code mask_zero}). */
+  public boolean maskZero() {
+    return maskZero;
+  }
+
+  /** As Keras: an Embedding keeps (makes) a mask exactly when {@code mask_zero} is true. */
+  @Override
+  public boolean supportsMasking() {
+    return maskZero;
+  }
+
+  /** True where the id is not 0, of the ids' shape. */
+  @Override
+  protected Operand<TBool> computeMask(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks) {
+    Operand<?> ids = inputs.get(0);
+    return tf.math.notEqual(tf.dtypes.cast(ids, TFloat32.class), tf.constant(0f));
+  }
+
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
@@ -215,7 +233,7 @@ public class Embedding extends Layer {
         KerasObjects.serialize("keras.regularizers", activityRegularizer()));
     config.put(
         "embeddings_constraint", KerasObjects.serialize("keras.constraints", embeddingsConstraint));
-    config.put("mask_zero", false);
+    config.put("mask_zero", maskZero);
     config.put("quantization_config", null);
     return config;
   }
@@ -277,7 +295,7 @@ public class Embedding extends Layer {
       return this;
     }
 
-    /** Only false is supported; true makes {@link #build} fail (jkeras has no masking). */
+    /** Whether id 0 is padding that the output's Keras mask hides (Keras's {@code mask_zero}). */
     public Builder maskZero(boolean maskZero) {
       this.maskZero = maskZero;
       return this;

@@ -19,6 +19,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -54,6 +55,8 @@ public abstract class Layer implements KerasSerializable {
   private boolean built;
   private List<Shape> buildShapes;
   private final List<Weight> weights = new ArrayList<>();
+  private final Map<String, Layer> sublayers = new LinkedHashMap<>();
+  private Layer parent;
   private final List<Node> inboundNodes = new ArrayList<>();
   private InputSpec inputSpec;
   private Regularizer activityRegularizer;
@@ -149,8 +152,9 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
-   * Whether this layer accepts a mask on its inputs (Keras's {@code supports_masking}); false by
-   * default, as in Keras.
+   * Whether this layer keeps Keras masks (Keras's {@code supports_masking}): its output then gets
+   * the mask {@link #computeMask} returns. A layer that does not support masking drops the mask of
+   * its inputs, as in Keras. False by default, as in Keras.
    *
    * <pre>{@code
    * @Override public boolean supportsMasking() { return true; }
@@ -160,13 +164,39 @@ public abstract class Layer implements KerasSerializable {
     return false;
   }
 
+  /**
+   * The mask of this layer's output (Keras's {@code compute_mask(inputs, mask)}), asked only when
+   * {@link #supportsMasking}: by default the first input's mask, passed through unchanged (Dense,
+   * Dropout, Activation); null for none. A boolean tensor of the batch and time axes, true where a
+   * step holds data.
+   *
+   * <pre>{@code
+   * @Override
+   * protected Operand<TBool> computeMask(Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks) {
+   *   return tf.math.notEqual(ids, tf.constant(0f)); // Embedding(mask_zero=True)
+   * }
+   * }</pre>
+   *
+   * @param masks the inputs' masks, null entries for inputs without one
+   */
+  protected Operand<TBool> computeMask(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks) {
+    return masks.isEmpty() ? null : masks.get(0);
+  }
+
   public boolean isTrainable() {
     return trainable;
   }
 
-  /** Freezes or unfreezes every weight of this layer (Keras {@code layer.trainable = ...}). */
+  /**
+   * Freezes or unfreezes every weight of this layer and of its sub-layers (Keras {@code
+   * layer.trainable = ...}).
+   */
   public void setTrainable(boolean trainable) {
     this.trainable = trainable;
+    for (Layer sub : sublayers.values()) {
+      sub.setTrainable(trainable);
+    }
   }
 
   public boolean isBuilt() {
@@ -259,6 +289,22 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
+   * Emits the ops for the given inputs and their Keras masks (null entries: no mask). Layers that
+   * use masks (GlobalAveragePooling1D, recurrent and attention layers) override this; by default
+   * the masks are not used and {@code call(Ops, List, boolean)} runs.
+   *
+   * <pre>{@code
+   * @Override
+   * protected List<Operand<?>> call(
+   *     Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, boolean training) { ... }
+   * }</pre>
+   */
+  protected List<Operand<?>> call(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, boolean training) {
+    return call(tf, inputs, training);
+  }
+
+  /**
    * The Keras config: {@code name}, {@code trainable}, {@code dtype} and the subclass's own
    * arguments. Subclasses add to the map this returns.
    */
@@ -274,6 +320,123 @@ public abstract class Layer implements KerasSerializable {
           KerasObjects.serialize("keras.regularizers", activityRegularizer));
     }
     return config;
+  }
+
+  // ---- nested layers -------------------------------------------------------------------------
+
+  /**
+   * Makes {@code layer} a sub-layer of this one, as assigning {@code self.<attribute> = layer} does
+   * in a Python Keras layer: its weights become part of this layer's (after this layer's own), it
+   * freezes with this layer, and it is saved under {@code layers/<this layer>/<attribute>/vars} in
+   * {@code model.weights.h5}, as Keras saves it. Use the attribute name of the Python twin. Call it
+   * from the constructor (or from {@code build}), in the order Python assigns the attributes: that
+   * order is the order of the weights.
+   *
+   * <pre>{@code
+   * public Block(int units) {
+   *   proj = addLayer("proj", new Dense(units));
+   *   gate = addLayer("gate", new Dense(units, "sigmoid"));
+   * }
+   * protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
+   *   return tf.math.mul(callSublayer(proj, x), callSublayer(gate, x));
+   * }
+   * }</pre>
+   *
+   * @param attribute the Python attribute name: non-empty, without '/'
+   * @return {@code layer}
+   * @throws IllegalArgumentException when the attribute is taken or the layer already has a parent
+   */
+  protected final <L extends Layer> L addLayer(String attribute, L layer) {
+    return track(checkAttribute(attribute), layer);
+  }
+
+  /**
+   * Makes each of {@code layers} a sub-layer, as assigning a Python list {@code self.<attribute> =
+   * [...]} does: Keras saves them under {@code <attribute>/<snake_case class name>}, numbered per
+   * class ({@code blocks/dense}, {@code blocks/dense_1}).
+   *
+   * <pre>{@code hidden = addLayers("hidden", List.of(new Dense(8), new Dense(8)));}</pre>
+   */
+  protected final <L extends Layer> List<L> addLayers(String attribute, List<L> layers) {
+    checkAttribute(attribute);
+    Map<String, Integer> used = new LinkedHashMap<>();
+    for (L layer : layers) {
+      String base = KerasNames.toSnakeCase(layer.getClass().getSimpleName());
+      int n = used.merge(base, 1, Integer::sum);
+      track(attribute + "/" + (n == 1 ? base : base + "_" + (n - 1)), layer);
+    }
+    return List.copyOf(layers);
+  }
+
+  private String checkAttribute(String attribute) {
+    if (attribute == null || attribute.isEmpty() || attribute.contains("/")) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name
+              + "\": a sub-layer attribute must be a non-empty name without '/', got "
+              + (attribute == null ? "null" : "\"" + attribute + "\""));
+    }
+    return attribute;
+  }
+
+  private <L extends Layer> L track(String path, L layer) {
+    if (layer == null || layer == this) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name + "\": sub-layer \"" + path + "\" must be another layer");
+    }
+    if (sublayers.containsKey(path)) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name + "\" already has a sub-layer \"" + path + "\"");
+    }
+    Layer sub = layer;
+    if (sub.parent != null) {
+      throw new IllegalArgumentException(
+          "Layer \"" + sub.name + "\" is already a sub-layer of \"" + sub.parent.name + "\"");
+    }
+    sub.parent = this;
+    sublayers.put(path, layer);
+    if (!trainable) {
+      layer.setTrainable(false);
+    }
+    if (graph != null && !graph.isClosed()) {
+      layer.bindWeights(graph);
+    }
+    return layer;
+  }
+
+  /**
+   * The sub-layers, by their path below this layer in the weights file ({@code "proj"}, {@code
+   * "blocks/dense_1"}), in the order they were added.
+   *
+   * <pre>{@code block.sublayers().get("proj"); // the Dense}</pre>
+   */
+  public final Map<String, Layer> sublayers() {
+    return Collections.unmodifiableMap(sublayers);
+  }
+
+  /**
+   * The layer's path: its name, below its parent's path for a sub-layer ({@code "block/dense"}), as
+   * Keras's {@code layer.path}.
+   */
+  public final String path() {
+    return parent == null ? name : parent.path() + "/" + name;
+  }
+
+  /**
+   * Calls a sub-layer from this layer's {@code call}: builds it if needed, puts its weights in the
+   * graph, and returns its float32 output (Keras's {@code self.proj(x)}).
+   *
+   * <pre>{@code Operand<TFloat32> h = callSublayer(proj, x);}</pre>
+   *
+   * @throws IllegalStateException outside {@code call}
+   */
+  protected final Operand<TFloat32> callSublayer(Layer sublayer, Operand<?> input) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": callSublayer can only be used from call()");
+    }
+    Ops tf = currentPass.tf();
+    return DTypes.toFloat(tf, sublayer.apply(currentPass, input));
   }
 
   // ---- weights
@@ -327,31 +490,47 @@ public abstract class Layer implements KerasSerializable {
     return w;
   }
 
-  /** All weights, trainable first, each group in creation order (Keras's {@code weights}). */
+  /**
+   * All weights (Keras's {@code weights}): this layer's own ({@link #ownWeights}), then each
+   * sub-layer's, in the order the sub-layers were added.
+   */
   public List<Weight> weights() {
-    List<Weight> out = new ArrayList<>(trainableWeights());
-    out.addAll(nonTrainableWeights());
+    List<Weight> out = ownWeights();
+    for (Layer sub : sublayers.values()) {
+      out.addAll(sub.weights());
+    }
     return out;
   }
 
-  public List<Weight> trainableWeights() {
+  /**
+   * The weights this layer created itself, trainable first, each group in creation order: what
+   * Keras saves in this layer's own {@code vars} group.
+   *
+   * <pre>{@code block.ownWeights(); // [scale]; block.weights(): [scale, proj kernel, ...]}</pre>
+   */
+  public List<Weight> ownWeights() {
     List<Weight> out = new ArrayList<>();
     for (Weight w : weights) {
       if (w.isTrainable()) {
         out.add(w);
       }
     }
-    return out;
-  }
-
-  public List<Weight> nonTrainableWeights() {
-    List<Weight> out = new ArrayList<>();
     for (Weight w : weights) {
       if (!w.isTrainable()) {
         out.add(w);
       }
     }
     return out;
+  }
+
+  /** The trainable ones of {@link #weights()}, in that order. */
+  public List<Weight> trainableWeights() {
+    return weights().stream().filter(Weight::isTrainable).toList();
+  }
+
+  /** The non-trainable ones of {@link #weights()}, in that order. */
+  public List<Weight> nonTrainableWeights() {
+    return weights().stream().filter(w -> !w.isTrainable()).toList();
   }
 
   /** The values of {@link #weights()}, in that order. */
@@ -371,7 +550,7 @@ public abstract class Layer implements KerasSerializable {
   /** The number of weight values (Keras's {@code count_params()}). */
   public long countParams() {
     long n = 0;
-    for (Weight w : weights) {
+    for (Weight w : weights()) {
       n += w.size();
     }
     return n;
@@ -452,12 +631,21 @@ public abstract class Layer implements KerasSerializable {
     checkInputs(shapes);
     bindWeights(pass.graph());
     Ops tf = pass.tf().withSubScope(graphScope);
+    List<Operand<TBool>> masks = new ArrayList<>();
+    for (Operand<?> x : inputs) {
+      masks.add(pass.mask(x));
+    }
     List<Operand<?>> outputs;
+    ForwardPass outer = currentPass;
     currentPass = pass;
     try {
-      outputs = call(tf, inputs, pass.training());
+      outputs = call(tf, inputs, masks, pass.training());
+      Operand<TBool> outMask = supportsMasking() ? computeMask(tf, inputs, masks) : null;
+      for (Operand<?> out : outputs) {
+        pass.setMask(out, outMask);
+      }
     } finally {
-      currentPass = null;
+      currentPass = outer;
     }
     if (activityRegularizer != null) {
       for (Operand<?> out : outputs) {
@@ -482,7 +670,10 @@ public abstract class Layer implements KerasSerializable {
     return out.get(0);
   }
 
-  /** Puts every weight of this layer into {@code g} (a no-op for weights already there). */
+  /**
+   * Puts every weight of this layer and its sub-layers into {@code g} (a no-op for weights already
+   * there).
+   */
   public final void bindWeights(GraphSession g) {
     if (graph != g || graph.isClosed()) {
       graph = g;
@@ -490,6 +681,9 @@ public abstract class Layer implements KerasSerializable {
     }
     for (Weight w : weights) {
       w.bind(g, graphScope);
+    }
+    for (Layer sub : sublayers.values()) {
+      sub.bindWeights(g);
     }
   }
 

@@ -66,7 +66,7 @@ public final class Weight {
 
   /** The layer name and weight name, for example {@code "dense/kernel"}. */
   public String path() {
-    return owner.name() + "/" + name;
+    return owner.path() + "/" + name;
   }
 
   public Layer layer() {

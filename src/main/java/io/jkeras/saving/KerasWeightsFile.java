@@ -40,7 +40,10 @@ import java.util.TreeMap;
  *       ({@code dense}, {@code dense_1}, {@code fm_layer}, ...), not the layer's own name; a
  *       functional model's input layers count (group {@code input_layer}), a Sequential's input
  *       layer is not among its layers. {@code <i>} is the weight's index in {@link
- *       Layer#weights()}: trainable first, then non-trainable, each in creation order.
+ *       Layer#ownWeights()}: trainable first, then non-trainable, each in creation order.
+ *   <li>{@code /layers/<group>/<attribute>/vars/<i>}: the weights of a sub-layer (see {@link
+ *       Layer#sublayers()}), below its parent's group under the attribute name Python holds it by
+ *       ({@code layers/lstm/cell/vars/0}, {@code layers/feature_cross/dense/vars/1}).
  *   <li>Each {@code vars} group has a string attribute {@code name}: the layer's real name.
  *   <li>{@code /optimizer/vars/<i>}: the optimizer's variables; for Adam {@code 0} the iteration
  *       count (int64 scalar), {@code 1} the learning rate (float32 scalar), then for each trainable
@@ -95,9 +98,17 @@ public final class KerasWeightsFile {
     for (Layer layer : model.layers()) {
       String base = KerasNames.toSnakeCase(layer.className());
       int n = seen.merge(base, 1, Integer::sum);
-      out.add(new LayerGroup(n == 1 ? base : base + "_" + (n - 1), layer));
+      addGroups(n == 1 ? base : base + "_" + (n - 1), layer, out);
     }
     return out;
+  }
+
+  /** A layer's group, then its sub-layers' below it ({@code block/proj}), as Keras nests them. */
+  private static void addGroups(String group, Layer layer, List<LayerGroup> out) {
+    out.add(new LayerGroup(group, layer));
+    for (Map.Entry<String, Layer> sub : layer.sublayers().entrySet()) {
+      addGroups(group + "/" + sub.getKey(), sub.getValue(), out);
+    }
   }
 
   // ---- writing -------------------------------------------------------------------------------
@@ -131,16 +142,13 @@ public final class KerasWeightsFile {
   }
 
   private static void writeLayers(WritableHdfFile file, List<LayerGroup> groups, Path target) {
-    WritableGroup layers = null;
+    Map<String, WritableGroup> made = new HashMap<>();
     for (LayerGroup g : groups) {
-      List<Weight> weights = g.layer().weights();
+      List<Weight> weights = g.layer().ownWeights();
       if (weights.isEmpty()) {
         continue; // a group without a dataset below it is what jhdf corrupts
       }
-      if (layers == null) {
-        layers = file.putGroup(LAYERS);
-      }
-      WritableGroup vars = layers.putGroup(g.group()).putGroup(VARS);
+      WritableGroup vars = group(file, made, LAYERS + "/" + g.group()).putGroup(VARS);
       String layerName = g.layer().name();
       if (layerName.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_ATTRIBUTE_BYTES) {
         vars.putAttribute(NAME_ATTRIBUTE, layerName);
@@ -157,6 +165,22 @@ public final class KerasWeightsFile {
         vars.putDataset(Integer.toString(i), nest(shape, values));
       }
     }
+  }
+
+  /** The group at {@code path} (slash-separated), made with its parents on first use. */
+  private static WritableGroup group(
+      WritableHdfFile file, Map<String, WritableGroup> made, String path) {
+    WritableGroup g = made.get(path);
+    if (g == null) {
+      int slash = path.lastIndexOf('/');
+      String name = path.substring(slash + 1);
+      g =
+          slash < 0
+              ? file.putGroup(name)
+              : group(file, made, path.substring(0, slash)).putGroup(name);
+      made.put(path, g);
+    }
+    return g;
   }
 
   private static void writeOptimizer(WritableHdfFile file, List<StoredArray> state, Path target) {
@@ -304,9 +328,12 @@ public final class KerasWeightsFile {
     Group layersGroup = childGroup(file, LAYERS, source);
     List<Match> matches = new ArrayList<>();
     for (LayerGroup g : groups) {
-      List<Weight> weights = g.layer().weights();
+      List<Weight> weights = g.layer().ownWeights();
       Group vars = null;
-      Group layerGroup = layersGroup == null ? null : childGroup(layersGroup, g.group(), source);
+      Group layerGroup = layersGroup;
+      for (String part : g.group().split("/")) {
+        layerGroup = layerGroup == null ? null : childGroup(layerGroup, part, source);
+      }
       if (layerGroup != null) {
         vars = childGroup(layerGroup, VARS, source);
       }

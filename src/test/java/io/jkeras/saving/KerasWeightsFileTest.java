@@ -117,11 +117,11 @@ class KerasWeightsFileTest {
     }
 
     @Override
-    public List<Weight> weights() {
+    public List<Weight> ownWeights() {
       if (fail) {
         throw new IllegalStateException("weights unavailable");
       }
-      return super.weights();
+      return super.ownWeights();
     }
 
     @Override

@@ -1,0 +1,139 @@
+package io.jkeras.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.backend.HostArray;
+import io.jkeras.models.Model;
+import io.jkeras.testing.PythonKeras;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.ndarray.FloatNdArray;
+
+/**
+ * Keras masks: Embedding(mask_zero=true) and Masking make them, Dense passes them through, and
+ * GlobalAveragePooling1D averages only the unmasked steps. References are computed in double
+ * precision here, and Python Keras 3.15.1 predicts the same on the saved file.
+ */
+class MaskingTest {
+
+  @TempDir Path dir;
+
+  private static final int[][] IDS = {{3, 1, 0, 0, 0}, {2, 2, 7, 9, 4}, {0, 5, 0, 6, 0}};
+
+  @Test
+  void embeddingMaskZeroAveragesOnlyRealTokensAsKerasDoes() throws Exception {
+    KerasTensor ids = Input.of("int32", 5);
+    Embedding embedding = Embedding.builder(10, 4).maskZero(true).build();
+    Dense dense = new Dense(2);
+    KerasTensor y = dense.apply(new GlobalAveragePooling1D().apply(embedding.apply(ids)));
+    Path file = dir.resolve("mask_zero.keras");
+    float[][] out;
+    try (Model m = new Model(ids, y)) {
+      out = m.predict(IDS);
+      float[][] table = matrix(embedding.getWeights().get(0));
+      float[][] kernel = matrix(dense.getWeights().get(0));
+      float[] bias = vector(dense.getWeights().get(1));
+      for (int r = 0; r < IDS.length; r++) {
+        double[] mean = new double[4];
+        int real = 0;
+        for (int id : IDS[r]) {
+          if (id != 0) {
+            real++;
+            for (int f = 0; f < 4; f++) {
+              mean[f] += table[id][f];
+            }
+          }
+        }
+        for (int u = 0; u < 2; u++) {
+          double v = bias[u];
+          for (int f = 0; f < 4; f++) {
+            v += mean[f] / real * kernel[f][u];
+          }
+          assertEquals(v, out[r][u], 1e-6, "row " + r + " unit " + u);
+        }
+      }
+      m.save(file);
+    }
+    assertEquals(true, embedding.getConfig().get("mask_zero"));
+    // Python Keras loads the file and, honouring the mask, predicts the same.
+    PythonKeras.Result r =
+        PythonKeras.runCode(
+            "import sys, keras, numpy as np\n"
+                + "m = keras.saving.load_model(sys.argv[1])\n"
+                + "ids = np.array([[3,1,0,0,0],[2,2,7,9,4],[0,5,0,6,0]], 'int32')\n"
+                + "print(' '.join(repr(float(v)) for v in m.predict(ids, verbose=0).ravel()))\n",
+            file.toString());
+    String[] py = r.stdout().trim().lines().reduce((a, b) -> b).get().split(" ");
+    for (int i = 0; i < py.length; i++) {
+      assertEquals(Double.parseDouble(py[i]), out[i / 2][i % 2], 1e-6, "value " + i);
+    }
+    try (Model loaded = Model.load(file)) {
+      float[][] again = loaded.predict(IDS);
+      for (int i = 0; i < IDS.length; i++) {
+        assertEquals(out[i][0], again[i][0], 0f);
+        assertEquals(out[i][1], again[i][1], 0f);
+      }
+    }
+  }
+
+  @Test
+  void maskingHidesAllZeroStepsFromAveragePoolingButNotFromMaxPooling() {
+    float[][][] x = {
+      {{1, 2, 3}, {0, 0, 0}, {4, -2, 0}, {0, 0, 0}},
+      {{0, 0, 0}, {5, 5, 5}, {0, 0, 0}, {-1, 0, 0}},
+    };
+    KerasTensor in = Input.of(4, 3);
+    KerasTensor masked = new Masking().apply(in);
+    KerasTensor avg = new GlobalAveragePooling1D().apply(masked);
+    KerasTensor max = new GlobalMaxPooling1D().apply(masked);
+    try (Model m = new Model(List.of(in), List.of(avg, max))) {
+      List<FloatNdArray> out = m.predict(List.of(HostArray.of(x)), 32);
+      for (int b = 0; b < 2; b++) {
+        for (int f = 0; f < 3; f++) {
+          double sum = 0;
+          int real = 0;
+          double best = Double.NEGATIVE_INFINITY;
+          for (float[] step : x[b]) {
+            boolean isReal = step[0] != 0 || step[1] != 0 || step[2] != 0;
+            if (isReal) {
+              sum += step[f];
+              real++;
+            }
+            best = Math.max(best, step[f]); // Keras's GlobalMaxPooling1D ignores masks
+          }
+          assertEquals(sum / real, out.get(0).getFloat(b, f), 1e-6);
+          assertEquals(best, out.get(1).getFloat(b, f), 0);
+        }
+      }
+    }
+    assertTrue(new Masking().supportsMasking());
+    assertFalse(new GlobalMaxPooling1D().supportsMasking());
+    assertEquals(
+        -1.0, Masking.fromConfig(Map.of("mask_value", -1.0)).getConfig().get("mask_value"));
+  }
+
+  private static float[][] matrix(FloatNdArray a) {
+    int rows = (int) a.shape().size(0);
+    int cols = (int) a.shape().size(1);
+    float[][] out = new float[rows][cols];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        out[i][j] = a.getFloat(i, j);
+      }
+    }
+    return out;
+  }
+
+  private static float[] vector(FloatNdArray a) {
+    float[] out = new float[(int) a.shape().size(0)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.getFloat(i);
+    }
+    return out;
+  }
+}
