@@ -46,15 +46,32 @@ class LayerCatalogTest {
     assertEquals(
         List.of(
             "Activation",
+            "AveragePooling1D",
+            "AveragePooling2D",
+            "CategoryEncoding",
             "Concatenate",
             "Conv1D",
+            "Conv2D",
+            "Conv2DTranspose",
             "Dense",
+            "DepthwiseConv2D",
+            "Discretization",
             "Dropout",
             "Embedding",
             "Flatten",
             "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D",
             "GlobalMaxPooling1D",
-            "InputLayer"),
+            "GlobalMaxPooling2D",
+            "Hashing",
+            "InputLayer",
+            "IntegerLookup",
+            "MaxPooling1D",
+            "MaxPooling2D",
+            "Normalization",
+            "Rescaling",
+            "SeparableConv1D",
+            "SeparableConv2D"),
         List.copyOf(LayerCatalog.builtIns().keySet()));
     assertEquals(Dense.class, LayerCatalog.builtIns().get("Dense"));
     // Keras's exported aliases and FMLayer's registered names find the classes too.
