@@ -235,7 +235,7 @@ class LayerFilesInteropTest {
           summary = summary.replaceAll("\\(\\d+\\.\\d+ B\\)", "");
           actual = actual.replaceAll("\\(\\d+\\.\\d+ B\\)", "");
         }
-        assertEquals(summary.strip(), actual, name + ": summary");
+        assertEquals(summary.strip(), actual.strip(), name + ": summary");
         if (!model.trainableWeights().isEmpty()) {
           model.fit(
               List.of(host(x)), List.of(host(y)), FitOptions.epochs(1).batchSize(2).verbose(0));
