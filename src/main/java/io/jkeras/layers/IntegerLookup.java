@@ -18,10 +18,11 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Maps integer tokens to contiguous indices through a fixed vocabulary, as Keras 3's {@code
- * keras.layers.IntegerLookup}. The indices are laid out as Keras does: the mask token (if any) at
- * 0, then {@code numOovIndices} indices for tokens outside the vocabulary, then the vocabulary in
- * its given order. With several OOV indices, an unknown token t goes to {@code floormod(t,
- * numOovIndices)} (Keras's "floormod" method); with none, an unknown token fails the run.
+ * keras.layers.IntegerLookup}. The indices are laid out as Keras does: the mask token (if any, and
+ * only for "int" output) at 0, then {@code numOovIndices} indices for tokens outside the
+ * vocabulary, then the vocabulary in its given order. With several OOV indices, an unknown token t
+ * goes to {@code floormod(t, numOovIndices)} (Keras's "floormod" method); with none, an unknown
+ * token fails the run.
  *
  * <p>Arguments: {@code vocabulary} (required in jkeras: vocabularies adapted in Python are stored
  * in the file's assets, which jkeras does not read yet), {@code numOovIndices} (1), {@code
@@ -168,9 +169,16 @@ public class IntegerLookup extends Layer {
     return c.finish(layer);
   }
 
-  /** The number of indices: the vocabulary plus the OOV indices plus the mask index, if any. */
+  /**
+   * The number of indices: the vocabulary plus the OOV indices plus, for "int" output, the mask
+   * index (other modes give the mask no slot: masked tokens add nothing, as in Keras).
+   */
   public int vocabularySize() {
-    return vocabulary.length + numOovIndices + (maskToken != null ? 1 : 0);
+    return vocabulary.length + numOovIndices + (maskSlot() ? 1 : 0);
+  }
+
+  private boolean maskSlot() {
+    return maskToken != null && outputMode.equals("int");
   }
 
   public long[] vocabulary() {
@@ -208,7 +216,7 @@ public class IntegerLookup extends Layer {
    * of each hit; misses go to the OOV indices, the mask token to 0.
    */
   private Operand<TInt64> lookup(Ops tf, Operand<TInt64> x) {
-    int oovStart = maskToken != null ? 1 : 0;
+    int oovStart = maskSlot() ? 1 : 0;
     int tokenStart = oovStart + numOovIndices;
     Operand<TInt32> shape = tf.shape(x);
     Operand<TInt64> flat = tf.reshape(x, tf.constant(new int[] {1, -1}));
@@ -260,7 +268,11 @@ public class IntegerLookup extends Layer {
     }
     Operand<TInt64> index = tf.select(hit, found, missed);
     if (maskToken != null) {
-      index = tf.select(isMask(tf, flat), tf.zerosLike(index), index);
+      // Index 0 for "int"; otherwise an index past the depth, which the encoding drops.
+      long masked = maskSlot() ? 0 : vocabularySize();
+      index =
+          tf.select(
+              isMask(tf, flat), tf.fill(tf.shape(index, TInt64.class), tf.constant(masked)), index);
     }
     Ops scoped = checks.isEmpty() ? tf : tf.withControlDependencies(checks);
     return scoped.reshape(index, shape);
