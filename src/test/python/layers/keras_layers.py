@@ -79,6 +79,22 @@ CASES = {
     "elu_args": ([(4,)], lambda: L.ELU(alpha=0.5), True),
     "softmax": ([(4,)], lambda: L.Softmax(), True),
     "softmax_args": ([(3, 4)], lambda: L.Softmax(axis=1), True),
+    # normalization
+    "layer_normalization": ([(3, 4)], lambda: L.LayerNormalization(), True),
+    "layer_normalization_args": ([(3, 4)],
+                                 lambda: L.LayerNormalization(axis=[1, 2], epsilon=0.01,
+                                                              center=False,
+                                                              gamma_regularizer="l2"), True),
+    "group_normalization": ([(3, 4)], lambda: L.GroupNormalization(groups=2), True),
+    "group_normalization_args": ([(4, 3)],
+                                 lambda: L.GroupNormalization(groups=2, axis=1, epsilon=0.01,
+                                                              scale=False), True),
+    "unit_normalization": ([(4,)], lambda: L.UnitNormalization(), True),
+    "unit_normalization_args": ([(3, 4)], lambda: L.UnitNormalization(axis=[1, 2]), True),
+    "batch_normalization": ([(4,)], lambda: L.BatchNormalization(), True),
+    "batch_normalization_args": ([(3, 2, 4)],
+                                 lambda: L.BatchNormalization(axis=1, momentum=0.9, epsilon=0.01,
+                                                              center=False), True),
 }
 
 

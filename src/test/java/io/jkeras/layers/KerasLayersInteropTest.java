@@ -117,6 +117,41 @@ class KerasLayersInteropTest {
     TWINS.put("elu_args", () -> new ELU(0.5, n));
     TWINS.put("softmax", () -> new Softmax(-1, n));
     TWINS.put("softmax_args", () -> new Softmax(1, n));
+    TWINS.put("layer_normalization", () -> LayerNormalization.builder().name(n).build());
+    TWINS.put(
+        "layer_normalization_args",
+        () ->
+            LayerNormalization.builder()
+                .axis(1, 2)
+                .epsilon(0.01)
+                .center(false)
+                .gammaRegularizer("l2")
+                .name(n)
+                .build());
+    TWINS.put("group_normalization", () -> GroupNormalization.builder().groups(2).name(n).build());
+    TWINS.put(
+        "group_normalization_args",
+        () ->
+            GroupNormalization.builder()
+                .groups(2)
+                .axis(1)
+                .epsilon(0.01)
+                .scale(false)
+                .name(n)
+                .build());
+    TWINS.put("unit_normalization", () -> new UnitNormalization(n, -1));
+    TWINS.put("unit_normalization_args", () -> new UnitNormalization(n, 1, 2));
+    TWINS.put("batch_normalization", () -> BatchNormalization.builder().name(n).build());
+    TWINS.put(
+        "batch_normalization_args",
+        () ->
+            BatchNormalization.builder()
+                .axis(1)
+                .momentum(0.9)
+                .epsilon(0.01)
+                .center(false)
+                .name(n)
+                .build());
   }
 
   static Stream<String> cases() {

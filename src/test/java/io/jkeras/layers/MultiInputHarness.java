@@ -46,7 +46,7 @@ final class MultiInputHarness implements AutoCloseable {
     Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(coef, y), tf.constant(axes));
     List<Output<?>> wrt = new ArrayList<>();
     xs.forEach(p -> wrt.add(p.asOutput()));
-    layer.weights().forEach(w -> wrt.add(w.value().asOutput()));
+    layer.trainableWeights().forEach(w -> wrt.add(w.value().asOutput()));
     grads = g.graph().addGradients(loss.asOutput(), wrt.toArray(new Output<?>[0]));
   }
 
@@ -59,7 +59,7 @@ final class MultiInputHarness implements AutoCloseable {
     return run(shapes, values, null, null).get(0);
   }
 
-  /** Gradients: one per input, then one per weight. */
+  /** Gradients: one per input, then one per trainable weight. */
   List<float[]> gradients(List<Shape> shapes, List<float[]> values, Shape outShape, float[] c) {
     return run(shapes, values, outShape, c);
   }
