@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import warnings
+import zipfile
 import zlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -179,6 +180,30 @@ def load_strictly(path):
     return model
 
 
+def entry_differences(case, java_path):
+    """How the "under_test" entry of Java's config.json differs from Keras's for the same model
+    (build_config, inbound node kwargs, module and registered name included)."""
+    with zipfile.ZipFile(java_path) as z:
+        java = json.loads(z.read("config.json"))
+    model, _ = build(case)
+    keras_config = json.loads(json.dumps(keras.saving.serialize_keras_object(model)))
+
+    def entry(config):
+        return normalized(next(e for e in config["config"]["layers"]
+                               if e["name"] == "under_test"))
+    java_entry, keras_entry = entry(java), entry(keras_config)
+    # Known gap, reported rather than failed: Keras records "mask": None in the node kwargs of
+    # layers whose call takes a mask (Softmax, BatchNormalization); jkeras's writer has no rule for
+    # it yet. Keras loads the file either way.
+    for node in keras_entry["inbound_nodes"]:
+        if node["kwargs"].get("mask", 0) is None:
+            del node["kwargs"]["mask"]
+            print(f"note: {case}: Keras writes kwargs mask=None, jkeras does not")
+    return [f"{case}: {key}: Java {java_entry.get(key)!r}, Keras {keras_entry.get(key)!r}"
+            for key in sorted(set(java_entry) | set(keras_entry))
+            if java_entry.get(key) != keras_entry.get(key)]
+
+
 def check(workdir):
     failures = []
     with open(os.path.join(workdir, "configs.json")) as f:
@@ -210,6 +235,8 @@ def check(workdir):
             if config["config"] != configs[case]["config"]:
                 failures.append(f"{prefix}_{case}: config after loading {config['config']},"
                                 f" Keras's own {configs[case]['config']}")
+            if prefix == "java":
+                failures.extend(entry_differences(case, path))
             checked += 1
     if failures:
         sys.exit("\n".join(failures))

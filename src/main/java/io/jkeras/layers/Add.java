@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,7 +29,7 @@ public class Add extends Merge {
 
   /** A Add layer from its Keras config (only the base keys). */
   public static Add fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Add", config);
+    ConfigReader c = ConfigReader.of("Add", config);
     return c.finish(new Add(c.name()));
   }
 

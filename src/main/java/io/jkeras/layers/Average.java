@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,7 +29,7 @@ public class Average extends Merge {
 
   /** A Average layer from its Keras config (only the base keys). */
   public static Average fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Average", config);
+    ConfigReader c = ConfigReader.of("Average", config);
     return c.finish(new Average(c.name()));
   }
 

@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import java.util.List;
@@ -78,7 +79,7 @@ public class BatchNormalization extends Layer {
    * and constraints, {@code synchronized}; {@code renorm} must be false.
    */
   public static BatchNormalization fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("BatchNormalization", config);
+    ConfigReader c = ConfigReader.of("BatchNormalization", config);
     Builder b = builder().name(c.name());
     b.axis(c.intOrSingleton("axis", -1));
     b.momentum(c.number("momentum", 0.99));

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -41,12 +42,9 @@ public class Cropping1D extends Layer {
 
   /** A Cropping1D layer from its Keras config: {@code cropping}. */
   public static Cropping1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Cropping1D", config);
+    ConfigReader c = ConfigReader.of("Cropping1D", config);
     String name = c.name();
-    int[] p =
-        c.has("cropping")
-            ? SpatialArguments.pair("Cropping1D", "cropping", c.raw("cropping"))
-            : new int[] {1, 1};
+    int[] p = c.has("cropping") ? SpatialArguments.pair(c, "cropping") : new int[] {1, 1};
     return c.finish(new Cropping1D(p[0], p[1], name));
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -42,10 +43,10 @@ public class Cropping2D extends Layer {
 
   /** A Cropping2D layer from its Keras config: {@code cropping}, {@code data_format}. */
   public static Cropping2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Cropping2D", config);
+    ConfigReader c = ConfigReader.of("Cropping2D", config);
     Builder b = builder().name(c.name());
     if (c.has("cropping")) {
-      int[][] p = SpatialArguments.pairOfPairs("Cropping2D", "cropping", c.raw("cropping"));
+      int[][] p = SpatialArguments.pairOfPairs(c, "cropping");
       b.cropping(p[0][0], p[0][1], p[1][0], p[1][1]);
     }
     b.dataFormat(c.string("data_format", null));

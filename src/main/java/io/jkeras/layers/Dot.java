@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,20 +68,17 @@ public class Dot extends Layer {
    * normalize}.
    */
   public static Dot fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Dot", config);
+    ConfigReader c = ConfigReader.of("Dot", config);
     String name = c.name();
     if (!c.has("axes")) {
-      throw new IllegalArgumentException(
-          "Dot config: key \"axes\" is missing (an integer or a list of two integers)");
+      throw c.fail("axes", "missing (an integer or a list of two integers)");
     }
     Object raw = c.raw("axes");
     Builder b;
     if (raw instanceof List<?> l) {
       List<Long> dims = c.optionalDims("axes");
       if (l.size() != 2 || dims.contains(null)) {
-        throw new IllegalArgumentException(
-            "Dot config: key \"axes\" must be an integer or a list of two integers, got "
-                + LayerConfig.show(raw));
+        throw c.wrongValue("axes", "an integer or a list of two integers", raw);
       }
       b = builder(Math.toIntExact(dims.get(0)), Math.toIntExact(dims.get(1)));
     } else {

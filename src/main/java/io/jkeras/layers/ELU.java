@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -40,7 +41,7 @@ public class ELU extends Layer {
 
   /** An ELU layer from its Keras config: {@code alpha}. */
   public static ELU fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("ELU", config);
+    ConfigReader c = ConfigReader.of("ELU", config);
     String name = c.name();
     return c.finish(new ELU(c.number("alpha", 1.0), name));
   }

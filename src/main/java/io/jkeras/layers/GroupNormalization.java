@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public class GroupNormalization extends Layer {
    * beta and gamma.
    */
   public static GroupNormalization fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GroupNormalization", config);
+    ConfigReader c = ConfigReader.of("GroupNormalization", config);
     Builder b = builder().name(c.name());
     b.groups(c.integer("groups", 32));
     b.axis(c.integer("axis", -1));

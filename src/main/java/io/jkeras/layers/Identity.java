@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -26,7 +27,7 @@ public class Identity extends Layer {
 
   /** An Identity layer from its Keras config (only the base keys). */
   public static Identity fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Identity", config);
+    ConfigReader c = ConfigReader.of("Identity", config);
     return c.finish(new Identity(c.name()));
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public class LayerNormalization extends Layer {
    * regularizers and constraints of beta and gamma.
    */
   public static LayerNormalization fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("LayerNormalization", config);
+    ConfigReader c = ConfigReader.of("LayerNormalization", config);
     Builder b = builder().name(c.name());
     b.axis(axes(c, "axis", -1));
     b.readShared(c, 1e-3);
@@ -70,18 +71,13 @@ public class LayerNormalization extends Layer {
   }
 
   /** An axis config: an integer or a list of integers, {@code defaultAxis} when absent. */
-  static int[] axes(LayerConfig c, String key, int defaultAxis) {
+  static int[] axes(ConfigReader c, String key, int defaultAxis) {
     if (!c.has(key) || !(c.raw(key) instanceof List<?>)) {
       return new int[] {c.integer(key, defaultAxis)};
     }
     List<Long> dims = c.optionalDims(key);
     if (dims.isEmpty() || dims.contains(null)) {
-      throw new IllegalArgumentException(
-          c.className()
-              + " config: key \""
-              + key
-              + "\" must be an integer or a non-empty list of integers, got "
-              + dims);
+      throw c.wrongValue(key, "an integer or a non-empty list of integers", dims);
     }
     return dims.stream().mapToInt(Long::intValue).toArray();
   }

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -44,7 +45,7 @@ public class LeakyReLU extends Layer {
    * wrote it.
    */
   public static LeakyReLU fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("LeakyReLU", config);
+    ConfigReader c = ConfigReader.of("LeakyReLU", config);
     String name = c.name();
     double slope = c.has("alpha") ? c.number("alpha", 0.3) : c.number("negative_slope", 0.3);
     c.ignore("negative_slope");

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,7 +29,7 @@ public class Maximum extends Merge {
 
   /** A Maximum layer from its Keras config (only the base keys). */
   public static Maximum fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Maximum", config);
+    ConfigReader c = ConfigReader.of("Maximum", config);
     return c.finish(new Maximum(c.name()));
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,7 +29,7 @@ public class Minimum extends Merge {
 
   /** A Minimum layer from its Keras config (only the base keys). */
   public static Minimum fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Minimum", config);
+    ConfigReader c = ConfigReader.of("Minimum", config);
     return c.finish(new Minimum(c.name()));
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,7 +29,7 @@ public class Multiply extends Merge {
 
   /** A Multiply layer from its Keras config (only the base keys). */
   public static Multiply fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Multiply", config);
+    ConfigReader c = ConfigReader.of("Multiply", config);
     return c.finish(new Multiply(c.name()));
   }
 

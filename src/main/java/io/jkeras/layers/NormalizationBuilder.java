@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
@@ -114,7 +115,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
   }
 
   /** Reads the shared keys from {@code c} (epsilon's default is {@code defaultEpsilon}). */
-  B readShared(LayerConfig c, double defaultEpsilon) {
+  B readShared(ConfigReader c, double defaultEpsilon) {
     epsilon(c.number("epsilon", defaultEpsilon));
     center(c.bool("center", true));
     scale(c.bool("scale", true));

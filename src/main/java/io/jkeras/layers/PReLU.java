@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
@@ -69,7 +70,7 @@ public class PReLU extends Layer {
    * {@code alpha_constraint}, {@code shared_axes} (null, an integer or a list).
    */
   public static PReLU fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("PReLU", config);
+    ConfigReader c = ConfigReader.of("PReLU", config);
     Builder b = builder().name(c.name());
     b.alphaInitializer(c.initializer("alpha_initializer", "zeros"));
     b.alphaRegularizer(c.regularizer("alpha_regularizer"));
@@ -81,10 +82,7 @@ public class PReLU extends Layer {
       List<Long> axes = c.optionalDims("shared_axes");
       if (axes != null) {
         if (axes.contains(null)) {
-          throw new IllegalArgumentException(
-              "PReLU config: key \"shared_axes\" must be null, an integer or a list of integers,"
-                  + " got "
-                  + LayerConfig.show(shared));
+          throw c.wrongValue("shared_axes", "null, an integer or a list of integers", shared);
         }
         b.sharedAxes(axes.stream().mapToInt(Long::intValue).toArray());
       }

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +49,11 @@ public class Permute extends Layer {
 
   /** A Permute layer from its Keras config: {@code dims}. */
   public static Permute fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Permute", config);
+    ConfigReader c = ConfigReader.of("Permute", config);
     String name = c.name();
     List<Long> d = c.optionalDims("dims");
     if (d == null || d.contains(null)) {
-      throw new IllegalArgumentException(
-          "Permute config: key \"dims\" must be a list of integers, got "
-              + LayerConfig.show(config.get("dims")));
+      throw c.wrongValue("dims", "a list of integers", config.get("dims"));
     }
     return c.finish(new Permute(name, d.stream().mapToInt(Long::intValue).toArray()));
   }
@@ -80,6 +79,12 @@ public class Permute extends Layer {
       perm[i + 1] = dims[i];
     }
     return tf.linalg.transpose(x, tf.constant(perm));
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -60,7 +61,7 @@ public class ReLU extends Layer {
    * threshold}.
    */
   public static ReLU fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("ReLU", config);
+    ConfigReader c = ConfigReader.of("ReLU", config);
     Builder b = builder().name(c.name());
     Object cap = c.raw("max_value");
     b.maxValue(cap == null ? null : c.number("max_value", 0));

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -35,7 +36,7 @@ public class RepeatVector extends Layer {
 
   /** A RepeatVector layer from its Keras config: {@code n}. */
   public static RepeatVector fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("RepeatVector", config);
+    ConfigReader c = ConfigReader.of("RepeatVector", config);
     String name = c.name();
     return c.finish(new RepeatVector(c.positiveInt("n"), name));
   }
@@ -52,6 +53,12 @@ public class RepeatVector extends Layer {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
     return tf.tile(tf.expandDims(x, tf.constant(1)), tf.constant(new int[] {1, n, 1}));
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +52,11 @@ public class Reshape extends Layer {
 
   /** A Reshape layer from its Keras config: {@code target_shape}. */
   public static Reshape fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Reshape", config);
+    ConfigReader c = ConfigReader.of("Reshape", config);
     String name = c.name();
     List<Long> dims = c.optionalDims("target_shape");
     if (dims == null || dims.contains(null)) {
-      throw new IllegalArgumentException(
-          "Reshape config: key \"target_shape\" must be a list of integers, got "
-              + LayerConfig.show(config.get("target_shape")));
+      throw c.wrongValue("target_shape", "a list of integers", config.get("target_shape"));
     }
     return c.finish(new Reshape(name, dims.stream().mapToLong(Long::longValue).toArray()));
   }
@@ -130,6 +129,12 @@ public class Reshape extends Layer {
             tf.shape(tf.stopGradient(x)), tf.constant(new int[] {0}), tf.constant(new int[] {1})));
     dims.add(tf.constant(rest));
     return tf.reshape(x, tf.concat(dims, tf.constant(0)));
+  }
+
+  /** Keras builds this layer at construction, so its files carry no build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return false;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -38,7 +39,7 @@ public class Softmax extends Layer {
 
   /** A Softmax layer from its Keras config: {@code axis} (an integer or a list of one). */
   public static Softmax fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Softmax", config);
+    ConfigReader c = ConfigReader.of("Softmax", config);
     String name = c.name();
     return c.finish(new Softmax(c.intOrSingleton("axis", -1), name));
   }
@@ -77,6 +78,12 @@ public class Softmax extends Layer {
         tf.math.sub(x, tf.stopGradient(tf.reduceMax(x, tf.constant(a), ReduceMax.keepDims(true))));
     Operand<TFloat32> e = tf.math.exp(shifted);
     return tf.math.div(e, tf.reduceSum(e, tf.constant(a), ReduceSum.keepDims(true)));
+  }
+
+  /** Keras builds this layer at construction, so its files carry no build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return false;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -49,10 +50,41 @@ final class SpatialArguments {
     return (int) v;
   }
 
-  /** An amount from config: an integer for both sides, or a list of two. */
-  static int[] pair(String layer, String key, Object v) {
-    if (v instanceof Number n && isIntegral(n)) {
-      int a = amount(layer, key, n.longValue(), false);
+  /** An amount from config key {@code key}: an integer for both sides, or a list of two. */
+  static int[] pair(ConfigReader c, String key) {
+    Object v = c.raw(key);
+    int[] p = pairOrNull(v);
+    if (p == null) {
+      throw c.wrongValue(key, "a non-negative integer or a list of two", v);
+    }
+    return p;
+  }
+
+  /**
+   * Amounts for two spatial axes from config key {@code key}: an integer for all four sides, a list
+   * of two (one per axis, both sides), or a list of two pairs.
+   */
+  static int[][] pairOfPairs(ConfigReader c, String key) {
+    Object v = c.raw(key);
+    int[] all = pairOrNull(v);
+    if (all != null && !(v instanceof List<?>)) {
+      return new int[][] {all, all.clone()};
+    }
+    if (v instanceof List<?> l && l.size() == 2) {
+      int[] rows = pairOrNull(l.get(0));
+      int[] cols = pairOrNull(l.get(1));
+      if (rows != null && cols != null) {
+        return new int[][] {rows, cols};
+      }
+    }
+    throw c.wrongValue(
+        key, "a non-negative integer, a list of two, or a list of two pairs of them", v);
+  }
+
+  /** An integer as (n, n), or a list of two integers; null for anything else or a negative. */
+  private static int[] pairOrNull(Object v) {
+    if (v instanceof Number n && isIntegral(n) && n.longValue() >= 0) {
+      int a = (int) Math.min(n.longValue(), Integer.MAX_VALUE);
       return new int[] {a, a};
     }
     if (v instanceof List<?> l
@@ -60,37 +92,15 @@ final class SpatialArguments {
         && l.get(0) instanceof Number a
         && l.get(1) instanceof Number b
         && isIntegral(a)
-        && isIntegral(b)) {
+        && isIntegral(b)
+        && a.longValue() >= 0
+        && b.longValue() >= 0) {
       return new int[] {
-        amount(layer, key, a.longValue(), false), amount(layer, key, b.longValue(), false)
+        (int) Math.min(a.longValue(), Integer.MAX_VALUE),
+        (int) Math.min(b.longValue(), Integer.MAX_VALUE)
       };
     }
-    throw new IllegalArgumentException(
-        layer
-            + " config: key \""
-            + key
-            + "\" must be an integer or a list of two integers, got "
-            + LayerConfig.show(v));
-  }
-
-  /**
-   * Amounts for two spatial axes from config: an integer for all four sides, a list of two (one per
-   * axis, both sides), or a list of two pairs.
-   */
-  static int[][] pairOfPairs(String layer, String key, Object v) {
-    if (v instanceof Number) {
-      int[] p = pair(layer, key, v);
-      return new int[][] {p, p.clone()};
-    }
-    if (v instanceof List<?> l && l.size() == 2) {
-      return new int[][] {pair(layer, key, l.get(0)), pair(layer, key, l.get(1))};
-    }
-    throw new IllegalArgumentException(
-        layer
-            + " config: key \""
-            + key
-            + "\" must be an integer, a list of two integers or a list of two pairs, got "
-            + LayerConfig.show(v));
+    return null;
   }
 
   private static boolean isIntegral(Number n) {

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -29,7 +30,7 @@ public class Subtract extends Merge {
 
   /** A Subtract layer from its Keras config (only the base keys). */
   public static Subtract fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Subtract", config);
+    ConfigReader c = ConfigReader.of("Subtract", config);
     return c.finish(new Subtract(c.name()));
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public class UnitNormalization extends Layer {
 
   /** A UnitNormalization layer from its Keras config: {@code axis} (an integer or a list). */
   public static UnitNormalization fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("UnitNormalization", config);
+    ConfigReader c = ConfigReader.of("UnitNormalization", config);
     String name = c.name();
     boolean single = !(config.get("axis") instanceof List<?>);
     int[] axes = LayerNormalization.axes(c, "axis", -1);
@@ -87,6 +88,12 @@ public class UnitNormalization extends Layer {
         tf.math.minimum(
             tf.math.rsqrt(Moments.sumOfSquares(tf, x, axes)), tf.constant(MAX_INVERSE_NORM));
     return tf.math.mul(x, inverse);
+  }
+
+  /** Keras builds this layer at construction, so its files carry no build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return false;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -38,7 +39,7 @@ public class UpSampling1D extends Layer {
 
   /** An UpSampling1D layer from its Keras config: {@code size}. */
   public static UpSampling1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("UpSampling1D", config);
+    ConfigReader c = ConfigReader.of("UpSampling1D", config);
     String name = c.name();
     return c.finish(new UpSampling1D(c.intOrSingleton("size", 2), name));
   }
@@ -56,6 +57,12 @@ public class UpSampling1D extends Layer {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
     return SpatialArguments.repeat(tf, x, 1, size);
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

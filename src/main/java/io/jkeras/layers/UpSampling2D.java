@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,10 +62,10 @@ public class UpSampling2D extends Layer {
    * interpolation}.
    */
   public static UpSampling2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("UpSampling2D", config);
+    ConfigReader c = ConfigReader.of("UpSampling2D", config);
     Builder b = builder().name(c.name());
     if (c.has("size")) {
-      int[] s = SpatialArguments.pair("UpSampling2D", "size", c.raw("size"));
+      int[] s = SpatialArguments.pair(c, "size");
       b.size(s[0], s[1]);
     }
     b.dataFormat(c.string("data_format", null));
@@ -125,6 +126,12 @@ public class UpSampling2D extends Layer {
               ResizeBilinear.halfPixelCenters(true));
     }
     return first ? tf.linalg.transpose(y, tf.constant(new int[] {0, 3, 1, 2})) : y;
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

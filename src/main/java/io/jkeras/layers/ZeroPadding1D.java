@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -45,10 +46,10 @@ public class ZeroPadding1D extends Layer {
 
   /** A ZeroPadding1D layer from its Keras config: {@code padding}, {@code data_format}. */
   public static ZeroPadding1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("ZeroPadding1D", config);
+    ConfigReader c = ConfigReader.of("ZeroPadding1D", config);
     Builder b = builder().name(c.name());
     if (c.has("padding")) {
-      int[] p = SpatialArguments.pair("ZeroPadding1D", "padding", c.raw("padding"));
+      int[] p = SpatialArguments.pair(c, "padding");
       b.padding(p[0], p[1]);
     }
     b.dataFormat(c.string("data_format", null));
@@ -81,6 +82,12 @@ public class ZeroPadding1D extends Layer {
     int[][] pads = new int[3][2];
     pads[stepAxis()] = new int[] {start, end};
     return tf.pad(x, tf.constant(pads), tf.constant(0f));
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -46,10 +47,10 @@ public class ZeroPadding2D extends Layer {
 
   /** A ZeroPadding2D layer from its Keras config: {@code padding}, {@code data_format}. */
   public static ZeroPadding2D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("ZeroPadding2D", config);
+    ConfigReader c = ConfigReader.of("ZeroPadding2D", config);
     Builder b = builder().name(c.name());
     if (c.has("padding")) {
-      int[][] p = SpatialArguments.pairOfPairs("ZeroPadding2D", "padding", c.raw("padding"));
+      int[][] p = SpatialArguments.pairOfPairs(c, "padding");
       b.padding(p[0][0], p[0][1], p[1][0], p[1][1]);
     }
     b.dataFormat(c.string("data_format", null));
@@ -85,6 +86,12 @@ public class ZeroPadding2D extends Layer {
     pads[rowAxis()] = padding[0].clone();
     pads[rowAxis() + 1] = padding[1].clone();
     return tf.pad(x, tf.constant(pads), tf.constant(0f));
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
   }
 
   @Override

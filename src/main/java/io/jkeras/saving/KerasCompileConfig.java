@@ -1,7 +1,7 @@
 package io.jkeras.saving;
 
 import io.jkeras.KerasObjects;
-import io.jkeras.layers.LayerConfig;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.losses.CategoricalCrossentropy;
@@ -191,7 +191,7 @@ public final class KerasCompileConfig {
         rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
     String simple = className.startsWith("Custom>") ? className.substring(7) : className;
     try {
-      LayerConfig c = LayerConfig.of(simple, config);
+      ConfigReader c = ConfigReader.of(simple, config);
       c.string("name", null);
       c.ignore("jit_compile");
       c.ignore("is_legacy_optimizer");
@@ -280,7 +280,7 @@ public final class KerasCompileConfig {
       }
       Map<String, Object> config =
           rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
-      LayerConfig c = LayerConfig.of(className, config);
+      ConfigReader c = ConfigReader.of(className, config);
       c.string("name", null);
       c.ignore("dtype");
       String reduction = c.string("reduction", "sum_over_batch_size");

@@ -171,7 +171,7 @@ class ActivationLayersTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> ReLU.fromConfig(Map.of("max_value", "six", "name", "r")));
-    assertTrue(e.getMessage().contains("ReLU config: key \"max_value\""), e.getMessage());
+    assertTrue(e.getMessage().contains("ReLU: config.max_value"), e.getMessage());
     // Keras 2 wrote LeakyReLU's slope as "alpha".
     assertEquals(0.2, LeakyReLU.fromConfig(Map.of("alpha", 0.2)).negativeSlope());
   }

@@ -203,9 +203,9 @@ class MergingLayersTest {
     e =
         assertThrows(
             IllegalArgumentException.class, () -> Dot.fromConfig(Map.of("axes", threeAxes)));
-    assertTrue(e.getMessage().contains("Dot config") && e.getMessage().contains("[1, 2, 3]"));
+    assertTrue(e.getMessage().contains("Dot: config.axes") && e.getMessage().contains("[1, 2, 3]"));
     e = assertThrows(IllegalArgumentException.class, () -> Dot.fromConfig(Map.of()));
-    assertTrue(e.getMessage().contains("\"axes\" is missing"), e.getMessage());
+    assertTrue(e.getMessage().contains("Dot: config.axes: missing"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class, () -> Add.fromConfig(Map.of("axis", 1, "name", "x")));

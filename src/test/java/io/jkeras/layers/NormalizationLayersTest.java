@@ -354,7 +354,7 @@ class NormalizationLayersTest {
             IllegalArgumentException.class,
             () -> BatchNormalization.fromConfig(Map.of("renorm", true)));
     assertTrue(
-        e.getMessage().contains("BatchNormalization config")
+        e.getMessage().contains("BatchNormalization: config.renorm")
             && e.getMessage().contains("renorm")
             && e.getMessage().contains("not supported"),
         e.getMessage());

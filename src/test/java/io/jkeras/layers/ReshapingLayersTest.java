@@ -181,7 +181,7 @@ class ReshapingLayersTest {
             IllegalArgumentException.class,
             () -> Cropping2D.fromConfig(Map.of("cropping", List.of(1, 2, 3))));
     assertTrue(
-        e.getMessage().contains("Cropping2D config: key \"cropping\"")
+        e.getMessage().contains("Cropping2D: config.cropping")
             && e.getMessage().contains("[1, 2, 3]"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new RepeatVector(0));
