@@ -96,6 +96,20 @@ CASES = {
     "batch_normalization_args": ([(3, 2, 4)],
                                  lambda: L.BatchNormalization(axis=1, momentum=0.9, epsilon=0.01,
                                                               center=False), True),
+    # regularization (random in training, except ActivityRegularization)
+    "spatial_dropout1d": ([(3, 4)], lambda: L.SpatialDropout1D(0.3), False),
+    "spatial_dropout1d_args": ([(3, 4)], lambda: L.SpatialDropout1D(0.5, seed=3), False),
+    "spatial_dropout2d": ([(2, 2, 3)], lambda: L.SpatialDropout2D(0.3), False),
+    "spatial_dropout2d_args": ([(3, 2, 2)],
+                               lambda: L.SpatialDropout2D(0.2, data_format="channels_first",
+                                                          seed=1), False),
+    "gaussian_noise": ([(4,)], lambda: L.GaussianNoise(0.1), False),
+    "gaussian_noise_args": ([(4,)], lambda: L.GaussianNoise(0.5, seed=4), False),
+    "gaussian_dropout": ([(4,)], lambda: L.GaussianDropout(0.1), False),
+    "gaussian_dropout_args": ([(4,)], lambda: L.GaussianDropout(0.4, seed=2), False),
+    "activity_regularization": ([(4,)], lambda: L.ActivityRegularization(), True),
+    "activity_regularization_args": ([(4,)],
+                                     lambda: L.ActivityRegularization(l1=0.01, l2=0.02), True),
 }
 
 

@@ -152,6 +152,26 @@ class KerasLayersInteropTest {
                 .center(false)
                 .name(n)
                 .build());
+    TWINS.put("spatial_dropout1d", () -> new SpatialDropout1D(0.3, null, n));
+    TWINS.put("spatial_dropout1d_args", () -> new SpatialDropout1D(0.5, 3L, n));
+    TWINS.put("spatial_dropout2d", () -> new SpatialDropout2D(0.3, null, null, n));
+    TWINS.put("spatial_dropout2d_args", () -> new SpatialDropout2D(0.2, "channels_first", 1L, n));
+    TWINS.put("gaussian_noise", () -> new GaussianNoise(0.1, null, n));
+    TWINS.put("gaussian_noise_args", () -> new GaussianNoise(0.5, 4L, n));
+    TWINS.put("gaussian_dropout", () -> new GaussianDropout(0.1, null, n));
+    TWINS.put("gaussian_dropout_args", () -> new GaussianDropout(0.4, 2L, n));
+    TWINS.put("activity_regularization", () -> new ActivityRegularization(0, 0, n));
+    TWINS.put("activity_regularization_args", () -> new ActivityRegularization(0.01, 0.02, n));
+    RANDOM_IN_TRAINING.addAll(
+        List.of(
+            "spatial_dropout1d",
+            "spatial_dropout1d_args",
+            "spatial_dropout2d",
+            "spatial_dropout2d_args",
+            "gaussian_noise",
+            "gaussian_noise_args",
+            "gaussian_dropout",
+            "gaussian_dropout_args"));
   }
 
   static Stream<String> cases() {
