@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -16,11 +17,16 @@ import org.tensorflow.types.TFloat32;
  * regularization, {@code addLoss}), which the trainer adds to the training loss; and the Keras
  * masks riding on the tensors of this pass (Keras's {@code _keras_mask}): a layer's output mask is
  * recorded here and found again by whatever consumes that output.
+ * active) or inference, the extra losses that layers add while emitting (activity regularization,
+ * {@code addLoss}), which the trainer adds to the training loss, and the state updates they add
+ * ({@code addUpdate}: BatchNormalization's moving statistics), which the trainer runs with every
+ * training step.
  *
  * <pre>{@code
  * ForwardPass pass = new ForwardPass(graphSession, true);
  * Operand<?> y = dense.apply(pass, x);
  * List<Operand<TFloat32>> extra = pass.losses();
+ * List<Op> stateUpdates = pass.updates();
  * }</pre>
  */
 public final class ForwardPass {
@@ -29,6 +35,7 @@ public final class ForwardPass {
   private final boolean training;
   private final List<Operand<TFloat32>> losses = new ArrayList<>();
   private final Map<Output<?>, Operand<TBool>> masks = new HashMap<>();
+  private final List<Op> updates = new ArrayList<>();
 
   public ForwardPass(GraphSession graph, boolean training) {
     this.graph = graph;
@@ -77,5 +84,14 @@ public final class ForwardPass {
    */
   public Operand<TBool> mask(Operand<?> tensor) {
     return masks.get(tensor.asOutput());
+  }
+
+  /** Adds an op that updates layer state (a variable assignment), run with each training step. */
+  public void addUpdate(Op update) {
+    updates.add(update);
+  }
+
+  public List<Op> updates() {
+    return List.copyOf(updates);
   }
 }

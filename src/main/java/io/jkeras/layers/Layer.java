@@ -18,6 +18,7 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -563,6 +564,19 @@ public abstract class Layer implements KerasSerializable {
           "Layer \"" + name + "\": addLoss can only be called from call()");
     }
     currentPass.addLoss(loss);
+  }
+
+  /**
+   * Adds an op that updates this layer's state while it is being called, for example a moving
+   * average's assignment; the trainer runs it with every training step (Keras's in-call {@code
+   * variable.assign}). Layers add updates only when {@code training} is true.
+   */
+  protected final void addUpdate(Op update) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": addUpdate can only be called from call()");
+    }
+    currentPass.addUpdate(update);
   }
 
   // ---- calling

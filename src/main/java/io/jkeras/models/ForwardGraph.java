@@ -10,20 +10,25 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
 /**
  * A model's forward computation emitted once into a graph, for training or for inference: its
- * outputs as float32 operands and the extra losses its layers added.
+ * outputs as float32 operands, the extra losses its layers added, and the state updates they added
+ * (run with each training step).
  */
 public final class ForwardGraph {
 
   private final List<Operand<TFloat32>> outputs;
   private final List<Operand<TFloat32>> losses;
+  private final List<Op> updates;
 
-  private ForwardGraph(List<Operand<TFloat32>> outputs, List<Operand<TFloat32>> losses) {
+  private ForwardGraph(
+      List<Operand<TFloat32>> outputs, List<Operand<TFloat32>> losses, List<Op> updates) {
     this.outputs = outputs;
     this.losses = losses;
+    this.updates = updates;
   }
 
   /**
@@ -66,7 +71,7 @@ public final class ForwardGraph {
     for (KerasTensor t : modelOutputs) {
       outputs.add(DTypes.toFloat(pass.tf(), values.get(t)));
     }
-    return new ForwardGraph(outputs, pass.losses());
+    return new ForwardGraph(outputs, pass.losses(), pass.updates());
   }
 
   public List<Operand<TFloat32>> outputs() {
@@ -75,5 +80,10 @@ public final class ForwardGraph {
 
   public List<Operand<TFloat32>> losses() {
     return losses;
+  }
+
+  /** The layers' state updates (BatchNormalization's moving statistics), for training steps. */
+  public List<Op> updates() {
+    return updates;
   }
 }

@@ -51,6 +51,7 @@ public final class Trainer {
   private List<Placeholder<TFloat32>> labels;
   private Operand<TFloat32> trainLoss;
   private Op trainOp;
+  private List<Op> stateUpdates;
   private List<Operand<TFloat32>> trainStats;
   private Operand<TFloat32> evalLoss;
   private List<Operand<TFloat32>> evalStats;
@@ -140,6 +141,7 @@ public final class Trainer {
     ForwardGraph train = model.forward(true);
     trainLoss = totalLoss(tf, train);
     trainStats = statistics(tf, train.outputs());
+    stateUpdates = train.updates();
 
     List<Weight> trainable = model.trainableWeights();
     Output<?>[] wrt = new Output<?>[trainable.size()];
@@ -407,6 +409,8 @@ public final class Trainer {
       }
       if (training) {
         runner.addTarget(trainOp);
+        // Layer state (moving statistics) advances with each step, from this batch.
+        stateUpdates.forEach(runner::addTarget);
       }
       try (Result r = runner.run()) {
         double value = ((TFloat32) r.get(0)).getFloat();

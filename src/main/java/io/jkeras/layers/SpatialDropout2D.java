@@ -1,0 +1,73 @@
+package io.jkeras.layers;
+
+import io.jkeras.config.ConfigReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Drops whole feature maps of images during training, as Keras 3's {@code
+ * keras.layers.SpatialDropout2D}: a {@link Dropout} whose keep mask has one entry per sample and
+ * channel ({@code (batch, 1, 1, channels)} for channels_last), so a channel is kept or zeroed at
+ * every pixel at once. Kept channels are scaled by {@code 1 / (1 - rate)}; outside training the
+ * layer is the identity.
+ *
+ * <p>Arguments: {@code rate} in [0, 1]; {@code dataFormat} ({@code "channels_last"} or {@code
+ * "channels_first"}); {@code seed} (null: from {@link io.jkeras.GlobalSeed}). Shapes: rank-4 images
+ * in and out.
+ *
+ * <pre>{@code
+ * KerasTensor y = new SpatialDropout2D(0.1).apply(featureMaps);
+ * }</pre>
+ */
+public class SpatialDropout2D extends Dropout {
+
+  private final String dataFormat;
+
+  public SpatialDropout2D(double rate) {
+    this(rate, null, null, null);
+  }
+
+  public SpatialDropout2D(double rate, String dataFormat, Long seed, String name) {
+    super(
+        Dropout.builder(rate)
+            .noiseShape(
+                "channels_first".equals(SpatialArguments.dataFormat("SpatialDropout2D", dataFormat))
+                    ? new Long[] {null, null, 1L, 1L}
+                    : new Long[] {null, 1L, 1L, null})
+            .seed(seed)
+            .name(name));
+    this.dataFormat = SpatialArguments.dataFormat("SpatialDropout2D", dataFormat);
+    setInputSpec(InputSpec.rank(4));
+  }
+
+  /**
+   * A SpatialDropout2D layer from its Keras config: {@code rate}, {@code seed}, {@code
+   * data_format}.
+   */
+  public static SpatialDropout2D fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("SpatialDropout2D", config);
+    if (!c.has("rate")) {
+      throw c.fail("rate", "missing (expected a number)");
+    }
+    String name = c.name();
+    double rate = c.number("rate", 0);
+    Long seed = c.optionalLong("seed");
+    return c.finish(new SpatialDropout2D(rate, c.string("data_format", null), seed, name));
+  }
+
+  public String dataFormat() {
+    return dataFormat;
+  }
+
+  /** Keras writes just these keys, with the dtype as a plain string. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("rate", rate());
+    config.put("seed", seed());
+    config.put("name", name());
+    config.put("dtype", dtype());
+    config.put("data_format", dataFormat);
+    return config;
+  }
+}

@@ -1,0 +1,186 @@
+package io.jkeras.layers;
+
+import io.jkeras.config.ConfigReader;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Enlarges images by whole factors, as Keras 3's {@code keras.layers.UpSampling2D}.
+ *
+ * <p>Arguments: {@code size}, the row and column factors ({@code (2, 2)}); {@code dataFormat},
+ * {@code "channels_last"} (default) or {@code "channels_first"}; {@code interpolation}, {@code
+ * "nearest"} (default: every pixel repeated) or {@code "bilinear"} (TensorFlow's resize with
+ * half-pixel centers, as Keras's {@code ops.image.resize}). Shapes: rows and columns are multiplied
+ * by the factors.
+ *
+ * <pre>{@code
+ * KerasTensor big = UpSampling2D.builder().size(2, 3).interpolation("bilinear").build().apply(x);
+ * }</pre>
+ */
+public class UpSampling2D extends Layer {
+
+  private final int rows;
+  private final int cols;
+  private final String dataFormat;
+  private final String interpolation;
+
+  /** Doubles rows and columns by repeating pixels, Keras's default. */
+  public UpSampling2D() {
+    this(builder());
+  }
+
+  private UpSampling2D(Builder b) {
+    super(b.name);
+    this.rows = SpatialArguments.amount("UpSampling2D", "size", b.rows, true);
+    this.cols = SpatialArguments.amount("UpSampling2D", "size", b.cols, true);
+    this.dataFormat = SpatialArguments.dataFormat("UpSampling2D", b.dataFormat);
+    String i = b.interpolation.toLowerCase(Locale.ROOT);
+    if (!i.equals("nearest") && !i.equals("bilinear")) {
+      throw new IllegalArgumentException(
+          "UpSampling2D: interpolation must be \"nearest\" or \"bilinear\" (jkeras does not"
+              + " implement Keras's other resize methods), got \""
+              + b.interpolation
+              + "\"");
+    }
+    this.interpolation = i;
+    setInputSpec(InputSpec.rank(4));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * An UpSampling2D layer from its Keras config: {@code size}, {@code data_format}, {@code
+   * interpolation}.
+   */
+  public static UpSampling2D fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("UpSampling2D", config);
+    Builder b = builder().name(c.name());
+    if (c.has("size")) {
+      int[] s = SpatialArguments.pair(c, "size");
+      b.size(s[0], s[1]);
+    }
+    b.dataFormat(c.string("data_format", null));
+    b.interpolation(c.string("interpolation", "nearest"));
+    return c.finish(b.build());
+  }
+
+  /** The row and column factors. */
+  public int[] size() {
+    return new int[] {rows, cols};
+  }
+
+  public String dataFormat() {
+    return dataFormat;
+  }
+
+  public String interpolation() {
+    return interpolation;
+  }
+
+  private int rowAxis() {
+    return dataFormat.equals("channels_first") ? 2 : 1;
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    long[] out = inputShape.asArray();
+    int r = rowAxis();
+    out[r] = out[r] < 0 ? -1 : out[r] * rows;
+    out[r + 1] = out[r + 1] < 0 ? -1 : out[r + 1] * cols;
+    return Shape.of(out);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
+    boolean first = dataFormat.equals("channels_first");
+    Operand<TFloat32> y = first ? tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 3, 1})) : x;
+    if (interpolation.equals("nearest")) {
+      y = SpatialArguments.repeat(tf, SpatialArguments.repeat(tf, y, 1, rows), 2, cols);
+    } else {
+      long[] target = y.shape().asArray();
+      target[1] = target[1] < 0 ? -1 : target[1] * rows;
+      target[2] = target[2] < 0 ? -1 : target[2] * cols;
+      Operand<TInt32> newSize =
+          target[1] >= 0 && target[2] >= 0
+              ? tf.constant(new int[] {(int) target[1], (int) target[2]})
+              : tf.math.mul(
+                  tf.slice(
+                      tf.shape(tf.stopGradient(y)),
+                      tf.constant(new int[] {1}),
+                      tf.constant(new int[] {2})),
+                  tf.constant(new int[] {rows, cols}));
+      y =
+          tf.image.resizeBilinear(
+              y,
+              newSize,
+              ResizeBilinear.alignCorners(false),
+              ResizeBilinear.halfPixelCenters(true));
+    }
+    return first ? tf.linalg.transpose(y, tf.constant(new int[] {0, 3, 1, 2})) : y;
+  }
+
+  /** Keras's class overrides build(), so its files carry a build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("size", List.of(rows, cols));
+    config.put("data_format", dataFormat);
+    config.put("interpolation", interpolation);
+    return config;
+  }
+
+  /** Optional arguments of {@link UpSampling2D}, with Keras 3's defaults. */
+  public static final class Builder {
+    private String name;
+    private int rows = 2;
+    private int cols = 2;
+    private String dataFormat;
+    private String interpolation = "nearest";
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder size(int both) {
+      return size(both, both);
+    }
+
+    public Builder size(int rows, int cols) {
+      this.rows = rows;
+      this.cols = cols;
+      return this;
+    }
+
+    public Builder dataFormat(String dataFormat) {
+      this.dataFormat = dataFormat;
+      return this;
+    }
+
+    /** {@code "nearest"} or {@code "bilinear"}. */
+    public Builder interpolation(String interpolation) {
+      this.interpolation = interpolation;
+      return this;
+    }
+
+    public UpSampling2D build() {
+      return new UpSampling2D(this);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.jkeras.layers;
+
+import static io.jkeras.testing.Numerics.assertClose;
+import static io.jkeras.testing.Numerics.centralDifferences;
+import static io.jkeras.testing.Numerics.toDouble;
+import static io.jkeras.testing.Numerics.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.testing.LayerHarness;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * The activation layers against their formulas in double precision, with input (and PReLU alpha)
+ * gradients against central differences. (KerasLayersInteropTest checks them against Keras.)
+ */
+class ActivationLayersTest {
+
+  /** Inputs away from the kinks (0, thresholds, caps), where central differences are exact. */
+  static float[] awayFromKinks(Random rnd, int n, double... kinks) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      float v;
+      boolean near;
+      do {
+        v = (float) (-3 + 6 * rnd.nextDouble());
+        near = false;
+        for (double k : kinks) {
+          near |= Math.abs(v - k) < 1e-3;
+        }
+      } while (near);
+      x[i] = v;
+    }
+    return x;
+  }
+
+  static void checkElementWise(Layer layer, DoubleUnaryOperator f, double... kinks) {
+    Random rnd = new Random(layer.name().hashCode());
+    Shape shape = Shape.of(3, 5);
+    float[] x = awayFromKinks(rnd, 15, kinks);
+    java.util.function.Function<double[], double[]> ref =
+        v -> java.util.Arrays.stream(v).map(f).toArray();
+    try (LayerHarness h = new LayerHarness(layer, Shape.of(-1, 5), false)) {
+      assertClose(layer.name(), ref.apply(toDouble(x)), h.forward(shape, x), 1e-6, 1e-6);
+      float[] c = uniform(rnd, 15, -1, 1);
+      double[] cd = toDouble(c);
+      assertClose(
+          layer.name() + " d/dx",
+          centralDifferences(toDouble(x), v -> MergingLayersTest.dot(cd, ref.apply(v)), 1e-6),
+          h.gradients(shape, x, shape, c).get(0),
+          1e-4,
+          1e-5);
+    }
+  }
+
+  @Test
+  void elementWiseActivationsMatchTheirFormulas() {
+    checkElementWise(new Identity("identity"), v -> v);
+    checkElementWise(ReLU.builder().name("relu").build(), v -> Math.max(v, 0), 0);
+    checkElementWise(
+        ReLU.builder().maxValue(1.5).negativeSlope(0.1).threshold(0.2).name("relu_args").build(),
+        v -> v > 0.2 ? Math.min(v, 1.5) : 0.1 * (v - 0.2),
+        0.2,
+        1.5);
+    checkElementWise(
+        ReLU.builder().maxValue(6.0).name("relu6").build(), v -> Math.min(Math.max(v, 0), 6), 0);
+    checkElementWise(new LeakyReLU(0.3, "leaky"), v -> v >= 0 ? v : 0.3 * v, 0);
+    checkElementWise(new ELU(1.0, "elu"), v -> v > 0 ? v : Math.exp(v) - 1, 0);
+    checkElementWise(new ELU(0.5, "elu_half"), v -> v > 0 ? v : 0.5 * (Math.exp(v) - 1), 0);
+  }
+
+  @Test
+  void softmaxNormalizesAlongItsAxis() {
+    // (b, 3, 4) along axis 1: for each (b, column) the three values sum to one.
+    Random rnd = new Random(5);
+    Shape shape = Shape.of(2, 3, 4);
+    float[] x = uniform(rnd, 24, -3, 3);
+    java.util.function.Function<double[], double[]> ref =
+        v -> {
+          double[] y = new double[24];
+          for (int b = 0; b < 2; b++) {
+            for (int j = 0; j < 4; j++) {
+              double sum = 0;
+              for (int i = 0; i < 3; i++) {
+                sum += Math.exp(v[(b * 3 + i) * 4 + j]);
+              }
+              for (int i = 0; i < 3; i++) {
+                y[(b * 3 + i) * 4 + j] = Math.exp(v[(b * 3 + i) * 4 + j]) / sum;
+              }
+            }
+          }
+          return y;
+        };
+    try (LayerHarness h = new LayerHarness(new Softmax(1), Shape.of(-1, 3, 4), false)) {
+      assertClose("softmax axis 1", ref.apply(toDouble(x)), h.forward(shape, x), 1e-5, 1e-7);
+      float[] c = uniform(rnd, 24, -1, 1);
+      double[] cd = toDouble(c);
+      assertClose(
+          "softmax d/dx",
+          centralDifferences(toDouble(x), v -> MergingLayersTest.dot(cd, ref.apply(v)), 1e-6),
+          h.gradients(shape, x, shape, c).get(0),
+          1e-4,
+          1e-6);
+    }
+  }
+
+  @Test
+  void preluLearnsOneAlphaPerUnshared() {
+    PReLU prelu = PReLU.builder().sharedAxes(1).name("prelu").build();
+    Shape shape = Shape.of(2, 3, 4);
+    Random rnd = new Random(9);
+    float[] x = awayFromKinks(rnd, 24, 0);
+    float[] alpha = uniform(rnd, 4, 0, 0.5);
+    try (LayerHarness h = new LayerHarness(prelu, Shape.of(-1, 3, 4), false)) {
+      assertEquals(Shape.of(1, 4), prelu.alpha().shape());
+      prelu.alpha().assign(alpha);
+      java.util.function.BiFunction<double[], double[], double[]> ref =
+          (v, a) -> {
+            double[] y = new double[24];
+            for (int i = 0; i < 24; i++) {
+              y[i] = v[i] >= 0 ? v[i] : a[i % 4] * v[i];
+            }
+            return y;
+          };
+      double[] xd = toDouble(x);
+      double[] ad = toDouble(alpha);
+      assertClose("prelu", ref.apply(xd, ad), h.forward(shape, x), 1e-6, 1e-7);
+      float[] c = uniform(rnd, 24, -1, 1);
+      double[] cd = toDouble(c);
+      List<float[]> g = h.gradients(shape, x, shape, c);
+      assertClose(
+          "prelu d/dx",
+          centralDifferences(xd, v -> MergingLayersTest.dot(cd, ref.apply(v, ad)), 1e-6),
+          g.get(0),
+          1e-4,
+          1e-5);
+      assertClose(
+          "prelu d/dalpha",
+          centralDifferences(ad, a -> MergingLayersTest.dot(cd, ref.apply(xd, a)), 1e-6),
+          g.get(1),
+          1e-4,
+          1e-5);
+    }
+  }
+
+  @Test
+  void badArgumentsGiveClearErrors() {
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ReLU.builder().maxValue(-1.0).build());
+    assertTrue(e.getMessage().contains("max_value=-1.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new LeakyReLU(-0.1));
+    assertTrue(e.getMessage().contains("negative_slope") && e.getMessage().contains("-0.1"));
+    e = assertThrows(IllegalArgumentException.class, () -> new Softmax(0, "s").apply(Input.of(3)));
+    assertTrue(e.getMessage().contains("\"s\"") && e.getMessage().contains("axis 0"));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PReLU.builder().sharedAxes(3).name("p").build().apply(Input.of(4)));
+    assertTrue(e.getMessage().contains("\"p\"") && e.getMessage().contains("shared axis 3"));
+    PReLU built = new PReLU();
+    built.apply(Input.of(4));
+    e = assertThrows(IllegalArgumentException.class, () -> built.apply(Input.of(5)));
+    assertTrue(e.getMessage().contains("value 4") && e.getMessage().contains("(None, 5)"));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ReLU.fromConfig(Map.of("max_value", "six", "name", "r")));
+    assertTrue(e.getMessage().contains("ReLU: config.max_value"), e.getMessage());
+    // Keras 2 wrote LeakyReLU's slope as "alpha".
+    assertEquals(0.2, LeakyReLU.fromConfig(Map.of("alpha", 0.2)).negativeSlope());
+  }
+}
