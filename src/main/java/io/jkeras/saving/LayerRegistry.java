@@ -1,15 +1,24 @@
 package io.jkeras.saving;
 
 import io.jkeras.layers.Activation;
+import io.jkeras.layers.AttentionalFM;
+import io.jkeras.layers.BiInteractionPooling;
+import io.jkeras.layers.CIN;
 import io.jkeras.layers.Concatenate;
 import io.jkeras.layers.Conv1D;
+import io.jkeras.layers.CrossNet;
 import io.jkeras.layers.Dense;
+import io.jkeras.layers.DotInteraction;
 import io.jkeras.layers.Dropout;
 import io.jkeras.layers.Embedding;
 import io.jkeras.layers.FMLayer;
+import io.jkeras.layers.FactorizationMachine;
+import io.jkeras.layers.FeatureCross;
+import io.jkeras.layers.FieldWeightedFM;
 import io.jkeras.layers.Flatten;
 import io.jkeras.layers.GlobalAveragePooling1D;
 import io.jkeras.layers.GlobalMaxPooling1D;
+import io.jkeras.layers.InnerProduct;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.Layer;
 import java.util.LinkedHashMap;
@@ -92,9 +101,31 @@ public final class LayerRegistry {
     CUSTOM.put("FMLayer", FMLayer::fromConfig);
     CUSTOM.put("kfm>FMLayer", LayerRegistry::seedFmLayer);
     CUSTOM_NAMES.put(FMLayer.class, FMLayer.REGISTERED_NAME);
+    ctr(
+        FactorizationMachine.REGISTERED_NAME,
+        FactorizationMachine.class,
+        FactorizationMachine::fromConfig);
+    ctr(FieldWeightedFM.REGISTERED_NAME, FieldWeightedFM.class, FieldWeightedFM::fromConfig);
+    ctr(
+        BiInteractionPooling.REGISTERED_NAME,
+        BiInteractionPooling.class,
+        BiInteractionPooling::fromConfig);
+    ctr(AttentionalFM.REGISTERED_NAME, AttentionalFM.class, AttentionalFM::fromConfig);
+    ctr(InnerProduct.REGISTERED_NAME, InnerProduct.class, InnerProduct::fromConfig);
+    ctr(CrossNet.REGISTERED_NAME, CrossNet.class, CrossNet::fromConfig);
+    ctr(CIN.REGISTERED_NAME, CIN.class, CIN::fromConfig);
+    ctr(DotInteraction.REGISTERED_NAME, DotInteraction.class, DotInteraction::fromConfig);
+    ctr(FeatureCross.REGISTERED_NAME, FeatureCross.class, FeatureCross::fromConfig);
   }
 
   private LayerRegistry() {}
+
+  /** A CTR layer registered under its package name ({@code jkeras>...} or {@code keras_rs>...}). */
+  private static void ctr(
+      String registeredName, Class<? extends Layer> type, Function<Map<String, Object>, Layer> f) {
+    CUSTOM.put(registeredName, f);
+    CUSTOM_NAMES.put(type, registeredName);
+  }
 
   private static void builtIn(
       String className, Class<? extends Layer> type, Function<Map<String, Object>, Layer> f) {
