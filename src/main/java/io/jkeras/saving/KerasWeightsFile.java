@@ -10,6 +10,7 @@ import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import io.jkeras.io.AtomicFile;
+import io.jkeras.layers.FeatureCross;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
@@ -23,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,7 +70,12 @@ import java.util.TreeMap;
 public final class KerasWeightsFile {
 
   /** Where a layer's weights live in the file: {@code /layers/<group>/vars}. */
-  public record LayerGroup(String group, Layer layer) {
+  public record LayerGroup(String group, Layer layer, List<Weight> weights) {
+    /** The group of all of {@code layer}'s weights. */
+    public LayerGroup(String group, Layer layer) {
+      this(group, layer, layer.weights());
+    }
+
     /** The path of the layer's {@code vars} group, without a leading slash. */
     public String varsPath() {
       return LAYERS + "/" + group + "/" + VARS;
@@ -95,7 +102,17 @@ public final class KerasWeightsFile {
     for (Layer layer : model.layers()) {
       String base = KerasNames.toSnakeCase(layer.className());
       int n = seen.merge(base, 1, Integer::sum);
-      out.add(new LayerGroup(n == 1 ? base : base + "_" + (n - 1), layer));
+      String group = n == 1 ? base : base + "_" + (n - 1);
+      if (layer instanceof FeatureCross cross) {
+        // keras-rs keeps these weights in nested Dense layers: one group per sub-layer.
+        Map<String, List<Weight>> nested = new LinkedHashMap<>();
+        for (Weight w : layer.weights()) {
+          nested.computeIfAbsent(cross.weightGroup(w), k -> new ArrayList<>()).add(w);
+        }
+        nested.forEach((sub, ws) -> out.add(new LayerGroup(group + "/" + sub, layer, ws)));
+      } else {
+        out.add(new LayerGroup(group, layer));
+      }
     }
     return out;
   }
@@ -132,15 +149,23 @@ public final class KerasWeightsFile {
 
   private static void writeLayers(WritableHdfFile file, List<LayerGroup> groups, Path target) {
     WritableGroup layers = null;
+    Map<String, WritableGroup> made = new HashMap<>();
     for (LayerGroup g : groups) {
-      List<Weight> weights = g.layer().weights();
+      List<Weight> weights = g.weights();
       if (weights.isEmpty()) {
         continue; // a group without a dataset below it is what jhdf corrupts
       }
       if (layers == null) {
         layers = file.putGroup(LAYERS);
       }
-      WritableGroup vars = layers.putGroup(g.group()).putGroup(VARS);
+      WritableGroup parent = layers;
+      String path = "";
+      for (String part : g.group().split("/")) {
+        path = path + "/" + part;
+        WritableGroup p = parent;
+        parent = made.computeIfAbsent(path, k -> p.putGroup(part));
+      }
+      WritableGroup vars = parent.putGroup(VARS);
       String layerName = g.layer().name();
       if (layerName.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_ATTRIBUTE_BYTES) {
         vars.putAttribute(NAME_ATTRIBUTE, layerName);
@@ -304,9 +329,12 @@ public final class KerasWeightsFile {
     Group layersGroup = childGroup(file, LAYERS, source);
     List<Match> matches = new ArrayList<>();
     for (LayerGroup g : groups) {
-      List<Weight> weights = g.layer().weights();
+      List<Weight> weights = g.weights();
       Group vars = null;
-      Group layerGroup = layersGroup == null ? null : childGroup(layersGroup, g.group(), source);
+      Group layerGroup = layersGroup;
+      for (String part : g.group().split("/")) {
+        layerGroup = layerGroup == null ? null : childGroup(layerGroup, part, source);
+      }
       if (layerGroup != null) {
         vars = childGroup(layerGroup, VARS, source);
       }

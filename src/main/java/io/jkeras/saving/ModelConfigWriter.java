@@ -3,6 +3,7 @@ package io.jkeras.saving;
 import io.jkeras.backend.DTypes;
 import io.jkeras.layers.Activation;
 import io.jkeras.layers.Dropout;
+import io.jkeras.layers.FeatureCross;
 import io.jkeras.layers.Flatten;
 import io.jkeras.layers.GlobalAveragePooling1D;
 import io.jkeras.layers.GlobalMaxPooling1D;
@@ -136,6 +137,11 @@ public final class ModelConfigWriter {
     List<Object> args = new ArrayList<>();
     if (node.inputs().size() == 1) {
       args.add(tensorConfig(node.inputs().get(0), nodes));
+    } else if (layer instanceof FeatureCross) {
+      // keras-rs's FeatureCross is called as layer(x0, x): two positional arguments.
+      for (KerasTensor t : node.inputs()) {
+        args.add(tensorConfig(t, nodes));
+      }
     } else {
       List<Object> several = new ArrayList<>();
       for (KerasTensor t : node.inputs()) {
@@ -241,6 +247,9 @@ public final class ModelConfigWriter {
       List<Shape> shapes = layer.buildShapes();
       Map<String, Object> build = new LinkedHashMap<>();
       if (shapes.size() == 1) {
+        build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
+      } else if (layer instanceof FeatureCross) {
+        // Its build() takes one shape, so Keras records only the first argument's (x0).
         build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
       } else {
         List<Object> several = new ArrayList<>();
