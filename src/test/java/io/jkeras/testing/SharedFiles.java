@@ -5,24 +5,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/**
- * Files under the shared folder beside the repository ({@code ../shared}, as CI clones it), or
- * under {@code $JKERAS_SHARED} when set (a git worktree elsewhere). A missing file fails the test.
- */
+/** Files under {@code ../shared} beside the repository (as CI clones it); missing ones fail. */
 public final class SharedFiles {
 
   private SharedFiles() {}
 
   /** {@code relative} under the shared folder; fails the test when it does not exist. */
   public static Path get(String relative) {
-    String env = System.getenv("JKERAS_SHARED");
-    Path root =
-        env != null && !env.isEmpty()
-            ? Path.of(env)
-            : PythonKeras.repoRoot().resolve("../shared").normalize();
-    Path p = root.resolve(relative);
+    Path p = PythonKeras.repoRoot().resolve("../shared").normalize().resolve(relative);
     if (!Files.exists(p)) {
-      fail("shared file missing: " + p + " (../shared beside the repository, or $JKERAS_SHARED)");
+      fail("shared file missing: " + p + " (expected ../shared beside the repository)");
     }
     return p;
   }
