@@ -10,6 +10,8 @@ import io.jkeras.data.CsvReader;
 import io.jkeras.data.Features;
 import io.jkeras.data.LibfmReader;
 import io.jkeras.io.AtomicFile;
+import io.jkeras.io.NpyArray;
+import io.jkeras.io.NpyFile;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.metrics.AUC;
@@ -64,6 +66,8 @@ final class CtrCommand {
           "  --seed N           seed for weights and the split (default 1)",
           "  --out DIR          output folder (default out/ctr)",
           "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 2)",
+          "  --export-npy DIR   write the split (ids, numeric, labels of train/valid/test) and",
+          "                     features.json for Python, and stop",
           "  --help             this text");
 
   int run(String[] args) throws IOException {
@@ -88,7 +92,8 @@ final class CtrCommand {
                 "holdout",
                 "seed",
                 "out",
-                "verbose"),
+                "verbose",
+                "export-npy"),
             Set.of("help"));
     if (a.has("help")) {
       System.out.println(HELP);
@@ -155,6 +160,10 @@ final class CtrCommand {
         100 * all.positiveRate(),
         (System.nanoTime() - t0) / 1e9);
 
+    if (a.has("export-npy")) {
+      exportNpy(Path.of(a.get("export-npy", null)), features, train, valid, test);
+      return 0;
+    }
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -316,6 +325,51 @@ final class CtrCommand {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("Cannot write " + file, e);
     }
+  }
+
+  /** The exact rows each model trains, validates and tests on, for the Python benchmark. */
+  private static void exportNpy(
+      Path dir, Features features, ClickData train, ClickData valid, ClickData test)
+      throws IOException {
+    Files.createDirectories(dir);
+    Map<String, ClickData> parts = new LinkedHashMap<>();
+    parts.put("train", train);
+    parts.put("valid", valid);
+    parts.put("test", test);
+    for (Map.Entry<String, ClickData> e : parts.entrySet()) {
+      ClickData d = e.getValue();
+      int[] ids = new int[d.rows() * d.fields()];
+      float[] num = new float[d.rows() * d.numericColumns()];
+      for (int r = 0; r < d.rows(); r++) {
+        for (int f = 0; f < d.fields(); f++) {
+          ids[r * d.fields() + f] = d.id(r, f);
+        }
+        for (int n = 0; n < d.numericColumns(); n++) {
+          num[r * d.numericColumns() + n] =
+              (float) d.numeric().valueAt((long) r * d.numericColumns() + n);
+        }
+      }
+      String p = e.getKey();
+      NpyFile.write(
+          dir.resolve("ids_" + p + ".npy"),
+          NpyArray.ofInts(new long[] {d.rows(), d.fields()}, ids));
+      NpyFile.write(
+          dir.resolve("numeric_" + p + ".npy"),
+          NpyArray.ofFloats(new long[] {d.rows(), d.numericColumns()}, num));
+      NpyFile.write(
+          dir.resolve("y_" + p + ".npy"),
+          NpyArray.ofFloats(new long[] {d.rows(), 1}, d.labelArray()));
+    }
+    String json =
+        String.format(
+            Locale.ROOT,
+            "{\"fields\": %d, \"id_space\": %d, \"numeric\": %d, \"emb\": %d}%n",
+            features.fieldCount(),
+            features.idSpace(),
+            features.numeric().size(),
+            features.embeddingDim());
+    Files.writeString(dir.resolve("features.json"), json);
+    System.out.println("Wrote the train/valid/test arrays and features.json to " + dir);
   }
 
   private static String quote(String s) {
