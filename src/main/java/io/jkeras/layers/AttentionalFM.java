@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import java.util.Map;
@@ -29,6 +31,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor afm = new AttentionalFM(8).apply(embeddings);   // (None, 1)
  * }</pre>
  */
+@KerasClass(registeredName = AttentionalFM.REGISTERED_NAME)
 public class AttentionalFM extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -59,7 +62,7 @@ public class AttentionalFM extends Layer {
 
   /** From the Keras config: {@code attention_units} (8), {@code kernel_initializer}. */
   public static AttentionalFM fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("AttentionalFM", config);
+    ConfigReader c = ConfigReader.of("AttentionalFM", config);
     int units = c.has("attention_units") ? c.positiveInt("attention_units") : 8;
     AttentionalFM layer =
         new AttentionalFM(units, c.initializer("kernel_initializer", "glorot_uniform"), c.name());

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -20,6 +22,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor h = new Dense(64, "relu").apply(pooled);
  * }</pre>
  */
+@KerasClass(registeredName = BiInteractionPooling.REGISTERED_NAME)
 public class BiInteractionPooling extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -36,7 +39,7 @@ public class BiInteractionPooling extends Layer {
 
   /** From the Keras config (only the base keys). */
   public static BiInteractionPooling fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("BiInteractionPooling", config);
+    ConfigReader c = ConfigReader.of("BiInteractionPooling", config);
     BiInteractionPooling layer = new BiInteractionPooling(c.name());
     c.requireFloat32Dtype();
     return c.finish(layer);

@@ -3,6 +3,8 @@ package io.jkeras.layers;
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor cin = new CIN(List.of(128, 128)).apply(embeddings);   // (None, 256)
  * }</pre>
  */
+@KerasClass(registeredName = CIN.REGISTERED_NAME)
 public class CIN extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -73,7 +76,7 @@ public class CIN extends Layer {
 
   /** From the Keras config: {@code layer_sizes}, {@code activation}, {@code kernel_initializer}. */
   public static CIN fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("CIN", config);
+    ConfigReader c = ConfigReader.of("CIN", config);
     List<Integer> sizes = new ArrayList<>();
     List<Long> given = c.optionalDims("layer_sizes");
     if (given == null) {

@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor crossed = new CrossNet(3).apply(flat);   // d = 160 -> 960 params
  * }</pre>
  */
+@KerasClass(registeredName = CrossNet.REGISTERED_NAME)
 public class CrossNet extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -57,7 +60,7 @@ public class CrossNet extends Layer {
 
   /** From the Keras config: {@code num_layers} (2 when absent), {@code kernel_initializer}. */
   public static CrossNet fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("CrossNet", config);
+    ConfigReader c = ConfigReader.of("CrossNet", config);
     int layers = c.has("num_layers") ? c.positiveInt("num_layers") : 2;
     CrossNet layer =
         new CrossNet(layers, c.initializer("kernel_initializer", "glorot_uniform"), c.name());

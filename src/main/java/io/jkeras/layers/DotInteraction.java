@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,9 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor x = new DotInteraction().apply(List.of(dense, emb1, emb2, emb3));   // (None, 6)
  * }</pre>
  */
+@KerasClass(
+    registeredName = DotInteraction.REGISTERED_NAME,
+    module = "keras_rs.src.layers.feature_interaction.dot_interaction")
 public class DotInteraction extends Layer {
 
   /** keras-rs's registered name of this layer. */
@@ -54,7 +59,7 @@ public class DotInteraction extends Layer {
 
   /** From keras-rs's config: {@code self_interaction}, {@code skip_gather} (false when absent). */
   public static DotInteraction fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("DotInteraction", config);
+    ConfigReader c = ConfigReader.of("DotInteraction", config);
     DotInteraction layer =
         new DotInteraction(
             c.bool("self_interaction", false), c.bool("skip_gather", false), c.name());
@@ -65,6 +70,12 @@ public class DotInteraction extends Layer {
   @Override
   public String className() {
     return "DotInteraction";
+  }
+
+  /** keras-rs's DotInteraction does not override build(), so Keras writes no build_config. */
+  @Override
+  public boolean writesBuildConfig() {
+    return false;
   }
 
   public boolean selfInteraction() {

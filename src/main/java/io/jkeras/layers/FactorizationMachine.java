@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -26,6 +28,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor fm = new FactorizationMachine().apply(e);       // (None, 1)
  * }</pre>
  */
+@KerasClass(registeredName = FactorizationMachine.REGISTERED_NAME)
 public class FactorizationMachine extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -49,7 +52,7 @@ public class FactorizationMachine extends Layer {
 
   /** From the Keras config: {@code reduce_sum} (true when absent). */
   public static FactorizationMachine fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("FactorizationMachine", config);
+    ConfigReader c = ConfigReader.of("FactorizationMachine", config);
     FactorizationMachine layer = new FactorizationMachine(c.bool("reduce_sum", true), c.name());
     c.requireFloat32Dtype();
     return c.finish(layer);

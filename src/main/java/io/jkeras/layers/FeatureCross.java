@@ -3,6 +3,8 @@ package io.jkeras.layers;
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import io.jkeras.regularizers.Regularizer;
@@ -45,6 +47,9 @@ import org.tensorflow.types.TFloat32;
  * FeatureCross lowRank = FeatureCross.builder().projectionDim(16).build();
  * }</pre>
  */
+@KerasClass(
+    registeredName = FeatureCross.REGISTERED_NAME,
+    module = "keras_rs.src.layers.feature_interaction.feature_cross")
 public class FeatureCross extends Layer {
 
   /** keras-rs's registered name of this layer. */
@@ -94,7 +99,7 @@ public class FeatureCross extends Layer {
 
   /** From keras-rs's config; every key may be absent and then takes keras-rs's default. */
   public static FeatureCross fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("FeatureCross", config);
+    ConfigReader c = ConfigReader.of("FeatureCross", config);
     Builder b = builder().name(c.name());
     Long p = c.optionalLong("projection_dim");
     if (p != null && (p <= 0 || p > Integer.MAX_VALUE)) {

@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
 import java.util.Map;
@@ -26,6 +28,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor fwfm = new FieldWeightedFM().apply(embeddings);   // 10 fields: 45 weights
  * }</pre>
  */
+@KerasClass(registeredName = FieldWeightedFM.REGISTERED_NAME)
 public class FieldWeightedFM extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -47,7 +50,7 @@ public class FieldWeightedFM extends Layer {
 
   /** From the Keras config: {@code kernel_initializer} ("ones" when absent). */
   public static FieldWeightedFM fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("FieldWeightedFM", config);
+    ConfigReader c = ConfigReader.of("FieldWeightedFM", config);
     FieldWeightedFM layer =
         new FieldWeightedFM(c.initializer("kernel_initializer", "ones"), c.name());
     c.requireFloat32Dtype();

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -20,7 +22,8 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalAveragePooling1D().apply(embedded);
  * }</pre>
  */
-public class GlobalAveragePooling1D extends GlobalPooling1D {
+@KerasClass(aliases = "GlobalAvgPool1D")
+public class GlobalAveragePooling1D extends GlobalPooling {
 
   public GlobalAveragePooling1D() {
     this(null, "channels_last", false);
@@ -31,14 +34,14 @@ public class GlobalAveragePooling1D extends GlobalPooling1D {
   }
 
   public GlobalAveragePooling1D(String name, String dataFormat, boolean keepdims) {
-    super(name, dataFormat, keepdims);
+    super(name, 1, dataFormat, keepdims);
   }
 
   /**
    * A GlobalAveragePooling1D layer from its Keras config: {@code data_format}, {@code keepdims}.
    */
   public static GlobalAveragePooling1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GlobalAveragePooling1D", config);
+    ConfigReader c = ConfigReader.of("GlobalAveragePooling1D", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     boolean keepdims = c.bool("keepdims", false);
@@ -48,6 +51,6 @@ public class GlobalAveragePooling1D extends GlobalPooling1D {
 
   @Override
   protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
-    return tf.math.mean(x, tf.constant(stepsAxis()), Mean.keepDims(keepdims));
+    return tf.math.mean(x, tf.constant(spatialAxes()), Mean.keepDims(keepdims));
   }
 }

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -18,7 +20,8 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalMaxPooling1D().apply(conv);   // (None, 98, 250) -> (None, 250)
  * }</pre>
  */
-public class GlobalMaxPooling1D extends GlobalPooling1D {
+@KerasClass(aliases = "GlobalMaxPool1D")
+public class GlobalMaxPooling1D extends GlobalPooling {
 
   public GlobalMaxPooling1D() {
     this(null, "channels_last", false);
@@ -29,12 +32,12 @@ public class GlobalMaxPooling1D extends GlobalPooling1D {
   }
 
   public GlobalMaxPooling1D(String name, String dataFormat, boolean keepdims) {
-    super(name, dataFormat, keepdims);
+    super(name, 1, dataFormat, keepdims);
   }
 
   /** A GlobalMaxPooling1D layer from its Keras config: {@code data_format}, {@code keepdims}. */
   public static GlobalMaxPooling1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GlobalMaxPooling1D", config);
+    ConfigReader c = ConfigReader.of("GlobalMaxPooling1D", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     boolean keepdims = c.bool("keepdims", false);
@@ -44,6 +47,6 @@ public class GlobalMaxPooling1D extends GlobalPooling1D {
 
   @Override
   protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
-    return tf.max(x, tf.constant(stepsAxis()), Max.keepDims(keepdims));
+    return tf.max(x, tf.constant(spatialAxes()), Max.keepDims(keepdims));
   }
 }

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -19,6 +21,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor products = new InnerProduct().apply(embeddings);   // 10 fields -> (None, 45)
  * }</pre>
  */
+@KerasClass(registeredName = InnerProduct.REGISTERED_NAME)
 public class InnerProduct extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -37,7 +40,7 @@ public class InnerProduct extends Layer {
 
   /** From the Keras config (only the base keys). */
   public static InnerProduct fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("InnerProduct", config);
+    ConfigReader c = ConfigReader.of("InnerProduct", config);
     InnerProduct layer = new InnerProduct(c.name());
     c.requireFloat32Dtype();
     return c.finish(layer);

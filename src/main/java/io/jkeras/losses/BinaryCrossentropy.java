@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -32,6 +33,22 @@ public class BinaryCrossentropy implements Loss {
     }
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
+  }
+
+  /**
+   * The loss from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>{@code Loss l = BinaryCrossentropy.fromConfig(Map.of("name", "binary_crossentropy"));}
+   * </pre>
+   */
+  public static BinaryCrossentropy fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("BinaryCrossentropy", config);
+    Loss.readBaseConfig(c);
+    c.requireDefault("axis", -1, "an axis other than -1");
+    BinaryCrossentropy loss =
+        new BinaryCrossentropy(c.bool("from_logits", false), c.number("label_smoothing", 0.0));
+    c.rejectUnknownKeys();
+    return loss;
   }
 
   @Override

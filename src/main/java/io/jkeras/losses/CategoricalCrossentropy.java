@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -25,6 +26,23 @@ public class CategoricalCrossentropy implements Loss {
 
   public CategoricalCrossentropy(boolean fromLogits) {
     this.fromLogits = fromLogits;
+  }
+
+  /**
+   * The loss from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>
+   * {@code Loss l = CategoricalCrossentropy.fromConfig(Map.of("name", "categorical_crossentropy"));}
+   * </pre>
+   */
+  public static CategoricalCrossentropy fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("CategoricalCrossentropy", config);
+    Loss.readBaseConfig(c);
+    c.requireDefault("axis", -1, "an axis other than -1");
+    c.requireDefault("label_smoothing", 0.0, "label smoothing");
+    CategoricalCrossentropy loss = new CategoricalCrossentropy(c.bool("from_logits", false));
+    c.rejectUnknownKeys();
+    return loss;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -13,7 +15,21 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new MeanAbsoluteError());
  * }</pre>
  */
+@KerasClass(aliases = "mae")
 public class MeanAbsoluteError implements Loss {
+
+  /**
+   * The loss from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>{@code Loss l = MeanAbsoluteError.fromConfig(Map.of("name", "mean_absoluteerror"));}</pre>
+   */
+  public static MeanAbsoluteError fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("MeanAbsoluteError", config);
+    Loss.readBaseConfig(c);
+    MeanAbsoluteError loss = new MeanAbsoluteError();
+    c.rejectUnknownKeys();
+    return loss;
+  }
 
   @Override
   public String name() {

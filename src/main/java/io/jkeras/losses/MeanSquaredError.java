@@ -1,5 +1,7 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -13,7 +15,21 @@ import org.tensorflow.types.TFloat32;
  * model.compile("sgd", new MeanSquaredError());
  * }</pre>
  */
+@KerasClass(aliases = "mse")
 public class MeanSquaredError implements Loss {
+
+  /**
+   * The loss from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>{@code Loss l = MeanSquaredError.fromConfig(Map.of("name", "mean_squarederror"));}</pre>
+   */
+  public static MeanSquaredError fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("MeanSquaredError", config);
+    Loss.readBaseConfig(c);
+    MeanSquaredError loss = new MeanSquaredError();
+    c.rejectUnknownKeys();
+    return loss;
+  }
 
   @Override
   public String name() {

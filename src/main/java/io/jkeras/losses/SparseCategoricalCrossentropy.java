@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -26,6 +27,24 @@ public class SparseCategoricalCrossentropy implements Loss {
 
   public SparseCategoricalCrossentropy(boolean fromLogits) {
     this.fromLogits = fromLogits;
+  }
+
+  /**
+   * The loss from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>
+   * {@code Loss l = SparseCategoricalCrossentropy.fromConfig(Map.of("name", "sparse_categoricalcrossentropy"));}
+   * </pre>
+   */
+  public static SparseCategoricalCrossentropy fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("SparseCategoricalCrossentropy", config);
+    Loss.readBaseConfig(c);
+    c.requireDefault("ignore_class", null, "ignore_class");
+    c.requireDefault("axis", -1, "an axis other than -1");
+    SparseCategoricalCrossentropy loss =
+        new SparseCategoricalCrossentropy(c.bool("from_logits", false));
+    c.rejectUnknownKeys();
+    return loss;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -67,6 +68,21 @@ public class Adagrad extends Optimizer {
         var,
         tf.math.div(
             tf.math.mul(lr, grad), tf.math.sqrt(tf.math.add(acc, tf.constant((float) epsilon)))));
+  }
+
+  /**
+   * An Adagrad from its Keras config, as Python Keras 3 writes it; options jkeras lacks are
+   * accepted only at their off values.
+   *
+   * <pre>{@code Adagrad o = Adagrad.fromConfig(Map.of("learning_rate", 0.01));}</pre>
+   */
+  public static Adagrad fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("Adagrad", config);
+    double rate = readBaseConfig(c, 0.001);
+    Adagrad optimizer =
+        new Adagrad(rate, c.number("initial_accumulator_value", 0.1), c.number("epsilon", 1e-7));
+    c.rejectUnknownKeys();
+    return optimizer;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -75,6 +76,23 @@ public class Adam extends Optimizer {
         b2,
         tf.constant((float) epsilon),
         grad);
+  }
+
+  /**
+   * An Adam from its Keras config, as Python Keras 3 writes it; options jkeras lacks are accepted
+   * only at their off values.
+   *
+   * <pre>{@code Adam o = Adam.fromConfig(Map.of("learning_rate", 0.01));}</pre>
+   */
+  public static Adam fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("Adam", config);
+    double rate = readBaseConfig(c, 0.001);
+    c.requireDefault("amsgrad", false, "AMSGrad");
+    Adam optimizer =
+        new Adam(
+            rate, c.number("beta_1", 0.9), c.number("beta_2", 0.999), c.number("epsilon", 1e-7));
+    c.rejectUnknownKeys();
+    return optimizer;
   }
 
   @Override

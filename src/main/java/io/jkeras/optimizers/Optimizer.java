@@ -3,6 +3,7 @@ package io.jkeras.optimizers;
 import io.jkeras.KerasSerializable;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.GraphVariable;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Weight;
 import java.util.ArrayList;
@@ -238,6 +239,51 @@ public abstract class Optimizer implements KerasSerializable {
     for (int i = 2; i < expected; i++) {
       slots.get(i - 2).write((float[]) values.get(i));
     }
+  }
+
+  /** Keras optimizer options jkeras lacks, with the value that means "off". */
+  private static final Object[][] OFF_OPTIONS = {
+    {"weight_decay", null, "weight decay"},
+    {"clipnorm", null, "gradient clipping"},
+    {"global_clipnorm", null, "gradient clipping"},
+    {"clipvalue", null, "gradient clipping"},
+    {"use_ema", false, "EMA of weights"},
+    {"loss_scale_factor", null, "loss scaling"},
+    {"gradient_accumulation_steps", null, "gradient accumulation"},
+    {"decay", 0.0, "learning-rate decay"},
+  };
+
+  /**
+   * Reads the keys every Keras optimizer config has, for a subclass's {@code fromConfig}: {@code
+   * name}, the learning rate ({@code learning_rate}, Keras 2's {@code lr}; a schedule is refused),
+   * and the options jkeras lacks, accepted at their off values. Returns the learning rate, {@code
+   * defaultRate} when absent.
+   *
+   * <pre>{@code
+   * public static Adam fromConfig(Map<String, Object> config) {
+   *   ConfigReader c = ConfigReader.of("Adam", config);
+   *   Adam adam = new Adam(readBaseConfig(c, 0.001), c.number("beta_1", 0.9), ...);
+   *   c.rejectUnknownKeys();
+   *   return adam;
+   * }
+   * }</pre>
+   */
+  protected static double readBaseConfig(ConfigReader c, double defaultRate) {
+    c.string("name", null);
+    c.ignore("jit_compile");
+    c.ignore("is_legacy_optimizer");
+    c.ignore("ema_momentum");
+    c.ignore("ema_overwrite_frequency");
+    for (Object[] off : OFF_OPTIONS) {
+      c.requireDefault((String) off[0], off[1], (String) off[2]);
+    }
+    String key = c.has("learning_rate") || !c.has("lr") ? "learning_rate" : "lr";
+    c.ignore("lr");
+    Object lr = c.raw(key);
+    if (lr != null && !(lr instanceof Number)) {
+      throw c.fail(key, "learning-rate schedules are not supported, got " + ConfigReader.show(lr));
+    }
+    return lr == null ? defaultRate : ((Number) lr).doubleValue();
   }
 
   /** Keras's base optimizer config keys, then the subclass's. */

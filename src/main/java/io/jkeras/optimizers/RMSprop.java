@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,26 @@ public class RMSprop extends Optimizer {
       return tf.assignSub(var, newM);
     }
     return tf.assignSub(var, increment);
+  }
+
+  /**
+   * An RMSprop from its Keras config, as Python Keras 3 writes it; options jkeras lacks are
+   * accepted only at their off values.
+   *
+   * <pre>{@code RMSprop o = RMSprop.fromConfig(Map.of("learning_rate", 0.01));}</pre>
+   */
+  public static RMSprop fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("RMSprop", config);
+    double rate = readBaseConfig(c, 0.001);
+    RMSprop optimizer =
+        new RMSprop(
+            rate,
+            c.number("rho", 0.9),
+            c.number("momentum", 0.0),
+            c.number("epsilon", 1e-7),
+            c.bool("centered", false));
+    c.rejectUnknownKeys();
+    return optimizer;
   }
 
   @Override

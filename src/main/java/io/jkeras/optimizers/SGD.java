@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -64,6 +65,20 @@ public class SGD extends Optimizer {
     Operand<TFloat32> newM = tf.assign(m, tf.math.sub(tf.math.mul(m, mom), lrGrad));
     Operand<TFloat32> delta = nesterov ? tf.math.sub(tf.math.mul(newM, mom), lrGrad) : newM;
     return tf.assignAdd(var, delta);
+  }
+
+  /**
+   * An SGD from its Keras config, as Python Keras 3 writes it; options jkeras lacks are accepted
+   * only at their off values.
+   *
+   * <pre>{@code SGD o = SGD.fromConfig(Map.of("learning_rate", 0.01));}</pre>
+   */
+  public static SGD fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("SGD", config);
+    double rate = readBaseConfig(c, 0.01);
+    SGD optimizer = new SGD(rate, c.number("momentum", 0.0), c.bool("nesterov", false));
+    c.rejectUnknownKeys();
+    return optimizer;
   }
 
   @Override

@@ -1,25 +1,24 @@
 package io.jkeras.saving;
 
 import io.jkeras.KerasObjects;
-import io.jkeras.layers.LayerConfig;
+import io.jkeras.config.ClassCatalog;
+import io.jkeras.config.ConfigException;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.Weight;
-import io.jkeras.losses.BinaryCrossentropy;
-import io.jkeras.losses.CategoricalCrossentropy;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
-import io.jkeras.losses.SparseCategoricalCrossentropy;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Adagrad;
 import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.Optimizers;
 import io.jkeras.optimizers.RMSprop;
 import io.jkeras.optimizers.SGD;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.ndarray.Shape;
 
@@ -43,18 +42,6 @@ import org.tensorflow.ndarray.Shape;
  * }</pre>
  */
 public final class KerasCompileConfig {
-
-  /** Optimizer options jkeras lacks, with the value that means "off". */
-  private static final Object[][] OFF_OPTIONS = {
-    {"weight_decay", null, "weight decay"},
-    {"clipnorm", null, "gradient clipping"},
-    {"global_clipnorm", null, "gradient clipping"},
-    {"clipvalue", null, "gradient clipping"},
-    {"use_ema", false, "EMA of weights"},
-    {"loss_scale_factor", null, "loss scaling"},
-    {"gradient_accumulation_steps", null, "gradient accumulation"},
-    {"decay", 0.0, "learning-rate decay"},
-  };
 
   private KerasCompileConfig() {}
 
@@ -177,7 +164,7 @@ public final class KerasCompileConfig {
   static Optimizer optimizer(Object value, String where) {
     if (value instanceof String name) {
       try {
-        return io.jkeras.optimizers.Optimizers.get(name);
+        return Optimizers.get(name);
       } catch (IllegalArgumentException e) {
         throw new KerasFileException(where + ": " + e.getMessage(), e);
       }
@@ -191,66 +178,9 @@ public final class KerasCompileConfig {
         rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
     String simple = className.startsWith("Custom>") ? className.substring(7) : className;
     try {
-      LayerConfig c = LayerConfig.of(simple, config);
-      c.string("name", null);
-      c.ignore("jit_compile");
-      c.ignore("is_legacy_optimizer");
-      c.ignore("ema_momentum");
-      c.ignore("ema_overwrite_frequency");
-      for (Object[] off : OFF_OPTIONS) {
-        c.requireDefault((String) off[0], off[1], (String) off[2]);
-      }
-      Object lr =
-          config.containsKey("learning_rate") ? config.get("learning_rate") : config.get("lr");
-      c.ignore("lr");
-      c.ignore("learning_rate");
-      if (lr != null && !(lr instanceof Number)) {
-        throw new IllegalArgumentException(
-            simple
-                + " config: key \"learning_rate\": "
-                + "learning-rate schedules are not supported, got "
-                + KerasJson.show(lr));
-      }
-      Optimizer optimizer;
-      switch (simple.toLowerCase(Locale.ROOT)) {
-        case "adam" -> {
-          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          c.requireDefault("amsgrad", false, "AMSGrad");
-          optimizer =
-              new Adam(
-                  rate,
-                  c.number("beta_1", 0.9),
-                  c.number("beta_2", 0.999),
-                  c.number("epsilon", 1e-7));
-        }
-        case "sgd" -> {
-          double rate = lr == null ? 0.01 : ((Number) lr).doubleValue();
-          optimizer = new SGD(rate, c.number("momentum", 0.0), c.bool("nesterov", false));
-        }
-        case "rmsprop" -> {
-          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          optimizer =
-              new RMSprop(
-                  rate,
-                  c.number("rho", 0.9),
-                  c.number("momentum", 0.0),
-                  c.number("epsilon", 1e-7),
-                  c.bool("centered", false));
-        }
-        case "adagrad" -> {
-          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          optimizer =
-              new Adagrad(
-                  rate, c.number("initial_accumulator_value", 0.1), c.number("epsilon", 1e-7));
-        }
-        default ->
-            throw new IllegalArgumentException(
-                "optimizer \""
-                    + className
-                    + "\" is not supported; jkeras has Adam, SGD, RMSprop and Adagrad");
-      }
-      c.rejectUnknownKeys();
-      return optimizer;
+      return Optimizers.fromConfig(simple, config);
+    } catch (ConfigException e) {
+      throw new KerasFileException(e.at(where + " (" + simple + ")").getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
@@ -280,46 +210,16 @@ public final class KerasCompileConfig {
       }
       Map<String, Object> config =
           rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
-      LayerConfig c = LayerConfig.of(className, config);
-      c.string("name", null);
-      c.ignore("dtype");
-      String reduction = c.string("reduction", "sum_over_batch_size");
-      if (!reduction.equals("sum_over_batch_size") && !reduction.equals("auto")) {
-        throw new IllegalArgumentException(
-            className
-                + " config: reduction \""
-                + reduction
-                + "\" is not supported (only sum_over_batch_size)");
+      if (className.equals("LossFunctionWrapper")) {
+        ConfigReader c = ConfigReader.of(className, config);
+        Loss.readBaseConfig(c);
+        Object fn = c.raw("fn");
+        c.rejectUnknownKeys();
+        return Losses.get(fn instanceof String s ? s : String.valueOf(fn));
       }
-      Loss loss;
-      switch (className) {
-        case "BinaryCrossentropy" -> {
-          c.requireDefault("axis", -1, "an axis other than -1");
-          loss =
-              new BinaryCrossentropy(
-                  c.bool("from_logits", false), c.number("label_smoothing", 0.0));
-        }
-        case "CategoricalCrossentropy" -> {
-          c.requireDefault("axis", -1, "an axis other than -1");
-          c.requireDefault("label_smoothing", 0.0, "label smoothing");
-          loss = new CategoricalCrossentropy(c.bool("from_logits", false));
-        }
-        case "SparseCategoricalCrossentropy" -> {
-          c.requireDefault("ignore_class", null, "ignore_class");
-          c.requireDefault("axis", -1, "an axis other than -1");
-          loss = new SparseCategoricalCrossentropy(c.bool("from_logits", false));
-        }
-        case "MeanSquaredError", "MeanAbsoluteError" -> loss = Losses.get(className);
-        case "LossFunctionWrapper" -> {
-          Object fn = config.get("fn");
-          c.ignore("fn");
-          loss = Losses.get(fn instanceof String s ? s : String.valueOf(fn));
-        }
-        default ->
-            throw new IllegalArgumentException("loss class \"" + className + "\" is not supported");
-      }
-      c.rejectUnknownKeys();
-      return loss;
+      return Losses.fromConfig(className, config);
+    } catch (ConfigException e) {
+      throw new KerasFileException(e.at(where).getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
@@ -352,23 +252,23 @@ public final class KerasCompileConfig {
           obj.get("config") == null
               ? Map.of()
               : KerasJson.object(obj.get("config"), where + ".config");
-      String name =
-          switch (className) {
-            case "BinaryAccuracy" -> "binary_accuracy";
-            case "CategoricalAccuracy" -> "categorical_accuracy";
-            case "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy";
-            case "AUC" -> "auc";
-            case "Precision" -> "precision";
-            case "Recall" -> "recall";
-            case "MeanMetricWrapper" ->
-                config.get("fn") instanceof String fn
-                    ? fn
-                    : KerasJson.optionalString(config, "name", where + ".config");
-            default -> null;
-          };
-      if (name == null) {
-        throw new KerasFileException(
-            where + ": metric class \"" + className + "\" is not supported");
+      String name;
+      if (className.equals("MeanMetricWrapper")) {
+        name =
+            config.get("fn") instanceof String fn
+                ? fn
+                : KerasJson.optionalString(config, "name", where + ".config");
+      } else {
+        try {
+          // jkeras compiles metrics by name: the class's Keras name, once its config is checked.
+          name = ClassCatalog.snakeCase(Metrics.fromConfig(className, config).className());
+        } catch (ConfigException e) {
+          throw new KerasFileException(e.at(where).getMessage(), e);
+        } catch (IllegalArgumentException e) {
+          throw new KerasFileException(
+              where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(),
+              e);
+        }
       }
       out.add(name);
       return;

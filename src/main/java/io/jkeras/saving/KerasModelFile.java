@@ -157,7 +157,8 @@ public final class KerasModelFile {
   /**
    * Loads a model file, compiled when it holds compile settings.
    *
-   * @param safeMode when true (the default) Lambda layers are refused; see {@link LayerRegistry}
+   * @param safeMode when true (the default) Lambda layers are refused; see {@link
+   *     io.jkeras.layers.LayerCatalog}
    */
   public static Model load(Path path, boolean safeMode) {
     return load(path, safeMode, true);
@@ -166,7 +167,7 @@ public final class KerasModelFile {
   /**
    * Loads a model file.
    *
-   * @param safeMode when true Lambda layers are refused; see {@link LayerRegistry}
+   * @param safeMode when true Lambda layers are refused; see {@link io.jkeras.layers.LayerCatalog}
    * @param compile when false the model comes back uncompiled (and its compile settings and
    *     optimizer state are not read), for files whose training setup jkeras does not support
    * @throws KerasFileException for any file that is not a model jkeras can load
@@ -244,7 +245,9 @@ public final class KerasModelFile {
     Model model = ModelConfigReader.read(config, where, safeMode);
     List<StoredArray> state = KerasWeightsFile.load(weightsBytes, source + ": " + WEIGHTS, model);
     Object compileConfig = config.get("compile_config");
-    if (compile && compileConfig != null) {
+    // Keras 3.15 writes "compile_config": {} for a model it never compiled: load it uncompiled.
+    boolean neverCompiled = compileConfig instanceof Map<?, ?> cc && cc.isEmpty();
+    if (compile && compileConfig != null && !neverCompiled) {
       String cw = where + ".compile_config";
       KerasCompileConfig.compile(model, KerasJson.object(compileConfig, cw), cw, false);
       state =

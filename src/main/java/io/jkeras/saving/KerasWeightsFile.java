@@ -401,7 +401,9 @@ public final class KerasWeightsFile {
                   + " at "
                   + where);
         }
-        if (!(d.getDataType() instanceof FloatingPoint)) {
+        // Keras keeps some state as integers (Normalization's int64 count); jkeras's weights are
+        // float32, so integer data is accepted for non-trainable weights only.
+        if (!(d.getDataType() instanceof FloatingPoint) && w.isTrainable()) {
           throw new KerasFileException(
               what
                   + ": expected floating-point data at "
@@ -515,10 +517,10 @@ public final class KerasWeightsFile {
     if (flat instanceof float[] f) {
       return f;
     }
-    if (flat instanceof double[] doubles) {
-      float[] f = new float[doubles.length];
+    if (flat instanceof double[] || flat instanceof long[] || flat instanceof int[]) {
+      float[] f = new float[Array.getLength(flat)];
       for (int i = 0; i < f.length; i++) {
-        f[i] = (float) doubles[i];
+        f[i] = ((Number) Array.get(flat, i)).floatValue();
       }
       return f;
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jkeras.saving.LayerRegistry;
 import io.jkeras.testing.MultiInputHarness;
 import java.util.ArrayList;
 import java.util.List;
@@ -417,7 +416,8 @@ class CtrLayersTest {
     Layer back = c.fromConfig().apply(config);
     assertEquals(config, back.getConfig(), c.name());
     assertEquals(layer.getClass(), back.getClass());
-    assertTrue(LayerRegistry.supportedNames().contains(c.registeredName()), c.registeredName());
+    assertTrue(LayerCatalog.supportedNames().contains(c.registeredName()), c.registeredName());
+    assertEquals(c.registeredName(), layer.registeredName());
   }
 
   @Test

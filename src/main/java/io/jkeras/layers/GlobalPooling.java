@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -8,16 +9,21 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The shared part of {@link GlobalMaxPooling1D} and {@link GlobalAveragePooling1D}: a reduction
- * over the steps axis of a {@code (batch, steps, features)} input ({@code (batch, features, steps)}
- * with {@code "channels_first"}).
+ * The shared part of Keras's global pooling layers ({@link GlobalMaxPooling1D}, {@link
+ * GlobalAveragePooling1D}, {@link GlobalMaxPooling2D}, {@link GlobalAveragePooling2D}): a reduction
+ * over every spatial axis of a {@code (batch, spatial..., channels)} input ({@code (batch,
+ * channels, spatial...)} with {@code "channels_first"}).
  */
-abstract class GlobalPooling1D extends Layer {
+abstract class GlobalPooling extends Layer {
 
+  private final int rank;
   private final String dataFormat;
   private final boolean keepdims;
 
-  GlobalPooling1D(String name, String dataFormat, boolean keepdims) {
+  /**
+   * @param rank the number of spatial axes (1 for sequences, 2 for images)
+   */
+  GlobalPooling(String name, int rank, String dataFormat, boolean keepdims) {
     super(name);
     String format = dataFormat == null ? "channels_last" : dataFormat.toLowerCase(Locale.ROOT);
     if (!format.equals("channels_last") && !format.equals("channels_first")) {
@@ -27,9 +33,10 @@ abstract class GlobalPooling1D extends Layer {
               + dataFormat
               + "\"");
     }
+    this.rank = rank;
     this.dataFormat = format;
     this.keepdims = keepdims;
-    setInputSpec(InputSpec.rank(3));
+    setInputSpec(InputSpec.rank(rank + 2));
   }
 
   public String dataFormat() {
@@ -40,31 +47,43 @@ abstract class GlobalPooling1D extends Layer {
     return keepdims;
   }
 
-  /** The axis pooled over: 1 for channels_last, 2 for channels_first. */
-  protected final int stepsAxis() {
-    return dataFormat.equals("channels_last") ? 1 : 2;
+  /** The axes pooled over: 1..rank for channels_last, 2..rank+1 for channels_first. */
+  protected final int[] spatialAxes() {
+    int first = dataFormat.equals("channels_last") ? 1 : 2;
+    int[] axes = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      axes[i] = first + i;
+    }
+    return axes;
   }
 
-  /** Reduces {@code x} over {@link #stepsAxis()}, keeping it as size 1 when keepdims. */
+  /** Reduces {@code x} over {@link #spatialAxes()}, keeping them with size 1 when keepdims. */
   protected abstract Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims);
 
   @Override
   public Shape computeOutputShape(Shape inputShape) {
-    if (inputShape.numDimensions() != 3) {
+    if (inputShape.isUnknown() || inputShape.numDimensions() != rank + 2) {
       throw new IllegalArgumentException(
           "Layer \""
               + name()
               + "\" ("
               + className()
-              + "): expected an input of rank 3, got "
+              + "): expected an input of rank "
+              + (rank + 2)
+              + ", got "
               + KerasShape.format(inputShape));
     }
     long batch = inputShape.size(0);
-    long features = inputShape.size(stepsAxis() == 1 ? 2 : 1);
+    int channelAxis = dataFormat.equals("channels_last") ? rank + 1 : 1;
+    long channels = inputShape.size(channelAxis);
     if (!keepdims) {
-      return Shape.of(batch, features);
+      return Shape.of(batch, channels);
     }
-    return stepsAxis() == 1 ? Shape.of(batch, 1, features) : Shape.of(batch, features, 1);
+    long[] out = new long[rank + 2];
+    Arrays.fill(out, 1);
+    out[0] = batch;
+    out[channelAxis] = channels;
+    return Shape.of(out);
   }
 
   @Override

@@ -1,0 +1,116 @@
+package io.jkeras.layers;
+
+import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Encodes integer features as one-hot, multi-hot or count vectors, as Keras 3's {@code
+ * keras.layers.CategoryEncoding}.
+ *
+ * <p>Arguments: {@code numTokens} (the depth: indices are {@code 0 .. numTokens-1}), {@code
+ * outputMode} ("multi_hot", the default: 1 where the index occurs in the sample; "one_hot": one
+ * vector per index; "count": how often each index occurs). Sparse outputs and count weights are not
+ * supported. Indices outside [0, numTokens) contribute nothing.
+ *
+ * <p>Shapes: input {@code (batch, n)} of integers (floats are truncated); output {@code (batch,
+ * numTokens)} for multi_hot and count, {@code (batch, n, numTokens)} for one_hot ({@code (batch,
+ * numTokens)} when n is 1). No weights.
+ *
+ * <pre>{@code
+ * KerasTensor ids = Input.of("int32", 3);
+ * KerasTensor counts = new CategoryEncoding(10, "count").apply(ids);   // (None, 10)
+ * }</pre>
+ */
+public class CategoryEncoding extends Layer {
+
+  private final int numTokens;
+  private final String outputMode;
+
+  public CategoryEncoding(int numTokens) {
+    this(numTokens, "multi_hot", null);
+  }
+
+  public CategoryEncoding(int numTokens, String outputMode) {
+    this(numTokens, outputMode, null);
+  }
+
+  public CategoryEncoding(int numTokens, String outputMode, String name) {
+    super(name);
+    if (numTokens < 1) {
+      throw new IllegalArgumentException(
+          "CategoryEncoding: num_tokens must be >= 1, got " + numTokens);
+    }
+    this.numTokens = numTokens;
+    this.outputMode =
+        CategoricalOutput.mode("CategoryEncoding", outputMode, CategoricalOutput.MODES);
+  }
+
+  /** A CategoryEncoding layer from its Keras config: num_tokens, output_mode; sparse off. */
+  public static CategoryEncoding fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("CategoryEncoding", config);
+    String name = c.name();
+    int numTokens = c.positiveInt("num_tokens");
+    String mode = c.string("output_mode", "multi_hot");
+    c.requireDefault("sparse", false, "sparse output");
+    c.requireFloat32Dtype();
+    return c.finish(new CategoryEncoding(numTokens, mode, name));
+  }
+
+  public int numTokens() {
+    return numTokens;
+  }
+
+  public String outputMode() {
+    return outputMode;
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    if (inputShape.isUnknown()) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (CategoryEncoding): the input rank must be known");
+    }
+    return CategoricalOutput.shape(inputShape, outputMode, numTokens);
+  }
+
+  @Override
+  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (CategoryEncoding) takes one input, got " + inputs.size());
+    }
+    return List.of(
+        CategoricalOutput.encode(tf, indices(tf, inputs.get(0)), outputMode, numTokens, this));
+  }
+
+  /** Integer indices: int32 and int64 as they are, other numbers truncated to int64. */
+  @SuppressWarnings("unchecked")
+  static Operand<? extends TNumber> indices(Ops tf, Operand<?> x) {
+    if (x.type() == TInt32.class || x.type() == TInt64.class) {
+      return (Operand<? extends TNumber>) x;
+    }
+    return tf.dtypes.cast(DTypes.toFloat(tf, x), TInt64.class);
+  }
+
+  /** Keras writes a build_config for its preprocessing layers, which build at init. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("num_tokens", numTokens);
+    config.put("output_mode", outputMode);
+    return config;
+  }
+}

@@ -1,0 +1,55 @@
+package io.jkeras.layers;
+
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The mean of each channel over all rows and columns, as Keras 3's {@code
+ * keras.layers.GlobalAveragePooling2D}.
+ *
+ * <p>Arguments: {@code dataFormat} ({@code "channels_last"}, the default: input {@code (batch,
+ * rows, cols, channels)}; or {@code "channels_first"}: {@code (batch, channels, rows, cols)}),
+ * {@code keepdims} (false: output {@code (batch, channels)}; true: the spatial axes stay with size
+ * 1). No weights.
+ *
+ * <pre>{@code
+ * KerasTensor pooled = new GlobalAveragePooling2D().apply(conv); // (None, 7, 7, 64) -> (None, 64)
+ * }</pre>
+ */
+@KerasClass(aliases = "GlobalAvgPool2D")
+public class GlobalAveragePooling2D extends GlobalPooling {
+
+  public GlobalAveragePooling2D() {
+    this(null, "channels_last", false);
+  }
+
+  public GlobalAveragePooling2D(String name) {
+    this(name, "channels_last", false);
+  }
+
+  public GlobalAveragePooling2D(String name, String dataFormat, boolean keepdims) {
+    super(name, 2, dataFormat, keepdims);
+  }
+
+  /**
+   * A GlobalAveragePooling2D layer from its Keras config: {@code data_format}, {@code keepdims}.
+   */
+  public static GlobalAveragePooling2D fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("GlobalAveragePooling2D", config);
+    String name = c.name();
+    String format = c.string("data_format", "channels_last");
+    boolean keepdims = c.bool("keepdims", false);
+    c.requireFloat32Dtype();
+    return c.finish(new GlobalAveragePooling2D(name, format, keepdims));
+  }
+
+  @Override
+  protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
+    return tf.math.mean(x, tf.constant(spatialAxes()), Mean.keepDims(keepdims));
+  }
+}

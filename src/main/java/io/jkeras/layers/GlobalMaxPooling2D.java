@@ -1,0 +1,54 @@
+package io.jkeras.layers;
+
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Max;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The maximum of each channel over all rows and columns, as Keras 3's {@code
+ * keras.layers.GlobalMaxPooling2D}.
+ *
+ * <p>Arguments: {@code dataFormat} ({@code "channels_last"}, the default: input {@code (batch,
+ * rows, cols, channels)}; or {@code "channels_first"}: {@code (batch, channels, rows, cols)}),
+ * {@code keepdims} (false: output {@code (batch, channels)}; true: the spatial axes stay with size
+ * 1). No weights. The gradient goes to the position that holds the maximum (shared equally on
+ * ties).
+ *
+ * <pre>{@code
+ * KerasTensor pooled = new GlobalMaxPooling2D().apply(conv); // (None, 7, 7, 64) -> (None, 64)
+ * }</pre>
+ */
+@KerasClass(aliases = "GlobalMaxPool2D")
+public class GlobalMaxPooling2D extends GlobalPooling {
+
+  public GlobalMaxPooling2D() {
+    this(null, "channels_last", false);
+  }
+
+  public GlobalMaxPooling2D(String name) {
+    this(name, "channels_last", false);
+  }
+
+  public GlobalMaxPooling2D(String name, String dataFormat, boolean keepdims) {
+    super(name, 2, dataFormat, keepdims);
+  }
+
+  /** A GlobalMaxPooling2D layer from its Keras config: {@code data_format}, {@code keepdims}. */
+  public static GlobalMaxPooling2D fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("GlobalMaxPooling2D", config);
+    String name = c.name();
+    String format = c.string("data_format", "channels_last");
+    boolean keepdims = c.bool("keepdims", false);
+    c.requireFloat32Dtype();
+    return c.finish(new GlobalMaxPooling2D(name, format, keepdims));
+  }
+
+  @Override
+  protected Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, boolean keepdims) {
+    return tf.max(x, tf.constant(spatialAxes()), Max.keepDims(keepdims));
+  }
+}

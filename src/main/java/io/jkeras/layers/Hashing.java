@@ -1,0 +1,219 @@
+package io.jkeras.layers;
+
+import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * Hashes integer features into {@code numBins} bins, as Keras 3's {@code keras.layers.Hashing}:
+ * each value is written as its decimal string and hashed with FarmHash Fingerprint64 (or, with a
+ * {@code salt}, keyed SipHash), modulo the number of bins. jkeras runs the same TensorFlow kernels
+ * Keras calls ({@code AsString}, {@code StringToHashBucketFast} / {@code Strong}), so the bins are
+ * Keras's bit for bit. Float inputs are truncated to int64 first, as Keras does. String inputs are
+ * not supported (jkeras models take numeric inputs).
+ *
+ * <p>Arguments: {@code numBins} (positive; with a {@code maskValue}, bin 0 is reserved for it and
+ * the others hash into {@code numBins - 1} bins shifted by one), {@code maskValue} (none), {@code
+ * salt} (none; one integer stands for the pair (salt, salt)), {@code outputMode} ("int": int64
+ * bins; "one_hot", "multi_hot", "count" as {@link CategoryEncoding}, in float32).
+ *
+ * <p>Shapes: "int" keeps the input shape; other modes as {@link CategoryEncoding}. No weights.
+ *
+ * <pre>{@code
+ * KerasTensor userIds = Input.of("int64", 1);
+ * KerasTensor bins = new Hashing(1000).apply(userIds);            // int64 in [0, 1000)
+ * KerasTensor vectors = new Embedding(1000, 16).apply(bins);
+ * }</pre>
+ */
+public class Hashing extends Layer {
+
+  private static final List<String> MODES = List.of("int", "one_hot", "multi_hot", "count");
+
+  private final int numBins;
+  private final Long maskValue;
+  private final long[] salt;
+  private final String outputMode;
+
+  public Hashing(int numBins) {
+    this(numBins, null, null, "int", null);
+  }
+
+  /**
+   * @param maskValue a value that goes to bin 0 (null for none)
+   * @param salt null, one value or two values keying a SipHash instead of FarmHash
+   */
+  public Hashing(int numBins, Long maskValue, long[] salt, String outputMode, String name) {
+    super(name);
+    if (numBins <= 0) {
+      throw new IllegalArgumentException(
+          "Hashing: num_bins must be a positive integer, got " + numBins);
+    }
+    if (salt != null && salt.length != 1 && salt.length != 2) {
+      throw new IllegalArgumentException(
+          "Hashing: salt must be one integer or two, got " + java.util.Arrays.toString(salt));
+    }
+    this.numBins = numBins;
+    this.maskValue = maskValue;
+    this.salt =
+        salt == null ? null : salt.length == 1 ? new long[] {salt[0], salt[0]} : salt.clone();
+    this.outputMode = CategoricalOutput.mode("Hashing", outputMode, MODES);
+  }
+
+  /**
+   * A Hashing layer from its Keras config: num_bins, salt, mask_value, output_mode, sparse false;
+   * dtype int64 for "int" output (int32 is refused), float32 otherwise.
+   */
+  public static Hashing fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("Hashing", config);
+    String name = c.name();
+    int numBins = c.positiveInt("num_bins");
+    Object s = c.raw("salt");
+    long[] salt = null;
+    if (s != null) {
+      Long one = ConfigReader.integral(s);
+      if (one != null) {
+        salt = new long[] {one};
+      } else if (s instanceof List<?> l
+          && l.size() == 2
+          && ConfigReader.integral(l.get(0)) != null
+          && ConfigReader.integral(l.get(1)) != null) {
+        salt = new long[] {ConfigReader.integral(l.get(0)), ConfigReader.integral(l.get(1))};
+      } else {
+        throw c.wrongValue("salt", "null, an integer or a list of two integers", s);
+      }
+    }
+    Long mask = c.optionalLong("mask_value");
+    String mode = c.string("output_mode", "int");
+    c.requireDefault("sparse", false, "sparse output");
+    String dtype = dtypeName(c.raw("dtype"));
+    String expected = mode.equals("int") ? "int64" : "float32";
+    if (dtype != null && !dtype.equals(expected)) {
+      throw c.fail(
+          "dtype",
+          "\""
+              + dtype
+              + "\" is not supported with output_mode \""
+              + mode
+              + "\" (only "
+              + expected
+              + ")");
+    }
+    return c.finish(new Hashing(numBins, mask, salt, mode, name));
+  }
+
+  /** The name of a dtype policy as Keras writes it (an object or a plain name), or null. */
+  private static String dtypeName(Object v) {
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> inner) {
+      return String.valueOf(inner.get("name"));
+    }
+    return null;
+  }
+
+  public int numBins() {
+    return numBins;
+  }
+
+  public String outputMode() {
+    return outputMode;
+  }
+
+  @Override
+  public String dtype() {
+    return outputMode.equals("int") ? "int64" : "float32";
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    if (outputMode.equals("int")) {
+      return inputShape;
+    }
+    int n = inputShape.numDimensions();
+    return n == 0 ? Shape.of(numBins) : inputShape.take(n - 1).append(numBins);
+  }
+
+  @Override
+  protected List<String> computeOutputDtypes(List<String> inputDtypes, int outputCount) {
+    return List.of(dtype());
+  }
+
+  @Override
+  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Hashing) takes one input, got " + inputs.size());
+    }
+    Operand<?> x = inputs.get(0);
+    if (outputMode.equals("one_hot") && x.shape().numDimensions() > 0 && x.shape().size(-1) == 1) {
+      x = tf.squeeze(x, Squeeze.axis(List.of(-1L)));
+    }
+    Operand<TInt64> values = asInt64(tf, x);
+    long bins = numBins;
+    boolean masking = maskValue != null && numBins > 1;
+    if (masking) {
+      bins -= 1;
+    }
+    Operand<TString> text = tf.dtypes.asString(values);
+    Operand<TInt64> hashed =
+        salt == null
+            ? tf.strings.toHashBucketFast(text, bins)
+            : tf.strings.toHashBucketStrong(text, bins, List.of(salt[0], salt[1]));
+    if (masking) {
+      hashed =
+          tf.select(
+              tf.math.equal(values, tf.constant(maskValue.longValue())),
+              tf.zerosLike(hashed),
+              tf.math.add(hashed, tf.constant(1L)));
+    }
+    if (outputMode.equals("int")) {
+      return List.of(hashed);
+    }
+    return List.of(CategoricalOutput.encode(tf, hashed, outputMode, numBins, this));
+  }
+
+  /** Integers as int64; floats truncated toward zero, as Keras's cast does. */
+  @SuppressWarnings("unchecked")
+  private static Operand<TInt64> asInt64(Ops tf, Operand<?> x) {
+    if (x.type() == TInt64.class) {
+      return (Operand<TInt64>) x;
+    }
+    if (x.type() == TInt32.class || x.type() == TFloat32.class || x.type() == TFloat64.class) {
+      return tf.dtypes.cast(x, TInt64.class);
+    }
+    return tf.dtypes.cast(DTypes.toFloat(tf, x), TInt64.class);
+  }
+
+  /** Keras writes a build_config for its preprocessing layers, which build at init. */
+  @Override
+  public boolean writesBuildConfig() {
+    return true;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("num_bins", numBins);
+    List<Long> saltList = null;
+    if (salt != null) {
+      saltList = new ArrayList<>(List.of(salt[0], salt[1]));
+    }
+    config.put("salt", saltList);
+    config.put("mask_value", maskValue);
+    config.put("output_mode", outputMode);
+    config.put("sparse", false);
+    return config;
+  }
+}

@@ -1,0 +1,274 @@
+package io.jkeras.layers;
+
+import static io.jkeras.testing.Numerics.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jkeras.layers.ConvReference.Axis;
+import io.jkeras.layers.ConvReference.Image;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * Conv2DTranspose, DepthwiseConv2D, SeparableConv1D and SeparableConv2D against double loops:
+ * forward values and central-difference gradients for the input and every weight.
+ */
+class ConvVariantsTest {
+
+  @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} output_padding={4}")
+  @CsvSource({
+    "3, 1, 1, valid, -1",
+    "3, 2, 1, same, -1",
+    "2, 2, 1, valid, -1",
+    "3, 2, 1, valid, 1",
+    "3, 2, 1, same, 1",
+    "2, 1, 2, same, -1",
+    "3, 1, 2, valid, -1",
+  })
+  void conv2dTransposeMatchesTheAdjointLoop(int k, int s, int d, String padding, int outPad) {
+    Random rnd = new Random(k * 10 + s + d + outPad + padding.length());
+    Image in = new Image(2, 4, 3, 3);
+    int filters = 2;
+    Conv2DTranspose.Builder b =
+        Conv2DTranspose.builder(filters, k).strides(s).dilationRate(d).padding(padding);
+    if (outPad >= 0) {
+      b.outputPadding(outPad);
+    }
+    Conv2DTranspose layer = b.build();
+    Shape shape = Shape.of(2, 4, 3, 3);
+    layer.ensureBuilt(shape);
+    assertArrayEquals(new long[] {k, k, filters, 3}, layer.kernel().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    // Keras's output sizes, written out for these cases.
+    int extent = d * (k - 1) + 1;
+    int[] out = new int[2];
+    int[] n = {4, 3};
+    for (int i = 0; i < 2; i++) {
+      if (outPad < 0) {
+        out[i] = padding.equals("valid") ? n[i] * s + Math.max(extent - s, 0) : n[i] * s;
+      } else {
+        out[i] =
+            padding.equals("valid")
+                ? (n[i] - 1) * s + extent + outPad
+                : (n[i] - 1) * s + extent % 2 + outPad;
+      }
+    }
+    assertArrayEquals(
+        new long[] {2, out[0], out[1], filters}, layer.computeOutputShape(shape).asArray());
+    Axis a = new Axis(k, s, d, padding.equals("same"));
+    ConvReference.check(
+        "conv2d_transpose",
+        layer,
+        shape,
+        uniform(rnd, in.size(), -1, 1),
+        w -> addBias(ConvReference.transpose(in, w[0], a, a, w[1], filters, out[0], out[1]), w[2]),
+        rnd);
+  }
+
+  @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} multiplier={4}")
+  @CsvSource({
+    "3, 1, 1, valid, 1",
+    "3, 2, 1, same, 2",
+    "2, 1, 2, same, 1",
+    "3, 1, 2, valid, 2",
+  })
+  void depthwiseConv2dMatchesDoubleLoop(int k, int s, int d, String padding, int m) {
+    Random rnd = new Random(k * 10 + s + d + m);
+    Image in = new Image(2, 6, 5, 3);
+    DepthwiseConv2D layer =
+        DepthwiseConv2D.builder(k)
+            .strides(s)
+            .dilationRate(d)
+            .padding(padding)
+            .depthMultiplier(m)
+            .build();
+    Shape shape = Shape.of(2, 6, 5, 3);
+    layer.ensureBuilt(shape);
+    assertEquals(List.of("kernel", "bias"), layer.weights().stream().map(Weight::name).toList());
+    assertArrayEquals(new long[] {k, k, 3, m}, layer.kernel().shape().asArray());
+    assertArrayEquals(new long[] {3 * m}, layer.bias().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    Axis a = new Axis(k, s, d, padding.equals("same"));
+    ConvReference.check(
+        "depthwise",
+        layer,
+        shape,
+        uniform(rnd, in.size(), -1, 1),
+        w -> addBias(ConvReference.depthwise(in, w[0], a, a, w[1], m), w[2]),
+        rnd);
+  }
+
+  @ParameterizedTest(name = "rank {0} k={1} strides={2} dilation={3} {4} multiplier={5}")
+  @CsvSource({
+    "2, 3, 1, 1, valid, 1",
+    "2, 3, 2, 1, same, 2",
+    "2, 2, 1, 2, same, 1",
+    "1, 3, 1, 1, valid, 2",
+    "1, 3, 2, 1, same, 1",
+    "1, 2, 1, 3, valid, 1",
+  })
+  void separableConvIsDepthwiseThenPointwise(int rank, int k, int s, int d, String padding, int m) {
+    Random rnd = new Random(rank * 100 + k * 10 + s + d + m);
+    Image in = new Image(2, rank == 1 ? 1 : 5, 7, 3);
+    int filters = 4;
+    SeparableConv layer =
+        (rank == 1 ? SeparableConv1D.builder(filters, k) : SeparableConv2D.builder(filters, k))
+            .strides(s)
+            .dilationRate(d)
+            .padding(padding)
+            .depthMultiplier(m)
+            .build();
+    Shape shape = rank == 1 ? Shape.of(2, 7, 3) : Shape.of(2, 5, 7, 3);
+    layer.ensureBuilt(shape);
+    assertEquals(
+        List.of("depthwise_kernel", "pointwise_kernel", "bias"),
+        layer.weights().stream().map(Weight::name).toList());
+    long[] pw = rank == 1 ? new long[] {1, 3L * m, filters} : new long[] {1, 1, 3L * m, filters};
+    assertArrayEquals(pw, layer.pointwiseKernel().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    Axis rows = rank == 1 ? new Axis(1, 1, 1, false) : new Axis(k, s, d, padding.equals("same"));
+    Axis cols = new Axis(k, s, d, padding.equals("same"));
+    Axis one = new Axis(1, 1, 1, false);
+    ConvReference.check(
+        "separable",
+        layer,
+        shape,
+        uniform(rnd, in.size(), -1, 1),
+        w -> {
+          double[] depthwise = ConvReference.depthwise(in, w[0], rows, cols, w[1], m);
+          Image mid = new Image(2, rows.out(in.h()), cols.out(in.w()), 3 * m);
+          return ConvReference.conv(mid, depthwise, one, one, w[2], filters, 1, w[3]);
+        },
+        rnd);
+  }
+
+  /** Adds {@code bias[c]} to every value of channel c (channels last). */
+  private static double[] addBias(double[] y, double[] bias) {
+    for (int i = 0; i < y.length; i++) {
+      y[i] += bias[i % bias.length];
+    }
+    return y;
+  }
+
+  @Test
+  void configsFollowKerasKeyOrderAndReadBack() {
+    Conv2DTranspose t = Conv2DTranspose.builder(4, 3).outputPadding(1).strides(2).build();
+    Map<String, Object> tc = t.getConfig();
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "filters",
+            "kernel_size",
+            "strides",
+            "padding",
+            "output_padding",
+            "data_format",
+            "dilation_rate",
+            "activation",
+            "use_bias",
+            "kernel_initializer",
+            "bias_initializer",
+            "kernel_regularizer",
+            "bias_regularizer",
+            "activity_regularizer",
+            "kernel_constraint",
+            "bias_constraint"),
+        List.copyOf(tc.keySet()));
+    assertEquals(List.of(1, 1), tc.get("output_padding"));
+    assertEquals(tc.toString(), Conv2DTranspose.fromConfig(tc).getConfig().toString());
+    assertEquals(null, new Conv2DTranspose(2, 3).getConfig().get("output_padding"));
+
+    Map<String, Object> dc = DepthwiseConv2D.builder(3).depthMultiplier(2).build().getConfig();
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "depth_multiplier",
+            "kernel_size",
+            "strides",
+            "padding",
+            "data_format",
+            "dilation_rate",
+            "activation",
+            "use_bias",
+            "depthwise_initializer",
+            "bias_initializer",
+            "depthwise_regularizer",
+            "bias_regularizer",
+            "activity_regularizer",
+            "depthwise_constraint",
+            "bias_constraint"),
+        List.copyOf(dc.keySet()));
+    assertEquals(dc.toString(), DepthwiseConv2D.fromConfig(dc).getConfig().toString());
+
+    Map<String, Object> sc =
+        SeparableConv1D.builder(8, 3).pointwiseInitializer("he_normal").build().getConfig();
+    assertEquals(
+        List.of(
+            "name",
+            "trainable",
+            "dtype",
+            "depth_multiplier",
+            "filters",
+            "kernel_size",
+            "strides",
+            "padding",
+            "data_format",
+            "dilation_rate",
+            "activation",
+            "use_bias",
+            "depthwise_initializer",
+            "pointwise_initializer",
+            "bias_initializer",
+            "depthwise_regularizer",
+            "pointwise_regularizer",
+            "bias_regularizer",
+            "activity_regularizer",
+            "depthwise_constraint",
+            "pointwise_constraint",
+            "bias_constraint"),
+        List.copyOf(sc.keySet()));
+    assertEquals(List.of(3), sc.get("kernel_size"));
+    assertEquals(sc.toString(), SeparableConv1D.fromConfig(sc).getConfig().toString());
+  }
+
+  @Test
+  void badArgumentsGiveClearErrors() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Conv2DTranspose.builder(4, 3).strides(2).outputPadding(2).build());
+    assertTrue(
+        e.getMessage().contains("output_padding=[2, 2]")
+            && e.getMessage().contains("strides=[2, 2]"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DepthwiseConv2D.builder(3).depthMultiplier(0).build());
+    assertTrue(e.getMessage().contains("depth_multiplier"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SeparableConv2D.builder(4, 3).strides(2).dilationRate(2).build());
+    assertTrue(e.getMessage().contains("SeparableConv2D"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new SeparableConv1D(0, 3));
+    assertTrue(
+        e.getMessage().contains("SeparableConv1D") && e.getMessage().contains("filters"),
+        e.getMessage());
+    SeparableConv1D s = SeparableConv1D.builder(2, 3).name("sep").build();
+    e = assertThrows(IllegalArgumentException.class, () -> s.apply(Input.of(5, 5, 2)));
+    assertTrue(
+        e.getMessage().contains("\"sep\"") && e.getMessage().contains("ndim=3"), e.getMessage());
+  }
+}
