@@ -18,6 +18,7 @@ public final class Main {
           "commands:",
           "  imdb      train the baseline and FM sentiment models on IMDB (the reference"
               + " experiment)",
+          "  ctr       train CTR models (FM, DeepFM, DCN-v2, xDeepFM, ...) on click data",
           "  inspect   show the inputs, outputs and layers or signatures of a model file",
           "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
           "  predict   run a model on .npy input and write .npy output",
@@ -70,6 +71,8 @@ public final class Main {
       switch (args[0]) {
         case "imdb":
           return new ImdbCommand().run(rest);
+        case "ctr":
+          return new CtrCommand().run(rest);
         case "inspect":
           return ModelCommands.inspect(rest);
         case "convert":
@@ -86,6 +89,9 @@ public final class Main {
       System.err.println("jkeras: " + e.getMessage());
       return 2;
     } catch (io.jkeras.saving.KerasFileException | io.jkeras.savedmodel.SavedModelException e) {
+      System.err.println("jkeras: " + e.getMessage());
+      return 2;
+    } catch (io.jkeras.data.DataFormatException e) {
       System.err.println("jkeras: " + e.getMessage());
       return 2;
     } catch (java.io.IOException | java.io.UncheckedIOException e) {

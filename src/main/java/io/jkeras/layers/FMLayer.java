@@ -33,6 +33,12 @@ import org.tensorflow.types.TFloat32;
  * <p>Weights, in this order: {@code one} {@code (n, outputDim)} glorot_uniform, {@code two} {@code
  * (n, factorOrder)} glorot_uniform, {@code bias} {@code (outputDim,)} zeros.
  *
+ * <p>FMLayer takes a flat feature vector and owns its factors. For field-structured CTR input,
+ * field embeddings {@code (batch, fields, k)} from an {@link Embedding}, use {@link
+ * FactorizationMachine}, {@link FieldWeightedFM}, {@link BiInteractionPooling}, {@link
+ * AttentionalFM}, {@link InnerProduct}, {@link CIN}, or {@link CrossNet} and {@link FeatureCross}
+ * on the flattened embeddings; {@code io.jkeras.ctr.CtrModels} builds whole models from them.
+ *
  * <pre>{@code
  * KerasTensor h = new FMLayer(200, 100).apply(pooled);   // 250 inputs -> 75,200 params
  * FMLayer relu = new FMLayer(200, 100, "relu");

@@ -153,6 +153,20 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
+   * Whether this layer's Keras {@code call} takes several inputs as separate positional arguments
+   * ({@code layer(x0, x)}, as keras-rs's FeatureCross) rather than one list ({@code layer([a,
+   * b])}). Saved calls then list each tensor as its own argument, and {@code build_config} records
+   * only the first argument's shape, the one Keras passes to {@code build}; false by default.
+   *
+   * <pre>{@code
+   * @Override public boolean callTakesSeparateInputs() { return true; }
+   * }</pre>
+   */
+  public boolean callTakesSeparateInputs() {
+    return false;
+  }
+
+  /**
    * Whether this layer keeps Keras masks (Keras's {@code supports_masking}): its output then gets
    * the mask {@link #computeMask} returns. A layer that does not support masking drops the mask of
    * its inputs, as in Keras. False by default, as in Keras.

@@ -184,21 +184,24 @@ public final class ModelConfigReader {
     if (kwargs != null) {
       checkKwargs(KerasJson.object(kwargs, where + ".kwargs"), where + ".kwargs");
     }
-    if (args.size() != 1) {
+    if (args.isEmpty()) {
       throw new KerasFileException(
-          where
-              + ".args: expected one argument (a tensor or a list of"
-              + " tensors), got "
-              + args.size());
+          where + ".args: expected one argument (a tensor or a list of tensors), got none");
     }
     Object first = args.get(0);
+    // Several positional tensors (keras-rs's FeatureCross(x0, x)) are the layer's inputs in order.
     List<Object> tensors =
-        first instanceof List<?> ? KerasJson.list(first, where + ".args[0]") : List.of(first);
+        args.size() > 1
+            ? args
+            : first instanceof List<?> ? KerasJson.list(first, where + ".args[0]") : List.of(first);
     if (tensors.isEmpty()) {
       throw new KerasFileException(where + ".args[0]: an empty list of tensors");
     }
     for (int i = 0; i < tensors.size(); i++) {
-      String w = where + ".args[0]" + (first instanceof List<?> ? "[" + i + "]" : "");
+      String w =
+          args.size() > 1
+              ? where + ".args[" + i + "]"
+              : where + ".args[0]" + (first instanceof List<?> ? "[" + i + "]" : "");
       Map<String, Object> t = KerasJson.object(tensors.get(i), w);
       Object cls = t.get("class_name");
       if (!"__keras_tensor__".equals(cls)) {

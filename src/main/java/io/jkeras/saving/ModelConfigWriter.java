@@ -121,6 +121,10 @@ public final class ModelConfigWriter {
     List<Object> args = new ArrayList<>();
     if (node.inputs().size() == 1) {
       args.add(tensorConfig(node.inputs().get(0), nodes));
+    } else if (layer.callTakesSeparateInputs()) {
+      for (KerasTensor t : node.inputs()) {
+        args.add(tensorConfig(t, nodes));
+      }
     } else {
       List<Object> several = new ArrayList<>();
       for (KerasTensor t : node.inputs()) {
@@ -225,6 +229,8 @@ public final class ModelConfigWriter {
       List<Shape> shapes = layer.buildShapes();
       Map<String, Object> build = new LinkedHashMap<>();
       if (shapes.size() == 1) {
+        build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
+      } else if (layer.callTakesSeparateInputs()) {
         build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
       } else {
         List<Object> several = new ArrayList<>();

@@ -1,0 +1,378 @@
+package io.jkeras.cli;
+
+import io.jkeras.GlobalSeed;
+import io.jkeras.callbacks.CSVLogger;
+import io.jkeras.callbacks.EarlyStopping;
+import io.jkeras.ctr.ClickMetrics;
+import io.jkeras.ctr.CtrModels;
+import io.jkeras.data.ClickData;
+import io.jkeras.data.CsvReader;
+import io.jkeras.data.Features;
+import io.jkeras.data.LibfmReader;
+import io.jkeras.io.AtomicFile;
+import io.jkeras.io.NpyArray;
+import io.jkeras.io.NpyFile;
+import io.jkeras.layers.KerasNames;
+import io.jkeras.losses.BinaryCrossentropy;
+import io.jkeras.metrics.AUC;
+import io.jkeras.models.Model;
+import io.jkeras.optimizers.Adam;
+import io.jkeras.training.FitOptions;
+import io.jkeras.training.History;
+import io.jkeras.training.HistoryChart;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.ndarray.FloatNdArray;
+
+/**
+ * {@code jkeras ctr}: trains CTR models on click data (Frappe by default) with Adam and binary
+ * cross-entropy, early stopping on the held-out part's AUC (best weights restored), and reports
+ * each model's test AUC and log loss; writes a history CSV per model, a chart of the validation AUC
+ * curves and {@code results.json}.
+ */
+final class CtrCommand {
+
+  static final String HELP =
+      String.join(
+          "\n",
+          "usage: jkeras ctr [options]",
+          "",
+          "Trains CTR models and reports test AUC and log loss.",
+          "",
+          "data (one of):",
+          "  --data DIR         a Frappe folder: trains on frappe.validation.libfm (part held out",
+          "                     for early stopping), tests on frappe.test.libfm",
+          "  --train FILE --test FILE",
+          "                     libfm files (.libfm, .libsvm, .txt), or CSV/TSV (.csv, .tsv) with",
+          "                     --label COL --categorical C1,C2,... [--numeric N1,...]",
+          "                     [--hash-bins N: hash categorical values instead of vocabularies]",
+          "",
+          "options:",
+          "  --models LIST      comma-separated, of " + String.join(",", CtrModels.NAMES),
+          "                     (default fm,deepfm,dcnv2,xdeepfm)",
+          "  --emb N            embedding size (default 16)",
+          "  --batch-size N     (default 1024)",
+          "  --epochs N         at most this many epochs (default 30)",
+          "  --patience N       epochs without a better validation AUC before stopping (default 2)",
+          "  --learning-rate X  Adam's learning rate (default 0.001)",
+          "  --holdout X        share of the training rows held out for early stopping (0.1)",
+          "  --seed N           seed for weights and the split (default 1)",
+          "  --out DIR          output folder (default out/ctr)",
+          "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 2)",
+          "  --export-npy DIR   write the split (ids, numeric, labels of train/valid/test) and",
+          "                     features.json for Python, and stop",
+          "  --help             this text");
+
+  int run(String[] args) throws IOException {
+    Arguments a =
+        new Arguments(
+            "ctr",
+            args,
+            Set.of(
+                "data",
+                "train",
+                "test",
+                "label",
+                "categorical",
+                "numeric",
+                "hash-bins",
+                "models",
+                "emb",
+                "batch-size",
+                "epochs",
+                "patience",
+                "learning-rate",
+                "holdout",
+                "seed",
+                "out",
+                "verbose",
+                "export-npy"),
+            Set.of("help"));
+    if (a.has("help")) {
+      System.out.println(HELP);
+      return 0;
+    }
+    int emb = a.getInt("emb", 16);
+    int batchSize = a.getInt("batch-size", 1024);
+    int epochs = a.getInt("epochs", 30);
+    int patience = a.getInt("patience", 2);
+    double lr = number(a, "learning-rate", 1e-3);
+    double holdout = number(a, "holdout", 0.1);
+    long seed = a.getInt("seed", 1);
+    Path out = Path.of(a.get("out", "out/ctr"));
+    List<String> models = List.of(a.get("models", "fm,deepfm,dcnv2,xdeepfm").split(","));
+    for (String m : models) {
+      if (!CtrModels.NAMES.contains(m)) {
+        throw new Arguments.UsageException(
+            "--models: expected names from " + CtrModels.NAMES + ", got \"" + m + "\"");
+      }
+    }
+    Path trainFile;
+    Path testFile;
+    if (a.has("data")) {
+      Path dir = Path.of(a.get("data", null));
+      trainFile = dir.resolve("frappe.validation.libfm");
+      testFile = dir.resolve("frappe.test.libfm");
+    } else if (a.has("train") && a.has("test")) {
+      trainFile = Path.of(a.get("train", null));
+      testFile = Path.of(a.get("test", null));
+    } else {
+      throw new Arguments.UsageException("ctr: give --data DIR, or --train FILE and --test FILE");
+    }
+
+    long t0 = System.nanoTime();
+    ClickData all;
+    ClickData test;
+    Features features;
+    String name = trainFile.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".csv") || name.endsWith(".tsv")) {
+      CsvReader.Fitted fitted = csvReader(a, name.endsWith(".tsv")).fit(trainFile);
+      all = fitted.read(trainFile);
+      test = fitted.read(testFile);
+      features = fitted.features().withEmbeddingDim(emb);
+    } else {
+      all = LibfmReader.builder().read(trainFile);
+      test = LibfmReader.builder().fields(all.fields()).read(testFile);
+      // libfm ids are global: the id space is the largest id either file names, plus one.
+      features = Features.oneHot(all.fields(), Math.max(all.idBound(), test.idBound()), emb);
+    }
+    ClickData[] parts = all.split(holdout, seed);
+    ClickData train = parts[0];
+    ClickData valid = parts[1];
+    System.out.printf(
+        Locale.ROOT,
+        "CTR data: %d training rows (%d fit, %d held out), %d test rows, %d fields, %d ids,"
+            + " %d numeric columns, %.1f%% positive (read in %.1f s)%n",
+        all.rows(),
+        train.rows(),
+        valid.rows(),
+        test.rows(),
+        features.fieldCount(),
+        features.idSpace(),
+        features.numeric().size(),
+        100 * all.positiveRate(),
+        (System.nanoTime() - t0) / 1e9);
+
+    if (a.has("export-npy")) {
+      exportNpy(Path.of(a.get("export-npy", null)), features, train, valid, test);
+      return 0;
+    }
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new Arguments.UsageException("--out: cannot create " + out + ": " + e.getMessage());
+    }
+    Map<String, Result> results = new LinkedHashMap<>();
+    Map<String, Map<String, List<Double>>> curves = new LinkedHashMap<>();
+    for (String m : models) {
+      KerasNames.reset();
+      GlobalSeed.set(seed);
+      try (Model model = CtrModels.builder(m, features).build()) {
+        model.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
+        EarlyStopping stop = new EarlyStopping("val_auc", 0, patience, "max", true);
+        FitOptions options =
+            FitOptions.epochs(epochs)
+                .batchSize(batchSize)
+                .validationData(CtrModels.inputs(model, valid), List.of(valid.labels()))
+                .callbacks(new CSVLogger(out.resolve(m + "_history.csv")), stop)
+                .verbose(a.getInt("verbose", 2));
+        System.out.printf(Locale.ROOT, "%n== %s: %,d params%n", m, model.countParams());
+        History h = model.fit(CtrModels.inputs(model, train), List.of(train.labels()), options);
+        List<FloatNdArray> p = model.predict(CtrModels.inputs(model, test), 4096);
+        float[] scores = new float[test.rows()];
+        for (int i = 0; i < scores.length; i++) {
+          scores[i] = p.get(0).getFloat(i, 0);
+        }
+        float[] labels = test.labelArray();
+        double secs = 0;
+        for (double s : h.epochSeconds()) {
+          secs += s;
+        }
+        results.put(
+            m,
+            new Result(
+                model.countParams(),
+                h.epochs().size(),
+                secs / h.epochs().size(),
+                ClickMetrics.auc(labels, scores),
+                ClickMetrics.logLoss(labels, scores)));
+        Map<String, List<Double>> c = new LinkedHashMap<>();
+        for (String key : List.of("auc", "val_auc", "loss", "val_loss")) {
+          c.put(key, h.get(key));
+        }
+        curves.put(m, c);
+      }
+    }
+    String table = table(results);
+    System.out.println();
+    System.out.print(table);
+    HistoryChart.write(
+        out.resolve("ctr_val_auc.png"),
+        "CTR: AUC per epoch (" + trainFile.getFileName() + ")",
+        curves);
+    writeResults(out.resolve("results.json"), results, trainFile, testFile, emb, batchSize);
+    System.out.println(
+        "Wrote "
+            + out.resolve("results.json")
+            + ", "
+            + out.resolve("ctr_val_auc.png")
+            + " and the *_history.csv files");
+    return 0;
+  }
+
+  /** One model's figures. */
+  record Result(long params, int epochs, double secondsPerEpoch, double testAuc, double logLoss) {}
+
+  private static CsvReader csvReader(Arguments a, boolean tsv) {
+    if (!a.has("label") || !a.has("categorical")) {
+      throw new Arguments.UsageException(
+          "ctr: CSV/TSV data needs --label COL and --categorical C1,C2,...");
+    }
+    CsvReader.Builder b = CsvReader.builder().separator(tsv ? '\t' : ',').label(a.get("label", ""));
+    int bins = a.getInt("hash-bins", 0);
+    for (String c : a.get("categorical", "").split(",")) {
+      if (bins > 0) {
+        b.hashed(c, bins);
+      } else {
+        b.categorical(c);
+      }
+    }
+    if (a.has("numeric")) {
+      for (String n : a.get("numeric", "").split(",")) {
+        b.numeric(n);
+      }
+    }
+    return b.build();
+  }
+
+  private static double number(Arguments a, String name, double fallback) {
+    String v = a.get(name, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new Arguments.UsageException("--" + name + ": expected a number, got \"" + v + "\"");
+    }
+  }
+
+  static String table(Map<String, Result> results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %12s %7s %8s %9s %12s%n",
+            "model",
+            "params",
+            "epochs",
+            "s/epoch",
+            "test AUC",
+            "test logloss"));
+    results.forEach(
+        (m, r) ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "%-10s %,12d %7d %8.2f %9.4f %12.4f%n",
+                    m,
+                    r.params(),
+                    r.epochs(),
+                    r.secondsPerEpoch(),
+                    r.testAuc(),
+                    r.logLoss())));
+    return sb.toString();
+  }
+
+  private static void writeResults(
+      Path file, Map<String, Result> results, Path train, Path test, int emb, int batchSize) {
+    StringBuilder json = new StringBuilder("{\"framework\": \"jkeras\", \"train\": ");
+    json.append(quote(train.toString()))
+        .append(", \"test\": ")
+        .append(quote(test.toString()))
+        .append(", \"emb\": ")
+        .append(emb)
+        .append(", \"batch_size\": ")
+        .append(batchSize)
+        .append(", \"models\": {");
+    boolean first = true;
+    for (Map.Entry<String, Result> e : results.entrySet()) {
+      Result r = e.getValue();
+      json.append(first ? "" : ", ")
+          .append(quote(e.getKey()))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  ": {\"params\": %d, \"epochs\": %d, \"seconds_per_epoch\": %.4f,"
+                      + " \"test_auc\": %.6f, \"test_logloss\": %.6f}",
+                  r.params(),
+                  r.epochs(),
+                  r.secondsPerEpoch(),
+                  r.testAuc(),
+                  r.logLoss()));
+      first = false;
+    }
+    json.append("}}\n");
+    try {
+      AtomicFile.write(file, tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write " + file, e);
+    }
+  }
+
+  /** The exact rows each model trains, validates and tests on, for the Python benchmark. */
+  private static void exportNpy(
+      Path dir, Features features, ClickData train, ClickData valid, ClickData test)
+      throws IOException {
+    Files.createDirectories(dir);
+    Map<String, ClickData> parts = new LinkedHashMap<>();
+    parts.put("train", train);
+    parts.put("valid", valid);
+    parts.put("test", test);
+    for (Map.Entry<String, ClickData> e : parts.entrySet()) {
+      ClickData d = e.getValue();
+      int[] ids = new int[d.rows() * d.fields()];
+      float[] num = new float[d.rows() * d.numericColumns()];
+      for (int r = 0; r < d.rows(); r++) {
+        for (int f = 0; f < d.fields(); f++) {
+          ids[r * d.fields() + f] = d.id(r, f);
+        }
+        for (int n = 0; n < d.numericColumns(); n++) {
+          num[r * d.numericColumns() + n] =
+              (float) d.numeric().valueAt((long) r * d.numericColumns() + n);
+        }
+      }
+      String p = e.getKey();
+      NpyFile.write(
+          dir.resolve("ids_" + p + ".npy"),
+          NpyArray.ofInts(new long[] {d.rows(), d.fields()}, ids));
+      NpyFile.write(
+          dir.resolve("numeric_" + p + ".npy"),
+          NpyArray.ofFloats(new long[] {d.rows(), d.numericColumns()}, num));
+      NpyFile.write(
+          dir.resolve("y_" + p + ".npy"),
+          NpyArray.ofFloats(new long[] {d.rows(), 1}, d.labelArray()));
+    }
+    String json =
+        String.format(
+            Locale.ROOT,
+            "{\"fields\": %d, \"id_space\": %d, \"numeric\": %d, \"emb\": %d}%n",
+            features.fieldCount(),
+            features.idSpace(),
+            features.numeric().size(),
+            features.embeddingDim());
+    Files.writeString(dir.resolve("features.json"), json);
+    System.out.println("Wrote the train/valid/test arrays and features.json to " + dir);
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

@@ -1,0 +1,164 @@
+package io.jkeras.layers;
+
+import io.jkeras.KerasObjects;
+import io.jkeras.activations.Activation;
+import io.jkeras.activations.Activations;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
+import io.jkeras.initializers.Initializer;
+import io.jkeras.initializers.Initializers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The Compressed Interaction Network of xDeepFM (Lian et al., "xDeepFM: Combining Explicit and
+ * Implicit Feature Interactions for Recommender Systems", KDD 2018): explicit, vector-wise
+ * interactions of growing degree.
+ *
+ * <p>With {@code X^0 = E} the F field embeddings (rows of size k), layer l computes H_l feature
+ * maps {@code X^l_h = act(sum_{i < H_{l-1}} sum_{j < F} W^l_{h,i,j} (X^{l-1}_i ⊙ X^0_j) + b^l_h)};
+ * each map is sum-pooled over k, and the pooled maps of all layers are concatenated. Every layer's
+ * maps feed both the next layer and the output (the paper's form, without DeepCTR's split-half
+ * option).
+ *
+ * <p>Arguments: {@code layerSizes} H_1..H_L (default [128, 128]); {@code activation} (default
+ * "relu"; "linear" is the paper's identity); {@code kernelInitializer} (default glorot_uniform);
+ * biases start at zero.
+ *
+ * <p>Shapes: input {@code (batch, fields, k)}; output {@code (batch, H_1 + ... + H_L)}.
+ *
+ * <p>Weights, in this order: {@code kernel_0} {@code (F·F, H_1)}, {@code bias_0} {@code (H_1,)},
+ * {@code kernel_1} {@code (H_1·F, H_2)}, {@code bias_1}, ...; kernel row {@code i·F + j} is the
+ * pair (map i of the previous layer, field j).
+ *
+ * <pre>{@code
+ * KerasTensor cin = new CIN(List.of(128, 128)).apply(embeddings);   // (None, 256)
+ * }</pre>
+ */
+@KerasClass(registeredName = CIN.REGISTERED_NAME)
+public class CIN extends Layer {
+
+  /** The Keras registered name of this layer in {@code .keras} files. */
+  public static final String REGISTERED_NAME = "jkeras>CIN";
+
+  private final List<Integer> layerSizes;
+  private final Activation activation;
+  private final Initializer kernelInitializer;
+  private final List<Weight> kernels = new ArrayList<>();
+  private final List<Weight> biases = new ArrayList<>();
+
+  public CIN(List<Integer> layerSizes) {
+    this(layerSizes, "relu", Initializers.get("glorot_uniform"), null);
+  }
+
+  public CIN(
+      List<Integer> layerSizes, String activation, Initializer kernelInitializer, String name) {
+    super(name);
+    if (layerSizes.isEmpty()) {
+      throw new IllegalArgumentException("CIN: layer_sizes must name at least one layer");
+    }
+    for (Integer h : layerSizes) {
+      if (h == null || h <= 0) {
+        throw new IllegalArgumentException(
+            "CIN: layer_sizes must be positive integers, got " + layerSizes);
+      }
+    }
+    this.layerSizes = List.copyOf(layerSizes);
+    this.activation = Activations.get(activation);
+    this.kernelInitializer = kernelInitializer;
+    setInputSpec(InputSpec.rank(3));
+  }
+
+  /** From the Keras config: {@code layer_sizes}, {@code activation}, {@code kernel_initializer}. */
+  public static CIN fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("CIN", config);
+    List<Integer> sizes = new ArrayList<>();
+    List<Long> given = c.optionalDims("layer_sizes");
+    if (given == null) {
+      sizes = List.of(128, 128);
+    } else {
+      for (Long h : given) {
+        if (h == null || h <= 0 || h > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException(
+              "CIN config: key \"layer_sizes\" must be a list of positive integers, got " + given);
+        }
+        sizes.add(h.intValue());
+      }
+    }
+    String act = c.has("activation") ? c.activation("activation").name() : "relu";
+    CIN layer =
+        new CIN(sizes, act, c.initializer("kernel_initializer", "glorot_uniform"), c.name());
+    c.requireFloat32Dtype();
+    return c.finish(layer);
+  }
+
+  public List<Integer> layerSizes() {
+    return layerSizes;
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    FieldPairs.checkFieldInput(name(), className(), inputShape);
+    long fields = inputShape.size(1);
+    long previous = fields;
+    for (int l = 0; l < layerSizes.size(); l++) {
+      int h = layerSizes.get(l);
+      kernels.add(
+          addWeight(
+              "kernel_" + l, Shape.of(previous * fields, h), kernelInitializer, null, null, true));
+      biases.add(addWeight("bias_" + l, Shape.of(h), Initializers.get("zeros"), null, null, true));
+      previous = h;
+    }
+    setInputSpec(InputSpec.rank(3).withAxis(1, fields).withAxis(2, inputShape.size(2)));
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    long total = 0;
+    for (int h : layerSizes) {
+      total += h;
+    }
+    return Shape.of(inputShape.size(0), total);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> e, boolean training) {
+    int fields = (int) e.shape().size(1);
+    int k = (int) e.shape().size(2);
+    // Work in (batch, k, maps): the products and the compression are then plain matmuls.
+    Operand<TFloat32> x0 = tf.linalg.transpose(e, tf.constant(new int[] {0, 2, 1}));
+    Operand<TFloat32> x0Wide = tf.expandDims(x0, tf.constant(2)); // (batch, k, 1, F)
+    Operand<TFloat32> x = x0;
+    int previous = fields;
+    List<Operand<TFloat32>> pooled = new ArrayList<>();
+    for (int l = 0; l < layerSizes.size(); l++) {
+      int h = layerSizes.get(l);
+      // z[b, f, i, j] = x[b, f, i] * x0[b, f, j]: (batch, k, H_{l-1}, F) -> (batch*k, H_{l-1}*F)
+      Operand<TFloat32> z = tf.math.mul(tf.expandDims(x, tf.constant(3)), x0Wide);
+      Operand<TFloat32> flat = tf.reshape(z, tf.constant(new int[] {-1, previous * fields}));
+      Operand<TFloat32> maps =
+          activation.apply(
+              tf,
+              tf.nn.biasAdd(tf.linalg.matMul(flat, kernels.get(l).value()), biases.get(l).value()));
+      x = tf.reshape(maps, tf.constant(new int[] {-1, k, h}));
+      pooled.add(tf.reduceSum(x, tf.constant(1))); // (batch, H_l)
+      previous = h;
+    }
+    return pooled.size() == 1 ? pooled.get(0) : tf.concat(pooled, tf.constant(1));
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("layer_sizes", layerSizes);
+    config.put("activation", activation.name());
+    config.put(
+        "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
+    return config;
+  }
+}
