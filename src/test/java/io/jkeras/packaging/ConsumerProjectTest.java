@@ -29,7 +29,9 @@ import org.w3c.dom.Element;
  * <p>The jkeras artifact (target/classes as a jar, with this checkout's pom.xml) goes into a
  * temporary local repository whose other entries are links to the local repository this test runs
  * from, so the consumer resolves jkeras's dependencies, and Maven's plugins, exactly as `mvn -o`
- * would, without copying the TensorFlow runtime or touching the user's repository.
+ * would, without copying the TensorFlow runtime or installing a test build of jkeras into the
+ * user's repository. The consumer uses only plugin versions this build itself uses (resources,
+ * compiler 3.13.0, surefire 3.2.5), so a clean machine that has run `mvn test` has them all.
  */
 class ConsumerProjectTest {
 
