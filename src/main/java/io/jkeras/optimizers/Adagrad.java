@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.ConfigValues;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -75,5 +76,17 @@ public class Adagrad extends Optimizer {
     c.put("initial_accumulator_value", initialAccumulatorValue);
     c.put("epsilon", epsilon);
     return c;
+  }
+
+  /** From a Keras config. */
+  public static Adagrad fromConfig(Map<String, Object> config) {
+    String cls = "Adagrad";
+    return withBaseOptions(
+        new Adagrad(
+            learningRateOf(cls, config, 0.001),
+            ConfigValues.number(cls, config, "initial_accumulator_value", 0.1),
+            ConfigValues.number(cls, config, "epsilon", 1e-7)),
+        config,
+        List.of("initial_accumulator_value", "epsilon"));
   }
 }

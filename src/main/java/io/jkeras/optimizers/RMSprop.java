@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.ConfigValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,5 +112,19 @@ public class RMSprop extends Optimizer {
     c.put("epsilon", epsilon);
     c.put("centered", centered);
     return c;
+  }
+
+  /** From a Keras config. */
+  public static RMSprop fromConfig(Map<String, Object> config) {
+    String cls = "RMSprop";
+    return withBaseOptions(
+        new RMSprop(
+            learningRateOf(cls, config, 0.001),
+            ConfigValues.number(cls, config, "rho", 0.9),
+            ConfigValues.number(cls, config, "momentum", 0.0),
+            ConfigValues.number(cls, config, "epsilon", 1e-7),
+            bool(cls, config, "centered", false)),
+        config,
+        List.of("rho", "momentum", "epsilon", "centered"));
   }
 }

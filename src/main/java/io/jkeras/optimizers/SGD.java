@@ -1,5 +1,6 @@
 package io.jkeras.optimizers;
 
+import io.jkeras.ConfigValues;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -72,5 +73,17 @@ public class SGD extends Optimizer {
     c.put("momentum", momentum);
     c.put("nesterov", nesterov);
     return c;
+  }
+
+  /** From a Keras config. */
+  public static SGD fromConfig(Map<String, Object> config) {
+    String cls = "SGD";
+    return withBaseOptions(
+        new SGD(
+            learningRateOf(cls, config, 0.01),
+            ConfigValues.number(cls, config, "momentum", 0.0),
+            bool(cls, config, "nesterov", false)),
+        config,
+        List.of("momentum", "nesterov"));
   }
 }

@@ -148,7 +148,8 @@ public final class Trainer {
     List<Weight> updated = new ArrayList<>();
     List<Operand<TFloat32>> grads = new ArrayList<>();
     if (wrt.length > 0) {
-      Output<?>[] dw = g.graph().addGradients(trainLoss.asOutput(), wrt);
+      // The gradients of the loss as the optimizer scales it (loss_scale_factor).
+      Output<?>[] dw = g.graph().addGradients(optimizer.scaleLoss(tf, trainLoss).asOutput(), wrt);
       for (int i = 0; i < dw.length; i++) {
         if (dw[i] != null) {
           updated.add(trainable.get(i));
@@ -330,6 +331,9 @@ public final class Trainer {
       for (Callback c : callbacks) {
         c.onEpochEnd(epoch, logs);
       }
+    }
+    if (optimizer.isBuilt() && options.epochs > options.initialEpoch) {
+      optimizer.finalizeVariableValues();
     }
     for (Callback c : callbacks) {
       c.onTrainEnd(logs);
