@@ -10,16 +10,12 @@ import io.jkeras.losses.Losses;
 import io.jkeras.losses.SparseCategoricalCrossentropy;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
-import io.jkeras.optimizers.Adagrad;
-import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.Optimizer;
-import io.jkeras.optimizers.RMSprop;
-import io.jkeras.optimizers.SGD;
+import io.jkeras.optimizers.Optimizers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.ndarray.Shape;
 
@@ -30,12 +26,12 @@ import org.tensorflow.ndarray.Shape;
  * legacy {@code training_config} of {@code .h5} files (the optimizer under {@code
  * optimizer_config}).
  *
- * <p>Optimizers: Adam, SGD, RMSprop and Adagrad with their hyper-parameters. Options jkeras does
- * not implement (weight decay, clipping, EMA, AMSGrad, loss scaling, gradient accumulation,
- * learning-rate schedules) are accepted only at their off values. Losses: by Keras name, or as a
- * loss object (binary, categorical and sparse categorical cross-entropy, MSE, MAE). Metrics: by
- * name, or as metric objects of the classes jkeras has. jkeras writes metrics by name: a metric
- * object's own settings (a threshold) are not kept, and one with a name of its own cannot be saved.
+ * <p>Optimizers: every class of {@link Optimizers} with all of Keras's options and learning-rate
+ * schedules; the optimizer variables are checked against the shapes the optimizer creates. Losses:
+ * by Keras name, or as a loss object (binary, categorical and sparse categorical cross-entropy,
+ * MSE, MAE). Metrics: by name, or as metric objects of the classes jkeras has. jkeras writes
+ * metrics by name: a metric object's own settings (a threshold) are not kept, and one with a name
+ * of its own cannot be saved.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -43,18 +39,6 @@ import org.tensorflow.ndarray.Shape;
  * }</pre>
  */
 public final class KerasCompileConfig {
-
-  /** Optimizer options jkeras lacks, with the value that means "off". */
-  private static final Object[][] OFF_OPTIONS = {
-    {"weight_decay", null, "weight decay"},
-    {"clipnorm", null, "gradient clipping"},
-    {"global_clipnorm", null, "gradient clipping"},
-    {"clipvalue", null, "gradient clipping"},
-    {"use_ema", false, "EMA of weights"},
-    {"loss_scale_factor", null, "loss scaling"},
-    {"gradient_accumulation_steps", null, "gradient accumulation"},
-    {"decay", 0.0, "learning-rate decay"},
-  };
 
   private KerasCompileConfig() {}
 
@@ -175,82 +159,19 @@ public final class KerasCompileConfig {
 
   /** An optimizer from {@code {"class_name", "config"}} (or a bare name such as "adam"). */
   static Optimizer optimizer(Object value, String where) {
-    if (value instanceof String name) {
-      try {
-        return io.jkeras.optimizers.Optimizers.get(name);
-      } catch (IllegalArgumentException e) {
-        throw new KerasFileException(where + ": " + e.getMessage(), e);
-      }
-    }
-    Map<String, Object> obj = KerasJson.object(value, where);
-    KerasJson.checkEntryMembers(obj, where);
-    String className =
-        KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
-    Object rawConfig = obj.get("config");
-    Map<String, Object> config =
-        rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
-    String simple = className.startsWith("Custom>") ? className.substring(7) : className;
     try {
-      LayerConfig c = LayerConfig.of(simple, config);
-      c.string("name", null);
-      c.ignore("jit_compile");
-      c.ignore("is_legacy_optimizer");
-      c.ignore("ema_momentum");
-      c.ignore("ema_overwrite_frequency");
-      for (Object[] off : OFF_OPTIONS) {
-        c.requireDefault((String) off[0], off[1], (String) off[2]);
+      if (value instanceof String name) {
+        return Optimizers.get(name);
       }
-      Object lr =
-          config.containsKey("learning_rate") ? config.get("learning_rate") : config.get("lr");
-      c.ignore("lr");
-      c.ignore("learning_rate");
-      if (lr != null && !(lr instanceof Number)) {
-        throw new IllegalArgumentException(
-            simple
-                + " config: key \"learning_rate\": "
-                + "learning-rate schedules are not supported, got "
-                + KerasJson.show(lr));
-      }
-      Optimizer optimizer;
-      switch (simple.toLowerCase(Locale.ROOT)) {
-        case "adam" -> {
-          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          c.requireDefault("amsgrad", false, "AMSGrad");
-          optimizer =
-              new Adam(
-                  rate,
-                  c.number("beta_1", 0.9),
-                  c.number("beta_2", 0.999),
-                  c.number("epsilon", 1e-7));
-        }
-        case "sgd" -> {
-          double rate = lr == null ? 0.01 : ((Number) lr).doubleValue();
-          optimizer = new SGD(rate, c.number("momentum", 0.0), c.bool("nesterov", false));
-        }
-        case "rmsprop" -> {
-          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          optimizer =
-              new RMSprop(
-                  rate,
-                  c.number("rho", 0.9),
-                  c.number("momentum", 0.0),
-                  c.number("epsilon", 1e-7),
-                  c.bool("centered", false));
-        }
-        case "adagrad" -> {
-          double rate = lr == null ? 0.001 : ((Number) lr).doubleValue();
-          optimizer =
-              new Adagrad(
-                  rate, c.number("initial_accumulator_value", 0.1), c.number("epsilon", 1e-7));
-        }
-        default ->
-            throw new IllegalArgumentException(
-                "optimizer \""
-                    + className
-                    + "\" is not supported; jkeras has Adam, SGD, RMSprop and Adagrad");
-      }
-      c.rejectUnknownKeys();
-      return optimizer;
+      Map<String, Object> obj = KerasJson.object(value, where);
+      KerasJson.checkEntryMembers(obj, where);
+      String className =
+          KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
+      Object rawConfig = obj.get("config");
+      Map<String, Object> config =
+          rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
+      return Optimizers.fromConfig(
+          className.startsWith("Custom>") ? className.substring(7) : className, config);
     } catch (IllegalArgumentException e) {
       throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
@@ -395,89 +316,66 @@ public final class KerasCompileConfig {
     if (state.isEmpty()) {
       return state;
     }
+    Optimizer optimizer = model.optimizer();
     List<Weight> trainable = model.trainableWeights();
-    int perWeight = slotsPerWeight(model.optimizer());
-    if (state.size() < 2
-        || state.get(0).size() != 1
-        || state.get(1).size() != 1
-        || !state.get(1).isFloat()) {
-      throw new KerasFileException(
-          where
-              + ": expected the optimizer's iteration count and"
-              + " learning rate first (two scalars), got "
-              + state.subList(0, Math.min(2, state.size())));
-    }
-    int slots = state.size() - 2;
-    if (slots == 0 && perWeight != 0 && !trainable.isEmpty()) {
+    int initial = optimizer.initialState().size();
+    if (state.size() == initial && !trainable.isEmpty()) {
+      // The file's optimizer was never built: training starts afresh, as in Keras.
       return List.of();
     }
-    if (perWeight >= 0 && slots != perWeight * trainable.size()) {
+    List<Shape> expected = optimizer.variableShapes(trainable.stream().map(Weight::shape).toList());
+    if (state.size() != expected.size()) {
       throw new KerasFileException(
           where
               + ": the file holds "
               + state.size()
-              + " optimizer"
-              + " variables, but "
-              + model.optimizer().className()
-              + " with "
-              + perWeight
-              + " slot(s) for each of the model's "
+              + " optimizer variables, but "
+              + optimizer.className()
+              + " "
+              + optimizer.getConfig()
+              + " for the model's "
               + trainable.size()
-              + " trainable weights needs "
-              + (2 + perWeight * trainable.size()));
+              + " trainable weights has "
+              + expected.size());
     }
-    if (trainable.isEmpty() || slots % trainable.size() != 0) {
-      if (slots != 0) {
-        throw new KerasFileException(
-            where
-                + ": "
-                + slots
-                + " optimizer slot variables do not"
-                + " divide among the model's "
-                + trainable.size()
-                + " trainable weights");
-      }
-      return state;
-    }
-    int k = slots / trainable.size();
-    boolean perWeightOrder = true;
-    boolean perKindOrder = true;
-    for (int i = 0; i < slots; i++) {
-      long[] actual = state.get(2 + i).shape();
-      long[] byWeight = trainable.get(i / k).shape().asArray();
-      long[] byKind = trainable.get(i % trainable.size()).shape().asArray();
-      perWeightOrder &= Arrays.equals(actual, byWeight) && state.get(2 + i).isFloat();
-      perKindOrder &= Arrays.equals(actual, byKind) && state.get(2 + i).isFloat();
-    }
-    if (!perWeightOrder && !perKindOrder) {
+    if (!Arrays.equals(state.get(0).shape(), new long[0]) && state.get(0).size() != 1) {
       throw new KerasFileException(
-          where
-              + ": the optimizer variables' shapes do not match the"
-              + " model's trainable weights "
-              + trainable.stream()
-                  .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape()))
-                  .toList());
+          where + ": expected the optimizer's iteration count first, got " + state.get(0));
     }
-    return state;
+    boolean inOrder = true;
+    for (int i = 1; i < state.size(); i++) {
+      inOrder &= state.get(i).isFloat() && state.get(i).size() == expected.get(i).size();
+    }
+    if (inOrder) {
+      for (int i = 1; i < state.size(); i++) {
+        inOrder &= Arrays.equals(state.get(i).shape(), expected.get(i).asArray());
+      }
+      if (inOrder || legacyOrder(state, expected)) {
+        return state;
+      }
+    }
+    throw new KerasFileException(
+        where
+            + ": the optimizer variables' shapes "
+            + state.stream().map(a -> Arrays.toString(a.shape())).toList()
+            + " do not match "
+            + optimizer.className()
+            + "'s for the model's trainable weights "
+            + trainable.stream()
+                .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape()))
+                .toList());
   }
 
-  /** Slot variables per trainable weight of jkeras's optimizers, -1 for another class. */
-  private static int slotsPerWeight(Optimizer optimizer) {
-    if (optimizer instanceof Adam) {
-      return 2;
+  /**
+   * Legacy {@code .h5} files store scalars as {@code [1]} arrays and may differ in the shapes of
+   * size-1 dimensions: sizes equal one by one are accepted there.
+   */
+  private static boolean legacyOrder(List<StoredArray> state, List<Shape> expected) {
+    for (int i = 1; i < state.size(); i++) {
+      if (state.get(i).size() != expected.get(i).size()) {
+        return false;
+      }
     }
-    if (optimizer instanceof Adagrad) {
-      return 1;
-    }
-    Map<String, Object> c = optimizer.getConfig();
-    if (optimizer instanceof SGD) {
-      return ((Number) c.get("momentum")).doubleValue() != 0 ? 1 : 0;
-    }
-    if (optimizer instanceof RMSprop) {
-      return 1
-          + (((Number) c.get("momentum")).doubleValue() > 0 ? 1 : 0)
-          + (Boolean.TRUE.equals(c.get("centered")) ? 1 : 0);
-    }
-    return -1;
+    return true;
   }
 }
