@@ -12,6 +12,8 @@ trains it the same way and writes java.keras. check() compares every weight and 
 of the two files (the difference relative to values above 1), then trains both files one more epoch in Python and compares again: Python must
 continue the Java file exactly as it continues its own.
 
+The last epoch's logs (loss and metrics) are in cases.json for Java to compare with its own.
+
 "unsupported" is a file compiled with settings jkeras does not have (Lamb, Dice loss), trained one
 epoch: Java predicts with it and converts it; check() verifies the converted file's compile_config
 and optimizer variables are the original's and that it compiles and trains as the original.
@@ -80,6 +82,55 @@ CASES = {
     "cosine_decay_restarts": (
         lambda: O.SGD(S.CosineDecayRestarts(0.1, 2, t_mul=2.0, m_mul=0.5, alpha=0.01)),
         "mse", "reg", 1e-6),
+    # Losses (with SGD: its update adds no rounding of its own).
+    "loss_cce_smoothing": (
+        lambda: O.SGD(0.1), lambda: L.CategoricalCrossentropy(label_smoothing=0.1), "cat", 1e-6),
+    "loss_cce_logits": (
+        lambda: O.SGD(0.1), lambda: L.CategoricalCrossentropy(from_logits=True), "cat_logits",
+        1e-6),
+    "loss_sparse_cce": (lambda: O.SGD(0.1), "sparse_categorical_crossentropy", "sparse", 1e-6),
+    "loss_bce_logits_smoothing": (
+        lambda: O.SGD(0.1), lambda: L.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
+        "bin_logits", 1e-6),
+    "loss_binary_focal": (
+        lambda: O.SGD(0.1),
+        lambda: L.BinaryFocalCrossentropy(apply_class_balancing=True, gamma=1.5), "bin", 1e-6),
+    "loss_binary_focal_logits": (
+        lambda: O.SGD(0.1),
+        lambda: L.BinaryFocalCrossentropy(from_logits=True, label_smoothing=0.1), "bin_logits",
+        1e-6),
+    "loss_categorical_focal": (
+        lambda: O.SGD(0.1), lambda: L.CategoricalFocalCrossentropy(label_smoothing=0.05), "cat",
+        1e-6),
+    "loss_mae": (lambda: O.SGD(0.05), "mae", "reg", 1e-6),
+    "loss_mape": (lambda: O.SGD(0.001), "mape", "pos", 1e-6),
+    "loss_msle": (lambda: O.SGD(0.1), "msle", "pos", 1e-6),
+    "loss_huber": (lambda: O.SGD(0.05), "huber", "reg", 1e-6),
+    "loss_huber_sum": (lambda: O.SGD(0.01), lambda: L.Huber(reduction="sum"), "reg", 1e-6),
+    "loss_log_cosh": (lambda: O.SGD(0.05), "log_cosh", "reg", 1e-6),
+    "loss_kld": (lambda: O.SGD(0.1), "kld", "cat", 1e-6),
+    "loss_poisson": (lambda: O.SGD(0.05), "poisson", "pos", 1e-6),
+    "loss_cosine_similarity": (lambda: O.SGD(0.1), L.CosineSimilarity, "cat", 1e-6),
+    "loss_hinge": (lambda: O.SGD(0.05), "hinge", "hinge", 1e-6),
+    "loss_squared_hinge_binary_labels": (lambda: O.SGD(0.05), "squared_hinge", "bin", 1e-6),
+    "loss_categorical_hinge": (lambda: O.SGD(0.1), "categorical_hinge", "cat", 1e-6),
+    "loss_mse_sum": (lambda: O.SGD(0.01), lambda: L.MeanSquaredError(reduction="sum"), "reg",
+                     1e-6),
+    # Metrics: the last epoch's logs are compared too.
+    "metrics_regression": (
+        lambda: O.SGD(0.05), "mse", "reg", 1e-6,
+        lambda: ["mae", "mape", "msle", "log_cosh_error", "mse", keras.metrics.RootMeanSquaredError()]),
+    "metrics_categorical": (
+        lambda: O.SGD(0.1), "categorical_crossentropy", "cat", 1e-6,
+        lambda: ["categorical_accuracy", "top_k_categorical_accuracy", "kl_divergence", "categorical_hinge",
+                 "categorical_crossentropy"]),
+    "metrics_binary": (
+        lambda: O.SGD(0.1), "binary_crossentropy", "bin", 1e-6,
+        lambda: ["binary_accuracy", "binary_crossentropy", "hinge", "squared_hinge", "poisson"]),
+    "metrics_sparse": (
+        lambda: O.SGD(0.1), "sparse_categorical_crossentropy", "sparse", 1e-6,
+        lambda: ["sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+                 "sparse_categorical_crossentropy"]),
 }
 
 
@@ -118,20 +169,22 @@ def model(kind):
 
 def make(root):
     cases = {}
-    for name, (optimizer, loss, kind, tol) in CASES.items():
+    for name, (optimizer, loss, kind, tol, *metrics) in CASES.items():
         d = os.path.join(root, name)
         os.makedirs(d, exist_ok=True)
         keras.utils.set_random_seed(1)
         m = model(kind)
-        m.compile(optimizer=optimizer(), loss=loss() if callable(loss) else loss)
+        m.compile(optimizer=optimizer(), loss=loss() if callable(loss) else loss,
+                  metrics=metrics[0]() if metrics else None)
         m.run_eagerly = True  # tracing tf.functions costs more than these few steps
         x, y = data(kind, SAMPLES)
         np.save(os.path.join(d, "x.npy"), x)
         np.save(os.path.join(d, "y.npy"), y)
         m.save(os.path.join(d, "initial.keras"))
-        m.fit(x, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, verbose=0)
+        h = m.fit(x, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, verbose=0)
         m.save(os.path.join(d, "python.keras"))
-        cases[name] = {"tolerance": tol}
+        cases[name] = {"tolerance": tol,
+                       "logs": {k: float(v[-1]) for k, v in h.history.items()}}
 
     # Settings jkeras lacks, trained one epoch so the file holds optimizer state.
     d = os.path.join(root, "unsupported")

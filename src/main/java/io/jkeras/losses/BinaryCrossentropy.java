@@ -1,6 +1,7 @@
 package io.jkeras.losses;
 
-import java.util.LinkedHashMap;
+import io.jkeras.ConfigValues;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -16,7 +17,7 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new BinaryCrossentropy(), "accuracy");
  * }</pre>
  */
-public class BinaryCrossentropy implements Loss {
+public class BinaryCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
   private final double labelSmoothing;
@@ -26,17 +27,13 @@ public class BinaryCrossentropy implements Loss {
   }
 
   public BinaryCrossentropy(boolean fromLogits, double labelSmoothing) {
+    super("binary_crossentropy");
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
       throw new IllegalArgumentException(
           "BinaryCrossentropy: label_smoothing must be in [0, 1], got " + labelSmoothing);
     }
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
-  }
-
-  @Override
-  public String name() {
-    return "binary_crossentropy";
   }
 
   @Override
@@ -66,18 +63,23 @@ public class BinaryCrossentropy implements Loss {
   }
 
   @Override
-  public String className() {
-    return "BinaryCrossentropy";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
+  protected void addConfig(Map<String, Object> c) {
     c.put("from_logits", fromLogits);
     c.put("label_smoothing", labelSmoothing);
     c.put("axis", -1);
-    return c;
+  }
+
+  /** From a Keras config ({@code axis} -1 only). */
+  public static BinaryCrossentropy fromConfig(Map<String, Object> config) {
+    String cls = "BinaryCrossentropy";
+    if (integer(cls, config, "axis", -1) != -1) {
+      throw ConfigValues.invalid(cls, "axis", config.get("axis"), "-1 (the last axis)");
+    }
+    return withBase(
+        new BinaryCrossentropy(
+            bool(cls, config, "from_logits", false),
+            ConfigValues.number(cls, config, "label_smoothing", 0.0)),
+        config,
+        List.of("from_logits", "label_smoothing", "axis"));
   }
 }

@@ -24,6 +24,14 @@ public interface Loss extends KerasSerializable {
    */
   Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
 
+  /**
+   * How the trainer reduces the per-sample losses of a batch: {@code "sum_over_batch_size"} (the
+   * mean, also written {@code "mean"} or {@code "mean_with_sample_weight"}) or {@code "sum"}.
+   */
+  default String reduction() {
+    return "sum_over_batch_size";
+  }
+
   /** True when labels are class indices (one rank below the predictions). */
   default boolean sparseLabels() {
     return false;

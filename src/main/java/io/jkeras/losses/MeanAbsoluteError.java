@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -13,11 +13,10 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new MeanAbsoluteError());
  * }</pre>
  */
-public class MeanAbsoluteError implements Loss {
+public class MeanAbsoluteError extends LossFunction {
 
-  @Override
-  public String name() {
-    return "mean_absolute_error";
+  public MeanAbsoluteError() {
+    super("mean_absolute_error");
   }
 
   @Override
@@ -25,16 +24,8 @@ public class MeanAbsoluteError implements Loss {
     return LossTerms.meanLastAxis(tf, tf.math.abs(tf.math.sub(yPred, yTrue)));
   }
 
-  @Override
-  public String className() {
-    return "MeanAbsoluteError";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
-    return c;
+  /** From a Keras config. */
+  public static MeanAbsoluteError fromConfig(Map<String, Object> config) {
+    return withBase(new MeanAbsoluteError(), config, List.of());
   }
 }

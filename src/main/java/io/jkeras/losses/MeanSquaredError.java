@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -13,11 +13,10 @@ import org.tensorflow.types.TFloat32;
  * model.compile("sgd", new MeanSquaredError());
  * }</pre>
  */
-public class MeanSquaredError implements Loss {
+public class MeanSquaredError extends LossFunction {
 
-  @Override
-  public String name() {
-    return "mean_squared_error";
+  public MeanSquaredError() {
+    super("mean_squared_error");
   }
 
   @Override
@@ -26,16 +25,8 @@ public class MeanSquaredError implements Loss {
     return LossTerms.meanLastAxis(tf, tf.math.mul(d, d));
   }
 
-  @Override
-  public String className() {
-    return "MeanSquaredError";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
-    return c;
+  /** From a Keras config. */
+  public static MeanSquaredError fromConfig(Map<String, Object> config) {
+    return withBase(new MeanSquaredError(), config, List.of());
   }
 }

@@ -1,6 +1,7 @@
 package io.jkeras.losses;
 
-import java.util.LinkedHashMap;
+import io.jkeras.ConfigValues;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -16,7 +17,7 @@ import org.tensorflow.types.TInt64;
  * model.compile("adam", new SparseCategoricalCrossentropy(), "accuracy");
  * }</pre>
  */
-public class SparseCategoricalCrossentropy implements Loss {
+public class SparseCategoricalCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
 
@@ -25,12 +26,8 @@ public class SparseCategoricalCrossentropy implements Loss {
   }
 
   public SparseCategoricalCrossentropy(boolean fromLogits) {
+    super("sparse_categorical_crossentropy");
     this.fromLogits = fromLogits;
-  }
-
-  @Override
-  public String name() {
-    return "sparse_categorical_crossentropy";
   }
 
   @Override
@@ -51,17 +48,24 @@ public class SparseCategoricalCrossentropy implements Loss {
   }
 
   @Override
-  public String className() {
-    return "SparseCategoricalCrossentropy";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
+  protected void addConfig(Map<String, Object> c) {
     c.put("from_logits", fromLogits);
     c.put("ignore_class", null);
-    return c;
+  }
+
+  /** From a Keras config ({@code ignore_class} null and {@code axis} -1 only). */
+  public static SparseCategoricalCrossentropy fromConfig(Map<String, Object> config) {
+    String cls = "SparseCategoricalCrossentropy";
+    if (config.get("ignore_class") != null) {
+      throw ConfigValues.invalid(
+          cls, "ignore_class", config.get("ignore_class"), "null (jkeras has no ignore_class)");
+    }
+    if (integer(cls, config, "axis", -1) != -1) {
+      throw ConfigValues.invalid(cls, "axis", config.get("axis"), "-1 (the last axis)");
+    }
+    return withBase(
+        new SparseCategoricalCrossentropy(bool(cls, config, "from_logits", false)),
+        config,
+        List.of("from_logits", "ignore_class", "axis"));
   }
 }

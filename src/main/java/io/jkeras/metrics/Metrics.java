@@ -3,6 +3,7 @@ package io.jkeras.metrics;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.losses.CategoricalCrossentropy;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.Losses;
 import io.jkeras.losses.SparseCategoricalCrossentropy;
 import java.util.List;
 import org.tensorflow.ndarray.Shape;
@@ -27,7 +28,23 @@ public final class Metrics {
           "categorical_accuracy",
           "precision",
           "recall",
-          "sparse_categorical_accuracy");
+          "sparse_categorical_accuracy",
+          "top_k_categorical_accuracy",
+          "sparse_top_k_categorical_accuracy",
+          "root_mean_squared_error",
+          "mse",
+          "mae",
+          "mape",
+          "msle",
+          "log_cosh_error",
+          "binary_crossentropy",
+          "categorical_crossentropy",
+          "sparse_categorical_crossentropy",
+          "kl_divergence",
+          "poisson",
+          "hinge",
+          "squared_hinge",
+          "categorical_hinge");
 
   private Metrics() {}
 
@@ -62,6 +79,30 @@ public final class Metrics {
         return new CategoricalAccuracy();
       case "sparse_categorical_accuracy":
         return new SparseCategoricalAccuracy();
+      case "top_k_categorical_accuracy":
+        return new TopKCategoricalAccuracy();
+      case "sparse_top_k_categorical_accuracy":
+        return new SparseTopKCategoricalAccuracy();
+      case "root_mean_squared_error":
+        return new RootMeanSquaredError();
+      case "mse",
+          "mean_squared_error",
+          "mae",
+          "mean_absolute_error",
+          "mape",
+          "mean_absolute_percentage_error",
+          "msle",
+          "mean_squared_logarithmic_error",
+          "log_cosh_error",
+          "binary_crossentropy",
+          "categorical_crossentropy",
+          "sparse_categorical_crossentropy",
+          "kl_divergence",
+          "poisson",
+          "hinge",
+          "squared_hinge",
+          "categorical_hinge":
+        return new LossMetric(name, Losses.get(name.equals("log_cosh_error") ? "log_cosh" : name));
       case "auc":
         return new AUC();
       case "precision":

@@ -1,13 +1,9 @@
 package io.jkeras.saving;
 
 import io.jkeras.KerasObjects;
-import io.jkeras.layers.LayerConfig;
 import io.jkeras.layers.Weight;
-import io.jkeras.losses.BinaryCrossentropy;
-import io.jkeras.losses.CategoricalCrossentropy;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
-import io.jkeras.losses.SparseCategoricalCrossentropy;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Optimizer;
@@ -201,46 +197,11 @@ public final class KerasCompileConfig {
       }
       Map<String, Object> config =
           rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
-      LayerConfig c = LayerConfig.of(className, config);
-      c.string("name", null);
-      c.ignore("dtype");
-      String reduction = c.string("reduction", "sum_over_batch_size");
-      if (!reduction.equals("sum_over_batch_size") && !reduction.equals("auto")) {
-        throw new IllegalArgumentException(
-            className
-                + " config: reduction \""
-                + reduction
-                + "\" is not supported (only sum_over_batch_size)");
+      if (className.equals("LossFunctionWrapper")) {
+        Object fn = config.get("fn");
+        return Losses.get(fn instanceof String s ? s : String.valueOf(fn));
       }
-      Loss loss;
-      switch (className) {
-        case "BinaryCrossentropy" -> {
-          c.requireDefault("axis", -1, "an axis other than -1");
-          loss =
-              new BinaryCrossentropy(
-                  c.bool("from_logits", false), c.number("label_smoothing", 0.0));
-        }
-        case "CategoricalCrossentropy" -> {
-          c.requireDefault("axis", -1, "an axis other than -1");
-          c.requireDefault("label_smoothing", 0.0, "label smoothing");
-          loss = new CategoricalCrossentropy(c.bool("from_logits", false));
-        }
-        case "SparseCategoricalCrossentropy" -> {
-          c.requireDefault("ignore_class", null, "ignore_class");
-          c.requireDefault("axis", -1, "an axis other than -1");
-          loss = new SparseCategoricalCrossentropy(c.bool("from_logits", false));
-        }
-        case "MeanSquaredError", "MeanAbsoluteError" -> loss = Losses.get(className);
-        case "LossFunctionWrapper" -> {
-          Object fn = config.get("fn");
-          c.ignore("fn");
-          loss = Losses.get(fn instanceof String s ? s : String.valueOf(fn));
-        }
-        default ->
-            throw new IllegalArgumentException("loss class \"" + className + "\" is not supported");
-      }
-      c.rejectUnknownKeys();
-      return loss;
+      return Losses.fromConfig(className, config);
     } catch (IllegalArgumentException e) {
       throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
@@ -279,13 +240,16 @@ public final class KerasCompileConfig {
             case "CategoricalAccuracy" -> "categorical_accuracy";
             case "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy";
             case "AUC" -> "auc";
+            case "RootMeanSquaredError" -> "root_mean_squared_error";
             case "Precision" -> "precision";
             case "Recall" -> "recall";
             case "MeanMetricWrapper" ->
                 config.get("fn") instanceof String fn
                     ? fn
                     : KerasJson.optionalString(config, "name", where + ".config");
-            default -> null;
+              // Other metric classes by their Keras name ("mean_squared_error"...), if jkeras has
+              // it.
+            default -> config.get("name") instanceof String n ? n : null;
           };
       if (name == null) {
         throw new KerasFileException(

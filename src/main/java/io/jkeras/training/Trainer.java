@@ -177,12 +177,12 @@ public final class Trainer {
     for (int k = 0; k < fwd.outputs().size(); k++) {
       Operand<TFloat32> yPred = fwd.outputs().get(k);
       Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred);
-      Operand<TFloat32> perSample = loss.perSample(tf, yTrue, yPred);
+      Operand<TFloat32> perSample =
+          tf.reshape(loss.perSample(tf, yTrue, yPred), tf.constant(new int[] {-1}));
       terms.add(
-          tf.math.mean(
-              tf.reshape(perSample, tf.constant(new int[] {-1})),
-              tf.constant(0),
-              Mean.keepDims(false)));
+          loss.reduction().equals("sum")
+              ? tf.sum(perSample, tf.constant(0))
+              : tf.math.mean(perSample, tf.constant(0), Mean.keepDims(false)));
     }
     for (Weight w : model.weights()) {
       if (w.regularizer() != null) {
