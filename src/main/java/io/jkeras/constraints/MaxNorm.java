@@ -1,5 +1,6 @@
 package io.jkeras.constraints;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +67,12 @@ public final class MaxNorm implements Constraint {
 
   /** Reads a Keras config {@code {"max_value": ..., "axis": ...}}; missing keys take defaults. */
   public static MaxNorm fromConfig(Map<String, Object> config) {
-    Norms.checkKeys("MaxNorm", config, List.of("max_value", "axis"));
-    Norms.Axis axis = Norms.axis("MaxNorm", config);
-    return new MaxNorm(
-        Norms.number("MaxNorm", config, "max_value", DEFAULT_MAX_VALUE),
-        axis.axes(),
-        axis.isList());
+    ConfigReader c = ConfigReader.of("MaxNorm", config);
+    Norms.Axis axis = Norms.axis(c);
+    MaxNorm m =
+        new MaxNorm(c.numberOrDefault("max_value", DEFAULT_MAX_VALUE), axis.axes(), axis.isList());
+    c.rejectUnknownKeys();
+    return m;
   }
 
   public double maxValue() {

@@ -1,5 +1,6 @@
 package io.jkeras.constraints;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,15 +81,17 @@ public final class MinMaxNorm implements Constraint {
    * Keras's defaults.
    */
   public static MinMaxNorm fromConfig(Map<String, Object> config) {
-    String name = "MinMaxNorm";
-    Norms.checkKeys(name, config, List.of("min_value", "max_value", "rate", "axis"));
-    Norms.Axis axis = Norms.axis(name, config);
-    return new MinMaxNorm(
-        Norms.number(name, config, "min_value", 0.0),
-        Norms.number(name, config, "max_value", 1.0),
-        Norms.number(name, config, "rate", 1.0),
-        axis.axes(),
-        axis.isList());
+    ConfigReader c = ConfigReader.of("MinMaxNorm", config);
+    Norms.Axis axis = Norms.axis(c);
+    MinMaxNorm m =
+        new MinMaxNorm(
+            c.numberOrDefault("min_value", 0.0),
+            c.numberOrDefault("max_value", 1.0),
+            c.numberOrDefault("rate", 1.0),
+            axis.axes(),
+            axis.isList());
+    c.rejectUnknownKeys();
+    return m;
   }
 
   public double minValue() {

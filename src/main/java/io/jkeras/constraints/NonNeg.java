@@ -1,7 +1,7 @@
 package io.jkeras.constraints;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -22,7 +22,7 @@ public final class NonNeg implements Constraint {
 
   /** Reads a Keras config, which must be empty. */
   public static NonNeg fromConfig(Map<String, Object> config) {
-    Norms.checkKeys("NonNeg", config, List.of());
+    ConfigReader.of("NonNeg", config).rejectUnknownKeys();
     return new NonNeg();
   }
 

@@ -1,6 +1,6 @@
 package io.jkeras.constraints;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +12,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
 
-/** Axis handling, argument checks, config reading and the norm op shared by the constraints. */
+/**
+ * Axis handling, argument checks, axis config reading and the norm op shared by the constraints.
+ */
 final class Norms {
 
   /** Keras's {@code backend.epsilon()}, added to norms in denominators. */
@@ -99,23 +101,14 @@ final class Norms {
     return value;
   }
 
-  /** Rejects config keys other than {@code allowed}, naming them. */
-  static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
-    ConfigValues.checkKeys(className, config, allowed);
-  }
-
-  /** The number under {@code key}, or {@code fallback} when it is absent or null. */
-  static double number(String className, Map<String, Object> config, String key, double fallback) {
-    return ConfigValues.number(className, config, key, fallback);
-  }
-
   /**
    * The axis under {@code "axis"}: an integer, a list of integers, or Keras's tagged tuple {@code
    * {"class_name": "__tuple__", "config": {"value": [...]}}}; absent or null means 0. Returns the
    * axes and whether the config held a list.
    */
-  static Axis axis(String className, Map<String, Object> config) {
-    Object value = config.get("axis");
+  static Axis axis(ConfigReader c) {
+    Object whole = c.raw("axis");
+    Object value = whole;
     if (value == null) {
       return new Axis(List.of(0), false);
     }
@@ -125,34 +118,29 @@ final class Norms {
       value = inner.get("value");
     }
     if (value instanceof Number n) {
-      return new Axis(List.of(integer(className, n, config.get("axis"))), false);
+      return new Axis(List.of(integer(c, n, whole)), false);
     }
     if (value instanceof List<?> list) {
       List<Integer> axes = new ArrayList<>();
       for (Object o : list) {
         if (!(o instanceof Number n)) {
-          throw invalid(className, "axis", config.get("axis"), "an integer or a list of integers");
+          throw c.wrongValue("axis", "an integer or a list of integers", whole);
         }
-        axes.add(integer(className, n, config.get("axis")));
+        axes.add(integer(c, n, whole));
       }
       return new Axis(axes, true);
     }
-    throw invalid(className, "axis", config.get("axis"), "an integer or a list of integers");
+    throw c.wrongValue("axis", "an integer or a list of integers", whole);
   }
 
   /** Axes read from a config, and whether they were written as a list. */
   record Axis(List<Integer> axes, boolean isList) {}
 
-  private static int integer(String className, Number n, Object whole) {
+  private static int integer(ConfigReader c, Number n, Object whole) {
     double d = n.doubleValue();
     if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-      throw invalid(className, "axis", whole, "an integer or a list of integers");
+      throw c.wrongValue("axis", "an integer or a list of integers", whole);
     }
     return (int) d;
-  }
-
-  private static IllegalArgumentException invalid(
-      String className, String key, Object value, String expected) {
-    return ConfigValues.invalid(className, key, value, expected);
   }
 }

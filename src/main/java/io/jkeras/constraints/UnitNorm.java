@@ -1,5 +1,6 @@
 package io.jkeras.constraints;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,9 @@ public final class UnitNorm implements Constraint {
 
   /** Reads a Keras config {@code {"axis": ...}}; a missing axis means 0. */
   public static UnitNorm fromConfig(Map<String, Object> config) {
-    Norms.checkKeys("UnitNorm", config, List.of("axis"));
-    Norms.Axis axis = Norms.axis("UnitNorm", config);
+    ConfigReader c = ConfigReader.of("UnitNorm", config);
+    Norms.Axis axis = Norms.axis(c);
+    c.rejectUnknownKeys();
     return new UnitNorm(axis.axes(), axis.isList());
   }
 

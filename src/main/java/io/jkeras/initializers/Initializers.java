@@ -1,10 +1,7 @@
 package io.jkeras.initializers;
 
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collections;
+import io.jkeras.config.ConfigReader;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,8 @@ import java.util.function.Function;
 public final class Initializers {
 
   /** Keras class name to a factory taking a config reader. */
-  private static final Map<String, Function<Config, Initializer>> FACTORIES = new LinkedHashMap<>();
+  private static final Map<String, Function<ConfigReader, Initializer>> FACTORIES =
+      new LinkedHashMap<>();
 
   /** Every accepted name to its Keras class name. */
   private static final Map<String, String> NAMES = new HashMap<>();
@@ -39,13 +37,19 @@ public final class Initializers {
     register("Identity", c -> new Identity(c.number("gain", 1.0)));
     register(
         "RandomUniform",
-        c -> new RandomUniform(c.number("minval", -0.05), c.number("maxval", 0.05), c.seed()));
+        c ->
+            new RandomUniform(
+                c.number("minval", -0.05), c.number("maxval", 0.05), c.optionalLong("seed")));
     register(
         "RandomNormal",
-        c -> new RandomNormal(c.number("mean", 0.0), c.number("stddev", 0.05), c.seed()));
+        c ->
+            new RandomNormal(
+                c.number("mean", 0.0), c.number("stddev", 0.05), c.optionalLong("seed")));
     register(
         "TruncatedNormal",
-        c -> new TruncatedNormal(c.number("mean", 0.0), c.number("stddev", 0.05), c.seed()));
+        c ->
+            new TruncatedNormal(
+                c.number("mean", 0.0), c.number("stddev", 0.05), c.optionalLong("seed")));
     register(
         "VarianceScaling",
         c ->
@@ -53,24 +57,52 @@ public final class Initializers {
                 c.number("scale", 1.0),
                 c.string("mode", "fan_in"),
                 c.string("distribution", "truncated_normal"),
-                c.seed(),
-                c.axes("input_axes"),
-                c.axes("output_axes")));
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
     register(
         "GlorotUniform",
-        c -> new GlorotUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+        c ->
+            new GlorotUniform(
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
     register(
         "GlorotNormal",
-        c -> new GlorotNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+        c ->
+            new GlorotNormal(
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
     register(
-        "HeUniform", c -> new HeUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
-    register("HeNormal", c -> new HeNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+        "HeUniform",
+        c ->
+            new HeUniform(
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
+    register(
+        "HeNormal",
+        c ->
+            new HeNormal(
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
     register(
         "LecunUniform",
-        c -> new LecunUniform(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
+        c ->
+            new LecunUniform(
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
     register(
-        "LecunNormal", c -> new LecunNormal(c.seed(), c.axes("input_axes"), c.axes("output_axes")));
-    register("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), c.seed()));
+        "LecunNormal",
+        c ->
+            new LecunNormal(
+                c.optionalLong("seed"),
+                c.optionalInts("input_axes"),
+                c.optionalInts("output_axes")));
+    register("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), c.optionalLong("seed")));
 
     NAMES.put("normal", "RandomNormal");
     NAMES.put("uniform", "RandomUniform");
@@ -82,7 +114,7 @@ public final class Initializers {
 
   private Initializers() {}
 
-  private static void register(String className, Function<Config, Initializer> factory) {
+  private static void register(String className, Function<ConfigReader, Initializer> factory) {
     FACTORIES.put(className, factory);
     NAMES.put(className, className);
     NAMES.put(snakeCase(className), className);
@@ -131,107 +163,14 @@ public final class Initializers {
               : "Unknown initializer: " + Checks.show(className);
       throw new IllegalArgumentException(why + ". Valid names: " + String.join(", ", names()));
     }
-    Config reader = new Config(resolved, config == null ? Map.of() : config);
+    ConfigReader reader = ConfigReader.of(resolved, config == null ? Map.of() : config);
     Initializer initializer = FACTORIES.get(resolved).apply(reader);
-    reader.rejectUnread();
+    reader.rejectUnknownKeys();
     return initializer;
   }
 
   /** Every name {@link #get} accepts, sorted. */
   public static List<String> names() {
     return List.copyOf(new TreeSet<>(NAMES.keySet()));
-  }
-
-  /** Reads typed values from a config map, remembering which keys were used. */
-  private static final class Config {
-    private final String owner;
-    private final Map<String, Object> map;
-    private final Set<String> read = new HashSet<>();
-
-    Config(String owner, Map<String, Object> map) {
-      this.owner = owner;
-      this.map = map;
-    }
-
-    private Object take(String key) {
-      read.add(key);
-      return map.get(key);
-    }
-
-    double number(String key, double defaultValue) {
-      if (!map.containsKey(key)) {
-        read.add(key);
-        return defaultValue;
-      }
-      Object v = take(key);
-      if (!(v instanceof Number n)) {
-        throw Checks.bad(owner, key, "a number", v);
-      }
-      return n.doubleValue();
-    }
-
-    String string(String key, String defaultValue) {
-      if (!map.containsKey(key)) {
-        read.add(key);
-        return defaultValue;
-      }
-      Object v = take(key);
-      if (!(v instanceof String s)) {
-        throw Checks.bad(owner, key, "a string", v);
-      }
-      return s;
-    }
-
-    Long seed() {
-      Object v = take("seed");
-      if (v == null) {
-        return null;
-      }
-      Long seed = integer(v);
-      if (seed == null) {
-        throw Checks.bad(owner, "seed", "an integer or null", v);
-      }
-      return seed;
-    }
-
-    List<Integer> axes(String key) {
-      Object v = take(key);
-      if (v == null) {
-        return null;
-      }
-      if (!(v instanceof List<?> list)) {
-        throw Checks.bad(owner, key, "a list of integers or null", v);
-      }
-      List<Integer> axes = new ArrayList<>();
-      for (Object e : list) {
-        Long axis = integer(e);
-        if (axis == null || axis != axis.intValue()) {
-          throw Checks.bad(owner, key, "a list of integers or null", v);
-        }
-        axes.add(axis.intValue());
-      }
-      return Collections.unmodifiableList(axes);
-    }
-
-    /** The value as a long if it is an integral number that fits, else null. */
-    private static Long integer(Object v) {
-      if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-        return ((Number) v).longValue();
-      }
-      if (v instanceof BigInteger b && b.bitLength() < 64) {
-        return b.longValue();
-      }
-      return null;
-    }
-
-    void rejectUnread() {
-      Set<String> extra = new TreeSet<>(map.keySet());
-      extra.removeAll(read);
-      if (!extra.isEmpty()) {
-        String expected = read.isEmpty() ? "it takes none" : "it takes " + new TreeSet<>(read);
-        throw new IllegalArgumentException(
-            owner + ": unknown config key(s) " + extra + "; " + expected);
-      }
-    }
   }
 }

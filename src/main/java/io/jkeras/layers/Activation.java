@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.activations.Activations;
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -40,11 +41,10 @@ public class Activation extends Layer {
 
   /** An Activation layer from its Keras config: {@code activation}. */
   public static Activation fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Activation", config);
+    ConfigReader c = ConfigReader.of("Activation", config);
     String name = c.name();
     if (!c.has("activation")) {
-      throw new IllegalArgumentException(
-          "Activation config: key \"activation\" is missing (an activation name)");
+      throw c.fail("activation", "missing (expected an activation name)");
     }
     io.jkeras.activations.Activation function = c.activation("activation");
     c.requireFloat32Dtype();

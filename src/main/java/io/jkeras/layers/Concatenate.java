@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public class Concatenate extends Layer {
 
   /** A Concatenate layer from its Keras config: {@code axis} (-1 when absent). */
   public static Concatenate fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Concatenate", config);
+    ConfigReader c = ConfigReader.of("Concatenate", config);
     String name = c.name();
     int axis = c.intOrSingleton("axis", -1);
     c.requireFloat32Dtype();

@@ -2,6 +2,8 @@ package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
@@ -44,6 +46,7 @@ import org.tensorflow.types.TFloat32;
  * Conv1D c = Conv1D.builder(64, 5).padding("causal").dilationRate(2).build();
  * }</pre>
  */
+@KerasClass(aliases = "Convolution1D")
 public class Conv1D extends Layer {
 
   private static final List<String> PADDINGS = List.of("valid", "same", "causal");
@@ -149,7 +152,7 @@ public class Conv1D extends Layer {
    * and groups=1 are supported; LoRA is not.
    */
   public static Conv1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Conv1D", config);
+    ConfigReader c = ConfigReader.of("Conv1D", config);
     int filters = c.positiveInt("filters");
     Builder b = builder(filters, c.intOrSingleton("kernel_size", 0)).name(c.name());
     b.strides(c.intOrSingleton("strides", 1));

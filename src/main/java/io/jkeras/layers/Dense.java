@@ -2,6 +2,7 @@ package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
 import io.jkeras.activations.Activation;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
@@ -80,7 +81,7 @@ public class Dense extends Layer {
    * quantization_config}). LoRA ({@code lora_rank}) and quantization are not supported.
    */
   public static Dense fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Dense", config);
+    ConfigReader c = ConfigReader.of("Dense", config);
     Builder b = builder(c.positiveInt("units")).name(c.name());
     b.activation(c.activation("activation"));
     b.useBias(c.bool("use_bias", true));

@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.GlobalSeed;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,9 +77,9 @@ public class Dropout extends Layer {
 
   /** A Dropout layer from its Keras config: {@code rate}, {@code seed}, {@code noise_shape}. */
   public static Dropout fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Dropout", config);
+    ConfigReader c = ConfigReader.of("Dropout", config);
     if (!c.has("rate")) {
-      throw new IllegalArgumentException("Dropout config: key \"rate\" is missing (a number)");
+      throw c.fail("rate", "missing (expected a number)");
     }
     Builder b = builder(c.number("rate", 0)).name(c.name());
     b.seed(c.optionalLong("seed"));
@@ -98,6 +99,12 @@ public class Dropout extends Layer {
 
   public Long seed() {
     return seed;
+  }
+
+  /** Keras's Dropout takes {@code training}: saved calls record {@code "training": false}. */
+  @Override
+  public boolean callTakesTraining() {
+    return true;
   }
 
   @Override

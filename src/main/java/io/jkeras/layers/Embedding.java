@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
@@ -90,7 +91,7 @@ public class Embedding extends Layer {
    * quantization are not supported.
    */
   public static Embedding fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Embedding", config);
+    ConfigReader c = ConfigReader.of("Embedding", config);
     Builder b = builder(c.positiveInt("input_dim"), c.positiveInt("output_dim")).name(c.name());
     b.embeddingsInitializer(c.initializer("embeddings_initializer", "uniform"));
     b.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));

@@ -1,6 +1,8 @@
 package io.jkeras.layers;
 
 import io.jkeras.activations.Activations;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -37,6 +39,7 @@ import org.tensorflow.types.TFloat32;
  * FMLayer legacy = FMLayer.builder(200, 100).interaction("seed").build();
  * }</pre>
  */
+@KerasClass(registeredName = FMLayer.REGISTERED_NAME, aliases = "FMLayer")
 public class FMLayer extends Layer {
 
   /** The Keras registered name of this layer in {@code .keras} files. */
@@ -91,7 +94,7 @@ public class FMLayer extends Layer {
    * activation} and {@code interaction} ({@code "fm"} when absent).
    */
   public static FMLayer fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("FMLayer", config);
+    ConfigReader c = ConfigReader.of("FMLayer", config);
     Builder b = builder(c.positiveInt("output_dim"), c.positiveInt("factor_order")).name(c.name());
     b.activation(c.activation("activation").name());
     b.interaction(c.string("interaction", "fm"));

@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,7 @@ public class Flatten extends Layer {
 
   /** A Flatten layer from its Keras config: {@code data_format}. */
   public static Flatten fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("Flatten", config);
+    ConfigReader c = ConfigReader.of("Flatten", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     c.requireFloat32Dtype();

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -20,6 +22,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalAveragePooling1D().apply(embedded);
  * }</pre>
  */
+@KerasClass(aliases = "GlobalAvgPool1D")
 public class GlobalAveragePooling1D extends GlobalPooling1D {
 
   public GlobalAveragePooling1D() {
@@ -38,7 +41,7 @@ public class GlobalAveragePooling1D extends GlobalPooling1D {
    * A GlobalAveragePooling1D layer from its Keras config: {@code data_format}, {@code keepdims}.
    */
   public static GlobalAveragePooling1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GlobalAveragePooling1D", config);
+    ConfigReader c = ConfigReader.of("GlobalAveragePooling1D", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     boolean keepdims = c.bool("keepdims", false);

@@ -1,5 +1,7 @@
 package io.jkeras.layers;
 
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -18,6 +20,7 @@ import org.tensorflow.types.TFloat32;
  * KerasTensor pooled = new GlobalMaxPooling1D().apply(conv);   // (None, 98, 250) -> (None, 250)
  * }</pre>
  */
+@KerasClass(aliases = "GlobalMaxPool1D")
 public class GlobalMaxPooling1D extends GlobalPooling1D {
 
   public GlobalMaxPooling1D() {
@@ -34,7 +37,7 @@ public class GlobalMaxPooling1D extends GlobalPooling1D {
 
   /** A GlobalMaxPooling1D layer from its Keras config: {@code data_format}, {@code keepdims}. */
   public static GlobalMaxPooling1D fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("GlobalMaxPooling1D", config);
+    ConfigReader c = ConfigReader.of("GlobalMaxPooling1D", config);
     String name = c.name();
     String format = c.string("data_format", "channels_last");
     boolean keepdims = c.bool("keepdims", false);

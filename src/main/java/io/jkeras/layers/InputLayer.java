@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class InputLayer extends Layer {
    * optional inputs are not supported.
    */
   public static InputLayer fromConfig(Map<String, Object> config) {
-    LayerConfig c = LayerConfig.of("InputLayer", config);
+    ConfigReader c = ConfigReader.of("InputLayer", config);
     String name = c.name();
     List<Long> dims = c.optionalDims("batch_shape");
     List<Long> legacy = c.optionalDims("batch_input_shape");
@@ -73,9 +74,8 @@ public final class InputLayer extends Layer {
       dims = withBatch;
     }
     if (dims == null) {
-      throw new IllegalArgumentException(
-          "InputLayer config: no input shape (expected \"batch_shape\", \"batch_input_shape\""
-              + " or \"shape\")");
+      throw c.fail(
+          "batch_shape", "missing (expected \"batch_shape\", \"batch_input_shape\" or \"shape\")");
     }
     long[] shape = new long[dims.size()];
     for (int i = 0; i < shape.length; i++) {
@@ -91,9 +91,7 @@ public final class InputLayer extends Layer {
         && inner.get("name") instanceof String s) {
       dtype = s;
     } else if (dtypeValue != null) {
-      throw new IllegalArgumentException(
-          "InputLayer config: key \"dtype\" must be a dtype name, got "
-              + LayerConfig.show(dtypeValue));
+      throw c.wrongValue("dtype", "a dtype name", dtypeValue);
     }
     c.requireDefault("sparse", false, "sparse input");
     c.requireDefault("ragged", false, "ragged input");

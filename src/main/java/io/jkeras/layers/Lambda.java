@@ -49,6 +49,18 @@ public class Lambda extends Layer {
     this.outputShape = outputShape;
   }
 
+  /** Keras's own Lambda class: module {@code keras.layers}, no registered name. */
+  @Override
+  public String module() {
+    return "keras.layers";
+  }
+
+  /** Keras's own Lambda class: no registered name. */
+  @Override
+  public String registeredName() {
+    return null;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return outputShape != null

@@ -91,6 +91,75 @@ public abstract class Layer implements KerasSerializable {
     return getClass().getSimpleName();
   }
 
+  /**
+   * The registered name saving writes in the layer's {@code registered_name}: null for a Keras
+   * built-in layer, {@code "jkeras>FMLayer"} for a registered one (see {@link LayerCatalog}), the
+   * simple class name for an unregistered class.
+   *
+   * <pre>{@code new FMLayer(4, 2).registeredName(); // "jkeras>FMLayer"}</pre>
+   */
+  public String registeredName() {
+    return LayerCatalog.registeredName(getClass());
+  }
+
+  /**
+   * The Python module saving writes in the layer's {@code module}: {@code "keras.layers"} for a
+   * built-in, the {@link io.jkeras.config.KerasClass} module of others, or null.
+   *
+   * <pre>{@code new Dense(4).module(); // "keras.layers"}</pre>
+   */
+  public String module() {
+    return LayerCatalog.module(getClass());
+  }
+
+  // ---- Keras's per-layer rules, overridable --------------------------------------------------
+
+  /**
+   * Whether saving writes a {@code build_config} for this layer. Keras writes one for layers whose
+   * class overrides {@code build}; so does this default (a layer that builds by other means, or
+   * that Keras treats otherwise, overrides this).
+   *
+   * <pre>{@code new Dense(4).writesBuildConfig(); // true; Dropout: false}</pre>
+   */
+  public boolean writesBuildConfig() {
+    for (Class<?> c = getClass(); c != Layer.class; c = c.getSuperclass()) {
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        Class<?>[] p = m.getParameterTypes();
+        if (m.getName().equals("build")
+            && p.length == 1
+            && (p[0] == Shape.class || p[0] == List.class)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether this layer's Keras {@code call} takes a {@code training} argument (Dropout,
+   * BatchNormalization...). Keras then records {@code "training": false} in the layer's inbound
+   * nodes of a saved functional model; false by default.
+   *
+   * <pre>{@code
+   * @Override public boolean callTakesTraining() { return true; }
+   * }</pre>
+   */
+  public boolean callTakesTraining() {
+    return false;
+  }
+
+  /**
+   * Whether this layer accepts a mask on its inputs (Keras's {@code supports_masking}); false by
+   * default, as in Keras.
+   *
+   * <pre>{@code
+   * @Override public boolean supportsMasking() { return true; }
+   * }</pre>
+   */
+  public boolean supportsMasking() {
+    return false;
+  }
+
   public boolean isTrainable() {
     return trainable;
   }

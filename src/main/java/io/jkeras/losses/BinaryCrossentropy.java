@@ -1,6 +1,7 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -17,6 +18,7 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new BinaryCrossentropy(), "accuracy");
  * }</pre>
  */
+@KerasClass(aliases = {"bce", "BCE"})
 public class BinaryCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
@@ -73,12 +75,13 @@ public class BinaryCrossentropy extends LossFunction {
   public static BinaryCrossentropy fromConfig(Map<String, Object> config) {
     String cls = "BinaryCrossentropy";
     if (integer(cls, config, "axis", -1) != -1) {
-      throw ConfigValues.invalid(cls, "axis", config.get("axis"), "-1 (the last axis)");
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("axis", "-1 (the last axis)", config.get("axis"));
     }
     return withBase(
         new BinaryCrossentropy(
             bool(cls, config, "from_logits", false),
-            ConfigValues.number(cls, config, "label_smoothing", 0.0)),
+            ConfigReader.of(cls, config).number("label_smoothing", 0.0)),
         config,
         List.of("from_logits", "label_smoothing", "axis"));
   }

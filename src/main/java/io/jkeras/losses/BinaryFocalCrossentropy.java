@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -95,15 +95,16 @@ public class BinaryFocalCrossentropy extends LossFunction {
   public static BinaryFocalCrossentropy fromConfig(Map<String, Object> config) {
     String cls = "BinaryFocalCrossentropy";
     if (integer(cls, config, "axis", -1) != -1) {
-      throw ConfigValues.invalid(cls, "axis", config.get("axis"), "-1 (the last axis)");
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("axis", "-1 (the last axis)", config.get("axis"));
     }
     return withBase(
         new BinaryFocalCrossentropy(
             bool(cls, config, "apply_class_balancing", false),
-            ConfigValues.number(cls, config, "alpha", 0.25),
-            ConfigValues.number(cls, config, "gamma", 2.0),
+            ConfigReader.of(cls, config).number("alpha", 0.25),
+            ConfigReader.of(cls, config).number("gamma", 2.0),
             bool(cls, config, "from_logits", false),
-            ConfigValues.number(cls, config, "label_smoothing", 0.0)),
+            ConfigReader.of(cls, config).number("label_smoothing", 0.0)),
         config,
         List.of(
             "from_logits", "label_smoothing", "axis", "apply_class_balancing", "alpha", "gamma"));

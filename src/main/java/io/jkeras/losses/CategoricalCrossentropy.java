@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -73,7 +73,7 @@ public class CategoricalCrossentropy extends LossFunction {
     return withBase(
         new CategoricalCrossentropy(
             bool(cls, config, "from_logits", false),
-            ConfigValues.number(cls, config, "label_smoothing", 0.0),
+            ConfigReader.of(cls, config).number("label_smoothing", 0.0),
             integer(cls, config, "axis", -1)),
         config,
         List.of("from_logits", "label_smoothing", "axis"));

@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -69,10 +69,10 @@ public class CategoricalFocalCrossentropy extends LossFunction {
     String cls = "CategoricalFocalCrossentropy";
     return withBase(
         new CategoricalFocalCrossentropy(
-            ConfigValues.number(cls, config, "alpha", 0.25),
-            ConfigValues.number(cls, config, "gamma", 2.0),
+            ConfigReader.of(cls, config).number("alpha", 0.25),
+            ConfigReader.of(cls, config).number("gamma", 2.0),
             bool(cls, config, "from_logits", false),
-            ConfigValues.number(cls, config, "label_smoothing", 0.0),
+            ConfigReader.of(cls, config).number("label_smoothing", 0.0),
             integer(cls, config, "axis", -1)),
         config,
         List.of("from_logits", "label_smoothing", "axis", "alpha", "gamma"));

@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -53,6 +53,6 @@ public class Huber extends LossFunction {
   /** From a Keras config. */
   public static Huber fromConfig(Map<String, Object> config) {
     return withBase(
-        new Huber(ConfigValues.number("Huber", config, "delta", 1.0)), config, List.of("delta"));
+        new Huber(ConfigReader.of("Huber", config).number("delta", 1.0)), config, List.of("delta"));
   }
 }

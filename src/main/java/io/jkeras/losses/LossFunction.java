@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,15 +82,18 @@ public abstract class LossFunction implements Loss {
       L loss, Map<String, Object> config, List<String> own) {
     List<String> allowed = new ArrayList<>(List.of("name", "reduction", "dtype"));
     allowed.addAll(own);
-    ConfigValues.checkKeys(loss.className(), config, allowed);
+    ConfigReader keys = ConfigReader.of(loss.className(), config);
+    allowed.forEach(keys::ignore);
+    keys.rejectUnknownKeys();
     LossFunction base = loss;
-    base.name = ConfigValues.string(loss.className(), config, "name", base.name);
+    base.name = ConfigReader.of(loss.className(), config).string("name", base.name);
     Object reduction = config.get("reduction");
     if (reduction != null && !reduction.equals("auto")) {
       try {
-        base.reduction(ConfigValues.string(loss.className(), config, "reduction", null));
+        base.reduction(ConfigReader.of(loss.className(), config).string("reduction", null));
       } catch (IllegalArgumentException e) {
-        throw ConfigValues.invalid(loss.className(), "reduction", reduction, REDUCTIONS.toString());
+        throw ConfigReader.of(loss.className(), java.util.Map.of())
+            .wrongValue("reduction", REDUCTIONS.toString(), reduction);
       }
     }
     return loss;
@@ -104,7 +107,7 @@ public abstract class LossFunction implements Loss {
       return fallback;
     }
     if (!(v instanceof Boolean b)) {
-      throw ConfigValues.invalid(cls, key, v, "true or false");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "true or false", v);
     }
     return b;
   }
@@ -116,7 +119,7 @@ public abstract class LossFunction implements Loss {
       return fallback;
     }
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw ConfigValues.invalid(cls, key, v, "a whole number");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a whole number", v);
     }
     return n.intValue();
   }

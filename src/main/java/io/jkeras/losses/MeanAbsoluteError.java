@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.KerasClass;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -13,6 +14,7 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new MeanAbsoluteError());
  * }</pre>
  */
+@KerasClass(aliases = {"mae", "MAE"})
 public class MeanAbsoluteError extends LossFunction {
 
   public MeanAbsoluteError() {

@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.KerasClass;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -14,6 +15,7 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new MeanAbsolutePercentageError(), "mae");
  * }</pre>
  */
+@KerasClass(aliases = {"mape", "MAPE"})
 public class MeanAbsolutePercentageError extends LossFunction {
 
   public MeanAbsolutePercentageError() {

@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.KerasClass;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -13,6 +14,7 @@ import org.tensorflow.types.TFloat32;
  * model.compile("sgd", new MeanSquaredError());
  * }</pre>
  */
+@KerasClass(aliases = {"mse", "MSE"})
 public class MeanSquaredError extends LossFunction {
 
   public MeanSquaredError() {

@@ -1,6 +1,6 @@
 package io.jkeras.losses;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -57,11 +57,13 @@ public class SparseCategoricalCrossentropy extends LossFunction {
   public static SparseCategoricalCrossentropy fromConfig(Map<String, Object> config) {
     String cls = "SparseCategoricalCrossentropy";
     if (config.get("ignore_class") != null) {
-      throw ConfigValues.invalid(
-          cls, "ignore_class", config.get("ignore_class"), "null (jkeras has no ignore_class)");
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue(
+              "ignore_class", "null (jkeras has no ignore_class)", config.get("ignore_class"));
     }
     if (integer(cls, config, "axis", -1) != -1) {
-      throw ConfigValues.invalid(cls, "axis", config.get("axis"), "-1 (the last axis)");
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("axis", "-1 (the last axis)", config.get("axis"));
     }
     return withBase(
         new SparseCategoricalCrossentropy(bool(cls, config, "from_logits", false)),

@@ -1,5 +1,7 @@
 package io.jkeras.metrics;
 
+import io.jkeras.config.ConfigReader;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -34,6 +36,40 @@ public class AUC extends Metric {
     }
     thresholds[numThresholds - 1] = 1f + 1e-7f;
     reset();
+  }
+
+  /**
+   * The metric from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>{@code Metric m = AUC.fromConfig(Map.of("name", "auc"));}</pre>
+   */
+  public static AUC fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("AUC", config);
+    String name = readBaseConfig(c, "auc");
+    c.requireDefault("curve", "ROC", "a curve other than ROC");
+    c.requireDefault(
+        "summation_method", "interpolation", "a summation method other than interpolation");
+    c.requireDefault("multi_label", false, "multi-label AUC");
+    c.requireDefault("num_labels", null, "num_labels");
+    c.requireDefault("label_weights", null, "label weights");
+    c.requireDefault("from_logits", false, "from_logits");
+    c.requireDefault("thresholds", null, "explicit thresholds");
+    AUC metric = new AUC(name, c.integer("num_thresholds", 200));
+    c.rejectUnknownKeys();
+    return metric;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("num_thresholds", thresholds.length);
+    config.put("curve", "ROC");
+    config.put("summation_method", "interpolation");
+    config.put("multi_label", false);
+    config.put("num_labels", null);
+    config.put("label_weights", null);
+    config.put("from_logits", false);
+    return config;
   }
 
   @Override

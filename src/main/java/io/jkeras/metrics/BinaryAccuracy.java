@@ -1,5 +1,7 @@
 package io.jkeras.metrics;
 
+import io.jkeras.config.ConfigReader;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
@@ -24,6 +26,26 @@ public class BinaryAccuracy extends MeanMetric {
   public BinaryAccuracy(String name, double threshold) {
     super(name);
     this.threshold = (float) threshold;
+  }
+
+  /**
+   * The metric from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>{@code Metric m = BinaryAccuracy.fromConfig(Map.of("name", "binary_accuracy"));}</pre>
+   */
+  public static BinaryAccuracy fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("BinaryAccuracy", config);
+    String name = readBaseConfig(c, "binary_accuracy");
+    BinaryAccuracy metric = new BinaryAccuracy(name, c.number("threshold", 0.5));
+    c.rejectUnknownKeys();
+    return metric;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("threshold", (double) threshold);
+    return config;
   }
 
   @Override

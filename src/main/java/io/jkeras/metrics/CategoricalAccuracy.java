@@ -1,5 +1,7 @@
 package io.jkeras.metrics;
 
+import io.jkeras.config.ConfigReader;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -20,6 +22,26 @@ public class CategoricalAccuracy extends MeanMetric {
 
   public CategoricalAccuracy(String name) {
     super(name);
+  }
+
+  /**
+   * The metric from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>{@code Metric m = CategoricalAccuracy.fromConfig(Map.of("name", "categorical_accuracy"));}
+   * </pre>
+   */
+  public static CategoricalAccuracy fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("CategoricalAccuracy", config);
+    String name = readBaseConfig(c, "categorical_accuracy");
+    CategoricalAccuracy metric = new CategoricalAccuracy(name);
+    c.rejectUnknownKeys();
+    return metric;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    return config;
   }
 
   @Override

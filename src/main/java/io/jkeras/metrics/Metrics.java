@@ -1,17 +1,22 @@
 package io.jkeras.metrics;
 
+import io.jkeras.config.ClassCatalog;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.losses.CategoricalCrossentropy;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
 import io.jkeras.losses.SparseCategoricalCrossentropy;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Metrics by Keras name. {@code "accuracy"} (or {@code "acc"}) becomes binary, categorical or
- * sparse categorical accuracy as Keras chooses: from the loss when it says, else binary for a
- * single output unit, sparse when the labels have one value per sample, categorical otherwise.
+ * Metrics by Keras name (class name or snake_case: {@code "AUC"}, {@code "auc"}), or rebuilt from a
+ * Keras config; every public metric class of this package with a {@code public static
+ * fromConfig(Map)} is found by itself (see {@link ClassCatalog}). {@code "accuracy"} (or {@code
+ * "acc"}) becomes binary, categorical or sparse categorical accuracy as Keras chooses: from the
+ * loss when it says, else binary for a single output unit, sparse when the labels have one value
+ * per sample, categorical otherwise.
  *
  * <pre>{@code
  * Metric m = Metrics.get("auc", loss, outputShape, labelShape);
@@ -19,32 +24,8 @@ import org.tensorflow.ndarray.Shape;
  */
 public final class Metrics {
 
-  private static final List<String> NAMES =
-      List.of(
-          "accuracy",
-          "acc",
-          "auc",
-          "binary_accuracy",
-          "categorical_accuracy",
-          "precision",
-          "recall",
-          "sparse_categorical_accuracy",
-          "top_k_categorical_accuracy",
-          "sparse_top_k_categorical_accuracy",
-          "root_mean_squared_error",
-          "mse",
-          "mae",
-          "mape",
-          "msle",
-          "log_cosh_error",
-          "binary_crossentropy",
-          "categorical_crossentropy",
-          "sparse_categorical_crossentropy",
-          "kl_divergence",
-          "poisson",
-          "hinge",
-          "squared_hinge",
-          "categorical_hinge");
+  private static final ClassCatalog<Metric> CATALOG =
+      new ClassCatalog<>("metric", Metric.class, "io.jkeras.metrics", "keras.metrics", true, false);
 
   private Metrics() {}
 
@@ -73,12 +54,6 @@ public final class Metrics {
           return new SparseCategoricalAccuracy(name);
         }
         return new CategoricalAccuracy(name);
-      case "binary_accuracy":
-        return new BinaryAccuracy();
-      case "categorical_accuracy":
-        return new CategoricalAccuracy();
-      case "sparse_categorical_accuracy":
-        return new SparseCategoricalAccuracy();
       case "top_k_categorical_accuracy":
         return new TopKCategoricalAccuracy();
       case "sparse_top_k_categorical_accuracy":
@@ -102,16 +77,39 @@ public final class Metrics {
           "hinge",
           "squared_hinge",
           "categorical_hinge":
+        // Keras's metrics built on loss functions, by the names Keras 3 resolves.
         return new LossMetric(name, Losses.get(name.equals("log_cosh_error") ? "log_cosh" : name));
-      case "auc":
-        return new AUC();
-      case "precision":
-        return new Precision();
-      case "recall":
-        return new Recall();
       default:
-        throw new IllegalArgumentException(
-            "Unknown metric \"" + name + "\"; valid names: " + NAMES);
+        return CATALOG.get(name);
     }
+  }
+
+  /**
+   * The metric of Keras class {@code className} rebuilt from its {@code config}.
+   *
+   * <pre>{@code Metric auc = Metrics.fromConfig("AUC", Map.of("num_thresholds", 100));}</pre>
+   *
+   * @throws IllegalArgumentException for an unknown class or a config jkeras cannot honour
+   */
+  public static Metric fromConfig(String className, Map<String, Object> config) {
+    return CATALOG.fromConfig(className, config);
+  }
+
+  /**
+   * Registers a user's metric class, rebuilt by its {@code public static fromConfig(Map)}.
+   *
+   * <pre>{@code Metrics.register(MyMetric.class);}</pre>
+   */
+  public static void register(Class<? extends Metric> type) {
+    CATALOG.register(type);
+  }
+
+  /**
+   * Every accepted name but {@code accuracy}/{@code acc}, sorted.
+   *
+   * <pre>{@code Metrics.names(); // [AUC, BinaryAccuracy, ..., auc, binary_accuracy, ...]}</pre>
+   */
+  public static List<String> names() {
+    return CATALOG.names();
   }
 }

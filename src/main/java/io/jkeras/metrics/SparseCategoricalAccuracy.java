@@ -1,5 +1,7 @@
 package io.jkeras.metrics;
 
+import io.jkeras.config.ConfigReader;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -21,6 +23,27 @@ public class SparseCategoricalAccuracy extends MeanMetric {
 
   public SparseCategoricalAccuracy(String name) {
     super(name);
+  }
+
+  /**
+   * The metric from its Keras config, as Python Keras 3 writes it.
+   *
+   * <pre>
+   * {@code Metric m = SparseCategoricalAccuracy.fromConfig(Map.of("name", "sparse_categorical_accuracy"));}
+   * </pre>
+   */
+  public static SparseCategoricalAccuracy fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("SparseCategoricalAccuracy", config);
+    String name = readBaseConfig(c, "sparse_categorical_accuracy");
+    SparseCategoricalAccuracy metric = new SparseCategoricalAccuracy(name);
+    c.rejectUnknownKeys();
+    return metric;
+  }
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    return config;
   }
 
   @Override

@@ -20,6 +20,11 @@ abstract class ThresholdCountMetric extends Metric {
     this.threshold = (float) threshold;
   }
 
+  /** The decision threshold. */
+  float threshold() {
+    return threshold;
+  }
+
   @Override
   public Operand<TFloat32> batchStatistics(
       Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {

@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -80,8 +80,8 @@ public class Adadelta extends Optimizer {
     return withBaseOptions(
         new Adadelta(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "rho", 0.95),
-            ConfigValues.number(cls, config, "epsilon", 1e-7)),
+            ConfigReader.of(cls, config).number("rho", 0.95),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7)),
         config,
         List.of("rho", "epsilon"));
   }

@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -84,8 +84,8 @@ public class Adagrad extends Optimizer {
     return withBaseOptions(
         new Adagrad(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "initial_accumulator_value", 0.1),
-            ConfigValues.number(cls, config, "epsilon", 1e-7)),
+            ConfigReader.of(cls, config).number("initial_accumulator_value", 0.1),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7)),
         config,
         List.of("initial_accumulator_value", "epsilon"));
   }

@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -127,9 +127,9 @@ public class Adam extends Optimizer {
     return withBaseOptions(
         new Adam(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "beta_1", 0.9),
-            ConfigValues.number(cls, config, "beta_2", 0.999),
-            ConfigValues.number(cls, config, "epsilon", 1e-7),
+            ConfigReader.of(cls, config).number("beta_1", 0.9),
+            ConfigReader.of(cls, config).number("beta_2", 0.999),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7),
             bool(cls, config, "amsgrad", false)),
         config,
         KEYS);

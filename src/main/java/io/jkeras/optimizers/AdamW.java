@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -37,15 +37,16 @@ public class AdamW extends Adam {
     String cls = "AdamW";
     Object wd = config.get("weight_decay");
     if (wd == null && config.containsKey("weight_decay")) {
-      throw ConfigValues.invalid(cls, "weight_decay", null, "a number (AdamW decays weights)");
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("weight_decay", "a number (AdamW decays weights)", null);
     }
     return withBaseOptions(
         new AdamW(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "weight_decay", 0.004),
-            ConfigValues.number(cls, config, "beta_1", 0.9),
-            ConfigValues.number(cls, config, "beta_2", 0.999),
-            ConfigValues.number(cls, config, "epsilon", 1e-7),
+            ConfigReader.of(cls, config).number("weight_decay", 0.004),
+            ConfigReader.of(cls, config).number("beta_1", 0.9),
+            ConfigReader.of(cls, config).number("beta_2", 0.999),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7),
             bool(cls, config, "amsgrad", false)),
         config,
         KEYS);

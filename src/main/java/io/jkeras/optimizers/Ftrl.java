@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -133,12 +133,12 @@ public class Ftrl extends Optimizer {
     return withBaseOptions(
         new Ftrl(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "learning_rate_power", -0.5),
-            ConfigValues.number(cls, config, "initial_accumulator_value", 0.1),
-            ConfigValues.number(cls, config, "l1_regularization_strength", 0.0),
-            ConfigValues.number(cls, config, "l2_regularization_strength", 0.0),
-            ConfigValues.number(cls, config, "l2_shrinkage_regularization_strength", 0.0),
-            ConfigValues.number(cls, config, "beta", 0.0)),
+            ConfigReader.of(cls, config).number("learning_rate_power", -0.5),
+            ConfigReader.of(cls, config).number("initial_accumulator_value", 0.1),
+            ConfigReader.of(cls, config).number("l1_regularization_strength", 0.0),
+            ConfigReader.of(cls, config).number("l2_regularization_strength", 0.0),
+            ConfigReader.of(cls, config).number("l2_shrinkage_regularization_strength", 0.0),
+            ConfigReader.of(cls, config).number("beta", 0.0)),
         config,
         List.of(
             "learning_rate_power",

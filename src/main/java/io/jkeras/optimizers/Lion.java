@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -80,8 +80,8 @@ public class Lion extends Optimizer {
     return withBaseOptions(
         new Lion(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "beta_1", 0.9),
-            ConfigValues.number(cls, config, "beta_2", 0.99)),
+            ConfigReader.of(cls, config).number("beta_1", 0.9),
+            ConfigReader.of(cls, config).number("beta_2", 0.99)),
         config,
         List.of("beta_1", "beta_2"));
   }

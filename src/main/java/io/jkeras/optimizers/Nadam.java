@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -123,9 +123,9 @@ public class Nadam extends Optimizer {
     return withBaseOptions(
         new Nadam(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "beta_1", 0.9),
-            ConfigValues.number(cls, config, "beta_2", 0.999),
-            ConfigValues.number(cls, config, "epsilon", 1e-7)),
+            ConfigReader.of(cls, config).number("beta_1", 0.9),
+            ConfigReader.of(cls, config).number("beta_2", 0.999),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7)),
         config,
         List.of("beta_1", "beta_2", "epsilon"));
   }

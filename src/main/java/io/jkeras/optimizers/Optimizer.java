@@ -1,9 +1,9 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
 import io.jkeras.KerasSerializable;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.GraphVariable;
+import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Weight;
 import io.jkeras.optimizers.schedules.LearningRateSchedule;
@@ -720,7 +720,7 @@ public abstract class Optimizer implements KerasSerializable {
     Object lr = config.get("learning_rate");
     return lr instanceof Map<?, ?>
         ? fallback
-        : ConfigValues.number(className, config, "learning_rate", fallback);
+        : ConfigReader.of(className, config).number("learning_rate", fallback);
   }
 
   /**
@@ -735,20 +735,23 @@ public abstract class Optimizer implements KerasSerializable {
     List<String> allowed = new ArrayList<>(BASE_KEYS);
     allowed.addAll(own);
     allowed.addAll(List.of("decay", "jit_compile", "is_legacy_optimizer", "lr"));
-    ConfigValues.checkKeys(cls, config, allowed);
+    ConfigReader keys = ConfigReader.of(cls, config);
+    allowed.forEach(keys::ignore);
+    keys.rejectUnknownKeys();
     Object lr = config.get("learning_rate");
     if (lr instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
       Map<String, Object> schedule = (Map<String, Object>) m;
       optimizer.learningRate(LearningRateSchedules.deserialize(schedule));
     } else if (lr == null && config.get("lr") != null) {
-      base.setLearningRate(ConfigValues.number(cls, config, "lr", base.learningRate));
+      base.setLearningRate(ConfigReader.of(cls, config).number("lr", base.learningRate));
     }
     Object decay = config.get("decay");
     if (decay != null && !(decay instanceof Number d && d.doubleValue() == 0)) {
-      throw ConfigValues.invalid(cls, "decay", decay, "0 (Keras 3 has no `decay`; use a schedule)");
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("decay", "0 (Keras 3 has no `decay`; use a schedule)", decay);
     }
-    base.name = ConfigValues.string(cls, config, "name", null);
+    base.name = ConfigReader.of(cls, config).string("name", null);
     Double wd = optionalNumber(cls, config, "weight_decay");
     if (wd != null) {
       optimizer.weightDecay(wd);
@@ -767,9 +770,9 @@ public abstract class Optimizer implements KerasSerializable {
     }
     Object useEma = config.get("use_ema");
     if (useEma != null && !(useEma instanceof Boolean)) {
-      throw ConfigValues.invalid(cls, "use_ema", useEma, "true or false");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue("use_ema", "true or false", useEma);
     }
-    double momentum = ConfigValues.number(cls, config, "ema_momentum", 0.99);
+    double momentum = ConfigReader.of(cls, config).number("ema_momentum", 0.99);
     Integer frequency = optionalInteger(cls, config, "ema_overwrite_frequency");
     if (Boolean.TRUE.equals(useEma)) {
       optimizer.ema(momentum, frequency);
@@ -795,7 +798,7 @@ public abstract class Optimizer implements KerasSerializable {
       return null;
     }
     if (!(v instanceof Number n)) {
-      throw ConfigValues.invalid(cls, key, v, "a number or null");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a number or null", v);
     }
     return n.doubleValue();
   }
@@ -807,7 +810,7 @@ public abstract class Optimizer implements KerasSerializable {
       return null;
     }
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw ConfigValues.invalid(cls, key, v, "a whole number or null");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a whole number or null", v);
     }
     return n.intValue();
   }
@@ -820,7 +823,7 @@ public abstract class Optimizer implements KerasSerializable {
       return fallback;
     }
     if (!(v instanceof Boolean b)) {
-      throw ConfigValues.invalid(cls, key, v, "true or false");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "true or false", v);
     }
     return b;
   }

@@ -1,11 +1,14 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.KerasObjectCatalog;
-import java.util.Locale;
+import io.jkeras.config.ClassCatalog;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Optimizers by Keras name, with Keras 3 defaults, and rebuilt from Keras configs.
+ * Optimizers by Keras name (case-insensitive, as Keras: {@code "adam"}, {@code "Adam"}), with Keras
+ * 3 defaults, or rebuilt from a Keras config. Every public optimizer class of this package with a
+ * {@code public static fromConfig(Map)} is found by itself (see {@link ClassCatalog}): a new
+ * optimizer is its one file.
  *
  * <pre>{@code
  * Optimizer adam = Optimizers.get("adam");
@@ -14,28 +17,49 @@ import java.util.Map;
  */
 public final class Optimizers {
 
-  private static final KerasObjectCatalog<Optimizer> CATALOG =
-      new KerasObjectCatalog<Optimizer>("optimizer")
-          .add(SGD::new, SGD::fromConfig, "SGD", "sgd")
-          .add(Adam::new, Adam::fromConfig, "Adam", "adam")
-          .add(AdamW::new, AdamW::fromConfig, "AdamW", "adamw")
-          .add(Adamax::new, Adamax::fromConfig, "Adamax", "adamax")
-          .add(Nadam::new, Nadam::fromConfig, "Nadam", "nadam")
-          .add(RMSprop::new, RMSprop::fromConfig, "RMSprop", "rmsprop")
-          .add(Adagrad::new, Adagrad::fromConfig, "Adagrad", "adagrad")
-          .add(Adadelta::new, Adadelta::fromConfig, "Adadelta", "adadelta")
-          .add(Ftrl::new, Ftrl::fromConfig, "Ftrl", "ftrl")
-          .add(Lion::new, Lion::fromConfig, "Lion", "lion");
+  private static final ClassCatalog<Optimizer> CATALOG =
+      new ClassCatalog<>(
+          "optimizer", Optimizer.class, "io.jkeras.optimizers", "keras.optimizers", false, true);
 
   private Optimizers() {}
 
-  /** The optimizer called {@code name} ("adam", "Adam", "sgd"...) with Keras's defaults. */
+  /**
+   * The optimizer called {@code name}, with Keras's defaults.
+   *
+   * <pre>{@code Optimizer rms = Optimizers.get("rmsprop");}</pre>
+   *
+   * @throws IllegalArgumentException for an unknown name; the message lists the valid ones
+   */
   public static Optimizer get(String name) {
-    return CATALOG.get(name == null ? null : name.toLowerCase(Locale.ROOT));
+    return CATALOG.get(name);
   }
 
-  /** The optimizer of Keras class {@code className} rebuilt from its config. */
+  /**
+   * The optimizer of Keras class {@code className} rebuilt from its {@code config}.
+   *
+   * <pre>{@code Optimizer a = Optimizers.fromConfig("Adam", Map.of("learning_rate", 1e-4));}</pre>
+   *
+   * @throws IllegalArgumentException for an unknown class or a config jkeras cannot honour
+   */
   public static Optimizer fromConfig(String className, Map<String, Object> config) {
     return CATALOG.fromConfig(className, config);
+  }
+
+  /**
+   * Registers a user's optimizer class, rebuilt by its {@code public static fromConfig(Map)}.
+   *
+   * <pre>{@code Optimizers.register(MyOptimizer.class);}</pre>
+   */
+  public static void register(Class<? extends Optimizer> type) {
+    CATALOG.register(type);
+  }
+
+  /**
+   * Every accepted name, sorted.
+   *
+   * <pre>{@code Optimizers.names(); // [adagrad, adam, rmsprop, sgd]}</pre>
+   */
+  public static List<String> names() {
+    return CATALOG.names();
   }
 }

@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,9 +120,9 @@ public class RMSprop extends Optimizer {
     return withBaseOptions(
         new RMSprop(
             learningRateOf(cls, config, 0.001),
-            ConfigValues.number(cls, config, "rho", 0.9),
-            ConfigValues.number(cls, config, "momentum", 0.0),
-            ConfigValues.number(cls, config, "epsilon", 1e-7),
+            ConfigReader.of(cls, config).number("rho", 0.9),
+            ConfigReader.of(cls, config).number("momentum", 0.0),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7),
             bool(cls, config, "centered", false)),
         config,
         List.of("rho", "momentum", "epsilon", "centered"));

@@ -1,6 +1,6 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -81,7 +81,7 @@ public class SGD extends Optimizer {
     return withBaseOptions(
         new SGD(
             learningRateOf(cls, config, 0.01),
-            ConfigValues.number(cls, config, "momentum", 0.0),
+            ConfigReader.of(cls, config).number("momentum", 0.0),
             bool(cls, config, "nesterov", false)),
         config,
         List.of("momentum", "nesterov"));

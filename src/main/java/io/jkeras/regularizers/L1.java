@@ -1,7 +1,7 @@
 package io.jkeras.regularizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -37,8 +37,10 @@ public final class L1 implements Regularizer {
 
   /** Reads a Keras config {@code {"l1": ...}}; a missing or null {@code l1} means 0.01. */
   public static L1 fromConfig(Map<String, Object> config) {
-    Penalties.checkKeys("L1", config, List.of("l1"));
-    return new L1(Penalties.number("L1", config, "l1", DEFAULT_L1));
+    ConfigReader c = ConfigReader.of("L1", config);
+    L1 r = new L1(c.numberOrDefault("l1", DEFAULT_L1));
+    c.rejectUnknownKeys();
+    return r;
   }
 
   public double l1() {

@@ -1,7 +1,7 @@
 package io.jkeras.regularizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -38,9 +38,10 @@ public final class L1L2 implements Regularizer {
 
   /** Reads a Keras config {@code {"l1": ..., "l2": ...}}; missing or null factors mean 0. */
   public static L1L2 fromConfig(Map<String, Object> config) {
-    Penalties.checkKeys("L1L2", config, List.of("l1", "l2"));
-    return new L1L2(
-        Penalties.number("L1L2", config, "l1", 0.0), Penalties.number("L1L2", config, "l2", 0.0));
+    ConfigReader c = ConfigReader.of("L1L2", config);
+    L1L2 r = new L1L2(c.numberOrDefault("l1", 0.0), c.numberOrDefault("l2", 0.0));
+    c.rejectUnknownKeys();
+    return r;
   }
 
   public double l1() {

@@ -1,7 +1,7 @@
 package io.jkeras.regularizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -38,8 +38,10 @@ public final class L2 implements Regularizer {
 
   /** Reads a Keras config {@code {"l2": ...}}; a missing or null {@code l2} means 0.01. */
   public static L2 fromConfig(Map<String, Object> config) {
-    Penalties.checkKeys("L2", config, List.of("l2"));
-    return new L2(Penalties.number("L2", config, "l2", DEFAULT_L2));
+    ConfigReader c = ConfigReader.of("L2", config);
+    L2 r = new L2(c.numberOrDefault("l2", DEFAULT_L2));
+    c.rejectUnknownKeys();
+    return r;
   }
 
   public double l2() {

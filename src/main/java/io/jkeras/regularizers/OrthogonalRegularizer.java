@@ -1,7 +1,7 @@
 package io.jkeras.regularizers;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -64,11 +64,12 @@ public final class OrthogonalRegularizer implements Regularizer {
    * defaults.
    */
   public static OrthogonalRegularizer fromConfig(Map<String, Object> config) {
-    String name = "OrthogonalRegularizer";
-    Penalties.checkKeys(name, config, List.of("factor", "mode"));
-    return new OrthogonalRegularizer(
-        Penalties.number(name, config, "factor", DEFAULT_FACTOR),
-        Penalties.string(name, config, "mode", DEFAULT_MODE));
+    ConfigReader c = ConfigReader.of("OrthogonalRegularizer", config);
+    OrthogonalRegularizer r =
+        new OrthogonalRegularizer(
+            c.numberOrDefault("factor", DEFAULT_FACTOR), c.string("mode", DEFAULT_MODE));
+    c.rejectUnknownKeys();
+    return r;
   }
 
   public double factor() {

@@ -1,14 +1,11 @@
 package io.jkeras.regularizers;
 
-import io.jkeras.ConfigValues;
-import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** Argument checks, config reading and shared ops for the regularizers. */
+/** Argument checks and shared ops for the regularizers. */
 final class Penalties {
 
   private Penalties() {}
@@ -48,20 +45,5 @@ final class Penalties {
       return tf.constant(axes);
     }
     return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
-  }
-
-  /** Rejects config keys other than {@code allowed}, naming them. */
-  static void checkKeys(String className, Map<String, Object> config, List<String> allowed) {
-    ConfigValues.checkKeys(className, config, allowed);
-  }
-
-  /** The number under {@code key}, or {@code fallback} when it is absent or null. */
-  static double number(String className, Map<String, Object> config, String key, double fallback) {
-    return ConfigValues.number(className, config, key, fallback);
-  }
-
-  /** The string under {@code key}, or {@code fallback} when it is absent or null. */
-  static String string(String className, Map<String, Object> config, String key, String fallback) {
-    return ConfigValues.string(className, config, key, fallback);
   }
 }

@@ -1,6 +1,8 @@
 package io.jkeras.saving;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.config.ClassCatalog;
+import io.jkeras.config.ConfigException;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
@@ -155,19 +157,25 @@ public final class KerasCompileConfig {
 
   /** An optimizer from {@code {"class_name", "config"}} (or a bare name such as "adam"). */
   static Optimizer optimizer(Object value, String where) {
-    try {
-      if (value instanceof String name) {
+    if (value instanceof String name) {
+      try {
         return Optimizers.get(name);
+      } catch (IllegalArgumentException e) {
+        throw new KerasFileException(where + ": " + e.getMessage(), e);
       }
-      Map<String, Object> obj = KerasJson.object(value, where);
-      KerasJson.checkEntryMembers(obj, where);
-      String className =
-          KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
-      Object rawConfig = obj.get("config");
-      Map<String, Object> config =
-          rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
-      return Optimizers.fromConfig(
-          className.startsWith("Custom>") ? className.substring(7) : className, config);
+    }
+    Map<String, Object> obj = KerasJson.object(value, where);
+    KerasJson.checkEntryMembers(obj, where);
+    String className =
+        KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
+    Object rawConfig = obj.get("config");
+    Map<String, Object> config =
+        rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
+    String simple = className.startsWith("Custom>") ? className.substring(7) : className;
+    try {
+      return Optimizers.fromConfig(simple, config);
+    } catch (ConfigException e) {
+      throw new KerasFileException(e.at(where + " (" + simple + ")").getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
@@ -202,6 +210,8 @@ public final class KerasCompileConfig {
         return Losses.get(fn instanceof String s ? s : String.valueOf(fn));
       }
       return Losses.fromConfig(className, config);
+    } catch (ConfigException e) {
+      throw new KerasFileException(e.at(where).getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
@@ -234,26 +244,27 @@ public final class KerasCompileConfig {
           obj.get("config") == null
               ? Map.of()
               : KerasJson.object(obj.get("config"), where + ".config");
-      String name =
-          switch (className) {
-            case "BinaryAccuracy" -> "binary_accuracy";
-            case "CategoricalAccuracy" -> "categorical_accuracy";
-            case "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy";
-            case "AUC" -> "auc";
-            case "RootMeanSquaredError" -> "root_mean_squared_error";
-            case "Precision" -> "precision";
-            case "Recall" -> "recall";
-            case "MeanMetricWrapper" ->
-                config.get("fn") instanceof String fn
-                    ? fn
-                    : KerasJson.optionalString(config, "name", where + ".config");
-              // Other metric classes by their Keras name ("mean_squared_error"...), if jkeras has
-              // it.
-            default -> config.get("name") instanceof String n ? n : null;
-          };
-      if (name == null) {
-        throw new KerasFileException(
-            where + ": metric class \"" + className + "\" is not supported");
+      String name;
+      if (className.equals("MeanMetricWrapper")) {
+        name =
+            config.get("fn") instanceof String fn
+                ? fn
+                : KerasJson.optionalString(config, "name", where + ".config");
+      } else {
+        try {
+          // jkeras compiles metrics by name: the class's Keras name, once its config is checked.
+          name = ClassCatalog.snakeCase(Metrics.fromConfig(className, config).className());
+        } catch (ConfigException e) {
+          throw new KerasFileException(e.at(where).getMessage(), e);
+        } catch (IllegalArgumentException e) {
+          // A class jkeras has as a named metric only (RootMeanSquaredError, MeanSquaredError...).
+          if (!(config.get("name") instanceof String n)) {
+            throw new KerasFileException(
+                where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(),
+                e);
+          }
+          name = n;
+        }
       }
       out.add(name);
       return;
@@ -283,11 +294,11 @@ public final class KerasCompileConfig {
     Optimizer optimizer = model.optimizer();
     List<Weight> trainable = model.trainableWeights();
     int initial = optimizer.initialState().size();
-    if (state.size() == initial && !trainable.isEmpty()) {
+    List<Shape> expected = optimizer.variableShapes(trainable.stream().map(Weight::shape).toList());
+    if (state.size() == initial && expected.size() != initial) {
       // The file's optimizer was never built: training starts afresh, as in Keras.
       return List.of();
     }
-    List<Shape> expected = optimizer.variableShapes(trainable.stream().map(Weight::shape).toList());
     if (state.size() != expected.size()) {
       throw new KerasFileException(
           where
@@ -299,7 +310,7 @@ public final class KerasCompileConfig {
               + optimizer.getConfig()
               + " for the model's "
               + trainable.size()
-              + " trainable weights has "
+              + " trainable weights needs "
               + expected.size());
     }
     if (!Arrays.equals(state.get(0).shape(), new long[0]) && state.get(0).size() != 1) {

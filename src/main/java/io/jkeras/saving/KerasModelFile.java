@@ -175,7 +175,8 @@ public final class KerasModelFile {
   /**
    * Loads a model file, compiled when it holds compile settings.
    *
-   * @param safeMode when true (the default) Lambda layers are refused; see {@link LayerRegistry}
+   * @param safeMode when true (the default) Lambda layers are refused; see {@link
+   *     io.jkeras.layers.LayerCatalog}
    */
   public static Model load(Path path, boolean safeMode) {
     return load(path, safeMode, true);
@@ -184,7 +185,7 @@ public final class KerasModelFile {
   /**
    * Loads a model file.
    *
-   * @param safeMode when true Lambda layers are refused; see {@link LayerRegistry}
+   * @param safeMode when true Lambda layers are refused; see {@link io.jkeras.layers.LayerCatalog}
    * @param compile when false the model comes back uncompiled (and its compile settings and
    *     optimizer state are not read), for files whose training setup jkeras does not support
    * @throws KerasFileException for any file that is not a model jkeras can load

@@ -1,9 +1,11 @@
 package io.jkeras.saving;
 
+import io.jkeras.config.ConfigException;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.LayerCatalog;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ import org.tensorflow.ndarray.Shape;
  * calls replayed in Keras's order (Keras 3 {@code {"args", "kwargs"}} nodes and Keras 2 {@code
  * [[layer, node, tensor, kwargs], ...]} nodes), and {@code Sequential} (its input from an
  * InputLayer entry, Keras 2's {@code batch_input_shape} on the first layer, or {@code
- * build_input_shape}). Layers come from the {@link LayerRegistry}. Nested models and subclassed
+ * build_input_shape}). Layers come from the {@link LayerCatalog}. Nested models and subclassed
  * models are not supported.
  *
  * <pre>{@code
@@ -40,7 +42,7 @@ public final class ModelConfigReader {
    * The model described by {@code config} ({@code {"class_name", "config", ...}}).
    *
    * @param where names the config in messages, e.g. {@code "model.keras: config.json"}
-   * @param safeMode refuse Lambda layers (see {@link LayerRegistry})
+   * @param safeMode refuse Lambda layers (see {@link LayerCatalog})
    * @throws KerasFileException for any config that does not describe a model jkeras can build
    */
   public static Model read(Map<String, Object> config, String where, boolean safeMode) {
@@ -455,9 +457,12 @@ public final class ModelConfigReader {
       config.put("name", layerName);
     }
     try {
-      return LayerRegistry.create(className, registeredName, layerName, config, safeMode);
+      return LayerCatalog.create(className, registeredName, layerName, config, safeMode);
     } catch (KerasFileException e) {
       throw e;
+    } catch (ConfigException e) {
+      // One format: the layer's place in the file, then the JSON path inside its entry.
+      throw new KerasFileException(e.at(where + " (" + className + ")").getMessage(), e);
     } catch (RuntimeException e) {
       throw new KerasFileException(where + " (" + className + "): " + e.getMessage(), e);
     }

@@ -1,15 +1,9 @@
 package io.jkeras.saving;
 
 import io.jkeras.backend.DTypes;
-import io.jkeras.layers.Activation;
-import io.jkeras.layers.Dropout;
-import io.jkeras.layers.Flatten;
-import io.jkeras.layers.GlobalAveragePooling1D;
-import io.jkeras.layers.GlobalMaxPooling1D;
 import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
-import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Node;
 import io.jkeras.models.Model;
@@ -35,32 +29,23 @@ import org.tensorflow.ndarray.Shape;
  *       build_config} (for layers that build weights), {@code name} and {@code inbound_nodes}: one
  *       {@code {"args", "kwargs"}} per call, tensors as {@code __keras_tensor__} objects whose
  *       {@code keras_history} is {@code [layer, node_index, tensor_index]}, several inputs as a
- *       nested list, Dropout calls with {@code "training": false};
+ *       nested list, calls of layers whose call takes {@code training} with {@code "training":
+ *       false};
  *   <li>a Sequential model: {@code {"module": "keras", "class_name": "Sequential", "config":
  *       {"name", "trainable", "dtype", "layers", "build_input_shape"}, ...}}, its InputLayer first,
  *       layer entries without {@code name} and {@code inbound_nodes}.
  * </ul>
  *
  * <p>Built-in layers are written with module {@code keras.layers} and no registered name; other
- * layers with module null and their {@link LayerRegistry} name ({@code jkeras>FMLayer}). A compiled
- * model gets a {@code compile_config}.
+ * others with their own module and registered name ({@code jkeras>FMLayer}); every rule comes from
+ * the layer ({@link Layer#module}, {@link Layer#registeredName}, {@link Layer#writesBuildConfig},
+ * {@link Layer#callTakesTraining}). A compiled model gets a {@code compile_config}.
  *
  * <pre>{@code
  * Map<String, Object> config = ModelConfigWriter.modelConfig(model);
  * }</pre>
  */
 public final class ModelConfigWriter {
-
-  /** Keras layers that do not override build(), for which Keras writes no build_config. */
-  private static final Set<Class<?>> NO_BUILD_CONFIG =
-      Set.of(
-          InputLayer.class,
-          Dropout.class,
-          GlobalMaxPooling1D.class,
-          GlobalAveragePooling1D.class,
-          Flatten.class,
-          Activation.class,
-          Lambda.class);
 
   private ModelConfigWriter() {}
 
@@ -144,7 +129,7 @@ public final class ModelConfigWriter {
       args.add(several);
     }
     Map<String, Object> kwargs = new LinkedHashMap<>();
-    if (layer instanceof Dropout) {
+    if (layer.callTakesTraining()) {
       // Keras records the training flag of layers whose call takes one.
       kwargs.put("training", false);
     }
@@ -232,12 +217,11 @@ public final class ModelConfigWriter {
   /** {@code module}, {@code class_name}, {@code config}, {@code registered_name}, build_config. */
   static Map<String, Object> layerEntry(Layer layer) {
     Map<String, Object> entry = new LinkedHashMap<>();
-    boolean builtIn = LayerRegistry.isBuiltIn(layer) || layer instanceof Lambda;
-    entry.put("module", builtIn ? "keras.layers" : null);
+    entry.put("module", layer.module());
     entry.put("class_name", layer.className());
     entry.put("config", layer.getConfig());
-    entry.put("registered_name", builtIn ? null : LayerRegistry.registeredName(layer));
-    if (!NO_BUILD_CONFIG.contains(layer.getClass()) && layer.buildShapes() != null) {
+    entry.put("registered_name", layer.registeredName());
+    if (layer.writesBuildConfig() && layer.buildShapes() != null) {
       List<Shape> shapes = layer.buildShapes();
       Map<String, Object> build = new LinkedHashMap<>();
       if (shapes.size() == 1) {

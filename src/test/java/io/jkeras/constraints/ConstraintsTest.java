@@ -322,12 +322,16 @@ class ConstraintsTest {
 
   @Test
   void fromConfigRejectsBadKeysAndValues() {
-    assertBadConfig("NonNeg", Map.of("axis", 0), "\"axis\"");
-    assertBadConfig("MaxNorm", Map.of("maxvalue", 2), "max_value, axis");
-    assertBadConfig("MaxNorm", Map.of("max_value", "two"), "max_value=two");
-    assertBadConfig("UnitNorm", Map.of("axis", 0.5), "axis=0.5");
-    assertBadConfig("UnitNorm", Map.of("axis", "0"), "axis=0");
-    assertBadConfig("UnitNorm", Map.of("axis", List.of(0, "1")), "axis=[0, 1]");
+    assertBadConfig("NonNeg", Map.of("axis", 0), "[axis]");
+    assertBadConfig("MaxNorm", Map.of("maxvalue", 2), "[axis, max_value]");
+    assertBadConfig(
+        "MaxNorm",
+        Map.of("max_value", "two"),
+        "config.max_value: expected a finite number, got \"two\"");
+    assertBadConfig("UnitNorm", Map.of("axis", 0.5), "got 0.5 (a number)");
+    assertBadConfig("UnitNorm", Map.of("axis", "0"), "got \"0\" (a string)");
+    assertBadConfig(
+        "UnitNorm", Map.of("axis", List.of(0, "1")), "config.axis: expected an integer");
     assertBadConfig("MinMaxNorm", Map.of("min_value", 3, "max_value", 1), "min_value <= max_value");
   }
 

@@ -221,19 +221,19 @@ class InitializersTest {
     assertMessage(
         () -> Initializers.fromConfig("RandomUniform", Map.of("seed", "abc")),
         "RandomUniform",
-        "'seed'",
+        "config.seed",
         "integer",
-        "'abc'");
+        "\"abc\"");
     assertMessage(
         () -> Initializers.fromConfig("HeNormal", Map.of("seed", 1.5)),
         "HeNormal",
-        "'seed'",
+        "config.seed",
         "1.5");
     assertMessage(
         () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", "big")),
-        "'stddev'",
+        "config.stddev",
         "number",
-        "'big'");
+        "\"big\"");
     assertMessage(
         () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", -0.5)),
         "'stddev'",
@@ -245,20 +245,20 @@ class InitializersTest {
         "'fan_max'");
     assertMessage(
         () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", 3)),
-        "'mode'",
+        "config.mode",
         "string",
         "3");
     assertMessage(
         () -> Initializers.fromConfig("GlorotUniform", Map.of("input_axes", "0")),
-        "'input_axes'",
+        "config.input_axes",
         "list");
     assertMessage(
         () -> Initializers.fromConfig("GlorotUniform", Map.of("input_axes", List.of(0.5))),
-        "'input_axes'");
+        "config.input_axes");
     assertMessage(
         () -> Initializers.fromConfig("GlorotUniform", Map.of("scale", 2.0)),
         "GlorotUniform",
-        "unknown config key",
+        "unknown key",
         "scale",
         "seed");
     assertMessage(

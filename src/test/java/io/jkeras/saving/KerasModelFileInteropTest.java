@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.GlobalSeed;
 import io.jkeras.layers.FMLayer;
+import io.jkeras.layers.LayerCatalog;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
@@ -149,7 +150,7 @@ class KerasModelFileInteropTest {
       Map<String, Object> expected = normalized((Map<String, Object>) e);
       Map<String, Object> config = (Map<String, Object>) expected.get("config");
       io.jkeras.layers.Layer layer =
-          LayerRegistry.create(
+          LayerCatalog.create(
               (String) expected.get("class_name"),
               (String) expected.get("registered_name"),
               (String) config.get("name"),

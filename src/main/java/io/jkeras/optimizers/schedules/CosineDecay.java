@@ -1,6 +1,6 @@
 package io.jkeras.optimizers.schedules;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,9 +120,9 @@ public final class CosineDecay implements LearningRateSchedule {
     return new CosineDecay(
         ScheduleConfig.required(cls, config, "initial_learning_rate"),
         ScheduleConfig.required(cls, config, "decay_steps"),
-        ConfigValues.number(cls, config, "alpha", 0.0),
-        target == null ? null : ConfigValues.number(cls, config, "warmup_target", 0),
-        ConfigValues.number(cls, config, "warmup_steps", 0),
-        ConfigValues.string(cls, config, "name", cls));
+        ConfigReader.of(cls, config).number("alpha", 0.0),
+        target == null ? null : ConfigReader.of(cls, config).number("warmup_target", 0),
+        ConfigReader.of(cls, config).number("warmup_steps", 0),
+        ConfigReader.of(cls, config).string("name", cls));
   }
 }

@@ -1,6 +1,6 @@
 package io.jkeras.optimizers.schedules;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,9 +109,9 @@ public final class CosineDecayRestarts implements LearningRateSchedule {
     return new CosineDecayRestarts(
         ScheduleConfig.required(cls, config, "initial_learning_rate"),
         ScheduleConfig.required(cls, config, "first_decay_steps"),
-        ConfigValues.number(cls, config, "t_mul", 2.0),
-        ConfigValues.number(cls, config, "m_mul", 1.0),
-        ConfigValues.number(cls, config, "alpha", 0.0),
-        ConfigValues.string(cls, config, "name", "SGDRDecay"));
+        ConfigReader.of(cls, config).number("t_mul", 2.0),
+        ConfigReader.of(cls, config).number("m_mul", 1.0),
+        ConfigReader.of(cls, config).number("alpha", 0.0),
+        ConfigReader.of(cls, config).string("name", "SGDRDecay"));
   }
 }

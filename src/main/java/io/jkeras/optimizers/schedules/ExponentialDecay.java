@@ -1,5 +1,6 @@
 package io.jkeras.optimizers.schedules;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,6 @@ public final class ExponentialDecay implements LearningRateSchedule {
         ScheduleConfig.required(cls, config, "decay_steps"),
         ScheduleConfig.required(cls, config, "decay_rate"),
         ScheduleConfig.bool(cls, config, "staircase", false),
-        io.jkeras.ConfigValues.string(cls, config, "name", cls));
+        ConfigReader.of(cls, config).string("name", cls));
   }
 }

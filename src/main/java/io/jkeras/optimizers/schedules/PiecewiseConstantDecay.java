@@ -1,6 +1,6 @@
 package io.jkeras.optimizers.schedules;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,18 +92,18 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
     return new PiecewiseConstantDecay(
         numbers(cls, config, "boundaries"),
         numbers(cls, config, "values"),
-        ConfigValues.string(cls, config, "name", "PiecewiseConstant"));
+        ConfigReader.of(cls, config).string("name", "PiecewiseConstant"));
   }
 
   private static List<Double> numbers(String cls, Map<String, Object> config, String key) {
     Object v = config.get(key);
     if (!(v instanceof List<?> list)) {
-      throw ConfigValues.invalid(cls, key, v, "a list of numbers");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a list of numbers", v);
     }
     List<Double> out = new ArrayList<>();
     for (Object o : list) {
       if (!(o instanceof Number n)) {
-        throw ConfigValues.invalid(cls, key, v, "a list of numbers");
+        throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a list of numbers", v);
       }
       out.add(n.doubleValue());
     }

@@ -1,5 +1,6 @@
 package io.jkeras.optimizers.schedules;
 
+import io.jkeras.config.ConfigReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,9 +106,9 @@ public final class PolynomialDecay implements LearningRateSchedule {
     return new PolynomialDecay(
         ScheduleConfig.required(cls, config, "initial_learning_rate"),
         ScheduleConfig.required(cls, config, "decay_steps"),
-        io.jkeras.ConfigValues.number(cls, config, "end_learning_rate", 0.0001),
-        io.jkeras.ConfigValues.number(cls, config, "power", 1.0),
+        ConfigReader.of(cls, config).number("end_learning_rate", 0.0001),
+        ConfigReader.of(cls, config).number("power", 1.0),
         ScheduleConfig.bool(cls, config, "cycle", false),
-        io.jkeras.ConfigValues.string(cls, config, "name", cls));
+        ConfigReader.of(cls, config).string("name", cls));
   }
 }

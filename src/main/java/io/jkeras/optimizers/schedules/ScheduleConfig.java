@@ -1,6 +1,6 @@
 package io.jkeras.optimizers.schedules;
 
-import io.jkeras.ConfigValues;
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +11,9 @@ final class ScheduleConfig {
 
   static double required(String cls, Map<String, Object> config, String key) {
     if (config.get(key) == null) {
-      throw ConfigValues.invalid(cls, key, null, "a number");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a number", null);
     }
-    return ConfigValues.number(cls, config, key, 0);
+    return ConfigReader.of(cls, config).number(key, 0);
   }
 
   static boolean bool(String cls, Map<String, Object> config, String key, boolean fallback) {
@@ -22,13 +22,15 @@ final class ScheduleConfig {
       return fallback;
     }
     if (!(v instanceof Boolean b)) {
-      throw ConfigValues.invalid(cls, key, v, "true or false");
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "true or false", v);
     }
     return b;
   }
 
   static void check(String cls, Map<String, Object> config, List<String> keys) {
-    ConfigValues.checkKeys(cls, config, keys);
+    ConfigReader reader = ConfigReader.of(cls, config);
+    keys.forEach(reader::ignore);
+    reader.rejectUnknownKeys();
   }
 
   /** A whole number as Keras writes it (an int), else the double. */

@@ -1,4 +1,4 @@
-package io.jkeras.layers;
+package io.jkeras.config;
 
 import io.jkeras.activations.Activation;
 import io.jkeras.activations.Activations;
@@ -6,6 +6,7 @@ import io.jkeras.constraints.Constraint;
 import io.jkeras.constraints.Constraints;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
+import io.jkeras.layers.Layer;
 import io.jkeras.regularizers.Regularizer;
 import io.jkeras.regularizers.Regularizers;
 import java.math.BigInteger;
@@ -17,52 +18,62 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * Reads the Keras config of one layer (the {@code "config"} object of a layer entry in a {@code
- * .keras} file's {@code config.json}, or of a legacy {@code .h5} file's {@code model_config}), for
- * the {@code fromConfig} factories of layers.
+ * Reads the Keras config of one object (a layer, initializer, regularizer, constraint, optimizer,
+ * loss or metric): the {@code "config"} map of its entry in a {@code .keras} file's {@code
+ * config.json} or a legacy {@code .h5} file's {@code model_config}. The {@code fromConfig}
+ * factories of every jkeras class read through it.
  *
- * <p>Every read checks the JSON type and says which layer class and which key is wrong. Keys are
- * remembered as they are read; {@link #finish} then refuses any key nobody read, so a config
- * written for a feature jkeras lacks fails loudly instead of being dropped. Keys that only carry a
- * default (Keras 3's {@code quantization_config: null}) are declared with {@link #requireDefault}.
+ * <p>Every read checks the JSON type. Keys are remembered as they are read; {@link #finish} (for a
+ * layer) or {@link #rejectUnknownKeys} then refuses any key nobody read, so a config written for a
+ * feature jkeras lacks fails loudly instead of being dropped. Keys that only carry a default (Keras
+ * 3's {@code quantization_config: null}) are declared with {@link #requireDefault}.
+ *
+ * <p>Every error is a {@link ConfigException} naming the object and the JSON path of the value:
+ * {@code Dense: config.units: expected a positive integer, got "8" (a string)}. Model readers put
+ * the object's place in the file in front ({@link ConfigException#at}).
  *
  * <p>Values are the JSON-like Java values Jackson produces: {@code null}, {@link Boolean}, {@link
  * Number}, {@link String}, {@link List} and {@link Map}.
  *
  * <pre>{@code
  * public static Scale fromConfig(Map<String, Object> config) {
- *   LayerConfig c = LayerConfig.of("Scale", config);
+ *   ConfigReader c = ConfigReader.of("Scale", config);
  *   Scale layer = new Scale(c.positiveInt("units"), c.name());
- *   return c.finish(layer); // trainable, activity_regularizer; unknown keys are an error
+ *   return c.finish(layer); // trainable, dtype, activity_regularizer; unknown keys are an error
  * }
  * }</pre>
- *
- * <p>Errors are {@link IllegalArgumentException}s, for example {@code Dense config: key "units"
- * must be a positive integer, got "8" (a string)}.
  */
-public final class LayerConfig {
+public final class ConfigReader {
 
   /** Keys of the first layer of a Keras 2 Sequential model, read by the model reader. */
   private static final List<String> INPUT_SHAPE_KEYS =
-      List.of("batch_input_shape", "input_shape", "batch_size");
+      List.of("batch_input_shape", "input_shape", "batch_size", "input_dim");
 
   private final String className;
   private final Map<String, Object> map;
   private final Set<String> read = new HashSet<>();
 
-  private LayerConfig(String className, Map<String, Object> map) {
+  private ConfigReader(String className, Map<String, Object> map) {
     this.className = className;
     this.map = map;
   }
 
-  /** A reader over {@code config} for a layer of class {@code className} (used in messages). */
-  public static LayerConfig of(String className, Map<String, Object> config) {
+  /**
+   * A reader over {@code config} for an object of Keras class {@code className} (the owner named in
+   * errors).
+   *
+   * <pre>{@code ConfigReader c = ConfigReader.of("Dense", Map.of("units", 8));}</pre>
+   *
+   * @throws ConfigException when {@code config} is null
+   */
+  public static ConfigReader of(String className, Map<String, Object> config) {
     if (config == null) {
-      throw new IllegalArgumentException(className + " config: expected an object, got null");
+      throw new ConfigException(className, "config", "expected an object, got null");
     }
-    return new LayerConfig(className, config);
+    return new ConfigReader(className, config);
   }
 
   /** The class name this config is read for. */
@@ -81,8 +92,7 @@ public final class LayerConfig {
     return map.get(key);
   }
 
-  // ---- the base keys of every layer
-  // --------------------------------------------------------------
+  // ---- the base keys of every layer ----------------------------------------------------------
 
   /** The layer name, or null for an automatic one. */
   public String name() {
@@ -91,7 +101,7 @@ public final class LayerConfig {
       return null;
     }
     if (!(v instanceof String s)) {
-      throw bad("name", "a string", v);
+      throw wrongValue("name", "a string", v);
     }
     return s;
   }
@@ -116,28 +126,26 @@ public final class LayerConfig {
     } else if (v instanceof Map<?, ?> m) {
       Object cls = m.get("class_name");
       if (!"DTypePolicy".equals(cls) && !"Policy".equals(cls)) {
-        throw new IllegalArgumentException(
-            className
-                + " config: key \"dtype\": dtype policy "
-                + show(cls)
-                + " is not supported; jkeras layers compute in float32");
+        throw fail(
+            "dtype",
+            "dtype policy " + show(cls) + " is not supported; jkeras layers compute in float32");
       }
       Object inner = m.get("config");
       Object n = inner instanceof Map<?, ?> im ? im.get("name") : null;
       if (!(n instanceof String s)) {
-        throw bad("dtype", "a DTypePolicy with a \"config\" holding a \"name\" string", v);
+        throw wrongValue("dtype", "a DTypePolicy with a \"config\" holding a \"name\" string", v);
       }
       name = s;
     } else {
-      throw bad("dtype", "a dtype policy object or a dtype name", v);
+      throw wrongValue("dtype", "a dtype policy object or a dtype name", v);
     }
     if (!name.equals("float32")) {
-      throw new IllegalArgumentException(
-          className
-              + " config: key \"dtype\": \""
+      throw fail(
+          "dtype",
+          "\""
               + name
-              + "\" is not supported; jkeras layers"
-              + " compute in float32 (mixed precision and other dtypes are not implemented)");
+              + "\" is not supported; jkeras layers compute in float32 (mixed precision and"
+              + " other dtypes are not implemented)");
     }
   }
 
@@ -146,19 +154,17 @@ public final class LayerConfig {
     return regularizer("activity_regularizer");
   }
 
-  // ---- typed values
-  // ------------------------------------------------------------------------------
+  // ---- typed values --------------------------------------------------------------------------
 
   /** A required integer greater than zero. */
   public int positiveInt(String key) {
     if (!map.containsKey(key)) {
-      throw new IllegalArgumentException(
-          className + " config: key \"" + key + "\" is missing (a positive integer)");
+      throw fail(key, "missing (expected a positive integer)");
     }
     Object v = raw(key);
     Long n = integral(v);
     if (n == null || n <= 0 || n > Integer.MAX_VALUE) {
-      throw bad(key, "a positive integer", v);
+      throw wrongValue(key, "a positive integer", v);
     }
     return n.intValue();
   }
@@ -172,7 +178,7 @@ public final class LayerConfig {
     Object v = raw(key);
     Long n = integral(v);
     if (n == null || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
-      throw bad(key, "an integer", v);
+      throw wrongValue(key, "an integer", v);
     }
     return n.intValue();
   }
@@ -190,7 +196,7 @@ public final class LayerConfig {
     Object single = v instanceof List<?> l && l.size() == 1 ? l.get(0) : v;
     Long n = integral(single);
     if (n == null || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
-      throw bad(key, "an integer or a list of one integer", v);
+      throw wrongValue(key, "an integer or a list of one integer", v);
     }
     return n.intValue();
   }
@@ -203,9 +209,18 @@ public final class LayerConfig {
     }
     Object v = raw(key);
     if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-      throw bad(key, "a finite number", v);
+      throw wrongValue(key, "a finite number", v);
     }
     return n.doubleValue();
+  }
+
+  /** A finite number, {@code defaultValue} when absent or null (regularizer factors). */
+  public double numberOrDefault(String key, double defaultValue) {
+    if (map.get(key) == null) {
+      read.add(key);
+      return defaultValue;
+    }
+    return number(key, defaultValue);
   }
 
   /** A boolean, {@code defaultValue} when absent. */
@@ -216,7 +231,7 @@ public final class LayerConfig {
     }
     Object v = raw(key);
     if (!(v instanceof Boolean b)) {
-      throw bad(key, "true or false", v);
+      throw wrongValue(key, "true or false", v);
     }
     return b;
   }
@@ -228,7 +243,7 @@ public final class LayerConfig {
       return defaultValue;
     }
     if (!(v instanceof String s)) {
-      throw bad(key, "a string", v);
+      throw wrongValue(key, "a string", v);
     }
     return s;
   }
@@ -241,9 +256,29 @@ public final class LayerConfig {
     }
     Long n = integral(v);
     if (n == null) {
-      throw bad(key, "an integer or null", v);
+      throw wrongValue(key, "an integer or null", v);
     }
     return n;
+  }
+
+  /** A list of integers (axes), or null when absent or null. */
+  public List<Integer> optionalInts(String key) {
+    Object v = raw(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof List<?> list)) {
+      throw wrongValue(key, "a list of integers or null", v);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (Object e : list) {
+      Long n = integral(e);
+      if (n == null || n != n.intValue()) {
+        throw wrongValue(key, "a list of integers or null", v);
+      }
+      out.add(n.intValue());
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** A list of integers with null entries (a shape or noise shape), or null. */
@@ -253,7 +288,7 @@ public final class LayerConfig {
       return null;
     }
     if (!(v instanceof List<?> list)) {
-      throw bad(key, "a list of integers and nulls, or null", v);
+      throw wrongValue(key, "a list of integers and nulls, or null", v);
     }
     List<Long> out = new ArrayList<>();
     for (Object e : list) {
@@ -263,7 +298,7 @@ public final class LayerConfig {
       }
       Long n = integral(e);
       if (n == null) {
-        throw bad(key, "a list of integers and nulls, or null", v);
+        throw wrongValue(key, "a list of integers and nulls, or null", v);
       }
       out.add(n);
     }
@@ -284,49 +319,58 @@ public final class LayerConfig {
         return Activations.get(fn);
       }
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          className + " config: key \"" + key + "\": " + e.getMessage(), e);
+      throw nested(key, e);
     }
-    throw bad(key, "an activation name", v);
+    throw wrongValue(key, "an activation name", v);
   }
 
   /** An initializer: a name, or {@code {"class_name", "config"}}; {@code defaultName} if absent. */
   public Initializer initializer(String key, String defaultName) {
     Object v = raw(key);
-    try {
-      if (v == null) {
-        return Initializers.get(defaultName);
-      }
-      if (v instanceof String s) {
-        return Initializers.get(s);
-      }
-      return Initializers.fromConfig(nestedClass(key, v), nestedConfig(key, v));
-    } catch (IllegalArgumentException e) {
-      throw nested(key, e);
+    if (v == null) {
+      return Initializers.get(defaultName);
     }
+    return object(key, Initializers::get, Initializers::fromConfig);
   }
 
   /** A regularizer: null, a name, or {@code {"class_name", "config"}}. */
   public Regularizer regularizer(String key) {
-    Object v = raw(key);
-    try {
-      if (v == null || v instanceof String) {
-        return Regularizers.get((String) v);
-      }
-      return Regularizers.fromConfig(nestedClass(key, v), nestedConfig(key, v));
-    } catch (IllegalArgumentException e) {
-      throw nested(key, e);
-    }
+    return raw(key) == null ? null : object(key, Regularizers::get, Regularizers::fromConfig);
   }
 
   /** A constraint: null, a name, or {@code {"class_name", "config"}}. */
   public Constraint constraint(String key) {
+    return raw(key) == null ? null : object(key, Constraints::get, Constraints::fromConfig);
+  }
+
+  /**
+   * A nested Keras object under {@code key}: a name given to {@code byName}, or {@code
+   * {"class_name", "config"}} given to {@code fromConfig}. Errors inside it keep their path below
+   * {@code key}: {@code Dense: config.kernel_initializer.config.seed: ...}.
+   *
+   * <pre>{@code
+   * Optimizer inner = c.object("inner_optimizer", Optimizers::get, Optimizers::fromConfig);
+   * }</pre>
+   */
+  public <T> T object(
+      String key,
+      Function<String, T> byName,
+      java.util.function.BiFunction<String, Map<String, Object>, T> fromConfig) {
     Object v = raw(key);
     try {
-      if (v == null || v instanceof String) {
-        return Constraints.get((String) v);
+      if (v instanceof String s) {
+        return byName.apply(s);
       }
-      return Constraints.fromConfig(nestedClass(key, v), nestedConfig(key, v));
+      if (!(v instanceof Map<?, ?> m) || !(m.get("class_name") instanceof String cls)) {
+        throw wrongValue(key, "a name or an object with a \"class_name\"", v);
+      }
+      Object inner = m.get("config");
+      if (inner != null && !(inner instanceof Map<?, ?>)) {
+        throw wrongValue(key, "an object whose \"config\" is an object", v);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> innerMap = inner == null ? Map.of() : (Map<String, Object>) inner;
+      return fromConfig.apply(cls, innerMap);
     } catch (IllegalArgumentException e) {
       throw nested(key, e);
     }
@@ -348,11 +392,9 @@ public final class LayerConfig {
                 && defaultValue instanceof Number b
                 && a.doubleValue() == b.doubleValue());
     if (!same) {
-      throw new IllegalArgumentException(
-          className
-              + " config: key \""
-              + key
-              + "\" = "
+      throw fail(
+          key,
+          "got "
               + show(v)
               + ": "
               + what
@@ -367,11 +409,10 @@ public final class LayerConfig {
     read.add(key);
   }
 
-  // ---- finishing
-  // ---------------------------------------------------------------------------------
+  // ---- finishing -----------------------------------------------------------------------------
 
   /**
-   * Reads the base keys not read yet ({@code trainable}, {@code dtype}, {@code
+   * Reads the base keys of a layer not read yet ({@code trainable}, {@code dtype}, {@code
    * activity_regularizer}), refuses unknown keys, and applies trainable and the activity
    * regularizer to {@code layer}. The input-shape keys of a Keras 2 Sequential's first layer are
    * accepted: the model reader uses them.
@@ -384,9 +425,6 @@ public final class LayerConfig {
     Regularizer activity =
         read.contains("activity_regularizer") ? layer.activityRegularizer() : activityRegularizer();
     read.addAll(INPUT_SHAPE_KEYS);
-    if (!read.contains("input_dim")) {
-      read.add("input_dim");
-    }
     rejectUnknownKeys();
     layer.setTrainable(trainable);
     if (activity != null) {
@@ -400,54 +438,46 @@ public final class LayerConfig {
     Set<String> extra = new TreeSet<>(map.keySet());
     extra.removeAll(read);
     if (!extra.isEmpty()) {
-      throw new IllegalArgumentException(
-          className
-              + " config: unknown key(s) "
-              + extra
-              + "; jkeras's "
-              + className
-              + " reads "
-              + new TreeSet<>(read));
+      String reads = read.isEmpty() ? "takes none" : "reads " + new TreeSet<>(read);
+      throw new ConfigException(
+          className, "config", "unknown key(s) " + extra + "; jkeras's " + className + " " + reads);
     }
   }
 
-  // ---- helpers
-  // -----------------------------------------------------------------------------------
+  // ---- errors --------------------------------------------------------------------------------
 
-  private String nestedClass(String key, Object v) {
-    if (!(v instanceof Map<?, ?> m) || !(m.get("class_name") instanceof String cls)) {
-      throw bad(key, "null, a name or an object with a \"class_name\"", v);
-    }
-    return cls;
+  /**
+   * The error for a value of the wrong form: {@code <class>: config.<key>: expected <expected>, got
+   * <value> (<its JSON type>)}.
+   *
+   * <pre>{@code throw c.wrongValue("mode", "\"rows\" or \"columns\"", c.raw("mode"));}</pre>
+   */
+  public ConfigException wrongValue(String key, String expected, Object actual) {
+    return fail(key, "expected " + expected + ", got " + show(actual));
   }
 
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> nestedConfig(String key, Object v) {
-    Object c = ((Map<?, ?>) v).get("config");
-    if (c == null) {
-      return Map.of();
-    }
-    if (!(c instanceof Map<?, ?>)) {
-      throw bad(key, "an object whose \"config\" is an object", v);
-    }
-    return (Map<String, Object>) c;
+  /**
+   * Any other error about the value of {@code key}: {@code <class>: config.<key>: <detail>}.
+   *
+   * <pre>{@code throw c.fail("learning_rate", "learning-rate schedules are not supported");}</pre>
+   */
+  public ConfigException fail(String key, String detail) {
+    return new ConfigException(className, "config." + key, detail);
   }
 
-  private IllegalArgumentException nested(String key, IllegalArgumentException e) {
-    if (e.getMessage() != null && e.getMessage().startsWith(className + " config:")) {
-      return e;
+  /** An error from a nested object's reader or factory, placed under {@code key}. */
+  private ConfigException nested(String key, IllegalArgumentException e) {
+    if (e instanceof ConfigException ce) {
+      if (ce.owner().equals(className) && ce.path().startsWith("config." + key)) {
+        return ce;
+      }
+      return ce.under(className, "config." + key);
     }
-    return new IllegalArgumentException(
-        className + " config: key \"" + key + "\": " + e.getMessage(), e);
-  }
-
-  private IllegalArgumentException bad(String key, String expected, Object actual) {
-    return new IllegalArgumentException(
-        className + " config: key \"" + key + "\" must be " + expected + ", got " + show(actual));
+    return new ConfigException(className, "config." + key, e.getMessage(), e);
   }
 
   /** The value as a long when it is an integral JSON number that fits, else null. */
-  private static Long integral(Object v) {
+  public static Long integral(Object v) {
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       return ((Number) v).longValue();
     }
@@ -457,8 +487,11 @@ public final class LayerConfig {
     return null;
   }
 
-  /** A value as it appeared in JSON, with its JSON type for anything but null. */
-  static String show(Object v) {
+  /**
+   * A value as it appeared in JSON, with its JSON type for anything but null: {@code "8" (a
+   * string)}.
+   */
+  public static String show(Object v) {
     if (v == null) {
       return "null";
     }
