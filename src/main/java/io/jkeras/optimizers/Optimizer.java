@@ -742,7 +742,13 @@ public abstract class Optimizer implements KerasSerializable {
     if (lr instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
       Map<String, Object> schedule = (Map<String, Object>) m;
-      optimizer.learningRate(LearningRateSchedules.deserialize(schedule));
+      try {
+        optimizer.learningRate(LearningRateSchedules.deserialize(schedule));
+      } catch (IllegalArgumentException e) {
+        throw ConfigReader.of(cls, config)
+            .fail(
+                "learning_rate", "schedule " + schedule.get("class_name") + ": " + e.getMessage());
+      }
     } else if (lr == null && config.get("lr") != null) {
       base.setLearningRate(ConfigReader.of(cls, config).number("lr", base.learningRate));
     }
