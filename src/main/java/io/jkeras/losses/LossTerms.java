@@ -62,7 +62,9 @@ final class LossTerms {
       return y;
     }
     Operand<TFloat32> classes =
-        tf.dtypes.cast(tf.gather(tf.shape(y), tf.constant(-1), tf.constant(0)), TFloat32.class);
+        tf.dtypes.cast(
+            tf.gather(tf.shape(y), tf.math.sub(tf.rank(y), tf.constant(1)), tf.constant(0)),
+            TFloat32.class);
     return tf.math.add(
         tf.math.mul(y, tf.constant((float) (1 - smoothing))),
         tf.math.div(tf.constant((float) smoothing), classes));

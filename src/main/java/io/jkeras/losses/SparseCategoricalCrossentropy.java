@@ -44,7 +44,11 @@ public class SparseCategoricalCrossentropy extends LossFunction {
           tf.math.div(yPred, tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
       logits = tf.math.log(LossTerms.clip(tf, p));
     }
-    return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
+    // One-hot labels: TF Java has no gradient for SparseSoftmaxCrossEntropyWithLogits.
+    Operand<org.tensorflow.types.TInt32> classes =
+        tf.gather(tf.shape(logits), tf.math.sub(tf.rank(logits), tf.constant(1)), tf.constant(0));
+    Operand<TFloat32> oneHot = tf.oneHot(labels, classes, tf.constant(1f), tf.constant(0f));
+    return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
   }
 
   @Override
