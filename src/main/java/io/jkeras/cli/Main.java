@@ -22,6 +22,7 @@ public final class Main {
           "  inspect   show the inputs, outputs and layers or signatures of a model file",
           "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
           "  predict   run a model on .npy input and write .npy output",
+          "  fit       continue training a compiled model file on .npy data and save it",
           "  serve     serve SavedModels over TensorFlow Serving's REST API",
           "",
           "Run 'jkeras <command> --help' for the options of a command. Every failure is one"
@@ -79,6 +80,8 @@ public final class Main {
           return ModelCommands.convert(rest);
         case "predict":
           return ModelCommands.predict(rest);
+        case "fit":
+          return ModelCommands.fit(rest);
         case "serve":
           return io.jkeras.serving.ServeMain.run(rest, new io.jkeras.serving.SavedModelLoader());
         default:
@@ -92,6 +95,10 @@ public final class Main {
       System.err.println("jkeras: " + e.getMessage());
       return 2;
     } catch (io.jkeras.data.DataFormatException e) {
+      System.err.println("jkeras: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      // Data that does not fit the model: label counts, shapes.
       System.err.println("jkeras: " + e.getMessage());
       return 2;
     } catch (java.io.IOException | java.io.UncheckedIOException e) {

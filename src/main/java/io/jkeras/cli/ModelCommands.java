@@ -11,6 +11,8 @@ import io.jkeras.savedmodel.SavedModel;
 import io.jkeras.savedmodel.SignatureSpec;
 import io.jkeras.savedmodel.TensorSpec;
 import io.jkeras.saving.KerasModelFile;
+import io.jkeras.saving.TrainingConfigException;
+import io.jkeras.training.FitOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +25,8 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 
 /**
- * {@code jkeras inspect}, {@code convert} and {@code predict}: the model-file commands. A model is
- * a {@code .keras} file, a legacy {@code .h5} file, or a SavedModel directory.
+ * {@code jkeras inspect}, {@code convert}, {@code predict} and {@code fit}: the model-file
+ * commands. A model is a {@code .keras} file, a legacy {@code .h5} file, or a SavedModel directory.
  */
 final class ModelCommands {
 
@@ -54,6 +56,19 @@ final class ModelCommands {
           "With several, IN is a folder holding <input name>.npy for each input and OUT a folder",
           "that receives <output name>.npy for each output (a Keras model's output layer names, or",
           "the SavedModel signature's output keys). A folder works for a single input/output too.");
+
+  static final String FIT_HELP =
+      String.join(
+          "\n",
+          "usage: jkeras fit MODEL X Y OUT [--epochs N] [--batch-size N] [--no-shuffle]"
+              + " [--validation-split F] [--verbose 0|1|2]",
+          "",
+          "Continues training the compiled .keras (or legacy .h5) file MODEL with its own"
+              + " optimizer,",
+          "loss, metrics and optimizer state, and writes the trained model to OUT (.keras)."
+              + " X and Y",
+          "are .npy files (one input, one output) or folders holding <input name>.npy and",
+          "<output name>.npy. Defaults: 1 epoch, batch size 32, shuffled, no validation.");
 
   private ModelCommands() {}
 
@@ -85,7 +100,15 @@ final class ModelCommands {
       }
       return 0;
     }
-    try (Model m = KerasModelFile.load(existing(path))) {
+    String training = null;
+    Model loaded;
+    try {
+      loaded = KerasModelFile.load(existing(path));
+    } catch (TrainingConfigException e) {
+      training = e.getCause().getMessage();
+      loaded = KerasModelFile.load(path, true, false);
+    }
+    try (Model m = loaded) {
       m.summary();
       for (KerasTensor t : m.inputs()) {
         System.out.println(
@@ -103,6 +126,8 @@ final class ModelCommands {
                 + m.optimizer().learningRate()
                 + "), loss "
                 + m.loss().name());
+      } else if (training != null) {
+        System.out.println("training settings not supported by jkeras: " + training);
       }
     }
     return 0;
@@ -127,18 +152,21 @@ final class ModelCommands {
               + " is a SavedModel, which holds a"
               + " graph, not Keras layers; convert from the .keras or .h5 file instead");
     }
-    try (Model m = KerasModelFile.load(existing(in))) {
-      if (out.toString().endsWith(".keras")) {
-        KerasModelFile.save(m, out);
-        System.out.println("Wrote Keras file " + out);
-      } else if (out.toString().endsWith(".h5")) {
-        throw new Arguments.UsageException(
-            "convert: writing legacy .h5 is not supported; use"
-                + " OUT.keras (Keras 3's format) or a SavedModel directory");
-      } else {
-        m.export(out);
-        System.out.println("Wrote SavedModel " + out);
+    if (out.toString().endsWith(".h5")) {
+      throw new Arguments.UsageException(
+          "convert: writing legacy .h5 is not supported; use"
+              + " OUT.keras (Keras 3's format) or a SavedModel directory");
+    }
+    if (out.toString().endsWith(".keras")) {
+      for (String note : KerasModelFile.convert(existing(in), out)) {
+        System.err.println("convert: " + note);
       }
+      System.out.println("Wrote Keras file " + out);
+    } else {
+      try (Model m = KerasModelFile.load(existing(in), true, false)) {
+        m.export(out);
+      }
+      System.out.println("Wrote SavedModel " + out);
     }
     return 0;
   }
@@ -178,7 +206,7 @@ final class ModelCommands {
         }
       }
     } else {
-      try (Model m = KerasModelFile.load(existing(modelPath))) {
+      try (Model m = KerasModelFile.load(existing(modelPath), true, false)) {
         List<String> names = m.inputs().stream().map(t -> t.layer().name()).toList();
         List<HostArray> xs = new ArrayList<>();
         List<NpyArray> arrays = readInputs(in, names);
@@ -233,18 +261,108 @@ final class ModelCommands {
     }
   }
 
+  static int fit(String[] args) throws IOException {
+    Arguments a =
+        new Arguments(
+            "fit",
+            args,
+            Set.of("epochs", "batch-size", "validation-split", "verbose"),
+            Set.of("help", "no-shuffle"));
+    if (a.has("help")) {
+      System.out.println(FIT_HELP);
+      return 0;
+    }
+    if (a.positional().size() != 4) {
+      throw new Arguments.UsageException(
+          "fit: expected MODEL X Y OUT, got " + a.positional() + "\n\n" + FIT_HELP);
+    }
+    Path modelPath = existing(Path.of(a.positional().get(0)));
+    Path out = Path.of(a.positional().get(3));
+    if (!out.getFileName().toString().endsWith(".keras")) {
+      throw new Arguments.UsageException("fit: OUT must be a .keras file, got " + out);
+    }
+    FitOptions options =
+        FitOptions.epochs(positive(a, "epochs", 1))
+            .batchSize(positive(a, "batch-size", Model.DEFAULT_BATCH_SIZE))
+            .shuffle(!a.has("no-shuffle"));
+    if (a.has("verbose")) {
+      options.verbose(a.getInt("verbose", 1));
+    }
+    String split = a.get("validation-split", null);
+    if (split != null) {
+      double f;
+      try {
+        f = Double.parseDouble(split);
+      } catch (NumberFormatException e) {
+        throw new Arguments.UsageException(
+            "--validation-split: expected a fraction in [0, 1), got \"" + split + "\"");
+      }
+      if (!(f >= 0 && f < 1)) {
+        throw new Arguments.UsageException(
+            "--validation-split: expected a fraction in [0, 1), got " + split);
+      }
+      options.validationSplit(f);
+    }
+    try (Model m = KerasModelFile.load(modelPath)) {
+      if (!m.isCompiled()) {
+        throw new Arguments.UsageException(
+            "fit: "
+                + modelPath
+                + " holds no training settings (it was never compiled); compile and train it"
+                + " in Python or Java code instead");
+      }
+      List<String> inputs = m.inputs().stream().map(t -> t.layer().name()).toList();
+      List<String> outputs = m.outputs().stream().map(t -> t.layer().name()).toList();
+      Path xPath = Path.of(a.positional().get(1));
+      List<NpyArray> xArrays = readArrays("fit", xPath, inputs, "input");
+      List<HostArray> xs = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        xs.add(
+            (HostArray)
+                converted(xPath, inputs.get(i), m.inputs().get(i).dtype(), xArrays.get(i), false));
+      }
+      List<HostArray> ys = new ArrayList<>();
+      for (NpyArray arr : readArrays("fit", Path.of(a.positional().get(2)), outputs, "output")) {
+        ys.add(NpyArrays.toHost(arr, "float32"));
+      }
+      m.fit(xs, ys, options);
+      KerasModelFile.save(m, out);
+    }
+    System.out.println("Wrote Keras file " + out);
+    return 0;
+  }
+
+  private static int positive(Arguments a, String name, int fallback) {
+    int v = a.getInt(name, fallback);
+    if (v < 1) {
+      throw new Arguments.UsageException("--" + name + ": expected a positive number, got " + v);
+    }
+    return v;
+  }
+
   private static List<NpyArray> readInputs(Path in, List<String> names) throws IOException {
+    return readArrays("predict", in, names, "input");
+  }
+
+  /** One array per name: from the file {@code in}, or from {@code in/<name>.npy}. */
+  private static List<NpyArray> readArrays(String command, Path in, List<String> names, String kind)
+      throws IOException {
     List<NpyArray> out = new ArrayList<>();
     if (Files.isDirectory(in)) {
       for (String n : names) {
         Path f = in.resolve(n + ".npy");
         if (!Files.exists(f)) {
           throw new Arguments.UsageException(
-              "predict: the model's input \""
+              command
+                  + ": the model's "
+                  + kind
+                  + " \""
                   + n
                   + "\" needs "
                   + f
-                  + ", which does not exist (inputs: "
+                  + ", which does not exist ("
+                  + kind
+                  + "s: "
                   + names
                   + ")");
         }
@@ -254,11 +372,15 @@ final class ModelCommands {
     }
     if (names.size() != 1) {
       throw new Arguments.UsageException(
-          "predict: the model has "
+          command
+              + ": the model has "
               + names.size()
-              + " inputs "
+              + " "
+              + kind
+              + "s "
               + names
-              + "; give a folder holding one <name>.npy per input");
+              + "; give a folder holding one <name>.npy per "
+              + kind);
     }
     out.add(NpyFile.read(existing(in)));
     return out;

@@ -1,7 +1,8 @@
 package io.jkeras.losses;
 
 import io.jkeras.config.ConfigReader;
-import java.util.LinkedHashMap;
+import io.jkeras.config.KerasClass;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -17,7 +18,8 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new BinaryCrossentropy(), "accuracy");
  * }</pre>
  */
-public class BinaryCrossentropy implements Loss {
+@KerasClass(aliases = {"bce", "BCE"})
+public class BinaryCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
   private final double labelSmoothing;
@@ -27,33 +29,13 @@ public class BinaryCrossentropy implements Loss {
   }
 
   public BinaryCrossentropy(boolean fromLogits, double labelSmoothing) {
+    super("binary_crossentropy");
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
       throw new IllegalArgumentException(
           "BinaryCrossentropy: label_smoothing must be in [0, 1], got " + labelSmoothing);
     }
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
-  }
-
-  /**
-   * The loss from its Keras config, as Python Keras 3 writes it.
-   *
-   * <pre>{@code Loss l = BinaryCrossentropy.fromConfig(Map.of("name", "binary_crossentropy"));}
-   * </pre>
-   */
-  public static BinaryCrossentropy fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("BinaryCrossentropy", config);
-    Loss.readBaseConfig(c);
-    c.requireDefault("axis", -1, "an axis other than -1");
-    BinaryCrossentropy loss =
-        new BinaryCrossentropy(c.bool("from_logits", false), c.number("label_smoothing", 0.0));
-    c.rejectUnknownKeys();
-    return loss;
-  }
-
-  @Override
-  public String name() {
-    return "binary_crossentropy";
   }
 
   @Override
@@ -83,18 +65,24 @@ public class BinaryCrossentropy implements Loss {
   }
 
   @Override
-  public String className() {
-    return "BinaryCrossentropy";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
+  protected void addConfig(Map<String, Object> c) {
     c.put("from_logits", fromLogits);
     c.put("label_smoothing", labelSmoothing);
     c.put("axis", -1);
-    return c;
+  }
+
+  /** From a Keras config ({@code axis} -1 only). */
+  public static BinaryCrossentropy fromConfig(Map<String, Object> config) {
+    String cls = "BinaryCrossentropy";
+    if (integer(cls, config, "axis", -1) != -1) {
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("axis", "-1 (the last axis)", config.get("axis"));
+    }
+    return withBase(
+        new BinaryCrossentropy(
+            bool(cls, config, "from_logits", false),
+            ConfigReader.of(cls, config).number("label_smoothing", 0.0)),
+        config,
+        List.of("from_logits", "label_smoothing", "axis"));
   }
 }

@@ -1,7 +1,7 @@
 package io.jkeras.losses;
 
 import io.jkeras.config.ConfigReader;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -9,72 +9,73 @@ import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Categorical cross-entropy over one-hot labels, as Keras 3: on a softmax output it works from the
- * logits; otherwise predictions are normalized to sum to one and clipped to [1e-7, 1 - 1e-7].
+ * Categorical cross-entropy with Keras 3's semantics, for one-hot labels: labels smoothed to {@code
+ * y (1 - s) + s / classes}; on the output of a softmax it works from the softmax's logits (exact);
+ * on other probabilities it normalizes them to sum to 1 along {@code axis} and clips them to [1e-7,
+ * 1 - 1e-7]; with {@code fromLogits} the predictions are logits. Defaults: from_logits false,
+ * label_smoothing 0, axis -1.
  *
  * <pre>{@code
- * model.compile("adam", new CategoricalCrossentropy(), "accuracy");
+ * model.compile("adam", new CategoricalCrossentropy(false, 0.1, -1), "accuracy");
  * }</pre>
  */
-public class CategoricalCrossentropy implements Loss {
+public class CategoricalCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
+  private final double labelSmoothing;
+  private final int axis;
 
   public CategoricalCrossentropy() {
     this(false);
   }
 
   public CategoricalCrossentropy(boolean fromLogits) {
+    this(fromLogits, 0.0, -1);
+  }
+
+  public CategoricalCrossentropy(boolean fromLogits, double labelSmoothing, int axis) {
+    super("categorical_crossentropy");
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      throw new IllegalArgumentException(
+          "CategoricalCrossentropy: label_smoothing must be in [0, 1], got " + labelSmoothing);
+    }
     this.fromLogits = fromLogits;
-  }
-
-  /**
-   * The loss from its Keras config, as Python Keras 3 writes it.
-   *
-   * <pre>
-   * {@code Loss l = CategoricalCrossentropy.fromConfig(Map.of("name", "categorical_crossentropy"));}
-   * </pre>
-   */
-  public static CategoricalCrossentropy fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("CategoricalCrossentropy", config);
-    Loss.readBaseConfig(c);
-    c.requireDefault("axis", -1, "an axis other than -1");
-    c.requireDefault("label_smoothing", 0.0, "label smoothing");
-    CategoricalCrossentropy loss = new CategoricalCrossentropy(c.bool("from_logits", false));
-    c.rejectUnknownKeys();
-    return loss;
-  }
-
-  @Override
-  public String name() {
-    return "categorical_crossentropy";
+    this.labelSmoothing = labelSmoothing;
+    this.axis = axis;
   }
 
   @Override
   public Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    Operand<TFloat32> y = LossTerms.smoothCategorical(tf, yTrue, labelSmoothing);
     Operand<TFloat32> logits = fromLogits ? yPred : LossTerms.logitsOf(yPred, "Softmax");
-    if (logits != null) {
-      return tf.nn.softmaxCrossEntropyWithLogits(logits, yTrue).loss();
+    if (logits != null && axis == -1) {
+      return tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss();
     }
+    if (logits != null) {
+      yPred = LossTerms.softmax(tf, logits, axis);
+    }
+    Operand<org.tensorflow.types.TInt32> ax = tf.constant(axis);
     Operand<TFloat32> p =
-        tf.math.div(yPred, tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
-    p = LossTerms.clip(tf, p);
-    return tf.math.neg(tf.reduceSum(tf.math.mul(yTrue, tf.math.log(p)), tf.constant(-1)));
+        LossTerms.clip(tf, tf.math.div(yPred, tf.reduceSum(yPred, ax, ReduceSum.keepDims(true))));
+    return tf.math.neg(tf.reduceSum(tf.math.mul(y, tf.math.log(p)), ax));
   }
 
   @Override
-  public String className() {
-    return "CategoricalCrossentropy";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
+  protected void addConfig(Map<String, Object> c) {
     c.put("from_logits", fromLogits);
-    c.put("label_smoothing", 0.0);
-    c.put("axis", -1);
-    return c;
+    c.put("label_smoothing", labelSmoothing);
+    c.put("axis", axis);
+  }
+
+  /** From a Keras config. */
+  public static CategoricalCrossentropy fromConfig(Map<String, Object> config) {
+    String cls = "CategoricalCrossentropy";
+    return withBase(
+        new CategoricalCrossentropy(
+            bool(cls, config, "from_logits", false),
+            ConfigReader.of(cls, config).number("label_smoothing", 0.0),
+            integer(cls, config, "axis", -1)),
+        config,
+        List.of("from_logits", "label_smoothing", "axis"));
   }
 }

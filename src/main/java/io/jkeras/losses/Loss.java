@@ -1,7 +1,6 @@
 package io.jkeras.losses;
 
 import io.jkeras.KerasSerializable;
-import io.jkeras.config.ConfigReader;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -26,27 +25,11 @@ public interface Loss extends KerasSerializable {
   Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
 
   /**
-   * Reads the keys every Keras loss config has, for a loss class's {@code fromConfig}: {@code
-   * name}, {@code dtype}, and {@code reduction}, which must be Keras's default {@code
-   * "sum_over_batch_size"} (or {@code "auto"}).
-   *
-   * <pre>{@code
-   * public static MeanSquaredError fromConfig(Map<String, Object> config) {
-   *   ConfigReader c = ConfigReader.of("MeanSquaredError", config);
-   *   Loss.readBaseConfig(c);
-   *   c.rejectUnknownKeys();
-   *   return new MeanSquaredError();
-   * }
-   * }</pre>
+   * How the trainer reduces the per-sample losses of a batch: {@code "sum_over_batch_size"} (the
+   * mean, also written {@code "mean"} or {@code "mean_with_sample_weight"}) or {@code "sum"}.
    */
-  static void readBaseConfig(ConfigReader c) {
-    c.string("name", null);
-    c.ignore("dtype");
-    String reduction = c.string("reduction", "sum_over_batch_size");
-    if (!reduction.equals("sum_over_batch_size") && !reduction.equals("auto")) {
-      throw c.fail(
-          "reduction", "\"" + reduction + "\" is not supported (only sum_over_batch_size)");
-    }
+  default String reduction() {
+    return "sum_over_batch_size";
   }
 
   /** True when labels are class indices (one rank below the predictions). */

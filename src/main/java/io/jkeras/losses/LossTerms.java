@@ -46,4 +46,39 @@ final class LossTerms {
   static Operand<TFloat32> meanLastAxis(Ops tf, Operand<TFloat32> x) {
     return tf.math.mean(x, tf.constant(-1), Mean.keepDims(false));
   }
+
+  /** Labels for hinge losses: when every label is 0 or 1, {@code 2y - 1}; else unchanged. */
+  static Operand<TFloat32> hingeLabels(Ops tf, Operand<TFloat32> y) {
+    Operand<org.tensorflow.types.TBool> binary =
+        tf.reduceAll(
+            tf.math.logicalOr(tf.math.equal(y, tf.constant(0f)), tf.math.equal(y, tf.constant(1f))),
+            tf.range(tf.constant(0), tf.rank(y), tf.constant(1)));
+    return tf.select(binary, tf.math.sub(tf.math.mul(tf.constant(2f), y), tf.constant(1f)), y);
+  }
+
+  /** Categorical label smoothing: {@code y (1 - s) + s / classes}, classes the last dimension. */
+  static Operand<TFloat32> smoothCategorical(Ops tf, Operand<TFloat32> y, double smoothing) {
+    if (smoothing == 0) {
+      return y;
+    }
+    Operand<TFloat32> classes =
+        tf.dtypes.cast(
+            tf.gather(tf.shape(y), tf.math.sub(tf.rank(y), tf.constant(1)), tf.constant(0)),
+            TFloat32.class);
+    return tf.math.add(
+        tf.math.mul(y, tf.constant((float) (1 - smoothing))),
+        tf.math.div(tf.constant((float) smoothing), classes));
+  }
+
+  /** Softmax along {@code axis}. */
+  static Operand<TFloat32> softmax(Ops tf, Operand<TFloat32> logits, int axis) {
+    Operand<TFloat32> shifted =
+        tf.math.sub(
+            logits,
+            tf.reduceMax(
+                logits, tf.constant(axis), org.tensorflow.op.core.ReduceMax.keepDims(true)));
+    Operand<TFloat32> e = tf.math.exp(shifted);
+    return tf.math.div(
+        e, tf.reduceSum(e, tf.constant(axis), org.tensorflow.op.core.ReduceSum.keepDims(true)));
+  }
 }

@@ -1,8 +1,7 @@
 package io.jkeras.losses;
 
-import io.jkeras.config.ConfigReader;
 import io.jkeras.config.KerasClass;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -15,25 +14,11 @@ import org.tensorflow.types.TFloat32;
  * model.compile("adam", new MeanAbsoluteError());
  * }</pre>
  */
-@KerasClass(aliases = "mae")
-public class MeanAbsoluteError implements Loss {
+@KerasClass(aliases = {"mae", "MAE"})
+public class MeanAbsoluteError extends LossFunction {
 
-  /**
-   * The loss from its Keras config, as Python Keras 3 writes it.
-   *
-   * <pre>{@code Loss l = MeanAbsoluteError.fromConfig(Map.of("name", "mean_absoluteerror"));}</pre>
-   */
-  public static MeanAbsoluteError fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("MeanAbsoluteError", config);
-    Loss.readBaseConfig(c);
-    MeanAbsoluteError loss = new MeanAbsoluteError();
-    c.rejectUnknownKeys();
-    return loss;
-  }
-
-  @Override
-  public String name() {
-    return "mean_absolute_error";
+  public MeanAbsoluteError() {
+    super("mean_absolute_error");
   }
 
   @Override
@@ -41,16 +26,8 @@ public class MeanAbsoluteError implements Loss {
     return LossTerms.meanLastAxis(tf, tf.math.abs(tf.math.sub(yPred, yTrue)));
   }
 
-  @Override
-  public String className() {
-    return "MeanAbsoluteError";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
-    return c;
+  /** From a Keras config. */
+  public static MeanAbsoluteError fromConfig(Map<String, Object> config) {
+    return withBase(new MeanAbsoluteError(), config, List.of());
   }
 }

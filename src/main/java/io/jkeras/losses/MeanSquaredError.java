@@ -1,8 +1,7 @@
 package io.jkeras.losses;
 
-import io.jkeras.config.ConfigReader;
 import io.jkeras.config.KerasClass;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -15,25 +14,11 @@ import org.tensorflow.types.TFloat32;
  * model.compile("sgd", new MeanSquaredError());
  * }</pre>
  */
-@KerasClass(aliases = "mse")
-public class MeanSquaredError implements Loss {
+@KerasClass(aliases = {"mse", "MSE"})
+public class MeanSquaredError extends LossFunction {
 
-  /**
-   * The loss from its Keras config, as Python Keras 3 writes it.
-   *
-   * <pre>{@code Loss l = MeanSquaredError.fromConfig(Map.of("name", "mean_squarederror"));}</pre>
-   */
-  public static MeanSquaredError fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("MeanSquaredError", config);
-    Loss.readBaseConfig(c);
-    MeanSquaredError loss = new MeanSquaredError();
-    c.rejectUnknownKeys();
-    return loss;
-  }
-
-  @Override
-  public String name() {
-    return "mean_squared_error";
+  public MeanSquaredError() {
+    super("mean_squared_error");
   }
 
   @Override
@@ -42,16 +27,8 @@ public class MeanSquaredError implements Loss {
     return LossTerms.meanLastAxis(tf, tf.math.mul(d, d));
   }
 
-  @Override
-  public String className() {
-    return "MeanSquaredError";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
-    return c;
+  /** From a Keras config. */
+  public static MeanSquaredError fromConfig(Map<String, Object> config) {
+    return withBase(new MeanSquaredError(), config, List.of());
   }
 }

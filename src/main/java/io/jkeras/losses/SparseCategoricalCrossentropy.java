@@ -1,7 +1,7 @@
 package io.jkeras.losses;
 
 import io.jkeras.config.ConfigReader;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -17,7 +17,7 @@ import org.tensorflow.types.TInt64;
  * model.compile("adam", new SparseCategoricalCrossentropy(), "accuracy");
  * }</pre>
  */
-public class SparseCategoricalCrossentropy implements Loss {
+public class SparseCategoricalCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
 
@@ -26,30 +26,8 @@ public class SparseCategoricalCrossentropy implements Loss {
   }
 
   public SparseCategoricalCrossentropy(boolean fromLogits) {
+    super("sparse_categorical_crossentropy");
     this.fromLogits = fromLogits;
-  }
-
-  /**
-   * The loss from its Keras config, as Python Keras 3 writes it.
-   *
-   * <pre>
-   * {@code Loss l = SparseCategoricalCrossentropy.fromConfig(Map.of("name", "sparse_categoricalcrossentropy"));}
-   * </pre>
-   */
-  public static SparseCategoricalCrossentropy fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("SparseCategoricalCrossentropy", config);
-    Loss.readBaseConfig(c);
-    c.requireDefault("ignore_class", null, "ignore_class");
-    c.requireDefault("axis", -1, "an axis other than -1");
-    SparseCategoricalCrossentropy loss =
-        new SparseCategoricalCrossentropy(c.bool("from_logits", false));
-    c.rejectUnknownKeys();
-    return loss;
-  }
-
-  @Override
-  public String name() {
-    return "sparse_categorical_crossentropy";
   }
 
   @Override
@@ -66,21 +44,34 @@ public class SparseCategoricalCrossentropy implements Loss {
           tf.math.div(yPred, tf.reduceSum(yPred, tf.constant(-1), ReduceSum.keepDims(true)));
       logits = tf.math.log(LossTerms.clip(tf, p));
     }
-    return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
+    // One-hot labels: TF Java has no gradient for SparseSoftmaxCrossEntropyWithLogits.
+    Operand<org.tensorflow.types.TInt32> classes =
+        tf.gather(tf.shape(logits), tf.math.sub(tf.rank(logits), tf.constant(1)), tf.constant(0));
+    Operand<TFloat32> oneHot = tf.oneHot(labels, classes, tf.constant(1f), tf.constant(0f));
+    return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
   }
 
   @Override
-  public String className() {
-    return "SparseCategoricalCrossentropy";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name());
-    c.put("reduction", "sum_over_batch_size");
+  protected void addConfig(Map<String, Object> c) {
     c.put("from_logits", fromLogits);
     c.put("ignore_class", null);
-    return c;
+  }
+
+  /** From a Keras config ({@code ignore_class} null and {@code axis} -1 only). */
+  public static SparseCategoricalCrossentropy fromConfig(Map<String, Object> config) {
+    String cls = "SparseCategoricalCrossentropy";
+    if (config.get("ignore_class") != null) {
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue(
+              "ignore_class", "null (jkeras has no ignore_class)", config.get("ignore_class"));
+    }
+    if (integer(cls, config, "axis", -1) != -1) {
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("axis", "-1 (the last axis)", config.get("axis"));
+    }
+    return withBase(
+        new SparseCategoricalCrossentropy(bool(cls, config, "from_logits", false)),
+        config,
+        List.of("from_logits", "ignore_class", "axis"));
   }
 }

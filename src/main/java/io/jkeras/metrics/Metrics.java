@@ -4,6 +4,7 @@ import io.jkeras.config.ClassCatalog;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.losses.CategoricalCrossentropy;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.Losses;
 import io.jkeras.losses.SparseCategoricalCrossentropy;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,31 @@ public final class Metrics {
           return new SparseCategoricalAccuracy(name);
         }
         return new CategoricalAccuracy(name);
+      case "top_k_categorical_accuracy":
+        return new TopKCategoricalAccuracy();
+      case "sparse_top_k_categorical_accuracy":
+        return new SparseTopKCategoricalAccuracy();
+      case "root_mean_squared_error":
+        return new RootMeanSquaredError();
+      case "mse",
+          "mean_squared_error",
+          "mae",
+          "mean_absolute_error",
+          "mape",
+          "mean_absolute_percentage_error",
+          "msle",
+          "mean_squared_logarithmic_error",
+          "log_cosh_error",
+          "binary_crossentropy",
+          "categorical_crossentropy",
+          "sparse_categorical_crossentropy",
+          "kl_divergence",
+          "poisson",
+          "hinge",
+          "squared_hinge",
+          "categorical_hinge":
+        // Keras's metrics built on loss functions, by the names Keras 3 resolves.
+        return new LossMetric(name, Losses.get(name.equals("log_cosh_error") ? "log_cosh" : name));
       default:
         return CATALOG.get(name);
     }

@@ -518,6 +518,20 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * {@link #load(Path)}; with {@code compile} false the model comes back uncompiled, its training
+   * settings not read, so that any file whose layers jkeras has loads for inference.
+   *
+   * <pre>{@code
+   * try (Model m = Model.load(Path.of("python.keras"), false)) {
+   *   m.predict(x);
+   * }
+   * }</pre>
+   */
+  public static Model load(Path path, boolean compile) {
+    return io.jkeras.saving.KerasModelFile.load(path, true, compile);
+  }
+
+  /**
    * Exports the model for inference as a TensorFlow SavedModel, as Keras's {@code
    * model.export(dir)}: signature {@code serving_default} (and {@code serve}) with the input layer
    * names as input keys and outputs {@code output_0}, {@code output_1}...; only the weights are

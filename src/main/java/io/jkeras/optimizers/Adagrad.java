@@ -70,26 +70,23 @@ public class Adagrad extends Optimizer {
             tf.math.mul(lr, grad), tf.math.sqrt(tf.math.add(acc, tf.constant((float) epsilon)))));
   }
 
-  /**
-   * An Adagrad from its Keras config, as Python Keras 3 writes it; options jkeras lacks are
-   * accepted only at their off values.
-   *
-   * <pre>{@code Adagrad o = Adagrad.fromConfig(Map.of("learning_rate", 0.01));}</pre>
-   */
-  public static Adagrad fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("Adagrad", config);
-    double rate = readBaseConfig(c, 0.001);
-    Adagrad optimizer =
-        new Adagrad(rate, c.number("initial_accumulator_value", 0.1), c.number("epsilon", 1e-7));
-    c.rejectUnknownKeys();
-    return optimizer;
-  }
-
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
     c.put("initial_accumulator_value", initialAccumulatorValue);
     c.put("epsilon", epsilon);
     return c;
+  }
+
+  /** From a Keras config. */
+  public static Adagrad fromConfig(Map<String, Object> config) {
+    String cls = "Adagrad";
+    return withBaseOptions(
+        new Adagrad(
+            learningRateOf(cls, config, 0.001),
+            ConfigReader.of(cls, config).number("initial_accumulator_value", 0.1),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7)),
+        config,
+        List.of("initial_accumulator_value", "epsilon"));
   }
 }

@@ -15,7 +15,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Per step t: {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; w -= lr sqrt(1-b2^t)/(1-b1^t) ·
  * m / (sqrt(v) + eps)} — TensorFlow's ApplyAdam kernel computes exactly Keras's update. Slots per
- * weight: momentum, velocity.
+ * weight: momentum, velocity; with {@code amsgrad} then every weight's velocity_hat, the running
+ * maximum of v that replaces it in the step.
  *
  * <pre>{@code
  * model.compile(new Adam(), "binary_crossentropy", "accuracy");
@@ -27,6 +28,7 @@ public class Adam extends Optimizer {
   private final double beta1;
   private final double beta2;
   private final double epsilon;
+  private final boolean amsgrad;
 
   public Adam() {
     this(0.001);
@@ -37,6 +39,11 @@ public class Adam extends Optimizer {
   }
 
   public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+    this(learningRate, beta1, beta2, epsilon, false);
+  }
+
+  /** With {@code amsgrad}, the step divides by the largest velocity so far (Reddi et al.). */
+  public Adam(double learningRate, double beta1, double beta2, double epsilon, boolean amsgrad) {
     super(learningRate);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
       throw new IllegalArgumentException(
@@ -48,11 +55,14 @@ public class Adam extends Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+    this.amsgrad = amsgrad;
   }
 
   @Override
   protected List<List<String>> slotGroups() {
-    return List.of(List.of("momentum", "velocity"));
+    return amsgrad
+        ? List.of(List.of("momentum", "velocity"), List.of("velocity_hat"))
+        : List.of(List.of("momentum", "velocity"));
   }
 
   @Override
@@ -65,6 +75,29 @@ public class Adam extends Optimizer {
       Operand<TFloat32> step) {
     Operand<TFloat32> b1 = tf.constant((float) beta1);
     Operand<TFloat32> b2 = tf.constant((float) beta2);
+    if (amsgrad) {
+      Operand<TFloat32> one = tf.constant(1f);
+      Operand<TFloat32> alpha =
+          tf.math.div(
+              tf.math.mul(lr, tf.math.sqrt(tf.math.sub(one, tf.math.pow(b2, step)))),
+              tf.math.sub(one, tf.math.pow(b1, step)));
+      Variable<TFloat32> m = slots.get(0);
+      Variable<TFloat32> v = slots.get(1);
+      Variable<TFloat32> vHat = slots.get(2);
+      Operand<TFloat32> newM =
+          tf.assignAdd(m, tf.math.mul(tf.math.sub(grad, m), tf.constant((float) (1 - beta1))));
+      Operand<TFloat32> newV =
+          tf.assignAdd(
+              v,
+              tf.math.mul(
+                  tf.math.sub(tf.math.mul(grad, grad), v), tf.constant((float) (1 - beta2))));
+      Operand<TFloat32> newVHat = tf.assign(vHat, tf.math.maximum(vHat, newV));
+      return tf.assignSub(
+          var,
+          tf.math.div(
+              tf.math.mul(newM, alpha),
+              tf.math.add(tf.math.sqrt(newVHat), tf.constant((float) epsilon))));
+    }
     return tf.train.applyAdam(
         var,
         slots.get(0),
@@ -78,30 +111,29 @@ public class Adam extends Optimizer {
         grad);
   }
 
-  /**
-   * An Adam from its Keras config, as Python Keras 3 writes it; options jkeras lacks are accepted
-   * only at their off values.
-   *
-   * <pre>{@code Adam o = Adam.fromConfig(Map.of("learning_rate", 0.01));}</pre>
-   */
-  public static Adam fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("Adam", config);
-    double rate = readBaseConfig(c, 0.001);
-    c.requireDefault("amsgrad", false, "AMSGrad");
-    Adam optimizer =
-        new Adam(
-            rate, c.number("beta_1", 0.9), c.number("beta_2", 0.999), c.number("epsilon", 1e-7));
-    c.rejectUnknownKeys();
-    return optimizer;
-  }
-
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
     c.put("beta_1", beta1);
     c.put("beta_2", beta2);
     c.put("epsilon", epsilon);
-    c.put("amsgrad", false);
+    c.put("amsgrad", amsgrad);
     return c;
   }
+
+  /** From a Keras config. */
+  public static Adam fromConfig(Map<String, Object> config) {
+    String cls = "Adam";
+    return withBaseOptions(
+        new Adam(
+            learningRateOf(cls, config, 0.001),
+            ConfigReader.of(cls, config).number("beta_1", 0.9),
+            ConfigReader.of(cls, config).number("beta_2", 0.999),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7),
+            bool(cls, config, "amsgrad", false)),
+        config,
+        KEYS);
+  }
+
+  static final List<String> KEYS = List.of("beta_1", "beta_2", "epsilon", "amsgrad");
 }

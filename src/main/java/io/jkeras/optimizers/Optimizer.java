@@ -6,6 +6,8 @@ import io.jkeras.backend.GraphVariable;
 import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Weight;
+import io.jkeras.optimizers.schedules.LearningRateSchedule;
+import io.jkeras.optimizers.schedules.LearningRateSchedules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,29 +17,72 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.SwitchCond;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
  * The base of jkeras optimizers, with Keras 3's state layout: an {@code iteration} counter, the
- * {@code learning_rate}, then per-weight slot variables (for Adam, each weight's momentum then
- * velocity), so that the state can be saved in, and restored from, Keras weight files.
+ * {@code learning_rate} (absent with a {@link LearningRateSchedule}), each weight's moving average
+ * (with EMA), each weight's gradient accumulator (with gradient accumulation), then the subclass's
+ * slot variables (for Adam, each weight's momentum then velocity), so that the state can be saved
+ * in, and restored from, Keras weight files.
  *
- * <p>A subclass names its slots and emits the update of one weight from its gradient. Weight
- * constraints are applied after every update, as Keras does.
+ * <p>The options every Keras optimizer has are applied here, in Keras's order: the gradients are
+ * divided by {@code loss_scale_factor} (the loss was multiplied by it), accumulated over {@code
+ * gradient_accumulation_steps} steps (their mean updates the weights every that many steps),
+ * clipped ({@code clipnorm} per weight, {@code global_clipnorm} over all, or {@code clipvalue}),
+ * the weights decayed ({@code w -= w · weight_decay · lr}), the subclass's update applied, the
+ * moving averages updated ({@code use_ema}; copied into the weights every {@code
+ * ema_overwrite_frequency} steps and at the end of {@code fit}), and weight constraints applied. A
+ * subclass names its slots and emits the update of one weight from its gradient.
  *
  * <pre>{@code
- * model.compile(new Adam(0.001), "binary_crossentropy", "accuracy");
+ * model.compile(new Adam(0.001).clipnorm(1.0).weightDecay(0.004), "binary_crossentropy");
  * }</pre>
  */
 public abstract class Optimizer implements KerasSerializable {
 
+  /** The config keys every Keras optimizer has. */
+  static final List<String> BASE_KEYS =
+      List.of(
+          "name",
+          "learning_rate",
+          "weight_decay",
+          "clipnorm",
+          "global_clipnorm",
+          "clipvalue",
+          "use_ema",
+          "ema_momentum",
+          "ema_overwrite_frequency",
+          "loss_scale_factor",
+          "gradient_accumulation_steps");
+
   private double learningRate;
+  private LearningRateSchedule schedule;
+  private String name;
+  private Double weightDecay;
+  private Double clipnorm;
+  private Double globalClipnorm;
+  private Double clipvalue;
+  private boolean useEma;
+  private double emaMomentum = 0.99;
+  private Integer emaOverwriteFrequency;
+  private Double lossScaleFactor;
+  private Integer gradientAccumulationSteps;
+
   private GraphSession graph;
   private GraphVariable<TInt64> iterations;
   private GraphVariable<TFloat32> learningRateVariable;
+
+  /** Every float variable after iteration and learning_rate, in Keras's order. */
   private final List<GraphVariable<TFloat32>> slots = new ArrayList<>();
+
+  private List<Weight> weights = List.of();
+  private final List<GraphVariable<TFloat32>> averages = new ArrayList<>();
+  private final List<Variable<TFloat32>> scalars = new ArrayList<>();
 
   protected Optimizer(double learningRate) {
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -47,8 +92,14 @@ public abstract class Optimizer implements KerasSerializable {
     this.learningRate = learningRate;
   }
 
+  /** The learning rate (with a schedule: its value at step 0 is not tracked; this stays fixed). */
   public double learningRate() {
     return learningRate;
+  }
+
+  /** The learning-rate schedule, or null for a fixed (settable) learning rate. */
+  public LearningRateSchedule learningRateSchedule() {
+    return schedule;
   }
 
   /** Changes the learning rate, also while training (Keras {@code optimizer.learning_rate = x}). */
@@ -57,11 +108,136 @@ public abstract class Optimizer implements KerasSerializable {
       throw new IllegalArgumentException(
           className() + ": learning_rate must be positive, got " + learningRate);
     }
+    if (schedule != null) {
+      throw new IllegalStateException(
+          className()
+              + ": this optimizer's learning rate follows a "
+              + schedule.className()
+              + " schedule and cannot be set");
+    }
     this.learningRate = learningRate;
     if (learningRateVariable != null) {
       learningRateVariable.write(new float[] {(float) learningRate});
     }
   }
+
+  // ---- the options every Keras optimizer has ------------------------------------------------
+
+  /** Uses {@code schedule} for the learning rate (Keras {@code learning_rate=schedule}). */
+  public Optimizer learningRate(LearningRateSchedule schedule) {
+    requireUnbuilt();
+    this.schedule = schedule;
+    return this;
+  }
+
+  /** Keras's {@code name} (default: the class name in snake case). */
+  public Optimizer name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** Decoupled weight decay: before each update {@code w -= w · weightDecay · lr}. */
+  public Optimizer weightDecay(double weightDecay) {
+    requireUnbuilt();
+    this.weightDecay = weightDecay;
+    return this;
+  }
+
+  /** Clips each weight's gradient to an L2 norm of at most {@code clipnorm}. */
+  public Optimizer clipnorm(double clipnorm) {
+    requireUnbuilt();
+    onlyOneClip(clipnorm);
+    this.clipnorm = clipnorm;
+    return this;
+  }
+
+  /** Scales all gradients together so that their global L2 norm is at most {@code norm}. */
+  public Optimizer globalClipnorm(double norm) {
+    requireUnbuilt();
+    onlyOneClip(norm);
+    this.globalClipnorm = norm;
+    return this;
+  }
+
+  /** Clips every gradient element to {@code [-clipvalue, clipvalue]}. */
+  public Optimizer clipvalue(double clipvalue) {
+    requireUnbuilt();
+    onlyOneClip(clipvalue);
+    this.clipvalue = clipvalue;
+    return this;
+  }
+
+  /**
+   * Keeps an exponential moving average of every trainable weight ({@code momentum}, Keras default
+   * 0.99), copied into the weights every {@code overwriteFrequency} steps (null: never) and when
+   * {@code fit} ends.
+   */
+  public Optimizer ema(double momentum, Integer overwriteFrequency) {
+    requireUnbuilt();
+    if (!(momentum >= 0 && momentum <= 1)) {
+      throw new IllegalArgumentException(
+          className() + ": ema_momentum must be in [0, 1], got " + momentum);
+    }
+    if (overwriteFrequency != null && overwriteFrequency < 1) {
+      throw new IllegalArgumentException(
+          className()
+              + ": ema_overwrite_frequency must be an integer >= 1 or null, got "
+              + overwriteFrequency);
+    }
+    this.useEma = true;
+    this.emaMomentum = momentum;
+    this.emaOverwriteFrequency = overwriteFrequency;
+    return this;
+  }
+
+  /** Multiplies the loss by {@code factor} before the gradients and divides the gradients back. */
+  public Optimizer lossScaleFactor(double factor) {
+    requireUnbuilt();
+    this.lossScaleFactor = factor;
+    return this;
+  }
+
+  /** Updates the weights every {@code steps} steps (at least 2) with the mean gradient. */
+  public Optimizer gradientAccumulationSteps(int steps) {
+    requireUnbuilt();
+    if (steps < 2) {
+      throw new IllegalArgumentException(
+          className() + ": gradient_accumulation_steps must be an integer >= 2, got " + steps);
+    }
+    this.gradientAccumulationSteps = steps;
+    return this;
+  }
+
+  private void onlyOneClip(double value) {
+    if ((clipnorm != null ? 1 : 0) + (globalClipnorm != null ? 1 : 0) + (clipvalue != null ? 1 : 0)
+        > 0) {
+      throw new IllegalArgumentException(
+          className()
+              + ": only one of clipnorm, clipvalue and global_clipnorm can be set; got "
+              + value
+              + " after clipnorm="
+              + clipnorm
+              + ", clipvalue="
+              + clipvalue
+              + ", global_clipnorm="
+              + globalClipnorm);
+    }
+  }
+
+  private void requireUnbuilt() {
+    if (graph != null) {
+      throw new IllegalStateException(className() + ": options must be set before training starts");
+    }
+  }
+
+  /** The loss the gradients are taken of: multiplied by {@code loss_scale_factor} when set. */
+  public Operand<TFloat32> scaleLoss(Ops tf, Operand<TFloat32> loss) {
+    return lossScaleFactor == null
+        ? loss
+        : tf.math.mul(loss, tf.constant(lossScaleFactor.floatValue()));
+  }
+
+  // ---- subclasses ----------------------------------------------------------------------------
 
   /**
    * The slot names, in groups: within a group, Keras creates the slots weight by weight,
@@ -72,6 +248,25 @@ public abstract class Optimizer implements KerasSerializable {
   /** The initial value of every element of a slot; zeros unless overridden. */
   protected float slotInitialValue(String slot) {
     return 0f;
+  }
+
+  /** The shape of a weight's slot; the weight's shape unless overridden. */
+  protected Shape slotShape(String slot, Shape weight) {
+    return weight;
+  }
+
+  /** Scalar variables created after the slots (Nadam's {@code u_product}) with initial values. */
+  protected Map<String, Float> scalarVariables() {
+    return Map.of();
+  }
+
+  /**
+   * Emits what an update step does once before the weights' updates (Nadam advances {@code
+   * u_product}); {@code scalars} are the variables of {@link #scalarVariables()}. None by default.
+   */
+  protected List<Op> beforeUpdates(
+      Ops tf, List<Variable<TFloat32>> scalars, Operand<TFloat32> lr, Operand<TFloat32> step) {
+    return List.of();
   }
 
   /**
@@ -89,6 +284,8 @@ public abstract class Optimizer implements KerasSerializable {
       Operand<TFloat32> lr,
       Operand<TFloat32> step);
 
+  // ---- graph ---------------------------------------------------------------------------------
+
   /**
    * Creates the optimizer's variables in {@code g} and returns the op that applies one step to
    * {@code weights} from {@code grads}: every update waits for every gradient, constraints run
@@ -100,12 +297,25 @@ public abstract class Optimizer implements KerasSerializable {
           className() + ": an optimizer instance can serve one model only");
     }
     graph = g;
+    this.weights = List.copyOf(weights);
     Ops scoped = g.tf().withSubScope(g.uniqueScope(KerasNames.toSnakeCase(className())));
     iterations = GraphVariable.longs(g, scoped, "iteration", Shape.scalar());
     iterations.initialize(new long[] {0});
-    learningRateVariable = GraphVariable.floats(g, scoped, "learning_rate", Shape.scalar());
-    learningRateVariable.initialize(new float[] {(float) learningRate});
-
+    if (schedule == null) {
+      learningRateVariable = GraphVariable.floats(g, scoped, "learning_rate", Shape.scalar());
+      learningRateVariable.initialize(new float[] {(float) learningRate});
+    }
+    List<Variable<TFloat32>> accumulators = new ArrayList<>();
+    if (useEma) {
+      for (Weight w : weights) {
+        averages.add(slot(g, scoped, "average", w, w.shape(), 0f));
+      }
+    }
+    if (gradientAccumulationSteps != null) {
+      for (Weight w : weights) {
+        accumulators.add(slot(g, scoped, "gradient_accumulator", w, w.shape(), 0f).variable());
+      }
+    }
     List<List<Variable<TFloat32>>> perWeight = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       perWeight.add(new ArrayList<>());
@@ -114,61 +324,237 @@ public abstract class Optimizer implements KerasSerializable {
       for (int i = 0; i < weights.size(); i++) {
         Weight w = weights.get(i);
         for (String slot : group) {
-          GraphVariable<TFloat32> v =
-              GraphVariable.floats(
-                  g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.path(), w.shape());
-          float[] init = new float[Math.toIntExact(w.size())];
-          Arrays.fill(init, slotInitialValue(slot));
-          v.initialize(init);
-          slots.add(v);
-          perWeight.get(i).add(v.variable());
+          perWeight
+              .get(i)
+              .add(
+                  slot(g, scoped, slot, w, slotShape(slot, w.shape()), slotInitialValue(slot))
+                      .variable());
         }
       }
     }
+    for (Map.Entry<String, Float> e : scalarVariables().entrySet()) {
+      GraphVariable<TFloat32> v = GraphVariable.floats(g, scoped, e.getKey(), Shape.scalar());
+      v.initialize(new float[] {e.getValue()});
+      slots.add(v);
+      scalars.add(v.variable());
+    }
     Ops tf = scoped;
     // Ref variables are read when an op runs: no update may start before every gradient is known.
-    // Each weight's ops run on its device (a parameter server when a strategy placed it there), so
-    // only gradients travel, not weights and slots.
-    List<Op> gradsReady = new ArrayList<>();
-    for (int i = 0; i < weights.size(); i++) {
-      gradsReady.add(onDeviceOf(tf, weights.get(i)).identity(grads.get(i)));
-    }
-    Ops afterGrads = tf.withControlDependencies(gradsReady);
+    Ops afterGrads =
+        tf.withControlDependencies(grads.stream().map(gr -> (Op) tf.identity(gr)).toList());
+    Operand<TInt64> rawIteration = afterGrads.identity(iterations.variable());
+    // Keras's `iterations`: applied updates, which differ from calls under gradient accumulation.
+    Operand<TInt64> iteration =
+        gradientAccumulationSteps == null
+            ? rawIteration
+            : afterGrads.math.floorDiv(
+                rawIteration, afterGrads.constant(gradientAccumulationSteps.longValue()));
     Operand<TFloat32> step =
         afterGrads.dtypes.cast(
-            afterGrads.math.add(iterations.variable(), afterGrads.constant(1L)), TFloat32.class);
-    Operand<TFloat32> lr = afterGrads.identity(learningRateVariable.variable());
-    List<Op> updates = new ArrayList<>();
-    for (int i = 0; i < weights.size(); i++) {
-      updates.add(
-          update(
-              onDeviceOf(afterGrads, weights.get(i)),
-              weights.get(i).value(),
-              grads.get(i),
-              perWeight.get(i),
-              lr,
-              step));
+            afterGrads.math.add(iteration, afterGrads.constant(1L)), TFloat32.class);
+    Operand<TFloat32> lr =
+        schedule == null
+            ? afterGrads.identity(learningRateVariable.variable())
+            : schedule.call(afterGrads, afterGrads.dtypes.cast(rawIteration, TFloat32.class));
+    List<Operand<TFloat32>> gs = new ArrayList<>(grads);
+    if (lossScaleFactor != null) {
+      Operand<TFloat32> scale = afterGrads.constant(lossScaleFactor.floatValue());
+      gs.replaceAll(gr -> afterGrads.math.div(gr, scale));
     }
-    Ops afterUpdates = tf.withControlDependencies(updates);
-    List<Op> constrained = new ArrayList<>(updates);
+
+    List<Op> stepOps = new ArrayList<>();
+    if (gradientAccumulationSteps == null) {
+      stepOps.addAll(clipDecayUpdate(afterGrads, gs, perWeight, lr, step));
+    } else {
+      // Switch/Merge: the update branch runs every `steps` calls, the accumulating one otherwise.
+      Operand<TBool> isUpdate =
+          afterGrads.math.equal(
+              afterGrads.math.floorMod(
+                  afterGrads.math.add(rawIteration, afterGrads.constant(1L)),
+                  afterGrads.constant(gradientAccumulationSteps.longValue())),
+              afterGrads.constant(0L));
+      Operand<TFloat32> n = afterGrads.constant(gradientAccumulationSteps.floatValue());
+      List<Operand<TFloat32>> meanGrads = new ArrayList<>();
+      List<Op> accumulate = new ArrayList<>();
+      for (int i = 0; i < gs.size(); i++) {
+        SwitchCond<TFloat32> sw = afterGrads.switchCond(gs.get(i), isUpdate);
+        Variable<TFloat32> acc = accumulators.get(i);
+        meanGrads.add(afterGrads.math.div(afterGrads.math.add(sw.outputTrue(), acc), n));
+        accumulate.add(afterGrads.assign(acc, afterGrads.math.add(sw.outputFalse(), acc)));
+      }
+      Operand<TFloat32> lrTrue = afterGrads.switchCond(lr, isUpdate).outputTrue();
+      Operand<TFloat32> stepTrue = afterGrads.switchCond(step, isUpdate).outputTrue();
+      List<Op> updates = clipDecayUpdate(afterGrads, meanGrads, perWeight, lrTrue, stepTrue);
+      Ops afterUpdates = afterGrads.withControlDependencies(updates);
+      List<Op> updateBranch = new ArrayList<>(updates);
+      for (int i = 0; i < gs.size(); i++) {
+        updateBranch.add(
+            afterUpdates.assign(accumulators.get(i), afterUpdates.zerosLike(meanGrads.get(i))));
+      }
+      SwitchCond<TBool> token = afterGrads.switchCond(isUpdate, isUpdate);
+      List<Operand<TBool>> ends = new ArrayList<>();
+      ends.add(afterGrads.withControlDependencies(updateBranch).identity(token.outputTrue()));
+      ends.add(afterGrads.withControlDependencies(accumulate).identity(token.outputFalse()));
+      stepOps.add(afterGrads.merge(ends));
+    }
+
+    Ops afterStep = tf.withControlDependencies(stepOps);
+    List<Op> done = new ArrayList<>(stepOps);
+    if (useEma) {
+      Operand<TFloat32> momentum =
+          afterStep.math.mul(
+              afterStep.dtypes.cast(
+                  afterStep.math.notEqual(iteration, afterStep.constant(0L)), TFloat32.class),
+              afterStep.constant((float) emaMomentum));
+      Operand<TFloat32> keep = afterStep.math.sub(afterStep.constant(1f), momentum);
+      Operand<TBool> overwrite =
+          emaOverwriteFrequency == null
+              ? null
+              : afterStep.math.equal(
+                  afterStep.math.floorMod(
+                      afterStep.math.add(iteration, afterStep.constant(1L)),
+                      afterStep.constant(emaOverwriteFrequency.longValue())),
+                  afterStep.constant(0L));
+      for (int i = 0; i < weights.size(); i++) {
+        Variable<TFloat32> avg = averages.get(i).variable();
+        Variable<TFloat32> var = weights.get(i).value();
+        Operand<TFloat32> newAvg =
+            afterStep.assign(
+                avg,
+                afterStep.math.add(
+                    afterStep.math.mul(momentum, avg), afterStep.math.mul(keep, var)));
+        if (overwrite == null) {
+          done.add(newAvg);
+        } else {
+          Ops afterAvg = afterStep.withControlDependencies(List.of(newAvg));
+          done.add(
+              afterAvg.assign(
+                  var,
+                  afterAvg.select(
+                      afterAvg.fill(afterAvg.shape(var), overwrite),
+                      afterAvg.identity(newAvg),
+                      afterAvg.identity(var))));
+        }
+      }
+    }
+    Ops afterUpdates = tf.withControlDependencies(done);
+    List<Op> constrained = new ArrayList<>(done);
     for (Weight w : weights) {
       if (w.constraint() != null) {
+        Ops near = onDeviceOf(afterUpdates, w);
         constrained.add(
-            onDeviceOf(afterUpdates, w)
-                .assign(
-                    w.value(),
-                    w.constraint()
-                        .apply(
-                            onDeviceOf(afterUpdates, w),
-                            onDeviceOf(afterUpdates, w).identity(w.value()))));
+            near.assign(w.value(), w.constraint().apply(near, near.identity(w.value()))));
       }
     }
     Ops last = tf.withControlDependencies(constrained);
     return last.withName("train_step").assignAdd(iterations.variable(), last.constant(1L));
   }
 
+  /** Ops placed on {@code w}'s device: a parameter server when a strategy placed it there. */
   private static Ops onDeviceOf(Ops tf, Weight w) {
     return w.device() == null ? tf : tf.withDevice(w.device());
+  }
+
+  private GraphVariable<TFloat32> slot(
+      GraphSession g, Ops scoped, String slot, Weight w, Shape shape, float initial) {
+    GraphVariable<TFloat32> v =
+        GraphVariable.floats(
+            g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.path(), shape);
+    float[] init = new float[Math.toIntExact(shape.size())];
+    Arrays.fill(init, initial);
+    v.initialize(init);
+    slots.add(v);
+    return v;
+  }
+
+  /** Clipping, weight decay, then the subclass's update of every weight. */
+  private List<Op> clipDecayUpdate(
+      Ops tf,
+      List<Operand<TFloat32>> grads,
+      List<List<Variable<TFloat32>>> perWeight,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
+    List<Operand<TFloat32>> gs = clip(tf, grads);
+    List<Op> decays = new ArrayList<>();
+    if (weightDecay != null) {
+      Operand<TFloat32> wd = tf.constant(weightDecay.floatValue());
+      for (Weight w : weights) {
+        Variable<TFloat32> var = w.value();
+        decays.add(tf.assignSub(var, tf.math.mul(tf.math.mul(tf.identity(var), wd), lr)));
+      }
+    }
+    decays.addAll(beforeUpdates(tf, scalars, lr, step));
+    Ops afterDecay = decays.isEmpty() ? tf : tf.withControlDependencies(decays);
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < weights.size(); i++) {
+      updates.add(
+          update(
+              onDeviceOf(afterDecay, weights.get(i)),
+              weights.get(i).value(),
+              gs.get(i),
+              perWeight.get(i),
+              lr,
+              step));
+    }
+    return updates;
+  }
+
+  private List<Operand<TFloat32>> clip(Ops tf, List<Operand<TFloat32>> grads) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    if (clipnorm != null && clipnorm > 0) {
+      Operand<TFloat32> c = tf.constant(clipnorm.floatValue());
+      for (Operand<TFloat32> g : grads) {
+        // As tf.clip_by_norm: g · c / max(‖g‖, c), with ‖0‖ taken as 0 without a NaN gradient.
+        Operand<TFloat32> l2sum = tf.sum(tf.math.mul(g, g), allAxes(tf, g));
+        Operand<TBool> positive = tf.math.greater(l2sum, tf.constant(0f));
+        Operand<TFloat32> safe = tf.select(positive, l2sum, tf.onesLike(l2sum));
+        Operand<TFloat32> norm = tf.select(positive, tf.math.sqrt(safe), l2sum);
+        out.add(tf.math.div(tf.math.mul(g, c), tf.math.maximum(norm, c)));
+      }
+      return out;
+    }
+    if (globalClipnorm != null && globalClipnorm > 0) {
+      List<Operand<TFloat32>> squares = new ArrayList<>();
+      for (Operand<TFloat32> g : grads) {
+        squares.add(tf.sum(tf.math.mul(g, g), allAxes(tf, g)));
+      }
+      Operand<TFloat32> norm = tf.math.sqrt(tf.sum(tf.stack(squares), tf.constant(new int[] {0})));
+      Operand<TFloat32> c = tf.constant(globalClipnorm.floatValue());
+      Operand<TFloat32> one = tf.constant(1f);
+      Operand<TFloat32> scale =
+          tf.math.add(
+              tf.math.mul(c, tf.math.minimum(tf.math.div(one, norm), tf.math.div(one, c))),
+              tf.math.sub(norm, norm));
+      for (Operand<TFloat32> g : grads) {
+        out.add(tf.math.mul(g, scale));
+      }
+      return out;
+    }
+    if (clipvalue != null && clipvalue > 0) {
+      Operand<TFloat32> hi = tf.constant(clipvalue.floatValue());
+      Operand<TFloat32> lo = tf.constant(-clipvalue.floatValue());
+      for (Operand<TFloat32> g : grads) {
+        out.add(tf.clipByValue(g, lo, hi));
+      }
+      return out;
+    }
+    return grads;
+  }
+
+  private static Operand<org.tensorflow.types.TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+
+  /**
+   * The end of {@code fit}: with EMA, the weights take their moving averages, as Keras's {@code
+   * finalize_variable_values}.
+   */
+  public void finalizeVariableValues() {
+    if (useEma && isBuilt()) {
+      for (int i = 0; i < weights.size(); i++) {
+        weights.get(i).assign(averages.get(i).readFloats());
+      }
+    }
   }
 
   /** True once {@link #build} created the variables. */
@@ -181,7 +567,7 @@ public abstract class Optimizer implements KerasSerializable {
     if (!isBuilt()) {
       return 0;
     }
-    long n = 2;
+    long n = schedule == null ? 2 : 1;
     for (GraphVariable<TFloat32> s : slots) {
       n += s.shape().size();
     }
@@ -194,7 +580,50 @@ public abstract class Optimizer implements KerasSerializable {
   }
 
   /**
-   * The state in Keras's order: {@code [iteration (long[1]), learning_rate (float[1]), slots...]}.
+   * The variables Keras creates with the optimizer, before it is built: {@code iteration} and,
+   * without a schedule, {@code learning_rate}; files of untrained models hold these.
+   */
+  public List<Object> initialState() {
+    List<Object> out = new ArrayList<>();
+    out.add(new long[] {0});
+    if (schedule == null) {
+      out.add(new float[] {(float) learningRate});
+    }
+    return out;
+  }
+
+  /**
+   * The shapes of the variables this optimizer creates for trainable weights of {@code
+   * weightShapes}, in Keras's order (as {@link #stateShapes()} once built).
+   */
+  public List<Shape> variableShapes(List<Shape> weightShapes) {
+    List<Shape> out = new ArrayList<>();
+    out.add(Shape.scalar());
+    if (schedule == null) {
+      out.add(Shape.scalar());
+    }
+    if (useEma) {
+      out.addAll(weightShapes);
+    }
+    if (gradientAccumulationSteps != null) {
+      out.addAll(weightShapes);
+    }
+    for (List<String> group : slotGroups()) {
+      for (Shape w : weightShapes) {
+        for (String slot : group) {
+          out.add(slotShape(slot, w));
+        }
+      }
+    }
+    for (int i = 0; i < scalarVariables().size(); i++) {
+      out.add(Shape.scalar());
+    }
+    return out;
+  }
+
+  /**
+   * The state in Keras's order: {@code [iteration (long[1]), learning_rate (float[1], absent with a
+   * schedule), other variables...]}.
    */
   public List<Object> state() {
     if (!isBuilt()) {
@@ -202,7 +631,9 @@ public abstract class Optimizer implements KerasSerializable {
     }
     List<Object> out = new ArrayList<>();
     out.add(iterations.readLongs());
-    out.add(learningRateVariable.readFloats());
+    if (learningRateVariable != null) {
+      out.add(learningRateVariable.readFloats());
+    }
     for (GraphVariable<TFloat32> s : slots) {
       out.add(s.readFloats());
     }
@@ -214,7 +645,9 @@ public abstract class Optimizer implements KerasSerializable {
     List<Shape> out = new ArrayList<>();
     if (isBuilt()) {
       out.add(Shape.scalar());
-      out.add(Shape.scalar());
+      if (learningRateVariable != null) {
+        out.add(Shape.scalar());
+      }
       for (GraphVariable<TFloat32> s : slots) {
         out.add(s.shape());
       }
@@ -227,20 +660,23 @@ public abstract class Optimizer implements KerasSerializable {
     if (!isBuilt()) {
       throw new IllegalStateException(className() + ": no state before training starts");
     }
-    int expected = 2 + slots.size();
+    int scalars = learningRateVariable == null ? 1 : 2;
+    int expected = scalars + slots.size();
     if (values.size() != expected) {
       throw new IllegalArgumentException(
           className()
               + ": expected "
               + expected
-              + " state arrays (iteration, learning_rate and "
+              + " state arrays ("
+              + (scalars == 2 ? "iteration, learning_rate" : "iteration")
+              + " and "
               + slots.size()
               + " slots), got "
               + values.size());
     }
-    for (int i = 2; i < expected; i++) {
+    for (int i = scalars; i < expected; i++) {
       float[] v = (float[]) values.get(i);
-      if (v.length != slots.get(i - 2).shape().size()) {
+      if (v.length != slots.get(i - scalars).shape().size()) {
         throw new IllegalArgumentException(
             className()
                 + ": state array "
@@ -248,80 +684,166 @@ public abstract class Optimizer implements KerasSerializable {
                 + " has "
                 + v.length
                 + " values, expected "
-                + slots.get(i - 2).shape().size());
+                + slots.get(i - scalars).shape().size());
       }
     }
     Object it = values.get(0);
     iterations.write(it instanceof long[] ? (long[]) it : new long[] {(long) ((float[]) it)[0]});
-    float[] lr = (float[]) values.get(1);
-    learningRateVariable.write(lr);
-    learningRate = lr[0];
-    for (int i = 2; i < expected; i++) {
-      slots.get(i - 2).write((float[]) values.get(i));
+    if (scalars == 2) {
+      float[] lr = (float[]) values.get(1);
+      learningRateVariable.write(lr);
+      learningRate = lr[0];
+    }
+    for (int i = scalars; i < expected; i++) {
+      slots.get(i - scalars).write((float[]) values.get(i));
     }
   }
 
-  /** Keras optimizer options jkeras lacks, with the value that means "off". */
-  private static final Object[][] OFF_OPTIONS = {
-    {"weight_decay", null, "weight decay"},
-    {"clipnorm", null, "gradient clipping"},
-    {"global_clipnorm", null, "gradient clipping"},
-    {"clipvalue", null, "gradient clipping"},
-    {"use_ema", false, "EMA of weights"},
-    {"loss_scale_factor", null, "loss scaling"},
-    {"gradient_accumulation_steps", null, "gradient accumulation"},
-    {"decay", 0.0, "learning-rate decay"},
-  };
-
-  /**
-   * Reads the keys every Keras optimizer config has, for a subclass's {@code fromConfig}: {@code
-   * name}, the learning rate ({@code learning_rate}, Keras 2's {@code lr}; a schedule is refused),
-   * and the options jkeras lacks, accepted at their off values. Returns the learning rate, {@code
-   * defaultRate} when absent.
-   *
-   * <pre>{@code
-   * public static Adam fromConfig(Map<String, Object> config) {
-   *   ConfigReader c = ConfigReader.of("Adam", config);
-   *   Adam adam = new Adam(readBaseConfig(c, 0.001), c.number("beta_1", 0.9), ...);
-   *   c.rejectUnknownKeys();
-   *   return adam;
-   * }
-   * }</pre>
-   */
-  protected static double readBaseConfig(ConfigReader c, double defaultRate) {
-    c.string("name", null);
-    c.ignore("jit_compile");
-    c.ignore("is_legacy_optimizer");
-    c.ignore("ema_momentum");
-    c.ignore("ema_overwrite_frequency");
-    for (Object[] off : OFF_OPTIONS) {
-      c.requireDefault((String) off[0], off[1], (String) off[2]);
-    }
-    String key = c.has("learning_rate") || !c.has("lr") ? "learning_rate" : "lr";
-    c.ignore("lr");
-    Object lr = c.raw(key);
-    if (lr != null && !(lr instanceof Number)) {
-      throw c.fail(key, "learning-rate schedules are not supported, got " + ConfigReader.show(lr));
-    }
-    return lr == null ? defaultRate : ((Number) lr).doubleValue();
-  }
+  // ---- config --------------------------------------------------------------------------------
 
   /** Keras's base optimizer config keys, then the subclass's. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", KerasNames.toSnakeCase(className()));
-    c.put("learning_rate", learningRate);
-    c.put("weight_decay", null);
-    c.put("clipnorm", null);
-    c.put("global_clipnorm", null);
-    c.put("clipvalue", null);
-    c.put("use_ema", false);
-    c.put("ema_momentum", 0.99);
-    c.put("ema_overwrite_frequency", null);
-    c.put("loss_scale_factor", null);
-    c.put("gradient_accumulation_steps", null);
+    c.put("name", name != null ? name : KerasNames.toSnakeCase(className()));
+    c.put(
+        "learning_rate",
+        schedule == null
+            ? learningRate
+            : io.jkeras.KerasObjects.serialize("keras.optimizers.schedules", schedule));
+    c.put("weight_decay", weightDecay);
+    c.put("clipnorm", clipnorm);
+    c.put("global_clipnorm", globalClipnorm);
+    c.put("clipvalue", clipvalue);
+    c.put("use_ema", useEma);
+    c.put("ema_momentum", emaMomentum);
+    c.put("ema_overwrite_frequency", emaOverwriteFrequency);
+    c.put("loss_scale_factor", lossScaleFactor);
+    c.put("gradient_accumulation_steps", gradientAccumulationSteps);
     return c;
+  }
+
+  /**
+   * The learning rate of a config: a number, or a serialized schedule (then {@code withSchedule}
+   * gets it). For subclasses' {@code fromConfig}.
+   */
+  protected static double learningRateOf(
+      String className, Map<String, Object> config, double fallback) {
+    Object lr = config.get("learning_rate");
+    return lr instanceof Map<?, ?>
+        ? fallback
+        : ConfigReader.of(className, config).number("learning_rate", fallback);
+  }
+
+  /**
+   * Sets the base options read from {@code config} on {@code optimizer} and checks that {@code
+   * config} holds no keys other than the base ones and {@code own}. For subclasses' {@code
+   * fromConfig}.
+   */
+  protected static <O extends Optimizer> O withBaseOptions(
+      O optimizer, Map<String, Object> config, List<String> own) {
+    Optimizer base = optimizer;
+    String cls = optimizer.className();
+    List<String> allowed = new ArrayList<>(BASE_KEYS);
+    allowed.addAll(own);
+    allowed.addAll(List.of("decay", "jit_compile", "is_legacy_optimizer", "lr"));
+    ConfigReader keys = ConfigReader.of(cls, config);
+    allowed.forEach(keys::ignore);
+    keys.rejectUnknownKeys();
+    Object lr = config.get("learning_rate");
+    if (lr instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> schedule = (Map<String, Object>) m;
+      try {
+        optimizer.learningRate(LearningRateSchedules.deserialize(schedule));
+      } catch (IllegalArgumentException e) {
+        throw ConfigReader.of(cls, config)
+            .fail(
+                "learning_rate", "schedule " + schedule.get("class_name") + ": " + e.getMessage());
+      }
+    } else if (lr == null && config.get("lr") != null) {
+      base.setLearningRate(ConfigReader.of(cls, config).number("lr", base.learningRate));
+    }
+    Object decay = config.get("decay");
+    if (decay != null && !(decay instanceof Number d && d.doubleValue() == 0)) {
+      throw ConfigReader.of(cls, java.util.Map.of())
+          .wrongValue("decay", "0 (Keras 3 has no `decay`; use a schedule)", decay);
+    }
+    base.name = ConfigReader.of(cls, config).string("name", null);
+    Double wd = optionalNumber(cls, config, "weight_decay");
+    if (wd != null) {
+      optimizer.weightDecay(wd);
+    }
+    Double cn = optionalNumber(cls, config, "clipnorm");
+    if (cn != null) {
+      optimizer.clipnorm(cn);
+    }
+    Double gcn = optionalNumber(cls, config, "global_clipnorm");
+    if (gcn != null) {
+      optimizer.globalClipnorm(gcn);
+    }
+    Double cv = optionalNumber(cls, config, "clipvalue");
+    if (cv != null) {
+      optimizer.clipvalue(cv);
+    }
+    Object useEma = config.get("use_ema");
+    if (useEma != null && !(useEma instanceof Boolean)) {
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue("use_ema", "true or false", useEma);
+    }
+    double momentum = ConfigReader.of(cls, config).number("ema_momentum", 0.99);
+    Integer frequency = optionalInteger(cls, config, "ema_overwrite_frequency");
+    if (Boolean.TRUE.equals(useEma)) {
+      optimizer.ema(momentum, frequency);
+    } else {
+      base.emaMomentum = momentum;
+      base.emaOverwriteFrequency = frequency;
+    }
+    Double scale = optionalNumber(cls, config, "loss_scale_factor");
+    if (scale != null) {
+      optimizer.lossScaleFactor(scale);
+    }
+    Integer steps = optionalInteger(cls, config, "gradient_accumulation_steps");
+    if (steps != null) {
+      optimizer.gradientAccumulationSteps(steps);
+    }
+    return optimizer;
+  }
+
+  /** A number or null. */
+  protected static Double optionalNumber(String cls, Map<String, Object> config, String key) {
+    Object v = config.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n)) {
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a number or null", v);
+    }
+    return n.doubleValue();
+  }
+
+  /** A whole number or null. */
+  protected static Integer optionalInteger(String cls, Map<String, Object> config, String key) {
+    Object v = config.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a whole number or null", v);
+    }
+    return n.intValue();
+  }
+
+  /** A boolean, or {@code fallback} when absent. */
+  protected static boolean bool(
+      String cls, Map<String, Object> config, String key, boolean fallback) {
+    Object v = config.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "true or false", v);
+    }
+    return b;
   }
 
   @Override

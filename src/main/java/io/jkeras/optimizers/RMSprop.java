@@ -104,26 +104,6 @@ public class RMSprop extends Optimizer {
     return tf.assignSub(var, increment);
   }
 
-  /**
-   * An RMSprop from its Keras config, as Python Keras 3 writes it; options jkeras lacks are
-   * accepted only at their off values.
-   *
-   * <pre>{@code RMSprop o = RMSprop.fromConfig(Map.of("learning_rate", 0.01));}</pre>
-   */
-  public static RMSprop fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("RMSprop", config);
-    double rate = readBaseConfig(c, 0.001);
-    RMSprop optimizer =
-        new RMSprop(
-            rate,
-            c.number("rho", 0.9),
-            c.number("momentum", 0.0),
-            c.number("epsilon", 1e-7),
-            c.bool("centered", false));
-    c.rejectUnknownKeys();
-    return optimizer;
-  }
-
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
@@ -132,5 +112,19 @@ public class RMSprop extends Optimizer {
     c.put("epsilon", epsilon);
     c.put("centered", centered);
     return c;
+  }
+
+  /** From a Keras config. */
+  public static RMSprop fromConfig(Map<String, Object> config) {
+    String cls = "RMSprop";
+    return withBaseOptions(
+        new RMSprop(
+            learningRateOf(cls, config, 0.001),
+            ConfigReader.of(cls, config).number("rho", 0.9),
+            ConfigReader.of(cls, config).number("momentum", 0.0),
+            ConfigReader.of(cls, config).number("epsilon", 1e-7),
+            bool(cls, config, "centered", false)),
+        config,
+        List.of("rho", "momentum", "epsilon", "centered"));
   }
 }

@@ -67,25 +67,23 @@ public class SGD extends Optimizer {
     return tf.assignAdd(var, delta);
   }
 
-  /**
-   * An SGD from its Keras config, as Python Keras 3 writes it; options jkeras lacks are accepted
-   * only at their off values.
-   *
-   * <pre>{@code SGD o = SGD.fromConfig(Map.of("learning_rate", 0.01));}</pre>
-   */
-  public static SGD fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("SGD", config);
-    double rate = readBaseConfig(c, 0.01);
-    SGD optimizer = new SGD(rate, c.number("momentum", 0.0), c.bool("nesterov", false));
-    c.rejectUnknownKeys();
-    return optimizer;
-  }
-
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
     c.put("momentum", momentum);
     c.put("nesterov", nesterov);
     return c;
+  }
+
+  /** From a Keras config. */
+  public static SGD fromConfig(Map<String, Object> config) {
+    String cls = "SGD";
+    return withBaseOptions(
+        new SGD(
+            learningRateOf(cls, config, 0.01),
+            ConfigReader.of(cls, config).number("momentum", 0.0),
+            bool(cls, config, "nesterov", false)),
+        config,
+        List.of("momentum", "nesterov"));
   }
 }

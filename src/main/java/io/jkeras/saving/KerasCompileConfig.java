@@ -3,18 +3,13 @@ package io.jkeras.saving;
 import io.jkeras.KerasObjects;
 import io.jkeras.config.ClassCatalog;
 import io.jkeras.config.ConfigException;
-import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
-import io.jkeras.optimizers.Adagrad;
-import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
-import io.jkeras.optimizers.RMSprop;
-import io.jkeras.optimizers.SGD;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,12 +24,12 @@ import org.tensorflow.ndarray.Shape;
  * legacy {@code training_config} of {@code .h5} files (the optimizer under {@code
  * optimizer_config}).
  *
- * <p>Optimizers: Adam, SGD, RMSprop and Adagrad with their hyper-parameters. Options jkeras does
- * not implement (weight decay, clipping, EMA, AMSGrad, loss scaling, gradient accumulation,
- * learning-rate schedules) are accepted only at their off values. Losses: by Keras name, or as a
- * loss object (binary, categorical and sparse categorical cross-entropy, MSE, MAE). Metrics: by
- * name, or as metric objects of the classes jkeras has. jkeras writes metrics by name: a metric
- * object's own settings (a threshold) are not kept, and one with a name of its own cannot be saved.
+ * <p>Optimizers: every class of {@link Optimizers} with all of Keras's options and learning-rate
+ * schedules; the optimizer variables are checked against the shapes the optimizer creates. Losses:
+ * by Keras name, or as a loss object (binary, categorical and sparse categorical cross-entropy,
+ * MSE, MAE). Metrics: by name, or as metric objects of the classes jkeras has. jkeras writes
+ * metrics by name: a metric object's own settings (a threshold) are not kept, and one with a name
+ * of its own cannot be saved.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -211,10 +206,7 @@ public final class KerasCompileConfig {
       Map<String, Object> config =
           rawConfig == null ? Map.of() : KerasJson.object(rawConfig, where + ".config");
       if (className.equals("LossFunctionWrapper")) {
-        ConfigReader c = ConfigReader.of(className, config);
-        Loss.readBaseConfig(c);
-        Object fn = c.raw("fn");
-        c.rejectUnknownKeys();
+        Object fn = config.get("fn");
         return Losses.get(fn instanceof String s ? s : String.valueOf(fn));
       }
       return Losses.fromConfig(className, config);
@@ -265,9 +257,13 @@ public final class KerasCompileConfig {
         } catch (ConfigException e) {
           throw new KerasFileException(e.at(where).getMessage(), e);
         } catch (IllegalArgumentException e) {
-          throw new KerasFileException(
-              where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(),
-              e);
+          // A class jkeras has as a named metric only (RootMeanSquaredError, MeanSquaredError...).
+          if (!(config.get("name") instanceof String n)) {
+            throw new KerasFileException(
+                where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(),
+                e);
+          }
+          name = n;
         }
       }
       out.add(name);
@@ -295,89 +291,66 @@ public final class KerasCompileConfig {
     if (state.isEmpty()) {
       return state;
     }
+    Optimizer optimizer = model.optimizer();
     List<Weight> trainable = model.trainableWeights();
-    int perWeight = slotsPerWeight(model.optimizer());
-    if (state.size() < 2
-        || state.get(0).size() != 1
-        || state.get(1).size() != 1
-        || !state.get(1).isFloat()) {
-      throw new KerasFileException(
-          where
-              + ": expected the optimizer's iteration count and"
-              + " learning rate first (two scalars), got "
-              + state.subList(0, Math.min(2, state.size())));
-    }
-    int slots = state.size() - 2;
-    if (slots == 0 && perWeight != 0 && !trainable.isEmpty()) {
+    int initial = optimizer.initialState().size();
+    List<Shape> expected = optimizer.variableShapes(trainable.stream().map(Weight::shape).toList());
+    if (state.size() == initial && expected.size() != initial) {
+      // The file's optimizer was never built: training starts afresh, as in Keras.
       return List.of();
     }
-    if (perWeight >= 0 && slots != perWeight * trainable.size()) {
+    if (state.size() != expected.size()) {
       throw new KerasFileException(
           where
               + ": the file holds "
               + state.size()
-              + " optimizer"
-              + " variables, but "
-              + model.optimizer().className()
-              + " with "
-              + perWeight
-              + " slot(s) for each of the model's "
+              + " optimizer variables, but "
+              + optimizer.className()
+              + " "
+              + optimizer.getConfig()
+              + " for the model's "
               + trainable.size()
               + " trainable weights needs "
-              + (2 + perWeight * trainable.size()));
+              + expected.size());
     }
-    if (trainable.isEmpty() || slots % trainable.size() != 0) {
-      if (slots != 0) {
-        throw new KerasFileException(
-            where
-                + ": "
-                + slots
-                + " optimizer slot variables do not"
-                + " divide among the model's "
-                + trainable.size()
-                + " trainable weights");
-      }
-      return state;
-    }
-    int k = slots / trainable.size();
-    boolean perWeightOrder = true;
-    boolean perKindOrder = true;
-    for (int i = 0; i < slots; i++) {
-      long[] actual = state.get(2 + i).shape();
-      long[] byWeight = trainable.get(i / k).shape().asArray();
-      long[] byKind = trainable.get(i % trainable.size()).shape().asArray();
-      perWeightOrder &= Arrays.equals(actual, byWeight) && state.get(2 + i).isFloat();
-      perKindOrder &= Arrays.equals(actual, byKind) && state.get(2 + i).isFloat();
-    }
-    if (!perWeightOrder && !perKindOrder) {
+    if (!Arrays.equals(state.get(0).shape(), new long[0]) && state.get(0).size() != 1) {
       throw new KerasFileException(
-          where
-              + ": the optimizer variables' shapes do not match the"
-              + " model's trainable weights "
-              + trainable.stream()
-                  .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape()))
-                  .toList());
+          where + ": expected the optimizer's iteration count first, got " + state.get(0));
     }
-    return state;
+    boolean inOrder = true;
+    for (int i = 1; i < state.size(); i++) {
+      inOrder &= state.get(i).isFloat() && state.get(i).size() == expected.get(i).size();
+    }
+    if (inOrder) {
+      for (int i = 1; i < state.size(); i++) {
+        inOrder &= Arrays.equals(state.get(i).shape(), expected.get(i).asArray());
+      }
+      if (inOrder || legacyOrder(state, expected)) {
+        return state;
+      }
+    }
+    throw new KerasFileException(
+        where
+            + ": the optimizer variables' shapes "
+            + state.stream().map(a -> Arrays.toString(a.shape())).toList()
+            + " do not match "
+            + optimizer.className()
+            + "'s for the model's trainable weights "
+            + trainable.stream()
+                .map(w -> w.path() + io.jkeras.layers.KerasShape.format(w.shape()))
+                .toList());
   }
 
-  /** Slot variables per trainable weight of jkeras's optimizers, -1 for another class. */
-  private static int slotsPerWeight(Optimizer optimizer) {
-    if (optimizer instanceof Adam) {
-      return 2;
+  /**
+   * Legacy {@code .h5} files store scalars as {@code [1]} arrays and may differ in the shapes of
+   * size-1 dimensions: sizes equal one by one are accepted there.
+   */
+  private static boolean legacyOrder(List<StoredArray> state, List<Shape> expected) {
+    for (int i = 1; i < state.size(); i++) {
+      if (state.get(i).size() != expected.get(i).size()) {
+        return false;
+      }
     }
-    if (optimizer instanceof Adagrad) {
-      return 1;
-    }
-    Map<String, Object> c = optimizer.getConfig();
-    if (optimizer instanceof SGD) {
-      return ((Number) c.get("momentum")).doubleValue() != 0 ? 1 : 0;
-    }
-    if (optimizer instanceof RMSprop) {
-      return 1
-          + (((Number) c.get("momentum")).doubleValue() > 0 ? 1 : 0)
-          + (Boolean.TRUE.equals(c.get("centered")) ? 1 : 0);
-    }
-    return -1;
+    return true;
   }
 }

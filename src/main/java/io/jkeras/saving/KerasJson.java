@@ -1,7 +1,9 @@
 package io.jkeras.saving;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -49,6 +51,32 @@ final class KerasJson {
   /** Parses a JSON object held in a string. */
   static Map<String, Object> parseObject(String json, String where) {
     return parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), where);
+  }
+
+  /**
+   * The JSON text of member {@code key} of the top-level object in {@code json}, exactly as it is
+   * written there, or null when there is no such member.
+   */
+  static String rawMember(byte[] json, String key, String where) {
+    try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new KerasFileException(where + ": expected a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        long start = p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        if (name.equals(key)) {
+          long end = p.currentLocation().getByteOffset();
+          return new String(
+              json, (int) start, (int) (end - start), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new KerasFileException(where + ": unreadable JSON: " + e, e);
+    }
   }
 
   /** Writes a value as compact UTF-8 JSON. */

@@ -1,5 +1,6 @@
 package io.jkeras.saving;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
@@ -94,16 +95,28 @@ public final class KerasModelFile {
    * @throws UncheckedIOException when the file cannot be written
    */
   public static void save(Model model, Path path) {
+    save(model, path, null, null);
+  }
+
+  /**
+   * {@link #save(Model, Path)}, or with a {@code compile_config} JSON text and optimizer variables
+   * copied from another file in place of the model's own.
+   */
+  private static void save(
+      Model model, Path path, String rawCompileConfig, List<StoredArray> optimizerState) {
     Path target = path.toAbsolutePath();
     checkJavaLambdas(model, target);
     Map<String, Object> modelConfig = ModelConfigWriter.modelConfig(model);
     nameJavaLambdas(modelConfig);
+    if (rawCompileConfig != null) {
+      modelConfig.put("compile_config", new RawValue(rawCompileConfig));
+    }
     byte[] config = KerasJson.write(modelConfig);
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("keras_version", KERAS_VERSION);
     meta.put("date_saved", LocalDateTime.now().format(DATE_SAVED));
     byte[] metadata = KerasJson.write(meta);
-    byte[] weights = weightsBytes(model, target);
+    byte[] weights = weightsBytes(model, target, optimizerState);
 
     try {
       AtomicFile.write(
@@ -183,14 +196,18 @@ public final class KerasModelFile {
   }
 
   /** The {@code model.weights.h5} member, written by KerasWeightsFile to a temporary file. */
-  private static byte[] weightsBytes(Model model, Path target) {
+  private static byte[] weightsBytes(Model model, Path target, List<StoredArray> copiedState) {
     List<StoredArray> state = new ArrayList<>();
-    if (model.isCompiled()) {
+    if (copiedState != null) {
+      state.addAll(copiedState);
+    } else if (model.isCompiled()) {
       state.addAll(model.optimizerState());
       if (state.isEmpty()) {
-        // Not trained yet: the two variables every Keras optimizer has from the start.
+        // Not trained yet: the variables a Keras optimizer has from the start.
         state.add(StoredArray.ofLongScalar(0));
-        state.add(StoredArray.ofFloatScalar((float) model.optimizer().learningRate()));
+        if (model.optimizer().learningRateSchedule() == null) {
+          state.add(StoredArray.ofFloatScalar((float) model.optimizer().learningRate()));
+        }
       }
     }
     Path temp = createTempBeside(target, ".weights.h5");
@@ -275,6 +292,48 @@ public final class KerasModelFile {
     }
   }
 
+  /**
+   * Rewrites the model file {@code in} ({@code .keras} or legacy {@code .h5}) as the Keras 3 file
+   * {@code out}, in safe mode. Training settings jkeras compiles with are written as {@link
+   * #save(Model, Path)} writes them. A {@code .keras} file's settings that jkeras cannot interpret
+   * are copied unchanged, the {@code compile_config} JSON text byte for byte and the optimizer
+   * variables as stored, so that Python compiles the result and continues training as from {@code
+   * in}. A legacy {@code .h5} file's such settings are left out.
+   *
+   * <pre>{@code
+   * KerasModelFile.convert(Path.of("python.keras"), Path.of("copy.keras"));
+   * }</pre>
+   *
+   * @return what was not carried over (empty when everything was); for the user to read
+   * @throws KerasFileException when {@code in} is not a model jkeras can load
+   */
+  public static List<String> convert(Path in, Path out) {
+    String source = String.valueOf(in);
+    byte[] bytes = readFile(in, source);
+    try (Model model = load(in, true, true)) {
+      save(model, out);
+      return List.of();
+    } catch (TrainingConfigException e) {
+      if (!isZip(bytes)) {
+        try (Model model = load(in, true, false)) {
+          save(model, out);
+        }
+        return List.of(
+            "the training settings were left out (not converted): " + e.getCause().getMessage());
+      }
+    }
+    Archive archive = readArchive(in, source);
+    String where = source + ": " + CONFIG;
+    Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
+    String rawCompileConfig = KerasJson.rawMember(archive.config(), "compile_config", where);
+    try (Model model = ModelConfigReader.read(config, where, true)) {
+      List<StoredArray> state =
+          KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
+      save(model, out, rawCompileConfig, state);
+    }
+    return List.of();
+  }
+
   private static byte[] readFile(Path path, String source) {
     if (path == null) {
       throw new KerasFileException("null: no model file given");
@@ -304,34 +363,47 @@ public final class KerasModelFile {
     }
   }
 
-  private static Model loadKeras(Path path, String source, boolean safeMode, boolean compile) {
-    byte[] configBytes;
-    byte[] weightsBytes;
+  /** A {@code .keras} archive's config and weights members. */
+  private record Archive(byte[] config, byte[] weights) {}
+
+  private static Archive readArchive(Path path, String source) {
     try (ZipFile zip = new ZipFile(path.toFile())) {
       byte[] metadata = member(zip, METADATA, source, false);
       if (metadata != null) {
         KerasJson.parseObject(metadata, source + ": " + METADATA);
       }
-      configBytes = member(zip, CONFIG, source, true);
-      weightsBytes = member(zip, WEIGHTS, source, true);
+      return new Archive(member(zip, CONFIG, source, true), member(zip, WEIGHTS, source, true));
     } catch (IOException e) {
       throw new KerasFileException(
           source + ": not a readable zip archive (truncated or" + " corrupt?): " + e.getMessage(),
           e);
     }
+  }
+
+  /** Null and {@code {}} (Keras 3.15 writes it for a model never compiled) mean uncompiled. */
+  private static boolean hasCompileConfig(Object compileConfig) {
+    return compileConfig != null && !(compileConfig instanceof Map<?, ?> m && m.isEmpty());
+  }
+
+  private static Model loadKeras(Path path, String source, boolean safeMode, boolean compile) {
+    Archive archive = readArchive(path, source);
     String where = source + ": " + CONFIG;
-    Map<String, Object> config = KerasJson.parseObject(configBytes, where);
+    Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
     Model model = ModelConfigReader.read(config, where, safeMode);
-    List<StoredArray> state = KerasWeightsFile.load(weightsBytes, source + ": " + WEIGHTS, model);
+    List<StoredArray> state =
+        KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
     Object compileConfig = config.get("compile_config");
-    // Keras 3.15 writes "compile_config": {} for a model it never compiled: load it uncompiled.
-    boolean neverCompiled = compileConfig instanceof Map<?, ?> cc && cc.isEmpty();
-    if (compile && compileConfig != null && !neverCompiled) {
+    if (compile && hasCompileConfig(compileConfig)) {
       String cw = where + ".compile_config";
-      KerasCompileConfig.compile(model, KerasJson.object(compileConfig, cw), cw, false);
-      state =
-          KerasCompileConfig.checkOptimizerState(
-              model, state, source + ": " + WEIGHTS + " /optimizer");
+      try {
+        KerasCompileConfig.compile(model, KerasJson.object(compileConfig, cw), cw, false);
+        state =
+            KerasCompileConfig.checkOptimizerState(
+                model, state, source + ": " + WEIGHTS + " /optimizer");
+      } catch (KerasFileException e) {
+        model.close();
+        throw new TrainingConfigException(e);
+      }
       if (!state.isEmpty()) {
         model.restoreOptimizerState(state);
       }

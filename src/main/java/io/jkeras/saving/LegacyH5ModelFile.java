@@ -94,10 +94,17 @@ final class LegacyH5ModelFile {
         String training = stringAttribute(file, "training_config", source);
         if (training != null) {
           String where = source + ": training_config";
-          KerasCompileConfig.compile(model, KerasJson.parseObject(training, where), where, true);
-          List<StoredArray> state = readOptimizerState(file, model, source);
-          state =
-              KerasCompileConfig.checkOptimizerState(model, state, source + ": /optimizer_weights");
+          List<StoredArray> state;
+          try {
+            KerasCompileConfig.compile(model, KerasJson.parseObject(training, where), where, true);
+            state = readOptimizerState(file, model, source);
+            state =
+                KerasCompileConfig.checkOptimizerState(
+                    model, state, source + ": /optimizer_weights");
+          } catch (KerasFileException e) {
+            model.close();
+            throw new TrainingConfigException(e);
+          }
           if (!state.isEmpty()) {
             model.restoreOptimizerState(state);
           }

@@ -151,7 +151,8 @@ public final class Trainer {
     List<Weight> updated = new ArrayList<>();
     List<Operand<TFloat32>> grads = new ArrayList<>();
     if (wrt.length > 0) {
-      Output<?>[] dw = GraphGradients.add(g, trainLoss, wrt);
+      // The gradients of the loss as the optimizer scales it (loss_scale_factor).
+      Output<?>[] dw = GraphGradients.add(g, optimizer.scaleLoss(tf, trainLoss), wrt);
       for (int i = 0; i < dw.length; i++) {
         if (dw[i] != null) {
           updated.add(trainable.get(i));
@@ -181,12 +182,12 @@ public final class Trainer {
     for (int k = 0; k < fwd.outputs().size(); k++) {
       Operand<TFloat32> yPred = fwd.outputs().get(k);
       Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred);
-      Operand<TFloat32> perSample = loss.perSample(tf, yTrue, yPred);
+      Operand<TFloat32> perSample =
+          tf.reshape(loss.perSample(tf, yTrue, yPred), tf.constant(new int[] {-1}));
       terms.add(
-          tf.math.mean(
-              tf.reshape(perSample, tf.constant(new int[] {-1})),
-              tf.constant(0),
-              Mean.keepDims(false)));
+          loss.reduction().equals("sum")
+              ? tf.sum(perSample, tf.constant(0))
+              : tf.math.mean(perSample, tf.constant(0), Mean.keepDims(false)));
     }
     for (Weight w : model.weights()) {
       if (w.regularizer() != null) {
@@ -336,6 +337,9 @@ public final class Trainer {
       for (Callback c : callbacks) {
         c.onEpochEnd(epoch, logs);
       }
+    }
+    if (optimizer.isBuilt() && options.epochs > options.initialEpoch) {
+      optimizer.finalizeVariableValues();
     }
     for (Callback c : callbacks) {
       c.onTrainEnd(logs);

@@ -1,0 +1,126 @@
+package io.jkeras.losses;
+
+import io.jkeras.config.ConfigReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The base of losses with Keras's {@code name} and {@code reduction} arguments: their config starts
+ * with those two keys, then the subclass's ({@link #addConfig}).
+ *
+ * <pre>{@code
+ * Loss huber = new Huber(0.5).reduction("sum");
+ * }</pre>
+ */
+public abstract class LossFunction implements Loss {
+
+  private static final List<String> REDUCTIONS =
+      List.of("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight");
+
+  private String name;
+  private String reduction = "sum_over_batch_size";
+
+  protected LossFunction(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String reduction() {
+    return reduction;
+  }
+
+  /** Sets Keras's {@code reduction}: "sum_over_batch_size" (default), "mean" or "sum". */
+  public LossFunction reduction(String reduction) {
+    if (!REDUCTIONS.contains(reduction)) {
+      throw new IllegalArgumentException(
+          className()
+              + ": reduction must be one of "
+              + REDUCTIONS
+              + " (\"none\" cannot train), got \""
+              + reduction
+              + "\"");
+    }
+    this.reduction = reduction;
+    return this;
+  }
+
+  /** Sets Keras's {@code name} of the loss. */
+  public LossFunction name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The subclass's config keys, after name and reduction. */
+  protected void addConfig(Map<String, Object> config) {}
+
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name);
+    c.put("reduction", reduction);
+    addConfig(c);
+    return c;
+  }
+
+  @Override
+  public String className() {
+    return getClass().getSimpleName();
+  }
+
+  /**
+   * Reads {@code name}, {@code reduction} (and ignores {@code dtype}) into {@code loss}, refusing
+   * keys other than those and {@code own}. For subclasses' {@code fromConfig}.
+   */
+  protected static <L extends LossFunction> L withBase(
+      L loss, Map<String, Object> config, List<String> own) {
+    List<String> allowed = new ArrayList<>(List.of("name", "reduction", "dtype"));
+    allowed.addAll(own);
+    ConfigReader keys = ConfigReader.of(loss.className(), config);
+    allowed.forEach(keys::ignore);
+    keys.rejectUnknownKeys();
+    LossFunction base = loss;
+    base.name = ConfigReader.of(loss.className(), config).string("name", base.name);
+    Object reduction = config.get("reduction");
+    if (reduction != null && !reduction.equals("auto")) {
+      try {
+        base.reduction(ConfigReader.of(loss.className(), config).string("reduction", null));
+      } catch (IllegalArgumentException e) {
+        throw ConfigReader.of(loss.className(), java.util.Map.of())
+            .wrongValue("reduction", REDUCTIONS.toString(), reduction);
+      }
+    }
+    return loss;
+  }
+
+  /** A boolean config value. */
+  protected static boolean bool(
+      String cls, Map<String, Object> config, String key, boolean fallback) {
+    Object v = config.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "true or false", v);
+    }
+    return b;
+  }
+
+  /** An integer config value (an axis). */
+  protected static int integer(String cls, Map<String, Object> config, String key, int fallback) {
+    Object v = config.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw ConfigReader.of(cls, java.util.Map.of()).wrongValue(key, "a whole number", v);
+    }
+    return n.intValue();
+  }
+}
