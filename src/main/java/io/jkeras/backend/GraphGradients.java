@@ -182,7 +182,9 @@ public final class GraphGradients {
       }
       for (int i = 0; i < op.numInputs(); i++) {
         Output<?> in = op.input(i);
-        if (!isReference(in)) {
+        if (!isReference(in) || !((GraphOperation) in.op()).device().isEmpty()) {
+          // A variable a distribution strategy placed (on a parameter server) keeps TensorFlow's
+          // own read: the strategy finds its lookup gradient by the ops TensorFlow emits for it.
           continue;
         }
         Output<?> read = reads.computeIfAbsent(in, src -> identity(g, src));

@@ -340,8 +340,13 @@ public abstract class Optimizer implements KerasSerializable {
     }
     Ops tf = scoped;
     // Ref variables are read when an op runs: no update may start before every gradient is known.
-    Ops afterGrads =
-        tf.withControlDependencies(grads.stream().map(gr -> (Op) tf.identity(gr)).toList());
+    // Each weight's ops run on its device (a parameter server when a strategy placed it there), so
+    // only gradients travel, not weights and slots.
+    List<Op> gradsReady = new ArrayList<>();
+    for (int i = 0; i < grads.size(); i++) {
+      gradsReady.add(onDeviceOf(tf, this.weights.get(i)).identity(grads.get(i)));
+    }
+    Ops afterGrads = tf.withControlDependencies(gradsReady);
     Operand<TInt64> rawIteration = afterGrads.identity(iterations.variable());
     // Keras's `iterations`: applied updates, which differ from calls under gradient accumulation.
     Operand<TInt64> iteration =
