@@ -16,11 +16,10 @@ import org.tensorflow.types.TFloat32;
  * active) or inference, and the extra losses that layers add while emitting (activity
  * regularization, {@code addLoss}), which the trainer adds to the training loss; and the Keras
  * masks riding on the tensors of this pass (Keras's {@code _keras_mask}): a layer's output mask is
- * recorded here and found again by whatever consumes that output.
- * active) or inference, the extra losses that layers add while emitting (activity regularization,
- * {@code addLoss}), which the trainer adds to the training loss, and the state updates they add
- * ({@code addUpdate}: BatchNormalization's moving statistics), which the trainer runs with every
- * training step.
+ * recorded here and found again by whatever consumes that output. active) or inference, the extra
+ * losses that layers add while emitting (activity regularization, {@code addLoss}), which the
+ * trainer adds to the training loss, and the state updates they add ({@code addUpdate}:
+ * BatchNormalization's moving statistics), which the trainer runs with every training step.
  *
  * <pre>{@code
  * ForwardPass pass = new ForwardPass(graphSession, true);

@@ -87,7 +87,8 @@ public class GlobalAveragePooling1D extends GlobalPooling {
     Operand<TFloat32> x = DTypes.toFloat(tf, inputs.get(0));
     // The mask gets a features axis: (batch, steps, 1), or (batch, 1, steps) for channels_first.
     Operand<TFloat32> m =
-        tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(spatialAxes()[0] == 1 ? 2 : 1));
+        tf.expandDims(
+            tf.dtypes.cast(mask, TFloat32.class), tf.constant(spatialAxes()[0] == 1 ? 2 : 1));
     Operand<TInt32> axis = tf.constant(spatialAxes()[0]);
     Operand<TFloat32> sum = tf.reduceSum(tf.math.mul(x, m), axis, ReduceSum.keepDims(keepdims()));
     Operand<TFloat32> count = tf.reduceSum(m, axis, ReduceSum.keepDims(keepdims()));
