@@ -2,6 +2,7 @@ package io.jkeras.savedmodel;
 
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -183,10 +184,11 @@ public final class SavedModelExporter {
 
   private static void writeInto(Model model, Path temp, Path dir) {
     List<KerasTensor> inputs = model.inputs();
-    List<Placeholder<?>> placeholders = model.inputPlaceholders();
-    List<Operand<TFloat32>> outputs = model.inferenceOutputs();
-    Graph live = model.graphSession().graph();
-    Session liveSession = model.graphSession().session();
+    ModelRuntime runtime = ModelRuntime.of(model);
+    List<Placeholder<?>> placeholders = runtime.inputPlaceholders();
+    List<Operand<TFloat32>> outputs = runtime.inferenceOutputs();
+    Graph live = runtime.graphSession().graph();
+    Session liveSession = runtime.graphSession().session();
 
     List<String> roots = new ArrayList<>();
     for (Operand<?> o : outputs) {

@@ -14,6 +14,7 @@ import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.ForwardGraph;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import io.jkeras.optimizers.Optimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,11 +38,18 @@ import org.tensorflow.types.TFloat32;
  * Training and evaluation of a compiled model: the graph of one training step (forward in training
  * mode, loss with regularization, TensorFlow gradients, optimizer update) and of one evaluation
  * step, and the loops of {@code fit} and {@code evaluate} that feed them batch by batch. Models
- * create it in {@code compile}.
+ * create it in {@code compile}; it reaches the model's graph through {@link ModelRuntime}.
+ * Application code calls {@link Model#compile}, {@link Model#fit} and {@link Model#evaluate}.
+ *
+ * <pre>{@code
+ * Trainer trainer = new Trainer(model, new Adam(), new MeanSquaredError(), List.of("mae"), List.of());
+ * History h = trainer.fit(List.of(x), List.of(y), FitOptions.epochs(2));
+ * }</pre>
  */
 public final class Trainer {
 
   private final Model model;
+  private final ModelRuntime runtime;
   private final Optimizer optimizer;
   private final Loss loss;
   private final List<String> metricNames;
@@ -58,6 +66,16 @@ public final class Trainer {
   private final List<Metric> metrics = new ArrayList<>();
   private List<Object> pendingOptimizerState;
 
+  /**
+   * A trainer for {@code model}, as {@code compile} makes it.
+   *
+   * @param model the model to train
+   * @param optimizer the optimizer
+   * @param loss the loss of every output
+   * @param metricNames metrics by Keras name, resolved against the first output when training
+   *     starts
+   * @param metricObjects metric objects, after the named ones
+   */
   public Trainer(
       Model model,
       Optimizer optimizer,
@@ -65,6 +83,7 @@ public final class Trainer {
       List<String> metricNames,
       List<Metric> metricObjects) {
     this.model = model;
+    this.runtime = ModelRuntime.of(model);
     this.optimizer = optimizer;
     this.loss = loss;
     this.metricNames = List.copyOf(metricNames);
@@ -76,15 +95,29 @@ public final class Trainer {
     this.compiledMetricNames = List.copyOf(all);
   }
 
+  /**
+   * The compiled optimizer.
+   *
+   * @return the optimizer
+   */
   public Optimizer optimizer() {
     return optimizer;
   }
 
+  /**
+   * The compiled loss.
+   *
+   * @return the loss
+   */
   public Loss loss() {
     return loss;
   }
 
-  /** The metrics given to compile: names first, then the names of metric objects. */
+  /**
+   * The metrics given to compile: names first, then the names of metric objects.
+   *
+   * @return the metric names
+   */
   public List<String> metricNames() {
     return compiledMetricNames;
   }
@@ -92,6 +125,8 @@ public final class Trainer {
   /**
    * Restores optimizer state read from a weights file: now if the optimizer exists, else as soon as
    * training creates it.
+   *
+   * @param values the optimizer variables in Keras's order, {@code long[]} or {@code float[]} each
    */
   public void restoreOptimizerState(List<Object> values) {
     if (optimizer.isBuilt()) {
@@ -117,7 +152,7 @@ public final class Trainer {
               + ys.size()
               + " label arrays");
     }
-    GraphSession g = model.graphSession();
+    GraphSession g = runtime.graphSession();
     Ops tf = g.tf().withSubScope(g.uniqueScope("training"));
     labels = new ArrayList<>();
     for (int k = 0; k < ys.size(); k++) {
@@ -138,7 +173,7 @@ public final class Trainer {
     metrics.clear();
     metrics.addAll(resolved);
 
-    ForwardGraph train = model.forward(true);
+    ForwardGraph train = runtime.forward(true);
     trainLoss = totalLoss(tf, train);
     trainStats = statistics(tf, train.outputs());
     stateUpdates = train.updates();
@@ -170,7 +205,7 @@ public final class Trainer {
       pendingOptimizerState = null;
     }
 
-    ForwardGraph eval = model.inferenceGraph();
+    ForwardGraph eval = runtime.inferenceGraph();
     evalLoss = totalLoss(tf, eval);
     evalStats = statistics(tf, eval.outputs());
     built = true;
@@ -277,7 +312,7 @@ public final class Trainer {
     }
     callbacks.addAll(options.callbacks);
     int steps = (trainCount + options.batchSize - 1) / options.batchSize;
-    model.resetStopTraining();
+    runtime.resetStopTraining();
     Callback.TrainingRun run = new Callback.TrainingRun(model, options.epochs, steps, trainCount);
     for (Callback c : callbacks) {
       c.onTrainBegin(run);
@@ -395,8 +430,8 @@ public final class Trainer {
       List<HostArray> xs, List<HostArray> ys, int[] order, int from, int to, boolean training) {
     List<Tensor> fed = new ArrayList<>();
     try {
-      Session.Runner runner = model.graphSession().session().runner();
-      List<Placeholder<?>> inputs = model.inputPlaceholders();
+      Session.Runner runner = runtime.graphSession().session().runner();
+      List<Placeholder<?>> inputs = runtime.inputPlaceholders();
       for (int i = 0; i < xs.size(); i++) {
         Tensor t = xs.get(i).gather(order, from, to, model.inputs().get(i).dtype());
         fed.add(t);
