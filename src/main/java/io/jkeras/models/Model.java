@@ -17,12 +17,15 @@ import io.jkeras.savedmodel.SavedModel;
 import io.jkeras.saving.KerasModelFile;
 import io.jkeras.saving.KerasWeightsFile;
 import io.jkeras.saving.StoredArray;
+import io.jkeras.training.Batch;
+import io.jkeras.training.EvaluateOptions;
 import io.jkeras.training.FitOptions;
 import io.jkeras.training.History;
 import io.jkeras.training.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -178,6 +181,33 @@ public class Model implements AutoCloseable {
   public List<KerasTensor> outputs() {
     requireStructure();
     return outputs;
+  }
+
+  /**
+   * The names data given as a map is keyed by: the input layers' names, in {@link #inputs()} order.
+   *
+   * <pre>{@code
+   * model.inputNames(); // [user, item]
+   * }</pre>
+   *
+   * @return one name per input
+   */
+  public List<String> inputNames() {
+    return inputs().stream().map(t -> t.layer().name()).toList();
+  }
+
+  /**
+   * Keras's {@code model.output_names}: the names of the layers that compute the outputs, in {@link
+   * #outputs()} order; labels, sample weights and predictions given or returned as maps use them.
+   *
+   * <pre>{@code
+   * model.outputNames(); // [click, conversion]
+   * }</pre>
+   *
+   * @return one name per output
+   */
+  public List<String> outputNames() {
+    return outputs().stream().map(t -> t.layer().name()).toList();
   }
 
   /**
@@ -573,10 +603,52 @@ public class Model implements AutoCloseable {
     Trainer trainer = requireCompiled();
     requireStructureFor(xs);
     ModelInputs.check(this, xs);
-    if (options.validationInputs() != null) {
-      ModelInputs.check(this, options.validationInputs());
-    }
     return trainer.fit(xs, ys, options);
+  }
+
+  /**
+   * Trains on inputs and labels given by name, as Keras's {@code fit} with dicts: inputs keyed by
+   * {@link #inputNames()}, labels by {@link #outputNames()}. Keys the model does not use are
+   * ignored.
+   *
+   * <pre>{@code
+   * model.fit(
+   *     Map.of("user", users, "item", items),
+   *     Map.of("click", clicks),
+   *     FitOptions.epochs(3));
+   * }</pre>
+   *
+   * @param xs the inputs by input name
+   * @param ys the labels by output name
+   * @param options epochs, batch size, validation, callbacks...
+   * @return the loss and metrics of every epoch
+   */
+  public History fit(Map<String, HostArray> xs, Map<String, HostArray> ys, FitOptions options) {
+    return fit(
+        ModelInputs.byName(this, xs, inputNames(), "inputs"),
+        ModelInputs.byName(this, ys, outputNames(), "labels"),
+        options);
+  }
+
+  /**
+   * Trains on batches a source streams (for data that does not fit in memory): each epoch is one
+   * pass over {@code batches}, or {@link FitOptions#stepsPerEpoch} batches when set; the batch size
+   * is each batch's own. Batches may give inputs and labels by position or by name.
+   *
+   * <pre>{@code
+   * Iterable<Batch> train = () -> reader.batches(4096);
+   * model.fit(train, FitOptions.epochs(2).stepsPerEpoch(1000));
+   * }</pre>
+   *
+   * @param batches the training batches; {@code iterator()} is called for every new pass
+   * @param options epochs, steps, validation, callbacks... (not batch size, shuffling or validation
+   *     split, which belong to the source)
+   * @return the loss and metrics of every epoch
+   */
+  public History fit(Iterable<Batch> batches, FitOptions options) {
+    Trainer trainer = requireCompiled();
+    requireStructure();
+    return trainer.fit(batches, options);
   }
 
   /**
@@ -607,10 +679,67 @@ public class Model implements AutoCloseable {
    * @return the metrics first, then {@code loss}
    */
   public Map<String, Double> evaluate(List<HostArray> xs, List<HostArray> ys, int batchSize) {
+    return evaluate(xs, ys, EvaluateOptions.batchSize(batchSize));
+  }
+
+  /**
+   * Loss and metrics with Keras's other {@code evaluate} arguments: sample weights and a step
+   * limit.
+   *
+   * <pre>{@code
+   * model.evaluate(List.of(x), List.of(y), EvaluateOptions.batchSize(64).sampleWeight(w));
+   * }</pre>
+   *
+   * @param xs the inputs, in {@link #inputs()} order
+   * @param ys the labels, in {@link #outputs()} order
+   * @param options batch size, sample weights, steps
+   * @return the metrics first, then {@code loss}
+   */
+  public Map<String, Double> evaluate(
+      List<HostArray> xs, List<HostArray> ys, EvaluateOptions options) {
     Trainer trainer = requireCompiled();
     requireStructureFor(xs);
     ModelInputs.check(this, xs);
-    return trainer.evaluate(xs, ys, batchSize);
+    return trainer.evaluate(xs, ys, options);
+  }
+
+  /**
+   * Loss and metrics on inputs and labels given by name ({@link #inputNames()}, {@link
+   * #outputNames()}), as Keras's {@code evaluate} with dicts.
+   *
+   * <pre>{@code
+   * model.evaluate(Map.of("user", u, "item", i), Map.of("click", c), EvaluateOptions.defaults());
+   * }</pre>
+   *
+   * @param xs the inputs by input name
+   * @param ys the labels by output name
+   * @param options batch size, sample weights, steps
+   * @return the metrics first, then {@code loss}
+   */
+  public Map<String, Double> evaluate(
+      Map<String, HostArray> xs, Map<String, HostArray> ys, EvaluateOptions options) {
+    return evaluate(
+        ModelInputs.byName(this, xs, inputNames(), "inputs"),
+        ModelInputs.byName(this, ys, outputNames(), "labels"),
+        options);
+  }
+
+  /**
+   * Loss and metrics over streamed batches: one pass, or the first {@code steps} batches of {@link
+   * EvaluateOptions#steps} when set.
+   *
+   * <pre>{@code
+   * Map<String, Double> logs = model.evaluate(() -> reader.batches(4096), EvaluateOptions.defaults());
+   * }</pre>
+   *
+   * @param batches the batches; {@code iterator()} is called once
+   * @param options steps (the batch size is each batch's own)
+   * @return the metrics first, then {@code loss}
+   */
+  public Map<String, Double> evaluate(Iterable<Batch> batches, EvaluateOptions options) {
+    Trainer trainer = requireCompiled();
+    requireStructure();
+    return trainer.evaluate(batches, options);
   }
 
   /**
@@ -729,6 +858,23 @@ public class Model implements AutoCloseable {
     SavedModel.export(this, dir);
   }
 
+  /**
+   * Exports as {@link #export(Path)}; with {@code overwrite}, an existing export in {@code dir} is
+   * replaced (Keras's {@code export} overwrites too). The new SavedModel is written beside the old
+   * one and swapped in by renames, so a reader sees one or the other whole; without {@code
+   * overwrite} an existing non-empty directory is refused.
+   *
+   * <pre>{@code
+   * model.export(Path.of("exported/1"), true);
+   * }</pre>
+   *
+   * @param dir the directory to create or replace
+   * @param overwrite whether an existing export may be replaced
+   */
+  public void export(Path dir, boolean overwrite) {
+    SavedModel.export(this, dir, overwrite);
+  }
+
   // ---- predict -------------------------------------------------------------------------------
 
   /**
@@ -811,6 +957,38 @@ public class Model implements AutoCloseable {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }
     return runtime.predict(xs, batchSize);
+  }
+
+  /**
+   * Runs the model on inputs given by name ({@link #inputNames()}; other keys are ignored) and
+   * returns the predictions by output name ({@link #outputNames()}).
+   *
+   * <pre>{@code
+   * Map<String, FloatNdArray> p = model.predict(Map.of("user", users, "item", items), 1024);
+   * FloatNdArray clicks = p.get("click");
+   * }</pre>
+   *
+   * @param xs the inputs by input name
+   * @param batchSize samples per step
+   * @return the predictions by output name, in {@link #outputs()} order
+   */
+  public Map<String, FloatNdArray> predict(Map<String, HostArray> xs, int batchSize) {
+    List<FloatNdArray> out =
+        predict(ModelInputs.byName(this, xs, inputNames(), "inputs"), batchSize);
+    List<String> names = outputNames();
+    Map<String, FloatNdArray> named = new LinkedHashMap<>();
+    for (int k = 0; k < out.size(); k++) {
+      if (named.put(names.get(k), out.get(k)) != null) {
+        throw new IllegalStateException(
+            "Model \""
+                + name
+                + "\": outputs "
+                + names
+                + " share a name, so predictions cannot be returned by name; use predict(List,"
+                + " int)");
+      }
+    }
+    return named;
   }
 
   /** Sequential builds itself from the first data it sees; a functional model is already built. */

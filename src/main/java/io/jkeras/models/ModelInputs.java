@@ -3,10 +3,16 @@ package io.jkeras.models;
 import io.jkeras.backend.HostArray;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import org.tensorflow.ndarray.Shape;
 
-/** The data given to a model's inputs, checked against them before it reaches the graph. */
+/**
+ * The data given to a model's inputs, checked against them before it reaches the graph, and arrays
+ * given by name (Keras's dicts) put in the order of the model's inputs or outputs.
+ */
 final class ModelInputs {
 
   private ModelInputs() {}
@@ -56,5 +62,35 @@ final class ModelInputs {
                 + xs.get(i).count());
       }
     }
+  }
+
+  /**
+   * The arrays of {@code named} in the order of {@code names}, as Keras reads a dict: every name
+   * must be present; other keys are ignored (a dict may carry features the model does not use).
+   */
+  static <T> List<T> byName(Model model, Map<String, T> named, List<String> names, String what) {
+    List<T> out = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String n : names) {
+      T value = named.get(n);
+      if (value == null) {
+        missing.add(n);
+      }
+      out.add(value);
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Model \""
+              + model.name()
+              + "\": "
+              + what
+              + " given by name lack "
+              + missing
+              + "; expected keys "
+              + names
+              + ", got "
+              + new TreeSet<>(named.keySet()));
+    }
+    return out;
   }
 }

@@ -13,6 +13,7 @@ import io.jkeras.saving.StoredArray;
 import io.jkeras.training.Trainer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -237,6 +238,44 @@ public final class ModelRuntime {
     return result;
   }
 
+  // ---- data --------------------------------------------------------------------------------
+
+  /**
+   * Checks the number, sample shapes and sample counts of arrays fed to the model's inputs.
+   *
+   * @param xs one array per input
+   * @throws IllegalArgumentException naming the input and the expected and actual shapes
+   */
+  public void checkInputs(List<HostArray> xs) {
+    ModelInputs.check(model, xs);
+  }
+
+  /**
+   * Values given by input name, in the order of the model's inputs (other keys are ignored).
+   *
+   * @param named values by input layer name
+   * @param what what the values are, for the error message
+   * @param <T> the value type
+   * @return one value per input
+   * @throws IllegalArgumentException when an input name is missing
+   */
+  public <T> List<T> inputsByName(Map<String, T> named, String what) {
+    return ModelInputs.byName(model, named, model.inputNames(), what);
+  }
+
+  /**
+   * Values given by output name, in the order of the model's outputs (other keys are ignored).
+   *
+   * @param named values by output name
+   * @param what what the values are, for the error message
+   * @param <T> the value type
+   * @return one value per output
+   * @throws IllegalArgumentException when an output name is missing
+   */
+  public <T> List<T> outputsByName(Map<String, T> named, String what) {
+    return ModelInputs.byName(model, named, model.outputNames(), what);
+  }
+
   // ---- training ------------------------------------------------------------------------------
 
   /** Installs the trainer {@code compile} made; a state restored before is dropped. */
@@ -309,6 +348,18 @@ public final class ModelRuntime {
   /** Clears a stop request ({@link Model#stopTraining()}); {@code fit} calls this as it starts. */
   public void resetStopTraining() {
     stopTraining = false;
+  }
+
+  /**
+   * Which way the compiled metric called {@code name} improves ({@code "up"} or {@code "down"}), as
+   * callbacks in mode "auto" need it; null when the model is not compiled or the metric or its
+   * direction is unknown.
+   *
+   * @param name a metric name as logged, without {@code val_}
+   * @return {@code "up"}, {@code "down"} or null
+   */
+  public synchronized String metricDirection(String name) {
+    return trainer == null ? null : trainer.metricDirection(name);
   }
 
   /** Frees the graph and session (when no other open model shares them) and the trainer. */
