@@ -22,7 +22,13 @@ xa = rng.normal(size=(N, 3)).astype("float32")
 xb = rng.normal(size=(N, 2)).astype("float32")
 y2 = rng.normal(size=(N, 1)).astype("float32")
 w2 = rng.uniform(0.0, 3.0, size=N).astype("float32")
-results = {"x": x.tolist(), "y": y.tolist(), "w": w.tolist(), "xa": xa.tolist(),
+ids = rng.integers(1, 6, size=(N, 5))
+lengths = rng.integers(1, 6, size=N)
+ids[np.arange(5)[None, :] >= lengths[:, None]] = 0
+y3 = (rng.random((N, 5, 1)) > 0.5).astype("float32")
+tw = rng.uniform(0.5, 2.0, size=(N, 5)).astype("float32")
+results = {"ids": ids.tolist(), "y3": y3.ravel().tolist(), "tw": tw.ravel().tolist(),
+           "x": x.tolist(), "y": y.tolist(), "w": w.tolist(), "xa": xa.tolist(),
            "xb": xb.tolist(), "y2": y2.ravel().tolist(), "w2": w2.tolist(), "cases": {}}
 
 
@@ -47,6 +53,17 @@ def two_towers():
     o2 = keras.layers.Dense(1, name="value")(h)
     m = keras.Model([a, b], [o1, o2])
     m.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    return m
+
+
+def tagger():
+    keras.utils.set_random_seed(3)
+    inp = keras.Input((5,), dtype="int32", name="ids")
+    e = keras.layers.Embedding(6, 3, mask_zero=True, name="emb")(inp)
+    o = keras.layers.Dense(1, activation="sigmoid", name="tag")(e)
+    m = keras.Model(inp, o)
+    m.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy",
+              metrics=["accuracy"])
     return m
 
 
@@ -95,6 +112,20 @@ ev = m.evaluate(xs, ys, sample_weight=sws, batch_size=8, verbose=0, return_dict=
 record("named", m, h, ev)
 results["cases"]["named"]["predict"] = [np.asarray(p).ravel().tolist()
                                         for p in m.predict(xs, verbose=0)]
+
+# Output masks: Dense keeps Embedding(mask_zero)'s padding mask on the (batch, 5, 1) output, so
+# the loss is the mean over unmasked steps and accuracy counts unmasked steps only; with
+# per-step sample weights the mask multiplies them.
+m = tagger()
+m.save(f"{out}/masked.keras")
+h = m.fit(ids, y3, batch_size=8, epochs=2, shuffle=False, verbose=0, validation_data=(ids, y3))
+record("masked", m, h, m.evaluate(ids, y3, batch_size=8, verbose=0, return_dict=True))
+
+m = tagger()
+m.save(f"{out}/masked_weighted.keras")
+h = m.fit(ids, y3, sample_weight=tw, batch_size=8, epochs=2, shuffle=False, verbose=0)
+record("masked_weighted", m, h, m.evaluate(ids, y3, sample_weight=tw, batch_size=8, verbose=0,
+                                            return_dict=True))
 
 with open(f"{out}/results.json", "w") as f:
     json.dump(results, f)

@@ -29,6 +29,18 @@ public abstract class MeanMetric extends Metric {
     return tf.stack(java.util.List.of(tf.sum(values, tf.constant(0)), n));
   }
 
+  /** The weighted mean's statistics: {@code sum(w * v)} and {@code sum(w)}. */
+  @Override
+  public Operand<TFloat32> batchStatistics(
+      Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, Operand<TFloat32> weights) {
+    Operand<TFloat32> values = perSample(tf, yTrue, yPred);
+    Operand<TFloat32> w = tf.reshape(weights, tf.shape(values));
+    Operand<TFloat32> flatValues = tf.reshape(tf.math.mul(values, w), tf.constant(new int[] {-1}));
+    Operand<TFloat32> flatWeights = tf.reshape(w, tf.constant(new int[] {-1}));
+    return tf.stack(
+        java.util.List.of(tf.sum(flatValues, tf.constant(0)), tf.sum(flatWeights, tf.constant(0))));
+  }
+
   @Override
   public void reset() {
     total = 0;

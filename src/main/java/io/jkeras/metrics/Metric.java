@@ -84,6 +84,33 @@ public abstract class Metric implements KerasSerializable {
   public abstract Operand<TFloat32> batchStatistics(
       Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
 
+  /**
+   * Emits this batch's statistics with a weight per value, as Keras's metrics apply an output's
+   * mask (weights 0 or 1 shaped like the per-sample values, for example {@code (batch, steps)}).
+   * Metrics that cannot weigh their statistics refuse, naming themselves.
+   *
+   * <pre>{@code
+   * Operand<TFloat32> s = accuracy.batchStatistics(tf, yTrue, yPred, maskAsFloat);
+   * }</pre>
+   *
+   * @param tf the ops to emit with
+   * @param yTrue the labels
+   * @param yPred the predictions
+   * @param weights a weight per value
+   * @return the statistics vector {@link #update} adds up
+   * @throws IllegalArgumentException when this metric does not take weights
+   */
+  public Operand<TFloat32> batchStatistics(
+      Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, Operand<TFloat32> weights) {
+    throw new IllegalArgumentException(
+        "Metric \""
+            + name
+            + "\" ("
+            + className()
+            + ") cannot be weighted by an output mask yet; compile without it, or use a mean metric"
+            + " such as accuracy");
+  }
+
   /** Forgets everything accumulated (at the start of each epoch and evaluation). */
   public abstract void reset();
 

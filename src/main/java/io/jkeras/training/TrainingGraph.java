@@ -30,7 +30,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The graph of one training step (forward in training mode, weighted loss with regularization,
@@ -102,7 +104,7 @@ final class TrainingGraph {
 
     ForwardGraph train = runtime.forward(true);
     trainLoss = totalLoss(tf, train, trainWeights);
-    trainStats = statistics(tf, train.outputs());
+    trainStats = statistics(tf, train);
     stateUpdates = train.updates();
 
     List<Weight> trainable = model.trainableWeights();
@@ -130,17 +132,19 @@ final class TrainingGraph {
 
     ForwardGraph eval = runtime.inferenceGraph();
     evalLoss = totalLoss(tf, eval, evalWeights);
-    evalStats = statistics(tf, eval.outputs());
+    evalStats = statistics(tf, eval);
   }
 
   /**
    * The loss of every output reduced as Keras reduces a weighted loss, plus weight and activity
    * regularization. With sample weights {@code w} (1 when none are fed), an output's loss is {@code
    * sum(w * l) / size(l)} for {@code "sum_over_batch_size"}, {@code sum(w * l)} for {@code "sum"}
-   * and {@code sum(w * l) / sum(w)} for {@code "mean_with_sample_weight"}.
+   * and {@code sum(w * l) / sum(w)} for {@code "mean_with_sample_weight"}. An output's Keras mask
+   * multiplies {@code w}, scaled by {@code size / count(mask)} for the mean reductions so that the
+   * loss is the mean over unmasked entries (Keras's {@code apply_mask}).
    */
   private Operand<TFloat32> totalLoss(
-      Ops tf, ForwardGraph fwd, List<PlaceholderWithDefault<TFloat32>> weights) {
+      Ops tf, ForwardGraph fwd, List<PlaceholderWithDefault<TFloat32>> weightFeeds) {
     boolean first = lossSampleShapes.isEmpty();
     List<Operand<TFloat32>> terms = new ArrayList<>();
     for (int k = 0; k < fwd.outputs().size(); k++) {
@@ -154,8 +158,20 @@ final class TrainingGraph {
       PlaceholderWithDefault<TFloat32> w =
           tf.withName("sample_weight_" + k)
               .placeholderWithDefault(tf.constant(1f), Shape.unknown());
-      weights.add(w);
-      Operand<TFloat32> weighted = tf.reshape(tf.math.mul(values, w), tf.constant(new int[] {-1}));
+      weightFeeds.add(w);
+      Operand<TFloat32> weights = w;
+      Operand<TFloat32> mask = lossMask(tf, fwd.outputMasks().get(k), values, k);
+      if (mask != null) {
+        if (!loss.reduction().equals("sum")
+            && !loss.reduction().equals("mean_with_sample_weight")) {
+          Operand<TFloat32> total = tf.dtypes.cast(tf.size(mask), TFloat32.class);
+          Operand<TFloat32> valid = tf.reduceSum(mask, allAxes(tf, mask));
+          mask = tf.math.mul(mask, tf.math.divNoNan(total, valid));
+        }
+        weights = tf.math.mul(w, mask);
+      }
+      Operand<TFloat32> weighted =
+          tf.reshape(tf.math.mul(values, weights), tf.constant(new int[] {-1}));
       Operand<TFloat32> term;
       switch (loss.reduction()) {
         case "sum":
@@ -165,7 +181,7 @@ final class TrainingGraph {
           term =
               tf.math.divNoNan(
                   tf.math.mean(weighted, tf.constant(0), Mean.keepDims(false)),
-                  tf.math.mean(w, tf.range(tf.constant(0), tf.rank(w), tf.constant(1))));
+                  tf.math.mean(weights, allAxes(tf, weights)));
           break;
         default:
           term = tf.math.mean(weighted, tf.constant(0), Mean.keepDims(false));
@@ -183,6 +199,42 @@ final class TrainingGraph {
       total = tf.math.add(total, terms.get(i));
     }
     return total;
+  }
+
+  private static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+
+  /**
+   * The Keras mask of output {@code k} as float 0/1 shaped like its per-sample losses {@code
+   * values}, or null without a mask: Keras's {@code squeeze_or_expand_to_same_rank} (a trailing
+   * axis of size 1 on either side is ignored).
+   */
+  private Operand<TFloat32> lossMask(Ops tf, Operand<TBool> mask, Operand<TFloat32> values, int k) {
+    if (mask == null) {
+      return null;
+    }
+    Operand<TFloat32> m = tf.dtypes.cast(mask, TFloat32.class);
+    int rm = m.shape().numDimensions();
+    int rv = values.shape().numDimensions();
+    if (rm == rv + 1 && m.shape().size(rm - 1) == 1) {
+      return tf.squeeze(m, org.tensorflow.op.core.Squeeze.axis(List.of((long) rm - 1)));
+    }
+    if (rv == rm + 1 && values.shape().size(rv - 1) == 1) {
+      return tf.expandDims(m, tf.constant(-1));
+    }
+    if (rm != rv) {
+      throw new IllegalArgumentException(
+          "Model \""
+              + model.name()
+              + "\": output \""
+              + model.outputNames().get(k)
+              + "\" carries a mask of shape "
+              + KerasShape.format(m.shape())
+              + ", which cannot weigh its per-sample losses of shape "
+              + KerasShape.format(values.shape()));
+    }
+    return m;
   }
 
   /**
@@ -213,13 +265,21 @@ final class TrainingGraph {
     return y;
   }
 
-  private List<Operand<TFloat32>> statistics(Ops tf, List<Operand<TFloat32>> outputs) {
+  /**
+   * The compiled metrics' batch statistics on the first output; its Keras mask, if any, weighs them
+   * (0 or 1 per entry, as Keras's metrics apply a mask).
+   */
+  private List<Operand<TFloat32>> statistics(Ops tf, ForwardGraph fwd) {
     List<Operand<TFloat32>> stats = new ArrayList<>();
-    Operand<TFloat32> yPred = outputs.get(0);
+    Operand<TFloat32> yPred = fwd.outputs().get(0);
     Operand<TFloat32> yTrue =
         loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred);
+    Operand<TBool> mask = fwd.outputMasks().get(0);
     for (Metric m : metrics) {
-      stats.add(m.batchStatistics(tf, yTrue, yPred));
+      stats.add(
+          mask == null
+              ? m.batchStatistics(tf, yTrue, yPred)
+              : m.batchStatistics(tf, yTrue, yPred, tf.dtypes.cast(mask, TFloat32.class)));
     }
     return stats;
   }

@@ -185,6 +185,23 @@ class FitOptionsParityTest {
     }
   }
 
+  @Test
+  void outputMasksWeighTheLossAndTheMetrics() {
+    HostArray ids = intMatrix(results.get("ids"));
+    HostArray y3 = floats(results.get("y3"), 20, 5, 1);
+    HostArray tw = floats(results.get("tw"), 20, 5);
+    try (Model m = Model.load(dir.resolve("masked.keras"))) {
+      History h = m.fit(ids, y3, quiet(2).validationData(ids, y3));
+      check("masked", m, h, m.evaluate(List.of(ids), List.of(y3), 8));
+    }
+    try (Model m = Model.load(dir.resolve("masked_weighted.keras"))) {
+      History h = m.fit(ids, y3, quiet(2).sampleWeight(tw));
+      Map<String, Double> ev =
+          m.evaluate(List.of(ids), List.of(y3), EvaluateOptions.batchSize(8).sampleWeight(tw));
+      check("masked_weighted", m, h, ev);
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private static FitOptions quiet(int epochs) {
@@ -249,6 +266,26 @@ class FitOptionsParityTest {
       }
     }
     return HostArray.ofFloats(Shape.of(n, d), v);
+  }
+
+  private static HostArray intMatrix(JsonNode rows) {
+    int n = rows.size();
+    int d = rows.get(0).size();
+    int[] v = new int[n * d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        v[i * d + j] = rows.get(i).get(j).asInt();
+      }
+    }
+    return HostArray.ofInts(Shape.of(n, d), v);
+  }
+
+  private static HostArray floats(JsonNode values, long... shape) {
+    float[] v = new float[values.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) values.get(i).asDouble();
+    }
+    return HostArray.ofFloats(Shape.of(shape), v);
   }
 
   private static HostArray vector(JsonNode values) {
