@@ -33,6 +33,9 @@ abstract class BatchSource {
   /** The per-sample shapes of the labels, one per output, from the first batch. */
   abstract List<Shape> labelShapes();
 
+  /** Releases the current pass (a streamed source's iterator); the source can start another. */
+  void close() {}
+
   /** Array data cut into batches of {@code batchSize}, optionally a subset of rows. */
   static final class InMemory extends BatchSource {
     private final BatchData data;
@@ -139,6 +142,7 @@ abstract class BatchSource {
       if (untouched) {
         return;
       }
+      close();
       untouched = true;
       iterator = batches.iterator();
       lookahead = null;
@@ -178,6 +182,28 @@ abstract class BatchSource {
       samplesThisPass += data.count();
       advance();
       return new BatchSlice(data, null, 0, data.count());
+    }
+
+    /**
+     * Closes the current pass's iterator when it is {@link AutoCloseable} (a reader with a producer
+     * thread or an open file), whether or not the pass was read to its end.
+     */
+    @Override
+    void close() {
+      Iterator<Batch> it = iterator;
+      iterator = null;
+      lookahead = null;
+      untouched = false;
+      if (it instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(
+              where + ": closing the data source's iterator failed: " + e.getMessage(), e);
+        }
+      }
     }
 
     @Override

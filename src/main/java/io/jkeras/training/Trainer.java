@@ -213,8 +213,12 @@ public final class Trainer {
               + " instead");
     }
     BatchSource train = new BatchSource.Streamed(batches, runtime, options.classWeight, "fit");
-    TrainingGraph tg = graph(train.labelShapes());
-    return run(tg, train, validationSource(options), options);
+    try {
+      TrainingGraph tg = graph(train.labelShapes());
+      return run(tg, train, validationSource(options), options);
+    } finally {
+      train.close();
+    }
   }
 
   private static boolean hasValidationData(FitOptions o) {
@@ -252,7 +256,20 @@ public final class Trainer {
     return new BatchSource.InMemory(data, null, validationBatchSize(o), null);
   }
 
+  /** The epochs of {@code fit}; the sources' passes are closed when it ends, however it ends. */
   private History run(
+      TrainingGraph tg, BatchSource train, BatchSource validation, FitOptions options) {
+    try {
+      return epochs(tg, train, validation, options);
+    } finally {
+      train.close();
+      if (validation != null) {
+        validation.close();
+      }
+    }
+  }
+
+  private History epochs(
       TrainingGraph tg, BatchSource train, BatchSource validation, FitOptions options) {
     History history = new History();
     List<Callback> callbacks = new ArrayList<>();
@@ -369,20 +386,31 @@ public final class Trainer {
    */
   public Map<String, Double> evaluate(Iterable<Batch> batches, EvaluateOptions options) {
     BatchSource source = new BatchSource.Streamed(batches, runtime, null, "evaluate");
-    TrainingGraph tg = graph(source.labelShapes());
-    return evaluateOn(tg, source, options.steps);
+    try {
+      TrainingGraph tg = graph(source.labelShapes());
+      return evaluateOn(tg, source, options.steps);
+    } finally {
+      source.close();
+    }
   }
 
-  /** One pass (or its first {@code steps} batches, when positive) of evaluation steps. */
+  /**
+   * One pass (or its first {@code steps} batches, when positive) of evaluation steps; the pass is
+   * closed at the end.
+   */
   private static Map<String, Double> evaluateOn(TrainingGraph tg, BatchSource source, int steps) {
     source.startPass();
     tg.resetMetrics();
     double lossSum = 0;
     long n = 0;
-    for (int step = 0; (steps == 0 || step < steps) && source.hasNext(); step++) {
-      BatchSlice batch = source.next();
-      lossSum += tg.run(batch, false) * batch.size();
-      n += batch.size();
+    try {
+      for (int step = 0; (steps == 0 || step < steps) && source.hasNext(); step++) {
+        BatchSlice batch = source.next();
+        lossSum += tg.run(batch, false) * batch.size();
+        n += batch.size();
+      }
+    } finally {
+      source.close();
     }
     Map<String, Double> out = tg.logs(n == 0 ? Double.NaN : lossSum / n);
     tg.resetMetrics();
