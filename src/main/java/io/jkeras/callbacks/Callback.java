@@ -29,15 +29,47 @@ public interface Callback {
    */
   record TrainingRun(Model model, int epochs, int stepsPerEpoch, int samples) {}
 
+  /**
+   * Called once when {@code fit} starts.
+   *
+   * @param run the model, epochs, steps and samples of this run
+   */
   default void onTrainBegin(TrainingRun run) {}
 
+  /**
+   * Called once when {@code fit} ends, also after a stop.
+   *
+   * @param logs the last epoch's logs (empty when no epoch ran)
+   */
   default void onTrainEnd(Map<String, Double> logs) {}
 
+  /**
+   * Called before each epoch.
+   *
+   * @param epoch the epoch, from 0
+   */
   default void onEpochBegin(int epoch) {}
 
+  /**
+   * Called after each epoch, validation included; callbacks may add values to {@code logs}.
+   *
+   * @param epoch the epoch, from 0
+   * @param logs the metrics, {@code loss} and the {@code val_} values
+   */
   default void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
+  /**
+   * Called before each training batch.
+   *
+   * @param batch the batch within the epoch, from 0
+   */
   default void onBatchBegin(int batch) {}
 
+  /**
+   * Called after each training batch.
+   *
+   * @param batch the batch within the epoch, from 0
+   * @param logs the running metrics and {@code loss} of the epoch so far
+   */
   default void onBatchEnd(int batch, Map<String, Double> logs) {}
 }

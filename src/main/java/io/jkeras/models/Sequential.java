@@ -30,10 +30,26 @@ public class Sequential extends Model {
   private KerasTensor input;
   private KerasTensor output;
 
+  /**
+   * An empty stack named {@code sequential}, {@code sequential_1}...
+   *
+   * <pre>{@code
+   * Sequential model = new Sequential();
+   * }</pre>
+   */
   public Sequential() {
     this((String) null);
   }
 
+  /**
+   * An empty stack with a name.
+   *
+   * <pre>{@code
+   * Sequential model = new Sequential("tower");
+   * }</pre>
+   *
+   * @param name the model's name, or null for a unique default
+   */
   public Sequential(String name) {
     super(name, "sequential");
   }
