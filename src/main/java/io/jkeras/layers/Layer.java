@@ -320,6 +320,31 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
+   * Files this layer keeps in a {@code .keras} archive beside its weights, by file name, as Keras's
+   * {@code save_assets} writes them under {@code assets/<the layer's weights path>/} (an adapted
+   * StringLookup's {@code vocabulary.txt}); none by default.
+   *
+   * <pre>{@code
+   * @Override public Map<String, byte[]> saveAssets() { return Map.of("table.txt", bytes); }
+   * }</pre>
+   */
+  public Map<String, byte[]> saveAssets() {
+    return Map.of();
+  }
+
+  /**
+   * Takes back the files {@link #saveAssets} wrote (Keras's {@code load_assets}), by file name;
+   * {@code files} is empty when the archive holds none for this layer. Ignores them by default.
+   *
+   * <pre>{@code
+   * @Override public void loadAssets(Map<String, byte[]> files) { table = parse(files.get("table.txt")); }
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when a file the layer needs is missing or malformed
+   */
+  public void loadAssets(Map<String, byte[]> files) {}
+
+  /**
    * The Keras config: {@code name}, {@code trainable}, {@code dtype} and the subclass's own
    * arguments. Subclasses add to the map this returns.
    */

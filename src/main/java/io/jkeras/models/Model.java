@@ -566,6 +566,11 @@ public class Model implements AutoCloseable {
     return toMatrix(predict(HostArray.of(x)));
   }
 
+  /** Predicts for a single-input, single-output model with string input and rank-2 output. */
+  public float[][] predict(String[][] x) {
+    return toMatrix(predict(HostArray.of(x)));
+  }
+
   /** Predicts for a single-input, single-output model. */
   public FloatNdArray predict(NdArray<?> x) {
     return predict(HostArray.of(x));
