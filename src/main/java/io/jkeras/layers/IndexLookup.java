@@ -134,6 +134,10 @@ public abstract class IndexLookup<T> extends Layer {
       throw new IllegalArgumentException(cls + ": give a vocabulary list or a file, not both");
     }
     if (args.vocabulary != null) {
+      if (args.vocabulary.isEmpty()) {
+        throw new IllegalArgumentException(
+            cls + ": the vocabulary is empty; give tokens, or adapt the layer instead");
+      }
       setVocabulary(args.vocabulary, configIdfWeights);
       configVocabulary = List.copyOf(args.vocabulary);
     } else if (args.vocabularyFile != null) {
@@ -555,7 +559,35 @@ public abstract class IndexLookup<T> extends Layer {
     return tf.reshape((Operand) one, tf.constant(new int[0]));
   }
 
-  // ---- assets ----------------------------------------------------------------------------------
+  // ---- assets and variables --------------------------------------------------------------------
+
+  /**
+   * A TF-IDF lookup's {@code idf_weights} over the output depth, which Keras keeps in the weights
+   * file (its {@code save_own_variables}); none for other modes. Before an adapted layer's file is
+   * read, the array is zeros of the recorded size.
+   *
+   * <pre>{@code tfIdfLookup.namedVariables().get("idf_weights"); // [mean, idf(a), idf(b)]}</pre>
+   */
+  @Override
+  public Map<String, float[]> namedVariables() {
+    if (!outputMode.equals("tf_idf")) {
+      return Map.of();
+    }
+    return Map.of("idf_weights", idfWeights != null ? idfWeights.clone() : new float[depth()]);
+  }
+
+  /**
+   * Sets the TF-IDF weights read from a weights file (Keras's {@code load_own_variables}).
+   *
+   * <pre>{@code lookup.setNamedVariables(Map.of("idf_weights", weights));}</pre>
+   */
+  @Override
+  public void setNamedVariables(Map<String, float[]> values) {
+    float[] idf = values.get("idf_weights");
+    if (outputMode.equals("tf_idf") && idf != null) {
+      idfWeights = idf.clone();
+    }
+  }
 
   /**
    * The vocabulary file Keras keeps for a layer whose vocabulary is not in its config (adapted or
@@ -633,12 +665,15 @@ public abstract class IndexLookup<T> extends Layer {
     Integer recorded = frozenVocabularySize;
     List<Double> idf = null;
     if (outputMode.equals("tf_idf")) {
-      throw new IllegalArgumentException(
-          className()
-              + " \""
-              + name()
-              + "\": an adapted output_mode \"tf_idf\" layer keeps its weights beside the"
-              + " vocabulary, which jkeras does not read; give the vocabulary and idf_weights");
+      // Keras: the weights file's idf_weights, over the whole vocabulary, specials first.
+      if (idfWeights == null) {
+        throw new IllegalArgumentException(
+            className() + " \"" + name() + "\": no idf_weights were read for output_mode tf_idf");
+      }
+      idf = new ArrayList<>();
+      for (int i = 0; i < Math.min(idfWeights.length, values.size()); i++) {
+        idf.add((double) idfWeights[i]);
+      }
     }
     frozenVocabularySize = null;
     setVocabulary(values, idf);

@@ -320,6 +320,29 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
+   * Arrays a layer without weights keeps in {@code model.weights.h5} by name, as Keras's {@code
+   * save_own_variables} stores them under {@code layers/<path>/vars/<name>} (a TF-IDF lookup's
+   * {@code idf_weights}); none by default. Loading reads arrays of the same names and lengths.
+   *
+   * <pre>{@code
+   * @Override public Map<String, float[]> namedVariables() { return Map.of("table", table); }
+   * }</pre>
+   */
+  public Map<String, float[]> namedVariables() {
+    return Map.of();
+  }
+
+  /**
+   * Takes the arrays {@link #namedVariables} named, read from a weights file (Keras's {@code
+   * load_own_variables}); ignores them by default.
+   *
+   * <pre>{@code
+   * @Override public void setNamedVariables(Map<String, float[]> v) { table = v.get("table"); }
+   * }</pre>
+   */
+  public void setNamedVariables(Map<String, float[]> values) {}
+
+  /**
    * Files this layer keeps in a {@code .keras} archive beside its weights, by file name, as Keras's
    * {@code save_assets} writes them under {@code assets/<the layer's weights path>/} (an adapted
    * StringLookup's {@code vocabulary.txt}); none by default.

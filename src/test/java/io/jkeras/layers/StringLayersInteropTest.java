@@ -113,6 +113,19 @@ class StringLayersInteropTest {
                 adapted(
                     d, "count_adapted", StringLookup.builder().maxTokens(6).outputMode("count"))));
     CASES.put(
+        "tf_idf_given",
+        d ->
+            List.of(
+                StringLookup.builder()
+                    .vocabulary(VOCAB)
+                    .idfWeights(List.of(0.5, 1.0, 1.5, 2.0, 2.5))
+                    .outputMode("tf_idf")
+                    .name("lookup")
+                    .build()));
+    CASES.put(
+        "tf_idf_adapted",
+        d -> List.of(adapted(d, "tf_idf_adapted", StringLookup.builder().outputMode("tf_idf"))));
+    CASES.put(
         "hashing", d -> List.of(Hashing.builder(16).outputMode("count").name("lookup").build()));
     CASES.put(
         "hashing_salt_mask",
@@ -383,7 +396,7 @@ class StringLayersInteropTest {
   @Order(4)
   void pythonLoadsEveryJavaFileAndSavedModel() {
     String out = PythonKeras.runScript("layers/string_files.py", "check", dir.toString()).stdout();
-    // 10 java_ files, 10 jb_ files, 4 SavedModels.
-    assertTrue(out.contains("checked 24"), out);
+    // 12 java_ files, 12 jb_ files, 4 SavedModels.
+    assertTrue(out.contains("checked 28"), out);
   }
 }
