@@ -229,5 +229,7 @@ class StringLookupTest {
     var dup =
         assertThrows(IllegalArgumentException.class, () -> new StringLookup(List.of("a", "a")));
     assertTrue(dup.getMessage().contains("more than once"), dup.getMessage());
+    var empty = assertThrows(IllegalArgumentException.class, () -> new StringLookup(List.of()));
+    assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
   }
 }
