@@ -906,6 +906,21 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Predicts for a single-input, single-output model whose input is a string tensor of rank 2
+   * (for example a {@code StringLookup} over tokens) and whose output has rank 2.
+   *
+   * <pre>{@code
+   * float[][] p = model.predict(new String[][] {{"red", "blue"}, {"green", "red"}});
+   * }</pre>
+   *
+   * @param x the samples, one row of strings each
+   * @return one row of predictions per sample
+   */
+  public float[][] predict(String[][] x) {
+    return toMatrix(predict(HostArray.of(x)));
+  }
+
+  /**
    * Predicts for a single-input, single-output model.
    *
    * <pre>{@code
