@@ -69,6 +69,15 @@ public interface Distribution {
   }
 
   /**
+   * Whether a replica may apply an embedding table's gradient as its looked-up rows (indices and
+   * rows) without {@link #aggregateGradients}: true unless the strategy combines the replicas'
+   * dense gradients (synchronous all-reduce). A parameter server's workers send rows.
+   */
+  default boolean appliesRowSparseGradients() {
+    return true;
+  }
+
+  /**
    * True when variables are shared with other processes (parameter servers): a variable that
    * already holds a value then keeps it instead of receiving this process's initial value.
    */

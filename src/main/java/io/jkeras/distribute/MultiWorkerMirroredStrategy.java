@@ -63,6 +63,12 @@ public final class MultiWorkerMirroredStrategy extends Strategy {
         config.getExperimental().toBuilder().setCollectiveGroupLeader(leader));
   }
 
+  /** Only with one replica: the all-reduce takes dense gradients. */
+  @Override
+  public boolean appliesRowSparseGradients() {
+    return numReplicasInSync() == 1;
+  }
+
   /**
    * The mean over all replicas of every gradient: the gradients are flattened into one vector,
    * all-reduced once and cut back into their shapes.

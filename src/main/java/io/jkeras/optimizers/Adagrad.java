@@ -8,6 +8,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Adagrad as Keras 3: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7.
@@ -68,6 +69,35 @@ public class Adagrad extends Optimizer {
         var,
         tf.math.div(
             tf.math.mul(lr, grad), tf.math.sqrt(tf.math.add(acc, tf.constant((float) epsilon)))));
+  }
+
+  /** A row whose gradient is zero keeps its accumulator and value: the update can be sparse. */
+  @Override
+  protected boolean hasSparseUpdate() {
+    return true;
+  }
+
+  /** The dense update on the rows {@code ids}: their accumulators, then their values. */
+  @Override
+  protected Op sparseUpdate(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TInt64> ids,
+      Operand<TFloat32> rows,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
+    Variable<TFloat32> acc = slots.get(0);
+    Operand<TFloat32> newAcc =
+        tf.math.add(tf.gather(acc, ids, tf.constant(0)), tf.math.mul(rows, rows));
+    Op accUpdate = tf.scatterUpdate(acc, ids, newAcc);
+    return tf.withControlDependencies(List.of(accUpdate))
+        .scatterSub(
+            var,
+            ids,
+            tf.math.div(
+                tf.math.mul(lr, rows),
+                tf.math.sqrt(tf.math.add(newAcc, tf.constant((float) epsilon)))));
   }
 
   @Override

@@ -17,6 +17,17 @@ import org.tensorflow.types.TFloat32;
  * lr · w; w = (clip(z, -λ₁, λ₁) - z) / (n'^p / lr + 2 (λ₂ + beta / (2 lr))); n = n'}. Slots per
  * weight: accumulator (starting at initial_accumulator_value), linear.
  *
+ * <p>Embedding tables are updated densely, as Keras does: FTRL has no row-sparse update in jkeras,
+ * because one would equal Keras's only under conditions a step cannot check. A row not looked up
+ * has {@code g = 0}, so {@code n' = n} and, without l2 shrinkage, {@code z} stays; but Keras still
+ * recomputes its value {@code w = (clip(z, -λ₁, λ₁) - z) / (n^p / lr + 2 λ₂ + beta / lr)} from that
+ * state. That equals the stored {@code w} only when the row was last written by this formula with
+ * the same learning rate: never for a row not yet looked up (its initial value is replaced by
+ * {@code (clip(0) - 0) / ... = 0} at the first step), not, for a row with {@code z} outside {@code
+ * [-λ₁, λ₁]}, after the learning rate changed (a schedule, or {@code setLearningRate}), and never
+ * with {@code l2_shrinkage_regularization_strength > 0} (then {@code z} moves by {@code 2 λ₂ₛ w}
+ * too).
+ *
  * <pre>{@code
  * model.compile(new Ftrl(0.05, -0.5, 0.1, 0.01, 0.01, 0.0, 0.0), "binary_crossentropy");
  * }</pre>

@@ -72,6 +72,7 @@ public abstract class Optimizer implements KerasSerializable {
   private Integer emaOverwriteFrequency;
   private Double lossScaleFactor;
   private Integer gradientAccumulationSteps;
+  private boolean sparseUpdates = true;
 
   private GraphSession graph;
   private GraphVariable<TInt64> iterations;
@@ -284,6 +285,67 @@ public abstract class Optimizer implements KerasSerializable {
       Operand<TFloat32> lr,
       Operand<TFloat32> step);
 
+  /**
+   * Whether this optimizer has a row-sparse update that is the same math as its dense one: rows
+   * whose gradient is zero stay as they are. False unless overridden (with {@link #sparseUpdate}).
+   */
+  protected boolean hasSparseUpdate() {
+    return false;
+  }
+
+  /**
+   * Emits the update of the rows {@code ids} (distinct) of {@code var} from their gradient {@code
+   * rows}, touching no other row of {@code var} or of its slots. Only called when {@link
+   * #hasSparseUpdate()}.
+   *
+   * @param slots this weight's slots, in the order of {@link #slotGroups()} flattened
+   * @param lr the learning rate
+   * @param step the 1-based step number of this update, as float
+   */
+  protected Op sparseUpdate(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TInt64> ids,
+      Operand<TFloat32> rows,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
+    throw new UnsupportedOperationException(className() + " has no row-sparse update");
+  }
+
+  /**
+   * True when this optimizer, with its options, updates an embedding table from the gradients of
+   * its looked-up rows (scatter updates) with the same numbers as from the dense gradient. Weight
+   * decay and gradient accumulation change every row each step, so they turn it off; clipping, loss
+   * scaling and EMA do not (the norms and the averaged weights are the same).
+   *
+   * <pre>{@code
+   * boolean sparse = new Adagrad(0.01).updatesSparsely(); // true
+   * }</pre>
+   */
+  public boolean updatesSparsely() {
+    return sparseUpdates
+        && hasSparseUpdate()
+        && weightDecay == null
+        && gradientAccumulationSteps == null;
+  }
+
+  /**
+   * Whether embedding tables may be updated from their looked-up rows (default true): a jkeras
+   * runtime choice, not a Keras option, so it is not written to files. Where {@link
+   * #updatesSparsely()} the numbers are the same either way; false makes every step take and apply
+   * the table-sized dense gradient (for comparisons and benchmarks).
+   *
+   * <pre>{@code
+   * Optimizer dense = new Adagrad(0.05).sparseUpdates(false);
+   * }</pre>
+   */
+  public Optimizer sparseUpdates(boolean enabled) {
+    requireUnbuilt();
+    this.sparseUpdates = enabled;
+    return this;
+  }
+
   // ---- graph ---------------------------------------------------------------------------------
 
   /**
@@ -292,6 +354,40 @@ public abstract class Optimizer implements KerasSerializable {
    * after the updates, and the iteration count goes up last.
    */
   public final Op build(GraphSession g, List<Weight> weights, List<Operand<TFloat32>> grads) {
+    List<Operand<TInt64>> dense = new ArrayList<>();
+    grads.forEach(gr -> dense.add(null));
+    return build(g, weights, grads, dense);
+  }
+
+  /**
+   * As {@link #build(GraphSession, List, List)}, with row-sparse gradients: where {@code
+   * rowIds.get(i)} is not null, {@code grads.get(i)} holds only the rows of weight {@code i}'s
+   * gradient at those distinct row indices (every other row of the gradient is zero), and the
+   * weight is updated with scatter ops that touch those rows only. Allowed only when {@link
+   * #updatesSparsely()}; clipping and loss scaling see the same numbers as the dense gradient's.
+   *
+   * <pre>{@code
+   * Op step = optimizer.build(g, List.of(table), List.of(rows), List.of(uniqueIds));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when a gradient is row-sparse but this optimizer's sparse
+   *     update would differ from its dense one
+   */
+  public final Op build(
+      GraphSession g,
+      List<Weight> weights,
+      List<Operand<TFloat32>> grads,
+      List<Operand<TInt64>> rowIds) {
+    if (rowIds.size() != grads.size()) {
+      throw new IllegalArgumentException(
+          className() + ": " + rowIds.size() + " row-id lists for " + grads.size() + " gradients");
+    }
+    if (!updatesSparsely() && rowIds.stream().anyMatch(r -> r != null)) {
+      throw new IllegalArgumentException(
+          className()
+              + ": row-sparse gradients given, but this optimizer's options update every row"
+              + " (weight_decay, gradient_accumulation_steps or the update rule itself)");
+    }
     if (graph != null) {
       throw new IllegalStateException(
           className() + ": an optimizer instance can serve one model only");
@@ -345,6 +441,9 @@ public abstract class Optimizer implements KerasSerializable {
     List<Op> gradsReady = new ArrayList<>();
     for (int i = 0; i < grads.size(); i++) {
       gradsReady.add(onDeviceOf(tf, this.weights.get(i)).identity(grads.get(i)));
+      if (rowIds.get(i) != null) {
+        gradsReady.add(onDeviceOf(tf, this.weights.get(i)).identity(rowIds.get(i)));
+      }
     }
     Ops afterGrads = tf.withControlDependencies(gradsReady);
     Operand<TInt64> rawIteration = afterGrads.identity(iterations.variable());
@@ -369,7 +468,7 @@ public abstract class Optimizer implements KerasSerializable {
 
     List<Op> stepOps = new ArrayList<>();
     if (gradientAccumulationSteps == null) {
-      stepOps.addAll(clipDecayUpdate(afterGrads, gs, perWeight, lr, step));
+      stepOps.addAll(clipDecayUpdate(afterGrads, gs, rowIds, perWeight, lr, step));
     } else {
       // Switch/Merge: the update branch runs every `steps` calls, the accumulating one otherwise.
       Operand<TBool> isUpdate =
@@ -389,7 +488,8 @@ public abstract class Optimizer implements KerasSerializable {
       }
       Operand<TFloat32> lrTrue = afterGrads.switchCond(lr, isUpdate).outputTrue();
       Operand<TFloat32> stepTrue = afterGrads.switchCond(step, isUpdate).outputTrue();
-      List<Op> updates = clipDecayUpdate(afterGrads, meanGrads, perWeight, lrTrue, stepTrue);
+      List<Op> updates =
+          clipDecayUpdate(afterGrads, meanGrads, rowIds, perWeight, lrTrue, stepTrue);
       Ops afterUpdates = afterGrads.withControlDependencies(updates);
       List<Op> updateBranch = new ArrayList<>(updates);
       for (int i = 0; i < gs.size(); i++) {
@@ -476,6 +576,7 @@ public abstract class Optimizer implements KerasSerializable {
   private List<Op> clipDecayUpdate(
       Ops tf,
       List<Operand<TFloat32>> grads,
+      List<Operand<TInt64>> rowIds,
       List<List<Variable<TFloat32>>> perWeight,
       Operand<TFloat32> lr,
       Operand<TFloat32> step) {
@@ -492,14 +593,12 @@ public abstract class Optimizer implements KerasSerializable {
     Ops afterDecay = decays.isEmpty() ? tf : tf.withControlDependencies(decays);
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
+      Ops near = onDeviceOf(afterDecay, weights.get(i));
+      Variable<TFloat32> var = weights.get(i).value();
       updates.add(
-          update(
-              onDeviceOf(afterDecay, weights.get(i)),
-              weights.get(i).value(),
-              gs.get(i),
-              perWeight.get(i),
-              lr,
-              step));
+          rowIds.get(i) == null
+              ? update(near, var, gs.get(i), perWeight.get(i), lr, step)
+              : sparseUpdate(near, var, rowIds.get(i), gs.get(i), perWeight.get(i), lr, step));
     }
     return updates;
   }

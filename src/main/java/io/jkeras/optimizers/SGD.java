@@ -8,6 +8,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Gradient descent with optional momentum, as Keras 3's SGD: learning_rate 0.01, momentum 0,
@@ -65,6 +66,25 @@ public class SGD extends Optimizer {
     Operand<TFloat32> newM = tf.assign(m, tf.math.sub(tf.math.mul(m, mom), lrGrad));
     Operand<TFloat32> delta = nesterov ? tf.math.sub(tf.math.mul(newM, mom), lrGrad) : newM;
     return tf.assignAdd(var, delta);
+  }
+
+  /** Without momentum, a row whose gradient is zero does not move: the update can be sparse. */
+  @Override
+  protected boolean hasSparseUpdate() {
+    return momentum == 0;
+  }
+
+  /** {@code w[ids] -= lr · rows}. */
+  @Override
+  protected Op sparseUpdate(
+      Ops tf,
+      Variable<TFloat32> var,
+      Operand<TInt64> ids,
+      Operand<TFloat32> rows,
+      List<Variable<TFloat32>> slots,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
+    return tf.scatterSub(var, ids, tf.math.mul(rows, lr));
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -33,6 +34,7 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * The graph of one training step (forward in training mode, weighted loss with regularization,
@@ -108,27 +110,75 @@ final class TrainingGraph {
     stateUpdates = train.updates();
 
     List<Weight> trainable = model.trainableWeights();
-    Output<?>[] wrt = new Output<?>[trainable.size()];
-    for (int i = 0; i < wrt.length; i++) {
-      wrt[i] = trainable.get(i).value().asOutput();
+    // Embedding tables the loss reads only through lookups take their gradient as rows, applied
+    // with scatter updates, where the optimizer's sparse update is its dense math.
+    boolean sparse = optimizer.updatesSparsely() && g.distribution().appliesRowSparseGradients();
+    LookupGradients lookups = sparse ? new LookupGradients(trainLoss) : null;
+    List<List<GraphOperation>> tableLookups = new ArrayList<>();
+    List<Output<?>> wrt = new ArrayList<>();
+    for (Weight w : trainable) {
+      List<GraphOperation> reads =
+          sparse && w.shape().numDimensions() == 2 ? lookups.lookupsOf(w.value().asOutput()) : null;
+      tableLookups.add(reads);
+      if (reads == null) {
+        wrt.add(w.value().asOutput());
+      } else {
+        reads.forEach(r -> wrt.add(r.output(0)));
+      }
     }
     List<Weight> updated = new ArrayList<>();
     List<Operand<TFloat32>> grads = new ArrayList<>();
-    if (wrt.length > 0) {
+    List<Operand<TInt64>> rowIds = new ArrayList<>();
+    if (!wrt.isEmpty()) {
       // The gradients of the loss as the optimizer scales it (loss_scale_factor).
-      Output<?>[] dw = GraphGradients.add(g, optimizer.scaleLoss(tf, trainLoss), wrt);
-      for (int i = 0; i < dw.length; i++) {
-        if (dw[i] != null) {
+      Output<?>[] dw =
+          GraphGradients.add(g, optimizer.scaleLoss(tf, trainLoss), wrt.toArray(new Output<?>[0]));
+      int at = 0;
+      for (int i = 0; i < trainable.size(); i++) {
+        List<GraphOperation> reads = tableLookups.get(i);
+        if (reads == null) {
+          if (dw[at] != null) {
+            updated.add(trainable.get(i));
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> gi = (Operand<TFloat32>) dw[at];
+            grads.add(gi);
+            rowIds.add(null);
+          }
+          at++;
+          continue;
+        }
+        List<Output<?>> readGrads = Arrays.asList(dw).subList(at, at + reads.size());
+        at += reads.size();
+        Operand<?>[] idsAndRows =
+            LookupGradients.rows(tf, reads, readGrads, trainable.get(i).shape().size(1));
+        if (idsAndRows != null) {
           updated.add(trainable.get(i));
           @SuppressWarnings("unchecked")
-          Operand<TFloat32> gi = (Operand<TFloat32>) dw[i];
-          grads.add(gi);
+          Operand<TInt64> ids = (Operand<TInt64>) idsAndRows[0];
+          @SuppressWarnings("unchecked")
+          Operand<TFloat32> rows = (Operand<TFloat32>) idsAndRows[1];
+          rowIds.add(ids);
+          grads.add(rows);
         }
       }
     }
-    // Distributed strategies combine the replicas' gradients here (for example their mean).
-    grads = g.distribution().aggregateGradients(tf, updated, grads);
-    trainOp = optimizer.build(g, updated, grads);
+    // Distributed strategies combine the replicas' dense gradients here (for example their
+    // mean); row gradients travel as they are (only strategies that allow it get them).
+    List<Weight> denseWeights = new ArrayList<>();
+    List<Operand<TFloat32>> denseGrads = new ArrayList<>();
+    for (int i = 0; i < updated.size(); i++) {
+      if (rowIds.get(i) == null) {
+        denseWeights.add(updated.get(i));
+        denseGrads.add(grads.get(i));
+      }
+    }
+    denseGrads = g.distribution().aggregateGradients(tf, denseWeights, denseGrads);
+    for (int i = 0, d = 0; i < updated.size(); i++) {
+      if (rowIds.get(i) == null) {
+        grads.set(i, denseGrads.get(d++));
+      }
+    }
+    trainOp = optimizer.build(g, updated, grads, rowIds);
 
     ForwardGraph eval = runtime.inferenceGraph();
     evalLoss = totalLoss(tf, eval, evalWeights);
