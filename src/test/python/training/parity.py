@@ -82,6 +82,12 @@ CASES = {
     "cosine_decay_restarts": (
         lambda: O.SGD(S.CosineDecayRestarts(0.1, 2, t_mul=2.0, m_mul=0.5, alpha=0.01)),
         "mse", "reg", 1e-6),
+    # An Embedding table: jkeras updates it from the looked-up rows (scatter updates), Keras
+    # densely; the numbers must agree. Ids repeat within batches and rows miss some batches.
+    "sgd_embedding": (lambda: O.SGD(0.1), "mse", "emb", 1e-6),
+    "adagrad_embedding": (lambda: O.Adagrad(0.1), "mse", "emb", 1e-6),
+    "sgd_embedding_clipnorm": (lambda: O.SGD(0.1, clipnorm=0.05), "mse", "emb", 1e-5),
+    "adam_embedding": (lambda: O.Adam(0.01), "mse", "emb", 1e-6),
     # Losses (with SGD: its update adds no rounding of its own).
     "loss_cce_smoothing": (
         lambda: O.SGD(0.1), lambda: L.CategoricalCrossentropy(label_smoothing=0.1), "cat", 1e-6),
@@ -136,6 +142,12 @@ CASES = {
 
 def data(kind, n):
     rng = np.random.default_rng(7)
+    if kind == "emb":
+        # Ids of 3 fields into a 16-row table, half of them from its first 4 rows.
+        ids = np.where(rng.random((n, 3)) < 0.5, rng.integers(0, 4, (n, 3)),
+                       rng.integers(0, 16, (n, 3)))
+        y = (np.sin(ids).sum(axis=1) + 0.1 * rng.normal(size=n)).astype("float32")
+        return ids.astype("float32"), y.reshape(n, 1)
     x = rng.normal(size=(n, 4)).astype("float32")
     s = x @ np.array([0.5, -1.0, 0.25, 2.0], dtype="float32")
     if kind == "reg":
@@ -156,6 +168,12 @@ def data(kind, n):
 
 
 def model(kind):
+    if kind == "emb":
+        inputs = keras.Input((3,), name="ids")
+        e = keras.layers.Embedding(16, 4, name="table")(inputs)
+        h = keras.layers.Dense(5, activation="tanh", name="hidden")(
+            keras.layers.Flatten(name="flat")(e))
+        return keras.Model(inputs, keras.layers.Dense(1, name="out")(h), name="parity")
     units, act = {
         "reg": (1, None), "bin": (1, "sigmoid"), "bin_logits": (1, None),
         "cat": (3, "softmax"), "cat_logits": (3, None), "sparse": (3, "softmax"),
