@@ -13,7 +13,9 @@ import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.Losses;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
@@ -366,6 +368,24 @@ public class Model implements AutoCloseable {
     pendingOptimizerState = List.of();
   }
 
+  /**
+   * Compiles a model of several outputs with a loss per output and Keras's {@code loss_weights}
+   * (null: 1 each): the model trains on the sum of its outputs' losses, each times its weight.
+   * Keras takes the weights as a list or map only with the losses in the same form.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(), OutputLosses.of(new BinaryCrossentropy(), new Huber()),
+   *     LossWeights.of(1.0, 0.3), "accuracy");
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   */
+  public void compile(
+      Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, String... metrics) {
+    trainer = new Trainer(this, optimizer, losses, lossWeights, List.of(metrics), List.of());
+    pendingOptimizerState = List.of();
+  }
+
   /** Compiles with metric objects (AUC, Precision...) instead of names. */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
     trainer = new Trainer(this, optimizer, loss, List.of(), List.of(metrics));
@@ -382,9 +402,30 @@ public class Model implements AutoCloseable {
     return trainer.optimizer();
   }
 
+  /** The compiled loss (of the first output, with several: see {@link #outputLosses()}). */
   public Loss loss() {
     requireCompiled();
     return trainer.loss();
+  }
+
+  /**
+   * The losses given to compile: one for every output, or one per output.
+   *
+   * <pre>{@code List<Loss> l = model.outputLosses().resolve(List.of("a", "b"), "model");}</pre>
+   */
+  public OutputLosses outputLosses() {
+    requireCompiled();
+    return trainer.outputLosses();
+  }
+
+  /**
+   * The {@code loss_weights} given to compile, or null.
+   *
+   * <pre>{@code LossWeights w = model.lossWeights();}</pre>
+   */
+  public LossWeights lossWeights() {
+    requireCompiled();
+    return trainer.lossWeights();
   }
 
   /** The metrics given to {@code compile}, by name (metric objects by their names). */

@@ -10,6 +10,8 @@ import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.ForwardGraph;
@@ -32,6 +34,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Training and evaluation of a compiled model: the graph of one training step (forward in training
@@ -44,12 +47,17 @@ public final class Trainer {
   private final Model model;
   private final Optimizer optimizer;
   private final Loss loss;
+  private final OutputLosses outputLosses;
+  private final List<Loss> lossPerOutput;
+  private final boolean perSampleTotal;
+  private final LossWeights lossWeights;
   private final List<String> metricNames;
   private final List<String> compiledMetricNames;
 
   private boolean built;
   private List<Placeholder<TFloat32>> labels;
   private Operand<TFloat32> trainLoss;
+  private Operand<TFloat32> gradientLoss;
   private Op trainOp;
   private List<Op> stateUpdates;
   private List<Operand<TFloat32>> trainStats;
@@ -64,9 +72,37 @@ public final class Trainer {
       Loss loss,
       List<String> metricNames,
       List<Metric> metricObjects) {
+    this(model, optimizer, OutputLosses.single(loss), null, metricNames, metricObjects);
+  }
+
+  /**
+   * A trainer with a loss per output ({@code losses}) whose total loss weighs each output's loss by
+   * {@code lossWeights} (null: all 1, as Keras without {@code loss_weights}).
+   *
+   * <pre>
+   * {@code new Trainer(model, new Adam(), OutputLosses.of(new MeanSquaredError(), new Huber()),
+   *     LossWeights.of(1, 0.5), List.of(), List.of());}</pre>
+   *
+   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   */
+  public Trainer(
+      Model model,
+      Optimizer optimizer,
+      OutputLosses losses,
+      LossWeights lossWeights,
+      List<String> metricNames,
+      List<Metric> metricObjects) {
+    String owner = "Model \"" + model.name() + "\"";
+    this.lossPerOutput = List.copyOf(losses.resolve(outputNames(model), owner));
+    if (lossWeights != null) {
+      lossWeights.resolve(outputNames(model), owner);
+    }
+    this.outputLosses = losses;
+    this.perSampleTotal = lossPerOutput.stream().anyMatch(l -> l.reduction().equals("none"));
+    this.lossWeights = lossWeights;
     this.model = model;
     this.optimizer = optimizer;
-    this.loss = loss;
+    this.loss = lossPerOutput.get(0);
     this.metricNames = List.copyOf(metricNames);
     this.metrics.addAll(metricObjects);
     List<String> all = new ArrayList<>(metricNames);
@@ -80,8 +116,24 @@ public final class Trainer {
     return optimizer;
   }
 
+  /** The loss (of the first output, with several). */
   public Loss loss() {
     return loss;
+  }
+
+  /** The losses given to compile: one for every output, or one per output. */
+  public OutputLosses outputLosses() {
+    return outputLosses;
+  }
+
+  /** The {@code loss_weights} given to compile, or null. */
+  public LossWeights lossWeights() {
+    return lossWeights;
+  }
+
+  /** The names Keras gives the outputs: their layers' names. */
+  private static List<String> outputNames(Model model) {
+    return model.outputs().stream().map(t -> t.layer().name()).toList();
   }
 
   /** The metrics given to compile: names first, then the names of metric objects. */
@@ -139,7 +191,8 @@ public final class Trainer {
     metrics.addAll(resolved);
 
     ForwardGraph train = model.forward(true);
-    trainLoss = totalLoss(tf, train);
+    trainLoss = totalLoss(tf, train, false);
+    gradientLoss = perSampleTotal ? totalLoss(tf, train, true) : trainLoss;
     trainStats = statistics(tf, train.outputs());
     stateUpdates = train.updates();
 
@@ -152,7 +205,7 @@ public final class Trainer {
     List<Operand<TFloat32>> grads = new ArrayList<>();
     if (wrt.length > 0) {
       // The gradients of the loss as the optimizer scales it (loss_scale_factor).
-      Output<?>[] dw = GraphGradients.add(g, optimizer.scaleLoss(tf, trainLoss), wrt);
+      Output<?>[] dw = GraphGradients.add(g, optimizer.scaleLoss(tf, gradientLoss), wrt);
       for (int i = 0; i < dw.length; i++) {
         if (dw[i] != null) {
           updated.add(trainable.get(i));
@@ -171,24 +224,42 @@ public final class Trainer {
     }
 
     ForwardGraph eval = model.inferenceGraph();
-    evalLoss = totalLoss(tf, eval);
+    evalLoss = totalLoss(tf, eval, false);
     evalStats = statistics(tf, eval.outputs());
     built = true;
   }
 
-  /** The mean per-sample loss of every output, plus weight and activity regularization. */
-  private Operand<TFloat32> totalLoss(Ops tf, ForwardGraph fwd) {
+  /**
+   * Keras's total loss: every output's loss (reduced by the loss's reduction, times its loss
+   * weight), plus weight and activity regularization. With reduction "none" the outputs' losses
+   * stay per sample: Keras logs their mean and takes the gradient of their sum ({@code
+   * forGradient}).
+   */
+  private Operand<TFloat32> totalLoss(Ops tf, ForwardGraph fwd, boolean forGradient) {
     List<Operand<TFloat32>> terms = new ArrayList<>();
+    double[] weights =
+        lossWeights == null
+            ? null
+            : lossWeights.resolve(outputNames(model), "Model \"" + model.name() + "\"");
+    Operand<TFloat32> outputsLoss = null;
     for (int k = 0; k < fwd.outputs().size(); k++) {
       Operand<TFloat32> yPred = fwd.outputs().get(k);
-      Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred);
-      Operand<TFloat32> perSample =
-          tf.reshape(loss.perSample(tf, yTrue, yPred), tf.constant(new int[] {-1}));
-      terms.add(
-          loss.reduction().equals("sum")
-              ? tf.sum(perSample, tf.constant(0))
-              : tf.math.mean(perSample, tf.constant(0), Mean.keepDims(false)));
+      Loss lossK = lossPerOutput.get(k);
+      Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred, lossK);
+      Operand<TFloat32> value = lossK.call(tf, yTrue, yPred);
+      if (weights != null) {
+        value = tf.math.mul(value, tf.constant((float) weights[k]));
+      }
+      outputsLoss = outputsLoss == null ? value : tf.math.add(outputsLoss, value);
     }
+    if (perSampleTotal) {
+      Operand<TInt32> all = tf.range(tf.constant(0), tf.rank(outputsLoss), tf.constant(1));
+      outputsLoss =
+          forGradient
+              ? tf.sum(outputsLoss, all)
+              : tf.math.mean(outputsLoss, all, Mean.keepDims(false));
+    }
+    terms.add(outputsLoss);
     for (Weight w : model.weights()) {
       if (w.regularizer() != null) {
         terms.add(w.regularizer().apply(tf, w.value()));
@@ -206,7 +277,8 @@ public final class Trainer {
    * Labels as the loss expects them: a label array of shape (batch,) for a (batch, 1) output is
    * expanded, as Keras does; sparse labels lose a trailing axis of size 1.
    */
-  private Operand<TFloat32> matchRank(Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred) {
+  private Operand<TFloat32> matchRank(
+      Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred, Loss loss) {
     int ry = y.shape().numDimensions();
     int rp = yPred.shape().numDimensions();
     if (loss.sparseLabels()) {
@@ -234,7 +306,7 @@ public final class Trainer {
     List<Operand<TFloat32>> stats = new ArrayList<>();
     Operand<TFloat32> yPred = outputs.get(0);
     Operand<TFloat32> yTrue =
-        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred);
+        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred, loss);
     for (Metric m : metrics) {
       stats.add(m.batchStatistics(tf, yTrue, yPred));
     }
@@ -313,7 +385,7 @@ public final class Trainer {
       }
       resetMetrics();
       double lossSum = 0;
-      long seen = 0;
+      double seen = 0;
       for (int step = 0; step < steps && !model.isStopTraining(); step++) {
         for (Callback c : callbacks) {
           c.onBatchBegin(step);
@@ -321,8 +393,8 @@ public final class Trainer {
         int from = step * options.batchSize;
         int to = Math.min(trainCount, from + options.batchSize);
         double batchLoss = runStep(trainX, trainY, order, from, to, true);
-        lossSum += batchLoss * (to - from);
-        seen += to - from;
+        lossSum += batchLoss * batchWeight(to - from);
+        seen += batchWeight(to - from);
         logs = currentLogs(lossSum / seen);
         for (Callback c : callbacks) {
           c.onBatchEnd(step, logs);
@@ -365,13 +437,24 @@ public final class Trainer {
     }
     resetMetrics();
     double lossSum = 0;
+    double seen = 0;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
-      lossSum += runStep(xs, ys, order, from, to, false) * (to - from);
+      lossSum += runStep(xs, ys, order, from, to, false) * batchWeight(to - from);
+      seen += batchWeight(to - from);
     }
-    Map<String, Double> out = currentLogs(n == 0 ? Double.NaN : lossSum / n);
+    Map<String, Double> out = currentLogs(n == 0 ? Double.NaN : lossSum / seen);
     resetMetrics();
     return out;
+  }
+
+  /**
+   * The weight of a batch of {@code n} samples in the logged mean loss: n, as Keras's loss tracker
+   * weighs a batch's loss by its size; n² with reduction "none", whose per-sample losses Keras
+   * weighs by the batch size each.
+   */
+  private double batchWeight(int n) {
+    return perSampleTotal ? (double) n * n : n;
   }
 
   private void resetMetrics() {
