@@ -761,9 +761,7 @@ public abstract class Optimizer implements KerasSerializable {
     c.put("name", name != null ? name : KerasNames.toSnakeCase(className()));
     c.put(
         "learning_rate",
-        schedule == null
-            ? learningRate
-            : io.jkeras.KerasObjects.serialize("keras.optimizers.schedules", schedule));
+        schedule == null ? learningRate : LearningRateSchedules.serialize(schedule));
     c.put("weight_decay", weightDecay);
     c.put("clipnorm", clipnorm);
     c.put("global_clipnorm", globalClipnorm);
