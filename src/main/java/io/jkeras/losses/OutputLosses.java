@@ -94,11 +94,6 @@ public final class OutputLosses {
     return out;
   }
 
-  /** True for one loss shared by every output. */
-  public boolean isSingle() {
-    return single != null;
-  }
-
   /**
    * The form Keras writes in {@code compile_config}: one loss, a list or a map, each loss as {@code
    * each} writes it.
