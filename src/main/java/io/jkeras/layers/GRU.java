@@ -51,6 +51,7 @@ public class GRU extends RNN {
     return c.finish(b.build());
   }
 
+  /** The built-in cell, named {@code gru_cell}. */
   @Override
   public GRUCell cell() {
     return (GRUCell) super.cell();

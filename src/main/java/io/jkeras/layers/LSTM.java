@@ -52,6 +52,7 @@ public class LSTM extends RNN {
     return c.finish(b.build());
   }
 
+  /** The built-in cell, named {@code lstm_cell}. */
   @Override
   public LSTMCell cell() {
     return (LSTMCell) super.cell();

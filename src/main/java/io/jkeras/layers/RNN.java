@@ -1,5 +1,6 @@
 package io.jkeras.layers;
 
+import io.jkeras.backend.DTypes;
 import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -230,8 +231,7 @@ public class RNN extends Layer {
               + inputs.size()
               + " inputs");
     }
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> x = (Operand<TFloat32>) io.jkeras.backend.DTypes.toFloat(tf, inputs.get(0));
+    Operand<TFloat32> x = DTypes.toFloat(tf, inputs.get(0));
     long timesteps = x.shape().size(1);
     if (timesteps <= 0) {
       throw new IllegalArgumentException(

@@ -47,6 +47,7 @@ public class SimpleRNN extends RNN {
     return c.finish(b.build());
   }
 
+  /** The built-in cell, named {@code simple_rnn_cell}. */
   @Override
   public SimpleRNNCell cell() {
     return (SimpleRNNCell) super.cell();

@@ -3,6 +3,7 @@ package io.jkeras.layers;
 import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -98,63 +99,59 @@ public class TimeDistributed extends Layer {
       Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, boolean training) {
     Operand<?> x = inputs.get(0);
     long[] in = x.shape().asArray();
-    long[] foldedDims = new long[in.length - 1];
-    foldedDims[0] = -1;
-    System.arraycopy(in, 2, foldedDims, 1, in.length - 2);
-    Operand<?> y = callSublayer(layer, List.of(tf.reshape(x, target(tf, x, foldedDims)))).get(0);
+    // Shapes read at run time stay outside the gradient path (Shape ops have no gradient).
+    Operand<TInt32> inShape = tf.shape(tf.stopGradient(x));
+    long[] folded = new long[in.length - 1];
+    folded[0] = -1;
+    System.arraycopy(in, 2, folded, 1, in.length - 2);
+    Operand<?> steps =
+        tf.reshape(
+            x,
+            target(
+                tf,
+                folded,
+                () ->
+                    tf.concat(
+                        List.of(tf.constant(new int[] {-1}), slice(tf, inShape, 2)), zero(tf))));
+    Operand<?> y = callSublayer(layer, List.of(steps)).get(0);
     long[] out = y.shape().asArray();
     long[] unfolded = new long[out.length + 1];
     unfolded[0] = -1;
     unfolded[1] = in[1];
     System.arraycopy(out, 1, unfolded, 2, out.length - 1);
-    if (in[1] < 0) {
-      // An unknown time axis: fold it back from the input's shape at run time.
-      unfolded[0] = 0;
-    }
-    return List.of(tf.reshape(y, target(tf, x, unfolded, y)));
-  }
-
-  /**
-   * A reshape target: a constant when every dimension but the leading -1 is known, else read at run
-   * time (outside the gradient path: Shape ops have no gradient to give).
-   */
-  private static Operand<TInt32> target(Ops tf, Operand<?> x, long[] dims) {
-    int[] known = new int[dims.length];
-    boolean allKnown = true;
-    for (int i = 0; i < dims.length; i++) {
-      known[i] = (int) dims[i];
-      allKnown &= i == 0 || dims[i] >= 0;
-    }
-    if (allKnown) {
-      return tf.constant(known);
-    }
-    Operand<TInt32> shape = tf.shape(tf.stopGradient(x));
-    Operand<TInt32> rest =
-        tf.slice(shape, tf.constant(new int[] {2}), tf.constant(new int[] {dims.length - 1}));
-    return tf.concat(List.of(tf.constant(new int[] {-1}), rest), tf.constant(0));
-  }
-
-  /** The unfolding target: batch and time of {@code x}, then the step output's dimensions. */
-  private static Operand<TInt32> target(Ops tf, Operand<?> x, long[] dims, Operand<?> y) {
-    if (dims[0] == -1) {
-      boolean allKnown = true;
-      int[] known = new int[dims.length];
-      for (int i = 0; i < dims.length; i++) {
-        known[i] = (int) dims[i];
-        allKnown &= i == 0 || dims[i] >= 0;
-      }
-      if (allKnown) {
-        return tf.constant(known);
-      }
-    }
-    Operand<TInt32> xs = tf.shape(tf.stopGradient(x));
-    Operand<TInt32> ys = tf.shape(tf.stopGradient(y));
-    int outRank = y.shape().numDimensions();
     Operand<TInt32> batchAndTime =
-        tf.slice(xs, tf.constant(new int[] {0}), tf.constant(new int[] {2}));
-    Operand<TInt32> rest =
-        tf.slice(ys, tf.constant(new int[] {1}), tf.constant(new int[] {outRank - 1}));
-    return tf.concat(List.of(batchAndTime, rest), tf.constant(0));
+        tf.slice(inShape, tf.constant(new int[] {0}), tf.constant(new int[] {2}));
+    return List.of(
+        tf.reshape(
+            y,
+            target(
+                tf,
+                unfolded,
+                () ->
+                    tf.concat(
+                        List.of(batchAndTime, slice(tf, tf.shape(tf.stopGradient(y)), 1)),
+                        zero(tf)))));
+  }
+
+  /** A reshape target: constant when every dimension after the leading -1 is known. */
+  private static Operand<TInt32> target(Ops tf, long[] dims, Supplier<Operand<TInt32>> atRunTime) {
+    int[] known = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      if (i > 0 && dims[i] < 0) {
+        return atRunTime.get();
+      }
+      known[i] = (int) dims[i];
+    }
+    return tf.constant(known);
+  }
+
+  /** {@code shape[from:]}. */
+  private static Operand<TInt32> slice(Ops tf, Operand<TInt32> shape, int from) {
+    return tf.slice(shape, tf.constant(new int[] {from}), tf.constant(new int[] {-1}));
+  }
+
+  private static Operand<TInt32> zero(Ops tf) {
+    return tf.constant(0);
   }
 
   @Override
