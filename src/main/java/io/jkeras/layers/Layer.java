@@ -200,6 +200,37 @@ public abstract class Layer implements KerasSerializable {
     return masks.isEmpty() ? null : masks.get(0);
   }
 
+  /**
+   * Whether this layer's Keras {@code call} has a {@code mask} parameter (GlobalAveragePooling1D,
+   * Softmax, recurrent layers). Called on one tensor, such a layer gets the mask Keras's functional
+   * graph recorded for it (which a MultiHeadAttention that ran earlier cannot drop); false by
+   * default.
+   *
+   * <pre>{@code
+   * @Override public boolean callTakesMask() { return true; }
+   * }</pre>
+   */
+  public boolean callTakesMask() {
+    return false;
+  }
+
+  /**
+   * Removes the mask riding on {@code tensor} for the layers that run after this one (Keras's
+   * {@code backend.set_keras_mask(x, None)} inside a call, as MultiHeadAttention does to its
+   * inputs); the mask the graph recorded stays.
+   *
+   * <pre>{@code dropMask(query);}</pre>
+   *
+   * @throws IllegalStateException outside {@code call}
+   */
+  protected final void dropMask(Operand<?> tensor) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": dropMask can only be used from call()");
+    }
+    currentPass.dropMask(tensor);
+  }
+
   public boolean isTrainable() {
     return trainable;
   }
@@ -793,8 +824,18 @@ public abstract class Layer implements KerasSerializable {
     bindWeights(pass.graph());
     Ops tf = pass.tf().withSubScope(graphScope);
     List<Operand<TBool>> masks = new ArrayList<>();
+    List<Operand<TBool>> recorded = new ArrayList<>();
+    boolean sameMasks = true;
     for (Operand<?> x : inputs) {
       masks.add(pass.mask(x));
+      recorded.add(pass.recordedMask(x));
+      sameMasks &= masks.get(masks.size() - 1) == recorded.get(recorded.size() - 1);
+    }
+    // Keras passes the mask its graph recorded to a layer whose call takes `mask` and that is
+    // called on one tensor alone; other layers see the masks riding on their inputs.
+    if (callTakesMask() && inputs.size() == 1 && kwargs.isEmpty()) {
+      masks = recorded;
+      sameMasks = true;
     }
     List<Operand<?>> outputs;
     ForwardPass outer = currentPass;
@@ -804,8 +845,10 @@ public abstract class Layer implements KerasSerializable {
       // As in Keras, the mask goes to the first output (an RNN's sequence, not its states; MHA's
       // output, not its scores).
       Operand<TBool> outMask = supportsMasking() ? computeMask(tf, inputs, masks) : null;
+      Operand<TBool> outRecorded =
+          !supportsMasking() ? null : sameMasks ? outMask : computeMask(tf, inputs, recorded);
       for (int i = 0; i < outputs.size(); i++) {
-        pass.setMask(outputs.get(i), i == 0 ? outMask : null);
+        pass.setMasks(outputs.get(i), i == 0 ? outMask : null, i == 0 ? outRecorded : null);
       }
     } finally {
       currentPass = outer;

@@ -436,6 +436,12 @@ public class MultiHeadAttention extends Layer {
             (Operand<?>) kwargs.get("attention_mask"),
             causal);
 
+    // Keras's MultiHeadAttention removes its inputs' masks for the layers that run after it.
+    dropMask(inputs.get(0));
+    dropMask(inputs.get(1));
+    if (keyInput != null) {
+      dropMask(keyInput);
+    }
     Operand<TFloat32> q = callSublayer(queryDense, query);
     Operand<TFloat32> k = callSublayer(keyDense, key);
     Operand<TFloat32> v = callSublayer(valueDense, value);
