@@ -74,10 +74,15 @@ public class EinsumDense extends Layer {
     this(builder(equation, outputShape));
   }
 
+  /** The layer of a {@link Builder}; subclasses call this. */
   protected EinsumDense(Builder b) {
     super(b.name);
     if (b.equation == null) {
       throw new IllegalArgumentException("EinsumDense: equation must be given");
+    }
+    if (!b.useBias) {
+      throw new IllegalArgumentException(
+          "EinsumDense: it has no use_bias argument; leave biasAxes null for no bias");
     }
     this.equation = b.equation;
     this.partialOutputShape = b.outputShape;

@@ -87,6 +87,7 @@ public class MultiHeadAttention extends Layer {
   private String combineEquation;
   private int scoresRank;
 
+  /** The layer of a {@link Builder}; subclasses call this. */
   protected MultiHeadAttention(Builder b) {
     super(b.name);
     if (b.numHeads <= 0) {
