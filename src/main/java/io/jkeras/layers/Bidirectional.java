@@ -153,6 +153,12 @@ public class Bidirectional extends Layer {
     return true;
   }
 
+  /** Keras's {@code call} of this layer takes {@code mask}: it gets the mask the graph recorded. */
+  @Override
+  public boolean callTakesMask() {
+    return true;
+  }
+
   @Override
   public boolean callTakesTraining() {
     return true;

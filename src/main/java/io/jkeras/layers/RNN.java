@@ -178,6 +178,12 @@ public class RNN extends Layer {
     return true;
   }
 
+  /** Keras's {@code call} of this layer takes {@code mask}: it gets the mask the graph recorded. */
+  @Override
+  public boolean callTakesMask() {
+    return true;
+  }
+
   @Override
   public boolean callTakesTraining() {
     return true;

@@ -66,6 +66,12 @@ public class TimeDistributed extends Layer {
     return true;
   }
 
+  /** Keras's {@code call} of this layer takes {@code mask}: it gets the mask the graph recorded. */
+  @Override
+  public boolean callTakesMask() {
+    return true;
+  }
+
   @Override
   public boolean callTakesTraining() {
     return true;
