@@ -34,6 +34,7 @@ public final class ForwardPass {
   private final boolean training;
   private final List<Operand<TFloat32>> losses = new ArrayList<>();
   private final Map<Output<?>, Operand<TBool>> masks = new HashMap<>();
+  private final Map<Output<?>, Operand<TBool>> recordedMasks = new HashMap<>();
   private final List<Op> updates = new ArrayList<>();
 
   public ForwardPass(GraphSession graph, boolean training) {
@@ -69,11 +70,50 @@ public final class ForwardPass {
    * <pre>{@code pass.setMask(embedded, tf.math.notEqual(ids, tf.constant(0)));}</pre>
    */
   public void setMask(Operand<?> tensor, Operand<TBool> mask) {
+    setMasks(tensor, mask, mask);
+  }
+
+  /**
+   * Attaches both masks Keras keeps for a tensor: the one riding on it when the model runs, and the
+   * one its functional graph recorded when it was built (see {@link #recordedMask}); null removes
+   * one.
+   *
+   * <pre>{@code pass.setMasks(y, runtimeMask, recordedMask);}</pre>
+   */
+  public void setMasks(Operand<?> tensor, Operand<TBool> mask, Operand<TBool> recorded) {
+    put(masks, tensor, mask);
+    put(recordedMasks, tensor, recorded);
+  }
+
+  private static void put(
+      Map<Output<?>, Operand<TBool>> map, Operand<?> tensor, Operand<TBool> mask) {
     if (mask == null) {
-      masks.remove(tensor.asOutput());
+      map.remove(tensor.asOutput());
     } else {
-      masks.put(tensor.asOutput(), mask);
+      map.put(tensor.asOutput(), mask);
     }
+  }
+
+  /**
+   * Removes the mask riding on {@code tensor} for the layers that run after this point, but not the
+   * mask the graph recorded: Keras's MultiHeadAttention does this to its inputs when it runs.
+   *
+   * <pre>{@code pass.dropMask(query);}</pre>
+   */
+  public void dropMask(Operand<?> tensor) {
+    masks.remove(tensor.asOutput());
+  }
+
+  /**
+   * The mask Keras's functional graph recorded for {@code tensor} when the model was built, or
+   * null: what a layer whose call takes {@code mask} gets when called on this one tensor (Keras
+   * writes it in the call's {@code kwargs}). It differs from {@link #mask} only after a layer
+   * dropped the running mask ({@link #dropMask}).
+   *
+   * <pre>{@code Operand<TBool> m = pass.recordedMask(x);}</pre>
+   */
+  public Operand<TBool> recordedMask(Operand<?> tensor) {
+    return recordedMasks.get(tensor.asOutput());
   }
 
   /**

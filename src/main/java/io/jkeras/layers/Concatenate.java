@@ -94,6 +94,38 @@ public class Concatenate extends Layer {
     return List.of(Shape.of(out));
   }
 
+  /** Concatenate keeps masks: see {@link #computeMask}. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
+  /**
+   * As Keras: when any input has a mask, each input's mask broadcast over its features (all true
+   * for an input without one) is concatenated along {@code axis}, then reduced with "any" over the
+   * last axis.
+   */
+  @Override
+  protected Operand<org.tensorflow.types.TBool> computeMask(
+      Ops tf, List<Operand<?>> inputs, List<Operand<org.tensorflow.types.TBool>> masks) {
+    if (masks.stream().allMatch(java.util.Objects::isNull)) {
+      return null;
+    }
+    List<Operand<org.tensorflow.types.TBool>> full = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<?> x = inputs.get(i);
+      Operand<org.tensorflow.types.TBool> m = masks.get(i);
+      if (m == null) {
+        full.add(tf.fill(tf.shape(x), tf.constant(true)));
+      } else if (m.shape().numDimensions() < x.shape().numDimensions()) {
+        full.add(tf.broadcastTo(tf.expandDims(m, tf.constant(-1)), tf.shape(x)));
+      } else {
+        full.add(m);
+      }
+    }
+    return tf.reduceAny(tf.concat(full, tf.constant(axis)), tf.constant(-1));
+  }
+
   @Override
   protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
     List<Operand<TFloat32>> floats = new ArrayList<>();

@@ -66,6 +66,12 @@ public class GlobalAveragePooling1D extends GlobalPooling {
     return true;
   }
 
+  /** Keras's call takes {@code mask}: the masked mean uses the mask the graph recorded. */
+  @Override
+  public boolean callTakesMask() {
+    return true;
+  }
+
   /** The steps axis is pooled away, and the mask with it. */
   @Override
   protected Operand<TBool> computeMask(

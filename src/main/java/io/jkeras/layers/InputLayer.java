@@ -49,7 +49,7 @@ public final class InputLayer extends Layer {
 
   private void registerInputNode(KerasTensor out) {
     // An input layer's single node has no inputs and one output: the model input.
-    addInboundNode(new Node(this, List.of(), List.of(out)));
+    addInboundNode(new Node(this, List.of(), java.util.Map.of(), List.of(out)));
   }
 
   /**

@@ -55,6 +55,7 @@ public abstract class Layer implements KerasSerializable {
   private boolean trainable = true;
   private boolean built;
   private List<Shape> buildShapes;
+  private Map<String, Shape> buildKwargShapes = Map.of();
   private final List<Weight> weights = new ArrayList<>();
   private final Map<String, Layer> sublayers = new LinkedHashMap<>();
   private Layer parent;
@@ -199,6 +200,60 @@ public abstract class Layer implements KerasSerializable {
     return masks.isEmpty() ? null : masks.get(0);
   }
 
+  /**
+   * The masks of this layer's outputs, one per output (null entries: no mask), asked only when
+   * {@link #supportsMasking}: by default {@link #computeMask} for the first output and none for the
+   * others, as Keras pairs a single computed mask with the first output. A layer whose outputs each
+   * carry a mask overrides this.
+   *
+   * <pre>{@code
+   * @Override
+   * protected List<Operand<TBool>> computeMasks(
+   *     Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, int outputCount) {
+   *   List<Operand<TBool>> out = new ArrayList<>(Collections.nCopies(outputCount, null));
+   *   out.set(0, masks.get(0));
+   *   return out;
+   * }
+   * }</pre>
+   */
+  protected List<Operand<TBool>> computeMasks(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, int outputCount) {
+    List<Operand<TBool>> out = new ArrayList<>(Collections.nCopies(outputCount, null));
+    out.set(0, computeMask(tf, inputs, masks));
+    return out;
+  }
+
+  /**
+   * Whether this layer's Keras {@code call} has a {@code mask} parameter (GlobalAveragePooling1D,
+   * Softmax, recurrent layers). Called on one tensor, such a layer gets the mask Keras's functional
+   * graph recorded for it (which a MultiHeadAttention that ran earlier cannot drop); false by
+   * default.
+   *
+   * <pre>{@code
+   * @Override public boolean callTakesMask() { return true; }
+   * }</pre>
+   */
+  public boolean callTakesMask() {
+    return false;
+  }
+
+  /**
+   * Removes the mask riding on {@code tensor} for the layers that run after this one (Keras's
+   * {@code backend.set_keras_mask(x, None)} inside a call, as MultiHeadAttention does to its
+   * inputs); the mask the graph recorded stays.
+   *
+   * <pre>{@code dropMask(query);}</pre>
+   *
+   * @throws IllegalStateException outside {@code call}
+   */
+  protected final void dropMask(Operand<?> tensor) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": dropMask can only be used from call()");
+    }
+    currentPass.dropMask(tensor);
+  }
+
   public boolean isTrainable() {
     return trainable;
   }
@@ -256,6 +311,50 @@ public abstract class Layer implements KerasSerializable {
     if (inputShapes.size() == 1) {
       build(inputShapes.get(0));
     }
+  }
+
+  /**
+   * Creates the weights for a call with keyword arguments ({@code mha(query, value, key=k)}): the
+   * positional inputs' shapes, and the keyword arguments with a {@link Shape} in place of each
+   * tensor. By default the keyword arguments are not used and {@code build(List<Shape>)} runs.
+   *
+   * <pre>{@code
+   * @Override
+   * protected void build(List<Shape> inputShapes, Map<String, Object> kwargs) {
+   *   Shape key = (Shape) kwargs.getOrDefault("key", inputShapes.get(1));
+   * }
+   * }</pre>
+   */
+  protected void build(List<Shape> inputShapes, Map<String, Object> kwargs) {
+    build(inputShapes);
+  }
+
+  /**
+   * The output shapes for a call with keyword arguments, given as in {@link #build(List, Map)}. A
+   * layer whose call takes keyword arguments overrides this and checks them (it is asked before
+   * anything runs, so a wrong argument fails when the model is built or loaded); by default any
+   * keyword argument is refused and {@code computeOutputShape(List<Shape>)} answers.
+   *
+   * <pre>{@code
+   * @Override
+   * public List<Shape> computeOutputShape(List<Shape> inputShapes, Map<String, Object> kwargs) {
+   *   return List.of(inputShapes.get(0));
+   * }
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for keyword arguments the layer does not take
+   */
+  public List<Shape> computeOutputShape(List<Shape> inputShapes, Map<String, Object> kwargs) {
+    if (!kwargs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name
+              + "\" ("
+              + className()
+              + ") takes no call arguments besides its inputs, got "
+              + kwargs.keySet());
+    }
+    return computeOutputShape(inputShapes);
   }
 
   /**
@@ -366,6 +465,54 @@ public abstract class Layer implements KerasSerializable {
    * @throws IllegalArgumentException when a file the layer needs is missing or malformed
    */
   public void loadAssets(Map<String, byte[]> files) {}
+
+  /**
+   * Emits the ops for a call with keyword arguments: the positional inputs and their masks, and the
+   * keyword arguments with an operand in place of each tensor (their masks, if any, come from
+   * {@link #maskOf}). Layers whose call takes keyword arguments override this; by default there
+   * must be none and {@code call(Ops, List, List, boolean)} runs.
+   *
+   * <pre>{@code
+   * @Override
+   * protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks,
+   *     Map<String, Object> kwargs, boolean training) {
+   *   boolean causal = Boolean.TRUE.equals(kwargs.get("use_causal_mask"));
+   * }
+   * }</pre>
+   */
+  protected List<Operand<?>> call(
+      Ops tf,
+      List<Operand<?>> inputs,
+      List<Operand<TBool>> masks,
+      Map<String, Object> kwargs,
+      boolean training) {
+    if (!kwargs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name
+              + "\" ("
+              + className()
+              + ") takes no call arguments besides its inputs, got "
+              + kwargs.keySet());
+    }
+    return call(tf, inputs, masks, training);
+  }
+
+  /**
+   * The Keras mask riding on {@code tensor} in the call being emitted (for tensors passed as
+   * keyword arguments, whose masks {@code call} does not receive in its list), or null.
+   *
+   * <pre>{@code Operand<TBool> keyMask = maskOf((Operand<?>) kwargs.get("key"));}</pre>
+   *
+   * @throws IllegalStateException outside {@code call}
+   */
+  protected final Operand<TBool> maskOf(Operand<?> tensor) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": maskOf can only be used from call()");
+    }
+    return currentPass.mask(tensor);
+  }
 
   /**
    * The Keras config: {@code name}, {@code trainable}, {@code dtype} and the subclass's own
@@ -500,6 +647,24 @@ public abstract class Layer implements KerasSerializable {
     }
     Ops tf = currentPass.tf();
     return DTypes.toFloat(tf, sublayer.apply(currentPass, input));
+  }
+
+  /**
+   * Calls a sub-layer on several inputs, or one with several outputs, from this layer's {@code
+   * call} (Keras's {@code self.forward_layer(x)} with {@code return_state}): builds it if needed,
+   * puts its weights in the graph, gives it the Keras masks riding on {@code inputs}, and returns
+   * all of its outputs as it emits them.
+   *
+   * <pre>{@code List<Operand<?>> outAndStates = callSublayer(forwardLayer, List.of(x));}</pre>
+   *
+   * @throws IllegalStateException outside {@code call}
+   */
+  protected final List<Operand<?>> callSublayer(Layer sublayer, List<Operand<?>> inputs) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": callSublayer can only be used from call()");
+    }
+    return sublayer.apply(currentPass, inputs);
   }
 
   // ---- weights
@@ -669,6 +834,23 @@ public abstract class Layer implements KerasSerializable {
 
   /** Calls the layer on symbolic tensors and returns all of its outputs. */
   public final List<KerasTensor> apply(List<KerasTensor> inputs) {
+    return apply(inputs, Map.of());
+  }
+
+  /**
+   * Calls the layer on symbolic tensors with keyword arguments, as Keras's {@code layer(*args,
+   * **kwargs)}: {@link KerasTensor} values are tensor arguments ({@code key}, {@code
+   * attention_mask}), others plain values ({@code use_causal_mask: true}). Saving writes them in
+   * the call's {@code kwargs}, as Keras does. Returns all outputs.
+   *
+   * <pre>{@code
+   * List<KerasTensor> out =
+   *     mha.apply(List.of(query, value), Map.of("return_attention_scores", true));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for keyword arguments the layer does not take
+   */
+  public final List<KerasTensor> apply(List<KerasTensor> inputs, Map<String, Object> kwargs) {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("Layer \"" + name + "\" was called with no input");
     }
@@ -678,17 +860,22 @@ public abstract class Layer implements KerasSerializable {
       shapes.add(t.shape());
       dtypes.add(t.dtype());
     }
+    Map<String, Object> kwargShapes = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+      Object v = e.getValue();
+      kwargShapes.put(e.getKey(), v instanceof KerasTensor t ? t.shape() : v);
+    }
     checkInputs(shapes);
-    maybeBuild(shapes);
+    maybeBuild(shapes, kwargShapes);
     checkInputs(shapes);
-    List<Shape> outShapes = computeOutputShape(shapes);
+    List<Shape> outShapes = computeOutputShape(shapes, kwargShapes);
     List<String> outDtypes = computeOutputDtypes(dtypes, outShapes.size());
     int nodeIndex = inboundNodes.size();
     List<KerasTensor> outputs = new ArrayList<>();
     for (int i = 0; i < outShapes.size(); i++) {
       outputs.add(new KerasTensor(outShapes.get(i), outDtypes.get(i), this, nodeIndex, i));
     }
-    inboundNodes.add(new Node(this, inputs, outputs));
+    inboundNodes.add(new Node(this, inputs, kwargs, outputs));
     return outputs;
   }
 
@@ -698,27 +885,61 @@ public abstract class Layer implements KerasSerializable {
    * {@code call}, and adds the activity regularization loss. Models use this for every node.
    */
   public final List<Operand<?>> apply(ForwardPass pass, List<Operand<?>> inputs) {
+    return apply(pass, inputs, Map.of());
+  }
+
+  /**
+   * {@link #apply(ForwardPass, List)} for a call with keyword arguments, given with an operand in
+   * place of each tensor (see {@link #apply(List, Map)}).
+   *
+   * <pre>{@code
+   * List<Operand<?>> out = mha.apply(pass, List.of(q, v), Map.of("use_causal_mask", true));
+   * }</pre>
+   */
+  public final List<Operand<?>> apply(
+      ForwardPass pass, List<Operand<?>> inputs, Map<String, Object> kwargs) {
     List<Shape> shapes = new ArrayList<>();
     for (Operand<?> x : inputs) {
       shapes.add(x.shape());
     }
+    Map<String, Object> kwargShapes = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+      Object v = e.getValue();
+      kwargShapes.put(e.getKey(), v instanceof Operand<?> o ? o.shape() : v);
+    }
     checkInputs(shapes);
-    maybeBuild(shapes);
+    maybeBuild(shapes, kwargShapes);
     checkInputs(shapes);
     bindWeights(pass.graph());
     Ops tf = pass.tf().withSubScope(graphScope);
     List<Operand<TBool>> masks = new ArrayList<>();
+    List<Operand<TBool>> recorded = new ArrayList<>();
+    boolean sameMasks = true;
     for (Operand<?> x : inputs) {
       masks.add(pass.mask(x));
+      recorded.add(pass.recordedMask(x));
+      sameMasks &= masks.get(masks.size() - 1) == recorded.get(recorded.size() - 1);
+    }
+    // Keras passes the mask its graph recorded to a layer whose call takes `mask` and that is
+    // called on one tensor alone; other layers see the masks riding on their inputs.
+    if (callTakesMask() && inputs.size() == 1 && kwargs.isEmpty()) {
+      masks = recorded;
+      sameMasks = true;
     }
     List<Operand<?>> outputs;
     ForwardPass outer = currentPass;
     currentPass = pass;
     try {
-      outputs = call(tf, inputs, masks, pass.training());
-      Operand<TBool> outMask = supportsMasking() ? computeMask(tf, inputs, masks) : null;
-      for (Operand<?> out : outputs) {
-        pass.setMask(out, outMask);
+      outputs = call(tf, inputs, masks, kwargs, pass.training());
+      List<Operand<TBool>> none = Collections.nCopies(outputs.size(), null);
+      List<Operand<TBool>> outMasks =
+          supportsMasking() ? computeMasks(tf, inputs, masks, outputs.size()) : none;
+      List<Operand<TBool>> outRecorded =
+          !supportsMasking()
+              ? none
+              : sameMasks ? outMasks : computeMasks(tf, inputs, recorded, outputs.size());
+      for (int i = 0; i < outputs.size(); i++) {
+        pass.setMasks(outputs.get(i), outMasks.get(i), outRecorded.get(i));
       }
     } finally {
       currentPass = outer;
@@ -786,21 +1007,67 @@ public abstract class Layer implements KerasSerializable {
    * Keras's {@code layer.build(input_shape)}; calling a layer does this by itself.
    */
   public final void ensureBuilt(Shape... inputShapes) {
-    maybeBuild(List.of(inputShapes));
+    maybeBuild(List.of(inputShapes), Map.of());
   }
 
-  private void maybeBuild(List<Shape> shapes) {
+  private void maybeBuild(List<Shape> shapes, Map<String, Object> kwargs) {
     if (!built) {
-      build(shapes);
+      build(shapes, kwargs);
       built = true;
       buildShapes = List.copyOf(shapes);
+      Map<String, Shape> tensorShapes = new LinkedHashMap<>();
+      kwargs.forEach(
+          (k, v) -> {
+            if (v instanceof Shape s) {
+              tensorShapes.put(k, s);
+            }
+          });
+      buildKwargShapes = Collections.unmodifiableMap(tensorShapes);
     }
+  }
+
+  /**
+   * The shapes of the tensors passed by keyword in the call that built the layer ({@code key}),
+   * empty if none or before it is built.
+   *
+   * <pre>{@code mha.buildKwargShapes().get("key");}</pre>
+   */
+  public Map<String, Shape> buildKwargShapes() {
+    return buildKwargShapes;
+  }
+
+  /**
+   * The {@code build_config} saving writes for this layer, or null for none: by default, when
+   * {@link #writesBuildConfig} and the layer is built, {@code {"input_shape": ...}} with the build
+   * shape (a list of shapes for several inputs, the first one for {@link
+   * #callTakesSeparateInputs}), which Keras passes to {@code build}. A layer whose Keras {@code
+   * build} takes several named shapes writes {@code {"shapes_dict": {...}}} instead.
+   *
+   * <pre>{@code new Dense(4).buildConfig(); // null until built, then {input_shape=[null, 3]}}
+   * </pre>
+   */
+  public Map<String, Object> buildConfig() {
+    if (!writesBuildConfig() || buildShapes == null) {
+      return null;
+    }
+    Map<String, Object> build = new LinkedHashMap<>();
+    if (buildShapes.size() == 1 || callTakesSeparateInputs()) {
+      build.put("input_shape", KerasShape.toConfig(buildShapes.get(0)));
+    } else {
+      List<Object> several = new ArrayList<>();
+      for (Shape s : buildShapes) {
+        several.add(KerasShape.toConfig(s));
+      }
+      build.put("input_shape", several);
+    }
+    return build;
   }
 
   /** Marks the layer built with these input shapes after building it by other means. */
   protected final void markBuilt(List<Shape> shapes) {
     built = true;
     buildShapes = List.copyOf(shapes);
+    buildKwargShapes = Map.of();
   }
 
   @Override

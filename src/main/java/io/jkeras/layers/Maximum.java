@@ -41,4 +41,11 @@ public class Maximum extends Merge {
     }
     return out;
   }
+
+  /** Under masks, as Keras: a masked step takes the other inputs' value. */
+  @Override
+  protected Operand<TFloat32> merge(
+      Ops tf, List<Operand<TFloat32>> inputs, List<Operand<org.tensorflow.types.TBool>> masks) {
+    return mergeMaskedPairwise(tf, inputs, masks, (a, b) -> tf.math.maximum(a, b));
+  }
 }

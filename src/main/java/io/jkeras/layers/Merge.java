@@ -6,6 +6,7 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -15,6 +16,10 @@ import org.tensorflow.types.TFloat32;
  * first expanded at axis 1 until the ranks agree.
  *
  * <p>A subclass gives the element-wise function in {@link #merge}; its config is the base layer's.
+ *
+ * <p>Masks, as in Keras: the output is masked where any input is unmasked (the inputs' masks ORed)
+ * when every input has a mask, and unmasked otherwise. Multiply, Maximum and Minimum also let the
+ * masks change the values ({@link #merge(Ops, List, List)}).
  *
  * <pre>{@code
  * KerasTensor sum = new Add().apply(a, b);
@@ -28,6 +33,42 @@ public abstract class Merge extends Layer {
 
   /** Combines the inputs, already brought to one rank; they broadcast element-wise. */
   protected abstract Operand<TFloat32> merge(Ops tf, List<Operand<TFloat32>> inputs);
+
+  /**
+   * Combines the inputs given their Keras masks (null entries: no mask), each already broadcast to
+   * its input's shape; by default the masks do not change the values.
+   *
+   * <pre>{@code
+   * @Override
+   * protected Operand<TFloat32> merge(Ops tf, List<Operand<TFloat32>> xs, List<Operand<TBool>> ms) {
+   *   ...
+   * }
+   * }</pre>
+   */
+  protected Operand<TFloat32> merge(
+      Ops tf, List<Operand<TFloat32>> inputs, List<Operand<TBool>> masks) {
+    return merge(tf, inputs);
+  }
+
+  /** Merge layers keep masks (see the class comment). */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
+  /** The inputs' masks ORed when every input has one, else none (Keras's Merge.compute_mask). */
+  @Override
+  protected Operand<TBool> computeMask(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks) {
+    Operand<TBool> out = null;
+    for (Operand<TBool> m : masks) {
+      if (m == null) {
+        return null;
+      }
+      out = out == null ? m : tf.math.logicalOr(out, m);
+    }
+    return out;
+  }
 
   /** The number of inputs the layer takes, or -1 for "one or more" (checked at build time). */
   protected int requiredInputs() {
@@ -107,19 +148,56 @@ public abstract class Merge extends Layer {
   }
 
   @Override
-  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+  protected List<Operand<?>> call(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, boolean training) {
     int rank = 0;
     for (Operand<?> x : inputs) {
       rank = Math.max(rank, x.shape().numDimensions());
     }
     List<Operand<TFloat32>> same = new ArrayList<>();
-    for (Operand<?> x : inputs) {
-      Operand<TFloat32> f = DTypes.toFloat(tf, x);
+    List<Operand<TBool>> fullMasks = new ArrayList<>();
+    boolean anyMask = false;
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<TFloat32> f = DTypes.toFloat(tf, inputs.get(i));
       for (int r = f.shape().numDimensions(); r < rank; r++) {
         f = tf.expandDims(f, tf.constant(1));
       }
       same.add(f);
+      Operand<TBool> m = masks.get(i);
+      if (m != null && m.shape().numDimensions() == f.shape().numDimensions() - 1) {
+        m = tf.broadcastTo(tf.expandDims(m, tf.constant(-1)), tf.shape(f));
+        anyMask = true;
+      } else {
+        m = null;
+      }
+      fullMasks.add(m);
     }
-    return List.of(merge(tf, same));
+    return List.of(anyMask ? merge(tf, same, fullMasks) : merge(tf, same));
+  }
+
+  /**
+   * Keras's merge of Maximum and Minimum under masks: a masked step of one input takes the other
+   * inputs' value before {@code op} applies.
+   */
+  static Operand<TFloat32> mergeMaskedPairwise(
+      Ops tf,
+      List<Operand<TFloat32>> inputs,
+      List<Operand<TBool>> masks,
+      java.util.function.BinaryOperator<Operand<TFloat32>> op) {
+    Operand<TFloat32> out = inputs.get(0);
+    Operand<TBool> outMask = masks.get(0);
+    for (int i = 1; i < inputs.size(); i++) {
+      Operand<TFloat32> x = inputs.get(i);
+      Operand<TBool> m = masks.get(i);
+      if (m != null) {
+        x = tf.select(m, x, out);
+      }
+      if (outMask != null) {
+        out = tf.select(outMask, out, x);
+      }
+      outMask = m != null && outMask != null ? tf.math.logicalOr(outMask, m) : null;
+      out = op.apply(out, x);
+    }
+    return out;
   }
 }

@@ -41,4 +41,28 @@ public class Multiply extends Merge {
     }
     return out;
   }
+
+  /**
+   * Under masks, as Keras: masked steps count as 1 in the product and, when every input has a mask,
+   * steps masked in all inputs give 0.
+   */
+  @Override
+  protected Operand<TFloat32> merge(
+      Ops tf, List<Operand<TFloat32>> inputs, List<Operand<org.tensorflow.types.TBool>> masks) {
+    boolean allMasked = masks.stream().allMatch(java.util.Objects::nonNull);
+    Operand<TFloat32> out = null;
+    Operand<org.tensorflow.types.TBool> outMask = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<TFloat32> x = inputs.get(i);
+      Operand<org.tensorflow.types.TBool> m = masks.get(i);
+      if (m != null) {
+        x = tf.select(m, x, tf.onesLike(x));
+        if (allMasked) {
+          outMask = outMask == null ? m : tf.math.logicalOr(outMask, m);
+        }
+      }
+      out = out == null ? x : tf.math.mul(out, x);
+    }
+    return allMasked ? tf.select(outMask, out, tf.zerosLike(out)) : out;
+  }
 }

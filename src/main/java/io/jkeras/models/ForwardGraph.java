@@ -64,7 +64,7 @@ public final class ForwardGraph {
       for (KerasTensor t : node.inputs()) {
         args.add(values.get(t));
       }
-      List<Operand<?>> outs = node.layer().apply(pass, args);
+      List<Operand<?>> outs = node.emit(pass, args);
       if (outs.size() != node.outputs().size()) {
         throw new IllegalStateException(
             "Layer \""

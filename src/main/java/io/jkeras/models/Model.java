@@ -9,7 +9,9 @@ import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.Losses;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
@@ -480,6 +482,27 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Compiles a model of several outputs with a loss per output and Keras's {@code loss_weights}
+   * (null: 1 each): the model trains on the sum of its outputs' losses, each times its weight.
+   * Keras takes the weights as a list or map only with the losses in the same form.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(), OutputLosses.of(new BinaryCrossentropy(), new Huber()),
+   *     LossWeights.of(1.0, 0.3), "accuracy");
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param losses the loss of every output, or one per output
+   * @param lossWeights each output's weight in the total loss, or null for 1 each
+   * @param metrics metric names, resolved against the first output
+   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   */
+  public void compile(
+      Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, String... metrics) {
+    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, List.of(metrics), List.of()));
+  }
+
+  /**
    * Compiles with metric objects (AUC, Precision...) instead of names.
    *
    * <pre>{@code
@@ -519,6 +542,28 @@ public class Model implements AutoCloseable {
    */
   public Loss loss() {
     return requireCompiled().loss();
+  }
+
+  /**
+   * The losses given to compile: one for every output, or one per output.
+   *
+   * <pre>{@code List<Loss> l = model.outputLosses().resolve(List.of("a", "b"), "model");}</pre>
+   *
+   * @return the compiled losses
+   */
+  public OutputLosses outputLosses() {
+    return requireCompiled().outputLosses();
+  }
+
+  /**
+   * The {@code loss_weights} given to compile, or null.
+   *
+   * <pre>{@code LossWeights w = model.lossWeights();}</pre>
+   *
+   * @return the weights, or null when compile had none
+   */
+  public LossWeights lossWeights() {
+    return requireCompiled().lossWeights();
   }
 
   /**
@@ -906,8 +951,8 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Predicts for a single-input, single-output model whose input is a string tensor of rank 2
-   * (for example a {@code StringLookup} over tokens) and whose output has rank 2.
+   * Predicts for a single-input, single-output model whose input is a string tensor of rank 2 (for
+   * example a {@code StringLookup} over tokens) and whose output has rank 2.
    *
    * <pre>{@code
    * float[][] p = model.predict(new String[][] {{"red", "blue"}, {"green", "red"}});

@@ -242,18 +242,21 @@ final class ModelSummary {
     }
   }
 
-  /** Greedy word wrap; a word longer than the width is folded into pieces. */
+  /**
+   * Greedy word wrap as rich's "ellipsis" overflow: a word longer than the width gets a line of its
+   * own, cut to the width with a final "…" ({@code (MultiHeadAttentio…}).
+   */
   static List<String> wrap(String text, int width) {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     for (String word : text.split(" ")) {
-      while (word.length() > width) {
+      if (word.length() > width) {
         if (line.length() > 0) {
           lines.add(line.toString());
           line.setLength(0);
         }
-        lines.add(word.substring(0, width));
-        word = word.substring(width);
+        lines.add(word.substring(0, width - 1) + "…");
+        continue;
       }
       if (line.length() == 0) {
         line.append(word);
@@ -279,15 +282,25 @@ final class ModelSummary {
         + ")\n";
   }
 
-  /** Keras's {@code readable_memory_size}: bytes in B, KB, MB... (powers of 1024), two decimals. */
+  /**
+   * Keras's {@code readable_memory_size}: bytes in B, KB, MB... (powers of 1024), two decimals
+   * rounded as Python's {@code "%.2f"} does (the exact binary value, ties to even: 1.125 KB prints
+   * 1.12).
+   */
   static String readableSize(double bytes) {
     String[] units = {"B", "KB", "MB", "GB", "TB", "PB"};
     for (String unit : units) {
       if (bytes / 1024 < 1) {
-        return String.format(Locale.ROOT, "%.2f %s", bytes, unit);
+        return twoDecimals(bytes) + " " + unit;
       }
       bytes /= 1024;
     }
-    return String.format(Locale.ROOT, "%.2f %s", bytes, "PB");
+    return twoDecimals(bytes) + " PB";
+  }
+
+  private static String twoDecimals(double v) {
+    return new java.math.BigDecimal(v)
+        .setScale(2, java.math.RoundingMode.HALF_EVEN)
+        .toPlainString();
   }
 }

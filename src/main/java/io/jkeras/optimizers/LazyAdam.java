@@ -33,10 +33,6 @@ import org.tensorflow.types.TInt64;
  */
 public class LazyAdam extends Adam {
 
-  private final double b1;
-  private final double b2;
-  private final double eps;
-
   /**
    * Keras Adam's defaults (beta_1 0.9, beta_2 0.999, epsilon 1e-7) with this learning rate.
    *
@@ -53,9 +49,6 @@ public class LazyAdam extends Adam {
    */
   public LazyAdam(double learningRate, double beta1, double beta2, double epsilon) {
     super(learningRate, beta1, beta2, epsilon);
-    this.b1 = beta1;
-    this.b2 = beta2;
-    this.eps = epsilon;
   }
 
   /** Lazy by definition: only looked-up rows are updated. */
@@ -78,19 +71,19 @@ public class LazyAdam extends Adam {
     Operand<TFloat32> alpha =
         tf.math.div(
             tf.math.mul(
-                lr, tf.math.sqrt(tf.math.sub(one, tf.math.pow(tf.constant((float) b2), step)))),
-            tf.math.sub(one, tf.math.pow(tf.constant((float) b1), step)));
+                lr, tf.math.sqrt(tf.math.sub(one, tf.math.pow(tf.constant((float) beta2), step)))),
+            tf.math.sub(one, tf.math.pow(tf.constant((float) beta1), step)));
     Variable<TFloat32> m = slots.get(0);
     Variable<TFloat32> v = slots.get(1);
     Operand<TFloat32> mRows = tf.gather(m, ids, tf.constant(0));
     Operand<TFloat32> vRows = tf.gather(v, ids, tf.constant(0));
     Operand<TFloat32> newM =
-        tf.math.add(mRows, tf.math.mul(tf.math.sub(rows, mRows), tf.constant((float) (1 - b1))));
+        tf.math.add(mRows, tf.math.mul(tf.math.sub(rows, mRows), tf.constant((float) (1 - beta1))));
     Operand<TFloat32> newV =
         tf.math.add(
             vRows,
             tf.math.mul(
-                tf.math.sub(tf.math.mul(rows, rows), vRows), tf.constant((float) (1 - b2))));
+                tf.math.sub(tf.math.mul(rows, rows), vRows), tf.constant((float) (1 - beta2))));
     Op mUpdate = tf.scatterUpdate(m, ids, newM);
     Op vUpdate = tf.scatterUpdate(v, ids, newV);
     return tf.withControlDependencies(List.of(mUpdate, vUpdate))
@@ -99,7 +92,7 @@ public class LazyAdam extends Adam {
             ids,
             tf.math.div(
                 tf.math.mul(newM, alpha),
-                tf.math.add(tf.math.sqrt(newV), tf.constant((float) eps))));
+                tf.math.add(tf.math.sqrt(newV), tf.constant((float) epsilon))));
   }
 
   /** Written and read as Keras's {@code Adam}: the laziness is a runtime choice, not a config. */

@@ -70,17 +70,25 @@ public final class ModelConfigReader {
   /** A layer of the file and the calls of it still to replay. */
   private record Pending(Layer layer, String name, List<Object> nodes, String where) {}
 
+  /** One call's tensors and keyword arguments (tensors resolved), as the layer takes them. */
+  private record Call(List<KerasTensor> args, Map<String, Object> kwargs) {}
+
   private static Model functional(Map<String, Object> config, String where, boolean safeMode) {
     String name = optionalName(config, where);
     List<Object> entries =
         KerasJson.list(KerasJson.member(config, "layers", where), where + ".layers");
     Map<String, Layer> created = new LinkedHashMap<>();
     List<Pending> pending = new ArrayList<>();
+    Set<String> maskOps = maskOperations(entries, config.get("output_layers"));
     for (int i = 0; i < entries.size(); i++) {
       String entryWhere = where + ".layers[" + i + "]";
       Map<String, Object> entry = KerasJson.object(entries.get(i), entryWhere);
       String layerName = entryName(entry, entryWhere);
       entryWhere = where + ".layers[" + i + "] \"" + layerName + "\"";
+      if (maskOps.contains(layerName)) {
+        // Keras's own record of how it computed a mask; jkeras's layers compute masks themselves.
+        continue;
+      }
       if (created.containsKey(layerName)) {
         throw new KerasFileException(
             entryWhere
@@ -108,11 +116,11 @@ public final class ModelConfigReader {
         int next = done.getOrDefault(p, 0);
         while (next < p.nodes().size()) {
           String nodeWhere = p.where() + ".inbound_nodes[" + next + "]";
-          List<KerasTensor> inputs = nodeInputs(p.nodes().get(next), created, nodeWhere);
-          if (inputs == null) {
+          Call call = nodeCall(p.nodes().get(next), created, maskOps, nodeWhere);
+          if (call == null) {
             break;
           }
-          call(p.layer(), inputs, nodeWhere);
+          call(p.layer(), call, nodeWhere);
           next++;
           progress = true;
         }
@@ -148,6 +156,178 @@ public final class ModelConfigReader {
     return model;
   }
 
+  /**
+   * The names of the file's Keras operation entries ({@code NotEqual}, {@code LogicalOr}, ... with
+   * module {@code keras.src.ops.*}) that only compute masks: Keras records them when a layer whose
+   * call takes {@code mask} gets its input's mask as a keyword argument. jkeras propagates masks
+   * itself, so these are not layers to build. An operation used for anything else is left in (and
+   * is refused as an unknown layer class).
+   */
+  private static Set<String> maskOperations(List<Object> entries, Object outputs) {
+    Map<String, Map<String, Object>> ops = new LinkedHashMap<>();
+    for (Object e : entries) {
+      if (e instanceof Map<?, ?> m
+          && m.get("module") instanceof String module
+          && module.startsWith("keras.src.ops")
+          && m.get("name") instanceof String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) m;
+        ops.put(name, entry);
+      }
+    }
+    if (ops.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> usedAsData = new java.util.HashSet<>();
+    for (Object e : entries) {
+      if (!(e instanceof Map<?, ?> m) || ops.containsKey(m.get("name"))) {
+        continue;
+      }
+      if (m.get("inbound_nodes") instanceof List<?> nodes) {
+        for (Object node : nodes) {
+          if (node instanceof Map<?, ?> call) {
+            collectLayerNames(call.get("args"), usedAsData);
+            if (call.get("kwargs") instanceof Map<?, ?> kwargs) {
+              kwargs.forEach(
+                  (k, v) -> {
+                    if (!"mask".equals(k)) {
+                      collectLayerNames(v, usedAsData);
+                    }
+                  });
+            }
+          } else {
+            collectLayerNames(node, usedAsData);
+          }
+        }
+      }
+    }
+    if (outputs instanceof List<?> refs) {
+      // The model's own outputs are data, too.
+      for (Object ref : refs) {
+        if (ref instanceof String n) {
+          usedAsData.add(n);
+        } else if (ref instanceof List<?> triple && !triple.isEmpty()) {
+          usedAsData.add(String.valueOf(triple.get(0)));
+        }
+      }
+    }
+    Set<String> out = new java.util.HashSet<>(ops.keySet());
+    out.removeAll(usedAsData);
+    return out;
+  }
+
+  /** Adds the layer names of every {@code keras_history} found in {@code value}. */
+  private static void collectLayerNames(Object value, Set<String> names) {
+    if (value instanceof Map<?, ?> m) {
+      if (m.get("keras_history") instanceof List<?> h
+          && !h.isEmpty()
+          && h.get(0) instanceof String n) {
+        names.add(n);
+      }
+      for (Object v : m.values()) {
+        collectLayerNames(v, names);
+      }
+    } else if (value instanceof List<?> l) {
+      for (Object v : l) {
+        collectLayerNames(v, names);
+      }
+    }
+  }
+
+  /**
+   * The tensors and keyword arguments of one call, or null when a tensor it needs is not made yet.
+   * Keras 3's {@code training} argument and the masks Keras recorded as {@code mask} keyword
+   * arguments are dropped (jkeras sets the training mode per pass and propagates masks itself);
+   * other keyword arguments go to the layer, which checks them.
+   */
+  private static Call nodeCall(
+      Object node, Map<String, Layer> created, Set<String> maskOps, String where) {
+    if (node instanceof List<?>) {
+      List<KerasTensor> legacy = nodeInputs(node, created, where);
+      return legacy == null ? null : new Call(legacy, Map.of());
+    }
+    List<KerasTensor> args = nodeInputs(node, created, where);
+    if (args == null) {
+      return null;
+    }
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    Object raw = KerasJson.object(node, where).get("kwargs");
+    if (raw == null) {
+      return new Call(args, kwargs);
+    }
+    String kw = where + ".kwargs";
+    for (Map.Entry<String, Object> e : KerasJson.object(raw, kw).entrySet()) {
+      String w = kw + "." + e.getKey();
+      Object v = e.getValue();
+      boolean tensor = v instanceof Map<?, ?> m && "__keras_tensor__".equals(m.get("class_name"));
+      switch (e.getKey()) {
+        case "training" -> {
+          if (v != null && !(v instanceof Boolean)) {
+            throw KerasJson.wrongType(w, "true, false or null", v);
+          }
+        }
+        case "mask" -> {
+          if (v != null && !(tensor && maskOps.contains(historyLayer(v, w)))) {
+            throw new KerasFileException(
+                w
+                    + ": an explicit mask argument ("
+                    + KerasJson.show(v)
+                    + ") is not supported; jkeras uses the masks its layers propagate"
+                    + " (Embedding mask_zero, Masking)");
+          }
+        }
+        default -> {
+          if (tensor) {
+            KerasTensor t = tensorArgument(v, created, w);
+            if (t == null) {
+              return null;
+            }
+            kwargs.put(e.getKey(), t);
+          } else if (v == null
+              || v instanceof Boolean
+              || v instanceof Number
+              || v instanceof String) {
+            kwargs.put(e.getKey(), v);
+          } else {
+            throw new KerasFileException(
+                w
+                    + ": call argument "
+                    + KerasJson.show(v)
+                    + " is not supported (expected a tensor, a number, a string, true/false or"
+                    + " null)");
+          }
+        }
+      }
+    }
+    return new Call(args, kwargs);
+  }
+
+  /** The layer name in a tensor argument's {@code keras_history}. */
+  private static String historyLayer(Object tensor, String where) {
+    Map<String, Object> tc =
+        KerasJson.object(KerasJson.member(KerasJson.object(tensor, where), "config", where), where);
+    List<Object> history =
+        KerasJson.list(KerasJson.member(tc, "keras_history", where), where + ".keras_history");
+    return history.isEmpty() ? null : KerasJson.string(history.get(0), where + ".keras_history[0]");
+  }
+
+  /** One {@code __keras_tensor__} argument, or null when its call is not made yet. */
+  private static KerasTensor tensorArgument(Object value, Map<String, Layer> created, String w) {
+    Map<String, Object> t = KerasJson.object(value, w);
+    Map<String, Object> tc = KerasJson.object(KerasJson.member(t, "config", w), w + ".config");
+    List<Object> history =
+        KerasJson.list(
+            KerasJson.member(tc, "keras_history", w + ".config"), w + ".config.keras_history");
+    if (history.size() != 3) {
+      throw new KerasFileException(
+          w
+              + ".config.keras_history: expected [layer, node_index,"
+              + " tensor_index], got "
+              + KerasJson.show(history));
+    }
+    return tensor(history, created, w + ".config.keras_history");
+  }
+
   /** The input tensors of one call, or null when a tensor it needs is not made yet. */
   private static List<KerasTensor> nodeInputs(
       Object node, Map<String, Layer> created, String where) {
@@ -180,10 +360,6 @@ public final class ModelConfigReader {
     }
     Map<String, Object> obj = KerasJson.object(node, where);
     List<Object> args = KerasJson.list(KerasJson.member(obj, "args", where), where + ".args");
-    Object kwargs = obj.get("kwargs");
-    if (kwargs != null) {
-      checkKwargs(KerasJson.object(kwargs, where + ".kwargs"), where + ".kwargs");
-    }
     if (args.isEmpty()) {
       throw new KerasFileException(
           where + ".args: expected one argument (a tensor or a list of tensors), got none");
@@ -211,18 +387,7 @@ public final class ModelConfigReader {
                 + " got class_name "
                 + KerasJson.show(cls));
       }
-      Map<String, Object> tc = KerasJson.object(KerasJson.member(t, "config", w), w + ".config");
-      List<Object> history =
-          KerasJson.list(
-              KerasJson.member(tc, "keras_history", w + ".config"), w + ".config.keras_history");
-      if (history.size() != 3) {
-        throw new KerasFileException(
-            w
-                + ".config.keras_history: expected [layer, node_index,"
-                + " tensor_index], got "
-                + KerasJson.show(history));
-      }
-      KerasTensor kt = tensor(history, created, w + ".config.keras_history");
+      KerasTensor kt = tensorArgument(t, created, w);
       if (kt == null) {
         return null;
       }
@@ -282,13 +447,10 @@ public final class ModelConfigReader {
     return outs.get(tensorIndex);
   }
 
-  private static void call(Layer layer, List<KerasTensor> inputs, String where) {
+  private static void call(Layer layer, Call call, String where) {
     try {
-      if (inputs.size() == 1) {
-        layer.apply(inputs.get(0));
-      } else {
-        layer.apply(inputs);
-      }
+      // Lists and keyword arguments: a layer may have several outputs (an RNN with return_state).
+      layer.apply(call.args(), call.kwargs());
     } catch (RuntimeException e) {
       throw new KerasFileException(
           where

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.ndarray.Shape;
 
 /**
  * A model's architecture as the {@code config.json} of a Keras 3 {@code .keras} file, in the form
@@ -118,22 +117,27 @@ public final class ModelConfigWriter {
   }
 
   private static Map<String, Object> nodeConfig(Layer layer, Node node, Set<Node> nodes) {
+    List<KerasTensor> positional = node.arguments();
     List<Object> args = new ArrayList<>();
-    if (node.inputs().size() == 1) {
-      args.add(tensorConfig(node.inputs().get(0), nodes));
+    if (positional.size() == 1) {
+      args.add(tensorConfig(positional.get(0), nodes));
     } else if (layer.callTakesSeparateInputs()) {
-      for (KerasTensor t : node.inputs()) {
+      for (KerasTensor t : positional) {
         args.add(tensorConfig(t, nodes));
       }
     } else {
       List<Object> several = new ArrayList<>();
-      for (KerasTensor t : node.inputs()) {
+      for (KerasTensor t : positional) {
         several.add(tensorConfig(t, nodes));
       }
       args.add(several);
     }
     Map<String, Object> kwargs = new LinkedHashMap<>();
-    if (layer.callTakesTraining()) {
+    for (Map.Entry<String, Object> e : node.kwargs().entrySet()) {
+      Object v = e.getValue();
+      kwargs.put(e.getKey(), v instanceof KerasTensor t ? tensorConfig(t, nodes) : v);
+    }
+    if (layer.callTakesTraining() && !kwargs.containsKey("training")) {
       // Keras records the training flag of layers whose call takes one.
       kwargs.put("training", false);
     }
@@ -225,20 +229,8 @@ public final class ModelConfigWriter {
     entry.put("class_name", layer.className());
     entry.put("config", layer.getConfig());
     entry.put("registered_name", layer.registeredName());
-    if (layer.writesBuildConfig() && layer.buildShapes() != null) {
-      List<Shape> shapes = layer.buildShapes();
-      Map<String, Object> build = new LinkedHashMap<>();
-      if (shapes.size() == 1) {
-        build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
-      } else if (layer.callTakesSeparateInputs()) {
-        build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
-      } else {
-        List<Object> several = new ArrayList<>();
-        for (Shape s : shapes) {
-          several.add(KerasShape.toConfig(s));
-        }
-        build.put("input_shape", several);
-      }
+    Map<String, Object> build = layer.buildConfig();
+    if (build != null) {
       entry.put("build_config", build);
     }
     return entry;

@@ -5,6 +5,8 @@ import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.ProgressLogger;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.models.Model;
 import io.jkeras.models.ModelRuntime;
@@ -38,6 +40,9 @@ public final class Trainer {
   private final ModelRuntime runtime;
   private final Optimizer optimizer;
   private final Loss loss;
+  private final OutputLosses outputLosses;
+  private final List<Loss> lossPerOutput;
+  private final LossWeights lossWeights;
   private final List<String> metricNames;
   private final List<String> compiledMetricNames;
 
@@ -61,10 +66,37 @@ public final class Trainer {
       Loss loss,
       List<String> metricNames,
       List<Metric> metricObjects) {
+    this(model, optimizer, OutputLosses.single(loss), null, metricNames, metricObjects);
+  }
+
+  /**
+   * A trainer with a loss per output ({@code losses}) whose total loss weighs each output's loss by
+   * {@code lossWeights} (null: all 1, as Keras without {@code loss_weights}).
+   *
+   * <pre>
+   * {@code new Trainer(model, new Adam(), OutputLosses.of(new MeanSquaredError(), new Huber()),
+   *     LossWeights.of(1, 0.5), List.of(), List.of());}</pre>
+   *
+   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   */
+  public Trainer(
+      Model model,
+      Optimizer optimizer,
+      OutputLosses losses,
+      LossWeights lossWeights,
+      List<String> metricNames,
+      List<Metric> metricObjects) {
+    String owner = "Model \"" + model.name() + "\"";
+    this.lossPerOutput = List.copyOf(losses.resolve(outputNames(model), owner));
+    if (lossWeights != null) {
+      lossWeights.resolve(outputNames(model), owner);
+    }
+    this.outputLosses = losses;
+    this.lossWeights = lossWeights;
     this.model = model;
     this.runtime = ModelRuntime.of(model);
     this.optimizer = optimizer;
-    this.loss = loss;
+    this.loss = lossPerOutput.get(0);
     this.metricNames = List.copyOf(metricNames);
     this.metricObjects = List.copyOf(metricObjects);
     List<String> all = new ArrayList<>(metricNames);
@@ -90,6 +122,29 @@ public final class Trainer {
    */
   public Loss loss() {
     return loss;
+  }
+
+  /**
+   * The losses given to compile: one for every output, or one per output.
+   *
+   * @return the compiled losses
+   */
+  public OutputLosses outputLosses() {
+    return outputLosses;
+  }
+
+  /**
+   * The {@code loss_weights} given to compile.
+   *
+   * @return the weights, or null when compile had none
+   */
+  public LossWeights lossWeights() {
+    return lossWeights;
+  }
+
+  /** The names Keras gives the outputs: their layers' names. */
+  private static List<String> outputNames(Model model) {
+    return model.outputs().stream().map(t -> t.layer().name()).toList();
   }
 
   /**
@@ -133,7 +188,17 @@ public final class Trainer {
   /** The training and evaluation graphs, built for labels of these shapes on first use. */
   private TrainingGraph graph(List<Shape> labelShapes) {
     if (graph == null) {
-      graph = new TrainingGraph(model, optimizer, loss, metricNames, metricObjects, labelShapes);
+      graph =
+          new TrainingGraph(
+              model,
+              optimizer,
+              lossPerOutput,
+              lossWeights == null
+                  ? null
+                  : lossWeights.resolve(outputNames(model), "Model \"" + model.name() + "\""),
+              metricNames,
+              metricObjects,
+              labelShapes);
       if (pendingOptimizerState != null) {
         optimizer.setState(pendingOptimizerState);
         pendingOptimizerState = null;
@@ -303,7 +368,7 @@ public final class Trainer {
       }
       tg.resetMetrics();
       double lossSum = 0;
-      long seen = 0;
+      double seen = 0;
       for (int step = 0; (limit == 0 || step < limit) && !model.isStopTraining(); step++) {
         if (!train.hasNext()) {
           if (limit > 0) {
@@ -321,8 +386,8 @@ public final class Trainer {
         }
         BatchSlice batch = train.next();
         double batchLoss = tg.run(batch, true);
-        lossSum += batchLoss * batch.size();
-        seen += batch.size();
+        lossSum += batchLoss * tg.batchWeight(batch.size());
+        seen += tg.batchWeight(batch.size());
         logs = tg.logs(lossSum / seen);
         for (Callback c : callbacks) {
           c.onBatchEnd(step, logs);
@@ -402,12 +467,12 @@ public final class Trainer {
     source.startPass();
     tg.resetMetrics();
     double lossSum = 0;
-    long n = 0;
+    double n = 0;
     try {
       for (int step = 0; (steps == 0 || step < steps) && source.hasNext(); step++) {
         BatchSlice batch = source.next();
-        lossSum += tg.run(batch, false) * batch.size();
-        n += batch.size();
+        lossSum += tg.run(batch, false) * tg.batchWeight(batch.size());
+        n += tg.batchWeight(batch.size());
       }
     } finally {
       source.close();

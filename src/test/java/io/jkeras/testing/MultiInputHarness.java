@@ -29,8 +29,14 @@ public final class MultiInputHarness implements AutoCloseable {
   private final Operand<TFloat32> y;
   private final Output<?>[] grads;
 
-  @SuppressWarnings("unchecked")
   public MultiInputHarness(Layer layer, List<Shape> inputShapes) {
+    this(layer, inputShapes, java.util.Map.of());
+  }
+
+  /** A harness whose call also gets these (non-tensor) keyword arguments. */
+  @SuppressWarnings("unchecked")
+  public MultiInputHarness(
+      Layer layer, List<Shape> inputShapes, java.util.Map<String, Object> kwargs) {
     Ops tf = g.tf();
     List<Operand<?>> in = new ArrayList<>();
     for (Shape s : inputShapes) {
@@ -38,7 +44,7 @@ public final class MultiInputHarness implements AutoCloseable {
       xs.add(p);
       in.add(p);
     }
-    y = (Operand<TFloat32>) layer.apply(new ForwardPass(g, true), in).get(0);
+    y = (Operand<TFloat32>) layer.apply(new ForwardPass(g, true), in, kwargs).get(0);
     coef = tf.placeholder(TFloat32.class, Placeholder.shape(y.shape()));
     int[] axes = new int[y.shape().numDimensions()];
     for (int i = 0; i < axes.length; i++) {
