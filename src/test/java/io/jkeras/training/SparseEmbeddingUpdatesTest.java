@@ -19,10 +19,12 @@ import io.jkeras.optimizers.LazyAdam;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.SGD;
 import io.jkeras.testing.Numerics;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.GraphOperation;
 
 /**
@@ -130,6 +132,45 @@ class SparseEmbeddingUpdatesTest {
     sparseEqualsDense("SGD EMA", () -> new SGD(0.1).ema(0.9, 2));
   }
 
+  /** One table looked up by two inputs: both lookups' rows are summed into one update. */
+  private static Object[] trainShared(Optimizer optimizer) {
+    Random rnd = new Random(4);
+    float[][] a = ids(rnd, SAMPLES, 2, ROWS);
+    float[][] b = ids(rnd, SAMPLES, 1, ROWS);
+    float[][] y = new float[SAMPLES][1];
+    for (float[] r : y) {
+      r[0] = (float) rnd.nextGaussian();
+    }
+    KerasTensor inA = Input.of(2);
+    KerasTensor inB = Input.of(1);
+    Embedding emb = new Embedding(ROWS, DIM);
+    Dense out = new Dense(1);
+    KerasTensor joined =
+        new io.jkeras.layers.Concatenate()
+            .apply(new Flatten().apply(emb.apply(inA)), new Flatten().apply(emb.apply(inB)));
+    KerasTensor pred = out.apply(joined);
+    emb.embeddings().assign(Numerics.uniform(new Random(5), ROWS * DIM, -0.5, 0.5));
+    out.kernel().assign(Numerics.uniform(new Random(6), 3 * DIM, -0.5, 0.5));
+    try (Model m = new Model(java.util.List.of(inA, inB), java.util.List.of(pred))) {
+      m.compile(optimizer, "mse");
+      m.fit(
+          java.util.List.of(HostArray.of(a), HostArray.of(b)),
+          java.util.List.of(HostArray.of(y)),
+          FitOptions.epochs(3).batchSize(8).shuffle(false).verbose(0));
+      return new Object[] {emb.embeddings().read(), hasOp(m, "ScatterSub")};
+    }
+  }
+
+  @Test
+  void aTableLookedUpTwiceSumsBothLookupsRows() {
+    Object[] dense = trainShared(new Adagrad(0.1).sparseUpdates(false));
+    Object[] sparse = trainShared(new Adagrad(0.1));
+    assertTrue((Boolean) sparse[1]);
+    assertFalse((Boolean) dense[1]);
+    assertClose(
+        "shared table", Numerics.toDouble((float[]) dense[0]), (float[]) sparse[0], 0, 1e-6);
+  }
+
   @Test
   void optionsThatTouchEveryRowFallBackToDense() {
     for (Optimizer o :
@@ -149,7 +190,7 @@ class SparseEmbeddingUpdatesTest {
   }
 
   @Test
-  void lazyAdamUpdatesOnlyLookedUpRowsAsItsDocumentedMath() {
+  void lazyAdamUpdatesOnlyLookedUpRowsAsItsDocumentedMath(@TempDir Path dir) {
     int rows = 10;
     int dim = 3;
     int fields = 2;
@@ -218,6 +259,18 @@ class SparseEmbeddingUpdatesTest {
       assertClose("LazyAdam table", w, emb.embeddings().read(), 1e-5, 1e-6);
       assertClose("LazyAdam momentum", m, (float[]) opt.state().get(2), 1e-4, 1e-6);
       assertClose("LazyAdam velocity", v, (float[]) opt.state().get(3), 1e-4, 1e-9);
+      model.save(dir.resolve("lazy.keras"));
+    }
+    // The file holds a Keras Adam with the lazily trained moments; it loads back as dense Adam.
+    try (Model loaded = Model.load(dir.resolve("lazy.keras"))) {
+      assertEquals(Adam.class, loaded.optimizer().getClass());
+      assertEquals(new Adam(lr).getConfig(), loaded.optimizer().getConfig());
+      loaded.fit(
+          HostArray.of(x),
+          HostArray.of(y),
+          FitOptions.epochs(1).batchSize(n).shuffle(false).verbose(0));
+      assertEquals(10L, loaded.optimizer().iterations());
+      assertFalse(hasOp(loaded, "ScatterSub"));
     }
     // Written as Keras's Adam (Python reads it); the laziness is a runtime choice.
     assertEquals("Adam", opt.className());
