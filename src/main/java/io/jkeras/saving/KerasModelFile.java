@@ -1,6 +1,8 @@
 package io.jkeras.saving;
 
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.jhdf.HdfFile;
+import io.jkeras.backend.WeightAllocation;
 import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
@@ -73,9 +75,6 @@ public final class KerasModelFile {
 
   /** No member of a model file jkeras can hold in memory is larger than a Java array. */
   private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
-
-  /** config.json and metadata.json: real configs are kilobytes; more is padding or an attack. */
-  private static final long MAX_JSON_BYTES = 64L << 20;
 
   private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -326,7 +325,8 @@ public final class KerasModelFile {
     String where = source + ": " + CONFIG;
     Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
     String rawCompileConfig = KerasJson.rawMember(archive.config(), "compile_config", where);
-    try (Model model = ModelConfigReader.read(config, where, true)) {
+    try (Model model =
+        readChecked(config, where, true, archive.weights(), source + ": " + WEIGHTS)) {
       List<StoredArray> state =
           KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
       save(model, out, rawCompileConfig, state);
@@ -389,7 +389,7 @@ public final class KerasModelFile {
     Archive archive = readArchive(path, source);
     String where = source + ": " + CONFIG;
     Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
-    Model model = ModelConfigReader.read(config, where, safeMode);
+    Model model = readChecked(config, where, safeMode, archive.weights(), source + ": " + WEIGHTS);
     List<StoredArray> state =
         KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
     Object compileConfig = config.get("compile_config");
@@ -409,6 +409,28 @@ public final class KerasModelFile {
       }
     }
     return model;
+  }
+
+  /**
+   * The model {@code config} describes, each weight checked against the arrays {@code weights}
+   * declares before it is allocated (see {@link DeclaredWeights}).
+   */
+  private static Model readChecked(
+      Map<String, Object> config,
+      String where,
+      boolean safeMode,
+      byte[] weights,
+      String weightsSource) {
+    DeclaredWeights declared;
+    try (HdfFile file = HdfFile.fromBytes(weights)) {
+      declared = DeclaredWeights.ofKerasLayout(file, weightsSource);
+    } catch (KerasFileException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw KerasWeightsFile.notReadable(weightsSource, e);
+    }
+    return WeightAllocation.checkedBy(
+        declared, () -> ModelConfigReader.read(config, where, safeMode));
   }
 
   /** A member's bytes after checking its size and CRC, or null when absent and optional. */
@@ -433,7 +455,10 @@ public final class KerasModelFile {
               + WEIGHTS);
     }
     long size = entry.getSize();
-    long cap = name.equals(WEIGHTS) ? MAX_MEMBER_BYTES : MAX_JSON_BYTES;
+    boolean json = !name.equals(WEIGHTS);
+    long cap = json ? ModelFileLimits.maxConfigBytes() : MAX_MEMBER_BYTES;
+    String raise =
+        json ? "; raise -D" + ModelFileLimits.MAX_CONFIG_BYTES_PROPERTY + " for a larger one" : "";
     if (size > cap) {
       throw new KerasFileException(
           source
@@ -443,6 +468,7 @@ public final class KerasModelFile {
               + size
               + " bytes, more than jkeras reads ("
               + cap
+              + raise
               + ")");
     }
     byte[] bytes;

@@ -289,6 +289,8 @@ public final class ModelConfigReader {
       } else {
         layer.apply(inputs);
       }
+    } catch (KerasFileException e) {
+      throw e; // a weight the file cannot fill (see DeclaredWeights): its message names it all
     } catch (RuntimeException e) {
       throw new KerasFileException(
           where
@@ -386,6 +388,8 @@ public final class ModelConfigReader {
       }
       try {
         model.add(layer);
+      } catch (KerasFileException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new KerasFileException(
             w
