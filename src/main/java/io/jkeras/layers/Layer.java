@@ -6,6 +6,7 @@ import io.jkeras.KerasSerializable;
 import io.jkeras.backend.DTypes;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
+import io.jkeras.backend.WeightAllocation;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
@@ -707,6 +708,7 @@ public abstract class Layer implements KerasSerializable {
             "Layer \"" + name + "\" already has a weight named \"" + weightName + "\"");
       }
     }
+    WeightAllocation.beforeAllocating(name, weightName, shape.asArray());
     float[] initial = initializer.generate(shape.asArray(), GlobalSeed.split());
     Weight w =
         new Weight(

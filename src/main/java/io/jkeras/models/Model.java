@@ -1013,6 +1013,7 @@ public class Model implements AutoCloseable {
   public List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
     requireStructureFor(xs);
     ModelInputs.check(this, xs);
+    InputRanges.check(this, xs); // ids and whole numbers, before anything runs
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }

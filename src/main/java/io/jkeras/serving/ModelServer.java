@@ -84,7 +84,10 @@ public final class ModelServer implements AutoCloseable {
     connector.addBean(new ClientConnectionLimit(limits.maxConnectionsPerClient()));
     jetty.addConnector(connector);
     api = new RestApiHandler(versions, runner, metrics, options.maxBodyBytes(), limits);
-    graceful = new GracefulHandler(api);
+    // Headers slower than the minimum rate lose their connection too (they never reach a handler).
+    SlowHeaderGuard headers = new SlowHeaderGuard(limits.minRequestBytesPerSecond(), api);
+    connector.addBean(headers, false);
+    graceful = new GracefulHandler(headers);
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     // stop() waits for requests in flight itself (Jetty's own graceful stop also waits about a
