@@ -362,13 +362,30 @@ public class Model implements AutoCloseable {
   }
 
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
-    trainer = new Trainer(this, optimizer, loss, List.of(metrics), List.of());
-    pendingOptimizerState = List.of();
+    compile(optimizer, loss, List.of(metrics));
   }
 
   /** Compiles with metric objects (AUC, Precision...) instead of names. */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-    trainer = new Trainer(this, optimizer, loss, List.of(), List.of(metrics));
+    compile(optimizer, loss, List.of(metrics));
+  }
+
+  /**
+   * Compiles with metric names and metric objects mixed, as Keras's {@code metrics=[...]} list; the
+   * logs follow its order.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(), new BinaryCrossentropy(),
+   *     List.of("accuracy", AUC.builder().curve("PR").name("pr_auc").build()));
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics each a metric name ({@code String}) or a {@link Metric}
+   * @throws IllegalArgumentException for an element that is neither
+   */
+  public void compile(Optimizer optimizer, Loss loss, List<?> metrics) {
+    trainer = new Trainer(this, optimizer, loss, metrics);
     pendingOptimizerState = List.of();
   }
 
@@ -391,6 +408,19 @@ public class Model implements AutoCloseable {
   public List<String> metricNames() {
     requireCompiled();
     return trainer.metricNames();
+  }
+
+  /**
+   * The metrics given to {@code compile}, in order: names ({@code String}) and {@link Metric}
+   * objects, as model files store them.
+   *
+   * <pre>{@code model.compiledMetrics(); // ["accuracy", AUC "pr_auc"]}</pre>
+   *
+   * @return an unmodifiable list
+   */
+  public List<Object> compiledMetrics() {
+    requireCompiled();
+    return trainer.compiledMetrics();
   }
 
   private void requireCompiled() {

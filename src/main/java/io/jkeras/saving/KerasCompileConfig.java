@@ -1,11 +1,11 @@
 package io.jkeras.saving;
 
 import io.jkeras.KerasObjects;
-import io.jkeras.config.ClassCatalog;
 import io.jkeras.config.ConfigException;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.Losses;
+import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Optimizer;
@@ -27,9 +27,9 @@ import org.tensorflow.ndarray.Shape;
  * <p>Optimizers: every class of {@link Optimizers} with all of Keras's options and learning-rate
  * schedules; the optimizer variables are checked against the shapes the optimizer creates. Losses:
  * by Keras name, or as a loss object (binary, categorical and sparse categorical cross-entropy,
- * MSE, MAE). Metrics: by name, or as metric objects of the classes jkeras has. jkeras writes
- * metrics by name: a metric object's own settings (a threshold) are not kept, and one with a name
- * of its own cannot be saved.
+ * MSE, MAE). Metrics: names and metric objects, in the compiled order; objects are written as Keras
+ * writes them ({@code module}, {@code class_name}, {@code config}, {@code registered_name}), so
+ * their settings (thresholds, curve, names) survive the trip through Python and back.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -52,31 +52,37 @@ public final class KerasCompileConfig {
     out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
     out.put("loss", lossConfig(model.loss()));
     out.put("loss_weights", null);
-    List<String> metrics = model.metricNames();
-    Shape output = model.outputs().get(0).shape();
-    for (String m : metrics) {
-      try {
-        Metrics.get(m, model.loss(), output, output);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "Model \""
-                + model.name()
-                + "\": metric \""
-                + m
-                + "\" cannot be saved: model files"
-                + " name metrics, and no metric has that name; compile with a metric of its Keras"
-                + " name ("
-                + e.getMessage()
-                + ")",
-            e);
-      }
-    }
-    out.put("metrics", metrics.isEmpty() ? null : new ArrayList<>(metrics));
+    out.put("metrics", metricsConfig(model));
     out.put("weighted_metrics", null);
     out.put("run_eagerly", false);
     out.put("steps_per_execution", 1);
     out.put("jit_compile", false);
     return out;
+  }
+
+  /**
+   * The compiled metrics as Keras writes them: names as given, metric objects serialized with their
+   * config ({@code module}, {@code class_name}, {@code config}, {@code registered_name}); null for
+   * none.
+   */
+  private static List<Object> metricsConfig(Model model) {
+    List<Object> written = new ArrayList<>();
+    Shape output = model.outputs().get(0).shape();
+    for (Object m : model.compiledMetrics()) {
+      try {
+        if (m instanceof Metric metric) {
+          written.add(Metrics.serialize(metric));
+        } else {
+          Metrics.get((String) m, model.loss(), output, output);
+          written.add(m);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "Model \"" + model.name() + "\": metric " + m + " cannot be saved: " + e.getMessage(),
+            e);
+      }
+    }
+    return written.isEmpty() ? null : written;
   }
 
   /** The loss's Keras name when it has its default settings, else the serialized loss object. */
@@ -107,7 +113,7 @@ public final class KerasCompileConfig {
     Optimizer optimizer =
         optimizer(KerasJson.member(config, optimizerKey, where), where + "." + optimizerKey);
     Loss loss = loss(KerasJson.member(config, "loss", where), where + ".loss");
-    List<String> metrics = new ArrayList<>();
+    List<Object> metrics = new ArrayList<>();
     collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
     if (config.get("loss_weights") != null) {
       throw new KerasFileException(
@@ -126,14 +132,16 @@ public final class KerasCompileConfig {
     }
     checkExecutionOptions(config, where);
     Shape out = model.outputs().get(0).shape();
-    for (String m : metrics) {
+    for (Object m : metrics) {
       try {
-        Metrics.get(m, loss, out, out);
+        if (m instanceof String name) {
+          Metrics.get(name, loss, out, out);
+        }
       } catch (IllegalArgumentException e) {
         throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
       }
     }
-    model.compile(optimizer, loss, metrics.toArray(new String[0]));
+    model.compile(optimizer, loss, metrics);
   }
 
   /**
@@ -217,8 +225,11 @@ public final class KerasCompileConfig {
     }
   }
 
-  /** Metric names from a list of names, metric objects, or (one output) a nested list. */
-  private static void collectMetrics(Object value, String where, List<String> out, int depth) {
+  /**
+   * Metric names and metric objects (rebuilt from their configs) from a list of names, serialized
+   * metrics, or (one output) a nested list.
+   */
+  private static void collectMetrics(Object value, String where, List<Object> out, int depth) {
     if (value == null && depth == 0) {
       return;
     }
@@ -244,29 +255,25 @@ public final class KerasCompileConfig {
           obj.get("config") == null
               ? Map.of()
               : KerasJson.object(obj.get("config"), where + ".config");
-      String name;
-      if (className.equals("MeanMetricWrapper")) {
-        name =
-            config.get("fn") instanceof String fn
-                ? fn
-                : KerasJson.optionalString(config, "name", where + ".config");
-      } else {
-        try {
-          // jkeras compiles metrics by name: the class's Keras name, once its config is checked.
-          name = ClassCatalog.snakeCase(Metrics.fromConfig(className, config).className());
-        } catch (ConfigException e) {
-          throw new KerasFileException(e.at(where).getMessage(), e);
-        } catch (IllegalArgumentException e) {
-          // A class jkeras has as a named metric only (RootMeanSquaredError, MeanSquaredError...).
-          if (!(config.get("name") instanceof String n)) {
-            throw new KerasFileException(
-                where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(),
-                e);
-          }
-          name = n;
-        }
+      if (className.equals("MeanMetricWrapper")
+          && config.get("fn") instanceof String fn
+          && Metrics.names().contains(fn)
+          && !Losses.names().contains(fn)) {
+        out.add(fn); // Keras 2 files wrap metric functions: binary_accuracy is jkeras's class
+        return;
       }
-      out.add(name);
+      String type =
+          obj.get("registered_name") instanceof String r && Metrics.names().contains(r)
+              ? r
+              : className;
+      try {
+        out.add(Metrics.fromConfig(type, config));
+      } catch (ConfigException e) {
+        throw new KerasFileException(e.at(where).getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new KerasFileException(
+            where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(), e);
+      }
       return;
     }
     throw new KerasFileException(

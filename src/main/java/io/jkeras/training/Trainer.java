@@ -44,8 +44,9 @@ public final class Trainer {
   private final Model model;
   private final Optimizer optimizer;
   private final Loss loss;
-  private final List<String> metricNames;
-  private final List<String> compiledMetricNames;
+
+  /** The metrics given to compile, in order: names (String) and metric objects (Metric). */
+  private final List<Object> compiledMetrics;
 
   private boolean built;
   private List<Placeholder<TFloat32>> labels;
@@ -58,22 +59,30 @@ public final class Trainer {
   private final List<Metric> metrics = new ArrayList<>();
   private List<Object> pendingOptimizerState;
 
-  public Trainer(
-      Model model,
-      Optimizer optimizer,
-      Loss loss,
-      List<String> metricNames,
-      List<Metric> metricObjects) {
+  /**
+   * The trainer of {@code model} with this optimizer, loss and metrics.
+   *
+   * @param model the model
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics metric names ({@code "accuracy"}, {@code "auc"}) and {@link Metric} objects, in
+   *     the order of the logs
+   * @throws IllegalArgumentException for a metric that is neither
+   */
+  public Trainer(Model model, Optimizer optimizer, Loss loss, List<?> metrics) {
     this.model = model;
     this.optimizer = optimizer;
     this.loss = loss;
-    this.metricNames = List.copyOf(metricNames);
-    this.metrics.addAll(metricObjects);
-    List<String> all = new ArrayList<>(metricNames);
-    for (Metric m : metricObjects) {
-      all.add(m.name());
+    for (Object m : metrics) {
+      if (!(m instanceof String) && !(m instanceof Metric)) {
+        throw new IllegalArgumentException(
+            "Model \""
+                + model.name()
+                + "\": a metric must be a name or a Metric, got "
+                + (m == null ? "null" : m.getClass().getName()));
+      }
     }
-    this.compiledMetricNames = List.copyOf(all);
+    this.compiledMetrics = List.copyOf(metrics);
   }
 
   public Optimizer optimizer() {
@@ -84,9 +93,20 @@ public final class Trainer {
     return loss;
   }
 
-  /** The metrics given to compile: names first, then the names of metric objects. */
+  /** The metrics given to compile, in order, by name (metric objects by their names). */
   public List<String> metricNames() {
-    return compiledMetricNames;
+    return compiledMetrics.stream()
+        .map(m -> m instanceof Metric o ? o.name() : (String) m)
+        .toList();
+  }
+
+  /**
+   * The metrics given to compile, in order: names ({@code String}) and {@link Metric} objects.
+   *
+   * @return an unmodifiable list
+   */
+  public List<Object> compiledMetrics() {
+    return compiledMetrics;
   }
 
   /**
@@ -125,18 +145,16 @@ public final class Trainer {
       labels.add(tf.withName("target_" + k).placeholder(TFloat32.class, Placeholder.shape(s)));
     }
     // Named metrics resolve against the first output, as Keras does for a single output.
-    List<Metric> resolved = new ArrayList<>();
-    for (String name : metricNames) {
-      resolved.add(
-          Metrics.get(
-              name,
-              loss,
-              outputs.get(0).shape(),
-              Shape.of(Shape.UNKNOWN_SIZE).append(ys.get(0).sampleShape())));
+    for (Object m : compiledMetrics) {
+      metrics.add(
+          m instanceof Metric o
+              ? o
+              : Metrics.get(
+                  (String) m,
+                  loss,
+                  outputs.get(0).shape(),
+                  Shape.of(Shape.UNKNOWN_SIZE).append(ys.get(0).sampleShape())));
     }
-    resolved.addAll(metrics);
-    metrics.clear();
-    metrics.addAll(resolved);
 
     ForwardGraph train = model.forward(true);
     trainLoss = totalLoss(tf, train);
@@ -384,7 +402,7 @@ public final class Trainer {
   private Map<String, Double> currentLogs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();
     for (Metric m : metrics) {
-      logs.put(m.name(), m.result());
+      logs.putAll(m.logs());
     }
     logs.put("loss", meanLoss);
     return logs;
