@@ -41,6 +41,21 @@ p_reg = y_reg + rng.normal(0, 0.7, (n, 2))
 y_pos = np.abs(y_reg) + 0.1
 p_pos = np.abs(p_reg) + 0.1
 y_hinge = (rng.uniform(0, 1, (n, 1)) < 0.5).astype(np.float32)
+# Scores where Keras's bucketed counts (ceil(p * 199) - 1) and a direct comparison with the
+# float32 threshold disagree: the bucketed path must be followed exactly.
+edges = []
+for k in range(1, 199):
+    t = np.float32(k / 199)
+    for step in (0, 1):
+        q = np.nextafter(t, np.float32(2)) if step else t
+        bucket = int(np.ceil(q * np.float32(199)) - 1)
+        direct = sum(1 for i in range(1, 199) if q > np.float32(i / 199))
+        if bucket != direct:
+            edges.append(float(q))
+p_edge = np.resize(np.array(edges), n).reshape(-1, 1)
+p_edge[len(edges) * 3 :, 0] = rng.uniform(0, 1, n - len(edges) * 3)
+y_edge = (np.arange(n) % 2).reshape(-1, 1).astype(np.float32)
+y_edge[::5] = 1 - y_edge[::5]
 weights = rng.uniform(0, 2, (n,))
 weights[::7] = 0
 
@@ -53,6 +68,7 @@ data = {
     "regression": (y_reg, p_reg),
     "positive": (y_pos, p_pos),
     "hinge": (y_hinge, logits),
+    "edges": (y_edge, p_edge),
 }
 data = {k: (f32(y), f32(p)) for k, (y, p) in data.items()}
 batches = [[0, 30], [30, 70], [70, n]]
@@ -67,6 +83,9 @@ def case(metric, kind, weighted=True):
 
 for w in (False, True):
     case(M.AUC(), "binary", w)
+    case(M.AUC(), "edges", w)
+    case(M.AUC(curve="PR"), "edges", w)
+    case(M.SensitivityAtSpecificity(0.4), "edges", w)
     case(M.AUC(curve="PR"), "binary", w)
     case(M.AUC(curve="PR", summation_method="majoring"), "binary", w)
     case(M.AUC(curve="ROC", summation_method="minoring", num_thresholds=50), "binary", w)

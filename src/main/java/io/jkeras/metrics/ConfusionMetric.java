@@ -1,5 +1,6 @@
 package io.jkeras.metrics;
 
+import io.jkeras.config.ConfigException;
 import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +87,38 @@ abstract class ConfusionMetric extends Metric {
     return List.copyOf(list);
   }
 
+  /** A subclass's constructor from (name, thresholds as given, top_k, class_id). */
+  interface Factory<M extends ConfusionMetric> {
+    M create(String name, Object thresholds, Integer topK, Integer classId);
+  }
+
+  /**
+   * Reads a subclass's Keras config ({@code thresholds}, and {@code top_k} and {@code class_id}
+   * when it has them) and returns the metric {@code make} builds.
+   */
+  static <M extends ConfusionMetric> M read(
+      String className,
+      String defaultName,
+      Map<String, Object> config,
+      boolean topKAndClassId,
+      Factory<M> make) {
+    ConfigReader c = ConfigReader.of(className, config);
+    String name = readBaseConfig(c, defaultName);
+    Object thresholds = readThresholds(c);
+    Integer topK = topKAndClassId ? readOptionalInt(c, "top_k") : null;
+    Integer classId = topKAndClassId ? readOptionalInt(c, "class_id") : null;
+    M metric;
+    try {
+      metric = make.create(name, thresholds, topK, classId);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(className, "config", e.getMessage(), e);
+    }
+    c.rejectUnknownKeys();
+    return metric;
+  }
+
   /** Reads {@code thresholds} as Keras writes it: null, a number or a list of numbers. */
-  static Object readThresholds(ConfigReader c) {
+  private static Object readThresholds(ConfigReader c) {
     Object v = c.raw("thresholds");
     if (v == null || v instanceof Number) {
       return v == null ? null : ((Number) v).doubleValue();

@@ -1,6 +1,5 @@
 package io.jkeras.metrics;
 
-import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -43,11 +42,12 @@ public class FalseNegatives extends ConfusionMetric {
    * @return the metric
    */
   public static FalseNegatives fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("FalseNegatives", config);
-    FalseNegatives metric =
-        new FalseNegatives(readBaseConfig(c, "false_negatives"), readThresholds(c));
-    c.rejectUnknownKeys();
-    return metric;
+    return read(
+        "FalseNegatives",
+        "false_negatives",
+        config,
+        false,
+        (name, t, topK, classId) -> new FalseNegatives(name, t));
   }
 
   @Override

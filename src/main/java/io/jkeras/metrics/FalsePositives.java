@@ -1,6 +1,5 @@
 package io.jkeras.metrics;
 
-import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -43,11 +42,12 @@ public class FalsePositives extends ConfusionMetric {
    * @return the metric
    */
   public static FalsePositives fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("FalsePositives", config);
-    FalsePositives metric =
-        new FalsePositives(readBaseConfig(c, "false_positives"), readThresholds(c));
-    c.rejectUnknownKeys();
-    return metric;
+    return read(
+        "FalsePositives",
+        "false_positives",
+        config,
+        false,
+        (name, t, topK, classId) -> new FalsePositives(name, t));
   }
 
   @Override

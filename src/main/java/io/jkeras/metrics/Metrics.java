@@ -127,7 +127,8 @@ public final class Metrics {
   }
 
   /**
-   * Every accepted name but {@code accuracy}/{@code acc}, sorted.
+   * Every class name, snake_case name and alias the catalog knows, sorted ({@code "accuracy"} and
+   * {@code "acc"} are also accepted by {@link #get}, which resolves them from the loss and shapes).
    *
    * <pre>{@code Metrics.names(); // [AUC, BinaryAccuracy, ..., auc, binary_accuracy, ...]}</pre>
    */

@@ -1,6 +1,5 @@
 package io.jkeras.metrics;
 
-import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -59,15 +58,7 @@ public class Precision extends ConfusionMetric {
    * @return the metric
    */
   public static Precision fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("Precision", config);
-    Precision metric =
-        new Precision(
-            readBaseConfig(c, "precision"),
-            readThresholds(c),
-            readOptionalInt(c, "top_k"),
-            readOptionalInt(c, "class_id"));
-    c.rejectUnknownKeys();
-    return metric;
+    return read("Precision", "precision", config, true, Precision::new);
   }
 
   @Override

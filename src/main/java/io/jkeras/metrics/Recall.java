@@ -1,6 +1,5 @@
 package io.jkeras.metrics;
 
-import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -59,15 +58,7 @@ public class Recall extends ConfusionMetric {
    * @return the metric
    */
   public static Recall fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("Recall", config);
-    Recall metric =
-        new Recall(
-            readBaseConfig(c, "recall"),
-            readThresholds(c),
-            readOptionalInt(c, "top_k"),
-            readOptionalInt(c, "class_id"));
-    c.rejectUnknownKeys();
-    return metric;
+    return read("Recall", "recall", config, true, Recall::new);
   }
 
   @Override

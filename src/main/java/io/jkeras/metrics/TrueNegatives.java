@@ -1,6 +1,5 @@
 package io.jkeras.metrics;
 
-import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -43,11 +42,12 @@ public class TrueNegatives extends ConfusionMetric {
    * @return the metric
    */
   public static TrueNegatives fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("TrueNegatives", config);
-    TrueNegatives metric =
-        new TrueNegatives(readBaseConfig(c, "true_negatives"), readThresholds(c));
-    c.rejectUnknownKeys();
-    return metric;
+    return read(
+        "TrueNegatives",
+        "true_negatives",
+        config,
+        false,
+        (name, t, topK, classId) -> new TrueNegatives(name, t));
   }
 
   @Override

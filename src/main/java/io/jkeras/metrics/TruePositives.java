@@ -1,6 +1,5 @@
 package io.jkeras.metrics;
 
-import io.jkeras.config.ConfigReader;
 import java.util.Map;
 
 /**
@@ -43,11 +42,12 @@ public class TruePositives extends ConfusionMetric {
    * @return the metric
    */
   public static TruePositives fromConfig(Map<String, Object> config) {
-    ConfigReader c = ConfigReader.of("TruePositives", config);
-    TruePositives metric =
-        new TruePositives(readBaseConfig(c, "true_positives"), readThresholds(c));
-    c.rejectUnknownKeys();
-    return metric;
+    return read(
+        "TruePositives",
+        "true_positives",
+        config,
+        false,
+        (name, t, topK, classId) -> new TruePositives(name, t));
   }
 
   @Override
