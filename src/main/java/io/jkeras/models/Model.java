@@ -361,11 +361,30 @@ public class Model implements AutoCloseable {
     compile(optimizer, Losses.get(loss), metrics);
   }
 
+  /**
+   * Compiles with an optimizer and loss object and metrics by Keras name.
+   *
+   * <pre>{@code model.compile(new Adam(), new BinaryCrossentropy(), "accuracy", "auc");}</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics metric names, resolved when training starts
+   */
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
     compile(optimizer, loss, List.of(metrics));
   }
 
-  /** Compiles with metric objects (AUC, Precision...) instead of names. */
+  /**
+   * Compiles with metric objects (AUC, Precision...) instead of names; their settings are saved
+   * with the model.
+   *
+   * <pre>{@code model.compile(new Adam(), new BinaryCrossentropy(), new AUC(), new Precision());}
+   * </pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics the metrics
+   */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
     compile(optimizer, loss, List.of(metrics));
   }
