@@ -10,6 +10,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
 /** Keras dtype names ({@code "float32"}, {@code "int32"}...) and their TensorFlow Java types. */
@@ -23,6 +24,7 @@ public final class DTypes {
     TYPES.put("int32", TInt32.class);
     TYPES.put("int64", TInt64.class);
     TYPES.put("bool", TBool.class);
+    TYPES.put("string", TString.class);
   }
 
   private DTypes() {}

@@ -1,5 +1,6 @@
 package io.jkeras.backend;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.DoubleNdArray;
@@ -13,15 +14,17 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
 
 /**
- * A batch-first array of samples on the Java heap, flat and row-major, as float32, int32 or int64.
- * Models turn inputs into these once, then copy batches (consecutive rows, or rows picked by index
- * when shuffling) into tensors for each step.
+ * A batch-first array of samples on the Java heap, flat and row-major, as float32, int32, int64 or
+ * strings (byte strings, UTF-8 for Java text). Models turn inputs into these once, then copy
+ * batches (consecutive rows, or rows picked by index when shuffling) into tensors for each step.
  *
  * <pre>{@code
  * HostArray x = HostArray.of(new int[][] {{1, 2}, {3, 4}});
  * try (Tensor batch = x.rows(0, 1, "int32")) { ... }
+ * HostArray words = HostArray.of(new String[][] {{"a", "b"}, {"c", ""}}); // dtype "string"
  * }</pre>
  */
 public final class HostArray {
@@ -30,9 +33,14 @@ public final class HostArray {
   private final float[] floats;
   private final int[] ints;
   private final long[] longs;
+  private final byte[][] strings;
   private final int rowSize;
 
   private HostArray(Shape shape, float[] floats, int[] ints, long[] longs) {
+    this(shape, floats, ints, longs, null);
+  }
+
+  private HostArray(Shape shape, float[] floats, int[] ints, long[] longs, byte[][] strings) {
     if (shape.numDimensions() < 1) {
       throw new IllegalArgumentException(
           "Expected an array with a batch axis (rank >= 1), got a scalar");
@@ -41,6 +49,7 @@ public final class HostArray {
     this.floats = floats;
     this.ints = ints;
     this.longs = longs;
+    this.strings = strings;
     long rs = shape.numDimensions() == 1 ? 1 : shape.size() / Math.max(1, shape.size(0));
     if (shape.size(0) == 0) {
       rs = 1;
@@ -64,6 +73,60 @@ public final class HostArray {
   public static HostArray ofLongs(Shape shape, long[] values) {
     check(shape, values.length);
     return new HostArray(shape, null, null, values);
+  }
+
+  /**
+   * Byte strings, row-major; no element may be null.
+   *
+   * <pre>{@code HostArray.ofStrings(Shape.of(2), new byte[][] {"a".getBytes(UTF_8), new byte[0]})}
+   * </pre>
+   */
+  public static HostArray ofStrings(Shape shape, byte[][] values) {
+    check(shape, values.length);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) {
+        throw new IllegalArgumentException("String data: element " + i + " is null");
+      }
+    }
+    return new HostArray(shape, null, null, null, values);
+  }
+
+  /**
+   * One string per sample, encoded as UTF-8 (as TensorFlow's Python API encodes str).
+   *
+   * <pre>{@code model.predict(HostArray.of(new String[] {"red", "blue"}));}</pre>
+   */
+  public static HostArray of(String[] samples) {
+    return ofStrings(
+        Shape.of(samples.length), utf8(samples, 0, samples.length, new byte[samples.length][], 0));
+  }
+
+  /**
+   * Rows of strings of equal length, encoded as UTF-8.
+   *
+   * <pre>{@code model.predict(HostArray.of(new String[][] {{"a", "b"}, {"c", "d"}}));}</pre>
+   */
+  public static HostArray of(String[][] samples) {
+    int width = samples.length == 0 ? 0 : samples[0].length;
+    byte[][] flat = new byte[samples.length * width][];
+    for (int i = 0; i < samples.length; i++) {
+      if (samples[i].length != width) {
+        throw new IllegalArgumentException(
+            "Ragged array: row 0 has " + width + " values, row " + i + " has " + samples[i].length);
+      }
+      utf8(samples[i], 0, width, flat, i * width);
+    }
+    return ofStrings(Shape.of(samples.length, width), flat);
+  }
+
+  private static byte[][] utf8(String[] in, int from, int to, byte[][] out, int at) {
+    for (int i = from; i < to; i++) {
+      if (in[i] == null) {
+        throw new IllegalArgumentException("String data: element " + (at + i - from) + " is null");
+      }
+      out[at + i - from] = in[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return out;
   }
 
   private static void check(Shape shape, int length) {
@@ -150,7 +213,7 @@ public final class HostArray {
 
   /** The Keras dtype of the stored values. */
   public String dtype() {
-    return floats != null ? "float32" : ints != null ? "int32" : "int64";
+    return floats != null ? "float32" : ints != null ? "int32" : longs != null ? "int64" : "string";
   }
 
   /** The shape of one sample. */
@@ -172,6 +235,21 @@ public final class HostArray {
   public Tensor gather(int[] order, int from, int to, String dtype) {
     int n = to - from;
     Shape batch = Shape.of(n).append(sampleShape());
+    if (strings != null || dtype.equals("string")) {
+      if (strings == null || !dtype.equals("string")) {
+        throw new IllegalArgumentException(
+            "Cannot feed "
+                + dtype()
+                + " data to an input of dtype \""
+                + dtype
+                + "\": strings go only to string inputs, and string inputs take only strings");
+      }
+      byte[][] out = new byte[n * rowSize][];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(strings, order[from + i] * rowSize, out, i * rowSize, rowSize);
+      }
+      return TString.tensorOfBytes(batch, DataBuffers.ofObjects(out));
+    }
     switch (dtype) {
       case "float32":
         {
@@ -199,7 +277,9 @@ public final class HostArray {
         }
       default:
         throw new IllegalArgumentException(
-            "Cannot feed an input of dtype \"" + dtype + "\": expected float32, int32 or int64");
+            "Cannot feed an input of dtype \""
+                + dtype
+                + "\": expected float32, int32, int64 or string");
     }
   }
 
@@ -248,9 +328,12 @@ public final class HostArray {
     }
   }
 
-  /** The value at flat index {@code i}, as a double. */
+  /** The value at flat index {@code i}, as a double (numbers only). */
   public double valueAt(long i) {
     int k = Math.toIntExact(i);
+    if (strings != null) {
+      throw new IllegalStateException("String data has no numeric values");
+    }
     return floats != null ? floats[k] : ints != null ? ints[k] : longs[k];
   }
 }

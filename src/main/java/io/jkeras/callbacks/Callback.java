@@ -18,18 +18,58 @@ import java.util.Map;
  */
 public interface Callback {
 
-  /** What the training run is: the model, the number of epochs and of steps per epoch. */
+  /**
+   * What the training run is: the model, the number of epochs, of steps per epoch and of samples
+   * per pass over the data; the last two are -1 for streamed data of unknown length.
+   *
+   * @param model the model being trained
+   * @param epochs the epoch count {@code fit} runs to
+   * @param stepsPerEpoch batches per epoch, or -1 when unknown
+   * @param samples samples in one pass over the training data, or -1 when unknown
+   */
   record TrainingRun(Model model, int epochs, int stepsPerEpoch, int samples) {}
 
+  /**
+   * Called once when {@code fit} starts.
+   *
+   * @param run the model, epochs, steps and samples of this run
+   */
   default void onTrainBegin(TrainingRun run) {}
 
+  /**
+   * Called once when {@code fit} ends, also after a stop.
+   *
+   * @param logs the last epoch's logs (empty when no epoch ran)
+   */
   default void onTrainEnd(Map<String, Double> logs) {}
 
+  /**
+   * Called before each epoch.
+   *
+   * @param epoch the epoch, from 0
+   */
   default void onEpochBegin(int epoch) {}
 
+  /**
+   * Called after each epoch, validation included; callbacks may add values to {@code logs}.
+   *
+   * @param epoch the epoch, from 0
+   * @param logs the metrics, {@code loss} and the {@code val_} values
+   */
   default void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
+  /**
+   * Called before each training batch.
+   *
+   * @param batch the batch within the epoch, from 0
+   */
   default void onBatchBegin(int batch) {}
 
+  /**
+   * Called after each training batch.
+   *
+   * @param batch the batch within the epoch, from 0
+   * @param logs the running metrics and {@code loss} of the epoch so far
+   */
   default void onBatchEnd(int batch, Map<String, Double> logs) {}
 }

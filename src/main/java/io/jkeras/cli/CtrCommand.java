@@ -176,7 +176,13 @@ final class CtrCommand {
       GlobalSeed.set(seed);
       try (Model model = CtrModels.builder(m, features).build()) {
         model.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
-        EarlyStopping stop = new EarlyStopping("val_auc", 0, patience, "max", true);
+        EarlyStopping stop =
+            EarlyStopping.builder()
+                .monitor("val_auc")
+                .patience(patience)
+                .mode("max")
+                .restoreBestWeights(true)
+                .build();
         FitOptions options =
             FitOptions.epochs(epochs)
                 .batchSize(batchSize)

@@ -26,6 +26,9 @@ final class NpyArrays {
    */
   static HostArray toHost(NpyArray a, String dtype) {
     Shape s = Shape.of(a.shape());
+    if (dtype.equals("string") || a.isStrings()) {
+      return HostArray.ofStrings(s, strings(a, dtype));
+    }
     switch (dtype) {
       case "int32":
         return HostArray.ofInts(s, a.asInts());
@@ -42,9 +45,27 @@ final class NpyArrays {
     }
   }
 
+  /** The byte strings of a NumPy {@code <U}/{@code |S} array, for a string input. */
+  private static byte[][] strings(NpyArray a, String dtype) {
+    if (!dtype.equals("string")) {
+      throw new Arguments.UsageException(
+          "the model takes dtype " + dtype + ", but the .npy file holds " + a.dtype() + " text");
+    }
+    if (!a.isStrings()) {
+      throw new Arguments.UsageException(
+          "the model takes strings, but the .npy file holds "
+              + a.dtype()
+              + " numbers (save text with x.astype(str) or x.astype(bytes))");
+    }
+    return a.asStrings();
+  }
+
   /** For a SavedModel input of Keras dtype {@code dtype}. */
   static NdArray<?> toNd(NpyArray a, String dtype) {
     Shape s = Shape.of(a.shape());
+    if (dtype.equals("string") || a.isStrings()) {
+      return NdArrays.wrap(s, DataBuffers.ofObjects(strings(a, dtype)));
+    }
     switch (dtype) {
       case "float32":
         return NdArrays.wrap(s, DataBuffers.of(a.asFloats(), true, false));

@@ -127,7 +127,10 @@ public final class NpyArray {
     return java.lang.reflect.Array.getLength(data);
   }
 
-  /** The element type: "float32", "float64", "int32", "int64", "bool" or "uint8". */
+  /**
+   * The element type: "float32", "float64", "int32", "int64", "bool", "uint8", "str" (NumPy's
+   * {@code <U}) or "bytes" ({@code |S}).
+   */
   public String dtype() {
     return dtype.numpyName;
   }
@@ -251,8 +254,36 @@ public final class NpyArray {
     return out;
   }
 
+  private void requireNumbers() {
+    if (dtype.isString()) {
+      throw new IllegalStateException(
+          "a " + dtype.numpyName + " array of strings has no numbers; use asStrings()");
+    }
+  }
+
+  /**
+   * The elements of a string array ({@code <U} as UTF-8, {@code |S} as stored), without NumPy's
+   * trailing NUL padding. The array itself, not a copy.
+   *
+   * <pre>{@code byte[][] words = NpyFile.read(path).asStrings();}</pre>
+   *
+   * @throws IllegalStateException for a numeric array
+   */
+  public byte[][] asStrings() {
+    if (!dtype.isString()) {
+      throw new IllegalStateException("a " + dtype.numpyName + " array holds no strings");
+    }
+    return (byte[][]) data;
+  }
+
+  /** Whether the elements are strings ({@code <U} or {@code |S}). */
+  public boolean isStrings() {
+    return dtype.isString();
+  }
+
   /** Element i of an integer or bool array as a long. */
   private long longAt(int i) {
+    requireNumbers();
     return switch (dtype) {
       case INT32 -> ((int[]) data)[i];
       case INT64 -> ((long[]) data)[i];
@@ -264,6 +295,7 @@ public final class NpyArray {
 
   /** Element i as a long, float values only when they are whole numbers in range. */
   private long exactLongAt(int i) {
+    requireNumbers();
     double v;
     if (dtype == NpyDtype.FLOAT32) {
       v = ((float[]) data)[i];
@@ -306,6 +338,7 @@ public final class NpyArray {
       case INT64 -> Arrays.equals((long[]) data, (long[]) other.data);
       case BOOL -> Arrays.equals((boolean[]) data, (boolean[]) other.data);
       case UINT8 -> Arrays.equals((byte[]) data, (byte[]) other.data);
+      case STR, BYTES -> Arrays.deepEquals((byte[][]) data, (byte[][]) other.data);
     };
   }
 
@@ -320,6 +353,7 @@ public final class NpyArray {
           case INT64 -> Arrays.hashCode((long[]) data);
           case BOOL -> Arrays.hashCode((boolean[]) data);
           case UINT8 -> Arrays.hashCode((byte[]) data);
+          case STR, BYTES -> Arrays.deepHashCode((byte[][]) data);
         };
     return 31 * h + content;
   }

@@ -9,15 +9,19 @@ enum NpyDtype {
   INT32("int32", 'i', 4, int[].class),
   INT64("int64", 'i', 8, long[].class),
   BOOL("bool", 'b', 1, boolean[].class),
-  UINT8("uint8", 'u', 1, byte[].class);
+  UINT8("uint8", 'u', 1, byte[].class),
+  /** NumPy's {@code <U<n>}: text of at most n UCS-4 characters, held as UTF-8 bytes. */
+  STR("str", 'U', 0, byte[][].class),
+  /** NumPy's {@code |S<n>}: byte strings of at most n bytes. */
+  BYTES("bytes", 'S', 0, byte[][].class);
 
   /** The NumPy name, as {@code numpy.dtype(...).name} prints it. */
   final String numpyName;
 
-  /** The NumPy kind character: f, i, u or b. */
+  /** The NumPy kind character: f, i, u, b, U or S. */
   final char kind;
 
-  /** Bytes per element. */
+  /** Bytes per element; 0 for strings, whose width each file's header gives. */
   final int itemSize;
 
   /** The Java array class that holds the data. */
@@ -35,6 +39,11 @@ enum NpyDtype {
     return (itemSize == 1 ? "|" : "<") + kind + itemSize;
   }
 
+  /** Whether elements are strings (STR or BYTES). */
+  boolean isString() {
+    return itemSize == 0;
+  }
+
   /** The dtype with this NumPy name, or null. */
   static NpyDtype byName(String name) {
     String n = name.toLowerCase(Locale.ROOT);
@@ -49,7 +58,7 @@ enum NpyDtype {
   /** The dtype with this kind and size, or null. */
   static NpyDtype byCode(char kind, int itemSize) {
     for (NpyDtype d : values()) {
-      if (d.kind == kind && d.itemSize == itemSize) {
+      if (d.kind == kind && d.itemSize == itemSize && itemSize > 0) {
         return d;
       }
     }

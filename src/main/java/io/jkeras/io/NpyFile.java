@@ -19,9 +19,12 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Reading accepts format versions 1.0, 2.0 and 3.0 and the element types {@code f4}, {@code f8},
  * {@code i4}, {@code i8}, {@code b1} and {@code u1} in either byte order ({@code <f4} and {@code
- * >f4} alike). Files in Fortran order ({@code 'fortran_order': True}) are read and their elements
- * reordered, so an {@link NpyArray} is always in C (row-major) order with the shape the file
- * declares, just as {@code numpy.load} followed by {@code np.ascontiguousarray} would give.
+ * >f4} alike), and strings: {@code <U<n>} (UCS-4 text, read as UTF-8 bytes) and {@code |S<n>} (byte
+ * strings), NumPy's trailing NULs removed. Object arrays ({@code dtype=object}) need Python's
+ * pickle and are refused. Writing takes numeric arrays only. Files in Fortran order ({@code
+ * 'fortran_order': True}) are read and their elements reordered, so an {@link NpyArray} is always
+ * in C (row-major) order with the shape the file declares, just as {@code numpy.load} followed by
+ * {@code np.ascontiguousarray} would give.
  *
  * <p>Writing produces what {@code numpy.save} produces for the same C-ordered array, byte for byte:
  * little-endian data, format 1.0 (2.0 only when the header is longer than 65,535 bytes), the header
@@ -135,6 +138,8 @@ public final class NpyFile {
       }
       NpyDtype dtype = dtypeOf(file, header.descr());
       ByteOrder order = byteOrderOf(header.descr());
+      int itemSize =
+          dtype.isString() ? stringItemSize(file, header.descr(), dtype) : dtype.itemSize;
       long count;
       try {
         count = NpyArray.elementCount(header.shape());
@@ -143,11 +148,12 @@ public final class NpyFile {
       }
 
       long dataOffset = prefix + headerLength;
-      long expected = count * dtype.itemSize;
+      long expected = count * itemSize;
       long actual = size - dataOffset;
       Runtime rt = Runtime.getRuntime();
       long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-      if (expected > heapFree) {
+      // Strings cost an array header and a reference each beyond their bytes.
+      if (expected + (dtype.isString() ? count * 32 : 0) > heapFree) {
         throw new NpyFormatException(
             file,
             "shape "
@@ -178,7 +184,11 @@ public final class NpyFile {
                 + "-byte header");
       }
       Object data = newArray(dtype, (int) count);
-      readData(file, ch, dataOffset, dtype, order, data, (int) count);
+      if (dtype.isString()) {
+        readStrings(file, ch, dataOffset, dtype, itemSize, order, (byte[][]) data);
+      } else {
+        readData(file, ch, dataOffset, dtype, order, data, (int) count);
+      }
       if (header.fortranOrder() && header.shape().length > 1) {
         data = fortranToC(dtype, header.shape(), data);
       }
@@ -193,6 +203,10 @@ public final class NpyFile {
    * @throws IOException if the file cannot be written; the target is then left as it was
    */
   public static void write(Path file, NpyArray array) throws IOException {
+    if (array.isStrings()) {
+      throw new IllegalArgumentException(
+          file + ": writing string arrays is not supported (only numeric .npy files)");
+    }
     byte[] header = headerBytes(array);
     AtomicFile.writeCreatingFolder(
         file,
@@ -284,6 +298,9 @@ public final class NpyFile {
       code = code.substring(1);
     }
     NpyDtype dtype = null;
+    if (code.length() >= 2 && (code.charAt(0) == 'U' || code.charAt(0) == 'S')) {
+      return code.charAt(0) == 'U' ? NpyDtype.STR : NpyDtype.BYTES;
+    }
     if (code.length() >= 2 && code.substring(1).chars().allMatch(Character::isDigit)) {
       try {
         dtype = NpyDtype.byCode(code.charAt(0), Integer.parseInt(code.substring(1)));
@@ -292,16 +309,96 @@ public final class NpyFile {
       }
     }
     if (dtype == null) {
-      String hint = code.startsWith("O") ? " (object arrays need Python's pickle)" : "";
+      String hint =
+          code.startsWith("O")
+              ? " (an object array: it needs Python's pickle; save strings with x.astype(str)"
+                  + " (<U) or x.astype(bytes) (|S))"
+              : "";
       throw new NpyFormatException(
           file,
           "unsupported dtype '"
               + descr
               + "'"
               + hint
-              + ": expected one of <f4, <f8, <i4, <i8, |b1, |u1 (or the same with >)");
+              + ": expected one of <f4, <f8, <i4, <i8, |b1, |u1 (or the same with >), <U<n>,"
+              + " |S<n>");
     }
     return dtype;
+  }
+
+  /** The bytes per element of a {@code <U<n>} (4n) or {@code |S<n>} (n) descr. */
+  private static int stringItemSize(Path file, String descr, NpyDtype dtype)
+      throws NpyFormatException {
+    String digits = descr.substring(descr.indexOf(dtype.kind) + 1);
+    long n;
+    try {
+      n = Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    long size = dtype == NpyDtype.STR ? n * 4 : n;
+    if (n < 1 || size > Integer.MAX_VALUE - 8) {
+      throw new NpyFormatException(
+          file, "unsupported string dtype '" + descr + "': expected a width from 1 up");
+    }
+    return (int) size;
+  }
+
+  /** Reads fixed-width strings, dropping NumPy's trailing NUL padding. */
+  private static void readStrings(
+      Path file,
+      FileChannel ch,
+      long offset,
+      NpyDtype dtype,
+      int itemSize,
+      ByteOrder order,
+      byte[][] dst)
+      throws IOException {
+    int perChunk = Math.max(1, CHUNK_BYTES / itemSize);
+    ByteBuffer buf =
+        ByteBuffer.allocate(Math.min(perChunk, Math.max(dst.length, 1)) * itemSize).order(order);
+    for (int done = 0; done < dst.length; ) {
+      int n = Math.min(perChunk, dst.length - done);
+      buf.clear().limit(n * itemSize);
+      if (readUpTo(ch, buf, offset + (long) done * itemSize) < n * itemSize) {
+        throw new NpyFormatException(
+            file,
+            "truncated data: the file ended while reading element " + done + " of " + dst.length);
+      }
+      for (int e = 0; e < n; e++) {
+        int base = e * itemSize;
+        if (dtype == NpyDtype.BYTES) {
+          int end = itemSize;
+          while (end > 0 && buf.get(base + end - 1) == 0) {
+            end--;
+          }
+          byte[] bytes = new byte[end];
+          buf.get(base, bytes);
+          dst[done + e] = bytes;
+          continue;
+        }
+        int chars = itemSize / 4;
+        while (chars > 0 && buf.getInt(base + (chars - 1) * 4) == 0) {
+          chars--;
+        }
+        StringBuilder text = new StringBuilder(chars);
+        for (int k = 0; k < chars; k++) {
+          int cp = buf.getInt(base + k * 4);
+          if (cp < 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            throw new NpyFormatException(
+                file,
+                "element "
+                    + (done + e)
+                    + " holds 0x"
+                    + Integer.toHexString(cp)
+                    + ", not a Unicode character");
+          }
+          text.appendCodePoint(cp);
+        }
+        dst[done + e] = text.toString().getBytes(StandardCharsets.UTF_8);
+      }
+      done += n;
+    }
   }
 
   private static ByteOrder byteOrderOf(String descr) {
@@ -320,6 +417,7 @@ public final class NpyFile {
       case INT64 -> new long[count];
       case BOOL -> new boolean[count];
       case UINT8 -> new byte[count];
+      case STR, BYTES -> new byte[count][];
     };
   }
 
@@ -350,6 +448,7 @@ public final class NpyFile {
         case INT32 -> buf.asIntBuffer().get((int[]) dst, done, n);
         case INT64 -> buf.asLongBuffer().get((long[]) dst, done, n);
         case UINT8 -> buf.get((byte[]) dst, done, n);
+        case STR, BYTES -> throw new AssertionError("strings are read by readStrings");
         case BOOL -> {
           boolean[] b = (boolean[]) dst;
           for (int i = 0; i < n; i++) {
@@ -379,6 +478,7 @@ public final class NpyFile {
         case INT32 -> buf.asIntBuffer().put((int[]) src, done, n);
         case INT64 -> buf.asLongBuffer().put((long[]) src, done, n);
         case UINT8 -> buf.put((byte[]) src, done, n);
+        case STR, BYTES -> throw new AssertionError("string arrays are refused before writing");
         case BOOL -> {
           boolean[] b = (boolean[]) src;
           for (int i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ package io.jkeras.layers;
 
 import io.jkeras.backend.DTypes;
 import io.jkeras.config.ConfigReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -16,17 +18,18 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 
 /**
- * Hashes integer features into {@code numBins} bins, as Keras 3's {@code keras.layers.Hashing}:
- * each value is written as its decimal string and hashed with FarmHash Fingerprint64 (or, with a
- * {@code salt}, keyed SipHash), modulo the number of bins. jkeras runs the same TensorFlow kernels
- * Keras calls ({@code AsString}, {@code StringToHashBucketFast} / {@code Strong}), so the bins are
- * Keras's bit for bit. Float inputs are truncated to int64 first, as Keras does. String inputs are
- * not supported (jkeras models take numeric inputs).
+ * Hashes string or integer features into {@code numBins} bins, as Keras 3's {@code
+ * keras.layers.Hashing}: each string (integers as their decimal text) is hashed with FarmHash
+ * Fingerprint64 (or, with a {@code salt}, keyed SipHash), modulo the number of bins. jkeras runs
+ * the same TensorFlow kernels Keras calls ({@code AsString}, {@code StringToHashBucketFast} /
+ * {@code Strong}), so the bins are Keras's bit for bit. Float inputs are truncated to int64 first,
+ * as Keras does.
  *
  * <p>Arguments: {@code numBins} (positive; with a {@code maskValue}, bin 0 is reserved for it and
- * the others hash into {@code numBins - 1} bins shifted by one), {@code maskValue} (none), {@code
- * salt} (none; one integer stands for the pair (salt, salt)), {@code outputMode} ("int": int64
- * bins; "one_hot", "multi_hot", "count" as {@link CategoryEncoding}, in float32).
+ * the others hash into {@code numBins - 1} bins shifted by one), {@code maskValue} (none; a string
+ * for string inputs, an integer for integers), {@code salt} (none; one integer stands for the pair
+ * (salt, salt)), {@code outputMode} ("int": int64 bins; "one_hot", "multi_hot", "count" as {@link
+ * CategoryEncoding}, in float32).
  *
  * <p>Shapes: "int" keeps the input shape; other modes as {@link CategoryEncoding}. No weights.
  *
@@ -34,6 +37,8 @@ import org.tensorflow.types.TString;
  * KerasTensor userIds = Input.of("int64", 1);
  * KerasTensor bins = new Hashing(1000).apply(userIds);            // int64 in [0, 1000)
  * KerasTensor vectors = new Embedding(1000, 16).apply(bins);
+ * KerasTensor words = Input.of("string", 3);
+ * KerasTensor wordBins = Hashing.builder(64).maskValue("").salt(7).build().apply(words);
  * }</pre>
  */
 public class Hashing extends Layer {
@@ -41,19 +46,32 @@ public class Hashing extends Layer {
   private static final List<String> MODES = List.of("int", "one_hot", "multi_hot", "count");
 
   private final int numBins;
-  private final Long maskValue;
+  private final Object maskValue;
   private final long[] salt;
   private final String outputMode;
 
+  /**
+   * Hashing into {@code numBins} bins with Keras's defaults (FarmHash, no mask, "int" output).
+   *
+   * <pre>{@code new Hashing(1000).apply(ids);}</pre>
+   */
   public Hashing(int numBins) {
     this(numBins, null, null, "int", null);
   }
 
   /**
+   * Hashing with an integer mask value.
+   *
+   * <pre>{@code new Hashing(6, 0L, new long[] {13}, "multi_hot", "hashed");}</pre>
+   *
    * @param maskValue a value that goes to bin 0 (null for none)
    * @param salt null, one value or two values keying a SipHash instead of FarmHash
    */
   public Hashing(int numBins, Long maskValue, long[] salt, String outputMode, String name) {
+    this(numBins, (Object) maskValue, salt, outputMode, name);
+  }
+
+  private Hashing(int numBins, Object maskValue, long[] salt, String outputMode, String name) {
     super(name);
     if (numBins <= 0) {
       throw new IllegalArgumentException(
@@ -93,7 +111,13 @@ public class Hashing extends Layer {
         throw c.wrongValue("salt", "null, an integer or a list of two integers", s);
       }
     }
-    Long mask = c.optionalLong("mask_value");
+    Object mask = c.raw("mask_value");
+    if (mask != null && !(mask instanceof String)) {
+      mask = ConfigReader.integral(mask);
+      if (mask == null) {
+        throw c.wrongValue("mask_value", "null, a string or an integer", c.raw("mask_value"));
+      }
+    }
     String mode = c.string("output_mode", "int");
     c.requireDefault("sparse", false, "sparse output");
     String dtype = dtypeName(c.raw("dtype"));
@@ -121,6 +145,69 @@ public class Hashing extends Layer {
       return String.valueOf(inner.get("name"));
     }
     return null;
+  }
+
+  /**
+   * A builder for Hashing's optional arguments.
+   *
+   * <pre>{@code Hashing.builder(64).maskValue("").salt(7).outputMode("multi_hot").build();}</pre>
+   */
+  public static Builder builder(int numBins) {
+    return new Builder(numBins);
+  }
+
+  /** Hashing's optional arguments, by their Keras names. */
+  public static final class Builder {
+    private final int numBins;
+    private Object maskValue;
+    private long[] salt;
+    private String outputMode = "int";
+    private String name;
+
+    private Builder(int numBins) {
+      this.numBins = numBins;
+    }
+
+    /** A string input value that goes to bin 0. */
+    public Builder maskValue(String value) {
+      this.maskValue = value;
+      return this;
+    }
+
+    /** An integer input value that goes to bin 0. */
+    public Builder maskValue(long value) {
+      this.maskValue = value;
+      return this;
+    }
+
+    /** Keys a SipHash with the pair (salt, salt) instead of FarmHash. */
+    public Builder salt(long salt) {
+      this.salt = new long[] {salt, salt};
+      return this;
+    }
+
+    /** Keys a SipHash with the pair (first, second) instead of FarmHash. */
+    public Builder salt(long first, long second) {
+      this.salt = new long[] {first, second};
+      return this;
+    }
+
+    /** "int" (default), "one_hot", "multi_hot" or "count". */
+    public Builder outputMode(String mode) {
+      this.outputMode = mode;
+      return this;
+    }
+
+    /** The layer name (automatic when null). */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** The layer. */
+    public Hashing build() {
+      return new Hashing(numBins, maskValue, salt, outputMode, name);
+    }
   }
 
   public int numBins() {
@@ -160,23 +247,48 @@ public class Hashing extends Layer {
     if (outputMode.equals("one_hot") && x.shape().numDimensions() > 0 && x.shape().size(-1) == 1) {
       x = tf.squeeze(x, Squeeze.axis(List.of(-1L)));
     }
-    Operand<TInt64> values = asInt64(tf, x);
     long bins = numBins;
     boolean masking = maskValue != null && numBins > 1;
     if (masking) {
       bins -= 1;
     }
-    Operand<TString> text = tf.dtypes.asString(values);
+    Operand<TString> text;
+    Operand<TBool> masked = null;
+    if (x.type() == TString.class) {
+      @SuppressWarnings("unchecked")
+      Operand<TString> strings = (Operand<TString>) x;
+      text = strings;
+      if (masking) {
+        if (!(maskValue instanceof String m)) {
+          throw new IllegalArgumentException(
+              "Layer \""
+                  + name()
+                  + "\" (Hashing): string inputs need a string mask_value, got "
+                  + maskValue);
+        }
+        masked = tf.math.equal(strings, tf.constant(StandardCharsets.UTF_8, m));
+      }
+    } else {
+      Operand<TInt64> values = asInt64(tf, x);
+      text = tf.dtypes.asString(values);
+      if (masking) {
+        if (!(maskValue instanceof Long m)) {
+          throw new IllegalArgumentException(
+              "Layer \""
+                  + name()
+                  + "\" (Hashing): number inputs need an integer mask_value, got \""
+                  + maskValue
+                  + "\"");
+        }
+        masked = tf.math.equal(values, tf.constant(m.longValue()));
+      }
+    }
     Operand<TInt64> hashed =
         salt == null
             ? tf.strings.toHashBucketFast(text, bins)
             : tf.strings.toHashBucketStrong(text, bins, List.of(salt[0], salt[1]));
     if (masking) {
-      hashed =
-          tf.select(
-              tf.math.equal(values, tf.constant(maskValue.longValue())),
-              tf.zerosLike(hashed),
-              tf.math.add(hashed, tf.constant(1L)));
+      hashed = tf.select(masked, tf.zerosLike(hashed), tf.math.add(hashed, tf.constant(1L)));
     }
     if (outputMode.equals("int")) {
       return List.of(hashed);

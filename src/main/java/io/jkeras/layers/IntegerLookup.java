@@ -4,58 +4,57 @@ import io.jkeras.backend.DTypes;
 import io.jkeras.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
 
 /**
- * Maps integer tokens to contiguous indices through a fixed vocabulary, as Keras 3's {@code
- * keras.layers.IntegerLookup}. The indices are laid out as Keras does: the mask token (if any, and
- * only for "int" output) at 0, then {@code numOovIndices} indices for tokens outside the
- * vocabulary, then the vocabulary in its given order. With several OOV indices, an unknown token t
- * goes to {@code floormod(t, numOovIndices)} (Keras's "floormod" method); with none, an unknown
- * token fails the run.
+ * Maps integer tokens to contiguous indices through a vocabulary, as Keras 3's {@code
+ * keras.layers.IntegerLookup}; see {@link IndexLookup} for the index layout, output modes, {@code
+ * invert} and where the vocabulary is kept.
  *
- * <p>Arguments: {@code vocabulary} (required in jkeras: vocabularies adapted in Python are stored
- * in the file's assets, which jkeras does not read yet), {@code numOovIndices} (1), {@code
- * maskToken} (none), {@code oovToken} (-1, only named in the config), {@code outputMode} ("int":
- * int64 indices; "one_hot", "multi_hot", "count" over {@code vocabularySize()} as {@link
- * CategoryEncoding}). Inverting, TF-IDF, sparse output and max_tokens padding are not supported.
+ * <p>Arguments (Keras defaults): {@code vocabulary} (a list, a file, or {@link #adapt}), {@code
+ * numOovIndices} (1; several are picked by {@code floormod(token, n)}, or with {@code oovMethod}
+ * "farmhash" by FarmHash of the decimal text, SipHash with a {@code salt}), {@code maskToken}
+ * (none), {@code oovToken} (-1), {@code invert}, {@code outputMode} ("int"), {@code maxTokens},
+ * {@code padToMaxTokens}, {@code idfWeights}.
  *
- * <p>Shapes: "int" keeps the input shape; other modes as {@link CategoryEncoding}. No weights.
+ * <p>Input: integers of any shape (floats are truncated). No weights.
  *
  * <pre>{@code
  * KerasTensor ids = Input.of("int64", 4);
  * KerasTensor index = new IntegerLookup(new long[] {12, 36, 1138, 42}).apply(ids); // 0 = OOV
  * }</pre>
  */
-public class IntegerLookup extends Layer {
+public class IntegerLookup extends IndexLookup<Long> {
 
-  private static final List<String> MODES = List.of("int", "one_hot", "multi_hot", "count");
-
-  private final long[] vocabulary;
-  private final int numOovIndices;
-  private final Long maskToken;
-  private final Long oovToken;
-  private final String outputMode;
-  private final Integer maxTokens;
-
-  public IntegerLookup(long[] vocabulary) {
-    this(vocabulary, 1, null, -1L, "int", null, null);
+  private IntegerLookup(Builder b) {
+    super(b);
   }
 
   /**
-   * @param maskToken a token mapped to index 0, or null
-   * @param oovToken the token Keras lists for OOV indices in its vocabulary; only kept for the
-   *     config
+   * A layer with the given vocabulary and Keras's defaults (one OOV index, "int" output).
+   *
+   * <pre>{@code new IntegerLookup(new long[] {12, 36}).vocabularySize(); // 3}</pre>
+   */
+  public IntegerLookup(long[] vocabulary) {
+    this(builder().vocabulary(boxed(vocabulary)));
+  }
+
+  /**
+   * A layer with the given vocabulary and options.
+   *
+   * <pre>{@code new IntegerLookup(new long[] {3, 1, 4}, 2, 0L, -1L, "count", null, "lookup");}
+   * </pre>
+   *
+   * @param maskToken a token mapped to index 0 ("int" output) or dropped, or null
+   * @param oovToken the token Keras lists for OOV indices in its vocabulary
    * @param maxTokens Keras's upper bound on the vocabulary size, or null
    */
   public IntegerLookup(
@@ -66,260 +65,225 @@ public class IntegerLookup extends Layer {
       String outputMode,
       Integer maxTokens,
       String name) {
-    super(name);
-    if (vocabulary == null) {
-      throw new IllegalArgumentException(
-          "IntegerLookup: a vocabulary is required (jkeras does not adapt or read assets)");
+    this(
+        builder()
+            .vocabulary(vocabulary == null ? null : boxed(vocabulary))
+            .numOovIndices(numOovIndices)
+            .maskToken(maskToken)
+            .oovToken(oovToken)
+            .outputMode(outputMode)
+            .maxTokens(maxTokens)
+            .name(name));
+  }
+
+  private static List<Long> boxed(long[] values) {
+    List<Long> out = new ArrayList<>(values.length);
+    for (long v : values) {
+      out.add(v);
     }
-    if (numOovIndices < 0) {
-      throw new IllegalArgumentException(
-          "IntegerLookup: num_oov_indices must be >= 0, got " + numOovIndices);
+    return out;
+  }
+
+  /**
+   * A builder for the optional arguments; with neither vocabulary nor file, {@link #adapt} the
+   * layer before it runs.
+   *
+   * <pre>{@code IntegerLookup.builder().maskToken(0L).numOovIndices(2).outputMode("multi_hot")}
+   * </pre>
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** IntegerLookup's optional arguments, by their Keras names. */
+  public static final class Builder extends IndexLookup.Builder<Long, Builder> {
+    private Builder() {
+      super(-1L);
     }
-    Set<Long> seen = new HashSet<>();
-    for (long t : vocabulary) {
-      if (!seen.add(t)) {
-        throw new IllegalArgumentException(
-            "IntegerLookup: the vocabulary has " + t + " more than once");
-      }
-      if (maskToken != null && t == maskToken) {
-        throw new IllegalArgumentException(
-            "IntegerLookup: the vocabulary holds the mask token " + t + "; leave it out");
-      }
-      if (numOovIndices > 0 && oovToken != null && t == oovToken) {
-        throw new IllegalArgumentException(
-            "IntegerLookup: the vocabulary holds the OOV token " + t + "; leave it out");
-      }
+
+    @Override
+    protected Builder self() {
+      return this;
     }
-    this.vocabulary = vocabulary.clone();
-    this.numOovIndices = numOovIndices;
-    this.maskToken = maskToken;
-    this.oovToken = oovToken;
-    this.outputMode = CategoricalOutput.mode("IntegerLookup", outputMode, MODES);
-    this.maxTokens = maxTokens;
-    if (maxTokens != null && vocabularySize() > maxTokens) {
-      throw new IllegalArgumentException(
-          "IntegerLookup: the vocabulary size "
-              + vocabularySize()
-              + " (with mask and OOV indices) exceeds max_tokens="
-              + maxTokens);
+
+    /** The layer. */
+    public IntegerLookup build() {
+      return new IntegerLookup(this);
     }
   }
 
   /**
-   * An IntegerLookup layer from its Keras config, as Keras writes it for a layer given its
-   * vocabulary.
+   * An IntegerLookup layer from its Keras config. A null {@code vocabulary} means Keras keeps it in
+   * the archive's assets: {@link #loadAssets} sets it.
    */
   public static IntegerLookup fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("IntegerLookup", config);
-    String name = c.name();
-    c.requireDefault("invert", false, "inverting (indices back to tokens)");
-    Object max = c.raw("max_tokens");
-    Integer maxTokens = null;
-    if (max != null) {
-      Long m = ConfigReader.integral(max);
-      if (m == null || m < 1 || m > Integer.MAX_VALUE) {
-        throw c.wrongValue("max_tokens", "null or a positive integer", max);
-      }
-      maxTokens = m.intValue();
-    }
-    int oov = c.integer("num_oov_indices", 1);
-    Long oovToken = c.has("oov_token") ? c.optionalLong("oov_token") : Long.valueOf(-1);
-    Long mask = c.optionalLong("mask_token");
-    String mode = c.string("output_mode", "int");
-    c.requireDefault("sparse", false, "sparse output");
-    c.requireDefault("pad_to_max_tokens", false, "padding to max_tokens");
+    Builder b = builder();
+    IndexLookup.readCommon(c, b, IntegerLookup::token);
     c.requireDefault("vocabulary_dtype", "int64", "a vocabulary dtype other than int64");
-    c.requireDefault("idf_weights", null, "TF-IDF weights");
-    c.requireDefault("oov_method", "floormod", "an OOV method other than floormod");
-    c.requireDefault("salt", null, "a salted OOV hash");
-    Object vocab = c.raw("vocabulary");
-    if (vocab == null) {
-      throw c.fail(
-          "vocabulary",
-          "null: the layer was adapted and Keras keeps its vocabulary in the file's assets, which"
-              + " jkeras does not read; give the vocabulary to the layer in Python instead");
-    }
-    if (!(vocab instanceof List<?> list)) {
-      throw c.wrongValue("vocabulary", "a list of integers", vocab);
-    }
-    long[] tokens = new long[list.size()];
-    for (int i = 0; i < tokens.length; i++) {
-      Long t = ConfigReader.integral(list.get(i));
-      if (t == null) {
-        throw c.wrongValue("vocabulary", "a list of integers", vocab);
-      }
-      tokens[i] = t;
-    }
-    Object size = c.raw("vocabulary_size");
-    IntegerLookup layer;
-    try {
-      layer = new IntegerLookup(tokens, oov, mask, oovToken, mode, maxTokens, name);
-    } catch (IllegalArgumentException e) {
-      throw c.fail("vocabulary", e.getMessage());
-    }
-    if (size != null && !size.equals(layer.vocabularySize())) {
-      Long n = ConfigReader.integral(size);
-      if (n == null || n != layer.vocabularySize()) {
-        throw c.fail(
-            "vocabulary_size",
-            "the file says " + size + ", but the vocabulary gives " + layer.vocabularySize());
-      }
-    }
+    IntegerLookup layer = IndexLookup.build(c, b, b::build);
     c.requireFloat32Dtype();
     return c.finish(layer);
   }
 
-  /**
-   * The number of indices: the vocabulary plus the OOV indices plus, for "int" output, the mask
-   * index (other modes give the mask no slot: masked tokens add nothing, as in Keras).
-   */
-  public int vocabularySize() {
-    return vocabulary.length + numOovIndices + (maskSlot() ? 1 : 0);
-  }
-
-  private boolean maskSlot() {
-    return maskToken != null && outputMode.equals("int");
-  }
-
-  public long[] vocabulary() {
-    return vocabulary.clone();
-  }
-
-  @Override
-  public Shape computeOutputShape(Shape inputShape) {
-    return outputMode.equals("int")
-        ? inputShape
-        : CategoricalOutput.shape(inputShape, outputMode, vocabularySize());
-  }
-
-  @Override
-  protected List<String> computeOutputDtypes(List<String> inputDtypes, int outputCount) {
-    return List.of(outputMode.equals("int") ? "int64" : "float32");
-  }
-
-  @Override
-  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
-    if (inputs.size() != 1) {
-      throw new IllegalArgumentException(
-          "Layer \"" + name() + "\" (IntegerLookup) takes one input, got " + inputs.size());
+  private static Long token(Object v) {
+    Long t = ConfigReader.integral(v);
+    if (t == null) {
+      throw new IllegalArgumentException("expected an integer token, got " + ConfigReader.show(v));
     }
-    Operand<TInt64> x = asInt64(tf, inputs.get(0));
-    Operand<TInt64> index = lookup(tf, x);
-    if (outputMode.equals("int")) {
-      return List.of(index);
-    }
-    return List.of(CategoricalOutput.encode(tf, index, outputMode, vocabularySize(), this));
+    return t;
   }
 
   /**
-   * Binary search in the sorted vocabulary (TensorFlow's LowerBound), then the vocabulary position
-   * of each hit; misses go to the OOV indices, the mask token to 0.
+   * Computes the vocabulary from {@code data}, as Keras's {@code adapt}: tokens by how often they
+   * occur, ties from the largest down. Each value is its own document (for TF-IDF).
+   *
+   * <pre>{@code lookup.adapt(new long[] {7, 3, 7}); // vocabulary -1, 7, 3}</pre>
    */
-  private Operand<TInt64> lookup(Ops tf, Operand<TInt64> x) {
-    int oovStart = maskSlot() ? 1 : 0;
-    int tokenStart = oovStart + numOovIndices;
-    Operand<TInt32> shape = tf.shape(x);
-    Operand<TInt64> flat = tf.reshape(x, tf.constant(new int[] {1, -1}));
-    Operand<TInt64> found;
-    Operand<TBool> hit;
-    if (vocabulary.length == 0) {
-      found = tf.zerosLike(flat);
-      hit = tf.math.notEqual(flat, flat);
-    } else {
-      Integer[] order = new Integer[vocabulary.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Long.compare(vocabulary[a], vocabulary[b]));
-      long[] sorted = new long[order.length];
-      long[] position = new long[order.length];
-      for (int i = 0; i < order.length; i++) {
-        sorted[i] = vocabulary[order[i]];
-        position[i] = order[i] + tokenStart;
-      }
-      Operand<TInt64> table = tf.constant(new long[][] {sorted});
-      Operand<TInt32> at =
-          tf.math.minimum(tf.lowerBound(table, flat), tf.constant(sorted.length - 1));
-      hit = tf.math.equal(tf.gather(tf.constant(sorted), at, tf.constant(0)), flat);
-      found = tf.gather(tf.constant(position), at, tf.constant(0));
+  public void adapt(long[] data) {
+    List<List<Long>> docs = new ArrayList<>();
+    for (long v : data) {
+      docs.add(List.of(v));
     }
-    Operand<TInt64> missed;
-    List<org.tensorflow.op.Op> checks = new ArrayList<>();
-    if (numOovIndices == 0) {
-      Operand<TBool> known = maskToken == null ? hit : tf.math.logicalOr(hit, isMask(tf, flat));
-      checks.add(
-          tf.assertThat(
-              tf.all(known, tf.constant(new int[] {0, 1})),
-              List.of(
-                  tf.constant(
-                      "Layer "
-                          + name()
-                          + " (IntegerLookup): num_oov_indices=0 but a token is not in the"
-                          + " vocabulary; set num_oov_indices=1")),
-              AssertThat.summarize(3L)));
-      missed = tf.zerosLike(flat);
-    } else if (numOovIndices == 1) {
-      missed = tf.fill(tf.shape(flat, TInt64.class), tf.constant((long) oovStart));
-    } else {
-      missed =
-          tf.math.add(
-              tf.math.floorMod(flat, tf.constant((long) numOovIndices)),
-              tf.constant((long) oovStart));
-    }
-    Operand<TInt64> index = tf.select(hit, found, missed);
-    if (maskToken != null) {
-      // Index 0 for "int"; otherwise an index past the depth, which the encoding drops.
-      long masked = maskSlot() ? 0 : vocabularySize();
-      index =
-          tf.select(
-              isMask(tf, flat), tf.fill(tf.shape(index, TInt64.class), tf.constant(masked)), index);
-    }
-    Ops scoped = checks.isEmpty() ? tf : tf.withControlDependencies(checks);
-    return scoped.reshape(index, shape);
+    adaptDocuments(docs);
   }
 
-  private Operand<TBool> isMask(Ops tf, Operand<TInt64> flat) {
-    return tf.math.equal(flat, tf.constant(maskToken.longValue()));
+  /**
+   * {@link #adapt(long[])} on rows of tokens; each row is one document.
+   *
+   * <pre>{@code lookup.adapt(new long[][] {{1, 2}, {2, 0}});}</pre>
+   */
+  public void adapt(long[][] data) {
+    List<List<Long>> docs = new ArrayList<>();
+    for (long[] row : data) {
+      docs.add(boxed(row));
+    }
+    adaptDocuments(docs);
   }
 
+  /**
+   * {@link #adapt(long[][])} for int rows.
+   *
+   * <pre>{@code lookup.adapt(new int[][] {{1, 2}, {2, 0}});}</pre>
+   */
+  public void adapt(int[][] data) {
+    long[][] wide = new long[data.length][];
+    for (int i = 0; i < data.length; i++) {
+      wide[i] = Arrays.stream(data[i]).asLongStream().toArray();
+    }
+    adapt(wide);
+  }
+
+  @Override
+  protected String tokenDtype() {
+    return "int64";
+  }
+
+  @Override
   @SuppressWarnings("unchecked")
-  private static Operand<TInt64> asInt64(Ops tf, Operand<?> x) {
+  protected Operand<?> keys(Ops tf, Operand<?> x) {
     if (x.type() == TInt64.class) {
-      return (Operand<TInt64>) x;
+      return x;
     }
     if (x.type() == TInt32.class) {
       return tf.dtypes.cast(x, TInt64.class);
     }
+    if (x.type() == TString.class) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (IntegerLookup) takes integers, got strings; use StringLookup");
+    }
     return tf.dtypes.cast(DTypes.toFloat(tf, x), TInt64.class);
   }
 
-  /** Keras writes a build_config for its preprocessing layers, which build at init. */
+  /** Binary search in the sorted vocabulary (TensorFlow's LowerBound), then the hit's position. */
   @Override
-  public boolean writesBuildConfig() {
-    return true;
+  @SuppressWarnings("unchecked")
+  protected Operand<TInt64> positions(Ops tf, Operand<?> flatKeys, List<Long> tokens) {
+    Operand<TInt64> keys = (Operand<TInt64>) flatKeys;
+    if (tokens.isEmpty()) {
+      return tf.fill(tf.shape(keys, TInt64.class), tf.constant(-1L));
+    }
+    Integer[] order = new Integer[tokens.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(tokens::get));
+    long[] sorted = new long[order.length];
+    long[] position = new long[order.length];
+    for (int i = 0; i < order.length; i++) {
+      sorted[i] = tokens.get(order[i]);
+      position[i] = order[i];
+    }
+    Operand<TInt32> at =
+        tf.math.minimum(
+            tf.reshape(
+                tf.lowerBound(
+                    tf.constant(new long[][] {sorted}),
+                    tf.reshape(keys, tf.constant(new int[] {1, -1}))),
+                tf.constant(new int[] {-1})),
+            tf.constant(sorted.length - 1));
+    Operand<TBool> hit = tf.math.equal(tf.gather(tf.constant(sorted), at, tf.constant(0)), keys);
+    return tf.select(
+        hit,
+        tf.gather(tf.constant(position), at, tf.constant(0)),
+        tf.fill(tf.shape(keys, TInt64.class), tf.constant(-1L)));
   }
 
   @Override
+  @SuppressWarnings("unchecked")
+  protected Operand<TBool> equalsToken(Ops tf, Operand<?> keys, Long token) {
+    return tf.math.equal((Operand<TInt64>) keys, tf.constant(token.longValue()));
+  }
+
+  /** floormod by default; "farmhash" hashes the decimal text, as Keras does. */
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Operand<TInt64> oovSlot(Ops tf, Operand<?> flatKeys, int numOovIndices) {
+    Operand<TInt64> keys = (Operand<TInt64>) flatKeys;
+    if (!oovMethod().equals("farmhash")) {
+      return tf.math.floorMod(keys, tf.constant((long) numOovIndices));
+    }
+    Operand<TString> text = tf.dtypes.asString(keys);
+    long[] salt = salt();
+    return salt == null
+        ? tf.strings.toHashBucketFast(text, (long) numOovIndices)
+        : tf.strings.toHashBucketStrong(text, (long) numOovIndices, List.of(salt[0], salt[1]));
+  }
+
+  @Override
+  protected Operand<?> tokenConstant(Ops tf, List<Long> tokens) {
+    long[] values = new long[tokens.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = tokens.get(i);
+    }
+    return tf.constant(values);
+  }
+
+  @Override
+  protected Long parseToken(String line) {
+    try {
+      return Long.parseLong(line.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected an integer token, got \"" + line + "\"");
+    }
+  }
+
+  @Override
+  protected Comparator<Long> tokenOrder() {
+    return Comparator.naturalOrder();
+  }
+
+  /** Keras's IntegerLookup config: IndexLookup's keys and {@code vocabulary_dtype}. */
+  @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put("invert", false);
-    config.put("max_tokens", maxTokens);
-    config.put("num_oov_indices", numOovIndices);
-    config.put("oov_token", oovToken);
-    config.put("mask_token", maskToken);
-    config.put("output_mode", outputMode);
-    config.put("sparse", false);
-    config.put("pad_to_max_tokens", false);
-    config.put("vocabulary_dtype", "int64");
-    config.put("idf_weights", null);
-    List<Long> vocab = new ArrayList<>();
-    for (long t : vocabulary) {
-      vocab.add(t);
+    Map<String, Object> ordered = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : config.entrySet()) {
+      ordered.put(e.getKey(), e.getValue());
+      if (e.getKey().equals("pad_to_max_tokens")) {
+        ordered.put("vocabulary_dtype", "int64");
+      }
     }
-    config.put("vocabulary", vocab);
-    config.put("vocabulary_size", vocabularySize());
-    config.put("oov_method", "floormod");
-    config.put("salt", null);
-    return config;
+    return ordered;
   }
 }

@@ -320,6 +320,54 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
+   * Arrays a layer without weights keeps in {@code model.weights.h5} by name, as Keras's {@code
+   * save_own_variables} stores them under {@code layers/<path>/vars/<name>} (a TF-IDF lookup's
+   * {@code idf_weights}); none by default. Loading reads arrays of the same names and lengths.
+   *
+   * <pre>{@code
+   * @Override public Map<String, float[]> namedVariables() { return Map.of("table", table); }
+   * }</pre>
+   */
+  public Map<String, float[]> namedVariables() {
+    return Map.of();
+  }
+
+  /**
+   * Takes the arrays {@link #namedVariables} named, read from a weights file (Keras's {@code
+   * load_own_variables}); ignores them by default.
+   *
+   * <pre>{@code
+   * @Override public void setNamedVariables(Map<String, float[]> v) { table = v.get("table"); }
+   * }</pre>
+   */
+  public void setNamedVariables(Map<String, float[]> values) {}
+
+  /**
+   * Files this layer keeps in a {@code .keras} archive beside its weights, by file name, as Keras's
+   * {@code save_assets} writes them under {@code assets/<the layer's weights path>/} (an adapted
+   * StringLookup's {@code vocabulary.txt}); none by default.
+   *
+   * <pre>{@code
+   * @Override public Map<String, byte[]> saveAssets() { return Map.of("table.txt", bytes); }
+   * }</pre>
+   */
+  public Map<String, byte[]> saveAssets() {
+    return Map.of();
+  }
+
+  /**
+   * Takes back the files {@link #saveAssets} wrote (Keras's {@code load_assets}), by file name;
+   * {@code files} is empty when the archive holds none for this layer. Ignores them by default.
+   *
+   * <pre>{@code
+   * @Override public void loadAssets(Map<String, byte[]> files) { table = parse(files.get("table.txt")); }
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when a file the layer needs is missing or malformed
+   */
+  public void loadAssets(Map<String, byte[]> files) {}
+
+  /**
    * The Keras config: {@code name}, {@code trainable}, {@code dtype} and the subclass's own
    * arguments. Subclasses add to the map this returns.
    */

@@ -495,4 +495,10 @@ public class AUC extends Metric {
   private static double noNan(double a, double b) {
     return b == 0 ? 0 : a / b;
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -51,4 +51,10 @@ public class Accuracy extends Mean {
     List<Operand<TFloat32>> yp = BatchShapes.sameRank(tf, yTrue, yPred);
     return tf.dtypes.cast(tf.math.equal(yp.get(0), yp.get(1)), TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -37,16 +37,27 @@ final class BatchShapes {
   }
 
   /**
-   * Per-sample weights (shape {@code (batch,)}, {@code (batch, 1)} or a scalar) broadcast to every
-   * element of {@code like}, whose first axis is the batch.
+   * Weights broadcast to every element of {@code like} (whose first axis is the batch): per-sample
+   * weights (shape {@code (batch,)}, {@code (batch, 1)} or a scalar) apply to all of a sample's
+   * values; weights of rank 2 or more (an output's mask, {@code (batch, steps)}) to the values they
+   * lead.
    */
   static Operand<TFloat32> perElement(
       Ops tf, Operand<TFloat32> sampleWeight, Operand<TFloat32> like) {
-    Operand<TFloat32> w = tf.reshape(sampleWeight, tf.constant(new int[] {-1}));
-    for (int i = 1; i < like.shape().numDimensions(); i++) {
+    Operand<TFloat32> w =
+        perValue(sampleWeight)
+            ? sampleWeight
+            : tf.reshape(sampleWeight, tf.constant(new int[] {-1}));
+    for (int i = w.shape().numDimensions(); i < like.shape().numDimensions(); i++) {
       w = tf.expandDims(w, tf.constant(-1));
     }
     return tf.broadcastTo(w, tf.shape(like));
+  }
+
+  /** True for weights of rank 2 or more that are not {@code (batch, 1)}: one per value. */
+  static boolean perValue(Operand<TFloat32> weights) {
+    int r = weights.shape().numDimensions();
+    return r > 2 || (r == 2 && weights.shape().size(1) != 1);
   }
 
   /** {@code x} as a flat vector. */

@@ -68,4 +68,10 @@ public class BinaryAccuracy extends Mean {
         tf.dtypes.cast(tf.math.greater(yp.get(1), tf.constant((float) threshold)), TFloat32.class);
     return tf.dtypes.cast(tf.math.equal(yp.get(0), predicted), TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -183,4 +183,10 @@ public class FBetaScore extends Metric {
     }
     return new double[] {out};
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -69,7 +69,16 @@ public class Mean extends Metric {
   @Override
   public Operand<TFloat32> batchStatistics(
       Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-    Operand<TFloat32> v = perSample(tf, values(tf, yTrue, yPred), true);
+    Operand<TFloat32> values = values(tf, yTrue, yPred);
+    if (sampleWeight != null && BatchShapes.perValue(sampleWeight)) {
+      // A weight per value (an output's mask): the weighted mean over every weighted value.
+      Operand<TFloat32> w = BatchShapes.perElement(tf, sampleWeight, values);
+      return tf.stack(
+          List.of(
+              tf.sum(BatchShapes.flat(tf, tf.math.mul(values, w)), tf.constant(0)),
+              tf.sum(BatchShapes.flat(tf, w), tf.constant(0))));
+    }
+    Operand<TFloat32> v = perSample(tf, values, true);
     Operand<TInt32> axis = tf.constant(0);
     if (sampleWeight == null) {
       Operand<TFloat32> n = tf.dtypes.cast(tf.size(v), TFloat32.class);

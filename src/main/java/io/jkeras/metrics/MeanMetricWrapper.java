@@ -120,4 +120,10 @@ public class MeanMetricWrapper extends Mean {
     }
     return BatchShapes.sameRank(tf, yTrue, yPred).get(0);
   }
+
+  /** Lower is better, as for the loss it averages: {@code "down"}. */
+  @Override
+  public String direction() {
+    return "down";
+  }
 }

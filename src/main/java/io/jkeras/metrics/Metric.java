@@ -115,6 +115,23 @@ public abstract class Metric implements KerasSerializable {
     return c.string("name", defaultName);
   }
 
+  /**
+   * Which way the metric improves, as Keras's metric {@code _direction}: {@code "up"} when higher
+   * values are better (accuracy, AUC), {@code "down"} when lower ones are (errors, losses), null
+   * when unknown. Callbacks in mode {@code "auto"} ({@code EarlyStopping}, {@code ModelCheckpoint},
+   * {@code ReduceLROnPlateau}) follow it; a custom metric overrides this to be monitored in that
+   * mode.
+   *
+   * <pre>{@code
+   * new AUC().direction(); // "up"
+   * }</pre>
+   *
+   * @return {@code "up"}, {@code "down"} or null
+   */
+  public String direction() {
+    return null;
+  }
+
   // ---- graph side ----------------------------------------------------------------------------
 
   /**
@@ -124,7 +141,9 @@ public abstract class Metric implements KerasSerializable {
    * @param tf the ops of the graph being built
    * @param yTrue the labels (the predictions' rank, or one less for class indices)
    * @param yPred the predictions
-   * @param sampleWeight one weight per sample (shape {@code (batch,)}), or null for weights of 1
+   * @param sampleWeight one weight per sample (shape {@code (batch,)}), or a weight per value
+   *     (shaped like the leading axes of the predictions, as an output's Keras mask {@code (batch,
+   *     steps)}), or null for weights of 1
    * @return the statistics {@link #update} adds up
    */
   public abstract Operand<TFloat32> batchStatistics(

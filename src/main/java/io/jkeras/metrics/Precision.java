@@ -65,4 +65,10 @@ public class Precision extends ConfusionMetric {
   public double[] results() {
     return ratio(counts(TP), counts(FP));
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -168,4 +168,10 @@ public class R2Score extends Metric {
     }
     return 1 - (1 - r2) * (samples - 1) / (samples - numRegressors - 1);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

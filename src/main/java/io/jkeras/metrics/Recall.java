@@ -65,4 +65,10 @@ public class Recall extends ConfusionMetric {
   public double[] results() {
     return ratio(counts(TP), counts(FN));
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

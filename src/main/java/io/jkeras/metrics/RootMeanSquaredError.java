@@ -58,4 +58,10 @@ public class RootMeanSquaredError extends Mean {
   public double[] results() {
     return new double[] {Math.sqrt(super.results()[0])};
   }
+
+  /** Lower is better: {@code "down"}. */
+  @Override
+  public String direction() {
+    return "down";
+  }
 }

@@ -113,4 +113,10 @@ abstract class SensitivitySpecificityBase extends Metric {
     }
     return new double[] {best};
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -53,4 +53,10 @@ public class SparseCategoricalAccuracy extends Mean {
         tf.dtypes.cast(tf.math.argMax(yPred, tf.constant(-1)), TFloat32.class);
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

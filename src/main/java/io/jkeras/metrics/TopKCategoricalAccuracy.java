@@ -89,4 +89,10 @@ public class TopKCategoricalAccuracy extends Mean {
         tf.nn.inTopK(rows, tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(k)),
         TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -11,22 +11,33 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
  * A model's forward computation emitted once into a graph, for training or for inference: its
- * outputs as float32 operands, the extra losses its layers added, and the state updates they added
- * (run with each training step).
+ * outputs as float32 operands with the Keras masks they carry, the extra losses its layers added,
+ * and the state updates they added (run with each training step).
+ *
+ * <pre>{@code
+ * ForwardGraph train = ModelRuntime.of(model).forward(true);
+ * Operand<TFloat32> y = train.outputs().get(0);
+ * }</pre>
  */
 public final class ForwardGraph {
 
   private final List<Operand<TFloat32>> outputs;
+  private final List<Operand<TBool>> outputMasks;
   private final List<Operand<TFloat32>> losses;
   private final List<Op> updates;
 
   private ForwardGraph(
-      List<Operand<TFloat32>> outputs, List<Operand<TFloat32>> losses, List<Op> updates) {
+      List<Operand<TFloat32>> outputs,
+      List<Operand<TBool>> outputMasks,
+      List<Operand<TFloat32>> losses,
+      List<Op> updates) {
     this.outputs = outputs;
+    this.outputMasks = outputMasks;
     this.losses = losses;
     this.updates = updates;
   }
@@ -68,16 +79,40 @@ public final class ForwardGraph {
       }
     }
     List<Operand<TFloat32>> outputs = new ArrayList<>();
+    List<Operand<TBool>> masks = new ArrayList<>();
     for (KerasTensor t : modelOutputs) {
       outputs.add(DTypes.toFloat(pass.tf(), values.get(t)));
+      masks.add(pass.mask(values.get(t)));
     }
-    return new ForwardGraph(outputs, pass.losses(), pass.updates());
+    return new ForwardGraph(
+        outputs, java.util.Collections.unmodifiableList(masks), pass.losses(), pass.updates());
   }
 
+  /**
+   * The model's outputs as float32, in model output order.
+   *
+   * @return one operand per output
+   */
   public List<Operand<TFloat32>> outputs() {
     return outputs;
   }
 
+  /**
+   * The Keras mask each output carries (Keras's {@code _keras_mask}), which weighs its loss and
+   * metrics as in Keras 3: for example the padding mask of {@code Embedding(maskZero)} passed on by
+   * a Dense layer.
+   *
+   * @return one mask or null per output, in model output order
+   */
+  public List<Operand<TBool>> outputMasks() {
+    return outputMasks;
+  }
+
+  /**
+   * The extra losses the layers added (activity regularization).
+   *
+   * @return the loss terms
+   */
   public List<Operand<TFloat32>> losses() {
     return losses;
   }

@@ -30,10 +30,26 @@ public class Sequential extends Model {
   private KerasTensor input;
   private KerasTensor output;
 
+  /**
+   * An empty stack named {@code sequential}, {@code sequential_1}...
+   *
+   * <pre>{@code
+   * Sequential model = new Sequential();
+   * }</pre>
+   */
   public Sequential() {
     this((String) null);
   }
 
+  /**
+   * An empty stack with a name.
+   *
+   * <pre>{@code
+   * Sequential model = new Sequential("tower");
+   * }</pre>
+   *
+   * @param name the model's name, or null for a unique default
+   */
   public Sequential(String name) {
     super(name, "sequential");
   }
@@ -128,7 +144,7 @@ public class Sequential extends Model {
   }
 
   @Override
-  protected void requireStructure() {
+  void requireStructure() {
     if (!hasStructure()) {
       throw new IllegalStateException(
           "Sequential \""
@@ -139,7 +155,7 @@ public class Sequential extends Model {
   }
 
   @Override
-  protected void requireStructureFor(List<HostArray> xs) {
+  void requireStructureFor(List<HostArray> xs) {
     if (!hasStructure() && xs.size() == 1 && !stack.isEmpty()) {
       HostArray x = xs.get(0);
       String dtype = x.dtype().equals("float32") ? "float32" : "int32";

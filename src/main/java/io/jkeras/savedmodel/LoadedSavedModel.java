@@ -42,6 +42,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
 
 /**
  * A SavedModel loaded into a TensorFlow session, ready to run its signatures: written by {@link
@@ -562,6 +563,12 @@ public final class LoadedSavedModel implements AutoCloseable {
         return TInt64.tensorOf(s, t -> ((LongNdArray) a).copyTo(t));
       case DT_BOOL:
         return TBool.tensorOf(s, t -> ((BooleanNdArray) a).copyTo(t));
+      case DT_STRING:
+        {
+          @SuppressWarnings("unchecked")
+          NdArray<byte[]> bytes = (NdArray<byte[]>) a;
+          return TString.tensorOfBytes(bytes);
+        }
       default:
         throw new SavedModelException(
             directory,
@@ -572,12 +579,19 @@ public final class LoadedSavedModel implements AutoCloseable {
                 + "\" has dtype "
                 + spec.dtype()
                 + ", which jkeras cannot feed yet"
-                + " (supported: float32, float64, int32, int64, bool)");
+                + " (supported: float32, float64, int32, int64, bool, string)");
     }
   }
 
-  /** The dtype name of a heap array, for the comparison with a signature's dtype. */
-  static String typeName(NdArray<?> a) {
+  /**
+   * The dtype name of a heap array, for the comparison with a signature's dtype: an array of {@code
+   * byte[]} elements is "string".
+   *
+   * <pre>
+   * {@code LoadedSavedModel.typeName(NdArrays.ofObjects(byte[].class, Shape.of(2))); // string}
+   * </pre>
+   */
+  public static String typeName(NdArray<?> a) {
     if (a instanceof FloatNdArray) {
       return "float32";
     }
@@ -592,6 +606,9 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
     if (a instanceof BooleanNdArray) {
       return "bool";
+    }
+    if (a.size() > 0 && a.getObject(new long[a.shape().numDimensions()]) instanceof byte[]) {
+      return "string";
     }
     return a.getClass().getSimpleName();
   }
@@ -628,6 +645,12 @@ public final class LoadedSavedModel implements AutoCloseable {
         {
           BooleanNdArray out = NdArrays.ofBooleans(s);
           ((TBool) t).copyTo(out);
+          return out;
+        }
+      case DT_STRING:
+        {
+          NdArray<byte[]> out = NdArrays.ofObjects(byte[].class, s);
+          ((TString) t).asBytes().copyTo(out);
           return out;
         }
       default:

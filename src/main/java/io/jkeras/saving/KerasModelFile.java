@@ -5,6 +5,7 @@ import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@code metadata.json} ({@code {"keras_version": "3.15.1", "date_saved": ...}}: the Keras version
  * jkeras targets, so that Python accepts the file), {@code config.json} (the architecture and
  * compile settings, see {@link ModelConfigWriter}) and {@code model.weights.h5} (the weights and
- * the optimizer's variables, see {@link KerasWeightsFile}). Models that use custom layers load in
- * Python when the Python twin of each layer is registered under the same name ({@code
- * jkeras>FMLayer}: {@code import jkeras_fm}).
+ * the optimizer's variables, see {@link KerasWeightsFile}), then any files layers keep as Keras's
+ * assets ({@code assets/layers/<layer path>/vocabulary.txt} of an adapted StringLookup, see {@link
+ * Layer#saveAssets}). Models that use custom layers load in Python when the Python twin of each
+ * layer is registered under the same name ({@code jkeras>FMLayer}: {@code import jkeras_fm}).
  *
  * <p>{@link #load} tells the formats apart by their first bytes, not by the file name. It accepts
  * deflated archives, members in any order and archives without {@code metadata.json}. The model
@@ -70,6 +72,10 @@ public final class KerasModelFile {
   static final String METADATA = "metadata.json";
   static final String CONFIG = "config.json";
   static final String WEIGHTS = "model.weights.h5";
+  static final String ASSETS = "assets/";
+
+  /** All asset files of one archive together: vocabularies, not data sets. */
+  private static final long MAX_ASSET_BYTES = 256L << 20;
 
   /** No member of a model file jkeras can hold in memory is larger than a Java array. */
   private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
@@ -117,6 +123,7 @@ public final class KerasModelFile {
     meta.put("date_saved", LocalDateTime.now().format(DATE_SAVED));
     byte[] metadata = KerasJson.write(meta);
     byte[] weights = weightsBytes(model, target, optimizerState);
+    Map<String, byte[]> assets = assets(model);
 
     try {
       AtomicFile.write(
@@ -127,6 +134,9 @@ public final class KerasModelFile {
               putStored(zip, METADATA, metadata);
               putStored(zip, CONFIG, config);
               putStored(zip, WEIGHTS, weights);
+              for (Map.Entry<String, byte[]> a : assets.entrySet()) {
+                putStored(zip, a.getKey(), a.getValue());
+              }
             }
           });
     } catch (IOException e) {
@@ -201,7 +211,7 @@ public final class KerasModelFile {
     if (copiedState != null) {
       state.addAll(copiedState);
     } else if (model.isCompiled()) {
-      state.addAll(model.optimizerState());
+      state.addAll(ModelRuntime.of(model).optimizerState());
       if (state.isEmpty()) {
         // Not trained yet: the variables a Keras optimizer has from the start.
         state.add(StoredArray.ofLongScalar(0));
@@ -221,6 +231,44 @@ public final class KerasModelFile {
         Files.deleteIfExists(temp);
       } catch (IOException ignored) {
         // A leftover hidden temporary file does no harm.
+      }
+    }
+  }
+
+  /** Every layer's asset files, by archive member name, as Keras's save_assets places them. */
+  private static Map<String, byte[]> assets(Model model) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (KerasWeightsFile.LayerGroup g : KerasWeightsFile.layerGroups(model)) {
+      for (Map.Entry<String, byte[]> f : g.layer().saveAssets().entrySet()) {
+        if (f.getKey().isEmpty() || f.getKey().contains("/") || f.getKey().equals("..")) {
+          throw new IllegalStateException(
+              "Layer \""
+                  + g.layer().name()
+                  + "\": asset file names must be plain names, got \""
+                  + f.getKey()
+                  + "\"");
+        }
+        out.put(ASSETS + "layers/" + g.group() + "/" + f.getKey(), f.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** Hands each layer the asset files under its path ({@code assets/layers/<group>/}). */
+  private static void loadAssets(Model model, Map<String, byte[]> assets, String source) {
+    for (KerasWeightsFile.LayerGroup g : KerasWeightsFile.layerGroups(model)) {
+      String prefix = ASSETS + "layers/" + g.group() + "/";
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      for (Map.Entry<String, byte[]> a : assets.entrySet()) {
+        String rest = a.getKey().startsWith(prefix) ? a.getKey().substring(prefix.length()) : null;
+        if (rest != null && !rest.isEmpty() && !rest.contains("/")) {
+          files.put(rest, a.getValue());
+        }
+      }
+      try {
+        g.layer().loadAssets(files);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new KerasFileException(source + ": " + prefix + ": " + e.getMessage(), e);
       }
     }
   }
@@ -329,6 +377,7 @@ public final class KerasModelFile {
     try (Model model = ModelConfigReader.read(config, where, true)) {
       List<StoredArray> state =
           KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
+      loadAssets(model, archive.assets(), source);
       save(model, out, rawCompileConfig, state);
     }
     return List.of();
@@ -364,7 +413,7 @@ public final class KerasModelFile {
   }
 
   /** A {@code .keras} archive's config and weights members. */
-  private record Archive(byte[] config, byte[] weights) {}
+  private record Archive(byte[] config, byte[] weights, Map<String, byte[]> assets) {}
 
   private static Archive readArchive(Path path, String source) {
     try (ZipFile zip = new ZipFile(path.toFile())) {
@@ -372,7 +421,21 @@ public final class KerasModelFile {
       if (metadata != null) {
         KerasJson.parseObject(metadata, source + ": " + METADATA);
       }
-      return new Archive(member(zip, CONFIG, source, true), member(zip, WEIGHTS, source, true));
+      Map<String, byte[]> assets = new LinkedHashMap<>();
+      long total = 0;
+      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+        if (e.getName().startsWith(ASSETS) && !e.isDirectory()) {
+          byte[] bytes = member(zip, e.getName(), source, true);
+          total += bytes.length;
+          if (total > MAX_ASSET_BYTES) {
+            throw new KerasFileException(
+                source + ": the assets hold more than " + MAX_ASSET_BYTES + " bytes");
+          }
+          assets.put(e.getName(), bytes);
+        }
+      }
+      return new Archive(
+          member(zip, CONFIG, source, true), member(zip, WEIGHTS, source, true), assets);
     } catch (IOException e) {
       throw new KerasFileException(
           source + ": not a readable zip archive (truncated or" + " corrupt?): " + e.getMessage(),
@@ -390,8 +453,14 @@ public final class KerasModelFile {
     String where = source + ": " + CONFIG;
     Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
     Model model = ModelConfigReader.read(config, where, safeMode);
-    List<StoredArray> state =
-        KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
+    List<StoredArray> state;
+    try {
+      state = KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
+      loadAssets(model, archive.assets(), source);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
     Object compileConfig = config.get("compile_config");
     if (compile && hasCompileConfig(compileConfig)) {
       String cw = where + ".compile_config";
@@ -405,7 +474,7 @@ public final class KerasModelFile {
         throw new TrainingConfigException(e);
       }
       if (!state.isEmpty()) {
-        model.restoreOptimizerState(state);
+        ModelRuntime.of(model).restoreOptimizerState(state);
       }
     }
     return model;

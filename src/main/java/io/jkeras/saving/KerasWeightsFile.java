@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -145,6 +146,14 @@ public final class KerasWeightsFile {
     Map<String, WritableGroup> made = new HashMap<>();
     for (LayerGroup g : groups) {
       List<Weight> weights = g.layer().ownWeights();
+      Map<String, float[]> named = g.layer().namedVariables();
+      if (weights.isEmpty() && !named.isEmpty()) {
+        WritableGroup vars = group(file, made, LAYERS + "/" + g.group()).putGroup(VARS);
+        for (Map.Entry<String, float[]> e : named.entrySet()) {
+          vars.putDataset(e.getKey(), e.getValue());
+        }
+        continue;
+      }
       if (weights.isEmpty()) {
         continue; // a group without a dataset below it is what jhdf corrupts
       }
@@ -298,11 +307,15 @@ public final class KerasWeightsFile {
 
   /** Every weight value and optimizer array, read and checked, not yet assigned. */
   private record ReadWeights(
-      List<Weight> weights, List<float[]> values, List<StoredArray> optimizerState) {
+      List<Weight> weights,
+      List<float[]> values,
+      List<StoredArray> optimizerState,
+      Map<Layer, Map<String, float[]>> named) {
     void assign() {
       for (int i = 0; i < weights.size(); i++) {
         weights.get(i).assign(values.get(i));
       }
+      named.forEach(Layer::setNamedVariables);
     }
   }
 
@@ -327,6 +340,7 @@ public final class KerasWeightsFile {
     List<LayerGroup> groups = layerGroups(model);
     Group layersGroup = childGroup(file, LAYERS, source);
     List<Match> matches = new ArrayList<>();
+    Map<Layer, Map<String, float[]>> named = new LinkedHashMap<>();
     for (LayerGroup g : groups) {
       List<Weight> weights = g.layer().ownWeights();
       Group vars = null;
@@ -336,6 +350,10 @@ public final class KerasWeightsFile {
       }
       if (layerGroup != null) {
         vars = childGroup(layerGroup, VARS, source);
+      }
+      if (weights.isEmpty() && !g.layer().namedVariables().isEmpty()) {
+        named.put(g.layer(), namedDatasets(g, vars, base, fileSize, source));
+        continue;
       }
       if (weights.isEmpty()) {
         int stored = vars == null ? 0 : indexedDatasets(vars, source).size();
@@ -432,7 +450,7 @@ public final class KerasWeightsFile {
       weights.add(m.weight());
       values.add(readFloats(m.dataset(), base, fileSize, source, m.where()));
     }
-    return new ReadWeights(weights, values, readOptimizer(file, base, fileSize, source));
+    return new ReadWeights(weights, values, readOptimizer(file, base, fileSize, source), named);
   }
 
   private static List<StoredArray> readOptimizer(
@@ -484,6 +502,46 @@ public final class KerasWeightsFile {
           source + ": expected a group at " + child.getPath() + ", found a " + child.getType());
     }
     return g;
+  }
+
+  /**
+   * The arrays a weightless layer keeps by name ({@link Layer#namedVariables}), each of the length
+   * the layer expects.
+   */
+  private static Map<String, float[]> namedDatasets(
+      LayerGroup g, Group vars, long base, long fileSize, String source) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> want : g.layer().namedVariables().entrySet()) {
+      String where = "/" + g.varsPath() + "/" + want.getKey();
+      Node n = vars == null ? null : vars.getChildren().get(want.getKey());
+      if (!(n instanceof Dataset d)) {
+        throw new KerasFileException(
+            source
+                + ": layer \""
+                + g.layer().name()
+                + "\" ("
+                + g.layer().className()
+                + ") keeps \""
+                + want.getKey()
+                + "\" in the weights file, but there is no dataset "
+                + where);
+      }
+      float[] values = readFloats(d, base, fileSize, source, where);
+      if (values.length != want.getValue().length) {
+        throw new KerasFileException(
+            source
+                + ": layer \""
+                + g.layer().name()
+                + "\": expected "
+                + want.getValue().length
+                + " values at "
+                + where
+                + ", the file has "
+                + values.length);
+      }
+      out.put(want.getKey(), values);
+    }
+    return out;
   }
 
   /** The datasets of a {@code vars} group by their numeric names (0, 1, ..., 10 in that order). */

@@ -3,9 +3,9 @@ package io.jkeras.serving;
 import java.util.Arrays;
 
 /**
- * The numbers and booleans of one input as the streaming reader found them in a request body, in
- * document order, before the signature decides their dtype: 9 bytes per leaf (a kind and 64 bits),
- * where a Jackson tree costs several times that.
+ * The numbers, booleans and strings of one input as the streaming reader found them in a request
+ * body, in document order, before the signature decides their dtype: 9 bytes per leaf (a kind and
+ * 64 bits) plus each string's UTF-8 bytes, where a Jackson tree costs several times that.
  *
  * <pre>{@code
  * JsonLeaves x = new JsonLeaves("x");
@@ -25,8 +25,17 @@ final class JsonLeaves {
   static final byte TRUE = 2;
   static final byte FALSE = 3;
 
-  /** A string or null: never a valid tensor element; {@link #otherText} keeps the first. */
+  /** A null: never a valid tensor element; {@link #otherText} keeps the first. */
   static final byte OTHER = 4;
+
+  /** A JSON string: its UTF-8 bytes are kept, for DT_STRING inputs. */
+  static final byte STRING = 5;
+
+  /** Per string, beyond its bytes: the array header and the reference. */
+  static final long STRING_OVERHEAD = 24;
+
+  private final java.util.List<byte[]> strings = new java.util.ArrayList<>();
+  private long stringHeapBytes;
 
   private final String input;
   private byte[] kinds = new byte[8];
@@ -70,7 +79,12 @@ final class JsonLeaves {
     return kinds[i] == INT ? (double) bits[i] : Double.longBitsToDouble(bits[i]);
   }
 
-  /** The first string or null leaf, as JSON text. */
+  /** The UTF-8 bytes of string leaf {@code i}. */
+  byte[] stringAt(int i) {
+    return strings.get((int) bits[i]);
+  }
+
+  /** The first null leaf, as JSON text. */
   String otherText() {
     return otherText;
   }
@@ -87,6 +101,13 @@ final class JsonLeaves {
     add(v ? TRUE : FALSE, 0);
   }
 
+  /** A string leaf, kept as its UTF-8 bytes. */
+  void addString(byte[] utf8) {
+    stringHeapBytes += utf8.length + STRING_OVERHEAD;
+    strings.add(utf8);
+    add(STRING, strings.size() - 1);
+  }
+
   void addOther(String jsonText) {
     if (otherText == null) {
       otherText = jsonText;
@@ -94,9 +115,9 @@ final class JsonLeaves {
     add(OTHER, 0);
   }
 
-  /** Heap bytes of the leaf arrays (their capacity, not their use). */
+  /** Heap bytes of the leaf arrays (their capacity, not their use) and of the strings. */
   long heapBytes() {
-    return 9L * kinds.length;
+    return 9L * kinds.length + stringHeapBytes;
   }
 
   /** {@link #heapBytes} once one more leaf has been added. */
@@ -121,6 +142,10 @@ final class JsonLeaves {
       case FLOAT -> Double.toString(Double.longBitsToDouble(bits[i]));
       case TRUE -> "true";
       case FALSE -> "false";
+      case STRING -> {
+        String s = new String(stringAt(i), java.nio.charset.StandardCharsets.UTF_8);
+        yield "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+      }
       default -> otherText;
     };
   }

@@ -16,9 +16,9 @@ import java.util.Arrays;
  *
  * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0} are
  * rejected for {@code DT_INT32}); float dtypes take any number, including {@code NaN} and {@code
- * ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}. Every list at one depth must have
- * the same length (no ragged tensors). The resulting shape must have the spec's rank and agree with
- * every known dimension.
+ * ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}; {@code DT_STRING} takes JSON
+ * strings (fed as their UTF-8 bytes). Every list at one depth must have the same length (no ragged
+ * tensors). The resulting shape must have the spec's rank and agree with every known dimension.
  */
 final class JsonTensors {
 
@@ -48,7 +48,7 @@ final class JsonTensors {
               + "\" has dtype "
               + spec.dtype()
               + ", which jkeras serving cannot feed from JSON (supported: DT_FLOAT, DT_DOUBLE, "
-              + "DT_INT32, DT_INT64, DT_BOOL)");
+              + "DT_INT32, DT_INT64, DT_BOOL, DT_STRING)");
     }
   }
 
@@ -139,6 +139,12 @@ final class JsonTensors {
             }
             ((boolean[]) data)[i] = kind == JsonLeaves.TRUE;
           }
+          case TensorData.DT_STRING -> {
+            if (kind != JsonLeaves.STRING) {
+              throw wrongType(leaves, i, "a string");
+            }
+            ((byte[][]) data)[i] = leaves.stringAt(i);
+          }
           default -> throw new IllegalStateException(dtype);
         }
       }
@@ -148,6 +154,7 @@ final class JsonTensors {
         case TensorData.DT_INT32 -> TensorData.ofInts((int[]) data, shape);
         case TensorData.DT_INT64 -> TensorData.ofLongs((long[]) data, shape);
         case TensorData.DT_BOOL -> TensorData.ofBooleans((boolean[]) data, shape);
+        case TensorData.DT_STRING -> TensorData.ofStrings((byte[][]) data, shape);
         default -> throw new IllegalStateException(dtype);
       };
     }
@@ -228,6 +235,10 @@ final class JsonTensors {
       case TensorData.DT_INT32 -> g.writeNumber(((int[]) t.data())[i]);
       case TensorData.DT_INT64 -> g.writeNumber(((long[]) t.data())[i]);
       case TensorData.DT_BOOL -> g.writeBoolean(((boolean[]) t.data())[i]);
+      case TensorData.DT_STRING -> {
+        byte[] b = ((byte[][]) t.data())[i];
+        g.writeString(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+      }
       default -> throw new IllegalStateException(t.dtype());
     }
   }

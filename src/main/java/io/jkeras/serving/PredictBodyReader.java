@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +39,7 @@ final class PredictBodyReader {
   private final TensorBudget.Claim claim;
   private long leaves;
   private long heapBytes;
+  private long stringBytes;
 
   PredictBodyReader(Limits limits, TensorBudget.Claim claim) {
     this.limits = limits;
@@ -337,17 +339,26 @@ final class PredictBodyReader {
                 + dims[depth]
                 + " was expected");
       }
-      if (++leaves * 8 > limits.maxTensorBytes()) {
+      byte[] text =
+          t == JsonToken.VALUE_STRING ? p.getText().getBytes(StandardCharsets.UTF_8) : null;
+      if (text != null) {
+        stringBytes += text.length + JsonLeaves.STRING_OVERHEAD;
+      }
+      if (++leaves * 8 + stringBytes > limits.maxTensorBytes()) {
         throw tooLarge(
             "its inputs decode to more than "
                 + limits.maxTensorBytes()
-                + " bytes (--max_tensor_bytes, counting 8 bytes per value)");
+                + " bytes (--max_tensor_bytes, counting 8 bytes per value and each string's"
+                + " UTF-8 bytes)");
       }
       // The budget holds what decoding really takes: the leaf arrays of every input so far, with
       // their growth slack and the copy made while growing, plus the typed tensor still to come.
       long next = out.heapBytesAfterAdd();
       heapBytes += next - out.heapBytes();
-      if (!claim.grow(heapBytes + next / 2 + leaves * 8)) {
+      if (text != null) {
+        heapBytes += text.length + JsonLeaves.STRING_OVERHEAD;
+      }
+      if (!claim.grow(heapBytes + next / 2 + leaves * 8 + stringBytes)) {
         throw new ServingException(
             ErrorCode.UNAVAILABLE,
             503,
@@ -366,6 +377,7 @@ final class PredictBodyReader {
         case VALUE_NUMBER_FLOAT -> out.addDouble(p.getDoubleValue());
         case VALUE_TRUE -> out.addBoolean(true);
         case VALUE_FALSE -> out.addBoolean(false);
+        case VALUE_STRING -> out.addString(text);
         default -> out.addOther(clip(tokenText(p)));
       }
     }

@@ -95,6 +95,8 @@ public final class SavedModelServable implements ServableModel {
         return NdArrays.wrap(s, DataBuffers.of(t.longs(), true, false));
       case TensorData.DT_BOOL:
         return NdArrays.wrap(s, DataBuffers.of(t.booleans(), true, false));
+      case TensorData.DT_STRING:
+        return NdArrays.wrap(s, DataBuffers.ofObjects(t.strings()));
       default:
         throw new IllegalArgumentException("Unsupported input dtype " + t.dtype());
     }
@@ -127,6 +129,13 @@ public final class SavedModelServable implements ServableModel {
       boolean[] v = new boolean[n];
       ((BooleanNdArray) x).copyTo(DataBuffers.of(v, false, false));
       return TensorData.ofBooleans(v, shape);
+    }
+    if (LoadedSavedModel.typeName(x).equals("string")) {
+      byte[][] v = new byte[n][];
+      @SuppressWarnings("unchecked")
+      NdArray<byte[]> bytes = (NdArray<byte[]>) x;
+      bytes.copyTo(DataBuffers.ofObjects(v));
+      return TensorData.ofStrings(v, shape);
     }
     throw new IllegalStateException("Unsupported output " + x.getClass().getSimpleName());
   }

@@ -7,7 +7,8 @@ import java.util.List;
  * A dense tensor on the Java heap: a dtype, a shape and the elements in row-major order in a
  * primitive array ({@code float[]} for {@code DT_FLOAT}, {@code double[]} for {@code DT_DOUBLE},
  * {@code int[]} for {@code DT_INT32}, {@code long[]} for {@code DT_INT64}, {@code boolean[]} for
- * {@code DT_BOOL}). Dimension 0 is the batch when the tensor feeds or comes from a signature.
+ * {@code DT_BOOL}, {@code byte[][]} for {@code DT_STRING}: byte strings, UTF-8 for JSON text).
+ * Dimension 0 is the batch when the tensor feeds or comes from a signature.
  *
  * <pre>{@code
  * TensorData x = TensorData.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3); // 2 rows of 3
@@ -24,6 +25,7 @@ public final class TensorData {
   public static final String DT_INT32 = "DT_INT32";
   public static final String DT_INT64 = "DT_INT64";
   public static final String DT_BOOL = "DT_BOOL";
+  public static final String DT_STRING = "DT_STRING";
 
   private final String dtype;
   private final long[] shape;
@@ -66,18 +68,31 @@ public final class TensorData {
     return new TensorData(DT_BOOL, shape, data, data.length);
   }
 
+  /**
+   * A string tensor: byte strings (UTF-8 for text), not copied.
+   *
+   * <pre>{@code TensorData.ofStrings(new byte[][] {"red".getBytes(UTF_8)}, 1);}</pre>
+   */
+  public static TensorData ofStrings(byte[][] data, long... shape) {
+    return new TensorData(DT_STRING, shape, data, data.length);
+  }
+
   /** True for the dtypes this class can hold. */
   public static boolean isSupported(String dtype) {
     return switch (dtype) {
-      case DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL -> true;
+      case DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL, DT_STRING -> true;
       default -> false;
     };
   }
 
-  /** A zero-filled tensor, or throws for an unsupported dtype. */
+  /** A zero-filled tensor (empty strings for DT_STRING), or throws for an unsupported dtype. */
   static TensorData zeros(String dtype, long[] shape) {
     int n = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
-    return new TensorData(dtype, shape, newArray(dtype, n), n);
+    Object data = newArray(dtype, n);
+    if (data instanceof byte[][] strings) {
+      Arrays.fill(strings, new byte[0]);
+    }
+    return new TensorData(dtype, shape, data, n);
   }
 
   private static Object newArray(String dtype, int n) {
@@ -87,6 +102,7 @@ public final class TensorData {
       case DT_INT32 -> new int[n];
       case DT_INT64 -> new long[n];
       case DT_BOOL -> new boolean[n];
+      case DT_STRING -> new byte[n][];
       default -> throw new IllegalArgumentException("unsupported dtype " + dtype);
     };
   }
@@ -114,7 +130,7 @@ public final class TensorData {
     return java.lang.reflect.Array.getLength(data);
   }
 
-  /** The backing array: float[], double[], int[], long[] or boolean[]. */
+  /** The backing array: float[], double[], int[], long[], boolean[] or byte[][]. */
   public Object data() {
     return data;
   }
@@ -137,6 +153,11 @@ public final class TensorData {
 
   public boolean[] booleans() {
     return (boolean[]) typed(DT_BOOL);
+  }
+
+  /** The byte strings of a DT_STRING tensor (the backing array). */
+  public byte[][] strings() {
+    return (byte[][]) typed(DT_STRING);
   }
 
   private Object typed(String wanted) {

@@ -43,6 +43,17 @@ public final class History implements Callback {
     return Collections.unmodifiableMap(values);
   }
 
+  /**
+   * The series logged as {@code name}, one value per epoch (Keras's {@code history.history[name]}).
+   *
+   * <pre>{@code
+   * List<Double> losses = history.get("val_loss");
+   * }</pre>
+   *
+   * @param name a log name such as {@code "loss"} or {@code "val_auc"}
+   * @return the values, first epoch first
+   * @throws IllegalArgumentException naming the logged series when {@code name} is not one
+   */
   public List<Double> get(String name) {
     List<Double> v = values.get(name);
     if (v == null) {
@@ -58,10 +69,28 @@ public final class History implements Callback {
     return v.get(v.size() - 1);
   }
 
+  /**
+   * The epochs that ran (from 0), as Keras's {@code history.epoch}.
+   *
+   * <pre>{@code
+   * int ran = history.epochs().size();
+   * }</pre>
+   *
+   * @return the epoch numbers
+   */
   public List<Integer> epochs() {
     return Collections.unmodifiableList(epochs);
   }
 
+  /**
+   * How long each epoch took, validation included.
+   *
+   * <pre>{@code
+   * double first = history.epochSeconds().get(0);
+   * }</pre>
+   *
+   * @return seconds per epoch
+   */
   public List<Double> epochSeconds() {
     return Collections.unmodifiableList(epochSeconds);
   }

@@ -435,7 +435,7 @@ class NpyFileTest {
   void rejectsUnsupportedDtypes() throws IOException {
     assertEquals(
         "unsupported dtype '<f2': expected one of <f4, <f8, <i4, <i8, |b1, |u1 (or the same with"
-            + " >)",
+            + " >), <U<n>, |S<n>",
         bad(
                 "f2.npy",
                 npy(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", new byte[6]))
@@ -445,7 +445,7 @@ class NpyFileTest {
                 "o.npy",
                 npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new byte[8]))
             .problem()
-            .startsWith("unsupported dtype '|O' (object arrays need Python's pickle)"));
+            .startsWith("unsupported dtype '|O' (an object array: it needs Python's pickle;"));
     assertTrue(
         bad(
                 "s.npy",

@@ -46,7 +46,8 @@ class PrAucEarlyStoppingTest {
           AUC.builder().curve("PR").build(),
           new BinaryCrossentropy());
       int patience = 1;
-      EarlyStopping stop = new EarlyStopping("val_auc", 0.0, patience, "max", false);
+      EarlyStopping stop =
+          EarlyStopping.builder().monitor("val_auc").patience(patience).mode("max").build();
       History h =
           m.fit(
               HostArray.of(x),

@@ -47,12 +47,46 @@ class JsonTensorsTest {
         new boolean[] {true, false}, tensor("[true, false]", spec("DT_BOOL", -1)).booleans());
     assertThrows(ServingException.class, () -> tensor("[1.0]", spec("DT_INT32", -1)));
     assertThrows(ServingException.class, () -> tensor("[1]", spec("DT_BOOL", -1)));
+    byte[][] s = tensor("[\"a\", \"\u00e9\"]", spec("DT_STRING", -1)).strings();
+    assertArrayEquals(new byte[] {'a'}, s[0]);
+    assertArrayEquals("\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8), s[1]);
     ServingException e =
-        assertThrows(ServingException.class, () -> tensor("[\"a\"]", spec("DT_STRING", -1)));
-    assertTrue(e.getMessage().contains("DT_STRING"), e.getMessage());
+        assertThrows(ServingException.class, () -> tensor("[1]", spec("DT_STRING", -1)));
+    assertTrue(e.getMessage().contains("needs a string"), e.getMessage());
+    e = assertThrows(ServingException.class, () -> tensor("[\"a\"]", spec("DT_INT32", -1)));
+    assertTrue(e.getMessage().contains("\"a\""), e.getMessage());
+    e = assertThrows(ServingException.class, () -> tensor("[1]", spec("DT_HALF", -1)));
+    assertTrue(e.getMessage().contains("DT_HALF"), e.getMessage());
     float[] f = tensor("[NaN, -Infinity, 1e40]", spec("DT_FLOAT", -1)).floats();
     assertTrue(
         Float.isNaN(f[0]) && f[1] == Float.NEGATIVE_INFINITY && f[2] == Float.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void stringBytesCountInTheTensorByteBudget() throws Exception {
+    // 2 values (16 bytes) + 2 strings of 300 UTF-8 bytes with 24 bytes of overhead each = 664.
+    String body = "{\"inputs\": [\"" + "é".repeat(150) + "\", \"" + "x".repeat(300) + "\"]}";
+    ServingException e =
+        assertThrows(
+            ServingException.class,
+            () ->
+                PredictCodec.read(
+                    new java.io.ByteArrayInputStream(
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    100,
+                    663));
+    assertEquals(413, e.httpStatus(), e.getMessage());
+    PredictCodec.Request ok =
+        PredictCodec.read(
+            new java.io.ByteArrayInputStream(
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            100,
+            664);
+    assertEquals(
+        300,
+        JsonTensors.fromLeaves(ok.unnamed(), false, "x", spec("DT_STRING", -1))
+            .strings()[0]
+            .length);
   }
 
   @Test
