@@ -13,6 +13,7 @@ of the two files (the difference relative to values above 1), then trains both f
 continue the Java file exactly as it continues its own.
 
 The last epoch's logs (loss and metrics) are in cases.json for Java to compare with its own.
+With PARITY_ONLY=name1,name2 in the environment, make() writes only those cases.
 
 "unsupported" is a file compiled with settings jkeras does not have (Lamb, Dice loss), trained one
 epoch: Java predicts with it and converts it; check() verifies the converted file's compile_config
@@ -54,6 +55,12 @@ CASES = {
                             l2_shrinkage_regularization_strength=0.01, beta=0.1),
              "mse", "reg", 1e-6),
     "lion": (lambda: O.Lion(0.001), "mse", "reg", 1e-6),
+    # Adafactor: a factored (kernel) and a whole (bias) second moment.
+    "adafactor": (lambda: O.Adafactor(0.01), "mse", "reg", 1e-6),
+    "adafactor_options": (
+        lambda: O.Adafactor(S.ExponentialDecay(0.05, 3, 0.5), beta_2_decay=-0.5, epsilon_2=0.01,
+                            clip_threshold=0.5, relative_step=False, weight_decay=0.01),
+        "binary_crossentropy", "bin", 1e-6),
     # Norms sum over the gradients: another summation order than Python's.
     "sgd_clipnorm": (lambda: O.SGD(0.05, clipnorm=0.1), "mse", "reg", 1e-5),
     "sgd_global_clipnorm": (lambda: O.SGD(0.05, global_clipnorm=0.1), "mse", "reg", 1e-5),
@@ -116,6 +123,22 @@ CASES = {
     "loss_categorical_hinge": (lambda: O.SGD(0.1), "categorical_hinge", "cat", 1e-6),
     "loss_mse_sum": (lambda: O.SGD(0.01), lambda: L.MeanSquaredError(reduction="sum"), "reg",
                      1e-6),
+    # "none": Keras logs the mean of the per-sample losses and takes the gradient of their sum.
+    "loss_mse_none": (lambda: O.SGD(0.005), lambda: L.MeanSquaredError(reduction="none"), "reg",
+                      1e-6),
+    "loss_sparse_cce_ignore_class": (
+        lambda: O.SGD(0.1), lambda: L.SparseCategoricalCrossentropy(ignore_class=-1),
+        "sparse_ignore", 1e-6),
+    "loss_sparse_cce_ignore_class_logits": (
+        lambda: O.SGD(0.1),
+        lambda: L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=1,
+                                                reduction="mean_with_sample_weight"),
+        "sparse_logits", 1e-6),
+    # Two outputs, "a" and "b": loss_weights as a list and as a dict by output name.
+    # Keras takes loss_weights in the form of the losses: one per output.
+    "loss_weights_list": (lambda: O.SGD(0.05), ["mse", "huber"], "two", 1e-6),
+    "loss_weights_dict": (
+        lambda: O.Adam(0.01), lambda: {"b": L.MeanAbsoluteError(), "a": "mse"}, "two", 1e-6),
     # Metrics: the last epoch's logs are compared too.
     "metrics_regression": (
         lambda: O.SGD(0.05), "mse", "reg", 1e-6,
@@ -134,6 +157,9 @@ CASES = {
 }
 
 
+LOSS_WEIGHTS = {"loss_weights_list": [1.0, 0.3], "loss_weights_dict": {"b": 2.0, "a": 0.5}}
+
+
 def data(kind, n):
     rng = np.random.default_rng(7)
     x = rng.normal(size=(n, 4)).astype("float32")
@@ -144,8 +170,14 @@ def data(kind, n):
         y = (s > 0).astype("float32").reshape(n, 1)
     elif kind in ("cat", "cat_logits"):
         y = np.eye(3, dtype="float32")[np.digitize(s, [-1.0, 1.0])]
-    elif kind == "sparse":
+    elif kind in ("sparse", "sparse_logits"):
         y = np.digitize(s, [-1.0, 1.0]).astype("float32")
+    elif kind == "sparse_ignore":
+        y = np.digitize(s, [-1.0, 1.0]).astype("float32")
+        y[::5] = -1.0
+    elif kind == "two":
+        y = [(s + 0.1 * rng.normal(size=n)).astype("float32").reshape(n, 1),
+             (x[:, 0] - x[:, 3]).astype("float32").reshape(n, 1)]
     elif kind == "pos":
         y = np.exp(0.3 * s).astype("float32").reshape(n, 1)
     elif kind == "hinge":
@@ -159,32 +191,55 @@ def model(kind):
     units, act = {
         "reg": (1, None), "bin": (1, "sigmoid"), "bin_logits": (1, None),
         "cat": (3, "softmax"), "cat_logits": (3, None), "sparse": (3, "softmax"),
+        "sparse_ignore": (3, "softmax"), "sparse_logits": (3, None), "two": (1, None),
         "pos": (1, "softplus"), "hinge": (1, "tanh"),
     }[kind]
     inputs = keras.Input((4,), name="x")
     h = keras.layers.Dense(5, activation="tanh", name="hidden")(inputs)
+    if kind == "two":
+        outs = [keras.layers.Dense(1, name=n)(h) for n in ("a", "b")]
+        return keras.Model(inputs, outs, name="parity")
     out = keras.layers.Dense(units, activation=act, name="out")(h)
     return keras.Model(inputs, out, name="parity")
 
 
+def save_labels(d, y):
+    """y.npy, and y_1.npy for a second output."""
+    for i, yi in enumerate(y if isinstance(y, list) else [y]):
+        np.save(os.path.join(d, "y.npy" if i == 0 else f"y_{i}.npy"), yi)
+
+
+def load_labels(d):
+    y = [np.load(os.path.join(d, "y.npy"))]
+    while os.path.exists(os.path.join(d, f"y_{len(y)}.npy")):
+        y.append(np.load(os.path.join(d, f"y_{len(y)}.npy")))
+    return y if len(y) > 1 else y[0]
+
+
 def make(root):
     cases = {}
+    only = os.environ.get("PARITY_ONLY")  # comma-separated case names, to rerun a few while coding
     for name, (optimizer, loss, kind, tol, *metrics) in CASES.items():
+        if only and name not in only.split(","):
+            continue
         d = os.path.join(root, name)
         os.makedirs(d, exist_ok=True)
         keras.utils.set_random_seed(1)
         m = model(kind)
         m.compile(optimizer=optimizer(), loss=loss() if callable(loss) else loss,
+                  loss_weights=LOSS_WEIGHTS.get(name),
                   metrics=metrics[0]() if metrics else None)
         m.run_eagerly = True  # tracing tf.functions costs more than these few steps
         x, y = data(kind, SAMPLES)
         np.save(os.path.join(d, "x.npy"), x)
-        np.save(os.path.join(d, "y.npy"), y)
+        save_labels(d, y)
         m.save(os.path.join(d, "initial.keras"))
         h = m.fit(x, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, verbose=0)
         m.save(os.path.join(d, "python.keras"))
+        # Per-output losses ("a_loss") are not logged by jkeras: the total loss is compared.
         cases[name] = {"tolerance": tol,
-                       "logs": {k: float(v[-1]) for k, v in h.history.items()}}
+                       "logs": {k: float(v[-1]) for k, v in h.history.items()
+                                if kind != "two" or k == "loss"}}
 
     # Settings jkeras lacks, trained one epoch so the file holds optimizer state.
     d = os.path.join(root, "unsupported")
@@ -256,7 +311,7 @@ def check(root):
             pm = load(os.path.join(d, "python.keras"))
             jm = load(os.path.join(d, "java.keras"))
             r = {"trained": compare(pm, jm)}
-            x, y = np.load(os.path.join(d, "x.npy")), np.load(os.path.join(d, "y.npy"))
+            x, y = np.load(os.path.join(d, "x.npy")), load_labels(d)
             for m in (pm, jm):
                 m.fit(x, y, epochs=1, batch_size=spec["batch_size"], shuffle=False, verbose=0)
             r["continued"] = compare(pm, jm)

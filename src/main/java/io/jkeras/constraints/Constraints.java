@@ -1,6 +1,6 @@
 package io.jkeras.constraints;
 
-import io.jkeras.KerasObjectCatalog;
+import io.jkeras.config.ClassCatalog;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +19,17 @@ import java.util.Map;
  */
 public final class Constraints {
 
-  private static final KerasObjectCatalog<Constraint> CATALOG =
-      new KerasObjectCatalog<Constraint>("constraint")
-          .add(MaxNorm::new, MaxNorm::fromConfig, "MaxNorm", "max_norm")
-          .add(MinMaxNorm::new, MinMaxNorm::fromConfig, "MinMaxNorm", "min_max_norm")
-          .add(NonNeg::new, NonNeg::fromConfig, "NonNeg", "non_neg")
-          .add(UnitNorm::new, UnitNorm::fromConfig, "UnitNorm", "unit_norm");
+  /**
+   * Every public Constraint class of this package with a {@code fromConfig(Map)}, found by itself.
+   */
+  private static final ClassCatalog<Constraint> CATALOG =
+      new ClassCatalog<>(
+          "constraint",
+          Constraint.class,
+          "io.jkeras.constraints",
+          "keras.constraints",
+          true,
+          false);
 
   private Constraints() {}
 

@@ -1,16 +1,23 @@
 package io.jkeras.losses;
 
 import io.jkeras.KerasSerializable;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A training loss as Keras 3 defines it: a value per sample (reduced over the last axis), which the
- * trainer averages over the batch ({@code "sum_over_batch_size"}).
+ * A training loss as Keras 3 defines it: a value per sample (reduced over the last axis), reduced
+ * over the batch by its {@link #reduction()} ({@code "sum_over_batch_size"} unless set).
  *
  * <pre>{@code
  * model.compile("adam", new BinaryCrossentropy(), "accuracy");
+ * FloatNdArray perSample =
+ *     new MeanSquaredError().reduction("none").call(yTrue, yPred); // shape (batch,)
  * }</pre>
  */
 public interface Loss extends KerasSerializable {
@@ -25,8 +32,17 @@ public interface Loss extends KerasSerializable {
   Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
 
   /**
-   * How the trainer reduces the per-sample losses of a batch: {@code "sum_over_batch_size"} (the
-   * mean, also written {@code "mean"} or {@code "mean_with_sample_weight"}) or {@code "sum"}.
+   * The samples that count, shaped like {@link #perSample}'s values (1 counts, 0 is masked out), or
+   * null when all count (the default). Keras's losses attach such a mask for {@code ignore_class}.
+   */
+  default Operand<TFloat32> mask(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    return null;
+  }
+
+  /**
+   * How the per-sample losses of a batch are reduced, one of {@link LossReduction#NAMES}: {@code
+   * "sum_over_batch_size"} (the mean, also {@code "mean"} or {@code "mean_with_sample_weight"}),
+   * {@code "sum"} or {@code "none"} (no reduction; in training the gradient is that of their sum).
    */
   default String reduction() {
     return "sum_over_batch_size";
@@ -35,5 +51,40 @@ public interface Loss extends KerasSerializable {
   /** True when labels are class indices (one rank below the predictions). */
   default boolean sparseLabels() {
     return false;
+  }
+
+  /**
+   * Emits Keras's {@code loss(y_true, y_pred)}: the per-sample values reduced by {@link
+   * #reduction()} with {@link #mask}; a scalar, or the per-sample values for {@code "none"}.
+   *
+   * <pre>{@code Operand<TFloat32> l = loss.call(tf, labels, predictions);}</pre>
+   */
+  default Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    return LossReduction.reduce(
+        tf, perSample(tf, yTrue, yPred), mask(tf, yTrue, yPred), reduction());
+  }
+
+  /**
+   * Computes the loss of {@code yPred} against {@code yTrue} now, as calling a Keras loss on arrays
+   * does: a scalar, or with reduction {@code "none"} one value per sample.
+   *
+   * <pre>{@code
+   * FloatNdArray l = new MeanAbsoluteError().call(
+   *     StdArrays.ndCopyOf(new float[][] {{1, 2}}), StdArrays.ndCopyOf(new float[][] {{1, 4}}));
+   * l.getFloat(); // 1.0
+   * }</pre>
+   */
+  default FloatNdArray call(FloatNdArray yTrue, FloatNdArray yPred) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> out = call(tf, tf.constant(yTrue), tf.constant(yPred));
+      try (Result r = s.runner().fetch(out).run()) {
+        TFloat32 t = (TFloat32) r.get(0);
+        FloatNdArray copy = NdArrays.ofFloats(t.shape());
+        t.copyTo(copy);
+        return copy;
+      }
+    }
   }
 }

@@ -16,9 +16,6 @@ import java.util.Map;
  */
 public abstract class LossFunction implements Loss {
 
-  private static final List<String> REDUCTIONS =
-      List.of("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight");
-
   private String name;
   private String reduction = "sum_over_batch_size";
 
@@ -33,21 +30,18 @@ public abstract class LossFunction implements Loss {
 
   @Override
   public String reduction() {
-    return reduction;
+    return reduction == null ? "none" : reduction;
   }
 
-  /** Sets Keras's {@code reduction}: "sum_over_batch_size" (default), "mean" or "sum". */
+  /**
+   * Sets Keras's {@code reduction}, one of {@link LossReduction#NAMES}: "sum_over_batch_size"
+   * (default), "mean", "mean_with_sample_weight", "sum" or "none"; null is Keras's {@code None} (as
+   * "none", and written back as null).
+   *
+   * <pre>{@code Loss perSample = new MeanSquaredError().reduction("none");}</pre>
+   */
   public LossFunction reduction(String reduction) {
-    if (!REDUCTIONS.contains(reduction)) {
-      throw new IllegalArgumentException(
-          className()
-              + ": reduction must be one of "
-              + REDUCTIONS
-              + " (\"none\" cannot train), got \""
-              + reduction
-              + "\"");
-    }
-    this.reduction = reduction;
+    this.reduction = reduction == null ? null : LossReduction.check(className(), reduction);
     return this;
   }
 
@@ -88,13 +82,13 @@ public abstract class LossFunction implements Loss {
     LossFunction base = loss;
     base.name = ConfigReader.of(loss.className(), config).string("name", base.name);
     Object reduction = config.get("reduction");
-    if (reduction != null && !reduction.equals("auto")) {
-      try {
-        base.reduction(ConfigReader.of(loss.className(), config).string("reduction", null));
-      } catch (IllegalArgumentException e) {
+    if (config.containsKey("reduction") && !"auto".equals(reduction)) {
+      if (reduction != null
+          && !(reduction instanceof String s && LossReduction.NAMES.contains(s))) {
         throw ConfigReader.of(loss.className(), java.util.Map.of())
-            .wrongValue("reduction", REDUCTIONS.toString(), reduction);
+            .wrongValue("reduction", LossReduction.NAMES + " or null", reduction);
       }
+      base.reduction((String) reduction);
     }
     return loss;
   }

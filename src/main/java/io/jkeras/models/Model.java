@@ -9,7 +9,9 @@ import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.Losses;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
@@ -465,28 +467,51 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Compiles with an optimizer and loss object and metrics by Keras name.
+   * Configures training with optimizer and loss objects and metrics by Keras name.
    *
-   * <pre>{@code model.compile(new Adam(), new BinaryCrossentropy(), "accuracy", "auc");}</pre>
+   * <pre>{@code
+   * model.compile(new Adam(1e-3), new BinaryCrossentropy(), "accuracy");
+   * }</pre>
    *
    * @param optimizer the optimizer
    * @param loss the loss
-   * @param metrics metric names, resolved when training starts
+   * @param metrics metric names
    */
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
     compile(optimizer, loss, List.of(metrics));
   }
 
   /**
-   * Compiles with metric objects (AUC, Precision...) instead of names; their settings are saved
-   * with the model.
+   * Compiles a model of several outputs with a loss per output and Keras's {@code loss_weights}
+   * (null: 1 each): the model trains on the sum of its outputs' losses, each times its weight.
+   * Keras takes the weights as a list or map only with the losses in the same form.
    *
-   * <pre>{@code model.compile(new Adam(), new BinaryCrossentropy(), new AUC(), new Precision());}
-   * </pre>
+   * <pre>{@code
+   * model.compile(new Adam(), OutputLosses.of(new BinaryCrossentropy(), new Huber()),
+   *     LossWeights.of(1.0, 0.3), "accuracy");
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param losses the loss of every output, or one per output
+   * @param lossWeights each output's weight in the total loss, or null for 1 each
+   * @param metrics metric names, resolved against the first output
+   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   */
+  public void compile(
+      Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, String... metrics) {
+    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, List.of(metrics)));
+  }
+
+  /**
+   * Compiles with metric objects (AUC, Precision...) instead of names.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(1e-3), new BinaryCrossentropy(), new AUC());
+   * }</pre>
    *
    * @param optimizer the optimizer
    * @param loss the loss
-   * @param metrics the metrics
+   * @param metrics metric objects
    */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
     compile(optimizer, loss, List.of(metrics));
@@ -494,7 +519,7 @@ public class Model implements AutoCloseable {
 
   /**
    * Compiles with metric names and metric objects mixed, as Keras's {@code metrics=[...]} list; the
-   * logs follow its order.
+   * logs follow its order, and metric objects keep their settings in saved files.
    *
    * <pre>{@code
    * model.compile(new Adam(), new BinaryCrossentropy(),
@@ -508,6 +533,21 @@ public class Model implements AutoCloseable {
    */
   public void compile(Optimizer optimizer, Loss loss, List<?> metrics) {
     runtime.compile(new Trainer(this, optimizer, loss, metrics));
+  }
+
+  /**
+   * Compiles a model of several outputs with a loss per output, Keras's {@code loss_weights} and
+   * metric names and objects mixed (see {@link #compile(Optimizer, Loss, List)}).
+   *
+   * @param optimizer the optimizer
+   * @param losses the loss of every output, or one per output
+   * @param lossWeights each output's weight in the total loss, or null for 1 each
+   * @param metrics each a metric name ({@code String}) or a {@link Metric}
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit
+   */
+  public void compile(
+      Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, List<?> metrics) {
+    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, metrics));
   }
 
   /**
@@ -535,6 +575,28 @@ public class Model implements AutoCloseable {
    */
   public Loss loss() {
     return requireCompiled().loss();
+  }
+
+  /**
+   * The losses given to compile: one for every output, or one per output.
+   *
+   * <pre>{@code List<Loss> l = model.outputLosses().resolve(List.of("a", "b"), "model");}</pre>
+   *
+   * @return the compiled losses
+   */
+  public OutputLosses outputLosses() {
+    return requireCompiled().outputLosses();
+  }
+
+  /**
+   * The {@code loss_weights} given to compile, or null.
+   *
+   * <pre>{@code LossWeights w = model.lossWeights();}</pre>
+   *
+   * @return the weights, or null when compile had none
+   */
+  public LossWeights lossWeights() {
+    return requireCompiled().lossWeights();
   }
 
   /**

@@ -23,28 +23,36 @@ import org.tensorflow.types.TFloat32;
  * Adam slow = new Adam(1e-4, 0.9, 0.999, 1e-7);
  * }</pre>
  */
-public class Adam extends Optimizer {
+public class Adam extends AdaptiveMoments {
 
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
   private final boolean amsgrad;
 
+  /** Keras's defaults. */
   public Adam() {
     this(0.001);
   }
 
+  /**
+   * Keras's defaults with this learning rate.
+   *
+   * <pre>{@code Optimizer a = new Adam(1e-4);}</pre>
+   */
   public Adam(double learningRate) {
     this(learningRate, 0.9, 0.999, 1e-7);
   }
 
+  /**
+   * Without amsgrad.
+   *
+   * @throws IllegalArgumentException for betas outside [0, 1) or a non-positive epsilon
+   */
   public Adam(double learningRate, double beta1, double beta2, double epsilon) {
     this(learningRate, beta1, beta2, epsilon, false);
   }
 
   /** With {@code amsgrad}, the step divides by the largest velocity so far (Reddi et al.). */
   public Adam(double learningRate, double beta1, double beta2, double epsilon, boolean amsgrad) {
-    super(learningRate);
+    super(learningRate, beta1, beta2, epsilon);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
       throw new IllegalArgumentException(
           "Adam: beta_1 and beta_2 must be in [0, 1), got " + beta1 + " and " + beta2);
@@ -52,9 +60,6 @@ public class Adam extends Optimizer {
     if (!(epsilon > 0)) {
       throw new IllegalArgumentException("Adam: epsilon must be positive, got " + epsilon);
     }
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
     this.amsgrad = amsgrad;
   }
 
@@ -84,13 +89,8 @@ public class Adam extends Optimizer {
       Variable<TFloat32> m = slots.get(0);
       Variable<TFloat32> v = slots.get(1);
       Variable<TFloat32> vHat = slots.get(2);
-      Operand<TFloat32> newM =
-          tf.assignAdd(m, tf.math.mul(tf.math.sub(grad, m), tf.constant((float) (1 - beta1))));
-      Operand<TFloat32> newV =
-          tf.assignAdd(
-              v,
-              tf.math.mul(
-                  tf.math.sub(tf.math.mul(grad, grad), v), tf.constant((float) (1 - beta2))));
+      Operand<TFloat32> newM = firstMoment(tf, m, grad);
+      Operand<TFloat32> newV = secondMoment(tf, v, grad);
       Operand<TFloat32> newVHat = tf.assign(vHat, tf.math.maximum(vHat, newV));
       return tf.assignSub(
           var,
@@ -114,9 +114,6 @@ public class Adam extends Optimizer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
-    c.put("beta_1", beta1);
-    c.put("beta_2", beta2);
-    c.put("epsilon", epsilon);
     c.put("amsgrad", amsgrad);
     return c;
   }
@@ -132,8 +129,8 @@ public class Adam extends Optimizer {
             ConfigReader.of(cls, config).number("epsilon", 1e-7),
             bool(cls, config, "amsgrad", false)),
         config,
-        KEYS);
+        ADAM_KEYS);
   }
 
-  static final List<String> KEYS = List.of("beta_1", "beta_2", "epsilon", "amsgrad");
+  static final List<String> ADAM_KEYS = List.of("beta_1", "beta_2", "epsilon", "amsgrad");
 }

@@ -49,6 +49,6 @@ public class AdamW extends Adam {
             ConfigReader.of(cls, config).number("epsilon", 1e-7),
             bool(cls, config, "amsgrad", false)),
         config,
-        KEYS);
+        ADAM_KEYS);
   }
 }

@@ -1,6 +1,5 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -20,21 +19,20 @@ import org.tensorflow.types.TFloat32;
  * model.compile(new Adamax(0.002), "mse");
  * }</pre>
  */
-public class Adamax extends Optimizer {
+public class Adamax extends AdaptiveMoments {
 
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-
+  /** Keras's defaults. */
   public Adamax() {
     this(0.001, 0.9, 0.999, 1e-7);
   }
 
+  /**
+   * Every argument of Keras's Adamax besides the base options.
+   *
+   * <pre>{@code Optimizer a = new Adamax(0.002, 0.9, 0.999, 1e-7);}</pre>
+   */
   public Adamax(double learningRate, double beta1, double beta2, double epsilon) {
-    super(learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(learningRate, beta1, beta2, epsilon);
   }
 
   @Override
@@ -52,8 +50,7 @@ public class Adamax extends Optimizer {
       Operand<TFloat32> step) {
     Variable<TFloat32> m = slots.get(0);
     Variable<TFloat32> u = slots.get(1);
-    Operand<TFloat32> newM =
-        tf.assignAdd(m, tf.math.mul(tf.math.sub(grad, m), tf.constant((float) (1 - beta1))));
+    Operand<TFloat32> newM = firstMoment(tf, m, grad);
     Operand<TFloat32> newU =
         tf.assign(
             u, tf.math.maximum(tf.math.mul(tf.constant((float) beta2), u), tf.math.abs(grad)));
@@ -67,25 +64,12 @@ public class Adamax extends Optimizer {
                 tf.math.add(newU, tf.constant((float) epsilon)))));
   }
 
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("beta_1", beta1);
-    c.put("beta_2", beta2);
-    c.put("epsilon", epsilon);
-    return c;
-  }
-
-  /** From a Keras config. */
+  /**
+   * From a Keras config.
+   *
+   * <pre>{@code Adamax a = Adamax.fromConfig(Map.of("learning_rate", 0.002));}</pre>
+   */
   public static Adamax fromConfig(Map<String, Object> config) {
-    String cls = "Adamax";
-    return withBaseOptions(
-        new Adamax(
-            learningRateOf(cls, config, 0.001),
-            ConfigReader.of(cls, config).number("beta_1", 0.9),
-            ConfigReader.of(cls, config).number("beta_2", 0.999),
-            ConfigReader.of(cls, config).number("epsilon", 1e-7)),
-        config,
-        List.of("beta_1", "beta_2", "epsilon"));
+    return fromConfig("Adamax", config, Adamax::new);
   }
 }

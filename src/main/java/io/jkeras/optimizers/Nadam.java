@@ -1,6 +1,5 @@
 package io.jkeras.optimizers;
 
-import io.jkeras.config.ConfigReader;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -22,22 +21,22 @@ import org.tensorflow.types.TFloat32;
  * model.compile(new Nadam(), "categorical_crossentropy");
  * }</pre>
  */
-public class Nadam extends Optimizer {
+public class Nadam extends AdaptiveMoments {
 
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
   private Operand<TFloat32> uProduct;
 
+  /** Keras's defaults. */
   public Nadam() {
     this(0.001, 0.9, 0.999, 1e-7);
   }
 
+  /**
+   * Every argument of Keras's Nadam besides the base options.
+   *
+   * <pre>{@code Optimizer n = new Nadam(0.002, 0.9, 0.999, 1e-7);}</pre>
+   */
   public Nadam(double learningRate, double beta1, double beta2, double epsilon) {
-    super(learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(learningRate, beta1, beta2, epsilon);
   }
 
   @Override
@@ -91,12 +90,8 @@ public class Nadam extends Optimizer {
     Operand<TFloat32> b2Power = tf.math.pow(tf.constant((float) beta2), step);
     Variable<TFloat32> m = slots.get(0);
     Variable<TFloat32> v = slots.get(1);
-    Operand<TFloat32> newM =
-        tf.assignAdd(m, tf.math.mul(tf.math.sub(grad, m), tf.constant((float) (1 - beta1))));
-    Operand<TFloat32> newV =
-        tf.assignAdd(
-            v,
-            tf.math.mul(tf.math.sub(tf.math.mul(grad, grad), v), tf.constant((float) (1 - beta2))));
+    Operand<TFloat32> newM = firstMoment(tf, m, grad);
+    Operand<TFloat32> newV = secondMoment(tf, v, grad);
     Operand<TFloat32> mHat =
         tf.math.add(
             tf.math.div(tf.math.mul(ut1, newM), tf.math.sub(one, pt1)),
@@ -108,25 +103,12 @@ public class Nadam extends Optimizer {
             tf.math.mul(mHat, lr), tf.math.add(tf.math.sqrt(vHat), tf.constant((float) epsilon))));
   }
 
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = super.getConfig();
-    c.put("beta_1", beta1);
-    c.put("beta_2", beta2);
-    c.put("epsilon", epsilon);
-    return c;
-  }
-
-  /** From a Keras config. */
+  /**
+   * From a Keras config.
+   *
+   * <pre>{@code Nadam n = Nadam.fromConfig(Map.of("learning_rate", 0.002));}</pre>
+   */
   public static Nadam fromConfig(Map<String, Object> config) {
-    String cls = "Nadam";
-    return withBaseOptions(
-        new Nadam(
-            learningRateOf(cls, config, 0.001),
-            ConfigReader.of(cls, config).number("beta_1", 0.9),
-            ConfigReader.of(cls, config).number("beta_2", 0.999),
-            ConfigReader.of(cls, config).number("epsilon", 1e-7)),
-        config,
-        List.of("beta_1", "beta_2", "epsilon"));
+    return fromConfig("Nadam", config, Nadam::new);
   }
 }

@@ -77,7 +77,10 @@ public abstract class Optimizer implements KerasSerializable {
   private GraphVariable<TInt64> iterations;
   private GraphVariable<TFloat32> learningRateVariable;
 
-  /** Every float variable after iteration and learning_rate, in Keras's order. */
+  /**
+   * Every variable after iteration and learning_rate, in Keras's order; null for a placeholder slot
+   * (an unused int32 zero, see {@link #placeholderSlot}).
+   */
   private final List<GraphVariable<TFloat32>> slots = new ArrayList<>();
 
   private List<Weight> weights = List.of();
@@ -255,6 +258,15 @@ public abstract class Optimizer implements KerasSerializable {
     return weight;
   }
 
+  /**
+   * True when Keras creates, for this slot of a weight of shape {@code weight}, an unused int32
+   * scalar zero instead of a float variable (Adafactor's factored moments of a weight of rank below
+   * 2): files keep it in its place, the update gets null for it. False unless overridden.
+   */
+  protected boolean placeholderSlot(String slot, Shape weight) {
+    return false;
+  }
+
   /** Scalar variables created after the slots (Nadam's {@code u_product}) with initial values. */
   protected Map<String, Float> scalarVariables() {
     return Map.of();
@@ -324,11 +336,16 @@ public abstract class Optimizer implements KerasSerializable {
       for (int i = 0; i < weights.size(); i++) {
         Weight w = weights.get(i);
         for (String slot : group) {
-          perWeight
-              .get(i)
-              .add(
-                  slot(g, scoped, slot, w, slotShape(slot, w.shape()), slotInitialValue(slot))
-                      .variable());
+          if (placeholderSlot(slot, w.shape())) {
+            slots.add(null);
+            perWeight.get(i).add(null);
+          } else {
+            perWeight
+                .get(i)
+                .add(
+                    slot(g, scoped, slot, w, slotShape(slot, w.shape()), slotInitialValue(slot))
+                        .variable());
+          }
         }
       }
     }
@@ -574,7 +591,7 @@ public abstract class Optimizer implements KerasSerializable {
     }
     long n = schedule == null ? 2 : 1;
     for (GraphVariable<TFloat32> s : slots) {
-      n += s.shape().size();
+      n += s == null ? 1 : s.shape().size();
     }
     return n;
   }
@@ -598,32 +615,48 @@ public abstract class Optimizer implements KerasSerializable {
   }
 
   /**
-   * The shapes of the variables this optimizer creates for trainable weights of {@code
-   * weightShapes}, in Keras's order (as {@link #stateShapes()} once built).
+   * The variables this optimizer creates for trainable weights of {@code weightShapes}, in Keras's
+   * order (as {@link #state()} once built): what a weights file's {@code optimizer/vars} must hold.
+   *
+   * <pre>{@code
+   * List<OptimizerVariable> vars = new Adam().variableLayout(List.of(Shape.of(3, 4)));
+   * // iteration, learning_rate, momentum (3, 4), velocity (3, 4)
+   * }</pre>
    */
-  public List<Shape> variableShapes(List<Shape> weightShapes) {
-    List<Shape> out = new ArrayList<>();
-    out.add(Shape.scalar());
+  public List<OptimizerVariable> variableLayout(List<Shape> weightShapes) {
+    List<OptimizerVariable> out = new ArrayList<>();
+    out.add(new OptimizerVariable("iteration", Shape.scalar(), true, -1));
     if (schedule == null) {
-      out.add(Shape.scalar());
+      out.add(new OptimizerVariable("learning_rate", Shape.scalar(), false, -1));
     }
     if (useEma) {
-      out.addAll(weightShapes);
+      addPerWeight(out, "average", weightShapes);
     }
     if (gradientAccumulationSteps != null) {
-      out.addAll(weightShapes);
+      addPerWeight(out, "gradient_accumulator", weightShapes);
     }
     for (List<String> group : slotGroups()) {
-      for (Shape w : weightShapes) {
+      for (int i = 0; i < weightShapes.size(); i++) {
+        Shape w = weightShapes.get(i);
         for (String slot : group) {
-          out.add(slotShape(slot, w));
+          out.add(
+              placeholderSlot(slot, w)
+                  ? new OptimizerVariable(slot, Shape.scalar(), true, i)
+                  : new OptimizerVariable(slot, slotShape(slot, w), false, i));
         }
       }
     }
-    for (int i = 0; i < scalarVariables().size(); i++) {
-      out.add(Shape.scalar());
+    for (String scalar : scalarVariables().keySet()) {
+      out.add(new OptimizerVariable(scalar, Shape.scalar(), false, -1));
     }
     return out;
+  }
+
+  private static void addPerWeight(
+      List<OptimizerVariable> out, String name, List<Shape> weightShapes) {
+    for (int i = 0; i < weightShapes.size(); i++) {
+      out.add(new OptimizerVariable(name, weightShapes.get(i), false, i));
+    }
   }
 
   /**
@@ -640,7 +673,7 @@ public abstract class Optimizer implements KerasSerializable {
       out.add(learningRateVariable.readFloats());
     }
     for (GraphVariable<TFloat32> s : slots) {
-      out.add(s.readFloats());
+      out.add(s == null ? new long[] {0} : s.readFloats());
     }
     return out;
   }
@@ -654,7 +687,7 @@ public abstract class Optimizer implements KerasSerializable {
         out.add(Shape.scalar());
       }
       for (GraphVariable<TFloat32> s : slots) {
-        out.add(s.shape());
+        out.add(s == null ? Shape.scalar() : s.shape());
       }
     }
     return out;
@@ -680,14 +713,27 @@ public abstract class Optimizer implements KerasSerializable {
               + values.size());
     }
     for (int i = scalars; i < expected; i++) {
-      float[] v = (float[]) values.get(i);
-      if (v.length != slots.get(i - scalars).shape().size()) {
+      GraphVariable<TFloat32> slot = slots.get(i - scalars);
+      Object value = values.get(i);
+      int length = value instanceof long[] l ? l.length : ((float[]) value).length;
+      if (slot == null ? length != 1 : !(value instanceof float[])) {
+        throw new IllegalArgumentException(
+            className()
+                + ": state array "
+                + i
+                + " must be "
+                + (slot == null ? "one integer (a placeholder zero)" : "floats")
+                + ", got "
+                + length
+                + (value instanceof long[] ? " integers" : " floats"));
+      }
+      if (slot != null && length != slot.shape().size()) {
         throw new IllegalArgumentException(
             className()
                 + ": state array "
                 + i
                 + " has "
-                + v.length
+                + length
                 + " values, expected "
                 + slots.get(i - scalars).shape().size());
       }
@@ -700,7 +746,9 @@ public abstract class Optimizer implements KerasSerializable {
       learningRate = lr[0];
     }
     for (int i = scalars; i < expected; i++) {
-      slots.get(i - scalars).write((float[]) values.get(i));
+      if (slots.get(i - scalars) != null) {
+        slots.get(i - scalars).write((float[]) values.get(i));
+      }
     }
   }
 
@@ -713,9 +761,7 @@ public abstract class Optimizer implements KerasSerializable {
     c.put("name", name != null ? name : KerasNames.toSnakeCase(className()));
     c.put(
         "learning_rate",
-        schedule == null
-            ? learningRate
-            : io.jkeras.KerasObjects.serialize("keras.optimizers.schedules", schedule));
+        schedule == null ? learningRate : LearningRateSchedules.serialize(schedule));
     c.put("weight_decay", weightDecay);
     c.put("clipnorm", clipnorm);
     c.put("global_clipnorm", globalClipnorm);

@@ -1,6 +1,7 @@
 package io.jkeras.regularizers;
 
 import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -17,6 +18,7 @@ import org.tensorflow.types.TFloat32;
  * r.getConfig(); // {"l1": 1.0E-5, "l2": 1.0E-4}
  * }</pre>
  */
+@KerasClass(aliases = "l1l2")
 public final class L1L2 implements Regularizer {
 
   private final double l1;

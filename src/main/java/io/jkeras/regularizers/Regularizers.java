@@ -1,6 +1,6 @@
 package io.jkeras.regularizers;
 
-import io.jkeras.KerasObjectCatalog;
+import io.jkeras.config.ClassCatalog;
 import java.util.List;
 import java.util.Map;
 
@@ -21,16 +21,17 @@ import java.util.Map;
  */
 public final class Regularizers {
 
-  private static final KerasObjectCatalog<Regularizer> CATALOG =
-      new KerasObjectCatalog<Regularizer>("regularizer")
-          .add(L1::new, L1::fromConfig, "L1", "l1")
-          .add(L2::new, L2::fromConfig, "L2", "l2")
-          .add(L1L2::new, L1L2::fromConfig, "L1L2", "l1l2", "l1_l2")
-          .add(
-              OrthogonalRegularizer::new,
-              OrthogonalRegularizer::fromConfig,
-              "OrthogonalRegularizer",
-              "orthogonal_regularizer");
+  /**
+   * Every public Regularizer class of this package with a {@code fromConfig(Map)}, found by itself.
+   */
+  private static final ClassCatalog<Regularizer> CATALOG =
+      new ClassCatalog<>(
+          "regularizer",
+          Regularizer.class,
+          "io.jkeras.regularizers",
+          "keras.regularizers",
+          true,
+          false);
 
   private Regularizers() {}
 

@@ -4,11 +4,14 @@ import io.jkeras.KerasObjects;
 import io.jkeras.config.ConfigException;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.Losses;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Optimizer;
+import io.jkeras.optimizers.OptimizerVariable;
 import io.jkeras.optimizers.Optimizers;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +28,12 @@ import org.tensorflow.ndarray.Shape;
  * optimizer_config}).
  *
  * <p>Optimizers: every class of {@link Optimizers} with all of Keras's options and learning-rate
- * schedules; the optimizer variables are checked against the shapes the optimizer creates. Losses:
- * by Keras name, or as a loss object (binary, categorical and sparse categorical cross-entropy,
- * MSE, MAE). Metrics: names and metric objects, in the compiled order; objects are written as Keras
- * writes them ({@code module}, {@code class_name}, {@code config}, {@code registered_name}), so
- * their settings (thresholds, curve, names) survive the trip through Python and back.
+ * schedules; the optimizer variables are checked against the optimizer's {@link
+ * Optimizer#variableLayout}. Losses: by Keras name or as loss objects of {@link Losses}, one for
+ * every output or (list or map by output name) one per output, with {@code loss_weights} in the
+ * same forms. Metrics: names and metric objects, in the compiled order; objects are written as
+ * Keras writes them ({@code module}, {@code class_name}, {@code config}, {@code registered_name}),
+ * so their settings (thresholds, curve, names) survive the trip through Python and back.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -50,14 +54,27 @@ public final class KerasCompileConfig {
   public static Map<String, Object> toConfig(Model model) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
-    out.put("loss", lossConfig(model.loss()));
-    out.put("loss_weights", null);
+    out.put("loss", model.outputLosses().toConfig(KerasCompileConfig::lossConfig));
+    out.put("loss_weights", model.lossWeights() == null ? null : model.lossWeights().toConfig());
     out.put("metrics", metricsConfig(model));
     out.put("weighted_metrics", null);
     out.put("run_eagerly", false);
     out.put("steps_per_execution", 1);
     out.put("jit_compile", false);
     return out;
+  }
+
+  /** The loss's Keras name when it has its default settings, else the serialized loss object. */
+  private static Object lossConfig(Loss loss) {
+    try {
+      Loss plain = Losses.get(loss.name());
+      if (plain.getClass() == loss.getClass() && plain.getConfig().equals(loss.getConfig())) {
+        return loss.name();
+      }
+    } catch (IllegalArgumentException e) {
+      // A loss without a Keras name: written as an object below.
+    }
+    return KerasObjects.serialize("keras.losses", loss);
   }
 
   /**
@@ -85,19 +102,6 @@ public final class KerasCompileConfig {
     return written.isEmpty() ? null : written;
   }
 
-  /** The loss's Keras name when it has its default settings, else the serialized loss object. */
-  private static Object lossConfig(Loss loss) {
-    try {
-      Loss plain = Losses.get(loss.name());
-      if (plain.getClass() == loss.getClass() && plain.getConfig().equals(loss.getConfig())) {
-        return loss.name();
-      }
-    } catch (IllegalArgumentException e) {
-      // A loss without a Keras name: written as an object below.
-    }
-    return KerasObjects.serialize("keras.losses", loss);
-  }
-
   // ---- reading -------------------------------------------------------------------------------
 
   /**
@@ -112,15 +116,24 @@ public final class KerasCompileConfig {
     String optimizerKey = legacy ? "optimizer_config" : "optimizer";
     Optimizer optimizer =
         optimizer(KerasJson.member(config, optimizerKey, where), where + "." + optimizerKey);
-    Loss loss = loss(KerasJson.member(config, "loss", where), where + ".loss");
+    OutputLosses losses =
+        outputLosses(KerasJson.member(config, "loss", where), model, where + ".loss");
+    Loss loss =
+        losses
+            .resolve(model.outputs().stream().map(t -> t.layer().name()).toList(), model.name())
+            .get(0);
     List<Object> metrics = new ArrayList<>();
     collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
+    LossWeights lossWeights = null;
     if (config.get("loss_weights") != null) {
-      throw new KerasFileException(
-          where
-              + ".loss_weights: loss weights are not supported"
-              + " (jkeras models train on one loss); got "
-              + KerasJson.show(config.get("loss_weights")));
+      try {
+        lossWeights = LossWeights.fromConfig(config.get("loss_weights"));
+        lossWeights.resolve(
+            model.outputs().stream().map(t -> t.layer().name()).toList(),
+            "Model \"" + model.name() + "\"");
+      } catch (IllegalArgumentException e) {
+        throw new KerasFileException(where + ".loss_weights: " + e.getMessage(), e);
+      }
     }
     if (config.get("weighted_metrics") != null
         && !(config.get("weighted_metrics") instanceof List<?> l && l.isEmpty())) {
@@ -141,7 +154,7 @@ public final class KerasCompileConfig {
         throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
       }
     }
-    model.compile(optimizer, loss, metrics);
+    model.compile(optimizer, losses, lossWeights, metrics);
   }
 
   /**
@@ -189,6 +202,36 @@ public final class KerasCompileConfig {
     }
   }
 
+  /**
+   * The losses of {@code compile_config}'s {@code loss}: one loss, or (for a model of several
+   * outputs) a list with one per output or a map by output name.
+   */
+  private static OutputLosses outputLosses(Object value, Model model, String where) {
+    List<String> names = model.outputs().stream().map(t -> t.layer().name()).toList();
+    OutputLosses out;
+    if (value instanceof List<?> list && list.size() > 1) {
+      Loss[] each = new Loss[list.size()];
+      for (int i = 0; i < each.length; i++) {
+        each[i] = loss(list.get(i), where + "[" + i + "]");
+      }
+      out = OutputLosses.of(each);
+    } else if (value instanceof Map<?, ?> map && !map.containsKey("class_name")) {
+      Map<String, Loss> each = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        each.put(String.valueOf(e.getKey()), loss(e.getValue(), where + "." + e.getKey()));
+      }
+      out = OutputLosses.byOutput(each);
+    } else {
+      return OutputLosses.single(loss(value, where));
+    }
+    try {
+      out.resolve(names, "Model \"" + model.name() + "\"");
+    } catch (IllegalArgumentException e) {
+      throw new KerasFileException(where + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
   /** A loss from its Keras name or its serialized object. */
   static Loss loss(Object value, String where) {
     try {
@@ -200,9 +243,7 @@ public final class KerasCompileConfig {
       }
       if (value instanceof List<?> || value == null) {
         throw new IllegalArgumentException(
-            "expected one loss (a name or a loss object), got "
-                + KerasJson.show(value)
-                + "; per-output losses are not supported");
+            "expected one loss (a name or a loss object), got " + KerasJson.show(value));
       }
       Map<String, Object> obj = KerasJson.object(value, where);
       String className =
@@ -287,9 +328,9 @@ public final class KerasCompileConfig {
 
   /**
    * Checks optimizer variables read from a file against the compiled model: {@code iteration} and
-   * {@code learning_rate} scalars, then each trainable weight's slots (per weight for Adam, slot
-   * kind after slot kind for the others) with the weights' shapes. Returns the state to restore, or
-   * an empty list when the file's optimizer was never built (only its two scalars, while this
+   * {@code learning_rate} scalars, then the variables of the optimizer's {@link
+   * Optimizer#variableLayout} (shapes, and integer or float). Returns the state to restore, or an
+   * empty list when the file's optimizer was never built (only its two scalars, while this
    * optimizer keeps slots): training then starts with a fresh optimizer, as Keras does.
    *
    * @throws KerasFileException when the state does not fit the model
@@ -301,7 +342,9 @@ public final class KerasCompileConfig {
     Optimizer optimizer = model.optimizer();
     List<Weight> trainable = model.trainableWeights();
     int initial = optimizer.initialState().size();
-    List<Shape> expected = optimizer.variableShapes(trainable.stream().map(Weight::shape).toList());
+    List<OptimizerVariable> layout =
+        optimizer.variableLayout(trainable.stream().map(Weight::shape).toList());
+    List<Shape> expected = layout.stream().map(OptimizerVariable::shape).toList();
     if (state.size() == initial && expected.size() != initial) {
       // The file's optimizer was never built: training starts afresh, as in Keras.
       return List.of();
@@ -326,7 +369,9 @@ public final class KerasCompileConfig {
     }
     boolean inOrder = true;
     for (int i = 1; i < state.size(); i++) {
-      inOrder &= state.get(i).isFloat() && state.get(i).size() == expected.get(i).size();
+      inOrder &=
+          state.get(i).isFloat() != layout.get(i).integer()
+              && state.get(i).size() == expected.get(i).size();
     }
     if (inOrder) {
       for (int i = 1; i < state.size(); i++) {

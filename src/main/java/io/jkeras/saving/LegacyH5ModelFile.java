@@ -13,11 +13,8 @@ import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
 import io.jkeras.models.Model;
 import io.jkeras.models.ModelRuntime;
-import io.jkeras.optimizers.Adagrad;
-import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.Optimizer;
-import io.jkeras.optimizers.RMSprop;
-import io.jkeras.optimizers.SGD;
+import io.jkeras.optimizers.OptimizerVariable;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +57,9 @@ final class LegacyH5ModelFile {
           "momentum",
           "momentum",
           "accumulator",
-          "accumulator");
+          "accumulator",
+          "vhat",
+          "velocity_hat");
 
   private LegacyH5ModelFile() {}
 
@@ -234,41 +233,53 @@ final class LegacyH5ModelFile {
               + names);
     }
     Optimizer optimizer = model.optimizer();
-    List<List<String>> kinds = slotKinds(optimizer);
     List<StoredArray> out = new ArrayList<>();
     StoredArray iter = stored(dataset(g, iterName, source), file, source);
     out.add(iter.isFloat() ? StoredArray.ofLongScalar((long) iter.floats()[0]) : iter);
-    out.add(StoredArray.ofFloatScalar((float) optimizer.learningRate()));
+    int scalars = optimizer.learningRateSchedule() == null ? 2 : 1;
+    if (scalars == 2) {
+      out.add(StoredArray.ofFloatScalar((float) optimizer.learningRate()));
+    }
     List<Weight> trainable = model.trainableWeights();
-    for (List<String> group : kinds) {
-      for (Weight w : trainable) {
-        for (String kind : group) {
-          String found = null;
-          for (String n : names) {
-            String s = stripSuffix(n);
-            int slash = s.lastIndexOf('/');
-            String owner = slash > 0 ? s.substring(0, slash) : "";
-            if ((owner.equals(w.path()) || owner.endsWith("/" + w.path()))
-                && kind.equals(KERAS2_SLOTS.get(s.substring(slash + 1)))) {
-              found = n;
-            }
-          }
-          if (found == null) {
-            throw new KerasFileException(
-                source
-                    + ": /optimizer_weights has no "
-                    + kind
-                    + " slot for weight "
-                    + w.path()
-                    + " (Keras 2 names: "
-                    + names
-                    + ")");
-          }
-          out.add(stored(dataset(g, found, source), file, source));
+    List<OptimizerVariable> layout =
+        optimizer.variableLayout(trainable.stream().map(Weight::shape).toList());
+    for (OptimizerVariable v : layout.subList(scalars, layout.size())) {
+      if (v.weight() < 0) {
+        throw new KerasFileException(
+            source
+                + ": "
+                + optimizer.className()
+                + " keeps a "
+                + v.name()
+                + " variable, which Keras 2 files do not hold");
+      }
+      Weight w = trainable.get(v.weight());
+      String found = null;
+      for (String n : names) {
+        String s = stripSuffix(n);
+        int slash = s.lastIndexOf('/');
+        String owner = slash > 0 ? s.substring(0, slash) : "";
+        if ((owner.equals(w.path()) || owner.endsWith("/" + w.path()))
+            && v.name().equals(KERAS2_SLOTS.get(s.substring(slash + 1)))) {
+          found = n;
         }
       }
+      if (found == null) {
+        throw new KerasFileException(
+            source
+                + ": /optimizer_weights has no "
+                + v.name()
+                + " slot for weight "
+                + w.path()
+                + " as "
+                + optimizer.className()
+                + " keeps (Keras 2 names: "
+                + names
+                + ")");
+      }
+      out.add(stored(dataset(g, found, source), file, source));
     }
-    if (out.size() - 1 != names.size()) {
+    if (out.size() + 1 - scalars != names.size()) {
       throw new KerasFileException(
           source
               + ": /optimizer_weights lists "
@@ -276,39 +287,10 @@ final class LegacyH5ModelFile {
               + " variables, but "
               + optimizer.className()
               + " for this model keeps "
-              + (out.size() - 1)
+              + (out.size() + 1 - scalars)
               + " of them");
     }
     return out;
-  }
-
-  /** The slot kinds of jkeras's optimizers, grouped as they are ordered. */
-  private static List<List<String>> slotKinds(Optimizer optimizer) {
-    Map<String, Object> c = optimizer.getConfig();
-    if (optimizer instanceof Adam) {
-      return List.of(List.of("momentum", "velocity"));
-    }
-    if (optimizer instanceof Adagrad) {
-      return List.of(List.of("accumulator"));
-    }
-    if (optimizer instanceof SGD) {
-      return ((Number) c.get("momentum")).doubleValue() != 0
-          ? List.of(List.of("momentum"))
-          : List.of();
-    }
-    if (optimizer instanceof RMSprop) {
-      List<List<String>> out = new ArrayList<>();
-      out.add(List.of("velocity"));
-      if (((Number) c.get("momentum")).doubleValue() > 0) {
-        out.add(List.of("momentum"));
-      }
-      if (Boolean.TRUE.equals(c.get("centered"))) {
-        out.add(List.of("average_gradient"));
-      }
-      return out;
-    }
-    throw new KerasFileException(
-        "optimizer " + optimizer.className() + ": cannot map Keras 2 optimizer weights to it");
   }
 
   private static String stripSuffix(String name) {

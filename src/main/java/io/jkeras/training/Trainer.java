@@ -5,6 +5,8 @@ import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.ProgressLogger;
 import io.jkeras.losses.Loss;
+import io.jkeras.losses.LossWeights;
+import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.models.Model;
 import io.jkeras.models.ModelRuntime;
@@ -38,6 +40,9 @@ public final class Trainer {
   private final ModelRuntime runtime;
   private final Optimizer optimizer;
   private final Loss loss;
+  private final OutputLosses outputLosses;
+  private final List<Loss> lossPerOutput;
+  private final LossWeights lossWeights;
 
   /** The metrics given to compile, in order: names (String) and metric objects (Metric). */
   private final List<Object> compiledMetrics;
@@ -53,19 +58,43 @@ public final class Trainer {
    * @param loss the loss of every output
    * @param metrics metric names ({@code "accuracy"}, {@code "auc"}, resolved against the first
    *     output when training starts) and {@link Metric} objects, in the order of the logs
-   * @throws IllegalArgumentException for a metric that is neither
    */
   public Trainer(Model model, Optimizer optimizer, Loss loss, List<?> metrics) {
+    this(model, optimizer, OutputLosses.single(loss), null, metrics);
+  }
+
+  /**
+   * A trainer with a loss per output ({@code losses}) whose total loss weighs each output's loss by
+   * {@code lossWeights} (null: all 1, as Keras without {@code loss_weights}).
+   *
+   * <pre>
+   * {@code new Trainer(model, new Adam(), OutputLosses.of(new MeanSquaredError(), new Huber()),
+   *     LossWeights.of(1, 0.5), List.of());}</pre>
+   *
+   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   */
+  public Trainer(
+      Model model,
+      Optimizer optimizer,
+      OutputLosses losses,
+      LossWeights lossWeights,
+      List<?> metrics) {
+    String owner = "Model \"" + model.name() + "\"";
+    this.lossPerOutput = List.copyOf(losses.resolve(outputNames(model), owner));
+    if (lossWeights != null) {
+      lossWeights.resolve(outputNames(model), owner);
+    }
+    this.outputLosses = losses;
+    this.lossWeights = lossWeights;
     this.model = model;
     this.runtime = ModelRuntime.of(model);
     this.optimizer = optimizer;
-    this.loss = loss;
+    this.loss = lossPerOutput.get(0);
     for (Object m : metrics) {
       if (!(m instanceof String) && !(m instanceof Metric)) {
         throw new IllegalArgumentException(
-            "Model \""
-                + model.name()
-                + "\": a metric must be a name or a Metric, got "
+            owner
+                + ": a metric must be a name or a Metric, got "
                 + (m == null ? "null" : m.getClass().getName()));
       }
     }
@@ -91,7 +120,30 @@ public final class Trainer {
   }
 
   /**
-   * The metrics given to compile, in order, by name (metric objects by their names).
+   * The losses given to compile: one for every output, or one per output.
+   *
+   * @return the compiled losses
+   */
+  public OutputLosses outputLosses() {
+    return outputLosses;
+  }
+
+  /**
+   * The {@code loss_weights} given to compile.
+   *
+   * @return the weights, or null when compile had none
+   */
+  public LossWeights lossWeights() {
+    return lossWeights;
+  }
+
+  /** The names Keras gives the outputs: their layers' names. */
+  private static List<String> outputNames(Model model) {
+    return model.outputs().stream().map(t -> t.layer().name()).toList();
+  }
+
+  /**
+   * The metrics given to compile: names first, then the names of metric objects.
    *
    * @return the metric names
    */
@@ -147,7 +199,16 @@ public final class Trainer {
   /** The training and evaluation graphs, built for labels of these shapes on first use. */
   private TrainingGraph graph(List<Shape> labelShapes) {
     if (graph == null) {
-      graph = new TrainingGraph(model, optimizer, loss, compiledMetrics, labelShapes);
+      graph =
+          new TrainingGraph(
+              model,
+              optimizer,
+              lossPerOutput,
+              lossWeights == null
+                  ? null
+                  : lossWeights.resolve(outputNames(model), "Model \"" + model.name() + "\""),
+              compiledMetrics,
+              labelShapes);
       if (pendingOptimizerState != null) {
         optimizer.setState(pendingOptimizerState);
         pendingOptimizerState = null;
@@ -317,7 +378,7 @@ public final class Trainer {
       }
       tg.resetMetrics();
       double lossSum = 0;
-      long seen = 0;
+      double seen = 0;
       for (int step = 0; (limit == 0 || step < limit) && !model.isStopTraining(); step++) {
         if (!train.hasNext()) {
           if (limit > 0) {
@@ -335,8 +396,8 @@ public final class Trainer {
         }
         BatchSlice batch = train.next();
         double batchLoss = tg.run(batch, true);
-        lossSum += batchLoss * batch.size();
-        seen += batch.size();
+        lossSum += batchLoss * tg.batchWeight(batch.size());
+        seen += tg.batchWeight(batch.size());
         logs = tg.logs(lossSum / seen);
         for (Callback c : callbacks) {
           c.onBatchEnd(step, logs);
@@ -416,12 +477,12 @@ public final class Trainer {
     source.startPass();
     tg.resetMetrics();
     double lossSum = 0;
-    long n = 0;
+    double n = 0;
     try {
       for (int step = 0; (steps == 0 || step < steps) && source.hasNext(); step++) {
         BatchSlice batch = source.next();
-        lossSum += tg.run(batch, false) * batch.size();
-        n += batch.size();
+        lossSum += tg.run(batch, false) * tg.batchWeight(batch.size());
+        n += tg.batchWeight(batch.size());
       }
     } finally {
       source.close();

@@ -44,6 +44,9 @@ final class TrainingGraph {
   private final Model model;
   private final ModelRuntime runtime;
   private final Loss loss;
+  private final List<Loss> lossPerOutput;
+  private final double[] lossWeights;
+  private final boolean perSampleTotal;
   private final List<Metric> metrics;
 
   private final List<Placeholder<TFloat32>> labels = new ArrayList<>();
@@ -61,17 +64,22 @@ final class TrainingGraph {
 
   /**
    * Builds both graphs for labels whose samples have {@code labelShapes} (one per output). Metrics
-   * named in compile resolve against the first output, as Keras does for one output.
+   * named in compile resolve against the first output, as Keras does for one output. Output k's
+   * loss is {@code lossPerOutput.get(k)}, times {@code lossWeights[k]} (null: 1 each).
    */
   TrainingGraph(
       Model model,
       Optimizer optimizer,
-      Loss loss,
+      List<Loss> lossPerOutput,
+      double[] lossWeights,
       List<Object> compiledMetrics,
       List<Shape> labelShapes) {
     this.model = model;
     this.runtime = ModelRuntime.of(model);
-    this.loss = loss;
+    this.lossPerOutput = List.copyOf(lossPerOutput);
+    this.loss = lossPerOutput.get(0);
+    this.lossWeights = lossWeights;
+    this.perSampleTotal = lossPerOutput.stream().anyMatch(l -> l.reduction().equals("none"));
     List<KerasTensor> outputs = model.outputs();
     if (labelShapes.size() != outputs.size()) {
       throw new IllegalArgumentException(
@@ -103,7 +111,8 @@ final class TrainingGraph {
     this.metrics = List.copyOf(resolved);
 
     ForwardGraph train = runtime.forward(true);
-    trainLoss = totalLoss(tf, train, trainWeights);
+    List<Operand<TFloat32>> trainTotals = totalLoss(tf, train, trainWeights);
+    trainLoss = trainTotals.get(0);
     trainStats = statistics(tf, train);
     stateUpdates = train.updates();
 
@@ -116,7 +125,7 @@ final class TrainingGraph {
     List<Operand<TFloat32>> grads = new ArrayList<>();
     if (wrt.length > 0) {
       // The gradients of the loss as the optimizer scales it (loss_scale_factor).
-      Output<?>[] dw = GraphGradients.add(g, optimizer.scaleLoss(tf, trainLoss), wrt);
+      Output<?>[] dw = GraphGradients.add(g, optimizer.scaleLoss(tf, trainTotals.get(1)), wrt);
       for (int i = 0; i < dw.length; i++) {
         if (dw[i] != null) {
           updated.add(trainable.get(i));
@@ -131,7 +140,7 @@ final class TrainingGraph {
     trainOp = optimizer.build(g, updated, grads);
 
     ForwardGraph eval = runtime.inferenceGraph();
-    evalLoss = totalLoss(tf, eval, evalWeights);
+    evalLoss = totalLoss(tf, eval, evalWeights).get(0);
     evalStats = statistics(tf, eval);
   }
 
@@ -141,15 +150,22 @@ final class TrainingGraph {
    * sum(w * l) / size(l)} for {@code "sum_over_batch_size"}, {@code sum(w * l)} for {@code "sum"}
    * and {@code sum(w * l) / sum(w)} for {@code "mean_with_sample_weight"}. An output's Keras mask
    * multiplies {@code w}, scaled by {@code size / count(mask)} for the mean reductions so that the
-   * loss is the mean over unmasked entries (Keras's {@code apply_mask}).
+   * loss is the mean over unmasked entries (Keras's {@code apply_mask}). Each output's term is
+   * multiplied by its loss weight.
+   *
+   * <p>Returns the logged total and the total whose gradient trains the model: the same, except
+   * with reduction {@code "none"}, whose per-sample losses Keras logs by their mean and
+   * differentiates by their sum.
    */
-  private Operand<TFloat32> totalLoss(
+  private List<Operand<TFloat32>> totalLoss(
       Ops tf, ForwardGraph fwd, List<PlaceholderWithDefault<TFloat32>> weightFeeds) {
     boolean first = lossSampleShapes.isEmpty();
     List<Operand<TFloat32>> terms = new ArrayList<>();
+    List<Operand<TFloat32>> gradientTerms = new ArrayList<>();
     for (int k = 0; k < fwd.outputs().size(); k++) {
+      Loss loss = lossPerOutput.get(k);
       Operand<TFloat32> yPred = fwd.outputs().get(k);
-      Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred);
+      Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred, loss);
       Operand<TFloat32> values = loss.perSample(tf, yTrue, yPred);
       if (first) {
         lossSampleShapes.add(Shape.of(KerasShape.sampleDims(values.shape())));
@@ -161,8 +177,14 @@ final class TrainingGraph {
       weightFeeds.add(w);
       Operand<TFloat32> weights = w;
       Operand<TFloat32> mask = lossMask(tf, fwd.outputMasks().get(k), values, k);
+      // A loss's own mask (ignore_class) combines with the output's Keras mask.
+      Operand<TFloat32> ignored = loss.mask(tf, yTrue, yPred);
+      if (ignored != null) {
+        mask = mask == null ? ignored : tf.math.mul(mask, ignored);
+      }
       if (mask != null) {
         if (!loss.reduction().equals("sum")
+            && !loss.reduction().equals("none")
             && !loss.reduction().equals("mean_with_sample_weight")) {
           Operand<TFloat32> total = tf.dtypes.cast(tf.size(mask), TFloat32.class);
           Operand<TFloat32> valid = tf.reduceSum(mask, allAxes(tf, mask));
@@ -173,9 +195,14 @@ final class TrainingGraph {
       Operand<TFloat32> weighted =
           tf.reshape(tf.math.mul(values, weights), tf.constant(new int[] {-1}));
       Operand<TFloat32> term;
+      Operand<TFloat32> gradientTerm = null;
       switch (loss.reduction()) {
         case "sum":
           term = tf.sum(weighted, tf.constant(0));
+          break;
+        case "none":
+          term = tf.math.mean(weighted, tf.constant(0), Mean.keepDims(false));
+          gradientTerm = tf.sum(weighted, tf.constant(0));
           break;
         case "mean_with_sample_weight":
           term =
@@ -186,19 +213,45 @@ final class TrainingGraph {
         default:
           term = tf.math.mean(weighted, tf.constant(0), Mean.keepDims(false));
       }
+      if (gradientTerm == null) {
+        gradientTerm = term;
+      }
+      if (lossWeights != null) {
+        Operand<TFloat32> lw = tf.constant((float) lossWeights[k]);
+        term = tf.math.mul(term, lw);
+        gradientTerm = tf.math.mul(gradientTerm, lw);
+      }
       terms.add(term);
+      gradientTerms.add(gradientTerm);
     }
+    List<Operand<TFloat32>> shared = new ArrayList<>();
     for (Weight w : model.weights()) {
       if (w.regularizer() != null) {
-        terms.add(w.regularizer().apply(tf, w.value()));
+        shared.add(w.regularizer().apply(tf, w.value()));
       }
     }
-    terms.addAll(fwd.losses());
+    shared.addAll(fwd.losses());
+    terms.addAll(shared);
+    gradientTerms.addAll(shared);
+    Operand<TFloat32> logged = sum(tf, terms);
+    return List.of(logged, perSampleTotal ? sum(tf, gradientTerms) : logged);
+  }
+
+  private static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> terms) {
     Operand<TFloat32> total = terms.get(0);
     for (int i = 1; i < terms.size(); i++) {
       total = tf.math.add(total, terms.get(i));
     }
     return total;
+  }
+
+  /**
+   * The weight of a batch of {@code n} samples in the logged mean loss: n, as Keras's loss tracker
+   * weighs a batch's loss by its size; n² with reduction "none", whose per-sample losses Keras
+   * weighs by the batch size each.
+   */
+  double batchWeight(int n) {
+    return perSampleTotal ? (double) n * n : n;
   }
 
   private static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
@@ -241,7 +294,8 @@ final class TrainingGraph {
    * Labels as the loss expects them: a label array of shape (batch,) for a (batch, 1) output is
    * expanded, as Keras does; sparse labels lose a trailing axis of size 1.
    */
-  private Operand<TFloat32> matchRank(Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred) {
+  private Operand<TFloat32> matchRank(
+      Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred, Loss loss) {
     int ry = y.shape().numDimensions();
     int rp = yPred.shape().numDimensions();
     if (loss.sparseLabels()) {
@@ -273,7 +327,7 @@ final class TrainingGraph {
     List<Operand<TFloat32>> stats = new ArrayList<>();
     Operand<TFloat32> yPred = fwd.outputs().get(0);
     Operand<TFloat32> yTrue =
-        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred);
+        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred, loss);
     Operand<TBool> mask = fwd.outputMasks().get(0);
     for (Metric m : metrics) {
       stats.add(

@@ -1,8 +1,5 @@
 package io.jkeras.optimizers.schedules;
 
-import io.jkeras.config.ConfigReader;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -16,71 +13,46 @@ import org.tensorflow.types.TFloat32;
  * new SGD().learningRate(new ExponentialDecay(0.1, 1000, 0.96, false));
  * }</pre>
  */
-public final class ExponentialDecay implements LearningRateSchedule {
+public final class ExponentialDecay extends StepwiseDecay {
 
-  private final double initialLearningRate;
-  private final double decaySteps;
-  private final double decayRate;
-  private final boolean staircase;
-  private final String name;
-
+  /**
+   * Named "ExponentialDecay", as Keras's default.
+   *
+   * <pre>{@code LearningRateSchedule s = new ExponentialDecay(0.1, 1000, 0.96, false);}</pre>
+   */
   public ExponentialDecay(
       double initialLearningRate, double decaySteps, double decayRate, boolean staircase) {
     this(initialLearningRate, decaySteps, decayRate, staircase, "ExponentialDecay");
   }
 
+  /**
+   * With Keras's {@code name} argument.
+   *
+   * @throws IllegalArgumentException when {@code decaySteps} is not positive
+   */
   public ExponentialDecay(
       double initialLearningRate,
       double decaySteps,
       double decayRate,
       boolean staircase,
       String name) {
-    ScheduleConfig.positive("ExponentialDecay", "decay_steps", decaySteps);
-    this.initialLearningRate = initialLearningRate;
-    this.decaySteps = decaySteps;
-    this.decayRate = decayRate;
-    this.staircase = staircase;
-    this.name = name;
+    super(initialLearningRate, decaySteps, decayRate, staircase, name);
   }
 
   @Override
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> step) {
-    Operand<TFloat32> p = tf.math.div(step, tf.constant((float) decaySteps));
-    if (staircase) {
-      p = tf.math.floor(p);
-    }
     return tf.math.mul(
-        tf.constant((float) initialLearningRate), tf.math.pow(tf.constant((float) decayRate), p));
+        tf.constant((float) initialLearningRate),
+        tf.math.pow(tf.constant((float) decayRate), progress(tf, step)));
   }
 
-  @Override
-  public String className() {
-    return "ExponentialDecay";
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("initial_learning_rate", initialLearningRate);
-    c.put("decay_steps", ScheduleConfig.number(decaySteps));
-    c.put("decay_rate", decayRate);
-    c.put("staircase", staircase);
-    c.put("name", name);
-    return c;
-  }
-
-  /** From a Keras config. */
+  /**
+   * From a Keras config.
+   *
+   * <pre>{@code ExponentialDecay s = ExponentialDecay.fromConfig(Map.of(
+   *     "initial_learning_rate", 0.1, "decay_steps", 10, "decay_rate", 0.5));}</pre>
+   */
   public static ExponentialDecay fromConfig(Map<String, Object> config) {
-    String cls = "ExponentialDecay";
-    ScheduleConfig.check(
-        cls,
-        config,
-        List.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name"));
-    return new ExponentialDecay(
-        ScheduleConfig.required(cls, config, "initial_learning_rate"),
-        ScheduleConfig.required(cls, config, "decay_steps"),
-        ScheduleConfig.required(cls, config, "decay_rate"),
-        ScheduleConfig.bool(cls, config, "staircase", false),
-        ConfigReader.of(cls, config).string("name", cls));
+    return fromConfig("ExponentialDecay", config, ExponentialDecay::new);
   }
 }

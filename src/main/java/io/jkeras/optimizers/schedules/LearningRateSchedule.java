@@ -12,8 +12,8 @@ import org.tensorflow.types.TFloat32;
  * learning_rate} variable, as in Keras, and writes the schedule into its config as {@code
  * {"module": "keras.optimizers.schedules", "class_name", "config"}}.
  *
- * <p>User schedules implement this interface and are registered with {@link
- * LearningRateSchedules#register} so that files naming them load.
+ * <p>User schedules implement this interface, declare {@code public static fromConfig(Map)} and are
+ * registered with {@link LearningRateSchedules#register(Class)} so that files naming them load.
  *
  * <pre>{@code
  * Optimizer sgd = new SGD().learningRate(new ExponentialDecay(0.1, 100, 0.96));
