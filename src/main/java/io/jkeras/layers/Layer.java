@@ -199,6 +199,27 @@ public abstract class Layer implements KerasSerializable {
     return masks.isEmpty() ? null : masks.get(0);
   }
 
+  /**
+   * The masks of this layer's outputs, one per output (null entries: no mask), asked only when
+   * {@link #supportsMasking}: by default {@link #computeMask} for every output. A layer whose
+   * outputs differ (an RNN with {@code return_state}: the sequence keeps the mask, the states do
+   * not) overrides this.
+   *
+   * <pre>{@code
+   * @Override
+   * protected List<Operand<TBool>> computeMasks(
+   *     Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, int outputCount) {
+   *   List<Operand<TBool>> out = new ArrayList<>(Collections.nCopies(outputCount, null));
+   *   out.set(0, masks.get(0));
+   *   return out;
+   * }
+   * }</pre>
+   */
+  protected List<Operand<TBool>> computeMasks(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, int outputCount) {
+    return Collections.nCopies(outputCount, computeMask(tf, inputs, masks));
+  }
+
   public boolean isTrainable() {
     return trainable;
   }
@@ -502,6 +523,24 @@ public abstract class Layer implements KerasSerializable {
     return DTypes.toFloat(tf, sublayer.apply(currentPass, input));
   }
 
+  /**
+   * Calls a sub-layer on several inputs, or one with several outputs, from this layer's {@code
+   * call} (Keras's {@code self.forward_layer(x)} with {@code return_state}): builds it if needed,
+   * puts its weights in the graph, gives it the Keras masks riding on {@code inputs}, and returns
+   * all of its outputs as it emits them.
+   *
+   * <pre>{@code List<Operand<?>> outAndStates = callSublayer(forwardLayer, List.of(x));}</pre>
+   *
+   * @throws IllegalStateException outside {@code call}
+   */
+  protected final List<Operand<?>> callSublayer(Layer sublayer, List<Operand<?>> inputs) {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": callSublayer can only be used from call()");
+    }
+    return sublayer.apply(currentPass, inputs);
+  }
+
   // ---- weights
   // -----------------------------------------------------------------------------------
 
@@ -716,9 +755,12 @@ public abstract class Layer implements KerasSerializable {
     currentPass = pass;
     try {
       outputs = call(tf, inputs, masks, pass.training());
-      Operand<TBool> outMask = supportsMasking() ? computeMask(tf, inputs, masks) : null;
-      for (Operand<?> out : outputs) {
-        pass.setMask(out, outMask);
+      List<Operand<TBool>> outMasks =
+          supportsMasking()
+              ? computeMasks(tf, inputs, masks, outputs.size())
+              : Collections.nCopies(outputs.size(), null);
+      for (int i = 0; i < outputs.size(); i++) {
+        pass.setMask(outputs.get(i), outMasks.get(i));
       }
     } finally {
       currentPass = outer;

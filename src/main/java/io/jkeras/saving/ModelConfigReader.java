@@ -284,11 +284,8 @@ public final class ModelConfigReader {
 
   private static void call(Layer layer, List<KerasTensor> inputs, String where) {
     try {
-      if (inputs.size() == 1) {
-        layer.apply(inputs.get(0));
-      } else {
-        layer.apply(inputs);
-      }
+      // The list form: a layer may have several outputs (an RNN with return_state).
+      layer.apply(inputs);
     } catch (RuntimeException e) {
       throw new KerasFileException(
           where

@@ -1,0 +1,416 @@
+package io.jkeras.layers;
+
+import io.jkeras.backend.DTypes;
+import io.jkeras.config.ConfigReader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A recurrent layer that runs a {@link RecurrentCell} over the time axis, as Keras 3's {@code
+ * keras.layers.RNN}; {@link SimpleRNN}, {@link LSTM} and {@link GRU} are RNNs with their cell built
+ * in.
+ *
+ * <p>Arguments: the cell (held as the sub-layer {@code cell}, so its weights are saved under {@code
+ * layers/<rnn>/cell/vars}); {@code return_sequences} (false: only the last output), {@code
+ * return_state} (false: also return the final states as extra outputs), {@code go_backwards}
+ * (false: read the sequence from its end, and return the outputs in that reversed order), {@code
+ * zero_output_for_mask} (false: a masked step outputs the last unmasked output; true: zeros; {@link
+ * Bidirectional} sets it to return_sequences), {@code unroll} (kept in the config). Only {@code
+ * stateful=False} is supported.
+ *
+ * <p>Shapes: input {@code (batch, timesteps, features)}; output {@code (batch, units)}, or {@code
+ * (batch, timesteps, units)} with return_sequences; then with return_state one {@code (batch,
+ * size)} output per state.
+ *
+ * <p>Masks (from {@code Embedding(mask_zero=True)} or {@code Masking}), as Keras: at a masked step
+ * the states carry over unchanged and the output is the previous step's output (zeros before any
+ * unmasked step). The output keeps the input's mask with return_sequences; states have none.
+ *
+ * <p>Dropout and recurrent dropout of the cell apply in training only, one mask per sequence.
+ *
+ * <p><b>Implementation:</b> the layer is unrolled statically in the TensorFlow graph, one copy of
+ * the cell's ops per time step (Keras's {@code unroll=True} form; the result is the same as Keras's
+ * symbolic loop). Gradients then come from TensorFlow's graph gradients of ordinary ops, with no
+ * While loop (whose gradients TF Java's {@code addGradients} cannot build). The limit: the time
+ * dimension must be known when the model is built ({@code Input.of(timesteps, features)}); a
+ * variable-length time axis ({@code None}) is refused with an error saying so, and very long
+ * sequences make large graphs. Pad sequences to a fixed length and mask the padding instead.
+ *
+ * <pre>{@code
+ * KerasTensor x = Input.of(20, 8);
+ * KerasTensor h = RNN.builder(new LSTMCell(16)).returnSequences(true).build().apply(x);
+ * }</pre>
+ */
+public class RNN extends Layer {
+
+  private final RecurrentCell cell;
+  private final boolean returnSequences;
+  private final boolean returnState;
+  private final boolean goBackwards;
+  private final boolean unroll;
+  private boolean zeroOutputForMask;
+
+  /** An RNN over {@code cell} with Keras's defaults. */
+  public RNN(RecurrentCell cell) {
+    this(builder(cell));
+  }
+
+  RNN(Builder b) {
+    this(
+        b.cell,
+        b.name,
+        b.returnSequences,
+        b.returnState,
+        b.goBackwards,
+        b.unroll,
+        b.zeroOutputForMask);
+  }
+
+  /** SimpleRNN, LSTM and GRU: an RNN over their built-in cell, with the builder's options. */
+  RNN(RecurrentCell cell, RecurrentBuilder<?> b) {
+    this(
+        cell,
+        b.name,
+        b.returnSequences,
+        b.returnState,
+        b.goBackwards,
+        b.unroll,
+        b.zeroOutputForMask);
+    setActivityRegularizer(b.activityRegularizer);
+  }
+
+  private RNN(
+      RecurrentCell cell,
+      String name,
+      boolean returnSequences,
+      boolean returnState,
+      boolean goBackwards,
+      boolean unroll,
+      boolean zeroOutputForMask) {
+    super(name);
+    this.cell = addLayer("cell", cell);
+    this.returnSequences = returnSequences;
+    this.returnState = returnState;
+    this.goBackwards = goBackwards;
+    this.unroll = unroll;
+    this.zeroOutputForMask = zeroOutputForMask;
+    setInputSpec(InputSpec.rank(3));
+  }
+
+  /** A builder for an RNN over {@code cell}. */
+  public static Builder builder(RecurrentCell cell) {
+    return new Builder(cell);
+  }
+
+  /** An RNN from its Keras config, the cell from its {@code cell} entry. */
+  public static RNN fromConfig(Map<String, Object> config) {
+    ConfigReader c = ConfigReader.of("RNN", config);
+    Layer cell = NestedLayerConfig.deserialize(c, "cell");
+    if (!(cell instanceof RecurrentCell rc)) {
+      throw c.fail(
+          "cell",
+          "expected a recurrent cell (SimpleRNNCell, LSTMCell, GRUCell), got " + cell.className());
+    }
+    Builder b = builder(rc).name(c.name());
+    b.returnSequences(c.bool("return_sequences", false));
+    b.returnState(c.bool("return_state", false));
+    b.goBackwards(c.bool("go_backwards", false));
+    b.unroll(c.bool("unroll", false));
+    b.zeroOutputForMask(c.bool("zero_output_for_mask", false));
+    c.requireDefault("stateful", false, "stateful RNNs");
+    c.requireFloat32Dtype();
+    return c.finish(b.build());
+  }
+
+  /** The sequence options every RNN config holds. */
+  static void readSequenceOptions(ConfigReader c, RecurrentBuilder<?> b) {
+    b.returnSequences(c.bool("return_sequences", false));
+    b.returnState(c.bool("return_state", false));
+    b.goBackwards(c.bool("go_backwards", false));
+    b.unroll(c.bool("unroll", false));
+    b.zeroOutputForMask(c.bool("zero_output_for_mask", false));
+    c.requireDefault("stateful", false, "stateful RNNs");
+  }
+
+  /** The cell this layer runs at each step. */
+  public RecurrentCell cell() {
+    return cell;
+  }
+
+  /** Whether every step's output is returned. */
+  public boolean returnSequences() {
+    return returnSequences;
+  }
+
+  /** Whether the final states are returned too. */
+  public boolean returnState() {
+    return returnState;
+  }
+
+  /** Whether the sequence is read from its end. */
+  public boolean goBackwards() {
+    return goBackwards;
+  }
+
+  /** Whether masked steps output zeros. */
+  public boolean zeroOutputForMask() {
+    return zeroOutputForMask;
+  }
+
+  /** Set by {@link Bidirectional}, as Keras forces it on its two layers. */
+  void setZeroOutputForMask(boolean zeroOutputForMask) {
+    this.zeroOutputForMask = zeroOutputForMask;
+  }
+
+  // ---- Keras's rules -------------------------------------------------------------------------
+
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
+  @Override
+  public boolean callTakesTraining() {
+    return true;
+  }
+
+  /** The output sequence keeps the input's mask (with return_sequences); states have none. */
+  @Override
+  protected List<Operand<TBool>> computeMasks(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, int outputCount) {
+    List<Operand<TBool>> out = new ArrayList<>(Collections.nCopies(outputCount, null));
+    if (returnSequences && !masks.isEmpty()) {
+      out.set(0, masks.get(0));
+    }
+    return out;
+  }
+
+  // ---- build ---------------------------------------------------------------------------------
+
+  @Override
+  protected void build(Shape inputShape) {
+    cell.ensureBuilt(Shape.of(inputShape.size(0), inputShape.size(2)));
+  }
+
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    Shape in = inputShapes.get(0);
+    long batch = in.size(0);
+    List<Shape> out = new ArrayList<>();
+    out.add(
+        returnSequences ? Shape.of(batch, in.size(1), cell.units) : Shape.of(batch, cell.units));
+    if (returnState) {
+      for (int size : cell.stateSizes()) {
+        out.add(Shape.of(batch, size));
+      }
+    }
+    return out;
+  }
+
+  // ---- call ----------------------------------------------------------------------------------
+
+  @Override
+  protected List<Operand<?>> call(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, boolean training) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" ("
+              + className()
+              + ") takes one input sequence; initial_state inputs are not supported by jkeras, got "
+              + inputs.size()
+              + " inputs");
+    }
+    Operand<TFloat32> x = DTypes.toFloat(tf, inputs.get(0));
+    long timesteps = x.shape().size(1);
+    if (timesteps <= 0) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" ("
+              + className()
+              + "): jkeras unrolls recurrent layers over a time axis known when the model is"
+              + " built, got input shape "
+              + KerasShape.format(x.shape())
+              + ". Give the Input a fixed number of steps (pad the sequences and mask the"
+              + " padding)");
+    }
+    int steps = Math.toIntExact(timesteps);
+    List<Operand<TFloat32>> xs = unstack(tf, x, steps);
+    Operand<TBool> mask = masks.isEmpty() ? null : masks.get(0);
+    List<Operand<TFloat32>> ms = null;
+    if (mask != null) {
+      Operand<TFloat32> m = tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(-1));
+      ms = unstack(tf, m, steps);
+    }
+    if (goBackwards) {
+      Collections.reverse(xs);
+      if (ms != null) {
+        Collections.reverse(ms);
+      }
+    }
+    List<Operand<TFloat32>> states = new ArrayList<>();
+    for (int size : cell.stateSizes()) {
+      states.add(zeros(tf, x, size));
+    }
+    RecurrentCell.StepDropout dropout = cell.dropoutMasks(tf, xs.get(0), states.get(0), training);
+    List<Operand<TFloat32>> outputs = new ArrayList<>();
+    Operand<TFloat32> last = null;
+    for (int t = 0; t < steps; t++) {
+      RecurrentCell.Step s = cell.step(tf, xs.get(t), states, dropout);
+      Operand<TFloat32> out = s.output();
+      List<Operand<TFloat32>> next = s.states();
+      if (ms != null) {
+        Operand<TFloat32> m = ms.get(t);
+        Operand<TFloat32> kept = tf.math.sub(tf.constant(1f), m);
+        // m is exactly 0 or 1, so m * new + (1 - m) * old picks one of them exactly.
+        Operand<TFloat32> carried =
+            last == null ? tf.math.mul(m, out) : blend(tf, m, kept, out, last);
+        List<Operand<TFloat32>> blended = new ArrayList<>();
+        for (int i = 0; i < next.size(); i++) {
+          blended.add(blend(tf, m, kept, next.get(i), states.get(i)));
+        }
+        next = blended;
+        last = carried;
+        outputs.add(zeroOutputForMask ? tf.math.mul(m, out) : carried);
+      } else {
+        last = out;
+        outputs.add(out);
+      }
+      states = next;
+    }
+    List<Operand<?>> result = new ArrayList<>();
+    if (returnSequences) {
+      result.add(tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)));
+    } else {
+      result.add(zeroOutputForMask && ms != null ? outputs.get(steps - 1) : tf.identity(last));
+    }
+    if (returnState) {
+      for (Operand<TFloat32> s : states) {
+        result.add(tf.identity(s));
+      }
+    }
+    return result;
+  }
+
+  private static Operand<TFloat32> blend(
+      Ops tf,
+      Operand<TFloat32> m,
+      Operand<TFloat32> kept,
+      Operand<TFloat32> now,
+      Operand<TFloat32> before) {
+    return tf.math.add(tf.math.mul(m, now), tf.math.mul(kept, before));
+  }
+
+  /** {@code x} cut into its {@code steps} time steps (axis 1). */
+  static List<Operand<TFloat32>> unstack(Ops tf, Operand<TFloat32> x, int steps) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    for (Operand<TFloat32> step : tf.unstack(x, (long) steps, Unstack.axis(1L))) {
+      out.add(step);
+    }
+    return out;
+  }
+
+  /** A zero state {@code (batch, size)}, the batch read from {@code x} outside the gradients. */
+  private static Operand<TFloat32> zeros(Ops tf, Operand<TFloat32> x, int size) {
+    Operand<TInt32> batch =
+        tf.slice(
+            tf.shape(tf.stopGradient(x)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> shape =
+        tf.concat(List.of(batch, tf.constant(new int[] {size})), tf.constant(0));
+    return tf.fill(shape, tf.constant(0f));
+  }
+
+  // ---- config --------------------------------------------------------------------------------
+
+  /** The base keys, then return_sequences ... zero_output_for_mask, then the cell. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    putSequenceOptions(config);
+    config.put("cell", NestedLayerConfig.serialize(cell));
+    return config;
+  }
+
+  /** The sequence options, in Keras's order. */
+  final void putSequenceOptions(Map<String, Object> config) {
+    config.put("return_sequences", returnSequences);
+    config.put("return_state", returnState);
+    config.put("go_backwards", goBackwards);
+    config.put("stateful", false);
+    config.put("unroll", unroll);
+    config.put("zero_output_for_mask", zeroOutputForMask);
+  }
+
+  /**
+   * Optional arguments of {@link RNN}, with Keras 3's defaults; the cell's own arguments are set on
+   * the cell.
+   */
+  public static final class Builder {
+    private final RecurrentCell cell;
+    private String name;
+    private boolean returnSequences;
+    private boolean returnState;
+    private boolean goBackwards;
+    private boolean unroll;
+    private boolean zeroOutputForMask;
+
+    private Builder(RecurrentCell cell) {
+      if (cell == null) {
+        throw new IllegalArgumentException("RNN: the cell must not be null");
+      }
+      this.cell = cell;
+    }
+
+    /** The layer's name; automatic when not set. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** Whether every step's output is returned (false: the last one). */
+    public Builder returnSequences(boolean returnSequences) {
+      this.returnSequences = returnSequences;
+      return this;
+    }
+
+    /** Whether the final states are returned too, as extra outputs. */
+    public Builder returnState(boolean returnState) {
+      this.returnState = returnState;
+      return this;
+    }
+
+    /** Whether the sequence is read from its end (and the outputs returned reversed). */
+    public Builder goBackwards(boolean goBackwards) {
+      this.goBackwards = goBackwards;
+      return this;
+    }
+
+    /** Keras's {@code unroll}, kept in the config; jkeras always unrolls. */
+    public Builder unroll(boolean unroll) {
+      this.unroll = unroll;
+      return this;
+    }
+
+    /** Whether masked steps output zeros instead of the last unmasked output. */
+    public Builder zeroOutputForMask(boolean zeroOutputForMask) {
+      this.zeroOutputForMask = zeroOutputForMask;
+      return this;
+    }
+
+    /** The RNN. */
+    public RNN build() {
+      return new RNN(this);
+    }
+  }
+}
