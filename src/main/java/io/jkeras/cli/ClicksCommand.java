@@ -29,12 +29,17 @@ final class ClicksCommand {
           "  --vocab N        ids per categorical field (default: Criteo-like sizes, 3 to 10^7)",
           "  --zipf S         Zipf exponent of the ids (default 1.1)",
           "  --seed N         (default 1)",
+          "  --first-row N    index of the first row (default 0): a test file of the same seed",
+          "                   and --first-row equal to the training rows shares its hidden model",
           "  --help           this text");
 
   int run(String[] args) {
     Arguments a =
         new Arguments(
-            "clicks", args, Set.of("rows", "out", "vocab", "zipf", "seed"), Set.of("help"));
+            "clicks",
+            args,
+            Set.of("rows", "out", "vocab", "zipf", "seed", "first-row"),
+            Set.of("help"));
     if (a.has("help")) {
       System.out.println(HELP);
       return 0;
@@ -55,6 +60,9 @@ final class ClicksCommand {
       int[] sizes = new int[26];
       Arrays.fill(sizes, a.getInt("vocab", 0));
       b.vocabularySizes(sizes);
+    }
+    if (a.has("first-row")) {
+      b.firstRow(Long.parseLong(a.get("first-row", "0").replace("_", "")));
     }
     if (a.has("zipf")) {
       b.zipfExponent(Double.parseDouble(a.get("zipf", null)));

@@ -1,6 +1,7 @@
 package io.jkeras.cli;
 
 import io.jkeras.GlobalSeed;
+import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.CSVLogger;
 import io.jkeras.callbacks.EarlyStopping;
 import io.jkeras.ctr.ClickMetrics;
@@ -9,6 +10,10 @@ import io.jkeras.data.ClickData;
 import io.jkeras.data.CsvReader;
 import io.jkeras.data.Features;
 import io.jkeras.data.LibfmReader;
+import io.jkeras.distribute.MultiWorkerMirroredStrategy;
+import io.jkeras.distribute.ParameterServerStrategy;
+import io.jkeras.distribute.Strategy;
+import io.jkeras.distribute.TfConfig;
 import io.jkeras.io.AtomicFile;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
@@ -66,6 +71,10 @@ final class CtrCommand {
           "  --seed N           seed for weights and the split (default 1)",
           "  --out DIR          output folder (default out/ctr)",
           "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 2)",
+          "  --strategy S       train as one task of a TensorFlow cluster described by TF_CONFIG:",
+          "                     multi_worker_mirrored or parameter_server; one model (--models);",
+          "                     a ps task serves until every worker has finished; the chief",
+          "                     (chief 0, else worker 0) writes the outputs",
           "  --export-npy DIR   write the split (ids, numeric, labels of train/valid/test) and",
           "                     features.json for Python, and stop",
           "  --help             this text");
@@ -93,6 +102,7 @@ final class CtrCommand {
                 "seed",
                 "out",
                 "verbose",
+                "strategy",
                 "export-npy"),
             Set.of("help"));
     if (a.has("help")) {
@@ -113,6 +123,47 @@ final class CtrCommand {
         throw new Arguments.UsageException(
             "--models: expected names from " + CtrModels.NAMES + ", got \"" + m + "\"");
       }
+    }
+    Strategy strategy = null;
+    if (a.has("strategy")) {
+      String kind = a.get("strategy", null);
+      if (!kind.equals("multi_worker_mirrored") && !kind.equals("parameter_server")) {
+        throw new Arguments.UsageException(
+            "--strategy: expected multi_worker_mirrored or parameter_server, got \"" + kind + "\"");
+      }
+      if (!a.has("models") || models.size() != 1) {
+        throw new Arguments.UsageException(
+            "ctr: --strategy trains one model per cluster job; name it with --models NAME");
+      }
+      TfConfig config = TfConfig.fromEnvironment();
+      if (config.taskType().equals("ps")) {
+        if (!kind.equals("parameter_server")) {
+          throw new Arguments.UsageException(
+              "ctr: TF_CONFIG names a ps task, which only --strategy parameter_server has");
+        }
+        System.out.println(
+            "ps task "
+                + config.taskIndex()
+                + " serving on "
+                + config.address()
+                + " until the"
+                + " workers finish");
+        ParameterServerStrategy.serveUntilWorkersFinish(config);
+        System.out.println("every worker has finished");
+        return 0;
+      }
+      strategy =
+          kind.equals("parameter_server")
+              ? new ParameterServerStrategy(config)
+              : new MultiWorkerMirroredStrategy(config);
+      System.out.println(
+          "cluster task "
+              + config.taskName()
+              + " ("
+              + kind
+              + ", chief: "
+              + strategy.isChief()
+              + ")");
     }
     Path trainFile;
     Path testFile;
@@ -164,6 +215,7 @@ final class CtrCommand {
       exportNpy(Path.of(a.get("export-npy", null)), features, train, valid, test);
       return 0;
     }
+    boolean writes = strategy == null || strategy.isChief();
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -174,17 +226,41 @@ final class CtrCommand {
     for (String m : models) {
       KerasNames.reset();
       GlobalSeed.set(seed);
-      try (Model model = CtrModels.builder(m, features).build()) {
-        model.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
-        EarlyStopping stop = new EarlyStopping("val_auc", 0, patience, "max", true);
+      Model built;
+      try (var scope = strategy == null ? null : strategy.scope()) {
+        built = CtrModels.builder(m, features).build();
+        built.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
+      }
+      try (Model model = built) {
+        // Asynchronous workers stop on their own; restoring "best" weights there would overwrite
+        // the shared variables another worker is still training.
+        boolean restore = !(strategy instanceof ParameterServerStrategy);
+        EarlyStopping stop = new EarlyStopping("val_auc", 0, patience, "max", restore);
+        List<HostArray> xs = CtrModels.inputs(model, train);
+        HostArray ys = train.labels();
+        int fitBatch = batchSize;
+        if (strategy instanceof MultiWorkerMirroredStrategy mirrored) {
+          // --batch-size is the global batch: each replica takes its part of every batch.
+          xs = xs.stream().map(x -> mirrored.shard(x, batchSize)).toList();
+          ys = mirrored.shard(ys, batchSize);
+          fitBatch = mirrored.perReplicaBatchSize(batchSize);
+        } else if (strategy instanceof ParameterServerStrategy ps) {
+          xs = xs.stream().map(ps::shard).toList();
+          ys = ps.shard(ys);
+        }
+        List<io.jkeras.callbacks.Callback> callbacks = new java.util.ArrayList<>();
+        if (writes) {
+          callbacks.add(new CSVLogger(out.resolve(m + "_history.csv")));
+        }
+        callbacks.add(stop);
         FitOptions options =
             FitOptions.epochs(epochs)
-                .batchSize(batchSize)
+                .batchSize(fitBatch)
                 .validationData(CtrModels.inputs(model, valid), List.of(valid.labels()))
-                .callbacks(new CSVLogger(out.resolve(m + "_history.csv")), stop)
+                .callbacks(callbacks.toArray(io.jkeras.callbacks.Callback[]::new))
                 .verbose(a.getInt("verbose", 2));
         System.out.printf(Locale.ROOT, "%n== %s: %,d params%n", m, model.countParams());
-        History h = model.fit(CtrModels.inputs(model, train), List.of(train.labels()), options);
+        History h = model.fit(xs, List.of(ys), options);
         List<FloatNdArray> p = model.predict(CtrModels.inputs(model, test), 4096);
         float[] scores = new float[test.rows()];
         for (int i = 0; i < scores.length; i++) {
@@ -213,6 +289,13 @@ final class CtrCommand {
     String table = table(results);
     System.out.println();
     System.out.print(table);
+    if (strategy instanceof ParameterServerStrategy ps) {
+      ps.reportFinished();
+    }
+    if (!writes) {
+      System.out.println("not the chief: the chief writes the results");
+      return 0;
+    }
     HistoryChart.write(
         out.resolve("ctr_val_auc.png"),
         "CTR: AUC per epoch (" + trainFile.getFileName() + ")",

@@ -34,12 +34,15 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * SyntheticClicks clicks = SyntheticClicks.builder().rows(10_000_000).seed(7).build();
  * clicks.writeTsv(Path.of("clicks.tsv"));
+ * SyntheticClicks.builder().rows(1_000_000).firstRow(10_000_000).seed(7).build()
+ *     .writeTsv(Path.of("test.tsv"));                  // the next million rows
  * CsvReader.Builder csv = clicks.csvReader(1 << 20);   // hashed C1..C26, numeric I1..I13
  * }</pre>
  */
 public final class SyntheticClicks {
 
   private final long rows;
+  private final long firstRow;
   private final long seed;
   private final int[] vocabularySizes;
   private final int numericColumns;
@@ -49,6 +52,7 @@ public final class SyntheticClicks {
 
   private SyntheticClicks(Builder b) {
     this.rows = b.rows;
+    this.firstRow = b.firstRow;
     this.seed = b.seed;
     this.vocabularySizes = b.vocabularySizes.clone();
     this.numericColumns = b.numericColumns;
@@ -121,10 +125,12 @@ public final class SyntheticClicks {
                 writeHeader(w);
               }
               Row row = new Row();
-              SplittableRandom random = new SplittableRandom(seed);
               StringBuilder line = new StringBuilder(256);
-              for (long r = 0; r < rows; r++) {
-                row.draw(random);
+              for (long r = firstRow; r < firstRow + rows; r++) {
+                // Each row its own generator: row r is the same in any file that holds it.
+                row.draw(
+                    new SplittableRandom(
+                        mix(seed ^ 0x632BE59BD9B4E019L, (int) (r >>> 32), (int) r)));
                 clicks[0] += row.label;
                 line.setLength(0);
                 if (tsv) {
@@ -280,6 +286,7 @@ public final class SyntheticClicks {
   /** Options of {@link SyntheticClicks}. */
   public static final class Builder {
     private long rows = 1_000;
+    private long firstRow;
     private long seed = 1;
     private int[] vocabularySizes = criteoLikeSizes();
     private int numericColumns = 13;
@@ -330,6 +337,19 @@ public final class SyntheticClicks {
         throw new IllegalArgumentException("SyntheticClicks: rows must be >= 0, got " + rows);
       }
       this.rows = rows;
+      return this;
+    }
+
+    /**
+     * The index of the first row written (default 0): a test file of the same seed starts where the
+     * training file ends, so both come from one hidden model and share no row.
+     */
+    public Builder firstRow(long firstRow) {
+      if (firstRow < 0) {
+        throw new IllegalArgumentException(
+            "SyntheticClicks: firstRow must be >= 0, got " + firstRow);
+      }
+      this.firstRow = firstRow;
       return this;
     }
 
