@@ -13,10 +13,12 @@ import java.util.Map;
 
 /**
  * Writes one CSV row per epoch ({@code epoch} then the logged values, sorted by name, as Keras's
- * {@code CSVLogger}), flushed after every epoch.
+ * {@code CSVLogger}), flushed after every epoch. Keras's defaults: separator {@code ","}, append
+ * false (the file is replaced).
  *
  * <pre>{@code
  * new CSVLogger(Path.of("out/history.csv"))
+ * CSVLogger.builder(Path.of("out/history.tsv")).separator("\t").append(true).build()
  * }</pre>
  */
 public class CSVLogger implements Callback {
@@ -27,14 +29,85 @@ public class CSVLogger implements Callback {
   private Writer writer;
   private List<String> keys;
 
+  /**
+   * Writes to {@code file} with Keras's defaults (comma-separated, replacing the file).
+   *
+   * <pre>{@code
+   * model.fit(x, y, FitOptions.epochs(5).callbacks(new CSVLogger(Path.of("history.csv"))));
+   * }</pre>
+   *
+   * @param file the CSV file; its folder is created when missing
+   */
   public CSVLogger(Path file) {
     this(file, ",", false);
   }
 
-  public CSVLogger(Path file, String separator, boolean append) {
+  private CSVLogger(Path file, String separator, boolean append) {
     this.file = file;
     this.separator = separator;
     this.append = append;
+  }
+
+  /**
+   * A builder for a logger writing to {@code file}.
+   *
+   * <pre>{@code
+   * CSVLogger log = CSVLogger.builder(Path.of("history.csv")).append(true).build();
+   * }</pre>
+   *
+   * @param file the CSV file
+   * @return a new builder
+   */
+  public static Builder builder(Path file) {
+    return new Builder(file);
+  }
+
+  /**
+   * Keras's {@code CSVLogger} arguments, with its defaults.
+   *
+   * <pre>{@code
+   * CSVLogger.builder(Path.of("history.csv")).separator(";").build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private final Path file;
+    private String separator = ",";
+    private boolean append;
+
+    private Builder(Path file) {
+      this.file = file;
+    }
+
+    /**
+     * The field separator ({@code ","} by default).
+     *
+     * @param separator the separator
+     * @return this builder
+     */
+    public Builder separator(String separator) {
+      this.separator = separator;
+      return this;
+    }
+
+    /**
+     * Whether to add rows to an existing file (keeping its header) instead of replacing it.
+     *
+     * @param append whether to append
+     * @return this builder
+     */
+    public Builder append(boolean append) {
+      this.append = append;
+      return this;
+    }
+
+    /**
+     * The callback.
+     *
+     * @return a new CSVLogger
+     */
+    public CSVLogger build() {
+      return new CSVLogger(file, separator, append);
+    }
   }
 
   @Override

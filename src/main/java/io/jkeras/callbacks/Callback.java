@@ -18,7 +18,15 @@ import java.util.Map;
  */
 public interface Callback {
 
-  /** What the training run is: the model, the number of epochs and of steps per epoch. */
+  /**
+   * What the training run is: the model, the number of epochs, of steps per epoch and of samples
+   * per pass over the data; the last two are -1 for streamed data of unknown length.
+   *
+   * @param model the model being trained
+   * @param epochs the epoch count {@code fit} runs to
+   * @param stepsPerEpoch batches per epoch, or -1 when unknown
+   * @param samples samples in one pass over the training data, or -1 when unknown
+   */
   record TrainingRun(Model model, int epochs, int stepsPerEpoch, int samples) {}
 
   default void onTrainBegin(TrainingRun run) {}

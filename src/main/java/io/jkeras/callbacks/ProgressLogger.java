@@ -31,7 +31,9 @@ public class ProgressLogger implements Callback {
   private final PrintStream out;
   private final int verbose;
   private int epochs;
+  // Steps per epoch, or 0 while unknown (streamed data before its first full pass).
   private int steps;
+  private int stepsSeen;
   private long epochStart;
   private long lastDraw;
   private int previousWidth;
@@ -70,7 +72,7 @@ public class ProgressLogger implements Callback {
   @Override
   public void onTrainBegin(TrainingRun run) {
     epochs = run.epochs();
-    steps = run.stepsPerEpoch();
+    steps = Math.max(0, run.stepsPerEpoch());
   }
 
   @Override
@@ -79,20 +81,34 @@ public class ProgressLogger implements Callback {
     epochStart = System.nanoTime();
     lastDraw = 0;
     previousWidth = 0;
+    stepsSeen = 0;
   }
 
   @Override
   public void onBatchEnd(int batch, Map<String, Double> logs) {
+    stepsSeen = batch + 1;
     if (verbose != 1 || out == null) {
       return;
     }
     long now = System.nanoTime();
-    if (now - lastDraw < 50_000_000L && batch + 1 < steps) {
+    if (now - lastDraw < 50_000_000L && (steps == 0 || batch + 1 < steps)) {
       return;
     }
     lastDraw = now;
     double elapsed = (now - epochStart) / 1e9;
     double perStep = elapsed / (batch + 1);
+    if (steps == 0) {
+      // As Keras's bar for data of unknown length: a count and the time so far.
+      String line =
+          String.format(Locale.ROOT, "%7d/Unknown %.0fs", batch + 1, elapsed)
+              + formatStep(perStep)
+              + values(logs);
+      String pad = " ".repeat(Math.max(0, previousWidth - line.length()));
+      out.print("\r" + line + pad);
+      out.flush();
+      previousWidth = line.length();
+      return;
+    }
     int done = (int) ((double) WIDTH * (batch + 1) / steps);
     String count = String.format(Locale.ROOT, "%" + digits(steps) + "d/%d", batch + 1, steps);
     String bar = count + " " + "━".repeat(done) + " ".repeat(WIDTH - done);
@@ -106,6 +122,10 @@ public class ProgressLogger implements Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
+    if (steps == 0) {
+      // The first pass over streamed data tells its length.
+      steps = stepsSeen;
+    }
     double elapsed = (System.nanoTime() - epochStart) / 1e9;
     double perStep = elapsed / Math.max(1, steps);
     String count = String.format(Locale.ROOT, "%" + digits(steps) + "d/%d", steps, steps);

@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  * closed when training ends. Run {@code tensorboard --logdir logs}.
  *
  * <pre>{@code
- * model.fit(x, y, FitOptions.epochs(10).callbacks(new TensorBoard(Path.of("logs"))));
+ * model.fit(x, y, FitOptions.epochs(10).callbacks(TensorBoard.builder(Path.of("logs")).build()));
  * }</pre>
  */
 public class TensorBoard implements Callback {
@@ -37,21 +37,64 @@ public class TensorBoard implements Callback {
   private EventFile validation;
   private long globalBatch;
 
-  /** Per-epoch scalars under {@code logDir}. */
-  public TensorBoard(Path logDir) {
-    this(logDir, "epoch");
+  private TensorBoard(Path logDir, boolean perBatch) {
+    this.logDir = logDir;
+    this.perBatch = perBatch;
   }
 
   /**
-   * @param updateFreq {@code "epoch"} (default) or {@code "batch"} for per-batch scalars as well
+   * A builder for event files under {@code logDir}, with Keras's default {@code update_freq}
+   * "epoch".
+   *
+   * <pre>{@code
+   * TensorBoard tb = TensorBoard.builder(Path.of("logs")).updateFreq("batch").build();
+   * }</pre>
+   *
+   * @param logDir the folder TensorBoard reads ({@code tensorboard --logdir logs})
+   * @return a new builder
    */
-  public TensorBoard(Path logDir, String updateFreq) {
-    if (!updateFreq.equals("epoch") && !updateFreq.equals("batch")) {
-      throw new IllegalArgumentException(
-          "TensorBoard: update_freq must be \"epoch\" or \"batch\", got \"" + updateFreq + "\"");
+  public static Builder builder(Path logDir) {
+    return new Builder(logDir);
+  }
+
+  /**
+   * Keras's {@code TensorBoard} arguments jkeras writes: the log folder and {@code update_freq}.
+   *
+   * <pre>{@code
+   * TensorBoard.builder(Path.of("logs")).build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private final Path logDir;
+    private boolean perBatch;
+
+    private Builder(Path logDir) {
+      this.logDir = logDir;
     }
-    this.logDir = logDir;
-    this.perBatch = updateFreq.equals("batch");
+
+    /**
+     * {@code "epoch"} (the default) writes epoch scalars; {@code "batch"} also per-batch ones.
+     *
+     * @param updateFreq {@code "epoch"} or {@code "batch"}
+     * @return this builder
+     */
+    public Builder updateFreq(String updateFreq) {
+      if (!updateFreq.equals("epoch") && !updateFreq.equals("batch")) {
+        throw new IllegalArgumentException(
+            "TensorBoard: update_freq must be \"epoch\" or \"batch\", got \"" + updateFreq + "\"");
+      }
+      this.perBatch = updateFreq.equals("batch");
+      return this;
+    }
+
+    /**
+     * The callback.
+     *
+     * @return a new TensorBoard
+     */
+    public TensorBoard build() {
+      return new TensorBoard(logDir, perBatch);
+    }
   }
 
   @Override

@@ -19,6 +19,49 @@ public class TerminateOnNaN implements Callback {
   private Model model;
   private boolean terminated;
 
+  /**
+   * Stops training at the first NaN or infinite batch loss.
+   *
+   * <pre>{@code
+   * TerminateOnNaN t = new TerminateOnNaN();
+   * }</pre>
+   */
+  public TerminateOnNaN() {}
+
+  /**
+   * A builder, for symmetry with the other callbacks (Keras's {@code TerminateOnNaN} has no
+   * arguments).
+   *
+   * <pre>{@code
+   * TerminateOnNaN t = TerminateOnNaN.builder().build();
+   * }</pre>
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a {@link TerminateOnNaN}.
+   *
+   * <pre>{@code
+   * TerminateOnNaN.builder().build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private Builder() {}
+
+    /**
+     * The callback.
+     *
+     * @return a new TerminateOnNaN
+     */
+    public TerminateOnNaN build() {
+      return new TerminateOnNaN();
+    }
+  }
+
   @Override
   public void onTrainBegin(TrainingRun run) {
     model = run.model();
@@ -35,6 +78,11 @@ public class TerminateOnNaN implements Callback {
     }
   }
 
+  /**
+   * Whether the last training run was stopped by a bad loss.
+   *
+   * @return true after a NaN or infinite loss
+   */
   public boolean terminated() {
     return terminated;
   }

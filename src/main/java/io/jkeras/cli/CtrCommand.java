@@ -235,7 +235,13 @@ final class CtrCommand {
         // Asynchronous workers stop on their own; restoring "best" weights there would overwrite
         // the shared variables another worker is still training.
         boolean restore = !(strategy instanceof ParameterServerStrategy);
-        EarlyStopping stop = new EarlyStopping("val_auc", 0, patience, "max", restore);
+        EarlyStopping stop =
+            EarlyStopping.builder()
+                .monitor("val_auc")
+                .patience(patience)
+                .mode("max")
+                .restoreBestWeights(restore)
+                .build();
         List<HostArray> xs = CtrModels.inputs(model, train);
         HostArray ys = train.labels();
         int fitBatch = batchSize;

@@ -109,4 +109,10 @@ public class AUC extends Metric {
     }
     return auc;
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -55,4 +55,10 @@ public class BinaryAccuracy extends MeanMetric {
     Operand<TFloat32> hit = tf.dtypes.cast(tf.math.equal(yTrue, predicted), TFloat32.class);
     return tf.math.mean(hit, tf.constant(-1), Mean.keepDims(false));
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

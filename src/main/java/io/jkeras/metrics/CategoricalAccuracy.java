@@ -51,4 +51,10 @@ public class CategoricalAccuracy extends MeanMetric {
             tf.math.argMax(yTrue, tf.constant(-1)), tf.math.argMax(yPred, tf.constant(-1))),
         TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

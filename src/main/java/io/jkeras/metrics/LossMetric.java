@@ -28,4 +28,10 @@ public class LossMetric extends MeanMetric {
   protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     return loss.perSample(tf, yTrue, yPred);
   }
+
+  /** Lower is better: {@code "down"}. */
+  @Override
+  public String direction() {
+    return "down";
+  }
 }

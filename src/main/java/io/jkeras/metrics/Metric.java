@@ -63,6 +63,23 @@ public abstract class Metric implements KerasSerializable {
     return c.string("name", defaultName);
   }
 
+  /**
+   * Which way the metric improves, as Keras's metric {@code _direction}: {@code "up"} when higher
+   * values are better (accuracy, AUC), {@code "down"} when lower ones are (errors, losses), null
+   * when unknown. Callbacks in mode {@code "auto"} ({@code EarlyStopping}, {@code ModelCheckpoint},
+   * {@code ReduceLROnPlateau}) follow it; a custom metric overrides this to be monitored in that
+   * mode.
+   *
+   * <pre>{@code
+   * new AUC().direction(); // "up"
+   * }</pre>
+   *
+   * @return {@code "up"}, {@code "down"} or null
+   */
+  public String direction() {
+    return null;
+  }
+
   /** Emits this batch's statistics as a float32 vector. */
   public abstract Operand<TFloat32> batchStatistics(
       Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);

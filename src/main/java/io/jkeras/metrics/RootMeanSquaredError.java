@@ -32,4 +32,10 @@ public class RootMeanSquaredError extends MeanMetric {
   public double result() {
     return Math.sqrt(super.result());
   }
+
+  /** Lower is better: {@code "down"}. */
+  @Override
+  public String direction() {
+    return "down";
+  }
 }

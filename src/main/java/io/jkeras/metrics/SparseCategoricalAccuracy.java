@@ -54,4 +54,10 @@ public class SparseCategoricalAccuracy extends MeanMetric {
         tf.reshape(tf.math.argMax(yPred, tf.constant(-1)), tf.constant(new int[] {-1}));
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

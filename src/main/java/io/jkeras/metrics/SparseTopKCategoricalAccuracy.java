@@ -34,4 +34,10 @@ public class SparseTopKCategoricalAccuracy extends MeanMetric {
   protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     return TopKCategoricalAccuracy.inTopK(tf, tf.dtypes.cast(yTrue, TInt32.class), yPred, k);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -59,4 +59,10 @@ abstract class ThresholdCountMetric extends Metric {
   double fn() {
     return counts[3];
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

@@ -43,4 +43,10 @@ public class TopKCategoricalAccuracy extends MeanMetric {
         tf.nn.inTopK(yPred, tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(k)),
         TFloat32.class);
   }
+
+  /** Higher is better: {@code "up"}. */
+  @Override
+  public String direction() {
+    return "up";
+  }
 }

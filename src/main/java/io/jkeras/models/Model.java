@@ -1,12 +1,8 @@
 package io.jkeras.models;
 
-import io.jkeras.backend.DTypes;
 import io.jkeras.backend.Distribution;
-import io.jkeras.backend.ForwardPass;
-import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
 import io.jkeras.backend.SessionOptions;
-import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
@@ -17,29 +13,24 @@ import io.jkeras.losses.Losses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
+import io.jkeras.savedmodel.SavedModel;
+import io.jkeras.saving.KerasModelFile;
 import io.jkeras.saving.KerasWeightsFile;
 import io.jkeras.saving.StoredArray;
+import io.jkeras.training.Batch;
+import io.jkeras.training.EvaluateOptions;
 import io.jkeras.training.FitOptions;
 import io.jkeras.training.History;
 import io.jkeras.training.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /**
  * A functional model: the layer calls that lead from {@link io.jkeras.layers.Input}s to outputs, as
@@ -72,34 +63,67 @@ public class Model implements AutoCloseable {
   // The distribution strategy whose scope was open when the model was constructed.
   private final Distribution distribution = Distribution.current();
 
-  private GraphSession graph;
-  private List<Placeholder<?>> inputPlaceholders;
-  private ForwardGraph inference;
-  private Trainer trainer;
-  private List<StoredArray> pendingOptimizerState = List.of();
-  private volatile boolean stopTraining;
+  private final ModelRuntime runtime = new ModelRuntime(this);
 
+  /**
+   * A model from one input to one output.
+   *
+   * <pre>{@code
+   * KerasTensor x = Input.of(3);
+   * Model model = new Model(x, new Dense(1).apply(x));
+   * }</pre>
+   *
+   * @param input a tensor made by {@link io.jkeras.layers.Input#of}
+   * @param output a tensor computed from {@code input} by layer calls
+   */
   public Model(KerasTensor input, KerasTensor output) {
     this(List.of(input), List.of(output), null);
   }
 
+  /**
+   * A model from several inputs to several outputs, named {@code functional}, {@code
+   * functional_1}...
+   *
+   * <pre>{@code
+   * Model model = new Model(List.of(a, b), List.of(y));
+   * }</pre>
+   *
+   * @param inputs tensors made by {@link io.jkeras.layers.Input#of}, in the order data is given
+   * @param outputs tensors computed from the inputs, in the order predictions are returned
+   */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs) {
     this(inputs, outputs, null);
   }
 
+  /**
+   * A named model from several inputs to several outputs.
+   *
+   * <pre>{@code
+   * Model model = new Model(List.of(a, b), List.of(y), "ranker");
+   * }</pre>
+   *
+   * @param inputs tensors made by {@link io.jkeras.layers.Input#of}, in the order data is given
+   * @param outputs tensors computed from the inputs, in the order predictions are returned
+   * @param name the model's name, or null for a unique default
+   */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
     this.name = name != null ? name : KerasNames.unique("functional");
     setStructure(inputs, outputs);
   }
 
-  /** For subclasses that set their structure later (Sequential). */
+  /**
+   * For subclasses that set their structure later (Sequential).
+   *
+   * @param name the model's name, or null for a unique name made from {@code defaultPrefix}
+   * @param defaultPrefix the prefix of the default name, such as {@code "sequential"}
+   */
   protected Model(String name, String defaultPrefix) {
     this.name = name != null ? name : KerasNames.unique(defaultPrefix);
   }
 
   /** Defines (or, before the model first runs, redefines) the model's inputs and outputs. */
-  protected final void setStructure(List<KerasTensor> inputs, List<KerasTensor> outputs) {
-    if (graph != null) {
+  final void setStructure(List<KerasTensor> inputs, List<KerasTensor> outputs) {
+    if (runtime.isRunning()) {
       throw new IllegalStateException("Model \"" + name + "\" already runs; its layers are fixed");
     }
     if (inputs.isEmpty() || outputs.isEmpty()) {
@@ -117,36 +141,96 @@ public class Model implements AutoCloseable {
     this.outputs = List.copyOf(outputs);
   }
 
-  protected final boolean hasStructure() {
+  final boolean hasStructure() {
     return layerGraph != null;
   }
 
+  /**
+   * The model's name.
+   *
+   * @return the name given, or the unique default ({@code functional}, {@code functional_1}...)
+   */
   public String name() {
     return name;
   }
 
-  /** The class name Keras writes for this model: {@code "Functional"}. */
+  /**
+   * The class name Keras writes for this model.
+   *
+   * @return {@code "Functional"}
+   */
   public String className() {
     return "Functional";
   }
 
+  /**
+   * The model's inputs, in the order data is given.
+   *
+   * @return the input tensors
+   */
   public List<KerasTensor> inputs() {
     requireStructure();
     return inputs;
   }
 
+  /**
+   * The model's outputs, in the order predictions are returned.
+   *
+   * @return the output tensors
+   */
   public List<KerasTensor> outputs() {
     requireStructure();
     return outputs;
   }
 
-  /** The layers in Keras's order (input layers first, by depth). */
+  /**
+   * The names data given as a map is keyed by: the input layers' names, in {@link #inputs()} order.
+   *
+   * <pre>{@code
+   * model.inputNames(); // [user, item]
+   * }</pre>
+   *
+   * @return one name per input
+   */
+  public List<String> inputNames() {
+    return inputs().stream().map(t -> t.layer().name()).toList();
+  }
+
+  /**
+   * Keras's {@code model.output_names}: the names of the layers that compute the outputs, in {@link
+   * #outputs()} order; labels, sample weights and predictions given or returned as maps use them.
+   *
+   * <pre>{@code
+   * model.outputNames(); // [click, conversion]
+   * }</pre>
+   *
+   * @return one name per output
+   */
+  public List<String> outputNames() {
+    return outputs().stream().map(t -> t.layer().name()).toList();
+  }
+
+  /**
+   * The layers in Keras's order (input layers first, by depth).
+   *
+   * @return the layers, each once
+   */
   public List<Layer> layers() {
     requireStructure();
     return List.copyOf(layerGraph.layers());
   }
 
-  /** The layer called {@code layerName}. */
+  /**
+   * The layer called {@code layerName}.
+   *
+   * <pre>{@code
+   * Dense dense = (Dense) model.getLayer("dense");
+   * }</pre>
+   *
+   * @param layerName a layer name
+   * @return the layer
+   * @throws IllegalArgumentException when the model has no such layer; the message lists them
+   */
   public Layer getLayer(String layerName) {
     for (Layer l : layers()) {
       if (l.name().equals(layerName)) {
@@ -168,7 +252,7 @@ public class Model implements AutoCloseable {
   }
 
   /** Hook for models that learn their structure from the first data they see (Sequential). */
-  protected void requireStructure() {
+  void requireStructure() {
     if (layerGraph == null) {
       throw new IllegalStateException(
           "Model \"" + name + "\" is not built yet: give it an input shape first");
@@ -177,7 +261,11 @@ public class Model implements AutoCloseable {
 
   // ---- weights -------------------------------------------------------------------------------
 
-  /** Every weight of every layer, each once, layer by layer (Keras's {@code model.weights}). */
+  /**
+   * Every weight of every layer, each once, layer by layer (Keras's {@code model.weights}).
+   *
+   * @return the weights
+   */
   public List<Weight> weights() {
     List<Weight> out = new ArrayList<>();
     Map<Weight, Boolean> seen = new IdentityHashMap<>();
@@ -191,14 +279,34 @@ public class Model implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The weights {@code fit} updates (Keras's {@code model.trainable_weights}).
+   *
+   * @return the trainable weights, in {@link #weights()} order
+   */
   public List<Weight> trainableWeights() {
     return weights().stream().filter(Weight::isTrainable).toList();
   }
 
+  /**
+   * The weights {@code fit} leaves to the layers (moving statistics, frozen layers).
+   *
+   * @return the non-trainable weights, in {@link #weights()} order
+   */
   public List<Weight> nonTrainableWeights() {
     return weights().stream().filter(w -> !w.isTrainable()).toList();
   }
 
+  /**
+   * Copies of every weight value, in {@link #weights()} order (Keras's {@code get_weights()}).
+   *
+   * <pre>{@code
+   * List<FloatNdArray> saved = model.getWeights();
+   * model.setWeights(saved);
+   * }</pre>
+   *
+   * @return one array per weight
+   */
   public List<FloatNdArray> getWeights() {
     List<FloatNdArray> out = new ArrayList<>();
     for (Weight w : weights()) {
@@ -207,11 +315,20 @@ public class Model implements AutoCloseable {
     return out;
   }
 
-  /** Replaces every weight value, in {@link #weights()} order; shapes must match exactly. */
+  /**
+   * Replaces every weight value, in {@link #weights()} order; shapes must match exactly.
+   *
+   * @param values one array per weight
+   */
   public void setWeights(List<? extends FloatNdArray> values) {
     Weight.assignAll("Model \"" + name + "\"", weights(), values);
   }
 
+  /**
+   * The number of weight values (Keras's {@code count_params()}).
+   *
+   * @return the total size of all weights
+   */
   public long countParams() {
     long n = 0;
     for (Weight w : weights()) {
@@ -227,18 +344,28 @@ public class Model implements AutoCloseable {
     System.out.print(summaryString());
   }
 
-  /** The summary table as Keras prints it for the current terminal width ($COLUMNS, else 80). */
+  /**
+   * The summary table as Keras prints it for the current terminal width ($COLUMNS, else 80).
+   *
+   * @return the table's text
+   */
   public String summaryString() {
     return new ModelSummary(this).render(ModelSummary.defaultLineLength(this));
   }
 
-  /** The summary table for a given total line length. */
+  /**
+   * The summary table for a given total line length.
+   *
+   * @param lineLength the table's width in characters
+   * @return the table's text
+   */
   public String summaryString(int lineLength) {
     return new ModelSummary(this).render(lineLength);
   }
 
   /** Optimizer variables, counted in the summary once training has created them. */
-  protected long optimizerParamCount() {
+  long optimizerParamCount() {
+    Trainer trainer = runtime.trainer();
     return trainer == null ? 0 : trainer.optimizer().countParams();
   }
 
@@ -247,9 +374,16 @@ public class Model implements AutoCloseable {
   /**
    * Places the model's ops on a device such as {@code "/GPU:0"} (soft placement: the CPU when the
    * device is absent). Must be called before the model first runs.
+   *
+   * <pre>{@code
+   * model.onDevice("/GPU:0");
+   * }</pre>
+   *
+   * @param device a TensorFlow device name
+   * @return this model
    */
   public Model onDevice(String device) {
-    if (graph != null) {
+    if (runtime.isRunning()) {
       throw new IllegalStateException(
           "Model \"" + name + "\": choose the device before the model first runs");
     }
@@ -264,9 +398,12 @@ public class Model implements AutoCloseable {
    * <pre>{@code
    * model.sessionOptions(SessionOptions.builder().intraOpThreads(2).build());
    * }</pre>
+   *
+   * @param options the session options
+   * @return this model
    */
   public Model sessionOptions(SessionOptions options) {
-    if (graph != null) {
+    if (runtime.isRunning()) {
       throw new IllegalStateException(
           "Model \"" + name + "\": set the session options before the model first runs");
     }
@@ -274,247 +411,417 @@ public class Model implements AutoCloseable {
     return this;
   }
 
-  private SessionOptions sessionOptions(String device) {
-    SessionOptions o = sessionOptions != null ? sessionOptions : SessionOptions.defaults();
-    return device != null ? o.toBuilder().device(device).build() : o;
+  /** The session options given, or null for the defaults. */
+  SessionOptions sessionOptions() {
+    return sessionOptions;
   }
 
-  /**
-   * The graph session the model runs in, created on first use: the one its layers already live in
-   * (layers shared with another open model), or a new one. Every weight is bound to it.
-   */
-  public synchronized GraphSession graphSession() {
-    requireStructure();
-    if (graph != null) {
-      return graph;
-    }
-    GraphSession shared = null;
-    for (Layer l : layers()) {
-      GraphSession g = l.graphSession();
-      if (g != null) {
-        if (shared != null && shared != g) {
-          throw new IllegalStateException(
-              "Model \""
-                  + name
-                  + "\" mixes layers that live in two different open models;"
-                  + " close one of them first");
-        }
-        shared = g;
-      }
-    }
-    graph =
-        shared != null
-            ? shared.retain()
-            : GraphSession.create(sessionOptions(device), distribution);
-    for (Layer l : layers()) {
-      l.bindWeights(graph);
-    }
-    Ops tf = graph.tf().withSubScope(graph.uniqueScope(name));
-    List<Placeholder<?>> phs = new ArrayList<>();
-    for (KerasTensor in : inputs) {
-      InputLayer il = (InputLayer) in.layer();
-      phs.add(
-          tf.withName(il.name())
-              .placeholder(DTypes.tfType(in.dtype()), Placeholder.shape(in.shape())));
-    }
-    inputPlaceholders = List.copyOf(phs);
-    return graph;
+  /** The device given with {@link #onDevice}, or null. */
+  String device() {
+    return device;
   }
 
-  /** The placeholders fed with the model inputs, in input order. */
-  public List<Placeholder<?>> inputPlaceholders() {
-    graphSession();
-    return inputPlaceholders;
+  /** The distribution strategy whose scope was open when the model was constructed. */
+  Distribution distribution() {
+    return distribution;
   }
 
-  /** Emits the forward ops once more into the model's graph (Dropout active when training). */
-  public ForwardGraph forward(boolean training) {
-    GraphSession g = graphSession();
-    return ForwardGraph.emit(
-        layerGraph, inputs, inputPlaceholders, outputs, new ForwardPass(g, training));
+  /** The graph, session and trainer this model runs with. */
+  ModelRuntime runtime() {
+    return runtime;
   }
 
-  /** The inference outputs, emitted on first use. */
-  public List<Operand<TFloat32>> inferenceOutputs() {
-    return inferenceGraph().outputs();
-  }
-
-  /** The inference forward graph (outputs and layer losses), emitted on first use. */
-  public synchronized ForwardGraph inferenceGraph() {
-    if (inference == null) {
-      inference = forward(false);
-    }
-    return inference;
-  }
-
-  // ---- training ------------------------------------------------------------------------------
+  // ---- training ----------------------------------------------------------------------------
 
   /**
    * Configures training, as Keras's {@code compile}: an optimizer, a loss and metrics by Keras name
    * ({@code "adam"}, {@code "binary_crossentropy"}, {@code "accuracy"}).
+   *
+   * <pre>{@code
+   * model.compile("adam", "binary_crossentropy", "accuracy");
+   * }</pre>
+   *
+   * @param optimizer an optimizer name
+   * @param loss a loss name
+   * @param metrics metric names
    */
   public void compile(String optimizer, String loss, String... metrics) {
     compile(Optimizers.get(optimizer), Losses.get(loss), metrics);
   }
 
+  /**
+   * Configures training with an optimizer object, a loss and metrics by Keras name.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(1e-3), "mse", "mae");
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss a loss name
+   * @param metrics metric names
+   */
   public void compile(Optimizer optimizer, String loss, String... metrics) {
     compile(optimizer, Losses.get(loss), metrics);
   }
 
+  /**
+   * Configures training with optimizer and loss objects and metrics by Keras name.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(1e-3), new BinaryCrossentropy(), "accuracy");
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics metric names
+   */
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
-    trainer = new Trainer(this, optimizer, loss, List.of(metrics), List.of());
-    pendingOptimizerState = List.of();
+    runtime.compile(new Trainer(this, optimizer, loss, List.of(metrics), List.of()));
   }
 
-  /** Compiles with metric objects (AUC, Precision...) instead of names. */
+  /**
+   * Compiles with metric objects (AUC, Precision...) instead of names.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(1e-3), new BinaryCrossentropy(), new AUC());
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics metric objects
+   */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-    trainer = new Trainer(this, optimizer, loss, List.of(), List.of(metrics));
-    pendingOptimizerState = List.of();
+    runtime.compile(new Trainer(this, optimizer, loss, List.of(), List.of(metrics)));
   }
 
+  /**
+   * Whether {@code compile} was called since the model was created or last closed.
+   *
+   * @return true when the model can be trained and evaluated
+   */
   public boolean isCompiled() {
-    return trainer != null;
+    return runtime.trainer() != null;
   }
 
-  /** The compiled optimizer. */
+  /**
+   * The compiled optimizer.
+   *
+   * @return the optimizer given to {@code compile}
+   */
   public Optimizer optimizer() {
-    requireCompiled();
-    return trainer.optimizer();
+    return requireCompiled().optimizer();
   }
 
+  /**
+   * The compiled loss.
+   *
+   * @return the loss given to {@code compile}
+   */
   public Loss loss() {
-    requireCompiled();
-    return trainer.loss();
+    return requireCompiled().loss();
   }
 
-  /** The metrics given to {@code compile}, by name (metric objects by their names). */
+  /**
+   * The metrics given to {@code compile}, by name (metric objects by their names).
+   *
+   * @return the metric names
+   */
   public List<String> metricNames() {
-    requireCompiled();
-    return trainer.metricNames();
+    return requireCompiled().metricNames();
   }
 
-  private void requireCompiled() {
+  Trainer requireCompiled() {
+    Trainer trainer = runtime.trainer();
     if (trainer == null) {
       throw new IllegalStateException(
           "Model \"" + name + "\" must be compiled first: model.compile(optimizer, loss, metrics)");
     }
+    return trainer;
   }
 
-  /** Trains on a single input and labels, as Keras's {@code fit}. */
+  /**
+   * Trains on a single input and labels, as Keras's {@code fit}.
+   *
+   * <pre>{@code
+   * History h = model.fit(x, y, FitOptions.epochs(5).batchSize(64));
+   * }</pre>
+   *
+   * @param x the input samples
+   * @param y the labels
+   * @param options epochs, batch size, validation, callbacks...
+   * @return the loss and metrics of every epoch
+   */
   public History fit(HostArray x, HostArray y, FitOptions options) {
     return fit(List.of(x), List.of(y), options);
   }
 
+  /**
+   * Trains on integer input rows (ids) and float labels.
+   *
+   * <pre>{@code
+   * model.fit(new int[][] {{1, 2}, {3, 4}}, new float[] {0, 1}, FitOptions.epochs(1));
+   * }</pre>
+   *
+   * @param x one row of ids per sample
+   * @param y one label per sample
+   * @param options epochs, batch size, validation, callbacks...
+   * @return the loss and metrics of every epoch
+   */
   public History fit(int[][] x, float[] y, FitOptions options) {
     return fit(HostArray.of(x), HostArray.of(y), options);
   }
 
+  /**
+   * Trains on float input rows and float labels.
+   *
+   * <pre>{@code
+   * model.fit(new float[][] {{0.5f, 1}, {2, 0}}, new float[] {0, 1}, FitOptions.epochs(1));
+   * }</pre>
+   *
+   * @param x one feature row per sample
+   * @param y one label per sample
+   * @param options epochs, batch size, validation, callbacks...
+   * @return the loss and metrics of every epoch
+   */
   public History fit(float[][] x, float[] y, FitOptions options) {
     return fit(HostArray.of(x), HostArray.of(y), options);
   }
 
-  /** Trains on one array per input and one label array per output. */
+  /**
+   * Trains on one array per input and one label array per output.
+   *
+   * <pre>{@code
+   * model.fit(List.of(users, items), List.of(clicks), FitOptions.epochs(3));
+   * }</pre>
+   *
+   * @param xs the inputs, in {@link #inputs()} order
+   * @param ys the labels, in {@link #outputs()} order
+   * @param options epochs, batch size, validation, callbacks...
+   * @return the loss and metrics of every epoch
+   */
   public History fit(List<HostArray> xs, List<HostArray> ys, FitOptions options) {
-    requireCompiled();
+    Trainer trainer = requireCompiled();
     requireStructureFor(xs);
-    checkInputs(xs);
-    if (options.validationInputs() != null) {
-      checkInputs(options.validationInputs());
-    }
+    ModelInputs.check(this, xs);
     return trainer.fit(xs, ys, options);
   }
 
-  /** Loss and metrics on data, as Keras's {@code evaluate} (logs by name). */
+  /**
+   * Trains on inputs and labels given by name, as Keras's {@code fit} with dicts: inputs keyed by
+   * {@link #inputNames()}, labels by {@link #outputNames()}. Keys the model does not use are
+   * ignored.
+   *
+   * <pre>{@code
+   * model.fit(
+   *     Map.of("user", users, "item", items),
+   *     Map.of("click", clicks),
+   *     FitOptions.epochs(3));
+   * }</pre>
+   *
+   * @param xs the inputs by input name
+   * @param ys the labels by output name
+   * @param options epochs, batch size, validation, callbacks...
+   * @return the loss and metrics of every epoch
+   */
+  public History fit(Map<String, HostArray> xs, Map<String, HostArray> ys, FitOptions options) {
+    return fit(
+        ModelInputs.byName(this, xs, inputNames(), "inputs"),
+        ModelInputs.byName(this, ys, outputNames(), "labels"),
+        options);
+  }
+
+  /**
+   * Trains on batches a source streams (for data that does not fit in memory): each epoch is one
+   * pass over {@code batches}, or {@link FitOptions#stepsPerEpoch} batches when set; the batch size
+   * is each batch's own. Batches may give inputs and labels by position or by name.
+   *
+   * <pre>{@code
+   * Iterable<Batch> train = () -> reader.batches(4096);
+   * model.fit(train, FitOptions.epochs(2).stepsPerEpoch(1000));
+   * }</pre>
+   *
+   * @param batches the training batches; {@code iterator()} is called for every new pass
+   * @param options epochs, steps, validation, callbacks... (not batch size, shuffling or validation
+   *     split, which belong to the source)
+   * @return the loss and metrics of every epoch
+   */
+  public History fit(Iterable<Batch> batches, FitOptions options) {
+    Trainer trainer = requireCompiled();
+    requireStructure();
+    return trainer.fit(batches, options);
+  }
+
+  /**
+   * Loss and metrics on data, as Keras's {@code evaluate} (logs by name).
+   *
+   * <pre>{@code
+   * double loss = model.evaluate(xTest, yTest).get("loss");
+   * }</pre>
+   *
+   * @param x the input samples
+   * @param y the labels
+   * @return the metrics first, then {@code loss}
+   */
   public Map<String, Double> evaluate(HostArray x, HostArray y) {
     return evaluate(List.of(x), List.of(y), DEFAULT_BATCH_SIZE);
   }
 
+  /**
+   * Loss and metrics on one array per input and one label array per output.
+   *
+   * <pre>{@code
+   * Map<String, Double> logs = model.evaluate(List.of(users, items), List.of(clicks), 256);
+   * }</pre>
+   *
+   * @param xs the inputs, in {@link #inputs()} order
+   * @param ys the labels, in {@link #outputs()} order
+   * @param batchSize samples per step
+   * @return the metrics first, then {@code loss}
+   */
   public Map<String, Double> evaluate(List<HostArray> xs, List<HostArray> ys, int batchSize) {
-    requireCompiled();
-    requireStructureFor(xs);
-    checkInputs(xs);
-    return trainer.evaluate(xs, ys, batchSize);
+    return evaluate(xs, ys, EvaluateOptions.batchSize(batchSize));
   }
 
-  // ---- weights files -------------------------------------------------------------------------
+  /**
+   * Loss and metrics with Keras's other {@code evaluate} arguments: sample weights and a step
+   * limit.
+   *
+   * <pre>{@code
+   * model.evaluate(List.of(x), List.of(y), EvaluateOptions.batchSize(64).sampleWeight(w));
+   * }</pre>
+   *
+   * @param xs the inputs, in {@link #inputs()} order
+   * @param ys the labels, in {@link #outputs()} order
+   * @param options batch size, sample weights, steps
+   * @return the metrics first, then {@code loss}
+   */
+  public Map<String, Double> evaluate(
+      List<HostArray> xs, List<HostArray> ys, EvaluateOptions options) {
+    Trainer trainer = requireCompiled();
+    requireStructureFor(xs);
+    ModelInputs.check(this, xs);
+    return trainer.evaluate(xs, ys, options);
+  }
+
+  /**
+   * Loss and metrics on inputs and labels given by name ({@link #inputNames()}, {@link
+   * #outputNames()}), as Keras's {@code evaluate} with dicts.
+   *
+   * <pre>{@code
+   * model.evaluate(Map.of("user", u, "item", i), Map.of("click", c), EvaluateOptions.defaults());
+   * }</pre>
+   *
+   * @param xs the inputs by input name
+   * @param ys the labels by output name
+   * @param options batch size, sample weights, steps
+   * @return the metrics first, then {@code loss}
+   */
+  public Map<String, Double> evaluate(
+      Map<String, HostArray> xs, Map<String, HostArray> ys, EvaluateOptions options) {
+    return evaluate(
+        ModelInputs.byName(this, xs, inputNames(), "inputs"),
+        ModelInputs.byName(this, ys, outputNames(), "labels"),
+        options);
+  }
+
+  /**
+   * Loss and metrics over streamed batches: one pass, or the first {@code steps} batches of {@link
+   * EvaluateOptions#steps} when set.
+   *
+   * <pre>{@code
+   * Map<String, Double> logs = model.evaluate(() -> reader.batches(4096), EvaluateOptions.defaults());
+   * }</pre>
+   *
+   * @param batches the batches; {@code iterator()} is called once
+   * @param options steps (the batch size is each batch's own)
+   * @return the metrics first, then {@code loss}
+   */
+  public Map<String, Double> evaluate(Iterable<Batch> batches, EvaluateOptions options) {
+    Trainer trainer = requireCompiled();
+    requireStructure();
+    return trainer.evaluate(batches, options);
+  }
+
+  /**
+   * Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training = True}).
+   */
+  public void stopTraining() {
+    runtime.stopTraining(true);
+  }
+
+  /**
+   * Whether a stop was asked for since the current (or last) {@code fit} started.
+   *
+   * @return Keras's {@code model.stop_training}
+   */
+  public boolean isStopTraining() {
+    return runtime.isStopTraining();
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
 
   /**
    * Writes every weight, and the optimizer state once training has created it, to a Keras 3 {@code
    * .weights.h5} file that Python's {@code model.load_weights} reads. Written to a temp file and
    * moved into place.
+   *
+   * <pre>{@code
+   * model.saveWeights(Path.of("model.weights.h5"));
+   * }</pre>
+   *
+   * @param path the file to write
    */
   public void saveWeights(Path path) {
-    KerasWeightsFile.save(path, this, optimizerState());
+    KerasWeightsFile.save(path, this, runtime.optimizerState());
   }
 
   /**
    * Reads a Keras 3 {@code .weights.h5} file (written by jkeras or Python Keras) into this model's
    * weights, checking every shape first; the optimizer state in it, if any, is restored when the
    * model is compiled (now, or when training starts).
+   *
+   * <pre>{@code
+   * model.loadWeights(Path.of("model.weights.h5"));
+   * }</pre>
+   *
+   * @param path the file to read
    */
   public void loadWeights(Path path) {
     List<StoredArray> state = KerasWeightsFile.load(path, this);
-    if (trainer != null && !state.isEmpty()) {
-      restoreOptimizerState(state);
-    }
-  }
-
-  /**
-   * The optimizer's variables in Keras's order ({@code iteration}, {@code learning_rate}, then the
-   * slots), as weight files store them: the live values once training has created them, else a
-   * state restored and not yet applied, else an empty list. Model files save this.
-   */
-  public List<StoredArray> optimizerState() {
-    if (trainer == null) {
-      return List.of();
-    }
-    if (!trainer.optimizer().isBuilt()) {
-      return pendingOptimizerState;
-    }
-    List<StoredArray> state = new ArrayList<>();
-    List<Object> values = trainer.optimizer().state();
-    List<Shape> shapes = trainer.optimizer().stateShapes();
-    for (int i = 0; i < values.size(); i++) {
-      Object v = values.get(i);
-      state.add(
-          v instanceof long[]
-              ? StoredArray.ofLongs(shapes.get(i).asArray(), (long[]) v)
-              : StoredArray.ofFloats(shapes.get(i).asArray(), (float[]) v));
-    }
-    return state;
-  }
-
-  /**
-   * Restores optimizer variables read from a weights or model file (same order as {@link
-   * #optimizerState()}): now if training already created the optimizer, else when it starts. The
-   * model must be compiled.
-   */
-  public void restoreOptimizerState(List<StoredArray> state) {
-    requireCompiled();
-    List<Object> values = new ArrayList<>();
-    for (StoredArray a : state) {
-      values.add(a.isFloat() ? a.floats() : a.longs());
-    }
-    trainer.restoreOptimizerState(values);
-    if (!trainer.optimizer().isBuilt()) {
-      pendingOptimizerState = List.copyOf(state);
+    if (isCompiled() && !state.isEmpty()) {
+      runtime.restoreOptimizerState(state);
     }
   }
 
   /**
    * Saves the model as a Keras 3 {@code .keras} file (config, weights and, once trained, the
    * optimizer state) that Python's {@code keras.saving.load_model} reads; written atomically.
+   *
+   * <pre>{@code
+   * model.save(Path.of("model.keras"));
+   * }</pre>
+   *
+   * @param path the file to write
    */
   public void save(Path path) {
-    io.jkeras.saving.KerasModelFile.save(this, path);
+    KerasModelFile.save(this, path);
   }
 
   /**
    * Loads a {@code .keras} file or a legacy Keras 2 / tf.keras {@code .h5} file, written by Python
    * Keras or by jkeras, compiled as it was saved so that {@code fit} continues.
+   *
+   * <pre>{@code
+   * try (Model m = Model.load(Path.of("model.keras"))) {
+   *   m.fit(x, y, FitOptions.epochs(1));
+   * }
+   * }</pre>
+   *
+   * @param path the file to read
+   * @return the model, which the caller closes
    */
   public static Model load(Path path) {
-    return io.jkeras.saving.KerasModelFile.load(path);
+    return KerasModelFile.load(path);
   }
 
   /**
@@ -526,9 +833,13 @@ public class Model implements AutoCloseable {
    *   m.predict(x);
    * }
    * }</pre>
+   *
+   * @param path the file to read
+   * @param compile whether to compile the model as it was saved
+   * @return the model, which the caller closes
    */
   public static Model load(Path path, boolean compile) {
-    return io.jkeras.saving.KerasModelFile.load(path, true, compile);
+    return KerasModelFile.load(path, true, compile);
   }
 
   /**
@@ -536,41 +847,88 @@ public class Model implements AutoCloseable {
    * model.export(dir)}: signature {@code serving_default} (and {@code serve}) with the input layer
    * names as input keys and outputs {@code output_0}, {@code output_1}...; only the weights are
    * saved. Python loads it with {@code tf.saved_model.load} or {@code keras.layers.TFSMLayer}.
+   *
+   * <pre>{@code
+   * model.export(Path.of("exported/1"));
+   * }</pre>
+   *
+   * @param dir the directory to create; it must not exist
    */
   public void export(Path dir) {
-    io.jkeras.savedmodel.SavedModel.export(this, dir);
+    SavedModel.export(this, dir);
   }
 
-  /** Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training}). */
-  public void stopTraining() {
-    stopTraining = true;
-  }
-
-  public boolean isStopTraining() {
-    return stopTraining;
-  }
-
-  public void resetStopTraining() {
-    stopTraining = false;
+  /**
+   * Exports as {@link #export(Path)}; with {@code overwrite}, an existing export in {@code dir} is
+   * replaced (Keras's {@code export} overwrites too). The new SavedModel is written beside the old
+   * one and swapped in by renames, so a reader sees one or the other whole; without {@code
+   * overwrite} an existing non-empty directory is refused.
+   *
+   * <pre>{@code
+   * model.export(Path.of("exported/1"), true);
+   * }</pre>
+   *
+   * @param dir the directory to create or replace
+   * @param overwrite whether an existing export may be replaced
+   */
+  public void export(Path dir, boolean overwrite) {
+    SavedModel.export(this, dir, overwrite);
   }
 
   // ---- predict -------------------------------------------------------------------------------
 
-  /** Predicts for a single-input, single-output model with rank-2 output. */
+  /**
+   * Predicts for a single-input, single-output model with rank-2 output.
+   *
+   * <pre>{@code
+   * float[][] p = model.predict(new float[][] {{0.5f, 1, 2}});
+   * }</pre>
+   *
+   * @param x one feature row per sample
+   * @return one output row per sample
+   */
   public float[][] predict(float[][] x) {
     return toMatrix(predict(HostArray.of(x)));
   }
 
-  /** Predicts for a single-input, single-output model with rank-2 output. */
+  /**
+   * Predicts for a single-input (integer ids), single-output model with rank-2 output.
+   *
+   * <pre>{@code
+   * float[][] p = model.predict(new int[][] {{3, 17, 4}});
+   * }</pre>
+   *
+   * @param x one row of ids per sample
+   * @return one output row per sample
+   */
   public float[][] predict(int[][] x) {
     return toMatrix(predict(HostArray.of(x)));
   }
 
-  /** Predicts for a single-input, single-output model. */
+  /**
+   * Predicts for a single-input, single-output model.
+   *
+   * <pre>{@code
+   * FloatNdArray p = model.predict(NdArrays.ofFloats(Shape.of(2, 3)));
+   * }</pre>
+   *
+   * @param x the samples, batch first
+   * @return the predictions, batch first
+   */
   public FloatNdArray predict(NdArray<?> x) {
     return predict(HostArray.of(x));
   }
 
+  /**
+   * Predicts for a single-input, single-output model.
+   *
+   * <pre>{@code
+   * FloatNdArray p = model.predict(HostArray.of(new float[][] {{1, 2, 3}}));
+   * }</pre>
+   *
+   * @param x the samples
+   * @return the predictions, batch first
+   */
   public FloatNdArray predict(HostArray x) {
     List<FloatNdArray> out = predict(List.of(x), DEFAULT_BATCH_SIZE);
     if (out.size() != 1) {
@@ -583,118 +941,59 @@ public class Model implements AutoCloseable {
   /**
    * Runs the model on {@code xs} (one array per input, same number of samples) in batches of {@code
    * batchSize} and returns one array per output.
+   *
+   * <pre>{@code
+   * List<FloatNdArray> p = model.predict(List.of(users, items), 1024);
+   * }</pre>
+   *
+   * @param xs the inputs, in {@link #inputs()} order
+   * @param batchSize samples per step
+   * @return the predictions, in {@link #outputs()} order
    */
   public List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
     requireStructureFor(xs);
-    checkInputs(xs);
+    ModelInputs.check(this, xs);
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }
-    List<Operand<TFloat32>> outs = inferenceOutputs();
-    int n = xs.get(0).count();
-    List<float[]> buffers = new ArrayList<>();
-    List<Shape> shapes = new ArrayList<>();
-    Session session = graph.session();
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<Tensor> fed = new ArrayList<>();
-      try {
-        Session.Runner runner = session.runner();
-        for (int i = 0; i < xs.size(); i++) {
-          Tensor t = xs.get(i).rows(start, end, inputs.get(i).dtype());
-          fed.add(t);
-          runner.feed(inputPlaceholders.get(i), t);
-        }
-        for (Operand<TFloat32> o : outs) {
-          runner.fetch(o);
-        }
-        try (Result r = runner.run()) {
-          for (int k = 0; k < outs.size(); k++) {
-            TFloat32 y = (TFloat32) r.get(k);
-            if (buffers.size() <= k) {
-              Shape sample = Shape.of(KerasShape.sampleDims(y.shape()));
-              shapes.add(Shape.of(n).append(sample));
-              buffers.add(new float[Math.toIntExact(n * sample.size())]);
-            }
-            int rowSize = (int) (y.size() / Math.max(1, end - start));
-            y.copyTo(
-                DataBuffers.of(buffers.get(k), false, false)
-                    .offset((long) start * rowSize)
-                    .narrow((long) (end - start) * rowSize));
-          }
-        }
-      } finally {
-        for (Tensor t : fed) {
-          t.close();
-        }
+    return runtime.predict(xs, batchSize);
+  }
+
+  /**
+   * Runs the model on inputs given by name ({@link #inputNames()}; other keys are ignored) and
+   * returns the predictions by output name ({@link #outputNames()}).
+   *
+   * <pre>{@code
+   * Map<String, FloatNdArray> p = model.predict(Map.of("user", users, "item", items), 1024);
+   * FloatNdArray clicks = p.get("click");
+   * }</pre>
+   *
+   * @param xs the inputs by input name
+   * @param batchSize samples per step
+   * @return the predictions by output name, in {@link #outputs()} order
+   */
+  public Map<String, FloatNdArray> predict(Map<String, HostArray> xs, int batchSize) {
+    List<FloatNdArray> out =
+        predict(ModelInputs.byName(this, xs, inputNames(), "inputs"), batchSize);
+    List<String> names = outputNames();
+    Map<String, FloatNdArray> named = new LinkedHashMap<>();
+    for (int k = 0; k < out.size(); k++) {
+      if (named.put(names.get(k), out.get(k)) != null) {
+        throw new IllegalStateException(
+            "Model \""
+                + name
+                + "\": outputs "
+                + names
+                + " share a name, so predictions cannot be returned by name; use predict(List,"
+                + " int)");
       }
     }
-    List<FloatNdArray> result = new ArrayList<>();
-    for (int k = 0; k < outs.size(); k++) {
-      if (buffers.size() <= k) {
-        // No samples: an empty array with the static output shape.
-        Shape s = outs.get(k).shape();
-        long[] dims = s.asArray();
-        dims[0] = 0;
-        for (int d = 1; d < dims.length; d++) {
-          dims[d] = Math.max(dims[d], 0);
-        }
-        result.add(NdArrays.ofFloats(Shape.of(dims)));
-      } else {
-        result.add(NdArrays.wrap(shapes.get(k), DataBuffers.of(buffers.get(k), false, false)));
-      }
-    }
-    return result;
+    return named;
   }
 
   /** Sequential builds itself from the first data it sees; a functional model is already built. */
-  protected void requireStructureFor(List<HostArray> xs) {
+  void requireStructureFor(List<HostArray> xs) {
     requireStructure();
-  }
-
-  /** Checks the number, sample shapes and sample counts of model inputs. */
-  protected final void checkInputs(List<HostArray> xs) {
-    if (xs.size() != inputs.size()) {
-      throw new IllegalArgumentException(
-          "Model \""
-              + name
-              + "\" expects "
-              + inputs.size()
-              + " inputs "
-              + inputs.stream().map(t -> t.layer().name()).toList()
-              + ", got "
-              + xs.size());
-    }
-    for (int i = 0; i < xs.size(); i++) {
-      Shape expected = inputs.get(i).shape();
-      Shape actual = xs.get(i).shape();
-      boolean ok = expected.numDimensions() == actual.numDimensions();
-      for (int d = 1; ok && d < expected.numDimensions(); d++) {
-        ok = expected.size(d) < 0 || expected.size(d) == actual.size(d);
-      }
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "Input \""
-                + inputs.get(i).layer().name()
-                + "\" of model \""
-                + name
-                + "\": expected shape "
-                + KerasShape.format(expected)
-                + ", got data of shape "
-                + KerasShape.format(actual));
-      }
-      if (xs.get(i).count() != xs.get(0).count()) {
-        throw new IllegalArgumentException(
-            "Model \""
-                + name
-                + "\": all inputs need the same number of samples; input 0 has "
-                + xs.get(0).count()
-                + ", input "
-                + i
-                + " has "
-                + xs.get(i).count());
-      }
-    }
   }
 
   private static float[][] toMatrix(FloatNdArray y) {
@@ -707,17 +1006,12 @@ public class Model implements AutoCloseable {
     return StdArrays.array2dCopyOf(y);
   }
 
-  /** Frees the graph and session (when no other open model shares them). */
+  /**
+   * Frees the graph and session (when no other open model shares them). The weights' values stay
+   * with the layers; training again needs a new {@code compile}.
+   */
   @Override
-  public synchronized void close() {
-    if (graph != null) {
-      graph.close();
-      graph = null;
-      inference = null;
-      inputPlaceholders = null;
-      // The optimizer state lived in the graph: training again needs a new compile.
-      trainer = null;
-      pendingOptimizerState = List.of();
-    }
+  public void close() {
+    runtime.close();
   }
 }

@@ -128,7 +128,7 @@ public class Sequential extends Model {
   }
 
   @Override
-  protected void requireStructure() {
+  void requireStructure() {
     if (!hasStructure()) {
       throw new IllegalStateException(
           "Sequential \""
@@ -139,7 +139,7 @@ public class Sequential extends Model {
   }
 
   @Override
-  protected void requireStructureFor(List<HostArray> xs) {
+  void requireStructureFor(List<HostArray> xs) {
     if (!hasStructure() && xs.size() == 1 && !stack.isEmpty()) {
       HostArray x = xs.get(0);
       String dtype = x.dtype().equals("float32") ? "float32" : "int32";

@@ -32,8 +32,29 @@ public final class SavedModel {
     return LoadedSavedModel.load(dir, tags);
   }
 
-  /** Writes {@code model} to {@code dir}; see {@link SavedModelExporter#export}. */
+  /**
+   * Writes {@code model} to {@code dir}; see {@link SavedModelExporter#export(Model, Path)}.
+   *
+   * @param model the model
+   * @param dir the directory to create
+   */
   public static void export(Model model, Path dir) {
     SavedModelExporter.export(model, dir);
+  }
+
+  /**
+   * Writes {@code model} to {@code dir}, replacing an existing export there when {@code overwrite};
+   * see {@link SavedModelExporter#export(Model, Path, boolean)}.
+   *
+   * <pre>{@code
+   * SavedModel.export(model, Path.of("export/1"), true);
+   * }</pre>
+   *
+   * @param model the model
+   * @param dir the directory to create or replace
+   * @param overwrite whether an existing export may be replaced
+   */
+  public static void export(Model model, Path dir, boolean overwrite) {
+    SavedModelExporter.export(model, dir, overwrite);
   }
 }

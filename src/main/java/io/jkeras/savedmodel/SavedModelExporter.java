@@ -2,6 +2,7 @@ package io.jkeras.savedmodel;
 
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -93,12 +94,36 @@ public final class SavedModelExporter {
   /**
    * Exports {@code model} to {@code dir}, which must not exist or be an empty directory.
    *
+   * @param model the model
+   * @param dir the directory to create
    * @throws SavedModelException when {@code dir} is taken or the SavedModel cannot be written; no
    *     partial directory is left behind
    */
   public static void export(Model model, Path dir) {
+    export(model, dir, false);
+  }
+
+  /**
+   * Exports {@code model} to {@code dir}; with {@code overwrite}, an existing export (any
+   * directory) there is replaced. The new export is written beside it, then the old directory is
+   * renamed away, the new one renamed into place and the old one deleted: readers see the old or
+   * the new SavedModel whole, never a mix, though for an instant between the two renames no
+   * directory is there.
+   *
+   * <pre>{@code
+   * SavedModelExporter.export(model, Path.of("export/1"), true);
+   * }</pre>
+   *
+   * @param model the model
+   * @param dir the directory to create or replace
+   * @param overwrite whether an existing non-empty directory may be replaced
+   * @throws SavedModelException when {@code dir} is a file, is taken and {@code overwrite} is
+   *     false, or the SavedModel cannot be written; no partial directory is left behind, and a
+   *     replaced export is restored when the new one cannot be moved into place
+   */
+  public static void export(Model model, Path dir, boolean overwrite) {
     Path target = dir.toAbsolutePath().normalize();
-    checkTarget(target);
+    checkTarget(target, overwrite);
     Path parent = target.getParent();
     Path temp;
     try {
@@ -116,7 +141,11 @@ public final class SavedModelExporter {
       } catch (IOException e) {
         throw new SavedModelException(dir, "cannot finish the export: " + e.getMessage(), e);
       }
-      moveIntoPlace(temp, target, dir);
+      if (overwrite && isNonEmptyDirectory(target)) {
+        replace(temp, target, dir);
+      } else {
+        moveIntoPlace(temp, target, dir);
+      }
       moved = true;
     } finally {
       if (!moved) {
@@ -143,7 +172,7 @@ public final class SavedModelExporter {
     }
   }
 
-  private static void checkTarget(Path target) {
+  private static void checkTarget(Path target, boolean overwrite) {
     if (!Files.exists(target)) {
       return;
     }
@@ -151,17 +180,56 @@ public final class SavedModelExporter {
       throw new SavedModelException(
           target, "cannot export: the path exists and is not a directory");
     }
+    if (!overwrite && isNonEmptyDirectory(target)) {
+      throw new SavedModelException(
+          target,
+          "cannot export: the directory exists and is not empty; choose a new directory (for"
+              + " example a new version number), delete it, or export with overwrite");
+    }
+  }
+
+  private static boolean isNonEmptyDirectory(Path target) {
+    if (!Files.isDirectory(target)) {
+      return false;
+    }
     try (Stream<Path> entries = Files.list(target)) {
-      if (entries.findAny().isPresent()) {
-        throw new SavedModelException(
-            target,
-            "cannot export: the directory exists and is not"
-                + " empty; choose a new directory (for example a new version number) or delete it");
-      }
+      return entries.findAny().isPresent();
     } catch (IOException e) {
       throw new SavedModelException(
           target, "cannot read the target directory: " + e.getMessage(), e);
     }
+  }
+
+  /** Swaps the finished export {@code temp} in for the existing directory {@code target}. */
+  private static void replace(Path temp, Path target, Path dir) {
+    Path old;
+    try {
+      old = createTempDirectory(target.getParent(), "." + target.getFileName() + ".replaced-");
+      // rename(2) replaces the empty placeholder with the old export.
+      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new SavedModelException(
+          dir, "cannot move the existing export aside: " + e.getMessage(), e);
+    }
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      try {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException restore) {
+        e.addSuppressed(restore);
+        throw new SavedModelException(
+            dir,
+            "cannot move the new export into place, nor the old one back (it is in "
+                + old
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+      throw new SavedModelException(
+          dir, "cannot move the new export into place; the old one is kept: " + e.getMessage(), e);
+    }
+    deleteRecursively(old);
   }
 
   private static void moveIntoPlace(Path temp, Path target, Path dir) {
@@ -183,10 +251,11 @@ public final class SavedModelExporter {
 
   private static void writeInto(Model model, Path temp, Path dir) {
     List<KerasTensor> inputs = model.inputs();
-    List<Placeholder<?>> placeholders = model.inputPlaceholders();
-    List<Operand<TFloat32>> outputs = model.inferenceOutputs();
-    Graph live = model.graphSession().graph();
-    Session liveSession = model.graphSession().session();
+    ModelRuntime runtime = ModelRuntime.of(model);
+    List<Placeholder<?>> placeholders = runtime.inputPlaceholders();
+    List<Operand<TFloat32>> outputs = runtime.inferenceOutputs();
+    Graph live = runtime.graphSession().graph();
+    Session liveSession = runtime.graphSession().session();
 
     List<String> roots = new ArrayList<>();
     for (Operand<?> o : outputs) {

@@ -5,6 +5,7 @@ import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +202,7 @@ public final class KerasModelFile {
     if (copiedState != null) {
       state.addAll(copiedState);
     } else if (model.isCompiled()) {
-      state.addAll(model.optimizerState());
+      state.addAll(ModelRuntime.of(model).optimizerState());
       if (state.isEmpty()) {
         // Not trained yet: the variables a Keras optimizer has from the start.
         state.add(StoredArray.ofLongScalar(0));
@@ -405,7 +406,7 @@ public final class KerasModelFile {
         throw new TrainingConfigException(e);
       }
       if (!state.isEmpty()) {
-        model.restoreOptimizerState(state);
+        ModelRuntime.of(model).restoreOptimizerState(state);
       }
     }
     return model;

@@ -12,6 +12,7 @@ import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import io.jkeras.optimizers.Adagrad;
 import io.jkeras.optimizers.Adam;
 import io.jkeras.optimizers.Optimizer;
@@ -106,7 +107,7 @@ final class LegacyH5ModelFile {
             throw new TrainingConfigException(e);
           }
           if (!state.isEmpty()) {
-            model.restoreOptimizerState(state);
+            ModelRuntime.of(model).restoreOptimizerState(state);
           }
         }
       }

@@ -8,6 +8,7 @@ import io.jkeras.layers.Dense;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -23,7 +24,7 @@ class DevicePlacementTest {
       float[][] y = m.predict(new float[][] {{3, 4}});
       assertEquals(11f, y[0][0], 1e-6);
       GraphOperation matmul = null;
-      var it = m.graphSession().graph().operations();
+      var it = ModelRuntime.of(m).graphSession().graph().operations();
       while (it.hasNext()) {
         GraphOperation op = it.next();
         if (op.type().equals("MatMul")) {

@@ -11,6 +11,7 @@ import io.jkeras.layers.Dense;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.ConfigProto;
 
@@ -70,11 +71,11 @@ class SessionOptionsTest {
     float[][] expected;
     try (Model model = new Model(x, y)) {
       expected = model.predict(in);
-      assertSame(SessionOptions.defaults(), model.graphSession().options());
+      assertSame(SessionOptions.defaults(), ModelRuntime.of(model).graphSession().options());
     }
     try (Model model = new Model(x, y).sessionOptions(single)) {
       assertArrayEquals(expected[0], model.predict(in)[0]);
-      assertSame(single, model.graphSession().options());
+      assertSame(single, ModelRuntime.of(model).graphSession().options());
       assertThrows(IllegalStateException.class, () -> model.sessionOptions(single));
     }
   }

@@ -7,6 +7,7 @@ import io.jkeras.layers.Flatten;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import io.jkeras.optimizers.Adagrad;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -63,12 +64,12 @@ final class SparseProblem {
 
   /** Runs one training step on the first batch with tracing and returns its cross-task traffic. */
   static StepTraffic measureStep(Model model, HostArray x, HostArray y) {
-    Session s = model.graphSession().session();
+    Session s = ModelRuntime.of(model).graphSession().session();
     try (Tensor xb = x.rows(0, BATCH, "int32");
         Tensor yb = y.rows(0, BATCH, "float32")) {
       return StepTraffic.measure(
           s.runner()
-              .feed(model.inputPlaceholders().get(0), xb)
+              .feed(ModelRuntime.of(model).inputPlaceholders().get(0), xb)
               .feed("training/target_0", yb)
               .addTarget("adagrad/train_step"));
     }

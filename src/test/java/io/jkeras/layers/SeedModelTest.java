@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jkeras.GlobalSeed;
 import io.jkeras.models.ForwardGraph;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -205,8 +206,9 @@ class SeedModelTest {
     // pass through it (and the embedding's assert) without a missing-gradient error or a crash.
     Baseline b = new Baseline();
     try (Model model = b.model()) {
-      ForwardGraph train = model.forward(true);
-      Ops tf = model.graphSession().tf();
+      ModelRuntime runtime = ModelRuntime.of(model);
+      ForwardGraph train = runtime.forward(true);
+      Ops tf = runtime.graphSession().tf();
       Operand<TFloat32> y = train.outputs().get(0);
       Operand<TFloat32> loss = tf.reduceSum(y, tf.constant(new int[] {0, 1}));
       List<Weight> weights = model.weights();
@@ -214,7 +216,7 @@ class SeedModelTest {
       for (int i = 0; i < wrt.length; i++) {
         wrt[i] = weights.get(i).value().asOutput();
       }
-      Output<?>[] grads = model.graphSession().graph().addGradients(loss.asOutput(), wrt);
+      Output<?>[] grads = runtime.graphSession().graph().addGradients(loss.asOutput(), wrt);
       int[] ids = new int[2 * MAXLEN];
       for (int i = 0; i < ids.length; i++) {
         ids[i] = 1 + (i % 7); // only ids 1..7 occur
@@ -222,7 +224,7 @@ class SeedModelTest {
       List<float[]> values = new ArrayList<>();
       try (TInt32 x = TInt32.tensorOf(Shape.of(2, MAXLEN), DataBuffers.of(ids, true, false))) {
         var runner =
-            model.graphSession().session().runner().feed(model.inputPlaceholders().get(0), x);
+            runtime.graphSession().session().runner().feed(runtime.inputPlaceholders().get(0), x);
         for (Output<?> g : grads) {
           runner.fetch(g);
         }

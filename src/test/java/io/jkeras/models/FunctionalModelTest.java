@@ -221,7 +221,7 @@ class FunctionalModelTest {
         Model encoder = new Model(x, h)) {
       full.predict(new float[][] {{1, 2}});
       encoder.predict(new float[][] {{1, 2}});
-      assertSame(full.graphSession(), encoder.graphSession());
+      assertSame(ModelRuntime.of(full).graphSession(), ModelRuntime.of(encoder).graphSession());
       d.kernel().assign(new float[] {1, 0, 0, 1});
       float[][] e = encoder.predict(new float[][] {{1, 2}});
       assertArrayEquals(new float[] {1, 2}, e[0], 1e-6f);

@@ -10,6 +10,7 @@ import io.jkeras.GlobalSeed;
 import io.jkeras.layers.FMLayer;
 import io.jkeras.layers.LayerCatalog;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adam;
 import io.jkeras.testing.PythonKeras;
@@ -48,7 +49,7 @@ class KerasModelFileInteropTest {
         assertInstanceOf(Adam.class, model.optimizer(), arch);
         assertEquals("binary_crossentropy", model.loss().name(), arch);
         assertEquals(List.of("accuracy"), model.metricNames(), arch);
-        List<StoredArray> state = model.optimizerState();
+        List<StoredArray> state = ModelRuntime.of(model).optimizerState();
         assertEquals(2 + 2 * model.trainableWeights().size(), state.size(), arch);
         assertEquals(pyIterations, state.get(0).longs()[0], arch + ": restored iteration");
 
@@ -76,7 +77,7 @@ class KerasModelFileInteropTest {
           "py_fm.h5");
       assertTrue(model.isCompiled());
       long iterations = ModelFileFixtures.readLong(py.resolve("py_fm.iter.txt"));
-      assertEquals(iterations, model.optimizerState().get(0).longs()[0]);
+      assertEquals(iterations, ModelRuntime.of(model).optimizerState().get(0).longs()[0]);
     }
     // Keras 2 layout: kfm>FMLayer with the seed's formula, [[name, 0, 0, {}]] nodes, ":0" names,
     // fixed-length strings, Adam's m/v slots by weight name.
@@ -90,7 +91,7 @@ class KerasModelFileInteropTest {
       assertTrue(model.isCompiled());
       assertEquals(List.of("binary_accuracy"), model.metricNames());
       long iterations = ModelFileFixtures.readLong(py.resolve("k2_fm.iter.txt"));
-      assertEquals(iterations, model.optimizerState().get(0).longs()[0]);
+      assertEquals(iterations, ModelRuntime.of(model).optimizerState().get(0).longs()[0]);
       ModelFileFixtures.fit(model, "fm", 1);
       assertEquals(iterations + 2, model.optimizer().iterations());
     }

@@ -22,6 +22,7 @@ import io.jkeras.layers.Weight;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.metrics.BinaryAccuracy;
 import io.jkeras.models.Model;
+import io.jkeras.models.ModelRuntime;
 import io.jkeras.models.Sequential;
 import io.jkeras.optimizers.Adagrad;
 import io.jkeras.optimizers.Adam;
@@ -70,7 +71,7 @@ class KerasModelFileTest {
         assertEquals(arch.equals("sequential"), loaded instanceof Sequential, arch);
         assertTrue(loaded.isCompiled(), arch);
         assertClose(before, ModelFileFixtures.predict(loaded, arch), 0, arch);
-        assertEquals(iterations, loaded.optimizerState().get(0).longs()[0], arch);
+        assertEquals(iterations, ModelRuntime.of(loaded).optimizerState().get(0).longs()[0], arch);
         ModelFileFixtures.fit(loaded, arch, 1);
         assertEquals(iterations + 2, loaded.optimizer().iterations(), arch);
       }
@@ -169,7 +170,7 @@ class KerasModelFileTest {
     }
     try (Model loaded = KerasModelFile.load(file)) {
       assertInstanceOf(SGD.class, loaded.optimizer());
-      assertEquals(0, loaded.optimizerState().get(0).longs()[0]);
+      assertEquals(0, ModelRuntime.of(loaded).optimizerState().get(0).longs()[0]);
     }
   }
 
@@ -658,7 +659,7 @@ class KerasModelFileTest {
     try (Model m = KerasModelFile.load(model, true, false);
         Model o = KerasModelFile.load(other)) {
       Path tmp = dir.resolve("mixed.weights.h5");
-      KerasWeightsFile.save(tmp, m, o.optimizerState());
+      KerasWeightsFile.save(tmp, m, ModelRuntime.of(o).optimizerState());
       return Files.readAllBytes(tmp);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

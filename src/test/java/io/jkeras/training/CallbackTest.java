@@ -88,7 +88,8 @@ class CallbackTest {
     try (Model m = linear()) {
       // A learning rate this large makes the loss grow from the first step on.
       m.compile(new SGD(5.0), "mse");
-      EarlyStopping stop = new EarlyStopping("loss", 0.0, 1, "auto", true);
+      EarlyStopping stop =
+          EarlyStopping.builder().monitor("loss").patience(1).restoreBestWeights(true).build();
       History h =
           m.fit(
               HostArray.of(X),

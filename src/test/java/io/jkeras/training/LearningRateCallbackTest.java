@@ -57,7 +57,15 @@ class LearningRateCallbackTest {
   void plateauLowersTheRateAfterPatienceThenCoolsDown() {
     try (Model m = linear()) {
       m.compile(new SGD(0.1), "mse");
-      ReduceLROnPlateau r = new ReduceLROnPlateau("loss", 0.5, 2, "auto", 0.01, 1, 0.02);
+      ReduceLROnPlateau r =
+          ReduceLROnPlateau.builder()
+              .monitor("loss")
+              .factor(0.5)
+              .patience(2)
+              .minDelta(0.01)
+              .cooldown(1)
+              .minLr(0.02)
+              .build();
       r.onTrainBegin(new Callback.TrainingRun(m, 10, 1, 4));
       // Improvements must beat the best by min_delta 0.01: 0.995 does not.
       double[] losses = {1.0, 0.995, 0.999, 0.98, 0.975, 0.975, 0.99, 0.99};

@@ -51,7 +51,7 @@ class TensorBoardTest {
                   .batchSize(10)
                   .verbose(0)
                   .validationData(HostArray.of(x), HostArray.of(y))
-                  .callbacks(new TensorBoard(logs, "batch")));
+                  .callbacks(TensorBoard.builder(logs).updateFreq("batch").build()));
     }
     PythonKeras.Result res =
         PythonKeras.runScript("callbacks/tensorboard_read.py", logs.toString());
