@@ -7,6 +7,7 @@ import io.jkeras.callbacks.EarlyStopping;
 import io.jkeras.ctr.ClickMetrics;
 import io.jkeras.ctr.CtrModels;
 import io.jkeras.data.ClickData;
+import io.jkeras.data.ClickStream;
 import io.jkeras.data.CsvReader;
 import io.jkeras.data.Features;
 import io.jkeras.data.LibfmReader;
@@ -22,6 +23,7 @@ import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.metrics.AUC;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Adam;
+import io.jkeras.training.Batch;
 import io.jkeras.training.FitOptions;
 import io.jkeras.training.History;
 import io.jkeras.training.HistoryChart;
@@ -29,6 +31,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +78,11 @@ final class CtrCommand {
           "                     multi_worker_mirrored or parameter_server; one model (--models);",
           "                     a ps task serves until every worker has finished; the chief",
           "                     (chief 0, else worker 0) writes the outputs",
+          "  --stream           stream the training file from disk in shuffled batches instead",
+          "                     of reading it into memory (for files larger than memory); needs",
+          "                     --valid FILE for early stopping",
+          "  --valid FILE       validation rows (with --stream)",
+          "  --shuffle-buffer N rows held for shuffling with --stream (default 100000)",
           "  --export-npy DIR   write the split (ids, numeric, labels of train/valid/test) and",
           "                     features.json for Python, and stop",
           "  --help             this text");
@@ -103,8 +111,10 @@ final class CtrCommand {
                 "out",
                 "verbose",
                 "strategy",
+                "valid",
+                "shuffle-buffer",
                 "export-npy"),
-            Set.of("help"));
+            Set.of("help", "stream"));
     if (a.has("help")) {
       System.out.println(HELP);
       return 0;
@@ -179,37 +189,88 @@ final class CtrCommand {
     }
 
     long t0 = System.nanoTime();
+    boolean streaming = a.has("stream");
+    if (streaming && (strategy != null || a.has("export-npy"))) {
+      throw new Arguments.UsageException(
+          "ctr: --stream trains one process from the file; it does not combine with --strategy"
+              + " or --export-npy");
+    }
+    if (streaming && !a.has("valid")) {
+      throw new Arguments.UsageException(
+          "ctr: --stream needs --valid FILE (rows for early stopping, read into memory)");
+    }
     ClickData all;
     ClickData test;
+    ClickData streamedValid = null;
+    ClickStream stream = null;
     Features features;
     String name = trainFile.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".csv") || name.endsWith(".tsv")) {
       CsvReader.Fitted fitted = csvReader(a, name.endsWith(".tsv")).fit(trainFile);
-      all = fitted.read(trainFile);
+      if (streaming) {
+        stream = streamOptions(a, ClickStream.csv(trainFile, fitted), batchSize, seed);
+        streamedValid = fitted.read(Path.of(a.get("valid", null)));
+        all = null;
+      } else {
+        all = fitted.read(trainFile);
+      }
       test = fitted.read(testFile);
       features = fitted.features().withEmbeddingDim(emb);
+    } else if (streaming) {
+      LibfmReader reader = LibfmReader.builder().build();
+      stream = streamOptions(a, ClickStream.libfm(trainFile, reader), batchSize, seed);
+      streamedValid = reader.read(Path.of(a.get("valid", null)));
+      test = reader.read(testFile);
+      all = null;
+      features =
+          Features.oneHot(
+              streamedValid.fields(),
+              Math.max(stream.idBound(), Math.max(streamedValid.idBound(), test.idBound())),
+              emb);
     } else {
       all = LibfmReader.builder().read(trainFile);
       test = LibfmReader.builder().fields(all.fields()).read(testFile);
       // libfm ids are global: the id space is the largest id either file names, plus one.
       features = Features.oneHot(all.fields(), Math.max(all.idBound(), test.idBound()), emb);
     }
-    ClickData[] parts = all.split(holdout, seed);
-    ClickData train = parts[0];
-    ClickData valid = parts[1];
-    System.out.printf(
-        Locale.ROOT,
-        "CTR data: %d training rows (%d fit, %d held out), %d test rows, %d fields, %d ids,"
-            + " %d numeric columns, %.1f%% positive (read in %.1f s)%n",
-        all.rows(),
-        train.rows(),
-        valid.rows(),
-        test.rows(),
-        features.fieldCount(),
-        features.idSpace(),
-        features.numeric().size(),
-        100 * all.positiveRate(),
-        (System.nanoTime() - t0) / 1e9);
+    ClickData train;
+    ClickData valid;
+    if (streaming) {
+      train = null;
+      valid = streamedValid;
+      System.out.printf(
+          Locale.ROOT,
+          "CTR data: %d training rows streamed from %s in batches of %d (shuffle buffer %d),"
+              + " %d validation rows, %d test rows, %d fields, %d ids, %d numeric columns"
+              + " (checked in %.1f s)%n",
+          stream.rows(),
+          trainFile,
+          batchSize,
+          a.getInt("shuffle-buffer", 100_000),
+          valid.rows(),
+          test.rows(),
+          features.fieldCount(),
+          features.idSpace(),
+          features.numeric().size(),
+          (System.nanoTime() - t0) / 1e9);
+    } else {
+      ClickData[] parts = all.split(holdout, seed);
+      train = parts[0];
+      valid = parts[1];
+      System.out.printf(
+          Locale.ROOT,
+          "CTR data: %d training rows (%d fit, %d held out), %d test rows, %d fields, %d ids,"
+              + " %d numeric columns, %.1f%% positive (read in %.1f s)%n",
+          all.rows(),
+          train.rows(),
+          valid.rows(),
+          test.rows(),
+          features.fieldCount(),
+          features.idSpace(),
+          features.numeric().size(),
+          100 * all.positiveRate(),
+          (System.nanoTime() - t0) / 1e9);
+    }
 
     if (a.has("export-npy")) {
       exportNpy(Path.of(a.get("export-npy", null)), features, train, valid, test);
@@ -242,8 +303,8 @@ final class CtrCommand {
                 .mode("max")
                 .restoreBestWeights(restore)
                 .build();
-        List<HostArray> xs = CtrModels.inputs(model, train);
-        HostArray ys = train.labels();
+        List<HostArray> xs = streaming ? null : CtrModels.inputs(model, train);
+        HostArray ys = streaming ? null : train.labels();
         int fitBatch = batchSize;
         if (strategy instanceof MultiWorkerMirroredStrategy mirrored) {
           // --batch-size is the global batch: each replica takes its part of every batch.
@@ -266,7 +327,10 @@ final class CtrCommand {
                 .callbacks(callbacks.toArray(io.jkeras.callbacks.Callback[]::new))
                 .verbose(a.getInt("verbose", 2));
         System.out.printf(Locale.ROOT, "%n== %s: %,d params%n", m, model.countParams());
-        History h = model.fit(xs, List.of(ys), options);
+        History h =
+            streaming
+                ? model.fit(StreamedBatches.of(stream, model), options)
+                : model.fit(xs, List.of(ys), options);
         List<FloatNdArray> p = model.predict(CtrModels.inputs(model, test), 4096);
         float[] scores = new float[test.rows()];
         for (int i = 0; i < scores.length; i++) {
@@ -314,6 +378,45 @@ final class CtrCommand {
             + out.resolve("ctr_val_auc.png")
             + " and the *_history.csv files");
     return 0;
+  }
+
+  private static ClickStream streamOptions(
+      Arguments a, ClickStream.Builder b, int batchSize, long seed) {
+    return b.batchSize(batchSize)
+        .shuffleBuffer(a.getInt("shuffle-buffer", 100_000))
+        .seed(seed)
+        .build();
+  }
+
+  /** A model's batches from a click stream: each pass of fit is a pass over the file. */
+  private static final class StreamedBatches implements Iterator<Batch>, AutoCloseable {
+    private final ClickStream.Batches pass;
+    private final Model model;
+
+    private StreamedBatches(ClickStream.Batches pass, Model model) {
+      this.pass = pass;
+      this.model = model;
+    }
+
+    static Iterable<Batch> of(ClickStream stream, Model model) {
+      return () -> new StreamedBatches(stream.iterator(), model);
+    }
+
+    @Override
+    public boolean hasNext() {
+      return pass.hasNext();
+    }
+
+    @Override
+    public Batch next() {
+      ClickData b = pass.next();
+      return Batch.of(CtrModels.inputs(model, b), List.of(b.labels()));
+    }
+
+    @Override
+    public void close() {
+      pass.close();
+    }
   }
 
   /** One model's figures. */

@@ -55,6 +55,7 @@ public final class ClickStream implements Iterable<ClickData> {
   private final int prefetch;
   private final long seed;
   private final long rows;
+  private int idBound = -1;
   private int epoch;
 
   private ClickStream(Builder b) {
@@ -64,7 +65,7 @@ public final class ClickStream implements Iterable<ClickData> {
     this.shuffleBuffer = b.shuffleBuffer;
     this.prefetch = b.prefetch;
     this.seed = b.seed;
-    this.rows = b.validateFirst ? countRows(b.file, b.scan) : -1;
+    this.rows = b.validateFirst ? checkRows() : -1;
   }
 
   /** A stream of the libfm rows of {@code file}, parsed and checked by {@code reader}. */
@@ -77,17 +78,34 @@ public final class ClickStream implements Iterable<ClickData> {
     return new Builder(file, sink -> fitted.scanRows(file, sink));
   }
 
-  private static long countRows(Path file, Scan scan) {
-    long n = scan.run((ids, numeric, label) -> {});
+  /** The checking pass: every line parsed; returns the number of rows, notes the largest id. */
+  private long checkRows() {
+    int[] max = {-1};
+    long n =
+        scan.run(
+            (ids, numeric, label) -> {
+              for (int id : ids) {
+                max[0] = Math.max(max[0], id);
+              }
+            });
     if (n == 0) {
       throw new DataFormatException(file, 0, -1, "the file holds no rows");
     }
+    idBound = max[0] + 1;
     return n;
   }
 
   /** The file's number of rows, or -1 when the stream was built without the checking pass. */
   public long rows() {
     return rows;
+  }
+
+  /**
+   * The largest id in the file plus one (the id space a libfm file needs), or -1 when the stream
+   * was built without the checking pass.
+   */
+  public int idBound() {
+    return idBound;
   }
 
   /** The batch size. */
