@@ -19,6 +19,7 @@ public final class Main {
           "  imdb      train the baseline and FM sentiment models on IMDB (the reference"
               + " experiment)",
           "  ctr       train CTR models (FM, DeepFM, DCN-v2, xDeepFM, ...) on click data",
+          "  clicks    write a synthetic Criteo-like click log for scale runs",
           "  inspect   show the inputs, outputs and layers or signatures of a model file",
           "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
           "  predict   run a model on .npy input and write .npy output",
@@ -74,6 +75,8 @@ public final class Main {
           return new ImdbCommand().run(rest);
         case "ctr":
           return new CtrCommand().run(rest);
+        case "clicks":
+          return new ClicksCommand().run(rest);
         case "inspect":
           return ModelCommands.inspect(rest);
         case "convert":
