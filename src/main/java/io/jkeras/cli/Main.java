@@ -29,6 +29,12 @@ public final class Main {
               + " 'jkeras:' line",
           "and exit code 2; --debug adds the Java stack trace.");
 
+  /**
+   * The {@code jkeras} command line: runs the command in {@code args} and exits the JVM with its
+   * code (0 on success, 2 on any failure, reported as one {@code jkeras:} line).
+   *
+   * @param args the command and its options, for example {@code inspect model.keras}
+   */
   public static void main(String[] args) {
     System.exit(run(args));
   }
