@@ -43,10 +43,20 @@ public class CrossNet extends Layer {
   private final List<Weight> kernels = new ArrayList<>();
   private final List<Weight> biases = new ArrayList<>();
 
+  /**
+   * A stack of {@code numLayers} cross layers with Glorot-uniform kernels and an automatic name.
+   */
   public CrossNet(int numLayers) {
     this(numLayers, Initializers.get("glorot_uniform"), null);
   }
 
+  /**
+   * A stack of {@code numLayers} cross layers.
+   *
+   * @param kernelInitializer the initializer of every cross layer's kernel
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code numLayers} is not positive
+   */
   public CrossNet(int numLayers, Initializer kernelInitializer, String name) {
     super(name);
     if (numLayers <= 0) {
@@ -68,6 +78,7 @@ public class CrossNet extends Layer {
     return c.finish(layer);
   }
 
+  /** The number of stacked cross layers. */
   public int numLayers() {
     return numLayers;
   }
