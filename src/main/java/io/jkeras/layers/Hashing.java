@@ -45,6 +45,12 @@ public class Hashing extends Layer {
   private final long[] salt;
   private final String outputMode;
 
+  /**
+   * Hashes into {@code numBins} int64 bins with FarmHash, no mask value or salt, and an automatic
+   * name.
+   *
+   * @throws IllegalArgumentException if {@code numBins} is not positive
+   */
   public Hashing(int numBins) {
     this(numBins, null, null, "int", null);
   }
@@ -123,10 +129,12 @@ public class Hashing extends Layer {
     return null;
   }
 
+  /** The number of bins, counting bin 0 that a mask value reserves. */
   public int numBins() {
     return numBins;
   }
 
+  /** {@code "int"}, {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}. */
   public String outputMode() {
     return outputMode;
   }

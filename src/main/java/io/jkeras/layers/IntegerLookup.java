@@ -48,6 +48,13 @@ public class IntegerLookup extends Layer {
   private final String outputMode;
   private final Integer maxTokens;
 
+  /**
+   * Looks tokens up in {@code vocabulary} with one OOV index (index 0), no mask token, int64 output
+   * and an automatic name.
+   *
+   * @throws IllegalArgumentException if the vocabulary is null, holds a token twice or holds the
+   *     OOV token -1
+   */
   public IntegerLookup(long[] vocabulary) {
     this(vocabulary, 1, null, -1L, "int", null, null);
   }
@@ -181,6 +188,7 @@ public class IntegerLookup extends Layer {
     return maskToken != null && outputMode.equals("int");
   }
 
+  /** A copy of the vocabulary, in index order (without mask and OOV indices). */
   public long[] vocabulary() {
     return vocabulary.clone();
   }
