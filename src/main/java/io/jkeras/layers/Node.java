@@ -18,14 +18,17 @@ public final class Node {
     this.outputs = List.copyOf(outputs);
   }
 
+  /** The layer that was called. */
   public Layer layer() {
     return layer;
   }
 
+  /** The tensors the layer was called on, in call order. */
   public List<KerasTensor> inputs() {
     return inputs;
   }
 
+  /** The tensors the call produced. */
   public List<KerasTensor> outputs() {
     return outputs;
   }
