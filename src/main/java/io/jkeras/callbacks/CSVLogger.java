@@ -27,10 +27,17 @@ public class CSVLogger implements Callback {
   private Writer writer;
   private List<String> keys;
 
+  /** Writes comma-separated rows to {@code file}, replacing an existing file. */
   public CSVLogger(Path file) {
     this(file, ",", false);
   }
 
+  /**
+   * Writes rows to {@code file}.
+   *
+   * @param separator the field separator, for example {@code ","}
+   * @param append add to an existing file instead of replacing it
+   */
   public CSVLogger(Path file, String separator, boolean append) {
     this.file = file;
     this.separator = separator;

@@ -21,15 +21,37 @@ public interface Callback {
   /** What the training run is: the model, the number of epochs and of steps per epoch. */
   record TrainingRun(Model model, int epochs, int stepsPerEpoch, int samples) {}
 
+  /**
+   * Called once before the first epoch.
+   *
+   * @param run the model being trained and the size of the run
+   */
   default void onTrainBegin(TrainingRun run) {}
 
+  /**
+   * Called once after the last epoch (or after training was stopped).
+   *
+   * @param logs the last epoch's logged values
+   */
   default void onTrainEnd(Map<String, Double> logs) {}
 
+  /** Called at the start of epoch {@code epoch} (from 0). */
   default void onEpochBegin(int epoch) {}
 
+  /**
+   * Called at the end of epoch {@code epoch}, after validation.
+   *
+   * @param logs the epoch's averaged loss and metrics, and the {@code val_} values when validating
+   */
   default void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
+  /** Called before training batch {@code batch} (from 0 in each epoch). */
   default void onBatchBegin(int batch) {}
 
+  /**
+   * Called after training batch {@code batch} (from 0 in each epoch).
+   *
+   * @param logs the running averages of the epoch so far
+   */
   default void onBatchEnd(int batch, Map<String, Double> logs) {}
 }

@@ -27,10 +27,25 @@ public class EarlyStopping implements Callback {
   private int stoppedEpoch = -1;
   private List<FloatNdArray> bestWeights;
 
+  /**
+   * Keras's defaults: monitor {@code "val_loss"}, min_delta 0, patience 0, mode auto, the last
+   * weights kept.
+   */
   public EarlyStopping() {
     this("val_loss", 0.0, 0, "auto", false);
   }
 
+  /**
+   * Stops training when {@code monitor} stops improving.
+   *
+   * @param monitor the logged value watched, for example {@code "val_loss"}
+   * @param minDelta the smallest change that counts as an improvement
+   * @param patience epochs without improvement before stopping
+   * @param mode {@code "min"}, {@code "max"} or {@code "auto"} (max for names containing {@code
+   *     "acc"} or {@code "auc"})
+   * @param restoreBestWeights put back the weights of the best epoch when training stops
+   * @throws IllegalArgumentException if {@code patience} is negative or the mode is unknown
+   */
   public EarlyStopping(
       String monitor, double minDelta, int patience, String mode, boolean restoreBestWeights) {
     if (patience < 0) {

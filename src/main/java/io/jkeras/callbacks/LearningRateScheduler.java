@@ -17,12 +17,14 @@ public class LearningRateScheduler implements Callback {
   /** The schedule: the learning rate for {@code epoch}, given the current one. */
   @FunctionalInterface
   public interface Schedule {
+    /** The learning rate for {@code epoch} (from 0), given the one in use. */
     double learningRate(int epoch, double currentLearningRate);
   }
 
   private final Schedule schedule;
   private Optimizer optimizer;
 
+  /** Sets the optimizer's learning rate to {@code schedule}'s value at the start of every epoch. */
   public LearningRateScheduler(Schedule schedule) {
     this.schedule = schedule;
   }

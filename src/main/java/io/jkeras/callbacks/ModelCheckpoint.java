@@ -30,10 +30,26 @@ public class ModelCheckpoint implements Callback {
   private Model model;
   private double best;
 
+  /**
+   * Saves the weights to {@code file} after every epoch.
+   *
+   * @param file a path ending in {@code .weights.h5}, which may hold {@code {epoch}} fields
+   * @throws IllegalArgumentException if the path does not end in {@code .weights.h5}
+   */
   public ModelCheckpoint(Path file) {
     this(file, "val_loss", false);
   }
 
+  /**
+   * Saves the weights to {@code file} after every epoch, or only when {@code monitor} improved.
+   *
+   * @param file a path ending in {@code .weights.h5}, which may hold {@code {epoch}} or
+   *     logged-value fields
+   * @param monitor the logged value compared with {@code saveBestOnly}, for example {@code
+   *     "val_loss"}
+   * @param saveBestOnly save only after epochs that improved {@code monitor}
+   * @throws IllegalArgumentException if the path does not end in {@code .weights.h5}
+   */
   public ModelCheckpoint(Path file, String monitor, boolean saveBestOnly) {
     String p = file.toString();
     if (!p.endsWith(".weights.h5")) {

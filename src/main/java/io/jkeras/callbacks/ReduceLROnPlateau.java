@@ -32,10 +32,26 @@ public class ReduceLROnPlateau implements Callback {
   private int wait;
   private int cooldownCounter;
 
+  /**
+   * Keras's defaults: monitor {@code "val_loss"}, factor 0.1, patience 10, mode auto, min_delta
+   * 1e-4, no cooldown, min_lr 0.
+   */
   public ReduceLROnPlateau() {
     this("val_loss", 0.1, 10, "auto", 1e-4, 0, 0.0);
   }
 
+  /**
+   * Lowers the learning rate when {@code monitor} stops improving.
+   *
+   * @param monitor the logged value watched, for example {@code "val_loss"}
+   * @param factor the multiplier of the learning rate, below 1
+   * @param patience epochs without improvement before lowering
+   * @param mode {@code "min"}, {@code "max"} or {@code "auto"} (max for accuracy and AUC names)
+   * @param minDelta the smallest change that counts as an improvement
+   * @param cooldown epochs to wait after a reduction before counting again
+   * @param minLr the learning rate is never lowered below this
+   * @throws IllegalArgumentException if {@code factor} is 1 or more or the mode is unknown
+   */
   public ReduceLROnPlateau(
       String monitor,
       double factor,

@@ -35,6 +35,7 @@ public class TerminateOnNaN implements Callback {
     }
   }
 
+  /** True if the last run was stopped by a NaN or infinite loss. */
   public boolean terminated() {
     return terminated;
   }

@@ -74,10 +74,12 @@ public final class ForwardGraph {
     return new ForwardGraph(outputs, pass.losses(), pass.updates());
   }
 
+  /** The model's outputs as float32 operands, in the order of the model's outputs. */
   public List<Operand<TFloat32>> outputs() {
     return outputs;
   }
 
+  /** The scalar losses layers added during the pass (activity regularizers, {@code addLoss}). */
   public List<Operand<TFloat32>> losses() {
     return losses;
   }

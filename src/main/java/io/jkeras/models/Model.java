@@ -79,14 +79,33 @@ public class Model implements AutoCloseable {
   private List<StoredArray> pendingOptimizerState = List.of();
   private volatile boolean stopTraining;
 
+  /**
+   * A model from one input to one output.
+   *
+   * @throws IllegalArgumentException if {@code output} cannot be computed from {@code input}
+   */
   public Model(KerasTensor input, KerasTensor output) {
     this(List.of(input), List.of(output), null);
   }
 
+  /**
+   * A model from {@code inputs} to {@code outputs}, with an automatic name ({@code "functional"},
+   * {@code "functional_1"}...).
+   *
+   * @throws IllegalArgumentException if an output cannot be computed from the inputs, or a list is
+   *     empty
+   */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs) {
     this(inputs, outputs, null);
   }
 
+  /**
+   * A model from {@code inputs} to {@code outputs}.
+   *
+   * @param name the model name, or null for an automatic one
+   * @throws IllegalArgumentException if an output cannot be computed from the inputs, or a list is
+   *     empty
+   */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
     this.name = name != null ? name : KerasNames.unique("functional");
     setStructure(inputs, outputs);
@@ -117,10 +136,14 @@ public class Model implements AutoCloseable {
     this.outputs = List.copyOf(outputs);
   }
 
+  /**
+   * True once the model's inputs and outputs are known (always, except for an unbuilt Sequential).
+   */
   protected final boolean hasStructure() {
     return layerGraph != null;
   }
 
+  /** The model's name. */
   public String name() {
     return name;
   }
@@ -130,11 +153,21 @@ public class Model implements AutoCloseable {
     return "Functional";
   }
 
+  /**
+   * The model's inputs, in the order data is given to {@code fit} and {@code predict}.
+   *
+   * @throws IllegalStateException if the model has no structure yet
+   */
   public List<KerasTensor> inputs() {
     requireStructure();
     return inputs;
   }
 
+  /**
+   * The model's outputs, in the order of the label arrays and predictions.
+   *
+   * @throws IllegalStateException if the model has no structure yet
+   */
   public List<KerasTensor> outputs() {
     requireStructure();
     return outputs;
@@ -191,14 +224,26 @@ public class Model implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The weights updated by training (Keras's {@code trainable_weights}), in {@link #weights()}
+   * order.
+   */
   public List<Weight> trainableWeights() {
     return weights().stream().filter(Weight::isTrainable).toList();
   }
 
+  /**
+   * The weights training leaves alone (frozen layers' weights, moving statistics), in {@link
+   * #weights()} order.
+   */
   public List<Weight> nonTrainableWeights() {
     return weights().stream().filter(w -> !w.isTrainable()).toList();
   }
 
+  /**
+   * Copies of every weight's current value, in {@link #weights()} order (Keras's {@code
+   * get_weights()}).
+   */
   public List<FloatNdArray> getWeights() {
     List<FloatNdArray> out = new ArrayList<>();
     for (Weight w : weights()) {
@@ -212,6 +257,7 @@ public class Model implements AutoCloseable {
     Weight.assignAll("Model \"" + name + "\"", weights(), values);
   }
 
+  /** The total number of weight values, trainable and not. */
   public long countParams() {
     long n = 0;
     for (Weight w : weights()) {
@@ -357,10 +403,12 @@ public class Model implements AutoCloseable {
     compile(Optimizers.get(optimizer), Losses.get(loss), metrics);
   }
 
+  /** Configures training with an optimizer instance and a loss and metrics by Keras name. */
   public void compile(Optimizer optimizer, String loss, String... metrics) {
     compile(optimizer, Losses.get(loss), metrics);
   }
 
+  /** Configures training with optimizer and loss instances and metrics by Keras name. */
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
     trainer = new Trainer(this, optimizer, loss, List.of(metrics), List.of());
     pendingOptimizerState = List.of();
@@ -372,6 +420,7 @@ public class Model implements AutoCloseable {
     pendingOptimizerState = List.of();
   }
 
+  /** True once {@code compile} was called. */
   public boolean isCompiled() {
     return trainer != null;
   }
@@ -382,6 +431,11 @@ public class Model implements AutoCloseable {
     return trainer.optimizer();
   }
 
+  /**
+   * The compiled loss.
+   *
+   * @throws IllegalStateException if the model is not compiled
+   */
   public Loss loss() {
     requireCompiled();
     return trainer.loss();
@@ -405,10 +459,14 @@ public class Model implements AutoCloseable {
     return fit(List.of(x), List.of(y), options);
   }
 
+  /**
+   * Trains a single-input model on id rows (for example an Embedding input) and one label per row.
+   */
   public History fit(int[][] x, float[] y, FitOptions options) {
     return fit(HostArray.of(x), HostArray.of(y), options);
   }
 
+  /** Trains a single-input model on feature rows and one label per row. */
   public History fit(float[][] x, float[] y, FitOptions options) {
     return fit(HostArray.of(x), HostArray.of(y), options);
   }
@@ -429,6 +487,12 @@ public class Model implements AutoCloseable {
     return evaluate(List.of(x), List.of(y), DEFAULT_BATCH_SIZE);
   }
 
+  /**
+   * Loss and metrics on data, with one array per input and one label array per output, in batches
+   * of {@code batchSize}.
+   *
+   * @return the values by name: {@code loss} and each compiled metric
+   */
   public Map<String, Double> evaluate(List<HostArray> xs, List<HostArray> ys, int batchSize) {
     requireCompiled();
     requireStructureFor(xs);
@@ -546,10 +610,12 @@ public class Model implements AutoCloseable {
     stopTraining = true;
   }
 
+  /** True once training was asked to stop (by a callback or {@link #stopTraining()}). */
   public boolean isStopTraining() {
     return stopTraining;
   }
 
+  /** Clears a stop request; {@code fit} does this when it starts. */
   public void resetStopTraining() {
     stopTraining = false;
   }
@@ -571,6 +637,11 @@ public class Model implements AutoCloseable {
     return predict(HostArray.of(x));
   }
 
+  /**
+   * Predicts for a single-input, single-output model, in batches of {@link #DEFAULT_BATCH_SIZE}.
+   *
+   * @throws IllegalStateException if the model has several outputs
+   */
   public FloatNdArray predict(HostArray x) {
     List<FloatNdArray> out = predict(List.of(x), DEFAULT_BATCH_SIZE);
     if (out.size() != 1) {

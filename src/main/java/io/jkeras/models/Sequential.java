@@ -30,10 +30,15 @@ public class Sequential extends Model {
   private KerasTensor input;
   private KerasTensor output;
 
+  /**
+   * An empty Sequential model with an automatic name ({@code "sequential"}, {@code
+   * "sequential_1"}...).
+   */
   public Sequential() {
     this((String) null);
   }
 
+  /** An empty Sequential model named {@code name} (null for an automatic name). */
   public Sequential(String name) {
     super(name, "sequential");
   }

@@ -27,14 +27,25 @@ public final class FitOptions {
 
   private FitOptions() {}
 
+  /** Keras's defaults: 1 epoch, batch size 32, shuffling, no validation, no callbacks. */
   public static FitOptions defaults() {
     return new FitOptions();
   }
 
+  /**
+   * Keras's defaults with {@code epochs} epochs; the usual start of a chain of options.
+   *
+   * @throws IllegalArgumentException if {@code epochs} is below 1
+   */
   public static FitOptions epochs(int epochs) {
     return new FitOptions().withEpochs(epochs);
   }
 
+  /**
+   * The number of epochs (default 1).
+   *
+   * @throws IllegalArgumentException if {@code epochs} is below 1
+   */
   public FitOptions withEpochs(int epochs) {
     if (epochs < 1) {
       throw new IllegalArgumentException("fit: epochs must be >= 1, got " + epochs);
@@ -43,6 +54,12 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * The number of samples per gradient step (default 32); the last batch of an epoch may be
+   * smaller.
+   *
+   * @throws IllegalArgumentException if {@code batchSize} is below 1
+   */
   public FitOptions batchSize(int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("fit: batch_size must be >= 1, got " + batchSize);
@@ -51,6 +68,7 @@ public final class FitOptions {
     return this;
   }
 
+  /** Whether the samples are shuffled before each epoch (default true). */
   public FitOptions shuffle(boolean shuffle) {
     this.shuffle = shuffle;
     return this;
@@ -66,16 +84,25 @@ public final class FitOptions {
     return this;
   }
 
+  /**
+   * Data to compute {@code val_} loss and metrics on at the end of each epoch, for a single-input,
+   * single-output model.
+   */
   public FitOptions validationData(HostArray x, HostArray y) {
     return validationData(List.of(x), List.of(y));
   }
 
+  /**
+   * Data to compute {@code val_} loss and metrics on at the end of each epoch: one array per model
+   * input and one label array per output.
+   */
   public FitOptions validationData(List<HostArray> x, List<HostArray> y) {
     this.validationX = List.copyOf(x);
     this.validationY = List.copyOf(y);
     return this;
   }
 
+  /** Adds callbacks, called in the order given. */
   public FitOptions callbacks(Callback... callbacks) {
     this.callbacks.addAll(List.of(callbacks));
     return this;

@@ -43,6 +43,12 @@ public final class History implements Callback {
     return Collections.unmodifiableMap(values);
   }
 
+  /**
+   * The per-epoch values logged under {@code name} ({@code "loss"}, {@code "val_accuracy"}...).
+   *
+   * @throws IllegalArgumentException if nothing was logged under that name; the message lists the
+   *     names that were
+   */
   public List<Double> get(String name) {
     List<Double> v = values.get(name);
     if (v == null) {
@@ -58,10 +64,12 @@ public final class History implements Callback {
     return v.get(v.size() - 1);
   }
 
+  /** The epoch numbers recorded, from 0 (from {@code initialEpoch} when training resumed). */
   public List<Integer> epochs() {
     return Collections.unmodifiableList(epochs);
   }
 
+  /** Each epoch's wall time in seconds, training and validation included. */
   public List<Double> epochSeconds() {
     return Collections.unmodifiableList(epochSeconds);
   }

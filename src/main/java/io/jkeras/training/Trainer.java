@@ -58,6 +58,12 @@ public final class Trainer {
   private final List<Metric> metrics = new ArrayList<>();
   private List<Object> pendingOptimizerState;
 
+  /**
+   * A trainer for {@code model}; the training and evaluation graphs are built on first use.
+   *
+   * @param metricNames metrics by Keras name ({@code "accuracy"}, {@code "auc"}...)
+   * @param metricObjects metric instances, compiled after the named ones
+   */
   public Trainer(
       Model model,
       Optimizer optimizer,
@@ -76,10 +82,12 @@ public final class Trainer {
     this.compiledMetricNames = List.copyOf(all);
   }
 
+  /** The optimizer that applies the gradients. */
   public Optimizer optimizer() {
     return optimizer;
   }
 
+  /** The loss minimized per training step (layer losses are added to it). */
   public Loss loss() {
     return loss;
   }
