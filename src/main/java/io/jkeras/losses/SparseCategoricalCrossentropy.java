@@ -21,10 +21,16 @@ public class SparseCategoricalCrossentropy extends LossFunction {
 
   private final boolean fromLogits;
 
+  /** Cross-entropy of integer class labels against probabilities. */
   public SparseCategoricalCrossentropy() {
     this(false);
   }
 
+  /**
+   * Cross-entropy of integer class labels.
+   *
+   * @param fromLogits true when the predictions are logits rather than probabilities
+   */
   public SparseCategoricalCrossentropy(boolean fromLogits) {
     super("sparse_categorical_crossentropy");
     this.fromLogits = fromLogits;

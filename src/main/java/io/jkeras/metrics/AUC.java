@@ -20,10 +20,18 @@ public class AUC extends Metric {
   private final float[] thresholds;
   private double[] counts;
 
+  /** ROC AUC over 200 thresholds, named {@code "auc"}. */
   public AUC() {
     this("auc", 200);
   }
 
+  /**
+   * ROC AUC over {@code numThresholds} thresholds: just below 0, {@code i / (numThresholds - 1)} in
+   * between, and just above 1.
+   *
+   * @param name the name logged for the metric
+   * @throws IllegalArgumentException if {@code numThresholds} is below 2
+   */
   public AUC(String name, int numThresholds) {
     super(name);
     if (numThresholds < 2) {

@@ -19,10 +19,16 @@ public class BinaryAccuracy extends MeanMetric {
 
   private final float threshold;
 
+  /** Binary accuracy at threshold 0.5, named {@code "binary_accuracy"}. */
   public BinaryAccuracy() {
     this("binary_accuracy", 0.5);
   }
 
+  /**
+   * Binary accuracy with predictions above {@code threshold} counted as 1.
+   *
+   * @param name the name logged for the metric
+   */
   public BinaryAccuracy(String name, double threshold) {
     super(name);
     this.threshold = (float) threshold;

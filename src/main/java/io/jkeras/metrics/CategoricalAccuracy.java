@@ -16,10 +16,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class CategoricalAccuracy extends MeanMetric {
 
+  /** Accuracy for one-hot labels, named {@code "categorical_accuracy"}. */
   public CategoricalAccuracy() {
     this("categorical_accuracy");
   }
 
+  /** Accuracy for one-hot labels, logged as {@code name}. */
   public CategoricalAccuracy(String name) {
     super(name);
   }

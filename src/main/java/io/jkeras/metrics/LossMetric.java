@@ -19,6 +19,7 @@ public class LossMetric extends MeanMetric {
 
   private final Loss loss;
 
+  /** The mean of {@code loss}'s per-sample values, logged as {@code name}. */
   public LossMetric(String name, Loss loss) {
     super(name);
     this.loss = loss;

@@ -13,6 +13,7 @@ public abstract class MeanMetric extends Metric {
   private double total;
   private double count;
 
+  /** For subclasses: a per-sample mean metric logged as {@code name}. */
   protected MeanMetric(String name) {
     super(name);
   }

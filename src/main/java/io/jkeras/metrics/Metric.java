@@ -21,6 +21,7 @@ public abstract class Metric implements KerasSerializable {
 
   private final String name;
 
+  /** For subclasses: a metric logged as {@code name} (and {@code val_name} on validation data). */
   protected Metric(String name) {
     this.name = name;
   }

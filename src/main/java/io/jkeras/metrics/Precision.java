@@ -12,10 +12,16 @@ import java.util.Map;
  */
 public class Precision extends ThresholdCountMetric {
 
+  /** Precision at threshold 0.5, named {@code "precision"}. */
   public Precision() {
     this("precision", 0.5);
   }
 
+  /**
+   * Precision with predictions above {@code threshold} counted as positive.
+   *
+   * @param name the name logged for the metric
+   */
   public Precision(String name, double threshold) {
     super(name, threshold);
   }

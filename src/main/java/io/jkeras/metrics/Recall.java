@@ -12,10 +12,16 @@ import java.util.Map;
  */
 public class Recall extends ThresholdCountMetric {
 
+  /** Recall at threshold 0.5, named {@code "recall"}. */
   public Recall() {
     this("recall", 0.5);
   }
 
+  /**
+   * Recall with predictions above {@code threshold} counted as positive.
+   *
+   * @param name the name logged for the metric
+   */
   public Recall(String name, double threshold) {
     super(name, threshold);
   }

@@ -14,10 +14,15 @@ import org.tensorflow.types.TFloat32;
  */
 public class RootMeanSquaredError extends MeanMetric {
 
+  /**
+   * The root of the mean squared error over all samples seen, named {@code
+   * "root_mean_squared_error"}.
+   */
   public RootMeanSquaredError() {
     this("root_mean_squared_error");
   }
 
+  /** The root of the mean squared error over all samples seen, logged as {@code name}. */
   public RootMeanSquaredError(String name) {
     super(name);
   }

@@ -17,10 +17,12 @@ import org.tensorflow.types.TInt64;
  */
 public class SparseCategoricalAccuracy extends MeanMetric {
 
+  /** Accuracy for integer class labels, named {@code "sparse_categorical_accuracy"}. */
   public SparseCategoricalAccuracy() {
     this("sparse_categorical_accuracy");
   }
 
+  /** Accuracy for integer class labels, logged as {@code name}. */
   public SparseCategoricalAccuracy(String name) {
     super(name);
   }

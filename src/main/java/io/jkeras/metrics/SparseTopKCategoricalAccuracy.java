@@ -17,14 +17,24 @@ public class SparseTopKCategoricalAccuracy extends MeanMetric {
 
   private final int k;
 
+  /** Top-5 accuracy for integer class labels, named {@code "sparse_top_k_categorical_accuracy"}. */
   public SparseTopKCategoricalAccuracy() {
     this(5);
   }
 
+  /**
+   * The fraction of samples whose integer class label is among the {@code k} highest predictions,
+   * named {@code "sparse_top_k_categorical_accuracy"}.
+   */
   public SparseTopKCategoricalAccuracy(int k) {
     this("sparse_top_k_categorical_accuracy", k);
   }
 
+  /**
+   * The fraction of samples whose integer class label is among the {@code k} highest predictions.
+   *
+   * @param name the name logged for the metric
+   */
   public SparseTopKCategoricalAccuracy(String name, int k) {
     super(name);
     this.k = k;

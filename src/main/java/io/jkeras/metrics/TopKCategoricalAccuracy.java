@@ -18,14 +18,24 @@ public class TopKCategoricalAccuracy extends MeanMetric {
 
   private final int k;
 
+  /** Top-5 accuracy, named {@code "top_k_categorical_accuracy"}. */
   public TopKCategoricalAccuracy() {
     this(5);
   }
 
+  /**
+   * The fraction of samples whose true class is among the {@code k} highest predictions, named
+   * {@code "top_k_categorical_accuracy"}.
+   */
   public TopKCategoricalAccuracy(int k) {
     this("top_k_categorical_accuracy", k);
   }
 
+  /**
+   * The fraction of samples whose true class is among the {@code k} highest predictions.
+   *
+   * @param name the name logged for the metric
+   */
   public TopKCategoricalAccuracy(String name, int k) {
     super(name);
     this.k = k;
