@@ -30,14 +30,28 @@ public class Adam extends Optimizer {
   private final double epsilon;
   private final boolean amsgrad;
 
+  /** Adam with Keras's defaults (learning rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7). */
   public Adam() {
     this(0.001);
   }
 
+  /**
+   * Adam with the given learning rate and Keras's other defaults.
+   *
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public Adam(double learningRate) {
     this(learningRate, 0.9, 0.999, 1e-7);
   }
 
+  /**
+   * Adam without AMSGrad.
+   *
+   * @param beta1 the decay of the first-moment estimate, in [0, 1)
+   * @param beta2 the decay of the second-moment estimate, in [0, 1)
+   * @param epsilon added to the denominator, positive
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public Adam(double learningRate, double beta1, double beta2, double epsilon) {
     this(learningRate, beta1, beta2, epsilon, false);
   }

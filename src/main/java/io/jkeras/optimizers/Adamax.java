@@ -26,10 +26,19 @@ public class Adamax extends Optimizer {
   private final double beta2;
   private final double epsilon;
 
+  /** Adamax with Keras's defaults (learning rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7). */
   public Adamax() {
     this(0.001, 0.9, 0.999, 1e-7);
   }
 
+  /**
+   * Adamax.
+   *
+   * @param beta1 the decay of the first-moment estimate
+   * @param beta2 the decay of the infinity-norm estimate
+   * @param epsilon added to the norm for numerical stability
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public Adamax(double learningRate, double beta1, double beta2, double epsilon) {
     super(learningRate);
     this.beta1 = beta1;

@@ -29,10 +29,19 @@ public class Nadam extends Optimizer {
   private final double epsilon;
   private Operand<TFloat32> uProduct;
 
+  /** Nadam with Keras's defaults (learning rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7). */
   public Nadam() {
     this(0.001, 0.9, 0.999, 1e-7);
   }
 
+  /**
+   * Nadam.
+   *
+   * @param beta1 the decay of the first-moment estimate
+   * @param beta2 the decay of the second-moment estimate
+   * @param epsilon added to the denominator for numerical stability
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public Nadam(double learningRate, double beta1, double beta2, double epsilon) {
     super(learningRate);
     this.beta1 = beta1;

@@ -24,11 +24,25 @@ public final class ExponentialDecay implements LearningRateSchedule {
   private final boolean staircase;
   private final String name;
 
+  /**
+   * Exponential decay, named {@code "ExponentialDecay"}.
+   *
+   * @param decaySteps the steps over which the rate is multiplied by {@code decayRate}, positive
+   * @param staircase floor {@code step / decaySteps}, so the rate changes in steps
+   */
   public ExponentialDecay(
       double initialLearningRate, double decaySteps, double decayRate, boolean staircase) {
     this(initialLearningRate, decaySteps, decayRate, staircase, "ExponentialDecay");
   }
 
+  /**
+   * Exponential decay with a config name.
+   *
+   * @param decaySteps the steps over which the rate is multiplied by {@code decayRate}, positive
+   * @param staircase floor {@code step / decaySteps}, so the rate changes in steps
+   * @param name the {@code name} written in the config
+   * @throws IllegalArgumentException if {@code decaySteps} is not positive
+   */
   public ExponentialDecay(
       double initialLearningRate,
       double decaySteps,

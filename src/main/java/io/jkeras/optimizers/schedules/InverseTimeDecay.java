@@ -24,11 +24,25 @@ public final class InverseTimeDecay implements LearningRateSchedule {
   private final boolean staircase;
   private final String name;
 
+  /**
+   * Inverse time decay, named {@code "InverseTimeDecay"}.
+   *
+   * @param decaySteps the step count that makes one unit of decay, positive
+   * @param staircase floor {@code step / decaySteps}, so the rate changes in steps
+   */
   public InverseTimeDecay(
       double initialLearningRate, double decaySteps, double decayRate, boolean staircase) {
     this(initialLearningRate, decaySteps, decayRate, staircase, "InverseTimeDecay");
   }
 
+  /**
+   * Inverse time decay with a config name.
+   *
+   * @param decaySteps the step count that makes one unit of decay, positive
+   * @param staircase floor {@code step / decaySteps}, so the rate changes in steps
+   * @param name the {@code name} written in the config
+   * @throws IllegalArgumentException if {@code decaySteps} is not positive
+   */
   public InverseTimeDecay(
       double initialLearningRate,
       double decaySteps,
