@@ -14,8 +14,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The cross network of the Deep & Cross Network (Wang et al., "Deep & Cross Network for Ad Click
- * Predictions", ADKDD 2017), with vector weights: from {@code x_0}, each of L layers computes
+ * The cross network of the Deep &amp; Cross Network (Wang et al., "Deep &amp; Cross Network for Ad
+ * Click Predictions", ADKDD 2017), with vector weights: from {@code x_0}, each of L layers computes
  * {@code x_{l+1} = x_0 (x_l^T w_l) + b_l + x_l}, so layer l holds every cross term of degree up to
  * l+1 with only 2d parameters. For DCN-v2's matrix form see {@link FeatureCross}.
  *

@@ -16,7 +16,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One cross layer of DCN-v2 (Wang et al., "DCN V2: Improved Deep & Cross Network and Practical
+ * One cross layer of DCN-v2 (Wang et al., "DCN V2: Improved Deep &amp; Cross Network and Practical
  * Lessons for Web-scale Learning to Rank Systems", WWW 2021), read and written as keras-rs's {@code
  * keras_rs.layers.FeatureCross} (registered name {@code keras_rs>FeatureCross}, its config keys,
  * defaults and weight layout), so DCN-v2 models cross between Python keras-rs and Java.
