@@ -82,7 +82,8 @@ public class Model implements AutoCloseable {
   /**
    * A model from one input to one output.
    *
-   * @throws IllegalArgumentException if {@code output} cannot be computed from {@code input}
+   * @throws IllegalArgumentException if {@code output} does not follow from {@code input} (graph
+   *     disconnected), {@code input} is not from {@code Input.of}, or two layers share a name
    */
   public Model(KerasTensor input, KerasTensor output) {
     this(List.of(input), List.of(output), null);
@@ -92,8 +93,8 @@ public class Model implements AutoCloseable {
    * A model from {@code inputs} to {@code outputs}, with an automatic name ({@code "functional"},
    * {@code "functional_1"}...).
    *
-   * @throws IllegalArgumentException if an output cannot be computed from the inputs, or a list is
-   *     empty
+   * @throws IllegalArgumentException if a list is empty, an output does not follow from the inputs
+   *     (graph disconnected), an input is not from {@code Input.of}, or two layers share a name
    */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs) {
     this(inputs, outputs, null);
@@ -103,8 +104,8 @@ public class Model implements AutoCloseable {
    * A model from {@code inputs} to {@code outputs}.
    *
    * @param name the model name, or null for an automatic one
-   * @throws IllegalArgumentException if an output cannot be computed from the inputs, or a list is
-   *     empty
+   * @throws IllegalArgumentException if a list is empty, an output does not follow from the inputs
+   *     (graph disconnected), an input is not from {@code Input.of}, or two layers share a name
    */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
     this.name = name != null ? name : KerasNames.unique("functional");
