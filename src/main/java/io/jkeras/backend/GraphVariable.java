@@ -111,8 +111,7 @@ public final class GraphVariable<T extends TType> {
   /**
    * Overwrites the float32 variable from the host, as one session run of its assign op.
    *
-   * @param values the new value, row-major, {@code shape().size()} long
-   * @throws IllegalArgumentException if the length does not match the shape
+   * @param values the new value, row-major, exactly {@code shape().size()} long
    */
   public void write(float[] values) {
     try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false))) {
@@ -123,8 +122,7 @@ public final class GraphVariable<T extends TType> {
   /**
    * Overwrites the int64 variable from the host, as one session run of its assign op.
    *
-   * @param values the new value, row-major, {@code shape().size()} long
-   * @throws IllegalArgumentException if the length does not match the shape
+   * @param values the new value, row-major, exactly {@code shape().size()} long
    */
   public void write(long[] values) {
     try (TInt64 t = TInt64.tensorOf(shape, DataBuffers.of(values, true, false))) {
