@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * The {@code jkeras} command line: {@code jkeras imdb ...} runs the reference experiment. Each
  * subcommand has {@code --help}.
+ *
+ * <pre>{@code
+ * int code = Main.run(new String[] {"inspect", "model.keras"}); // 0, or 2 on failure
+ * }</pre>
  */
 public final class Main {
 

@@ -5,6 +5,12 @@ import java.util.List;
 /**
  * One call of a layer in the functional API: the symbolic tensors it took and the ones it made. A
  * layer called twice (a shared layer) has two nodes and one set of weights.
+ *
+ * <pre>{@code
+ * KerasTensor y = shared.apply(a);
+ * Node call = shared.inboundNodes().get(0);
+ * List<KerasTensor> in = call.inputs();   // [a]
+ * }</pre>
  */
 public final class Node {
 

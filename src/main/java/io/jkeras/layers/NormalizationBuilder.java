@@ -15,6 +15,10 @@ import java.util.Map;
  * (1e-3), {@code center} and {@code scale} (true: learn {@code beta} and {@code gamma}), and the
  * initializers ({@code "zeros"}, {@code "ones"}), regularizers and constraints of beta and gamma.
  *
+ * <pre>{@code
+ * LayerNormalization ln = LayerNormalization.builder().epsilon(1e-6).center(false).build();
+ * }</pre>
+ *
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {

@@ -7,6 +7,18 @@ import org.tensorflow.types.TFloat32;
 /**
  * A metric that is the mean of one value per sample (the accuracies): the batch statistics are the
  * sum of those values and the number of samples.
+ *
+ * <pre>{@code
+ * class AbsoluteError extends MeanMetric {
+ *   AbsoluteError() {
+ *     super("absolute_error");
+ *   }
+ *
+ *   protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> y, Operand<TFloat32> p) {
+ *     return tf.math.abs(tf.math.sub(y, p));
+ *   }
+ * }
+ * }</pre>
  */
 public abstract class MeanMetric extends Metric {
 

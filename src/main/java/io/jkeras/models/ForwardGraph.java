@@ -17,6 +17,12 @@ import org.tensorflow.types.TFloat32;
  * A model's forward computation emitted once into a graph, for training or for inference: its
  * outputs as float32 operands, the extra losses its layers added, and the state updates they added
  * (run with each training step).
+ *
+ * <pre>{@code
+ * ForwardGraph training = model.forward(true);
+ * Operand<TFloat32> y = training.outputs().get(0);
+ * List<Op> stateUpdates = training.updates();
+ * }</pre>
  */
 public final class ForwardGraph {
 

@@ -38,6 +38,11 @@ import org.tensorflow.types.TFloat32;
  * mode, loss with regularization, TensorFlow gradients, optimizer update) and of one evaluation
  * step, and the loops of {@code fit} and {@code evaluate} that feed them batch by batch. Models
  * create it in {@code compile}.
+ *
+ * <pre>{@code
+ * Trainer t = new Trainer(model, new Adam(), new BinaryCrossentropy(), List.of("auc"), List.of());
+ * History h = t.fit(List.of(x), List.of(y), FitOptions.epochs(2));
+ * }</pre>
  */
 public final class Trainer {
 
