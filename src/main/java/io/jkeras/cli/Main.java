@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * The {@code jkeras} command line: {@code jkeras imdb ...} runs the reference experiment. Each
  * subcommand has {@code --help}.
+ *
+ * <pre>{@code
+ * int code = Main.run(new String[] {"inspect", "model.keras"}); // 0, or 2 on failure
+ * }</pre>
  */
 public final class Main {
 
@@ -30,6 +34,12 @@ public final class Main {
               + " 'jkeras:' line",
           "and exit code 2; --debug adds the Java stack trace.");
 
+  /**
+   * The {@code jkeras} command line: runs the command in {@code args} and exits the JVM with its
+   * code (0 on success, 2 on any failure, reported as one {@code jkeras:} line).
+   *
+   * @param args the command and its options, for example {@code inspect model.keras}
+   */
   public static void main(String[] args) {
     System.exit(run(args));
   }

@@ -62,6 +62,10 @@ public final class CsvReader {
     this.embeddingDim = b.embeddingDim;
   }
 
+  /**
+   * A builder of a reader: declare the label column, then the categorical and numeric columns to
+   * use.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -329,6 +333,7 @@ public final class CsvReader {
       return this;
     }
 
+    /** The column that holds the click label, 0/1 or -1/+1 (required). */
     public Builder label(String column) {
       this.label = column;
       return this;
@@ -348,6 +353,11 @@ public final class CsvReader {
       return declare(column, bins);
     }
 
+    /**
+     * A numeric (float) column fed to the model as is.
+     *
+     * @throws IllegalArgumentException if the column is already declared
+     */
     public Builder numeric(String column) {
       if (numeric.contains(column) || categorical.containsKey(column)) {
         throw new IllegalArgumentException("CsvReader: column \"" + column + "\" declared twice");
@@ -379,6 +389,11 @@ public final class CsvReader {
       return this;
     }
 
+    /**
+     * The reader with these columns and options.
+     *
+     * @throws IllegalArgumentException if no label column was named
+     */
     public CsvReader build() {
       return new CsvReader(this);
     }

@@ -33,6 +33,10 @@ public final class LibfmReader {
     this.idBound = b.idBound;
   }
 
+  /**
+   * A builder of a reader; without {@link Builder#fields} the first data line fixes the field
+   * count.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -190,6 +194,7 @@ public final class LibfmReader {
       return this;
     }
 
+    /** The reader with these options. */
     public LibfmReader build() {
       return new LibfmReader(this);
     }

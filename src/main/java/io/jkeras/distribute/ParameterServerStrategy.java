@@ -40,6 +40,10 @@ public final class ParameterServerStrategy extends Strategy {
   private final Map<String, DeviceSpec> groups = new HashMap<>();
   private final long[] bytesPerTask;
 
+  /**
+   * A parameter-server strategy for the task of {@code config}, with the default operation timeout
+   * ({@link #DEFAULT_OPERATION_TIMEOUT}).
+   */
   public ParameterServerStrategy(TfConfig config) {
     this(config, DEFAULT_OPERATION_TIMEOUT);
   }

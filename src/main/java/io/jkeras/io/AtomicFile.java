@@ -31,6 +31,13 @@ public final class AtomicFile {
   /** Writes the complete content to {@code temporary}, which does not exist yet. */
   @FunctionalInterface
   public interface Content {
+    /**
+     * Writes the whole content to {@code temporary}; the file only replaces the target after this
+     * returns.
+     *
+     * @param temporary a path in the target's folder that does not exist yet
+     * @throws IOException if writing fails; the target is then left as it was
+     */
     void writeTo(Path temporary) throws IOException;
   }
 

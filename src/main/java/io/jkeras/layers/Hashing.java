@@ -214,6 +214,7 @@ public class Hashing extends Layer {
     return numBins;
   }
 
+  /** {@code "int"}, {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}. */
   public String outputMode() {
     return outputMode;
   }

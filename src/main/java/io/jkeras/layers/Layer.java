@@ -87,6 +87,10 @@ public abstract class Layer implements KerasSerializable {
 
   // ---- identity --------------------------------------------------------------------------------
 
+  /**
+   * The layer's name, unique among the layers of a model (given, or automatic such as {@code
+   * "dense_2"}).
+   */
   public String name() {
     return name;
   }
@@ -270,6 +274,7 @@ public abstract class Layer implements KerasSerializable {
     }
   }
 
+  /** True once the layer has created its weights for an input shape (on its first call). */
   public boolean isBuilt() {
     return built;
   }
@@ -289,10 +294,18 @@ public abstract class Layer implements KerasSerializable {
     return activityRegularizer;
   }
 
+  /**
+   * Sets Keras's {@code activity_regularizer}: a penalty on this layer's output added to the
+   * training loss (null for none).
+   */
   public void setActivityRegularizer(Regularizer regularizer) {
     this.activityRegularizer = regularizer;
   }
 
+  /**
+   * Declares what inputs this layer accepts; each call checks its inputs against it and fails
+   * naming the layer, axis and expected versus actual value.
+   */
   protected void setInputSpec(InputSpec spec) {
     this.inputSpec = spec;
   }
