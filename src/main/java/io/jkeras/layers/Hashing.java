@@ -210,6 +210,7 @@ public class Hashing extends Layer {
     }
   }
 
+  /** The number of bins, counting bin 0 that a mask value reserves. */
   public int numBins() {
     return numBins;
   }

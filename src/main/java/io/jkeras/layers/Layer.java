@@ -259,6 +259,10 @@ public abstract class Layer implements KerasSerializable {
     currentPass.dropMask(tensor);
   }
 
+  /**
+   * False once the layer is frozen with {@link #setTrainable(boolean) setTrainable(false)}: its
+   * weights then stay fixed during training.
+   */
   public boolean isTrainable() {
     return trainable;
   }

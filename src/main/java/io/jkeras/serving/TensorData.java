@@ -34,6 +34,8 @@ public final class TensorData {
 
   /** TensorFlow's boolean dtype, held in a {@code boolean[]}. */
   public static final String DT_BOOL = "DT_BOOL";
+
+  /** TensorFlow's string dtype, for string inputs and outputs. */
   public static final String DT_STRING = "DT_STRING";
 
   private final String dtype;
