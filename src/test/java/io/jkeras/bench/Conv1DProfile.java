@@ -212,8 +212,7 @@ public final class Conv1DProfile {
       Tensor xt,
       Tensor wt,
       Tensor bt,
-      Operand<?>[] f,
-      Object o) {
+      Operand<?>[] f) {
     Session.Runner r = s.runner().feed(x, xt).feed(w, wt).feed(b, bt);
     for (Operand<?> op : f) r.fetch(op);
     return r.run();
