@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * three shifted slices concatenated to (batch*98, 150) and one MatMul, BiasAdd and Relu, which
  * grappler fuses into _FusedMatMul) and {@code taps} (one MatMul per kernel tap, summed). Forms run
  * back to back in rounds so that a busy machine disturbs them alike; the last round also prints
- * each form's top ops by time from a FULL_TRACE of one training step.
+ * each form's top ops by time from a FULL_TRACE of one forward and one training step.
  *
  * <pre>{@code
  * java -cp target/test-classes:target/classes:$(cat target/speed-matrix.classpath) \
@@ -161,7 +161,7 @@ public final class Conv1DProfile {
                     us,
                     lv,
                     gxv);
-                if (trace && round == rounds - 1 && mode.equals("train")) {
+                if (trace && round == rounds - 1) {
                   RunOptions ro =
                       RunOptions.newBuilder()
                           .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
