@@ -17,6 +17,12 @@ public final class GlobalSeed {
 
   private GlobalSeed() {}
 
+  /**
+   * Seeds every later random draw of jkeras (initializers, dropout, shuffling), as Keras's {@code
+   * keras.utils.set_random_seed(seed)}.
+   *
+   * @param seed any value; the same seed gives the same draws in the same order
+   */
   public static synchronized void set(long seed) {
     random = new SplittableRandom(seed);
   }

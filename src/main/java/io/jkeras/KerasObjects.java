@@ -5,6 +5,11 @@ import java.util.Map;
 
 /**
  * Keras's nested-object config form: {@code {"module", "class_name", "config", "registered_name"}}.
+ *
+ * <pre>{@code
+ * Map<String, Object> nested = KerasObjects.serialize("keras.initializers", new GlorotUniform());
+ * // {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {...}, ...}
+ * }</pre>
  */
 public final class KerasObjects {
 

@@ -10,6 +10,12 @@ import java.util.Map;
  * written to and read from a {@code .keras} file's {@code config.json}. Values are JSON-like Java
  * values: {@code null}, {@link Boolean}, {@link Number}, {@link String}, {@link java.util.List} and
  * {@link Map} (nested Keras objects are maps in the same four-key form).
+ *
+ * <pre>{@code
+ * KerasSerializable c = new MaxNorm(2.0);
+ * String cls = c.className();               // "MaxNorm"
+ * Map<String, Object> config = c.getConfig(); // {"max_value": 2.0, "axis": 0}
+ * }</pre>
  */
 public interface KerasSerializable {
 

@@ -13,7 +13,14 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
-/** Keras dtype names ({@code "float32"}, {@code "int32"}...) and their TensorFlow Java types. */
+/**
+ * Keras dtype names ({@code "float32"}, {@code "int32"}...) and their TensorFlow Java types.
+ *
+ * <pre>{@code
+ * Class<? extends TType> t = DTypes.tfType("int64");   // TInt64.class
+ * String name = DTypes.name(TFloat32.class);          // "float32"
+ * }</pre>
+ */
 public final class DTypes {
 
   private static final Map<String, Class<? extends TType>> TYPES = new LinkedHashMap<>();

@@ -13,13 +13,11 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * One emission of layer ops into a {@link GraphSession}: whether the ops are for training (Dropout
- * active) or inference, and the extra losses that layers add while emitting (activity
- * regularization, {@code addLoss}), which the trainer adds to the training loss; and the Keras
- * masks riding on the tensors of this pass (Keras's {@code _keras_mask}): a layer's output mask is
- * recorded here and found again by whatever consumes that output. active) or inference, the extra
- * losses that layers add while emitting (activity regularization, {@code addLoss}), which the
- * trainer adds to the training loss, and the state updates they add ({@code addUpdate}:
- * BatchNormalization's moving statistics), which the trainer runs with every training step.
+ * active) or inference; the extra losses that layers add while emitting (activity regularization,
+ * {@code addLoss}), which the trainer adds to the training loss; the state updates they add ({@code
+ * addUpdate}: BatchNormalization's moving statistics), which the trainer runs with every training
+ * step; and the Keras masks riding on the tensors of this pass (Keras's {@code _keras_mask}): a
+ * layer's output mask is recorded here and found again by whatever consumes that output.
  *
  * <pre>{@code
  * ForwardPass pass = new ForwardPass(graphSession, true);
@@ -37,19 +35,27 @@ public final class ForwardPass {
   private final Map<Output<?>, Operand<TBool>> recordedMasks = new HashMap<>();
   private final List<Op> updates = new ArrayList<>();
 
+  /**
+   * A new pass emitting into {@code graph}.
+   *
+   * @param training true for training ops (Dropout and similar layers active), false for inference
+   */
   public ForwardPass(GraphSession graph, boolean training) {
     this.graph = graph;
     this.training = training;
   }
 
+  /** The graph session the layers emit into. */
   public GraphSession graph() {
     return graph;
   }
 
+  /** The op builder of the graph session (shorthand for {@code graph().tf()}). */
   public Ops tf() {
     return graph.tf();
   }
 
+  /** True when the ops are for a training step (Keras's {@code training=True}). */
   public boolean training() {
     return training;
   }
@@ -59,6 +65,10 @@ public final class ForwardPass {
     losses.add(loss);
   }
 
+  /**
+   * The scalar loss terms layers added during this pass (activity regularizers, {@code addLoss}),
+   * in the order they were added; the trainer adds them to the training loss.
+   */
   public List<Operand<TFloat32>> losses() {
     return List.copyOf(losses);
   }
@@ -130,6 +140,10 @@ public final class ForwardPass {
     updates.add(update);
   }
 
+  /**
+   * The state-update ops layers added during this pass (for example BatchNormalization's moving
+   * statistics); the trainer runs them with each training step.
+   */
   public List<Op> updates() {
     return List.copyOf(updates);
   }

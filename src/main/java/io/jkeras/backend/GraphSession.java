@@ -155,11 +155,21 @@ public final class GraphSession implements AutoCloseable {
     return tf;
   }
 
+  /**
+   * The TensorFlow graph the ops live in.
+   *
+   * @throws IllegalStateException if the session is closed
+   */
   public Graph graph() {
     checkOpen();
     return graph;
   }
 
+  /**
+   * The session that runs the graph and holds the variables' values.
+   *
+   * @throws IllegalStateException if the session is closed
+   */
   public Session session() {
     checkOpen();
     return session;
@@ -225,6 +235,7 @@ public final class GraphSession implements AutoCloseable {
     return this;
   }
 
+  /** True once the last user has closed this session and its native memory is freed. */
   public synchronized boolean isClosed() {
     return closed;
   }

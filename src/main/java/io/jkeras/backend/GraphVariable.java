@@ -67,6 +67,7 @@ public final class GraphVariable<T extends TType> {
     return new GraphVariable<>(g, scoped, name, name, shape, TInt64.class);
   }
 
+  /** The TensorFlow variable, for ops that read or update it in the graph. */
   public Variable<T> variable() {
     return variable;
   }
@@ -76,6 +77,7 @@ public final class GraphVariable<T extends TType> {
     return device;
   }
 
+  /** The variable's static shape. */
   public Shape shape() {
     return shape;
   }
@@ -106,12 +108,22 @@ public final class GraphVariable<T extends TType> {
     }
   }
 
+  /**
+   * Overwrites the float32 variable from the host, as one session run of its assign op.
+   *
+   * @param values the new value, row-major, exactly {@code shape().size()} long
+   */
   public void write(float[] values) {
     try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false))) {
       feed(t);
     }
   }
 
+  /**
+   * Overwrites the int64 variable from the host, as one session run of its assign op.
+   *
+   * @param values the new value, row-major, exactly {@code shape().size()} long
+   */
   public void write(long[] values) {
     try (TInt64 t = TInt64.tensorOf(shape, DataBuffers.of(values, true, false))) {
       feed(t);
@@ -122,6 +134,7 @@ public final class GraphVariable<T extends TType> {
     graph.session().runner().feed(input, t).addTarget(assign).run().close();
   }
 
+  /** The current value of the float32 variable, copied to the host row-major. */
   public float[] readFloats() {
     float[] out = new float[Math.toIntExact(shape.size())];
     try (Result r = graph.session().runner().fetch(variable).run()) {
@@ -130,6 +143,7 @@ public final class GraphVariable<T extends TType> {
     return out;
   }
 
+  /** The current value of the int64 variable, copied to the host row-major. */
   public long[] readLongs() {
     long[] out = new long[Math.toIntExact(shape.size())];
     try (Result r = graph.session().runner().fetch(variable).run()) {

@@ -60,16 +60,37 @@ public final class HostArray {
     this.rowSize = (int) rs;
   }
 
+  /**
+   * Float32 samples of {@code shape} (batch axis first) over {@code values}, row-major; the array
+   * is used as is, not copied.
+   *
+   * @throws IllegalArgumentException if {@code values} does not hold exactly {@code shape.size()}
+   *     values or the shape has no batch axis
+   */
   public static HostArray ofFloats(Shape shape, float[] values) {
     check(shape, values.length);
     return new HostArray(shape, values, null, null);
   }
 
+  /**
+   * Int32 samples of {@code shape} (batch axis first) over {@code values}, row-major; the array is
+   * used as is, not copied.
+   *
+   * @throws IllegalArgumentException if {@code values} does not hold exactly {@code shape.size()}
+   *     values or the shape has no batch axis
+   */
   public static HostArray ofInts(Shape shape, int[] values) {
     check(shape, values.length);
     return new HostArray(shape, null, values, null);
   }
 
+  /**
+   * Int64 samples of {@code shape} (batch axis first) over {@code values}, row-major; the array is
+   * used as is, not copied.
+   *
+   * @throws IllegalArgumentException if {@code values} does not hold exactly {@code shape.size()}
+   *     values or the shape has no batch axis
+   */
   public static HostArray ofLongs(Shape shape, long[] values) {
     check(shape, values.length);
     return new HostArray(shape, null, null, values);
@@ -136,22 +157,40 @@ public final class HostArray {
     }
   }
 
+  /** One float32 scalar per sample: a copy of {@code samples}, shape {@code (n,)}. */
   public static HostArray of(float[] samples) {
     return ofFloats(Shape.of(samples.length), samples.clone());
   }
 
+  /**
+   * A copy of float32 rows (one feature vector per sample), shape {@code (n, width)}; the rows must
+   * all have the same length.
+   */
   public static HostArray of(float[][] samples) {
     return of(StdArrays.ndCopyOf(samples));
   }
 
+  /**
+   * A copy of float32 samples of shape {@code (n, d1, d2)}, for example sequences of vectors; the
+   * nested arrays must not be ragged.
+   */
   public static HostArray of(float[][][] samples) {
     return of(StdArrays.ndCopyOf(samples));
   }
 
+  /**
+   * One int32 value per sample (for example class ids): a copy of {@code samples}, shape {@code
+   * (n,)}.
+   */
   public static HostArray of(int[] samples) {
     return ofInts(Shape.of(samples.length), samples.clone());
   }
 
+  /**
+   * A copy of int32 rows (for example token or feature ids), shape {@code (n, width)}.
+   *
+   * @throws IllegalArgumentException if the rows differ in length
+   */
   public static HostArray of(int[][] samples) {
     if (samples.length == 0) {
       return ofInts(Shape.of(0, 0), new int[0]);
@@ -202,6 +241,7 @@ public final class HostArray {
             + ": expected float, double, int or long values");
   }
 
+  /** The full shape, batch axis first. */
   public Shape shape() {
     return shape;
   }

@@ -1,14 +1,20 @@
 package io.jkeras.cli;
 
 import io.jkeras.GlobalSeed;
+import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.CSVLogger;
 import io.jkeras.callbacks.EarlyStopping;
 import io.jkeras.ctr.ClickMetrics;
 import io.jkeras.ctr.CtrModels;
 import io.jkeras.data.ClickData;
+import io.jkeras.data.ClickStream;
 import io.jkeras.data.CsvReader;
 import io.jkeras.data.Features;
 import io.jkeras.data.LibfmReader;
+import io.jkeras.distribute.MultiWorkerMirroredStrategy;
+import io.jkeras.distribute.ParameterServerStrategy;
+import io.jkeras.distribute.Strategy;
+import io.jkeras.distribute.TfConfig;
 import io.jkeras.io.AtomicFile;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
@@ -17,6 +23,7 @@ import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.metrics.AUC;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Adam;
+import io.jkeras.training.Batch;
 import io.jkeras.training.FitOptions;
 import io.jkeras.training.History;
 import io.jkeras.training.HistoryChart;
@@ -24,6 +31,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +74,15 @@ final class CtrCommand {
           "  --seed N           seed for weights and the split (default 1)",
           "  --out DIR          output folder (default out/ctr)",
           "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 2)",
+          "  --strategy S       train as one task of a TensorFlow cluster described by TF_CONFIG:",
+          "                     multi_worker_mirrored or parameter_server; one model (--models);",
+          "                     a ps task serves until every worker has finished; the chief",
+          "                     (chief 0, else worker 0) writes the outputs",
+          "  --stream           stream the training file from disk in shuffled batches instead",
+          "                     of reading it into memory (for files larger than memory); needs",
+          "                     --valid FILE for early stopping",
+          "  --valid FILE       validation rows (with --stream)",
+          "  --shuffle-buffer N rows held for shuffling with --stream (default 100000)",
           "  --export-npy DIR   write the split (ids, numeric, labels of train/valid/test) and",
           "                     features.json for Python, and stop",
           "  --help             this text");
@@ -93,8 +110,11 @@ final class CtrCommand {
                 "seed",
                 "out",
                 "verbose",
+                "strategy",
+                "valid",
+                "shuffle-buffer",
                 "export-npy"),
-            Set.of("help"));
+            Set.of("help", "stream"));
     if (a.has("help")) {
       System.out.println(HELP);
       return 0;
@@ -114,6 +134,47 @@ final class CtrCommand {
             "--models: expected names from " + CtrModels.NAMES + ", got \"" + m + "\"");
       }
     }
+    Strategy strategy = null;
+    if (a.has("strategy")) {
+      String kind = a.get("strategy", null);
+      if (!kind.equals("multi_worker_mirrored") && !kind.equals("parameter_server")) {
+        throw new Arguments.UsageException(
+            "--strategy: expected multi_worker_mirrored or parameter_server, got \"" + kind + "\"");
+      }
+      if (!a.has("models") || models.size() != 1) {
+        throw new Arguments.UsageException(
+            "ctr: --strategy trains one model per cluster job; name it with --models NAME");
+      }
+      TfConfig config = TfConfig.fromEnvironment();
+      if (config.taskType().equals("ps")) {
+        if (!kind.equals("parameter_server")) {
+          throw new Arguments.UsageException(
+              "ctr: TF_CONFIG names a ps task, which only --strategy parameter_server has");
+        }
+        System.out.println(
+            "ps task "
+                + config.taskIndex()
+                + " serving on "
+                + config.address()
+                + " until the"
+                + " workers finish");
+        ParameterServerStrategy.serveUntilWorkersFinish(config);
+        System.out.println("every worker has finished");
+        return 0;
+      }
+      strategy =
+          kind.equals("parameter_server")
+              ? new ParameterServerStrategy(config)
+              : new MultiWorkerMirroredStrategy(config);
+      System.out.println(
+          "cluster task "
+              + config.taskName()
+              + " ("
+              + kind
+              + ", chief: "
+              + strategy.isChief()
+              + ")");
+    }
     Path trainFile;
     Path testFile;
     if (a.has("data")) {
@@ -128,42 +189,94 @@ final class CtrCommand {
     }
 
     long t0 = System.nanoTime();
+    boolean streaming = a.has("stream");
+    if (streaming && (strategy != null || a.has("export-npy"))) {
+      throw new Arguments.UsageException(
+          "ctr: --stream trains one process from the file; it does not combine with --strategy"
+              + " or --export-npy");
+    }
+    if (streaming && !a.has("valid")) {
+      throw new Arguments.UsageException(
+          "ctr: --stream needs --valid FILE (rows for early stopping, read into memory)");
+    }
     ClickData all;
     ClickData test;
+    ClickData streamedValid = null;
+    ClickStream stream = null;
     Features features;
     String name = trainFile.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".csv") || name.endsWith(".tsv")) {
       CsvReader.Fitted fitted = csvReader(a, name.endsWith(".tsv")).fit(trainFile);
-      all = fitted.read(trainFile);
+      if (streaming) {
+        stream = streamOptions(a, ClickStream.csv(trainFile, fitted), batchSize, seed);
+        streamedValid = fitted.read(Path.of(a.get("valid", null)));
+        all = null;
+      } else {
+        all = fitted.read(trainFile);
+      }
       test = fitted.read(testFile);
       features = fitted.features().withEmbeddingDim(emb);
+    } else if (streaming) {
+      LibfmReader reader = LibfmReader.builder().build();
+      stream = streamOptions(a, ClickStream.libfm(trainFile, reader), batchSize, seed);
+      streamedValid = reader.read(Path.of(a.get("valid", null)));
+      test = reader.read(testFile);
+      all = null;
+      features =
+          Features.oneHot(
+              streamedValid.fields(),
+              Math.max(stream.idBound(), Math.max(streamedValid.idBound(), test.idBound())),
+              emb);
     } else {
       all = LibfmReader.builder().read(trainFile);
       test = LibfmReader.builder().fields(all.fields()).read(testFile);
       // libfm ids are global: the id space is the largest id either file names, plus one.
       features = Features.oneHot(all.fields(), Math.max(all.idBound(), test.idBound()), emb);
     }
-    ClickData[] parts = all.split(holdout, seed);
-    ClickData train = parts[0];
-    ClickData valid = parts[1];
-    System.out.printf(
-        Locale.ROOT,
-        "CTR data: %d training rows (%d fit, %d held out), %d test rows, %d fields, %d ids,"
-            + " %d numeric columns, %.1f%% positive (read in %.1f s)%n",
-        all.rows(),
-        train.rows(),
-        valid.rows(),
-        test.rows(),
-        features.fieldCount(),
-        features.idSpace(),
-        features.numeric().size(),
-        100 * all.positiveRate(),
-        (System.nanoTime() - t0) / 1e9);
+    ClickData train;
+    ClickData valid;
+    if (streaming) {
+      train = null;
+      valid = streamedValid;
+      System.out.printf(
+          Locale.ROOT,
+          "CTR data: %d training rows streamed from %s in batches of %d (shuffle buffer %d),"
+              + " %d validation rows, %d test rows, %d fields, %d ids, %d numeric columns"
+              + " (checked in %.1f s)%n",
+          stream.rows(),
+          trainFile,
+          batchSize,
+          a.getInt("shuffle-buffer", 100_000),
+          valid.rows(),
+          test.rows(),
+          features.fieldCount(),
+          features.idSpace(),
+          features.numeric().size(),
+          (System.nanoTime() - t0) / 1e9);
+    } else {
+      ClickData[] parts = all.split(holdout, seed);
+      train = parts[0];
+      valid = parts[1];
+      System.out.printf(
+          Locale.ROOT,
+          "CTR data: %d training rows (%d fit, %d held out), %d test rows, %d fields, %d ids,"
+              + " %d numeric columns, %.1f%% positive (read in %.1f s)%n",
+          all.rows(),
+          train.rows(),
+          valid.rows(),
+          test.rows(),
+          features.fieldCount(),
+          features.idSpace(),
+          features.numeric().size(),
+          100 * all.positiveRate(),
+          (System.nanoTime() - t0) / 1e9);
+    }
 
     if (a.has("export-npy")) {
       exportNpy(Path.of(a.get("export-npy", null)), features, train, valid, test);
       return 0;
     }
+    boolean writes = strategy == null || strategy.isChief();
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -174,23 +287,50 @@ final class CtrCommand {
     for (String m : models) {
       KerasNames.reset();
       GlobalSeed.set(seed);
-      try (Model model = CtrModels.builder(m, features).build()) {
-        model.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
+      Model built;
+      try (var scope = strategy == null ? null : strategy.scope()) {
+        built = CtrModels.builder(m, features).build();
+        built.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
+      }
+      try (Model model = built) {
+        // Asynchronous workers stop on their own; restoring "best" weights there would overwrite
+        // the shared variables another worker is still training.
+        boolean restore = !(strategy instanceof ParameterServerStrategy);
         EarlyStopping stop =
             EarlyStopping.builder()
                 .monitor("val_auc")
                 .patience(patience)
                 .mode("max")
-                .restoreBestWeights(true)
+                .restoreBestWeights(restore)
                 .build();
+        List<HostArray> xs = streaming ? null : CtrModels.inputs(model, train);
+        HostArray ys = streaming ? null : train.labels();
+        int fitBatch = batchSize;
+        if (strategy instanceof MultiWorkerMirroredStrategy mirrored) {
+          // --batch-size is the global batch: each replica takes its part of every batch.
+          xs = xs.stream().map(x -> mirrored.shard(x, batchSize)).toList();
+          ys = mirrored.shard(ys, batchSize);
+          fitBatch = mirrored.perReplicaBatchSize(batchSize);
+        } else if (strategy instanceof ParameterServerStrategy ps) {
+          xs = xs.stream().map(ps::shard).toList();
+          ys = ps.shard(ys);
+        }
+        List<io.jkeras.callbacks.Callback> callbacks = new java.util.ArrayList<>();
+        if (writes) {
+          callbacks.add(new CSVLogger(out.resolve(m + "_history.csv")));
+        }
+        callbacks.add(stop);
         FitOptions options =
             FitOptions.epochs(epochs)
-                .batchSize(batchSize)
+                .batchSize(fitBatch)
                 .validationData(CtrModels.inputs(model, valid), List.of(valid.labels()))
-                .callbacks(new CSVLogger(out.resolve(m + "_history.csv")), stop)
+                .callbacks(callbacks.toArray(io.jkeras.callbacks.Callback[]::new))
                 .verbose(a.getInt("verbose", 2));
         System.out.printf(Locale.ROOT, "%n== %s: %,d params%n", m, model.countParams());
-        History h = model.fit(CtrModels.inputs(model, train), List.of(train.labels()), options);
+        History h =
+            streaming
+                ? model.fit(StreamedBatches.of(stream, model), options)
+                : model.fit(xs, List.of(ys), options);
         List<FloatNdArray> p = model.predict(CtrModels.inputs(model, test), 4096);
         float[] scores = new float[test.rows()];
         for (int i = 0; i < scores.length; i++) {
@@ -219,6 +359,13 @@ final class CtrCommand {
     String table = table(results);
     System.out.println();
     System.out.print(table);
+    if (strategy instanceof ParameterServerStrategy ps) {
+      ps.reportFinished();
+    }
+    if (!writes) {
+      System.out.println("not the chief: the chief writes the results");
+      return 0;
+    }
     HistoryChart.write(
         out.resolve("ctr_val_auc.png"),
         "CTR: AUC per epoch (" + trainFile.getFileName() + ")",
@@ -231,6 +378,45 @@ final class CtrCommand {
             + out.resolve("ctr_val_auc.png")
             + " and the *_history.csv files");
     return 0;
+  }
+
+  private static ClickStream streamOptions(
+      Arguments a, ClickStream.Builder b, int batchSize, long seed) {
+    return b.batchSize(batchSize)
+        .shuffleBuffer(a.getInt("shuffle-buffer", 100_000))
+        .seed(seed)
+        .build();
+  }
+
+  /** A model's batches from a click stream: each pass of fit is a pass over the file. */
+  private static final class StreamedBatches implements Iterator<Batch>, AutoCloseable {
+    private final ClickStream.Batches pass;
+    private final Model model;
+
+    private StreamedBatches(ClickStream.Batches pass, Model model) {
+      this.pass = pass;
+      this.model = model;
+    }
+
+    static Iterable<Batch> of(ClickStream stream, Model model) {
+      return () -> new StreamedBatches(stream.iterator(), model);
+    }
+
+    @Override
+    public boolean hasNext() {
+      return pass.hasNext();
+    }
+
+    @Override
+    public Batch next() {
+      ClickData b = pass.next();
+      return Batch.of(CtrModels.inputs(model, b), List.of(b.labels()));
+    }
+
+    @Override
+    public void close() {
+      pass.close();
+    }
   }
 
   /** One model's figures. */

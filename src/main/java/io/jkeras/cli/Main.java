@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * The {@code jkeras} command line: {@code jkeras imdb ...} runs the reference experiment. Each
  * subcommand has {@code --help}.
+ *
+ * <pre>{@code
+ * int code = Main.run(new String[] {"inspect", "model.keras"}); // 0, or 2 on failure
+ * }</pre>
  */
 public final class Main {
 
@@ -19,6 +23,7 @@ public final class Main {
           "  imdb      train the baseline and FM sentiment models on IMDB (the reference"
               + " experiment)",
           "  ctr       train CTR models (FM, DeepFM, DCN-v2, xDeepFM, ...) on click data",
+          "  clicks    write a synthetic Criteo-like click log for scale runs",
           "  inspect   show the inputs, outputs and layers or signatures of a model file",
           "  convert   .keras or legacy .h5 to .keras or to a SavedModel directory",
           "  predict   run a model on .npy input and write .npy output",
@@ -29,6 +34,12 @@ public final class Main {
               + " 'jkeras:' line",
           "and exit code 2; --debug adds the Java stack trace.");
 
+  /**
+   * The {@code jkeras} command line: runs the command in {@code args} and exits the JVM with its
+   * code (0 on success, 2 on any failure, reported as one {@code jkeras:} line).
+   *
+   * @param args the command and its options, for example {@code inspect model.keras}
+   */
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -74,6 +85,8 @@ public final class Main {
           return new ImdbCommand().run(rest);
         case "ctr":
           return new CtrCommand().run(rest);
+        case "clicks":
+          return new ClicksCommand().run(rest);
         case "inspect":
           return ModelCommands.inspect(rest);
         case "convert":

@@ -219,7 +219,8 @@ final class ModelCommands {
         try {
           ys = m.predict(xs, batchSize);
         } catch (IllegalArgumentException e) {
-          // TensorFlow's INVALID_ARGUMENT: an id outside an Embedding's range, say.
+          // InputRanges's check (an id outside an Embedding's range, say), or TensorFlow's
+          // INVALID_ARGUMENT for what only the run finds.
           String inputs =
               names.size() == 1 ? "input \"" + names.get(0) + "\"" : "an input of " + names;
           throw new Arguments.UsageException(
@@ -228,7 +229,9 @@ final class ModelCommands {
                   + " on "
                   + in
                   + ": "
-                  + io.jkeras.savedmodel.SavedModelInputException.describe(e, inputs));
+                  + (e instanceof org.tensorflow.exceptions.TFInvalidArgumentException tf
+                      ? io.jkeras.savedmodel.SavedModelInputException.describe(tf, inputs)
+                      : e.getMessage()));
         }
         for (int k = 0; k < ys.size(); k++) {
           results.put(m.outputs().get(k).layer().name(), NpyArrays.fromNd(ys.get(k)));

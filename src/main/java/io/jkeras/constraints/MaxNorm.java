@@ -75,6 +75,7 @@ public final class MaxNorm implements Constraint {
     return m;
   }
 
+  /** The largest norm a weight vector may keep ({@code max_value}). */
   public double maxValue() {
     return maxValue;
   }

@@ -94,14 +94,19 @@ public final class MinMaxNorm implements Constraint {
     return m;
   }
 
+  /** The smallest norm a weight vector is moved towards ({@code min_value}). */
   public double minValue() {
     return minValue;
   }
 
+  /** The largest norm a weight vector is moved towards ({@code max_value}). */
   public double maxValue() {
     return maxValue;
   }
 
+  /**
+   * How far each application moves a norm towards the bounds, 1 meaning all the way ({@code rate}).
+   */
   public double rate() {
     return rate;
   }

@@ -18,6 +18,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class NonNeg implements Constraint {
 
+  /** The constraint; it has no arguments. */
   public NonNeg() {}
 
   /** Reads a Keras config, which must be empty. */

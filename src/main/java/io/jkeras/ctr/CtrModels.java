@@ -157,6 +157,14 @@ public final class CtrModels {
       return this;
     }
 
+    /**
+     * Builds the uncompiled model: an {@code "ids"} input (int32, one global id per field) and,
+     * when the features have numeric columns, a {@code "numeric"} float32 input, one shared
+     * embedding table, the architecture's parts summed into one logit and a sigmoid click
+     * probability {@code (batch, 1)}.
+     *
+     * @return a new model; compile it with a binary loss before {@code fit}
+     */
     public Model build() {
       int k = features.embeddingDim();
       int fields = features.fieldCount();

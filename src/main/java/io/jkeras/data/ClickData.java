@@ -50,14 +50,17 @@ public final class ClickData {
     this.labels = labels;
   }
 
+  /** The number of rows (examples). */
   public int rows() {
     return rows;
   }
 
+  /** The number of categorical fields (ids) per row. */
   public int fields() {
     return fields;
   }
 
+  /** The number of numeric values per row (0 when the data has no numeric columns). */
   public int numericColumns() {
     return numericColumns;
   }
@@ -67,6 +70,7 @@ public final class ClickData {
     return ids[row * fields + field];
   }
 
+  /** The label of row {@code row}: 1 for a click, 0 for none. */
   public float label(int row) {
     return labels[row];
   }

@@ -62,6 +62,10 @@ public final class CsvReader {
     this.embeddingDim = b.embeddingDim;
   }
 
+  /**
+   * A builder of a reader: declare the label column, then the categorical and numeric columns to
+   * use.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -160,56 +164,49 @@ public final class CsvReader {
 
     /** Reads every row of {@code file} into ids in the shared id space. */
     public ClickData read(Path file) {
+      RowCollector rows = new RowCollector();
+      scanRows(file, rows);
+      return rows.toClickData();
+    }
+
+    /**
+     * Parses {@code file} line by line and hands each row, as ids in the shared id space, to {@code
+     * sink} (its arrays are reused between rows); returns the number of rows.
+     */
+    long scanRows(Path file, RowSink sink) {
       int fields = features.fieldCount();
       int nums = numeric.size();
-      int[][] idsBox = {new int[1 << 14]};
-      float[][] numBox = {new float[Math.max(1, nums) << 12]};
-      float[][] labelBox = {new float[1 << 12]};
-      int[] rows = {0};
+      int[] ids = new int[fields];
+      float[] values = new float[nums];
+      long[] rows = {0};
       scan(
           file,
           (cells, columns, line) -> {
-            int r = rows[0];
-            if (r == labelBox[0].length) {
-              labelBox[0] = Arrays.copyOf(labelBox[0], r * 2);
-            }
-            if ((long) (r + 1) * fields > idsBox[0].length) {
-              idsBox[0] = Arrays.copyOf(idsBox[0], Math.max(idsBox[0].length * 2, fields));
-            }
-            if ((long) (r + 1) * nums > numBox[0].length) {
-              numBox[0] = Arrays.copyOf(numBox[0], numBox[0].length * 2);
-            }
-            labelBox[0][r] =
-                label(cells[columns[fields + nums]], file, line, columns[fields + nums]);
+            float label = label(cells[columns[fields + nums]], file, line, columns[fields + nums]);
             for (int f = 0; f < fields; f++) {
               Features.Field field = features.fields().get(f);
               String v = cells[columns[f]];
               Map<String, Integer> vocab = vocabularies.get(f);
               int local = vocab == null ? hashBin(v, field.size()) : vocab.getOrDefault(v, 0);
-              idsBox[0][r * fields + f] = field.offset() + local;
+              ids[f] = field.offset() + local;
             }
             for (int n = 0; n < nums; n++) {
               int col = columns[fields + n];
-              numBox[0][r * nums + n] = number(cells[col], file, line, col);
+              values[n] = number(cells[col], file, line, col);
             }
-            rows[0] = r + 1;
+            sink.row(ids, values, label);
+            rows[0]++;
           });
-      int n = rows[0];
-      return new ClickData(
-          fields,
-          nums,
-          Arrays.copyOf(idsBox[0], n * fields),
-          Arrays.copyOf(numBox[0], n * nums),
-          Arrays.copyOf(labelBox[0], n));
+      return rows[0];
     }
   }
 
-  private interface RowSink {
+  private interface CellSink {
     /** {@code columns}: the cell index of each categorical, then numeric column, then the label. */
     void accept(String[] cells, int[] columns, long line);
   }
 
-  private void scan(Path file, RowSink sink) {
+  private void scan(Path file, CellSink sink) {
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String header = in.readLine();
       if (header == null || header.isBlank()) {
@@ -336,6 +333,7 @@ public final class CsvReader {
       return this;
     }
 
+    /** The column that holds the click label, 0/1 or -1/+1 (required). */
     public Builder label(String column) {
       this.label = column;
       return this;
@@ -355,6 +353,11 @@ public final class CsvReader {
       return declare(column, bins);
     }
 
+    /**
+     * A numeric (float) column fed to the model as is.
+     *
+     * @throws IllegalArgumentException if the column is already declared
+     */
     public Builder numeric(String column) {
       if (numeric.contains(column) || categorical.containsKey(column)) {
         throw new IllegalArgumentException("CsvReader: column \"" + column + "\" declared twice");
@@ -386,6 +389,11 @@ public final class CsvReader {
       return this;
     }
 
+    /**
+     * The reader with these columns and options.
+     *
+     * @throws IllegalArgumentException if no label column was named
+     */
     public CsvReader build() {
       return new CsvReader(this);
     }

@@ -42,6 +42,7 @@ public final class DataFormatException extends IllegalArgumentException {
     return sb.append(problem).toString();
   }
 
+  /** The file whose content is malformed. */
   public Path file() {
     return file;
   }

@@ -66,10 +66,12 @@ public final class Features {
     return new Builder(embeddingDim);
   }
 
+  /** The categorical fields in declaration order, with their offsets in the shared id space. */
   public List<Field> fields() {
     return fields;
   }
 
+  /** The number of categorical fields (the width of a model's {@code ids} input). */
   public int fieldCount() {
     return fields.size();
   }
@@ -177,6 +179,7 @@ public final class Features {
       }
     }
 
+    /** The features: field offsets in the shared id space follow declaration order. */
     public Features build() {
       return new Features(fields, numeric, (int) next);
     }

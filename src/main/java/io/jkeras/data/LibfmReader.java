@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Reads libfm / libsvm files of one-hot rows: {@code label id:value id:value ...}, one row per
@@ -34,24 +33,41 @@ public final class LibfmReader {
     this.idBound = b.idBound;
   }
 
+  /**
+   * A builder of a reader; without {@link Builder#fields} the first data line fixes the field
+   * count.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /** Reads every row of {@code file}. */
   public ClickData read(Path file) {
+    RowCollector rows = new RowCollector();
+    scan(file, rows);
+    if (rows.count() == 0) {
+      throw new DataFormatException(file, 0, -1, "the file holds no rows");
+    }
+    return rows.toClickData();
+  }
+
+  /**
+   * Parses {@code file} line by line and hands each row to {@code sink} (its arrays are reused
+   * between rows); returns the number of rows. A bad line throws before its row reaches the sink.
+   */
+  long scan(Path file, RowSink sink) {
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return read(in, file);
+      return scan(in, file, sink);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read libfm file " + file + ": " + e, e);
     }
   }
 
-  private ClickData read(BufferedReader in, Path file) throws IOException {
+  private long scan(BufferedReader in, Path file, RowSink sink) throws IOException {
     int width = fields;
-    int[] ids = new int[1 << 16];
-    float[] labels = new float[1 << 12];
-    int rows = 0;
+    int[] ids = width < 0 ? null : new int[width];
+    float[] none = new float[0];
+    long rows = 0;
     long lineNo = 0;
     String line;
     while ((line = in.readLine()) != null) {
@@ -67,6 +83,7 @@ public final class LibfmReader {
               file, lineNo, -1, "a row with a label and no id:value pair");
         }
         width = pairs;
+        ids = new int[width];
       }
       if (pairs != width) {
         throw new DataFormatException(
@@ -80,27 +97,14 @@ public final class LibfmReader {
                 + "), got "
                 + pairs);
       }
-      if (rows == labels.length) {
-        labels = Arrays.copyOf(labels, rows * 2);
-      }
-      labels[rows] = label(parts[0], file, lineNo);
-      if ((long) (rows + 1) * width > ids.length) {
-        long grown = Math.max((long) ids.length * 2, (long) (rows + 1) * width);
-        if (grown > Integer.MAX_VALUE - 8) {
-          throw new DataFormatException(file, lineNo, -1, "too many ids for one array");
-        }
-        ids = Arrays.copyOf(ids, (int) grown);
-      }
+      float label = label(parts[0], file, lineNo);
       for (int f = 0; f < width; f++) {
-        ids[rows * width + f] = id(parts[f + 1], file, lineNo, f);
+        ids[f] = id(parts[f + 1], file, lineNo, f);
       }
+      sink.row(ids, none, label);
       rows++;
     }
-    if (rows == 0) {
-      throw new DataFormatException(file, 0, -1, "the file holds no rows");
-    }
-    return new ClickData(
-        width, 0, Arrays.copyOf(ids, rows * width), new float[0], Arrays.copyOf(labels, rows));
+    return rows;
   }
 
   private static float label(String s, Path file, long line) {
@@ -190,6 +194,7 @@ public final class LibfmReader {
       return this;
     }
 
+    /** The reader with these options. */
     public LibfmReader build() {
       return new LibfmReader(this);
     }

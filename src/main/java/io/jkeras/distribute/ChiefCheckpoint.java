@@ -29,6 +29,13 @@ public final class ChiefCheckpoint implements Callback {
   private final Path dir;
   private Model model;
 
+  /**
+   * A checkpoint callback that writes to {@code dir} on the chief and only reads on the other
+   * tasks.
+   *
+   * @param strategy the run's strategy, which tells whether this task is the chief
+   * @param dir a folder every task can read (a shared file system)
+   */
   public ChiefCheckpoint(Strategy strategy, Path dir) {
     this.chief = strategy.isChief();
     this.dir = dir;

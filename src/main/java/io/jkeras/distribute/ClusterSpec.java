@@ -65,6 +65,7 @@ public final class ClusterSpec {
     }
   }
 
+  /** A builder to which jobs are added by name. */
   public static Builder builder() {
     return new Builder();
   }
@@ -74,6 +75,7 @@ public final class ClusterSpec {
     return List.copyOf(jobs.keySet());
   }
 
+  /** True if the cluster has a job named {@code job} (for example {@code "chief"}). */
   public boolean hasJob(String job) {
     return jobs.containsKey(job);
   }
@@ -143,6 +145,12 @@ public final class ClusterSpec {
       return job(job, List.of(addresses));
     }
 
+    /**
+     * Adds job {@code job} with its task addresses in task order.
+     *
+     * @param addresses {@code host:port} of task 0, 1, ...
+     * @throws IllegalArgumentException if the job was already added
+     */
     public Builder job(String job, List<String> addresses) {
       if (jobs.containsKey(job)) {
         throw new IllegalArgumentException("ClusterSpec: job \"" + job + "\" given twice");
@@ -151,6 +159,12 @@ public final class ClusterSpec {
       return this;
     }
 
+    /**
+     * The cluster spec.
+     *
+     * @throws IllegalArgumentException if there is no job, a job has no tasks or an address is not
+     *     {@code host:port} with a valid port
+     */
     public ClusterSpec build() {
       return new ClusterSpec(new LinkedHashMap<>(jobs));
     }

@@ -37,6 +37,10 @@ public final class MultiWorkerMirroredStrategy extends Strategy {
 
   private int nextInstanceKey = 1;
 
+  /**
+   * A mirrored strategy for the task of {@code config}, with the default operation timeout ({@link
+   * #DEFAULT_OPERATION_TIMEOUT}).
+   */
   public MultiWorkerMirroredStrategy(TfConfig config) {
     this(config, DEFAULT_OPERATION_TIMEOUT);
   }

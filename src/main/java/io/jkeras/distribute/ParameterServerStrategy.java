@@ -40,6 +40,10 @@ public final class ParameterServerStrategy extends Strategy {
   private final Map<String, DeviceSpec> groups = new HashMap<>();
   private final long[] bytesPerTask;
 
+  /**
+   * A parameter-server strategy for the task of {@code config}, with the default operation timeout
+   * ({@link #DEFAULT_OPERATION_TIMEOUT}).
+   */
   public ParameterServerStrategy(TfConfig config) {
     this(config, DEFAULT_OPERATION_TIMEOUT);
   }
@@ -59,6 +63,38 @@ public final class ParameterServerStrategy extends Strategy {
               + config.taskName());
     }
     this.bytesPerTask = new long[config.cluster().numTasks("ps")];
+  }
+
+  /**
+   * Runs ps task {@code config} until every chief and worker task of its cluster has called {@link
+   * #reportFinished()}, then returns (the server itself lives until the JVM exits). A worker that
+   * dies without reporting keeps the ps serving, as in TensorFlow: restart the worker.
+   *
+   * <pre>{@code
+   * TfConfig config = TfConfig.fromEnvironment();
+   * if (config.taskType().equals("ps")) {
+   *   ParameterServerStrategy.serveUntilWorkersFinish(config);
+   *   System.exit(0);
+   * }
+   * }</pre>
+   *
+   * @param config a {@code ps} task of a cluster with workers
+   */
+  public static void serveUntilWorkersFinish(TfConfig config) {
+    if (!config.taskType().equals("ps")) {
+      throw new IllegalArgumentException(
+          "ParameterServerStrategy.serveUntilWorkersFinish: expected a ps task, got "
+              + config.taskName());
+    }
+    DoneQueue.awaitWorkers(config, TaskServer.start(config));
+  }
+
+  /**
+   * Tells every ps task that this worker has finished training, so that {@link
+   * #serveUntilWorkersFinish} returns once all workers have; call it once, at the very end.
+   */
+  public void reportFinished() {
+    DoneQueue.report(this);
   }
 
   /** Every worker updates the variables on its own: one replica per worker, not in sync. */

@@ -33,6 +33,12 @@ public abstract class Strategy implements Distribution {
   private final TaskServer server;
   private final Duration operationTimeout;
 
+  /**
+   * A strategy for the task described by {@code config}, whose TensorFlow operations time out after
+   * {@code operationTimeout}.
+   *
+   * @throws IllegalArgumentException if the timeout is zero or negative
+   */
   protected Strategy(TfConfig config, Duration operationTimeout) {
     if (operationTimeout.isNegative() || operationTimeout.isZero()) {
       throw new IllegalArgumentException(
@@ -50,6 +56,7 @@ public abstract class Strategy implements Distribution {
     return DistributionScope.enter(this);
   }
 
+  /** The cluster and this task's role in it, as given (for example from {@code TF_CONFIG}). */
   public TfConfig config() {
     return config;
   }
@@ -59,6 +66,7 @@ public abstract class Strategy implements Distribution {
     return config.isChief();
   }
 
+  /** How long one TensorFlow operation may wait (for example on a dead peer) before it fails. */
   public Duration operationTimeout() {
     return operationTimeout;
   }

@@ -83,6 +83,7 @@ public final class TaskServer {
     return running;
   }
 
+  /** The cluster and task this server was started for. */
   public TfConfig config() {
     return config;
   }

@@ -26,6 +26,7 @@ public final class Constant extends AbstractInitializer {
     this.value = Checks.finite("Constant", "value", value);
   }
 
+  /** The fill value. */
   public double value() {
     return value;
   }

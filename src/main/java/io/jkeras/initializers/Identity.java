@@ -31,6 +31,7 @@ public final class Identity extends AbstractInitializer {
     this.gain = Checks.finite("Identity", "gain", gain);
   }
 
+  /** The value on the diagonal. */
   public double gain() {
     return gain;
   }

@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Ones extends AbstractInitializer {
 
+  /** The initializer; it has no arguments. */
   public Ones() {}
 
   @Override

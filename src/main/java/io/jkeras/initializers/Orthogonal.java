@@ -34,6 +34,7 @@ public final class Orthogonal extends RandomInitializer {
     this.gain = Checks.finite("Orthogonal", "gain", gain);
   }
 
+  /** The factor the orthogonal matrix is multiplied by. */
   public double gain() {
     return gain;
   }

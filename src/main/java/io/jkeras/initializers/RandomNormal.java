@@ -20,6 +20,9 @@ public final class RandomNormal extends NormalInitializer {
     this(0.0, 0.05, seed);
   }
 
+  /**
+   * Draws from {@code N(mean, stddev^2)} without a seed: each call uses the generator it is given.
+   */
   public RandomNormal(double mean, double stddev) {
     this(mean, stddev, null);
   }

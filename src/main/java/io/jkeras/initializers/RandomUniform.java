@@ -25,6 +25,10 @@ public final class RandomUniform extends RandomInitializer {
     this(-0.05, 0.05, seed);
   }
 
+  /**
+   * Draws uniformly from {@code [minval, maxval)} without a seed: each call uses the generator it
+   * is given.
+   */
   public RandomUniform(double minval, double maxval) {
     this(minval, maxval, null);
   }
@@ -43,10 +47,12 @@ public final class RandomUniform extends RandomInitializer {
     }
   }
 
+  /** The lower bound (inclusive) of the draws. */
   public double minval() {
     return minval;
   }
 
+  /** The upper bound (exclusive) of the draws. */
   public double maxval() {
     return maxval;
   }

@@ -22,6 +22,10 @@ public final class TruncatedNormal extends NormalInitializer {
     this(0.0, 0.05, seed);
   }
 
+  /**
+   * Draws from {@code N(mean, stddev^2)} truncated to two standard deviations around the mean,
+   * without a seed.
+   */
   public TruncatedNormal(double mean, double stddev) {
     this(mean, stddev, null);
   }

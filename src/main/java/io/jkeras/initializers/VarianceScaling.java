@@ -48,10 +48,26 @@ public class VarianceScaling extends RandomInitializer {
     this(1.0, "fan_in", "truncated_normal", null);
   }
 
+  /**
+   * Variance {@code scale / n} with the given fan mode and distribution, without a seed.
+   *
+   * @param scale finite and &gt; 0
+   * @param mode {@code "fan_in"}, {@code "fan_out"} or {@code "fan_avg"}
+   * @param distribution {@code "truncated_normal"} (or {@code "normal"}), {@code
+   *     "untruncated_normal"} or {@code "uniform"}, in any case
+   * @throws IllegalArgumentException on any other value
+   */
   public VarianceScaling(double scale, String mode, String distribution) {
     this(scale, mode, distribution, null);
   }
 
+  /**
+   * Variance {@code scale / n} with the given fan mode and distribution, and a seed that makes the
+   * draws repeatable.
+   *
+   * @param seed null to use the generator passed to {@code generate}
+   * @throws IllegalArgumentException on an invalid scale, mode or distribution
+   */
   public VarianceScaling(double scale, String mode, String distribution, Long seed) {
     this(scale, mode, distribution, seed, null, null);
   }
@@ -111,14 +127,17 @@ public class VarianceScaling extends RandomInitializer {
     return List.copyOf(axes);
   }
 
+  /** The variance numerator: values have variance {@code scale / n}. */
   public double scale() {
     return scale;
   }
 
+  /** Which fan {@code n} is: {@code "fan_in"}, {@code "fan_out"} or {@code "fan_avg"}. */
   public String mode() {
     return mode;
   }
 
+  /** {@code "truncated_normal"}, {@code "untruncated_normal"} or {@code "uniform"}. */
   public String distribution() {
     return distribution;
   }

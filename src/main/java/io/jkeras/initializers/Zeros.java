@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Zeros extends AbstractInitializer {
 
+  /** The initializer; it has no arguments. */
   public Zeros() {}
 
   @Override

@@ -3,6 +3,7 @@ package io.jkeras.io;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * written one: the content goes to a hidden temporary file in the same folder, which then replaces
  * the target by an atomic rename. On any failure the temporary file is removed and the target is
  * left as it was. The temporary file's name holds the writer's process id: a process killed
- * mid-write leaves it behind, and the next write of the same target removes it (but never the file
+ * mid-write leaves it behind, and the next write in the same folder removes it (but never the file
  * of a writer that is still running, unless it is a day old).
  *
  * <pre>{@code
@@ -30,6 +31,13 @@ public final class AtomicFile {
   /** Writes the complete content to {@code temporary}, which does not exist yet. */
   @FunctionalInterface
   public interface Content {
+    /**
+     * Writes the whole content to {@code temporary}; the file only replaces the target after this
+     * returns.
+     *
+     * @param temporary a path in the target's folder that does not exist yet
+     * @throws IOException if writing fails; the target is then left as it was
+     */
     void writeTo(Path temporary) throws IOException;
   }
 
@@ -55,31 +63,67 @@ public final class AtomicFile {
 
   /**
    * Deletes the temporary siblings of {@code target} that a killed writer left behind: those whose
-   * process is no longer running, or that are older than a day. A live writer's file is kept.
+   * process is no longer running, or that are older than a day. A live writer's file is kept. The
+   * whole folder is swept (see {@link #removeStaleTemporariesIn}), so the leftovers of other
+   * targets in it go too.
    */
   public static void removeStaleTemporaries(Path target) {
-    Path absolute = target.toAbsolutePath();
-    String prefix = "." + absolute.getFileName() + ".";
+    removeStaleTemporariesIn(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Deletes the temporary files and folders named by {@link #temporaryName} in {@code folder} whose
+   * writer is no longer running, or that are older than a day; a live writer's are kept, and so is
+   * everything not named like a temporary (a missing name part, a process id that is not a number).
+   * Best effort: what cannot be read or deleted stays.
+   *
+   * <pre>{@code
+   * AtomicFile.removeStaleTemporariesIn(Path.of("export")); // before exporting export/2
+   * }</pre>
+   */
+  public static void removeStaleTemporariesIn(Path folder) {
     long now = System.currentTimeMillis();
-    try (java.nio.file.DirectoryStream<Path> siblings =
-        Files.newDirectoryStream(absolute.getParent(), prefix + "*.tmp*")) {
-      for (Path p : siblings) {
-        String rest = p.getFileName().toString().substring(prefix.length());
-        int dash = rest.indexOf('-');
-        long pid;
-        try {
-          pid = Long.parseLong(rest.substring(0, Math.max(0, dash)));
-        } catch (NumberFormatException e) {
+    long self = ProcessHandle.current().pid();
+    try (java.nio.file.DirectoryStream<Path> entries =
+        Files.newDirectoryStream(folder, ".*.tmp*")) {
+      for (Path p : entries) {
+        java.util.regex.Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        if (!m.matches()) {
           continue; // not one of ours
         }
-        boolean alive = pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isPresent();
-        boolean old = now - Files.getLastModifiedTime(p).toMillis() > STALE_AGE.toMillis();
-        if ((!alive && pid != ProcessHandle.current().pid()) || old) {
-          Files.deleteIfExists(p);
+        long pid;
+        try {
+          pid = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        boolean dead = pid != self && ProcessHandle.of(pid).isEmpty();
+        boolean old =
+            now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis()
+                > STALE_AGE.toMillis();
+        if (dead || old) {
+          deleteTree(p);
         }
       }
     } catch (IOException | RuntimeException e) {
       // Best effort: a leftover temporary file does no harm to the next write.
+    }
+  }
+
+  /** {@code .NAME.PID-HEX.tmpSUFFIX}: group 1 is the writer's process id. */
+  private static final java.util.regex.Pattern TEMPORARY =
+      java.util.regex.Pattern.compile("\\..+\\.(\\d{1,18})-[0-9a-f]+\\.tmp.*");
+
+  /** Deletes a file, or a folder with everything in it (links are removed, not followed). */
+  private static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+        for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(q);
+        }
+      }
+    } else {
+      Files.deleteIfExists(p);
     }
   }
 

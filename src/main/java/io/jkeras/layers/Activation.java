@@ -21,20 +21,34 @@ public class Activation extends Layer {
 
   private final io.jkeras.activations.Activation function;
 
+  /**
+   * Applies the activation named {@code activation} (for example {@code "relu"}), with an automatic
+   * layer name.
+   *
+   * @throws IllegalArgumentException if the name is not a known activation
+   */
   public Activation(String activation) {
     this(activation, null);
   }
 
+  /**
+   * Applies the activation named {@code activation} (for example {@code "relu"}).
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if the name is not a known activation
+   */
   public Activation(String activation, String name) {
     super(name);
     this.function = Activations.get(activation);
   }
 
+  /** Applies {@code function}, with an automatic layer name. */
   public Activation(io.jkeras.activations.Activation function) {
     super(null);
     this.function = function;
   }
 
+  /** The activation function this layer applies. */
   public io.jkeras.activations.Activation function() {
     return function;
   }

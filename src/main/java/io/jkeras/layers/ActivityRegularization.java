@@ -24,10 +24,22 @@ public class ActivityRegularization extends Layer {
   private final double l1;
   private final double l2;
 
+  /**
+   * A layer adding {@code l1 * sum(|x|) + l2 * sum(x * x)} of its input to the training loss, with
+   * an automatic name.
+   *
+   * @throws IllegalArgumentException if a factor is negative or not finite
+   */
   public ActivityRegularization(double l1, double l2) {
     this(l1, l2, null);
   }
 
+  /**
+   * A layer adding {@code l1 * sum(|x|) + l2 * sum(x * x)} of its input to the training loss.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if a factor is negative or not finite
+   */
   public ActivityRegularization(double l1, double l2, String name) {
     super(name);
     if (!(l1 >= 0) || !(l2 >= 0) || !Double.isFinite(l1) || !Double.isFinite(l2)) {
@@ -52,10 +64,12 @@ public class ActivityRegularization extends Layer {
     return c.finish(new ActivityRegularization(l1, l2, name));
   }
 
+  /** The L1 factor of the activity penalty. */
   public double l1() {
     return l1;
   }
 
+  /** The L2 factor of the activity penalty. */
   public double l2() {
     return l2;
   }

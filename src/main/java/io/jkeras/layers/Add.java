@@ -19,10 +19,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class Add extends Merge {
 
+  /** An Add layer with an automatic name. */
   public Add() {
     this(null);
   }
 
+  /** An Add layer named {@code name} (null for an automatic name). */
   public Add(String name) {
     super(name);
   }

@@ -45,10 +45,23 @@ public class AttentionalFM extends Layer {
   private Weight attentionProjection;
   private Weight projection;
 
+  /**
+   * An attentional FM whose attention network has {@code attentionUnits} hidden units,
+   * Glorot-uniform kernels and an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code attentionUnits} is not positive
+   */
   public AttentionalFM(int attentionUnits) {
     this(attentionUnits, Initializers.get("glorot_uniform"), null);
   }
 
+  /**
+   * An attentional FM whose attention network has {@code attentionUnits} hidden units.
+   *
+   * @param kernelInitializer the initializer of the attention network's kernels and projection
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code attentionUnits} is not positive
+   */
   public AttentionalFM(int attentionUnits, Initializer kernelInitializer, String name) {
     super(name);
     if (attentionUnits <= 0) {
@@ -70,6 +83,7 @@ public class AttentionalFM extends Layer {
     return c.finish(layer);
   }
 
+  /** The number of hidden units of the attention network. */
   public int attentionUnits() {
     return attentionUnits;
   }

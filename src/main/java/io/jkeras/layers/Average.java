@@ -19,10 +19,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class Average extends Merge {
 
+  /** An Average layer with an automatic name. */
   public Average() {
     this(null);
   }
 
+  /** An Average layer named {@code name} (null for an automatic name). */
   public Average(String name) {
     super(name);
   }

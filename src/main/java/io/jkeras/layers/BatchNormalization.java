@@ -50,6 +50,10 @@ public class BatchNormalization extends Layer {
   private Weight movingMean;
   private Weight movingVariance;
 
+  /**
+   * Normalizes over the last axis with Keras's defaults (momentum 0.99, epsilon 0.001, center and
+   * scale).
+   */
   public BatchNormalization() {
     this(builder());
   }
@@ -69,6 +73,7 @@ public class BatchNormalization extends Layer {
     this.renormMomentum = b.renormMomentum;
   }
 
+  /** A builder with Keras's defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -93,30 +98,43 @@ public class BatchNormalization extends Layer {
     return c.finish(b.build());
   }
 
+  /** The feature axis that is normalized per channel (negative counts from the end). */
   public int axis() {
     return axis;
   }
 
+  /**
+   * The moving statistics' momentum: {@code moving = moving * momentum + batch * (1 - momentum)}.
+   */
   public double momentum() {
     return momentum;
   }
 
+  /** The small value added to the variance before its square root. */
   public double epsilon() {
     return options.epsilon();
   }
 
+  /**
+   * The scale weight {@code gamma}; null before the layer is built or when {@code scale} is false.
+   */
   public Weight gamma() {
     return gamma;
   }
 
+  /**
+   * The offset weight {@code beta}; null before the layer is built or when {@code center} is false.
+   */
   public Weight beta() {
     return beta;
   }
 
+  /** The moving mean (not trainable) used at inference; null before the layer is built. */
   public Weight movingMean() {
     return movingMean;
   }
 
+  /** The moving variance (not trainable) used at inference; null before the layer is built. */
   public Weight movingVariance() {
     return movingVariance;
   }
@@ -236,19 +254,23 @@ public class BatchNormalization extends Layer {
       return this;
     }
 
+    /** The initializer of the moving mean, by Keras name (default {@code "zeros"}). */
     public Builder movingMeanInitializer(String initializer) {
       return movingMeanInitializer(Initializers.get(initializer));
     }
 
+    /** The initializer of the moving mean (default zeros). */
     public Builder movingMeanInitializer(Initializer initializer) {
       this.movingMeanInitializer = initializer;
       return this;
     }
 
+    /** The initializer of the moving variance, by Keras name (default {@code "ones"}). */
     public Builder movingVarianceInitializer(String initializer) {
       return movingVarianceInitializer(Initializers.get(initializer));
     }
 
+    /** The initializer of the moving variance (default ones). */
     public Builder movingVarianceInitializer(Initializer initializer) {
       this.movingVarianceInitializer = initializer;
       return this;
@@ -260,6 +282,7 @@ public class BatchNormalization extends Layer {
       return this;
     }
 
+    /** The BatchNormalization layer with these arguments. */
     public BatchNormalization build() {
       return new BatchNormalization(this);
     }

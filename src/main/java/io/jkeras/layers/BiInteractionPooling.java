@@ -28,10 +28,12 @@ public class BiInteractionPooling extends Layer {
   /** The Keras registered name of this layer in {@code .keras} files. */
   public static final String REGISTERED_NAME = "jkeras>BiInteractionPooling";
 
+  /** A bi-interaction pooling layer with an automatic name. */
   public BiInteractionPooling() {
     this(null);
   }
 
+  /** A bi-interaction pooling layer named {@code name} (null for an automatic name). */
   public BiInteractionPooling(String name) {
     super(name);
     setInputSpec(InputSpec.rank(3));

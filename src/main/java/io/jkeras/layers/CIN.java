@@ -52,10 +52,25 @@ public class CIN extends Layer {
   private final List<Weight> kernels = new ArrayList<>();
   private final List<Weight> biases = new ArrayList<>();
 
+  /**
+   * A compressed interaction network with one layer of {@code layerSizes.get(i)} feature maps per
+   * entry, ReLU, Glorot-uniform kernels and an automatic name.
+   *
+   * @throws IllegalArgumentException if the list is empty or holds a size that is not positive
+   */
   public CIN(List<Integer> layerSizes) {
     this(layerSizes, "relu", Initializers.get("glorot_uniform"), null);
   }
 
+  /**
+   * A compressed interaction network with one layer of {@code layerSizes.get(i)} feature maps per
+   * entry.
+   *
+   * @param activation the activation of each layer's feature maps, by Keras name
+   * @param kernelInitializer the initializer of every layer's filters
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if the list is empty or holds a size that is not positive
+   */
   public CIN(
       List<Integer> layerSizes, String activation, Initializer kernelInitializer, String name) {
     super(name);
@@ -97,6 +112,7 @@ public class CIN extends Layer {
     return c.finish(layer);
   }
 
+  /** The number of feature maps of each CIN layer, in order. */
   public List<Integer> layerSizes() {
     return layerSizes;
   }

@@ -34,14 +34,32 @@ public class CategoryEncoding extends Layer {
   private final int numTokens;
   private final String outputMode;
 
+  /**
+   * Multi-hot encodes integer ids in {@code [0, numTokens)}, with an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code numTokens} is below 1
+   */
   public CategoryEncoding(int numTokens) {
     this(numTokens, "multi_hot", null);
   }
 
+  /**
+   * Encodes integer ids in {@code [0, numTokens)} as {@code outputMode} ({@code "one_hot"}, {@code
+   * "multi_hot"} or {@code "count"}), with an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code numTokens} is below 1 or the mode is unknown
+   */
   public CategoryEncoding(int numTokens, String outputMode) {
     this(numTokens, outputMode, null);
   }
 
+  /**
+   * Encodes integer ids in {@code [0, numTokens)} as {@code outputMode} ({@code "one_hot"}, {@code
+   * "multi_hot"} or {@code "count"}).
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code numTokens} is below 1 or the mode is unknown
+   */
   public CategoryEncoding(int numTokens, String outputMode, String name) {
     super(name);
     if (numTokens < 1) {
@@ -64,10 +82,12 @@ public class CategoryEncoding extends Layer {
     return c.finish(new CategoryEncoding(numTokens, mode, name));
   }
 
+  /** The size of the encoded vectors: ids must lie in {@code [0, numTokens)}. */
   public int numTokens() {
     return numTokens;
   }
 
+  /** {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}. */
   public String outputMode() {
     return outputMode;
   }

@@ -23,15 +23,22 @@ public class Concatenate extends Layer {
 
   private final int axis;
 
+  /** Concatenates along the last axis, with an automatic name. */
   public Concatenate() {
     this(-1, null);
   }
 
+  /**
+   * Concatenates along {@code axis} (negative counts from the end).
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public Concatenate(int axis, String name) {
     super(name);
     this.axis = axis;
   }
 
+  /** The axis the inputs are joined along (negative counts from the end). */
   public int axis() {
     return axis;
   }

@@ -70,14 +70,27 @@ public class Conv1D extends Layer {
   private Weight kernel;
   private Weight bias;
 
+  /**
+   * A 1-D convolution with {@code filters} output channels, a window of {@code kernelSize} steps
+   * and Keras's defaults otherwise (stride 1, {@code "valid"} padding, a bias, no activation).
+   */
   public Conv1D(int filters, int kernelSize) {
     this(builder(filters, kernelSize));
   }
 
+  /**
+   * A 1-D convolution with {@code filters} output channels and a window of {@code kernelSize}
+   * steps, followed by the activation named {@code activation}.
+   */
   public Conv1D(int filters, int kernelSize, String activation) {
     this(builder(filters, kernelSize).activation(activation));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if an argument is out of range or unsupported
+   */
   protected Conv1D(Builder b) {
     super(b.name);
     if (b.filters <= 0) {
@@ -142,6 +155,7 @@ public class Conv1D extends Layer {
     setInputSpec(InputSpec.rank(3));
   }
 
+  /** A builder for {@code filters} output channels and a window of {@code kernelSize} steps. */
   public static Builder builder(int filters, int kernelSize) {
     return new Builder(filters, kernelSize);
   }
@@ -175,34 +189,45 @@ public class Conv1D extends Layer {
     return c.finish(b.build());
   }
 
+  /** The number of output channels ({@code filters}). */
   public int filters() {
     return filters;
   }
 
+  /** The window length in steps. */
   public int kernelSize() {
     return kernelSize;
   }
 
+  /** The step between windows. */
   public int strides() {
     return strides;
   }
 
+  /** {@code "valid"}, {@code "same"} or {@code "causal"}. */
   public String padding() {
     return padding;
   }
 
+  /** The spacing between the window's taps (1 is a plain convolution). */
   public int dilationRate() {
     return dilationRate;
   }
 
+  /** The activation applied to the output (linear when none was given). */
   public Activation activation() {
     return activation;
   }
 
+  /**
+   * The kernel weight, {@code (kernel_size, input_channels, filters)}; null before the layer is
+   * built.
+   */
   public Weight kernel() {
     return kernel;
   }
 
+  /** The bias weight, {@code (filters,)}; null before the layer is built or without a bias. */
   public Weight bias() {
     return bias;
   }
@@ -366,6 +391,7 @@ public class Conv1D extends Layer {
       this.kernelSize = kernelSize;
     }
 
+    /** The step between windows (default 1). */
     public Builder strides(int strides) {
       this.strides = strides;
       return this;
@@ -383,6 +409,7 @@ public class Conv1D extends Layer {
       return this;
     }
 
+    /** The spacing between the window's taps (default 1); above 1 requires stride 1. */
     public Builder dilationRate(int dilationRate) {
       this.dilationRate = dilationRate;
       return this;
@@ -394,6 +421,7 @@ public class Conv1D extends Layer {
       return this;
     }
 
+    /** The Conv1D layer with these arguments. */
     public Conv1D build() {
       return new Conv1D(this);
     }

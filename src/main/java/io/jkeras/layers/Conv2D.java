@@ -47,14 +47,27 @@ public class Conv2D extends BaseConv {
   private final Constraint kernelConstraint;
   private Weight kernel;
 
+  /**
+   * A 2-D convolution with {@code filters} output channels, a square {@code kernelSize} window and
+   * Keras's defaults otherwise (stride 1, {@code "valid"} padding, a bias, no activation).
+   */
   public Conv2D(int filters, int kernelSize) {
     this(builder(filters, kernelSize));
   }
 
+  /**
+   * A 2-D convolution with {@code filters} output channels and a square {@code kernelSize} window,
+   * followed by the activation named {@code activation}.
+   */
   public Conv2D(int filters, int kernelSize, String activation) {
     this(builder(filters, kernelSize).activation(activation));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if {@code filters}, {@code groups} or the window is invalid
+   */
   protected Conv2D(Builder b) {
     super(window("Conv2D", 2, b.kernelSize, b), b);
     if (b.filters <= 0) {
@@ -92,14 +105,20 @@ public class Conv2D extends BaseConv {
     return c.finish(b.build());
   }
 
+  /** The number of output channels ({@code filters}). */
   public int filters() {
     return filters;
   }
 
+  /** The number of channel groups convolved independently (1 is a plain convolution). */
   public int groups() {
     return groups;
   }
 
+  /**
+   * The kernel weight, {@code (rows, cols, input_channels / groups, filters)}; null before the
+   * layer is built.
+   */
   public Weight kernel() {
     return kernel;
   }
@@ -174,6 +193,7 @@ public class Conv2D extends BaseConv {
       return this;
     }
 
+    /** The Conv2D layer with these arguments. */
     public Conv2D build() {
       return new Conv2D(this);
     }

@@ -54,10 +54,20 @@ public class Conv2DTranspose extends BaseConv {
   private final Constraint kernelConstraint;
   private Weight kernel;
 
+  /**
+   * A transposed 2-D convolution with {@code filters} output channels, a square {@code kernelSize}
+   * window and Keras's defaults otherwise (stride 1, {@code "valid"} padding, a bias, no
+   * activation).
+   */
   public Conv2DTranspose(int filters, int kernelSize) {
     this(builder(filters, kernelSize));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if {@code filters} or the window is invalid
+   */
   protected Conv2DTranspose(Builder b) {
     super(window("Conv2DTranspose", 2, b.kernelSize, b), b);
     if (b.filters <= 0) {
@@ -90,6 +100,7 @@ public class Conv2DTranspose extends BaseConv {
     this.kernelConstraint = b.kernelConstraint;
   }
 
+  /** A builder; {@code kernelSize} is one size for both axes or (rows, cols). */
   public static Builder builder(int filters, int... kernelSize) {
     return new Builder(filters, kernelSize);
   }
@@ -106,6 +117,7 @@ public class Conv2DTranspose extends BaseConv {
     return c.finish(b.build());
   }
 
+  /** The number of output channels ({@code filters}). */
   public int filters() {
     return filters;
   }
@@ -115,6 +127,10 @@ public class Conv2DTranspose extends BaseConv {
     return outputPadding == null ? null : outputPadding.clone();
   }
 
+  /**
+   * The kernel weight, {@code (rows, cols, filters, input_channels)}; null before the layer is
+   * built.
+   */
   public Weight kernel() {
     return kernel;
   }
@@ -231,6 +247,7 @@ public class Conv2DTranspose extends BaseConv {
       return this;
     }
 
+    /** The Conv2DTranspose layer with these arguments. */
     public Conv2DTranspose build() {
       return new Conv2DTranspose(this);
     }

@@ -29,10 +29,22 @@ public class Cropping1D extends Layer {
     this(1, 1, null);
   }
 
+  /**
+   * Removes {@code start} steps at the beginning and {@code end} steps at the end of each sequence,
+   * with an automatic name.
+   *
+   * @throws IllegalArgumentException if an amount is negative
+   */
   public Cropping1D(int start, int end) {
     this(start, end, null);
   }
 
+  /**
+   * Removes {@code start} steps at the beginning and {@code end} steps at the end of each sequence.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if an amount is negative
+   */
   public Cropping1D(int start, int end, String name) {
     super(name);
     this.start = SpatialArguments.amount("Cropping1D", "cropping", start, false);

@@ -37,6 +37,7 @@ public class Cropping2D extends Layer {
     setInputSpec(InputSpec.rank(4));
   }
 
+  /** A builder; without {@link Builder#cropping} nothing is cropped. */
   public static Builder builder() {
     return new Builder();
   }
@@ -58,6 +59,7 @@ public class Cropping2D extends Layer {
     return new int[][] {cropping[0].clone(), cropping[1].clone()};
   }
 
+  /** {@code "channels_last"} or {@code "channels_first"}: where the channel axis is. */
   public String dataFormat() {
     return dataFormat;
   }
@@ -124,6 +126,7 @@ public class Cropping2D extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -134,16 +137,26 @@ public class Cropping2D extends Layer {
       return cropping(all, all, all, all);
     }
 
+    /** The rows removed at the top and bottom and the columns removed at the left and right. */
     public Builder cropping(int top, int bottom, int left, int right) {
       this.cropping = new int[][] {{top, bottom}, {left, right}};
       return this;
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (batch, rows, cols, channels)}) or {@code
+     * "channels_first"}.
+     */
     public Builder dataFormat(String dataFormat) {
       this.dataFormat = dataFormat;
       return this;
     }
 
+    /**
+     * The Cropping2D layer with these arguments.
+     *
+     * @throws IllegalArgumentException if an amount is negative or the data format unknown
+     */
     public Cropping2D build() {
       return new Cropping2D(this);
     }

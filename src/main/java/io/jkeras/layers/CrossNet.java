@@ -14,8 +14,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The cross network of the Deep & Cross Network (Wang et al., "Deep & Cross Network for Ad Click
- * Predictions", ADKDD 2017), with vector weights: from {@code x_0}, each of L layers computes
+ * The cross network of the Deep &amp; Cross Network (Wang et al., "Deep &amp; Cross Network for Ad
+ * Click Predictions", ADKDD 2017), with vector weights: from {@code x_0}, each of L layers computes
  * {@code x_{l+1} = x_0 (x_l^T w_l) + b_l + x_l}, so layer l holds every cross term of degree up to
  * l+1 with only 2d parameters. For DCN-v2's matrix form see {@link FeatureCross}.
  *
@@ -43,10 +43,20 @@ public class CrossNet extends Layer {
   private final List<Weight> kernels = new ArrayList<>();
   private final List<Weight> biases = new ArrayList<>();
 
+  /**
+   * A stack of {@code numLayers} cross layers with Glorot-uniform kernels and an automatic name.
+   */
   public CrossNet(int numLayers) {
     this(numLayers, Initializers.get("glorot_uniform"), null);
   }
 
+  /**
+   * A stack of {@code numLayers} cross layers.
+   *
+   * @param kernelInitializer the initializer of every cross layer's kernel
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code numLayers} is not positive
+   */
   public CrossNet(int numLayers, Initializer kernelInitializer, String name) {
     super(name);
     if (numLayers <= 0) {
@@ -68,6 +78,7 @@ public class CrossNet extends Layer {
     return c.finish(layer);
   }
 
+  /** The number of stacked cross layers. */
   public int numLayers() {
     return numLayers;
   }

@@ -46,14 +46,27 @@ public class Dense extends Layer {
   private Weight kernel;
   private Weight bias;
 
+  /**
+   * A Dense layer of {@code units} outputs, no activation, with a bias and Keras's default
+   * initializers.
+   */
   public Dense(int units) {
     this(builder(units));
   }
 
+  /**
+   * A Dense layer of {@code units} outputs followed by the activation named {@code activation} (for
+   * example {@code "relu"}).
+   */
   public Dense(int units, String activation) {
     this(builder(units).activation(activation));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if {@code units} is not positive
+   */
   protected Dense(Builder b) {
     super(b.name);
     if (b.units <= 0) {
@@ -72,6 +85,7 @@ public class Dense extends Layer {
     setInputSpec(InputSpec.minRank(2));
   }
 
+  /** A builder for a Dense layer of {@code units} outputs. */
   public static Builder builder(int units) {
     return new Builder(units);
   }
@@ -99,18 +113,22 @@ public class Dense extends Layer {
     return c.finish(b.build());
   }
 
+  /** The number of outputs ({@code units}). */
   public int units() {
     return units;
   }
 
+  /** The activation applied after the affine map (linear when none was given). */
   public Activation activation() {
     return activation;
   }
 
+  /** The kernel weight, {@code (input_dim, units)}; null before the layer is built. */
   public Weight kernel() {
     return kernel;
   }
 
+  /** The bias weight, {@code (units,)}; null before the layer is built or without a bias. */
   public Weight bias() {
     return bias;
   }
@@ -199,6 +217,7 @@ public class Dense extends Layer {
       this.units = units;
     }
 
+    /** The Dense layer with these arguments. */
     public Dense build() {
       return new Dense(this);
     }

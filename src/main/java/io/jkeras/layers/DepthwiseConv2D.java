@@ -46,10 +46,19 @@ public class DepthwiseConv2D extends BaseConv {
   private final Constraint depthwiseConstraint;
   private Weight kernel;
 
+  /**
+   * A depthwise convolution with a square {@code kernelSize} window, depth multiplier 1 and Keras's
+   * defaults otherwise (stride 1, {@code "valid"} padding, a bias).
+   */
   public DepthwiseConv2D(int kernelSize) {
     this(builder(kernelSize));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if the window or {@code depth_multiplier} is invalid
+   */
   protected DepthwiseConv2D(Builder b) {
     super(window("DepthwiseConv2D", 2, b.kernelSize, b), b);
     if (b.depthMultiplier <= 0) {
@@ -62,6 +71,7 @@ public class DepthwiseConv2D extends BaseConv {
     this.depthwiseConstraint = b.kernelConstraint;
   }
 
+  /** A builder; {@code kernelSize} is one size for both axes or (rows, cols). */
   public static Builder builder(int... kernelSize) {
     return new Builder(kernelSize);
   }
@@ -78,6 +88,7 @@ public class DepthwiseConv2D extends BaseConv {
     return c.finish(b.build());
   }
 
+  /** How many output channels each input channel gets ({@code depth_multiplier}). */
   public int depthMultiplier() {
     return depthMultiplier;
   }
@@ -147,22 +158,29 @@ public class DepthwiseConv2D extends BaseConv {
       return this;
     }
 
+    /**
+     * The initializer of the depthwise kernel, by Keras name (default {@code "glorot_uniform"}).
+     */
     public Builder depthwiseInitializer(String initializer) {
       return kernelInitializer(Initializers.get(initializer));
     }
 
+    /** The initializer of the depthwise kernel (default Glorot uniform). */
     public Builder depthwiseInitializer(Initializer initializer) {
       return kernelInitializer(initializer);
     }
 
+    /** The regularizer of the depthwise kernel, by Keras name (default none). */
     public Builder depthwiseRegularizer(String regularizer) {
       return kernelRegularizer(Regularizers.get(regularizer));
     }
 
+    /** The constraint on the depthwise kernel, by Keras name (default none). */
     public Builder depthwiseConstraint(String constraint) {
       return kernelConstraint(Constraints.get(constraint));
     }
 
+    /** The DepthwiseConv2D layer with these arguments. */
     public DepthwiseConv2D build() {
       return new DepthwiseConv2D(this);
     }

@@ -38,10 +38,26 @@ public class Discretization extends Layer {
   private final String outputMode;
   private final double epsilon;
 
+  /**
+   * Buckets values by {@code binBoundaries} into int32 indices, with an automatic name.
+   *
+   * @param binBoundaries sorted ascending
+   * @throws IllegalArgumentException if the boundaries are missing or not sorted
+   */
   public Discretization(double[] binBoundaries) {
     this(binBoundaries, "int", 0.01, null);
   }
 
+  /**
+   * Buckets values by {@code binBoundaries}.
+   *
+   * @param binBoundaries sorted ascending
+   * @param outputMode {@code "int"}, {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}
+   * @param epsilon kept for the config only (it tunes adapting, which jkeras does not do)
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if the boundaries are missing or not sorted or the mode is
+   *     unknown
+   */
   public Discretization(double[] binBoundaries, String outputMode, double epsilon, String name) {
     super(name);
     if (binBoundaries == null) {
@@ -93,10 +109,12 @@ public class Discretization extends Layer {
     return c.finish(new Discretization(b, mode, epsilon, name));
   }
 
+  /** A copy of the bin boundaries. */
   public double[] binBoundaries() {
     return binBoundaries.clone();
   }
 
+  /** {@code "int"}, {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}. */
   public String outputMode() {
     return outputMode;
   }

@@ -55,10 +55,15 @@ public class Dot extends Layer {
     this.normalize = b.normalize;
   }
 
+  /** A builder contracting axis {@code axes} of both inputs. */
   public static Builder builder(int axes) {
     return new Builder(new int[] {axes, axes}, true);
   }
 
+  /**
+   * A builder contracting axis {@code axis1} of the first input with axis {@code axis2} of the
+   * second.
+   */
   public static Builder builder(int axis1, int axis2) {
     return new Builder(new int[] {axis1, axis2}, false);
   }
@@ -93,6 +98,7 @@ public class Dot extends Layer {
     return axes.clone();
   }
 
+  /** True if both inputs are L2-normalized along their axis first (cosine similarity). */
   public boolean normalize() {
     return normalize;
   }
@@ -249,6 +255,7 @@ public class Dot extends Layer {
       this.single = single;
     }
 
+    /** The layer's name (default: an automatic unique name such as {@code "dot_1"}). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -260,6 +267,7 @@ public class Dot extends Layer {
       return this;
     }
 
+    /** The Dot layer with these arguments. */
     public Dot build() {
       return new Dot(this);
     }

@@ -47,10 +47,21 @@ public class DotInteraction extends Layer {
   private float[] mask;
   private int features;
 
+  /**
+   * A DotInteraction without self-interaction, returning the gathered lower triangle, with an
+   * automatic name.
+   */
   public DotInteraction() {
     this(false, false, null);
   }
 
+  /**
+   * A DotInteraction.
+   *
+   * @param selfInteraction also keep each feature's dot product with itself
+   * @param skipGather return the whole F×F matrix flattened, zero outside the kept triangle
+   * @param name the layer name, or null for an automatic one
+   */
   public DotInteraction(boolean selfInteraction, boolean skipGather, String name) {
     super(name);
     this.selfInteraction = selfInteraction;
@@ -78,10 +89,12 @@ public class DotInteraction extends Layer {
     return false;
   }
 
+  /** True if each feature's dot product with itself is kept. */
   public boolean selfInteraction() {
     return selfInteraction;
   }
 
+  /** True if the output is the whole flattened F×F matrix rather than the gathered triangle. */
   public boolean skipGather() {
     return skipGather;
   }

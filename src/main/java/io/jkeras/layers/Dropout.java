@@ -40,10 +40,21 @@ public class Dropout extends Layer {
   private final long opSeed;
   private long emissions;
 
+  /**
+   * Drops inputs at {@code rate} during training, without a seed or noise shape.
+   *
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1]}
+   */
   public Dropout(double rate) {
     this(builder(rate));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1]} or the noise shape is
+   *     invalid
+   */
   protected Dropout(Builder b) {
     super(b.name);
     if (!(b.rate >= 0 && b.rate <= 1)) {
@@ -71,6 +82,7 @@ public class Dropout extends Layer {
     this.opSeed = b.seed != null ? b.seed : GlobalSeed.nextOpSeed();
   }
 
+  /** A builder dropping inputs at {@code rate}. */
   public static Builder builder(double rate) {
     return new Builder(rate);
   }
@@ -88,6 +100,7 @@ public class Dropout extends Layer {
     return c.finish(b.build());
   }
 
+  /** The fraction of inputs dropped during training. */
   public double rate() {
     return rate;
   }
@@ -97,6 +110,10 @@ public class Dropout extends Layer {
     return noiseShape;
   }
 
+  /**
+   * The seed of the dropout masks, or null (drawn from the source {@link io.jkeras.GlobalSeed}
+   * seeds).
+   */
   public Long seed() {
     return seed;
   }
@@ -197,6 +214,7 @@ public class Dropout extends Layer {
       this.rate = rate;
     }
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -208,16 +226,25 @@ public class Dropout extends Layer {
       return this;
     }
 
+    /**
+     * The shape of the keep mask, broadcast over the input; a null entry takes the input's size on
+     * that axis (Keras's {@code noise_shape}; default null: an independent draw per unit).
+     */
     public Builder noiseShape(List<Long> noiseShape) {
       this.noiseShape = noiseShape;
       return this;
     }
 
+    /**
+     * Makes the masks repeatable (default null: drawn from the source {@link io.jkeras.GlobalSeed}
+     * seeds).
+     */
     public Builder seed(Long seed) {
       this.seed = seed;
       return this;
     }
 
+    /** The Dropout layer with these arguments. */
     public Dropout build() {
       return new Dropout(this);
     }

@@ -27,10 +27,21 @@ public class ELU extends Layer {
     this(1.0, null);
   }
 
+  /**
+   * An ELU with the given {@code alpha} and an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code alpha} is not finite
+   */
   public ELU(double alpha) {
     this(alpha, null);
   }
 
+  /**
+   * An ELU with the given {@code alpha}.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code alpha} is not finite
+   */
   public ELU(double alpha, String name) {
     super(name);
     if (!Double.isFinite(alpha)) {
@@ -46,6 +57,7 @@ public class ELU extends Layer {
     return c.finish(new ELU(c.number("alpha", 1.0), name));
   }
 
+  /** The scale of the negative part, {@code alpha * (exp(x) - 1)}. */
   public double alpha() {
     return alpha;
   }

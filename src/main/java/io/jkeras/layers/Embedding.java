@@ -58,10 +58,19 @@ public class Embedding extends Layer {
 
   private Weight embeddings;
 
+  /**
+   * An embedding table of {@code inputDim} ids by {@code outputDim} values, with Keras's defaults
+   * (uniform initializer, no mask).
+   */
   public Embedding(int inputDim, int outputDim) {
     this(builder(inputDim, outputDim));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if a dimension is not positive
+   */
   protected Embedding(Builder b) {
     super(b.name);
     if (b.inputDim <= 0) {
@@ -81,6 +90,10 @@ public class Embedding extends Layer {
     setActivityRegularizer(b.activityRegularizer);
   }
 
+  /**
+   * A builder for a table of {@code inputDim} ids (the vocabulary size) by {@code outputDim}
+   * values.
+   */
   public static Builder builder(int inputDim, int outputDim) {
     return new Builder(inputDim, outputDim);
   }
@@ -106,10 +119,12 @@ public class Embedding extends Layer {
     return c.finish(b.build());
   }
 
+  /** The vocabulary size: ids range over {@code 0 .. inputDim - 1}. */
   public int inputDim() {
     return inputDim;
   }
 
+  /** The size of each embedding vector. */
   public int outputDim() {
     return outputDim;
   }
@@ -254,42 +269,54 @@ public class Embedding extends Layer {
       this.outputDim = outputDim;
     }
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
     }
 
+    /** The table's initializer, by Keras name (default {@code "uniform"}, on [-0.05, 0.05)). */
     public Builder embeddingsInitializer(String initializer) {
       return embeddingsInitializer(Initializers.get(initializer));
     }
 
+    /** The table's initializer (default uniform on [-0.05, 0.05)). */
     public Builder embeddingsInitializer(Initializer initializer) {
       this.embeddingsInitializer = initializer;
       return this;
     }
 
+    /** The table's regularizer, by Keras name (default none). */
     public Builder embeddingsRegularizer(String regularizer) {
       return embeddingsRegularizer(Regularizers.get(regularizer));
     }
 
+    /** The table's regularizer, whose penalty is added to the training loss (default none). */
     public Builder embeddingsRegularizer(Regularizer regularizer) {
       this.embeddingsRegularizer = regularizer;
       return this;
     }
 
+    /** A regularizer of the looked-up vectors, by Keras name (default none). */
     public Builder activityRegularizer(String regularizer) {
       return activityRegularizer(Regularizers.get(regularizer));
     }
 
+    /**
+     * A regularizer of the looked-up vectors, whose penalty is added to the training loss (default
+     * none).
+     */
     public Builder activityRegularizer(Regularizer regularizer) {
       this.activityRegularizer = regularizer;
       return this;
     }
 
+    /** The table's constraint, by Keras name (default none). */
     public Builder embeddingsConstraint(String constraint) {
       return embeddingsConstraint(Constraints.get(constraint));
     }
 
+    /** The table's constraint, applied after each optimizer step (default none). */
     public Builder embeddingsConstraint(Constraint constraint) {
       this.embeddingsConstraint = constraint;
       return this;
@@ -301,6 +328,7 @@ public class Embedding extends Layer {
       return this;
     }
 
+    /** The Embedding layer with these arguments. */
     public Embedding build() {
       return new Embedding(this);
     }

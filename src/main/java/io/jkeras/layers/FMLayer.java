@@ -60,14 +60,27 @@ public class FMLayer extends Layer {
   private Weight two;
   private Weight bias;
 
+  /**
+   * An FM layer of {@code outputDim} units with latent vectors of size {@code factorOrder}, the
+   * {@code "fm"} interaction and no activation.
+   */
   public FMLayer(int outputDim, int factorOrder) {
     this(builder(outputDim, factorOrder));
   }
 
+  /**
+   * An FM layer of {@code outputDim} units with latent vectors of size {@code factorOrder},
+   * followed by the activation named {@code activation}.
+   */
   public FMLayer(int outputDim, int factorOrder, String activation) {
     this(builder(outputDim, factorOrder).activation(activation));
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if a size is not positive or the interaction is unknown
+   */
   protected FMLayer(Builder b) {
     super(b.name);
     if (b.outputDim <= 0) {
@@ -90,6 +103,7 @@ public class FMLayer extends Layer {
     setInputSpec(InputSpec.rank(2));
   }
 
+  /** A builder for {@code outputDim} units with latent vectors of size {@code factorOrder}. */
   public static Builder builder(int outputDim, int factorOrder) {
     return new Builder(outputDim, factorOrder);
   }
@@ -108,14 +122,17 @@ public class FMLayer extends Layer {
     return c.finish(b.build());
   }
 
+  /** The number of output units. */
   public int outputDim() {
     return outputDim;
   }
 
+  /** The size k of each feature's latent vector. */
   public int factorOrder() {
     return factorOrder;
   }
 
+  /** {@code "fm"} or {@code "seed"}: which interaction expression the layer computes. */
   public String interaction() {
     return interaction;
   }
@@ -187,11 +204,13 @@ public class FMLayer extends Layer {
       this.factorOrder = factorOrder;
     }
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
     }
 
+    /** The activation applied to the output, by Keras name (default {@code "linear"}). */
     public Builder activation(String activation) {
       this.activation = activation;
       return this;
@@ -203,6 +222,7 @@ public class FMLayer extends Layer {
       return this;
     }
 
+    /** The FMLayer with these arguments. */
     public FMLayer build() {
       return new FMLayer(this);
     }

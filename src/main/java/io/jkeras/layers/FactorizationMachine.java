@@ -36,6 +36,7 @@ public class FactorizationMachine extends Layer {
 
   private final boolean reduceSum;
 
+  /** The FM term summed to {@code (batch, 1)}, with an automatic name. */
   public FactorizationMachine() {
     this(true, null);
   }
@@ -58,6 +59,10 @@ public class FactorizationMachine extends Layer {
     return c.finish(layer);
   }
 
+  /**
+   * True if the output is summed over the embedding axis to {@code (batch, 1)}; false leaves the
+   * {@code (batch, k)} vector.
+   */
   public boolean reduceSum() {
     return reduceSum;
   }

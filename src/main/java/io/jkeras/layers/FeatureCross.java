@@ -16,7 +16,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One cross layer of DCN-v2 (Wang et al., "DCN V2: Improved Deep & Cross Network and Practical
+ * One cross layer of DCN-v2 (Wang et al., "DCN V2: Improved Deep &amp; Cross Network and Practical
  * Lessons for Web-scale Learning to Rank Systems", WWW 2021), read and written as keras-rs's {@code
  * keras_rs.layers.FeatureCross} (registered name {@code keras_rs>FeatureCross}, its config keys,
  * defaults and weight layout), so DCN-v2 models cross between Python keras-rs and Java.
@@ -66,10 +66,17 @@ public class FeatureCross extends Layer {
   private Dense downProjDense;
   private Dense dense;
 
+  /** A full-rank cross layer with keras-rs's defaults and an automatic name. */
   public FeatureCross() {
     this(builder());
   }
 
+  /**
+   * For subclasses: the layer with a builder's arguments.
+   *
+   * @throws IllegalArgumentException if {@code projectionDim} is not positive or {@code diagScale}
+   *     is negative
+   */
   protected FeatureCross(Builder b) {
     super(b.name);
     if (b.projectionDim != null && b.projectionDim <= 0) {
@@ -91,6 +98,7 @@ public class FeatureCross extends Layer {
     this.biasRegularizer = b.biasRegularizer;
   }
 
+  /** A builder with keras-rs's defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -228,6 +236,7 @@ public class FeatureCross extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -239,41 +248,52 @@ public class FeatureCross extends Layer {
       return this;
     }
 
+    /**
+     * Adds {@code diagScale * x} to the projection before the product with {@code x0}; non-negative
+     * (default 0).
+     */
     public Builder diagScale(Double diagScale) {
       this.diagScale = diagScale;
       return this;
     }
 
+    /** Whether the inner Dense adds a bias (default true). */
     public Builder useBias(boolean useBias) {
       this.useBias = useBias;
       return this;
     }
 
+    /** The activation applied to {@code W x + b}, by Keras name (default null: linear). */
     public Builder preActivation(String activation) {
       this.preActivation = activation;
       return this;
     }
 
+    /** The initializer of the kernels (default Glorot uniform). */
     public Builder kernelInitializer(Initializer initializer) {
       this.kernelInitializer = initializer;
       return this;
     }
 
+    /** The initializer of the bias (default zeros). */
     public Builder biasInitializer(Initializer initializer) {
       this.biasInitializer = initializer;
       return this;
     }
 
+    /** The regularizer of the kernels (default none). */
     public Builder kernelRegularizer(Regularizer regularizer) {
       this.kernelRegularizer = regularizer;
       return this;
     }
 
+    /** The regularizer of the bias (default none). */
     public Builder biasRegularizer(Regularizer regularizer) {
       this.biasRegularizer = regularizer;
       return this;
     }
 
+    /** The FeatureCross layer with these arguments. */
     public FeatureCross build() {
       return new FeatureCross(this);
     }

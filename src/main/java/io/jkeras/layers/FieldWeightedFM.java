@@ -38,10 +38,17 @@ public class FieldWeightedFM extends Layer {
   private FieldPairs pairs;
   private Weight pairWeights;
 
+  /** A FwFM whose pair weights start at ones (the plain FM term), with an automatic name. */
   public FieldWeightedFM() {
     this(Initializers.get("ones"), null);
   }
 
+  /**
+   * A FwFM.
+   *
+   * @param kernelInitializer the initializer of the field-pair weights
+   * @param name the layer name, or null for an automatic one
+   */
   public FieldWeightedFM(Initializer kernelInitializer, String name) {
     super(name);
     this.kernelInitializer = kernelInitializer;

@@ -30,14 +30,24 @@ public class Flatten extends Layer {
 
   private final String dataFormat;
 
+  /** A channels-last Flatten with an automatic name. */
   public Flatten() {
     this(null, "channels_last");
   }
 
+  /** A channels-last Flatten named {@code name} (null for an automatic name). */
   public Flatten(String name) {
     this(name, "channels_last");
   }
 
+  /**
+   * A Flatten for inputs in {@code dataFormat}.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @param dataFormat {@code "channels_last"} or {@code "channels_first"} (null means channels
+   *     last)
+   * @throws IllegalArgumentException on any other data format
+   */
   public Flatten(String name, String dataFormat) {
     super(name);
     String format = dataFormat == null ? "channels_last" : dataFormat.toLowerCase(Locale.ROOT);
@@ -51,6 +61,7 @@ public class Flatten extends Layer {
     setInputSpec(InputSpec.minRank(1));
   }
 
+  /** {@code "channels_last"} or {@code "channels_first"}: the layout of the layer's inputs. */
   public String dataFormat() {
     return dataFormat;
   }

@@ -27,10 +27,24 @@ public class GaussianDropout extends Layer {
   private final long opSeed;
   private long emissions;
 
+  /**
+   * Multiplies inputs by {@code N(1, rate / (1 - rate))} noise during training, with no seed and an
+   * automatic name.
+   *
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1)}
+   */
   public GaussianDropout(double rate) {
     this(rate, null, null);
   }
 
+  /**
+   * Multiplies inputs by {@code N(1, rate / (1 - rate))} noise during training.
+   *
+   * @param seed makes the noise repeatable; null draws from the source {@link io.jkeras.GlobalSeed}
+   *     seeds
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1)}
+   */
   public GaussianDropout(double rate, Long seed, String name) {
     super(name);
     if (!(rate >= 0 && rate < 1)) {
@@ -53,10 +67,12 @@ public class GaussianDropout extends Layer {
     return c.finish(new GaussianDropout(rate, c.optionalLong("seed"), name));
   }
 
+  /** The drop probability that sets the noise variance {@code rate / (1 - rate)}. */
   public double rate() {
     return rate;
   }
 
+  /** The noise seed, or null (drawn from the source {@link io.jkeras.GlobalSeed} seeds). */
   public Long seed() {
     return seed;
   }

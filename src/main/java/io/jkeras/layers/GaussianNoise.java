@@ -29,10 +29,23 @@ public class GaussianNoise extends Layer {
   private final long opSeed;
   private long emissions;
 
+  /**
+   * Adds {@code N(0, stddev^2)} noise during training, with no seed and an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code stddev} is negative or not finite
+   */
   public GaussianNoise(double stddev) {
     this(stddev, null, null);
   }
 
+  /**
+   * Adds {@code N(0, stddev^2)} noise during training.
+   *
+   * @param seed makes the noise repeatable; null draws from the source {@link io.jkeras.GlobalSeed}
+   *     seeds
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code stddev} is negative or not finite
+   */
   public GaussianNoise(double stddev, Long seed, String name) {
     super(name);
     if (!(stddev >= 0) || !Double.isFinite(stddev)) {
@@ -55,10 +68,12 @@ public class GaussianNoise extends Layer {
     return c.finish(new GaussianNoise(stddev, c.optionalLong("seed"), name));
   }
 
+  /** The standard deviation of the noise. */
   public double stddev() {
     return stddev;
   }
 
+  /** The noise seed, or null (drawn from the source {@link io.jkeras.GlobalSeed} seeds). */
   public Long seed() {
     return seed;
   }

@@ -31,14 +31,30 @@ import org.tensorflow.types.TInt32;
 @KerasClass(aliases = "GlobalAvgPool1D")
 public class GlobalAveragePooling1D extends GlobalPooling {
 
+  /**
+   * Averages channels-last sequences over the steps to {@code (batch, channels)}, with an automatic
+   * name.
+   */
   public GlobalAveragePooling1D() {
     this(null, "channels_last", false);
   }
 
+  /**
+   * Averages channels-last sequences over the steps to {@code (batch, channels)}.
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public GlobalAveragePooling1D(String name) {
     this(name, "channels_last", false);
   }
 
+  /**
+   * Averages sequences over the steps (only the unmasked steps when the input has a mask).
+   *
+   * @param name the layer name, or null for an automatic one
+   * @param dataFormat {@code "channels_last"} or {@code "channels_first"}
+   * @param keepdims keep the pooled axis with size 1 instead of dropping it
+   */
   public GlobalAveragePooling1D(String name, String dataFormat, boolean keepdims) {
     super(name, 1, dataFormat, keepdims);
   }

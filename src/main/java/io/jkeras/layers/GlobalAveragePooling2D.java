@@ -24,14 +24,30 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = "GlobalAvgPool2D")
 public class GlobalAveragePooling2D extends GlobalPooling {
 
+  /**
+   * Averages channels-last images over rows and columns to {@code (batch, channels)}, with an
+   * automatic name.
+   */
   public GlobalAveragePooling2D() {
     this(null, "channels_last", false);
   }
 
+  /**
+   * Averages channels-last images over rows and columns to {@code (batch, channels)}.
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public GlobalAveragePooling2D(String name) {
     this(name, "channels_last", false);
   }
 
+  /**
+   * Averages images over rows and columns.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @param dataFormat {@code "channels_last"} or {@code "channels_first"}
+   * @param keepdims keep the pooled axes with size 1 instead of dropping them
+   */
   public GlobalAveragePooling2D(String name, String dataFormat, boolean keepdims) {
     super(name, 2, dataFormat, keepdims);
   }

@@ -23,14 +23,30 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = "GlobalMaxPool1D")
 public class GlobalMaxPooling1D extends GlobalPooling {
 
+  /**
+   * Takes the maximum of channels-last sequences over the steps, to {@code (batch, channels)}, with
+   * an automatic name.
+   */
   public GlobalMaxPooling1D() {
     this(null, "channels_last", false);
   }
 
+  /**
+   * Takes the maximum of channels-last sequences over the steps, to {@code (batch, channels)}.
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public GlobalMaxPooling1D(String name) {
     this(name, "channels_last", false);
   }
 
+  /**
+   * Takes the maximum of sequences over the steps.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @param dataFormat {@code "channels_last"} or {@code "channels_first"}
+   * @param keepdims keep the pooled axis with size 1 instead of dropping it
+   */
   public GlobalMaxPooling1D(String name, String dataFormat, boolean keepdims) {
     super(name, 1, dataFormat, keepdims);
   }

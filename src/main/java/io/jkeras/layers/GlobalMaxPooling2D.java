@@ -25,14 +25,30 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = "GlobalMaxPool2D")
 public class GlobalMaxPooling2D extends GlobalPooling {
 
+  /**
+   * Takes the maximum of channels-last images over rows and columns, to {@code (batch, channels)},
+   * with an automatic name.
+   */
   public GlobalMaxPooling2D() {
     this(null, "channels_last", false);
   }
 
+  /**
+   * Takes the maximum of channels-last images over rows and columns, to {@code (batch, channels)}.
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public GlobalMaxPooling2D(String name) {
     this(name, "channels_last", false);
   }
 
+  /**
+   * Takes the maximum of images over rows and columns.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @param dataFormat {@code "channels_last"} or {@code "channels_first"}
+   * @param keepdims keep the pooled axes with size 1 instead of dropping them
+   */
   public GlobalMaxPooling2D(String name, String dataFormat, boolean keepdims) {
     super(name, 2, dataFormat, keepdims);
   }

@@ -38,6 +38,9 @@ public class GroupNormalization extends Layer {
   private Weight gamma;
   private Weight beta;
 
+  /**
+   * Normalizes {@code groups} groups of channels over the last axis, with Keras's other defaults.
+   */
   public GroupNormalization(int groups) {
     this(builder().groups(groups));
   }
@@ -53,6 +56,7 @@ public class GroupNormalization extends Layer {
     this.options = b.options("GroupNormalization");
   }
 
+  /** A builder with Keras's defaults (32 groups, last axis, epsilon 1e-3, center and scale). */
   public static Builder builder() {
     return new Builder();
   }
@@ -71,18 +75,26 @@ public class GroupNormalization extends Layer {
     return c.finish(b.build());
   }
 
+  /** The number of channel groups as given; -1 means one group per channel. */
   public int groups() {
     return groups;
   }
 
+  /** The channel axis (negative counts from the end). */
   public int axis() {
     return axis;
   }
 
+  /**
+   * The per-channel scale weight; null before the layer is built or when {@code scale} is false.
+   */
   public Weight gamma() {
     return gamma;
   }
 
+  /**
+   * The per-channel offset weight; null before the layer is built or when {@code center} is false.
+   */
   public Weight beta() {
     return beta;
   }
@@ -188,6 +200,7 @@ public class GroupNormalization extends Layer {
       return this;
     }
 
+    /** The GroupNormalization layer with these arguments. */
     public GroupNormalization build() {
       return new GroupNormalization(this);
     }

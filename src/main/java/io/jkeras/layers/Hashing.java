@@ -210,10 +210,12 @@ public class Hashing extends Layer {
     }
   }
 
+  /** The number of bins, counting bin 0 that a mask value reserves. */
   public int numBins() {
     return numBins;
   }
 
+  /** {@code "int"}, {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}. */
   public String outputMode() {
     return outputMode;
   }

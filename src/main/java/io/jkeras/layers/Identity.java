@@ -17,10 +17,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class Identity extends Layer {
 
+  /** An Identity layer with an automatic name. */
   public Identity() {
     this(null);
   }
 
+  /** An Identity layer named {@code name} (null for an automatic name). */
   public Identity(String name) {
     super(name);
   }

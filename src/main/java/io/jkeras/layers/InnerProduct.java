@@ -29,10 +29,12 @@ public class InnerProduct extends Layer {
 
   private FieldPairs pairs;
 
+  /** An InnerProduct layer with an automatic name. */
   public InnerProduct() {
     this(null);
   }
 
+  /** An InnerProduct layer named {@code name} (null for an automatic name). */
   public InnerProduct(String name) {
     super(name);
     setInputSpec(InputSpec.rank(3));

@@ -106,6 +106,7 @@ public final class InputLayer extends Layer {
     return output;
   }
 
+  /** The input's shape including the batch axis (usually unknown, -1). */
   public Shape batchShape() {
     return batchShape;
   }

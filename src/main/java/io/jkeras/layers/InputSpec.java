@@ -26,14 +26,17 @@ public final class InputSpec {
     this.axes = axes;
   }
 
+  /** Inputs of exactly {@code rank} axes, batch axis included. */
   public static InputSpec rank(int rank) {
     return new InputSpec(rank, null, null, Map.of());
   }
 
+  /** Inputs of at least {@code minRank} axes, batch axis included. */
   public static InputSpec minRank(int minRank) {
     return new InputSpec(null, minRank, null, Map.of());
   }
 
+  /** Inputs of {@code minRank} to {@code maxRank} axes (both inclusive), batch axis included. */
   public static InputSpec rankBetween(int minRank, int maxRank) {
     return new InputSpec(null, minRank, maxRank, Map.of());
   }

@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
  * Keras's automatic names: a class name in snake case, made unique with a process-wide counter
  * ({@code dense}, {@code dense_1}, ...), as Keras names layers and models. {@link #reset()} starts
  * the counters again, as Keras's {@code clear_session()} does.
+ *
+ * <pre>{@code
+ * KerasNames.toSnakeCase("GlobalAveragePooling1D");    // "global_average_pooling1d"
+ * KerasNames.unique("dense");                           // "dense", then "dense_1", ...
+ * }</pre>
  */
 public final class KerasNames {
 

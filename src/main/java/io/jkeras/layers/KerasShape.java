@@ -7,6 +7,11 @@ import org.tensorflow.ndarray.Shape;
 /**
  * Shapes as Keras writes them: {@code (None, 100)} in messages and summaries, {@code [null, 100]}
  * in configs. An unknown dimension (the batch) is {@link Shape#UNKNOWN_SIZE}.
+ *
+ * <pre>{@code
+ * KerasShape.format(Shape.of(-1, 100));     // "(None, 100)"
+ * KerasShape.toConfig(Shape.of(-1, 100));   // [null, 100]
+ * }</pre>
  */
 public final class KerasShape {
 

@@ -40,84 +40,107 @@ public abstract class KernelLayerBuilder<B extends KernelLayerBuilder<B>> {
     return (B) this;
   }
 
+  /** The layer's name (default: an automatic unique name such as {@code "dense_1"}). */
   public B name(String name) {
     this.name = name;
     return self();
   }
 
+  /**
+   * The activation applied to the output, by Keras name such as {@code "relu"} (default: linear).
+   */
   public B activation(String activation) {
     this.activation = Activations.get(activation);
     return self();
   }
 
+  /** The activation applied to the output (default: linear). */
   public B activation(Activation activation) {
     this.activation = activation;
     return self();
   }
 
+  /** Whether the layer adds a bias (default true). */
   public B useBias(boolean useBias) {
     this.useBias = useBias;
     return self();
   }
 
+  /** The kernel's initializer, by Keras name (default {@code "glorot_uniform"}). */
   public B kernelInitializer(String initializer) {
     return kernelInitializer(Initializers.get(initializer));
   }
 
+  /** The kernel's initializer (default Glorot uniform). */
   public B kernelInitializer(Initializer initializer) {
     this.kernelInitializer = initializer;
     return self();
   }
 
+  /** The bias's initializer, by Keras name (default {@code "zeros"}). */
   public B biasInitializer(String initializer) {
     return biasInitializer(Initializers.get(initializer));
   }
 
+  /** The bias's initializer (default zeros). */
   public B biasInitializer(Initializer initializer) {
     this.biasInitializer = initializer;
     return self();
   }
 
+  /** The kernel's regularizer, by Keras name such as {@code "l2"} (default none). */
   public B kernelRegularizer(String regularizer) {
     return kernelRegularizer(Regularizers.get(regularizer));
   }
 
+  /** The kernel's regularizer, whose penalty is added to the training loss (default none). */
   public B kernelRegularizer(Regularizer regularizer) {
     this.kernelRegularizer = regularizer;
     return self();
   }
 
+  /** The bias's regularizer, by Keras name (default none). */
   public B biasRegularizer(String regularizer) {
     return biasRegularizer(Regularizers.get(regularizer));
   }
 
+  /** The bias's regularizer, whose penalty is added to the training loss (default none). */
   public B biasRegularizer(Regularizer regularizer) {
     this.biasRegularizer = regularizer;
     return self();
   }
 
+  /** A regularizer of the layer's output, by Keras name (default none). */
   public B activityRegularizer(String regularizer) {
     return activityRegularizer(Regularizers.get(regularizer));
   }
 
+  /**
+   * A regularizer of the layer's output, whose penalty is added to the training loss (default
+   * none).
+   */
   public B activityRegularizer(Regularizer regularizer) {
     this.activityRegularizer = regularizer;
     return self();
   }
 
+  /** The kernel's constraint, by Keras name such as {@code "max_norm"} (default none). */
   public B kernelConstraint(String constraint) {
     return kernelConstraint(Constraints.get(constraint));
   }
 
+  /** The kernel's constraint, applied after each optimizer step (default none). */
   public B kernelConstraint(Constraint constraint) {
     this.kernelConstraint = constraint;
     return self();
   }
 
+  /** The bias's constraint, by Keras name (default none). */
   public B biasConstraint(String constraint) {
     return biasConstraint(Constraints.get(constraint));
   }
 
+  /** The bias's constraint, applied after each optimizer step (default none). */
   public B biasConstraint(Constraint constraint) {
     this.biasConstraint = constraint;
     return self();

@@ -30,16 +30,31 @@ public class Lambda extends Layer {
   /** The op-emitting function of a {@link Lambda}. */
   @FunctionalInterface
   public interface Function {
+    /**
+     * Emits the layer's ops for input {@code x}.
+     *
+     * @param tf the op builder of the graph being built
+     * @param x the layer's input
+     * @return the layer's output
+     */
     Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x);
   }
 
   private final Function function;
   private final UnaryOperator<Shape> outputShape;
 
+  /** A Lambda whose output shape equals its input shape, with an automatic name. */
   public Lambda(Function function) {
     this(function, null, null);
   }
 
+  /**
+   * A Lambda layer.
+   *
+   * @param outputShape maps the input shape to the output shape; null when the shape is unchanged
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code function} is null
+   */
   public Lambda(Function function, UnaryOperator<Shape> outputShape, String name) {
     super(name);
     if (function == null) {

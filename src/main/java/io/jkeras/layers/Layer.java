@@ -6,6 +6,7 @@ import io.jkeras.KerasSerializable;
 import io.jkeras.backend.DTypes;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
+import io.jkeras.backend.WeightAllocation;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
@@ -86,6 +87,10 @@ public abstract class Layer implements KerasSerializable {
 
   // ---- identity --------------------------------------------------------------------------------
 
+  /**
+   * The layer's name, unique among the layers of a model (given, or automatic such as {@code
+   * "dense_2"}).
+   */
   public String name() {
     return name;
   }
@@ -254,6 +259,10 @@ public abstract class Layer implements KerasSerializable {
     currentPass.dropMask(tensor);
   }
 
+  /**
+   * False once the layer is frozen with {@link #setTrainable(boolean) setTrainable(false)}: its
+   * weights then stay fixed during training.
+   */
   public boolean isTrainable() {
     return trainable;
   }
@@ -269,6 +278,7 @@ public abstract class Layer implements KerasSerializable {
     }
   }
 
+  /** True once the layer has created its weights for an input shape (on its first call). */
   public boolean isBuilt() {
     return built;
   }
@@ -288,10 +298,18 @@ public abstract class Layer implements KerasSerializable {
     return activityRegularizer;
   }
 
+  /**
+   * Sets Keras's {@code activity_regularizer}: a penalty on this layer's output added to the
+   * training loss (null for none).
+   */
   public void setActivityRegularizer(Regularizer regularizer) {
     this.activityRegularizer = regularizer;
   }
 
+  /**
+   * Declares what inputs this layer accepts; each call checks its inputs against it and fails
+   * naming the layer, axis and expected versus actual value.
+   */
   protected void setInputSpec(InputSpec spec) {
     this.inputSpec = spec;
   }
@@ -707,6 +725,7 @@ public abstract class Layer implements KerasSerializable {
             "Layer \"" + name + "\" already has a weight named \"" + weightName + "\"");
       }
     }
+    WeightAllocation.beforeAllocating(name, weightName, shape.asArray());
     float[] initial = initializer.generate(shape.asArray(), GlobalSeed.split());
     Weight w =
         new Weight(

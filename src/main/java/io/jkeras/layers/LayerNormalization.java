@@ -36,6 +36,7 @@ public class LayerNormalization extends Layer {
   private Weight gamma;
   private Weight beta;
 
+  /** Normalizes over the last axis with Keras's defaults (epsilon 1e-3, center and scale). */
   public LayerNormalization() {
     this(builder());
   }
@@ -52,6 +53,7 @@ public class LayerNormalization extends Layer {
     this.options = b.options("LayerNormalization");
   }
 
+  /** A builder with Keras's defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -112,14 +114,21 @@ public class LayerNormalization extends Layer {
     return axis;
   }
 
+  /** The small value added to the variance before its square root. */
   public double epsilon() {
     return options.epsilon();
   }
 
+  /**
+   * The scale weight {@code gamma}; null before the layer is built or when {@code scale} is false.
+   */
   public Weight gamma() {
     return gamma;
   }
 
+  /**
+   * The offset weight {@code beta}; null before the layer is built or when {@code center} is false.
+   */
   public Weight beta() {
     return beta;
   }
@@ -221,6 +230,7 @@ public class LayerNormalization extends Layer {
       return this;
     }
 
+    /** The LayerNormalization layer with these arguments. */
     public LayerNormalization build() {
       return new LayerNormalization(this);
     }

@@ -27,10 +27,21 @@ public class LeakyReLU extends Layer {
     this(0.3, null);
   }
 
+  /**
+   * A leaky ReLU with slope {@code negativeSlope} below zero and an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code negativeSlope} is negative or NaN
+   */
   public LeakyReLU(double negativeSlope) {
     this(negativeSlope, null);
   }
 
+  /**
+   * A leaky ReLU with slope {@code negativeSlope} below zero.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code negativeSlope} is negative or NaN
+   */
   public LeakyReLU(double negativeSlope, String name) {
     super(name);
     if (!(negativeSlope >= 0)) {
@@ -52,6 +63,7 @@ public class LeakyReLU extends Layer {
     return c.finish(new LeakyReLU(slope, name));
   }
 
+  /** The slope for negative inputs: {@code f(x) = negativeSlope * x} for {@code x < 0}. */
   public double negativeSlope() {
     return negativeSlope;
   }

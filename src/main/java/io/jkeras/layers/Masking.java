@@ -61,6 +61,7 @@ public class Masking extends Layer {
     return c.finish(new Masking(value, name));
   }
 
+  /** The value whose all-equal steps are masked out. */
   public double maskValue() {
     return maskValue;
   }

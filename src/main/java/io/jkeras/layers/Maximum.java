@@ -19,10 +19,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class Maximum extends Merge {
 
+  /** A Maximum layer with an automatic name. */
   public Maximum() {
     this(null);
   }
 
+  /** A Maximum layer named {@code name} (null for an automatic name). */
   public Maximum(String name) {
     super(name);
   }

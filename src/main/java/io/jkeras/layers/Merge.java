@@ -27,6 +27,7 @@ import org.tensorflow.types.TFloat32;
  */
 public abstract class Merge extends Layer {
 
+  /** For subclasses: a merge layer named {@code name} (null for an automatic name). */
   protected Merge(String name) {
     super(name);
   }

@@ -19,10 +19,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class Minimum extends Merge {
 
+  /** A Minimum layer with an automatic name. */
   public Minimum() {
     this(null);
   }
 
+  /** A Minimum layer named {@code name} (null for an automatic name). */
   public Minimum(String name) {
     super(name);
   }

@@ -19,10 +19,12 @@ import org.tensorflow.types.TFloat32;
  */
 public class Multiply extends Merge {
 
+  /** A Multiply layer with an automatic name. */
   public Multiply() {
     this(null);
   }
 
+  /** A Multiply layer named {@code name} (null for an automatic name). */
   public Multiply(String name) {
     super(name);
   }

@@ -163,10 +163,15 @@ public class Normalization extends Layer {
     }
   }
 
+  /** True if the layer undoes a normalization: {@code y = mean + x * sqrt(variance)}. */
   public boolean invert() {
     return invert;
   }
 
+  /**
+   * A copy of the kept axes, which get one mean and variance per position (empty: one for the whole
+   * input).
+   */
   public int[] axis() {
     return axis.clone();
   }
@@ -176,10 +181,17 @@ public class Normalization extends Layer {
     return adaptedMean;
   }
 
+  /**
+   * The adapted variance (null when mean and variance were given, or before the layer is built).
+   */
   public Weight adaptedVariance() {
     return adaptedVariance;
   }
 
+  /**
+   * The adapted sample count, Keras's {@code count} state (null when mean and variance were given,
+   * or before the layer is built).
+   */
   public Weight count() {
     return count;
   }

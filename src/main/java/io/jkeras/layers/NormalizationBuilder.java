@@ -15,6 +15,10 @@ import java.util.Map;
  * (1e-3), {@code center} and {@code scale} (true: learn {@code beta} and {@code gamma}), and the
  * initializers ({@code "zeros"}, {@code "ones"}), regularizers and constraints of beta and gamma.
  *
+ * <pre>{@code
+ * LayerNormalization ln = LayerNormalization.builder().epsilon(1e-6).center(false).build();
+ * }</pre>
+ *
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
@@ -37,6 +41,7 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
     return (B) this;
   }
 
+  /** The layer's name (default: an automatic unique name). */
   public B name(String name) {
     this.name = name;
     return self();
@@ -60,55 +65,71 @@ public abstract class NormalizationBuilder<B extends NormalizationBuilder<B>> {
     return self();
   }
 
+  /** The initializer of the offset {@code beta}, by Keras name (default {@code "zeros"}). */
   public B betaInitializer(String initializer) {
     return betaInitializer(Initializers.get(initializer));
   }
 
+  /** The initializer of the offset {@code beta} (default zeros). */
   public B betaInitializer(Initializer initializer) {
     this.betaInitializer = initializer;
     return self();
   }
 
+  /** The initializer of the scale {@code gamma}, by Keras name (default {@code "ones"}). */
   public B gammaInitializer(String initializer) {
     return gammaInitializer(Initializers.get(initializer));
   }
 
+  /** The initializer of the scale {@code gamma} (default ones). */
   public B gammaInitializer(Initializer initializer) {
     this.gammaInitializer = initializer;
     return self();
   }
 
+  /** The regularizer of {@code beta}, by Keras name (default none). */
   public B betaRegularizer(String regularizer) {
     return betaRegularizer(Regularizers.get(regularizer));
   }
 
+  /**
+   * The regularizer of {@code beta}, whose penalty is added to the training loss (default none).
+   */
   public B betaRegularizer(Regularizer regularizer) {
     this.betaRegularizer = regularizer;
     return self();
   }
 
+  /** The regularizer of {@code gamma}, by Keras name (default none). */
   public B gammaRegularizer(String regularizer) {
     return gammaRegularizer(Regularizers.get(regularizer));
   }
 
+  /**
+   * The regularizer of {@code gamma}, whose penalty is added to the training loss (default none).
+   */
   public B gammaRegularizer(Regularizer regularizer) {
     this.gammaRegularizer = regularizer;
     return self();
   }
 
+  /** The constraint on {@code beta}, by Keras name (default none). */
   public B betaConstraint(String constraint) {
     return betaConstraint(Constraints.get(constraint));
   }
 
+  /** The constraint on {@code beta}, applied after each optimizer step (default none). */
   public B betaConstraint(Constraint constraint) {
     this.betaConstraint = constraint;
     return self();
   }
 
+  /** The constraint on {@code gamma}, by Keras name (default none). */
   public B gammaConstraint(String constraint) {
     return gammaConstraint(Constraints.get(constraint));
   }
 
+  /** The constraint on {@code gamma}, applied after each optimizer step (default none). */
   public B gammaConstraint(Constraint constraint) {
     this.gammaConstraint = constraint;
     return self();

@@ -41,6 +41,7 @@ public class PReLU extends Layer {
   private final List<Integer> sharedAxes;
   private Weight alpha;
 
+  /** A PReLU with one learned slope per input element (no shared axes), zero-initialized. */
   public PReLU() {
     this(builder());
   }
@@ -61,6 +62,7 @@ public class PReLU extends Layer {
     this.sharedAxes = b.sharedAxes == null ? null : List.copyOf(b.sharedAxes);
   }
 
+  /** A builder with Keras's defaults (slopes initialized to zeros, no shared axes). */
   public static Builder builder() {
     return new Builder();
   }
@@ -95,6 +97,7 @@ public class PReLU extends Layer {
     return sharedAxes;
   }
 
+  /** The learned negative slopes; null before the layer is built. */
   public Weight alpha() {
     return alpha;
   }
@@ -171,33 +174,42 @@ public class PReLU extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
     }
 
+    /** The initializer of the slopes, by Keras name (default {@code "zeros"}). */
     public Builder alphaInitializer(String initializer) {
       return alphaInitializer(Initializers.get(initializer));
     }
 
+    /** The initializer of the slopes (default zeros). */
     public Builder alphaInitializer(Initializer initializer) {
       this.alphaInitializer = initializer;
       return this;
     }
 
+    /** The regularizer of the slopes, by Keras name (default none). */
     public Builder alphaRegularizer(String regularizer) {
       return alphaRegularizer(Regularizers.get(regularizer));
     }
 
+    /**
+     * The regularizer of the slopes, whose penalty is added to the training loss (default none).
+     */
     public Builder alphaRegularizer(Regularizer regularizer) {
       this.alphaRegularizer = regularizer;
       return this;
     }
 
+    /** The constraint on the slopes, by Keras name (default none). */
     public Builder alphaConstraint(String constraint) {
       return alphaConstraint(Constraints.get(constraint));
     }
 
+    /** The constraint on the slopes, applied after each optimizer step (default none). */
     public Builder alphaConstraint(Constraint constraint) {
       this.alphaConstraint = constraint;
       return this;
@@ -213,6 +225,7 @@ public class PReLU extends Layer {
       return this;
     }
 
+    /** The PReLU layer with these arguments. */
     public PReLU build() {
       return new PReLU(this);
     }

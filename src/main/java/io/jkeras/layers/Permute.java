@@ -23,10 +23,22 @@ public class Permute extends Layer {
 
   private final int[] dims;
 
+  /**
+   * Reorders the non-batch axes: input axis {@code dims[i]} becomes output axis {@code i + 1}; with
+   * an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code dims} is not a permutation of {@code 1..n}
+   */
   public Permute(int... dims) {
     this(null, dims);
   }
 
+  /**
+   * Reorders the non-batch axes: input axis {@code dims[i]} becomes output axis {@code i + 1}.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code dims} is not a permutation of {@code 1..n}
+   */
   public Permute(String name, int... dims) {
     super(name);
     int[] sorted = dims.clone();
@@ -58,6 +70,7 @@ public class Permute extends Layer {
     return c.finish(new Permute(name, d.stream().mapToInt(Long::intValue).toArray()));
   }
 
+  /** A copy of the permutation (1-based, the batch axis excluded). */
   public int[] dims() {
     return dims.clone();
   }

@@ -78,18 +78,22 @@ public abstract class Pooling extends Layer {
     return c.finish(b.build());
   }
 
+  /** The window size per spatial axis. */
   public int[] poolSize() {
     return window.size();
   }
 
+  /** The step between windows per spatial axis. */
   public int[] strides() {
     return window.strides();
   }
 
+  /** {@code "valid"} or {@code "same"}. */
   public String padding() {
     return window.padding();
   }
 
+  /** {@code "channels_last"} or {@code "channels_first"}. */
   public String dataFormat() {
     return window.dataFormat();
   }
@@ -155,6 +159,7 @@ public abstract class Pooling extends Layer {
       this.poolSize = poolSize;
     }
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder<L> name(String name) {
       this.name = name;
       return this;
@@ -184,6 +189,7 @@ public abstract class Pooling extends Layer {
       return this;
     }
 
+    /** The pooling layer with these arguments. */
     public L build() {
       return factory.apply(this);
     }

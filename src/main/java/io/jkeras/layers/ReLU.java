@@ -29,6 +29,7 @@ public class ReLU extends Layer {
   private final double negativeSlope;
   private final double threshold;
 
+  /** A plain ReLU, {@code max(x, 0)}, with an automatic name. */
   public ReLU() {
     this(builder());
   }
@@ -52,6 +53,7 @@ public class ReLU extends Layer {
     this.threshold = b.threshold;
   }
 
+  /** A builder with Keras's defaults (no cap, slope 0, threshold 0). */
   public static Builder builder() {
     return new Builder();
   }
@@ -70,14 +72,17 @@ public class ReLU extends Layer {
     return c.finish(b.build());
   }
 
+  /** The cap on the output, or null for none. */
   public Double maxValue() {
     return maxValue;
   }
 
+  /** The slope below the threshold. */
   public double negativeSlope() {
     return negativeSlope;
   }
 
+  /** The input value below which the negative slope applies. */
   public double threshold() {
     return threshold;
   }
@@ -122,6 +127,7 @@ public class ReLU extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -133,16 +139,23 @@ public class ReLU extends Layer {
       return this;
     }
 
+    /** The slope below the threshold; non-negative (default 0). */
     public Builder negativeSlope(double negativeSlope) {
       this.negativeSlope = negativeSlope;
       return this;
     }
 
+    /** The input value below which the negative slope applies; non-negative (default 0). */
     public Builder threshold(double threshold) {
       this.threshold = threshold;
       return this;
     }
 
+    /**
+     * The ReLU layer with these arguments.
+     *
+     * @throws IllegalArgumentException if an argument is negative
+     */
     public ReLU build() {
       return new ReLU(this);
     }

@@ -21,10 +21,22 @@ public class RepeatVector extends Layer {
 
   private final int n;
 
+  /**
+   * Repeats each {@code (batch, features)} input {@code n} times into {@code (batch, n, features)},
+   * with an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public RepeatVector(int n) {
     this(n, null);
   }
 
+  /**
+   * Repeats each {@code (batch, features)} input {@code n} times into {@code (batch, n, features)}.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code n} is not positive
+   */
   public RepeatVector(int n, String name) {
     super(name);
     if (n <= 0) {
@@ -41,6 +53,7 @@ public class RepeatVector extends Layer {
     return c.finish(new RepeatVector(c.positiveInt("n"), name));
   }
 
+  /** How many times the input is repeated. */
   public int n() {
     return n;
   }

@@ -31,10 +31,16 @@ public class Rescaling extends Layer {
   private final boolean scalarScale;
   private final boolean scalarOffset;
 
+  /** Multiplies inputs by {@code scale}, with no offset and an automatic name. */
   public Rescaling(double scale) {
     this(scale, 0.0, null);
   }
 
+  /**
+   * Computes {@code x * scale + offset}.
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public Rescaling(double scale, double offset, String name) {
     this(new double[] {scale}, true, new double[] {offset}, true, name);
   }

@@ -26,10 +26,25 @@ public class Reshape extends Layer {
 
   private final long[] targetShape;
 
+  /**
+   * Reshapes each sample to {@code targetShape} (batch axis excluded; one entry may be -1 to be
+   * inferred), with an automatic name.
+   *
+   * @throws IllegalArgumentException if the shape is empty, has an entry that is neither positive
+   *     nor -1, or has -1 twice
+   */
   public Reshape(long... targetShape) {
     this(null, targetShape);
   }
 
+  /**
+   * Reshapes each sample to {@code targetShape} (batch axis excluded; one entry may be -1 to be
+   * inferred).
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if the shape is empty, has an entry that is neither positive
+   *     nor -1, or has -1 twice
+   */
   public Reshape(String name, long... targetShape) {
     super(name);
     int inferred = 0;
@@ -61,6 +76,7 @@ public class Reshape extends Layer {
     return c.finish(new Reshape(name, dims.stream().mapToLong(Long::longValue).toArray()));
   }
 
+  /** A copy of the target shape of each sample, batch axis excluded (-1 for an inferred axis). */
   public long[] targetShape() {
     return targetShape.clone();
   }

@@ -83,18 +83,28 @@ public abstract class SeparableConv extends BaseConv {
     return c.finish(b.build());
   }
 
+  /** The number of output channels ({@code filters}). */
   public int filters() {
     return filters;
   }
 
+  /** How many depthwise kernels each input channel gets. */
   public int depthMultiplier() {
     return depthMultiplier;
   }
 
+  /**
+   * The depthwise kernel, {@code (k..., channels, depthMultiplier)}; null before the layer is
+   * built.
+   */
   public Weight depthwiseKernel() {
     return depthwiseKernel;
   }
 
+  /**
+   * The pointwise kernel, {@code (1..., channels * depthMultiplier, filters)}; null before the
+   * layer is built.
+   */
   public Weight pointwiseKernel() {
     return pointwiseKernel;
   }
@@ -205,37 +215,49 @@ public abstract class SeparableConv extends BaseConv {
       return this;
     }
 
+    /**
+     * The initializer of the depthwise kernel, by Keras name (default {@code "glorot_uniform"}).
+     */
     public Builder<L> depthwiseInitializer(String initializer) {
       return kernelInitializer(initializer);
     }
 
+    /** The regularizer of the depthwise kernel, by Keras name (default none). */
     public Builder<L> depthwiseRegularizer(String regularizer) {
       return kernelRegularizer(regularizer);
     }
 
+    /** The constraint on the depthwise kernel, by Keras name (default none). */
     public Builder<L> depthwiseConstraint(String constraint) {
       return kernelConstraint(constraint);
     }
 
+    /**
+     * The initializer of the pointwise kernel, by Keras name (default {@code "glorot_uniform"}).
+     */
     public Builder<L> pointwiseInitializer(String initializer) {
       return pointwiseInitializer(Initializers.get(initializer));
     }
 
+    /** The initializer of the pointwise kernel (default Glorot uniform). */
     public Builder<L> pointwiseInitializer(Initializer initializer) {
       this.pointwiseInitializer = initializer;
       return this;
     }
 
+    /** The regularizer of the pointwise kernel, by Keras name (default none). */
     public Builder<L> pointwiseRegularizer(String regularizer) {
       this.pointwiseRegularizer = Regularizers.get(regularizer);
       return this;
     }
 
+    /** The constraint on the pointwise kernel, by Keras name (default none). */
     public Builder<L> pointwiseConstraint(String constraint) {
       this.pointwiseConstraint = Constraints.get(constraint);
       return this;
     }
 
+    /** The separable convolution layer with these arguments. */
     public L build() {
       return factory.apply(this);
     }

@@ -25,6 +25,11 @@ import java.util.Map;
 @KerasClass(aliases = "SeparableConvolution1D")
 public class SeparableConv1D extends SeparableConv {
 
+  /**
+   * A separable 1-D convolution with {@code filters} output channels, a window of {@code
+   * kernelSize} steps and Keras's defaults otherwise (depth multiplier 1, stride 1, {@code "valid"}
+   * padding, a bias).
+   */
   public SeparableConv1D(int filters, int kernelSize) {
     this(builder(filters, kernelSize));
   }

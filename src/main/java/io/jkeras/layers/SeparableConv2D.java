@@ -25,6 +25,11 @@ import java.util.Map;
 @KerasClass(aliases = "SeparableConvolution2D")
 public class SeparableConv2D extends SeparableConv {
 
+  /**
+   * A separable 2-D convolution with {@code filters} output channels, a square {@code kernelSize}
+   * window and Keras's defaults otherwise (depth multiplier 1, stride 1, {@code "valid"} padding, a
+   * bias).
+   */
   public SeparableConv2D(int filters, int kernelSize) {
     this(builder(filters, kernelSize));
   }

@@ -28,10 +28,16 @@ public class Softmax extends Layer {
     this(-1, null);
   }
 
+  /** A softmax along {@code axis} (negative counts from the end), with an automatic name. */
   public Softmax(int axis) {
     this(axis, null);
   }
 
+  /**
+   * A softmax along {@code axis} (negative counts from the end).
+   *
+   * @param name the layer name, or null for an automatic one
+   */
   public Softmax(int axis, String name) {
     super(name);
     this.axis = axis;
@@ -44,6 +50,7 @@ public class Softmax extends Layer {
     return c.finish(new Softmax(c.intOrSingleton("axis", -1), name));
   }
 
+  /** The axis the softmax normalizes over. */
   public int axis() {
     return axis;
   }

@@ -20,10 +20,25 @@ import java.util.Map;
  */
 public class SpatialDropout1D extends Dropout {
 
+  /**
+   * Drops whole channels of {@code (batch, steps, channels)} sequences at {@code rate} during
+   * training, with no seed and an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1]}
+   */
   public SpatialDropout1D(double rate) {
     this(rate, null, null);
   }
 
+  /**
+   * Drops whole channels of {@code (batch, steps, channels)} sequences at {@code rate} during
+   * training (one draw per sample and channel, shared by all steps).
+   *
+   * @param seed makes the masks repeatable; null draws from the source {@link io.jkeras.GlobalSeed}
+   *     seeds
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1]}
+   */
   public SpatialDropout1D(double rate, Long seed, String name) {
     super(Dropout.builder(rate).noiseShape(null, 1L, null).seed(seed).name(name));
     setInputSpec(InputSpec.rank(3));

@@ -23,10 +23,27 @@ public class SpatialDropout2D extends Dropout {
 
   private final String dataFormat;
 
+  /**
+   * Drops whole channels of channels-last images at {@code rate} during training, with no seed and
+   * an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1]}
+   */
   public SpatialDropout2D(double rate) {
     this(rate, null, null, null);
   }
 
+  /**
+   * Drops whole channels of images at {@code rate} during training (one draw per sample and
+   * channel).
+   *
+   * @param dataFormat {@code "channels_last"} or {@code "channels_first"} (null: channels last)
+   * @param seed makes the masks repeatable; null draws from the source {@link io.jkeras.GlobalSeed}
+   *     seeds
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code rate} is not in {@code [0, 1]} or the data format is
+   *     unknown
+   */
   public SpatialDropout2D(double rate, String dataFormat, Long seed, String name) {
     super(
         Dropout.builder(rate)
@@ -55,6 +72,10 @@ public class SpatialDropout2D extends Dropout {
     return c.finish(new SpatialDropout2D(rate, c.string("data_format", null), seed, name));
   }
 
+  /**
+   * {@code "channels_last"} or {@code "channels_first"}: which axis holds the channels that are
+   * dropped.
+   */
   public String dataFormat() {
     return dataFormat;
   }

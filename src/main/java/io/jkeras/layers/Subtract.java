@@ -20,10 +20,14 @@ import org.tensorflow.types.TFloat32;
  */
 public class Subtract extends Merge {
 
+  /** A Subtract layer (first input minus second) with an automatic name. */
   public Subtract() {
     this(null);
   }
 
+  /**
+   * A Subtract layer (first input minus second) named {@code name} (null for an automatic name).
+   */
   public Subtract(String name) {
     super(name);
   }

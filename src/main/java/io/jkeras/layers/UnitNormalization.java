@@ -34,6 +34,13 @@ public class UnitNormalization extends Layer {
     this(null, -1);
   }
 
+  /**
+   * Scales each sample to unit L2 norm over {@code axis}, one or several axes (negative counts from
+   * the end).
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if no axis is given
+   */
   public UnitNormalization(String name, int... axis) {
     super(name);
     if (axis.length == 0) {
@@ -66,6 +73,7 @@ public class UnitNormalization extends Layer {
     return c.finish(new UnitNormalization(name, list, single));
   }
 
+  /** The axes the norm is taken over. */
   public List<Integer> axis() {
     return axis;
   }

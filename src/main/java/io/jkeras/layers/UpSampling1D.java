@@ -27,10 +27,21 @@ public class UpSampling1D extends Layer {
     this(2, null);
   }
 
+  /**
+   * Repeats every step {@code size} times, with an automatic name.
+   *
+   * @throws IllegalArgumentException if {@code size} is not positive
+   */
   public UpSampling1D(int size) {
     this(size, null);
   }
 
+  /**
+   * Repeats every step {@code size} times.
+   *
+   * @param name the layer name, or null for an automatic one
+   * @throws IllegalArgumentException if {@code size} is not positive
+   */
   public UpSampling1D(int size, String name) {
     super(name);
     this.size = SpatialArguments.amount("UpSampling1D", "size", size, true);
@@ -44,6 +55,7 @@ public class UpSampling1D extends Layer {
     return c.finish(new UpSampling1D(c.intOrSingleton("size", 2), name));
   }
 
+  /** How many times each step is repeated. */
   public int size() {
     return size;
   }

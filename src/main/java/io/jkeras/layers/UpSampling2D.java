@@ -53,6 +53,10 @@ public class UpSampling2D extends Layer {
     setInputSpec(InputSpec.rank(4));
   }
 
+  /**
+   * A builder with Keras's defaults: factors (2, 2), channels last, nearest-neighbour
+   * interpolation.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -78,10 +82,12 @@ public class UpSampling2D extends Layer {
     return new int[] {rows, cols};
   }
 
+  /** {@code "channels_last"} or {@code "channels_first"}: where the channel axis is. */
   public String dataFormat() {
     return dataFormat;
   }
 
+  /** {@code "nearest"} (pixels repeated) or {@code "bilinear"}. */
   public String interpolation() {
     return interpolation;
   }
@@ -153,21 +159,28 @@ public class UpSampling2D extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
     }
 
+    /** The same factor for rows and columns. */
     public Builder size(int both) {
       return size(both, both);
     }
 
+    /** The row and column factors (default 2 and 2); both positive. */
     public Builder size(int rows, int cols) {
       this.rows = rows;
       this.cols = cols;
       return this;
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (batch, rows, cols, channels)}) or {@code
+     * "channels_first"}.
+     */
     public Builder dataFormat(String dataFormat) {
       this.dataFormat = dataFormat;
       return this;
@@ -179,6 +192,12 @@ public class UpSampling2D extends Layer {
       return this;
     }
 
+    /**
+     * The UpSampling2D layer with these arguments.
+     *
+     * @throws IllegalArgumentException if a factor is not positive, or the data format or
+     *     interpolation is unknown
+     */
     public UpSampling2D build() {
       return new UpSampling2D(this);
     }

@@ -69,14 +69,17 @@ public final class Weight {
     return owner.path() + "/" + name;
   }
 
+  /** The layer that owns this weight. */
   public Layer layer() {
     return owner;
   }
 
+  /** The weight's shape. */
   public Shape shape() {
     return shape;
   }
 
+  /** The number of values, the product of the shape's dimensions. */
   public long size() {
     return shape.size();
   }
@@ -86,14 +89,17 @@ public final class Weight {
     return trainable && owner.isTrainable();
   }
 
+  /** The initializer that gave the weight its first value. */
   public Initializer initializer() {
     return initializer;
   }
 
+  /** The regularizer whose penalty on this weight is added to the training loss, or null. */
   public Regularizer regularizer() {
     return regularizer;
   }
 
+  /** The constraint applied to this weight after each optimizer step, or null. */
   public Constraint constraint() {
     return constraint;
   }
@@ -116,10 +122,12 @@ public final class Weight {
     return variable == null ? null : variable.device();
   }
 
+  /** True while the weight lives in a graph session's variable rather than on the heap. */
   public synchronized boolean isBound() {
     return graph != null;
   }
 
+  /** The graph session holding the weight's variable, or null while the value is on the heap. */
   public synchronized GraphSession graph() {
     return graph;
   }

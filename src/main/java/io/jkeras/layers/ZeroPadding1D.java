@@ -40,6 +40,7 @@ public class ZeroPadding1D extends Layer {
     setInputSpec(InputSpec.rank(3));
   }
 
+  /** A builder with Keras's defaults: one zero step at each end, channels last. */
   public static Builder builder() {
     return new Builder();
   }
@@ -61,6 +62,7 @@ public class ZeroPadding1D extends Layer {
     return new int[] {start, end};
   }
 
+  /** {@code "channels_last"} or {@code "channels_first"}: where the channel axis is. */
   public String dataFormat() {
     return dataFormat;
   }
@@ -107,6 +109,7 @@ public class ZeroPadding1D extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -117,17 +120,27 @@ public class ZeroPadding1D extends Layer {
       return padding(both, both);
     }
 
+    /** The zero steps added at the beginning and at the end of each sequence. */
     public Builder padding(int start, int end) {
       this.start = start;
       this.end = end;
       return this;
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (batch, steps, channels)}) or {@code
+     * "channels_first"}.
+     */
     public Builder dataFormat(String dataFormat) {
       this.dataFormat = dataFormat;
       return this;
     }
 
+    /**
+     * The ZeroPadding1D layer with these arguments.
+     *
+     * @throws IllegalArgumentException if an amount is negative or the data format unknown
+     */
     public ZeroPadding1D build() {
       return new ZeroPadding1D(this);
     }

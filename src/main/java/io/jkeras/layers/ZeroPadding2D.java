@@ -41,6 +41,7 @@ public class ZeroPadding2D extends Layer {
     setInputSpec(InputSpec.rank(4));
   }
 
+  /** A builder with Keras's defaults: one row or column of zeros on every border, channels last. */
   public static Builder builder() {
     return new Builder();
   }
@@ -62,6 +63,7 @@ public class ZeroPadding2D extends Layer {
     return new int[][] {padding[0].clone(), padding[1].clone()};
   }
 
+  /** {@code "channels_last"} or {@code "channels_first"}: where the channel axis is. */
   public String dataFormat() {
     return dataFormat;
   }
@@ -112,6 +114,7 @@ public class ZeroPadding2D extends Layer {
 
     private Builder() {}
 
+    /** The layer's name (default: an automatic unique name). */
     public Builder name(String name) {
       this.name = name;
       return this;
@@ -122,16 +125,28 @@ public class ZeroPadding2D extends Layer {
       return padding(all, all, all, all);
     }
 
+    /**
+     * The zero rows added at the top and bottom and the zero columns added at the left and right.
+     */
     public Builder padding(int top, int bottom, int left, int right) {
       this.padding = new int[][] {{top, bottom}, {left, right}};
       return this;
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (batch, rows, cols, channels)}) or {@code
+     * "channels_first"}.
+     */
     public Builder dataFormat(String dataFormat) {
       this.dataFormat = dataFormat;
       return this;
     }
 
+    /**
+     * The ZeroPadding2D layer with these arguments.
+     *
+     * @throws IllegalArgumentException if an amount is negative or the data format unknown
+     */
     public ZeroPadding2D build() {
       return new ZeroPadding2D(this);
     }

@@ -24,10 +24,18 @@ public class BinaryCrossentropy extends LossFunction {
   private final boolean fromLogits;
   private final double labelSmoothing;
 
+  /** Binary cross-entropy of 0/1 labels against probabilities, no label smoothing. */
   public BinaryCrossentropy() {
     this(false, 0.0);
   }
 
+  /**
+   * Binary cross-entropy of 0/1 labels.
+   *
+   * @param fromLogits true when the predictions are logits rather than probabilities
+   * @param labelSmoothing in [0, 1]: labels become {@code y (1 - s) + s / 2}
+   * @throws IllegalArgumentException if {@code labelSmoothing} is outside [0, 1]
+   */
   public BinaryCrossentropy(boolean fromLogits, double labelSmoothing) {
     super("binary_crossentropy");
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {

@@ -26,10 +26,24 @@ public class BinaryFocalCrossentropy extends LossFunction {
   private final boolean fromLogits;
   private final double labelSmoothing;
 
+  /**
+   * Keras's defaults: no class balancing, alpha 0.25, gamma 2, probabilities (not logits), no label
+   * smoothing.
+   */
   public BinaryFocalCrossentropy() {
     this(false, 0.25, 2.0, false, 0.0);
   }
 
+  /**
+   * Binary focal cross-entropy.
+   *
+   * @param applyClassBalancing also weight positives by {@code alpha} and negatives by {@code 1 -
+   *     alpha}
+   * @param alpha the positives' weight with class balancing
+   * @param gamma the focusing exponent of {@code (1 - p_t)}
+   * @param fromLogits true when the predictions are logits rather than probabilities
+   * @param labelSmoothing labels move towards 0.5 by this fraction
+   */
   public BinaryFocalCrossentropy(
       boolean applyClassBalancing,
       double alpha,

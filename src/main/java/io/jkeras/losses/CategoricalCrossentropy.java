@@ -25,14 +25,31 @@ public class CategoricalCrossentropy extends LossFunction {
   private final double labelSmoothing;
   private final int axis;
 
+  /**
+   * Cross-entropy of one-hot labels against probabilities, no label smoothing, classes on the last
+   * axis.
+   */
   public CategoricalCrossentropy() {
     this(false);
   }
 
+  /**
+   * Cross-entropy of one-hot labels, no label smoothing, classes on the last axis.
+   *
+   * @param fromLogits true when the predictions are logits rather than probabilities
+   */
   public CategoricalCrossentropy(boolean fromLogits) {
     this(fromLogits, 0.0, -1);
   }
 
+  /**
+   * Cross-entropy of one-hot labels.
+   *
+   * @param fromLogits true when the predictions are logits rather than probabilities
+   * @param labelSmoothing in [0, 1]: labels become {@code y (1 - s) + s / classes}
+   * @param axis the class axis
+   * @throws IllegalArgumentException if {@code labelSmoothing} is outside [0, 1]
+   */
   public CategoricalCrossentropy(boolean fromLogits, double labelSmoothing, int axis) {
     super("categorical_crossentropy");
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {

@@ -26,10 +26,23 @@ public class CategoricalFocalCrossentropy extends LossFunction {
   private final double labelSmoothing;
   private final int axis;
 
+  /**
+   * Keras's defaults: alpha 0.25, gamma 2, probabilities (not logits), no label smoothing, classes
+   * on the last axis.
+   */
   public CategoricalFocalCrossentropy() {
     this(0.25, 2.0, false, 0.0, -1);
   }
 
+  /**
+   * Categorical focal cross-entropy for one-hot labels.
+   *
+   * @param alpha the factor every class's focal term is weighted by
+   * @param gamma the focusing exponent of {@code (1 - p)}
+   * @param fromLogits true when the predictions are logits rather than probabilities
+   * @param labelSmoothing labels move towards the uniform distribution by this fraction
+   * @param axis the class axis
+   */
   public CategoricalFocalCrossentropy(
       double alpha, double gamma, boolean fromLogits, double labelSmoothing, int axis) {
     super("categorical_focal_crossentropy");

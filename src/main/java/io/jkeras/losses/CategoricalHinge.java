@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
  */
 public class CategoricalHinge extends LossFunction {
 
+  /** The loss, named {@code "categorical_hinge"}; it has no arguments. */
   public CategoricalHinge() {
     super("categorical_hinge");
   }

@@ -19,10 +19,12 @@ public class CosineSimilarity extends LossFunction {
 
   private final int axis;
 
+  /** Negative cosine similarity along the last axis. */
   public CosineSimilarity() {
     this(-1);
   }
 
+  /** Negative cosine similarity along {@code axis} (negative counts from the end). */
   public CosineSimilarity(int axis) {
     super("cosine_similarity");
     this.axis = axis;

@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
  */
 public class Hinge extends LossFunction {
 
+  /** The loss, named {@code "hinge"}; it has no arguments. */
   public Hinge() {
     super("hinge");
   }

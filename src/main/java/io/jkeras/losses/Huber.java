@@ -20,10 +20,12 @@ public class Huber extends LossFunction {
 
   private final double delta;
 
+  /** The Huber loss with delta 1. */
   public Huber() {
     this(1.0);
   }
 
+  /** The Huber loss, quadratic for errors up to {@code delta} and linear beyond. */
   public Huber(double delta) {
     super("huber_loss");
     this.delta = delta;

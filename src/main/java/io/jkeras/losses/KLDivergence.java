@@ -18,6 +18,7 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = {"kld", "KLD"})
 public class KLDivergence extends LossFunction {
 
+  /** The loss, named {@code "kl_divergence"}; it has no arguments. */
   public KLDivergence() {
     super("kl_divergence");
   }

@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
  */
 public class LogCosh extends LossFunction {
 
+  /** The loss, named {@code "log_cosh"}; it has no arguments. */
   public LogCosh() {
     super("log_cosh");
   }

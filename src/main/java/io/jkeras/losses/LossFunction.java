@@ -19,6 +19,7 @@ public abstract class LossFunction implements Loss {
   private String name;
   private String reduction = "sum_over_batch_size";
 
+  /** For subclasses: a loss named {@code name} with reduction {@code "sum_over_batch_size"}. */
   protected LossFunction(String name) {
     this.name = name;
   }

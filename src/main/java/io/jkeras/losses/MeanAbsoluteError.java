@@ -17,6 +17,7 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = {"mae", "MAE"})
 public class MeanAbsoluteError extends LossFunction {
 
+  /** The loss, named {@code "mean_absolute_error"}; it has no arguments. */
   public MeanAbsoluteError() {
     super("mean_absolute_error");
   }

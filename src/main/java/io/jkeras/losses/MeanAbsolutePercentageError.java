@@ -18,6 +18,7 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = {"mape", "MAPE"})
 public class MeanAbsolutePercentageError extends LossFunction {
 
+  /** The loss, named {@code "mean_absolute_percentage_error"}; it has no arguments. */
   public MeanAbsolutePercentageError() {
     super("mean_absolute_percentage_error");
   }

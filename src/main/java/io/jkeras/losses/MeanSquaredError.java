@@ -17,6 +17,7 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = {"mse", "MSE"})
 public class MeanSquaredError extends LossFunction {
 
+  /** The loss, named {@code "mean_squared_error"}; it has no arguments. */
   public MeanSquaredError() {
     super("mean_squared_error");
   }

@@ -18,6 +18,7 @@ import org.tensorflow.types.TFloat32;
 @KerasClass(aliases = {"msle", "MSLE"})
 public class MeanSquaredLogarithmicError extends LossFunction {
 
+  /** The loss, named {@code "mean_squared_logarithmic_error"}; it has no arguments. */
   public MeanSquaredLogarithmicError() {
     super("mean_squared_logarithmic_error");
   }

@@ -15,6 +15,7 @@ import org.tensorflow.types.TFloat32;
  */
 public class Poisson extends LossFunction {
 
+  /** The loss, named {@code "poisson"}; it has no arguments. */
   public Poisson() {
     super("poisson");
   }

@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
  */
 public class SquaredHinge extends LossFunction {
 
+  /** The loss, named {@code "squared_hinge"}; it has no arguments. */
   public SquaredHinge() {
     super("squared_hinge");
   }

@@ -8,18 +8,24 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * How often the arg-max of the prediction is the arg-max of the one-hot label, as Keras's {@code
- * categorical_accuracy}.
+ * CategoricalAccuracy}.
  *
  * <pre>{@code
- * model.compile("adam", "categorical_crossentropy", new CategoricalAccuracy());
+ * model.compile(new Adam(), "categorical_crossentropy", new CategoricalAccuracy());
  * }</pre>
  */
-public class CategoricalAccuracy extends MeanMetric {
+public class CategoricalAccuracy extends Mean {
 
+  /** The metric named "categorical_accuracy". */
   public CategoricalAccuracy() {
     this("categorical_accuracy");
   }
 
+  /**
+   * The metric logged as {@code name}.
+   *
+   * @param name the name in logs
+   */
   public CategoricalAccuracy(String name) {
     super(name);
   }
@@ -27,25 +33,20 @@ public class CategoricalAccuracy extends MeanMetric {
   /**
    * The metric from its Keras config, as Python Keras 3 writes it.
    *
-   * <pre>{@code Metric m = CategoricalAccuracy.fromConfig(Map.of("name", "categorical_accuracy"));}
-   * </pre>
+   * <pre>{@code Metric m = CategoricalAccuracy.fromConfig(Map.of("name", "acc"));}</pre>
+   *
+   * @param config the Keras config
+   * @return the metric
    */
   public static CategoricalAccuracy fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("CategoricalAccuracy", config);
-    String name = readBaseConfig(c, "categorical_accuracy");
-    CategoricalAccuracy metric = new CategoricalAccuracy(name);
+    CategoricalAccuracy metric = new CategoricalAccuracy(readBaseConfig(c, "categorical_accuracy"));
     c.rejectUnknownKeys();
     return metric;
   }
 
   @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> config = super.getConfig();
-    return config;
-  }
-
-  @Override
-  protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+  protected Operand<TFloat32> values(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     return tf.dtypes.cast(
         tf.math.equal(
             tf.math.argMax(yTrue, tf.constant(-1)), tf.math.argMax(yPred, tf.constant(-1))),

@@ -1,12 +1,9 @@
 package io.jkeras.metrics;
 
 import io.jkeras.config.ClassCatalog;
-import io.jkeras.losses.BinaryCrossentropy;
-import io.jkeras.losses.CategoricalCrossentropy;
 import io.jkeras.losses.Loss;
-import io.jkeras.losses.Losses;
-import io.jkeras.losses.SparseCategoricalCrossentropy;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.ndarray.Shape;
 
@@ -31,57 +28,50 @@ public final class Metrics {
 
   /**
    * The metric called {@code name} for a model output of shape {@code outputShape} trained with
-   * {@code loss} on labels of shape {@code labelShape}.
+   * {@code loss} on labels of shape {@code labelShape}, named {@code name} in logs, as Keras's
+   * {@code compile} resolves a metric string: {@code "accuracy"}/{@code "acc"} as described above,
+   * anything else by class name, snake_case name or alias ({@code "auc"}, {@code "AUC"}, {@code
+   * "mse"}, {@code "binary_crossentropy"}), with the class's defaults.
+   *
+   * <pre>{@code Metric m = Metrics.get("auc", loss, outputShape, labelShape);}</pre>
+   *
+   * @param name the metric's name
+   * @param loss the compiled loss
+   * @param outputShape the shape of the model output the metric reads
+   * @param labelShape the shape of its labels
+   * @return a new metric
+   * @throws IllegalArgumentException for an unknown name (listing the known ones)
    */
   public static Metric get(String name, Loss loss, Shape outputShape, Shape labelShape) {
-    switch (name == null ? "" : name) {
-      case "accuracy":
-      case "acc":
-        if (loss instanceof BinaryCrossentropy) {
-          return new BinaryAccuracy(name, 0.5);
-        }
-        if (loss instanceof SparseCategoricalCrossentropy) {
-          return new SparseCategoricalAccuracy(name);
-        }
-        if (loss instanceof CategoricalCrossentropy) {
-          return new CategoricalAccuracy(name);
-        }
-        if (outputShape.size(outputShape.numDimensions() - 1) == 1) {
-          return new BinaryAccuracy(name, 0.5);
-        }
-        if (labelShape.numDimensions() < outputShape.numDimensions()
-            || labelShape.size(labelShape.numDimensions() - 1) == 1) {
-          return new SparseCategoricalAccuracy(name);
-        }
-        return new CategoricalAccuracy(name);
-      case "top_k_categorical_accuracy":
-        return new TopKCategoricalAccuracy();
-      case "sparse_top_k_categorical_accuracy":
-        return new SparseTopKCategoricalAccuracy();
-      case "root_mean_squared_error":
-        return new RootMeanSquaredError();
-      case "mse",
-          "mean_squared_error",
-          "mae",
-          "mean_absolute_error",
-          "mape",
-          "mean_absolute_percentage_error",
-          "msle",
-          "mean_squared_logarithmic_error",
-          "log_cosh_error",
-          "binary_crossentropy",
-          "categorical_crossentropy",
-          "sparse_categorical_crossentropy",
-          "kl_divergence",
-          "poisson",
-          "hinge",
-          "squared_hinge",
-          "categorical_hinge":
-        // Keras's metrics built on loss functions, by the names Keras 3 resolves.
-        return new LossMetric(name, Losses.get(name.equals("log_cosh_error") ? "log_cosh" : name));
-      default:
-        return CATALOG.get(name);
+    String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    if (lower.equals("accuracy") || lower.equals("acc")) {
+      return accuracy(name, loss, outputShape, labelShape);
     }
+    if (CATALOG.factory(name) == null) {
+      // The unknown-name error, listing the known names.
+      return CATALOG.get(name);
+    }
+    return CATALOG.fromConfig(name, Map.of("name", name));
+  }
+
+  private static Metric accuracy(String name, Loss loss, Shape outputShape, Shape labelShape) {
+    if (loss instanceof io.jkeras.losses.BinaryCrossentropy) {
+      return new BinaryAccuracy(name, 0.5);
+    }
+    if (loss instanceof io.jkeras.losses.SparseCategoricalCrossentropy) {
+      return new SparseCategoricalAccuracy(name);
+    }
+    if (loss instanceof io.jkeras.losses.CategoricalCrossentropy) {
+      return new CategoricalAccuracy(name);
+    }
+    if (outputShape.size(outputShape.numDimensions() - 1) == 1) {
+      return new BinaryAccuracy(name, 0.5);
+    }
+    if (labelShape.numDimensions() < outputShape.numDimensions()
+        || labelShape.size(labelShape.numDimensions() - 1) == 1) {
+      return new SparseCategoricalAccuracy(name);
+    }
+    return new CategoricalAccuracy(name);
   }
 
   /**
@@ -96,6 +86,38 @@ public final class Metrics {
   }
 
   /**
+   * The Keras module and registered name written for {@code metric} in a model file: {@code
+   * keras.metrics} and null for jkeras's built-ins, the registered name (and the module its {@code
+   * KerasClass} annotation gives, else null) for a user's registered class.
+   *
+   * <pre>{@code Metrics.serialize(new AUC()); // {module=keras.metrics, class_name=AUC, ...}}</pre>
+   *
+   * @param metric the metric
+   * @return Keras's serialized form {@code {module, class_name, config, registered_name}}
+   * @throws IllegalArgumentException for a metric class neither built in nor registered
+   */
+  public static Map<String, Object> serialize(Metric metric) {
+    Class<?> type = metric.getClass();
+    String registered = CATALOG.registeredName(type);
+    if (!CATALOG.isBuiltIn(type) && registered == null) {
+      throw new IllegalArgumentException(
+          "metric \""
+              + metric.name()
+              + "\" of class "
+              + type.getName()
+              + " cannot be saved: register it with Metrics.register("
+              + type.getSimpleName()
+              + ".class) (it needs a public static fromConfig(Map))");
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("module", CATALOG.module(type));
+    out.put("class_name", metric.className());
+    out.put("config", metric.getConfig());
+    out.put("registered_name", registered);
+    return out;
+  }
+
+  /**
    * Registers a user's metric class, rebuilt by its {@code public static fromConfig(Map)}.
    *
    * <pre>{@code Metrics.register(MyMetric.class);}</pre>
@@ -105,7 +127,8 @@ public final class Metrics {
   }
 
   /**
-   * Every accepted name but {@code accuracy}/{@code acc}, sorted.
+   * Every class name, snake_case name and alias the catalog knows, sorted ({@code "accuracy"} and
+   * {@code "acc"} are also accepted by {@link #get}, which resolves them from the loss and shapes).
    *
    * <pre>{@code Metrics.names(); // [AUC, BinaryAccuracy, ..., auc, binary_accuracy, ...]}</pre>
    */

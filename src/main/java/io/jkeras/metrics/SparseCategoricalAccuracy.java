@@ -5,22 +5,27 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * How often the arg-max of the prediction is the integer label, as Keras's {@code
- * sparse_categorical_accuracy}.
+ * SparseCategoricalAccuracy}.
  *
  * <pre>{@code
- * model.compile("adam", "sparse_categorical_crossentropy", new SparseCategoricalAccuracy());
+ * model.compile(new Adam(), "sparse_categorical_crossentropy", new SparseCategoricalAccuracy());
  * }</pre>
  */
-public class SparseCategoricalAccuracy extends MeanMetric {
+public class SparseCategoricalAccuracy extends Mean {
 
+  /** The metric named "sparse_categorical_accuracy". */
   public SparseCategoricalAccuracy() {
     this("sparse_categorical_accuracy");
   }
 
+  /**
+   * The metric logged as {@code name}.
+   *
+   * @param name the name in logs
+   */
   public SparseCategoricalAccuracy(String name) {
     super(name);
   }
@@ -28,30 +33,24 @@ public class SparseCategoricalAccuracy extends MeanMetric {
   /**
    * The metric from its Keras config, as Python Keras 3 writes it.
    *
-   * <pre>
-   * {@code Metric m = SparseCategoricalAccuracy.fromConfig(Map.of("name", "sparse_categorical_accuracy"));}
-   * </pre>
+   * <pre>{@code Metric m = SparseCategoricalAccuracy.fromConfig(Map.of("name", "acc"));}</pre>
+   *
+   * @param config the Keras config
+   * @return the metric
    */
   public static SparseCategoricalAccuracy fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("SparseCategoricalAccuracy", config);
-    String name = readBaseConfig(c, "sparse_categorical_accuracy");
-    SparseCategoricalAccuracy metric = new SparseCategoricalAccuracy(name);
+    SparseCategoricalAccuracy metric =
+        new SparseCategoricalAccuracy(readBaseConfig(c, "sparse_categorical_accuracy"));
     c.rejectUnknownKeys();
     return metric;
   }
 
   @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> config = super.getConfig();
-    return config;
-  }
-
-  @Override
-  protected Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    Operand<TInt64> labels =
-        tf.reshape(tf.dtypes.cast(yTrue, TInt64.class), tf.constant(new int[] {-1}));
-    Operand<TInt64> predicted =
-        tf.reshape(tf.math.argMax(yPred, tf.constant(-1)), tf.constant(new int[] {-1}));
+  protected Operand<TFloat32> values(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+    Operand<TFloat32> labels = MeanMetricWrapper.alignLabels(tf, yTrue, yPred, true);
+    Operand<TFloat32> predicted =
+        tf.dtypes.cast(tf.math.argMax(yPred, tf.constant(-1)), TFloat32.class);
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
   }
 

@@ -478,7 +478,7 @@ public class Model implements AutoCloseable {
    * @param metrics metric names
    */
   public void compile(Optimizer optimizer, Loss loss, String... metrics) {
-    runtime.compile(new Trainer(this, optimizer, loss, List.of(metrics), List.of()));
+    compile(optimizer, loss, List.of(metrics));
   }
 
   /**
@@ -499,7 +499,7 @@ public class Model implements AutoCloseable {
    */
   public void compile(
       Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, String... metrics) {
-    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, List.of(metrics), List.of()));
+    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, List.of(metrics)));
   }
 
   /**
@@ -514,7 +514,40 @@ public class Model implements AutoCloseable {
    * @param metrics metric objects
    */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-    runtime.compile(new Trainer(this, optimizer, loss, List.of(), List.of(metrics)));
+    compile(optimizer, loss, List.of(metrics));
+  }
+
+  /**
+   * Compiles with metric names and metric objects mixed, as Keras's {@code metrics=[...]} list; the
+   * logs follow its order, and metric objects keep their settings in saved files.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(), new BinaryCrossentropy(),
+   *     List.of("accuracy", AUC.builder().curve("PR").name("pr_auc").build()));
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss the loss
+   * @param metrics each a metric name ({@code String}) or a {@link Metric}
+   * @throws IllegalArgumentException for an element that is neither
+   */
+  public void compile(Optimizer optimizer, Loss loss, List<?> metrics) {
+    runtime.compile(new Trainer(this, optimizer, loss, metrics));
+  }
+
+  /**
+   * Compiles a model of several outputs with a loss per output, Keras's {@code loss_weights} and
+   * metric names and objects mixed (see {@link #compile(Optimizer, Loss, List)}).
+   *
+   * @param optimizer the optimizer
+   * @param losses the loss of every output, or one per output
+   * @param lossWeights each output's weight in the total loss, or null for 1 each
+   * @param metrics each a metric name ({@code String}) or a {@link Metric}
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit
+   */
+  public void compile(
+      Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, List<?> metrics) {
+    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, metrics));
   }
 
   /**
@@ -573,6 +606,18 @@ public class Model implements AutoCloseable {
    */
   public List<String> metricNames() {
     return requireCompiled().metricNames();
+  }
+
+  /**
+   * The metrics given to {@code compile}, in order: names ({@code String}) and {@link Metric}
+   * objects, as model files store them.
+   *
+   * <pre>{@code model.compiledMetrics(); // ["accuracy", AUC "pr_auc"]}</pre>
+   *
+   * @return an unmodifiable list
+   */
+  public List<Object> compiledMetrics() {
+    return requireCompiled().compiledMetrics();
   }
 
   Trainer requireCompiled() {
@@ -1013,6 +1058,7 @@ public class Model implements AutoCloseable {
   public List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
     requireStructureFor(xs);
     ModelInputs.check(this, xs);
+    InputRanges.check(this, xs); // ids and whole numbers, before anything runs
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }

@@ -24,10 +24,18 @@ public class Adadelta extends Optimizer {
   private final double rho;
   private final double epsilon;
 
+  /** Adadelta with Keras's defaults (learning rate 0.001, rho 0.95, epsilon 1e-7). */
   public Adadelta() {
     this(0.001, 0.95, 1e-7);
   }
 
+  /**
+   * Adadelta.
+   *
+   * @param rho the decay of the running averages
+   * @param epsilon added inside the square roots for numerical stability
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public Adadelta(double learningRate, double rho, double epsilon) {
     super(learningRate);
     this.rho = rho;

@@ -24,14 +24,27 @@ public class Adagrad extends Optimizer {
   private final double initialAccumulatorValue;
   private final double epsilon;
 
+  /** Adagrad with Keras's defaults (learning rate 0.001, initial accumulator 0.1, epsilon 1e-7). */
   public Adagrad() {
     this(0.001);
   }
 
+  /**
+   * Adagrad with the given learning rate and Keras's other defaults.
+   *
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public Adagrad(double learningRate) {
     this(learningRate, 0.1, 1e-7);
   }
 
+  /**
+   * Adagrad.
+   *
+   * @param initialAccumulatorValue the starting value of each accumulator, non-negative
+   * @param epsilon added inside the square root, positive
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
     super(learningRate);
     if (!(initialAccumulatorValue >= 0) || !(epsilon > 0)) {

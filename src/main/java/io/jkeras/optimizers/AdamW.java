@@ -13,14 +13,29 @@ import java.util.Map;
  */
 public class AdamW extends Adam {
 
+  /**
+   * AdamW with Keras's defaults (learning rate 0.001, weight decay 0.004, Adam's betas and
+   * epsilon).
+   */
   public AdamW() {
     this(0.001, 0.004);
   }
 
+  /** AdamW with the given learning rate and weight decay and Adam's defaults otherwise. */
   public AdamW(double learningRate, double weightDecay) {
     this(learningRate, weightDecay, 0.9, 0.999, 1e-7, false);
   }
 
+  /**
+   * AdamW.
+   *
+   * @param weightDecay the decoupled decay rate: {@code w -= w * weightDecay * lr} before each
+   *     update
+   * @param beta1 the decay of the first-moment estimate, in [0, 1)
+   * @param beta2 the decay of the second-moment estimate, in [0, 1)
+   * @param epsilon added to the denominator, positive
+   * @param amsgrad divide by the largest velocity so far
+   */
   public AdamW(
       double learningRate,
       double weightDecay,

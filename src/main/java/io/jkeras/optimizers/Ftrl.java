@@ -41,10 +41,25 @@ public class Ftrl extends Optimizer {
   private final double l2Shrinkage;
   private final double beta;
 
+  /**
+   * FTRL with Keras's defaults (learning rate 0.001, learning-rate power -0.5, initial accumulator
+   * 0.1, no regularization, beta 0).
+   */
   public Ftrl() {
     this(0.001, -0.5, 0.1, 0.0, 0.0, 0.0, 0.0);
   }
 
+  /**
+   * FTRL-Proximal.
+   *
+   * @param learningRatePower {@code -p} in the per-coordinate rate, at most 0
+   * @param initialAccumulatorValue the starting value of each accumulator, non-negative
+   * @param l1 the L1 regularization strength, non-negative
+   * @param l2 the L2 regularization strength, non-negative
+   * @param l2Shrinkage the L2 shrinkage strength on the gradient, non-negative
+   * @param beta Keras's {@code beta}, added to the L2 term as {@code beta / (2 lr)}
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public Ftrl(
       double learningRate,
       double learningRatePower,

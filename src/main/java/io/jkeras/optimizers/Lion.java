@@ -23,10 +23,19 @@ public class Lion extends Optimizer {
   private final double beta1;
   private final double beta2;
 
+  /** Lion with Keras's defaults (learning rate 0.001, beta_1 0.9, beta_2 0.99). */
   public Lion() {
     this(0.001, 0.9, 0.99);
   }
 
+  /**
+   * Lion.
+   *
+   * @param beta1 the interpolation factor of the update's sign, in (0, 1]
+   * @param beta2 the decay of the momentum
+   * @throws IllegalArgumentException if {@code learningRate} is not positive or {@code beta1} is
+   *     out of range
+   */
   public Lion(double learningRate, double beta1, double beta2) {
     super(learningRate);
     if (!(beta1 > 0 && beta1 <= 1)) {

@@ -88,6 +88,11 @@ public abstract class Optimizer implements KerasSerializable {
   private final List<GraphVariable<TFloat32>> averages = new ArrayList<>();
   private final List<Variable<TFloat32>> scalars = new ArrayList<>();
 
+  /**
+   * For subclasses: an optimizer with a fixed learning rate.
+   *
+   * @throws IllegalArgumentException if {@code learningRate} is not a positive finite number
+   */
   protected Optimizer(double learningRate) {
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(

@@ -29,14 +29,32 @@ public class RMSprop extends Optimizer {
   private final double epsilon;
   private final boolean centered;
 
+  /**
+   * RMSprop with Keras's defaults (learning rate 0.001, rho 0.9, no momentum, epsilon 1e-7, not
+   * centered).
+   */
   public RMSprop() {
     this(0.001);
   }
 
+  /**
+   * RMSprop with the given learning rate and Keras's other defaults.
+   *
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public RMSprop(double learningRate) {
     this(learningRate, 0.9, 0.0, 1e-7, false);
   }
 
+  /**
+   * RMSprop.
+   *
+   * @param rho the decay of the squared-gradient average, in [0, 1)
+   * @param momentum in [0, 1); 0 applies each step directly
+   * @param epsilon added inside the square root, positive
+   * @param centered also subtract the squared average gradient (a variance estimate)
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public RMSprop(
       double learningRate, double rho, double momentum, double epsilon, boolean centered) {
     super(learningRate);

@@ -27,14 +27,27 @@ public class SGD extends Optimizer {
   private final double momentum;
   private final boolean nesterov;
 
+  /** Plain gradient descent with learning rate 0.01 (Keras's default). */
   public SGD() {
     this(0.01);
   }
 
+  /**
+   * Plain gradient descent with the given learning rate.
+   *
+   * @throws IllegalArgumentException if {@code learningRate} is not positive
+   */
   public SGD(double learningRate) {
     this(learningRate, 0.0, false);
   }
 
+  /**
+   * Gradient descent with momentum.
+   *
+   * @param momentum in [0, 1]; 0 is plain gradient descent
+   * @param nesterov use Nesterov momentum
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public SGD(double learningRate, double momentum, boolean nesterov) {
     super(learningRate);
     if (!(momentum >= 0 && momentum <= 1)) {

@@ -43,6 +43,7 @@ public final class L1 implements Regularizer {
     return r;
   }
 
+  /** The L1 factor: the penalty is {@code l1 * sum(|w|)}. */
   public double l1() {
     return l1;
   }

@@ -46,10 +46,12 @@ public final class L1L2 implements Regularizer {
     return r;
   }
 
+  /** The L1 factor: the penalty's {@code l1 * sum(|w|)} term. */
   public double l1() {
     return l1;
   }
 
+  /** The L2 factor: the penalty's {@code l2 * sum(w * w)} term. */
   public double l2() {
     return l2;
   }

@@ -44,6 +44,7 @@ public final class L2 implements Regularizer {
     return r;
   }
 
+  /** The L2 factor: the penalty is {@code l2 * sum(w * w)}. */
   public double l2() {
     return l2;
   }

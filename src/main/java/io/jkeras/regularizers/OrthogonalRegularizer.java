@@ -72,10 +72,15 @@ public final class OrthogonalRegularizer implements Regularizer {
     return r;
   }
 
+  /** The factor the mean absolute cosine is multiplied by. */
   public double factor() {
     return factor;
   }
 
+  /**
+   * {@code "rows"} or {@code "columns"}: which vectors of the weight are pushed towards
+   * orthogonality.
+   */
   public String mode() {
     return mode;
   }

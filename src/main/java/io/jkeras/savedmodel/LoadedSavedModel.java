@@ -1,6 +1,7 @@
 package io.jkeras.savedmodel;
 
 import io.jkeras.layers.KerasShape;
+import io.jkeras.models.InputRanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -82,6 +84,7 @@ public final class LoadedSavedModel implements AutoCloseable {
   private final String writerVersion;
   private final SavedModelBundle bundle;
   private final Map<String, SignatureSpec> signatures;
+  private final Map<String, InputRanges> ranges = new java.util.concurrent.ConcurrentHashMap<>();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -368,6 +371,7 @@ public final class LoadedSavedModel implements AutoCloseable {
       }
       SignatureSpec sig = signature(key);
       checkKeys(sig, inputs);
+      checkRanges(sig, inputs);
       List<Tensor> fed = new ArrayList<>();
       try {
         Session.Runner runner = bundle.session().runner();
@@ -408,6 +412,63 @@ public final class LoadedSavedModel implements AutoCloseable {
       }
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The id ranges of signature {@code key}'s inputs: the tables its graph gathers from with an
+   * input's values (what jkeras's exporter writes for an Embedding), so that an id out of range is
+   * refused before a run, naming the input, id, position, layer and range.
+   *
+   * <pre>{@code
+   * model.inputRanges("serving_default").tables("tokens"); // [IdTable[layer=embedding, ...]]
+   * }</pre>
+   */
+  public InputRanges inputRanges(String key) {
+    SignatureSpec sig = signature(key);
+    return ranges.computeIfAbsent(
+        sig.key(),
+        k -> {
+          Map<String, String> dtypes = new LinkedHashMap<>();
+          for (TensorSpec t : sig.inputs().values()) {
+            dtypes.put(t.key(), t.dtype());
+          }
+          return new InputRanges(
+              dtypes, GatherTables.find(bundle.metaGraphDef().getGraphDef(), sig));
+        });
+  }
+
+  private void checkRanges(SignatureSpec sig, Map<String, ? extends NdArray<?>> inputs) {
+    InputRanges r = inputRanges(sig.key());
+    for (TensorSpec spec : sig.inputs().values()) {
+      if (r.tables(spec.key()).isEmpty()) {
+        continue;
+      }
+      NdArray<?> x = inputs.get(spec.key());
+      long[] shape = x.shape().asArray();
+      int n = Math.toIntExact(x.size());
+      try {
+        if (x instanceof IntNdArray v) {
+          int[] a = new int[n];
+          v.copyTo(DataBuffers.of(a, false, false));
+          r.checkIds(spec.key(), shape, a);
+        } else if (x instanceof LongNdArray v) {
+          long[] a = new long[n];
+          v.copyTo(DataBuffers.of(a, false, false));
+          r.checkIds(spec.key(), shape, a);
+        } else if (x instanceof FloatNdArray v) {
+          float[] a = new float[n];
+          v.copyTo(DataBuffers.of(a, false, false));
+          r.checkFloats(spec.key(), shape, a);
+        } else if (x instanceof DoubleNdArray v) {
+          double[] a = new double[n];
+          v.copyTo(DataBuffers.of(a, false, false));
+          r.checkFloats(spec.key(), shape, a);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new SavedModelInputException(
+            directory, "signature \"" + sig.key() + "\": " + e.getMessage(), e);
+      }
     }
   }
 

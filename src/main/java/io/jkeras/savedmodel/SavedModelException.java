@@ -22,11 +22,19 @@ public class SavedModelException extends RuntimeException {
 
   private final transient Path directory;
 
+  /**
+   * A failure concerning the SavedModel at {@code directory}; the message is prefixed with the
+   * directory.
+   */
   public SavedModelException(Path directory, String message) {
     super(prefix(directory) + message);
     this.directory = directory;
   }
 
+  /**
+   * A failure concerning the SavedModel at {@code directory}, caused by {@code cause} (for example
+   * a TensorFlow error).
+   */
   public SavedModelException(Path directory, String message, Throwable cause) {
     super(prefix(directory) + message, cause);
     this.directory = directory;

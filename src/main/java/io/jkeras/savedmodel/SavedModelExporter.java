@@ -1,5 +1,6 @@
 package io.jkeras.savedmodel;
 
+import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
 import io.jkeras.models.ModelRuntime;
@@ -11,7 +12,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +61,8 @@ import org.tensorflow.types.family.TType;
  * tf.saved_model.load} and {@code keras.layers.TFSMLayer} run it (tested with TensorFlow 2.21), as
  * does TensorFlow's C++ loader, the one TF Serving uses and {@link SavedModel#load} goes through.
  * It is written into a temporary directory next to {@code dir} and renamed into place at the end,
- * so {@code dir} never holds half a SavedModel.
+ * so {@code dir} never holds half a SavedModel; the temporary directory of an export that was
+ * killed is removed by the next export or save in the same folder.
  *
  * <pre>{@code
  * try (Model model = new Model(x, y)) {
@@ -79,8 +80,6 @@ public final class SavedModelExporter {
   public static final List<String> SIGNATURE_KEYS = List.of("serving_default", "serve");
 
   private static final String INIT_SCOPE = "jkeras_export_init";
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Runs on the finished temporary directory just before it is moved into place (tests). */
   interface BeforeMove {
@@ -128,7 +127,10 @@ public final class SavedModelExporter {
     Path temp;
     try {
       Files.createDirectories(parent);
-      temp = createTempDirectory(parent, "." + target.getFileName() + ".exporting-");
+      // Named like AtomicFile's temporaries (with this process's id), so that the next export or
+      // save in this folder removes what a killed export left, and never a running one's.
+      AtomicFile.removeStaleTemporariesIn(parent);
+      temp = createTempDirectory(parent, target, ".exporting");
     } catch (IOException e) {
       throw new SavedModelException(
           dir, "cannot create a temporary directory in " + parent + ": " + e.getMessage(), e);
@@ -159,9 +161,10 @@ public final class SavedModelExporter {
    * Files#createTempDirectory}, which makes it private to the owner: a served model must stay
    * readable by the server's user).
    */
-  private static Path createTempDirectory(Path parent, String prefix) throws IOException {
+  private static Path createTempDirectory(Path parent, Path target, String suffix)
+      throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Path p = parent.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36));
+      Path p = parent.resolve(AtomicFile.temporaryName(target, suffix));
       try {
         return Files.createDirectory(p);
       } catch (FileAlreadyExistsException e) {
@@ -204,7 +207,7 @@ public final class SavedModelExporter {
   private static void replace(Path temp, Path target, Path dir) {
     Path old;
     try {
-      old = createTempDirectory(target.getParent(), "." + target.getFileName() + ".replaced-");
+      old = createTempDirectory(target.getParent(), target, ".replaced");
       // rename(2) replaces the empty placeholder with the old export.
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

@@ -1,13 +1,13 @@
 package io.jkeras.saving;
 
 import io.jkeras.KerasObjects;
-import io.jkeras.config.ClassCatalog;
 import io.jkeras.config.ConfigException;
 import io.jkeras.layers.Weight;
 import io.jkeras.losses.Loss;
 import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.Losses;
 import io.jkeras.losses.OutputLosses;
+import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Optimizer;
@@ -31,9 +31,9 @@ import org.tensorflow.ndarray.Shape;
  * schedules; the optimizer variables are checked against the optimizer's {@link
  * Optimizer#variableLayout}. Losses: by Keras name or as loss objects of {@link Losses}, one for
  * every output or (list or map by output name) one per output, with {@code loss_weights} in the
- * same forms. Metrics: by name, or as metric objects of the classes jkeras has. jkeras writes
- * metrics by name: a metric object's own settings (a threshold) are not kept, and one with a name
- * of its own cannot be saved.
+ * same forms. Metrics: names and metric objects, in the compiled order; objects are written as
+ * Keras writes them ({@code module}, {@code class_name}, {@code config}, {@code registered_name}),
+ * so their settings (thresholds, curve, names) survive the trip through Python and back.
  *
  * <pre>{@code
  * Map<String, Object> cc = KerasCompileConfig.toConfig(model);
@@ -56,26 +56,7 @@ public final class KerasCompileConfig {
     out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
     out.put("loss", model.outputLosses().toConfig(KerasCompileConfig::lossConfig));
     out.put("loss_weights", model.lossWeights() == null ? null : model.lossWeights().toConfig());
-    List<String> metrics = model.metricNames();
-    Shape output = model.outputs().get(0).shape();
-    for (String m : metrics) {
-      try {
-        Metrics.get(m, model.loss(), output, output);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "Model \""
-                + model.name()
-                + "\": metric \""
-                + m
-                + "\" cannot be saved: model files"
-                + " name metrics, and no metric has that name; compile with a metric of its Keras"
-                + " name ("
-                + e.getMessage()
-                + ")",
-            e);
-      }
-    }
-    out.put("metrics", metrics.isEmpty() ? null : new ArrayList<>(metrics));
+    out.put("metrics", metricsConfig(model));
     out.put("weighted_metrics", null);
     out.put("run_eagerly", false);
     out.put("steps_per_execution", 1);
@@ -94,6 +75,31 @@ public final class KerasCompileConfig {
       // A loss without a Keras name: written as an object below.
     }
     return KerasObjects.serialize("keras.losses", loss);
+  }
+
+  /**
+   * The compiled metrics as Keras writes them: names as given, metric objects serialized with their
+   * config ({@code module}, {@code class_name}, {@code config}, {@code registered_name}); null for
+   * none.
+   */
+  private static List<Object> metricsConfig(Model model) {
+    List<Object> written = new ArrayList<>();
+    Shape output = model.outputs().get(0).shape();
+    for (Object m : model.compiledMetrics()) {
+      try {
+        if (m instanceof Metric metric) {
+          written.add(Metrics.serialize(metric));
+        } else {
+          Metrics.get((String) m, model.loss(), output, output);
+          written.add(m);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "Model \"" + model.name() + "\": metric " + m + " cannot be saved: " + e.getMessage(),
+            e);
+      }
+    }
+    return written.isEmpty() ? null : written;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -116,7 +122,7 @@ public final class KerasCompileConfig {
         losses
             .resolve(model.outputs().stream().map(t -> t.layer().name()).toList(), model.name())
             .get(0);
-    List<String> metrics = new ArrayList<>();
+    List<Object> metrics = new ArrayList<>();
     collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
     LossWeights lossWeights = null;
     if (config.get("loss_weights") != null) {
@@ -139,14 +145,16 @@ public final class KerasCompileConfig {
     }
     checkExecutionOptions(config, where);
     Shape out = model.outputs().get(0).shape();
-    for (String m : metrics) {
+    for (Object m : metrics) {
       try {
-        Metrics.get(m, loss, out, out);
+        if (m instanceof String name) {
+          Metrics.get(name, loss, out, out);
+        }
       } catch (IllegalArgumentException e) {
         throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
       }
     }
-    model.compile(optimizer, losses, lossWeights, metrics.toArray(new String[0]));
+    model.compile(optimizer, losses, lossWeights, metrics);
   }
 
   /**
@@ -258,8 +266,11 @@ public final class KerasCompileConfig {
     }
   }
 
-  /** Metric names from a list of names, metric objects, or (one output) a nested list. */
-  private static void collectMetrics(Object value, String where, List<String> out, int depth) {
+  /**
+   * Metric names and metric objects (rebuilt from their configs) from a list of names, serialized
+   * metrics, or (one output) a nested list.
+   */
+  private static void collectMetrics(Object value, String where, List<Object> out, int depth) {
     if (value == null && depth == 0) {
       return;
     }
@@ -285,29 +296,25 @@ public final class KerasCompileConfig {
           obj.get("config") == null
               ? Map.of()
               : KerasJson.object(obj.get("config"), where + ".config");
-      String name;
-      if (className.equals("MeanMetricWrapper")) {
-        name =
-            config.get("fn") instanceof String fn
-                ? fn
-                : KerasJson.optionalString(config, "name", where + ".config");
-      } else {
-        try {
-          // jkeras compiles metrics by name: the class's Keras name, once its config is checked.
-          name = ClassCatalog.snakeCase(Metrics.fromConfig(className, config).className());
-        } catch (ConfigException e) {
-          throw new KerasFileException(e.at(where).getMessage(), e);
-        } catch (IllegalArgumentException e) {
-          // A class jkeras has as a named metric only (RootMeanSquaredError, MeanSquaredError...).
-          if (!(config.get("name") instanceof String n)) {
-            throw new KerasFileException(
-                where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(),
-                e);
-          }
-          name = n;
-        }
+      if (className.equals("MeanMetricWrapper")
+          && config.get("fn") instanceof String fn
+          && Metrics.names().contains(fn)
+          && !Losses.names().contains(fn)) {
+        out.add(fn); // Keras 2 files wrap metric functions: binary_accuracy is jkeras's class
+        return;
       }
-      out.add(name);
+      String type =
+          obj.get("registered_name") instanceof String r && Metrics.names().contains(r)
+              ? r
+              : className;
+      try {
+        out.add(Metrics.fromConfig(type, config));
+      } catch (ConfigException e) {
+        throw new KerasFileException(e.at(where).getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new KerasFileException(
+            where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(), e);
+      }
       return;
     }
     throw new KerasFileException(

@@ -17,10 +17,15 @@ public class KerasFileException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** A problem with a model or weights file; the message names the file and the offending entry. */
   public KerasFileException(String message) {
     super(message);
   }
 
+  /**
+   * A problem with a model or weights file caused by {@code cause} (for example an I/O or HDF5
+   * error); the message names the file and the offending entry.
+   */
   public KerasFileException(String message, Throwable cause) {
     super(message, cause);
   }

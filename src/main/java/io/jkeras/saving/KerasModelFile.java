@@ -1,6 +1,8 @@
 package io.jkeras.saving;
 
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.jhdf.HdfFile;
+import io.jkeras.backend.WeightAllocation;
 import io.jkeras.io.AtomicFile;
 import io.jkeras.layers.Lambda;
 import io.jkeras.layers.Layer;
@@ -79,9 +81,6 @@ public final class KerasModelFile {
 
   /** No member of a model file jkeras can hold in memory is larger than a Java array. */
   private static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8;
-
-  /** config.json and metadata.json: real configs are kilobytes; more is padding or an attack. */
-  private static final long MAX_JSON_BYTES = 64L << 20;
 
   private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -374,7 +373,8 @@ public final class KerasModelFile {
     String where = source + ": " + CONFIG;
     Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
     String rawCompileConfig = KerasJson.rawMember(archive.config(), "compile_config", where);
-    try (Model model = ModelConfigReader.read(config, where, true)) {
+    try (Model model =
+        readChecked(config, where, true, archive.weights(), source + ": " + WEIGHTS)) {
       List<StoredArray> state =
           KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
       loadAssets(model, archive.assets(), source);
@@ -452,7 +452,7 @@ public final class KerasModelFile {
     Archive archive = readArchive(path, source);
     String where = source + ": " + CONFIG;
     Map<String, Object> config = KerasJson.parseObject(archive.config(), where);
-    Model model = ModelConfigReader.read(config, where, safeMode);
+    Model model = readChecked(config, where, safeMode, archive.weights(), source + ": " + WEIGHTS);
     List<StoredArray> state;
     try {
       state = KerasWeightsFile.load(archive.weights(), source + ": " + WEIGHTS, model);
@@ -480,6 +480,28 @@ public final class KerasModelFile {
     return model;
   }
 
+  /**
+   * The model {@code config} describes, each weight checked against the arrays {@code weights}
+   * declares before it is allocated (see {@link DeclaredWeights}).
+   */
+  private static Model readChecked(
+      Map<String, Object> config,
+      String where,
+      boolean safeMode,
+      byte[] weights,
+      String weightsSource) {
+    DeclaredWeights declared;
+    try (HdfFile file = HdfFile.fromBytes(weights)) {
+      declared = DeclaredWeights.ofKerasLayout(file, weightsSource);
+    } catch (KerasFileException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw KerasWeightsFile.notReadable(weightsSource, e);
+    }
+    return WeightAllocation.checkedBy(
+        declared, () -> ModelConfigReader.read(config, where, safeMode));
+  }
+
   /** A member's bytes after checking its size and CRC, or null when absent and optional. */
   private static byte[] member(ZipFile zip, String name, String source, boolean required)
       throws IOException {
@@ -502,7 +524,10 @@ public final class KerasModelFile {
               + WEIGHTS);
     }
     long size = entry.getSize();
-    long cap = name.equals(WEIGHTS) ? MAX_MEMBER_BYTES : MAX_JSON_BYTES;
+    boolean json = !name.equals(WEIGHTS);
+    long cap = json ? ModelFileLimits.maxConfigBytes() : MAX_MEMBER_BYTES;
+    String raise =
+        json ? "; raise -D" + ModelFileLimits.MAX_CONFIG_BYTES_PROPERTY + " for a larger one" : "";
     if (size > cap) {
       throw new KerasFileException(
           source
@@ -512,6 +537,7 @@ public final class KerasModelFile {
               + size
               + " bytes, more than jkeras reads ("
               + cap
+              + raise
               + ")");
     }
     byte[] bytes;

@@ -300,7 +300,7 @@ public final class KerasWeightsFile {
     return read.optimizerState();
   }
 
-  private static KerasFileException notReadable(String source, RuntimeException e) {
+  static KerasFileException notReadable(String source, RuntimeException e) {
     return new KerasFileException(
         source + ": not a readable HDF5 weights file (truncated or corrupt?): " + e, e);
   }

@@ -8,6 +8,7 @@ import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import io.jkeras.backend.WeightAllocation;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.Layer;
 import io.jkeras.layers.Weight;
@@ -88,7 +89,10 @@ final class LegacyH5ModelFile {
                 + " with model.loadWeights)");
       }
       Map<String, Object> config = KerasJson.parseObject(modelConfig, source + ": model_config");
-      Model model = ModelConfigReader.read(config, source + ": model_config", safeMode);
+      Model model =
+          WeightAllocation.checkedBy(
+              DeclaredWeights.ofLegacyLayout(file, source),
+              () -> ModelConfigReader.read(config, source + ": model_config", safeMode));
       readWeights(file, model, source);
       if (compile) {
         String training = stringAttribute(file, "training_config", source);

@@ -451,6 +451,8 @@ public final class ModelConfigReader {
     try {
       // Lists and keyword arguments: a layer may have several outputs (an RNN with return_state).
       layer.apply(call.args(), call.kwargs());
+    } catch (KerasFileException e) {
+      throw e; // a weight the file cannot fill (see DeclaredWeights): its message names it all
     } catch (RuntimeException e) {
       throw new KerasFileException(
           where
@@ -548,6 +550,8 @@ public final class ModelConfigReader {
       }
       try {
         model.add(layer);
+      } catch (KerasFileException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new KerasFileException(
             w

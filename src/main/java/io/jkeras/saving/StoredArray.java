@@ -68,10 +68,12 @@ public record StoredArray(long[] shape, float[] floats, long[] longs) {
     return new StoredArray(shape, null, values.clone());
   }
 
+  /** A float32 scalar (shape {@code []}), such as an optimizer's stored learning rate. */
   public static StoredArray ofFloatScalar(float value) {
     return new StoredArray(new long[0], new float[] {value}, null);
   }
 
+  /** An int64 scalar (shape {@code []}), such as an optimizer's iteration count. */
   public static StoredArray ofLongScalar(long value) {
     return new StoredArray(new long[0], null, new long[] {value});
   }
@@ -87,10 +89,12 @@ public record StoredArray(long[] shape, float[] floats, long[] longs) {
     return floats != null;
   }
 
+  /** True for a rank-0 array (one value). */
   public boolean isScalar() {
     return shape.length == 0;
   }
 
+  /** The number of dimensions. */
   public int rank() {
     return shape.length;
   }

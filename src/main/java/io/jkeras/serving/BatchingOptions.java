@@ -21,6 +21,12 @@ public record BatchingOptions(boolean enabled, int maxBatchSize, Duration timeou
   /** Batching off. */
   public static final BatchingOptions OFF = new BatchingOptions(false, 32, Duration.ofMillis(1), 1);
 
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException if {@code maxBatchSize} or {@code threads} is below 1 or the
+   *     timeout is negative
+   */
   public BatchingOptions {
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("max batch size must be at least 1: " + maxBatchSize);

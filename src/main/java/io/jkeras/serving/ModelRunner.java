@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A request whose inputs share dimension 0, where no input spec fixes dimension 0, runs in parts
  * of at most the max batch size (whether batching is on or not), so that memory follows the batch
  * size rather than the request. With batching on, each part goes through a {@link BatchQueue} and
- * is merged only with parts of other requests whose instances have the same shapes.
+ * is merged only with parts of other requests whose instances have the same shapes, and only once
+ * the model's {@link ServableModel#checkValues} accepted its values.
  *
  * <pre>{@code
  * ModelRunner runner = new ModelRunner(new BatchingOptions(true, 32, Duration.ofMillis(1), 2),
@@ -105,6 +106,9 @@ final class ModelRunner implements AutoCloseable {
       metrics.recordRun(inputs.isEmpty() ? 0 : firstDim(inputs));
       return out;
     }
+    // Refused here, a bad request never joins a batch; the re-run of a failed batch request by
+    // request (BatchQueue) stays for what only a run finds.
+    version.model().checkValues(sig.name(), inputs);
     StringBuilder key = new StringBuilder(sig.name());
     for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
       long[] s = e.getValue().shape();

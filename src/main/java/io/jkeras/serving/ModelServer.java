@@ -42,6 +42,11 @@ public final class ModelServer implements AutoCloseable {
   private final RestApiHandler api;
   private volatile boolean stopped;
 
+  /**
+   * A server for {@code options}; nothing is loaded and no port is opened until {@link #start}.
+   *
+   * @param loader loads one version folder into a runnable model (for example a SavedModel loader)
+   */
   public ModelServer(ServerOptions options, ModelLoader loader) {
     this.options = options;
     this.versions =
@@ -84,7 +89,10 @@ public final class ModelServer implements AutoCloseable {
     connector.addBean(new ClientConnectionLimit(limits.maxConnectionsPerClient()));
     jetty.addConnector(connector);
     api = new RestApiHandler(versions, runner, metrics, options.maxBodyBytes(), limits);
-    graceful = new GracefulHandler(api);
+    // Headers slower than the minimum rate lose their connection too (they never reach a handler).
+    SlowHeaderGuard headers = new SlowHeaderGuard(limits.minRequestBytesPerSecond(), api);
+    connector.addBean(headers, false);
+    graceful = new GracefulHandler(headers);
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     // stop() waits for requests in flight itself (Jetty's own graceful stop also waits about a
@@ -144,10 +152,15 @@ public final class ModelServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + port());
   }
 
+  /**
+   * The server's Prometheus counters: requests, latencies, model runs, batch sizes and version
+   * loads.
+   */
   public ServingMetrics metrics() {
     return metrics;
   }
 
+  /** The settings this server was created with. */
   public ServerOptions options() {
     return options;
   }

@@ -43,6 +43,10 @@ public final class PredictCodec {
   /** The limits {@link #read} applies unless told otherwise (the server's defaults). */
   public static final int DEFAULT_MAX_INSTANCES = 10_000;
 
+  /**
+   * The default cap on one request's decoded input bytes (64 MiB), counting 8 bytes per number or
+   * boolean.
+   */
   public static final long DEFAULT_MAX_TENSOR_BYTES = 64L << 20;
 
   /**

@@ -1,5 +1,6 @@
 package io.jkeras.serving;
 
+import io.jkeras.models.InputRanges;
 import io.jkeras.savedmodel.LoadedSavedModel;
 import io.jkeras.savedmodel.SavedModel;
 import io.jkeras.savedmodel.SavedModelInputException;
@@ -80,6 +81,27 @@ public final class SavedModelServable implements ServableModel {
       out.put(e.getKey(), fromNd(e.getValue()));
     }
     return out;
+  }
+
+  /**
+   * Refuses ids outside the tables the signature's graph gathers from (see {@link InputRanges}).
+   */
+  @Override
+  public void checkValues(String signature, Map<String, TensorData> inputs) {
+    InputRanges ranges = model.inputRanges(signature);
+    for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
+      if (ranges.tables(e.getKey()).isEmpty()) {
+        continue;
+      }
+      TensorData t = e.getValue();
+      switch (t.dtype()) {
+        case TensorData.DT_INT32 -> ranges.checkIds(e.getKey(), t.shape(), t.ints());
+        case TensorData.DT_INT64 -> ranges.checkIds(e.getKey(), t.shape(), t.longs());
+        case TensorData.DT_FLOAT -> ranges.checkFloats(e.getKey(), t.shape(), t.floats());
+        case TensorData.DT_DOUBLE -> ranges.checkFloats(e.getKey(), t.shape(), t.doubles());
+        default -> {}
+      }
+    }
   }
 
   private static NdArray<?> toNd(TensorData t) {

@@ -37,6 +37,20 @@ public interface ServableModel extends AutoCloseable {
    */
   Map<String, TensorData> run(String signature, Map<String, TensorData> inputs) throws Exception;
 
+  /**
+   * Checks one request's input values before the server merges it with other requests into one
+   * batch (ids within the tables they index, say), so that bad input fails alone and early. {@code
+   * inputs} passed the same checks as for {@link #run}. The default checks nothing: a merged run
+   * that fails is run again request by request anyway. Thread-safe.
+   *
+   * <pre>{@code
+   * model.checkValues("serving_default", Map.of("ids", TensorData.ofLongs(new long[] {5}, 1, 1)));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException naming the input and the value it cannot take (a bad request)
+   */
+  default void checkValues(String signature, Map<String, TensorData> inputs) {}
+
   /** Frees the model. Called once, when no request uses it any more. */
   @Override
   void close() throws Exception;

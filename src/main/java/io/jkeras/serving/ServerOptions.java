@@ -51,6 +51,14 @@ public record ServerOptions(
           System.err.println(
               LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " jkeras serve: " + m);
 
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException if the model name is empty or holds {@code /}, {@code \},
+   *     {@code :}, {@code ..} or control characters, the port is outside 0..65535, {@code
+   *     maxVersions} is negative, {@code maxBodyBytes} is not positive or there are fewer than 4
+   *     HTTP threads
+   */
   public ServerOptions {
     if (!RestApiHandler.isValidModelName(modelName)) {
       throw new IllegalArgumentException(
@@ -90,6 +98,7 @@ public record ServerOptions(
         STDERR);
   }
 
+  /** These options with another listening address. */
   public ServerOptions withHost(String v) {
     return new ServerOptions(
         modelName,
@@ -106,6 +115,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with another TCP port (0 picks a free one). */
   public ServerOptions withPort(int v) {
     return new ServerOptions(
         modelName,
@@ -122,6 +132,9 @@ public record ServerOptions(
         log);
   }
 
+  /**
+   * These options with another interval between scans for new versions (zero scans only at start).
+   */
   public ServerOptions withPollInterval(Duration v) {
     return new ServerOptions(
         modelName,
@@ -138,6 +151,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with another number of newest versions kept loaded (0 keeps all). */
   public ServerOptions withMaxVersions(int v) {
     return new ServerOptions(
         modelName,
@@ -154,6 +168,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with other batching settings. */
   public ServerOptions withBatching(BatchingOptions v) {
     return new ServerOptions(
         modelName,
@@ -170,6 +185,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with another largest accepted request body, in bytes. */
   public ServerOptions withMaxBodyBytes(long v) {
     return new ServerOptions(
         modelName,
@@ -186,6 +202,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with another maximum of HTTP worker threads (at least 4). */
   public ServerOptions withHttpThreads(int v) {
     return new ServerOptions(
         modelName,
@@ -202,6 +219,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with another wait for requests in flight when stopping. */
   public ServerOptions withShutdownTimeout(Duration v) {
     return new ServerOptions(
         modelName,
@@ -218,6 +236,7 @@ public record ServerOptions(
         log);
   }
 
+  /** These options with another destination for load, unload and lifecycle messages. */
   public ServerOptions withLog(Consumer<String> v) {
     return new ServerOptions(
         modelName,
@@ -234,6 +253,7 @@ public record ServerOptions(
         v);
   }
 
+  /** These options with other per-request and per-client limits. */
   public ServerOptions withLimits(ServingLimits v) {
     return new ServerOptions(
         modelName,

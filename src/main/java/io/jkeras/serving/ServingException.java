@@ -15,10 +15,21 @@ public final class ServingException extends Exception {
   private final ErrorCode code;
   private final int httpStatus;
 
+  /**
+   * A failure answered with {@code code}'s usual HTTP status.
+   *
+   * @param message sent to the client as {@code {"error": message}}
+   */
   public ServingException(ErrorCode code, String message) {
     this(code, code.httpStatus(), message, null);
   }
 
+  /**
+   * A failure answered with an explicit HTTP status (for example 413 for a body that is too large).
+   *
+   * @param message sent to the client as {@code {"error": message}}
+   * @param cause the underlying failure, or null
+   */
   public ServingException(ErrorCode code, int httpStatus, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
@@ -35,6 +46,7 @@ public final class ServingException extends Exception {
     return new ServingException(ErrorCode.NOT_FOUND, message);
   }
 
+  /** The TensorFlow status code of the failure. */
   public ErrorCode code() {
     return code;
   }

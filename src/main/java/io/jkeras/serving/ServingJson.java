@@ -39,6 +39,11 @@ public final class ServingJson {
   /** Writes a document with a generator. */
   @FunctionalInterface
   public interface Writer {
+    /**
+     * Writes the document's tokens to {@code g}.
+     *
+     * @throws IOException if the generator fails
+     */
     void write(JsonGenerator g) throws IOException;
   }
 

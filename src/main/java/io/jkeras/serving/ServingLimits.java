@@ -46,6 +46,13 @@ public record ServingLimits(
           64,
           64);
 
+  /**
+   * Checks the limits.
+   *
+   * @throws IllegalArgumentException if a count is below 1, {@code maxTensorBytes} is below 8, the
+   *     in-flight cap is below the per-request one, the idle timeout is not positive or the data
+   *     rate is negative
+   */
   public ServingLimits {
     if (maxInstancesPerRequest < 1 || maxTensorBytes < 8) {
       throw new IllegalArgumentException(
@@ -75,6 +82,7 @@ public record ServingLimits(
     }
   }
 
+  /** These limits with another {@code maxInstancesPerRequest}. */
   public ServingLimits withMaxInstancesPerRequest(int v) {
     return new ServingLimits(
         v,
@@ -86,6 +94,7 @@ public record ServingLimits(
         maxConcurrentPredicts);
   }
 
+  /** These limits with another {@code maxTensorBytes}. */
   public ServingLimits withMaxTensorBytes(long v) {
     return new ServingLimits(
         maxInstancesPerRequest,
@@ -97,6 +106,7 @@ public record ServingLimits(
         maxConcurrentPredicts);
   }
 
+  /** These limits with another {@code maxInflightTensorBytes}. */
   public ServingLimits withMaxInflightTensorBytes(long v) {
     return new ServingLimits(
         maxInstancesPerRequest,
@@ -108,6 +118,7 @@ public record ServingLimits(
         maxConcurrentPredicts);
   }
 
+  /** These limits with another {@code idleTimeout}. */
   public ServingLimits withIdleTimeout(Duration v) {
     return new ServingLimits(
         maxInstancesPerRequest,
@@ -119,6 +130,7 @@ public record ServingLimits(
         maxConcurrentPredicts);
   }
 
+  /** These limits with another {@code minRequestBytesPerSecond}. */
   public ServingLimits withMinRequestBytesPerSecond(long v) {
     return new ServingLimits(
         maxInstancesPerRequest,
@@ -130,6 +142,7 @@ public record ServingLimits(
         maxConcurrentPredicts);
   }
 
+  /** These limits with another {@code maxConnectionsPerClient}. */
   public ServingLimits withMaxConnectionsPerClient(int v) {
     return new ServingLimits(
         maxInstancesPerRequest,
@@ -141,6 +154,7 @@ public record ServingLimits(
         maxConcurrentPredicts);
   }
 
+  /** These limits with another {@code maxConcurrentPredicts}. */
   public ServingLimits withMaxConcurrentPredicts(int v) {
     return new ServingLimits(
         maxInstancesPerRequest,

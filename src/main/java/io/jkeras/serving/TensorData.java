@@ -20,11 +20,22 @@ import java.util.List;
  */
 public final class TensorData {
 
+  /** TensorFlow's 32-bit float dtype, held in a {@code float[]}. */
   public static final String DT_FLOAT = "DT_FLOAT";
+
+  /** TensorFlow's 64-bit float dtype, held in a {@code double[]}. */
   public static final String DT_DOUBLE = "DT_DOUBLE";
+
+  /** TensorFlow's 32-bit integer dtype, held in an {@code int[]}. */
   public static final String DT_INT32 = "DT_INT32";
+
+  /** TensorFlow's 64-bit integer dtype, held in a {@code long[]}. */
   public static final String DT_INT64 = "DT_INT64";
+
+  /** TensorFlow's boolean dtype, held in a {@code boolean[]}. */
   public static final String DT_BOOL = "DT_BOOL";
+
+  /** TensorFlow's string dtype, for string inputs and outputs. */
   public static final String DT_STRING = "DT_STRING";
 
   private final String dtype;
@@ -48,22 +59,52 @@ public final class TensorData {
     this.data = data;
   }
 
+  /**
+   * A {@code DT_FLOAT} tensor over {@code data} (not copied), row-major.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+   *     {@code data.length} elements
+   */
   public static TensorData ofFloats(float[] data, long... shape) {
     return new TensorData(DT_FLOAT, shape, data, data.length);
   }
 
+  /**
+   * A {@code DT_DOUBLE} tensor over {@code data} (not copied), row-major.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+   *     {@code data.length} elements
+   */
   public static TensorData ofDoubles(double[] data, long... shape) {
     return new TensorData(DT_DOUBLE, shape, data, data.length);
   }
 
+  /**
+   * A {@code DT_INT32} tensor over {@code data} (not copied), row-major.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+   *     {@code data.length} elements
+   */
   public static TensorData ofInts(int[] data, long... shape) {
     return new TensorData(DT_INT32, shape, data, data.length);
   }
 
+  /**
+   * A {@code DT_INT64} tensor over {@code data} (not copied), row-major.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+   *     {@code data.length} elements
+   */
   public static TensorData ofLongs(long[] data, long... shape) {
     return new TensorData(DT_INT64, shape, data, data.length);
   }
 
+  /**
+   * A {@code DT_BOOL} tensor over {@code data} (not copied), row-major.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+   *     {@code data.length} elements
+   */
   public static TensorData ofBooleans(boolean[] data, long... shape) {
     return new TensorData(DT_BOOL, shape, data, data.length);
   }
@@ -107,6 +148,7 @@ public final class TensorData {
     };
   }
 
+  /** The dtype: one of the {@code DT_} constants of this class. */
   public String dtype() {
     return dtype;
   }
@@ -116,6 +158,7 @@ public final class TensorData {
     return shape.clone();
   }
 
+  /** The number of dimensions (0 for a scalar). */
   public int rank() {
     return shape.length;
   }
@@ -135,22 +178,47 @@ public final class TensorData {
     return data;
   }
 
+  /**
+   * The backing {@code float[]} (not a copy).
+   *
+   * @throws IllegalStateException if the dtype is not {@code DT_FLOAT}
+   */
   public float[] floats() {
     return (float[]) typed(DT_FLOAT);
   }
 
+  /**
+   * The backing {@code double[]} (not a copy).
+   *
+   * @throws IllegalStateException if the dtype is not {@code DT_DOUBLE}
+   */
   public double[] doubles() {
     return (double[]) typed(DT_DOUBLE);
   }
 
+  /**
+   * The backing {@code int[]} (not a copy).
+   *
+   * @throws IllegalStateException if the dtype is not {@code DT_INT32}
+   */
   public int[] ints() {
     return (int[]) typed(DT_INT32);
   }
 
+  /**
+   * The backing {@code long[]} (not a copy).
+   *
+   * @throws IllegalStateException if the dtype is not {@code DT_INT64}
+   */
   public long[] longs() {
     return (long[]) typed(DT_INT64);
   }
 
+  /**
+   * The backing {@code boolean[]} (not a copy).
+   *
+   * @throws IllegalStateException if the dtype is not {@code DT_BOOL}
+   */
   public boolean[] booleans() {
     return (boolean[]) typed(DT_BOOL);
   }

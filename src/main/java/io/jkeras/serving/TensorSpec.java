@@ -24,6 +24,7 @@ public record TensorSpec(String name, String dtype, long[] shape) {
     return shape != null;
   }
 
+  /** A copy of the shape, or null when the rank is unknown. */
   @Override
   public long[] shape() {
     return shape == null ? null : shape.clone();

@@ -16,8 +16,13 @@ package io.jkeras.serving;
  */
 public record VersionStatus(long version, String state, ErrorCode errorCode, String errorMessage) {
 
+  /** The version is being loaded and does not serve yet. */
   public static final String LOADING = "LOADING";
+
+  /** The version is loaded and serves requests. */
   public static final String AVAILABLE = "AVAILABLE";
+
+  /** The version is being unloaded: requests in flight finish, new ones go to other versions. */
   public static final String UNLOADING = "UNLOADING";
 
   /** Unloaded, or failed to load (then {@code errorCode} is not OK). */

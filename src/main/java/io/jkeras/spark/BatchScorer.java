@@ -53,6 +53,10 @@ public final class BatchScorer implements Serializable {
     this.outputWidth = (int) model(modelPath).outputs().get(0).shape().size(1);
   }
 
+  /**
+   * A builder of a scorer for the {@code .keras} file at {@code modelPath}, which every executor
+   * must be able to read at that path.
+   */
   public static Builder builder(String modelPath) {
     return new Builder(modelPath);
   }
@@ -178,11 +182,17 @@ public final class BatchScorer implements Serializable {
       return this;
     }
 
+    /** The name of the prediction column appended to the rows (default {@code "prediction"}). */
     public Builder outputColumn(String name) {
       this.outputColumn = name;
       return this;
     }
 
+    /**
+     * How many rows go to the model per call (default 256).
+     *
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1) {
         throw new IllegalArgumentException(
@@ -192,6 +202,7 @@ public final class BatchScorer implements Serializable {
       return this;
     }
 
+    /** The scorer with these options; the model itself is loaded lazily, once per executor JVM. */
     public BatchScorer build() {
       return new BatchScorer(this);
     }

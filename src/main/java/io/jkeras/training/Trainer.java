@@ -28,7 +28,7 @@ import org.tensorflow.ndarray.Shape;
  * Application code calls {@link Model#compile}, {@link Model#fit} and {@link Model#evaluate}.
  *
  * <pre>{@code
- * Trainer trainer = new Trainer(model, new Adam(), new MeanSquaredError(), List.of("mae"), List.of());
+ * Trainer trainer = new Trainer(model, new Adam(), new MeanSquaredError(), List.of("mae"));
  * History h = trainer.fit(List.of(x), List.of(y), FitOptions.epochs(2));
  * }</pre>
  */
@@ -43,10 +43,10 @@ public final class Trainer {
   private final OutputLosses outputLosses;
   private final List<Loss> lossPerOutput;
   private final LossWeights lossWeights;
-  private final List<String> metricNames;
-  private final List<String> compiledMetricNames;
 
-  private final List<Metric> metricObjects;
+  /** The metrics given to compile, in order: names (String) and metric objects (Metric). */
+  private final List<Object> compiledMetrics;
+
   private TrainingGraph graph;
   private List<Object> pendingOptimizerState;
 
@@ -56,17 +56,11 @@ public final class Trainer {
    * @param model the model to train
    * @param optimizer the optimizer
    * @param loss the loss of every output
-   * @param metricNames metrics by Keras name, resolved against the first output when training
-   *     starts
-   * @param metricObjects metric objects, after the named ones
+   * @param metrics metric names ({@code "accuracy"}, {@code "auc"}, resolved against the first
+   *     output when training starts) and {@link Metric} objects, in the order of the logs
    */
-  public Trainer(
-      Model model,
-      Optimizer optimizer,
-      Loss loss,
-      List<String> metricNames,
-      List<Metric> metricObjects) {
-    this(model, optimizer, OutputLosses.single(loss), null, metricNames, metricObjects);
+  public Trainer(Model model, Optimizer optimizer, Loss loss, List<?> metrics) {
+    this(model, optimizer, OutputLosses.single(loss), null, metrics);
   }
 
   /**
@@ -75,7 +69,7 @@ public final class Trainer {
    *
    * <pre>
    * {@code new Trainer(model, new Adam(), OutputLosses.of(new MeanSquaredError(), new Huber()),
-   *     LossWeights.of(1, 0.5), List.of(), List.of());}</pre>
+   *     LossWeights.of(1, 0.5), List.of());}</pre>
    *
    * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
    */
@@ -84,8 +78,7 @@ public final class Trainer {
       Optimizer optimizer,
       OutputLosses losses,
       LossWeights lossWeights,
-      List<String> metricNames,
-      List<Metric> metricObjects) {
+      List<?> metrics) {
     String owner = "Model \"" + model.name() + "\"";
     this.lossPerOutput = List.copyOf(losses.resolve(outputNames(model), owner));
     if (lossWeights != null) {
@@ -97,13 +90,15 @@ public final class Trainer {
     this.runtime = ModelRuntime.of(model);
     this.optimizer = optimizer;
     this.loss = lossPerOutput.get(0);
-    this.metricNames = List.copyOf(metricNames);
-    this.metricObjects = List.copyOf(metricObjects);
-    List<String> all = new ArrayList<>(metricNames);
-    for (Metric m : metricObjects) {
-      all.add(m.name());
+    for (Object m : metrics) {
+      if (!(m instanceof String) && !(m instanceof Metric)) {
+        throw new IllegalArgumentException(
+            owner
+                + ": a metric must be a name or a Metric, got "
+                + (m == null ? "null" : m.getClass().getName()));
+      }
     }
-    this.compiledMetricNames = List.copyOf(all);
+    this.compiledMetrics = List.copyOf(metrics);
   }
 
   /**
@@ -153,7 +148,18 @@ public final class Trainer {
    * @return the metric names
    */
   public List<String> metricNames() {
-    return compiledMetricNames;
+    return compiledMetrics.stream()
+        .map(m -> m instanceof Metric o ? o.name() : (String) m)
+        .toList();
+  }
+
+  /**
+   * The metrics given to compile, in order: names ({@code String}) and {@link Metric} objects.
+   *
+   * @return an unmodifiable list
+   */
+  public List<Object> compiledMetrics() {
+    return compiledMetrics;
   }
 
   /**
@@ -180,7 +186,12 @@ public final class Trainer {
   public String metricDirection(String name) {
     Metric m = graph != null ? graph.metric(name) : null;
     if (m == null) {
-      m = metricObjects.stream().filter(o -> o.name().equals(name)).findFirst().orElse(null);
+      m =
+          compiledMetrics.stream()
+              .filter(o -> o instanceof Metric x && x.name().equals(name))
+              .map(Metric.class::cast)
+              .findFirst()
+              .orElse(null);
     }
     return m == null ? null : m.direction();
   }
@@ -196,8 +207,7 @@ public final class Trainer {
               lossWeights == null
                   ? null
                   : lossWeights.resolve(outputNames(model), "Model \"" + model.name() + "\""),
-              metricNames,
-              metricObjects,
+              compiledMetrics,
               labelShapes);
       if (pendingOptimizerState != null) {
         optimizer.setState(pendingOptimizerState);

@@ -74,8 +74,7 @@ final class TrainingGraph {
       Optimizer optimizer,
       List<Loss> lossPerOutput,
       double[] lossWeights,
-      List<String> metricNames,
-      List<Metric> metricObjects,
+      List<Object> compiledMetrics,
       List<Shape> labelShapes) {
     this.model = model;
     this.runtime = ModelRuntime.of(model);
@@ -101,15 +100,16 @@ final class TrainingGraph {
       labels.add(tf.withName("target_" + k).placeholder(TFloat32.class, Placeholder.shape(s)));
     }
     List<Metric> resolved = new ArrayList<>();
-    for (String name : metricNames) {
+    for (Object m : compiledMetrics) {
       resolved.add(
-          Metrics.get(
-              name,
-              loss,
-              outputs.get(0).shape(),
-              Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(0))));
+          m instanceof Metric o
+              ? o
+              : Metrics.get(
+                  (String) m,
+                  loss,
+                  outputs.get(0).shape(),
+                  Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(0))));
     }
-    resolved.addAll(metricObjects);
     this.metrics = List.copyOf(resolved);
 
     ForwardGraph train = runtime.forward(true);
@@ -409,7 +409,7 @@ final class TrainingGraph {
   Map<String, Double> logs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();
     for (Metric m : metrics) {
-      logs.put(m.name(), m.result());
+      logs.putAll(m.logs());
     }
     logs.put("loss", meanLoss);
     return logs;

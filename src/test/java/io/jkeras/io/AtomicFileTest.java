@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Leftovers of writers killed mid-write are removed by the next write, a live writer's are not. */
+/**
+ * Leftovers of writers killed mid-write are removed by the next write in their folder, a live
+ * writer's are not.
+ */
 class AtomicFileTest {
 
   @TempDir Path dir;
@@ -22,13 +25,16 @@ class AtomicFileTest {
     Path deadWeights = Files.writeString(dir.resolve(".y.keras.999999998-2e.tmp.weights.h5"), "x");
     long live = ProcessHandle.current().parent().orElseThrow().pid();
     Path alive = Files.writeString(dir.resolve(".y.keras." + live + "-3d.tmp"), "writing");
-    Path other = Files.writeString(dir.resolve(".z.keras.999999999-1f.tmp"), "not ours");
+    // Another target's leftover in the same folder goes too; files not named like ours stay.
+    Path other = Files.writeString(dir.resolve(".z.keras.999999999-1f.tmp"), "killed");
+    Path notOurs = Files.writeString(dir.resolve(".z.keras.abc-1f.tmp"), "not ours");
     AtomicFile.write(target, tmp -> Files.writeString(tmp, "done"));
     assertEquals("done", Files.readString(target));
     assertFalse(Files.exists(dead));
     assertFalse(Files.exists(deadWeights));
     assertTrue(Files.exists(alive), "a running writer's file was removed");
-    assertTrue(Files.exists(other));
+    assertFalse(Files.exists(other));
+    assertTrue(Files.exists(notOurs));
     // Nothing of this write is left behind.
     try (var s = Files.list(dir)) {
       assertEquals(3, s.count());

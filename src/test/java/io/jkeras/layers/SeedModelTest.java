@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -188,13 +187,14 @@ class SeedModelTest {
       }
       assertTrue(hi - lo > 0.01, "outputs differ between rows: " + lo + " .. " + hi);
 
-      // An id beyond the vocabulary fails with the layer's message; the model still works after.
+      // An id beyond the vocabulary is refused before the run, naming the input, the id, its
+      // position, the layer and the range; the model still works after.
       int[][] bad = {rows[0].clone()};
       bad[0][50] = VOCAB;
-      var e = assertThrows(TFInvalidArgumentException.class, () -> model.predict(bad));
+      var e = assertThrows(IllegalArgumentException.class, () -> model.predict(bad));
       assertTrue(
-          e.getMessage().contains("Layer embedding (Embedding)")
-              && e.getMessage().contains("[0, 20000)"),
+          e.getMessage().contains("has id 20000 at [0, 50], outside the range [0, 20000)")
+              && e.getMessage().contains("layer \"embedding\" (Embedding)"),
           e.getMessage());
       assertEquals(y[0][0], model.predict(new int[][] {rows[0]})[0][0], 1e-6);
     }

@@ -406,6 +406,26 @@ class SavedModelTest {
   }
 
   @Test
+  void theNextExportRemovesWhatAKilledExportLeftButNotARunningOnes() throws IOException {
+    Path models = Files.createDirectories(dir.resolve("models"));
+    // A killed export of version 1: process ids above Linux's pid_max (4194304) never run.
+    Path dead = Files.createDirectories(models.resolve(".1.999999999-5a.tmp.exporting"));
+    Files.writeString(Files.createDirectories(dead.resolve("variables")).resolve("v"), "half");
+    long live = ProcessHandle.current().parent().orElseThrow().pid();
+    Path running = Files.createDirectories(models.resolve(".3." + live + "-6b.tmp.exporting"));
+    Path notOurs = Files.createDirectories(models.resolve(".4.exporting-abc"));
+    try (Model m = denseModel()) {
+      SavedModel.export(m, models.resolve("2"));
+      // The temporary folder of this export had this process's id and is gone.
+      assertEquals(
+          List.of(".3." + live + "-6b.tmp.exporting", ".4.exporting-abc", "2"), listNames(models));
+    }
+    assertFalse(Files.exists(dead));
+    assertTrue(Files.isDirectory(running));
+    assertTrue(Files.isDirectory(notOurs));
+  }
+
+  @Test
   void modelsWhoseOutputsNeedMoreThanTheirInputsAreRefusedCleanly() throws IOException {
     KerasTensor x = Input.named("x", "float32", 2);
     KerasTensor y =

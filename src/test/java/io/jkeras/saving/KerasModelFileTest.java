@@ -590,14 +590,15 @@ class KerasModelFileTest {
   }
 
   @Test
-  void aMetricWithANameOfItsOwnCannotBeSaved() {
+  void aMetricObjectKeepsItsNameAndSettings() {
     try (Model m = plain()) {
       m.compile(new Adam(), new BinaryCrossentropy(), new BinaryAccuracy("strict", 0.9));
-      IllegalArgumentException e =
-          assertThrows(
-              IllegalArgumentException.class,
-              () -> KerasModelFile.save(m, dir.resolve("strict.keras")));
-      assertContains(e, "metric \"strict\" cannot be saved");
+      KerasModelFile.save(m, dir.resolve("strict.keras"));
+    }
+    try (Model back = KerasModelFile.load(dir.resolve("strict.keras"))) {
+      assertEquals(List.of("strict"), back.metricNames());
+      BinaryAccuracy strict = (BinaryAccuracy) back.compiledMetrics().get(0);
+      assertEquals(0.9, strict.getConfig().get("threshold"));
     }
   }
 

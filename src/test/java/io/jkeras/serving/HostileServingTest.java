@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Embedding;
+import io.jkeras.layers.Flatten;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.models.Model;
+import io.jkeras.savedmodel.SavedModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,6 +194,199 @@ class HostileServingTest {
     assertTrue(
         loader.version(1).batchSizes.stream().anyMatch(b -> b > 1),
         "requests were never merged: " + loader.version(1).batchSizes);
+    stillPredicts();
+  }
+
+  @TempDir Path exported;
+
+  /**
+   * A real SavedModel with an Embedding (input "ids" int32 (None, 2), layer "emb", 100 rows) behind
+   * a loader that counts the runs that fail and the instances of each run.
+   */
+  @Test
+  void aPoisonedRequestIsRefusedBeforeItJoinsABatch() throws Exception {
+    KerasTensor ids = Input.named("ids", "int32", 2);
+    KerasTensor e = Embedding.builder(100, 4).name("emb").build().apply(ids);
+    int clients = 6;
+    int perClient = 30;
+    float[][] expected = new float[clients][];
+    try (Model m = new Model(ids, new Dense(1).apply(new Flatten().apply(e)))) {
+      for (int c = 0; c < clients; c++) {
+        expected[c] = m.predict(new int[][] {{5, c}})[0];
+      }
+      SavedModel.export(m, exported.resolve("1"));
+    }
+    AtomicInteger failedRuns = new AtomicInteger();
+    List<Long> runSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ModelLoader counting =
+        dir -> {
+          ServableModel real = SavedModelServable.load(dir);
+          return new ServableModel() {
+            @Override
+            public Map<String, SignatureSpec> signatures() {
+              return real.signatures();
+            }
+
+            @Override
+            public void checkValues(String signature, Map<String, TensorData> inputs) {
+              real.checkValues(signature, inputs);
+            }
+
+            @Override
+            public Map<String, TensorData> run(String signature, Map<String, TensorData> inputs)
+                throws Exception {
+              runSizes.add(inputs.values().iterator().next().dim(0));
+              try {
+                return real.run(signature, inputs);
+              } catch (Exception ex) {
+                failedRuns.incrementAndGet();
+                throw ex;
+              }
+            }
+
+            @Override
+            public void close() throws Exception {
+              real.close();
+            }
+          };
+        };
+    server =
+        new ModelServer(
+                ServerOptions.of("emb", exported)
+                    .withPort(0)
+                    .withLog(msg -> {})
+                    .withBatching(new BatchingOptions(true, 8, Duration.ofMillis(2), 2)),
+                counting)
+            .start();
+    http = new TestHttp(server.uri());
+    AtomicBoolean poisoning = new AtomicBoolean(true);
+    AtomicInteger poisoned = new AtomicInteger();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+    String poison = "{\"instances\": [[123456789, 1]]}";
+    try {
+      Future<?> poisoner =
+          pool.submit(
+              () -> {
+                while (poisoning.get()) {
+                  TestHttp.Reply r = http.post("/v1/models/emb:predict", poison);
+                  // Its own id, at its own position: nothing of a merged batch.
+                  String want =
+                      "input \"ids\" has id 123456789 at [0, 0], outside the range [0, 100)";
+                  if (r.status() != 400 || !r.error().startsWith(want)) {
+                    failures.add("poisoner got " + r.status() + " " + r.body());
+                  }
+                  poisoned.incrementAndGet();
+                }
+                return null;
+              });
+      List<Future<?>> valid = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        valid.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perClient; i++) {
+                    TestHttp.Reply r =
+                        http.post(
+                            "/v1/models/emb:predict", "{\"instances\": [[5, " + client + "]]}");
+                    if (r.status() != 200
+                        || Math.abs(
+                                r.json().at("/predictions/0/0").asDouble() - expected[client][0])
+                            > 1e-6
+                        || r.body().contains("123456789")) {
+                      failures.add("client " + client + " got " + r.status() + " " + r.body());
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : valid) {
+        f.get(50, TimeUnit.SECONDS);
+      }
+      poisoning.set(false);
+      poisoner.get(10, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " failures, e.g. " + failures.peek());
+    assertTrue(poisoned.get() > 0);
+    // Refused before merging: no run ever failed (so none needed the per-request re-run).
+    assertEquals(0, failedRuns.get());
+    assertTrue(runSizes.stream().anyMatch(n -> n > 1), "never merged: " + runSizes);
+    assertTrue(
+        http.post("/v1/models/emb:predict", poison)
+            .error()
+            .endsWith("outside the range [0, 100) of layer \"emb\" (Embedding)"));
+  }
+
+  /** Opens a connection and sends the first bytes of a request's headers. */
+  private static Socket slowHeaders(String fromAddress, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(fromAddress, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+    s.getOutputStream()
+        .write("GET /v1/models/fm HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  @Test
+  void clientsTricklingHeadersAreDroppedAndStatusStaysAnswerable() throws Exception {
+    start(
+        options()
+            .withLimits(
+                ServingLimits.DEFAULT
+                    .withMaxConnectionsPerClient(64)
+                    .withMinRequestBytesPerSecond(100)));
+    List<Socket> attack = new ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) {
+        attack.add(slowHeaders("127.0.0.3", server.port()));
+      }
+      // One header byte per 300 ms each: far under 100 bytes/s, yet never idle for the 30 s idle
+      // timeout, so only a header-phase rate limit drops them.
+      long end = System.nanoTime() + 5_000_000_000L;
+      double worst = 0;
+      int checks = 0;
+      while (System.nanoTime() < end) {
+        for (Socket s : attack) {
+          try {
+            s.getOutputStream().write('x');
+            s.getOutputStream().flush();
+          } catch (IOException e) {
+            // closed by the server: the point
+          }
+        }
+        long t0 = System.nanoTime();
+        TestHttp.Reply status = http.get("/v1/models/fm");
+        TestHttp.Reply health = http.get("/healthz");
+        worst = Math.max(worst, (System.nanoTime() - t0) / 1e9);
+        assertEquals(200, status.status(), status.body());
+        assertEquals(200, health.status(), health.body());
+        checks++;
+        Thread.sleep(300);
+      }
+      assertTrue(checks >= 5, "only " + checks + " checks");
+      assertTrue(worst < 2, "status and health took up to " + worst + " s under attack");
+      int dropped = 0;
+      for (Socket s : attack) {
+        s.setSoTimeout(200);
+        try {
+          if (s.getInputStream().read() < 0) {
+            dropped++;
+          }
+        } catch (java.net.SocketTimeoutException e) {
+          // still open: still holding a connection
+        } catch (IOException e) {
+          dropped++;
+        }
+      }
+      assertEquals(attack.size(), dropped, "header tricklers still connected");
+    } finally {
+      for (Socket s : attack) {
+        s.close();
+      }
+    }
     stillPredicts();
   }
 

@@ -27,10 +27,22 @@ public final class CosineDecay implements LearningRateSchedule {
   private final double warmupSteps;
   private final String name;
 
+  /**
+   * Cosine decay from {@code initialLearningRate} to 0 over {@code decaySteps} steps, without
+   * warmup.
+   */
   public CosineDecay(double initialLearningRate, double decaySteps) {
     this(initialLearningRate, decaySteps, 0.0, null, 0);
   }
 
+  /**
+   * Cosine decay with optional warmup, named {@code "CosineDecay"}.
+   *
+   * @param decaySteps the steps the decay takes, positive
+   * @param alpha the floor, as a fraction of the decay's starting rate
+   * @param warmupTarget the rate reached at the end of warmup, or null for no warmup
+   * @param warmupSteps the steps the linear warmup takes
+   */
   public CosineDecay(
       double initialLearningRate,
       double decaySteps,
@@ -40,6 +52,16 @@ public final class CosineDecay implements LearningRateSchedule {
     this(initialLearningRate, decaySteps, alpha, warmupTarget, warmupSteps, "CosineDecay");
   }
 
+  /**
+   * Cosine decay with optional warmup and a config name.
+   *
+   * @param decaySteps the steps the decay takes, positive
+   * @param alpha the floor, as a fraction of the decay's starting rate
+   * @param warmupTarget the rate reached at the end of warmup, or null for no warmup
+   * @param warmupSteps the steps the linear warmup takes
+   * @param name the {@code name} written in the config
+   * @throws IllegalArgumentException if {@code decaySteps} is not positive
+   */
   public CosineDecay(
       double initialLearningRate,
       double decaySteps,

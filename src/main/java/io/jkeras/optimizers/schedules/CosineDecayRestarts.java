@@ -27,15 +27,37 @@ public final class CosineDecayRestarts implements LearningRateSchedule {
   private final double alpha;
   private final String name;
 
+  /**
+   * Warm restarts from {@code initialLearningRate}, a first period of {@code firstDecaySteps} steps
+   * and Keras's defaults (each period twice as long, the same peak, alpha 0).
+   */
   public CosineDecayRestarts(double initialLearningRate, double firstDecaySteps) {
     this(initialLearningRate, firstDecaySteps, 2.0, 1.0, 0.0);
   }
 
+  /**
+   * Warm restarts, named {@code "SGDRDecay"} as Keras names it.
+   *
+   * @param firstDecaySteps the length of the first period, positive
+   * @param tMul how many times longer each period is than the one before
+   * @param mMul the factor each period's peak rate is multiplied by
+   * @param alpha the floor, as a fraction of the period's peak rate
+   */
   public CosineDecayRestarts(
       double initialLearningRate, double firstDecaySteps, double tMul, double mMul, double alpha) {
     this(initialLearningRate, firstDecaySteps, tMul, mMul, alpha, "SGDRDecay");
   }
 
+  /**
+   * Warm restarts with a config name.
+   *
+   * @param firstDecaySteps the length of the first period, positive
+   * @param tMul how many times longer each period is than the one before
+   * @param mMul the factor each period's peak rate is multiplied by
+   * @param alpha the floor, as a fraction of the period's peak rate
+   * @param name the {@code name} written in the config
+   * @throws IllegalArgumentException if {@code firstDecaySteps} is not positive
+   */
   public CosineDecayRestarts(
       double initialLearningRate,
       double firstDecaySteps,

@@ -24,10 +24,25 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
   private final List<Double> values;
   private final String name;
 
+  /**
+   * Constant rates between step boundaries, named {@code "PiecewiseConstant"} as Keras names it.
+   *
+   * @param boundaries the steps where the rate changes, increasing
+   * @param values the rates, one more than boundaries
+   * @throws IllegalArgumentException if the sizes do not match
+   */
   public PiecewiseConstantDecay(List<Double> boundaries, List<Double> values) {
     this(boundaries, values, "PiecewiseConstant");
   }
 
+  /**
+   * Constant rates between step boundaries, with a config name.
+   *
+   * @param boundaries the steps where the rate changes, increasing
+   * @param values the rates, one more than boundaries
+   * @param name the {@code name} written in the config
+   * @throws IllegalArgumentException if the sizes do not match
+   */
   public PiecewiseConstantDecay(List<Double> boundaries, List<Double> values, String name) {
     if (boundaries.isEmpty() || boundaries.size() != values.size() - 1) {
       throw new IllegalArgumentException(

@@ -26,10 +26,22 @@ public final class PolynomialDecay implements LearningRateSchedule {
   private final boolean cycle;
   private final String name;
 
+  /**
+   * Linear decay from {@code initialLearningRate} to 0.0001 over {@code decaySteps} steps, then
+   * constant.
+   */
   public PolynomialDecay(double initialLearningRate, double decaySteps) {
     this(initialLearningRate, decaySteps, 0.0001, 1.0, false);
   }
 
+  /**
+   * Polynomial decay, named {@code "PolynomialDecay"}.
+   *
+   * @param decaySteps the steps the decay takes, positive
+   * @param endLearningRate the rate at and after {@code decaySteps}
+   * @param power the exponent of the decay (1 is linear)
+   * @param cycle restart the decay each time {@code decaySteps} is passed, over a longer period
+   */
   public PolynomialDecay(
       double initialLearningRate,
       double decaySteps,
@@ -39,6 +51,16 @@ public final class PolynomialDecay implements LearningRateSchedule {
     this(initialLearningRate, decaySteps, endLearningRate, power, cycle, "PolynomialDecay");
   }
 
+  /**
+   * Polynomial decay with a config name.
+   *
+   * @param decaySteps the steps the decay takes, positive
+   * @param endLearningRate the rate at and after {@code decaySteps}
+   * @param power the exponent of the decay (1 is linear)
+   * @param cycle restart the decay each time {@code decaySteps} is passed, over a longer period
+   * @param name the {@code name} written in the config
+   * @throws IllegalArgumentException if {@code decaySteps} is not positive
+   */
   public PolynomialDecay(
       double initialLearningRate,
       double decaySteps,

@@ -1,0 +1,65 @@
+package io.jkeras.distribute;
+
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.io.FifoQueue;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TInt32;
+
+/**
+ * How a parameter server learns that training is over, with TensorFlow's own queue: each ps task
+ * holds a FIFO queue (one shared name per task, so every graph that declares it on that device
+ * reaches the same queue); each worker enqueues one element into every ps task's queue when it
+ * finishes, and the ps task returns after dequeuing one element per worker.
+ */
+final class DoneQueue {
+
+  private DoneQueue() {}
+
+  private static FifoQueue declare(Ops tf, int psTask, int workers) {
+    return tf.withDevice(
+            org.tensorflow.DeviceSpec.newBuilder().job("ps").replica(0).task(psTask).build())
+        .io
+        .fifoQueue(
+            List.of(TInt32.class),
+            FifoQueue.sharedName("jkeras_workers_done_" + psTask),
+            FifoQueue.capacity((long) Math.max(1, workers)));
+  }
+
+  /** On ps task {@code config}: blocks until each of the cluster's workers has reported. */
+  static void awaitWorkers(TfConfig config, TaskServer server) {
+    int workers = config.cluster().numTasks("chief") + config.cluster().numTasks("worker");
+    ConfigProto proto =
+        ConfigProto.newBuilder()
+            .addDeviceFilters("/job:ps/task:" + config.taskIndex())
+            .setAllowSoftPlacement(true)
+            .build();
+    try (Graph g = new Graph();
+        Session s = RemoteSession.open(g, server.target(), proto)) {
+      Ops tf = Ops.create(g);
+      FifoQueue q = declare(tf, config.taskIndex(), workers);
+      var dequeue = tf.io.queueDequeue(q, List.of(TInt32.class));
+      for (int i = 0; i < workers; i++) {
+        // No operation timeout on this session: training may take as long as it takes.
+        s.runner().addTarget(dequeue).run().close();
+      }
+    }
+  }
+
+  /** On a worker: tells every ps task that this worker has finished. */
+  static void report(Strategy strategy) {
+    TfConfig config = strategy.config();
+    int workers = config.cluster().numTasks("chief") + config.cluster().numTasks("worker");
+    try (Graph g = new Graph();
+        Session s = strategy.openSession(g, ConfigProto.getDefaultInstance())) {
+      Ops tf = Ops.create(g);
+      for (int p = 0; p < config.cluster().numTasks("ps"); p++) {
+        FifoQueue q = declare(tf, p, workers);
+        var enqueue = tf.io.queueEnqueue(q, List.of(tf.constant(strategy.replicaIndex())));
+        s.runner().addTarget(enqueue).run().close();
+      }
+    }
+  }
+}
