@@ -1,7 +1,9 @@
 """Two of issue 8's "done when" models, made and checked by real Python Keras 3.15.1.
 
   done_when_models.py make DIR    builds, trains briefly and saves NAME.keras, NAME.x.npy and
-                                  NAME.pred.npy for each model in NAMES
+                                  NAME.pred.npy for each model in NAMES, with NAME.y.npy and
+                                  NAME.summary.txt: Keras's summary of the trained model, whose
+                                  "Optimizer params" line counts the int64 iteration as 8 bytes
   done_when_models.py check DIR   loads NAME_converted.keras (written by `jkeras convert`) and
                                   asserts its predictions equal NAME.pred.npy within 1e-5 and its
                                   weights (BatchNormalization's moving mean and variance too) equal
@@ -16,6 +18,7 @@ import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ["COLUMNS"] = "80"
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -67,6 +70,11 @@ def make(folder):
             y = rng.normal(size=(16,) + model.output_shape[1:]).astype("float32")
             model.compile(optimizer="adam", loss="mse")
         model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+        lines = []
+        model.summary(print_fn=lambda s, **kw: lines.append(s))
+        with open(os.path.join(folder, name + ".summary.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        np.save(os.path.join(folder, name + ".y.npy"), y)
         model.save(os.path.join(folder, name + ".keras"))
         np.save(os.path.join(folder, name + ".x.npy"), x)
         np.save(os.path.join(folder, name + ".pred.npy"), model.predict(x, verbose=0))
