@@ -371,6 +371,12 @@ public class Model implements AutoCloseable {
     return trainer == null ? 0 : trainer.optimizer().countParams();
   }
 
+  /** The bytes of the optimizer variables (the int64 iteration takes 8), for the summary. */
+  long optimizerMemorySize() {
+    Trainer trainer = runtime.trainer();
+    return trainer == null ? 0 : trainer.optimizer().countBytes();
+  }
+
   // ---- graph ---------------------------------------------------------------------------------
 
   /**

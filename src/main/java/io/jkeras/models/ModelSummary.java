@@ -118,12 +118,15 @@ final class ModelSummary {
       }
     }
     long optimizer = model.optimizerParamCount();
+    // jkeras weights are float32 (4 bytes); the optimizer's int64 iteration takes 8, as in Keras.
+    long optimizerBytes = model.optimizerMemorySize();
     long total = trainable + nonTrainable + optimizer;
-    out.append(totalLine(" Total params: ", total));
-    out.append(totalLine(" Trainable params: ", trainable));
-    out.append(totalLine(" Non-trainable params: ", nonTrainable));
+    long totalBytes = 4 * (trainable + nonTrainable) + optimizerBytes;
+    out.append(totalLine(" Total params: ", total, totalBytes));
+    out.append(totalLine(" Trainable params: ", trainable, 4 * trainable));
+    out.append(totalLine(" Non-trainable params: ", nonTrainable, 4 * nonTrainable));
     if (optimizer > 0) {
-      out.append(totalLine(" Optimizer params: ", optimizer));
+      out.append(totalLine(" Optimizer params: ", optimizer, optimizerBytes));
     }
     return out.toString();
   }
@@ -274,12 +277,8 @@ final class ModelSummary {
     return lines;
   }
 
-  private static String totalLine(String label, long count) {
-    return label
-        + String.format(Locale.ROOT, "%,d", count)
-        + " ("
-        + readableSize(count * 4)
-        + ")\n";
+  private static String totalLine(String label, long count, long bytes) {
+    return label + String.format(Locale.ROOT, "%,d", count) + " (" + readableSize(bytes) + ")\n";
   }
 
   /**

@@ -700,6 +700,21 @@ public abstract class Optimizer implements KerasSerializable {
     return n;
   }
 
+  /**
+   * The bytes of the optimizer variables, as Keras's summary counts them: 8 for the int64 {@code
+   * iteration}, 4 for every float32 value; 0 before {@link #build}.
+   *
+   * <pre>{@code
+   * long bytes = optimizer.countBytes(); // 4 * countParams() + 4 once built
+   * }</pre>
+   *
+   * @return the size in bytes
+   */
+  public long countBytes() {
+    long n = countParams();
+    return n == 0 ? 0 : 4 * n + 4;
+  }
+
   /** The iteration count: how many steps have been applied. */
   public long iterations() {
     return isBuilt() ? iterations.readLongs()[0] : 0;
