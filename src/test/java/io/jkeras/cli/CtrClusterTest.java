@@ -36,10 +36,10 @@ class CtrClusterTest {
     int[] vocab = {40, 40, 40, 40, 40, 40, 40, 40};
     train = dir.resolve("train.libfm");
     test = dir.resolve("test.libfm");
-    SyntheticClicks.builder().rows(16_000).seed(2).vocabularySizes(vocab).build().writeLibfm(train);
+    SyntheticClicks.builder().rows(40_000).seed(2).vocabularySizes(vocab).build().writeLibfm(train);
     SyntheticClicks.builder()
-        .rows(4_000)
-        .firstRow(16_000)
+        .rows(20_000)
+        .firstRow(40_000)
         .seed(2)
         .vocabularySizes(vocab)
         .build()
@@ -58,9 +58,9 @@ class CtrClusterTest {
         "--emb",
         "4",
         "--epochs",
-        "3",
+        "8",
         "--batch-size",
-        "256",
+        "512",
         "--learning-rate",
         "0.01",
         "--verbose",
