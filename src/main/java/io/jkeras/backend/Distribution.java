@@ -60,6 +60,21 @@ public interface Distribution {
   }
 
   /**
+   * How a lookup table (a weight its layer reads only by rows, as an Embedding's) of {@code group}
+   * with {@code shape} is split by rows, or null (the default) to keep it one variable. Called once
+   * per table, before its variable exists; every shard {@code s} is then placed by {@link
+   * #variableDevice} with group {@link RowPartition#shardGroup(String, int) shardGroup(group, s)},
+   * and the weight's optimizer slots of the same shape are split the same way.
+   *
+   * <pre>{@code
+   * RowPartition p = distribution.rowPartition("embedding/embeddings", Shape.of(10_000_000, 8));
+   * }</pre>
+   */
+  default RowPartition rowPartition(String group, Shape shape) {
+    return null;
+  }
+
+  /**
    * The gradients each replica applies, from the ones it computed for {@code weights} (same order):
    * for synchronous data parallelism, their mean over every replica.
    */

@@ -1,6 +1,7 @@
 package io.jkeras.distribute;
 
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.RowPartition;
 import io.jkeras.layers.Weight;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,13 @@ import org.tensorflow.types.TFloat32;
  * the table's gradient is summed from the looked-up rows' gradients there, so a step sends the ids
  * and the rows' gradients and receives the rows.
  *
+ * <p>With a {@link Partitioner} (Keras's {@code variable_partitioner}), an embedding table is
+ * stored as row shards on several ps tasks (shard {@code s} on ps {@code s % numPs}), each with its
+ * own optimizer slots: a table may then be larger than one machine's memory. Lookups send each
+ * shard its ids and stitch the rows back together on the worker, and each shard's rows are updated
+ * on its own ps; the rest of jkeras (saving, weights, summary, checkpoints) sees one weight of the
+ * full shape, whose value is joined from the shards only when it is read.
+ *
  * <pre>{@code
  * var strategy = new ParameterServerStrategy(TfConfig.fromEnvironment());
  * try (var scope = strategy.scope()) {
@@ -39,6 +47,7 @@ public final class ParameterServerStrategy extends Strategy {
 
   private final Map<String, DeviceSpec> groups = new HashMap<>();
   private final long[] bytesPerTask;
+  private final Partitioner partitioner;
 
   /**
    * A parameter-server strategy for the task of {@code config}, with the default operation timeout
@@ -50,7 +59,13 @@ public final class ParameterServerStrategy extends Strategy {
 
   /** A strategy whose operations (for example a read from a dead ps) fail after the timeout. */
   public ParameterServerStrategy(TfConfig config, Duration operationTimeout) {
+    this(config, operationTimeout, null);
+  }
+
+  private ParameterServerStrategy(
+      TfConfig config, Duration operationTimeout, Partitioner partitioner) {
     super(config, operationTimeout);
+    this.partitioner = partitioner;
     if (!config.cluster().hasJob("ps")) {
       throw new IllegalArgumentException(
           "ParameterServerStrategy: the cluster has no \"ps\" job; its jobs are "
@@ -63,6 +78,51 @@ public final class ParameterServerStrategy extends Strategy {
               + config.taskName());
     }
     this.bytesPerTask = new long[config.cluster().numTasks("ps")];
+  }
+
+  /**
+   * A builder for the optional arguments (operation timeout, variable partitioner).
+   *
+   * <pre>{@code
+   * var strategy =
+   *     ParameterServerStrategy.builder(TfConfig.fromEnvironment())
+   *         .variablePartitioner(new MinSizePartitioner(64L << 20, 2))
+   *         .build();
+   * }</pre>
+   */
+  public static Builder builder(TfConfig config) {
+    return new Builder(config);
+  }
+
+  /** Optional arguments of {@link ParameterServerStrategy}. */
+  public static final class Builder {
+    private final TfConfig config;
+    private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+    private Partitioner partitioner;
+
+    private Builder(TfConfig config) {
+      this.config = config;
+    }
+
+    /** How long one operation may wait (default {@link #DEFAULT_OPERATION_TIMEOUT}). */
+    public Builder operationTimeout(Duration timeout) {
+      this.operationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How embedding tables are split into row shards across the ps tasks (Keras's {@code
+     * variable_partitioner}; default none: every weight whole on one ps).
+     */
+    public Builder variablePartitioner(Partitioner partitioner) {
+      this.partitioner = partitioner;
+      return this;
+    }
+
+    /** The strategy; starts this task's server. */
+    public ParameterServerStrategy build() {
+      return new ParameterServerStrategy(config, operationTimeout, partitioner);
+    }
   }
 
   /**
@@ -129,6 +189,27 @@ public final class ParameterServerStrategy extends Strategy {
     }
     bytesPerTask[d.task()] += 4 * Math.max(1, shape.size());
     return d;
+  }
+
+  /**
+   * Row shards of a lookup table as the variable partitioner asks (none without one): shard {@code
+   * s}, with the slots of its group, is placed on ps {@code s % numPs}.
+   */
+  @Override
+  public synchronized RowPartition rowPartition(String group, Shape shape) {
+    if (partitioner == null || shape.numDimensions() < 1) {
+      return null;
+    }
+    int shards = (int) Math.min(partitioner.numShards(shape), shape.size(0));
+    if (shards < 2) {
+      return null;
+    }
+    for (int s = 0; s < shards; s++) {
+      groups.putIfAbsent(
+          RowPartition.shardGroup(group, s),
+          DeviceSpec.newBuilder().job("ps").replica(0).task(s % bytesPerTask.length).build());
+    }
+    return RowPartition.of(shape.size(0), shards);
   }
 
   /** The bytes of variables (weights and optimizer slots) placed on each ps task so far. */

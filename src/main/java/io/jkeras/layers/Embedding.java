@@ -138,13 +138,12 @@ public class Embedding extends Layer {
   protected void build(Shape inputShape) {
     // The table's shape does not depend on the input.
     embeddings =
-        addWeight(
+        addLookupTable(
             "embeddings",
             Shape.of(inputDim, outputDim),
             embeddingsInitializer,
             embeddingsRegularizer,
-            embeddingsConstraint,
-            true);
+            embeddingsConstraint);
   }
 
   @Override
@@ -204,11 +203,8 @@ public class Embedding extends Layer {
                 tf.constant("to"),
                 tf.max(flat, tf.constant(0))),
             AssertThat.summarize(3L));
-    // On a parameter server the lookup runs beside the table: rows travel, not the table.
-    Ops lookup = embeddings.device() == null ? tf : tf.withDevice(embeddings.device());
-    return lookup
-        .withControlDependencies(List.of(check))
-        .gather(embeddings.value(), ids, tf.constant(0));
+    // The lookup runs where the rows live (a parameter server): rows travel, not the table.
+    return embeddings.gatherRows(tf.withControlDependencies(List.of(check)), ids);
   }
 
   /** Whether id 0 is padding, masked out downstream (Keras's {@code mask_zero}). */

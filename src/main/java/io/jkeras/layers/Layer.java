@@ -707,6 +707,36 @@ public abstract class Layer implements KerasSerializable {
       Regularizer regularizer,
       Constraint constraint,
       boolean trainable) {
+    return newWeight(weightName, shape, initializer, regularizer, constraint, trainable, false);
+  }
+
+  /**
+   * Adds a trainable weight that this layer reads only by rows, with {@link Weight#gatherRows} (an
+   * embedding table): a distribution may then store it in row shards on several machines (the
+   * parameter-server strategy's variable partitioner) without the layer knowing. Otherwise as
+   * {@link #addWeight(String, Shape, Initializer, Regularizer, Constraint, boolean)}.
+   *
+   * <pre>{@code
+   * table = addLookupTable("embeddings", Shape.of(rows, width), initializer, null, null);
+   * }</pre>
+   */
+  protected final Weight addLookupTable(
+      String weightName,
+      Shape shape,
+      Initializer initializer,
+      Regularizer regularizer,
+      Constraint constraint) {
+    return newWeight(weightName, shape, initializer, regularizer, constraint, true, true);
+  }
+
+  private Weight newWeight(
+      String weightName,
+      Shape shape,
+      Initializer initializer,
+      Regularizer regularizer,
+      Constraint constraint,
+      boolean trainable,
+      boolean lookupTable) {
     for (long d : shape.asArray()) {
       if (d < 0) {
         throw new IllegalArgumentException(
@@ -729,7 +759,15 @@ public abstract class Layer implements KerasSerializable {
     float[] initial = initializer.generate(shape.asArray(), GlobalSeed.split());
     Weight w =
         new Weight(
-            this, weightName, shape, trainable, initializer, regularizer, constraint, initial);
+            this,
+            weightName,
+            shape,
+            trainable,
+            initializer,
+            regularizer,
+            constraint,
+            initial,
+            lookupTable);
     weights.add(w);
     if (graph != null && !graph.isClosed()) {
       w.bind(graph, graphScope);

@@ -2,16 +2,20 @@ package io.jkeras.layers;
 
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.GraphVariable;
+import io.jkeras.backend.RowPartition;
 import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
 import java.util.List;
 import org.tensorflow.DeviceSpec;
+import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TIntegral;
 
 /**
  * A float32 weight of a layer (Keras's {@code Variable}), created by {@link Layer#addWeight}.
@@ -35,6 +39,7 @@ public final class Weight {
   private final Initializer initializer;
   private final Regularizer regularizer;
   private final Constraint constraint;
+  private final boolean lookupTable;
 
   private float[] hostValue;
   private GraphSession graph;
@@ -48,7 +53,8 @@ public final class Weight {
       Initializer initializer,
       Regularizer regularizer,
       Constraint constraint,
-      float[] initialValue) {
+      float[] initialValue,
+      boolean lookupTable) {
     this.owner = owner;
     this.name = name;
     this.shape = shape;
@@ -57,6 +63,7 @@ public final class Weight {
     this.regularizer = regularizer;
     this.constraint = constraint;
     this.hostValue = initialValue;
+    this.lookupTable = lookupTable;
   }
 
   /** The weight's own name, for example {@code "kernel"}. */
@@ -104,19 +111,59 @@ public final class Weight {
     return constraint;
   }
 
-  /** The variable holding this weight in the graph it is bound to, for use in layer code. */
+  /**
+   * The variable holding this weight in the graph it is bound to, for use in layer code.
+   *
+   * @throws IllegalStateException outside a graph, or for a lookup table the distribution split
+   *     into row shards (read it with {@link #gatherRows})
+   */
   public synchronized Variable<TFloat32> value() {
+    return graphVariable().variable();
+  }
+
+  /**
+   * The graph variable holding this weight (one variable, or one per row shard), for the training
+   * runtime and optimizers.
+   *
+   * <pre>{@code
+   * RowPartition p = weight.graphVariable().partition(); // null unless split by rows
+   * }</pre>
+   *
+   * @throws IllegalStateException while the weight is not in a graph
+   */
+  public synchronized GraphVariable<TFloat32> graphVariable() {
     if (variable == null) {
       throw new IllegalStateException(
           "Weight " + path() + " is not in a graph yet: layers read weights only inside call()");
     }
-    return variable.variable();
+    return variable;
+  }
+
+  /**
+   * Rows {@code ids} of this table (a weight created with {@link Layer#addLookupTable}), of shape
+   * {@code ids.shape + shape[1:]}, looked up where the rows live: on a parameter server the rows
+   * travel, not the table; a table split into row shards is looked up shard by shard.
+   *
+   * <pre>{@code
+   * Operand<TFloat32> vectors = embeddings.gatherRows(tf, ids);
+   * }</pre>
+   */
+  public synchronized Operand<TFloat32> gatherRows(Ops tf, Operand<? extends TIntegral> ids) {
+    return graphVariable().gather(tf, ids);
+  }
+
+  /**
+   * How a distribution split this lookup table into row shards, or null when it is one variable
+   * (always for weights that are not lookup tables, and while the weight is not in a graph).
+   */
+  public synchronized RowPartition rowPartition() {
+    return variable == null ? null : variable.partition();
   }
 
   /**
    * The device a distribution strategy placed this weight's variable on (a parameter server), or
-   * null when it lives with the model's other ops; layers run reads that shrink a weight (a lookup)
-   * there, so only the result travels.
+   * null when it lives with the model's other ops (or is split into row shards on several devices);
+   * layers run reads that shrink a weight (a lookup) there, so only the result travels.
    */
   public synchronized DeviceSpec device() {
     return variable == null ? null : variable.device();
@@ -147,7 +194,24 @@ public final class Weight {
               + " already lives in another open graph; close that model first or build the new"
               + " model from layers that are not in use");
     }
-    variable = GraphVariable.floats(g, g.tf().withSubScope(scope), name, path(), shape);
+    Ops scoped = g.tf().withSubScope(scope);
+    GraphVariable<TFloat32> v =
+        lookupTable
+            ? GraphVariable.table(g, scoped, name, path(), shape)
+            : GraphVariable.floats(g, scoped, name, path(), shape);
+    if (v.partition() != null && (regularizer != null || constraint != null)) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + owner.name()
+              + "\" weight \""
+              + name
+              + "\": the distribution splits it into "
+              + v.partition().shards()
+              + " row shards, and a "
+              + (regularizer != null ? "regularizer" : "constraint")
+              + " would read the whole table every step; remove it or keep the table whole");
+    }
+    variable = v;
     graph = g;
     g.register(this);
     float[] value = hostValue;

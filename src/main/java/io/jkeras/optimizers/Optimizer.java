@@ -3,6 +3,7 @@ package io.jkeras.optimizers;
 import io.jkeras.KerasSerializable;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.GraphVariable;
+import io.jkeras.backend.RowPartition;
 import io.jkeras.config.ConfigReader;
 import io.jkeras.layers.KerasNames;
 import io.jkeras.layers.Weight;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -21,6 +23,7 @@ import org.tensorflow.op.core.SwitchCond;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -399,7 +402,27 @@ public abstract class Optimizer implements KerasSerializable {
       throw new IllegalArgumentException(
           className() + ": " + rowIds.size() + " row-id lists for " + grads.size() + " gradients");
     }
-    if (!updatesSparsely() && rowIds.stream().anyMatch(r -> r != null)) {
+    boolean denseFromRows = false;
+    for (int i = 0; i < weights.size(); i++) {
+      if (rowIds.get(i) != null && weights.get(i).rowPartition() == null) {
+        denseFromRows = true;
+      }
+      if (weights.get(i).rowPartition() != null && rowIds.get(i) == null) {
+        throw new IllegalArgumentException(
+            className()
+                + ": weight "
+                + weights.get(i).path()
+                + " is split into row shards; its gradient must be given as rows");
+      }
+      if (weights.get(i).rowPartition() != null && gradientAccumulationSteps != null) {
+        throw new IllegalArgumentException(
+            className()
+                + ": gradient_accumulation_steps cannot accumulate the gradient of weight "
+                + weights.get(i).path()
+                + ", which the distribution split into row shards");
+      }
+    }
+    if (!updatesSparsely() && denseFromRows) {
       throw new IllegalArgumentException(
           className()
               + ": row-sparse gradients given, but this optimizer's options update every row"
@@ -429,7 +452,7 @@ public abstract class Optimizer implements KerasSerializable {
         accumulators.add(slot(g, scoped, "gradient_accumulator", w, w.shape(), 0f).variable());
       }
     }
-    List<List<Variable<TFloat32>>> perWeight = new ArrayList<>();
+    List<List<GraphVariable<TFloat32>>> perWeight = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       perWeight.add(new ArrayList<>());
     }
@@ -443,9 +466,7 @@ public abstract class Optimizer implements KerasSerializable {
           } else {
             perWeight
                 .get(i)
-                .add(
-                    slot(g, scoped, slot, w, slotShape(slot, w.shape()), slotInitialValue(slot))
-                        .variable());
+                .add(slot(g, scoped, slot, w, slotShape(slot, w.shape()), slotInitialValue(slot)));
           }
         }
       }
@@ -543,24 +564,26 @@ public abstract class Optimizer implements KerasSerializable {
                       afterStep.constant(emaOverwriteFrequency.longValue())),
                   afterStep.constant(0L));
       for (int i = 0; i < weights.size(); i++) {
-        Variable<TFloat32> avg = averages.get(i).variable();
-        Variable<TFloat32> var = weights.get(i).value();
-        Operand<TFloat32> newAvg =
-            afterStep.assign(
-                avg,
-                afterStep.math.add(
-                    afterStep.math.mul(momentum, avg), afterStep.math.mul(keep, var)));
-        if (overwrite == null) {
-          done.add(newAvg);
-        } else {
-          Ops afterAvg = afterStep.withControlDependencies(List.of(newAvg));
-          done.add(
-              afterAvg.assign(
-                  var,
-                  afterAvg.select(
-                      afterAvg.fill(afterAvg.shape(var), overwrite),
-                      afterAvg.identity(newAvg),
-                      afterAvg.identity(var))));
+        for (int s = 0; s < shards(weights.get(i)); s++) {
+          Variable<TFloat32> avg = averages.get(i).shard(s);
+          Variable<TFloat32> var = weights.get(i).graphVariable().shard(s);
+          Operand<TFloat32> newAvg =
+              afterStep.assign(
+                  avg,
+                  afterStep.math.add(
+                      afterStep.math.mul(momentum, avg), afterStep.math.mul(keep, var)));
+          if (overwrite == null) {
+            done.add(newAvg);
+          } else {
+            Ops afterAvg = afterStep.withControlDependencies(List.of(newAvg));
+            done.add(
+                afterAvg.assign(
+                    var,
+                    afterAvg.select(
+                        afterAvg.fill(afterAvg.shape(var), overwrite),
+                        afterAvg.identity(newAvg),
+                        afterAvg.identity(var))));
+          }
         }
       }
     }
@@ -582,11 +605,36 @@ public abstract class Optimizer implements KerasSerializable {
     return w.device() == null ? tf : tf.withDevice(w.device());
   }
 
+  /** The number of row shards of {@code w}'s variable: 1 unless a distribution split it. */
+  private static int shards(Weight w) {
+    return w.rowPartition() == null ? 1 : w.rowPartition().shards();
+  }
+
+  /** A slot of {@code w}, split into the same row shards as {@code w} when it is split. */
   private GraphVariable<TFloat32> slot(
       GraphSession g, Ops scoped, String slot, Weight w, Shape shape, float initial) {
+    if (w.rowPartition() != null && !shape.equals(w.shape())) {
+      throw new IllegalArgumentException(
+          className()
+              + ": slot "
+              + slot
+              + " of shape "
+              + shape
+              + " cannot be split into the row shards of weight "
+              + w.path()
+              + " "
+              + w.shape()
+              + "; use an optimizer whose slots have the weight's shape (SGD, Adagrad, Adam,"
+              + " LazyAdam...) or keep the table whole");
+    }
     GraphVariable<TFloat32> v =
         GraphVariable.floats(
-            g, scoped, slot + "_" + w.layer().name() + "_" + w.name(), w.path(), shape);
+            g,
+            scoped,
+            slot + "_" + w.layer().name() + "_" + w.name(),
+            w.path(),
+            shape,
+            w.rowPartition());
     float[] init = new float[Math.toIntExact(shape.size())];
     Arrays.fill(init, initial);
     v.initialize(init);
@@ -599,7 +647,7 @@ public abstract class Optimizer implements KerasSerializable {
       Ops tf,
       List<Operand<TFloat32>> grads,
       List<Operand<TInt64>> rowIds,
-      List<List<Variable<TFloat32>>> perWeight,
+      List<List<GraphVariable<TFloat32>>> perWeight,
       Operand<TFloat32> lr,
       Operand<TFloat32> step) {
     List<Operand<TFloat32>> gs = clip(tf, grads);
@@ -607,22 +655,75 @@ public abstract class Optimizer implements KerasSerializable {
     if (weightDecay != null) {
       Operand<TFloat32> wd = tf.constant(weightDecay.floatValue());
       for (Weight w : weights) {
-        Variable<TFloat32> var = w.value();
-        decays.add(tf.assignSub(var, tf.math.mul(tf.math.mul(tf.identity(var), wd), lr)));
+        for (int s = 0; s < shards(w); s++) {
+          Variable<TFloat32> var = w.graphVariable().shard(s);
+          decays.add(tf.assignSub(var, tf.math.mul(tf.math.mul(tf.identity(var), wd), lr)));
+        }
       }
     }
     decays.addAll(beforeUpdates(tf, scalars, lr, step));
     Ops afterDecay = decays.isEmpty() ? tf : tf.withControlDependencies(decays);
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
-      Ops near = onDeviceOf(afterDecay, weights.get(i));
-      Variable<TFloat32> var = weights.get(i).value();
+      Weight w = weights.get(i);
+      if (w.rowPartition() != null) {
+        updates.addAll(
+            shardUpdates(afterDecay, w, rowIds.get(i), gs.get(i), perWeight.get(i), lr, step));
+        continue;
+      }
+      Ops near = onDeviceOf(afterDecay, w);
+      Variable<TFloat32> var = w.value();
+      List<Variable<TFloat32>> slotVars = shardOf(perWeight.get(i), 0);
       updates.add(
           rowIds.get(i) == null
-              ? update(near, var, gs.get(i), perWeight.get(i), lr, step)
-              : sparseUpdate(near, var, rowIds.get(i), gs.get(i), perWeight.get(i), lr, step));
+              ? update(near, var, gs.get(i), slotVars, lr, step)
+              : sparseUpdate(near, var, rowIds.get(i), gs.get(i), slotVars, lr, step));
     }
     return updates;
+  }
+
+  /**
+   * The updates of a weight split into row shards, from its gradient as distinct rows {@code ids}
+   * with values {@code rows}: the rows are split by shard here, and each shard is updated on its
+   * own device with its own slots, row-sparse when this optimizer updates sparsely, else from the
+   * shard's dense gradient built there (so rows travel, not shards).
+   */
+  private List<Op> shardUpdates(
+      Ops tf,
+      Weight w,
+      Operand<TInt64> ids,
+      Operand<TFloat32> rows,
+      List<GraphVariable<TFloat32>> slotVars,
+      Operand<TFloat32> lr,
+      Operand<TFloat32> step) {
+    RowPartition p = w.rowPartition();
+    Operand<TInt32> which = p.shardIndices(tf, ids);
+    List<Operand<TInt64>> shardIds = p.split(tf, ids, which);
+    List<Operand<TFloat32>> shardRows = p.split(tf, rows, which);
+    List<Op> out = new ArrayList<>();
+    for (int s = 0; s < p.shards(); s++) {
+      Operand<TInt64> local = p.local(tf, shardIds.get(s), s);
+      DeviceSpec device = w.graphVariable().shardDevice(s);
+      Ops near = device == null ? tf : tf.withDevice(device);
+      Variable<TFloat32> var = w.graphVariable().shard(s);
+      if (updatesSparsely()) {
+        out.add(sparseUpdate(near, var, local, shardRows.get(s), shardOf(slotVars, s), lr, step));
+      } else {
+        Operand<TFloat32> dense =
+            near.math.unsortedSegmentSum(shardRows.get(s), local, near.constant(p.shardRows(s)));
+        out.add(update(near, var, dense, shardOf(slotVars, s), lr, step));
+      }
+    }
+    return out;
+  }
+
+  /** Shard {@code s} of every slot (null stays null: a placeholder slot). */
+  private static List<Variable<TFloat32>> shardOf(List<GraphVariable<TFloat32>> slots, int s) {
+    List<Variable<TFloat32>> out = new ArrayList<>();
+    for (GraphVariable<TFloat32> v : slots) {
+      out.add(v == null ? null : v.shard(s));
+    }
+    return out;
   }
 
   private List<Operand<TFloat32>> clip(Ops tf, List<Operand<TFloat32>> grads) {

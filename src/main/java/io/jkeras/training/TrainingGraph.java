@@ -121,11 +121,23 @@ final class TrainingGraph {
     List<Weight> trainable = model.trainableWeights();
     // Embedding tables the loss reads only through lookups take their gradient as rows, applied
     // with scatter updates, where the optimizer's sparse update is its dense math.
+    // A table split into row shards always does (the optimizer rebuilds each shard's dense
+    // gradient on the shard's device when its update is not row-sparse).
     boolean sparse = optimizer.updatesSparsely() && g.distribution().appliesRowSparseGradients();
-    LookupGradients lookups = sparse ? new LookupGradients(trainTotals.get(1)) : null;
+    boolean split = trainable.stream().anyMatch(w -> w.rowPartition() != null);
+    LookupGradients lookups = sparse || split ? new LookupGradients(trainTotals.get(1)) : null;
     List<List<GraphOperation>> tableLookups = new ArrayList<>();
+    List<List<List<GraphOperation>>> shardLookups = new ArrayList<>();
     List<Output<?>> wrt = new ArrayList<>();
     for (Weight w : trainable) {
+      if (w.rowPartition() != null) {
+        List<List<GraphOperation>> perShard = shardReads(lookups, w);
+        shardLookups.add(perShard);
+        tableLookups.add(null);
+        perShard.forEach(reads -> reads.forEach(r -> wrt.add(r.output(0))));
+        continue;
+      }
+      shardLookups.add(null);
       List<GraphOperation> reads =
           sparse && w.shape().numDimensions() == 2 ? lookups.lookupsOf(w.value().asOutput()) : null;
       tableLookups.add(reads);
@@ -145,6 +157,21 @@ final class TrainingGraph {
               g, optimizer.scaleLoss(tf, trainTotals.get(1)), wrt.toArray(new Output<?>[0]));
       int at = 0;
       for (int i = 0; i < trainable.size(); i++) {
+        if (shardLookups.get(i) != null) {
+          Weight w = trainable.get(i);
+          List<Operand<?>> idsAndRows = new ArrayList<>();
+          at = shardRows(tf, w, shardLookups.get(i), Arrays.asList(dw), at, idsAndRows);
+          if (!idsAndRows.isEmpty()) {
+            updated.add(w);
+            @SuppressWarnings("unchecked")
+            Operand<TInt64> ids = (Operand<TInt64>) idsAndRows.get(0);
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> rows = (Operand<TFloat32>) idsAndRows.get(1);
+            rowIds.add(ids);
+            grads.add(rows);
+          }
+          continue;
+        }
         List<GraphOperation> reads = tableLookups.get(i);
         if (reads == null) {
           if (dw[at] != null) {
@@ -193,6 +220,67 @@ final class TrainingGraph {
     ForwardGraph eval = runtime.inferenceGraph();
     evalLoss = totalLoss(tf, eval, evalWeights).get(0);
     evalStats = statistics(tf, eval);
+  }
+
+  /**
+   * The row lookups through which the loss reads each shard of the split table {@code w} (empty
+   * lists when the loss does not read it).
+   */
+  private static List<List<GraphOperation>> shardReads(LookupGradients lookups, Weight w) {
+    List<List<GraphOperation>> perShard = new ArrayList<>();
+    boolean any = false;
+    for (int s = 0; s < w.rowPartition().shards(); s++) {
+      List<GraphOperation> reads = lookups.lookupsOf(w.graphVariable().shard(s).asOutput());
+      any |= reads != null;
+      perShard.add(reads == null ? List.of() : reads);
+    }
+    if (any && perShard.stream().anyMatch(List::isEmpty)) {
+      throw new IllegalStateException(
+          "Weight "
+              + w.path()
+              + " is split into row shards, but the loss reads some shard other than by row"
+              + " lookups (Weight.gatherRows)");
+    }
+    return perShard;
+  }
+
+  /**
+   * The gradient of the split table {@code w} as its distinct looked-up rows: each shard's rows (of
+   * the gradients {@code dw} from index {@code at} on) with their local ids moved to the table's
+   * row ids, all shards together. Adds {@code [ids, rows]} to {@code out} unless no lookup has a
+   * gradient; returns the index in {@code dw} after this table's lookups.
+   */
+  private static int shardRows(
+      Ops tf,
+      Weight w,
+      List<List<GraphOperation>> perShard,
+      List<Output<?>> dw,
+      int at,
+      List<Operand<?>> out) {
+    List<Operand<TInt64>> ids = new ArrayList<>();
+    List<Operand<TFloat32>> rows = new ArrayList<>();
+    long width = w.shape().size() / w.shape().size(0);
+    for (int s = 0; s < perShard.size(); s++) {
+      List<GraphOperation> reads = perShard.get(s);
+      Operand<?>[] idsAndRows =
+          reads.isEmpty()
+              ? null
+              : LookupGradients.rows(tf, reads, dw.subList(at, at + reads.size()), width);
+      at += reads.size();
+      if (idsAndRows != null) {
+        @SuppressWarnings("unchecked")
+        Operand<TInt64> local = (Operand<TInt64>) idsAndRows[0];
+        ids.add(tf.math.add(local, tf.constant(w.rowPartition().offset(s))));
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> r = (Operand<TFloat32>) idsAndRows[1];
+        rows.add(r);
+      }
+    }
+    if (!ids.isEmpty()) {
+      out.add(ids.size() == 1 ? ids.get(0) : tf.concat(ids, tf.constant(0)));
+      out.add(rows.size() == 1 ? rows.get(0) : tf.concat(rows, tf.constant(0)));
+    }
+    return at;
   }
 
   /**
