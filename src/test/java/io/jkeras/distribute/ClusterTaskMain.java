@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * One task of a test cluster, run in a child JVM with TF_CONFIG set: {@code serve} (a server only),
  * {@code mirrored OUT EPOCHS} (a MultiWorkerMirroredStrategy replica that writes its final weights
- * to OUT).
+ * to OUT), and the parameter-server workers of the tests and of {@link DistributedBenchmark}.
  */
 public final class ClusterTaskMain {
 
@@ -34,6 +34,20 @@ public final class ClusterTaskMain {
               Path.of(args[1]),
               Integer.parseInt(args[2]),
               args.length > 3 ? Integer.parseInt(args[3]) : SparseProblem.TABLE_ROWS);
+      case "ps-split" ->
+          splitTable(
+              config,
+              Path.of(args[1]),
+              Integer.parseInt(args[2]),
+              Integer.parseInt(args[3]),
+              Integer.parseInt(args[4]));
+      case "ps-deepfm" ->
+          deepFm(
+              config,
+              Path.of(args[1]),
+              Integer.parseInt(args[2]),
+              Integer.parseInt(args[3]),
+              Integer.parseInt(args[4]));
       case "mirrored-sparse" ->
           mirroredSparse(
               config, Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -129,6 +143,111 @@ public final class ClusterTaskMain {
     lines.add("steps_per_s " + steps / seconds);
     lines.add("ps_bytes " + java.util.Arrays.toString(strategy.bytesPerParameterServer()));
     Files.write(out, lines);
+    model.close();
+  }
+
+  /**
+   * The only worker of ps tasks holding the table in {@code shards} row shards: trains the sparse
+   * problem of {@code rows} rows from {@link SparseProblem#setInitialWeights} for {@code epochs}
+   * epochs in order, writes OUT (figures), OUT.weights (each weight's floats) and OUT.keras, then
+   * measures the bytes of a step with this table and with one of a tenth of the rows.
+   */
+  private static void splitTable(TfConfig config, Path out, int epochs, int rows, int shards)
+      throws Exception {
+    var strategy =
+        ParameterServerStrategy.builder(config)
+            .operationTimeout(Duration.ofSeconds(60))
+            .variablePartitioner(new FixedShardsPartitioner(shards))
+            .build();
+    Model model;
+    Model small;
+    try (var scope = strategy.scope()) {
+      model = SparseProblem.model(rows);
+      small = SparseProblem.model(rows / 10);
+    }
+    SparseProblem.setInitialWeights(model, 7);
+    HostArray x = SparseProblem.x(rows);
+    HostArray y = SparseProblem.y();
+    model.fit(
+        x, y, FitOptions.epochs(epochs).batchSize(SparseProblem.BATCH).shuffle(false).verbose(0));
+    try (var w = new java.io.DataOutputStream(Files.newOutputStream(Path.of(out + ".weights")))) {
+      for (var weight : model.weights()) {
+        for (float v : weight.read()) {
+          w.writeFloat(v);
+        }
+      }
+    }
+    model.save(Path.of(out + ".keras"));
+    String psBytes = java.util.Arrays.toString(strategy.bytesPerParameterServer());
+    StepTraffic large = SparseProblem.measureSteps(model, x, y, 3);
+    HostArray xTenth = SparseProblem.x(rows / 10);
+    small.fit(xTenth, y, FitOptions.epochs(1).batchSize(SparseProblem.BATCH).verbose(0));
+    StepTraffic tenth = SparseProblem.measureSteps(small, xTenth, y, 3);
+    Files.write(
+        out,
+        List.of(
+            "ps_bytes " + psBytes.substring(1, psBytes.length() - 1).replace(" ", ""),
+            "bytes " + large.bytes(),
+            "tensors " + large.tensors(),
+            "bytes_tenth " + tenth.bytes(),
+            "tensors_tenth " + tenth.tensors()));
+    small.close();
+    model.close();
+  }
+
+  /**
+   * A worker training a DeepFM (8 hashed fields into one table of {@code rows} rows, 8 wide; MLP
+   * 64-32; Adagrad; batch 64) on ps tasks, the tables in {@code shards} row shards (1: whole);
+   * writes steps/s over {@code steps} timed steps, the bytes of a traced step and the ps bytes.
+   */
+  private static void deepFm(TfConfig config, Path out, int rows, int shards, int steps)
+      throws Exception {
+    var builder = ParameterServerStrategy.builder(config).operationTimeout(Duration.ofSeconds(300));
+    if (shards > 1) {
+      builder.variablePartitioner(new FixedShardsPartitioner(shards));
+    }
+    var strategy = builder.build();
+    int fields = 8;
+    int batch = SparseProblem.BATCH;
+    Model model;
+    try (var scope = strategy.scope()) {
+      model =
+          io.jkeras.ctr.CtrModels.builder(
+                  "deepfm", io.jkeras.data.Features.oneHot(fields, rows, SparseProblem.DIM))
+              .hidden(64, 32)
+              .build();
+      model.compile(new io.jkeras.optimizers.Adagrad(0.05), "binary_crossentropy");
+    }
+    int n = batch * steps;
+    int[][] ids = new int[n][fields];
+    float[] labels = new float[n];
+    long seed = 0x9E3779B97F4A7C15L * (strategy.replicaIndex() + 1);
+    for (int i = 0; i < n; i++) {
+      for (int f = 0; f < fields; f++) {
+        seed = seed * 6364136223846793005L + 1442695040888963407L;
+        ids[i][f] = (int) Math.floorMod(seed >>> 17, (long) rows);
+      }
+      labels[i] = (ids[i][0] + ids[i][1]) % 4 == 0 ? 1f : 0f;
+    }
+    HostArray x = HostArray.of(ids);
+    HostArray y = HostArray.of(labels);
+    // A few steps first: graph building is not part of the rate.
+    model.fit(
+        HostArray.of(java.util.Arrays.copyOf(ids, 4 * batch)),
+        HostArray.of(java.util.Arrays.copyOf(labels, 4 * batch)),
+        FitOptions.epochs(1).batchSize(batch).verbose(0));
+    long start = System.nanoTime();
+    model.fit(x, y, FitOptions.epochs(1).batchSize(batch).verbose(0));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    StepTraffic traffic = SparseProblem.measureSteps(model, x, y, 3);
+    String psBytes = java.util.Arrays.toString(strategy.bytesPerParameterServer());
+    Files.write(
+        out,
+        List.of(
+            "steps_per_s " + steps / seconds,
+            "bytes " + traffic.bytes(),
+            "tensors " + traffic.tensors(),
+            "ps_bytes " + psBytes.substring(1, psBytes.length() - 1).replace(" ", "")));
     model.close();
   }
 

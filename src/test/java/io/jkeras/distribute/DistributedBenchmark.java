@@ -11,9 +11,10 @@ import java.util.Map;
 /**
  * Runs the sparse CTR-like problem (Embedding of 4 ids, 8 wide, into a Dense sigmoid; Adagrad;
  * batch 64 per worker) in one process, as 2 MultiWorkerMirroredStrategy workers, and as ps + 2
- * ParameterServerStrategy workers, all on loopback, and prints steps/s side by side; then the bytes
- * one ps-strategy step sends between tasks for tables of 10^6 and 10^7 rows. Started by
- * benchmarks/distributed.
+ * ParameterServerStrategy workers, all on loopback, and prints steps/s side by side; then, for a
+ * DeepFM with a hashed table of 10^6 and of 10^7 rows trained by 2 workers, the bytes one step
+ * sends between tasks and the summed steps/s with 1 ps (tables whole) and with 2 ps (tables in 2
+ * row shards). Started by benchmarks/distributed.
  */
 public final class DistributedBenchmark {
 
@@ -22,6 +23,7 @@ public final class DistributedBenchmark {
   public static void main(String[] args) throws Exception {
     int rows = 100_000;
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    int steps = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     Path dir = Files.createTempDirectory("jkeras-distributed-bench");
     System.out.printf(
         "sparse problem: %d samples, table %d x %d, batch %d per worker, %d timed epochs%n",
@@ -63,18 +65,65 @@ public final class DistributedBenchmark {
         "ps + 2 workers (async): %8.1f steps/s  %8.0f samples/s (sum over workers)%n",
         psSteps, psSteps * SparseProblem.BATCH);
 
+    System.out.println(
+        "DeepFM (8 hashed fields, one table of R rows x 8 plus its 1-wide linear table, MLP 64-32,"
+            + " Adagrad, batch 64 per worker), 2 workers:");
     for (int tableRows : new int[] {1_000_000, 10_000_000}) {
-      Map<String, String> f = psRun(dir, "t" + tableRows, 1, tableRows, 1)[0];
-      long tableBytes = 4L * tableRows * SparseProblem.DIM;
-      System.out.printf(
-          "ps step bytes, table %,d rows (%,d bytes): %,d bytes in %s tensors (%.5f%% of the"
-              + " table)%n",
-          tableRows,
-          tableBytes,
-          Long.parseLong(f.get("bytes")),
-          f.get("tensors"),
-          100.0 * Long.parseLong(f.get("bytes")) / tableBytes);
+      for (int ps : new int[] {1, 2}) {
+        Map<String, String>[] f = deepFmRun(dir, ps, tableRows, steps);
+        long tableBytes = 4L * tableRows * (SparseProblem.DIM + 1);
+        double rate = 0;
+        long bytes = 0;
+        for (Map<String, String> w : f) {
+          rate += Double.parseDouble(w.get("steps_per_s"));
+          bytes = Math.max(bytes, Long.parseLong(w.get("bytes")));
+        }
+        System.out.printf(
+            "  R=%,d (%,d table bytes), %d ps%s: %,d bytes per step in %s tensors (%.5f%% of the"
+                + " tables), %.1f steps/s summed over workers, ps bytes [%s]%n",
+            tableRows,
+            tableBytes,
+            ps,
+            ps == 1 ? " (whole)     " : " (2 row shards)",
+            bytes,
+            f[0].get("tensors"),
+            100.0 * bytes / tableBytes,
+            rate,
+            f[0].get("ps_bytes"));
+      }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String>[] deepFmRun(Path dir, int ps, int rows, int steps)
+      throws Exception {
+    Map<String, Integer> jobs = new LinkedHashMap<>();
+    jobs.put("ps", ps);
+    jobs.put("worker", 2);
+    Map<String, String>[] out = new Map[2];
+    String tag = "deepfm-" + rows + "-" + ps + "-";
+    try (LocalCluster c = new LocalCluster(dir, jobs).heap("3g")) {
+      for (int i = 0; i < ps; i++) {
+        c.start("ps", i, "serve");
+      }
+      Process[] p = new Process[2];
+      for (int i = 0; i < 2; i++) {
+        p[i] =
+            c.start(
+                "worker",
+                i,
+                "ps-deepfm",
+                dir.resolve(tag + i).toString(),
+                "" + rows,
+                "" + ps,
+                "" + steps);
+      }
+      for (int i = 0; i < 2; i++) {
+        check(c, p[i]);
+        out[i] = figures(dir.resolve(tag + i));
+      }
+    }
+    return out;
   }
 
   private static double singleProcess(int rows, int epochs) {
