@@ -69,8 +69,8 @@ public final class DistributedBenchmark {
         "DeepFM (8 hashed fields, one table of R rows x 8 plus its 1-wide linear table, MLP 64-32,"
             + " Adagrad, batch 64 per worker), 2 workers:");
     for (int tableRows : new int[] {1_000_000, 10_000_000}) {
-      for (int ps : new int[] {1, 2}) {
-        Map<String, String>[] f = deepFmRun(dir, ps, tableRows, steps);
+      for (int servers : new int[] {1, 2}) {
+        Map<String, String>[] f = deepFmRun(dir, servers, tableRows, steps);
         long tableBytes = 4L * tableRows * (SparseProblem.DIM + 1);
         double rate = 0;
         long bytes = 0;
@@ -83,8 +83,8 @@ public final class DistributedBenchmark {
                 + " tables), %.1f steps/s summed over workers, ps bytes [%s]%n",
             tableRows,
             tableBytes,
-            ps,
-            ps == 1 ? " (whole)     " : " (2 row shards)",
+            servers,
+            servers == 1 ? " (whole)     " : " (2 row shards)",
             bytes,
             f[0].get("tensors"),
             100.0 * bytes / tableBytes,
