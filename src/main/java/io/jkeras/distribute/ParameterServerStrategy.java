@@ -94,7 +94,14 @@ public final class ParameterServerStrategy extends Strategy {
     return new Builder(config);
   }
 
-  /** Optional arguments of {@link ParameterServerStrategy}. */
+  /**
+   * Optional arguments of {@link ParameterServerStrategy}.
+   *
+   * <pre>{@code
+   * ParameterServerStrategy s =
+   *     ParameterServerStrategy.builder(config).operationTimeout(Duration.ofSeconds(30)).build();
+   * }</pre>
+   */
   public static final class Builder {
     private final TfConfig config;
     private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
