@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -31,6 +32,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -63,6 +66,12 @@ final class TrainingGraph {
   private final List<Operand<TFloat32>> trainStats;
   private final Operand<TFloat32> evalLoss;
   private final List<Operand<TFloat32>> evalStats;
+
+  /**
+   * When set, every step runs with TensorFlow's full trace and hands its step statistics here
+   * (training steps with {@code true}); the per-op profile benchmark in this package sets it.
+   */
+  static volatile BiConsumer<Boolean, RunMetadata> stepTrace;
 
   /**
    * Builds both graphs for labels whose samples have {@code labelShapes} (one per output). Metrics
@@ -450,7 +459,15 @@ final class TrainingGraph {
         // Layer state (moving statistics) advances with each step, from this batch.
         stateUpdates.forEach(runner::addTarget);
       }
-      try (Result r = runner.run()) {
+      BiConsumer<Boolean, RunMetadata> trace = stepTrace;
+      if (trace != null) {
+        runner.setOptions(
+            RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+      }
+      try (Result r = trace == null ? runner.run() : runner.runAndFetchMetadata()) {
+        if (trace != null) {
+          r.getMetadata().ifPresent(m -> trace.accept(training, m));
+        }
         double value = ((TFloat32) r.get(0)).getFloat();
         for (int m = 0; m < metrics.size(); m++) {
           TFloat32 s = (TFloat32) r.get(m + 1);
