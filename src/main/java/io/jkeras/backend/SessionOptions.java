@@ -14,8 +14,11 @@ import org.tensorflow.proto.ConfigProto;
  * }</pre>
  *
  * <p>The defaults are TensorFlow's (thread pools sized by TensorFlow from the cores, soft placement
- * on, no timeout): the measurements in {@code ../shared/notes/tensorflow-java.md} found no thread
- * setting faster on this project's 2-core machine, and one thread only ~15% slower.
+ * on, no timeout). Measured on a 2-core machine (docs/speed.md): models of small ops, such as CTR
+ * models of embeddings and dense layers (DeepFM, DCN-v2), train 1.2-1.6x faster with {@code
+ * intraOpThreads(1)}, where independent ops run side by side instead of each op splitting across
+ * the cores; models with large convolutions or products (the IMDB Conv1D models, xDeepFM's CIN) run
+ * 1.3-1.4x slower with it. {@code jkeras ctr} sets it per model.
  *
  * <p>Two settings the {@code ./jkeras} launcher applies live outside the JVM and cannot be set from
  * Java: {@code TF_ENABLE_ONEDNN_OPTS=0} (read when TensorFlow's native library loads) and {@code

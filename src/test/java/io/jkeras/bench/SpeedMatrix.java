@@ -2,6 +2,7 @@ package io.jkeras.bench;
 
 import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.SessionOptions;
 import io.jkeras.ctr.CtrModels;
 import io.jkeras.data.ClickData;
 import io.jkeras.data.Features;
@@ -146,6 +147,8 @@ public final class SpeedMatrix {
         KerasNames.reset();
         GlobalSeed.set(1);
         try (Model m = CtrModels.builder(name, features).build()) {
+          // As `jkeras ctr` runs them: one thread per op (docs/speed.md).
+          m.sessionOptions(SessionOptions.defaults().toBuilder().intraOpThreads(1).build());
           m.compile(new Adam(1e-3, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
           double s =
               epochSeconds(

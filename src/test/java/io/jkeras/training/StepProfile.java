@@ -2,11 +2,19 @@ package io.jkeras.training;
 
 import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.SessionOptions;
+import io.jkeras.ctr.CtrModels;
+import io.jkeras.data.ClickData;
+import io.jkeras.data.Features;
+import io.jkeras.data.LibfmReader;
 import io.jkeras.datasets.Imdb;
 import io.jkeras.datasets.ImdbData;
 import io.jkeras.experiments.SeedModels;
 import io.jkeras.layers.KerasNames;
+import io.jkeras.losses.BinaryCrossentropy;
+import io.jkeras.metrics.AUC;
 import io.jkeras.models.Model;
+import io.jkeras.optimizers.Adam;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,25 +45,49 @@ public final class StepProfile {
   /**
    * Runs the profile.
    *
-   * @param a the IMDB archive, the model (baseline or fm), batch sizes, batches per measurement
+   * @param a the data (IMDB archive or Frappe folder), the model (baseline, fm, deepfm, dcnv2,
+   *     xdeepfm), batch sizes, batches per measurement, and optionally intra,inter op threads
    * @throws Exception when TensorFlow or the data fails
    */
   public static void main(String[] a) throws Exception {
-    ImdbData d = Imdb.load(Path.of(a[0]), 20000, 100);
     String name = a[1];
+    boolean imdb = name.equals("fm") || name.equals("baseline");
+    ImdbData d = imdb ? Imdb.load(Path.of(a[0]), 20000, 100) : null;
+    ClickData clicks =
+        imdb ? null : LibfmReader.builder().read(Path.of(a[0], "frappe.validation.libfm"));
     int[] batches = Arrays.stream(a[2].split(",")).mapToInt(Integer::parseInt).toArray();
     int steps = Integer.parseInt(a[3]);
+    if (a.length > 4) { // intra,inter op threads
+      String[] t = a[4].split(",");
+      SessionOptions.setDefaults(
+          SessionOptions.builder()
+              .intraOpThreads(Integer.parseInt(t[0]))
+              .interOpThreads(Integer.parseInt(t[1]))
+              .build());
+    }
     for (int batch : batches) {
       KerasNames.reset();
       GlobalSeed.set(1);
-      try (Model m =
-          name.equals("fm") ? SeedModels.fm(20000, 100) : SeedModels.baseline(20000, 100)) {
-        m.compile("adam", "binary_crossentropy", "accuracy");
-        int rows = batch * steps;
-        List<HostArray> x = slice(HostArray.of(d.xTrain()), rows);
-        List<HostArray> y = slice(HostArray.of(d.yTrain()), rows);
-        List<HostArray> vx = slice(HostArray.of(d.xTest()), rows);
-        List<HostArray> vy = slice(HostArray.of(d.yTest()), rows);
+      int rows = batch * steps;
+      try (Model m = model(name, clicks)) {
+        List<HostArray> x, y, vx, vy;
+        if (imdb) {
+          m.compile("adam", "binary_crossentropy", "accuracy");
+          x = slice(HostArray.of(d.xTrain()), rows);
+          y = slice(HostArray.of(d.yTrain()), rows);
+          vx = slice(List.of(HostArray.of(d.xTest())), 0, rows);
+          vy = slice(List.of(HostArray.of(d.yTest())), 0, rows);
+        } else {
+          m.compile(new Adam(1e-3, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
+          // Training rows first, validation rows after them, as many of each as the file holds.
+          List<HostArray> all = CtrModels.inputs(m, clicks);
+          int n = Math.min(rows, clicks.rows() / 2);
+          x = slice(all, 0, n);
+          y = slice(List.of(clicks.labels()), 0, n);
+          vx = slice(all, n, n);
+          vy = slice(List.of(clicks.labels()), n, n);
+          rows = n;
+        }
         FitOptions once = FitOptions.epochs(1).batchSize(batch).verbose(0).validationData(vx, vy);
         m.fit(x, y, once);
         double wall = Double.MAX_VALUE;
@@ -124,9 +156,29 @@ public final class StepProfile {
     System.out.println(sb);
   }
 
-  private static List<HostArray> slice(HostArray a, int rows) {
-    try (Tensor t = a.rows(0, Math.min(rows, a.count()), a.dtype())) {
-      return List.of(HostArray.of((org.tensorflow.ndarray.NdArray<?>) t));
+  private static Model model(String name, ClickData clicks) {
+    switch (name) {
+      case "fm":
+        return SeedModels.fm(20000, 100);
+      case "baseline":
+        return SeedModels.baseline(20000, 100);
+      default:
+        return CtrModels.builder(name, Features.oneHot(clicks.fields(), clicks.idBound(), 16))
+            .build();
     }
+  }
+
+  private static List<HostArray> slice(HostArray a, int rows) {
+    return slice(List.of(a), 0, rows);
+  }
+
+  private static List<HostArray> slice(List<HostArray> as, int from, int rows) {
+    List<HostArray> out = new ArrayList<>();
+    for (HostArray a : as) {
+      try (Tensor t = a.rows(from, from + Math.min(rows, a.count() - from), a.dtype())) {
+        out.add(HostArray.of((org.tensorflow.ndarray.NdArray<?>) t));
+      }
+    }
+    return out;
   }
 }
