@@ -42,6 +42,9 @@ public final class GraphSession implements AutoCloseable {
     }
   }
 
+  /** The thread settings of the process's first session, which sized TensorFlow's pools. */
+  private static SessionOptions firstThreads;
+
   private final Graph graph;
   private final Session session;
   private final Ops tf;
@@ -59,6 +62,7 @@ public final class GraphSession implements AutoCloseable {
     this.device = options.device();
     this.distribution = distribution;
     this.graph = new Graph();
+    checkThreads(options);
     this.session = distribution.openSession(graph, options.toConfigProto());
     Ops ops = Ops.create(graph);
     DeviceSpec opsDevice =
@@ -66,6 +70,30 @@ public final class GraphSession implements AutoCloseable {
             ? distribution.opsDevice()
             : device != null ? parseDevice(device) : null;
     this.tf = opsDevice == null ? ops : ops.withDevice(opsDevice);
+  }
+
+  /**
+   * TensorFlow sizes its intra-op and inter-op thread pools once per process, from the first
+   * session's options; later sessions asking for other sizes run on those pools. Say so once,
+   * instead of letting a model's thread settings be silently ignored.
+   */
+  private static synchronized void checkThreads(SessionOptions options) {
+    if (firstThreads == null) {
+      firstThreads = options;
+    } else if (firstThreads.intraOpThreads() != options.intraOpThreads()
+        || firstThreads.interOpThreads() != options.interOpThreads()) {
+      LoggerFactory.getLogger(GraphSession.class)
+          .warn(
+              "SessionOptions: this model asks for intraOpThreads={} interOpThreads={}, but"
+                  + " TensorFlow sized its thread pools once for this process from the first"
+                  + " session ({}, {}; 0: TensorFlow's choice) and keeps them: set the threads"
+                  + " with SessionOptions.setDefaults before the first model runs",
+              options.intraOpThreads(),
+              options.interOpThreads(),
+              firstThreads.intraOpThreads(),
+              firstThreads.interOpThreads());
+      firstThreads = options; // one warning per change, not one per model
+    }
   }
 
   /**

@@ -14,11 +14,14 @@ import org.tensorflow.proto.ConfigProto;
  * }</pre>
  *
  * <p>The defaults are TensorFlow's (thread pools sized by TensorFlow from the cores, soft placement
- * on, no timeout). Measured on a 2-core machine (docs/speed.md): models of small ops, such as CTR
- * models of embeddings and dense layers (DeepFM, DCN-v2), train 1.2-1.6x faster with {@code
- * intraOpThreads(1)}, where independent ops run side by side instead of each op splitting across
- * the cores; models with large convolutions or products (the IMDB Conv1D models, xDeepFM's CIN) run
- * 1.3-1.4x slower with it. {@code jkeras ctr} sets it per model.
+ * on, no timeout). TensorFlow sizes its thread pools once per process, from the first session
+ * created: set threads with {@link #setDefaults} before the first model runs (a later model asking
+ * for other sizes runs on the first pools, and jkeras logs a warning). Measured on a 2-core machine
+ * (docs/speed.md): models of small ops, such as CTR models of embeddings and dense layers (DeepFM,
+ * DCN-v2), train 1.2-1.6x faster with {@code intraOpThreads(1)}, where independent ops run side by
+ * side instead of each op splitting across the cores; models with large convolutions or products
+ * (the IMDB Conv1D models, xDeepFM's CIN) run 1.3-1.4x slower with it. {@code jkeras ctr} chooses
+ * per run.
  *
  * <p>Two settings the {@code ./jkeras} launcher applies live outside the JVM and cannot be set from
  * Java: {@code TF_ENABLE_ONEDNN_OPTS=0} (read when TensorFlow's native library loads) and {@code
@@ -104,7 +107,8 @@ public record SessionOptions(
 
   /**
    * Replaces the options of models created from now on that set none themselves (models already
-   * running keep theirs).
+   * running keep theirs). Thread counts take effect only before the process's first session, which
+   * sizes TensorFlow's thread pools.
    *
    * <pre>{@code
    * SessionOptions.setDefaults(SessionOptions.builder().intraOpThreads(4).build());

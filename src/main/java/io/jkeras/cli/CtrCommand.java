@@ -76,9 +76,10 @@ final class CtrCommand {
           "  --out DIR          output folder (default out/ctr)",
           "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 2)",
           "  --intra-op-threads N",
-          "                     threads one TensorFlow op may use; 0: TensorFlow's choice (all",
-          "                     cores). Default 1 for every model but xdeepfm (0): measured",
-          "                     faster for models of small ops (docs/speed.md)",
+          "                     threads one TensorFlow op may use, for the whole run (TensorFlow",
+          "                     sizes its pools once per process); 0: TensorFlow's choice (all",
+          "                     cores). Default 1, measured faster for models of small ops, or 0",
+          "                     when --models includes xdeepfm (docs/speed.md)",
           "  --strategy S       train as one task of a TensorFlow cluster described by TF_CONFIG:",
           "                     multi_worker_mirrored or parameter_server; one model (--models);",
           "                     a ps task serves until every worker has finished; the chief",
@@ -134,10 +135,14 @@ final class CtrCommand {
     long seed = a.getInt("seed", 1);
     Path out = Path.of(a.get("out", "out/ctr"));
     List<String> models = List.of(a.get("models", "fm,deepfm,dcnv2,xdeepfm").split(","));
-    if (a.has("intra-op-threads") && a.getInt("intra-op-threads", 0) < 0) {
+    int intraOpThreads = a.getInt("intra-op-threads", models.contains("xdeepfm") ? 0 : 1);
+    if (intraOpThreads < 0) {
       throw new Arguments.UsageException(
-          "--intra-op-threads: expected 0 or more, got " + a.getInt("intra-op-threads", 0));
+          "--intra-op-threads: expected 0 or more, got " + intraOpThreads);
     }
+    // One setting for every model of the run: the first session sizes TensorFlow's pools.
+    SessionOptions threads =
+        SessionOptions.defaults().toBuilder().intraOpThreads(intraOpThreads).build();
     for (String m : models) {
       if (!CtrModels.NAMES.contains(m)) {
         throw new Arguments.UsageException(
@@ -300,10 +305,7 @@ final class CtrCommand {
       Model built;
       try (var scope = strategy == null ? null : strategy.scope()) {
         built = CtrModels.builder(m, features).build();
-        built.sessionOptions(
-            SessionOptions.defaults().toBuilder()
-                .intraOpThreads(a.getInt("intra-op-threads", m.equals("xdeepfm") ? 0 : 1))
-                .build());
+        built.sessionOptions(threads);
         built.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
       }
       try (Model model = built) {
