@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file commands under hostile or careless input (issue 13): every failure is exit code 2 and
@@ -33,6 +35,15 @@ class HostileCliTest {
   static final Path DIR = ModelCommandsTest.DIR;
 
   @TempDir Path dir;
+
+  /**
+   * Starts SLF4J before any standard error is captured: its one-time notes (several providers on
+   * the test class path) would otherwise land in the first captured command's output.
+   */
+  @BeforeAll
+  static void startLogging() {
+    LoggerFactory.getLogger(HostileCliTest.class);
+  }
 
   /** Exit code and standard error of one command. */
   private record Outcome(int code, String err) {}
