@@ -31,6 +31,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
@@ -62,6 +63,8 @@ final class TrainingGraph {
   private final List<Shape> lossSampleShapes = new ArrayList<>();
   private final Operand<TFloat32> trainLoss;
   private final Op trainOp;
+  // Copies the chief's weights and optimizer state to this replica; null when not distributed.
+  private final Op broadcastFromChief;
   private final List<Op> stateUpdates;
   private final List<Operand<TFloat32>> trainStats;
   private final Operand<TFloat32> evalLoss;
@@ -198,6 +201,10 @@ final class TrainingGraph {
       }
     }
     trainOp = optimizer.build(g, updated, grads, rowIds);
+    List<Variable<?>> replicated = new ArrayList<>();
+    model.weights().forEach(w -> replicated.add(w.value()));
+    replicated.addAll(optimizer.variables());
+    broadcastFromChief = g.distribution().broadcastFromChief(tf, replicated);
 
     ForwardGraph eval = runtime.inferenceGraph();
     evalLoss = totalLoss(tf, eval, evalWeights).get(0);
@@ -396,6 +403,17 @@ final class TrainingGraph {
               : m.batchStatistics(tf, yTrue, yPred, tf.dtypes.cast(mask, TFloat32.class)));
     }
     return stats;
+  }
+
+  /**
+   * Gives this replica the chief's weights and optimizer state, when the model's distribution
+   * mirrors variables across replicas (every replica runs this at the start of {@code fit});
+   * nothing otherwise.
+   */
+  void broadcastFromChief() {
+    if (broadcastFromChief != null) {
+      runtime.graphSession().session().runner().addTarget(broadcastFromChief).run().close();
+    }
   }
 
   /** The compiled metric called {@code name}, or null. */
