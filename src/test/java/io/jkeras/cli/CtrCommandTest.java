@@ -115,32 +115,4 @@ class CtrCommandTest {
     assertTrue(message.contains(test + ":2: expected 3 id:value pairs"), message);
     assertTrue(!Files.exists(dir.resolve("o").resolve("results.json")));
   }
-
-  @Test
-  void negativeIntraOpThreadsIsAUsageErrorBeforeReadingData() throws Exception {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code =
-          Main.run(
-              new String[] {
-                "ctr",
-                "--train",
-                dir.resolve("absent.libfm").toString(),
-                "--test",
-                dir.resolve("absent.libfm").toString(),
-                "--intra-op-threads",
-                "-1",
-                "--out",
-                dir.resolve("t").toString()
-              });
-    } finally {
-      System.setErr(saved);
-    }
-    assertEquals(2, code);
-    String message = err.toString(StandardCharsets.UTF_8);
-    assertTrue(message.contains("--intra-op-threads: expected 0 or more, got -1"), message);
-  }
 }

@@ -238,7 +238,8 @@ class HostileCliTest {
   }
 
   @Test
-  void ctrWithAnUnknownStrategyIsAUsageErrorBeforeAnythingIsWritten() throws Exception {
+  void ctrWithAnUnknownStrategyOrNegativeThreadsIsAUsageErrorBeforeAnythingIsWritten()
+      throws Exception {
     Path out = dir.resolve("ctr-out");
     refused(
         run("ctr", "--strategy", "nosuch", "--models", "fm", "--out", out.toString()),
@@ -247,6 +248,10 @@ class HostileCliTest {
         run("ctr", "--strategy", "Mirrored", "--out", out.toString()),
         "--strategy",
         "got \"Mirrored\"");
+    assertFalse(Files.exists(out));
+    refused(
+        run("ctr", "--intra-op-threads", "-1", "--out", out.toString()),
+        "--intra-op-threads: expected 0 or more, got -1");
     assertFalse(Files.exists(out));
   }
 
