@@ -171,6 +171,17 @@ public final class GraphVariable<T extends TType> {
     return shards.get(shard);
   }
 
+  /**
+   * Every TensorFlow variable holding this value: the variable, or the row shards in order.
+   *
+   * <pre>{@code
+   * List<Variable<TFloat32>> parts = table.shards(); // one unless split by rows
+   * }</pre>
+   */
+  public List<Variable<T>> shards() {
+    return List.copyOf(shards);
+  }
+
   /** The device of row shard {@code shard}, or null (placed as every other op). */
   public DeviceSpec shardDevice(int shard) {
     return devices.get(shard);
