@@ -17,8 +17,8 @@ import java.util.Map;
  * One task of a test cluster, run in a child JVM with TF_CONFIG set: {@code serve} (a server only),
  * {@code mirrored OUT EPOCHS} (a MultiWorkerMirroredStrategy replica that writes its final weights
  * to OUT), {@code mirrored-seeded OUT EPOCHS SEED} (the same from initializers seeded with SEED; it
- * also writes the weights it starts training from to OUT.initial), and the parameter-server
- * workers of the tests and of {@link DistributedBenchmark}.
+ * also writes the weights it starts training from to OUT.initial), and the parameter-server workers
+ * of the tests and of {@link DistributedBenchmark}.
  */
 public final class ClusterTaskMain {
 
