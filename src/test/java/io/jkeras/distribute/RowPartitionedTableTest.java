@@ -100,6 +100,22 @@ class RowPartitionedTableTest {
   }
 
   @Test
+  void partitionersCountShardsAsKerasDoes() {
+    // TensorFlow: max(1, min(rows, max_shards, ceil(bytes / min_shard_bytes))).
+    Shape table = Shape.of(100_000, 8); // 3,200,000 bytes
+    assertEquals(4, new MinSizePartitioner(1 << 20, 4).numShards(table)); // ceil(3.05) = 4
+    assertEquals(4, new MinSizePartitioner(1 << 20, 10).numShards(table));
+    assertEquals(2, new MinSizePartitioner(1 << 20, 2).numShards(table));
+    assertEquals(1, new MinSizePartitioner(256 << 10, 1).numShards(table)); // Keras's defaults
+    assertEquals(1, new MinSizePartitioner(4_000_000, 8).numShards(table));
+    assertEquals(3, new MinSizePartitioner(1, 100).numShards(Shape.of(3, 1000)));
+    assertEquals(2, new FixedShardsPartitioner(2).numShards(table));
+    assertEquals(3, new FixedShardsPartitioner(5).numShards(Shape.of(3, 2)));
+    assertThrows(IllegalArgumentException.class, () -> new MinSizePartitioner(0, 2));
+    assertThrows(IllegalArgumentException.class, () -> new FixedShardsPartitioner(0));
+  }
+
+  @Test
   void splitLookupsAndJoinedReadsEqualTheWholeTable() {
     int rows = 1001;
     int dim = 3;
