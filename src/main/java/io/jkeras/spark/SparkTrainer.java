@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.BarrierJobUnsupportedRDDChainException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
@@ -181,8 +182,21 @@ public final class SparkTrainer implements Serializable {
     long runSeed = seed != null ? seed : new SecureRandom().nextLong();
     ClassTag<TrainingTask.Outcome> tag = ClassTag$.MODULE$.apply(TrainingTask.Outcome.class);
     BarrierTask task = new BarrierTask(this, features, label, intFeatures, scalarLabels, runSeed);
-    List<TrainingTask.Outcome> outcomes =
-        new ArrayList<>(rdd.barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+    List<TrainingTask.Outcome> outcomes;
+    try {
+      outcomes =
+          new ArrayList<>(rdd.barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+    } catch (Exception e) {
+      // Scala throws this checked exception undeclared; anything else is rethrown as it is.
+      if (!(e instanceof BarrierJobUnsupportedRDDChainException)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "SparkTrainer: Spark cannot run a barrier stage on this Dataset's lineage (it ends in"
+              + " union, coalesce, limit or another step that changes the number of partitions"
+              + " within the stage); repartition(n) the rows before fit",
+          e);
+    }
     outcomes.sort(Comparator.comparingInt(TrainingTask.Outcome::index));
     List<Map<String, List<Double>>> histories = new ArrayList<>();
     for (TrainingTask.Outcome o : outcomes) {
@@ -344,7 +358,20 @@ public final class SparkTrainer implements Serializable {
         if (intFeatures) {
           int[] v = new int[width];
           for (int j = 0; j < width; j++) {
-            v[j] = f.get(j).intValue();
+            long id = f.get(j).longValue();
+            if (id != (int) id) {
+              throw new IllegalArgumentException(
+                  "SparkTrainer: partition "
+                      + index
+                      + ", row "
+                      + row
+                      + ": column \""
+                      + trainer.featuresColumn
+                      + "\" holds "
+                      + id
+                      + ", outside the int32 range the model is fed with");
+            }
+            v[j] = (int) id;
           }
           xs.add(v);
         } else {
@@ -524,6 +551,15 @@ public final class SparkTrainer implements Serializable {
   /**
    * Options of {@link SparkTrainer}: columns, fit settings (epochs, global batch size, shuffle,
    * seed) and how the training tasks run (operation timeout, JVM options).
+   *
+   * <pre>{@code
+   * SparkTrainer trainer = SparkTrainer.builder(factory)
+   *     .featuresColumn("x").labelColumn("y")
+   *     .epochs(5).batchSize(512).seed(42)
+   *     .operationTimeout(Duration.ofMinutes(2))
+   *     .taskJavaOptions("-Xmx4g")
+   *     .build();
+   * }</pre>
    */
   public static final class Builder {
     private final ModelFactory factory;

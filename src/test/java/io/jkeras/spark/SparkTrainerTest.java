@@ -213,10 +213,17 @@ class SparkTrainerTest {
         new StructType()
             .add("f", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("target", DataTypes.DoubleType, false);
-    // Partition 0 holds 13 rows, partition 1 the other 27.
     var jsc = new JavaSparkContext(spark.sparkContext());
+    // Two partitions of 20 rows; partition 0 keeps 13 of them.
     var rdd =
-        jsc.parallelize(rows.subList(0, 13), 1).union(jsc.parallelize(rows.subList(13, 40), 1));
+        jsc.parallelize(rows, 2)
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  List<Row> kept = new ArrayList<>();
+                  it.forEachRemaining(kept::add);
+                  return (index == 0 ? kept.subList(0, 13) : kept).iterator();
+                },
+                true);
     TrainingResult result =
         trainer(SparkTrainerTest::model)
             .featuresColumn("f")
@@ -226,8 +233,22 @@ class SparkTrainerTest {
             .build()
             .fit(spark.createDataFrame(rdd, schema));
     assertEquals(13, result.rowsPerWorker());
-    assertEquals(14, result.droppedRows());
+    assertEquals(7, result.droppedRows());
     assertTrue(Double.isFinite(result.history().get("loss").get(0)));
+    // A lineage Spark refuses in a barrier stage (a union of two one-partition RDDs).
+    var union =
+        jsc.parallelize(rows.subList(0, 13), 1).union(jsc.parallelize(rows.subList(13, 40), 1));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                trainer(SparkTrainerTest::model)
+                    .featuresColumn("f")
+                    .labelColumn("target")
+                    .batchSize(4)
+                    .build()
+                    .fit(spark.createDataFrame(union, schema)));
+    assertTrue(e.getMessage().contains("repartition(n) the rows before fit"), e.getMessage());
   }
 
   @Test
