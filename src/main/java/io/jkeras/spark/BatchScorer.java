@@ -90,7 +90,7 @@ public final class BatchScorer implements Serializable {
             "BatchScorer: outputKey applies to SavedModels; " + modelPath + " is a Keras file");
       }
       this.outputKey = null;
-      this.outputWidth = (int) ((Model) loaded).outputs().get(0).shape().size(1);
+      this.outputWidth = (int) ((Model) loaded).outputs().get(0).shape().get(1);
     }
   }
 
@@ -115,7 +115,7 @@ public final class BatchScorer implements Serializable {
     if (!shape.isUnknown() && shape.numDimensions() == 1) {
       return 1;
     }
-    if (shape.isUnknown() || shape.numDimensions() != 2 || shape.size(1) < 1) {
+    if (shape.isUnknown() || shape.numDimensions() != 2 || shape.get(1) < 1) {
       throw new IllegalArgumentException(
           "BatchScorer: SavedModel "
               + modelPath
@@ -124,7 +124,7 @@ public final class BatchScorer implements Serializable {
               + ": scoring appends a column of a fixed width, so it needs shape (None,) or"
               + " (None, k)");
     }
-    return (int) shape.size(1);
+    return (int) shape.get(1);
   }
 
   /**
