@@ -7,7 +7,9 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
@@ -66,6 +68,17 @@ public interface Distribution {
   default List<Operand<TFloat32>> aggregateGradients(
       Ops tf, List<Weight> weights, List<Operand<TFloat32>> grads) {
     return grads;
+  }
+
+  /**
+   * An op that, run by every replica at once, gives this replica's {@code variables} the chief's
+   * values (the replicas pass the same variables in the same order): replicas that hold their own
+   * copies then start training from one set of weights, whatever each one's seed or loaded file.
+   * Null, the default, when there is nothing to copy (one process, or variables that exist once on
+   * parameter servers).
+   */
+  default Op broadcastFromChief(Ops tf, List<Variable<?>> variables) {
+    return null;
   }
 
   /**

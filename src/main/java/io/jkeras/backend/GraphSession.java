@@ -42,6 +42,11 @@ public final class GraphSession implements AutoCloseable {
     }
   }
 
+  /** The thread settings of the process's first session, which sized TensorFlow's pools. */
+  private static SessionOptions firstThreads;
+
+  private static SessionOptions lastWarnedThreads;
+
   private final Graph graph;
   private final Session session;
   private final Ops tf;
@@ -59,6 +64,10 @@ public final class GraphSession implements AutoCloseable {
     this.device = options.device();
     this.distribution = distribution;
     this.graph = new Graph();
+    String threads = threadsWarning(options);
+    if (threads != null) {
+      LoggerFactory.getLogger(GraphSession.class).warn(threads);
+    }
     this.session = distribution.openSession(graph, options.toConfigProto());
     Ops ops = Ops.create(graph);
     DeviceSpec opsDevice =
@@ -66,6 +75,37 @@ public final class GraphSession implements AutoCloseable {
             ? distribution.opsDevice()
             : device != null ? parseDevice(device) : null;
     this.tf = opsDevice == null ? ops : ops.withDevice(opsDevice);
+  }
+
+  /**
+   * TensorFlow sizes its intra-op and inter-op thread pools once per process, from the first
+   * session's options; later sessions asking for other sizes run on those pools. Returns the
+   * warning to log for {@code options} (once per differing setting), or null.
+   */
+  static synchronized String threadsWarning(SessionOptions options) {
+    if (firstThreads == null) {
+      firstThreads = options;
+      return null;
+    }
+    if (sameThreads(firstThreads, options)
+        || (lastWarnedThreads != null && sameThreads(lastWarnedThreads, options))) {
+      return null;
+    }
+    lastWarnedThreads = options;
+    return "SessionOptions: this model asks for intraOpThreads="
+        + options.intraOpThreads()
+        + " interOpThreads="
+        + options.interOpThreads()
+        + ", but TensorFlow sized its thread pools once for this process from the first session ("
+        + firstThreads.intraOpThreads()
+        + ", "
+        + firstThreads.interOpThreads()
+        + "; 0: TensorFlow's choice) and keeps them: set the threads with"
+        + " SessionOptions.setDefaults before the first model runs";
+  }
+
+  private static boolean sameThreads(SessionOptions a, SessionOptions b) {
+    return a.intraOpThreads() == b.intraOpThreads() && a.interOpThreads() == b.interOpThreads();
   }
 
   /**

@@ -14,13 +14,20 @@ import org.tensorflow.proto.ConfigProto;
  * }</pre>
  *
  * <p>The defaults are TensorFlow's (thread pools sized by TensorFlow from the cores, soft placement
- * on, no timeout): the measurements in {@code ../shared/notes/tensorflow-java.md} found no thread
- * setting faster on this project's 2-core machine, and one thread only ~15% slower.
+ * on, no timeout). TensorFlow sizes its thread pools once per process, from the first session
+ * created: set threads with {@link #setDefaults} before the first model runs (a later model asking
+ * for other sizes runs on the first pools, and jkeras logs a warning). Measured on a 2-core machine
+ * (docs/speed.md): models of small ops, such as CTR models of embeddings and dense layers (DeepFM,
+ * DCN-v2), train 1.2-1.6x faster with {@code intraOpThreads(1)}, where independent ops run side by
+ * side instead of each op splitting across the cores; models with large convolutions or products
+ * (the IMDB Conv1D models, xDeepFM's CIN) run 1.3-1.4x slower with it. {@code jkeras ctr} chooses
+ * per run.
  *
  * <p>Two settings the {@code ./jkeras} launcher applies live outside the JVM and cannot be set from
  * Java: {@code TF_ENABLE_ONEDNN_OPTS=0} (read when TensorFlow's native library loads) and {@code
- * GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=536870912} (read
- * when the process starts), together ~1.5x faster training on CPU there. Java cannot change its own
+ * GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=536870912:glibc.malloc.arena_max=1}
+ * (read when the process starts): ~1.5x faster training at small batches, and 4x faster IMDB
+ * training and 7x faster predict at batch 1024 (docs/speed.md). Java cannot change its own
  * environment, so a program using the library sets them where it starts the JVM (shell, Maven
  * surefire's {@code environmentVariables}, Gradle's {@code environment}, a container's {@code
  * ENV}); {@link #environmentAdvice()} says which are missing. The same holds for {@code
@@ -100,7 +107,8 @@ public record SessionOptions(
 
   /**
    * Replaces the options of models created from now on that set none themselves (models already
-   * running keep theirs).
+   * running keep theirs). Thread counts take effect only before the process's first session, which
+   * sizes TensorFlow's thread pools.
    *
    * <pre>{@code
    * SessionOptions.setDefaults(SessionOptions.builder().intraOpThreads(4).build());
@@ -148,7 +156,7 @@ public record SessionOptions(
         && System.getProperty("os.name", "").toLowerCase().contains("linux")) {
       sb.append(
           "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456"
-              + ":glibc.malloc.trim_threshold=536870912\n");
+              + ":glibc.malloc.trim_threshold=536870912:glibc.malloc.arena_max=1\n");
     }
     if (System.getenv("TF_CPP_MIN_LOG_LEVEL") == null) {
       sb.append("TF_CPP_MIN_LOG_LEVEL=2\n");

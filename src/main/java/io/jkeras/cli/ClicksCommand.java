@@ -1,6 +1,8 @@
 package io.jkeras.cli;
 
 import io.jkeras.data.SyntheticClicks;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -47,29 +49,49 @@ final class ClicksCommand {
     if (!a.has("rows") || !a.has("out")) {
       throw new Arguments.UsageException("clicks: give --rows N and --out FILE");
     }
-    long rows = Long.parseLong(a.get("rows", "0").replace("_", ""));
+    long rows = wholeNumber(a, "rows", 1, Long.MAX_VALUE);
     Path out = Path.of(a.get("out", null));
-    String name = out.getFileName().toString();
+    String name = out.getFileName() == null ? "" : out.getFileName().toString();
     boolean tsv = name.endsWith(".tsv");
     if (!tsv && !name.endsWith(".libfm")) {
       throw new Arguments.UsageException(
           "clicks: --out must end in .tsv or .libfm, got \"" + name + "\"");
     }
+    checkWritable(out);
     SyntheticClicks.Builder b = SyntheticClicks.builder().rows(rows).seed(a.getInt("seed", 1));
     if (a.has("vocab")) {
       int[] sizes = new int[26];
-      Arrays.fill(sizes, a.getInt("vocab", 0));
+      Arrays.fill(sizes, (int) wholeNumber(a, "vocab", 1, Integer.MAX_VALUE));
       b.vocabularySizes(sizes);
     }
     if (a.has("first-row")) {
-      b.firstRow(Long.parseLong(a.get("first-row", "0").replace("_", "")));
+      b.firstRow(wholeNumber(a, "first-row", 0, Long.MAX_VALUE));
     }
     if (a.has("zipf")) {
-      b.zipfExponent(Double.parseDouble(a.get("zipf", null)));
+      String zipf = a.get("zipf", null);
+      double s;
+      try {
+        s = Double.parseDouble(zipf);
+      } catch (NumberFormatException e) {
+        throw new Arguments.UsageException(
+            "clicks: --zipf: expected a number > 0, got \"" + zipf + "\"");
+      }
+      if (!(s > 0) || Double.isInfinite(s)) {
+        throw new Arguments.UsageException(
+            "clicks: --zipf: expected a number > 0, got \"" + zipf + "\"");
+      }
+      b.zipfExponent(s);
     }
     SyntheticClicks clicks = b.build();
     long t0 = System.nanoTime();
-    double rate = tsv ? clicks.writeTsv(out) : clicks.writeLibfm(out);
+    double rate;
+    try {
+      // Written to a temporary file that replaces --out only when complete.
+      rate = tsv ? clicks.writeTsv(out) : clicks.writeLibfm(out);
+    } catch (UncheckedIOException e) {
+      throw new Arguments.UsageException(
+          "clicks: --out: cannot write " + out + ": " + e.getCause().getMessage());
+    }
     System.out.printf(
         Locale.ROOT,
         "wrote %,d rows to %s in %.1f s (%.1f%% clicks)%n",
@@ -94,5 +116,52 @@ final class ClicksCommand {
       System.out.println("id space: " + clicks.idBound() + " ids over 26 fields");
     }
     return 0;
+  }
+
+  /**
+   * Option {@code name} as a whole number from {@code min} to {@code max} ({@code _} separators
+   * allowed).
+   */
+  private static long wholeNumber(Arguments a, String name, long min, long max) {
+    String text = a.get(name, null);
+    long value;
+    try {
+      value = Long.parseLong(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      value = Long.MIN_VALUE;
+    }
+    if (value < min || value > max) {
+      throw new Arguments.UsageException(
+          "clicks: --"
+              + name
+              + ": expected a whole number "
+              + (max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max)
+              + ", got \""
+              + text
+              + "\"");
+    }
+    return value;
+  }
+
+  /** Refuses an {@code --out} whose folder is missing or not writable, before any row is drawn. */
+  private static void checkWritable(Path out) {
+    Path folder = out.toAbsolutePath().getParent();
+    if (Files.isDirectory(out)) {
+      throw new Arguments.UsageException(
+          "clicks: --out: expected a file, got the folder \"" + out + "\"");
+    }
+    if (!Files.isDirectory(folder)) {
+      throw new Arguments.UsageException(
+          "clicks: --out: expected an existing folder for "
+              + out.getFileName()
+              + ", got \""
+              + folder
+              + "\", which "
+              + (Files.exists(folder) ? "is not a folder" : "does not exist"));
+    }
+    if (!Files.isWritable(folder)) {
+      throw new Arguments.UsageException(
+          "clicks: --out: expected a writable folder, got \"" + folder + "\" (not writable)");
+    }
   }
 }

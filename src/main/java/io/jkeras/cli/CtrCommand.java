@@ -2,6 +2,7 @@ package io.jkeras.cli;
 
 import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.SessionOptions;
 import io.jkeras.callbacks.CSVLogger;
 import io.jkeras.callbacks.EarlyStopping;
 import io.jkeras.ctr.ClickMetrics;
@@ -74,6 +75,11 @@ final class CtrCommand {
           "  --seed N           seed for weights and the split (default 1)",
           "  --out DIR          output folder (default out/ctr)",
           "  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 2)",
+          "  --intra-op-threads N",
+          "                     threads one TensorFlow op may use, for the whole run (TensorFlow",
+          "                     sizes its pools once per process); 0: TensorFlow's choice (all",
+          "                     cores). Default 1, measured faster for models of small ops, or 0",
+          "                     when --models includes xdeepfm (docs/speed.md)",
           "  --strategy S       train as one task of a TensorFlow cluster described by TF_CONFIG:",
           "                     multi_worker_mirrored or parameter_server; one model (--models);",
           "                     a ps task serves until every worker has finished; the chief",
@@ -110,6 +116,7 @@ final class CtrCommand {
                 "seed",
                 "out",
                 "verbose",
+                "intra-op-threads",
                 "strategy",
                 "valid",
                 "shuffle-buffer",
@@ -128,6 +135,14 @@ final class CtrCommand {
     long seed = a.getInt("seed", 1);
     Path out = Path.of(a.get("out", "out/ctr"));
     List<String> models = List.of(a.get("models", "fm,deepfm,dcnv2,xdeepfm").split(","));
+    int intraOpThreads = a.getInt("intra-op-threads", models.contains("xdeepfm") ? 0 : 1);
+    if (intraOpThreads < 0) {
+      throw new Arguments.UsageException(
+          "--intra-op-threads: expected 0 or more, got " + intraOpThreads);
+    }
+    // One setting for every model of the run: the first session sizes TensorFlow's pools.
+    SessionOptions threads =
+        SessionOptions.defaults().toBuilder().intraOpThreads(intraOpThreads).build();
     for (String m : models) {
       if (!CtrModels.NAMES.contains(m)) {
         throw new Arguments.UsageException(
@@ -290,6 +305,7 @@ final class CtrCommand {
       Model built;
       try (var scope = strategy == null ? null : strategy.scope()) {
         built = CtrModels.builder(m, features).build();
+        built.sessionOptions(threads);
         built.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
       }
       try (Model model = built) {

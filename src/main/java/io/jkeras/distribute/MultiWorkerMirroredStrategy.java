@@ -7,16 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
  * Synchronous data-parallel training over the chief and worker tasks of a cluster, as Keras's
  * {@code tf.distribute.MultiWorkerMirroredStrategy}: every task holds a full replica of the model
  * in its own graph, computes gradients on its shard of each global batch and applies the mean of
  * every replica's gradients, summed by one collective all-reduce ({@code CollectiveReduceV2}) per
- * step. Replicas start from the same weights when they build the model with the same seed.
+ * step. Every {@code fit} starts by broadcasting the chief's weights and optimizer state to the
+ * other replicas ({@link #broadcastFromChief}), as Keras's mirrored variables start from the first
+ * replica's initial values: replicas built with different seeds, or a chief that loaded weights or
+ * a checkpoint the others did not, still train one model.
  *
  * <p>Each replica feeds {@code fit} its own shard ({@link #shard}) with the per-replica batch size
  * ({@link #perReplicaBatchSize}); every replica must run the same number of steps.
@@ -117,6 +125,104 @@ public final class MultiWorkerMirroredStrategy extends Strategy {
       offset += sizes[i];
     }
     return out;
+  }
+
+  /**
+   * The chief's values of {@code variables} on every replica: float32 and int64 variables are each
+   * flattened into one vector, which the chief sends with one {@code CollectiveBcastSendV2} and the
+   * other replicas receive with {@code CollectiveBcastRecvV2}, cut back into their shapes and
+   * assign. The collectives use the all-reduce's group and timeout, each with its own instance key,
+   * so every replica must build its ops in the same order (the same model code does).
+   *
+   * @throws IllegalArgumentException for a variable of another type
+   */
+  @Override
+  public Op broadcastFromChief(Ops tf, List<Variable<?>> variables) {
+    if (numReplicasInSync() == 1 || variables.isEmpty()) {
+      return null;
+    }
+    Ops bc = tf.withSubScope("broadcast");
+    List<Variable<TFloat32>> floats = new ArrayList<>();
+    List<Variable<TInt64>> longs = new ArrayList<>();
+    for (Variable<?> v : variables) {
+      if (v.type() == TFloat32.class) {
+        floats.add(cast(v));
+      } else if (v.type() == TInt64.class) {
+        longs.add(cast(v));
+      } else {
+        throw new IllegalArgumentException(
+            "MultiWorkerMirroredStrategy: cannot broadcast variable "
+                + v.op().name()
+                + ": expected float32 or int64, got "
+                + v.type().getSimpleName());
+      }
+    }
+    List<Op> done = new ArrayList<>();
+    if (!floats.isEmpty()) {
+      done.addAll(broadcast(bc, floats, DataType.DT_FLOAT));
+    }
+    if (!longs.isEmpty()) {
+      done.addAll(broadcast(bc, longs, DataType.DT_INT64));
+    }
+    return bc.withControlDependencies(done).noOp();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends TType> Variable<T> cast(Variable<?> v) {
+    return (Variable<T>) v;
+  }
+
+  /** The chief's send, or this replica's assigns of what it received. */
+  private <T extends TType> List<Op> broadcast(Ops tf, List<Variable<T>> vars, DataType type) {
+    long[] sizes = new long[vars.size()];
+    long total = 0;
+    for (int i = 0; i < vars.size(); i++) {
+      sizes[i] = vars.get(i).shape().size();
+      total += sizes[i];
+    }
+    int instanceKey = nextInstanceKey++;
+    float timeout = (float) operationTimeout().toMillis() / 1000f;
+    if (isChief()) {
+      List<Operand<T>> flat = new ArrayList<>();
+      for (Variable<T> v : vars) {
+        flat.add(tf.reshape(v, tf.constant(new long[] {-1})));
+      }
+      Operand<T> packed = flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0));
+      Output<?> sent =
+          tf.scope()
+              .opBuilder("CollectiveBcastSendV2", "CollectiveBcastSendV2")
+              .addInput(packed.asOutput())
+              .addInput(tf.constant(numReplicasInSync()).asOutput())
+              .addInput(tf.constant(GROUP_KEY).asOutput())
+              .addInput(tf.constant(instanceKey).asOutput())
+              .setAttr("communication_hint", "auto")
+              .setAttr("timeout_seconds", timeout)
+              .build()
+              .output(0);
+      return List.of(sent);
+    }
+    Output<T> received =
+        tf.scope()
+            .opBuilder("CollectiveBcastRecvV2", "CollectiveBcastRecvV2")
+            .addInput(tf.constant(numReplicasInSync()).asOutput())
+            .addInput(tf.constant(GROUP_KEY).asOutput())
+            .addInput(tf.constant(instanceKey).asOutput())
+            .addInput(tf.constant(new long[] {total}).asOutput())
+            .setAttr("T", type)
+            .setAttr("communication_hint", "auto")
+            .setAttr("timeout_seconds", timeout)
+            .build()
+            .output(0);
+    List<Op> assigns = new ArrayList<>();
+    long offset = 0;
+    for (int i = 0; i < vars.size(); i++) {
+      Variable<T> v = vars.get(i);
+      Operand<T> part =
+          tf.slice(received, tf.constant(new long[] {offset}), tf.constant(new long[] {sizes[i]}));
+      assigns.add(tf.assign(v, tf.reshape(part, tf.constant(v.shape().asArray()))));
+      offset += sizes[i];
+    }
+    return assigns;
   }
 
   /**

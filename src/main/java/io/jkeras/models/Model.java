@@ -401,7 +401,9 @@ public class Model implements AutoCloseable {
 
   /**
    * Runs this model's graph with {@code options} (threads, device placement, timeout) instead of
-   * {@link SessionOptions#defaults()}. Must be called before the model first runs.
+   * {@link SessionOptions#defaults()}. Must be called before the model first runs. Thread counts
+   * apply only if this model's session is the process's first: TensorFlow sizes its thread pools
+   * once per process (see {@link SessionOptions}).
    *
    * <pre>{@code
    * model.sessionOptions(SessionOptions.builder().intraOpThreads(2).build());

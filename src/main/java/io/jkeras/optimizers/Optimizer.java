@@ -797,6 +797,32 @@ public abstract class Optimizer implements KerasSerializable {
     return out;
   }
 
+  /**
+   * The optimizer's TensorFlow variables in the order of {@link #state()} (placeholder slots left
+   * out), for strategies that copy them between replicas; empty before {@link #build}.
+   *
+   * <pre>{@code
+   * List<Variable<?>> vars = optimizer.variables(); // iteration, learning_rate, slots...
+   * }</pre>
+   *
+   * @return the variables
+   */
+  public List<Variable<?>> variables() {
+    List<Variable<?>> out = new ArrayList<>();
+    if (isBuilt()) {
+      out.add(iterations.variable());
+      if (learningRateVariable != null) {
+        out.add(learningRateVariable.variable());
+      }
+      for (GraphVariable<TFloat32> s : slots) {
+        if (s != null) {
+          out.add(s.variable());
+        }
+      }
+    }
+    return out;
+  }
+
   /** The shapes of {@link #state()}'s entries. */
   public List<Shape> stateShapes() {
     List<Shape> out = new ArrayList<>();

@@ -331,10 +331,14 @@ public final class Trainer {
     return new BatchSource.InMemory(data, null, validationBatchSize(o), null);
   }
 
-  /** The epochs of {@code fit}; the sources' passes are closed when it ends, however it ends. */
+  /**
+   * The epochs of {@code fit}, from the chief's weights when replicas mirror each other; the
+   * sources' passes are closed when it ends, however it ends.
+   */
   private History run(
       TrainingGraph tg, BatchSource train, BatchSource validation, FitOptions options) {
     try {
+      tg.broadcastFromChief();
       return epochs(tg, train, validation, options);
     } finally {
       train.close();

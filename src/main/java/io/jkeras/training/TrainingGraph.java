@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -30,7 +31,10 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -59,10 +63,18 @@ final class TrainingGraph {
   private final List<Shape> lossSampleShapes = new ArrayList<>();
   private final Operand<TFloat32> trainLoss;
   private final Op trainOp;
+  // Copies the chief's weights and optimizer state to this replica; null when not distributed.
+  private final Op broadcastFromChief;
   private final List<Op> stateUpdates;
   private final List<Operand<TFloat32>> trainStats;
   private final Operand<TFloat32> evalLoss;
   private final List<Operand<TFloat32>> evalStats;
+
+  /**
+   * When set, every step runs with TensorFlow's full trace and hands its step statistics here
+   * (training steps with {@code true}); the per-op profile benchmark in this package sets it.
+   */
+  static volatile BiConsumer<Boolean, RunMetadata> stepTrace;
 
   /**
    * Builds both graphs for labels whose samples have {@code labelShapes} (one per output). Metrics
@@ -189,6 +201,10 @@ final class TrainingGraph {
       }
     }
     trainOp = optimizer.build(g, updated, grads, rowIds);
+    List<Variable<?>> replicated = new ArrayList<>();
+    model.weights().forEach(w -> replicated.add(w.value()));
+    replicated.addAll(optimizer.variables());
+    broadcastFromChief = g.distribution().broadcastFromChief(tf, replicated);
 
     ForwardGraph eval = runtime.inferenceGraph();
     evalLoss = totalLoss(tf, eval, evalWeights).get(0);
@@ -389,6 +405,17 @@ final class TrainingGraph {
     return stats;
   }
 
+  /**
+   * Gives this replica the chief's weights and optimizer state, when the model's distribution
+   * mirrors variables across replicas (every replica runs this at the start of {@code fit});
+   * nothing otherwise.
+   */
+  void broadcastFromChief() {
+    if (broadcastFromChief != null) {
+      runtime.graphSession().session().runner().addTarget(broadcastFromChief).run().close();
+    }
+  }
+
   /** The compiled metric called {@code name}, or null. */
   Metric metric(String name) {
     for (Metric m : metrics) {
@@ -450,7 +477,15 @@ final class TrainingGraph {
         // Layer state (moving statistics) advances with each step, from this batch.
         stateUpdates.forEach(runner::addTarget);
       }
-      try (Result r = runner.run()) {
+      BiConsumer<Boolean, RunMetadata> trace = stepTrace;
+      if (trace != null) {
+        runner.setOptions(
+            RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+      }
+      try (Result r = trace == null ? runner.run() : runner.runAndFetchMetadata()) {
+        if (trace != null) {
+          r.getMetadata().ifPresent(m -> trace.accept(training, m));
+        }
         double value = ((TFloat32) r.get(0)).getFloat();
         for (int m = 0; m < metrics.size(); m++) {
           TFloat32 s = (TFloat32) r.get(m + 1);

@@ -97,4 +97,18 @@ class SessionOptionsTest {
       SessionOptions.setDefaults(before);
     }
   }
+
+  @Test
+  void aSessionAskingForOtherThreadsThanTheProcessPoolsIsWarnedAboutOnce() {
+    // Whatever session came first in this JVM, 3 is warned about at most once, and then 5 is.
+    SessionOptions three = SessionOptions.builder().intraOpThreads(3).build();
+    GraphSession.threadsWarning(three);
+    assertEquals(null, GraphSession.threadsWarning(three));
+    String five = GraphSession.threadsWarning(SessionOptions.builder().intraOpThreads(5).build());
+    assertTrue(
+        five != null
+            && five.contains("asks for intraOpThreads=5 interOpThreads=0, but TensorFlow sized")
+            && five.contains("set the threads with SessionOptions.setDefaults"),
+        String.valueOf(five));
+  }
 }

@@ -2,6 +2,7 @@ package io.jkeras.bench;
 
 import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.SessionOptions;
 import io.jkeras.ctr.CtrModels;
 import io.jkeras.data.ClickData;
 import io.jkeras.data.Features;
@@ -53,8 +54,8 @@ public final class SpeedMatrix {
   /**
    * Runs the matrix.
    *
-   * @param args {@code --imdb FILE --frappe DIR [--batch1-rows N] [--export-fm DIR] [--only
-   *     imdb|ctr|matmul]}
+   * @param args {@code --imdb FILE --frappe DIR [--batch1-rows N] [--export-fm DIR] [--only all or
+   *     a comma list of matmul, imdb, ctr]}
    * @throws Exception when a file cannot be read or a model fails
    */
   public static void main(String[] args) throws Exception {
@@ -64,16 +65,20 @@ public final class SpeedMatrix {
     }
     int batch1Rows = Integer.parseInt(o.getOrDefault("batch1-rows", "2000"));
     String only = o.getOrDefault("only", "all");
+    java.util.Set<String> parts =
+        only.equals("all")
+            ? java.util.Set.of("matmul", "imdb", "ctr")
+            : java.util.Set.of(only.split(","));
     StringBuilder json = new StringBuilder("{");
-    if (only.equals("all") || only.equals("matmul")) {
+    if (parts.contains("matmul")) {
       json.append("\"matmul_gflops\": ").append(fmt(matmulGflops(2048, 20))).append(", ");
     }
     json.append("\"cells\": {");
     List<String> cells = new ArrayList<>();
-    if (only.equals("all") || only.equals("imdb")) {
+    if (parts.contains("imdb")) {
       imdb(Path.of(o.get("imdb")), batch1Rows, o.get("export-fm"), cells);
     }
-    if (only.equals("all") || only.equals("ctr")) {
+    if (parts.contains("ctr")) {
       ctr(Path.of(o.get("frappe")), batch1Rows, cells);
     }
     json.append(String.join(", ", cells)).append("}}");
@@ -146,6 +151,9 @@ public final class SpeedMatrix {
         KerasNames.reset();
         GlobalSeed.set(1);
         try (Model m = CtrModels.builder(name, features).build()) {
+          // As `jkeras ctr` runs them: one thread per op (docs/speed.md); benchmarks/speed-matrix
+          // runs these cells in a JVM of their own, as the first sessions size the pools.
+          m.sessionOptions(SessionOptions.defaults().toBuilder().intraOpThreads(1).build());
           m.compile(new Adam(1e-3, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
           double s =
               epochSeconds(

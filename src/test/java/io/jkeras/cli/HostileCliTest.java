@@ -16,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file commands under hostile or careless input (issue 13): every failure is exit code 2 and
@@ -32,6 +35,15 @@ class HostileCliTest {
   static final Path DIR = ModelCommandsTest.DIR;
 
   @TempDir Path dir;
+
+  /**
+   * Starts SLF4J before any standard error is captured: its one-time notes (several providers on
+   * the test class path) would otherwise land in the first captured command's output.
+   */
+  @BeforeAll
+  static void startLogging() {
+    LoggerFactory.getLogger(HostileCliTest.class);
+  }
 
   /** Exit code and standard error of one command. */
   private record Outcome(int code, String err) {}
@@ -167,6 +179,80 @@ class HostileCliTest {
     Path text = dir.resolve("notes.keras");
     Files.writeString(text, "hello");
     refused(run("inspect", text.toString()), "notes.keras");
+  }
+
+  /** The names in {@code dir}, hidden temporary files included. */
+  private List<String> filesIn(Path folder) throws Exception {
+    try (var files = Files.list(folder)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void clicksRowsMustBeAPositiveWholeNumber() throws Exception {
+    Path out = dir.resolve("clicks.tsv");
+    for (String rows : new String[] {"0", "-5", "many", "1.5", ""}) {
+      refused(
+          run("clicks", "--rows", rows, "--out", out.toString()),
+          "clicks: --rows: expected a whole number >= 1",
+          "got \"" + rows + "\"");
+    }
+    refused(
+        run("clicks", "--rows", "3", "--vocab", "0", "--out", out.toString()),
+        "--vocab: expected a whole number from 1 to 2147483647, got \"0\"");
+    refused(
+        run("clicks", "--rows", "3", "--zipf", "steep", "--out", out.toString()),
+        "--zipf: expected a number > 0, got \"steep\"");
+    assertEquals(List.of(), filesIn(dir));
+    // The same command with good values writes the header and every row.
+    assertEquals(0, run("clicks", "--rows", "1_0", "--out", out.toString()).code());
+    assertEquals(11, Files.readAllLines(out).size());
+  }
+
+  @Test
+  void clicksOutThatCannotBeWrittenIsRefusedAndLeavesNoFile() throws Exception {
+    Path missing = dir.resolve("no-such-folder").resolve("clicks.tsv");
+    refused(
+        run("clicks", "--rows", "10", "--out", missing.toString()),
+        "--out: expected an existing folder",
+        dir.resolve("no-such-folder").toString(),
+        "does not exist");
+    Path file = dir.resolve("notes.txt");
+    Files.writeString(file, "a file, not a folder");
+    refused(
+        run("clicks", "--rows", "10", "--out", file.resolve("clicks.libfm").toString()),
+        "--out: expected an existing folder",
+        "is not a folder");
+    Path folder = Files.createDirectory(dir.resolve("taken.tsv"));
+    refused(
+        run("clicks", "--rows", "10", "--out", folder.toString()),
+        "--out: expected a file, got the folder");
+    // The folder exists, but the file system refuses the name: the write itself fails.
+    Path tooLong = dir.resolve("c".repeat(300) + ".tsv");
+    refused(
+        run("clicks", "--rows", "100000", "--out", tooLong.toString()),
+        "clicks: --out: cannot write",
+        "File name too long");
+    assertEquals(List.of("notes.txt", "taken.tsv"), filesIn(dir));
+    assertEquals(List.of(), filesIn(folder));
+  }
+
+  @Test
+  void ctrWithAnUnknownStrategyOrNegativeThreadsIsAUsageErrorBeforeAnythingIsWritten()
+      throws Exception {
+    Path out = dir.resolve("ctr-out");
+    refused(
+        run("ctr", "--strategy", "nosuch", "--models", "fm", "--out", out.toString()),
+        "--strategy: expected multi_worker_mirrored or parameter_server, got \"nosuch\"");
+    refused(
+        run("ctr", "--strategy", "Mirrored", "--out", out.toString()),
+        "--strategy",
+        "got \"Mirrored\"");
+    assertFalse(Files.exists(out));
+    refused(
+        run("ctr", "--intra-op-threads", "-1", "--out", out.toString()),
+        "--intra-op-threads: expected 0 or more, got -1");
+    assertFalse(Files.exists(out));
   }
 
   @Test

@@ -4,6 +4,8 @@ import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.models.Model;
 import io.jkeras.training.FitOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +16,8 @@ import java.util.Map;
 /**
  * One task of a test cluster, run in a child JVM with TF_CONFIG set: {@code serve} (a server only),
  * {@code mirrored OUT EPOCHS} (a MultiWorkerMirroredStrategy replica that writes its final weights
- * to OUT).
+ * to OUT), {@code mirrored-seeded OUT EPOCHS SEED} (the same from initializers seeded with SEED; it
+ * also writes the weights it starts training from to OUT.initial).
  */
 public final class ClusterTaskMain {
 
@@ -25,6 +28,9 @@ public final class ClusterTaskMain {
     switch (args[0]) {
       case "serve" -> TaskServer.start(config).join();
       case "mirrored" -> mirrored(config, Path.of(args[1]), Integer.parseInt(args[2]));
+      case "mirrored-seeded" ->
+          mirroredSeeded(
+              config, Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
       case "mirrored-ckpt" ->
           mirroredWithCheckpoints(
               config, Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), args[4]);
@@ -59,6 +65,38 @@ public final class ClusterTaskMain {
             .verbose(0));
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.println("steps/s " + epochs * (TinyProblem.ROWS / global) / seconds);
+    TinyProblem.writeWeights(model, out);
+    model.close();
+  }
+
+  private static void mirroredSeeded(TfConfig config, Path out, int epochs, long seed)
+      throws Exception {
+    var strategy = new MultiWorkerMirroredStrategy(config, Duration.ofSeconds(30));
+    Model model;
+    try (var scope = strategy.scope()) {
+      model = TinyProblem.seededModel(seed);
+    }
+    Path initial = Path.of(out + ".initial");
+    Callback recordStart =
+        new Callback() {
+          @Override
+          public void onTrainBegin(TrainingRun run) {
+            try {
+              TinyProblem.writeWeights(run.model(), initial);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        };
+    int global = TinyProblem.GLOBAL_BATCH;
+    model.fit(
+        strategy.shard(TinyProblem.x(), global),
+        strategy.shard(TinyProblem.y(), global),
+        FitOptions.epochs(epochs)
+            .batchSize(strategy.perReplicaBatchSize(global))
+            .shuffle(false)
+            .verbose(0)
+            .callbacks(recordStart));
     TinyProblem.writeWeights(model, out);
     model.close();
   }

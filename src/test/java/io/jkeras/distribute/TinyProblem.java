@@ -1,5 +1,6 @@
 package io.jkeras.distribute;
 
+import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Input;
@@ -14,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A small regression problem whose model starts from fixed weights, in every process alike. */
+/**
+ * A small regression problem whose model starts from fixed weights, in every process alike, or from
+ * seeded initializers.
+ */
 final class TinyProblem {
 
   static final int ROWS = 96;
@@ -53,6 +57,19 @@ final class TinyProblem {
       }
       w.assign(v);
     }
+    m.compile(new SGD(0.05), "mse");
+    return m;
+  }
+
+  /**
+   * The model of {@link #model()} with the initial weights its initializers draw after {@code
+   * GlobalSeed.set(seed)} (Glorot uniform kernels, zero biases).
+   */
+  static Model seededModel(long seed) {
+    GlobalSeed.set(seed);
+    KerasTensor in = Input.of(FEATURES);
+    KerasTensor out = new Dense(1).apply(new Dense(8, "relu").apply(in));
+    Model m = new Model(in, out);
     m.compile(new SGD(0.05), "mse");
     return m;
   }
