@@ -7,8 +7,8 @@ import java.io.Serializable;
  * Builds and compiles the model of a distributed training run on Spark. {@link SparkTrainer} sends
  * it to every training task, which calls it inside its strategy's scope, so it must be
  * serializable: a lambda assigned to this type is, when everything it captures is. Every task calls
- * it after seeding {@link io.jkeras.GlobalSeed} with the run's seed, so all replicas start from the
- * same weights.
+ * it after seeding {@link io.jkeras.GlobalSeed} with the run's seed, so a run repeats (the replicas
+ * start from the chief's weights, which {@code fit} broadcasts).
  *
  * <pre>{@code
  * ModelFactory factory = () -> {

@@ -641,8 +641,8 @@ public final class SparkTrainer implements Serializable {
     }
 
     /**
-     * The {@link io.jkeras.GlobalSeed} every task sets before building the model, so that the
-     * replicas start equal and a run repeats; by default a random seed shared by the tasks.
+     * The {@link io.jkeras.GlobalSeed} every task sets before building the model, so that a run
+     * repeats (initial weights, dropout, shuffling); by default a random seed shared by the tasks.
      *
      * @param seed any value
      * @return this builder
