@@ -1,7 +1,12 @@
 package io.jkeras.spark;
 
 import io.jkeras.models.Model;
+import io.jkeras.savedmodel.LoadedSavedModel;
+import io.jkeras.savedmodel.SavedModel;
+import io.jkeras.savedmodel.SignatureSpec;
+import io.jkeras.savedmodel.TensorSpec;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,16 +23,25 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
 
 /**
- * Scores a Spark {@code Dataset<Row>} with a {@code .keras} model: every partition feeds its rows
- * to the model in batches and appends the prediction column ({@code float} for a one-unit output,
- * else {@code array<float>}). Each executor JVM loads the model once and shares it between its
- * tasks. The file must be readable at the same path on every executor (a shared or distributed file
- * system).
+ * Scores a Spark {@code Dataset<Row>} with a {@code .keras} model or a TensorFlow SavedModel
+ * directory: every partition feeds its rows to the model in batches and appends the prediction
+ * column ({@code float} for a one-unit output, else {@code array<float>}). Each executor JVM loads
+ * the model once and shares it between its tasks. The file or directory must be readable at the
+ * same path on every executor (a shared or distributed file system).
+ *
+ * <p>A SavedModel (written by jkeras's {@code Model.export}, Python Keras's {@code model.export} or
+ * {@code tf.saved_model.save}) runs its {@code serving_default} signature, or the one given by
+ * {@link Builder#signature}; the signature must have one input (float32, int32 or int64, fed from
+ * the features column) and one output, or the output named by {@link Builder#outputKey}.
  *
  * <pre>{@code
- * Dataset<Row> scored = BatchScorer.builder("/models/ctr.keras")
+ * Dataset<Row> scored = BatchScorer.builder("/models/ctr.keras") // or "/models/ctr/1", a SavedModel
  *     .featuresColumn("features") // array<float>
  *     .outputColumn("score")
  *     .build()
@@ -37,12 +51,16 @@ import org.apache.spark.sql.types.StructType;
 public final class BatchScorer implements Serializable {
 
   private static final long serialVersionUID = 1L;
-  private static final Map<String, Model> LOADED = new ConcurrentHashMap<>();
+
+  /** The models of this JVM by path: a {@link Model} or a {@link LoadedSavedModel}. */
+  private static final Map<String, AutoCloseable> LOADED = new ConcurrentHashMap<>();
 
   private final String modelPath;
   private final String featuresColumn;
   private final String outputColumn;
   private final int batchSize;
+  private final String signature;
+  private final String outputKey;
   private final int outputWidth;
 
   private BatchScorer(Builder b) {
@@ -50,20 +68,172 @@ public final class BatchScorer implements Serializable {
     this.featuresColumn = b.featuresColumn;
     this.outputColumn = b.outputColumn;
     this.batchSize = b.batchSize;
-    this.outputWidth = (int) model(modelPath).outputs().get(0).shape().size(1);
+    this.signature = b.signature;
+    AutoCloseable loaded = model(modelPath);
+    if (loaded instanceof LoadedSavedModel saved) {
+      SignatureSpec sig = saved.signature(signature);
+      if (sig.inputs().size() != 1) {
+        throw new IllegalArgumentException(
+            "BatchScorer: SavedModel "
+                + modelPath
+                + ", signature \""
+                + signature
+                + "\" has inputs "
+                + sig.inputs().keySet()
+                + "; scoring feeds one column, so it needs exactly one input");
+      }
+      this.outputKey = outputKey(sig, b.outputKey);
+      this.outputWidth = width(sig.outputs().get(outputKey));
+    } else {
+      if (b.outputKey != null) {
+        throw new IllegalArgumentException(
+            "BatchScorer: outputKey applies to SavedModels; " + modelPath + " is a Keras file");
+      }
+      this.outputKey = null;
+      this.outputWidth = (int) ((Model) loaded).outputs().get(0).shape().get(1);
+    }
+  }
+
+  private String outputKey(SignatureSpec sig, String wanted) {
+    if (wanted != null ? sig.outputs().containsKey(wanted) : sig.outputs().size() == 1) {
+      return wanted != null ? wanted : sig.outputs().keySet().iterator().next();
+    }
+    throw new IllegalArgumentException(
+        "BatchScorer: SavedModel "
+            + modelPath
+            + ", signature \""
+            + sig.key()
+            + "\" has outputs "
+            + sig.outputs().keySet()
+            + (wanted != null
+                ? ", not \"" + wanted + "\""
+                : "; choose the one to append with outputKey(...)"));
+  }
+
+  private int width(TensorSpec out) {
+    Shape shape = out.shape();
+    if (!shape.isUnknown() && shape.numDimensions() == 1) {
+      return 1;
+    }
+    if (shape.isUnknown() || shape.numDimensions() != 2 || shape.get(1) < 1) {
+      throw new IllegalArgumentException(
+          "BatchScorer: SavedModel "
+              + modelPath
+              + ", output "
+              + out
+              + ": scoring appends a column of a fixed width, so it needs shape (None,) or"
+              + " (None, k)");
+    }
+    return (int) shape.get(1);
   }
 
   /**
-   * A builder of a scorer for the {@code .keras} file at {@code modelPath}, which every executor
-   * must be able to read at that path.
+   * A builder of a scorer for the {@code .keras} (or {@code .h5}) file or the SavedModel directory
+   * at {@code modelPath}, which every executor must be able to read at that path.
+   *
+   * <pre>{@code
+   * BatchScorer scorer = BatchScorer.builder("/models/ctr/1").outputColumn("score").build();
+   * }</pre>
+   *
+   * @param modelPath a Keras model file, or a directory holding {@code saved_model.pb}
+   * @return a builder with the default columns ({@code features} in, {@code prediction} out)
    */
   public static Builder builder(String modelPath) {
     return new Builder(modelPath);
   }
 
-  /** The model of {@code path}, loaded once in this JVM. */
-  private static Model model(String path) {
-    return LOADED.computeIfAbsent(path, p -> Model.load(Path.of(p)));
+  /** The model of {@code path}, loaded once in this JVM: a SavedModel if it is a directory. */
+  private static AutoCloseable model(String path) {
+    return LOADED.computeIfAbsent(
+        path,
+        p ->
+            Files.isDirectory(Path.of(p))
+                ? SavedModel.load(Path.of(p))
+                : Model.load(Path.of(p), false));
+  }
+
+  /** The predictions for one batch; a SavedModel is run without a lock (its runs may overlap). */
+  private float[][] predict(AutoCloseable loaded, List<List<Number>> x) {
+    if (loaded instanceof Model model) {
+      float[][] features = toFloats(x);
+      // Task threads of one executor share the model; its session runs one batch at a time.
+      synchronized (model) {
+        return model.predict(features);
+      }
+    }
+    LoadedSavedModel saved = (LoadedSavedModel) loaded;
+    SignatureSpec sig = saved.signature(signature);
+    TensorSpec in = sig.inputs().values().iterator().next();
+    NdArray<?> fed =
+        switch (in.dataType()) {
+          case DT_FLOAT -> StdArrays.ndCopyOf(toFloats(x));
+            // Ids are read as integers, never through float (which is exact only below 2^24).
+          case DT_INT32 -> StdArrays.ndCopyOf(toInts(x));
+          case DT_INT64 -> StdArrays.ndCopyOf(toLongs(x));
+          default ->
+              throw new IllegalArgumentException(
+                  "BatchScorer: SavedModel "
+                      + modelPath
+                      + ", input "
+                      + in
+                      + ": scoring feeds float32, int32 or int64");
+        };
+    NdArray<?> out = saved.run(sig.key(), Map.of(in.key(), fed)).get(outputKey);
+    if (!(out instanceof FloatNdArray f)) {
+      throw new IllegalArgumentException(
+          "BatchScorer: SavedModel "
+              + modelPath
+              + ", output \""
+              + outputKey
+              + "\" is "
+              + LoadedSavedModel.typeName(out)
+              + "; scoring appends float32 predictions");
+    }
+    if (f.rank() == 1) {
+      float[] column = StdArrays.array1dCopyOf(f);
+      float[][] rows = new float[column.length][];
+      for (int i = 0; i < column.length; i++) {
+        rows[i] = new float[] {column[i]};
+      }
+      return rows;
+    }
+    return StdArrays.array2dCopyOf(f);
+  }
+
+  private static float[][] toFloats(List<List<Number>> x) {
+    float[][] out = new float[x.size()][];
+    for (int i = 0; i < out.length; i++) {
+      List<Number> row = x.get(i);
+      out[i] = new float[row.size()];
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = row.get(j).floatValue();
+      }
+    }
+    return out;
+  }
+
+  private static int[][] toInts(List<List<Number>> x) {
+    int[][] out = new int[x.size()][];
+    for (int i = 0; i < out.length; i++) {
+      List<Number> row = x.get(i);
+      out[i] = new int[row.size()];
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = row.get(j).intValue();
+      }
+    }
+    return out;
+  }
+
+  private static long[][] toLongs(List<List<Number>> x) {
+    long[][] out = new long[x.size()][];
+    for (int i = 0; i < out.length; i++) {
+      List<Number> row = x.get(i);
+      out[i] = new long[row.size()];
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = row.get(j).longValue();
+      }
+    }
+    return out;
   }
 
   /** {@code rows} with the prediction column appended. */
@@ -102,7 +272,7 @@ public final class BatchScorer implements Serializable {
   private final class Scored implements Iterator<Row> {
     private final Iterator<Row> input;
     private final int featureIndex;
-    private final Model model = model(modelPath);
+    private final AutoCloseable model = model(modelPath);
     private List<Row> batch = List.of();
     private float[][] predictions;
     private int next;
@@ -124,18 +294,11 @@ public final class BatchScorer implements Serializable {
       while (rows.size() < batchSize && input.hasNext()) {
         rows.add(input.next());
       }
-      float[][] x = new float[rows.size()][];
-      for (int i = 0; i < x.length; i++) {
-        List<Number> values = rows.get(i).getList(featureIndex);
-        x[i] = new float[values.size()];
-        for (int j = 0; j < x[i].length; j++) {
-          x[i][j] = values.get(j).floatValue();
-        }
+      List<List<Number>> x = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        x.add(r.getList(featureIndex));
       }
-      // Task threads of one executor share the model; its session runs one batch at a time.
-      synchronized (model) {
-        predictions = model.predict(x);
-      }
+      predictions = predict(model, x);
       batch = rows;
       next = 0;
       return true;
@@ -171,6 +334,8 @@ public final class BatchScorer implements Serializable {
     private String featuresColumn = "features";
     private String outputColumn = "prediction";
     private int batchSize = 256;
+    private String signature = LoadedSavedModel.DEFAULT_SIGNATURE;
+    private String outputKey;
 
     private Builder(String modelPath) {
       this.modelPath = modelPath;
@@ -199,6 +364,29 @@ public final class BatchScorer implements Serializable {
             "BatchScorer: batch size must be >= 1, got " + batchSize);
       }
       this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * The SavedModel signature to run (default {@code "serving_default"}).
+     *
+     * @param key a signature key of the SavedModel
+     * @return this builder
+     */
+    public Builder signature(String key) {
+      this.signature = key;
+      return this;
+    }
+
+    /**
+     * The SavedModel output to append, when the signature has several (for example {@code
+     * "output_1"}).
+     *
+     * @param key an output key of the signature
+     * @return this builder
+     */
+    public Builder outputKey(String key) {
+      this.outputKey = key;
       return this;
     }
 
