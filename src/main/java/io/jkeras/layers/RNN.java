@@ -349,7 +349,7 @@ public class RNN extends Layer {
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     putSequenceOptions(config);
-    config.put("cell", NestedLayerConfig.serialize(cell));
+    config.put("cell", LayerCatalog.entry(cell));
     return config;
   }
 
