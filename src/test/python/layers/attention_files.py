@@ -15,10 +15,8 @@ Usage:
 
 Any warning while loading fails the script (Keras warns when it skips variables).
 """
-import json
 import os
 import sys
-import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -27,8 +25,7 @@ os.environ["COLUMNS"] = "80"
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers as L  # noqa: E402
-
-TOLERANCE = 1e-5
+import interop_files  # noqa: E402
 
 
 def einsum_dense():
@@ -163,12 +160,6 @@ def inputs(model, rng):
     return xs
 
 
-def summary_text(model):
-    lines = []
-    model.summary(print_fn=lambda s, **kw: lines.append(s))
-    return "\n".join(lines)
-
-
 def make(folder):
     for i, name in enumerate(CASES):
         keras.utils.set_random_seed(200 + i)
@@ -179,7 +170,7 @@ def make(folder):
         y = rng.normal(size=(4,) + tuple(model.output_shape[1:])).astype("float32")
         model.compile(optimizer="adam", loss="mse")
         with open(os.path.join(folder, name + ".summary.txt"), "w", encoding="utf-8") as f:
-            f.write(summary_text(model))
+            f.write(interop_files.summary_text(model))
         with open(os.path.join(folder, name + ".weights.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(f"{w.path} {list(w.shape)}" for w in model.weights))
         if model.trainable_weights:
@@ -194,53 +185,6 @@ def make(folder):
     print("made", len(CASES), "models")
 
 
-def load(path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return keras.saving.load_model(path)
-
-
-def close(name, what, expected, actual):
-    if expected.shape != actual.shape:
-        raise AssertionError(f"{name} {what}: shape {actual.shape}, expected {expected.shape}")
-    diff = float(np.max(np.abs(expected - actual)))
-    if diff > TOLERANCE:
-        raise AssertionError(f"{name} {what}: max difference {diff}")
-
-
-def configs(model):
-    out = {}
-    for layer in model.layers:
-        c = layer.get_config()
-        if isinstance(c.get("dtype"), dict):
-            c["dtype"].pop("shared_object_id", None)
-        out[layer.name] = c
-    return out
-
-
-def check(folder):
-    checked = 0
-    for name in CASES:
-        xs = []
-        while os.path.exists(os.path.join(folder, f"{name}.x{len(xs)}.npy")):
-            xs.append(np.load(os.path.join(folder, f"{name}.x{len(xs)}.npy")))
-        original = load(os.path.join(folder, name + ".keras"))
-        trained = os.path.join(folder, "java_" + name + ".keras")
-        if original.trainable_weights:
-            close(name, "Java-trained predictions",
-                  np.load(os.path.join(folder, "java_" + name + ".pred.npy")),
-                  load(trained).predict(xs, verbose=0))
-        built = load(os.path.join(folder, "jb_" + name + ".keras"))
-        close(name, "Java-built predictions", np.load(os.path.join(folder, name + ".pred.npy")),
-              built.predict(xs, verbose=0))
-        ca, cb = configs(original), configs(built)
-        for layer_name, c in ca.items():
-            if json.dumps(c, sort_keys=True) != json.dumps(cb.get(layer_name), sort_keys=True):
-                raise AssertionError(
-                    f"{name}: Java-built config of {layer_name} {cb.get(layer_name)} != {c}")
-        checked += 1
-    print("all checks passed:", checked)
-
-
 if __name__ == "__main__":
-    {"make": make, "check": check}[sys.argv[1]](sys.argv[2])
+    {"make": make, "check": lambda folder: interop_files.check(folder, list(CASES))}[sys.argv[1]](
+        sys.argv[2])

@@ -16,10 +16,8 @@ Every case is Sequential([Input, layer, ...]) (a float32 input unless the case s
 "cnn" is Conv2D, MaxPooling2D, Conv2D, Flatten, Dense.
 Any warning while loading fails the script (Keras warns when it skips variables).
 """
-import json
 import os
 import sys
-import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -28,8 +26,7 @@ os.environ["COLUMNS"] = "80"
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers as L  # noqa: E402
-
-TOLERANCE = 1e-5
+import interop_files  # noqa: E402
 
 # name -> (input shape without batch, layer factory); see also PREPROCESSING
 CASES = {
@@ -172,12 +169,6 @@ def inputs(name, model, rng):
 NAMES = list(CASES) + list(PREPROCESSING) + ["cnn"]
 
 
-def summary_text(model):
-    lines = []
-    model.summary(print_fn=lambda s, **kw: lines.append(s))
-    return "\n".join(lines)
-
-
 def make(folder):
     for i, name in enumerate(NAMES):
         keras.utils.set_random_seed(100 + i)
@@ -192,7 +183,7 @@ def make(folder):
             model.compile(optimizer="adam", loss="mse")
         # Before training: jkeras's summary does not count the optimizer state of a loaded model.
         with open(os.path.join(folder, name + ".summary.txt"), "w", encoding="utf-8") as f:
-            f.write(summary_text(model))
+            f.write(interop_files.summary_text(model))
         if model.trainable_weights:
             # One step with a large rate moves the biases off zero, so loading them is tested.
             model.optimizer.learning_rate = 0.1
@@ -205,43 +196,6 @@ def make(folder):
     print("made", len(NAMES), "models")
 
 
-def load(path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return keras.saving.load_model(path)
-
-
-def close(name, what, expected, actual):
-    if expected.shape != actual.shape:
-        raise AssertionError(f"{name} {what}: shape {actual.shape}, expected {expected.shape}")
-    diff = float(np.max(np.abs(expected - actual)))
-    if diff > TOLERANCE:
-        raise AssertionError(f"{name} {what}: max difference {diff}")
-
-
-def check(folder):
-    checked = 0
-    for name in NAMES:
-        x = np.load(os.path.join(folder, name + ".x.npy"))
-        original = load(os.path.join(folder, name + ".keras"))
-        trained = os.path.join(folder, "java_" + name + ".keras")
-        if os.path.exists(trained):
-            model = load(trained)
-            close(name, "Java-trained predictions", np.load(
-                os.path.join(folder, "java_" + name + ".pred.npy")), model.predict(x, verbose=0))
-            checked += 1
-        built = os.path.join(folder, "jb_" + name + ".keras")
-        if name != "cnn" or os.path.exists(built):
-            model = load(built)
-            close(name, "Java-built predictions",
-                  np.load(os.path.join(folder, name + ".pred.npy")), model.predict(x, verbose=0))
-            for a, b in zip(original.layers, model.layers):
-                ca, cb = a.get_config(), b.get_config()
-                if json.dumps(ca, sort_keys=True) != json.dumps(cb, sort_keys=True):
-                    raise AssertionError(f"{name}: Java-built layer config {cb} != Keras's {ca}")
-            checked += 1
-    print("all checks passed:", checked)
-
-
 if __name__ == "__main__":
-    {"make": make, "check": check}[sys.argv[1]](sys.argv[2])
+    {"make": make, "check": lambda folder: interop_files.check(folder, NAMES)}[sys.argv[1]](
+        sys.argv[2])

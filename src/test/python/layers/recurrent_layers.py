@@ -14,10 +14,8 @@ Sequence inputs are float32 (batch 4, 5 steps, 3 features) unless the case start
 Embedding: then int32 ids (batch 4, 6 steps) padded with zeros: right and left padding, a zero
 inside, and a row entirely padding (one step left before a masked mean: 0 / 0 in Keras). Any warning while loading fails the script.
 """
-import json
 import os
 import sys
-import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -26,8 +24,7 @@ os.environ["COLUMNS"] = "80"
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers as L  # noqa: E402
-
-TOLERANCE = 1e-5
+import interop_files  # noqa: E402
 
 
 def seq(*layers):
@@ -139,12 +136,6 @@ def inputs(name, model, rng):
     return rng.normal(size=(4,) + tuple(shape[1:])).astype("float32")
 
 
-def summary_text(model):
-    lines = []
-    model.summary(print_fn=lambda s, **kw: lines.append(s))
-    return "\n".join(lines)
-
-
 def make(folder):
     for i, name in enumerate(NAMES):
         keras.utils.set_random_seed(200 + i)
@@ -158,7 +149,7 @@ def make(folder):
             y = rng.normal(size=(4,) + model.output_shape[1:]).astype("float32")
             model.compile(optimizer="adam", loss="mse")
         with open(os.path.join(folder, name + ".summary.txt"), "w", encoding="utf-8") as f:
-            f.write(summary_text(model))
+            f.write(interop_files.summary_text(model))
         model.optimizer.learning_rate = 0.1
         model.fit(x, y, batch_size=4, epochs=1, verbose=0)
         model.optimizer.learning_rate = 0.001
@@ -169,42 +160,6 @@ def make(folder):
     print("made", len(NAMES), "models")
 
 
-def load(path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return keras.saving.load_model(path)
-
-
-def close(name, what, expected, actual):
-    if expected.shape != actual.shape:
-        raise AssertionError(f"{name} {what}: shape {actual.shape}, expected {expected.shape}")
-    diff = float(np.max(np.abs(expected - actual)))
-    if diff > TOLERANCE:
-        raise AssertionError(f"{name} {what}: max difference {diff}")
-
-
-def configs(model):
-    return [json.dumps(layer.get_config(), sort_keys=True) for layer in model.layers]
-
-
-def check(folder):
-    checked = 0
-    for name in NAMES:
-        x = np.load(os.path.join(folder, name + ".x.npy"))
-        original = load(os.path.join(folder, name + ".keras"))
-        model = load(os.path.join(folder, "java_" + name + ".keras"))
-        close(name, "Java-trained predictions",
-              np.load(os.path.join(folder, "java_" + name + ".pred.npy")),
-              model.predict(x, verbose=0))
-        model = load(os.path.join(folder, "jb_" + name + ".keras"))
-        close(name, "Java-built predictions", np.load(os.path.join(folder, name + ".pred.npy")),
-              model.predict(x, verbose=0))
-        for a, b in zip(configs(original), configs(model)):
-            if a != b:
-                raise AssertionError(f"{name}: Java-built layer config {b} != Keras's {a}")
-        checked += 2
-    print("all checks passed:", checked)
-
-
 if __name__ == "__main__":
-    {"make": make, "check": check}[sys.argv[1]](sys.argv[2])
+    {"make": make, "check": lambda folder: interop_files.check(folder, NAMES)}[sys.argv[1]](
+        sys.argv[2])

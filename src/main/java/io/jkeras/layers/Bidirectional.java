@@ -242,8 +242,8 @@ public class Bidirectional extends Layer {
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     config.put("merge_mode", mergeMode);
-    config.put("layer", NestedLayerConfig.serialize(forwardLayer));
-    config.put("backward_layer", NestedLayerConfig.serialize(backwardLayer));
+    config.put("layer", LayerCatalog.entry(forwardLayer));
+    config.put("backward_layer", LayerCatalog.entry(backwardLayer));
     return config;
   }
 

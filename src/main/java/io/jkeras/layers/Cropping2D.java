@@ -1,7 +1,6 @@
 package io.jkeras.layers;
 
 import io.jkeras.config.ConfigReader;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -27,12 +26,7 @@ public class Cropping2D extends Layer {
 
   private Cropping2D(Builder b) {
     super(b.name);
-    for (int[] p : b.cropping) {
-      for (int v : p) {
-        SpatialArguments.amount("Cropping2D", "cropping", v, false);
-      }
-    }
-    this.cropping = new int[][] {b.cropping[0].clone(), b.cropping[1].clone()};
+    this.cropping = SpatialArguments.pairsOfAmounts("Cropping2D", "cropping", b.cropping);
     this.dataFormat = SpatialArguments.dataFormat("Cropping2D", b.dataFormat);
     setInputSpec(InputSpec.rank(4));
   }
@@ -56,7 +50,7 @@ public class Cropping2D extends Layer {
 
   /** {@code {{top, bottom}, {left, right}}}. */
   public int[][] cropping() {
-    return new int[][] {cropping[0].clone(), cropping[1].clone()};
+    return SpatialArguments.copy(cropping);
   }
 
   /** {@code "channels_last"} or {@code "channels_first"}: where the channel axis is. */
@@ -111,9 +105,7 @@ public class Cropping2D extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put(
-        "cropping",
-        List.of(List.of(cropping[0][0], cropping[0][1]), List.of(cropping[1][0], cropping[1][1])));
+    config.put("cropping", SpatialArguments.pairsConfig(cropping));
     config.put("data_format", dataFormat);
     return config;
   }

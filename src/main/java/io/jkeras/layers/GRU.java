@@ -45,9 +45,7 @@ public class GRU extends RNN {
     ConfigReader c = ConfigReader.of("GRU", config);
     Builder b = RecurrentCell.readCommon(c, builder(c.positiveInt("units")), true);
     b.resetAfter(c.bool("reset_after", true));
-    readSequenceOptions(c, b);
-    c.ignore("use_cudnn");
-    b.activityRegularizer(c.activityRegularizer());
+    readLayerOptions(c, b);
     return c.finish(b.build());
   }
 

@@ -10,9 +10,11 @@ import io.jkeras.regularizers.Regularizer;
 import io.jkeras.regularizers.Regularizers;
 
 /**
- * The optional arguments that Keras layers with a kernel and a bias share (Dense, Conv1D): name,
- * activation (none), use_bias (true), kernel initializer (glorot_uniform), bias initializer
- * (zeros), kernel/bias regularizers and constraints, activity regularizer (none).
+ * The optional arguments that Keras layers with a kernel and a bias share (Dense, EinsumDense, the
+ * convolutions, and through {@link RecurrentBuilder} SimpleRNN, LSTM, GRU and their cells): name,
+ * activation (none; "tanh" for the recurrent layers), use_bias (true), kernel initializer
+ * (glorot_uniform), bias initializer (zeros), kernel/bias regularizers and constraints, activity
+ * regularizer (none; layers only, not cells).
  *
  * <pre>{@code
  * Dense.builder(10).activation("relu").kernelRegularizer("l2").build();
@@ -36,25 +38,29 @@ public abstract class KernelLayerBuilder<B extends KernelLayerBuilder<B>> {
   KernelLayerBuilder() {}
 
   @SuppressWarnings("unchecked")
-  private B self() {
+  final B self() {
     return (B) this;
   }
 
-  /** The layer's name (default: an automatic unique name such as {@code "dense_1"}). */
+  /**
+   * The layer's name (the cell's, for a recurrent builder's {@code buildCell}); default: an
+   * automatic unique name such as {@code "dense_1"}.
+   */
   public B name(String name) {
     this.name = name;
     return self();
   }
 
   /**
-   * The activation applied to the output, by Keras name such as {@code "relu"} (default: linear).
+   * The activation applied to the output, by Keras name such as {@code "relu"} (default: linear, or
+   * "tanh" for the recurrent layers; null or "linear" for none).
    */
   public B activation(String activation) {
     this.activation = Activations.get(activation);
     return self();
   }
 
-  /** The activation applied to the output (default: linear). */
+  /** The activation applied to the output (default: linear, or tanh for the recurrent layers). */
   public B activation(Activation activation) {
     this.activation = activation;
     return self();

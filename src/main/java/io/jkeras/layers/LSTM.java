@@ -46,9 +46,7 @@ public class LSTM extends RNN {
     ConfigReader c = ConfigReader.of("LSTM", config);
     Builder b = RecurrentCell.readCommon(c, builder(c.positiveInt("units")), true);
     b.unitForgetBias(c.bool("unit_forget_bias", true));
-    readSequenceOptions(c, b);
-    c.ignore("use_cudnn");
-    b.activityRegularizer(c.activityRegularizer());
+    readLayerOptions(c, b);
     return c.finish(b.build());
   }
 

@@ -189,6 +189,30 @@ public final class LayerCatalog {
   }
 
   /**
+   * The entry of {@code layer} in a model file's config, as Keras's {@code serialize_keras_object}
+   * writes it and {@link #create} reads it back: {@code module}, {@code class_name}, {@code
+   * config}, {@code registered_name}, and once the layer is built its {@code build_config}. Models'
+   * layer lists and the layers inside other layers' configs (an RNN's cell, a wrapper's layer) use
+   * it.
+   *
+   * <pre>{@code
+   * Map<String, Object> e = LayerCatalog.entry(new Dense(4)); // {module=keras.layers, ...}
+   * }</pre>
+   */
+  public static Map<String, Object> entry(Layer layer) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("module", layer.module());
+    entry.put("class_name", layer.className());
+    entry.put("config", layer.getConfig());
+    entry.put("registered_name", layer.registeredName());
+    Map<String, Object> build = layer.buildConfig();
+    if (build != null) {
+      entry.put("build_config", build);
+    }
+    return entry;
+  }
+
+  /**
    * Creates the layer of a model file's entry.
    *
    * <pre>{@code

@@ -2,44 +2,17 @@ package io.jkeras.layers;
 
 import io.jkeras.config.ConfigException;
 import io.jkeras.config.ConfigReader;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.tensorflow.ndarray.Shape;
 
 /**
- * A layer inside another layer's config, as Keras's {@code serialize_keras_object} writes it: an
- * RNN's {@code cell}, Bidirectional's {@code layer} and {@code backward_layer}, TimeDistributed's
- * {@code layer}: {@code {"module", "class_name", "config", "registered_name", "build_config"}}.
+ * A layer inside another layer's config, as Keras's {@code serialize_keras_object} writes it (see
+ * {@link LayerCatalog#entry}): an RNN's {@code cell}, Bidirectional's {@code layer} and {@code
+ * backward_layer}, TimeDistributed's {@code layer}: {@code {"module", "class_name", "config",
+ * "registered_name", "build_config"}}.
  */
 final class NestedLayerConfig {
 
   private NestedLayerConfig() {}
-
-  /** The entry of {@code layer}, with a build_config once it is built (as Keras writes it). */
-  static Map<String, Object> serialize(Layer layer) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("module", layer.module());
-    entry.put("class_name", layer.className());
-    entry.put("config", layer.getConfig());
-    entry.put("registered_name", layer.registeredName());
-    List<Shape> shapes = layer.buildShapes();
-    if (layer.writesBuildConfig() && shapes != null) {
-      Map<String, Object> build = new LinkedHashMap<>();
-      if (shapes.size() == 1) {
-        build.put("input_shape", KerasShape.toConfig(shapes.get(0)));
-      } else {
-        List<Object> several = new ArrayList<>();
-        for (Shape s : shapes) {
-          several.add(KerasShape.toConfig(s));
-        }
-        build.put("input_shape", several);
-      }
-      entry.put("build_config", build);
-    }
-    return entry;
-  }
 
   /**
    * The layer whose entry is under {@code key} of the config {@code c} reads, created through

@@ -131,14 +131,19 @@ public class RNN extends Layer {
     return c.finish(b.build());
   }
 
-  /** The sequence options every RNN config holds. */
-  static void readSequenceOptions(ConfigReader c, RecurrentBuilder<?> b) {
+  /**
+   * What the configs of SimpleRNN, LSTM and GRU hold beyond their cell's arguments: the sequence
+   * options, the activity regularizer, and {@code use_cudnn} (accepted and ignored).
+   */
+  static void readLayerOptions(ConfigReader c, RecurrentBuilder<?> b) {
     b.returnSequences(c.bool("return_sequences", false));
     b.returnState(c.bool("return_state", false));
     b.goBackwards(c.bool("go_backwards", false));
     b.unroll(c.bool("unroll", false));
     b.zeroOutputForMask(c.bool("zero_output_for_mask", false));
     c.requireDefault("stateful", false, "stateful RNNs");
+    c.ignore("use_cudnn");
+    b.activityRegularizer(c.activityRegularizer());
   }
 
   /** The cell this layer runs at each step. */
@@ -344,7 +349,7 @@ public class RNN extends Layer {
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     putSequenceOptions(config);
-    config.put("cell", NestedLayerConfig.serialize(cell));
+    config.put("cell", LayerCatalog.entry(cell));
     return config;
   }
 

@@ -11,11 +11,12 @@ import io.jkeras.regularizers.Regularizers;
 
 /**
  * The optional arguments that Keras's SimpleRNN, LSTM and GRU layers and their cells share, with
- * Keras 3's defaults: activation ("tanh"), use_bias (true), kernel ("glorot_uniform"), recurrent
- * ("orthogonal") and bias ("zeros") initializers, their regularizers and constraints (none), an
- * activity regularizer (layers only), dropout and recurrent_dropout (0), seed (none), and the
- * layer's sequence options: return_sequences, return_state, go_backwards (false), unroll (false:
- * accepted, jkeras always unrolls) and zero_output_for_mask (false).
+ * Keras 3's defaults: those of {@link KernelLayerBuilder} (name, activation: "tanh" here, use_bias,
+ * kernel and bias initializers, regularizers and constraints, an activity regularizer for layers
+ * only); the recurrent kernel's initializer ("orthogonal"), regularizer and constraint (none);
+ * dropout and recurrent_dropout (0), seed (none); and the layer's sequence options:
+ * return_sequences, return_state, go_backwards (false), unroll (false: accepted, jkeras always
+ * unrolls) and zero_output_for_mask (false).
  *
  * <pre>{@code
  * LSTM lstm = LSTM.builder(32).returnSequences(true).dropout(0.2).recurrentDropout(0.1).build();
@@ -24,23 +25,14 @@ import io.jkeras.regularizers.Regularizers;
  *
  * @param <B> the concrete builder, returned by every setter
  */
-public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
+public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>>
+    extends KernelLayerBuilder<B> {
 
   final int units;
-  String name;
-  Activation activation = Activations.get("tanh");
   Activation recurrentActivation = Activations.get("sigmoid");
-  boolean useBias = true;
-  Initializer kernelInitializer = Initializers.get("glorot_uniform");
   Initializer recurrentInitializer = Initializers.get("orthogonal");
-  Initializer biasInitializer = Initializers.get("zeros");
-  Regularizer kernelRegularizer;
   Regularizer recurrentRegularizer;
-  Regularizer biasRegularizer;
-  Regularizer activityRegularizer;
-  Constraint kernelConstraint;
   Constraint recurrentConstraint;
-  Constraint biasConstraint;
   double dropout;
   double recurrentDropout;
   Long seed;
@@ -57,45 +49,7 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
               + units);
     }
     this.units = units;
-  }
-
-  @SuppressWarnings("unchecked")
-  private B self() {
-    return (B) this;
-  }
-
-  /** The layer's name (the cell's, for {@code buildCell}); automatic when not set. */
-  public B name(String name) {
-    this.name = name;
-    return self();
-  }
-
-  /** The output activation, a Keras name ("tanh" by default; null or "linear" for none). */
-  public B activation(String activation) {
-    return activation(Activations.get(activation));
-  }
-
-  /** The output activation. */
-  public B activation(Activation activation) {
-    this.activation = activation;
-    return self();
-  }
-
-  /** Whether the cell adds a bias (true by default). */
-  public B useBias(boolean useBias) {
-    this.useBias = useBias;
-    return self();
-  }
-
-  /** The input kernel's initializer by Keras name ("glorot_uniform" by default). */
-  public B kernelInitializer(String initializer) {
-    return kernelInitializer(Initializers.get(initializer));
-  }
-
-  /** The input kernel's initializer. */
-  public B kernelInitializer(Initializer initializer) {
-    this.kernelInitializer = initializer;
-    return self();
+    this.activation = Activations.get("tanh");
   }
 
   /** The recurrent kernel's initializer by Keras name ("orthogonal" by default). */
@@ -106,28 +60,6 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
   /** The recurrent kernel's initializer. */
   public B recurrentInitializer(Initializer initializer) {
     this.recurrentInitializer = initializer;
-    return self();
-  }
-
-  /** The bias initializer by Keras name ("zeros" by default). */
-  public B biasInitializer(String initializer) {
-    return biasInitializer(Initializers.get(initializer));
-  }
-
-  /** The bias initializer. */
-  public B biasInitializer(Initializer initializer) {
-    this.biasInitializer = initializer;
-    return self();
-  }
-
-  /** A penalty on the input kernel, by Keras name ("l2"...). */
-  public B kernelRegularizer(String regularizer) {
-    return kernelRegularizer(Regularizers.get(regularizer));
-  }
-
-  /** A penalty on the input kernel. */
-  public B kernelRegularizer(Regularizer regularizer) {
-    this.kernelRegularizer = regularizer;
     return self();
   }
 
@@ -142,39 +74,6 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     return self();
   }
 
-  /** A penalty on the bias, by Keras name. */
-  public B biasRegularizer(String regularizer) {
-    return biasRegularizer(Regularizers.get(regularizer));
-  }
-
-  /** A penalty on the bias. */
-  public B biasRegularizer(Regularizer regularizer) {
-    this.biasRegularizer = regularizer;
-    return self();
-  }
-
-  /** A penalty on the layer's output, by Keras name (layers only, not cells). */
-  public B activityRegularizer(String regularizer) {
-    return activityRegularizer(Regularizers.get(regularizer));
-  }
-
-  /** A penalty on the layer's output (layers only, not cells). */
-  public B activityRegularizer(Regularizer regularizer) {
-    this.activityRegularizer = regularizer;
-    return self();
-  }
-
-  /** A constraint on the input kernel, by Keras name ("non_neg"...). */
-  public B kernelConstraint(String constraint) {
-    return kernelConstraint(Constraints.get(constraint));
-  }
-
-  /** A constraint on the input kernel. */
-  public B kernelConstraint(Constraint constraint) {
-    this.kernelConstraint = constraint;
-    return self();
-  }
-
   /** A constraint on the recurrent kernel, by Keras name. */
   public B recurrentConstraint(String constraint) {
     return recurrentConstraint(Constraints.get(constraint));
@@ -183,17 +82,6 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
   /** A constraint on the recurrent kernel. */
   public B recurrentConstraint(Constraint constraint) {
     this.recurrentConstraint = constraint;
-    return self();
-  }
-
-  /** A constraint on the bias, by Keras name. */
-  public B biasConstraint(String constraint) {
-    return biasConstraint(Constraints.get(constraint));
-  }
-
-  /** A constraint on the bias. */
-  public B biasConstraint(Constraint constraint) {
-    this.biasConstraint = constraint;
     return self();
   }
 

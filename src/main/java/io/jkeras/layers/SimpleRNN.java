@@ -41,9 +41,7 @@ public class SimpleRNN extends RNN {
   public static SimpleRNN fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("SimpleRNN", config);
     Builder b = RecurrentCell.readCommon(c, builder(c.positiveInt("units")), false);
-    readSequenceOptions(c, b);
-    c.ignore("use_cudnn");
-    b.activityRegularizer(c.activityRegularizer());
+    readLayerOptions(c, b);
     return c.finish(b.build());
   }
 

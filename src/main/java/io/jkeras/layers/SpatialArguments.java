@@ -50,6 +50,29 @@ final class SpatialArguments {
     return (int) v;
   }
 
+  /**
+   * Amounts for two spatial axes, {@code {{top, bottom}, {left, right}}}, each checked as a
+   * non-negative {@code what}; a copy.
+   */
+  static int[][] pairsOfAmounts(String layer, String what, int[][] pairs) {
+    for (int[] p : pairs) {
+      for (int v : p) {
+        amount(layer, what, v, false);
+      }
+    }
+    return copy(pairs);
+  }
+
+  /** A copy of {@code {{top, bottom}, {left, right}}}. */
+  static int[][] copy(int[][] pairs) {
+    return new int[][] {pairs[0].clone(), pairs[1].clone()};
+  }
+
+  /** {@code {{top, bottom}, {left, right}}} as Keras's config holds it, a list of two lists. */
+  static List<List<Integer>> pairsConfig(int[][] pairs) {
+    return List.of(List.of(pairs[0][0], pairs[0][1]), List.of(pairs[1][0], pairs[1][1]));
+  }
+
   /** An amount from config key {@code key}: an integer for both sides, or a list of two. */
   static int[] pair(ConfigReader c, String key) {
     Object v = c.raw(key);

@@ -163,7 +163,7 @@ public class TimeDistributed extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put("layer", NestedLayerConfig.serialize(layer));
+    config.put("layer", LayerCatalog.entry(layer));
     return config;
   }
 }

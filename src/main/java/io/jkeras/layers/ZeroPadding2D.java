@@ -1,7 +1,6 @@
 package io.jkeras.layers;
 
 import io.jkeras.config.ConfigReader;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -31,12 +30,7 @@ public class ZeroPadding2D extends Layer {
 
   private ZeroPadding2D(Builder b) {
     super(b.name);
-    for (int[] p : b.padding) {
-      for (int v : p) {
-        SpatialArguments.amount("ZeroPadding2D", "padding", v, false);
-      }
-    }
-    this.padding = new int[][] {b.padding[0].clone(), b.padding[1].clone()};
+    this.padding = SpatialArguments.pairsOfAmounts("ZeroPadding2D", "padding", b.padding);
     this.dataFormat = SpatialArguments.dataFormat("ZeroPadding2D", b.dataFormat);
     setInputSpec(InputSpec.rank(4));
   }
@@ -60,7 +54,7 @@ public class ZeroPadding2D extends Layer {
 
   /** {@code {{top, bottom}, {left, right}}}. */
   public int[][] padding() {
-    return new int[][] {padding[0].clone(), padding[1].clone()};
+    return SpatialArguments.copy(padding);
   }
 
   /** {@code "channels_last"} or {@code "channels_first"}: where the channel axis is. */
@@ -99,9 +93,7 @@ public class ZeroPadding2D extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put(
-        "padding",
-        List.of(List.of(padding[0][0], padding[0][1]), List.of(padding[1][0], padding[1][1])));
+    config.put("padding", SpatialArguments.pairsConfig(padding));
     config.put("data_format", dataFormat);
     return config;
   }

@@ -5,6 +5,7 @@ import io.jkeras.layers.InputLayer;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.LayerCatalog;
 import io.jkeras.layers.Node;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
@@ -87,7 +88,7 @@ public final class ModelConfigWriter {
     config.put("trainable", true);
     List<Object> layers = new ArrayList<>();
     for (Layer layer : model.layers()) {
-      Map<String, Object> entry = layerEntry(layer);
+      Map<String, Object> entry = LayerCatalog.entry(layer);
       entry.put("name", layer.name());
       List<Object> inbound = new ArrayList<>();
       for (Node node : layer.inboundNodes()) {
@@ -211,28 +212,12 @@ public final class ModelConfigWriter {
     config.put("trainable", true);
     config.put("dtype", DTypes.policyConfig("float32"));
     List<Object> layers = new ArrayList<>();
-    layers.add(layerEntry(input));
+    layers.add(LayerCatalog.entry(input));
     for (Layer layer : seq.layers()) {
-      layers.add(layerEntry(layer));
+      layers.add(LayerCatalog.entry(layer));
     }
     config.put("layers", layers);
     config.put("build_input_shape", KerasShape.toConfig(input.batchShape()));
     return config;
-  }
-
-  // ---- layers --------------------------------------------------------------------------------
-
-  /** {@code module}, {@code class_name}, {@code config}, {@code registered_name}, build_config. */
-  static Map<String, Object> layerEntry(Layer layer) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("module", layer.module());
-    entry.put("class_name", layer.className());
-    entry.put("config", layer.getConfig());
-    entry.put("registered_name", layer.registeredName());
-    Map<String, Object> build = layer.buildConfig();
-    if (build != null) {
-      entry.put("build_config", build);
-    }
-    return entry;
   }
 }

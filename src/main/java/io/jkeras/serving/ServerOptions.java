@@ -100,173 +100,103 @@ public record ServerOptions(
 
   /** These options with another listening address. */
   public ServerOptions withHost(String v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        v,
-        port,
-        pollInterval,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.host = v);
   }
 
   /** These options with another TCP port (0 picks a free one). */
   public ServerOptions withPort(int v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        v,
-        pollInterval,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.port = v);
   }
 
   /**
    * These options with another interval between scans for new versions (zero scans only at start).
    */
   public ServerOptions withPollInterval(Duration v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        v,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.pollInterval = v);
   }
 
   /** These options with another number of newest versions kept loaded (0 keeps all). */
   public ServerOptions withMaxVersions(int v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        v,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.maxVersions = v);
   }
 
   /** These options with other batching settings. */
   public ServerOptions withBatching(BatchingOptions v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        maxVersions,
-        v,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.batching = v);
   }
 
   /** These options with another largest accepted request body, in bytes. */
   public ServerOptions withMaxBodyBytes(long v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        maxVersions,
-        batching,
-        v,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.maxBodyBytes = v);
   }
 
   /** These options with another maximum of HTTP worker threads (at least 4). */
   public ServerOptions withHttpThreads(int v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        v,
-        shutdownTimeout,
-        limits,
-        log);
+    return edited(e -> e.httpThreads = v);
   }
 
   /** These options with another wait for requests in flight when stopping. */
   public ServerOptions withShutdownTimeout(Duration v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        v,
-        limits,
-        log);
+    return edited(e -> e.shutdownTimeout = v);
   }
 
   /** These options with another destination for load, unload and lifecycle messages. */
   public ServerOptions withLog(Consumer<String> v) {
-    return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        limits,
-        v);
+    return edited(e -> e.log = v);
   }
 
   /** These options with other per-request and per-client limits. */
   public ServerOptions withLimits(ServingLimits v) {
+    return edited(e -> e.limits = v);
+  }
+
+  /** A copy of these options with {@code edit} applied, checked by the record's constructor. */
+  private ServerOptions edited(Consumer<Fields> edit) {
+    Fields f = new Fields(this);
+    edit.accept(f);
     return new ServerOptions(
-        modelName,
-        modelBasePath,
-        host,
-        port,
-        pollInterval,
-        maxVersions,
-        batching,
-        maxBodyBytes,
-        httpThreads,
-        shutdownTimeout,
-        v,
-        log);
+        f.modelName,
+        f.modelBasePath,
+        f.host,
+        f.port,
+        f.pollInterval,
+        f.maxVersions,
+        f.batching,
+        f.maxBodyBytes,
+        f.httpThreads,
+        f.shutdownTimeout,
+        f.limits,
+        f.log);
+  }
+
+  /** The record's components, editable, for the {@code with...} copies. */
+  private static final class Fields {
+    String modelName;
+    Path modelBasePath;
+    String host;
+    int port;
+    Duration pollInterval;
+    int maxVersions;
+    BatchingOptions batching;
+    long maxBodyBytes;
+    int httpThreads;
+    Duration shutdownTimeout;
+    ServingLimits limits;
+    Consumer<String> log;
+
+    Fields(ServerOptions o) {
+      modelName = o.modelName;
+      modelBasePath = o.modelBasePath;
+      host = o.host;
+      port = o.port;
+      pollInterval = o.pollInterval;
+      maxVersions = o.maxVersions;
+      batching = o.batching;
+      maxBodyBytes = o.maxBodyBytes;
+      httpThreads = o.httpThreads;
+      shutdownTimeout = o.shutdownTimeout;
+      limits = o.limits;
+      log = o.log;
+    }
   }
 }

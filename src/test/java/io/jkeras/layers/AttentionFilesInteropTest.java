@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
-import io.jkeras.cli.Main;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.models.Model;
 import io.jkeras.saving.KerasModelFile;
+import io.jkeras.testing.JkerasCli;
 import io.jkeras.testing.PythonKeras;
 import io.jkeras.training.FitOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -323,44 +320,7 @@ class AttentionFilesInteropTest {
     PythonKeras.Result r =
         PythonKeras.runScript("layers/attention_files.py", "check", dir.toString());
     assertTrue(r.stdout().contains("all checks passed: " + TWINS.size()), r.stdout());
-
-    float[] pred = NpyFile.read(dir.resolve("encoder.pred.npy")).asFloats();
-    Path out = dir.resolve("cli_pred.npy");
-    run(
-        "predict",
-        dir.resolve("encoder.keras").toString(),
-        dir.resolve("encoder.x0.npy").toString(),
-        out.toString());
-    NpyArray y = NpyFile.read(out);
-    assertArrayEquals(new long[] {4, 3}, y.shape());
-    assertArrayEquals(pred, y.asFloats(), 1e-5f, "jkeras predict");
-    Path converted = dir.resolve("encoder_converted.keras");
-    run("convert", dir.resolve("encoder.keras").toString(), converted.toString());
-    PythonKeras.Result c =
-        PythonKeras.runCode(
-            String.join(
-                "\n",
-                "import sys, numpy as np, keras",
-                "m = keras.saving.load_model(sys.argv[1])",
-                "d = np.max(np.abs(m.predict(np.load(sys.argv[2]), verbose=0) -"
-                    + " np.load(sys.argv[3])))",
-                "assert d <= 1e-5, d",
-                "print('converted encoder agrees', d)"),
-            converted.toString(),
-            dir.resolve("encoder.x0.npy").toString(),
-            dir.resolve("encoder.pred.npy").toString());
-    assertTrue(c.stdout().contains("converted encoder agrees"), c.stdout());
-  }
-
-  private static void run(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      assertEquals(0, Main.run(args), String.join(" ", args) + "\n" + buf);
-    } finally {
-      System.setOut(saved);
-    }
+    JkerasCli.predictAndConvertBackToKeras(dir, "encoder", "encoder.x0.npy", 4, 3);
   }
 
   /** {@code path shape} per weight, as Keras's {@code w.path} and list of dims. */

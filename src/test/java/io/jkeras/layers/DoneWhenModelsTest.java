@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
-import io.jkeras.cli.Main;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.models.Model;
 import io.jkeras.saving.KerasModelFile;
+import io.jkeras.testing.JkerasCli;
 import io.jkeras.testing.PythonKeras;
 import io.jkeras.training.FitOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -45,11 +42,13 @@ class DoneWhenModelsTest {
         NpyArray expected = NpyFile.read(dir.resolve(name + ".pred.npy"));
         Path model = dir.resolve(name + ".keras");
         Path out = dir.resolve(name + ".cli.npy");
-        run("predict", model.toString(), dir.resolve(name + ".x.npy").toString(), out.toString());
+        JkerasCli.run(
+            "predict", model.toString(), dir.resolve(name + ".x.npy").toString(), out.toString());
         NpyArray actual = NpyFile.read(out);
         assertArrayEquals(expected.shape(), actual.shape(), name + ": prediction shape");
         assertArrayEquals(expected.asFloats(), actual.asFloats(), 1e-5f, name + ": jkeras predict");
-        run("convert", model.toString(), dir.resolve(name + "_converted.keras").toString());
+        JkerasCli.run(
+            "convert", model.toString(), dir.resolve(name + "_converted.keras").toString());
       }
       for (String name : NAMES) {
         try (Model model = KerasModelFile.load(dir.resolve(name + ".keras"))) {
@@ -77,16 +76,5 @@ class DoneWhenModelsTest {
   private static HostArray floats(Path npy) throws IOException {
     NpyArray a = NpyFile.read(npy);
     return HostArray.ofFloats(Shape.of(a.shape()), a.asFloats());
-  }
-
-  private static void run(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      assertEquals(0, Main.run(args), String.join(" ", args) + "\n" + buf);
-    } finally {
-      System.setOut(saved);
-    }
   }
 }

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
-import io.jkeras.cli.Main;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.saving.KerasModelFile;
+import io.jkeras.testing.JkerasCli;
 import io.jkeras.testing.PythonKeras;
 import io.jkeras.training.FitOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -329,43 +326,7 @@ class RecurrentLayersInteropTest {
             "check",
             dir.toString());
     assertTrue(r.stdout().contains("all checks passed"), r.stdout());
-    float[] pred = NpyFile.read(dir.resolve("text_classifier.pred.npy")).asFloats();
-    Path out = dir.resolve("cli_pred.npy");
-    run(
-        "predict",
-        dir.resolve("text_classifier.keras").toString(),
-        dir.resolve("text_classifier.x.npy").toString(),
-        out.toString());
-    NpyArray y = NpyFile.read(out);
-    assertArrayEquals(new long[] {4, 1}, y.shape());
-    assertArrayEquals(pred, y.asFloats(), 1e-5f, "jkeras predict");
-    Path converted = dir.resolve("text_classifier_converted.keras");
-    run("convert", dir.resolve("text_classifier.keras").toString(), converted.toString());
-    PythonKeras.Result c =
-        PythonKeras.runCode(
-            String.join(
-                "\n",
-                "import sys, numpy as np, keras",
-                "m = keras.saving.load_model(sys.argv[1])",
-                "d = np.max(np.abs(m.predict(np.load(sys.argv[2]), verbose=0) -"
-                    + " np.load(sys.argv[3])))",
-                "assert d <= 1e-5, d",
-                "print('converted text classifier agrees', d)"),
-            converted.toString(),
-            dir.resolve("text_classifier.x.npy").toString(),
-            dir.resolve("text_classifier.pred.npy").toString());
-    assertTrue(c.stdout().contains("converted text classifier agrees"), c.stdout());
-  }
-
-  private static void run(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      assertEquals(0, Main.run(args), String.join(" ", args) + "\n" + buf);
-    } finally {
-      System.setOut(saved);
-    }
+    JkerasCli.predictAndConvertBackToKeras(dir, "text_classifier", "text_classifier.x.npy", 4, 1);
   }
 
   private static HostArray host(NpyArray a) {

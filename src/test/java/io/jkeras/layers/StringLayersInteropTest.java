@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.backend.HostArray;
-import io.jkeras.cli.Main;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.models.Model;
@@ -15,10 +14,9 @@ import io.jkeras.saving.KerasModelFile;
 import io.jkeras.serving.ModelServer;
 import io.jkeras.serving.SavedModelServable;
 import io.jkeras.serving.ServerOptions;
+import io.jkeras.testing.JkerasCli;
 import io.jkeras.testing.PythonKeras;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -302,35 +300,24 @@ class StringLayersInteropTest {
     }
   }
 
-  private static String run(String... args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      assertEquals(0, Main.run(args), String.join(" ", args) + "\n" + buf);
-    } finally {
-      System.setOut(saved);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
-  }
-
   @Test
   @Order(3)
   void textClassifierThroughPredictConvertSavedModelAndServe() throws Exception {
     String name = "text_classifier";
     Path model = dir.resolve(name + ".keras");
     float[] expected = read(dir.resolve(name + ".pred.npy")).asFloats();
-    run(
+    JkerasCli.run(
         "predict",
         model.toString(),
         dir.resolve(name + ".x.npy").toString(),
         dir.resolve("cli.npy").toString());
     assertClose(expected, read(dir.resolve("cli.npy")).asFloats(), "jkeras predict");
-    run("convert", model.toString(), dir.resolve("java_" + name + ".keras").toString());
+    JkerasCli.run("convert", model.toString(), dir.resolve("java_" + name + ".keras").toString());
     for (String sm : List.of(name, "given", "hashing_salt_mask", "multi_hot_mask")) {
-      run("convert", dir.resolve(sm + ".keras").toString(), dir.resolve("sm_" + sm).toString());
+      JkerasCli.run(
+          "convert", dir.resolve(sm + ".keras").toString(), dir.resolve("sm_" + sm).toString());
     }
-    run(
+    JkerasCli.run(
         "predict",
         dir.resolve("sm_" + name).toString(),
         dir.resolve(name + ".x.npy").toString(),

@@ -157,7 +157,7 @@ class KerasModelFileInteropTest {
               (String) config.get("name"),
               config,
               true);
-      Map<String, Object> actual = normalized(ModelConfigWriter.layerEntry(layer));
+      Map<String, Object> actual = normalized(LayerCatalog.entry(layer));
       if (layer instanceof FMLayer) {
         expected.put("module", null); // Python names the module that registered it
       }
