@@ -133,6 +133,10 @@ public final class SparkTrainer implements Serializable {
    * TrainingResult result = trainer.fit(rows.repartition(2));
    * }</pre>
    *
+   * <p>A failing training task reaches the caller as Spark's {@code SparkException} (thrown by
+   * Spark's Scala code without a declaration), whose message names the worker and ends with its
+   * log.
+   *
    * @param rows the training rows: a features column ({@code array} of numbers; {@code int} or
    *     {@code bigint} elements are fed as int32, others as float32) and a label column (a number
    *     or an {@code array} of numbers)
@@ -141,8 +145,6 @@ public final class SparkTrainer implements Serializable {
    *     size does not split evenly over the partitions
    * @throws IllegalStateException if the cluster has fewer free task slots than {@code rows} has
    *     partitions
-   * @throws org.apache.spark.SparkException if a training task fails; its message names the worker
-   *     and ends with its log
    */
   public TrainingResult fit(Dataset<Row> rows) {
     StructType schema = rows.schema();

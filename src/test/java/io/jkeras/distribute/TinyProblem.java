@@ -19,34 +19,49 @@ import java.util.stream.Collectors;
  * A small regression problem whose model starts from fixed weights, in every process alike, or from
  * seeded initializers.
  */
-final class TinyProblem {
+public final class TinyProblem {
 
-  static final int ROWS = 96;
-  static final int FEATURES = 4;
-  static final int GLOBAL_BATCH = 16;
+  /** Rows of the problem. */
+  public static final int ROWS = 96;
+
+  /** Features per row. */
+  public static final int FEATURES = 4;
+
+  /** The global batch the distributed runs split between replicas. */
+  public static final int GLOBAL_BATCH = 16;
 
   private TinyProblem() {}
 
-  static HostArray x() {
+  /** The features, (ROWS, FEATURES). */
+  public static float[][] features() {
     float[][] x = new float[ROWS][FEATURES];
     for (int i = 0; i < ROWS; i++) {
       for (int j = 0; j < FEATURES; j++) {
         x[i][j] = (float) Math.sin(0.37 * i + 1.3 * j);
       }
     }
-    return HostArray.of(x);
+    return x;
   }
 
-  static HostArray y() {
+  /** The targets, (ROWS). */
+  public static float[] labels() {
     float[] y = new float[ROWS];
     for (int i = 0; i < ROWS; i++) {
       y[i] = (float) (Math.cos(0.21 * i) + 0.5 * Math.sin(0.9 * i));
     }
-    return HostArray.of(y);
+    return y;
+  }
+
+  static HostArray x() {
+    return HostArray.of(features());
+  }
+
+  static HostArray y() {
+    return HostArray.of(labels());
   }
 
   /** Dense(8, relu) then Dense(1), compiled with SGD(0.05) and mean squared error. */
-  static Model model() {
+  public static Model model() {
     KerasTensor in = Input.of(FEATURES);
     KerasTensor out = new Dense(1).apply(new Dense(8, "relu").apply(in));
     Model m = new Model(in, out);

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
 import io.jkeras.distribute.TfConfig;
-import io.jkeras.layers.Dense;
-import io.jkeras.layers.Input;
-import io.jkeras.layers.KerasTensor;
+import io.jkeras.distribute.TinyProblem;
 import io.jkeras.layers.Weight;
 import io.jkeras.models.Model;
-import io.jkeras.optimizers.SGD;
 import io.jkeras.training.FitOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -41,11 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkTrainerTest {
 
-  // The problem of io.jkeras.distribute.TinyProblem, which ClusterTaskMain trains: it must stay
-  // equal to it for the two-process reference to be the same run.
-  static final int ROWS = 96;
-  static final int FEATURES = 4;
-  static final int GLOBAL_BATCH = 16;
+  // TinyProblem is what ClusterTaskMain trains, so the two-process reference is the same run.
+  static final int ROWS = TinyProblem.ROWS;
+  static final int FEATURES = TinyProblem.FEATURES;
+  static final int GLOBAL_BATCH = TinyProblem.GLOBAL_BATCH;
   static final int EPOCHS = 3;
 
   @TempDir static Path dir;
@@ -62,36 +58,15 @@ class SparkTrainerTest {
   }
 
   static float[][] x() {
-    float[][] x = new float[ROWS][FEATURES];
-    for (int i = 0; i < ROWS; i++) {
-      for (int j = 0; j < FEATURES; j++) {
-        x[i][j] = (float) Math.sin(0.37 * i + 1.3 * j);
-      }
-    }
-    return x;
+    return TinyProblem.features();
   }
 
   static float[] y() {
-    float[] y = new float[ROWS];
-    for (int i = 0; i < ROWS; i++) {
-      y[i] = (float) (Math.cos(0.21 * i) + 0.5 * Math.sin(0.9 * i));
-    }
-    return y;
+    return TinyProblem.labels();
   }
 
-  /** Dense(8, relu) then Dense(1) from fixed weights, SGD(0.05), mean squared error. */
   static Model model() {
-    KerasTensor in = Input.of(FEATURES);
-    Model m = new Model(in, new Dense(1).apply(new Dense(8, "relu").apply(in)));
-    for (Weight w : m.weights()) {
-      float[] v = new float[(int) w.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) (0.3 * Math.sin(1.7 * i + w.size()));
-      }
-      w.assign(v);
-    }
-    m.compile(new SGD(0.05), "mse");
-    return m;
+    return TinyProblem.model();
   }
 
   /**
