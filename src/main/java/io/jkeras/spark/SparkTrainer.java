@@ -323,6 +323,17 @@ public final class SparkTrainer implements Serializable {
       return CollectionConverters.asScala(List.of(runChild(ctx, spec)).iterator());
     }
 
+    /** Where a bad value is, for errors: partition, row and column. */
+    private static String at(int partition, int row, String column) {
+      return "SparkTrainer: partition "
+          + partition
+          + ", row "
+          + row
+          + ": column \""
+          + column
+          + "\"";
+    }
+
     private Rows read(Iterator<Row> partition, int index) {
       List<Object> xs = new ArrayList<>();
       List<float[]> ys = new ArrayList<>();
@@ -332,26 +343,16 @@ public final class SparkTrainer implements Serializable {
         int row = ys.size();
         if (r.isNullAt(features) || r.isNullAt(label)) {
           throw new IllegalArgumentException(
-              "SparkTrainer: partition "
-                  + index
-                  + ", row "
-                  + row
-                  + ": column \""
-                  + (r.isNullAt(features) ? trainer.featuresColumn : trainer.labelColumn)
-                  + "\" is null");
+              at(index, row, r.isNullAt(features) ? trainer.featuresColumn : trainer.labelColumn)
+                  + " is null");
         }
         List<Number> f = r.getList(features);
         if (width < 0) {
           width = f.size();
         } else if (f.size() != width) {
           throw new IllegalArgumentException(
-              "SparkTrainer: partition "
-                  + index
-                  + ", row "
-                  + row
-                  + ": column \""
-                  + trainer.featuresColumn
-                  + "\" has "
+              at(index, row, trainer.featuresColumn)
+                  + " has "
                   + f.size()
                   + " values, expected "
                   + width
@@ -363,13 +364,8 @@ public final class SparkTrainer implements Serializable {
             long id = f.get(j).longValue();
             if (id != (int) id) {
               throw new IllegalArgumentException(
-                  "SparkTrainer: partition "
-                      + index
-                      + ", row "
-                      + row
-                      + ": column \""
-                      + trainer.featuresColumn
-                      + "\" holds "
+                  at(index, row, trainer.featuresColumn)
+                      + " holds "
                       + id
                       + ", outside the int32 range the model is fed with");
             }
