@@ -12,7 +12,9 @@ import org.tensorflow.types.TInt32;
  * How a parameter server learns that training is over, with TensorFlow's own queue: each ps task
  * holds a FIFO queue (one shared name per task, so every graph that declares it on that device
  * reaches the same queue); each worker enqueues one element into every ps task's queue when it
- * finishes, and the ps task returns after dequeuing one element per worker.
+ * finishes, and the ps task returns after dequeuing one element per worker. A second queue on ps 0
+ * tells the chief the same: every other worker also enqueues there, and the chief, before reading
+ * the final variables, dequeues one element per other worker.
  */
 final class DoneQueue {
 
@@ -28,9 +30,24 @@ final class DoneQueue {
             FifoQueue.capacity((long) Math.max(1, workers)));
   }
 
+  /** The queue on ps 0 where the workers other than the chief report to the chief. */
+  private static FifoQueue declareForChief(Ops tf, int workers) {
+    return tf.withDevice(
+            org.tensorflow.DeviceSpec.newBuilder().job("ps").replica(0).task(0).build())
+        .io
+        .fifoQueue(
+            List.of(TInt32.class),
+            FifoQueue.sharedName("jkeras_workers_done_for_chief"),
+            FifoQueue.capacity((long) Math.max(1, workers)));
+  }
+
+  private static int workers(TfConfig config) {
+    return config.cluster().numTasks("chief") + config.cluster().numTasks("worker");
+  }
+
   /** On ps task {@code config}: blocks until each of the cluster's workers has reported. */
   static void awaitWorkers(TfConfig config, TaskServer server) {
-    int workers = config.cluster().numTasks("chief") + config.cluster().numTasks("worker");
+    int workers = workers(config);
     ConfigProto proto =
         ConfigProto.newBuilder()
             .addDeviceFilters("/job:ps/task:" + config.taskIndex())
@@ -48,17 +65,43 @@ final class DoneQueue {
     }
   }
 
-  /** On a worker: tells every ps task that this worker has finished. */
+  /**
+   * On a worker: tells the chief (unless this is the chief) and then every ps task that this worker
+   * has finished.
+   */
   static void report(Strategy strategy) {
     TfConfig config = strategy.config();
-    int workers = config.cluster().numTasks("chief") + config.cluster().numTasks("worker");
+    int workers = workers(config);
     try (Graph g = new Graph();
         Session s = strategy.openSession(g, ConfigProto.getDefaultInstance())) {
       Ops tf = Ops.create(g);
+      if (!strategy.isChief()) {
+        FifoQueue q = declareForChief(tf, workers);
+        var enqueue = tf.io.queueEnqueue(q, List.of(tf.constant(strategy.replicaIndex())));
+        s.runner().addTarget(enqueue).run().close();
+      }
       for (int p = 0; p < config.cluster().numTasks("ps"); p++) {
         FifoQueue q = declare(tf, p, workers);
         var enqueue = tf.io.queueEnqueue(q, List.of(tf.constant(strategy.replicaIndex())));
         s.runner().addTarget(enqueue).run().close();
+      }
+    }
+  }
+
+  /**
+   * On the chief: blocks until every other worker has reported, with no operation timeout (the
+   * others may train for as long as they need).
+   */
+  static void awaitOtherWorkers(Strategy chief, List<String> deviceFilters) {
+    int workers = workers(chief.config());
+    ConfigProto.Builder proto = ConfigProto.newBuilder().setAllowSoftPlacement(true);
+    deviceFilters.forEach(proto::addDeviceFilters);
+    try (Graph g = new Graph();
+        Session s = RemoteSession.open(g, TaskServer.current().target(), proto.build())) {
+      Ops tf = Ops.create(g);
+      var dequeue = tf.io.queueDequeue(declareForChief(tf, workers), List.of(TInt32.class));
+      for (int i = 1; i < workers; i++) {
+        s.runner().addTarget(dequeue).run().close();
       }
     }
   }

@@ -15,6 +15,8 @@ import org.tensorflow.ndarray.Shape;
  */
 public final class FixedShardsPartitioner implements Partitioner {
 
+  private static final long serialVersionUID = 1L;
+
   private final int numShards;
 
   /**

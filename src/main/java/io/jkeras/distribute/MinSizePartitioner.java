@@ -17,6 +17,8 @@ import org.tensorflow.ndarray.Shape;
  */
 public final class MinSizePartitioner implements Partitioner {
 
+  private static final long serialVersionUID = 1L;
+
   private final long minShardBytes;
   private final int maxShards;
 

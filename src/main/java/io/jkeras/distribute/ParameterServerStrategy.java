@@ -158,10 +158,38 @@ public final class ParameterServerStrategy extends Strategy {
 
   /**
    * Tells every ps task that this worker has finished training, so that {@link
-   * #serveUntilWorkersFinish} returns once all workers have; call it once, at the very end.
+   * #serveUntilWorkersFinish} returns once all workers have, and (on a worker other than the chief)
+   * lets the chief's {@link #awaitOtherWorkers} return; call it once, at the very end.
    */
   public void reportFinished() {
     DoneQueue.report(this);
+  }
+
+  /**
+   * On the chief: waits until every other worker has called {@link #reportFinished}, so that the
+   * variables the chief reads next (to save or evaluate the model) hold every worker's updates.
+   * There is no operation timeout: the others train as long as they need, and one that dies without
+   * reporting keeps the chief waiting (as it keeps the ps tasks serving). The chief reports last.
+   *
+   * <pre>{@code
+   * model.fit(strategy.shard(x), strategy.shard(y), FitOptions.epochs(2));
+   * if (strategy.isChief()) {
+   *   strategy.awaitOtherWorkers();
+   *   model.save(Path.of("trained.keras"));
+   * }
+   * strategy.reportFinished();
+   * }</pre>
+   *
+   * @throws IllegalStateException if this task is not the chief
+   */
+  public void awaitOtherWorkers() {
+    if (!isChief()) {
+      throw new IllegalStateException(
+          "ParameterServerStrategy.awaitOtherWorkers: only the chief waits for the other workers,"
+              + " got task "
+              + config().taskName());
+    }
+    DoneQueue.awaitOtherWorkers(this, deviceFilters());
   }
 
   /** Every worker updates the variables on its own: one replica per worker, not in sync. */

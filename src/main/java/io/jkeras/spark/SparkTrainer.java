@@ -1,6 +1,8 @@
 package io.jkeras.spark;
 
 import io.jkeras.distribute.MultiWorkerMirroredStrategy;
+import io.jkeras.distribute.ParameterServerStrategy;
+import io.jkeras.distribute.Partitioner;
 import io.jkeras.distribute.Strategy;
 import java.io.File;
 import java.io.IOException;
@@ -42,12 +44,21 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * Trains a Keras model on a Spark {@code Dataset<Row>} with synchronous data parallelism ({@link
- * MultiWorkerMirroredStrategy}): one worker per partition, all started together in a Spark barrier
- * stage. Each barrier task picks a free port, the tasks exchange {@code host:port} and row counts
- * with {@code BarrierTaskContext.allGather}, and each starts its TensorFlow task (worker i of the
- * cluster; worker 0 is the chief) which builds the model with the {@link ModelFactory} inside the
- * strategy's scope and fits it on its partition's rows. The chief's trained model and every
- * worker's history come back to the driver as a {@link TrainingResult}.
+ * MultiWorkerMirroredStrategy}, the default) or asynchronously on parameter servers ({@link
+ * ParameterServerStrategy}, with {@link Builder#parameterServers}): one worker per partition, all
+ * started together in a Spark barrier stage. Each barrier task picks a free port, the tasks
+ * exchange {@code host:port} and row counts with {@code BarrierTaskContext.allGather}, and each
+ * starts its TensorFlow task (worker i of the cluster; worker 0 is the chief) which builds the
+ * model with the {@link ModelFactory} inside the strategy's scope and fits it on its partition's
+ * rows. The chief's trained model and every worker's history come back to the driver as a {@link
+ * TrainingResult}.
+ *
+ * <p>With {@code parameterServers(n)}, barrier tasks {@code 0..n-1} also start ps task {@code i}
+ * (its address in the same {@code allGather}), which holds the variables and their optimizer slots
+ * (embedding tables in row shards with {@link Builder#variablePartitioner}) and serves until every
+ * worker has reported that it finished; the workers step on their own, each on all its partition's
+ * rows, and the chief waits for the others before it saves the model, so the result holds every
+ * worker's updates. No extra task slots are needed: a ps runs beside its barrier task's worker.
  *
  * <p>Each TensorFlow task runs in a JVM of its own, started by its barrier task with the executor's
  * class path and killed when the barrier task ends: a TensorFlow server cannot be stopped inside a
@@ -56,12 +67,13 @@ import scala.runtime.AbstractFunction1;
  * {@link io.jkeras.GlobalSeed} is shared by a whole JVM. See {@code docs/distributed.md}.
  *
  * <p>The partitions are the workers' shards, in their order: a partition's rows are fed to its
- * worker as they come. All workers train on as many rows as the smallest partition holds (the
- * others' extra rows are left out and counted in {@link TrainingResult#droppedRows()}), so that
- * they run the same number of synchronous steps. The stage needs as many free task slots as there
- * are partitions; with fewer, {@code fit} fails at once. A task that fails ends the stage with an
- * error naming its worker and the end of its log; its peers fail within the operation timeout
- * instead of waiting forever.
+ * worker as they come. In mirrored training all workers train on as many rows as the smallest
+ * partition holds (the others' extra rows are left out and counted in {@link
+ * TrainingResult#droppedRows()}), so that they run the same number of synchronous steps. The stage
+ * needs as many free task slots as there are partitions; with fewer, {@code fit} fails at once. A
+ * task that fails (a worker or a ps) ends the stage with an error naming it and the end of its log;
+ * Spark then kills the other barrier tasks, which kill their TensorFlow tasks, and a task waiting
+ * on a dead peer fails within the operation timeout instead of waiting forever.
  *
  * <pre>{@code
  * SparkSession spark = SparkSession.builder().getOrCreate();
@@ -80,6 +92,15 @@ import scala.runtime.AbstractFunction1;
  *     .build()
  *     .fit(rows);
  * result.save(Path.of("/models/ctr.keras"));
+ *
+ * // The same on 2 parameter servers, the embedding tables in shards of 64 MB or more:
+ * TrainingResult ps = SparkTrainer.builder(ctrFactory)
+ *     .parameterServers(2)
+ *     .variablePartitioner(new MinSizePartitioner(64L << 20, 8))
+ *     .parameterServerJavaOptions("-Xmx8g")
+ *     .batchSize(256)             // per worker step
+ *     .build()
+ *     .fit(rows);
  * }</pre>
  */
 public final class SparkTrainer implements Serializable {
@@ -95,6 +116,9 @@ public final class SparkTrainer implements Serializable {
   private final Long seed;
   private final Duration operationTimeout;
   private final List<String> taskJavaOptions;
+  private final int parameterServers;
+  private final Partitioner variablePartitioner;
+  private final List<String> parameterServerJavaOptions;
 
   private SparkTrainer(Builder b) {
     this.factory = b.factory;
@@ -106,6 +130,9 @@ public final class SparkTrainer implements Serializable {
     this.seed = b.seed;
     this.operationTimeout = b.operationTimeout;
     this.taskJavaOptions = List.copyOf(b.taskJavaOptions);
+    this.parameterServers = b.parameterServers;
+    this.variablePartitioner = b.variablePartitioner;
+    this.parameterServerJavaOptions = List.copyOf(b.parameterServerJavaOptions);
   }
 
   /**
@@ -134,15 +161,16 @@ public final class SparkTrainer implements Serializable {
    * }</pre>
    *
    * <p>A failing training task reaches the caller as Spark's {@code SparkException} (thrown by
-   * Spark's Scala code without a declaration), whose message names the worker and ends with its
-   * log.
+   * Spark's Scala code without a declaration), whose message names the task ({@code worker:i} or
+   * {@code ps:i}) and ends with its log.
    *
    * @param rows the training rows: a features column ({@code array} of numbers; {@code int} or
    *     {@code bigint} elements are fed as int32, others as float32) and a label column (a number
    *     or an {@code array} of numbers)
    * @return the trained model and the history
-   * @throws IllegalArgumentException if a column is missing or of another type, or the global batch
-   *     size does not split evenly over the partitions
+   * @throws IllegalArgumentException if a column is missing or of another type, if in mirrored
+   *     training the global batch size does not split evenly over the partitions, or if there are
+   *     more parameter servers than partitions
    * @throws IllegalStateException if the cluster has fewer free task slots than {@code rows} has
    *     partitions
    */
@@ -172,8 +200,17 @@ public final class SparkTrainer implements Serializable {
     }
     RDD<Row> rdd = rows.rdd();
     int workers = rdd.getNumPartitions();
+    if (parameterServers > workers) {
+      throw new IllegalArgumentException(
+          "SparkTrainer: parameterServers("
+              + parameterServers
+              + ") needs a barrier task per ps task, one per partition, so at most "
+              + workers
+              + " (the data's partitions); got "
+              + parameterServers);
+    }
     checkSlots(rows.sparkSession().sparkContext(), workers);
-    if (batchSize % workers != 0) {
+    if (parameterServers == 0 && batchSize % workers != 0) {
       throw new IllegalArgumentException(
           "SparkTrainer: global batch size "
               + batchSize
@@ -201,12 +238,13 @@ public final class SparkTrainer implements Serializable {
     }
     outcomes.sort(Comparator.comparingInt(TrainingTask.Outcome::index));
     List<Map<String, List<Double>>> histories = new ArrayList<>();
+    List<Integer> workerRows = new ArrayList<>();
     for (TrainingTask.Outcome o : outcomes) {
       histories.add(new LinkedHashMap<>(o.history()));
+      workerRows.add(o.rows());
     }
     TrainingTask.Outcome chief = outcomes.get(0);
-    return new TrainingResult(
-        histories, chief.kerasFile(), chief.rowsPerWorker(), chief.droppedRows());
+    return new TrainingResult(histories, workerRows, chief.kerasFile(), chief.droppedRows());
   }
 
   private static int column(StructType schema, String name, String role) {
@@ -291,13 +329,27 @@ public final class SparkTrainer implements Serializable {
       int index = ctx.partitionId();
       Rows rows = read(CollectionConverters.asJava(partition), index);
       String host = host(ctx.getTaskInfos()[index].address());
-      String[] gathered = ctx.allGather(host + ":" + freePort() + " " + rows.count());
+      boolean servesPs = index < trainer.parameterServers;
+      // "worker-address ps-address-or-dash rows"
+      String[] gathered =
+          ctx.allGather(
+              host
+                  + ":"
+                  + freePort()
+                  + " "
+                  + (servesPs ? host + ":" + freePort() : "-")
+                  + " "
+                  + rows.count());
       List<String> workers = new ArrayList<>();
+      List<String> ps = new ArrayList<>();
       int[] counts = new int[gathered.length];
       for (int i = 0; i < gathered.length; i++) {
         String[] parts = gathered[i].split(" ");
         workers.add(parts[0]);
-        counts[i] = Integer.parseInt(parts[1]);
+        if (!parts[1].equals("-")) {
+          ps.add(parts[1]);
+        }
+        counts[i] = Integer.parseInt(parts[2]);
       }
       int common = Arrays.stream(counts).min().orElse(0);
       if (common == 0) {
@@ -306,21 +358,25 @@ public final class SparkTrainer implements Serializable {
                 + Arrays.stream(counts).boxed().toList().indexOf(0)
                 + " has no rows, so its worker has nothing to train on; repartition the data");
       }
+      // Mirrored replicas run equal step counts; asynchronous workers train on all their rows.
+      int trained = ps.isEmpty() ? common : rows.count();
       TrainingTask.Spec spec =
           new TrainingTask.Spec(
               workers,
+              ps,
               index,
+              trainer.variablePartitioner,
               seed,
               trainer.factory,
               trainer.epochs,
               trainer.batchSize,
               trainer.shuffle,
               trainer.operationTimeout,
-              truncate(rows.x(), common),
-              Arrays.copyOf(rows.y(), common),
+              truncate(rows.x(), trained),
+              Arrays.copyOf(rows.y(), trained),
               scalarLabels,
-              Arrays.stream(counts).sum() - common * counts.length);
-      return CollectionConverters.asScala(List.of(runChild(ctx, spec)).iterator());
+              ps.isEmpty() ? Arrays.stream(counts).sum() - common * counts.length : 0);
+      return CollectionConverters.asScala(List.of(runChildren(ctx, spec, servesPs)).iterator());
     }
 
     /** Where a bad value is, for errors: partition, row and column. */
@@ -400,53 +456,60 @@ public final class SparkTrainer implements Serializable {
           : Arrays.copyOf((float[][]) x, rows);
     }
 
-    /** Starts the worker's JVM and waits for it; a killed barrier task kills it too. */
-    private TrainingTask.Outcome runChild(BarrierTaskContext ctx, TrainingTask.Spec spec) {
-      String worker = "worker:" + spec.index() + " (" + spec.workers().get(spec.index()) + ")";
+    /**
+     * Starts this task's ps JVM (if it serves one) and its worker's JVM and waits for both: the
+     * worker until it has written its outcome, the ps until every worker has finished. A killed
+     * barrier task kills them, and a failure of either ends the task with an error naming it.
+     */
+    private TrainingTask.Outcome runChildren(
+        BarrierTaskContext ctx, TrainingTask.Spec spec, boolean servesPs) {
+      int index = spec.index();
+      String worker = "worker:" + index + " (" + spec.workers().get(index) + ")";
+      String ps = servesPs ? "ps:" + index + " (" + spec.parameterServers().get(index) + ")" : null;
       Path dir;
       try {
-        dir = Files.createTempDirectory("jkeras-spark-worker-" + spec.index() + "-");
+        dir = Files.createTempDirectory("jkeras-spark-worker-" + index + "-");
       } catch (IOException e) {
         throw new UncheckedIOException("SparkTrainer: " + worker + ": no temporary folder", e);
       }
       Path specFile = dir.resolve("spec.bin");
       Path outcomeFile = dir.resolve("outcome.bin");
       Path log = dir.resolve("worker.log");
+      Path psLog = dir.resolve("ps.log");
       Process p = null;
+      Process psProcess = null;
       boolean ok = false;
       try {
+        if (servesPs) {
+          List<String> options = new ArrayList<>(trainer.taskJavaOptions);
+          options.addAll(trainer.parameterServerJavaOptions);
+          psProcess = start(options, List.of("ps"), tfConfig(spec, "ps"), psLog);
+        }
         TrainingTask.write(specFile, spec);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(trainer.taskJavaOptions);
-        cmd.add("-cp");
-        cmd.add(classPath());
-        cmd.add(TrainingTask.class.getName());
-        cmd.add(specFile.toString());
-        cmd.add(outcomeFile.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("TF_CONFIG", tfConfig(spec));
-        pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        p = pb.start();
+        p =
+            start(
+                trainer.taskJavaOptions,
+                List.of(specFile.toString(), outcomeFile.toString()),
+                tfConfig(spec, "worker"),
+                log);
         while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
           // Throws TaskKilledException when Spark cancels this task (a peer failed).
           ctx.killTaskIfInterrupted();
+          if (psProcess != null && !psProcess.isAlive() && psProcess.exitValue() != 0) {
+            throw failed(ps, index, psProcess, psLog);
+          }
         }
         if (p.exitValue() != 0) {
-          throw new IllegalStateException(
-              "SparkTrainer: training task "
-                  + worker
-                  + " of partition "
-                  + spec.index()
-                  + " failed with exit code "
-                  + p.exitValue()
-                  + "; the end of its log ("
-                  + log
-                  + "):\n"
-                  + tail(log, 30));
+          throw failed(worker, index, p, log);
         }
         TrainingTask.Outcome outcome = TrainingTask.read(outcomeFile, TrainingTask.Outcome.class);
+        // The ps serves until every worker, of this task and of the others, has reported.
+        while (psProcess != null && !psProcess.waitFor(200, TimeUnit.MILLISECONDS)) {
+          ctx.killTaskIfInterrupted();
+        }
+        if (psProcess != null && psProcess.exitValue() != 0) {
+          throw failed(ps, index, psProcess, psLog);
+        }
         ok = true;
         return outcome;
       } catch (IOException e) {
@@ -456,26 +519,74 @@ public final class SparkTrainer implements Serializable {
         throw new IllegalStateException(
             "SparkTrainer: training task " + worker + " was interrupted", e);
       } finally {
-        if (p != null && p.isAlive()) {
-          p.destroyForcibly();
+        for (Process child : Arrays.asList(p, psProcess)) {
+          if (child != null && child.isAlive()) {
+            child.destroyForcibly();
+          }
         }
         if (ok) {
           deleteQuietly(dir);
         }
       }
     }
+
+    /** Starts a {@link TrainingTask} JVM with the executor's class path, its output to a log. */
+    private static Process start(
+        List<String> javaOptions, List<String> args, String tfConfig, Path log) throws IOException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(javaOptions);
+      cmd.add("-cp");
+      cmd.add(classPath());
+      cmd.add(TrainingTask.class.getName());
+      cmd.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().put("TF_CONFIG", tfConfig);
+      pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
+      pb.redirectErrorStream(true).redirectOutput(log.toFile());
+      return pb.start();
+    }
+
+    private static IllegalStateException failed(String task, int partition, Process p, Path log) {
+      return new IllegalStateException(
+          "SparkTrainer: training task "
+              + task
+              + " of partition "
+              + partition
+              + " failed with exit code "
+              + p.exitValue()
+              + "; the end of its log ("
+              + log
+              + "):\n"
+              + tail(log, 30));
+    }
   }
 
-  /** {@code TF_CONFIG} of a worker, for factories that read it. */
-  private static String tfConfig(TrainingTask.Spec spec) {
-    StringBuilder b = new StringBuilder("{\"cluster\": {\"worker\": [");
-    for (int i = 0; i < spec.workers().size(); i++) {
-      b.append(i == 0 ? "\"" : ", \"").append(spec.workers().get(i)).append('"');
+  /**
+   * {@code TF_CONFIG} of task {@code type} (worker or ps) of the spec's index: the ps task reads
+   * it, and factories may.
+   */
+  private static String tfConfig(TrainingTask.Spec spec, String type) {
+    StringBuilder b = new StringBuilder("{\"cluster\": {\"worker\": ");
+    addresses(b, spec.workers());
+    if (!spec.parameterServers().isEmpty()) {
+      b.append(", \"ps\": ");
+      addresses(b, spec.parameterServers());
     }
-    return b.append("]}, \"task\": {\"type\": \"worker\", \"index\": ")
+    return b.append("}, \"task\": {\"type\": \"")
+        .append(type)
+        .append("\", \"index\": ")
         .append(spec.index())
         .append("}}")
         .toString();
+  }
+
+  private static void addresses(StringBuilder b, List<String> addresses) {
+    b.append('[');
+    for (int i = 0; i < addresses.size(); i++) {
+      b.append(i == 0 ? "\"" : ", \"").append(addresses.get(i)).append('"');
+    }
+    b.append(']');
   }
 
   /** The host of a barrier task's {@code host:port} address. */
@@ -547,8 +658,9 @@ public final class SparkTrainer implements Serializable {
   }
 
   /**
-   * Options of {@link SparkTrainer}: columns, fit settings (epochs, global batch size, shuffle,
-   * seed) and how the training tasks run (operation timeout, JVM options).
+   * Options of {@link SparkTrainer}: columns, fit settings (epochs, batch size, shuffle, seed), the
+   * strategy (mirrored, or parameter servers with an optional table partitioner) and how the
+   * training tasks run (operation timeout, JVM options).
    *
    * <pre>{@code
    * SparkTrainer trainer = SparkTrainer.builder(factory)
@@ -569,6 +681,9 @@ public final class SparkTrainer implements Serializable {
     private Long seed;
     private Duration operationTimeout = Strategy.DEFAULT_OPERATION_TIMEOUT;
     private final List<String> taskJavaOptions = new ArrayList<>();
+    private int parameterServers;
+    private Partitioner variablePartitioner;
+    private final List<String> parameterServerJavaOptions = new ArrayList<>();
 
     private Builder(ModelFactory factory) {
       this.factory = factory;
@@ -612,9 +727,11 @@ public final class SparkTrainer implements Serializable {
 
     /**
      * The global batch size (default 32), shared evenly by the workers as in Keras's multi-worker
-     * training: each worker's steps take {@code batchSize / partitions} of its rows.
+     * training: each worker's steps take {@code batchSize / partitions} of its rows. With {@link
+     * #parameterServers} each worker steps on its own, so every step takes {@code batchSize} rows
+     * (Keras's parameter-server strategy has one replica in sync).
      *
-     * @param batchSize at least 1, divisible by the number of partitions
+     * @param batchSize at least 1; in mirrored training divisible by the number of partitions
      * @return this builder
      */
     public Builder batchSize(int batchSize) {
@@ -678,11 +795,73 @@ public final class SparkTrainer implements Serializable {
     }
 
     /**
+     * Trains with {@code n} parameter servers ({@link ParameterServerStrategy}) instead of
+     * synchronously ({@link MultiWorkerMirroredStrategy}, the default, {@code n = 0}). Barrier
+     * tasks {@code 0..n-1} each also start ps task {@code i} in a JVM of its own, which holds
+     * variables and optimizer slots (each weight on the ps holding the fewest bytes so far) and
+     * serves until every worker has finished. Every partition is still one worker: it trains
+     * asynchronously on all its rows, with {@link #batchSize} rows per step of its own, and the
+     * chief waits for the others before saving the model the run returns.
+     *
+     * <pre>{@code
+     * SparkTrainer trainer = SparkTrainer.builder(factory).parameterServers(1).batchSize(256).build();
+     * }</pre>
+     *
+     * @param n 0 to the number of partitions of the data {@code fit} is given
+     * @return this builder
+     */
+    public Builder parameterServers(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException(
+            "SparkTrainer: parameterServers must be >= 0 (0: mirrored training), got " + n);
+      }
+      this.parameterServers = n;
+      return this;
+    }
+
+    /**
+     * How the ps tasks split embedding tables into row shards (Keras's {@code
+     * variable_partitioner}, for example {@code new MinSizePartitioner(64L << 20, 4)}); default
+     * none, every table whole on one ps. Needs {@link #parameterServers} of 1 or more.
+     *
+     * @param partitioner a partitioner (serializable: it is sent to the workers)
+     * @return this builder
+     */
+    public Builder variablePartitioner(Partitioner partitioner) {
+      this.variablePartitioner = partitioner;
+      return this;
+    }
+
+    /**
+     * JVM options of the ps tasks' processes only, after {@link #taskJavaOptions} (so {@code
+     * "-Xmx8g"} here overrides a smaller heap there): a ps holds the tables and their optimizer
+     * slots. Needs {@link #parameterServers} of 1 or more.
+     *
+     * @param options options placed before the class path
+     * @return this builder
+     */
+    public Builder parameterServerJavaOptions(String... options) {
+      this.parameterServerJavaOptions.addAll(List.of(options));
+      return this;
+    }
+
+    /**
      * The trainer with these options.
      *
      * @return a serializable trainer
+     * @throws IllegalArgumentException if a ps option is set without {@link #parameterServers}
      */
     public SparkTrainer build() {
+      if (parameterServers == 0
+          && (variablePartitioner != null || !parameterServerJavaOptions.isEmpty())) {
+        throw new IllegalArgumentException(
+            "SparkTrainer: "
+                + (variablePartitioner != null
+                    ? "variablePartitioner"
+                    : "parameterServerJavaOptions")
+                + " applies to parameter-server training; expected parameterServers(n) with n >="
+                + " 1, got parameterServers(0) (mirrored training)");
+      }
       return new SparkTrainer(this);
     }
   }

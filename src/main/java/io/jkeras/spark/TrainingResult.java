@@ -30,33 +30,38 @@ public final class TrainingResult {
   private final List<Map<String, List<Double>>> workerHistories;
   private final Map<String, List<Double>> history;
   private final byte[] kerasFile;
-  private final int rowsPerWorker;
+  private final List<Integer> workerRows;
   private final int droppedRows;
 
   TrainingResult(
       List<Map<String, List<Double>>> workerHistories,
+      List<Integer> workerRows,
       byte[] kerasFile,
-      int rowsPerWorker,
       int droppedRows) {
     this.workerHistories = List.copyOf(workerHistories);
+    this.workerRows = List.copyOf(workerRows);
     this.kerasFile = kerasFile;
-    this.rowsPerWorker = rowsPerWorker;
     this.droppedRows = droppedRows;
-    this.history = mean(workerHistories);
+    this.history = mean(workerHistories, workerRows);
   }
 
-  /** Each logged series averaged over the workers, epoch by epoch (their shards are equal). */
-  private static Map<String, List<Double>> mean(List<Map<String, List<Double>>> histories) {
+  /**
+   * Each logged series averaged over the workers epoch by epoch, each weighted by its rows (equal
+   * in a mirrored run), as the value over all rows.
+   */
+  private static Map<String, List<Double>> mean(
+      List<Map<String, List<Double>>> histories, List<Integer> rows) {
+    long total = rows.stream().mapToLong(Integer::longValue).sum();
     Map<String, List<Double>> out = new LinkedHashMap<>();
     for (String name : histories.get(0).keySet()) {
       List<Double> first = histories.get(0).get(name);
       List<Double> avg = new ArrayList<>();
       for (int e = 0; e < first.size(); e++) {
         double sum = 0;
-        for (Map<String, List<Double>> h : histories) {
-          sum += h.get(name).get(e);
+        for (int w = 0; w < histories.size(); w++) {
+          sum += histories.get(w).get(name).get(e) * rows.get(w);
         }
-        avg.add(sum / histories.size());
+        avg.add(sum / total);
       }
       out.put(name, Collections.unmodifiableList(avg));
     }
@@ -65,8 +70,9 @@ public final class TrainingResult {
 
   /**
    * Each logged series ({@code loss} and the compiled metrics), one value per epoch, averaged over
-   * the workers: with equal shards this is the value over all rows, as Keras reports for a
-   * multi-worker run.
+   * the workers weighted by their rows: the value over all rows, as Keras reports for a
+   * multi-worker run (in a parameter-server run each worker's value is over its own steps, taken
+   * while the others trained too).
    *
    * @return series by name
    */
@@ -93,18 +99,33 @@ public final class TrainingResult {
   }
 
   /**
-   * The rows every worker trained on: the smallest partition's row count, so that all replicas run
-   * the same number of synchronous steps.
+   * The fewest rows a worker trained on. In a mirrored run every worker trains on this many (the
+   * smallest partition's row count), so that all replicas run the same number of synchronous steps;
+   * in a parameter-server run each worker trains on its whole partition ({@link #workerRows()}).
    *
    * @return rows per worker
    */
   public int rowsPerWorker() {
-    return rowsPerWorker;
+    return workerRows.stream().mapToInt(Integer::intValue).min().orElse(0);
   }
 
   /**
-   * The rows left out because their partition held more than the smallest one; 0 when the
-   * partitions are equal. Repartition the data evenly to train on every row.
+   * The rows each worker trained on, by worker index (worker 0 is the chief).
+   *
+   * <pre>{@code
+   * int chiefRows = result.workerRows().get(0);
+   * }</pre>
+   *
+   * @return one count per worker
+   */
+  public List<Integer> workerRows() {
+    return workerRows;
+  }
+
+  /**
+   * The rows left out because their partition held more than the smallest one in a mirrored run; 0
+   * when the partitions are equal, and always 0 in a parameter-server run. Repartition the data
+   * evenly to train on every row.
    *
    * @return rows not trained on
    */

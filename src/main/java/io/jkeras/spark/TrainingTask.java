@@ -4,6 +4,9 @@ import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
 import io.jkeras.distribute.ClusterSpec;
 import io.jkeras.distribute.MultiWorkerMirroredStrategy;
+import io.jkeras.distribute.ParameterServerStrategy;
+import io.jkeras.distribute.Partitioner;
+import io.jkeras.distribute.Strategy;
 import io.jkeras.distribute.TfConfig;
 import io.jkeras.io.AtomicFile;
 import io.jkeras.models.Model;
@@ -23,14 +26,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One worker of a {@link SparkTrainer} run, in a JVM of its own that the barrier task started: it
- * reads its {@link Spec} (cluster, rows, model factory, fit settings), starts its TensorFlow server
- * and a {@link MultiWorkerMirroredStrategy}, builds the model in the strategy's scope, fits on its
- * rows and writes its {@link Outcome} (history; on the chief also the {@code .keras} file).
+ * One TensorFlow task of a {@link SparkTrainer} run, in a JVM of its own that the barrier task
+ * started. A worker reads its {@link Spec} (cluster, rows, model factory, fit settings), starts its
+ * TensorFlow server and its strategy ({@link MultiWorkerMirroredStrategy}, or {@link
+ * ParameterServerStrategy} when the cluster has ps tasks), builds the model in the strategy's
+ * scope, fits on its rows and writes its {@link Outcome} (history; on the chief also the {@code
+ * .keras} file). A ps task serves until every worker has reported that it finished.
  *
- * <p>Usage: {@code TrainingTask SPEC_FILE OUTCOME_FILE}. Exit code 0 when the outcome is written, 1
- * on any failure (with the stack trace on standard error), 3 when its parent (the Spark executor)
- * went away, which it notices as the end of its standard input.
+ * <p>Usage: {@code TrainingTask SPEC_FILE OUTCOME_FILE} for a worker, {@code TrainingTask ps} for a
+ * ps task (its task read from {@code TF_CONFIG}). Exit code 0 when the outcome is written (the ps:
+ * when the workers are done), 1 on any failure (with the stack trace on standard error), 3 when its
+ * parent (the Spark executor) went away, which it notices as the end of its standard input.
  */
 final class TrainingTask {
 
@@ -40,18 +46,22 @@ final class TrainingTask {
   private TrainingTask() {}
 
   /**
-   * What a worker needs: the addresses of all workers (worker 0 is the chief), its index, the seed
-   * every worker builds its model with, the model factory, the fit settings and its rows: features
-   * as {@code float[][]} or {@code int[][]}, labels as {@code float[][]} ({@code scalarLabels}: one
-   * column fed as a vector), and how many rows of the other partitions were left out.
+   * What a worker needs: the addresses of all workers (worker 0 is the chief) and of the ps tasks
+   * (none: mirrored training), its index, the tables' partitioner (ps only, may be null), the seed
+   * every worker builds its model with, the model factory, the fit settings (the batch size is
+   * global when mirrored, per worker with ps tasks) and its rows: features as {@code float[][]} or
+   * {@code int[][]}, labels as {@code float[][]} ({@code scalarLabels}: one column fed as a
+   * vector), and how many rows of the other partitions were left out.
    */
   record Spec(
       List<String> workers,
+      List<String> parameterServers,
       int index,
+      Partitioner partitioner,
       long seed,
       ModelFactory factory,
       int epochs,
-      int globalBatchSize,
+      int batchSize,
       boolean shuffle,
       Duration operationTimeout,
       Object x,
@@ -61,30 +71,40 @@ final class TrainingTask {
       implements Serializable {
 
     TfConfig config() {
-      return new TfConfig(ClusterSpec.builder().job("worker", workers).build(), "worker", index);
+      ClusterSpec.Builder cluster = ClusterSpec.builder().job("worker", workers);
+      if (!parameterServers.isEmpty()) {
+        cluster.job("ps", parameterServers);
+      }
+      return new TfConfig(cluster.build(), "worker", index);
     }
   }
 
   /**
-   * What a worker returns: its index, its history, from the chief the trained model, and the rows
-   * each worker trained on and left out.
+   * What a worker returns: its index, its history, from the chief the trained model, the rows it
+   * trained on and the rows left out of the run.
    */
   record Outcome(
       int index,
       LinkedHashMap<String, ArrayList<Double>> history,
       byte[] kerasFile,
-      int rowsPerWorker,
+      int rows,
       int droppedRows)
       implements Serializable {}
 
   /**
-   * Runs the task of {@code args[0]} and writes its outcome to {@code args[1]}.
+   * Runs the worker of {@code args[0]} and writes its outcome to {@code args[1]}, or with {@code
+   * args[0]} = {@code "ps"} serves as the ps task {@code TF_CONFIG} names until the workers finish.
    *
-   * @param args the spec file and the outcome file
+   * @param args the spec file and the outcome file, or {@code "ps"}
    */
   public static void main(String[] args) {
     exitWithParent();
     try {
+      if (args[0].equals("ps")) {
+        ParameterServerStrategy.serveUntilWorkersFinish(TfConfig.fromEnvironment());
+        // The server cannot be stopped; it ends with the JVM.
+        System.exit(0);
+      }
       Spec spec = read(Path.of(args[0]), Spec.class);
       Outcome outcome = run(spec, Path.of(args[1]).resolveSibling("model.keras"));
       write(Path.of(args[1]), outcome);
@@ -98,8 +118,21 @@ final class TrainingTask {
 
   private static Outcome run(Spec spec, Path kerasFile) throws IOException {
     GlobalSeed.set(spec.seed());
-    var strategy = new MultiWorkerMirroredStrategy(spec.config(), spec.operationTimeout());
+    boolean ps = !spec.parameterServers().isEmpty();
+    Strategy strategy =
+        ps
+            ? ParameterServerStrategy.builder(spec.config())
+                .operationTimeout(spec.operationTimeout())
+                .variablePartitioner(spec.partitioner())
+                .build()
+            : new MultiWorkerMirroredStrategy(spec.config(), spec.operationTimeout());
+    // With ps tasks every worker steps on its own: the batch size is each worker's.
+    int batchSize =
+        strategy instanceof MultiWorkerMirroredStrategy m
+            ? m.perReplicaBatchSize(spec.batchSize())
+            : spec.batchSize();
     Model model;
+    Outcome outcome;
     try (var scope = strategy.scope()) {
       model = spec.factory().build();
     }
@@ -114,7 +147,7 @@ final class TrainingTask {
               x,
               y,
               FitOptions.epochs(spec.epochs())
-                  .batchSize(strategy.perReplicaBatchSize(spec.globalBatchSize()))
+                  .batchSize(batchSize)
                   .shuffle(spec.shuffle())
                   .verbose(0));
       LinkedHashMap<String, ArrayList<Double>> logs = new LinkedHashMap<>();
@@ -123,13 +156,22 @@ final class TrainingTask {
       }
       byte[] keras = null;
       if (strategy.isChief()) {
+        if (strategy instanceof ParameterServerStrategy p) {
+          // The variables on the ps tasks hold every worker's updates once all have finished.
+          p.awaitOtherWorkers();
+        }
         model.save(kerasFile);
         keras = Files.readAllBytes(kerasFile);
       }
-      return new Outcome(spec.index(), logs, keras, spec.y().length, spec.droppedRows());
+      outcome = new Outcome(spec.index(), logs, keras, spec.y().length, spec.droppedRows());
     } finally {
       model.close();
     }
+    if (strategy instanceof ParameterServerStrategy p) {
+      // Last: the chief has read the variables above, and the ps tasks exit once all reported.
+      p.reportFinished();
+    }
+    return outcome;
   }
 
   private static float[] column(float[][] y) {

@@ -17,8 +17,9 @@ import java.util.Map;
  * One task of a test cluster, run in a child JVM with TF_CONFIG set: {@code serve} (a server only),
  * {@code mirrored OUT EPOCHS} (a MultiWorkerMirroredStrategy replica that writes its final weights
  * to OUT), {@code mirrored-seeded OUT EPOCHS SEED} (the same from initializers seeded with SEED; it
- * also writes the weights it starts training from to OUT.initial), and the parameter-server workers
- * of the tests and of {@link DistributedBenchmark}.
+ * also writes the weights it starts training from to OUT.initial), {@code ps-until-done} (a ps task
+ * that serves until its workers report), and the parameter-server workers of the tests and of
+ * {@link DistributedBenchmark}.
  */
 public final class ClusterTaskMain {
 
@@ -28,6 +29,9 @@ public final class ClusterTaskMain {
     TfConfig config = TfConfig.fromEnvironment();
     switch (args[0]) {
       case "serve" -> TaskServer.start(config).join();
+      case "ps-until-done" -> ParameterServerStrategy.serveUntilWorkersFinish(config);
+      case "ps-table" ->
+          tinyTable(config, Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
       case "mirrored" -> mirrored(config, Path.of(args[1]), Integer.parseInt(args[2]));
       case "mirrored-seeded" ->
           mirroredSeeded(
@@ -151,6 +155,43 @@ public final class ClusterTaskMain {
             .callbacks(ckpt, killer));
     TinyProblem.writeWeights(model, out);
     model.close();
+  }
+
+  /**
+   * Worker i of ps + 2 workers training {@link TinyTableProblem}'s partition i for {@code epochs}
+   * epochs in order, worker 1 only after {@code worker1DelayMs}; the chief then waits for worker 1
+   * and writes the loss over all rows (OUT) and the weights (OUT.weights), and every worker reports
+   * that it finished.
+   */
+  private static void tinyTable(TfConfig config, Path out, int epochs, long worker1DelayMs)
+      throws Exception {
+    io.jkeras.GlobalSeed.set(TinyTableProblem.SEED);
+    var strategy = new ParameterServerStrategy(config, Duration.ofSeconds(30));
+    int index = strategy.replicaIndex();
+    if (index == 1) {
+      Thread.sleep(worker1DelayMs);
+    }
+    Model model;
+    try (var scope = strategy.scope()) {
+      model = TinyTableProblem.model();
+    }
+    model.fit(
+        HostArray.of(TinyTableProblem.ids(index)),
+        HostArray.of(TinyTableProblem.labels(index)),
+        FitOptions.epochs(epochs).batchSize(TinyTableProblem.BATCH).shuffle(false).verbose(0));
+    if (strategy.isChief()) {
+      strategy.awaitOtherWorkers();
+      double loss =
+          model
+              .evaluate(
+                  HostArray.of(TinyTableProblem.allIds()),
+                  HostArray.of(TinyTableProblem.allLabels()))
+              .get("loss");
+      Files.write(out, List.of("loss " + loss));
+      TinyProblem.writeWeights(model, Path.of(out + ".weights"));
+    }
+    model.close();
+    strategy.reportFinished();
   }
 
   /** A worker of ps + workers training the CTR-like problem; writes its figures to OUT. */
