@@ -94,7 +94,7 @@ import scala.runtime.AbstractFunction1;
  * result.save(Path.of("/models/ctr.keras"));
  *
  * // The same on 2 parameter servers, the embedding tables in shards of 64 MB or more:
- * TrainingResult ps = SparkTrainer.builder(ctrFactory)
+ * TrainingResult ps = SparkTrainer.builder(factory)
  *     .parameterServers(2)
  *     .variablePartitioner(new MinSizePartitioner(64L << 20, 8))
  *     .parameterServerJavaOptions("-Xmx8g")
