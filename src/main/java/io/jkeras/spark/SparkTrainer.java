@@ -330,14 +330,15 @@ public final class SparkTrainer implements Serializable {
       Rows rows = read(CollectionConverters.asJava(partition), index);
       String host = host(ctx.getTaskInfos()[index].address());
       boolean servesPs = index < trainer.parameterServers;
+      int[] ports = freePorts(servesPs ? 2 : 1);
       // "worker-address ps-address-or-dash rows"
       String[] gathered =
           ctx.allGather(
               host
                   + ":"
-                  + freePort()
+                  + ports[0]
                   + " "
-                  + (servesPs ? host + ":" + freePort() : "-")
+                  + (servesPs ? host + ":" + ports[1] : "-")
                   + " "
                   + rows.count());
       List<String> workers = new ArrayList<>();
@@ -595,12 +596,29 @@ public final class SparkTrainer implements Serializable {
     return colon > 0 ? address.substring(0, colon) : address;
   }
 
-  /** A port free on every interface, as the TensorFlow server binds (a short race remains). */
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * {@code count} distinct ports free on every interface, as the TensorFlow server binds (all held
+   * open until the last is picked, so none repeats; a short race with other processes remains).
+   */
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0));
+        ports[i] = sockets.get(i).getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("SparkTrainer: cannot find a free port", e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // Closing a listening socket that accepted nothing cannot lose data.
+        }
+      }
     }
   }
 
