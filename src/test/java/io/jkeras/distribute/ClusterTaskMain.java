@@ -2,7 +2,13 @@ package io.jkeras.distribute;
 
 import io.jkeras.backend.HostArray;
 import io.jkeras.callbacks.Callback;
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Embedding;
+import io.jkeras.layers.Flatten;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
 import io.jkeras.models.Model;
+import io.jkeras.optimizers.Adagrad;
 import io.jkeras.training.FitOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +61,9 @@ public final class ClusterTaskMain {
               Integer.parseInt(args[2]),
               Integer.parseInt(args[3]),
               Integer.parseInt(args[4]));
+      case "ps-large" ->
+          largeTable(
+              config, Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), args[4]);
       case "mirrored-sparse" ->
           mirroredSparse(
               config, Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -151,6 +160,73 @@ public final class ClusterTaskMain {
             .callbacks(ckpt, killer));
     TinyProblem.writeWeights(model, out);
     model.close();
+  }
+
+  /**
+   * A worker training the CTR-like problem with a table of {@code rows} x 8 in two row shards on
+   * two ps tasks, in a JVM whose heap the test makes smaller than the table, checkpointed by the ps
+   * tasks into CKPT (a {@link ChiefCheckpoint}). Phase "train" fits one epoch from the initial
+   * values; phase "resume" (a new cluster) restores the checkpoint with a fit of no epoch, then
+   * fits the second. Writes to OUT: the heap, the epoch it started at, the table rows of the first
+   * two samples' ids (after restoring, and after training), the losses, and what reading the table
+   * says once its model is closed.
+   */
+  private static void largeTable(TfConfig config, Path out, Path ckpt, int rows, String phase)
+      throws Exception {
+    var strategy =
+        ParameterServerStrategy.builder(config)
+            .operationTimeout(Duration.ofSeconds(120))
+            .variablePartitioner(new FixedShardsPartitioner(2))
+            .build();
+    Model model;
+    Model lookup;
+    Embedding table = new Embedding(rows, SparseProblem.DIM);
+    try (var scope = strategy.scope()) {
+      KerasTensor in = Input.of("int32", SparseProblem.FIELDS);
+      KerasTensor e = table.apply(in);
+      model = new Model(in, new Dense(1, "sigmoid").apply(new Flatten().apply(e)));
+      model.compile(new Adagrad(0.5), "binary_crossentropy");
+      lookup = new Model(in, e);
+    }
+    ChiefCheckpoint checkpoint = new ChiefCheckpoint(strategy, ckpt);
+    int start = checkpoint.restore(model);
+    HostArray x = SparseProblem.x(rows);
+    HostArray y = SparseProblem.y();
+    HostArray firstTwo = HostArray.of(java.util.Arrays.copyOf(SparseProblem.ids(rows), 2));
+    List<String> lines = new ArrayList<>();
+    lines.add("heap " + Runtime.getRuntime().maxMemory());
+    lines.add("start " + start);
+    FitOptions options =
+        FitOptions.epochs(start + 1)
+            .initialEpoch(start)
+            .batchSize(SparseProblem.BATCH)
+            .shuffle(false)
+            .verbose(0)
+            .callbacks(checkpoint);
+    if (phase.equals("resume")) {
+      // No epoch left to run: the fit only restores the checkpoint.
+      model.fit(
+          x, y, FitOptions.epochs(start).initialEpoch(start).verbose(0).callbacks(checkpoint));
+      lines.add("restored " + java.util.Arrays.toString(flat(lookup.predict(firstTwo))));
+    }
+    var history = model.fit(x, y, options);
+    lines.add("loss " + history.get("loss").get(0));
+    lines.add("trained " + java.util.Arrays.toString(flat(lookup.predict(firstTwo))));
+    lookup.close();
+    model.close();
+    try {
+      table.weights().get(0).read();
+      lines.add("closed copied back");
+    } catch (IllegalStateException expected) {
+      lines.add("closed " + expected.getMessage());
+    }
+    Files.write(out, lines);
+  }
+
+  private static float[] flat(org.tensorflow.ndarray.FloatNdArray a) {
+    float[] out = new float[Math.toIntExact(a.size())];
+    a.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out, false, false));
+    return out;
   }
 
   /** A worker of ps + workers training the CTR-like problem; writes its figures to OUT. */
