@@ -296,10 +296,9 @@ public final class GraphVariable<T extends TType> {
   /**
    * Writes the initial value, as {@link #initialize(float[])}, taking it from {@code next} in
    * row-major order: each call fills its array with the next values. A variable split into row
-   * shards is written shard by shard in pieces of whole rows (at most {@link #PIECE_VALUES} values
-   * each, on the shard's device), so the whole value is never on this JVM's heap: how a lookup
-   * table larger than one machine's memory gets its initial values. An unsplit variable is filled
-   * in one piece.
+   * shards is written shard by shard in pieces of whole rows (at most 2^20 values, 4 MB, each, on
+   * the shard's device), so the whole value is never on this JVM's heap: how a lookup table larger
+   * than one machine's memory gets its initial values. An unsplit variable is filled in one piece.
    *
    * <pre>{@code
    * table.initialize(initializer.stream(shape, random)::fill);

@@ -14,6 +14,7 @@ import org.tensorflow.DeviceSpec;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -117,19 +118,29 @@ final class ShardedCheckpoint {
 
   /** Every task writes its variables into {@code dir} (one bundle per device). */
   void save(Path dir) {
-    run(saves, dir);
+    run(saves, dir, "writing");
   }
 
   /** Every task reads its variables back from the bundles in {@code dir}. */
   void restore(Path dir) {
-    run(restores, dir);
+    run(restores, dir, "reading");
   }
 
-  private void run(List<Op> targets, Path dir) {
+  private void run(List<Op> targets, Path dir, String what) {
     try (TString path = TString.scalarOf(dir.toAbsolutePath().toString())) {
       Session.Runner runner = graph.session().runner().feed(folder, path);
       targets.forEach(runner::addTarget);
       runner.run().close();
+    } catch (TensorFlowException e) {
+      throw new IllegalStateException(
+          "Checkpoint "
+              + dir
+              + ": "
+              + what
+              + " the variables where they live failed (each task with variables must reach this"
+              + " folder, and a restored model must have the same layers and ps tasks): "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -261,7 +261,9 @@ public final class Weight {
               + " bytes) stayed in row shards on the parameter servers when its model closed:"
               + " it is larger than a quarter of this JVM's heap ("
               + Runtime.getRuntime().maxMemory()
-              + " bytes). Read or save it while its model is open, or from the chief's checkpoint");
+              + " bytes). It lives on in the ps tasks (a model of the same cluster built with this"
+              + " layer continues from it) and in the chief's checkpoint"
+              + " (ChiefCheckpoint.restore)");
     }
     if (pendingRandom != null) {
       hostValue = initializer.generate(shape.asArray(), pendingRandom);
