@@ -273,7 +273,8 @@ class CIN(keras.layers.Layer):
         previous = fields
         pooled = []
         for w, b, h in zip(self.kernels, self.biases, self.layer_sizes):
-            z = ops.expand_dims(x, 3) * ops.expand_dims(x0, 2)  # (batch, k, H, F)
+            # (batch, k, H, F): the outer product as a batched (H, 1) x (1, F) matmul
+            z = ops.matmul(ops.expand_dims(x, 3), ops.expand_dims(x0, 2))
             z = ops.reshape(z, (-1, k, previous * fields))
             x = self.activation(ops.matmul(z, w) + b)  # (batch, k, h)
             pooled.append(ops.sum(x, axis=1))

@@ -2,6 +2,7 @@ package io.jkeras.backend;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -44,6 +45,16 @@ public final class GraphVariable<T extends TType> {
   private final List<Assign<T>> assigns = new ArrayList<>();
   private final List<Ops> placed = new ArrayList<>();
   private final List<DeviceSpec> devices = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private final List<RowWriter<T>> rowWriters = new ArrayList<>();
+  private final List<Assign<T>> fills = new ArrayList<>();
+  private Placeholder<TFloat32> fillValue;
+
+  /**
+   * The most values one session run writes into a row shard while {@link #initialize(Consumer)}
+   * streams a split variable: 4 MB of float32 per piece.
+   */
+  static final int PIECE_VALUES = 1 << 20;
 
   private GraphVariable(
       GraphSession graph,
@@ -80,6 +91,7 @@ public final class GraphVariable<T extends TType> {
     assigns.add(scoped.withName(name + "_assign").assign(v, in));
     placed.add(scoped);
     devices.add(device);
+    names.add(name);
   }
 
   /** A float32 variable named {@code name} in the op scope of {@code scoped}. */
@@ -254,7 +266,16 @@ public final class GraphVariable<T extends TType> {
     }
   }
 
-  private boolean initializedElsewhere() {
+  /**
+   * True when the variable is shared with other processes (see {@link
+   * Distribution#sharesVariables()}) and every part of it already holds a value there: then the
+   * {@code initialize} methods write nothing.
+   *
+   * <pre>{@code
+   * boolean continues = table.initializedElsewhere(); // a restarted worker of a ps cluster
+   * }</pre>
+   */
+  public boolean initializedElsewhere() {
     if (!graph.distribution().sharesVariables()) {
       return false;
     }
@@ -271,6 +292,128 @@ public final class GraphVariable<T extends TType> {
       return true;
     }
   }
+
+  /**
+   * Writes the initial value, as {@link #initialize(float[])}, taking it from {@code next} in
+   * row-major order: each call fills its array with the next values. A variable split into row
+   * shards is written shard by shard in pieces of whole rows (at most 2^20 values, 4 MB, each, on
+   * the shard's device), so the whole value is never on this JVM's heap: how a lookup table larger
+   * than one machine's memory gets its initial values. An unsplit variable is filled in one piece.
+   *
+   * <pre>{@code
+   * table.initialize(initializer.stream(shape, random)::fill);
+   * }</pre>
+   *
+   * @param next fills its argument with the next values; called until the whole value is written
+   */
+  public void initialize(Consumer<float[]> next) {
+    if (initializedElsewhere()) {
+      return;
+    }
+    if (partition == null) {
+      float[] all = new float[Math.toIntExact(shape.size())];
+      next.accept(all);
+      write(all);
+      return;
+    }
+    // ScatterUpdate needs an initialized variable: every shard starts at zero where it lives.
+    fillShards(0f);
+    long width = shape.size() / shape.size(0);
+    int pieceRows = (int) Math.max(1, PIECE_VALUES / Math.max(1, width));
+    float[] piece = null;
+    for (int s = 0; s < shards.size(); s++) {
+      RowWriter<T> writer = rowWriter(s);
+      long rows = shardShape(s).size(0);
+      for (long first = 0; first < rows; first += pieceRows) {
+        int n = (int) Math.min(pieceRows, rows - first);
+        if (piece == null || piece.length != n * width) {
+          piece = new float[Math.toIntExact(n * width)];
+        }
+        next.accept(piece);
+        long[] pieceShape = shardShape(s).asArray();
+        pieceShape[0] = n;
+        try (TFloat32 t =
+                TFloat32.tensorOf(Shape.of(pieceShape), DataBuffers.of(piece, true, false));
+            TInt64 at = TInt64.scalarOf(first)) {
+          graph
+              .session()
+              .runner()
+              .feed(writer.rows, t)
+              .feed(writer.first, at)
+              .addTarget(writer.update)
+              .run()
+              .close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Sets every value to {@code value} where the variable lives (a {@code Fill} on each shard's
+   * device, so nothing but the scalar travels), unless another process already initialized it as
+   * {@link #initialize(float[])} says: how an optimizer starts its slots.
+   *
+   * <pre>{@code
+   * accumulator.initializeFilled(0.1f);
+   * }</pre>
+   *
+   * @param value the value of every element
+   */
+  public void initializeFilled(float value) {
+    if (!initializedElsewhere()) {
+      fillShards(value);
+    }
+  }
+
+  /** Sets every element of every shard to {@code value}, on the shards' devices. */
+  private void fillShards(float value) {
+    if (fillValue == null) {
+      fillValue = placed.get(0).withName(names.get(0) + "_fill_value").placeholder(TFloat32.class);
+      for (int s = 0; s < shards.size(); s++) {
+        Ops at = placed.get(s);
+        Operand<TInt64> dims = at.constant(shardShape(s).asArray());
+        @SuppressWarnings("unchecked")
+        Operand<T> filled = (Operand<T>) at.fill(dims, fillValue);
+        fills.add(at.withName(names.get(s) + "_fill").assign(shards.get(s), filled));
+      }
+    }
+    try (TFloat32 v = TFloat32.scalarOf(value)) {
+      Session.Runner runner = graph.session().runner().feed(fillValue, v);
+      fills.forEach(runner::addTarget);
+      runner.run().close();
+    }
+  }
+
+  /** The ops that overwrite rows {@code first..} of shard {@code s}, made on first use. */
+  private RowWriter<T> rowWriter(int s) {
+    while (rowWriters.size() <= s) {
+      rowWriters.add(null);
+    }
+    if (rowWriters.get(s) == null) {
+      Ops at = placed.get(s);
+      Variable<T> shard = shards.get(s);
+      String name = names.get(s);
+      long[] dims = shardShape(s).asArray();
+      dims[0] = -1;
+      @SuppressWarnings("unchecked")
+      Class<T> type = (Class<T>) shard.type();
+      Placeholder<T> rows =
+          at.withName(name + "_rows").placeholder(type, Placeholder.shape(Shape.of(dims)));
+      Placeholder<TInt64> first = at.withName(name + "_first_row").placeholder(TInt64.class);
+      Operand<TInt64> count =
+          at.gather(at.shape(rows, TInt64.class), at.constant(0), at.constant(0));
+      Operand<TInt64> ids = at.range(first, at.math.add(first, count), at.constant(1L));
+      rowWriters.set(
+          s,
+          new RowWriter<>(
+              rows, first, at.withName(name + "_write_rows").scatterUpdate(shard, ids, rows)));
+    }
+    return rowWriters.get(s);
+  }
+
+  /** A row shard's ops that write a piece of rows: the rows, the first row's index, the update. */
+  private record RowWriter<T extends TType>(
+      Placeholder<T> rows, Placeholder<TInt64> first, Operand<T> update) {}
 
   /**
    * Overwrites the float32 variable from the host, as one session run of its assign op (one per

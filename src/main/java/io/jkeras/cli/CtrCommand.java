@@ -12,6 +12,7 @@ import io.jkeras.data.ClickStream;
 import io.jkeras.data.CsvReader;
 import io.jkeras.data.Features;
 import io.jkeras.data.LibfmReader;
+import io.jkeras.distribute.MinSizePartitioner;
 import io.jkeras.distribute.MultiWorkerMirroredStrategy;
 import io.jkeras.distribute.ParameterServerStrategy;
 import io.jkeras.distribute.Strategy;
@@ -20,6 +21,7 @@ import io.jkeras.io.AtomicFile;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.layers.KerasNames;
+import io.jkeras.layers.Weight;
 import io.jkeras.losses.BinaryCrossentropy;
 import io.jkeras.metrics.AUC;
 import io.jkeras.models.Model;
@@ -84,6 +86,9 @@ final class CtrCommand {
           "                     multi_worker_mirrored or parameter_server; one model (--models);",
           "                     a ps task serves until every worker has finished; the chief",
           "                     (chief 0, else worker 0) writes the outputs",
+          "  --min-shard-bytes B with --strategy parameter_server: split each embedding table",
+          "                     into row shards of at least B bytes, at most one per ps task",
+          "                     (Keras's MinSizePartitioner), so a table may exceed one machine",
           "  --stream           stream the training file from disk in shuffled batches instead",
           "                     of reading it into memory (for files larger than memory); needs",
           "                     --valid FILE for early stopping",
@@ -118,6 +123,7 @@ final class CtrCommand {
                 "verbose",
                 "intra-op-threads",
                 "strategy",
+                "min-shard-bytes",
                 "valid",
                 "shuffle-buffer",
                 "export-npy"),
@@ -149,6 +155,7 @@ final class CtrCommand {
             "--models: expected names from " + CtrModels.NAMES + ", got \"" + m + "\"");
       }
     }
+    long minShardBytes = minShardBytes(a);
     Strategy strategy = null;
     if (a.has("strategy")) {
       String kind = a.get("strategy", null);
@@ -159,6 +166,11 @@ final class CtrCommand {
       if (!a.has("models") || models.size() != 1) {
         throw new Arguments.UsageException(
             "ctr: --strategy trains one model per cluster job; name it with --models NAME");
+      }
+      if (a.has("min-shard-bytes") && !kind.equals("parameter_server")) {
+        throw new Arguments.UsageException(
+            "--min-shard-bytes: only --strategy parameter_server splits tables, got --strategy "
+                + kind);
       }
       TfConfig config = TfConfig.fromEnvironment();
       if (config.taskType().equals("ps")) {
@@ -179,7 +191,7 @@ final class CtrCommand {
       }
       strategy =
           kind.equals("parameter_server")
-              ? new ParameterServerStrategy(config)
+              ? parameterServer(config, minShardBytes)
               : new MultiWorkerMirroredStrategy(config);
       System.out.println(
           "cluster task "
@@ -347,6 +359,16 @@ final class CtrCommand {
             streaming
                 ? model.fit(StreamedBatches.of(stream, model), options)
                 : model.fit(xs, List.of(ys), options);
+        for (Weight w : model.weights()) {
+          if (w.rowPartition() != null) {
+            System.out.printf(
+                Locale.ROOT,
+                "%s %s in %d row shards on the ps tasks%n",
+                w.path(),
+                w.shape(),
+                w.rowPartition().shards());
+          }
+        }
         List<FloatNdArray> p = model.predict(CtrModels.inputs(model, test), 4096);
         float[] scores = new float[test.rows()];
         for (int i = 0; i < scores.length; i++) {
@@ -394,6 +416,38 @@ final class CtrCommand {
             + out.resolve("ctr_val_auc.png")
             + " and the *_history.csv files");
     return 0;
+  }
+
+  /** --min-shard-bytes: a positive byte count, or 0 when not given (tables stay whole). */
+  private static long minShardBytes(Arguments a) {
+    if (!a.has("min-shard-bytes")) {
+      return 0;
+    }
+    if (!a.has("strategy")) {
+      throw new Arguments.UsageException(
+          "--min-shard-bytes: only --strategy parameter_server splits tables; no --strategy given");
+    }
+    String text = a.get("min-shard-bytes", null);
+    long bytes;
+    try {
+      bytes = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      bytes = 0;
+    }
+    if (bytes <= 0) {
+      throw new Arguments.UsageException(
+          "--min-shard-bytes: expected a positive number of bytes, got \"" + text + "\"");
+    }
+    return bytes;
+  }
+
+  /** A parameter-server strategy; tables split into shards of minShardBytes when above 0. */
+  private static ParameterServerStrategy parameterServer(TfConfig config, long minShardBytes) {
+    ParameterServerStrategy.Builder b = ParameterServerStrategy.builder(config);
+    if (minShardBytes > 0) {
+      b.variablePartitioner(new MinSizePartitioner(minShardBytes, config.cluster().numTasks("ps")));
+    }
+    return b.build();
   }
 
   private static ClickStream streamOptions(

@@ -14,6 +14,13 @@ import java.util.Map;
  * model's weights and optimizer state at the end of every epoch (to a folder every task can read),
  * and a restarted task restores them and continues from the next epoch.
  *
+ * <p>A model with a lookup table split into row shards (the parameter-server strategy with a
+ * variable partitioner) is checkpointed where its variables live: at the chief's request every ps
+ * task writes its own variables as a TensorFlow checkpoint bundle into {@code
+ * dir/variables-<epoch>} (so a table larger than one machine's memory never passes through one),
+ * and the chief restores them when {@code fit} starts. The folder must then be writable by the ps
+ * tasks too.
+ *
  * <pre>{@code
  * ChiefCheckpoint ckpt = new ChiefCheckpoint(strategy, Path.of("/shared/run1"));
  * int start = ckpt.restore(model); // 0 on a fresh run
@@ -24,10 +31,13 @@ public final class ChiefCheckpoint implements Callback {
 
   private static final String WEIGHTS = "checkpoint.weights.h5";
   private static final String EPOCH = "checkpoint.epoch";
+  private static final String VARIABLES = "variables-";
 
   private final boolean chief;
   private final Path dir;
   private Model model;
+  private ShardedCheckpoint sharded;
+  private Path pendingRestore;
 
   /**
    * A checkpoint callback that writes to {@code dir} on the chief and only reads on the other
@@ -59,7 +69,12 @@ public final class ChiefCheckpoint implements Callback {
         throw new IllegalStateException(
             "Checkpoint " + epochFile + ": expected an epoch count, got \"" + text + "\"");
       }
-      model.loadWeights(dir.resolve(WEIGHTS));
+      Path variables = dir.resolve(VARIABLES + epochs);
+      if (Files.isDirectory(variables)) {
+        pendingRestore = variables; // read by the tasks holding the variables when fit starts
+      } else {
+        model.loadWeights(dir.resolve(WEIGHTS));
+      }
       return epochs;
     } catch (IOException e) {
       throw new UncheckedIOException("Checkpoint " + epochFile + ": " + e.getMessage(), e);
@@ -69,6 +84,23 @@ public final class ChiefCheckpoint implements Callback {
   @Override
   public void onTrainBegin(TrainingRun run) {
     this.model = run.model();
+    boolean split = model.weights().stream().anyMatch(w -> w.rowPartition() != null);
+    sharded = split ? new ShardedCheckpoint(model) : null;
+    if (pendingRestore != null) {
+      if (sharded == null) {
+        throw new IllegalStateException(
+            "Checkpoint "
+                + pendingRestore
+                + " was written by the parameter servers of a model with split lookup tables;"
+                + " model \""
+                + model.name()
+                + "\" has none: build it under the same strategy and variable partitioner");
+      }
+      if (chief) {
+        sharded.restore(pendingRestore);
+      }
+      pendingRestore = null;
+    }
   }
 
   /** On the chief: weights first, then the epoch count that makes them the last checkpoint. */
@@ -79,10 +111,35 @@ public final class ChiefCheckpoint implements Callback {
     }
     try {
       Files.createDirectories(dir);
-      model.saveWeights(dir.resolve(WEIGHTS));
+      if (sharded == null) {
+        model.saveWeights(dir.resolve(WEIGHTS));
+      } else {
+        Path variables = dir.resolve(VARIABLES + (epoch + 1));
+        Files.createDirectories(variables);
+        sharded.save(variables);
+      }
       AtomicFile.write(dir.resolve(EPOCH), tmp -> Files.writeString(tmp, (epoch + 1) + "\n"));
+      if (sharded != null) {
+        deleteOlderVariables(epoch + 1);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes the variable folders of epochs before {@code current}, now that it is the last. */
+  private void deleteOlderVariables(int current) throws IOException {
+    try (var entries = Files.list(dir)) {
+      for (Path old : entries.toList()) {
+        String name = old.getFileName().toString();
+        if (name.startsWith(VARIABLES) && !name.equals(VARIABLES + current)) {
+          try (var files = Files.walk(old)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              Files.delete(f);
+            }
+          }
+        }
+      }
     }
   }
 }

@@ -34,17 +34,24 @@ final class Checks {
     return value;
   }
 
-  /** Number of elements of {@code shape}, which must fit in one Java array. */
-  static int size(long[] shape) {
+  /** Checks that {@code shape} is given and has no negative dimension. */
+  static void dimensions(long[] shape) {
     if (shape == null) {
       throw new IllegalArgumentException("shape must not be null");
     }
-    long n = 1;
     for (long d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException(
             "shape must have non-negative dimensions, but was " + Arrays.toString(shape));
       }
+    }
+  }
+
+  /** Number of elements of {@code shape}, which must fit in one Java array. */
+  static int size(long[] shape) {
+    dimensions(shape);
+    long n = 1;
+    for (long d : shape) {
       if (d == 0) {
         return 0;
       }

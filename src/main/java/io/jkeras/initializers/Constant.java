@@ -33,9 +33,14 @@ public final class Constant extends AbstractInitializer {
 
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
-    float[] out = new float[Checks.size(shape)];
-    Arrays.fill(out, (float) value);
-    return out;
+    return generateFromStream(shape, random);
+  }
+
+  @Override
+  public Values stream(long[] shape, RandomGenerator random) {
+    Checks.dimensions(shape);
+    float fill = (float) value;
+    return out -> Arrays.fill(out, fill);
   }
 
   @Override

@@ -25,4 +25,62 @@ public interface Initializer extends KerasSerializable {
    *     initializer with a seed ignores it and gives the same values on every call
    */
   float[] generate(long[] shape, RandomGenerator random);
+
+  /**
+   * The values of {@link #generate} handed out in row-major order a piece at a time, so that a
+   * weight too large for one array (a lookup table split by rows across parameter servers) is
+   * initialized without ever being whole on the heap: each {@link Values#fill} of the returned
+   * source writes the next values, and together they equal {@code generate(shape, random)}'s. The
+   * initializers that draw every value on its own (the random distributions and the constants) hold
+   * only the piece being filled; the others (for example {@link Orthogonal}) compute every value
+   * first.
+   *
+   * <pre>{@code
+   * Initializer.Values values = init.stream(new long[] {10_000_000, 16}, new SplittableRandom(7));
+   * float[] rows = new float[1024 * 16];
+   * values.fill(rows); // rows 0..1023
+   * values.fill(rows); // rows 1024..2047
+   * }</pre>
+   *
+   * @param shape the weight's shape; every dimension is known and non-negative
+   * @param random as for {@link #generate}
+   * @return a source of the values, to be read once, in order
+   */
+  default Values stream(long[] shape, RandomGenerator random) {
+    float[] all = generate(shape, random);
+    return new Values() {
+      private int next;
+
+      @Override
+      public void fill(float[] out) {
+        if (out.length > all.length - next) {
+          throw new IllegalStateException(
+              "Asked for "
+                  + out.length
+                  + " more values of a weight with "
+                  + (all.length - next)
+                  + " left");
+        }
+        System.arraycopy(all, next, out, 0, out.length);
+        next += out.length;
+      }
+    };
+  }
+
+  /**
+   * The initial values of one weight, read in pieces in row-major order (see {@link #stream}).
+   *
+   * <pre>{@code
+   * Initializer.Values zeros = out -> java.util.Arrays.fill(out, 0f);
+   * }</pre>
+   */
+  @FunctionalInterface
+  interface Values {
+    /**
+     * Writes the next {@code out.length} values into {@code out}.
+     *
+     * @param out the array to fill, entirely
+     */
+    void fill(float[] out);
+  }
 }

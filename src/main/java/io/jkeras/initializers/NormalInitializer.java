@@ -33,9 +33,14 @@ abstract class NormalInitializer extends RandomInitializer {
 
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
-    float[] out = new float[Checks.size(shape)];
-    draw(out, source(random), mean, stddev);
-    return out;
+    return generateFromStream(shape, random);
+  }
+
+  @Override
+  public Values stream(long[] shape, RandomGenerator random) {
+    Checks.dimensions(shape);
+    RandomGenerator source = source(random);
+    return out -> draw(out, source, mean, stddev);
   }
 
   /** {@code {"seed", "mean", "stddev"}}. */

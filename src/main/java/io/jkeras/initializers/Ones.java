@@ -17,9 +17,14 @@ public final class Ones extends AbstractInitializer {
 
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
-    float[] out = new float[Checks.size(shape)];
-    Arrays.fill(out, 1f);
-    return out;
+    return generateFromStream(shape, random);
+  }
+
+  @Override
+  public Values stream(long[] shape, RandomGenerator random) {
+    Checks.dimensions(shape);
+    float fill = 1f;
+    return out -> Arrays.fill(out, fill);
   }
 
   @Override

@@ -59,9 +59,14 @@ public final class RandomUniform extends RandomInitializer {
 
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
-    float[] out = new float[Checks.size(shape)];
-    Sampling.uniform(out, source(random), minval, maxval);
-    return out;
+    return generateFromStream(shape, random);
+  }
+
+  @Override
+  public Values stream(long[] shape, RandomGenerator random) {
+    Checks.dimensions(shape);
+    RandomGenerator source = source(random);
+    return out -> Sampling.uniform(out, source, minval, maxval);
   }
 
   @Override

@@ -154,7 +154,12 @@ public class VarianceScaling extends RandomInitializer {
 
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
-    float[] out = new float[Checks.size(shape)];
+    return generateFromStream(shape, random);
+  }
+
+  @Override
+  public Values stream(long[] shape, RandomGenerator random) {
+    Checks.dimensions(shape);
     Fans fans = Fans.of(shape, inputAxes, outputAxes);
     double n =
         switch (mode) {
@@ -164,17 +169,21 @@ public class VarianceScaling extends RandomInitializer {
         };
     double variance = scale / Math.max(1.0, n);
     RandomGenerator source = source(random);
-    switch (distribution) {
-      case "truncated_normal" ->
-          Sampling.truncatedNormal(out, source, 0.0, Math.sqrt(variance) / TRUNCATED_STDDEV);
-      case "untruncated_normal" -> Sampling.normal(out, source, 0.0, Math.sqrt(variance));
+    return switch (distribution) {
+      case "truncated_normal" -> {
+        double stddev = Math.sqrt(variance) / TRUNCATED_STDDEV;
+        yield out -> Sampling.truncatedNormal(out, source, 0.0, stddev);
+      }
+      case "untruncated_normal" -> {
+        double stddev = Math.sqrt(variance);
+        yield out -> Sampling.normal(out, source, 0.0, stddev);
+      }
       default -> {
         // Uniform on [-l, l) has variance l^2 / 3.
         double limit = Math.sqrt(3.0 * variance);
-        Sampling.uniform(out, source, -limit, limit);
+        yield out -> Sampling.uniform(out, source, -limit, limit);
       }
-    }
-    return out;
+    };
   }
 
   @Override

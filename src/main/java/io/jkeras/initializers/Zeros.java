@@ -1,5 +1,6 @@
 package io.jkeras.initializers;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -17,6 +18,12 @@ public final class Zeros extends AbstractInitializer {
   @Override
   public float[] generate(long[] shape, RandomGenerator random) {
     return new float[Checks.size(shape)];
+  }
+
+  @Override
+  public Values stream(long[] shape, RandomGenerator random) {
+    Checks.dimensions(shape);
+    return out -> Arrays.fill(out, 0f);
   }
 
   @Override

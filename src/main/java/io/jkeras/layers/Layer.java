@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
@@ -756,7 +757,9 @@ public abstract class Layer implements KerasSerializable {
       }
     }
     WeightAllocation.beforeAllocating(name, weightName, shape.asArray());
-    float[] initial = initializer.generate(shape.asArray(), GlobalSeed.split());
+    // Each weight draws from a source of its own, so a lookup table can draw later (see Weight).
+    RandomGenerator random = GlobalSeed.split();
+    float[] initial = lookupTable ? null : initializer.generate(shape.asArray(), random);
     Weight w =
         new Weight(
             this,
@@ -767,6 +770,7 @@ public abstract class Layer implements KerasSerializable {
             regularizer,
             constraint,
             initial,
+            lookupTable ? random : null,
             lookupTable);
     weights.add(w);
     if (graph != null && !graph.isClosed()) {

@@ -7,6 +7,7 @@ import io.jkeras.constraints.Constraint;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.regularizers.Regularizer;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -25,6 +26,15 @@ import org.tensorflow.types.family.TIntegral;
  * code reads. {@link #read()} and {@link #assign(float[])} work in both states. When the graph
  * session closes, the current value is copied back to the heap.
  *
+ * <p>A lookup table ({@link Layer#addLookupTable}) draws its initial values only when they are
+ * first needed, from a random source split off for it when it was created (so the values are the
+ * same as if drawn at once): when a distribution splits it into row shards on parameter servers,
+ * the values are streamed into the shards piece by piece and the whole table is never on this JVM's
+ * heap. Such a split table is not copied back when its session closes if it is larger than a
+ * quarter of the heap ({@link Runtime#maxMemory()}): its value then stays on the parameter servers
+ * (a model of the same cluster built with this layer continues from it), and {@link #read()} says
+ * so.
+ *
  * <pre>{@code
  * Weight kernel = addWeight("kernel", Shape.of(inputDim, units), "glorot_uniform");
  * Operand<TFloat32> y = tf.linalg.matMul(x, kernel.value());
@@ -42,6 +52,8 @@ public final class Weight {
   private final boolean lookupTable;
 
   private float[] hostValue;
+  private RandomGenerator pendingRandom;
+  private boolean leftOnServers;
   private GraphSession graph;
   private GraphVariable<TFloat32> variable;
 
@@ -54,6 +66,7 @@ public final class Weight {
       Regularizer regularizer,
       Constraint constraint,
       float[] initialValue,
+      RandomGenerator pendingRandom,
       boolean lookupTable) {
     this.owner = owner;
     this.name = name;
@@ -63,6 +76,7 @@ public final class Weight {
     this.regularizer = regularizer;
     this.constraint = constraint;
     this.hostValue = initialValue;
+    this.pendingRandom = pendingRandom;
     this.lookupTable = lookupTable;
   }
 
@@ -214,9 +228,48 @@ public final class Weight {
     variable = v;
     graph = g;
     g.register(this);
-    float[] value = hostValue;
+    if (pendingRandom != null && v.partition() != null) {
+      variable.initialize(initializer.stream(shape.asArray(), pendingRandom)::fill);
+    } else if (leftOnServers) {
+      if (!variable.initializedElsewhere()) {
+        graph = null;
+        variable = null;
+        throw new IllegalStateException(
+            "Weight "
+                + path()
+                + ": its trained value stayed on the parameter servers of a closed model (too"
+                + " large to copy back), and this model's graph does not find it there");
+      }
+    } else {
+      variable.initialize(heapValue());
+    }
     hostValue = null;
-    variable.initialize(value);
+    pendingRandom = null;
+    leftOnServers = false;
+  }
+
+  /** The value on the heap, drawing a lookup table's initial values now if not done yet. */
+  private float[] heapValue() {
+    if (leftOnServers) {
+      throw new IllegalStateException(
+          "Weight "
+              + path()
+              + " of shape "
+              + KerasShape.format(shape)
+              + " ("
+              + shape.size() * Float.BYTES
+              + " bytes) stayed in row shards on the parameter servers when its model closed:"
+              + " it is larger than a quarter of this JVM's heap ("
+              + Runtime.getRuntime().maxMemory()
+              + " bytes). It lives on in the ps tasks (a model of the same cluster built with this"
+              + " layer continues from it) and in the chief's checkpoint"
+              + " (ChiefCheckpoint.restore)");
+    }
+    if (pendingRandom != null) {
+      hostValue = initializer.generate(shape.asArray(), pendingRandom);
+      pendingRandom = null;
+    }
+    return hostValue;
   }
 
   /** Copies the value back to the heap and forgets the variable of {@code g}. */
@@ -224,14 +277,20 @@ public final class Weight {
     if (graph != g) {
       return;
     }
-    hostValue = readFromGraph();
+    RowPartition split = variable.partition();
+    if (split != null && shape.size() * Float.BYTES > Runtime.getRuntime().maxMemory() / 4) {
+      hostValue = null;
+      leftOnServers = true;
+    } else {
+      hostValue = readFromGraph();
+    }
     graph = null;
     variable = null;
   }
 
   /** The current value, row-major. */
   public synchronized float[] read() {
-    return graph == null ? hostValue.clone() : readFromGraph();
+    return graph == null ? heapValue().clone() : readFromGraph();
   }
 
   /** The current value with its shape. */
@@ -256,6 +315,8 @@ public final class Weight {
     }
     if (graph == null) {
       hostValue = values.clone();
+      pendingRandom = null;
+      leftOnServers = false;
     } else {
       writeToGraph(values);
     }

@@ -10,7 +10,6 @@ import io.jkeras.layers.Weight;
 import io.jkeras.optimizers.schedules.LearningRateSchedule;
 import io.jkeras.optimizers.schedules.LearningRateSchedules;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -635,9 +634,7 @@ public abstract class Optimizer implements KerasSerializable {
             w.path(),
             shape,
             w.rowPartition());
-    float[] init = new float[Math.toIntExact(shape.size())];
-    Arrays.fill(init, initial);
-    v.initialize(init);
+    v.initializeFilled(initial);
     slots.add(v);
     return v;
   }

@@ -83,7 +83,11 @@ class CtrClusterTest {
 
   /** Runs one task of {@code cluster} per entry of {@code tasks} ("worker:0", "ps:0", ...). */
   private static List<Process> startCluster(
-      String strategy, Map<String, List<String>> cluster, List<String> tasks, Path out)
+      String strategy,
+      Map<String, List<String>> cluster,
+      List<String> tasks,
+      Path out,
+      String... options)
       throws IOException {
     StringBuilder spec = new StringBuilder("{");
     cluster.forEach(
@@ -107,6 +111,7 @@ class CtrClusterTest {
       cmd.addAll(job(out));
       cmd.add("--strategy");
       cmd.add(strategy);
+      cmd.addAll(List.of(options));
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment()
           .put(
@@ -170,10 +175,17 @@ class CtrClusterTest {
 
     Path psOut = dir.resolve("ps");
     Map<String, List<String>> psCluster = new java.util.LinkedHashMap<>();
-    psCluster.put("ps", List.of("127.0.0.1:" + freePort()));
+    psCluster.put("ps", List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()));
     psCluster.put("worker", List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort()));
+    // The tables split over the two ps tasks (shards of at least 4 KB: 2 each).
     awaitAll(
-        startCluster("parameter_server", psCluster, List.of("ps:0", "worker:0", "worker:1"), psOut),
+        startCluster(
+            "parameter_server",
+            psCluster,
+            List.of("ps:0", "ps:1", "worker:0", "worker:1"),
+            psOut,
+            "--min-shard-bytes",
+            "4096"),
         "parameter_server");
     double ps = testAuc(psOut.resolve("results.json"));
     System.out.printf(
@@ -186,5 +198,11 @@ class CtrClusterTest {
     // Only the chief (worker 0) wrote outputs; worker 1 said so.
     assertFalse(Files.exists(psOut.resolve("worker-1")));
     assertTrue(logs("parameter_server").contains("not the chief"));
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "embeddings \\[\\d+, \\d+\\] in 2 row shards on the ps tasks")
+            .matcher(logs("parameter_server"))
+            .find(),
+        logs("parameter_server"));
   }
 }

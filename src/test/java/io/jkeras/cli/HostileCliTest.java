@@ -253,6 +253,35 @@ class HostileCliTest {
         run("ctr", "--intra-op-threads", "-1", "--out", out.toString()),
         "--intra-op-threads: expected 0 or more, got -1");
     assertFalse(Files.exists(out));
+    refused(
+        run("ctr", "--min-shard-bytes", "4096", "--out", out.toString()),
+        "--min-shard-bytes: only --strategy parameter_server splits tables; no --strategy given");
+    refused(
+        run(
+            "ctr",
+            "--strategy",
+            "multi_worker_mirrored",
+            "--models",
+            "fm",
+            "--min-shard-bytes",
+            "4096",
+            "--out",
+            out.toString()),
+        "--min-shard-bytes: only --strategy parameter_server splits tables, got --strategy"
+            + " multi_worker_mirrored");
+    for (String bad : List.of("0", "-5", "1e6", "lots")) {
+      refused(
+          run(
+              "ctr",
+              "--strategy",
+              "parameter_server",
+              "--min-shard-bytes",
+              bad,
+              "--out",
+              out.toString()),
+          "--min-shard-bytes: expected a positive number of bytes, got \"" + bad + "\"");
+    }
+    assertFalse(Files.exists(out));
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.util.Map;
  * ParameterServerStrategy workers, all on loopback, and prints steps/s side by side; then, for a
  * DeepFM with a hashed table of 10^6 and of 10^7 rows trained by 2 workers, the bytes one step
  * sends between tasks and the summed steps/s with 1 ps (tables whole) and with 2 ps (tables in 2
- * row shards). Started by benchmarks/distributed.
+ * row shards), and a table of 10^8 rows (3.6 GB with its linear table) in 2 row shards trained by
+ * workers with 512 MB heaps. Started by benchmarks/distributed.
  */
 public final class DistributedBenchmark {
 
@@ -68,8 +69,11 @@ public final class DistributedBenchmark {
     System.out.println(
         "DeepFM (8 hashed fields, one table of R rows x 8 plus its 1-wide linear table, MLP 64-32,"
             + " Adagrad, batch 64 per worker), 2 workers:");
-    for (int tableRows : new int[] {1_000_000, 10_000_000}) {
+    for (int tableRows : new int[] {1_000_000, 10_000_000, 100_000_000}) {
       for (int servers : new int[] {1, 2}) {
+        if (tableRows > 10_000_000 && servers == 1) {
+          continue; // whole, the table is generated on the worker heap: split only
+        }
         Map<String, String>[] f = deepFmRun(dir, servers, tableRows, steps);
         long tableBytes = 4L * tableRows * (SparseProblem.DIM + 1);
         double rate = 0;
@@ -80,7 +84,8 @@ public final class DistributedBenchmark {
         }
         System.out.printf(
             "  R=%,d (%,d table bytes), %d ps%s: %,d bytes per step in %s tensors (%.5f%% of the"
-                + " tables), %.1f steps/s summed over workers, ps bytes [%s]%n",
+                + " tables), %.1f steps/s summed over workers, ps bytes [%s], worker heap %d MB,"
+                + " first fit (graph, initial values, 4 steps) %.1f s%n",
             tableRows,
             tableBytes,
             servers,
@@ -89,7 +94,9 @@ public final class DistributedBenchmark {
             f[0].get("tensors"),
             100.0 * bytes / tableBytes,
             rate,
-            f[0].get("ps_bytes"));
+            f[0].get("ps_bytes"),
+            Long.parseLong(f[0].get("heap")) >> 20,
+            Double.parseDouble(f[0].get("first_fit_s")));
       }
     }
   }
@@ -102,7 +109,8 @@ public final class DistributedBenchmark {
     jobs.put("worker", 2);
     Map<String, String>[] out = new Map[2];
     String tag = "deepfm-" + rows + "-" + ps + "-";
-    try (LocalCluster c = new LocalCluster(dir, jobs).heap("3g")) {
+    // A whole table is generated on the worker heap; a split one is streamed into its shards.
+    try (LocalCluster c = new LocalCluster(dir, jobs).heap(ps == 1 ? "3g" : "512m")) {
       for (int i = 0; i < ps; i++) {
         c.start("ps", i, "serve");
       }

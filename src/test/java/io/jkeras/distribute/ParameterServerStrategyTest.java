@@ -34,7 +34,9 @@ class ParameterServerStrategyTest {
       Map<String, String> f = figures(dir.resolve(w));
       double before = Double.parseDouble(f.get("loss_before"));
       double after = Double.parseDouble(f.get("loss_after"));
-      assertTrue(after < before - 0.05, w + ": loss " + before + " -> " + after);
+      // Untrained, the loss is about 0.66-0.69; the other worker may already have trained the
+      // shared variables when this one measures "before", so only "after" is held to a level.
+      assertTrue(after < 0.5 && after < before, w + ": loss " + before + " -> " + after);
       long bytes = Long.parseLong(f.get("bytes"));
       // Rows go to the worker and their gradients come back (plus ids and the dense layer);
       // the table (3.2 MB) never travels. TensorFlow's step trace does not always list the

@@ -12,6 +12,7 @@ import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +96,60 @@ class PartitionedParameterServerTest {
     assertTrue(bytes >= rowBytes && tenth >= rowBytes, f.toString());
     assertTrue(bytes < 4L * rows * SparseProblem.DIM / 50, f.toString());
     assertTrue(bytes <= tenth * 3 / 2 && tenth <= bytes * 3 / 2, f.toString());
+  }
+
+  @Test
+  void aTableLargerThanTheWorkersHeapTrainsAndTheParameterServersCheckpointIt() throws Exception {
+    int rows = 6_000_000; // 6M x 8 floats: a 192 MB table for a worker with a 96 MB heap
+    long tableBytes = 4L * rows * SparseProblem.DIM;
+    Path ckpt = dir.resolve("ckpt");
+    Path trained = dir.resolve("train.txt");
+    Path resumed = dir.resolve("resume.txt");
+    for (Path out : List.of(trained, resumed)) {
+      Map<String, Integer> jobs = new LinkedHashMap<>();
+      jobs.put("ps", 2);
+      jobs.put("worker", 1);
+      // A new cluster each time: the second one's ps tasks start empty.
+      try (LocalCluster cluster = new LocalCluster(dir, jobs)) {
+        cluster.start("ps", 0, "serve");
+        cluster.start("ps", 1, "serve");
+        String phase = out == trained ? "train" : "resume";
+        Process w =
+            cluster
+                .heap("96m")
+                .start("worker", 0, "ps-large", out.toString(), ckpt.toString(), "" + rows, phase);
+        assertEquals(0, cluster.await(w, 300), cluster.allLogs());
+      }
+    }
+    Map<String, String> a = ParameterServerStrategyTest.figures(trained);
+    Map<String, String> b = ParameterServerStrategyTest.figures(resumed);
+    System.out.println("large table: " + a + " then " + b);
+    assertTrue(Long.parseLong(a.get("heap")) < tableBytes, a.get("heap"));
+    assertEquals("0", a.get("start"));
+    assertEquals("1", b.get("start"));
+    // The new cluster's ps tasks read back exactly the rows the first run trained.
+    assertEquals(a.get("trained"), b.get("restored"));
+    assertTrue(Double.parseDouble(b.get("loss")) < Double.parseDouble(a.get("loss")), a + " " + b);
+    assertTrue(
+        a.get("closed").contains("stayed in row shards on the parameter servers"), a.get("closed"));
+    // Each ps task wrote its half of the table and of the Adagrad accumulator; only the last
+    // checkpoint is kept.
+    try (var listed = Files.list(ckpt)) {
+      assertEquals(
+          List.of("checkpoint.epoch", "variables-2"),
+          listed.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    for (int task = 0; task < 2; task++) {
+      long bytes = 0;
+      try (var files = Files.list(ckpt.resolve("variables-2"))) {
+        for (Path f : files.toList()) {
+          if (f.getFileName().toString().startsWith("job_ps_replica_0_task_" + task + ".data")) {
+            bytes += Files.size(f);
+          }
+        }
+      }
+      assertTrue(bytes >= tableBytes && bytes < tableBytes + 4096, "ps " + task + ": " + bytes);
+    }
   }
 
   private static float[] flatWeights(Model m) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.GlobalSeed;
 import io.jkeras.backend.Distribution;
 import io.jkeras.backend.DistributionScope;
 import io.jkeras.backend.ForwardPass;
@@ -163,6 +164,32 @@ class RowPartitionedTableTest {
   }
 
   @Test
+  void aSplitTableGetsTheWholeTablesInitialValuesStreamedPieceByPiece() {
+    // 150,000 rows of 8 per shard: two pieces each (131,072 + 18,928 rows).
+    int rows = 300_000;
+    int dim = 8;
+    int[][] ids = {{0, 131_071, 131_072, 149_999}, {150_000, 281_072, 299_999, 7}};
+    float[] whole;
+    float[] wholeRows;
+    GlobalSeed.set(5);
+    try (Model m = lookupModel(rows, dim)) {
+      wholeRows = flat(m.predict(HostArray.of(ids)));
+      whole = tableOf(m).read();
+    }
+    GlobalSeed.set(5);
+    try (DistributionScope s = DistributionScope.enter(splitInto(2));
+        Model m = lookupModel(rows, dim)) {
+      float[] splitRows = flat(m.predict(HostArray.of(ids)));
+      assertEquals(2, tableOf(m).rowPartition().shards());
+      assertArrayEquals(wholeRows, splitRows);
+      assertArrayEquals(whole, tableOf(m).read());
+    }
+    for (int i = 0; i < ids.length * ids[0].length; i++) {
+      assertTrue(Math.abs(wholeRows[i * dim]) < 0.05f && wholeRows[i * dim] != 0, "" + i);
+    }
+  }
+
+  @Test
   void anIdOutOfRangeFailsNamingTheLayerAndTheRange() {
     try (DistributionScope s = DistributionScope.enter(splitInto(2));
         Model m = tableModel(10, 2, "ids_table")) {
@@ -299,6 +326,12 @@ class RowPartitionedTableTest {
       }
     }
     assertNotNull(Distribution.LOCAL);
+  }
+
+  /** Ids in, their rows of an Embedding(rows, dim) out. */
+  private static Model lookupModel(int rows, int dim) {
+    KerasTensor in = Input.of("int32", 4);
+    return new Model(in, new Embedding(rows, dim).apply(in));
   }
 
   private static Model tableModel(int rows, int dim, String name) {

@@ -29,6 +29,11 @@ final class SparseProblem {
 
   /** Ids into a table of {@code rows} rows. */
   static HostArray x(int rows) {
+    return HostArray.of(ids(rows));
+  }
+
+  /** The ids of {@link #x(int)}, a row of {@code FIELDS} per sample. */
+  static int[][] ids(int rows) {
     int[][] ids = new int[SAMPLES][FIELDS];
     for (int i = 0; i < SAMPLES; i++) {
       for (int f = 0; f < FIELDS; f++) {
@@ -36,7 +41,7 @@ final class SparseProblem {
         ids[i][f] = f * (rows / FIELDS) + (int) ((i * 7919L + f * 104729L) % 50);
       }
     }
-    return HostArray.of(ids);
+    return ids;
   }
 
   static HostArray y() {

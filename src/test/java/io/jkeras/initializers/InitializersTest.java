@@ -285,4 +285,47 @@ class InitializersTest {
       assertTrue(millis < 1000, init + " took " + millis + " ms");
     }
   }
+
+  @Test
+  void streamsInPiecesGiveTheValuesOfGenerate() {
+    long[] shape = {37, 5};
+    for (String name : Initializers.names()) {
+      Initializer init = Initializers.get(name);
+      float[] whole = init.generate(shape, new SplittableRandom(11));
+      Initializer.Values values = init.stream(shape, new SplittableRandom(11));
+      float[] pieces = new float[whole.length];
+      int at = 0;
+      for (int size : new int[] {1, 7, 30, 0, whole.length - 38}) {
+        float[] piece = new float[size];
+        values.fill(piece);
+        System.arraycopy(piece, 0, pieces, at, size);
+        at += size;
+      }
+      assertEquals(whole.length, at);
+      assertTrue(Arrays.equals(whole, pieces), name + ": streamed values differ from generate's");
+    }
+  }
+
+  @Test
+  void independentDrawsStreamTablesTooLargeForOneArray() {
+    // 12 billion values: generate() cannot hold them, the stream holds one piece at a time.
+    long[] huge = {3_000_000_000L, 4};
+    assertThrows(IllegalArgumentException.class, () -> new RandomUniform().generate(huge, null));
+    for (Initializer init :
+        List.of(new RandomUniform(), new RandomNormal(), new TruncatedNormal(), new Ones())) {
+      float[] first = new float[10];
+      init.stream(huge, new SplittableRandom(3)).fill(first);
+      float[] expected = init.generate(new long[] {10}, new SplittableRandom(3));
+      assertTrue(Arrays.equals(expected, first), init + ": " + Arrays.toString(first));
+    }
+    // Fans come from the whole shape: Glorot's limit is sqrt(6 / (fan_in + fan_out)).
+    float[] glorot = new float[1000];
+    new GlorotUniform().stream(huge, new SplittableRandom(3)).fill(glorot);
+    double limit = Math.sqrt(6.0 / (3_000_000_000.0 + 4));
+    double max = 0;
+    for (float v : glorot) {
+      max = Math.max(max, Math.abs(v));
+    }
+    assertTrue(max <= limit && max > limit * 0.9, "max " + max + " for limit " + limit);
+  }
 }
