@@ -386,27 +386,26 @@ public final class GraphVariable<T extends TType> {
 
   /** The ops that overwrite rows {@code first..} of shard {@code s}, made on first use. */
   private RowWriter<T> rowWriter(int s) {
-    while (rowWriters.size() <= s) {
-      rowWriters.add(null);
-    }
-    if (rowWriters.get(s) == null) {
-      Ops at = placed.get(s);
-      Variable<T> shard = shards.get(s);
-      String name = names.get(s);
-      long[] dims = shardShape(s).asArray();
-      dims[0] = -1;
-      @SuppressWarnings("unchecked")
-      Class<T> type = (Class<T>) shard.type();
-      Placeholder<T> rows =
-          at.withName(name + "_rows").placeholder(type, Placeholder.shape(Shape.of(dims)));
-      Placeholder<TInt64> first = at.withName(name + "_first_row").placeholder(TInt64.class);
-      Operand<TInt64> count =
-          at.gather(at.shape(rows, TInt64.class), at.constant(0), at.constant(0));
-      Operand<TInt64> ids = at.range(first, at.math.add(first, count), at.constant(1L));
-      rowWriters.set(
-          s,
-          new RowWriter<>(
-              rows, first, at.withName(name + "_write_rows").scatterUpdate(shard, ids, rows)));
+    if (rowWriters.isEmpty()) {
+      for (int i = 0; i < shards.size(); i++) {
+        Ops at = placed.get(i);
+        Variable<T> shard = shards.get(i);
+        long[] dims = shardShape(i).asArray();
+        dims[0] = -1;
+        Placeholder<T> rows =
+            at.withName(names.get(i) + "_rows")
+                .placeholder(shard.type(), Placeholder.shape(Shape.of(dims)));
+        Placeholder<TInt64> first =
+            at.withName(names.get(i) + "_first_row").placeholder(TInt64.class);
+        Operand<TInt64> count =
+            at.gather(at.shape(rows, TInt64.class), at.constant(0), at.constant(0));
+        Operand<TInt64> ids = at.range(first, at.math.add(first, count), at.constant(1L));
+        rowWriters.add(
+            new RowWriter<>(
+                rows,
+                first,
+                at.withName(names.get(i) + "_write_rows").scatterUpdate(shard, ids, rows)));
+      }
     }
     return rowWriters.get(s);
   }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 
 /**
@@ -134,7 +135,7 @@ public final class ChiefCheckpoint implements Callback {
         String name = old.getFileName().toString();
         if (name.startsWith(VARIABLES) && !name.equals(VARIABLES + current)) {
           try (var files = Files.walk(old)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
               Files.delete(f);
             }
           }
