@@ -100,6 +100,7 @@ public final class GraphGradients {
     if (failure != null) {
       throw failure;
     }
+    readReluGradsFromOutputs(g, path);
     for (int i = 0; i < grads.length; i++) {
       // An input reached only through non-differentiable ops (Floor, Shape...) comes back as an
       // output without an op: report it as no gradient.
@@ -193,6 +194,30 @@ public final class GraphGradients {
     }
   }
 
+  /**
+   * TensorFlow's C++ gradient of {@code Relu} reads the op's input, Python's its output: {@code
+   * ReluGrad(dy, f)} passes {@code dy} where {@code f > 0}, and {@code relu(x) > 0} exactly where
+   * {@code x > 0}, so both give the same values. Reading the input keeps it alive for a second
+   * consumer, which stops grappler's remapper from fusing the Relu into the convolution or matmul
+   * before it ({@code _FusedConv2D}, {@code _FusedMatMul}) in training graphs: one more pass over
+   * the activation per step, and for a convolution two (BiasAdd and Relu). Each ReluGrad that reads
+   * a Relu's input is rewired to read the Relu's output.
+   */
+  private static void readReluGradsFromOutputs(GraphSession g, Set<GraphOperation> path) {
+    for (GraphOperation relu : path) {
+      if (!relu.type().equals("Relu")) {
+        continue;
+      }
+      Output<?> features = relu.input(0);
+      GraphOperation producer = (GraphOperation) features.op();
+      for (GraphOperation consumer : producer.consumers(features.index())) {
+        if (consumer.type().equals("ReluGrad") && consumer.input(1).equals(features)) {
+          updateEdge(g.graph(), relu.output(0), consumer, 1);
+        }
+      }
+    }
+  }
+
   private static Output<?> identity(GraphSession g, Output<?> ref) {
     Ops tf = g.tf().withSubScope(g.uniqueScope(ref.op().name().replace('/', '_') + "_read"));
     return tf.identity(ref).asOutput();
@@ -228,11 +253,13 @@ public final class GraphGradients {
       tensorflow.TF_UpdateEdge(nativeGraph(graph), from, to, status);
       if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK) {
         throw new IllegalStateException(
-            "Cannot read input "
+            "Cannot rewire input "
                 + index
                 + " of op \""
                 + dst.name()
-                + "\" through an Identity: "
+                + "\" to "
+                + src.op().name()
+                + ": "
                 + tensorflow.TF_Message(status).getString());
       }
     }

@@ -313,11 +313,14 @@ public class Conv1D extends Layer {
     Operand<TFloat32> x4 = tf.expandDims(x, tf.constant(1));
     Operand<TFloat32> k4 = tf.expandDims(dilatedKernel(tf), tf.constant(0));
     Operand<TFloat32> y = tf.nn.conv2d(x4, k4, List.of(1L, 1L, (long) strides, 1L), tfPadding);
-    y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
+    // Bias and activation before the squeeze: the squeeze's gradient reads its input's shape, and
+    // a second reader of the Conv2D output would stop grappler fusing Conv2D + BiasAdd + Relu into
+    // one pass (_FusedConv2D) in training graphs.
     if (useBias) {
       y = tf.nn.biasAdd(y, bias.value());
     }
-    return activation.apply(tf, y);
+    y = activation.apply(tf, y);
+    return tf.squeeze(y, Squeeze.axis(List.of(1L)));
   }
 
   /**
