@@ -5,10 +5,11 @@ batch 32, 256 and 1024, predict rows/s at batch 1, 32 and 1024 (after training a
 DeepFM and DCN-v2 on Frappe (the models of benchmark_ctr.py, on the split jkeras exports): seconds
 per epoch including validation at 256, 1024 and 4096, predict rows/s at 1, 32, 1024 and 4096.
 
-Each IMDB training cell is one timed epoch (each Frappe cell the median of 3 short epochs) on a fresh model after an untimed one-epoch fit on a slice of
+Each training cell is the median of 3 timed epochs on a fresh model after an untimed one-epoch fit on a slice of
 the rows (two batches plus the partial last batch; validation likewise), so that tf.function
 tracing is outside the timing, as graph building is on the jkeras side. Predict at batch 1 runs on
-the first --batch1-rows test rows; every other predict cell on all test rows.
+the first --batch1-rows test rows; every other predict cell on all test rows; each predict cell is
+the median of 3 runs.
 
 Prints one JSON line on stdout: {"keras_version", "tf_version", "matmul_gflops", "cells": {...}}
 with the keys of io.jkeras.bench.SpeedMatrix.
@@ -67,9 +68,12 @@ def epoch_seconds(model, x, y, vx, vy, batch, rows, epochs=1):
 def predict_rows_per_second(model, x, batch):
     rows = len(x[0]) if isinstance(x, list) else len(x)
     model.predict(slice_rows(x, min(rows, 3 * batch)), batch_size=batch, verbose=0)
-    t0 = time.perf_counter()
-    model.predict(x, batch_size=batch, verbose=0)
-    return rows / (time.perf_counter() - t0)
+    rates = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        model.predict(x, batch_size=batch, verbose=0)
+        rates.append(rows / (time.perf_counter() - t0))
+    return sorted(rates)[1]
 
 
 def matmul_gflops(tf, n=2048, reps=20):
@@ -94,7 +98,7 @@ def imdb(keras, folder, batch1_rows, cells):
             keras.utils.set_random_seed(1)
             m = bi.build_model(kind, keras)
             s = epoch_seconds(m, d["x_train"], d["y_train"], d["x_test"], d["y_test"], batch,
-                              len(d["y_train"]))
+                              len(d["y_train"]), epochs=3)
             cells[f"imdb_{kind}_train_{batch}"] = s
             progress(f"imdb {kind} train batch {batch}: {s:.2f} s/epoch")
             if batch == 1024:
