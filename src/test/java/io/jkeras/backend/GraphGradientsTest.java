@@ -100,4 +100,74 @@ class GraphGradientsTest {
       }
     }
   }
+
+  @Test
+  void convolutionFilterGradientRunsOneDnnsKernelWithTheSameValues() {
+    // x (n, 1, steps, c) * w (1, k, c, f), VALID: dL/dw[0, t, i, o] = sum_{b, s} x[b, 0, s + t, i]
+    // * c[b, 0, s, o] for L = sum(conv * c).
+    int n = 3;
+    int steps = 7;
+    int ch = 4;
+    int k = 3;
+    int f = 5;
+    int out = steps - k + 1;
+    Random r = new Random(5);
+    float[][][][] x = new float[n][1][steps][ch];
+    float[][][][] w = new float[1][k][ch][f];
+    float[][][][] c = new float[n][1][out][f];
+    for (float[][][] b : x) {
+      for (float[] row : b[0]) {
+        for (int i = 0; i < ch; i++) {
+          row[i] = (float) r.nextGaussian();
+        }
+      }
+    }
+    for (float[][] tap : w[0]) {
+      for (float[] row : tap) {
+        for (int o = 0; o < f; o++) {
+          row[o] = (float) r.nextGaussian();
+        }
+      }
+    }
+    for (float[][][] b : c) {
+      for (float[] row : b[0]) {
+        for (int o = 0; o < f; o++) {
+          row[o] = (float) r.nextGaussian();
+        }
+      }
+    }
+    try (GraphSession g = GraphSession.create()) {
+      Ops tf = g.tf();
+      Operand<TFloat32> wc = tf.constant(w);
+      Operand<TFloat32> y =
+          tf.nn.conv2d(tf.constant(x), wc, java.util.List.of(1L, 1L, 1L, 1L), "VALID");
+      Operand<TFloat32> loss =
+          tf.sum(tf.math.mul(y, tf.constant(c)), tf.constant(new int[] {0, 1, 2, 3}));
+      Output<?>[] grads = GraphGradients.add(g, loss, new Output<?>[] {wc.asOutput()});
+      String expectedType =
+          System.getProperty("os.arch").equals("amd64")
+                  && System.getProperty("os.name").equals("Linux")
+              ? "_MklNativeConv2DBackpropFilter"
+              : "Conv2DBackpropFilter";
+      assertEquals(expectedType, grads[0].op().type());
+      try (Result res = g.session().runner().fetch(grads[0]).run()) {
+        TFloat32 gw = (TFloat32) res.get(0);
+        double worst = 0;
+        for (int t = 0; t < k; t++) {
+          for (int i = 0; i < ch; i++) {
+            for (int o = 0; o < f; o++) {
+              double sum = 0;
+              for (int b = 0; b < n; b++) {
+                for (int s = 0; s < out; s++) {
+                  sum += (double) x[b][0][s + t][i] * c[b][0][s][o];
+                }
+              }
+              worst = Math.max(worst, Math.abs(gw.getFloat(0, t, i, o) - sum));
+            }
+          }
+        }
+        assertTrue(worst < 1e-4, "largest filter gradient error " + worst);
+      }
+    }
+  }
 }
