@@ -24,9 +24,11 @@ import org.tensorflow.internal.c_api.TF_Output;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.proto.KernelDef;
 import org.tensorflow.proto.KernelList;
 import org.tensorflow.proto.OpDef;
+import org.tensorflow.types.TInt64;
 
 /**
  * Adds the gradient ops of a loss to a {@link GraphSession}'s graph, the one way jkeras takes
@@ -48,9 +50,10 @@ import org.tensorflow.proto.OpDef;
  *       naming the op and its layer instead of TensorFlow's bare message.
  * </ul>
  *
- * <p>Two rewrites after the gradients are added make training steps faster with the same values:
- * ReLU gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it) and
- * convolution filter gradients run oneDNN's kernel on CPU builds.
+ * <p>Three rewrites after the gradients are added make training steps faster with the same values:
+ * ReLU gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it),
+ * convolution filter gradients run oneDNN's kernel on CPU builds, and the input gradient of a 1-D
+ * convolution is one matrix product and a segment sum on CPU builds.
  *
  * <pre>{@code
  * Output<?>[] dw = GraphGradients.add(g, loss, new Output<?>[] {kernel.value().asOutput()});
@@ -111,6 +114,7 @@ public final class GraphGradients {
     }
     readReluGradsFromOutputs(g, path);
     computeFilterGradientsWithOneDnn(g, path, grads);
+    computeConv1DInputGradientsByMatMul(g, path, grads);
     for (int i = 0; i < grads.length; i++) {
       // An input reached only through non-differentiable ops (Floor, Shape...) comes back as an
       // output without an op: report it as no gradient.
@@ -259,6 +263,116 @@ public final class GraphGradients {
     }
   }
 
+  /**
+   * Replaces each {@code Conv2DBackpropInput} of a path convolution over one row ({@code Conv1D}'s
+   * form: input {@code (batch, 1, steps, c)}, kernel {@code (1, k, c, f)}, padding VALID or SAME,
+   * no dilation) by a matrix product and a segment sum. With {@code dy} the output gradient, row
+   * {@code (b, t)} of {@code dy * W^T} holds, for each tap {@code j}, the gradient of input
+   * position {@code t * stride + j - padLeft} of sample {@code b}; an {@code UnsortedSegmentSum}
+   * adds these rows into their positions (padding positions get negative ids, which it drops). Same
+   * sums as TensorFlow's kernel in another order; measured on the IMDB convolution ((batch, 1, 100,
+   * 50) * (1, 3, 50, 250), quiet machine, median of 25): 6.4 vs 8.2 ms at batch 256, 24.3 vs 30.8
+   * ms at 1024. Skipped where TensorFlow has GPU kernels for the convolution's gradient.
+   */
+  private static void computeConv1DInputGradientsByMatMul(
+      GraphSession g, Set<GraphOperation> path, Output<?>[] grads) {
+    if (!CpuOnlyConvolution.AVAILABLE) {
+      return;
+    }
+    for (GraphOperation conv : path) {
+      if (!conv.type().equals("Conv2D") || !conv.device().isEmpty()) {
+        continue;
+      }
+      Output<?> filter = conv.input(1);
+      GraphOperation producer = (GraphOperation) filter.op();
+      for (GraphOperation grad : producer.consumers(filter.index())) {
+        if (grad.type().equals("Conv2DBackpropInput")
+            && grad.input(1).equals(filter)
+            && grad.device().isEmpty()
+            && grad.input(0).op().type().equals("Shape")) {
+          Output<?> replacement = conv1DInputGradient(g, grad);
+          if (replacement != null) {
+            replace(g, grad.output(0), replacement, grads);
+          }
+        }
+      }
+    }
+  }
+
+  /** The matmul form of {@code grad}, or null when it is not a 1-D convolution's it handles. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Output<?> conv1DInputGradient(GraphSession g, GraphOperation grad) {
+    var a = grad.attributes();
+    long[] strides = a.getAttrIntList("strides");
+    String padding = a.getAttrString("padding");
+    long[] x = ((GraphOperation) grad.input(0).op()).input(0).shape().asArray();
+    long[] w = grad.input(1).shape().asArray();
+    long[] dy = grad.input(2).shape().asArray();
+    if (!a.getAttrString("data_format").equals("NHWC")
+        || !(padding.equals("VALID") || padding.equals("SAME"))
+        || x == null
+        || w == null
+        || dy == null
+        || x.length != 4
+        || w.length != 4
+        || dy.length != 4
+        || x[1] != 1
+        || w[0] != 1
+        || dy[1] != 1
+        || x[2] <= 0
+        || x[3] <= 0
+        || w[1] <= 0
+        || w[2] != x[3]
+        || w[3] <= 0
+        || dy[2] <= 0
+        || strides[0] != 1
+        || strides[1] != 1
+        || strides[3] != 1) {
+      return null;
+    }
+    for (long d : a.getAttrIntList("dilations")) {
+      if (d != 1) {
+        return null;
+      }
+    }
+    long steps = x[2];
+    long c = x[3];
+    long k = w[1];
+    long f = w[3];
+    long outSteps = dy[2];
+    long stride = strides[2];
+    long padLeft =
+        padding.equals("SAME") ? Math.max((outSteps - 1) * stride + k - steps, 0) / 2 : 0;
+    // pos[t * k + j]: the input position tap j of output step t reads, or a negative number (its
+    // segment id stays negative for every sample) for a padding position.
+    long[] pos = new long[Math.toIntExact(outSteps * k)];
+    for (long t = 0; t < outSteps; t++) {
+      for (long j = 0; j < k; j++) {
+        long p = t * stride + j - padLeft;
+        pos[(int) (t * k + j)] = p >= 0 && p < steps ? p : Long.MIN_VALUE / 2;
+      }
+    }
+    Ops tf = g.tf().withSubScope(g.uniqueScope(grad.name().replace('/', '_') + "_matmul"));
+    Operand dyRows = tf.reshape((Operand) grad.input(2), tf.constant(new long[] {-1, f}));
+    Operand kernel = tf.reshape((Operand) grad.input(1), tf.constant(new long[] {k * c, f}));
+    Operand taps =
+        tf.reshape(
+            tf.linalg.matMul(dyRows, kernel, MatMul.transposeB(true)),
+            tf.constant(new long[] {-1, c}));
+    Operand<TInt64> batch =
+        tf.dtypes.cast(tf.gather(grad.input(0), tf.constant(0), tf.constant(0)), TInt64.class);
+    Operand<TInt64> sampleStart =
+        tf.reshape(
+            tf.math.mul(tf.range(tf.constant(0L), batch, tf.constant(1L)), tf.constant(steps)),
+            tf.constant(new long[] {-1, 1}));
+    Operand<TInt64> segments =
+        tf.reshape(
+            tf.math.add(sampleStart, tf.constant(new long[][] {pos})),
+            tf.constant(new long[] {-1}));
+    Operand dx = tf.math.unsortedSegmentSum(taps, segments, tf.math.mul(batch, tf.constant(steps)));
+    return tf.reshape(dx, (Operand) grad.input(0)).asOutput();
+  }
+
   private static void replaceByOneDnn(GraphSession g, GraphOperation grad, Output<?>[] grads) {
     var a = grad.attributes();
     String name = g.uniqueScope(grad.name().replace('/', '_') + "_onednn");
@@ -277,17 +391,22 @@ public final class GraphGradients {
             .setAttr("dilations", a.getAttrIntList("dilations"))
             .setAttr("_kernel", OneDnnFilterGradient.LABEL)
             .build();
-    Output<?> old = grad.output(0);
-    for (GraphOperation consumer : grad.consumers(0)) {
+    replace(g, grad.output(0), replacement.output(0), grads);
+  }
+
+  /** Rewires every consumer of {@code old} (and its entry in {@code grads}) to {@code by}. */
+  private static void replace(GraphSession g, Output<?> old, Output<?> by, Output<?>[] grads) {
+    GraphOperation op = (GraphOperation) old.op();
+    for (GraphOperation consumer : op.consumers(old.index())) {
       for (int i = 0; i < consumer.numInputs(); i++) {
         if (consumer.input(i).equals(old)) {
-          updateEdge(g.graph(), replacement.output(0), consumer, i);
+          updateEdge(g.graph(), by, consumer, i);
         }
       }
     }
     for (int i = 0; i < grads.length; i++) {
       if (old.equals(grads[i])) {
-        grads[i] = replacement.output(0);
+        grads[i] = by;
       }
     }
   }
@@ -304,29 +423,48 @@ public final class GraphGradients {
         for (KernelDef k : kernels(OP)) {
           cpuKernel |= k.getDeviceType().equals("CPU") && k.getLabel().equals(LABEL);
         }
-        for (KernelDef k : kernels("Conv2DBackpropFilter")) {
-          if (k.getDeviceType().contains("GPU")) { // GPU, XLA_GPU_JIT; CPU and XLA_CPU_JIT are fine
-            return false;
-          }
-        }
-        return cpuKernel;
+        return cpuKernel && CpuOnlyConvolution.AVAILABLE;
       } catch (RuntimeException | InvalidProtocolBufferException e) {
         return false;
       }
     }
+  }
 
-    private static List<KernelDef> kernels(String op) throws InvalidProtocolBufferException {
-      try (TF_Status status = TF_Status.newStatus()) {
-        TF_Buffer buffer = tensorflow.TF_GetRegisteredKernelsForOp(op, status);
-        if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK || buffer == null) {
-          return List.of();
+  /**
+   * Whether this TensorFlow build has no GPU kernels for convolution gradients (the CPU builds),
+   * where the rewrites for CPU kernels apply.
+   */
+  private static final class CpuOnlyConvolution {
+    static final boolean AVAILABLE = check();
+
+    private static boolean check() {
+      try {
+        for (String op : List.of("Conv2DBackpropFilter", "Conv2DBackpropInput")) {
+          for (KernelDef k : kernels(op)) {
+            if (k.getDeviceType().contains("GPU")) { // GPU, XLA_GPU_JIT; CPU, XLA_CPU_JIT are fine
+              return false;
+            }
+          }
         }
-        try {
-          return KernelList.parseFrom(buffer.data().capacity(buffer.length()).asByteBuffer())
-              .getKernelList();
-        } finally {
-          tensorflow.TF_DeleteBuffer(buffer);
-        }
+        return true;
+      } catch (RuntimeException | InvalidProtocolBufferException e) {
+        return false;
+      }
+    }
+  }
+
+  /** The kernels TensorFlow has registered for {@code op}. */
+  private static List<KernelDef> kernels(String op) throws InvalidProtocolBufferException {
+    try (TF_Status status = TF_Status.newStatus()) {
+      TF_Buffer buffer = tensorflow.TF_GetRegisteredKernelsForOp(op, status);
+      if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK || buffer == null) {
+        return List.of();
+      }
+      try {
+        return KernelList.parseFrom(buffer.data().capacity(buffer.length()).asByteBuffer())
+            .getKernelList();
+      } finally {
+        tensorflow.TF_DeleteBuffer(buffer);
       }
     }
   }

@@ -170,4 +170,82 @@ class GraphGradientsTest {
       }
     }
   }
+
+  @Test
+  void oneDimensionalConvolutionInputGradientIsAMatMulWithTheSameValues() {
+    // VALID with stride 1 (Conv1D's usual case), then SAME with stride 2 and an even kernel
+    // (padding
+    // split 1 left / 2 right, and positions no tap reads), then a sample count the graph does not
+    // know: dL/dx[b, 0, p, i] = sum over (t, j) with t * stride + j - padLeft = p of
+    // sum_o w[0, j, i, o] * c[b, 0, t, o] for L = sum(conv * c).
+    checkConv1DInputGradient(3, 9, 4, 3, 5, 1, "VALID", true);
+    checkConv1DInputGradient(2, 9, 3, 4, 2, 2, "SAME", true);
+    checkConv1DInputGradient(4, 6, 2, 2, 3, 1, "VALID", false);
+  }
+
+  private static void checkConv1DInputGradient(
+      int n, int steps, int ch, int k, int f, int stride, String padding, boolean staticBatch) {
+    int out = padding.equals("VALID") ? (steps - k) / stride + 1 : (steps + stride - 1) / stride;
+    int padLeft = padding.equals("VALID") ? 0 : Math.max((out - 1) * stride + k - steps, 0) / 2;
+    Random r = new Random(11 + k);
+    float[][][][] x = new float[n][1][steps][ch];
+    float[][][][] w = new float[1][k][ch][f];
+    float[][][][] c = new float[n][1][out][f];
+    fill(r, x);
+    fill(r, w);
+    fill(r, c);
+    try (GraphSession g = GraphSession.create()) {
+      Ops tf = g.tf();
+      Operand<TFloat32> xc = tf.constant(x);
+      Operand<TFloat32> xin =
+          staticBatch
+              ? xc
+              : tf.placeholderWithDefault(xc, org.tensorflow.ndarray.Shape.of(-1, 1, steps, ch));
+      Operand<TFloat32> y =
+          tf.nn.conv2d(xin, tf.constant(w), java.util.List.of(1L, 1L, (long) stride, 1L), padding);
+      Operand<TFloat32> loss =
+          tf.sum(tf.math.mul(y, tf.constant(c)), tf.constant(new int[] {0, 1, 2, 3}));
+      Output<?>[] grads = GraphGradients.add(g, loss, new Output<?>[] {xin.asOutput()});
+      boolean cpuBuild =
+          System.getProperty("os.arch").equals("amd64")
+              && System.getProperty("os.name").equals("Linux");
+      assertEquals(
+          cpuBuild ? "Reshape" : "Conv2DBackpropInput",
+          grads[0].op().type(),
+          "the input gradient's op");
+      try (Result res = g.session().runner().fetch(grads[0]).run()) {
+        TFloat32 gx = (TFloat32) res.get(0);
+        double worst = 0;
+        for (int b = 0; b < n; b++) {
+          for (int p = 0; p < steps; p++) {
+            for (int i = 0; i < ch; i++) {
+              double sum = 0;
+              for (int t = 0; t < out; t++) {
+                int j = p + padLeft - t * stride;
+                if (j >= 0 && j < k) {
+                  for (int o = 0; o < f; o++) {
+                    sum += (double) w[0][j][i][o] * c[b][0][t][o];
+                  }
+                }
+              }
+              worst = Math.max(worst, Math.abs(gx.getFloat(b, 0, p, i) - sum));
+            }
+          }
+        }
+        assertTrue(worst < 1e-4, padding + " stride " + stride + ": largest error " + worst);
+      }
+    }
+  }
+
+  private static void fill(Random r, float[][][][] a) {
+    for (float[][][] b : a) {
+      for (float[][] m : b) {
+        for (float[] row : m) {
+          for (int i = 0; i < row.length; i++) {
+            row[i] = (float) r.nextGaussian();
+          }
+        }
+      }
+    }
+  }
 }
