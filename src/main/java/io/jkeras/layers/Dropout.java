@@ -157,9 +157,9 @@ public class Dropout extends Layer {
     // u is uniform on [0, 1): P(u >= rate) = 1 - rate.
     Operand<TBool> keep = tf.math.greaterEqual(u, tf.constant((float) rate));
     Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) (1.0 / (1.0 - rate))));
-    Operand<TFloat32> zeros = tf.zerosLike(scaled);
-    // select, not a multiply by the mask: dropped units are exactly 0 even where x is inf.
-    return tf.select(keep, scaled, zeros);
+    // select, not a multiply by the mask: dropped units are exactly 0 even where x is inf. The 0
+    // is a scalar that the select broadcasts, not a zeros tensor of x's shape written each step.
+    return tf.select(keep, scaled, tf.constant(0f));
   }
 
   /** The mask's shape: the input's, or noise_shape with nulls filled from the input. */
