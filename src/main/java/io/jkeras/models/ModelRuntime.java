@@ -6,7 +6,6 @@ import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
 import io.jkeras.backend.SessionOptions;
 import io.jkeras.layers.InputLayer;
-import io.jkeras.layers.KerasShape;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
 import io.jkeras.saving.StoredArray;
@@ -15,13 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
@@ -182,60 +176,13 @@ public final class ModelRuntime {
    */
   List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
     List<Operand<TFloat32>> outs = inferenceOutputs();
-    List<KerasTensor> inputs = model.inputs();
-    int n = xs.get(0).count();
-    List<float[]> buffers = new ArrayList<>();
-    List<Shape> shapes = new ArrayList<>();
-    Session session = graphSession().session();
-    for (int start = 0; start < n; start += batchSize) {
-      int end = Math.min(n, start + batchSize);
-      List<Tensor> fed = new ArrayList<>();
-      try {
-        Session.Runner runner = session.runner();
-        for (int i = 0; i < xs.size(); i++) {
-          Tensor t = xs.get(i).rows(start, end, inputs.get(i).dtype());
-          fed.add(t);
-          runner.feed(inputPlaceholders.get(i), t);
-        }
-        for (Operand<TFloat32> o : outs) {
-          runner.fetch(o);
-        }
-        try (Result r = runner.run()) {
-          for (int k = 0; k < outs.size(); k++) {
-            TFloat32 y = (TFloat32) r.get(k);
-            if (buffers.size() <= k) {
-              Shape sample = Shape.of(KerasShape.sampleDims(y.shape()));
-              shapes.add(Shape.of(n).append(sample));
-              buffers.add(new float[Math.toIntExact(n * sample.size())]);
-            }
-            int rowSize = (int) (y.size() / Math.max(1, end - start));
-            y.copyTo(
-                DataBuffers.of(buffers.get(k), false, false)
-                    .offset((long) start * rowSize)
-                    .narrow((long) (end - start) * rowSize));
-          }
-        }
-      } finally {
-        for (Tensor t : fed) {
-          t.close();
-        }
-      }
+    List<String> dtypes = new ArrayList<>();
+    for (KerasTensor input : model.inputs()) {
+      dtypes.add(input.dtype());
     }
-    List<FloatNdArray> result = new ArrayList<>();
-    for (int k = 0; k < outs.size(); k++) {
-      if (buffers.size() <= k) {
-        // No samples: an empty array with the static output shape.
-        long[] dims = outs.get(k).shape().asArray();
-        dims[0] = 0;
-        for (int d = 1; d < dims.length; d++) {
-          dims[d] = Math.max(dims[d], 0);
-        }
-        result.add(NdArrays.ofFloats(Shape.of(dims)));
-      } else {
-        result.add(NdArrays.wrap(shapes.get(k), DataBuffers.of(buffers.get(k), false, false)));
-      }
-    }
-    return result;
+    return new BatchPrediction(
+            graphSession().session(), inputPlaceholders, dtypes, outs, xs, batchSize)
+        .run();
   }
 
   // ---- data --------------------------------------------------------------------------------

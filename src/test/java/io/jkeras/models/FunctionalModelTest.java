@@ -47,7 +47,8 @@ class FunctionalModelTest {
       assertArrayEquals(new long[] {-1, 6}, t.c.shape().asArray());
 
       Random rnd = new Random(3);
-      int n = 37; // more than one batch of 32
+      // 33 batches of 32, the last partial: small batches run two at a time, each writing its rows.
+      int n = 1037;
       float[][] xa = new float[n][4];
       float[][] xb = new float[n][4];
       for (int i = 0; i < n; i++) {
@@ -76,6 +77,13 @@ class FunctionalModelTest {
           assertEquals(e1[j], out.get(0).getFloat(i, j), 1e-5);
         }
         assertEquals(e2[0], out.get(1).getFloat(i, 0), 1e-5);
+      }
+      // One batch, run alone: the same values row for row.
+      List<FloatNdArray> whole = model.predict(List.of(HostArray.of(xa), HostArray.of(xb)), n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(whole.get(0).getFloat(i, 0), out.get(0).getFloat(i, 0), 1e-6);
+        assertEquals(whole.get(0).getFloat(i, 1), out.get(0).getFloat(i, 1), 1e-6);
+        assertEquals(whole.get(1).getFloat(i, 0), out.get(1).getFloat(i, 0), 1e-6);
       }
     }
   }
