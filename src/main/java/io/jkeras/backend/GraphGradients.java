@@ -50,10 +50,10 @@ import org.tensorflow.types.TInt64;
  *       naming the op and its layer instead of TensorFlow's bare message.
  * </ul>
  *
- * <p>Three rewrites after the gradients are added make training steps faster with the same values:
- * ReLU gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it),
- * convolution filter gradients run oneDNN's kernel on CPU builds, and the input gradient of a 1-D
- * convolution is one matrix product and a segment sum on CPU builds.
+ * <p>Rewrites after the gradients are added make training steps faster with the same values: ReLU
+ * gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it), bias
+ * gradients are plain sums, convolution filter gradients run oneDNN's kernel on CPU builds, and the
+ * input gradient of a 1-D convolution is one matrix product and a segment sum on CPU builds.
  *
  * <pre>{@code
  * Output<?>[] dw = GraphGradients.add(g, loss, new Output<?>[] {kernel.value().asOutput()});
@@ -125,6 +125,7 @@ public final class GraphGradients {
         }
       }
     }
+    sumBiasGradients(g, grads);
     return grads;
   }
 
@@ -261,6 +262,48 @@ public final class GraphGradients {
         }
       }
     }
+  }
+
+  /**
+   * Replaces each {@code BiasAddGrad} (channels last) that gives a returned gradient, directly or
+   * through an {@code AddN}, by a {@code Sum} over all axes but the last: the same sum, which
+   * TensorFlow's CPU kernel for {@code Sum} computes about twice as fast. Measured on a (batch, 1,
+   * 98, 250) gradient (the IMDB convolution's, median of 25): 1.0-1.2 vs 2.0-2.3 ms at batch 256,
+   * 4.5-4.8 vs 9.1-10.9 ms at 1024; on (batch, 250) the two are equal.
+   */
+  private static void sumBiasGradients(GraphSession g, Output<?>[] grads) {
+    for (Output<?> grad : grads.clone()) {
+      if (grad == null) {
+        continue;
+      }
+      GraphOperation op = (GraphOperation) grad.op();
+      if (op.type().equals("AddN")) {
+        for (int i = 0; i < op.numInputs(); i++) {
+          sumBiasGradient(g, op.input(i), grads);
+        }
+      } else {
+        sumBiasGradient(g, grad, grads);
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void sumBiasGradient(GraphSession g, Output<?> grad, Output<?>[] grads) {
+    GraphOperation op = (GraphOperation) grad.op();
+    if (!op.type().equals("BiasAddGrad")
+        || !op.attributes().getAttrString("data_format").equals("NHWC")
+        || op.input(0).shape().isUnknown()
+        || op.input(0).shape().numDimensions() < 2) {
+      return;
+    }
+    int rank = op.input(0).shape().numDimensions();
+    int[] axes = new int[rank - 1];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i;
+    }
+    Ops tf = g.tf().withSubScope(g.uniqueScope(op.name().replace('/', '_') + "_sum"));
+    Output<?> sum = tf.sum((Operand) op.input(0), tf.constant(axes)).asOutput();
+    replace(g, grad, sum, grads);
   }
 
   /**

@@ -172,6 +172,47 @@ class GraphGradientsTest {
   }
 
   @Test
+  void biasGradientIsASumWithTheSameValues() {
+    // L = sum(biasAdd(x, b) * c) for x (n, t, f): dL/db[o] = sum_{i, s} c[i, s, o].
+    int n = 4;
+    int t = 3;
+    int f = 5;
+    Random r = new Random(7);
+    float[][][] x = new float[n][t][f];
+    float[][][] c = new float[n][t][f];
+    float[] b = new float[f];
+    for (int i = 0; i < n; i++) {
+      for (int s = 0; s < t; s++) {
+        for (int o = 0; o < f; o++) {
+          x[i][s][o] = (float) r.nextGaussian();
+          c[i][s][o] = (float) r.nextGaussian();
+        }
+      }
+    }
+    try (GraphSession g = GraphSession.create()) {
+      Ops tf = g.tf();
+      Operand<TFloat32> bc = tf.constant(b);
+      Operand<TFloat32> y = tf.nn.biasAdd(tf.constant(x), bc);
+      Operand<TFloat32> loss =
+          tf.sum(tf.math.mul(y, tf.constant(c)), tf.constant(new int[] {0, 1, 2}));
+      Output<?>[] grads = GraphGradients.add(g, loss, new Output<?>[] {bc.asOutput()});
+      assertEquals("Sum", grads[0].op().type());
+      try (Result res = g.session().runner().fetch(grads[0]).run()) {
+        TFloat32 gb = (TFloat32) res.get(0);
+        for (int o = 0; o < f; o++) {
+          double sum = 0;
+          for (int i = 0; i < n; i++) {
+            for (int s = 0; s < t; s++) {
+              sum += c[i][s][o];
+            }
+          }
+          assertEquals(sum, gb.getFloat(o), 1e-5, "bias " + o);
+        }
+      }
+    }
+  }
+
+  @Test
   void oneDimensionalConvolutionInputGradientIsAMatMulWithTheSameValues() {
     // VALID with stride 1 (Conv1D's usual case), then SAME with stride 2 and an even kernel
     // (padding
