@@ -62,6 +62,10 @@ final class Downloads {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("download of " + url + " was interrupted");
+    } catch (IOException e) {
+      // A refused or unresolvable connection often comes without a message of its own.
+      throw new IOException(
+          "download of " + url + " failed: " + (e.getMessage() == null ? e : e.getMessage()), e);
     }
     MessageDigest sha = sha256();
     long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);

@@ -132,6 +132,26 @@ class ImdbDownloadTest {
   }
 
   @Test
+  void refusedConnectionNamesTheUrlAndLeavesNothingBehind() throws IOException {
+    Path cacheDir = dir.resolve("cache");
+    Path cached = cacheDir.resolve(Imdb.ARCHIVE_NAME);
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      port = closed.getLocalPort(); // nothing listens there once it is closed
+    }
+    URI nowhere = URI.create("http://127.0.0.1:" + port + "/data/aclImdb_v1.tar.gz");
+    IOException e =
+        assertThrows(
+            IOException.class, () -> Imdb.resolveArchive(null, cached, nowhere, sha256, progress));
+    assertTrue(
+        e.getMessage().contains("download of " + nowhere + " failed: ")
+            && e.getMessage().contains("ConnectException")
+            && !e.getMessage().endsWith("null"),
+        e.getMessage());
+    assertDoesNotLeaveFiles(cacheDir);
+  }
+
+  @Test
   void httpErrorFailsAndLeavesNothingBehind() {
     Path cacheDir = dir.resolve("cache");
     Path cached = cacheDir.resolve(Imdb.ARCHIVE_NAME);
