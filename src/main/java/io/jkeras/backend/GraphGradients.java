@@ -248,20 +248,33 @@ public final class GraphGradients {
     if (!OneDnnFilterGradient.AVAILABLE) {
       return;
     }
+    for (GraphOperation grad : convolutionGradients(path, 0, "Conv2DBackpropFilter")) {
+      replaceByOneDnn(g, grad, grads);
+    }
+  }
+
+  /**
+   * The unplaced ops of type {@code gradType} that read input {@code index} of an unplaced path
+   * {@code Conv2D} as their own input {@code index}: its filter gradient for 0 (the convolution's
+   * input), its input gradient for 1 (the filter).
+   */
+  private static List<GraphOperation> convolutionGradients(
+      Set<GraphOperation> path, int index, String gradType) {
+    Set<GraphOperation> found = new LinkedHashSet<>();
     for (GraphOperation conv : path) {
       if (!conv.type().equals("Conv2D") || !conv.device().isEmpty()) {
         continue;
       }
-      Output<?> input = conv.input(0);
-      GraphOperation producer = (GraphOperation) input.op();
-      for (GraphOperation grad : producer.consumers(input.index())) {
-        if (grad.type().equals("Conv2DBackpropFilter")
-            && grad.input(0).equals(input)
+      Output<?> read = conv.input(index);
+      for (GraphOperation grad : ((GraphOperation) read.op()).consumers(read.index())) {
+        if (grad.type().equals(gradType)
+            && grad.input(index).equals(read)
             && grad.device().isEmpty()) {
-          replaceByOneDnn(g, grad, grads);
+          found.add(grad);
         }
       }
     }
+    return List.copyOf(found);
   }
 
   /**
@@ -322,22 +335,11 @@ public final class GraphGradients {
     if (!CpuOnlyConvolution.AVAILABLE) {
       return;
     }
-    for (GraphOperation conv : path) {
-      if (!conv.type().equals("Conv2D") || !conv.device().isEmpty()) {
-        continue;
-      }
-      Output<?> filter = conv.input(1);
-      GraphOperation producer = (GraphOperation) filter.op();
-      for (GraphOperation grad : producer.consumers(filter.index())) {
-        if (grad.type().equals("Conv2DBackpropInput")
-            && grad.input(1).equals(filter)
-            && grad.device().isEmpty()
-            && grad.input(0).op().type().equals("Shape")) {
-          Output<?> replacement = conv1DInputGradient(g, grad);
-          if (replacement != null) {
-            replace(g, grad.output(0), replacement, grads);
-          }
-        }
+    for (GraphOperation grad : convolutionGradients(path, 1, "Conv2DBackpropInput")) {
+      Output<?> replacement =
+          grad.input(0).op().type().equals("Shape") ? conv1DInputGradient(g, grad) : null;
+      if (replacement != null) {
+        replace(g, grad.output(0), replacement, grads);
       }
     }
   }

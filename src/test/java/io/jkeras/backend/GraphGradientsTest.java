@@ -115,27 +115,9 @@ class GraphGradientsTest {
     float[][][][] x = new float[n][1][steps][ch];
     float[][][][] w = new float[1][k][ch][f];
     float[][][][] c = new float[n][1][out][f];
-    for (float[][][] b : x) {
-      for (float[] row : b[0]) {
-        for (int i = 0; i < ch; i++) {
-          row[i] = (float) r.nextGaussian();
-        }
-      }
-    }
-    for (float[][] tap : w[0]) {
-      for (float[] row : tap) {
-        for (int o = 0; o < f; o++) {
-          row[o] = (float) r.nextGaussian();
-        }
-      }
-    }
-    for (float[][][] b : c) {
-      for (float[] row : b[0]) {
-        for (int o = 0; o < f; o++) {
-          row[o] = (float) r.nextGaussian();
-        }
-      }
-    }
+    fill(r, x);
+    fill(r, w);
+    fill(r, c);
     try (GraphSession g = GraphSession.create()) {
       Ops tf = g.tf();
       Operand<TFloat32> wc = tf.constant(w);
