@@ -111,21 +111,15 @@ class GraphGradientsTest {
     int k = 3;
     int f = 5;
     int out = steps - k + 1;
-    Random r = new Random(5);
-    float[][][][] x = new float[n][1][steps][ch];
-    float[][][][] w = new float[1][k][ch][f];
-    float[][][][] c = new float[n][1][out][f];
-    fill(r, x);
-    fill(r, w);
-    fill(r, c);
+    ConvCase d = new ConvCase(new Random(5), n, steps, ch, k, f, out);
+    float[][][][] x = d.x;
+    float[][][][] c = d.c;
     try (GraphSession g = GraphSession.create()) {
       Ops tf = g.tf();
-      Operand<TFloat32> wc = tf.constant(w);
-      Operand<TFloat32> y =
-          tf.nn.conv2d(tf.constant(x), wc, java.util.List.of(1L, 1L, 1L, 1L), "VALID");
-      Operand<TFloat32> loss =
-          tf.sum(tf.math.mul(y, tf.constant(c)), tf.constant(new int[] {0, 1, 2, 3}));
-      Output<?>[] grads = GraphGradients.add(g, loss, new Output<?>[] {wc.asOutput()});
+      Operand<TFloat32> wc = tf.constant(d.w);
+      Output<?>[] grads =
+          GraphGradients.add(
+              g, d.loss(tf, tf.constant(x), wc, 1, "VALID"), new Output<?>[] {wc.asOutput()});
       String expectedType =
           System.getProperty("os.arch").equals("amd64")
                   && System.getProperty("os.name").equals("Linux")
@@ -216,25 +210,21 @@ class GraphGradientsTest {
       int n, int steps, int ch, int k, int f, int stride, String padding, boolean staticBatch) {
     int out = padding.equals("VALID") ? (steps - k) / stride + 1 : (steps + stride - 1) / stride;
     int padLeft = padding.equals("VALID") ? 0 : Math.max((out - 1) * stride + k - steps, 0) / 2;
-    Random r = new Random(11 + k);
-    float[][][][] x = new float[n][1][steps][ch];
-    float[][][][] w = new float[1][k][ch][f];
-    float[][][][] c = new float[n][1][out][f];
-    fill(r, x);
-    fill(r, w);
-    fill(r, c);
+    ConvCase d = new ConvCase(new Random(11 + k), n, steps, ch, k, f, out);
+    float[][][][] w = d.w;
+    float[][][][] c = d.c;
     try (GraphSession g = GraphSession.create()) {
       Ops tf = g.tf();
-      Operand<TFloat32> xc = tf.constant(x);
+      Operand<TFloat32> xc = tf.constant(d.x);
       Operand<TFloat32> xin =
           staticBatch
               ? xc
               : tf.placeholderWithDefault(xc, org.tensorflow.ndarray.Shape.of(-1, 1, steps, ch));
-      Operand<TFloat32> y =
-          tf.nn.conv2d(xin, tf.constant(w), java.util.List.of(1L, 1L, (long) stride, 1L), padding);
-      Operand<TFloat32> loss =
-          tf.sum(tf.math.mul(y, tf.constant(c)), tf.constant(new int[] {0, 1, 2, 3}));
-      Output<?>[] grads = GraphGradients.add(g, loss, new Output<?>[] {xin.asOutput()});
+      Output<?>[] grads =
+          GraphGradients.add(
+              g,
+              d.loss(tf, xin, tf.constant(w), stride, padding),
+              new Output<?>[] {xin.asOutput()});
       boolean cpuBuild =
           System.getProperty("os.arch").equals("amd64")
               && System.getProperty("os.name").equals("Linux");
@@ -263,6 +253,32 @@ class GraphGradientsTest {
         }
         assertTrue(worst < 1e-4, padding + " stride " + stride + ": largest error " + worst);
       }
+    }
+  }
+
+  /**
+   * A one-row convolution's input x (n, 1, steps, ch), kernel w (1, k, ch, f) and loss weights c
+   * (n, 1, out, f), Gaussian; the loss is sum(conv(x, w) * c).
+   */
+  private static final class ConvCase {
+    final float[][][][] x;
+    final float[][][][] w;
+    final float[][][][] c;
+
+    ConvCase(Random r, int n, int steps, int ch, int k, int f, int out) {
+      x = new float[n][1][steps][ch];
+      w = new float[1][k][ch][f];
+      c = new float[n][1][out][f];
+      fill(r, x);
+      fill(r, w);
+      fill(r, c);
+    }
+
+    Operand<TFloat32> loss(
+        Ops tf, Operand<TFloat32> input, Operand<TFloat32> kernel, int stride, String padding) {
+      Operand<TFloat32> y =
+          tf.nn.conv2d(input, kernel, java.util.List.of(1L, 1L, (long) stride, 1L), padding);
+      return tf.sum(tf.math.mul(y, tf.constant(c)), tf.constant(new int[] {0, 1, 2, 3}));
     }
   }
 
