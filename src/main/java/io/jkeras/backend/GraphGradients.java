@@ -283,9 +283,12 @@ public final class GraphGradients {
    * axes but the last: the same sum, which TensorFlow's CPU kernel for {@code Sum} computes about
    * twice as fast. Measured on a (batch, 1, 98, 250) gradient (the IMDB convolution's, median of
    * 25): 1.0-1.2 vs 2.0-2.3 ms at batch 256, 4.5-4.8 vs 9.1-10.9 ms at 1024; on (batch, 250) the
-   * two are equal.
+   * two are equal. CPU builds only, as the other kernel swaps.
    */
   private static void sumBiasGradients(GraphSession g, Output<?>[] grads) {
+    if (!CpuBuild.AVAILABLE) {
+      return; // measured on CPU kernels only
+    }
     Deque<Output<?>> todo = new ArrayDeque<>();
     for (Output<?> grad : grads) {
       if (grad != null) {
@@ -341,7 +344,7 @@ public final class GraphGradients {
    */
   private static void computeConv1DInputGradientsByMatMul(
       GraphSession g, Set<GraphOperation> path, Output<?>[] grads) {
-    if (!CpuOnlyConvolution.AVAILABLE) {
+    if (!CpuBuild.AVAILABLE) {
       return;
     }
     for (GraphOperation grad : convolutionGradients(path, 1, "Conv2DBackpropInput")) {
@@ -477,7 +480,7 @@ public final class GraphGradients {
         for (KernelDef k : kernels(OP)) {
           cpuKernel |= k.getDeviceType().equals("CPU") && k.getLabel().equals(LABEL);
         }
-        return cpuKernel && CpuOnlyConvolution.AVAILABLE;
+        return cpuKernel && CpuBuild.AVAILABLE;
       } catch (RuntimeException | InvalidProtocolBufferException e) {
         return false;
       }
@@ -488,7 +491,7 @@ public final class GraphGradients {
    * Whether this TensorFlow build has no GPU kernels for convolution gradients (the CPU builds),
    * where the rewrites for CPU kernels apply.
    */
-  private static final class CpuOnlyConvolution {
+  private static final class CpuBuild {
     static final boolean AVAILABLE = check();
 
     private static boolean check() {
