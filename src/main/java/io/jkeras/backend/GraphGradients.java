@@ -90,6 +90,9 @@ public final class GraphGradients {
   public static synchronized Output<?>[] add(GraphSession g, Operand<?> loss, Output<?>[] wrt) {
     registerOnce();
     Set<GraphOperation> path = opsBetween(wrt, loss);
+    if (maxBeforeBiasAndRelu(g, path)) {
+      path = opsBetween(wrt, loss);
+    }
     readReferencesThroughIdentity(g, path, wrt);
     checkDilatedConvolutions(g, path);
     GraphOperation missing = firstWithoutGradient(path, wrt);
@@ -156,6 +159,107 @@ public final class GraphGradients {
         }
       }
     }
+  }
+
+  /**
+   * Takes each path {@code Max} over steps of {@code relu(x + bias)} (a convolution's activation
+   * before global max pooling) as {@code relu(max(x) + bias)}. Adding a per-channel bias and ReLU
+   * are non-decreasing in each value, rounding included, so the step holding the largest value is
+   * the same and the result is equal; the training step then adds the bias and applies ReLU to
+   * {@code (batch, channels)} instead of {@code (batch, steps, channels)}, and their gradients
+   * (ReluGrad and the bias sum) shrink the same way. The gradient is the same too, but where two
+   * different steps round to the same {@code x + bias} (TensorFlow would then share it between
+   * them). Matches {@code Max <- [Squeeze] <- [Relu] <- [BiasAdd]} (one of the last two at least),
+   * channels last, the last axis not reduced, no device set, and each op read only by the next; the
+   * rewired ops stay in the graph for whoever fetches them. Returns whether any was rewritten.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static boolean maxBeforeBiasAndRelu(GraphSession g, Set<GraphOperation> path) {
+    boolean rewritten = false;
+    for (GraphOperation max : path) {
+      if (!max.type().equals("Max")
+          || !max.device().isEmpty()
+          || max.output(0).shape().numDimensions() < 2
+          || reducesLastAxis(max)) {
+        continue;
+      }
+      GraphOperation squeeze = soleProducer(max, "Squeeze");
+      GraphOperation relu = soleProducer(squeeze == null ? max : squeeze, "Relu");
+      GraphOperation biasAdd =
+          soleProducer(relu != null ? relu : squeeze != null ? squeeze : max, "BiasAdd");
+      if (relu == null && biasAdd == null
+          || biasAdd != null && !biasAdd.attributes().getAttrString("data_format").equals("NHWC")
+          || squeeze != null && !keepsLastAxis(squeeze)) {
+        continue;
+      }
+      Ops tf = g.tf().withSubScope(g.uniqueScope(max.name().replace('/', '_') + "_first"));
+      Operand x = (biasAdd != null ? biasAdd : relu).input(0);
+      if (squeeze != null) {
+        x =
+            tf.squeeze(
+                x,
+                org.tensorflow.op.core.Squeeze.axis(
+                    Arrays.stream(squeeze.attributes().getAttrIntList("squeeze_dims"))
+                        .boxed()
+                        .toList()));
+      }
+      Operand y =
+          tf.max(
+              x,
+              (Operand) max.input(1),
+              org.tensorflow.op.core.Max.keepDims(max.attributes().getAttrBool("keep_dims")));
+      if (biasAdd != null) {
+        y = tf.nn.biasAdd(y, (Operand) biasAdd.input(1));
+      }
+      if (relu != null) {
+        y = tf.nn.relu(y);
+      }
+      replace(g, max.output(0), y.asOutput(), new Output<?>[0]);
+      rewritten = true;
+    }
+    return rewritten;
+  }
+
+  /** The op of type {@code type} that gives {@code op}'s first input and has no other reader. */
+  private static GraphOperation soleProducer(GraphOperation op, String type) {
+    GraphOperation producer = (GraphOperation) op.input(0).op();
+    return producer.type().equals(type)
+            && producer.numOutputs() == 1
+            && producer.numConsumers() == 1
+            && producer.numControlConsumers() == 0
+            && producer.device().isEmpty()
+        ? producer
+        : null;
+  }
+
+  /** Whether a {@code Max}'s constant reduction axes include its input's last axis. */
+  private static boolean reducesLastAxis(GraphOperation max) {
+    int rank = max.input(0).shape().numDimensions();
+    GraphOperation axes = (GraphOperation) max.input(1).op();
+    if (rank < 1 || !axes.type().equals("Const")) {
+      return true; // unknown: treat as reduced
+    }
+    try (org.tensorflow.Tensor t = axes.attributes().getAttrTensor("value")) {
+      boolean int64 = t.dataType() == org.tensorflow.proto.DataType.DT_INT64;
+      org.tensorflow.ndarray.buffer.ByteDataBuffer bytes = t.asRawTensor().data();
+      for (long i = 0; i < t.shape().size(); i++) {
+        long axis = int64 ? bytes.asLongs().getLong(i) : bytes.asInts().getInt(i);
+        if (Math.floorMod(axis, rank) == rank - 1) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether a {@code Squeeze} keeps its input's last axis (the channels). */
+  private static boolean keepsLastAxis(GraphOperation squeeze) {
+    int rank = squeeze.input(0).shape().numDimensions();
+    long[] dims = squeeze.attributes().getAttrIntList("squeeze_dims");
+    if (rank < 1 || dims.length == 0) {
+      return false;
+    }
+    return Arrays.stream(dims).noneMatch(d -> Math.floorMod(d, rank) == rank - 1);
   }
 
   /** The ops that both depend on one of {@code wrt} and that the loss depends on. */

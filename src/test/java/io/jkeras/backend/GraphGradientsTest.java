@@ -259,6 +259,105 @@ class GraphGradientsTest {
     }
   }
 
+  @Test
+  void globalMaxOfReluIsTakenBeforeBiasAndReluWithTheSameValues() {
+    // L = sum_{b, o} c[b, o] * max_t relu(conv(x, w)[b, 0, t, o] + bias[o]), Conv1D's op chain then
+    // global max pooling. In double: with t* the step of the largest pre-activation p, dL/dw[0, j,
+    // i, o] = sum_b c[b, o] [p[b, t*, o] > 0] x[b, 0, t* + j, i], dL/dbias[o] = sum_b c[b, o] [p >
+    // 0]. Channel 0's bias is -100: all its steps are 0 after relu (a tie the gradient must zero).
+    int n = 4;
+    int steps = 9;
+    int ch = 3;
+    int k = 3;
+    int f = 5;
+    int out = steps - k + 1;
+    Random r = new Random(13);
+    ConvCase d = new ConvCase(r, n, steps, ch, k, f, out);
+    float[] bias = new float[f];
+    float[][] c = new float[n][f];
+    for (int o = 0; o < f; o++) {
+      bias[o] = o == 0 ? -100f : (float) r.nextGaussian();
+      for (int b = 0; b < n; b++) {
+        c[b][o] = (float) r.nextGaussian();
+      }
+    }
+    try (GraphSession g = GraphSession.create()) {
+      Ops tf = g.tf();
+      Operand<TFloat32> wc = tf.constant(d.w);
+      Operand<TFloat32> bc = tf.constant(bias);
+      Operand<TFloat32> conv =
+          tf.nn.conv2d(tf.constant(d.x), wc, java.util.List.of(1L, 1L, 1L, 1L), "VALID");
+      Operand<TFloat32> act =
+          tf.squeeze(
+              tf.nn.relu(tf.nn.biasAdd(conv, tf.identity(bc))),
+              org.tensorflow.op.core.Squeeze.axis(java.util.List.of(1L)));
+      Operand<TFloat32> pooled = tf.max(act, tf.constant(new int[] {1}));
+      Operand<TFloat32> loss =
+          tf.sum(tf.math.mul(pooled, tf.constant(c)), tf.constant(new int[] {0, 1}));
+      Output<?>[] grads =
+          GraphGradients.add(g, loss, new Output<?>[] {wc.asOutput(), bc.asOutput()});
+      java.util.Iterator<GraphOperation> ops = g.graph().operations();
+      int reluGrads = 0;
+      while (ops.hasNext()) {
+        GraphOperation op = ops.next();
+        if (op.type().equals("ReluGrad")) {
+          reluGrads++;
+          assertEquals(
+              org.tensorflow.ndarray.Shape.of(n, f),
+              op.input(0).shape(),
+              "ReluGrad should run on the pooled values");
+        }
+      }
+      assertEquals(1, reluGrads);
+      double[][] dw = new double[k * ch][f];
+      double[] db = new double[f];
+      double lossRef = 0;
+      for (int b = 0; b < n; b++) {
+        for (int o = 0; o < f; o++) {
+          int best = 0;
+          double bestPre = Double.NEGATIVE_INFINITY;
+          for (int t = 0; t < out; t++) {
+            double pre = bias[o];
+            for (int j = 0; j < k; j++) {
+              for (int i = 0; i < ch; i++) {
+                pre += (double) d.x[b][0][t + j][i] * d.w[0][j][i][o];
+              }
+            }
+            if (pre > bestPre) {
+              bestPre = pre;
+              best = t;
+            }
+          }
+          lossRef += c[b][o] * Math.max(bestPre, 0);
+          if (bestPre > 0) {
+            db[o] += c[b][o];
+            for (int j = 0; j < k; j++) {
+              for (int i = 0; i < ch; i++) {
+                dw[j * ch + i][o] += c[b][o] * d.x[b][0][best + j][i];
+              }
+            }
+          }
+        }
+      }
+      try (Result res = g.session().runner().fetch(loss).fetch(grads[0]).fetch(grads[1]).run()) {
+        assertEquals(lossRef, ((TFloat32) res.get(0)).getFloat(), 1e-4, "loss");
+        TFloat32 gw = (TFloat32) res.get(1);
+        TFloat32 gb = (TFloat32) res.get(2);
+        double worst = 0;
+        for (int o = 0; o < f; o++) {
+          worst = Math.max(worst, Math.abs(gb.getFloat(o) - db[o]));
+          for (int j = 0; j < k; j++) {
+            for (int i = 0; i < ch; i++) {
+              worst = Math.max(worst, Math.abs(gw.getFloat(0, j, i, o) - dw[j * ch + i][o]));
+            }
+          }
+        }
+        assertEquals(0f, gb.getFloat(0), "bias gradient of the channel that is 0 at every step");
+        assertTrue(worst < 1e-4, "largest gradient error " + worst);
+      }
+    }
+  }
+
   /**
    * A one-row convolution's input x (n, 1, steps, ch), kernel w (1, k, ch, f) and loss weights c
    * (n, 1, out, f), Gaussian; the loss is sum(conv(x, w) * c).
