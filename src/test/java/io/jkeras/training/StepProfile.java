@@ -31,7 +31,8 @@ import org.tensorflow.proto.RunMetadata;
  * Per-op profile of the IMDB models' training and validation steps (issue 10): fits a seeded model
  * on a few batches untraced (wall time per sample), then on the same batches with TensorFlow's full
  * trace, and prints each op type's summed time per sample, training and validation apart. Run it
- * once per environment (for example with {@code TF_ENABLE_ONEDNN_OPTS} 0 and 1).
+ * once per environment (for example with {@code TF_ENABLE_ONEDNN_OPTS} 0 and 1); {@code
+ * -Dprofile.byNode=true} lists single nodes instead of op types.
  *
  * <pre>{@code
  * java -cp target/test-classes:target/classes:$(cat target/speed-matrix.classpath) \
@@ -39,6 +40,9 @@ import org.tensorflow.proto.RunMetadata;
  * }</pre>
  */
 public final class StepProfile {
+
+  /** With {@code -Dprofile.byNode=true}: times per node (type and name), the top 40. */
+  private static final boolean BY_NODE = Boolean.getBoolean("profile.byNode");
 
   private StepProfile() {}
 
@@ -132,7 +136,8 @@ public final class StepProfile {
         int paren = label.indexOf('(', eq + 3);
         String type =
             eq < 0 || paren < 0 ? node.getNodeName() : label.substring(eq + 3, paren).trim();
-        into.merge(type, node.getAllEndRelMicros(), Long::sum);
+        into.merge(
+            BY_NODE ? type + " " + node.getNodeName() : type, node.getAllEndRelMicros(), Long::sum);
       }
     }
   }
@@ -145,7 +150,7 @@ public final class StepProfile {
     sb.append(
         String.format(
             Locale.ROOT, "  %-10s %7.1f us/sample summed op time:", what, 1.0 * total / rows));
-    for (int i = 0; i < Math.min(12, top.size()); i++) {
+    for (int i = 0; i < Math.min(BY_NODE ? 40 : 12, top.size()); i++) {
       sb.append(
           String.format(
               Locale.ROOT,
