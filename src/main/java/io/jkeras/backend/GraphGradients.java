@@ -50,7 +50,8 @@ import org.tensorflow.types.TInt64;
  *       naming the op and its layer instead of TensorFlow's bare message.
  * </ul>
  *
- * <p>Rewrites after the gradients are added make training steps faster with the same values: ReLU
+ * <p>One rewrite before the gradients are added and several after make training steps faster with
+ * the same values: a global max pooling of {@code relu(x + bias)} takes the max first, ReLU
  * gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it), bias
  * gradients are plain sums, convolution filter gradients run oneDNN's kernel on CPU builds, and the
  * input gradient of a 1-D convolution is one matrix product and a segment sum on CPU builds.
