@@ -4,6 +4,7 @@ import io.jkeras.GlobalSeed;
 import io.jkeras.backend.HostArray;
 import io.jkeras.backend.SessionOptions;
 import io.jkeras.callbacks.CSVLogger;
+import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.EarlyStopping;
 import io.jkeras.ctr.ClickMetrics;
 import io.jkeras.ctr.CtrModels;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -321,9 +323,9 @@ final class CtrCommand {
         built.compile(new Adam(lr, 0.9, 0.999, 1e-7), new BinaryCrossentropy(), new AUC());
       }
       try (Model model = built) {
-        // Asynchronous workers stop on their own; restoring "best" weights there would overwrite
-        // the shared variables another worker is still training.
-        boolean restore = !(strategy instanceof ParameterServerStrategy);
+        // Asynchronous workers stop on their own and share the variables: only the chief restores
+        // its best weights, once every other worker has finished this model (below).
+        boolean restore = !(strategy instanceof ParameterServerStrategy) || strategy.isChief();
         EarlyStopping stop =
             EarlyStopping.builder()
                 .monitor("val_auc")
@@ -343,16 +345,28 @@ final class CtrCommand {
           xs = xs.stream().map(ps::shard).toList();
           ys = ps.shard(ys);
         }
-        List<io.jkeras.callbacks.Callback> callbacks = new java.util.ArrayList<>();
+        List<Callback> callbacks = new ArrayList<>();
         if (writes) {
           callbacks.add(new CSVLogger(out.resolve(m + "_history.csv")));
+        }
+        if (strategy instanceof ParameterServerStrategy ps) {
+          callbacks.add(
+              new Callback() {
+                @Override
+                public void onTrainEnd(Map<String, Double> logs) {
+                  ps.reportFinished(m);
+                  if (ps.isChief()) {
+                    ps.awaitOtherWorkers(m);
+                  }
+                }
+              });
         }
         callbacks.add(stop);
         FitOptions options =
             FitOptions.epochs(epochs)
                 .batchSize(fitBatch)
                 .validationData(CtrModels.inputs(model, valid), List.of(valid.labels()))
-                .callbacks(callbacks.toArray(io.jkeras.callbacks.Callback[]::new))
+                .callbacks(callbacks.toArray(Callback[]::new))
                 .verbose(a.getInt("verbose", 2));
         System.out.printf(Locale.ROOT, "%n== %s: %,d params%n", m, model.countParams());
         History h =

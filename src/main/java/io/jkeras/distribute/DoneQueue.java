@@ -14,7 +14,8 @@ import org.tensorflow.types.TInt32;
  * reaches the same queue); each worker enqueues one element into every ps task's queue when it
  * finishes, and the ps task returns after dequeuing one element per worker. A second queue on ps 0
  * tells the chief the same: every other worker also enqueues there, and the chief, before reading
- * the final variables, dequeues one element per other worker.
+ * the final variables, dequeues one element per other worker. A named stage of the run (one model's
+ * training, say) has its own queue on ps 0 for the same exchange with the chief.
  */
 final class DoneQueue {
 
@@ -30,14 +31,18 @@ final class DoneQueue {
             FifoQueue.capacity((long) Math.max(1, workers)));
   }
 
-  /** The queue on ps 0 where the workers other than the chief report to the chief. */
-  private static FifoQueue declareForChief(Ops tf, int workers) {
+  /**
+   * The queue on ps 0 where the workers other than the chief report to the chief the end of {@code
+   * stage}, or of the whole run when the stage is empty.
+   */
+  private static FifoQueue declareForChief(Ops tf, int workers, String stage) {
     return tf.withDevice(
             org.tensorflow.DeviceSpec.newBuilder().job("ps").replica(0).task(0).build())
         .io
         .fifoQueue(
             List.of(TInt32.class),
-            FifoQueue.sharedName("jkeras_workers_done_for_chief"),
+            FifoQueue.sharedName(
+                "jkeras_workers_done_for_chief" + (stage.isEmpty() ? "" : "_" + stage)),
             FifoQueue.capacity((long) Math.max(1, workers)));
   }
 
@@ -76,7 +81,7 @@ final class DoneQueue {
         Session s = strategy.openSession(g, ConfigProto.getDefaultInstance())) {
       Ops tf = Ops.create(g);
       if (!strategy.isChief()) {
-        FifoQueue q = declareForChief(tf, workers);
+        FifoQueue q = declareForChief(tf, workers, "");
         var enqueue = tf.io.queueEnqueue(q, List.of(tf.constant(strategy.replicaIndex())));
         s.runner().addTarget(enqueue).run().close();
       }
@@ -89,17 +94,30 @@ final class DoneQueue {
   }
 
   /**
-   * On the chief: blocks until every other worker has reported, with no operation timeout (the
-   * others may train for as long as they need).
+   * On a worker other than the chief: tells the chief that this worker has finished {@code stage}.
    */
-  static void awaitOtherWorkers(Strategy chief, List<String> deviceFilters) {
+  static void reportStage(Strategy strategy, String stage) {
+    try (Graph g = new Graph();
+        Session s = strategy.openSession(g, ConfigProto.getDefaultInstance())) {
+      Ops tf = Ops.create(g);
+      FifoQueue q = declareForChief(tf, workers(strategy.config()), stage);
+      var enqueue = tf.io.queueEnqueue(q, List.of(tf.constant(strategy.replicaIndex())));
+      s.runner().addTarget(enqueue).run().close();
+    }
+  }
+
+  /**
+   * On the chief: blocks until every other worker has reported the end of {@code stage} (of the run
+   * when empty), with no operation timeout (the others may train for as long as they need).
+   */
+  static void awaitOtherWorkers(Strategy chief, List<String> deviceFilters, String stage) {
     int workers = workers(chief.config());
     ConfigProto.Builder proto = ConfigProto.newBuilder().setAllowSoftPlacement(true);
     deviceFilters.forEach(proto::addDeviceFilters);
     try (Graph g = new Graph();
         Session s = RemoteSession.open(g, TaskServer.current().target(), proto.build())) {
       Ops tf = Ops.create(g);
-      var dequeue = tf.io.queueDequeue(declareForChief(tf, workers), List.of(TInt32.class));
+      var dequeue = tf.io.queueDequeue(declareForChief(tf, workers, stage), List.of(TInt32.class));
       for (int i = 1; i < workers; i++) {
         s.runner().addTarget(dequeue).run().close();
       }

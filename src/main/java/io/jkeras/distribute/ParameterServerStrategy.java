@@ -183,13 +183,65 @@ public final class ParameterServerStrategy extends Strategy {
    * @throws IllegalStateException if this task is not the chief
    */
   public void awaitOtherWorkers() {
+    requireChief();
+    DoneQueue.awaitOtherWorkers(this, deviceFilters(), "");
+  }
+
+  /**
+   * Tells the chief that this worker has finished {@code stage} of the run (one model's training,
+   * say), so that the chief's {@link #awaitOtherWorkers(String)} for that stage returns; does
+   * nothing on the chief. Each worker reports each stage once; the ps tasks keep serving.
+   *
+   * <pre>{@code
+   * model.fit(strategy.shard(x), strategy.shard(y), FitOptions.epochs(2));
+   * strategy.reportFinished("fm");
+   * if (strategy.isChief()) {
+   *   strategy.awaitOtherWorkers("fm"); // every worker's updates to the fm model are in
+   *   model.evaluate(xTest, yTest);
+   * }
+   * }</pre>
+   *
+   * @param stage a name for this part of the run: letters, digits, '_', '-' or '.'
+   */
+  public void reportFinished(String stage) {
+    if (!isChief()) {
+      DoneQueue.reportStage(this, checkStage(stage));
+    }
+  }
+
+  /**
+   * On the chief: waits until every other worker has called {@link #reportFinished(String)} for
+   * {@code stage}, with no operation timeout, as {@link #awaitOtherWorkers()} does for the whole
+   * run.
+   *
+   * <pre>{@code
+   * strategy.awaitOtherWorkers("fm");
+   * }</pre>
+   *
+   * @param stage the name the other workers report
+   * @throws IllegalStateException if this task is not the chief
+   */
+  public void awaitOtherWorkers(String stage) {
+    requireChief();
+    DoneQueue.awaitOtherWorkers(this, deviceFilters(), checkStage(stage));
+  }
+
+  private void requireChief() {
     if (!isChief()) {
       throw new IllegalStateException(
           "ParameterServerStrategy.awaitOtherWorkers: only the chief waits for the other workers,"
               + " got task "
               + config().taskName());
     }
-    DoneQueue.awaitOtherWorkers(this, deviceFilters());
+  }
+
+  private static String checkStage(String stage) {
+    if (stage == null || !stage.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException(
+          "ParameterServerStrategy: a stage name is letters, digits, '_', '-' or '.', got "
+              + (stage == null ? "null" : "\"" + stage + "\""));
+    }
+    return stage;
   }
 
   /** Every worker updates the variables on its own: one replica per worker, not in sync. */

@@ -169,8 +169,8 @@ public final class ClusterTaskMain {
   /**
    * Worker i of ps + 2 workers training {@link TinyTableProblem}'s partition i for {@code epochs}
    * epochs in order, worker 1 only after {@code worker1DelayMs}; the chief then waits for worker 1
-   * and writes the loss over all rows (OUT) and the weights (OUT.weights), and every worker reports
-   * that it finished.
+   * to report the stage "fit" and writes the loss over all rows (OUT) and the weights
+   * (OUT.weights), and every worker reports that it finished.
    */
   private static void tinyTable(TfConfig config, Path out, int epochs, long worker1DelayMs)
       throws Exception {
@@ -188,8 +188,9 @@ public final class ClusterTaskMain {
         HostArray.of(TinyTableProblem.ids(index)),
         HostArray.of(TinyTableProblem.labels(index)),
         FitOptions.epochs(epochs).batchSize(TinyTableProblem.BATCH).shuffle(false).verbose(0));
+    strategy.reportFinished("fit");
     if (strategy.isChief()) {
-      strategy.awaitOtherWorkers();
+      strategy.awaitOtherWorkers("fit");
       double loss =
           model
               .evaluate(

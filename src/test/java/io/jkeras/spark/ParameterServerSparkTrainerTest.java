@@ -257,7 +257,8 @@ class ParameterServerSparkTrainerTest {
 
   /**
    * Runs ClusterTaskMain's "ps-until-done" as ps 0 and "ps-table" as workers 0 and 1 (worker 1
-   * delayed as in the barrier run); returns the chief's loss over all rows after both finished.
+   * delayed as in the barrier run); returns the chief's loss over all rows after both finished (the
+   * chief waits for the stage "fit", where the Spark run's chief waits for the end of the run).
    */
   private static double threeProcessRun() throws Exception {
     String cluster =
