@@ -3,8 +3,10 @@ same way (same layers via jkeras_ctr and keras-rs, same initializers, same heads
 exact rows jkeras trains on (exported by `jkeras ctr --export-npy DIR`) with the same optimizer,
 batch size and early stopping on the held-out AUC (best weights restored).
 
-Prints one JSON line: {"keras_version", "tf_version", "models": {name: {"params", "epochs",
-"seconds_per_epoch", "test_auc", "test_logloss"}}}, the schema of jkeras' results.json.
+Prints one JSON line: {"keras_version", "tf_version", "backend", "matmul_gflops", "models": {name: {"params",
+"epochs", "seconds_per_epoch", "test_auc", "test_logloss", "flops_per_epoch"}}}: jkeras'
+results.json schema plus the machine's fp32 matmul rate (TF, 2048 x 2048) and each model's matmul
+FLOPs per epoch (training and validation), from which ctr-vs-keras prints the FLOP floor.
 
 Usage: benchmark_ctr.py --data DIR [--models fm,deepfm,dcnv2,xdeepfm] [--batch-size 1024]
        [--epochs 30] [--patience 2] [--learning-rate 0.001] [--seed 1]
@@ -26,6 +28,7 @@ import tensorflow as tf  # noqa: E402
 from sklearn.metrics import log_loss, roc_auc_score  # noqa: E402
 
 import jkeras_ctr as ctr  # noqa: E402
+from benchmark_speed import matmul_gflops  # noqa: E402
 
 HIDDEN = (256, 128)
 CROSS_LAYERS = 3
@@ -102,6 +105,17 @@ def build(kind, fields, id_space, numeric, k):
     return keras.Model(inputs, out, name=kind)
 
 
+def multiply_adds_per_row(model, k):
+    """Multiply-adds of one row's forward pass in the model's kernels (Dense, FeatureCross, CIN):
+    each kernel weight is used once per row, CIN's once per embedding component. Embedding lookups,
+    biases and element-wise terms are left out (a few percent at most for these models)."""
+    total = 0
+    for layer in model.layers:
+        kernels = sum(int(np.prod(w.shape)) for w in layer.trainable_weights if "kernel" in w.path)
+        total += kernels * (k if isinstance(layer, ctr.CIN) else 1)
+    return total
+
+
 def feed(model, ids, numeric):
     out = []
     for t in model.inputs:
@@ -163,10 +177,13 @@ def main():
             "seconds_per_epoch": float(np.mean(timer.seconds)),
             "test_auc": float(roc_auc_score(y, p)),
             "test_logloss": float(log_loss(y, p)),
+            # training ~ 3 products per kernel (forward, input and kernel gradients), validation 1
+            "flops_per_epoch": 2.0 * multiply_adds_per_row(m, meta["emb"])
+            * (3 * len(arr["y_train"]) + len(arr["y_valid"])),
         }
         print(kind, results[kind], file=sys.stderr)
     print(json.dumps({"keras_version": keras.__version__, "tf_version": tf.__version__,
-                      "models": results}))
+                      "backend": keras.backend.backend(), "matmul_gflops": matmul_gflops(tf), "models": results}))
 
 
 if __name__ == "__main__":
