@@ -12,7 +12,9 @@ the first --batch1-rows test rows; every other predict cell on all test rows; ea
 the median of 3 runs.
 
 Prints one JSON line on stdout: {"keras_version", "tf_version", "matmul_gflops", "cells": {...}}
-with the keys of io.jkeras.bench.SpeedMatrix.
+with the keys of io.jkeras.bench.SpeedMatrix, and with the CTR cells "ctr_flops_per_row" (each
+model's matmul FLOPs per row, forward) and "ctr_rows" (training and validation rows), from which
+speed-matrix prints the FLOP floor of every CTR cell.
 
 Usage: benchmark_speed.py --imdb DIR --ctr DIR [--batch1-rows 2000] [--only imdb|ctr|all]
 """
@@ -109,7 +111,7 @@ def imdb(keras, folder, batch1_rows, cells):
                     progress(f"imdb {kind} predict batch {pb}: {r:.0f} rows/s")
 
 
-def ctr(keras, folder, batch1_rows, cells):
+def ctr(keras, folder, batch1_rows, cells, out):
     import benchmark_ctr as bc
 
     meta = json.load(open(os.path.join(folder, "features.json")))
@@ -121,6 +123,7 @@ def ctr(keras, folder, batch1_rows, cells):
             keras.backend.clear_session()
             keras.utils.set_random_seed(1)
             m = bc.build(kind, meta["fields"], meta["id_space"], meta["numeric"], meta["emb"])
+            out["ctr_flops_per_row"][kind] = 2.0 * bc.multiply_adds_per_row(m, meta["emb"])
             m.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
                       metrics=[keras.metrics.AUC(name="auc")])
             x = bc.feed(m, arr["ids_train"], arr["numeric_train"])
@@ -155,7 +158,10 @@ def main():
     if a.only in ("all", "imdb"):
         imdb(keras, a.imdb, a.batch1_rows, cells)
     if a.only in ("all", "ctr"):
-        ctr(keras, a.ctr, a.batch1_rows, cells)
+        out["ctr_flops_per_row"] = {}
+        out["ctr_rows"] = {n: int(len(np.load(os.path.join(a.ctr, f"y_{n}.npy"))))
+                           for n in ("train", "valid")}
+        ctr(keras, a.ctr, a.batch1_rows, cells, out)
     print(json.dumps(out))
 
 
