@@ -3,10 +3,11 @@ same way (same layers via jkeras_ctr and keras-rs, same initializers, same heads
 exact rows jkeras trains on (exported by `jkeras ctr --export-npy DIR`) with the same optimizer,
 batch size and early stopping on the held-out AUC (best weights restored).
 
-Prints one JSON line: {"keras_version", "tf_version", "backend", "matmul_gflops", "models": {name: {"params",
-"epochs", "seconds_per_epoch", "test_auc", "test_logloss", "flops_per_epoch"}}}: jkeras'
-results.json schema plus the machine's fp32 matmul rate (TF, 2048 x 2048) and each model's matmul
-FLOPs per epoch (training and validation), from which ctr-vs-keras prints the FLOP floor.
+Prints one JSON line: {"keras_version", "tf_version", "backend", "matmul_gflops", "models":
+{name: {"params", "epochs", "seconds_per_epoch", "test_auc", "test_logloss", "flops_per_epoch"}}}:
+jkeras' results.json schema plus the Keras backend, the machine's fp32 matmul rate (TF, 2048 x
+2048) and each model's matmul FLOPs per epoch (training and validation), from which ctr-vs-keras
+prints the FLOP floor.
 
 Usage: benchmark_ctr.py --data DIR [--models fm,deepfm,dcnv2,xdeepfm] [--batch-size 1024]
        [--epochs 30] [--patience 2] [--learning-rate 0.001] [--seed 1]
@@ -183,7 +184,8 @@ def main():
         }
         print(kind, results[kind], file=sys.stderr)
     print(json.dumps({"keras_version": keras.__version__, "tf_version": tf.__version__,
-                      "backend": keras.backend.backend(), "matmul_gflops": matmul_gflops(tf), "models": results}))
+                      "backend": keras.backend.backend(), "matmul_gflops": matmul_gflops(tf),
+                      "models": results}))
 
 
 if __name__ == "__main__":
