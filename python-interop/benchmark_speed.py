@@ -118,12 +118,13 @@ def ctr(keras, folder, batch1_rows, cells, out):
     arr = {n: np.load(os.path.join(folder, n + ".npy"))
            for n in ["ids_train", "numeric_train", "y_train", "ids_valid", "numeric_valid",
                      "y_valid", "ids_test", "numeric_test"]}
+    flops = out["ctr_flops_per_row"] = {}
+    out["ctr_rows"] = {"train": len(arr["y_train"]), "valid": len(arr["y_valid"])}
     for kind in ("deepfm", "dcnv2"):
         for batch in (256, 1024, 4096):
             keras.backend.clear_session()
             keras.utils.set_random_seed(1)
             m = bc.build(kind, meta["fields"], meta["id_space"], meta["numeric"], meta["emb"])
-            out["ctr_flops_per_row"][kind] = 2.0 * bc.multiply_adds_per_row(m, meta["emb"])
             m.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
                       metrics=[keras.metrics.AUC(name="auc")])
             x = bc.feed(m, arr["ids_train"], arr["numeric_train"])
@@ -133,6 +134,7 @@ def ctr(keras, folder, batch1_rows, cells, out):
             cells[f"ctr_{kind}_train_{batch}"] = s
             progress(f"ctr {kind} train batch {batch}: {s:.2f} s/epoch")
             if batch == 4096:
+                flops[kind] = 2.0 * bc.multiply_adds_per_row(m, meta["emb"])
                 for pb in (1, 32, 1024, 4096):
                     n = batch1_rows if pb == 1 else len(arr["ids_test"])
                     tx = bc.feed(m, arr["ids_test"][:n], arr["numeric_test"][:n])
@@ -158,9 +160,6 @@ def main():
     if a.only in ("all", "imdb"):
         imdb(keras, a.imdb, a.batch1_rows, cells)
     if a.only in ("all", "ctr"):
-        out["ctr_flops_per_row"] = {}
-        out["ctr_rows"] = {n: int(len(np.load(os.path.join(a.ctr, f"y_{n}.npy"))))
-                           for n in ("train", "valid")}
         ctr(keras, a.ctr, a.batch1_rows, cells, out)
     print(json.dumps(out))
 
