@@ -13,6 +13,9 @@ import org.eclipse.jetty.io.Connection;
  * allowed, so that one client (a slowloris opening hundreds of sockets) cannot take every
  * connection and worker of the server.
  *
+ * <p>Each connection's address is remembered when it opens: a closed socket may no longer report
+ * its peer, and a count that missed a close would lock that client out for good.
+ *
  * <pre>{@code
  * connector.addBean(new ClientConnectionLimit(64));
  * }</pre>
@@ -21,6 +24,7 @@ final class ClientConnectionLimit implements Connection.Listener {
 
   private final int maxPerClient;
   private final ConcurrentMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Connection, InetAddress> owners = new ConcurrentHashMap<>();
 
   ClientConnectionLimit(int maxPerClient) {
     this.maxPerClient = maxPerClient;
@@ -32,6 +36,7 @@ final class ClientConnectionLimit implements Connection.Listener {
     if (client == null) {
       return;
     }
+    owners.put(connection, client);
     int n = open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
     if (n > maxPerClient) {
       connection.getEndPoint().close();
@@ -40,7 +45,7 @@ final class ClientConnectionLimit implements Connection.Listener {
 
   @Override
   public void onClosed(Connection connection) {
-    InetAddress client = client(connection);
+    InetAddress client = owners.remove(connection);
     if (client == null) {
       return;
     }

@@ -473,6 +473,62 @@ class HostileServingTest {
     assertTrue(refused + attack.size() == 200);
   }
 
+  /** One GET of the model status on a new connection from {@code fromAddress}; -1 if cut off. */
+  private static int statusOnNewConnection(String fromAddress, int port) throws IOException {
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress(fromAddress, 0));
+      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              "GET /v1/models/fm HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String head = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      return head.startsWith("HTTP/1.1 ") ? Integer.parseInt(head.substring(9, 12)) : -1;
+    } catch (java.net.SocketException e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void closedConnectionsFreeTheirPlaceUnderThePerClientCap() throws Exception {
+    int cap = 4;
+    start(options().withLimits(ServingLimits.DEFAULT.withMaxConnectionsPerClient(cap)));
+    // Many more connections than the cap, one after another: each closes before the next opens.
+    for (int i = 0; i < 10 * cap; i++) {
+      assertEquals(200, statusOnNewConnection("127.0.0.5", server.port()), "connection " + i);
+    }
+    // The cap itself still holds: cap connections stay open, the next one is cut off.
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < cap; i++) {
+        Socket s = new Socket(); // idle: left to the 30 s idle timeout
+        s.bind(new InetSocketAddress("127.0.0.5", 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
+        held.add(s);
+      }
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      int status = 0;
+      while (System.nanoTime() < deadline
+          && (status = statusOnNewConnection("127.0.0.5", server.port())) != -1) {
+        Thread.sleep(20); // the held connections may still be opening on the server
+      }
+      assertEquals(-1, status, "connection " + (cap + 1) + " of one client was served");
+      assertEquals(200, statusOnNewConnection("127.0.0.6", server.port()), "another client");
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    int status;
+    while ((status = statusOnNewConnection("127.0.0.5", server.port())) != 200
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(200, status, "the client after its connections closed");
+  }
+
   @Test
   void abortedUploadsAreNotCountedAsServerErrors() throws Exception {
     start(options());
