@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
 
 /**
@@ -23,7 +22,7 @@ import org.eclipse.jetty.io.Connection;
 final class ClientConnectionLimit implements Connection.Listener {
 
   private final int maxPerClient;
-  private final ConcurrentMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+  private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
   private final ConcurrentMap<Connection, InetAddress> owners = new ConcurrentHashMap<>();
 
   ClientConnectionLimit(int maxPerClient) {
@@ -37,7 +36,7 @@ final class ClientConnectionLimit implements Connection.Listener {
       return;
     }
     owners.put(connection, client);
-    int n = open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+    int n = open.merge(client, 1, Integer::sum); // atomic with a close's decrement
     if (n > maxPerClient) {
       connection.getEndPoint().close();
     }
@@ -49,7 +48,7 @@ final class ClientConnectionLimit implements Connection.Listener {
     if (client == null) {
       return;
     }
-    open.computeIfPresent(client, (k, c) -> c.decrementAndGet() <= 0 ? null : c);
+    open.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   private static InetAddress client(Connection connection) {
