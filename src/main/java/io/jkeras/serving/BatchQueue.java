@@ -10,11 +10,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The pending requests of one (version, signature, instance shapes): collects them until the batch
  * is full or its timeout passes, runs the model once on the rows of all of them stacked, and hands
- * each request its own rows of every output.
+ * each request its own rows of every output. When no batch of this queue is running and no other
+ * request is on its way (being read, not yet queued), a batch runs at once: nothing could join it.
  *
  * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the timeout
  * runs on a batching thread. Callers block in {@link #submit} until their rows are back. When a
@@ -37,10 +39,12 @@ final class BatchQueue {
   private final BatchingOptions options;
   private final ScheduledExecutorService threads;
   private final ServingMetrics metrics;
+  private final IntSupplier arriving;
 
   private List<Task> pending = new ArrayList<>();
   private int pendingRows;
   private long generation;
+  private int running;
   private ScheduledFuture<?> timer;
 
   BatchQueue(
@@ -48,15 +52,20 @@ final class BatchQueue {
       String signature,
       BatchingOptions options,
       ScheduledExecutorService threads,
-      ServingMetrics metrics) {
+      ServingMetrics metrics,
+      IntSupplier arriving) {
     this.model = model;
     this.signature = signature;
     this.options = options;
     this.threads = threads;
     this.metrics = metrics;
+    this.arriving = arriving;
   }
 
-  /** Adds a request of {@code rows} instances and waits for its outputs. */
+  /**
+   * Adds a request of {@code rows} instances and waits for its outputs. The caller no longer counts
+   * itself in {@code arriving}.
+   */
   Map<String, TensorData> submit(Map<String, TensorData> inputs, int rows) throws Exception {
     Task task = new Task(inputs, rows, new CompletableFuture<>());
     List<Task> earlier = null;
@@ -67,7 +76,8 @@ final class BatchQueue {
       }
       pending.add(task);
       pendingRows += rows;
-      if (pendingRows >= options.maxBatchSize()) {
+      if (pendingRows >= options.maxBatchSize()
+          || (!options.waitWhenIdle() && running == 0 && arriving.getAsInt() == 0)) {
         full = drain();
       } else if (pending.size() == 1) {
         long gen = generation;
@@ -101,10 +111,12 @@ final class BatchQueue {
     }
   }
 
+  /** Takes the pending batch, counted as running until {@link #run} ends. Under the lock. */
   private List<Task> drain() {
     List<Task> batch = pending;
     pending = new ArrayList<>();
     pendingRows = 0;
+    running++;
     generation++;
     if (timer != null) {
       timer.cancel(false);
@@ -125,18 +137,40 @@ final class BatchQueue {
   }
 
   private void run(List<Task> batch) {
-    if (batch.size() == 1) {
-      runAlone(batch.get(0));
-      return;
-    }
     try {
-      runMerged(batch);
-    } catch (Throwable e) {
-      // One request's input (an id out of range, say) can fail the merged run. Run each request
-      // alone, so that only the offender gets an error, and only its own data is in it.
-      for (Task t : batch) {
-        if (!t.result().isDone()) {
-          runAlone(t);
+      if (batch.size() == 1) {
+        runAlone(batch.get(0));
+        return;
+      }
+      try {
+        runMerged(batch);
+      } catch (Throwable e) {
+        // One request's input (an id out of range, say) can fail the merged run. Run each request
+        // alone, so that only the offender gets an error, and only its own data is in it.
+        for (Task t : batch) {
+          if (!t.result().isDone()) {
+            runAlone(t);
+          }
+        }
+      }
+    } finally {
+      List<Task> next = null;
+      synchronized (this) {
+        running--;
+        // Requests that queued while this batch ran, with nothing else on its way: run them now.
+        if (running == 0
+            && !pending.isEmpty()
+            && !options.waitWhenIdle()
+            && arriving.getAsInt() == 0) {
+          next = drain();
+        }
+      }
+      if (next != null) {
+        List<Task> batch2 = next;
+        try {
+          threads.execute(() -> run(batch2));
+        } catch (RejectedExecutionException e) {
+          run(batch2);
         }
       }
     }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a signature of a leased version, directly or through server-side batching.
@@ -20,14 +22,37 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * ModelRunner runner = new ModelRunner(new BatchingOptions(true, 32, Duration.ofMillis(1), 2),
  *     metrics);
- * Map<String, TensorData> out = runner.run(lease.version(), signature, inputs);
+ * try (ModelRunner.Arrival a = runner.arrive()) { // before the body is read
+ *   Map<String, TensorData> out = runner.run(lease.version(), signature, inputs, a);
+ * }
  * }</pre>
  */
 final class ModelRunner implements AutoCloseable {
 
+  /**
+   * A predict request on its way to the model: counted from before its body is read until it
+   * reaches a batch queue or ends, so that a batch does not wait for requests that cannot come.
+   */
+  final class Arrival implements AutoCloseable {
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    private Arrival() {
+      arriving.incrementAndGet();
+    }
+
+    /** Stops counting this request; later calls do nothing. */
+    @Override
+    public void close() {
+      if (done.compareAndSet(false, true)) {
+        arriving.decrementAndGet();
+      }
+    }
+  }
+
   private final BatchingOptions options;
   private final ServingMetrics metrics;
   private final ScheduledExecutorService threads;
+  private final AtomicInteger arriving = new AtomicInteger();
 
   ModelRunner(BatchingOptions options, ServingMetrics metrics) {
     this.options = options;
@@ -48,16 +73,22 @@ final class ModelRunner implements AutoCloseable {
     }
   }
 
+  /** Counts a predict request as on its way until the returned arrival is closed. */
+  Arrival arrive() {
+    return new Arrival();
+  }
+
   /**
    * Runs a request: in runs of at most the max batch size when its inputs share dimension 0 and no
    * spec fixes it (so a large request costs the memory of one run at a time), else in one run.
    */
   Map<String, TensorData> run(
-      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs) throws Exception {
+      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, Arrival arrival)
+      throws Exception {
     int rows = splittableRows(sig, inputs);
     int max = options.maxBatchSize();
     if (rows <= max) {
-      return runPart(version, sig, inputs, rows);
+      return runPart(version, sig, inputs, rows, arrival);
     }
     Map<String, List<TensorData>> parts = new LinkedHashMap<>();
     for (int from = 0; from < rows; from += max) {
@@ -66,7 +97,7 @@ final class ModelRunner implements AutoCloseable {
       for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
         slice.put(e.getKey(), e.getValue().rows(from, to));
       }
-      Map<String, TensorData> out = runPart(version, sig, slice, to - from);
+      Map<String, TensorData> out = runPart(version, sig, slice, to - from, arrival);
       for (Map.Entry<String, TensorData> e : out.entrySet()) {
         TensorData t = e.getValue();
         if (t.rank() == 0 || t.dim(0) != to - from) {
@@ -99,8 +130,13 @@ final class ModelRunner implements AutoCloseable {
   }
 
   private Map<String, TensorData> runPart(
-      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, int rows)
+      LoadedVersion version,
+      SignatureSpec sig,
+      Map<String, TensorData> inputs,
+      int rows,
+      Arrival arrival)
       throws Exception {
+    arrival.close();
     if (!options.enabled() || rows < 1) {
       Map<String, TensorData> out = version.model().run(sig.name(), inputs);
       metrics.recordRun(inputs.isEmpty() ? 0 : firstDim(inputs));
@@ -120,7 +156,9 @@ final class ModelRunner implements AutoCloseable {
     BatchQueue q =
         version.batchQueues.computeIfAbsent(
             key.toString(),
-            k -> new BatchQueue(version.model(), sig.name(), options, threads, metrics));
+            k ->
+                new BatchQueue(
+                    version.model(), sig.name(), options, threads, metrics, arriving::get));
     return q.submit(inputs, rows);
   }
 

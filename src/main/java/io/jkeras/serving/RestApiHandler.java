@@ -216,8 +216,8 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
                 + " predict requests are in flight (--max_concurrent_predicts); retry later",
             null);
       }
-      try {
-        return predict(model, version, request);
+      try (ModelRunner.Arrival arrival = runner.arrive()) {
+        return predict(model, version, request, arrival);
       } finally {
         predictSlots.release();
       }
@@ -454,7 +454,8 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     g.writeEndObject();
   }
 
-  private Reply predict(String model, OptionalLong version, Request request)
+  private Reply predict(
+      String model, OptionalLong version, Request request, ModelRunner.Arrival arrival)
       throws ServingException, BodyNotRead {
     try (TensorBudget.Claim claim = budget.claim()) {
       PredictCodec.Request parsed;
@@ -470,11 +471,12 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       } catch (IOException e) {
         throw new BodyNotRead(e);
       }
-      return predict(model, version, parsed);
+      return predict(model, version, parsed, arrival);
     }
   }
 
-  private Reply predict(String model, OptionalLong version, PredictCodec.Request parsed)
+  private Reply predict(
+      String model, OptionalLong version, PredictCodec.Request parsed, ModelRunner.Arrival arrival)
       throws ServingException {
     try (LoadedVersion.Lease lease = versions.acquire(version)) {
       LoadedVersion lv = lease.version();
@@ -493,7 +495,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       Map<String, TensorData> inputs = PredictCodec.inputs(parsed, sig);
       Map<String, TensorData> outputs;
       try {
-        outputs = runner.run(lv, sig, inputs);
+        outputs = runner.run(lv, sig, inputs, arrival);
       } catch (ServingException e) {
         throw e;
       } catch (IllegalArgumentException e) {

@@ -51,7 +51,11 @@ public final class ServeMain {
           "                                        0: every version on disk stays addressable)",
           "  --enable_batching                     merge concurrent requests into one model run",
           "  --max_batch_size N                    instances per batched run (default 32)",
-          "  --batch_timeout_micros N              longest wait for a batch to fill (default 1000)",
+          "  --batch_timeout_micros N              longest wait for a batch to fill (default"
+              + " 1000);",
+          "                                        an idle server runs a batch at once",
+          "  --batch_wait_when_idle                wait for the timeout even when idle (TensorFlow",
+          "                                        Serving's behaviour)",
           "  --num_batch_threads N                 threads running timed-out batches (default:"
               + " cores)",
           "  --max_body_bytes N                    largest request body (default 67108864); more",
@@ -84,7 +88,8 @@ public final class ServeMain {
     }
   }
 
-  private static final Set<String> FLAGS = Set.of("enable_batching", "help");
+  private static final Set<String> FLAGS =
+      Set.of("enable_batching", "batch_wait_when_idle", "help");
   private static final Set<String> VALUED =
       Set.of(
           "model_name",
@@ -268,7 +273,8 @@ public final class ServeMain {
             batching,
             integer(o, "max_batch_size", 32, 1, 1_000_000),
             Duration.ofNanos(longValue(o, "batch_timeout_micros", 1000) * 1000),
-            integer(o, "num_batch_threads", cores, 1, 1024));
+            integer(o, "num_batch_threads", cores, 1, 1024),
+            Boolean.parseBoolean(o.getOrDefault("batch_wait_when_idle", "false")));
     return s.withBatching(b);
   }
 

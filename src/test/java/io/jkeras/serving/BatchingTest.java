@@ -29,13 +29,16 @@ class BatchingTest {
   @BeforeEach
   void start() throws Exception {
     FakeModel.writeVersion(base, 1, "bias=1\n");
-    // A long timeout makes the merging deterministic: 8 requests fill a batch long before it.
+    // A long timeout, waited for even when idle, makes the merging deterministic: 8 requests fill
+    // a batch long before it.
     server =
         new ModelServer(
                 ServerOptions.of("fm", base)
                     .withPort(0)
                     .withLog(m -> {})
-                    .withBatching(new BatchingOptions(true, 8, Duration.ofMillis(300), 2)),
+                    .withBatching(
+                        new BatchingOptions(true, 8, Duration.ofMillis(300), 2)
+                            .withWaitWhenIdle(true)),
                 loader)
             .start();
     http = new TestHttp(server.uri());
@@ -133,5 +136,48 @@ class BatchingTest {
     assertTrue(ms >= 250 && ms < 5000, "lone request took " + ms + " ms");
     // Columnar requests with a different batch per input are not batched, and still work.
     assertEquals(200, http.post("/v1/models/fm:predict", "{\"inputs\": [[1, 2, 3]]}").status());
+  }
+
+  @Test
+  void anIdleServerRunsABatchAtOnceAndRequestsQueuedDuringARunGoNextTogether() throws Exception {
+    Path slow = java.nio.file.Files.createDirectories(base.resolve("slow-model"));
+    FakeModel.writeVersion(slow, 1, "bias=1\ndelayMillis=1000\n");
+    Duration timeout = Duration.ofSeconds(20);
+    try (ModelServer idle =
+        new ModelServer(
+                ServerOptions.of("fm", slow)
+                    .withPort(0)
+                    .withLog(m -> {})
+                    .withBatching(new BatchingOptions(true, 8, timeout, 2)),
+                loader)
+            .start()) {
+      TestHttp h = new TestHttp(idle.uri());
+      long loading = System.nanoTime() + 10_000_000_000L;
+      while (!h.get("/v1/models/fm").body().contains("AVAILABLE") && System.nanoTime() < loading) {
+        Thread.sleep(20); // the load's warm-up run takes the model's 1 s too
+      }
+      FakeModel m = loader.version(1);
+      m.batchSizes.clear();
+      long t0 = System.nanoTime();
+      Future<TestHttp.Reply> first =
+          pool.submit(() -> h.post("/v1/models/fm:predict", "{\"instances\": [[0, 0, 0]]}"));
+      Thread.sleep(300); // the first request's run (1 s) has started; three more queue behind it
+      List<Future<TestHttp.Reply>> queued = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        String body = "{\"instances\": [[" + i + ", 0, 0]]}";
+        queued.add(pool.submit(() -> h.post("/v1/models/fm:predict", body)));
+      }
+      assertEquals(json("{\"predictions\": [[1.0, 1.0, 1.0]]}"), first.get().json());
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(
+            json("{\"predictions\": [[" + (2 * i + 1) + ".0, 1.0, 1.0]]}"),
+            queued.get(i - 1).get().json());
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      // Two runs of 1 s, not the 20 s timeout: the lone first request ran at once, the three
+      // others as one batch as soon as it ended.
+      assertTrue(seconds < 10, "took " + seconds + " s");
+      assertEquals(List.of(1L, 3L), m.batchSizes);
+    }
   }
 }
