@@ -90,12 +90,7 @@ final class BatchQueue {
       }
     }
     if (earlier != null) {
-      List<Task> batch = earlier;
-      try {
-        threads.execute(() -> run(batch));
-      } catch (RejectedExecutionException e) {
-        run(batch);
-      }
+      runOnBatchThread(earlier);
     }
     if (full != null) {
       run(full);
@@ -166,13 +161,17 @@ final class BatchQueue {
         }
       }
       if (next != null) {
-        List<Task> batch2 = next;
-        try {
-          threads.execute(() -> run(batch2));
-        } catch (RejectedExecutionException e) {
-          run(batch2);
-        }
+        runOnBatchThread(next);
       }
+    }
+  }
+
+  /** Runs a drained batch on a batching thread, or on this one once those are shut down. */
+  private void runOnBatchThread(List<Task> batch) {
+    try {
+      threads.execute(() -> run(batch));
+    } catch (RejectedExecutionException e) {
+      run(batch);
     }
   }
 

@@ -368,20 +368,7 @@ class HostileServingTest {
       }
       assertTrue(checks >= 5, "only " + checks + " checks");
       assertTrue(worst < 2, "status and health took up to " + worst + " s under attack");
-      int dropped = 0;
-      for (Socket s : attack) {
-        s.setSoTimeout(200);
-        try {
-          if (s.getInputStream().read() < 0) {
-            dropped++;
-          }
-        } catch (java.net.SocketTimeoutException e) {
-          // still open: still holding a connection
-        } catch (IOException e) {
-          dropped++;
-        }
-      }
-      assertEquals(attack.size(), dropped, "header tricklers still connected");
+      assertEquals(attack.size(), closedByServer(attack, 200), "header tricklers still connected");
     } finally {
       for (Socket s : attack) {
         s.close();
@@ -524,12 +511,12 @@ class HostileServingTest {
         held.add(s);
       }
       long deadline = System.nanoTime() + 5_000_000_000L;
-      int cut = 0;
-      while ((cut = cutOff(held)) == 0 && System.nanoTime() < deadline) {
+      while (closedByServer(held, 1) == 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       Thread.sleep(200);
-      assertEquals(1, cutOff(held), "connections cut off of " + (cap + 1) + " from one client");
+      assertEquals(
+          1, closedByServer(held, 1), "connections cut off of " + (cap + 1) + " from one client");
       assertEquals(200, statusOnNewConnection("127.0.0.7", server.port()), "another client");
     } finally {
       for (Socket s : held) {
@@ -545,11 +532,11 @@ class HostileServingTest {
     assertEquals(200, status, "the client after its connections closed");
   }
 
-  /** How many of these idle sockets the server has closed. */
-  private static int cutOff(List<Socket> sockets) throws IOException {
+  /** How many of these sockets the server has closed, waiting up to {@code millis} on each. */
+  private static int closedByServer(List<Socket> sockets, int millis) throws IOException {
     int closed = 0;
     for (Socket s : sockets) {
-      s.setSoTimeout(1);
+      s.setSoTimeout(millis);
       try {
         if (s.getInputStream().read() < 0) {
           closed++;
