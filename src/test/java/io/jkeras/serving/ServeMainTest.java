@@ -114,6 +114,20 @@ class ServeMainTest {
     assertEquals(8501, d.port());
     assertEquals("127.0.0.1", d.host());
     assertEquals(false, d.batching().enabled());
+    assertEquals(false, d.batching().waitWhenIdle());
+    ServerOptions waiting =
+        ServeMain.options(
+            ServeMain.parse(
+                new String[] {
+                  "--model_name",
+                  "fm",
+                  "--model_base_path",
+                  base.toString(),
+                  "--enable_batching",
+                  "--batch_wait_when_idle"
+                }));
+    assertEquals(
+        new BatchingOptions(true, 32, Duration.ofMillis(1), cores(), true), waiting.batching());
     assertThrows(
         ServeMain.UsageException.class,
         () -> ServeMain.parse(new String[] {"--enable_batching=maybe"}));
@@ -152,5 +166,9 @@ class ServeMainTest {
     } finally {
       server.stop();
     }
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
   }
 }
