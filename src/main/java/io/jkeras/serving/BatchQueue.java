@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,12 +18,13 @@ import java.util.function.IntSupplier;
  * request is on its way (being read, not yet queued), a batch runs at once: nothing could join it.
  *
  * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the timeout
- * runs on a batching thread. Callers block in {@link #submit} until their rows are back. When a
+ * runs on a batching thread. No caller waits for its rows: {@link #submit} returns a future, which
+ * the thread that ran the batch completes (and so runs what the caller chained to it). When a
  * merged run fails, each request of the batch runs again alone: a bad request fails by itself, and
  * no error shows one client another client's input.
  *
  * <pre>{@code
- * Map<String, TensorData> out = queue.submit(inputs, 1); // one instance
+ * queue.submit(inputs, 1).thenAccept(out -> reply(out)); // one instance
  * }</pre>
  */
 final class BatchQueue {
@@ -63,10 +63,11 @@ final class BatchQueue {
   }
 
   /**
-   * Adds a request of {@code rows} instances and waits for its outputs. The caller no longer counts
-   * itself in {@code arriving}.
+   * Adds a request of {@code rows} instances; the future completes with its outputs. When the
+   * request fills the batch (or nothing could join it), the batch runs on this thread before the
+   * call returns. The caller no longer counts itself in {@code arriving}.
    */
-  Map<String, TensorData> submit(Map<String, TensorData> inputs, int rows) throws Exception {
+  CompletableFuture<Map<String, TensorData>> submit(Map<String, TensorData> inputs, int rows) {
     Task task = new Task(inputs, rows, new CompletableFuture<>());
     List<Task> earlier = null;
     List<Task> full = null;
@@ -95,15 +96,7 @@ final class BatchQueue {
     if (full != null) {
       run(full);
     }
-    try {
-      return task.result().get();
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof Exception ex) {
-        throw ex;
-      }
-      throw (Error) c;
-    }
+    return task.result();
   }
 
   /** Takes the pending batch, counted as running until {@link #run} ends. Under the lock. */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of at most the max batch size (whether batching is on or not), so that memory follows the batch
  * size rather than the request. With batching on, each part goes through a {@link BatchQueue} and
  * is merged only with parts of other requests whose instances have the same shapes, and only once
- * the model's {@link ServableModel#checkValues} accepted its values.
+ * the model's {@link ServableModel#checkValues} accepted its values. A batched request holds no
+ * thread while it waits for its batch: {@link #run} returns a future.
  *
  * <pre>{@code
  * ModelRunner runner = new ModelRunner(new BatchingOptions(true, 32, Duration.ofMillis(1), 2),
  *     metrics);
  * try (ModelRunner.Arrival a = runner.arrive()) { // before the body is read
- *   Map<String, TensorData> out = runner.run(lease.version(), signature, inputs, a);
+ *   runner.run(lease.version(), signature, inputs, a).thenAccept(out -> reply(out));
  * }
  * }</pre>
  */
@@ -80,16 +83,32 @@ final class ModelRunner implements AutoCloseable {
 
   /**
    * Runs a request: in runs of at most the max batch size when its inputs share dimension 0 and no
-   * spec fixes it (so a large request costs the memory of one run at a time), else in one run.
+   * spec fixes it (so a large request costs the memory of one run at a time), else in one run. The
+   * future completes with the outputs or the failure; a request that fits one batch returns as soon
+   * as it is queued, a larger one when its last part has run.
    */
-  Map<String, TensorData> run(
-      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, Arrival arrival)
-      throws Exception {
+  CompletableFuture<Map<String, TensorData>> run(
+      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, Arrival arrival) {
     int rows = splittableRows(sig, inputs);
-    int max = options.maxBatchSize();
-    if (rows <= max) {
-      return runPart(version, sig, inputs, rows, arrival);
+    try {
+      if (rows <= options.maxBatchSize()) {
+        return runPart(version, sig, inputs, rows, arrival);
+      }
+      return CompletableFuture.completedFuture(runInParts(version, sig, inputs, rows, arrival));
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Runs the parts one after the other on this thread and stacks their outputs. */
+  private Map<String, TensorData> runInParts(
+      LoadedVersion version,
+      SignatureSpec sig,
+      Map<String, TensorData> inputs,
+      int rows,
+      Arrival arrival)
+      throws Exception {
+    int max = options.maxBatchSize();
     Map<String, List<TensorData>> parts = new LinkedHashMap<>();
     for (int from = 0; from < rows; from += max) {
       int to = Math.min(rows, from + max);
@@ -97,7 +116,12 @@ final class ModelRunner implements AutoCloseable {
       for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
         slice.put(e.getKey(), e.getValue().rows(from, to));
       }
-      Map<String, TensorData> out = runPart(version, sig, slice, to - from, arrival);
+      Map<String, TensorData> out;
+      try {
+        out = runPart(version, sig, slice, to - from, arrival).join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof Exception c ? c : e;
+      }
       for (Map.Entry<String, TensorData> e : out.entrySet()) {
         TensorData t = e.getValue();
         if (t.rank() == 0 || t.dim(0) != to - from) {
@@ -129,7 +153,7 @@ final class ModelRunner implements AutoCloseable {
     return out;
   }
 
-  private Map<String, TensorData> runPart(
+  private CompletableFuture<Map<String, TensorData>> runPart(
       LoadedVersion version,
       SignatureSpec sig,
       Map<String, TensorData> inputs,
@@ -140,7 +164,7 @@ final class ModelRunner implements AutoCloseable {
     if (!options.enabled() || rows < 1) {
       Map<String, TensorData> out = version.model().run(sig.name(), inputs);
       metrics.recordRun(inputs.isEmpty() ? 0 : firstDim(inputs));
-      return out;
+      return CompletableFuture.completedFuture(out);
     }
     // Refused here, a bad request never joins a batch; the re-run of a failed batch request by
     // request (BatchQueue) stays for what only a run finds.

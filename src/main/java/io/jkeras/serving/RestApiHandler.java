@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,32 +119,66 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     String method = request.getMethod();
     String path = request.getHttpURI().getPath();
     String[] api = {"other"};
-    Reply reply;
-    int counted = -1;
+    CompletableFuture<Reply> reply;
     try {
       reply = route(method, path == null ? "/" : path, request, api);
-    } catch (ServingException e) {
-      reply = new Reply(e.httpStatus(), JSON, ServingJson.error(withoutPaths(e.getMessage())));
-    } catch (BodyNotRead e) {
-      // The client closed the connection or stopped sending: its fault, not the server's. Counted
-      // as 499 (client closed request) and answered 408 in case it still listens.
-      reply =
-          new Reply(
-              408,
-              JSON,
-              ServingJson.error(
-                  "The request body could not be read: " + e.getCause().getMessage()));
-      counted = 499;
-    } catch (RuntimeException | IOException e) {
-      reply =
-          new Reply(
-              500,
-              JSON,
-              ServingJson.error(
-                  withoutPaths(
-                      "Internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage())));
+    } catch (ServingException | BodyNotRead | RuntimeException | IOException e) {
+      reply = CompletableFuture.failedFuture(e);
     }
-    if (!drainBody(request)) {
+    // A predict's body has been read by now, even when its batch has yet to run.
+    boolean drained = drainBody(request);
+    reply.whenComplete(
+        (r, e) -> {
+          try {
+            respond(request, response, callback, api[0], drained, r, e);
+          } catch (RuntimeException failure) {
+            callback.failed(failure);
+          }
+        });
+    return true;
+  }
+
+  /**
+   * Writes the reply, or the error reply for {@code error}, on whichever thread completed it: the
+   * request's own, or the one that ran its batch.
+   */
+  private void respond(
+      Request request,
+      Response response,
+      Callback callback,
+      String api,
+      boolean drained,
+      Reply reply,
+      Throwable error) {
+    int counted = -1;
+    if (error != null) {
+      Throwable e = unwrapped(error);
+      if (e instanceof ServingException se) {
+        reply = new Reply(se.httpStatus(), JSON, ServingJson.error(withoutPaths(se.getMessage())));
+      } else if (e instanceof BodyNotRead) {
+        // The client closed the connection or stopped sending: its fault, not the server's.
+        // Counted as 499 (client closed request) and answered 408 in case it still listens.
+        reply =
+            new Reply(
+                408,
+                JSON,
+                ServingJson.error(
+                    "The request body could not be read: " + e.getCause().getMessage()));
+        counted = 499;
+      } else {
+        reply =
+            new Reply(
+                500,
+                JSON,
+                ServingJson.error(
+                    withoutPaths(
+                        "Internal error: "
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage())));
+      }
+    }
+    if (!drained) {
       // Unread bytes remain: close the connection so that no client reuses it mid-body.
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
@@ -150,11 +186,17 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
     metrics.recordRequest(
-        api[0],
+        api,
         counted > 0 ? counted : reply.status(),
         (System.nanoTime() - request.getHeadersNanoTime()) / 1e9);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
-    return true;
+  }
+
+  /** The failure a {@link CompletionException} carries, else {@code error} itself. */
+  private static Throwable unwrapped(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /** The message with the model base path replaced, so that no reply shows server paths. */
@@ -170,20 +212,22 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     return message;
   }
 
-  private Reply route(String method, String path, Request request, String[] api)
+  /** The reply to a request: at once, except for a predict waiting for its batch. */
+  private CompletableFuture<Reply> route(String method, String path, Request request, String[] api)
       throws ServingException, IOException, BodyNotRead {
     if (path.equals(HEALTH_PATH)) {
       api[0] = "health";
       requireMethod(method, "GET", path);
-      return health();
+      return CompletableFuture.completedFuture(health());
     }
     if (path.equals(METRICS_PATH)) {
       api[0] = "metrics";
       requireMethod(method, "GET", path);
-      return new Reply(
-          200,
-          "text/plain; version=0.0.4; charset=utf-8",
-          metrics.render().getBytes(StandardCharsets.UTF_8));
+      return CompletableFuture.completedFuture(
+          new Reply(
+              200,
+              "text/plain; version=0.0.4; charset=utf-8",
+              metrics.render().getBytes(StandardCharsets.UTF_8)));
     }
     checkSegments(path);
     Matcher m = PREDICT.matcher(path);
@@ -216,11 +260,14 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
                 + " predict requests are in flight (--max_concurrent_predicts); retry later",
             null);
       }
+      CompletableFuture<Reply> reply;
       try (ModelRunner.Arrival arrival = runner.arrive()) {
-        return predict(model, version, request, arrival);
-      } finally {
+        reply = predict(model, version, request, arrival);
+      } catch (ServingException | BodyNotRead | RuntimeException e) {
         predictSlots.release();
+        throw e;
       }
+      return reply.whenComplete((r, e) -> predictSlots.release());
     }
     m = STATUS.matcher(path);
     if (m.matches()) {
@@ -229,7 +276,8 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       requireMethod(method, "GET", path);
       String model = modelName(m.group(1));
       OptionalLong version = version(m.group(2), m.group(3));
-      return metadata ? metadata(model, version) : status(model, version);
+      return CompletableFuture.completedFuture(
+          metadata ? metadata(model, version) : status(model, version));
     }
     if (path.regionMatches(true, 0, "/v1/", 0, 4) || path.equalsIgnoreCase("/v1")) {
       throw ServingException.invalid("Malformed request: " + method + " " + path);
@@ -454,10 +502,16 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     g.writeEndObject();
   }
 
-  private Reply predict(
+  /**
+   * Reads and runs a predict request. Its decoded inputs count against the tensor budget until its
+   * reply is complete.
+   */
+  private CompletableFuture<Reply> predict(
       String model, OptionalLong version, Request request, ModelRunner.Arrival arrival)
       throws ServingException, BodyNotRead {
-    try (TensorBudget.Claim claim = budget.claim()) {
+    TensorBudget.Claim claim = budget.claim();
+    CompletableFuture<Reply> reply;
+    try {
       PredictCodec.Request parsed;
       try (InputStream in = body(request)) {
         parsed =
@@ -471,14 +525,21 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       } catch (IOException e) {
         throw new BodyNotRead(e);
       }
-      return predict(model, version, parsed, arrival);
+      reply = predict(model, version, parsed, arrival);
+    } catch (ServingException | BodyNotRead | RuntimeException e) {
+      claim.close();
+      throw e;
     }
+    return reply.whenComplete((r, e) -> claim.close());
   }
 
-  private Reply predict(
+  /** Runs a parsed predict request on a leased version, kept until the reply is encoded. */
+  private CompletableFuture<Reply> predict(
       String model, OptionalLong version, PredictCodec.Request parsed, ModelRunner.Arrival arrival)
       throws ServingException {
-    try (LoadedVersion.Lease lease = versions.acquire(version)) {
+    LoadedVersion.Lease lease = versions.acquire(version);
+    CompletableFuture<Reply> reply;
+    try {
       LoadedVersion lv = lease.version();
       SignatureSpec sig = lv.model().signatures().get(parsed.signatureName());
       if (sig == null) {
@@ -493,29 +554,49 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
                 + lv.model().signatures().keySet());
       }
       Map<String, TensorData> inputs = PredictCodec.inputs(parsed, sig);
-      Map<String, TensorData> outputs;
-      try {
-        outputs = runner.run(lv, sig, inputs, arrival);
-      } catch (ServingException e) {
-        throw e;
-      } catch (IllegalArgumentException e) {
-        throw ServingException.invalid(e.getMessage());
-      } catch (Exception e) {
-        throw new ServingException(
-            ErrorCode.INTERNAL,
-            500,
-            "Model "
-                + model
-                + " version "
-                + lv.version()
-                + " failed to run signature \""
-                + sig.name()
-                + "\": "
-                + e,
-            e);
-      }
-      return Reply.json(PredictCodec.response(parsed.rowFormat(), sig, outputs));
+      reply =
+          runner
+              .run(lv, sig, inputs, arrival)
+              .handle(
+                  (outputs, error) -> {
+                    try {
+                      if (error != null) {
+                        throw runFailure(error, model, lv, sig);
+                      }
+                      return Reply.json(PredictCodec.response(parsed.rowFormat(), sig, outputs));
+                    } catch (ServingException e) {
+                      throw new CompletionException(e);
+                    }
+                  });
+    } catch (ServingException | RuntimeException e) {
+      lease.close();
+      throw e;
     }
+    return reply.whenComplete((r, e) -> lease.close());
+  }
+
+  /** The error reply's exception for a run of {@code sig} that failed with {@code error}. */
+  private static ServingException runFailure(
+      Throwable error, String model, LoadedVersion lv, SignatureSpec sig) {
+    Throwable e = unwrapped(error);
+    if (e instanceof ServingException se) {
+      return se;
+    }
+    if (e instanceof IllegalArgumentException) {
+      return ServingException.invalid(e.getMessage());
+    }
+    return new ServingException(
+        ErrorCode.INTERNAL,
+        500,
+        "Model "
+            + model
+            + " version "
+            + lv.version()
+            + " failed to run signature \""
+            + sig.name()
+            + "\": "
+            + e,
+        e);
   }
 
   /**

@@ -180,4 +180,41 @@ class BatchingTest {
       assertEquals(List.of(1L, 3L), m.batchSizes);
     }
   }
+
+  @Test
+  void requestsWaitingForTheirBatchHoldNoHttpThread() throws Exception {
+    // Four HTTP threads, two of them Jetty's acceptor and selector. If a request waiting for its
+    // batch held its thread, the few threads would wait for a batch that the requests queued
+    // behind them cannot join (the blocking handler timed out here); without, the 8 fill one batch.
+    try (ModelServer few =
+        new ModelServer(
+                ServerOptions.of("fm", base)
+                    .withPort(0)
+                    .withLog(m -> {})
+                    .withHttpThreads(4)
+                    .withBatching(
+                        new BatchingOptions(true, 8, Duration.ofSeconds(5), 2)
+                            .withWaitWhenIdle(true)),
+                loader)
+            .start()) {
+      TestHttp h = new TestHttp(few.uri());
+      long loading = System.nanoTime() + 10_000_000_000L;
+      while (!h.get("/v1/models/fm").body().contains("AVAILABLE") && System.nanoTime() < loading) {
+        Thread.sleep(20);
+      }
+      FakeModel m = loader.version(1);
+      m.batchSizes.clear();
+      List<Future<TestHttp.Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String body = "{\"instances\": [[" + i + ", 0, 0]]}";
+        replies.add(pool.submit(() -> h.post("/v1/models/fm:predict", body)));
+      }
+      for (int i = 0; i < 8; i++) {
+        assertEquals(
+            json("{\"predictions\": [[" + (2 * i + 1) + ".0, 1.0, 1.0]]}"),
+            replies.get(i).get().json());
+      }
+      assertEquals(List.of(8L), m.batchSizes);
+    }
+  }
 }
