@@ -104,8 +104,12 @@ public final class GraphSession implements AutoCloseable {
         + " SessionOptions.setDefaults before the first model runs";
   }
 
+  /** Whether b runs as asked on pools sized for a (-1 inter-op threads holds per session). */
   private static boolean sameThreads(SessionOptions a, SessionOptions b) {
-    return a.intraOpThreads() == b.intraOpThreads() && a.interOpThreads() == b.interOpThreads();
+    return a.intraOpThreads() == b.intraOpThreads()
+        && (a.interOpThreads() == b.interOpThreads()
+            || a.interOpThreads() < 0
+            || b.interOpThreads() < 0);
   }
 
   /**

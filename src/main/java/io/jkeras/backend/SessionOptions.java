@@ -5,7 +5,7 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * How TensorFlow runs a model's graph: thread pools, device placement and an operation timeout.
  * Immutable; set it per model with {@code model.sessionOptions(...)} or for every model created
- * afterwards with {@link #setDefaults}.
+ * (and SavedModel loaded) afterwards with {@link #setDefaults}.
  *
  * <pre>{@code
  * SessionOptions one = SessionOptions.builder().intraOpThreads(1).interOpThreads(1).build();
@@ -50,9 +50,10 @@ public record SessionOptions(
           "SessionOptions: intraOpThreads must be >= 0 (0: TensorFlow chooses), got "
               + intraOpThreads);
     }
-    if (interOpThreads < 0) {
+    if (interOpThreads < -1) {
       throw new IllegalArgumentException(
-          "SessionOptions: interOpThreads must be >= 0 (0: TensorFlow chooses), got "
+          "SessionOptions: interOpThreads must be >= -1 (0: TensorFlow chooses, -1: every op on"
+              + " the calling thread), got "
               + interOpThreads);
     }
     if (operationTimeoutMillis < 0) {
@@ -181,7 +182,11 @@ public record SessionOptions(
       return this;
     }
 
-    /** Independent ops run at once; 0 lets TensorFlow choose. */
+    /**
+     * Independent ops run at once; 0 lets TensorFlow choose; -1 runs every op on the thread that
+     * runs the model, one after the other (no hand-off to TensorFlow's pool: with {@code
+     * intraOpThreads(1)}, the fastest choice for many small concurrent runs such as a server's).
+     */
     public Builder interOpThreads(int threads) {
       this.interOpThreads = threads;
       return this;

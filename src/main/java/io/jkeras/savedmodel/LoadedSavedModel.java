@@ -1,5 +1,6 @@
 package io.jkeras.savedmodel;
 
+import io.jkeras.backend.SessionOptions;
 import io.jkeras.layers.KerasShape;
 import io.jkeras.models.InputRanges;
 import java.io.IOException;
@@ -103,6 +104,18 @@ public final class LoadedSavedModel implements AutoCloseable {
 
   // ---- loading -------------------------------------------------------------------------------
 
+  /**
+   * The session settings of a SavedModel loaded now: {@link SessionOptions#defaults()}'s threads
+   * (for example {@code jkeras serve --tensorflow_intra_op_parallelism}), operation timeout and
+   * placement logging, with soft placement always on, so that placements recorded for a GPU run on
+   * the CPU when there is none.
+   */
+  static ConfigProto configProto() {
+    return SessionOptions.defaults().toConfigProto().toBuilder()
+        .setAllowSoftPlacement(true)
+        .build();
+  }
+
   static LoadedSavedModel load(Path dir, String... tags) {
     if (tags.length == 0) {
       throw new IllegalArgumentException("SavedModel.load: give at least one tag, e.g. \"serve\"");
@@ -133,8 +146,7 @@ public final class LoadedSavedModel implements AutoCloseable {
       bundle =
           SavedModelBundle.loader(dir.toString())
               .withTags(tags)
-              // Placements recorded for a GPU run on the CPU when there is none.
-              .withConfigProto(ConfigProto.newBuilder().setAllowSoftPlacement(true).build())
+              .withConfigProto(configProto())
               .load();
     } catch (RuntimeException e) {
       throw loadFailure(dir, writer, e);

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 /**
  * Entry points for TensorFlow SavedModel directories: {@link #export} writes a jkeras model as one
  * (Keras's {@code model.export(dir)}), {@link #load} opens any SavedModel for inference, including
- * those Python Keras and TensorFlow write.
+ * those Python Keras and TensorFlow write. A loaded SavedModel runs with {@link
+ * io.jkeras.backend.SessionOptions#defaults()} (threads, operation timeout) as they are when it
+ * loads.
  *
  * <pre>{@code
  * SavedModel.export(model, Path.of("export/1"));

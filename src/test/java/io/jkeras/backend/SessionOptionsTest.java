@@ -56,6 +56,11 @@ class SessionOptionsTest {
     assertTrue(e.getMessage().contains("intraOpThreads must be >= 0"), e.getMessage());
     e =
         assertThrows(
+            IllegalArgumentException.class,
+            () -> SessionOptions.builder().interOpThreads(-2).build());
+    assertTrue(e.getMessage().contains("interOpThreads must be >= -1"), e.getMessage());
+    e =
+        assertThrows(
             IllegalArgumentException.class, () -> SessionOptions.builder().device("TPU").build());
     assertTrue(e.getMessage().contains("\"TPU\""), e.getMessage());
   }
@@ -77,6 +82,12 @@ class SessionOptionsTest {
       assertArrayEquals(expected[0], model.predict(in)[0]);
       assertSame(single, ModelRuntime.of(model).graphSession().options());
       assertThrows(IllegalStateException.class, () -> model.sessionOptions(single));
+    }
+    // -1: every op on the calling thread, a per-session setting TensorFlow honours at any time.
+    SessionOptions inline = single.toBuilder().interOpThreads(-1).build();
+    assertEquals(-1, inline.toConfigProto().getInterOpParallelismThreads());
+    try (Model model = new Model(x, y).sessionOptions(inline)) {
+      assertArrayEquals(expected[0], model.predict(in)[0]);
     }
   }
 

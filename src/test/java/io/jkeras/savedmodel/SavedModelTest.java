@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
+import io.jkeras.backend.SessionOptions;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
@@ -48,6 +49,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.TBool;
@@ -546,6 +548,27 @@ class SavedModelTest {
           Files.copy(p, q);
         }
       }
+    }
+  }
+
+  @Test
+  void aLoadedSavedModelTakesTheSessionDefaultsWithSoftPlacementOn() {
+    SessionOptions before = SessionOptions.defaults();
+    try {
+      SessionOptions.setDefaults(
+          before.toBuilder()
+              .intraOpThreads(1)
+              .interOpThreads(3)
+              .operationTimeoutMillis(1234)
+              .allowSoftPlacement(false)
+              .build());
+      ConfigProto c = LoadedSavedModel.configProto();
+      assertEquals(1, c.getIntraOpParallelismThreads());
+      assertEquals(3, c.getInterOpParallelismThreads());
+      assertEquals(1234, c.getOperationTimeoutInMs());
+      assertTrue(c.getAllowSoftPlacement());
+    } finally {
+      SessionOptions.setDefaults(before);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.backend.SessionOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -131,6 +132,43 @@ class ServeMainTest {
     assertThrows(
         ServeMain.UsageException.class,
         () -> ServeMain.parse(new String[] {"--enable_batching=maybe"}));
+  }
+
+  @Test
+  void tensorflowThreadOptionsBecomeSessionDefaults() throws Exception {
+    String[] common = {"--model_name", "fm", "--model_base_path", base.toString()};
+    assertNull(ServeMain.sessionOptions(ServeMain.parse(common)));
+    SessionOptions s =
+        ServeMain.sessionOptions(
+            ServeMain.parse(
+                new String[] {
+                  "--model_name",
+                  "fm",
+                  "--model_base_path",
+                  base.toString(),
+                  "--tensorflow-intra-op-parallelism=1"
+                }));
+    assertEquals(1, s.intraOpThreads());
+    assertEquals(0, s.interOpThreads());
+    assertEquals(
+        -1,
+        ServeMain.sessionOptions(
+                ServeMain.parse(new String[] {"--tensorflow_inter_op_parallelism", "-1"}))
+            .interOpThreads());
+    assertThrows(
+        ServeMain.UsageException.class,
+        () ->
+            ServeMain.sessionOptions(
+                ServeMain.parse(new String[] {"--tensorflow_inter_op_parallelism", "-2"})));
+    for (String bad : new String[] {"-1", "two", "2000"}) {
+      ServeMain.UsageException e =
+          assertThrows(
+              ServeMain.UsageException.class,
+              () ->
+                  ServeMain.sessionOptions(
+                      ServeMain.parse(new String[] {"--tensorflow_intra_op_parallelism", bad})));
+      assertTrue(e.getMessage().contains("tensorflow_intra_op_parallelism"), e.getMessage());
+    }
   }
 
   @Test
