@@ -89,68 +89,58 @@ final class ModelRunner implements AutoCloseable {
    */
   CompletableFuture<Map<String, TensorData>> run(
       LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, Arrival arrival) {
-    int rows = splittableRows(sig, inputs);
     try {
-      if (rows <= options.maxBatchSize()) {
+      int rows = splittableRows(sig, inputs);
+      int max = options.maxBatchSize();
+      if (rows <= max) {
         return runPart(version, sig, inputs, rows, arrival);
       }
-      return CompletableFuture.completedFuture(runInParts(version, sig, inputs, rows, arrival));
+      // The parts run one after the other on this thread; their outputs are stacked.
+      Map<String, List<TensorData>> parts = new LinkedHashMap<>();
+      for (int from = 0; from < rows; from += max) {
+        int to = Math.min(rows, from + max);
+        Map<String, TensorData> slice = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
+          slice.put(e.getKey(), e.getValue().rows(from, to));
+        }
+        Map<String, TensorData> out;
+        try {
+          out = runPart(version, sig, slice, to - from, arrival).join();
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof Exception c ? c : e;
+        }
+        for (Map.Entry<String, TensorData> e : out.entrySet()) {
+          TensorData t = e.getValue();
+          if (t.rank() == 0 || t.dim(0) != to - from) {
+            throw new ServingException(
+                ErrorCode.INTERNAL,
+                "Output \""
+                    + e.getKey()
+                    + "\" of signature \""
+                    + sig.name()
+                    + "\" has shape "
+                    + java.util.Arrays.toString(t.shape())
+                    + " for "
+                    + (to - from)
+                    + " instances, so a request of "
+                    + rows
+                    + " instances cannot run in parts of --max_batch_size "
+                    + max
+                    + "; send at most "
+                    + max
+                    + " instances per request");
+          }
+          parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(t);
+        }
+      }
+      Map<String, TensorData> out = new LinkedHashMap<>();
+      for (Map.Entry<String, List<TensorData>> e : parts.entrySet()) {
+        out.put(e.getKey(), TensorData.concatRows(e.getValue()));
+      }
+      return CompletableFuture.completedFuture(out);
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** Runs the parts one after the other on this thread and stacks their outputs. */
-  private Map<String, TensorData> runInParts(
-      LoadedVersion version,
-      SignatureSpec sig,
-      Map<String, TensorData> inputs,
-      int rows,
-      Arrival arrival)
-      throws Exception {
-    int max = options.maxBatchSize();
-    Map<String, List<TensorData>> parts = new LinkedHashMap<>();
-    for (int from = 0; from < rows; from += max) {
-      int to = Math.min(rows, from + max);
-      Map<String, TensorData> slice = new LinkedHashMap<>();
-      for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
-        slice.put(e.getKey(), e.getValue().rows(from, to));
-      }
-      Map<String, TensorData> out;
-      try {
-        out = runPart(version, sig, slice, to - from, arrival).join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof Exception c ? c : e;
-      }
-      for (Map.Entry<String, TensorData> e : out.entrySet()) {
-        TensorData t = e.getValue();
-        if (t.rank() == 0 || t.dim(0) != to - from) {
-          throw new ServingException(
-              ErrorCode.INTERNAL,
-              "Output \""
-                  + e.getKey()
-                  + "\" of signature \""
-                  + sig.name()
-                  + "\" has shape "
-                  + java.util.Arrays.toString(t.shape())
-                  + " for "
-                  + (to - from)
-                  + " instances, so a request of "
-                  + rows
-                  + " instances cannot run in parts of --max_batch_size "
-                  + max
-                  + "; send at most "
-                  + max
-                  + " instances per request");
-        }
-        parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(t);
-      }
-    }
-    Map<String, TensorData> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<TensorData>> e : parts.entrySet()) {
-      out.put(e.getKey(), TensorData.concatRows(e.getValue()));
-    }
-    return out;
   }
 
   private CompletableFuture<Map<String, TensorData>> runPart(

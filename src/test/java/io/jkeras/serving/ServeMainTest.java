@@ -140,14 +140,7 @@ class ServeMainTest {
     assertNull(ServeMain.sessionOptions(ServeMain.parse(common)));
     SessionOptions s =
         ServeMain.sessionOptions(
-            ServeMain.parse(
-                new String[] {
-                  "--model_name",
-                  "fm",
-                  "--model_base_path",
-                  base.toString(),
-                  "--tensorflow-intra-op-parallelism=1"
-                }));
+            ServeMain.parse(new String[] {"--tensorflow-intra-op-parallelism=1"}));
     assertEquals(1, s.intraOpThreads());
     assertEquals(0, s.interOpThreads());
     assertEquals(
