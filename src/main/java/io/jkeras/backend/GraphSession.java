@@ -104,12 +104,13 @@ public final class GraphSession implements AutoCloseable {
         + " SessionOptions.setDefaults before the first model runs";
   }
 
-  /** Whether b runs as asked on pools sized for a (-1 inter-op threads holds per session). */
+  /**
+   * Whether {@code b} runs as asked on the pools sized for {@code a}. Inter-op threads of -1 (every
+   * op on the calling thread) hold per session and size no pool: TensorFlow's choice sizes it.
+   */
   private static boolean sameThreads(SessionOptions a, SessionOptions b) {
     return a.intraOpThreads() == b.intraOpThreads()
-        && (a.interOpThreads() == b.interOpThreads()
-            || a.interOpThreads() < 0
-            || b.interOpThreads() < 0);
+        && (b.interOpThreads() < 0 || Math.max(0, a.interOpThreads()) == b.interOpThreads());
   }
 
   /**

@@ -121,5 +121,10 @@ class SessionOptionsTest {
             && five.contains("asks for intraOpThreads=5 interOpThreads=0, but TensorFlow sized")
             && five.contains("set the threads with SessionOptions.setDefaults"),
         String.valueOf(five));
+    // Inter-op threads of -1 hold per session: nothing to warn about beyond what 5 already was.
+    assertEquals(
+        null,
+        GraphSession.threadsWarning(
+            SessionOptions.builder().intraOpThreads(5).interOpThreads(-1).build()));
   }
 }
