@@ -131,7 +131,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
         (r, e) -> {
           try {
             respond(request, response, callback, api[0], drained, r, e);
-          } catch (RuntimeException failure) {
+          } catch (Throwable failure) {
             callback.failed(failure);
           }
         });
@@ -263,7 +263,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       CompletableFuture<Reply> reply;
       try (ModelRunner.Arrival arrival = runner.arrive()) {
         reply = predict(model, version, request, arrival);
-      } catch (ServingException | BodyNotRead | RuntimeException e) {
+      } catch (Throwable e) {
         predictSlots.release();
         throw e;
       }
@@ -526,7 +526,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
         throw new BodyNotRead(e);
       }
       reply = predict(model, version, parsed, arrival);
-    } catch (ServingException | BodyNotRead | RuntimeException e) {
+    } catch (Throwable e) {
       claim.close();
       throw e;
     }
@@ -568,7 +568,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
                       throw new CompletionException(e);
                     }
                   });
-    } catch (ServingException | RuntimeException e) {
+    } catch (Throwable e) {
       lease.close();
       throw e;
     }
