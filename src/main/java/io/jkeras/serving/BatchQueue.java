@@ -77,8 +77,7 @@ final class BatchQueue {
       }
       pending.add(task);
       pendingRows += rows;
-      if (pendingRows >= options.maxBatchSize()
-          || (!options.waitWhenIdle() && running == 0 && arriving.getAsInt() == 0)) {
+      if (pendingRows >= options.maxBatchSize() || nothingCanJoin()) {
         full = drain();
       } else if (pending.size() == 1) {
         long gen = generation;
@@ -97,6 +96,14 @@ final class BatchQueue {
       run(full);
     }
     return task.result();
+  }
+
+  /**
+   * Whether waiting cannot grow the pending batch: no batch of this queue is running and no request
+   * is on its way (unless the options wait even then). Under the lock.
+   */
+  private boolean nothingCanJoin() {
+    return !options.waitWhenIdle() && running == 0 && arriving.getAsInt() == 0;
   }
 
   /** Takes the pending batch, counted as running until {@link #run} ends. Under the lock. */
@@ -146,10 +153,7 @@ final class BatchQueue {
       synchronized (this) {
         running--;
         // Requests that queued while this batch ran, with nothing else on its way: run them now.
-        if (running == 0
-            && !pending.isEmpty()
-            && !options.waitWhenIdle()
-            && arriving.getAsInt() == 0) {
+        if (!pending.isEmpty() && nothingCanJoin()) {
           next = drain();
         }
       }

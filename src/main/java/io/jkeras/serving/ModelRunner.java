@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -103,12 +102,8 @@ final class ModelRunner implements AutoCloseable {
         for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
           slice.put(e.getKey(), e.getValue().rows(from, to));
         }
-        Map<String, TensorData> out;
-        try {
-          out = runPart(version, sig, slice, to - from, arrival).join();
-        } catch (CompletionException e) {
-          throw e.getCause() instanceof Exception c ? c : e;
-        }
+        // A failed part throws a CompletionException, which the caller unwraps.
+        Map<String, TensorData> out = runPart(version, sig, slice, to - from, arrival).join();
         for (Map.Entry<String, TensorData> e : out.entrySet()) {
           TensorData t = e.getValue();
           if (t.rank() == 0 || t.dim(0) != to - from) {

@@ -111,6 +111,17 @@ class HostileServingTest {
     }
     assertEquals(125, m.batchSizes.size(), "1000 instances in runs of 8");
     assertTrue(m.batchSizes.stream().allMatch(b -> b == 8), m.batchSizes.toString());
+    // A part that fails answers as a single run would: the model blaming the input is a 400.
+    StringBuilder broken = new StringBuilder("{\"signature_name\": \"broken\", \"instances\": [-1");
+    for (int i = 1; i < 20; i++) {
+      broken.append(", ").append(i);
+    }
+    r = http.post("/v1/models/fm:predict", broken.append("]}").toString());
+    assertEquals(400, r.status(), r.body());
+    assertTrue(r.error().contains("must not be negative"), r.body());
+    r = http.post("/v1/models/fm:predict", broken.toString().replace("[-1,", "[1,"));
+    assertEquals(500, r.status(), r.body());
+    assertTrue(r.error().contains("kaboom") && !r.error().contains("Completion"), r.body());
     stillPredicts();
   }
 
