@@ -10,6 +10,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /** Gradients through GraphGradients: values against a double-precision reference, rewiring. */
@@ -145,6 +146,82 @@ class GraphGradientsTest {
         assertTrue(worst < 1e-4, "largest filter gradient error " + worst);
       }
     }
+  }
+
+  @Test
+  void matMulWeightGradientsRunOneDnnsKernelWithTheSameValues() {
+    // L = sum((x W) * c) + sum((x (V^T)^T) * d), x (n, in), W and V^T's transpose (in, out): dL/dW
+    // = x^T c, dL/dV = d^T x (the transposed-A products TensorFlow adds), dL/dx = c W^T + d V.
+    int n = 37;
+    int in = 23;
+    int out = 11;
+    Random r = new Random(11);
+    float[][] x = gaussian(r, n, in);
+    float[][] w = gaussian(r, in, out);
+    float[][] v = gaussian(r, out, in);
+    float[][] c = gaussian(r, n, out);
+    float[][] d = gaussian(r, n, out);
+    try (GraphSession g = GraphSession.create()) {
+      Ops tf = g.tf();
+      Operand<TFloat32> xc = tf.constant(x);
+      Operand<TFloat32> wc = tf.constant(w);
+      Operand<TFloat32> vc = tf.constant(v);
+      Operand<TFloat32> loss =
+          tf.math.add(
+              tf.sum(
+                  tf.math.mul(tf.linalg.matMul(xc, wc), tf.constant(c)),
+                  tf.constant(new int[] {0, 1})),
+              tf.sum(
+                  tf.math.mul(tf.linalg.matMul(xc, vc, MatMul.transposeB(true)), tf.constant(d)),
+                  tf.constant(new int[] {0, 1})));
+      Output<?>[] grads =
+          GraphGradients.add(
+              g, loss, new Output<?>[] {wc.asOutput(), vc.asOutput(), xc.asOutput()});
+      boolean cpuBuild =
+          System.getProperty("os.arch").equals("amd64")
+              && System.getProperty("os.name").equals("Linux");
+      assertEquals(cpuBuild ? "_MklMatMul" : "MatMul", grads[0].op().type());
+      assertEquals(cpuBuild ? "_MklMatMul" : "MatMul", grads[1].op().type());
+      try (Result res =
+          g.session().runner().fetch(grads[0]).fetch(grads[1]).fetch(grads[2]).run()) {
+        TFloat32 gw = (TFloat32) res.get(0);
+        TFloat32 gv = (TFloat32) res.get(1);
+        TFloat32 gx = (TFloat32) res.get(2);
+        double worst = 0;
+        for (int k = 0; k < in; k++) {
+          for (int j = 0; j < out; j++) {
+            double sw = 0;
+            double sv = 0;
+            for (int i = 0; i < n; i++) {
+              sw += (double) x[i][k] * c[i][j];
+              sv += (double) d[i][j] * x[i][k];
+            }
+            worst = Math.max(worst, Math.abs(gw.getFloat(k, j) - sw));
+            worst = Math.max(worst, Math.abs(gv.getFloat(j, k) - sv));
+          }
+        }
+        for (int i = 0; i < n; i++) {
+          for (int k = 0; k < in; k++) {
+            double s = 0;
+            for (int j = 0; j < out; j++) {
+              s += (double) c[i][j] * w[k][j] + (double) d[i][j] * v[j][k];
+            }
+            worst = Math.max(worst, Math.abs(gx.getFloat(i, k) - s));
+          }
+        }
+        assertTrue(worst < 1e-4, "largest gradient error " + worst);
+      }
+    }
+  }
+
+  private static float[][] gaussian(Random r, int rows, int cols) {
+    float[][] a = new float[rows][cols];
+    for (float[] row : a) {
+      for (int j = 0; j < cols; j++) {
+        row[j] = (float) r.nextGaussian();
+      }
+    }
+    return a;
   }
 
   @Test
