@@ -67,6 +67,9 @@ public final class GraphGradients {
   private static final Set<String> DILATED_GRADIENT_BROKEN =
       Set.of("Conv2D", "DepthwiseConv2dNative", "Conv3D");
 
+  /** Path products over at least this many inputs run oneDNN's MatMul in training steps. */
+  static final long ONEDNN_FORWARD_MIN_DEPTH = 1024;
+
   private static Set<String> refConsumingOps;
 
   private GraphGradients() {}
@@ -120,7 +123,7 @@ public final class GraphGradients {
     }
     readReluGradsFromOutputs(g, path);
     computeFilterGradientsWithOneDnn(g, path, grads);
-    computeWeightGradientsWithOneDnn(g, path, grads);
+    computeMatMulsWithOneDnn(g, path, grads);
     computeConv1DInputGradientsByMatMul(g, path, grads);
     for (int i = 0; i < grads.length; i++) {
       // An input reached only through non-differentiable ops (Floor, Shape...) comes back as an
@@ -362,58 +365,86 @@ public final class GraphGradients {
   }
 
   /**
-   * Replaces each float {@code MatMul} with {@code transpose_a} that the gradient of a path {@code
-   * MatMul} added (the weight gradient {@code x^T dy} of {@code y = x W}, or {@code dy^T x} for
-   * {@code y = x (W^T)^T}) by oneDNN's kernel for the same op ({@code _MklMatMul}, selected by its
-   * kernel label, registered in TensorFlow's CPU builds whatever {@code TF_ENABLE_ONEDNN_OPTS}
-   * says). Same inputs, attributes and sums in another order. Eigen's kernel contracts a long
-   * shared axis slowly; measured one op at a time (median, 2 cores): xDeepFM's CIN, (16384, 1280)
-   * and (16384, 128) over the 16384 rows, 25.3 against 39.2 ms; a (1024, 400) Dense layer's input
-   * and gradient 1.8 against 3.3 ms; every weight-gradient shape measured (batch 32 to 65536, 100
-   * to 5000 inputs, 128 to 400 units) ran as fast or faster on oneDNN. Whole epochs, the two
-   * kernels alternating in one process: xDeepFM on Frappe at batch 1024 6.76 against 6.44 s (median
-   * of 6), DeepFM and DCN-v2 at 4096 2-5% faster, the IMDB models unchanged. Only these: the input
-   * gradients ({@code dy W^T}) ran at the same speed on both kernels. Skipped on builds with GPU
-   * kernels and where the oneDNN op or its kernel is absent.
+   * Runs two kinds of float {@code MatMul} of a training step on oneDNN's kernel for the same op
+   * ({@code _MklMatMul}, selected by its kernel label, registered in TensorFlow's CPU builds
+   * whatever {@code TF_ENABLE_ONEDNN_OPTS} says), with the same inputs and attributes and the same
+   * sums in another order:
+   *
+   * <ul>
+   *   <li>the weight gradients that the gradient of a path {@code MatMul} added, the products with
+   *       {@code transpose_a} ({@code x^T dy} for {@code y = x W}, {@code dy^T x} for {@code y = x
+   *       (W^T)^T}): Eigen contracts their long batch axis slowly. One op at a time (median, 2
+   *       cores): xDeepFM's CIN, (16384, 1280) and (16384, 128) over the 16384 rows, 25.3 against
+   *       39.2 ms; a (1024, 400) Dense layer's input and gradient 1.8 against 3.3 ms; every
+   *       weight-gradient shape measured (batch 32 to 65536, 100 to 5000 inputs, 128 to 400 units)
+   *       ran as fast or faster on oneDNN. The input gradients ({@code dy W^T}) ran equal.
+   *   <li>path products over at least {@value #ONEDNN_FORWARD_MIN_DEPTH} inputs (the CIN's (16384,
+   *       1280) x (1280, 128): 27.7 against 33 ms), whose bias and activation then run as their own
+   *       ops instead of in Eigen's fused kernel; below that depth the two kernels were within 1-6%
+   *       (DeepFM and DCN-v2 epochs unchanged with every forward product swapped). Only in the
+   *       training step: inference graphs, which SavedModels export, keep {@code MatMul}.
+   * </ul>
+   *
+   * <p>Whole epochs, both kernels alternating in one process: xDeepFM on Frappe at batch 1024 6.76
+   * against 6.44 s for the weight gradients (median of 6), 6.45 against 6.04 and 6.50 against 6.37
+   * s for the forward product on top; DeepFM and DCN-v2 at batch 4096 2-5% faster; the IMDB models
+   * unchanged. Skipped on builds with GPU kernels and where the oneDNN op or its kernel is absent.
    */
-  private static void computeWeightGradientsWithOneDnn(
+  private static void computeMatMulsWithOneDnn(
       GraphSession g, Set<GraphOperation> path, Output<?>[] grads) {
     if (!OneDnn.HAS_MATMUL) {
       return;
     }
     Set<GraphOperation> found = new LinkedHashSet<>();
     for (GraphOperation matMul : path) {
-      if (!matMul.type().equals("MatMul") || !matMul.device().isEmpty()) {
+      if (!isFloatMatMul(matMul)) {
         continue;
+      }
+      if (!matMul.attributes().getAttrBool("transpose_a")
+          && depth(matMul) >= ONEDNN_FORWARD_MIN_DEPTH) {
+        found.add(matMul);
       }
       for (int i = 0; i < 2; i++) {
         Output<?> read = matMul.input(i);
         for (GraphOperation grad : ((GraphOperation) read.op()).consumers(read.index())) {
-          if (grad.type().equals("MatMul")
+          if (isFloatMatMul(grad)
               && !path.contains(grad)
-              && grad.device().isEmpty()
-              && grad.attributes().getAttrBool("transpose_a")
-              && grad.attributes().getAttrType("T") == DataType.DT_FLOAT) {
+              && grad.attributes().getAttrBool("transpose_a")) {
             found.add(grad);
           }
         }
       }
     }
-    for (GraphOperation grad : found) {
-      var a = grad.attributes();
-      String name = g.uniqueScope(grad.name().replace('/', '_') + "_onednn");
+    for (GraphOperation matMul : found) {
+      var a = matMul.attributes();
+      String name = g.uniqueScope(matMul.name().replace('/', '_') + "_onednn");
       GraphOperation replacement =
           g.graph()
               .opBuilder(OneDnn.MATMUL, name, g.tf().scope())
-              .addInput(grad.input(0))
-              .addInput(grad.input(1))
+              .addInput(matMul.input(0))
+              .addInput(matMul.input(1))
               .setAttr("T", a.getAttrType("T"))
-              .setAttr("transpose_a", true)
+              .setAttr("transpose_a", a.getAttrBool("transpose_a"))
               .setAttr("transpose_b", a.getAttrBool("transpose_b"))
               .setAttr("_kernel", OneDnn.LABEL)
               .build();
-      replace(g, grad.output(0), replacement.output(0), grads);
+      replace(g, matMul.output(0), replacement.output(0), grads);
     }
+  }
+
+  private static boolean isFloatMatMul(GraphOperation op) {
+    return op.type().equals("MatMul")
+        && op.device().isEmpty()
+        && op.attributes().getAttrType("T") == DataType.DT_FLOAT;
+  }
+
+  /** The number of products summed per output of a {@code MatMul}, or -1 when not static. */
+  private static long depth(GraphOperation matMul) {
+    org.tensorflow.ndarray.Shape b = matMul.input(1).shape();
+    if (b.isUnknown() || b.numDimensions() != 2) {
+      return -1;
+    }
+    return b.size(matMul.attributes().getAttrBool("transpose_b") ? 1 : 0);
   }
 
   /**

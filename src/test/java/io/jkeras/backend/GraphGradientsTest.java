@@ -149,47 +149,86 @@ class GraphGradientsTest {
   }
 
   @Test
-  void matMulWeightGradientsRunOneDnnsKernelWithTheSameValues() {
-    // L = sum((x W) * c) + sum((x (V^T)^T) * d), x (n, in), W and V^T's transpose (in, out): dL/dW
-    // = x^T c, dL/dV = d^T x (the transposed-A products TensorFlow adds), dL/dx = c W^T + d V.
+  void matMulsOfTheTrainingStepRunOneDnnsKernelWithTheSameValues() {
+    // L = sum((x W) * c) + sum((x (V^T)^T) * d) + sum((u P) * e), x (n, deep), u (n, shallow):
+    // dL/dW = x^T c, dL/dV = d^T x, dL/dP = u^T e (the transposed-A products TensorFlow adds),
+    // dL/dx
+    // = c W^T + d V. The two products over `deep` inputs run oneDNN's kernel forward too, the one
+    // over `shallow` inputs keeps TensorFlow's.
     int n = 37;
-    int in = 23;
+    int deep = (int) GraphGradients.ONEDNN_FORWARD_MIN_DEPTH;
+    int shallow = 23;
     int out = 11;
     Random r = new Random(11);
-    float[][] x = gaussian(r, n, in);
-    float[][] w = gaussian(r, in, out);
-    float[][] v = gaussian(r, out, in);
+    float[][] x = gaussian(r, n, deep);
+    float[][] w = gaussian(r, deep, out);
+    float[][] v = gaussian(r, out, deep);
+    float[][] u = gaussian(r, n, shallow);
+    float[][] p = gaussian(r, shallow, out);
     float[][] c = gaussian(r, n, out);
     float[][] d = gaussian(r, n, out);
+    float[][] e = gaussian(r, n, out);
     try (GraphSession g = GraphSession.create()) {
       Ops tf = g.tf();
       Operand<TFloat32> xc = tf.constant(x);
       Operand<TFloat32> wc = tf.constant(w);
       Operand<TFloat32> vc = tf.constant(v);
+      Operand<TFloat32> pc = tf.constant(p);
+      Operand<TFloat32> xw = tf.math.mul(tf.linalg.matMul(xc, wc), tf.constant(c));
+      Operand<TFloat32> xv =
+          tf.math.mul(tf.linalg.matMul(xc, vc, MatMul.transposeB(true)), tf.constant(d));
+      Operand<TFloat32> up = tf.math.mul(tf.linalg.matMul(tf.constant(u), pc), tf.constant(e));
       Operand<TFloat32> loss =
-          tf.math.add(
-              tf.sum(
-                  tf.math.mul(tf.linalg.matMul(xc, wc), tf.constant(c)),
-                  tf.constant(new int[] {0, 1})),
-              tf.sum(
-                  tf.math.mul(tf.linalg.matMul(xc, vc, MatMul.transposeB(true)), tf.constant(d)),
-                  tf.constant(new int[] {0, 1})));
+          tf.sum(tf.math.add(tf.math.add(xw, xv), up), tf.constant(new int[] {0, 1}));
       Output<?>[] grads =
           GraphGradients.add(
-              g, loss, new Output<?>[] {wc.asOutput(), vc.asOutput(), xc.asOutput()});
+              g,
+              loss,
+              new Output<?>[] {wc.asOutput(), vc.asOutput(), pc.asOutput(), xc.asOutput()});
       boolean cpuBuild =
           System.getProperty("os.arch").equals("amd64")
               && System.getProperty("os.name").equals("Linux");
-      assertEquals(cpuBuild ? "_MklMatMul" : "MatMul", grads[0].op().type());
-      assertEquals(cpuBuild ? "_MklMatMul" : "MatMul", grads[1].op().type());
+      String oneDnn = cpuBuild ? "_MklMatMul" : "MatMul";
+      assertEquals(oneDnn, grads[0].op().type());
+      assertEquals(oneDnn, grads[1].op().type());
+      assertEquals(oneDnn, grads[2].op().type());
+      assertEquals(oneDnn, ((GraphOperation) xw.op()).input(0).op().type());
+      assertEquals(oneDnn, ((GraphOperation) xv.op()).input(0).op().type());
+      assertEquals("MatMul", ((GraphOperation) up.op()).input(0).op().type());
       try (Result res =
-          g.session().runner().fetch(grads[0]).fetch(grads[1]).fetch(grads[2]).run()) {
-        TFloat32 gw = (TFloat32) res.get(0);
-        TFloat32 gv = (TFloat32) res.get(1);
-        TFloat32 gx = (TFloat32) res.get(2);
-        double worst = 0;
-        for (int k = 0; k < in; k++) {
+          g.session()
+              .runner()
+              .fetch(loss)
+              .fetch(grads[0])
+              .fetch(grads[1])
+              .fetch(grads[2])
+              .fetch(grads[3])
+              .run()) {
+        double expectedLoss = 0;
+        for (int i = 0; i < n; i++) {
           for (int j = 0; j < out; j++) {
+            double sw = 0;
+            double sv = 0;
+            double sp = 0;
+            for (int k = 0; k < deep; k++) {
+              sw += (double) x[i][k] * w[k][j];
+              sv += (double) x[i][k] * v[j][k];
+            }
+            for (int k = 0; k < shallow; k++) {
+              sp += (double) u[i][k] * p[k][j];
+            }
+            expectedLoss += sw * c[i][j] + sv * d[i][j] + sp * e[i][j];
+          }
+        }
+        float got = ((TFloat32) res.get(0)).getFloat();
+        assertEquals(expectedLoss, got, 1e-5 * Math.abs(expectedLoss) + 1e-2, "loss");
+        TFloat32 gw = (TFloat32) res.get(1);
+        TFloat32 gv = (TFloat32) res.get(2);
+        TFloat32 gp = (TFloat32) res.get(3);
+        TFloat32 gx = (TFloat32) res.get(4);
+        double worst = 0;
+        for (int j = 0; j < out; j++) {
+          for (int k = 0; k < deep; k++) {
             double sw = 0;
             double sv = 0;
             for (int i = 0; i < n; i++) {
@@ -199,9 +238,16 @@ class GraphGradientsTest {
             worst = Math.max(worst, Math.abs(gw.getFloat(k, j) - sw));
             worst = Math.max(worst, Math.abs(gv.getFloat(j, k) - sv));
           }
+          for (int k = 0; k < shallow; k++) {
+            double sp = 0;
+            for (int i = 0; i < n; i++) {
+              sp += (double) u[i][k] * e[i][j];
+            }
+            worst = Math.max(worst, Math.abs(gp.getFloat(k, j) - sp));
+          }
         }
         for (int i = 0; i < n; i++) {
-          for (int k = 0; k < in; k++) {
+          for (int k = 0; k < deep; k++) {
             double s = 0;
             for (int j = 0; j < out; j++) {
               s += (double) c[i][j] * w[k][j] + (double) d[i][j] * v[j][k];
