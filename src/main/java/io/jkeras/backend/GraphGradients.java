@@ -54,9 +54,9 @@ import org.tensorflow.types.TInt64;
  * <p>One rewrite before the gradients are added and several after make training steps faster with
  * the same values: a global max pooling of {@code relu(x + bias)} takes the max first, ReLU
  * gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it), bias
- * gradients are plain sums, convolution filter gradients and matmul weight gradients run oneDNN's
- * kernels on CPU builds, and the input gradient of a 1-D convolution is one matrix product and a
- * segment sum on CPU builds.
+ * gradients are plain sums, convolution filter gradients, matmul weight gradients and deep matmuls
+ * run oneDNN's kernels on CPU builds, and the input gradient of a 1-D convolution is one matrix
+ * product and a segment sum on CPU builds.
  *
  * <pre>{@code
  * Output<?>[] dw = GraphGradients.add(g, loss, new Output<?>[] {kernel.value().asOutput()});
