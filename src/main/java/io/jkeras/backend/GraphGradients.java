@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
+import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
@@ -360,7 +361,17 @@ public final class GraphGradients {
       return;
     }
     for (GraphOperation grad : convolutionGradients(path, 0, "Conv2DBackpropFilter")) {
-      replaceByOneDnn(g, grad, grads);
+      replaceByOneDnn(
+          g,
+          grad,
+          OneDnn.FILTER_GRADIENT,
+          grads,
+          "strides",
+          "use_cudnn_on_gpu",
+          "padding",
+          "explicit_paddings",
+          "data_format",
+          "dilations");
     }
   }
 
@@ -416,19 +427,7 @@ public final class GraphGradients {
       }
     }
     for (GraphOperation matMul : found) {
-      var a = matMul.attributes();
-      String name = g.uniqueScope(matMul.name().replace('/', '_') + "_onednn");
-      GraphOperation replacement =
-          g.graph()
-              .opBuilder(OneDnn.MATMUL, name, g.tf().scope())
-              .addInput(matMul.input(0))
-              .addInput(matMul.input(1))
-              .setAttr("T", a.getAttrType("T"))
-              .setAttr("transpose_a", a.getAttrBool("transpose_a"))
-              .setAttr("transpose_b", a.getAttrBool("transpose_b"))
-              .setAttr("_kernel", OneDnn.LABEL)
-              .build();
-      replace(g, matMul.output(0), replacement.output(0), grads);
+      replaceByOneDnn(g, matMul, OneDnn.MATMUL, grads, "transpose_a", "transpose_b");
     }
   }
 
@@ -624,25 +623,22 @@ public final class GraphGradients {
     return tf.reshape(dx, (Operand) grad.input(0)).asOutput();
   }
 
-  private static void replaceByOneDnn(GraphSession g, GraphOperation grad, Output<?>[] grads) {
-    var a = grad.attributes();
-    String name = g.uniqueScope(grad.name().replace('/', '_') + "_onednn");
-    GraphOperation replacement =
-        g.graph()
-            .opBuilder(OneDnn.FILTER_GRADIENT, name, g.tf().scope())
-            .addInput(grad.input(0))
-            .addInput(grad.input(1))
-            .addInput(grad.input(2))
-            .setAttr("T", a.getAttrType("T"))
-            .setAttr("strides", a.getAttrIntList("strides"))
-            .setAttr("use_cudnn_on_gpu", a.getAttrBool("use_cudnn_on_gpu"))
-            .setAttr("padding", a.getAttrString("padding"))
-            .setAttr("explicit_paddings", a.getAttrIntList("explicit_paddings"))
-            .setAttr("data_format", a.getAttrString("data_format"))
-            .setAttr("dilations", a.getAttrIntList("dilations"))
-            .setAttr("_kernel", OneDnn.LABEL)
-            .build();
-    replace(g, grad.output(0), replacement.output(0), grads);
+  /**
+   * Replaces {@code op} by oneDNN's kernel {@code type} for the same op: same inputs, {@code T} and
+   * attributes {@code attrs}, and the kernel label that selects oneDNN's kernel.
+   */
+  private static void replaceByOneDnn(
+      GraphSession g, GraphOperation op, String type, Output<?>[] grads, String... attrs) {
+    String name = g.uniqueScope(op.name().replace('/', '_') + "_onednn");
+    GraphOperationBuilder b = g.graph().opBuilder(type, name, g.tf().scope());
+    for (int i = 0; i < op.numInputs(); i++) {
+      b.addInput(op.input(i));
+    }
+    b.setAttr("T", op.attributes().getAttrType("T")).setAttr("_kernel", OneDnn.LABEL);
+    for (String attr : attrs) {
+      b.setAttr(attr, op.attributes().getAttrValueProto(attr));
+    }
+    replace(g, op.output(0), b.build().output(0), grads);
   }
 
   /** Rewires every consumer of {@code old} (and its entry in {@code grads}) to {@code by}. */
