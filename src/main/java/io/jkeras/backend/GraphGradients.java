@@ -388,12 +388,14 @@ public final class GraphGradients {
    *       cores): xDeepFM's CIN, (16384, 1280) and (16384, 128) over the 16384 rows, 25.3 against
    *       39.2 ms; a (1024, 400) Dense layer's input and gradient 1.8 against 3.3 ms; every
    *       weight-gradient shape measured (batch 32 to 65536, 100 to 5000 inputs, 128 to 400 units)
-   *       ran as fast or faster on oneDNN. The input gradients ({@code dy W^T}) ran equal.
+   *       ran as fast or faster on oneDNN. The input gradients ({@code dy W^T}) stay on Eigen:
+   *       oneDNN took 0.67 to 1.22 times its time on them, about 1 on most shapes.
    *   <li>path products over at least {@value #ONEDNN_FORWARD_MIN_DEPTH} inputs (the CIN's (16384,
    *       1280) x (1280, 128): 27.7 against 33 ms), whose bias and activation then run as their own
-   *       ops instead of in Eigen's fused kernel; below that depth the two kernels were within 1-6%
-   *       (DeepFM and DCN-v2 epochs unchanged with every forward product swapped). Only in the
-   *       training step: inference graphs, which SavedModels export, keep {@code MatMul}.
+   *       ops instead of in Eigen's fused kernel; below that depth oneDNN's kernel alone gained
+   *       1-21%, but whole DeepFM and DCN-v2 epochs did not change with every forward product
+   *       swapped. Only in the training step: inference graphs, which SavedModels export, keep
+   *       {@code MatMul}.
    * </ul>
    *
    * <p>Whole epochs, both kernels alternating in one process: xDeepFM on Frappe at batch 1024 6.76
