@@ -363,6 +363,29 @@ class CtrLayersTest {
   @ParameterizedTest
   @MethodSource("cases")
   void forwardAndGradientsMatchTheDefinition(Case c) {
+    checkAgainstDefinition(c, true);
+  }
+
+  /**
+   * CIN's inference graph computes its layers in two other forms than training (CIN#call): with
+   * more maps than inputs, fewer, then more again, each form runs.
+   */
+  @Test
+  void cinInferenceMatchesTheDefinition() {
+    int[] sizes = {5, 3, 4};
+    checkAgainstDefinition(
+        new Case(
+            "CIN inference",
+            () -> new CIN(List.of(5, 3, 4)),
+            fieldInput(),
+            (in, w) -> cin(in, w, sizes),
+            CIN.REGISTERED_NAME,
+            CIN::fromConfig),
+        false);
+  }
+
+  /** The forward values and the gradients of the layer, called in this mode, against c's. */
+  private static void checkAgainstDefinition(Case c, boolean training) {
     Random rnd = new Random(c.name().hashCode());
     Layer layer = c.layer().get();
     List<Shape> symbolic = new ArrayList<>();
@@ -374,7 +397,7 @@ class CtrLayersTest {
       fed.add(s);
       xs.add(uniform(rnd, (int) s.size(), -1, 1));
     }
-    try (MultiInputHarness h = new MultiInputHarness(layer, symbolic)) {
+    try (MultiInputHarness h = new MultiInputHarness(layer, symbolic, Map.of(), training)) {
       List<float[]> ws = new ArrayList<>();
       for (Weight w : layer.weights()) {
         float[] v = uniform(rnd, (int) w.size(), -1, 1);

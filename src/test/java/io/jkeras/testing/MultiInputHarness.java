@@ -34,9 +34,18 @@ public final class MultiInputHarness implements AutoCloseable {
   }
 
   /** A harness whose call also gets these (non-tensor) keyword arguments. */
-  @SuppressWarnings("unchecked")
   public MultiInputHarness(
       Layer layer, List<Shape> inputShapes, java.util.Map<String, Object> kwargs) {
+    this(layer, inputShapes, kwargs, true);
+  }
+
+  /** A harness that calls the layer in training ({@code true}) or inference mode. */
+  @SuppressWarnings("unchecked")
+  public MultiInputHarness(
+      Layer layer,
+      List<Shape> inputShapes,
+      java.util.Map<String, Object> kwargs,
+      boolean training) {
     Ops tf = g.tf();
     List<Operand<?>> in = new ArrayList<>();
     for (Shape s : inputShapes) {
@@ -44,7 +53,7 @@ public final class MultiInputHarness implements AutoCloseable {
       xs.add(p);
       in.add(p);
     }
-    y = (Operand<TFloat32>) layer.apply(new ForwardPass(g, true), in, kwargs).get(0);
+    y = (Operand<TFloat32>) layer.apply(new ForwardPass(g, training), in, kwargs).get(0);
     coef = tf.placeholder(TFloat32.class, Placeholder.shape(y.shape()));
     int[] axes = new int[y.shape().numDimensions()];
     for (int i = 0; i < axes.length; i++) {
