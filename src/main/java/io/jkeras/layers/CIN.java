@@ -159,8 +159,8 @@ public class CIN extends Layer {
       Operand<TFloat32> kernel = kernels.get(l).value();
       Operand<TFloat32> product =
           training || h > previous
-              ? pairsTimesKernel(tf, x, x0, kernel, previous, fields, h, training)
-              : kernelThenFields(tf, x, x0, kernel, previous, fields, h);
+              ? pairsTimesKernel(tf, x, x0, kernel, training)
+              : kernelThenFields(tf, x, x0, kernel);
       x = activation.apply(tf, tf.nn.biasAdd(product, biases.get(l).value())); // (batch*k, h)
       pooled.add(tf.reduceSum(tf.reshape(x, tf.constant(new int[] {-1, k, h})), tf.constant(1)));
       previous = h;
@@ -185,10 +185,10 @@ public class CIN extends Layer {
       Operand<TFloat32> x,
       Operand<TFloat32> x0,
       Operand<TFloat32> kernel,
-      int previous,
-      int fields,
-      int h,
       boolean training) {
+    int previous = (int) x.shape().size(1);
+    int fields = (int) x0.shape().size(1);
+    int h = (int) kernel.shape().size(1);
     Operand<TFloat32> column = tf.expandDims(x0, tf.constant(2)); // (rows, F, 1)
     Operand<TFloat32> row = tf.expandDims(x, tf.constant(1)); // (rows, 1, H)
     Operand<TFloat32> pairs =
@@ -212,13 +212,10 @@ public class CIN extends Layer {
    * (measured). Training keeps the pairs, whose gradients are cheaper.
    */
   private static Operand<TFloat32> kernelThenFields(
-      Ops tf,
-      Operand<TFloat32> x,
-      Operand<TFloat32> x0,
-      Operand<TFloat32> kernel,
-      int previous,
-      int fields,
-      int h) {
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> x0, Operand<TFloat32> kernel) {
+    int previous = (int) x.shape().size(1);
+    int fields = (int) x0.shape().size(1);
+    int h = (int) kernel.shape().size(1);
     Operand<TFloat32> u =
         tf.linalg.matMul(x, tf.reshape(kernel, tf.constant(new int[] {previous, fields * h})));
     Operand<TFloat32> summed =
