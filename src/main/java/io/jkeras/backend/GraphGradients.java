@@ -383,13 +383,13 @@ public final class GraphGradients {
    *
    * <ul>
    *   <li>the weight gradients that the gradient of a path {@code MatMul} added, the products with
-   *       {@code transpose_a} ({@code x^T dy} for {@code y = x W}, {@code dy^T x} for {@code y = x
-   *       (W^T)^T}): Eigen contracts their long batch axis slowly. One op at a time (median, 2
-   *       cores): xDeepFM's CIN, (16384, 1280) and (16384, 128) over the 16384 rows, 25.3 against
-   *       39.2 ms; a (1024, 400) Dense layer's input and gradient 1.8 against 3.3 ms; every
-   *       weight-gradient shape measured (batch 32 to 65536, 100 to 5000 inputs, 128 to 400 units)
-   *       ran as fast or faster on oneDNN. The input gradients ({@code dy W^T}) stay on Eigen:
-   *       oneDNN took 0.67 to 1.22 times its time on them, about 1 on most shapes.
+   *       {@code transpose_a} ({@code x^T dy} for {@code y = x W}): Eigen contracts their long
+   *       batch axis slowly. One op at a time (median, 2 cores): xDeepFM's CIN, (16384, 1280) and
+   *       (16384, 128) over the 16384 rows, 26.3 against 41.6 ms; a (1024, 400) Dense layer's input
+   *       and gradient 1.8 against 3.3 ms; every weight-gradient shape measured (batch 32 to 65536,
+   *       100 to 5000 inputs, 128 to 400 units) ran as fast or faster on oneDNN. The input
+   *       gradients ({@code dy W^T}) stay on Eigen: oneDNN took 0.67 to 1.22 times its time on
+   *       them, about 1 on most shapes.
    *   <li>path products over at least {@value #ONEDNN_FORWARD_MIN_DEPTH} inputs (the CIN's (16384,
    *       1280) x (1280, 128): 27.7 against 33 ms), whose bias and activation then run as their own
    *       ops instead of in Eigen's fused kernel; below that depth oneDNN's kernel alone gained
