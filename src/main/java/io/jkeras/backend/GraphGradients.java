@@ -3,6 +3,7 @@ package io.jkeras.backend;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.lang.reflect.Field;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
@@ -56,8 +57,9 @@ import org.tensorflow.types.TInt64;
  * the same values: a global max pooling of {@code relu(x + bias)} takes the max first, ReLU
  * gradients read the ReLU's output (so grappler can fuse the ReLU into the op before it), bias
  * gradients are plain sums, convolution filter gradients, matmul weight gradients and deep matmuls
- * run oneDNN's kernels on CPU builds, and the input gradient of a 1-D convolution is one matrix
- * product and a segment sum on CPU builds.
+ * run oneDNN's kernels on CPU builds, the input gradient of a 1-D convolution is one matrix product
+ * and a segment sum on CPU builds, and a 1-D convolution under a global max takes both gradients
+ * from the steps holding the maxima ({@link MaxPooledConv1DGradients}) on CPU builds.
  *
  * <pre>{@code
  * Output<?>[] dw = GraphGradients.add(g, loss, new Output<?>[] {kernel.value().asOutput()});
@@ -123,6 +125,7 @@ public final class GraphGradients {
       throw failure;
     }
     readReluGradsFromOutputs(g, path);
+    MaxPooledConv1DGradients.rewrite(g, path, grads);
     computeFilterGradientsWithOneDnn(g, path, grads);
     computeMatMulsWithOneDnn(g, path, grads);
     computeConv1DInputGradientsByMatMul(g, path, grads);
@@ -360,7 +363,7 @@ public final class GraphGradients {
     if (!OneDnn.HAS_FILTER_GRADIENT) {
       return;
     }
-    for (GraphOperation grad : convolutionGradients(path, 0, "Conv2DBackpropFilter")) {
+    for (GraphOperation grad : convolutionGradients(path, 0, "Conv2DBackpropFilter", grads)) {
       replaceByOneDnn(
           g,
           grad,
@@ -448,28 +451,37 @@ public final class GraphGradients {
     return b.size(matMul.attributes().getAttrBool("transpose_b") ? 1 : 0);
   }
 
-  /**
-   * The unplaced ops of type {@code gradType} that read input {@code index} of an unplaced path
-   * {@code Conv2D} as their own input {@code index}: its filter gradient for 0 (the convolution's
-   * input), its input gradient for 1 (the filter).
-   */
+  /** The gradient ops of type {@code gradType} of each unplaced path {@code Conv2D}. */
   private static List<GraphOperation> convolutionGradients(
-      Set<GraphOperation> path, int index, String gradType) {
+      Set<GraphOperation> path, int index, String gradType, Output<?>[] grads) {
     Set<GraphOperation> found = new LinkedHashSet<>();
     for (GraphOperation conv : path) {
-      if (!conv.type().equals("Conv2D") || !conv.device().isEmpty()) {
-        continue;
-      }
-      Output<?> read = conv.input(index);
-      for (GraphOperation grad : ((GraphOperation) read.op()).consumers(read.index())) {
-        if (grad.type().equals(gradType)
-            && grad.input(index).equals(read)
-            && grad.device().isEmpty()) {
-          found.add(grad);
-        }
+      if (conv.type().equals("Conv2D") && conv.device().isEmpty()) {
+        found.addAll(convolutionGradients(conv, index, gradType, grads));
       }
     }
     return List.copyOf(found);
+  }
+
+  /**
+   * The unplaced ops of type {@code gradType} that read input {@code index} of {@code conv} as
+   * their own input {@code index}: its filter gradients for 0 (the convolution's input), its input
+   * gradients for 1 (the filter). Ops an earlier rewrite replaced (no reader, not one of {@code
+   * grads}) are left out.
+   */
+  static List<GraphOperation> convolutionGradients(
+      GraphOperation conv, int index, String gradType, Output<?>[] grads) {
+    List<GraphOperation> found = new ArrayList<>();
+    Output<?> read = conv.input(index);
+    for (GraphOperation grad : ((GraphOperation) read.op()).consumers(read.index())) {
+      if (grad.type().equals(gradType)
+          && grad.input(index).equals(read)
+          && grad.device().isEmpty()
+          && (grad.numConsumers() > 0 || Arrays.asList(grads).contains(grad.output(0)))) {
+        found.add(grad);
+      }
+    }
+    return found;
   }
 
   /**
@@ -542,7 +554,7 @@ public final class GraphGradients {
     if (!CpuBuild.AVAILABLE) {
       return;
     }
-    for (GraphOperation grad : convolutionGradients(path, 1, "Conv2DBackpropInput")) {
+    for (GraphOperation grad : convolutionGradients(path, 1, "Conv2DBackpropInput", grads)) {
       Output<?> replacement =
           grad.input(0).op().type().equals("Shape") ? conv1DInputGradient(g, grad) : null;
       if (replacement != null) {
@@ -643,10 +655,16 @@ public final class GraphGradients {
     replace(g, op.output(0), b.build().output(0), grads);
   }
 
-  /** Rewires every consumer of {@code old} (and its entry in {@code grads}) to {@code by}. */
-  private static void replace(GraphSession g, Output<?> old, Output<?> by, Output<?>[] grads) {
+  /**
+   * Rewires every consumer of {@code old} but {@code by}'s own op (and its entry in {@code grads})
+   * to {@code by}.
+   */
+  static void replace(GraphSession g, Output<?> old, Output<?> by, Output<?>[] grads) {
     GraphOperation op = (GraphOperation) old.op();
     for (GraphOperation consumer : op.consumers(old.index())) {
+      if (consumer.equals(by.op())) {
+        continue;
+      }
       for (int i = 0; i < consumer.numInputs(); i++) {
         if (consumer.input(i).equals(old)) {
           updateEdge(g.graph(), by, consumer, i);
@@ -688,7 +706,7 @@ public final class GraphGradients {
    * Whether this TensorFlow build has no GPU kernels for convolution gradients (the CPU builds),
    * where the rewrites for CPU kernels apply.
    */
-  private static final class CpuBuild {
+  static final class CpuBuild {
     static final boolean AVAILABLE = check();
 
     private static boolean check() {
@@ -749,7 +767,7 @@ public final class GraphGradients {
     return refConsumingOps;
   }
 
-  private static void updateEdge(Graph graph, Output<?> src, GraphOperation dst, int index) {
+  static void updateEdge(Graph graph, Output<?> src, GraphOperation dst, int index) {
     try (TF_Output from = new TF_Output();
         TF_Input to = new TF_Input();
         TF_Status status = TF_Status.newStatus()) {

@@ -481,6 +481,194 @@ class GraphGradientsTest {
     }
   }
 
+  @Test
+  void gradientsOfAMaxPooledConv1DComeFromTheMaximaWithTheSameValues() {
+    // L = sum_{b, o} c[b, o] * max_t conv(x, w)[b, 0, t, o]. Small integers make every sum exact,
+    // so
+    // many steps tie for a maximum; TensorFlow shares dL/dmax equally among them. In double, with
+    // T the steps holding the maximum: dL/dw[0, j, i, o] = sum_b sum_{t in T} c[b, o] / |T| x[b, 0,
+    // t * stride + j, i], dL/dx[b, 0, t * stride + j, i] = sum_o sum_{t in T} c[b, o] / |T| w[0, j,
+    // i, o]. Stride 1, then 2, then a sample count the graph does not know.
+    checkMaxPooledConv1D(4, 9, 3, 3, 5, 1, true, false, -1, -1);
+    checkMaxPooledConv1D(4, 12, 2, 3, 5, 2, true, false, -1, -1);
+    checkMaxPooledConv1D(5, 8, 3, 2, 3, 1, false, false, -1, -1);
+  }
+
+  @Test
+  void gradientsOfAMaxPooledConv1DWithEveryStepTiedKeepTheirValues() {
+    // Every input row the same: all steps tie for every maximum, more than the sparse form takes,
+    // so TensorFlow's gradient runs in its place.
+    checkMaxPooledConv1D(4, 9, 3, 3, 5, 1, true, true, -1, -1);
+  }
+
+  @Test
+  void gradientsOfAMaxPooledConv1DStayNotFiniteWhereTensorFlowsAre() {
+    // TensorFlow's dense form spreads a NaN output gradient c[b, o] over every step of (b, o): all
+    // of sample b's input gradient and all of channel o's filter gradient are NaN, the rest keeps
+    // its values. A NaN input value makes the maxima of its sample NaN (no step equals them): that
+    // sample's input gradient and every filter gradient are NaN.
+    checkMaxPooledConv1D(4, 9, 3, 3, 5, 1, true, false, 2, 3);
+    checkMaxPooledConv1D(4, 9, 3, 3, 5, 1, true, false, 1, -1);
+  }
+
+  private static void checkMaxPooledConv1D(
+      int n,
+      int steps,
+      int ch,
+      int k,
+      int f,
+      int stride,
+      boolean staticBatch,
+      boolean sameRows,
+      int nanB,
+      int nanO) {
+    // sameRows: every step of a sample the same input row; nanB, nanO: the sample and channel of a
+    // NaN output gradient; nanB alone: a NaN input value.
+    int out = (steps - k) / stride + 1;
+    Random r = new Random(17 + stride);
+    float[][][][] x = new float[n][1][steps][ch];
+    float[][][][] w = new float[1][k][ch][f];
+    float[][] c = new float[n][f];
+    for (float[][][] b : x) {
+      for (float[] row : b[0]) {
+        for (int i = 0; i < ch; i++) {
+          row[i] = r.nextInt(3) - 1;
+        }
+      }
+    }
+    for (float[][] tap : w[0]) {
+      for (float[] row : tap) {
+        for (int o = 0; o < f; o++) {
+          row[o] = r.nextInt(5) - 2;
+        }
+      }
+    }
+    for (float[] row : c) {
+      for (int o = 0; o < f; o++) {
+        row[o] = (float) r.nextGaussian();
+      }
+    }
+    for (float[][][] b : sameRows ? x : new float[0][][][]) {
+      for (float[] row : b[0]) {
+        System.arraycopy(b[0][0], 0, row, 0, ch);
+      }
+    }
+    if (nanO >= 0) {
+      c[nanB][nanO] = Float.NaN;
+    } else if (nanB >= 0) {
+      x[nanB][0][steps / 2][0] = Float.NaN;
+    }
+    double[][][] dx = new double[n][steps][ch];
+    double[][][] dw = new double[k][ch][f];
+    int ties = 0;
+    for (int b = 0; b < n; b++) {
+      for (int o = 0; o < f; o++) {
+        double[] z = new double[out];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < out; t++) {
+          for (int j = 0; j < k; j++) {
+            for (int i = 0; i < ch; i++) {
+              z[t] += (double) x[b][0][t * stride + j][i] * w[0][j][i][o];
+            }
+          }
+          max = Math.max(max, z[t]);
+        }
+        int count = 0;
+        for (int t = 0; t < out; t++) {
+          count += z[t] == max ? 1 : 0;
+        }
+        ties += count > 1 ? 1 : 0;
+        for (int t = 0; t < out; t++) {
+          if (z[t] == max) {
+            for (int j = 0; j < k; j++) {
+              for (int i = 0; i < ch; i++) {
+                dw[j][i][o] += c[b][o] / count * x[b][0][t * stride + j][i];
+                dx[b][t * stride + j][i] += c[b][o] / count * w[0][j][i][o];
+              }
+            }
+          }
+        }
+      }
+    }
+    assertTrue(
+        nanB >= 0 || ties > (sameRows ? n * f - 1 : 2), "the case has too few ties: " + ties);
+    try (GraphSession g = GraphSession.create()) {
+      Ops tf = g.tf();
+      // Placeholders, not constants: grappler would fold the whole gradient, and the trace below
+      // checks which branch ran.
+      Operand<TFloat32> xin =
+          tf.placeholderWithDefault(
+              tf.constant(x), org.tensorflow.ndarray.Shape.of(staticBatch ? n : -1, 1, steps, ch));
+      Operand<TFloat32> wc =
+          tf.placeholderWithDefault(tf.constant(w), org.tensorflow.ndarray.Shape.of(1, k, ch, f));
+      Operand<TFloat32> conv =
+          tf.nn.conv2d(xin, wc, java.util.List.of(1L, 1L, (long) stride, 1L), "VALID");
+      Operand<TFloat32> pooled =
+          tf.max(
+              tf.squeeze(conv, org.tensorflow.op.core.Squeeze.axis(java.util.List.of(1L))),
+              tf.constant(new int[] {1}));
+      Operand<TFloat32> loss =
+          tf.sum(tf.math.mul(pooled, tf.constant(c)), tf.constant(new int[] {0, 1}));
+      Output<?>[] grads =
+          GraphGradients.add(g, loss, new Output<?>[] {xin.asOutput(), wc.asOutput()});
+      int sparseProducts = 0;
+      java.util.Iterator<GraphOperation> ops = g.graph().operations();
+      while (ops.hasNext()) {
+        sparseProducts += ops.next().type().equals("SparseTensorDenseMatMul") ? 1 : 0;
+      }
+      boolean cpuBuild =
+          System.getProperty("os.arch").equals("amd64")
+              && System.getProperty("os.name").equals("Linux");
+      assertEquals(cpuBuild ? 2 : 0, sparseProducts, "sparse products in the graph");
+      try (Result res =
+          g.session()
+              .runner()
+              .fetch(grads[0])
+              .fetch(grads[1])
+              .setOptions(
+                  org.tensorflow.proto.RunOptions.newBuilder()
+                      .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE)
+                      .build())
+              .runAndFetchMetadata()) {
+        long ran =
+            res.getMetadata().orElseThrow().getStepStats().getDevStatsList().stream()
+                .flatMap(dev -> dev.getNodeStatsList().stream())
+                .filter(node -> node.getTimelineLabel().contains("SparseTensorDenseMatMul("))
+                .count();
+        assertEquals(
+            cpuBuild && !sameRows ? 2 : 0, ran, "sparse products run (not with every step tied)");
+        TFloat32 gx = (TFloat32) res.get(0);
+        TFloat32 gw = (TFloat32) res.get(1);
+        double worst = 0;
+        for (int b = 0; b < n; b++) {
+          for (int p = 0; p < steps; p++) {
+            for (int i = 0; i < ch; i++) {
+              float v = gx.getFloat(b, 0, p, i);
+              if (b == nanB) {
+                assertTrue(Float.isNaN(v), "input gradient of the NaN sample at " + p + ", " + i);
+              } else {
+                worst = Math.max(worst, Math.abs(v - dx[b][p][i]));
+              }
+            }
+          }
+        }
+        for (int j = 0; j < k; j++) {
+          for (int i = 0; i < ch; i++) {
+            for (int o = 0; o < f; o++) {
+              float v = gw.getFloat(0, j, i, o);
+              if (o == nanO || nanB >= 0 && nanO < 0) {
+                assertTrue(Float.isNaN(v), "filter gradient of the NaN channel at " + j + ", " + i);
+              } else {
+                worst = Math.max(worst, Math.abs(v - dw[j][i][o]));
+              }
+            }
+          }
+        }
+        assertTrue(worst < 1e-5, "stride " + stride + ": largest gradient error " + worst);
+      }
+    }
+  }
+
   /**
    * A one-row convolution's input x (n, 1, steps, ch), kernel w (1, k, ch, f) and loss weights c
    * (n, 1, out, f), Gaussian; the loss is sum(conv(x, w) * c).
