@@ -262,4 +262,86 @@ class SeedModelTest {
       }
     }
   }
+
+  @Test
+  void gradientsThroughGraphGradientsEqualTensorFlowsDenseOnes() {
+    // GraphGradients takes the convolution's gradients from the steps holding the pooled maxima
+    // (io.jkeras.backend.MaxPooledConv1DGradients); TensorFlow's own gradient of the same graph,
+    // dense, is the reference. Inference mode (no dropout mask), reviews that repeat trigrams so
+    // that some maxima tie.
+    Baseline b = new Baseline();
+    try (Model model = b.model()) {
+      ModelRuntime runtime = ModelRuntime.of(model);
+      Ops tf = runtime.graphSession().tf();
+      Operand<TFloat32> y = runtime.forward(false).outputs().get(0);
+      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(y, y), tf.constant(new int[] {0, 1}));
+      List<Weight> weights = model.weights();
+      Output<?>[] wrt = new Output<?>[weights.size()];
+      for (int i = 0; i < wrt.length; i++) {
+        wrt[i] = weights.get(i).value().asOutput();
+      }
+      // GraphGradients first: its rewrites match the forward ops only while nothing else reads
+      // them.
+      Output<?>[] ours = io.jkeras.backend.GraphGradients.add(runtime.graphSession(), loss, wrt);
+      Output<?>[] dense = runtime.graphSession().graph().addGradients(loss.asOutput(), wrt);
+      int batch = 4;
+      int[] ids = new int[batch * MAXLEN];
+      Random rnd = new Random(3);
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = 1 + rnd.nextInt(40);
+      }
+      for (int r = 0; r < batch; r++) {
+        for (int t = 0; t < 3; t++) { // the same trigram at steps 10, 40 and 70
+          ids[r * MAXLEN + 40 + t] = ids[r * MAXLEN + 10 + t];
+          ids[r * MAXLEN + 70 + t] = ids[r * MAXLEN + 10 + t];
+        }
+      }
+      try (TInt32 x = TInt32.tensorOf(Shape.of(batch, MAXLEN), DataBuffers.of(ids, true, false))) {
+        var runner =
+            runtime
+                .graphSession()
+                .session()
+                .runner()
+                .feed(runtime.inputPlaceholders().get(0), x)
+                .setOptions(
+                    org.tensorflow.proto.RunOptions.newBuilder()
+                        .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE)
+                        .build());
+        for (int i = 0; i < wrt.length; i++) {
+          runner.fetch(dense[i]).fetch(ours[i]);
+        }
+        try (Result r = runner.runAndFetchMetadata()) {
+          boolean cpuBuild =
+              System.getProperty("os.arch").equals("amd64")
+                  && System.getProperty("os.name").equals("Linux");
+          long sparseRuns =
+              r.getMetadata().orElseThrow().getStepStats().getDevStatsList().stream()
+                  .flatMap(dev -> dev.getNodeStatsList().stream())
+                  .filter(node -> node.getTimelineLabel().contains("SparseTensorDenseMatMul("))
+                  .count();
+          assertEquals(cpuBuild ? 2 : 0, sparseRuns, "sparse products of the convolution run");
+          for (int i = 0; i < wrt.length; i++) {
+            float[] want = values((TFloat32) r.get(2 * i));
+            float[] got = values((TFloat32) r.get(2 * i + 1));
+            double scale = 0;
+            double worst = 0;
+            for (int j = 0; j < want.length; j++) {
+              scale = Math.max(scale, Math.abs(want[j]));
+              worst = Math.max(worst, Math.abs(want[j] - got[j]));
+            }
+            assertTrue(scale > 0, weights.get(i).path() + " has a zero gradient");
+            assertTrue(
+                worst <= 1e-5 * scale,
+                weights.get(i).path() + ": largest difference " + worst + " of " + scale);
+          }
+        }
+      }
+    }
+  }
+
+  private static float[] values(TFloat32 t) {
+    float[] v = new float[(int) t.size()];
+    t.copyTo(DataBuffers.of(v, false, false));
+    return v;
+  }
 }
