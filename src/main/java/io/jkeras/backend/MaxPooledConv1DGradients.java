@@ -307,9 +307,7 @@ final class MaxPooledConv1DGradients {
         tf.stack(List.of(rows, columns), org.tensorflow.op.core.Stack.axis(1L));
     Operand<TFloat32> a =
         tf.reshape(
-            tf.math.mul(
-                tf.expandDims(values, tf.constant(1)),
-                tf.onesLike(tf.constant(new float[1][(int) k]))),
+            tf.tile(tf.expandDims(values, tf.constant(1)), tf.constant(new long[] {1, k})),
             tf.constant(new long[] {-1}));
     Operand<TInt64> aShape =
         tf.concat(
