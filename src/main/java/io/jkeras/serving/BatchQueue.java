@@ -17,11 +17,11 @@ import java.util.function.IntSupplier;
  * each request its own rows of every output. When no batch of this queue is running and no other
  * request is on its way (being read, not yet queued), a batch runs at once: nothing could join it.
  *
- * <p>A full batch runs on the thread of the request that filled it; a batch flushed by the timeout
- * runs on a batching thread. No caller waits for its rows: {@link #submit} returns a future, which
- * the thread that ran the batch completes (and so runs what the caller chained to it). When a
- * merged run fails, each request of the batch runs again alone: a bad request fails by itself, and
- * no error shows one client another client's input.
+ * <p>Every batch runs on a batching thread, never on the thread that submits: that one reads HTTP
+ * requests and must not wait for a model. No caller waits for its rows: {@link #submit} returns a
+ * future, which the thread that ran the batch completes (and so runs what the caller chained to it,
+ * writing the reply). When a merged run fails, each request of the batch runs again alone: a bad
+ * request fails by itself, and no error shows one client another client's input.
  *
  * <pre>{@code
  * queue.submit(inputs, 1).thenAccept(out -> reply(out)); // one instance
@@ -64,8 +64,8 @@ final class BatchQueue {
 
   /**
    * Adds a request of {@code rows} instances; the future completes with its outputs. When the
-   * request fills the batch (or nothing could join it), the batch runs on this thread before the
-   * call returns. The caller no longer counts itself in {@code arriving}.
+   * request fills the batch (or nothing could join it), the batch goes to a batching thread at
+   * once. The caller no longer counts itself in {@code arriving}.
    */
   CompletableFuture<Map<String, TensorData>> submit(Map<String, TensorData> inputs, int rows) {
     Task task = new Task(inputs, rows, new CompletableFuture<>());
@@ -93,7 +93,7 @@ final class BatchQueue {
       runOnBatchThread(earlier);
     }
     if (full != null) {
-      run(full);
+      runOnBatchThread(full);
     }
     return task.result();
   }

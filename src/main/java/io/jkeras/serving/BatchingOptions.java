@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param enabled off by default
  * @param maxBatchSize most instances per model run; a request with more runs alone
  * @param timeout longest wait for a batch to fill (TensorFlow Serving's batch_timeout_micros)
- * @param threads threads that run batches flushed by the timeout
+ * @param threads threads that run batches
  * @param waitWhenIdle wait for a full batch or the timeout even when the server is idle, as
  *     TensorFlow Serving does (default false)
  */

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the model's {@link ServableModel#checkValues} accepted its values. A batched request holds no
  * thread while it waits for its batch: {@link #run} returns a future.
  *
+ * <p>With batching on, {@link #run} never blocks its caller: models run on the batching threads,
+ * and a request that does not go to a batch queue whole (one larger than a batch, which runs in
+ * parts, or one whose inputs cannot be split) runs on the executor the caller passes. So the HTTP
+ * handler can run on the thread that reads requests.
+ *
  * <pre>{@code
  * ModelRunner runner = new ModelRunner(new BatchingOptions(true, 32, Duration.ofMillis(1), 2),
  *     metrics);
- * try (ModelRunner.Arrival a = runner.arrive()) { // before the body is read
- *   runner.run(lease.version(), signature, inputs, a).thenAccept(out -> reply(out));
- * }
+ * ModelRunner.Arrival a = runner.arrive(); // before the body is read
+ * runner.run(lease.version(), signature, inputs, a, workers).thenAccept(out -> reply(out));
  * }</pre>
  */
 final class ModelRunner implements AutoCloseable {
@@ -51,6 +57,14 @@ final class ModelRunner implements AutoCloseable {
     }
   }
 
+  /** A batching thread, so that {@link #onBatchThread} can tell. */
+  private static final class BatchThread extends Thread {
+    BatchThread(Runnable r) {
+      super(r, "jkeras-serving-batch");
+      setDaemon(true);
+    }
+  }
+
   private final BatchingOptions options;
   private final ServingMetrics metrics;
   private final ScheduledExecutorService threads;
@@ -61,18 +75,22 @@ final class ModelRunner implements AutoCloseable {
     this.metrics = metrics;
     if (options.enabled()) {
       ScheduledThreadPoolExecutor pool =
-          new ScheduledThreadPoolExecutor(
-              options.threads(),
-              r -> {
-                Thread t = new Thread(r, "jkeras-serving-batch");
-                t.setDaemon(true);
-                return t;
-              });
+          new ScheduledThreadPoolExecutor(options.threads(), BatchThread::new);
       pool.setRemoveOnCancelPolicy(true);
       this.threads = pool;
     } else {
       this.threads = null;
     }
+  }
+
+  /** Whether batching is on, so that {@link #run} never blocks its caller. */
+  boolean batching() {
+    return options.enabled();
+  }
+
+  /** Whether the calling thread is one of the batching threads (of any runner). */
+  static boolean onBatchThread() {
+    return Thread.currentThread() instanceof BatchThread;
   }
 
   /** Counts a predict request as on its way until the returned arrival is closed. */
@@ -83,13 +101,51 @@ final class ModelRunner implements AutoCloseable {
   /**
    * Runs a request: in runs of at most the max batch size when its inputs share dimension 0 and no
    * spec fixes it (so a large request costs the memory of one run at a time), else in one run. The
-   * future completes with the outputs or the failure; a request that fits one batch returns as soon
-   * as it is queued, a larger one when its last part has run.
+   * future completes with the outputs or the failure. With batching on, a request that fits one
+   * batch returns as soon as it is queued, and any other runs on {@code blocking}; with batching
+   * off, the request runs on this thread before the call returns.
    */
   CompletableFuture<Map<String, TensorData>> run(
-      LoadedVersion version, SignatureSpec sig, Map<String, TensorData> inputs, Arrival arrival) {
+      LoadedVersion version,
+      SignatureSpec sig,
+      Map<String, TensorData> inputs,
+      Arrival arrival,
+      Executor blocking) {
+    int rows = splittableRows(sig, inputs);
+    if (!options.enabled() || (rows >= 1 && rows <= options.maxBatchSize())) {
+      return runHere(version, sig, inputs, rows, arrival);
+    }
+    // Its parts wait for their batches, or it runs the model itself: not on the caller's thread.
+    CompletableFuture<Map<String, TensorData>> out = new CompletableFuture<>();
     try {
-      int rows = splittableRows(sig, inputs);
+      blocking.execute(
+          () ->
+              runHere(version, sig, inputs, rows, arrival)
+                  .whenComplete((r, e) -> complete(out, r, e)));
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new ServingException(
+              ErrorCode.UNAVAILABLE, 503, "The server is shutting down; retry later", e));
+    }
+    return out;
+  }
+
+  private static <T> void complete(CompletableFuture<T> out, T value, Throwable error) {
+    if (error != null) {
+      out.completeExceptionally(error);
+    } else {
+      out.complete(value);
+    }
+  }
+
+  /** {@link #run} on this thread; the parts of a large request wait for their batches here. */
+  private CompletableFuture<Map<String, TensorData>> runHere(
+      LoadedVersion version,
+      SignatureSpec sig,
+      Map<String, TensorData> inputs,
+      int rows,
+      Arrival arrival) {
+    try {
       int max = options.maxBatchSize();
       if (rows <= max) {
         return runPart(version, sig, inputs, rows, arrival);

@@ -1,9 +1,12 @@
 package io.jkeras.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +46,10 @@ import org.eclipse.jetty.util.Callback;
  * size over its limit, 503 when too many predicts are in flight, 500 when the model fails. Error
  * messages show the model base path as {@code <model_base_path>}.
  *
+ * <p>With batching on, the handler never blocks (models run on the batching threads, and a body
+ * still on its way is read on a worker thread), so it declares itself non-blocking and Jetty runs
+ * it on the thread that read the request, without a hand-off per request.
+ *
  * <pre>{@code
  * server.setHandler(new RestApiHandler(versions, runner, metrics, 64 << 20, ServingLimits.DEFAULT));
  * }</pre>
@@ -51,6 +59,12 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
   static final String METRICS_PATH = "/monitoring/prometheus/metrics";
   static final String HEALTH_PATH = "/healthz";
   private static final String JSON = "application/json";
+
+  /**
+   * The most body bytes read without waiting on the thread that parsed the headers: a body that has
+   * not arrived whole by then is read, from where it stands, on a worker thread.
+   */
+  private static final int INLINE_BODY_BYTES = 1 << 16;
 
   private static final Pattern PREDICT =
       Pattern.compile("(?i)/v1/models/([^/:]+)(?:/versions/([^/:]*)|/labels/([^/:]*))?:([^/:]*)");
@@ -75,6 +89,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       ServingMetrics metrics,
       long maxBodyBytes,
       ServingLimits limits) {
+    super(runner.batching() ? InvocationType.NON_BLOCKING : InvocationType.BLOCKING);
     this.versions = versions;
     this.runner = runner;
     this.metrics = metrics;
@@ -122,14 +137,14 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     CompletableFuture<Reply> reply;
     try {
       reply = route(method, path == null ? "/" : path, request, api);
-    } catch (ServingException | BodyNotRead | RuntimeException | IOException e) {
+    } catch (ServingException | RuntimeException | IOException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    // A predict's body has been read by now, even when its batch has yet to run.
-    boolean drained = drainBody(request);
     reply.whenComplete(
         (r, e) -> {
           try {
+            // A predict's body has been read by now: the reply follows its parse.
+            boolean drained = drainBody(request);
             respond(request, response, callback, api[0], drained, r, e);
           } catch (Throwable failure) {
             callback.failed(failure);
@@ -214,7 +229,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
 
   /** The reply to a request: at once, except for a predict waiting for its batch. */
   private CompletableFuture<Reply> route(String method, String path, Request request, String[] api)
-      throws ServingException, IOException, BodyNotRead {
+      throws ServingException, IOException {
     if (path.equals(HEALTH_PATH)) {
       api[0] = "health";
       requireMethod(method, "GET", path);
@@ -261,13 +276,19 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
             null);
       }
       CompletableFuture<Reply> reply;
-      try (ModelRunner.Arrival arrival = runner.arrive()) {
+      ModelRunner.Arrival arrival = runner.arrive();
+      try {
         reply = predict(model, version, request, arrival);
       } catch (Throwable e) {
+        arrival.close();
         predictSlots.release();
         throw e;
       }
-      return reply.whenComplete((r, e) -> predictSlots.release());
+      return reply.whenComplete(
+          (r, e) -> {
+            arrival.close();
+            predictSlots.release();
+          });
     }
     m = STATUS.matcher(path);
     if (m.matches()) {
@@ -508,24 +529,21 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
    */
   private CompletableFuture<Reply> predict(
       String model, OptionalLong version, Request request, ModelRunner.Arrival arrival)
-      throws ServingException, BodyNotRead {
+      throws ServingException {
     TensorBudget.Claim claim = budget.claim();
     CompletableFuture<Reply> reply;
     try {
-      PredictCodec.Request parsed;
-      try (InputStream in = body(request)) {
-        parsed =
-            new PredictBodyReader(
-                    new PredictBodyReader.Limits(
-                        limits.maxInstancesPerRequest(), limits.maxTensorBytes()),
-                    claim)
-                .read(in);
-      } catch (BodyTooLarge e) {
-        throw tooLarge("more than " + maxBodyBytes + " bytes");
-      } catch (IOException e) {
-        throw new BodyNotRead(e);
-      }
-      reply = predict(model, version, parsed, arrival);
+      Executor workers = request.getComponents().getExecutor();
+      reply =
+          parse(request, claim, workers)
+              .thenCompose(
+                  parsed -> {
+                    try {
+                      return predict(model, version, parsed, arrival, workers);
+                    } catch (ServingException e) {
+                      return CompletableFuture.failedFuture(e);
+                    }
+                  });
     } catch (Throwable e) {
       claim.close();
       throw e;
@@ -533,9 +551,83 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     return reply.whenComplete((r, e) -> claim.close());
   }
 
+  /**
+   * Parses a predict body: on this thread when all of it has arrived (up to {@link
+   * #INLINE_BODY_BYTES}), else on a worker thread, which may wait for the rest (when the handler
+   * blocks anyway, on this thread).
+   */
+  private CompletableFuture<PredictCodec.Request> parse(
+      Request request, TensorBudget.Claim claim, Executor workers) throws ServingException {
+    long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    if (declared > maxBodyBytes) {
+      throw tooLarge(declared + " bytes");
+    }
+    ByteArrayOutputStream arrived = new ByteArrayOutputStream();
+    try {
+      while (arrived.size() <= INLINE_BODY_BYTES) {
+        Content.Chunk c = request.read();
+        if (c == null) {
+          break;
+        }
+        try {
+          if (Content.Chunk.isFailure(c)) {
+            Throwable f = c.getFailure();
+            throw new BodyNotRead(f instanceof IOException io ? io : new IOException(f));
+          }
+          ByteBuffer b = c.getByteBuffer();
+          if (arrived.size() + (long) b.remaining() > maxBodyBytes) {
+            throw tooLarge("more than " + maxBodyBytes + " bytes");
+          }
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          arrived.write(bytes, 0, bytes.length);
+          if (c.isLast()) {
+            return CompletableFuture.completedFuture(
+                parse(new ByteArrayInputStream(arrived.toByteArray()), claim));
+          }
+        } finally {
+          c.release();
+        }
+      }
+    } catch (ServingException | BodyNotRead e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    byte[] head = arrived.toByteArray();
+    Executor where = runner.batching() ? workers : Runnable::run;
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (InputStream rest = body(request, head.length)) {
+            return parse(new SequenceInputStream(new ByteArrayInputStream(head), rest), claim);
+          } catch (ServingException | BodyNotRead | IOException e) {
+            throw new CompletionException(e);
+          }
+        },
+        where);
+  }
+
+  /** Parses a whole predict body from {@code in}. */
+  private PredictCodec.Request parse(InputStream in, TensorBudget.Claim claim)
+      throws ServingException, BodyNotRead {
+    try {
+      return new PredictBodyReader(
+              new PredictBodyReader.Limits(
+                  limits.maxInstancesPerRequest(), limits.maxTensorBytes()),
+              claim)
+          .read(in);
+    } catch (BodyTooLarge e) {
+      throw tooLarge("more than " + maxBodyBytes + " bytes");
+    } catch (IOException e) {
+      throw new BodyNotRead(e);
+    }
+  }
+
   /** Runs a parsed predict request on a leased version, kept until the reply is encoded. */
   private CompletableFuture<Reply> predict(
-      String model, OptionalLong version, PredictCodec.Request parsed, ModelRunner.Arrival arrival)
+      String model,
+      OptionalLong version,
+      PredictCodec.Request parsed,
+      ModelRunner.Arrival arrival,
+      Executor workers)
       throws ServingException {
     LoadedVersion.Lease lease = versions.acquire(version);
     CompletableFuture<Reply> reply;
@@ -556,7 +648,7 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
       Map<String, TensorData> inputs = PredictCodec.inputs(parsed, sig);
       reply =
           runner
-              .run(lv, sig, inputs, arrival)
+              .run(lv, sig, inputs, arrival, workers)
               .handle(
                   (outputs, error) -> {
                     try {
@@ -634,18 +726,17 @@ final class RestApiHandler extends Handler.Abstract implements AutoCloseable {
     }
   }
 
-  /** The request body, failing with {@link BodyTooLarge} past the size limit. */
-  private InputStream body(Request request) throws ServingException {
-    long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-    if (declared > maxBodyBytes) {
-      throw tooLarge(declared + " bytes");
-    }
+  /**
+   * The rest of the request body after {@code alreadyRead} bytes, failing with {@link BodyTooLarge}
+   * past the size limit.
+   */
+  private InputStream body(Request request, long alreadyRead) {
     InputStream raw = Content.Source.asInputStream(request);
     SlowUploadGuard.Upload upload =
         slowUploads.watch(
             () -> request.getConnectionMetaData().getConnection().getEndPoint().close());
     return new FilterInputStream(raw) {
-      private long seen;
+      private long seen = alreadyRead;
 
       @Override
       public int read() throws IOException {

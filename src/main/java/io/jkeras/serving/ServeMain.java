@@ -57,8 +57,7 @@ public final class ServeMain {
           "                                        an idle server runs a batch at once",
           "  --batch_wait_when_idle                wait for the timeout even when idle (TensorFlow",
           "                                        Serving's behaviour)",
-          "  --num_batch_threads N                 threads running timed-out batches (default:"
-              + " cores)",
+          "  --num_batch_threads N                 threads running batches (default: cores)",
           "  --max_body_bytes N                    largest request body (default 67108864); more",
           "                                        gets 413",
           "  --max_instances_per_request N         most instances in one request (default 10000);",

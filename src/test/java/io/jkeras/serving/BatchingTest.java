@@ -4,6 +4,9 @@ import static io.jkeras.serving.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +96,68 @@ class BatchingTest {
     assertTrue(
         metrics.contains("jkeras_serving_batch_size_bucket{le=\"8\"} " + (m.runs.get() - 1)),
         metrics);
+  }
+
+  /**
+   * Sends a predict over a raw socket: the headers and the body up to {@code split}, then after a
+   * pause the rest, and returns the reply's status line and body.
+   */
+  private String[] postInTwoPieces(String body, int split) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /v1/models/fm:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Connection: close\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes, 0, split);
+      out.flush();
+      Thread.sleep(300);
+      out.write(bytes, split, bytes.length - split);
+      out.flush();
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int end = reply.indexOf("\r\n\r\n");
+      return new String[] {reply.substring(0, reply.indexOf("\r\n")), reply.substring(end + 4)};
+    }
+  }
+
+  @Test
+  void bodiesStillArrivingOrLargerThanTheInlineReadAreReadOnWorkersAndAnswered() throws Exception {
+    // Half a body, a pause, the rest: the handler cannot wait for it on the thread that read the
+    // headers, so a worker reads the rest.
+    String[] r = postInTwoPieces("{\"instances\": [[1, 2, 3], [4, 5, 6]]}", 20);
+    assertEquals("HTTP/1.1 200 OK", r[0], r[1]);
+    assertEquals(json("{\"predictions\": [[3.0, 5.0, 7.0], [9.0, 11.0, 13.0]]}"), json(r[1]));
+    // A body of about 150 kB, past what is read without a worker, in pieces and whole; its 2000
+    // instances run in parts of 8 on the batching threads, never on an HTTP thread.
+    StringBuilder sb = new StringBuilder("{\"instances\": [");
+    String zero = "0." + "0".repeat(30);
+    for (int i = 0; i < 2000; i++) {
+      sb.append(i == 0 ? "[" : ", [").append(i).append(", ").append(zero).append(", ");
+      sb.append(zero).append("]");
+    }
+    String big = sb.append("]}").toString();
+    assertTrue(big.length() > 140_000, "body of " + big.length() + " bytes");
+    FakeModel m = loader.version(1);
+    m.runThreads.clear();
+    for (String[] reply :
+        List.of(postInTwoPieces(big, 100_000), postInTwoPieces(big, 1000), sendWhole(big))) {
+      assertEquals("HTTP/1.1 200 OK", reply[0], reply[1]);
+      var predictions = json(reply[1]).get("predictions");
+      assertEquals(2000, predictions.size());
+      for (int i : new int[] {0, 7, 8, 1999}) {
+        assertEquals(json("[" + (2.0 * i + 1) + ", 1.0, 1.0]"), predictions.get(i));
+      }
+    }
+    assertEquals(java.util.Set.of("jkeras-serving-batch"), m.runThreads);
+  }
+
+  private String[] sendWhole(String body) throws Exception {
+    TestHttp.Reply r = http.post("/v1/models/fm:predict", body);
+    return new String[] {"HTTP/1.1 " + r.status() + (r.status() == 200 ? " OK" : ""), r.body()};
   }
 
   @Test

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,6 +51,10 @@ final class FakeModel implements ServableModel {
   final AtomicInteger runs = new AtomicInteger();
   final AtomicInteger inFlight = new AtomicInteger();
   final List<Long> batchSizes = new CopyOnWriteArrayList<>();
+
+  /** The names of the threads that ran the model, warm-up included. */
+  final Set<String> runThreads = ConcurrentHashMap.newKeySet();
+
   volatile String runFailure;
   volatile boolean closed;
   volatile int runsAfterClose;
@@ -122,6 +128,7 @@ final class FakeModel implements ServableModel {
         throw new IllegalStateException("version " + version + " is closed");
       }
       runs.incrementAndGet();
+      runThreads.add(Thread.currentThread().getName());
       if (runFailure != null) {
         throw new IllegalStateException(runFailure);
       }

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The server under hostile clients (issue 13): requests that ask for too much memory, a client
@@ -87,11 +89,13 @@ class HostileServingTest {
     return sb.append("]}").toString();
   }
 
-  @Test
-  void instancesOverTheCapAre413AndALargeRequestRunsInPartsOfMaxBatchSize() throws Exception {
+  @ParameterizedTest(name = "batching {0}")
+  @ValueSource(booleans = {false, true})
+  void instancesOverTheCapAre413AndALargeRequestRunsInPartsOfMaxBatchSize(boolean batching)
+      throws Exception {
     start(
         options()
-            .withBatching(new BatchingOptions(false, 8, Duration.ofMillis(1), 1))
+            .withBatching(new BatchingOptions(batching, 8, Duration.ofMillis(1), 1))
             .withLimits(ServingLimits.DEFAULT.withMaxInstancesPerRequest(1000)));
     TestHttp.Reply r = http.post("/v1/models/fm:predict", rows(1001, 3));
     assertEquals(413, r.status(), r.body());
@@ -102,6 +106,7 @@ class HostileServingTest {
 
     FakeModel m = loader.version(1);
     m.batchSizes.clear();
+    m.runThreads.clear();
     r = http.post("/v1/models/fm:predict", rows(1000, 3));
     assertEquals(200, r.status(), r.body());
     var predictions = r.json().get("predictions");
@@ -111,6 +116,12 @@ class HostileServingTest {
     }
     assertEquals(125, m.batchSizes.size(), "1000 instances in runs of 8");
     assertTrue(m.batchSizes.stream().allMatch(b -> b == 8), m.batchSizes.toString());
+    if (batching) {
+      // The handler runs on the thread that reads requests: it never runs a model itself.
+      assertTrue(
+          m.runThreads.stream().allMatch(t -> t.equals("jkeras-serving-batch")),
+          m.runThreads.toString());
+    }
     // A part that fails answers as a single run would: the model blaming the input is a 400.
     StringBuilder broken = new StringBuilder("{\"signature_name\": \"broken\", \"instances\": [-1");
     for (int i = 1; i < 20; i++) {
@@ -401,10 +412,12 @@ class HostileServingTest {
     return s;
   }
 
-  @Test
-  void statusAndHealthStayAnswerableUnderASlowloris() throws Exception {
+  @ParameterizedTest(name = "batching {0}")
+  @ValueSource(booleans = {false, true})
+  void statusAndHealthStayAnswerableUnderASlowloris(boolean batching) throws Exception {
     start(
         options()
+            .withBatching(new BatchingOptions(batching, 8, Duration.ofMillis(1), 2))
             .withLimits(
                 ServingLimits.DEFAULT
                     .withMaxConnectionsPerClient(64)
