@@ -15,6 +15,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,40 @@ class BatchingTest {
       }
     }
     assertEquals(java.util.Set.of("jkeras-serving-batch"), m.runThreads);
+  }
+
+  @Test
+  void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
+    // The next request of a connection is read by the batching thread that wrote the reply before
+    // it, when it is already there: three requests sent at once, each answered with its own rows.
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      String body = "{\"instances\": [[" + i + ", 0, 0]]}";
+      all.append("POST /v1/models/fm:predict HTTP/1.1\r\nHost: x\r\n")
+          .append("Content-Type: application/json\r\nContent-Length: ")
+          .append(body.length())
+          .append(i == 2 ? "\r\nConnection: close" : "")
+          .append("\r\n\r\n")
+          .append(body);
+    }
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String replies = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      List<String> predictions = new ArrayList<>();
+      Matcher m = Pattern.compile("\\{\"predictions\".*?\\]\\]\\}").matcher(replies);
+      while (m.find()) {
+        predictions.add(m.group());
+      }
+      assertEquals(3, predictions.size(), replies);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(
+            json("{\"predictions\": [[" + (2.0 * i + 1) + ", 1.0, 1.0]]}"),
+            json(predictions.get(i)),
+            replies);
+      }
+    }
   }
 
   private String[] sendWhole(String body) throws Exception {
