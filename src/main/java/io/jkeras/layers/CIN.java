@@ -158,9 +158,11 @@ public class CIN extends Layer {
       int h = layerSizes.get(l);
       Operand<TFloat32> kernel = kernels.get(l).value();
       Operand<TFloat32> product =
-          training || h > previous
-              ? pairsTimesKernel(tf, x, x0, kernel, training)
-              : kernelThenFields(tf, x, x0, kernel);
+          l == 0 && 8 * fields <= 3 * h
+              ? symmetricPairsTimesKernel(tf, x0, kernel)
+              : training || h > previous
+                  ? pairsTimesKernel(tf, x, x0, kernel, training)
+                  : kernelThenFields(tf, x, x0, kernel);
       x = activation.apply(tf, tf.nn.biasAdd(product, biases.get(l).value())); // (batch*k, h)
       pooled.add(tf.reduceSum(tf.reshape(x, tf.constant(new int[] {-1, k, h})), tf.constant(1)));
       previous = h;
@@ -202,6 +204,47 @@ public class CIN extends Layer {
             tf.constant(new int[] {fields * previous, h}));
     return tf.linalg.matMul(
         tf.reshape(pairs, tf.constant(new int[] {-1, fields * previous})), kernelP);
+  }
+
+  /**
+   * The first layer, where {@code x = x0}: its pairs are symmetric ({@code z[r, j, i] = z[r, i,
+   * j]}), so it multiplies the F(F+1)/2 pairs {@code i <= j} with the kernel rows of each pair
+   * summed ({@code W[i, j] + W[j, i]}, {@code W[i, i]} alone): 55 of the 100 products for F = 10.
+   * The pairs are {@code (x0 A) * (x0 B)} with constant 0/1 column selections, whose gradients are
+   * matmuls too; these cost about {@code 4 F} multiply-adds per pair and row against the {@code 3
+   * h} saved per pair dropped, so the form is used where {@code 8 F <= 3 h} (xDeepFM on Frappe, F =
+   * 10, h = 128: epochs 4.03 -> 3.80 s at batch 1024, measured).
+   */
+  private static Operand<TFloat32> symmetricPairsTimesKernel(
+      Ops tf, Operand<TFloat32> x0, Operand<TFloat32> kernel) {
+    int fields = (int) x0.shape().size(1);
+    int n = fields * (fields + 1) / 2;
+    float[][] a = new float[fields][n];
+    float[][] b = new float[fields][n];
+    int[] ij = new int[n];
+    int[] ji = new int[n];
+    float[][] half = new float[n][1];
+    int p = 0;
+    for (int i = 0; i < fields; i++) {
+      for (int j = i; j < fields; j++) {
+        a[i][p] = 1;
+        b[j][p] = 1;
+        // Kernel row m*F + f is map m, field f; here map and field both index x0.
+        ij[p] = i * fields + j;
+        ji[p] = j * fields + i;
+        half[p][0] = i == j ? 0.5f : 1f; // W[i, i] is gathered twice
+        p++;
+      }
+    }
+    Operand<TFloat32> pairs =
+        tf.math.mul(tf.linalg.matMul(x0, tf.constant(a)), tf.linalg.matMul(x0, tf.constant(b)));
+    Operand<TFloat32> summed =
+        tf.math.mul(
+            tf.math.add(
+                tf.gather(kernel, tf.constant(ij), tf.constant(0)),
+                tf.gather(kernel, tf.constant(ji), tf.constant(0))),
+            tf.constant(half));
+    return tf.linalg.matMul(pairs, summed);
   }
 
   /**

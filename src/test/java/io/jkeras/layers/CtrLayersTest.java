@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.testing.MultiInputHarness;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -317,6 +318,13 @@ class CtrLayersTest {
             CIN.REGISTERED_NAME,
             CIN::fromConfig),
         new Case(
+            "CIN, first layer over its symmetric pairs",
+            () -> new CIN(List.of(12, 3)),
+            fieldInput(),
+            (in, w) -> cin(in, w, new int[] {12, 3}),
+            CIN.REGISTERED_NAME,
+            CIN::fromConfig),
+        new Case(
             "DotInteraction",
             DotInteraction::new,
             List.of(new long[] {4}, new long[] {4}, new long[] {4}),
@@ -368,20 +376,22 @@ class CtrLayersTest {
 
   /**
    * CIN's inference graph computes its layers in two other forms than training (CIN#call): with
-   * more maps than inputs, fewer, then more again, each form runs.
+   * more maps than inputs, fewer, then more again, each form runs; and a first layer with at least
+   * 8F/3 maps runs over its symmetric pairs.
    */
   @Test
   void cinInferenceMatchesTheDefinition() {
-    int[] sizes = {5, 3, 4};
-    checkAgainstDefinition(
-        new Case(
-            "CIN inference",
-            () -> new CIN(List.of(5, 3, 4)),
-            fieldInput(),
-            (in, w) -> cin(in, w, sizes),
-            CIN.REGISTERED_NAME,
-            CIN::fromConfig),
-        false);
+    for (int[] sizes : new int[][] {{5, 3, 4}, {12, 3}}) {
+      checkAgainstDefinition(
+          new Case(
+              "CIN inference " + Arrays.toString(sizes),
+              () -> new CIN(Arrays.stream(sizes).boxed().toList()),
+              fieldInput(),
+              (in, w) -> cin(in, w, sizes),
+              CIN.REGISTERED_NAME,
+              CIN::fromConfig),
+          false);
+    }
   }
 
   /** The forward values and the gradients of the layer, called in this mode, against c's. */
