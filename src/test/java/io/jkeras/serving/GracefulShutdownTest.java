@@ -48,15 +48,17 @@ class GracefulShutdownTest {
               HttpResponse.BodyHandlers.ofString()));
     }
     long deadline = System.nanoTime() + 5_000_000_000L;
-    // Unbatched, the three run side by side; batched, the first runs at once and the other two
-    // queue behind it (they run together when it ends).
-    int running = batching ? 1 : 3;
-    while (model.inFlight.get() < running && System.nanoTime() < deadline) {
+    // Unbatched, the three run side by side. Batched, the first runs at once and the other two
+    // join a batch behind it (run when it ends, or beside it once the 1 ms timeout flushes theirs):
+    // once it runs, give them time to arrive.
+    while (model.inFlight.get() < (batching ? 1 : 3) && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertEquals(running, model.inFlight.get());
     if (batching) {
+      assertTrue(model.inFlight.get() >= 1, "no batch running");
       Thread.sleep(200);
+    } else {
+      assertEquals(3, model.inFlight.get());
     }
     long t0 = System.nanoTime();
     Thread stopper = new Thread(server::stop);
