@@ -417,6 +417,19 @@ public final class KerasModelFile {
 
   private static Archive readArchive(Path path, String source) {
     try (ZipFile zip = new ZipFile(path.toFile())) {
+      // Zip readers differ in which of two same-named members they take: refuse the ambiguity.
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+        if (!seen.add(e.getName())) {
+          throw new KerasFileException(
+              source
+                  + ": the archive has "
+                  + zip.stream().filter(o -> o.getName().equals(e.getName())).count()
+                  + " members named "
+                  + e.getName()
+                  + ", expected one");
+        }
+      }
       byte[] metadata = member(zip, METADATA, source, false);
       if (metadata != null) {
         KerasJson.parseObject(metadata, source + ": " + METADATA);

@@ -183,6 +183,28 @@ class HostileModelFileTest {
     }
   }
 
+  @Test
+  void anArchiveWithTwoConfigJsonMembersIsRefused() throws Exception {
+    // Zip readers disagree on which of two same-named members counts (Java and Python take the
+    // last, others the first), so one file could load as two different models.
+    KerasArchive a = KerasArchive.read(good);
+    byte[] config = a.members.get("config.json");
+    a.members.put("config.jsoX", config);
+    a.members.put("config.json", "{\"not\": \"a model\"}".getBytes(StandardCharsets.UTF_8));
+    KerasArchive reordered = new KerasArchive();
+    reordered.members.put("config.json", a.members.get("config.json"));
+    a.members.forEach((k, v) -> reordered.members.putIfAbsent(k, v));
+    byte[] zip = reordered.bytes(false);
+    byte[] from = "config.jsoX".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + from.length <= zip.length; i++) {
+      if (Arrays.equals(Arrays.copyOfRange(zip, i, i + from.length), from)) {
+        zip[i + from.length - 1] = 'n';
+      }
+    }
+    Path twice = Files.write(dir.resolve("twice.keras"), zip);
+    contains(refused(twice).getMessage(), twice.toString(), "config.json", "2 members");
+  }
+
   /** The archive with config.json followed by whitespace up to {@code total} bytes, deflated. */
   private static byte[] zipWithPaddedConfig(KerasArchive a, byte[] config, int total)
       throws Exception {
