@@ -134,8 +134,11 @@ public final class LibfmReader {
     try {
       id = Long.parseLong(pair.substring(0, colon));
     } catch (NumberFormatException e) {
-      throw new DataFormatException(
-          file, line, field, "the id must be a whole number, got \"" + pair + "\"");
+      if (!pair.substring(0, colon).matches("[+-]?[0-9]+")) {
+        throw new DataFormatException(
+            file, line, field, "the id must be a whole number, got \"" + pair + "\"");
+      }
+      id = -1; // a whole number beyond a long: out of range, reported below
     }
     if (id < 0 || id > Integer.MAX_VALUE || (idBound >= 0 && id >= idBound)) {
       throw new DataFormatException(

@@ -66,6 +66,7 @@ class LibfmReaderTest {
         "1 0:1 3:1\\n1 1:1 9:1\\n|:2: field 1: id 9 is out of range [0, 5)|1",
         "1 0:1 3:0.5\\n|:1: field 1: the value must be 1|1",
         "1 0:1 -3:1\\n|:1: field 1: id -3 is out of range|1",
+        "1 0:1 99999999999999999999:1\\n|:1: field 1: id 99999999999999999999 is out of range|1",
         "\\n\\n|: the file holds no rows|-1",
       })
   void badInputNamesFileLineAndField(String text, String message, int field) throws IOException {
