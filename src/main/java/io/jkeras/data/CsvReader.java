@@ -25,9 +25,9 @@ import java.util.Map;
  * shared id space of the {@link Features} that {@link Fitted#features()} describes.
  *
  * <p>Bad input is a {@link DataFormatException} naming file, line and column, before any rows are
- * returned: an empty file, a missing declared column, a line with another number of columns than
- * the header, a label that is not ±1/0/1, a numeric value that is not a finite number (empty
- * included).
+ * returned: an empty file, a missing declared column or one the header names twice, a line with
+ * another number of columns than the header, a label that is not ±1/0/1, a numeric value that is
+ * not a finite number (empty included).
  *
  * <pre>{@code
  * CsvReader csv = CsvReader.builder().separator('\t').label("clicked")
@@ -225,6 +225,20 @@ public final class CsvReader {
               1,
               -1,
               "no column \"" + wanted.get(i) + "\" in the header " + Arrays.toString(names));
+        }
+        int again = Arrays.asList(names).lastIndexOf(wanted.get(i));
+        if (again != columns[i]) {
+          throw new DataFormatException(
+              file,
+              1,
+              again,
+              "column \""
+                  + wanted.get(i)
+                  + "\" appears twice in the header (columns "
+                  + columns[i]
+                  + " and "
+                  + again
+                  + "), so which one to read is ambiguous");
         }
       }
       long lineNo = 1;

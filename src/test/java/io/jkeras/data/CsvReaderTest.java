@@ -85,6 +85,11 @@ class CsvReaderTest {
     check(csv, "clicked,user,price\n1,u,\n", ":2: field 2: expected a finite number, got \"\"", 2);
     check(csv, "clicked,user,price\n1,\"u,2\n", ":2: field 1: a quoted value is not closed", 1);
     check(csv, "clicked,user\n1,u\n", ":1: no column \"price\"", -1);
+    check(
+        csv,
+        "clicked,user,price,user\n1,u,2,v\n",
+        ":1: field 3: column \"user\" appears twice in the header (columns 1 and 3)",
+        3);
     check(csv, "", ": the file is empty", -1);
     check(csv, "clicked,user,price\n", ": the file holds a header and no rows", -1);
   }
