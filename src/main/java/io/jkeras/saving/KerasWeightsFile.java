@@ -463,6 +463,8 @@ public final class KerasWeightsFile {
     TreeMap<Integer, Dataset> datasets = indexedDatasets(vars, source);
     List<StoredArray> out = new ArrayList<>();
     int expectedIndex = 0;
+    long limit = ModelFileLimits.maxWeightBytes();
+    long total = 0;
     for (Map.Entry<Integer, Dataset> e : datasets.entrySet()) {
       String where = "/" + OPTIMIZER + "/" + VARS + "/" + e.getKey();
       if (e.getKey() != expectedIndex++) {
@@ -475,6 +477,31 @@ public final class KerasWeightsFile {
       }
       Dataset d = e.getValue();
       long[] shape = d.getDimensionsAsLong();
+      // A chunked, compressed dataset can claim far more values than the file holds: count them
+      // (4 bytes a float, 8 an integer, as StoredArray keeps them) before reading any.
+      long count = d.getSize();
+      long bytes =
+          count < 0 || count > Long.MAX_VALUE / 16
+              ? Long.MAX_VALUE / 2
+              : count * (d.getDataType() instanceof FloatingPoint ? 4 : 8);
+      total += bytes;
+      if (total > limit) {
+        throw new KerasFileException(
+            source
+                + ": optimizer variable "
+                + where
+                + " of shape "
+                + StoredArray.formatShape(shape)
+                + " takes "
+                + bytes
+                + " bytes, bringing the optimizer's variables to "
+                + total
+                + " bytes, over the limit of "
+                + limit
+                + "; raise -D"
+                + ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY
+                + " for a larger one");
+      }
       if (d.getDataType() instanceof FloatingPoint) {
         out.add(new StoredArray(shape, readFloats(d, base, fileSize, source, where), null));
       } else if (d.getDataType() instanceof FixedPoint) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.WritableGroup;
 import io.jkeras.layers.Activation;
 import io.jkeras.layers.Dense;
@@ -459,6 +460,45 @@ class KerasWeightsFileTest {
       assertTrue(msg.contains("expected floating-point data"), msg);
       msg = assertFileError(stray, () -> KerasWeightsFile.load(stray, s));
       assertTrue(msg.contains("unexpected entry \"kernel\""), msg);
+    }
+  }
+
+  @Test
+  void optimizerVariablesCountAgainstTheWeightLimitBeforeTheyAreRead() {
+    // 4M float32 zeros, chunked and deflated: 16 MiB in memory from a file of a few KiB.
+    Path file = dir.resolve("opt.weights.h5");
+    try (WritableHdfFile f = HdfFile.write(file)) {
+      WritableGroup layers = f.putGroup("layers");
+      WritableGroup hidden = layers.putGroup("dense").putGroup("vars");
+      hidden.putDataset("0", new float[5][4]);
+      hidden.putDataset("1", new float[4]);
+      WritableGroup head = layers.putGroup("dense_1").putGroup("vars");
+      head.putDataset("0", new float[4][2]);
+      head.putDataset("1", new float[2]);
+      f.putGroup("optimizer")
+          .putGroup("vars")
+          .putDataset(
+              "0",
+              new float[1 << 22],
+              DatasetCreationOptions.builder().chunkDimensions(1 << 16).deflate().build());
+    }
+    assertTrue(file.toFile().length() < (1 << 20));
+    try (Sequential s = stack(4, true)) {
+      System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, String.valueOf(1 << 20));
+      String msg = assertFileError(file, () -> KerasWeightsFile.load(file, s));
+      for (String part :
+          List.of(
+              "/optimizer/vars/0",
+              "(4194304,)",
+              "16777216 bytes",
+              "limit of 1048576",
+              ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY)) {
+        assertTrue(msg.contains(part), "\"" + part + "\" not in: " + msg);
+      }
+      System.clearProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
+      assertEquals(1 << 22, KerasWeightsFile.load(file, s).get(0).size());
+    } finally {
+      System.clearProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
     }
   }
 
