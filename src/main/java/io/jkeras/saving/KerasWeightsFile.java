@@ -553,8 +553,10 @@ public final class KerasWeightsFile {
                 + "\" in the weights file, but there is no dataset "
                 + where);
       }
-      float[] values = readFloats(d, base, fileSize, source, where);
-      if (values.length != want.getValue().length) {
+      // Checked before reading (readFloats checks it read as many): a chunked dataset can claim
+      // far more values than the file holds.
+      long count = d.getSize();
+      if (count != want.getValue().length) {
         throw new KerasFileException(
             source
                 + ": layer \""
@@ -564,9 +566,9 @@ public final class KerasWeightsFile {
                 + " values at "
                 + where
                 + ", the file has "
-                + values.length);
+                + count);
       }
-      out.put(want.getKey(), values);
+      out.put(want.getKey(), readFloats(d, base, fileSize, source, where));
     }
     return out;
   }

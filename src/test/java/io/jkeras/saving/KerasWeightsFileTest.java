@@ -19,12 +19,14 @@ import io.jkeras.layers.FMLayer;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.StringLookup;
 import io.jkeras.layers.Weight;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.testing.Numerics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -499,6 +501,38 @@ class KerasWeightsFileTest {
       assertEquals(1 << 22, KerasWeightsFile.load(file, s).get(0).size());
     } finally {
       System.clearProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
+    }
+  }
+
+  @Test
+  void aNamedArrayOfTheWrongSizeIsRefusedBeforeItIsRead() {
+    // A TF-IDF StringLookup keeps 3 idf_weights; the file claims 4M floats in a few KiB.
+    Path file = dir.resolve("idf.weights.h5");
+    try (WritableHdfFile f = HdfFile.write(file)) {
+      f.putGroup("layers")
+          .putGroup("string_lookup")
+          .putGroup("vars")
+          .putDataset(
+              "idf_weights",
+              new float[1 << 22],
+              DatasetCreationOptions.builder().chunkDimensions(1 << 16).deflate().build());
+    }
+    KerasTensor in = Input.of("string", 2);
+    StringLookup lookup =
+        StringLookup.builder()
+            .vocabulary(List.of("a", "b"))
+            .idfWeights(List.of(0.5, 2.0))
+            .outputMode("tf_idf")
+            .build();
+    try (Model m = new Model(in, lookup.apply(in))) {
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long before = threads.getCurrentThreadAllocatedBytes();
+      String msg = assertFileError(file, () -> KerasWeightsFile.load(file, m));
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertTrue(msg.contains("expected 3 values at /layers/string_lookup/vars/idf_weights"), msg);
+      assertTrue(msg.contains("the file has 4194304"), msg);
+      assertTrue(allocated < (8 << 20), "read the claimed array: " + allocated + " bytes");
     }
   }
 
