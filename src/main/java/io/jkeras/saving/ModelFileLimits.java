@@ -11,8 +11,8 @@ package io.jkeras.saving;
  *       what the archive's header says. Real configs are kilobytes; more is padding or an attack.
  *   <li>{@value #MAX_WEIGHT_BYTES_PROPERTY} (default 4 GiB): the largest total size of a loaded
  *       model's weights (float32), checked layer by layer before each weight is allocated, together
- *       with each weight's shape against the arrays the file declares; the optimizer variables of a
- *       {@code .weights.h5} file count, before each is read, against the same limit, apart.
+ *       with each weight's shape against the arrays the file declares; the optimizer variables a
+ *       file holds count, before each is read, against the same limit, apart.
  * </ul>
  *
  * <p>A file over a limit fails with a {@link KerasFileException} naming the file, the member or

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.WritableGroup;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Embedding;
@@ -117,6 +119,50 @@ class HostileModelFileTest {
     }
     KerasFileException e = refused(h5);
     contains(e.getMessage(), h5.toString(), "layer \"emb\"", "(20000000, 50)", "(1000, 50)");
+  }
+
+  @Test
+  void legacyOptimizerWeightsCountAgainstTheWeightLimitBeforeTheyAreRead() throws Exception {
+    KerasTensor x = Input.of(2);
+    Path saved = dir.resolve("compiled.keras");
+    try (Model m = new Model(x, Dense.builder(1).name("d").build().apply(x))) {
+      m.compile("adam", "mse");
+      KerasModelFile.save(m, saved);
+    }
+    Map<String, Object> config = KerasArchive.read(saved).config();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> training = (Map<String, Object>) config.remove("compile_config");
+    training.put("optimizer_config", training.remove("optimizer"));
+    ObjectMapper json = new ObjectMapper();
+    Path h5 = dir.resolve("adam.h5");
+    try (WritableHdfFile f = HdfFile.write(h5)) {
+      f.putAttribute("model_config", json.writeValueAsString(config));
+      f.putAttribute("training_config", json.writeValueAsString(training));
+      WritableGroup d = f.putGroup("model_weights").putGroup("d");
+      d.putAttribute("weight_names", new String[] {"d/kernel:0", "d/bias:0"});
+      WritableGroup inner = d.putGroup("d");
+      inner.putDataset("kernel:0", new float[2][1]);
+      inner.putDataset("bias:0", new float[1]);
+      WritableGroup opt = f.putGroup("optimizer_weights");
+      opt.putAttribute("weight_names", new String[] {"iteration:0", "learning_rate:0", "m:0"});
+      opt.putDataset("iteration:0", 0L);
+      opt.putDataset("learning_rate:0", 0.001f);
+      // 4M float32 zeros, chunked and deflated: 16 MiB in memory from a file of a few KiB.
+      opt.putDataset(
+          "m:0",
+          new float[1 << 22],
+          DatasetCreationOptions.builder().chunkDimensions(1 << 16).deflate().build());
+    }
+    assertTrue(Files.size(h5) < (1 << 20));
+    System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, String.valueOf(1 << 20));
+    contains(
+        refused(h5).getMessage(),
+        h5.toString(),
+        "/optimizer_weights/m:0",
+        "(4194304,)",
+        "16777216 bytes",
+        "limit of 1048576",
+        ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
   }
 
   @Test
