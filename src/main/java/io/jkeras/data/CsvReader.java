@@ -27,7 +27,7 @@ import java.util.Map;
  * <p>Bad input is a {@link DataFormatException} naming file, line and column, before any rows are
  * returned: an empty file, a missing declared column or one the header names twice, a line with
  * another number of columns than the header, a label that is not ±1/0/1, a numeric value that is
- * not a finite number (empty included).
+ * not a finite number (empty included), a line longer than {@link Builder#maxLineLength}.
  *
  * <pre>{@code
  * CsvReader csv = CsvReader.builder().separator('\t').label("clicked")
@@ -46,6 +46,7 @@ public final class CsvReader {
   private final List<String> numeric;
   private final int minCount;
   private final int embeddingDim;
+  private final int maxLineLength;
 
   private CsvReader(Builder b) {
     if (b.label == null) {
@@ -60,6 +61,7 @@ public final class CsvReader {
     this.numeric = List.copyOf(b.numeric);
     this.minCount = b.minCount;
     this.embeddingDim = b.embeddingDim;
+    this.maxLineLength = b.maxLineLength;
   }
 
   /**
@@ -207,8 +209,9 @@ public final class CsvReader {
   }
 
   private void scan(Path file, CellSink sink) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      LineReader in = new LineReader(reader, file, maxLineLength);
+      String header = in.next(1);
       if (header == null || header.isBlank()) {
         throw new DataFormatException(file, 0, -1, "the file is empty (expected a header line)");
       }
@@ -244,7 +247,7 @@ public final class CsvReader {
       long lineNo = 1;
       long rows = 0;
       String line;
-      while ((line = in.readLine()) != null) {
+      while ((line = in.next(lineNo + 1)) != null) {
         lineNo++;
         if (line.isEmpty()) {
           continue;
@@ -338,6 +341,7 @@ public final class CsvReader {
     private final List<String> numeric = new ArrayList<>();
     private int minCount = 1;
     private int embeddingDim = 8;
+    private int maxLineLength = 1 << 20;
 
     private Builder() {}
 
@@ -392,6 +396,19 @@ public final class CsvReader {
     /** The embedding size written into the fitted {@link Features} (default 8). */
     public Builder embeddingDim(int embeddingDim) {
       this.embeddingDim = embeddingDim;
+      return this;
+    }
+
+    /**
+     * The longest line, in characters, the reader accepts (default 1 Mi); a longer one is a {@link
+     * DataFormatException} before it is held in memory.
+     */
+    public Builder maxLineLength(int chars) {
+      if (chars <= 0) {
+        throw new IllegalArgumentException(
+            "CsvReader: maxLineLength must be positive, got " + chars);
+      }
+      this.maxLineLength = chars;
       return this;
     }
 

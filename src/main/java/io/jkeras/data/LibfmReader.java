@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * <p>Every problem is a {@link DataFormatException} naming the file, line and field, thrown before
  * any rows are returned: an empty file, a line with another number of pairs than the first (or than
  * {@link Builder#fields}), a pair that is not {@code id:value}, a label that is not ±1/0/1, a value
- * other than 1, an id at or above {@link Builder#idBound}.
+ * other than 1, an id at or above {@link Builder#idBound}, a line longer than {@link
+ * Builder#maxLineLength}.
  *
  * <pre>{@code
  * LibfmReader reader = LibfmReader.builder().fields(10).idBound(5382).build();
@@ -27,10 +28,12 @@ public final class LibfmReader {
 
   private final int fields;
   private final int idBound;
+  private final int maxLineLength;
 
   private LibfmReader(Builder b) {
     this.fields = b.fields;
     this.idBound = b.idBound;
+    this.maxLineLength = b.maxLineLength;
   }
 
   /**
@@ -63,14 +66,15 @@ public final class LibfmReader {
     }
   }
 
-  private long scan(BufferedReader in, Path file, RowSink sink) throws IOException {
+  private long scan(BufferedReader reader, Path file, RowSink sink) throws IOException {
+    LineReader in = new LineReader(reader, file, maxLineLength);
     int width = fields;
     int[] ids = width < 0 ? null : new int[width];
     float[] none = new float[0];
     long rows = 0;
     long lineNo = 0;
     String line;
-    while ((line = in.readLine()) != null) {
+    while ((line = in.next(lineNo + 1)) != null) {
       lineNo++;
       String[] parts = line.trim().split("\\s+");
       if (parts.length == 1 && parts[0].isEmpty()) {
@@ -176,6 +180,7 @@ public final class LibfmReader {
   public static final class Builder {
     private int fields = -1;
     private int idBound = -1;
+    private int maxLineLength = 1 << 20;
 
     private Builder() {}
 
@@ -194,6 +199,19 @@ public final class LibfmReader {
         throw new IllegalArgumentException("LibfmReader: idBound must be positive, got " + idBound);
       }
       this.idBound = idBound;
+      return this;
+    }
+
+    /**
+     * The longest line, in characters, the reader accepts (default 1 Mi); a longer one is a {@link
+     * DataFormatException} before it is held in memory.
+     */
+    public Builder maxLineLength(int chars) {
+      if (chars <= 0) {
+        throw new IllegalArgumentException(
+            "LibfmReader: maxLineLength must be positive, got " + chars);
+      }
+      this.maxLineLength = chars;
       return this;
     }
 

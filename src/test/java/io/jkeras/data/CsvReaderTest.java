@@ -91,6 +91,11 @@ class CsvReaderTest {
         ":1: field 3: column \"user\" appears twice in the header (columns 1 and 3)",
         3);
     check(csv, "", ": the file is empty", -1);
+    check(
+        csv,
+        "clicked,user,price\n1," + "u".repeat((1 << 20) + 1) + ",2\n",
+        ":2: the line is longer than 1048576 characters",
+        -1);
     check(csv, "clicked,user,price\n", ": the file holds a header and no rows", -1);
   }
 

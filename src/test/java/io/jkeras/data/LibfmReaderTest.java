@@ -86,6 +86,28 @@ class LibfmReaderTest {
     assertTrue(e.getMessage().contains(":1: expected 10 id:value pairs"), e.getMessage());
   }
 
+  @Test
+  void aLineLongerThanTheLimitIsRefusedBeforeItIsHeld() throws IOException {
+    // No line break in 1.2 million characters: a file that is not line-based, or an attack.
+    Path f = write("1 0:1\n0 " + "0:1 ".repeat(300_000) + "\n");
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> LibfmReader.builder().read(f));
+    assertTrue(e.getMessage().startsWith(f + ":2: "), e.getMessage());
+    assertTrue(e.getMessage().contains("longer than 1048576 characters"), e.getMessage());
+    Path small = write("1 0:1 1:1\n" + "0 2:1 13:1\n");
+    e =
+        assertThrows(
+            DataFormatException.class, () -> LibfmReader.builder().maxLineLength(9).read(small));
+    assertTrue(e.getMessage().contains(":2: the line is longer than 9"), e.getMessage());
+  }
+
+  @Test
+  void lineBreaksOfEveryKindAndNoneAtTheEnd() throws IOException {
+    ClickData d = LibfmReader.builder().read(write("1 0:1\r\n0 1:1\r\r\n1 2:1\r1 3:1"));
+    assertEquals(4, d.rows());
+    assertEquals(3, d.id(3, 0));
+  }
+
   private Path write(String text) throws IOException {
     Path f = dir.resolve("rows.libfm");
     Files.writeString(f, text);
