@@ -1,7 +1,7 @@
 package io.jkeras.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -209,8 +209,8 @@ public final class CsvReader {
   }
 
   private void scan(Path file, CellSink sink) {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      LineReader in = new LineReader(reader, file, maxLineLength);
+    try (InputStream stream = Files.newInputStream(file)) {
+      LineReader in = new LineReader(stream, file, maxLineLength);
       String header = in.next(1);
       if (header == null || header.isBlank()) {
         throw new DataFormatException(file, 0, -1, "the file is empty (expected a header line)");

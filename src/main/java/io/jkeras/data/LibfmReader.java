@@ -1,9 +1,8 @@
 package io.jkeras.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -59,15 +58,14 @@ public final class LibfmReader {
    * between rows); returns the number of rows. A bad line throws before its row reaches the sink.
    */
   long scan(Path file, RowSink sink) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return scan(in, file, sink);
+    try (InputStream in = Files.newInputStream(file)) {
+      return scan(new LineReader(in, file, maxLineLength), file, sink);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read libfm file " + file + ": " + e, e);
     }
   }
 
-  private long scan(BufferedReader reader, Path file, RowSink sink) throws IOException {
-    LineReader in = new LineReader(reader, file, maxLineLength);
+  private long scan(LineReader in, Path file, RowSink sink) throws IOException {
     int width = fields;
     int[] ids = width < 0 ? null : new int[width];
     float[] none = new float[0];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.testing.SharedFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,23 @@ class LibfmReaderTest {
     ClickData d = LibfmReader.builder().read(write("1 0:1\r\n0 1:1\r\r\n1 2:1\r1 3:1"));
     assertEquals(4, d.rows());
     assertEquals(3, d.id(3, 0));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreReportedWithTheirLine() throws IOException {
+    // Line 3 holds a Latin-1 "é" (0xe9), far enough in that a read-ahead would pass it first.
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      text.append("1 0:1").append(" ".repeat(40_000)).append('\n');
+    }
+    byte[] head = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bad = "0 1:1 caf\u00e9\n1 2:1\n".getBytes(StandardCharsets.ISO_8859_1);
+    Path f = dir.resolve("latin1.libfm");
+    Files.write(
+        f, java.nio.ByteBuffer.allocate(head.length + bad.length).put(head).put(bad).array());
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> LibfmReader.builder().read(f));
+    assertTrue(e.getMessage().startsWith(f + ":3: not UTF-8 text: byte 0xe9"), e.getMessage());
   }
 
   private Path write(String text) throws IOException {
