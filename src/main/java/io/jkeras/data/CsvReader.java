@@ -55,6 +55,12 @@ public final class CsvReader {
     if (b.categorical.isEmpty()) {
       throw new IllegalArgumentException("CsvReader: declare at least one categorical column");
     }
+    if (b.categorical.containsKey(b.label) || b.numeric.contains(b.label)) {
+      throw new IllegalArgumentException(
+          "CsvReader: column \""
+              + b.label
+              + "\" is the label and cannot also be a feature (the model would read the answer)");
+    }
     this.separator = b.separator;
     this.label = b.label;
     this.categorical = new LinkedHashMap<>(b.categorical);
@@ -423,7 +429,8 @@ public final class CsvReader {
     /**
      * The reader with these columns and options.
      *
-     * @throws IllegalArgumentException if no label column was named
+     * @throws IllegalArgumentException if no label column was named, or the label column is also
+     *     declared as a feature
      */
     public CsvReader build() {
       return new CsvReader(this);

@@ -99,6 +99,19 @@ class CsvReaderTest {
     check(csv, "clicked,user,price\n", ": the file holds a header and no rows", -1);
   }
 
+  @Test
+  void theLabelColumnCannotAlsoBeAFeature() {
+    // It would hand the model the answer: every row's label among its inputs.
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CsvReader.builder().label("clicked").categorical("clicked").build());
+    assertTrue(e.getMessage().contains("\"clicked\" is the label"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CsvReader.builder().label("clicked").categorical("u").numeric("clicked").build());
+  }
+
   private void check(CsvReader csv, String text, String message, int field) throws IOException {
     Path f = write("bad.csv", text);
     DataFormatException e = assertThrows(DataFormatException.class, () -> csv.fit(f));
