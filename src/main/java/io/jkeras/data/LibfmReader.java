@@ -142,7 +142,7 @@ public final class LibfmReader {
       }
       id = -1; // a whole number beyond a long: out of range, reported below
     }
-    if (id < 0 || id > Integer.MAX_VALUE || (idBound >= 0 && id >= idBound)) {
+    if (id < 0 || id >= Integer.MAX_VALUE || (idBound >= 0 && id >= idBound)) {
       throw new DataFormatException(
           file,
           line,

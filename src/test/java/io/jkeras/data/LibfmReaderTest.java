@@ -88,6 +88,18 @@ class LibfmReaderTest {
   }
 
   @Test
+  void theLargestIntIsOutOfRangeSoThatTheIdBoundFitsAnInt() throws IOException {
+    // Accepted, id 2147483647 made ClickData.idBound() (largest id + 1) overflow to -2147483648.
+    Path f = write("1 0:1\n0 2147483647:1\n");
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> LibfmReader.builder().read(f));
+    assertTrue(
+        e.getMessage().contains(":2: field 0: id 2147483647 is out of range [0, 2147483647)"),
+        e.getMessage());
+    assertEquals(2147483647, LibfmReader.builder().read(write("1 2147483646:1\n")).idBound());
+  }
+
+  @Test
   void aLineLongerThanTheLimitIsRefusedBeforeItIsHeld() throws IOException {
     // No line break in 1.2 million characters: a file that is not line-based, or an attack.
     Path f = write("1 0:1\n0 " + "0:1 ".repeat(300_000) + "\n");
