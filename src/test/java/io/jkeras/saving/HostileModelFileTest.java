@@ -186,6 +186,27 @@ class HostileModelFileTest {
   }
 
   @Test
+  void theWeightsMemberIsBoundedByTheConfiguredLimitsNotByTwoGigabytes() throws Exception {
+    // model.weights.h5 followed by 8 MiB of zeros (HDF5 ignores them), deflated to a few KiB.
+    System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, "300000");
+    System.setProperty(ModelFileLimits.MAX_CONFIG_BYTES_PROPERTY, String.valueOf(1 << 20));
+    try (Model m = KerasModelFile.load(good)) {
+      assertArrayEquals(expected[0], m.predict(ids)[0]);
+    }
+    KerasArchive a = KerasArchive.read(good);
+    byte[] weights = a.members.get("model.weights.h5");
+    a.members.put("model.weights.h5", Arrays.copyOf(weights, weights.length + (8 << 20)));
+    Path padded = a.write(dir.resolve("padded.keras"), true);
+    assertTrue(Files.size(padded) < (1 << 20));
+    contains(
+        refused(padded).getMessage(),
+        padded.toString(),
+        "model.weights.h5 claims " + (weights.length + (8 << 20)) + " bytes",
+        "(2248576",
+        ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
+  }
+
+  @Test
   void aZipWhoseHeaderUnderstatesConfigJsonIsRefusedByTheBytesReallyInflated() throws Exception {
     // config.json really inflates to 64 MiB of JSON whitespace after the config; the archive's
     // central directory claims 1000 bytes. Reading must stop near the claim, not at 64 MiB.
