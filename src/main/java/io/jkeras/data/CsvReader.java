@@ -1,7 +1,7 @@
 package io.jkeras.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,9 +25,9 @@ import java.util.Map;
  * shared id space of the {@link Features} that {@link Fitted#features()} describes.
  *
  * <p>Bad input is a {@link DataFormatException} naming file, line and column, before any rows are
- * returned: an empty file, a missing declared column, a line with another number of columns than
- * the header, a label that is not ±1/0/1, a numeric value that is not a finite number (empty
- * included).
+ * returned: an empty file, a missing declared column or one the header names twice, a line with
+ * another number of columns than the header, a label that is not ±1/0/1, a numeric value that is
+ * not a finite number (empty included), a line longer than {@link Builder#maxLineLength}.
  *
  * <pre>{@code
  * CsvReader csv = CsvReader.builder().separator('\t').label("clicked")
@@ -46,6 +46,7 @@ public final class CsvReader {
   private final List<String> numeric;
   private final int minCount;
   private final int embeddingDim;
+  private final int maxLineLength;
 
   private CsvReader(Builder b) {
     if (b.label == null) {
@@ -54,12 +55,19 @@ public final class CsvReader {
     if (b.categorical.isEmpty()) {
       throw new IllegalArgumentException("CsvReader: declare at least one categorical column");
     }
+    if (b.categorical.containsKey(b.label) || b.numeric.contains(b.label)) {
+      throw new IllegalArgumentException(
+          "CsvReader: column \""
+              + b.label
+              + "\" is the label and cannot also be a feature (the model would read the answer)");
+    }
     this.separator = b.separator;
     this.label = b.label;
     this.categorical = new LinkedHashMap<>(b.categorical);
     this.numeric = List.copyOf(b.numeric);
     this.minCount = b.minCount;
     this.embeddingDim = b.embeddingDim;
+    this.maxLineLength = b.maxLineLength;
   }
 
   /**
@@ -207,8 +215,9 @@ public final class CsvReader {
   }
 
   private void scan(Path file, CellSink sink) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
+    try (InputStream stream = Files.newInputStream(file)) {
+      LineReader in = new LineReader(stream, file, maxLineLength);
+      String header = in.next(1);
       if (header == null || header.isBlank()) {
         throw new DataFormatException(file, 0, -1, "the file is empty (expected a header line)");
       }
@@ -226,11 +235,25 @@ public final class CsvReader {
               -1,
               "no column \"" + wanted.get(i) + "\" in the header " + Arrays.toString(names));
         }
+        int again = Arrays.asList(names).lastIndexOf(wanted.get(i));
+        if (again != columns[i]) {
+          throw new DataFormatException(
+              file,
+              1,
+              again,
+              "column \""
+                  + wanted.get(i)
+                  + "\" appears twice in the header (columns "
+                  + columns[i]
+                  + " and "
+                  + again
+                  + "), so which one to read is ambiguous");
+        }
       }
       long lineNo = 1;
       long rows = 0;
       String line;
-      while ((line = in.readLine()) != null) {
+      while ((line = in.next(lineNo + 1)) != null) {
         lineNo++;
         if (line.isEmpty()) {
           continue;
@@ -324,6 +347,7 @@ public final class CsvReader {
     private final List<String> numeric = new ArrayList<>();
     private int minCount = 1;
     private int embeddingDim = 8;
+    private int maxLineLength = 1 << 20;
 
     private Builder() {}
 
@@ -381,6 +405,19 @@ public final class CsvReader {
       return this;
     }
 
+    /**
+     * The longest line, in characters, the reader accepts (default 1 Mi); a longer one is a {@link
+     * DataFormatException} before it is held in memory.
+     */
+    public Builder maxLineLength(int chars) {
+      if (chars <= 0) {
+        throw new IllegalArgumentException(
+            "CsvReader: maxLineLength must be positive, got " + chars);
+      }
+      this.maxLineLength = chars;
+      return this;
+    }
+
     private Builder declare(String column, int bins) {
       if (numeric.contains(column) || categorical.containsKey(column)) {
         throw new IllegalArgumentException("CsvReader: column \"" + column + "\" declared twice");
@@ -392,7 +429,8 @@ public final class CsvReader {
     /**
      * The reader with these columns and options.
      *
-     * @throws IllegalArgumentException if no label column was named
+     * @throws IllegalArgumentException if no label column was named, or the label column is also
+     *     declared as a feature
      */
     public CsvReader build() {
       return new CsvReader(this);

@@ -1,9 +1,8 @@
 package io.jkeras.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,7 +15,8 @@ import java.nio.file.Path;
  * <p>Every problem is a {@link DataFormatException} naming the file, line and field, thrown before
  * any rows are returned: an empty file, a line with another number of pairs than the first (or than
  * {@link Builder#fields}), a pair that is not {@code id:value}, a label that is not ±1/0/1, a value
- * other than 1, an id at or above {@link Builder#idBound}.
+ * other than 1, an id at or above {@link Builder#idBound}, a line longer than {@link
+ * Builder#maxLineLength}.
  *
  * <pre>{@code
  * LibfmReader reader = LibfmReader.builder().fields(10).idBound(5382).build();
@@ -27,10 +27,12 @@ public final class LibfmReader {
 
   private final int fields;
   private final int idBound;
+  private final int maxLineLength;
 
   private LibfmReader(Builder b) {
     this.fields = b.fields;
     this.idBound = b.idBound;
+    this.maxLineLength = b.maxLineLength;
   }
 
   /**
@@ -56,21 +58,21 @@ public final class LibfmReader {
    * between rows); returns the number of rows. A bad line throws before its row reaches the sink.
    */
   long scan(Path file, RowSink sink) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return scan(in, file, sink);
+    try (InputStream in = Files.newInputStream(file)) {
+      return scan(new LineReader(in, file, maxLineLength), file, sink);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read libfm file " + file + ": " + e, e);
     }
   }
 
-  private long scan(BufferedReader in, Path file, RowSink sink) throws IOException {
+  private long scan(LineReader in, Path file, RowSink sink) throws IOException {
     int width = fields;
     int[] ids = width < 0 ? null : new int[width];
     float[] none = new float[0];
     long rows = 0;
     long lineNo = 0;
     String line;
-    while ((line = in.readLine()) != null) {
+    while ((line = in.next(lineNo + 1)) != null) {
       lineNo++;
       String[] parts = line.trim().split("\\s+");
       if (parts.length == 1 && parts[0].isEmpty()) {
@@ -134,10 +136,13 @@ public final class LibfmReader {
     try {
       id = Long.parseLong(pair.substring(0, colon));
     } catch (NumberFormatException e) {
-      throw new DataFormatException(
-          file, line, field, "the id must be a whole number, got \"" + pair + "\"");
+      if (!pair.substring(0, colon).matches("[+-]?[0-9]+")) {
+        throw new DataFormatException(
+            file, line, field, "the id must be a whole number, got \"" + pair + "\"");
+      }
+      id = -1; // a whole number beyond a long: out of range, reported below
     }
-    if (id < 0 || id > Integer.MAX_VALUE || (idBound >= 0 && id >= idBound)) {
+    if (id < 0 || id >= Integer.MAX_VALUE || (idBound >= 0 && id >= idBound)) {
       throw new DataFormatException(
           file,
           line,
@@ -173,6 +178,7 @@ public final class LibfmReader {
   public static final class Builder {
     private int fields = -1;
     private int idBound = -1;
+    private int maxLineLength = 1 << 20;
 
     private Builder() {}
 
@@ -191,6 +197,19 @@ public final class LibfmReader {
         throw new IllegalArgumentException("LibfmReader: idBound must be positive, got " + idBound);
       }
       this.idBound = idBound;
+      return this;
+    }
+
+    /**
+     * The longest line, in characters, the reader accepts (default 1 Mi); a longer one is a {@link
+     * DataFormatException} before it is held in memory.
+     */
+    public Builder maxLineLength(int chars) {
+      if (chars <= 0) {
+        throw new IllegalArgumentException(
+            "LibfmReader: maxLineLength must be positive, got " + chars);
+      }
+      this.maxLineLength = chars;
       return this;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -29,6 +30,8 @@ final class KerasJson {
                       StreamReadConstraints.builder().maxNestingDepth(200).build())
                   .build())
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          // As Python's json.loads ("Extra data"): nothing may follow the value.
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
           .build();
 

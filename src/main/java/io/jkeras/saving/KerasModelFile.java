@@ -417,6 +417,19 @@ public final class KerasModelFile {
 
   private static Archive readArchive(Path path, String source) {
     try (ZipFile zip = new ZipFile(path.toFile())) {
+      // Zip readers differ in which of two same-named members they take: refuse the ambiguity.
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+        if (!seen.add(e.getName())) {
+          throw new KerasFileException(
+              source
+                  + ": the archive has "
+                  + zip.stream().filter(o -> o.getName().equals(e.getName())).count()
+                  + " members named "
+                  + e.getName()
+                  + ", expected one");
+        }
+      }
       byte[] metadata = member(zip, METADATA, source, false);
       if (metadata != null) {
         KerasJson.parseObject(metadata, source + ": " + METADATA);
@@ -525,9 +538,13 @@ public final class KerasModelFile {
     }
     long size = entry.getSize();
     boolean json = !name.equals(WEIGHTS);
-    long cap = json ? ModelFileLimits.maxConfigBytes() : MAX_MEMBER_BYTES;
+    long cap = json ? ModelFileLimits.maxConfigBytes() : weightsMemberCap();
     String raise =
-        json ? "; raise -D" + ModelFileLimits.MAX_CONFIG_BYTES_PROPERTY + " for a larger one" : "";
+        "; raise -D"
+            + (json
+                ? ModelFileLimits.MAX_CONFIG_BYTES_PROPERTY
+                : ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY)
+            + " for a larger one";
     if (size > cap) {
       throw new KerasFileException(
           source
@@ -570,6 +587,20 @@ public final class KerasModelFile {
               + ")");
     }
     return bytes;
+  }
+
+  /**
+   * The largest {@code model.weights.h5} read: the weights and the optimizer's variables, each up
+   * to the weight limit and up to 8 bytes a value in the file where jkeras counts 4, and up to the
+   * config limit of HDF5 structure; never more than a Java array.
+   */
+  private static long weightsMemberCap() {
+    long weights = ModelFileLimits.maxWeightBytes();
+    if (weights >= MAX_MEMBER_BYTES / 4) {
+      return MAX_MEMBER_BYTES;
+    }
+    long structure = Math.min(ModelFileLimits.maxConfigBytes(), MAX_MEMBER_BYTES);
+    return Math.min(MAX_MEMBER_BYTES, 4 * weights + structure);
   }
 
   private static byte[] readAtMost(InputStream in, long limit, String what) throws IOException {

@@ -463,6 +463,8 @@ public final class KerasWeightsFile {
     TreeMap<Integer, Dataset> datasets = indexedDatasets(vars, source);
     List<StoredArray> out = new ArrayList<>();
     int expectedIndex = 0;
+    long limit = ModelFileLimits.maxWeightBytes();
+    long total = 0;
     for (Map.Entry<Integer, Dataset> e : datasets.entrySet()) {
       String where = "/" + OPTIMIZER + "/" + VARS + "/" + e.getKey();
       if (e.getKey() != expectedIndex++) {
@@ -475,6 +477,7 @@ public final class KerasWeightsFile {
       }
       Dataset d = e.getValue();
       long[] shape = d.getDimensionsAsLong();
+      total = countOptimizerBytes(d, total, limit, source, where);
       if (d.getDataType() instanceof FloatingPoint) {
         out.add(new StoredArray(shape, readFloats(d, base, fileSize, source, where), null));
       } else if (d.getDataType() instanceof FixedPoint) {
@@ -489,6 +492,40 @@ public final class KerasWeightsFile {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code total} plus the bytes optimizer variable {@code d} takes as a {@link StoredArray} (4 a
+   * float, 8 an integer), counted before it is read: a chunked, compressed dataset can claim far
+   * more values than the file holds.
+   *
+   * @throws KerasFileException when the sum is over {@code limit}, the configured weight limit
+   */
+  static long countOptimizerBytes(Dataset d, long total, long limit, String source, String where) {
+    long count = d.getSize();
+    long bytes =
+        count < 0 || count > Long.MAX_VALUE / 16
+            ? Long.MAX_VALUE / 2
+            : count * (d.getDataType() instanceof FloatingPoint ? 4 : 8);
+    total += bytes;
+    if (total > limit) {
+      throw new KerasFileException(
+          source
+              + ": optimizer variable "
+              + where
+              + " of shape "
+              + StoredArray.formatShape(d.getDimensionsAsLong())
+              + " takes "
+              + bytes
+              + " bytes, bringing the optimizer's variables to "
+              + total
+              + " bytes, over the limit of "
+              + limit
+              + "; raise -D"
+              + ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY
+              + " for a larger one");
+    }
+    return total;
   }
 
   /** The child group {@code name}, null when absent; a dataset of that name is an error. */
@@ -526,8 +563,10 @@ public final class KerasWeightsFile {
                 + "\" in the weights file, but there is no dataset "
                 + where);
       }
-      float[] values = readFloats(d, base, fileSize, source, where);
-      if (values.length != want.getValue().length) {
+      // Checked before reading (readFloats checks it read as many): a chunked dataset can claim
+      // far more values than the file holds.
+      long count = d.getSize();
+      if (count != want.getValue().length) {
         throw new KerasFileException(
             source
                 + ": layer \""
@@ -537,9 +576,9 @@ public final class KerasWeightsFile {
                 + " values at "
                 + where
                 + ", the file has "
-                + values.length);
+                + count);
       }
-      out.put(want.getKey(), values);
+      out.put(want.getKey(), readFloats(d, base, fileSize, source, where));
     }
     return out;
   }

@@ -209,19 +209,20 @@ final class LegacyH5ModelFile {
         names.size() >= 2
             && stripSuffix(names.get(0)).endsWith("iteration")
             && stripSuffix(names.get(1)).endsWith("learning_rate");
+    long[] total = {0};
     if (keras3) {
       List<StoredArray> out = new ArrayList<>();
       for (String name : names) {
-        out.add(stored(dataset(g, name, source), file, source));
+        out.add(stored(dataset(g, name, source), file, source, total));
       }
       return out;
     }
-    return keras2State(g, names, file, model, source);
+    return keras2State(g, names, file, model, source, total);
   }
 
   /** Keras 2's {@code [iter, slots by kind...]} rearranged into Keras 3's order. */
   private static List<StoredArray> keras2State(
-      Group g, List<String> names, HdfFile file, Model model, String source) {
+      Group g, List<String> names, HdfFile file, Model model, String source, long[] total) {
     String iterName = null;
     for (String n : names) {
       String s = stripSuffix(n);
@@ -238,7 +239,7 @@ final class LegacyH5ModelFile {
     }
     Optimizer optimizer = model.optimizer();
     List<StoredArray> out = new ArrayList<>();
-    StoredArray iter = stored(dataset(g, iterName, source), file, source);
+    StoredArray iter = stored(dataset(g, iterName, source), file, source, total);
     out.add(iter.isFloat() ? StoredArray.ofLongScalar((long) iter.floats()[0]) : iter);
     int scalars = optimizer.learningRateSchedule() == null ? 2 : 1;
     if (scalars == 2) {
@@ -281,7 +282,7 @@ final class LegacyH5ModelFile {
                 + names
                 + ")");
       }
-      out.add(stored(dataset(g, found, source), file, source));
+      out.add(stored(dataset(g, found, source), file, source, total));
     }
     if (out.size() + 1 - scalars != names.size()) {
       throw new KerasFileException(
@@ -422,7 +423,11 @@ final class LegacyH5ModelFile {
     throw new KerasFileException(source + ": cannot read " + d.getPath() + " as floats");
   }
 
-  private static StoredArray stored(Dataset d, HdfFile file, String source) {
+  /** Optimizer variable {@code d}, its bytes added to {@code total[0]} before it is read. */
+  private static StoredArray stored(Dataset d, HdfFile file, String source, long[] total) {
+    total[0] =
+        KerasWeightsFile.countOptimizerBytes(
+            d, total[0], ModelFileLimits.maxWeightBytes(), source, d.getPath());
     long[] shape = d.getDimensionsAsLong();
     if (d.getDataType() instanceof FloatingPoint) {
       return new StoredArray(shape, floats(d, file, source), null);

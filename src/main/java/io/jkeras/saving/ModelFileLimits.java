@@ -11,7 +11,10 @@ package io.jkeras.saving;
  *       what the archive's header says. Real configs are kilobytes; more is padding or an attack.
  *   <li>{@value #MAX_WEIGHT_BYTES_PROPERTY} (default 4 GiB): the largest total size of a loaded
  *       model's weights (float32), checked layer by layer before each weight is allocated, together
- *       with each weight's shape against the arrays the file declares.
+ *       with each weight's shape against the arrays the file declares; the optimizer variables a
+ *       file holds count, before each is read, against the same limit, apart. A {@code .keras}
+ *       file's {@code model.weights.h5} is read only up to four times this limit plus the config
+ *       limit.
  * </ul>
  *
  * <p>A file over a limit fails with a {@link KerasFileException} naming the file, the member or

@@ -85,8 +85,31 @@ class CsvReaderTest {
     check(csv, "clicked,user,price\n1,u,\n", ":2: field 2: expected a finite number, got \"\"", 2);
     check(csv, "clicked,user,price\n1,\"u,2\n", ":2: field 1: a quoted value is not closed", 1);
     check(csv, "clicked,user\n1,u\n", ":1: no column \"price\"", -1);
+    check(
+        csv,
+        "clicked,user,price,user\n1,u,2,v\n",
+        ":1: field 3: column \"user\" appears twice in the header (columns 1 and 3)",
+        3);
     check(csv, "", ": the file is empty", -1);
+    check(
+        csv,
+        "clicked,user,price\n1," + "u".repeat((1 << 20) + 1) + ",2\n",
+        ":2: the line is longer than 1048576 characters",
+        -1);
     check(csv, "clicked,user,price\n", ": the file holds a header and no rows", -1);
+  }
+
+  @Test
+  void theLabelColumnCannotAlsoBeAFeature() {
+    // It would hand the model the answer: every row's label among its inputs.
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CsvReader.builder().label("clicked").categorical("clicked").build());
+    assertTrue(e.getMessage().contains("\"clicked\" is the label"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CsvReader.builder().label("clicked").categorical("u").numeric("clicked").build());
   }
 
   private void check(CsvReader csv, String text, String message, int field) throws IOException {

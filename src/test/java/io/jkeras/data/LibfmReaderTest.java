@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.testing.SharedFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,7 @@ class LibfmReaderTest {
         "1 0:1 3:1\\n1 1:1 9:1\\n|:2: field 1: id 9 is out of range [0, 5)|1",
         "1 0:1 3:0.5\\n|:1: field 1: the value must be 1|1",
         "1 0:1 -3:1\\n|:1: field 1: id -3 is out of range|1",
+        "1 0:1 99999999999999999999:1\\n|:1: field 1: id 99999999999999999999 is out of range|1",
         "\\n\\n|: the file holds no rows|-1",
       })
   void badInputNamesFileLineAndField(String text, String message, int field) throws IOException {
@@ -83,6 +85,57 @@ class LibfmReaderTest {
     DataFormatException e =
         assertThrows(DataFormatException.class, () -> LibfmReader.builder().fields(10).read(f));
     assertTrue(e.getMessage().contains(":1: expected 10 id:value pairs"), e.getMessage());
+  }
+
+  @Test
+  void theLargestIntIsOutOfRangeSoThatTheIdBoundFitsAnInt() throws IOException {
+    // Accepted, id 2147483647 made ClickData.idBound() (largest id + 1) overflow to -2147483648.
+    Path f = write("1 0:1\n0 2147483647:1\n");
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> LibfmReader.builder().read(f));
+    assertTrue(
+        e.getMessage().contains(":2: field 0: id 2147483647 is out of range [0, 2147483647)"),
+        e.getMessage());
+    assertEquals(2147483647, LibfmReader.builder().read(write("1 2147483646:1\n")).idBound());
+  }
+
+  @Test
+  void aLineLongerThanTheLimitIsRefusedBeforeItIsHeld() throws IOException {
+    // No line break in 1.2 million characters: a file that is not line-based, or an attack.
+    Path f = write("1 0:1\n0 " + "0:1 ".repeat(300_000) + "\n");
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> LibfmReader.builder().read(f));
+    assertTrue(e.getMessage().startsWith(f + ":2: "), e.getMessage());
+    assertTrue(e.getMessage().contains("longer than 1048576 characters"), e.getMessage());
+    Path small = write("1 0:1 1:1\n" + "0 2:1 13:1\n");
+    e =
+        assertThrows(
+            DataFormatException.class, () -> LibfmReader.builder().maxLineLength(9).read(small));
+    assertTrue(e.getMessage().contains(":2: the line is longer than 9"), e.getMessage());
+  }
+
+  @Test
+  void lineBreaksOfEveryKindAndNoneAtTheEnd() throws IOException {
+    ClickData d = LibfmReader.builder().read(write("1 0:1\r\n0 1:1\r\r\n1 2:1\r1 3:1"));
+    assertEquals(4, d.rows());
+    assertEquals(3, d.id(3, 0));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreReportedWithTheirLine() throws IOException {
+    // Line 3 holds a Latin-1 "é" (0xe9), far enough in that a read-ahead would pass it first.
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      text.append("1 0:1").append(" ".repeat(40_000)).append('\n');
+    }
+    byte[] head = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bad = "0 1:1 caf\u00e9\n1 2:1\n".getBytes(StandardCharsets.ISO_8859_1);
+    Path f = dir.resolve("latin1.libfm");
+    Files.write(
+        f, java.nio.ByteBuffer.allocate(head.length + bad.length).put(head).put(bad).array());
+    DataFormatException e =
+        assertThrows(DataFormatException.class, () -> LibfmReader.builder().read(f));
+    assertTrue(e.getMessage().startsWith(f + ":3: not UTF-8 text: byte 0xe9"), e.getMessage());
   }
 
   private Path write(String text) throws IOException {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.WritableGroup;
 import io.jkeras.layers.Dense;
 import io.jkeras.layers.Embedding;
@@ -120,6 +122,50 @@ class HostileModelFileTest {
   }
 
   @Test
+  void legacyOptimizerWeightsCountAgainstTheWeightLimitBeforeTheyAreRead() throws Exception {
+    KerasTensor x = Input.of(2);
+    Path saved = dir.resolve("compiled.keras");
+    try (Model m = new Model(x, Dense.builder(1).name("d").build().apply(x))) {
+      m.compile("adam", "mse");
+      KerasModelFile.save(m, saved);
+    }
+    Map<String, Object> config = KerasArchive.read(saved).config();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> training = (Map<String, Object>) config.remove("compile_config");
+    training.put("optimizer_config", training.remove("optimizer"));
+    ObjectMapper json = new ObjectMapper();
+    Path h5 = dir.resolve("adam.h5");
+    try (WritableHdfFile f = HdfFile.write(h5)) {
+      f.putAttribute("model_config", json.writeValueAsString(config));
+      f.putAttribute("training_config", json.writeValueAsString(training));
+      WritableGroup d = f.putGroup("model_weights").putGroup("d");
+      d.putAttribute("weight_names", new String[] {"d/kernel:0", "d/bias:0"});
+      WritableGroup inner = d.putGroup("d");
+      inner.putDataset("kernel:0", new float[2][1]);
+      inner.putDataset("bias:0", new float[1]);
+      WritableGroup opt = f.putGroup("optimizer_weights");
+      opt.putAttribute("weight_names", new String[] {"iteration:0", "learning_rate:0", "m:0"});
+      opt.putDataset("iteration:0", 0L);
+      opt.putDataset("learning_rate:0", 0.001f);
+      // 4M float32 zeros, chunked and deflated: 16 MiB in memory from a file of a few KiB.
+      opt.putDataset(
+          "m:0",
+          new float[1 << 22],
+          DatasetCreationOptions.builder().chunkDimensions(1 << 16).deflate().build());
+    }
+    assertTrue(Files.size(h5) < (1 << 20));
+    System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, String.valueOf(1 << 20));
+    contains(
+        refused(h5).getMessage(),
+        h5.toString(),
+        "/optimizer_weights/m:0",
+        "(4194304,)",
+        "16777216 bytes",
+        "limit of 1048576",
+        ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
+  }
+
+  @Test
   void theWeightLimitIsConfigurableAndNamed() {
     // The table is 200,000 bytes; the Dense kernel and bias 604 more.
     System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, "100000");
@@ -137,6 +183,27 @@ class HostileModelFileTest {
     }
     System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, "-1");
     contains(refused(good).getMessage(), ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, "-1");
+  }
+
+  @Test
+  void theWeightsMemberIsBoundedByTheConfiguredLimitsNotByTwoGigabytes() throws Exception {
+    // model.weights.h5 followed by 8 MiB of zeros (HDF5 ignores them), deflated to a few KiB.
+    System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, "300000");
+    System.setProperty(ModelFileLimits.MAX_CONFIG_BYTES_PROPERTY, String.valueOf(1 << 20));
+    try (Model m = KerasModelFile.load(good)) {
+      assertArrayEquals(expected[0], m.predict(ids)[0]);
+    }
+    KerasArchive a = KerasArchive.read(good);
+    byte[] weights = a.members.get("model.weights.h5");
+    a.members.put("model.weights.h5", Arrays.copyOf(weights, weights.length + (8 << 20)));
+    Path padded = a.write(dir.resolve("padded.keras"), true);
+    assertTrue(Files.size(padded) < (1 << 20));
+    contains(
+        refused(padded).getMessage(),
+        padded.toString(),
+        "model.weights.h5 claims " + (weights.length + (8 << 20)) + " bytes",
+        "(2248576",
+        ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
   }
 
   @Test
@@ -181,6 +248,28 @@ class HostileModelFileTest {
     try (Model m = KerasModelFile.load(under)) {
       assertArrayEquals(expected[0], m.predict(ids)[0]);
     }
+  }
+
+  @Test
+  void anArchiveWithTwoConfigJsonMembersIsRefused() throws Exception {
+    // Zip readers disagree on which of two same-named members counts (Java and Python take the
+    // last, others the first), so one file could load as two different models.
+    KerasArchive a = KerasArchive.read(good);
+    byte[] config = a.members.get("config.json");
+    a.members.put("config.jsoX", config);
+    a.members.put("config.json", "{\"not\": \"a model\"}".getBytes(StandardCharsets.UTF_8));
+    KerasArchive reordered = new KerasArchive();
+    reordered.members.put("config.json", a.members.get("config.json"));
+    a.members.forEach((k, v) -> reordered.members.putIfAbsent(k, v));
+    byte[] zip = reordered.bytes(false);
+    byte[] from = "config.jsoX".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + from.length <= zip.length; i++) {
+      if (Arrays.equals(Arrays.copyOfRange(zip, i, i + from.length), from)) {
+        zip[i + from.length - 1] = 'n';
+      }
+    }
+    Path twice = Files.write(dir.resolve("twice.keras"), zip);
+    contains(refused(twice).getMessage(), twice.toString(), "config.json", "2 members");
   }
 
   /** The archive with config.json followed by whitespace up to {@code total} bytes, deflated. */

@@ -441,6 +441,16 @@ class KerasModelFileTest {
     c.members.put("metadata.json", "{\"keras_version\": ".getBytes());
     assertContains(
         loadFails(c.write(dir.resolve("meta.keras"), false)), "metadata.json: malformed JSON");
+    // Python's json.loads refuses anything after the object ("Extra data"); so does jkeras.
+    KerasArchive d = KerasArchive.read(savedFm());
+    byte[] config = d.members.get("config.json");
+    byte[] twice = Arrays.copyOf(config, config.length * 2);
+    System.arraycopy(config, 0, twice, config.length, config.length);
+    d.members.put("config.json", twice);
+    assertContains(
+        loadFails(d.write(dir.resolve("twice.keras"), false)),
+        "config.json: malformed JSON",
+        "Trailing token");
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.WritableGroup;
 import io.jkeras.layers.Activation;
 import io.jkeras.layers.Dense;
@@ -18,12 +19,14 @@ import io.jkeras.layers.FMLayer;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Layer;
+import io.jkeras.layers.StringLookup;
 import io.jkeras.layers.Weight;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import io.jkeras.testing.Numerics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -459,6 +462,77 @@ class KerasWeightsFileTest {
       assertTrue(msg.contains("expected floating-point data"), msg);
       msg = assertFileError(stray, () -> KerasWeightsFile.load(stray, s));
       assertTrue(msg.contains("unexpected entry \"kernel\""), msg);
+    }
+  }
+
+  @Test
+  void optimizerVariablesCountAgainstTheWeightLimitBeforeTheyAreRead() {
+    // 4M float32 zeros, chunked and deflated: 16 MiB in memory from a file of a few KiB.
+    Path file = dir.resolve("opt.weights.h5");
+    try (WritableHdfFile f = HdfFile.write(file)) {
+      WritableGroup layers = f.putGroup("layers");
+      WritableGroup hidden = layers.putGroup("dense").putGroup("vars");
+      hidden.putDataset("0", new float[5][4]);
+      hidden.putDataset("1", new float[4]);
+      WritableGroup head = layers.putGroup("dense_1").putGroup("vars");
+      head.putDataset("0", new float[4][2]);
+      head.putDataset("1", new float[2]);
+      f.putGroup("optimizer")
+          .putGroup("vars")
+          .putDataset(
+              "0",
+              new float[1 << 22],
+              DatasetCreationOptions.builder().chunkDimensions(1 << 16).deflate().build());
+    }
+    assertTrue(file.toFile().length() < (1 << 20));
+    try (Sequential s = stack(4, true)) {
+      System.setProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY, String.valueOf(1 << 20));
+      String msg = assertFileError(file, () -> KerasWeightsFile.load(file, s));
+      for (String part :
+          List.of(
+              "/optimizer/vars/0",
+              "(4194304,)",
+              "16777216 bytes",
+              "limit of 1048576",
+              ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY)) {
+        assertTrue(msg.contains(part), "\"" + part + "\" not in: " + msg);
+      }
+      System.clearProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
+      assertEquals(1 << 22, KerasWeightsFile.load(file, s).get(0).size());
+    } finally {
+      System.clearProperty(ModelFileLimits.MAX_WEIGHT_BYTES_PROPERTY);
+    }
+  }
+
+  @Test
+  void aNamedArrayOfTheWrongSizeIsRefusedBeforeItIsRead() {
+    // A TF-IDF StringLookup keeps 3 idf_weights; the file claims 4M floats in a few KiB.
+    Path file = dir.resolve("idf.weights.h5");
+    try (WritableHdfFile f = HdfFile.write(file)) {
+      f.putGroup("layers")
+          .putGroup("string_lookup")
+          .putGroup("vars")
+          .putDataset(
+              "idf_weights",
+              new float[1 << 22],
+              DatasetCreationOptions.builder().chunkDimensions(1 << 16).deflate().build());
+    }
+    KerasTensor in = Input.of("string", 2);
+    StringLookup lookup =
+        StringLookup.builder()
+            .vocabulary(List.of("a", "b"))
+            .idfWeights(List.of(0.5, 2.0))
+            .outputMode("tf_idf")
+            .build();
+    try (Model m = new Model(in, lookup.apply(in))) {
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long before = threads.getCurrentThreadAllocatedBytes();
+      String msg = assertFileError(file, () -> KerasWeightsFile.load(file, m));
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertTrue(msg.contains("expected 3 values at /layers/string_lookup/vars/idf_weights"), msg);
+      assertTrue(msg.contains("the file has 4194304"), msg);
+      assertTrue(allocated < (8 << 20), "read the claimed array: " + allocated + " bytes");
     }
   }
 
