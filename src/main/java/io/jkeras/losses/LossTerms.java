@@ -1,19 +1,55 @@
 package io.jkeras.losses;
 
+import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
-/** Shared pieces of the cross-entropy losses: logits recovery, clipping, last-axis means. */
+/** Shared pieces of the losses: label alignment, logits recovery, clipping, last-axis means. */
 final class LossTerms {
 
   /** Keras's global epsilon. */
   static final float EPSILON = 1e-7f;
 
   private LossTerms() {}
+
+  /**
+   * {y, p} as Keras's {@code LossFunctionWrapper.call} passes them to the loss function: when the
+   * ranks differ by one and the longer ends in an axis of size 1, that axis is dropped (or, against
+   * a rank-1 array, the same axis is added to it); sparse labels of the predictions' rank then lose
+   * a trailing axis of size 1, as Keras's {@code sparse_categorical_crossentropy} does.
+   */
+  static List<Operand<TFloat32>> sameRank(
+      Ops tf, Operand<TFloat32> y, Operand<TFloat32> p, boolean sparse) {
+    int ry = y.shape().numDimensions();
+    int rp = p.shape().numDimensions();
+    if (ry == rp + 1 && y.shape().size(ry - 1) == 1) {
+      if (rp == 1) {
+        p = tf.expandDims(p, tf.constant(-1));
+      } else {
+        y = squeezeLast(tf, y);
+      }
+    } else if (rp == ry + 1 && p.shape().size(rp - 1) == 1) {
+      if (ry == 1) {
+        y = tf.expandDims(y, tf.constant(-1));
+      } else {
+        p = squeezeLast(tf, p);
+      }
+    }
+    ry = y.shape().numDimensions();
+    if (sparse && ry == p.shape().numDimensions() && ry > 0 && y.shape().size(ry - 1) == 1) {
+      y = squeezeLast(tf, y);
+    }
+    return List.of(y, p);
+  }
+
+  private static Operand<TFloat32> squeezeLast(Ops tf, Operand<TFloat32> x) {
+    return tf.squeeze(x, Squeeze.axis(List.of((long) x.shape().numDimensions() - 1)));
+  }
 
   /**
    * The logits behind {@code output} when it is the output of a single {@code opType} op (Sigmoid,
