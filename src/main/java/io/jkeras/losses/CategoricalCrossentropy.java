@@ -66,7 +66,7 @@ public class CategoricalCrossentropy extends LossFunction {
     Operand<TFloat32> y = LossTerms.smoothCategorical(tf, yTrue, labelSmoothing);
     Operand<TFloat32> logits = fromLogits ? yPred : LossTerms.logitsOf(yPred, "Softmax");
     if (logits != null && axis == -1) {
-      return tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss();
+      return LossTerms.softmaxCrossEntropy(tf, y, logits);
     }
     if (logits != null) {
       yPred = LossTerms.softmax(tf, logits, axis);

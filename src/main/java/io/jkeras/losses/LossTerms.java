@@ -8,6 +8,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /** Shared pieces of the losses: label alignment, logits recovery, clipping, last-axis means. */
 final class LossTerms {
@@ -73,6 +74,29 @@ final class LossTerms {
     return tf.math.add(
         tf.math.sub(tf.math.maximum(x, tf.constant(0f)), tf.math.mul(x, y)),
         tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(x)))));
+  }
+
+  /**
+   * {@code -sum(labels * log softmax(logits))} over the last axis, as TensorFlow's {@code
+   * tf.nn.softmax_cross_entropy_with_logits}: the kernel takes (rows, classes), so the leading axes
+   * are flattened into rows and the losses take their shape back.
+   */
+  static Operand<TFloat32> softmaxCrossEntropy(
+      Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
+    int rank = logits.shape().numDimensions();
+    if (rank == 2 || rank < 1) {
+      return tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss();
+    }
+    Operand<TInt32> shape = tf.shape(logits);
+    Operand<TInt32> classes = tf.gather(shape, tf.constant(new int[] {rank - 1}), tf.constant(0));
+    Operand<TInt32> rows = tf.concat(List.of(tf.constant(new int[] {-1}), classes), tf.constant(0));
+    Operand<TFloat32> loss =
+        tf.nn
+            .softmaxCrossEntropyWithLogits(tf.reshape(logits, rows), tf.reshape(labels, rows))
+            .loss();
+    Operand<TInt32> leading =
+        tf.slice(shape, tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
+    return tf.reshape(loss, leading);
   }
 
   static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> p) {

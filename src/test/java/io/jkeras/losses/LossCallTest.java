@@ -54,4 +54,39 @@ class LossCallTest {
             .getFloat(),
         1e-6);
   }
+
+  /** One-hot labels and logits of shape (2 sequences, 2 steps, 3 classes). */
+  private static final float[][][] STEP_LABELS = {{{0, 1, 0}, {1, 0, 0}}, {{0, 0, 1}, {0, 1, 0}}};
+
+  private static final float[][][] STEP_LOGITS = {
+    {{0.5f, 2, -1}, {1, 1, 0}}, {{-2, 0, 3}, {0.25f, 0.5f, 4}}
+  };
+
+  @Test
+  void crossEntropyFromLogitsOnSequenceOutputs() {
+    float[][] classes = {{1, 0}, {2, 1}};
+    // Keras: CategoricalCrossentropy(from_logits=True)(STEP_LABELS, STEP_LOGITS) and
+    // SparseCategoricalCrossentropy(from_logits=True)(classes, STEP_LOGITS) -> 1.1776533126831055
+    assertEquals(
+        1.17765331f,
+        new CategoricalCrossentropy(true)
+            .call(StdArrays.ndCopyOf(STEP_LABELS), StdArrays.ndCopyOf(STEP_LOGITS))
+            .getFloat(),
+        1e-6);
+    assertEquals(
+        1.17765331f,
+        new SparseCategoricalCrossentropy(true)
+            .call(StdArrays.ndCopyOf(classes), StdArrays.ndCopyOf(STEP_LOGITS))
+            .getFloat(),
+        1e-6);
+    // Per step: the last step's loss is logsumexp(0.25, 0.5, 4) - 0.5 (Keras: 3.5523221492767334).
+    double last = Math.log(Math.exp(0.25) + Math.exp(0.5) + Math.exp(4)) - 0.5;
+    assertEquals(
+        last,
+        new CategoricalCrossentropy(true)
+            .reduction("none")
+            .call(StdArrays.ndCopyOf(STEP_LABELS), StdArrays.ndCopyOf(STEP_LOGITS))
+            .getFloat(1, 1),
+        1e-6);
+  }
 }
