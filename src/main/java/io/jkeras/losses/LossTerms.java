@@ -77,15 +77,27 @@ final class LossTerms {
   }
 
   /**
-   * {@code -sum(labels * log softmax(logits))} over the last axis, as TensorFlow's {@code
-   * tf.nn.softmax_cross_entropy_with_logits}: the kernel takes (rows, classes), so the leading axes
-   * are flattened into rows and the losses take their shape back.
+   * {@code -sum(labels * log softmax(logits))} along {@code axis}, as TensorFlow's {@code
+   * tf.nn.softmax_cross_entropy_with_logits}: the kernel takes (rows, classes), so the class axis
+   * is moved last, the other axes are flattened into rows, and the losses take their shape back.
    */
   static Operand<TFloat32> softmaxCrossEntropy(
-      Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
+      Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits, int axis) {
     int rank = logits.shape().numDimensions();
-    if (rank == 2 || rank < 1) {
+    int classAxis = axis < 0 ? axis + rank : axis;
+    if (rank < 1 || (rank == 2 && classAxis == 1)) {
       return tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss();
+    }
+    if (classAxis != rank - 1) {
+      int[] order = new int[rank];
+      for (int i = 0, j = 0; i < rank; i++) {
+        if (i != classAxis) {
+          order[j++] = i;
+        }
+      }
+      order[rank - 1] = classAxis;
+      logits = tf.linalg.transpose(logits, tf.constant(order));
+      labels = tf.linalg.transpose(labels, tf.constant(order));
     }
     Operand<TInt32> shape = tf.shape(logits);
     Operand<TInt32> classes = tf.gather(shape, tf.constant(new int[] {rank - 1}), tf.constant(0));

@@ -95,7 +95,7 @@ public class SparseCategoricalCrossentropy extends LossFunction {
     Operand<org.tensorflow.types.TInt32> classes =
         tf.gather(tf.shape(logits), tf.math.sub(tf.rank(logits), tf.constant(1)), tf.constant(0));
     Operand<TFloat32> oneHot = tf.oneHot(labels, classes, tf.constant(1f), tf.constant(0f));
-    return LossTerms.softmaxCrossEntropy(tf, oneHot, logits);
+    return LossTerms.softmaxCrossEntropy(tf, oneHot, logits, -1);
   }
 
   @Override

@@ -89,4 +89,19 @@ class LossCallTest {
             .getFloat(1, 1),
         1e-6);
   }
+
+  @Test
+  void categoricalCrossEntropyFromLogitsAlongAnotherAxisIsNotClipped() {
+    // Classes on axis 1 of (2, 2, 1); the first sample's true class has a softmax of 2e-9.
+    float[][][] labels = {{{1}, {0}}, {{0}, {1}}};
+    float[][][] logits = {{{0}, {20}}, {{3}, {-1}}};
+    // keras.losses.CategoricalCrossentropy(from_logits=True, axis=1)(labels, logits)
+    // -> 12.009075164794922
+    assertEquals(
+        12.009075f,
+        new CategoricalCrossentropy(true, 0, 1)
+            .call(StdArrays.ndCopyOf(labels), StdArrays.ndCopyOf(logits))
+            .getFloat(),
+        1e-5);
+  }
 }
