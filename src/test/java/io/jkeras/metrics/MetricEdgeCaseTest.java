@@ -1,0 +1,38 @@
+package io.jkeras.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jkeras.backend.HostArray;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.layers.Lambda;
+import io.jkeras.models.Model;
+import io.jkeras.optimizers.SGD;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Metrics on inputs the parity data does not cover, against values Python Keras 3.15.1 (TensorFlow
+ * 2.21) printed for the same inputs and arguments.
+ */
+class MetricEdgeCaseTest {
+
+  @Test
+  void accuracyIsChosenFromTheShapesNotTheLoss() {
+    float[][] labels = {{1, 0, 1}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}};
+    float[][] scores = {
+      {0.9f, 0.2f, 0.4f}, {0.6f, 0.7f, 0.1f}, {0.8f, 0.3f, 0.2f}, {0.1f, 0.4f, 0.45f}
+    };
+    // Keras 3: model.compile(loss="binary_crossentropy", metrics=["accuracy"]) on 3 outputs,
+    // model.evaluate(scores, labels) -> accuracy 1.0 (categorical accuracy: 3 > 1 output units).
+    KerasTensor in = Input.of(3);
+    try (Model m = new Model(in, new Lambda((tf, x) -> tf.identity(x)).apply(in))) {
+      m.compile(new SGD(), new io.jkeras.losses.BinaryCrossentropy(), "accuracy");
+      assertEquals(
+          1.0,
+          m.evaluate(List.of(HostArray.of(scores)), List.of(HostArray.of(labels)), 32)
+              .get("accuracy"),
+          1e-7);
+    }
+  }
+}
