@@ -35,4 +35,15 @@ class MetricEdgeCaseTest {
           1e-7);
     }
   }
+
+  @Test
+  void sumWithAWeightPerValue() {
+    // keras.metrics.Sum().update_state([[1, 2], [3, 4]], sample_weight=[[1, 0], [0.5, 2]])
+    // -> 10.5
+    Sum sum = new Sum();
+    sum.updateState(
+        HostArray.of(new float[][] {{1, 2}, {3, 4}}),
+        HostArray.of(new float[][] {{1, 0}, {0.5f, 2}}));
+    assertEquals(10.5, sum.result(), 1e-6);
+  }
 }
