@@ -46,4 +46,29 @@ class MetricEdgeCaseTest {
         HostArray.of(new float[][] {{1, 0}, {0.5f, 2}}));
     assertEquals(10.5, sum.result(), 1e-6);
   }
+
+  @Test
+  void topKAccuraciesOnSequencesWeighPerSequence() {
+    float[][] classes = {{0, 1, 2}, {2, 0, 1}};
+    float[][][] oneHot = new float[2][3][3];
+    for (int i = 0; i < 2; i++) {
+      for (int t = 0; t < 3; t++) {
+        oneHot[i][t][(int) classes[i][t]] = 1;
+      }
+    }
+    float[][][] scores = {
+      {{0.6f, 0.3f, 0.1f}, {0.2f, 0.5f, 0.3f}, {0.1f, 0.2f, 0.7f}},
+      {{0.1f, 0.3f, 0.6f}, {0.2f, 0.5f, 0.3f}, {0.5f, 0.2f, 0.3f}}
+    };
+    HostArray weights = HostArray.of(new float[] {1, 3});
+    // Sequence 0 is right at every step, sequence 1 at one step of three: (1 * 1 + 3 / 3) / 4.
+    // Keras: TopKCategoricalAccuracy(k=1) and SparseTopKCategoricalAccuracy(k=1), update_state
+    // with sample_weight=[1, 3] -> 0.5 both.
+    TopKCategoricalAccuracy topK = new TopKCategoricalAccuracy(1);
+    topK.updateState(HostArray.of(oneHot), HostArray.of(scores), weights);
+    assertEquals(0.5, topK.result(), 1e-7);
+    SparseTopKCategoricalAccuracy sparseTopK = new SparseTopKCategoricalAccuracy(1);
+    sparseTopK.updateState(HostArray.of(classes), HostArray.of(scores), weights);
+    assertEquals(0.5, sparseTopK.result(), 1e-7);
+  }
 }
