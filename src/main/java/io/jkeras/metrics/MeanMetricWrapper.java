@@ -100,6 +100,22 @@ public class MeanMetricWrapper extends Mean {
     return config;
   }
 
+  /**
+   * As Keras's {@code Mean}, the loss's mask ({@code ignore_class}) applies to weighted batches:
+   * there the values it masks out weigh 0. (Without sample weights Keras counts them as 0.)
+   */
+  @Override
+  public Operand<TFloat32> batchStatistics(
+      Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+    if (sampleWeight != null) {
+      Operand<TFloat32> mask = fn.mask(tf, alignLabels(tf, yTrue, yPred, fn.sparseLabels()), yPred);
+      if (mask != null) {
+        sampleWeight = tf.math.mul(BatchShapes.perElement(tf, sampleWeight, mask), mask);
+      }
+    }
+    return super.batchStatistics(tf, yTrue, yPred, sampleWeight);
+  }
+
   @Override
   protected Operand<TFloat32> values(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     return fn.perSample(tf, alignLabels(tf, yTrue, yPred, fn.sparseLabels()), yPred);

@@ -71,4 +71,22 @@ class MetricEdgeCaseTest {
     sparseTopK.updateState(HostArray.of(classes), HostArray.of(scores), weights);
     assertEquals(0.5, sparseTopK.result(), 1e-7);
   }
+
+  @Test
+  void aWrappedLossMasksItsIgnoredClassOutOfWeightedBatches() {
+    float[][] labels = {{1}, {0}, {2}};
+    float[][] probabilities = {{0.2f, 0.5f, 0.3f}, {0.7f, 0.2f, 0.1f}, {0.1f, 0.1f, 0.8f}};
+    MeanMetricWrapper metric =
+        new MeanMetricWrapper(
+            "scce", new io.jkeras.losses.SparseCategoricalCrossentropy().ignoreClass(0));
+    metric.updateState(
+        HostArray.of(labels), HostArray.of(probabilities), HostArray.of(new float[] {1, 2, 0.5f}));
+    // Keras: MeanMetricWrapper(sparse_categorical_crossentropy, ignore_class=0), update_state
+    // with sample_weight=[1, 2, 0.5] -> 0.5364792943000793: the class-0 sample weighs 0.
+    assertEquals((-Math.log(0.5) - 0.5 * Math.log(0.8)) / 1.5, metric.result(), 1e-6);
+    // Without sample weights Keras counts it as a loss of 0: 0.30543026328086853.
+    metric.reset();
+    metric.updateState(HostArray.of(labels), HostArray.of(probabilities), null);
+    assertEquals((-Math.log(0.5) - Math.log(0.8)) / 3, metric.result(), 1e-6);
+  }
 }
