@@ -27,6 +27,14 @@ public interface Loss extends KerasSerializable {
   String name();
 
   /**
+   * The Keras loss function this loss computes, as a metric wrapping it names its {@code fn}: e.g.
+   * {@code "huber"} for {@link Huber}, whatever the loss is named. By default {@link #name()}.
+   */
+  default String functionName() {
+    return name();
+  }
+
+  /**
    * Emits the per-sample losses, shape {@code (batch,)} (or the batch shape without the last axis).
    * {@code yTrue} has the rank of {@code yPred}, except for sparse labels (one rank less).
    */

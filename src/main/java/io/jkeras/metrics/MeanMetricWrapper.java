@@ -88,7 +88,7 @@ public class MeanMetricWrapper extends Mean {
     Map<String, Object> function = new LinkedHashMap<>();
     function.put("module", "builtins");
     function.put("class_name", "function");
-    function.put("config", fn.name());
+    function.put("config", fn.functionName());
     function.put("registered_name", "function");
     config.put("fn", function);
     // The loss's own settings are the function's keyword arguments.

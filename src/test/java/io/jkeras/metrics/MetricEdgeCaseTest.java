@@ -6,9 +6,11 @@ import io.jkeras.backend.HostArray;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Lambda;
+import io.jkeras.losses.Huber;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.SGD;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,5 +90,23 @@ class MetricEdgeCaseTest {
     metric.reset();
     metric.updateState(HostArray.of(labels), HostArray.of(probabilities), null);
     assertEquals((-Math.log(0.5) - Math.log(0.8)) / 3, metric.result(), 1e-6);
+  }
+
+  @Test
+  void aWrappedLossIsWrittenAsTheKerasFunctionItComputes() {
+    // Keras: MeanMetricWrapper(keras.losses.huber, name="h", delta=0.5) serializes fn as the
+    // function "huber" ("huber_loss", the Huber class's default name, is no function Keras can
+    // load), and the function does not change with the loss object's name.
+    Map<String, Object> huber = new MeanMetricWrapper("h", new Huber(0.5)).getConfig();
+    assertEquals("huber", ((Map<?, ?>) huber.get("fn")).get("config"));
+    assertEquals(0.5, huber.get("delta"));
+    Map<String, Object> renamed =
+        new MeanMetricWrapper("m", new io.jkeras.losses.MeanSquaredError().name("my_mse"))
+            .getConfig();
+    assertEquals("mean_squared_error", ((Map<?, ?>) renamed.get("fn")).get("config"));
+    // And the config reads back to the same function.
+    MeanMetricWrapper back = MeanMetricWrapper.fromConfig(huber);
+    assertEquals(huber, back.getConfig());
+    assertEquals(Huber.class, back.fn().getClass());
   }
 }
