@@ -12,6 +12,7 @@ import io.jkeras.optimizers.SGD;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.ndarray.Shape;
 
 /**
  * Metrics on inputs the parity data does not cover, against values Python Keras 3.15.1 (TensorFlow
@@ -108,5 +109,18 @@ class MetricEdgeCaseTest {
     MeanMetricWrapper back = MeanMetricWrapper.fromConfig(huber);
     assertEquals(huber, back.getConfig());
     assertEquals(Huber.class, back.fn().getClass());
+  }
+
+  @Test
+  void bceNamesTheBinaryCrossentropyMetric() {
+    // Keras 3: keras.metrics.get("bce") and get("BCE") -> BinaryCrossentropy, so compile(...,
+    // metrics=["bce"]) is a valid compile config that a .keras file may carry.
+    for (String name : List.of("bce", "BCE")) {
+      Metric m = Metrics.get(name, Shape.of(-1, 1), Shape.of(-1, 1));
+      assertEquals(BinaryCrossentropy.class, m.getClass());
+      assertEquals(name, m.name());
+      m.updateState(HostArray.of(new float[] {1, 0}), HostArray.of(new float[] {0.8f, 0.4f}), null);
+      assertEquals(-(Math.log(0.8) + Math.log(0.6)) / 2, m.result(), 1e-6);
+    }
   }
 }
