@@ -1,6 +1,8 @@
 package io.jkeras.losses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.StdArrays;
@@ -103,5 +105,33 @@ class LossCallTest {
             .call(StdArrays.ndCopyOf(labels), StdArrays.ndCopyOf(logits))
             .getFloat(),
         1e-5);
+  }
+
+  @Test
+  void sparseLabelsOutsideTheClassesAreAnError() {
+    float[][] probabilities = {{0.2f, 0.5f, 0.3f}, {0.7f, 0.2f, 0.1f}, {0.1f, 0.1f, 0.8f}};
+    // Keras: InvalidArgumentError "Received a label value of 3 which is outside the valid range
+    // of [0, 3)" (and likewise for -1), where a one-hot row of zeros would give a loss of 0.
+    for (float wrong : new float[] {3, -1}) {
+      RuntimeException e =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  new SparseCategoricalCrossentropy()
+                      .call(
+                          StdArrays.ndCopyOf(new float[] {1, wrong, 2}),
+                          StdArrays.ndCopyOf(probabilities)));
+      assertTrue(e.getMessage().contains("SparseCategoricalCrossentropy"), e.getMessage());
+      String range = wrong < 0 ? "[3] [-1] [2]" : "[3] [1] [3]";
+      assertTrue(e.getMessage().contains("lowest and highest label:] " + range), e.getMessage());
+    }
+    // The ignored class may be outside the classes.
+    assertEquals(
+        (-Math.log(0.5) - Math.log(0.8)) / 2,
+        new SparseCategoricalCrossentropy()
+            .ignoreClass(-1)
+            .call(StdArrays.ndCopyOf(new float[] {1, -1, 2}), StdArrays.ndCopyOf(probabilities))
+            .getFloat(),
+        1e-6);
   }
 }
