@@ -65,11 +65,8 @@ public class CategoricalCrossentropy extends LossFunction {
   public Operand<TFloat32> perSample(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     Operand<TFloat32> y = LossTerms.smoothCategorical(tf, yTrue, labelSmoothing);
     Operand<TFloat32> logits = fromLogits ? yPred : LossTerms.logitsOf(yPred, "Softmax");
-    if (logits != null && axis == -1) {
-      return tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss();
-    }
     if (logits != null) {
-      yPred = LossTerms.softmax(tf, logits, axis);
+      return LossTerms.softmaxCrossEntropy(tf, y, logits, axis);
     }
     Operand<org.tensorflow.types.TInt32> ax = tf.constant(axis);
     Operand<TFloat32> p =

@@ -45,6 +45,12 @@ public class Huber extends LossFunction {
             tf.math.sub(tf.math.mul(d, abs), tf.math.mul(half, tf.math.mul(d, d)))));
   }
 
+  /** Keras's function is {@code huber} (the class's default name is {@code huber_loss}). */
+  @Override
+  public String functionName() {
+    return "huber";
+  }
+
   @Override
   protected void addConfig(Map<String, Object> config) {
     if (delta != 1.0) {

@@ -1,6 +1,7 @@
 package io.jkeras.losses;
 
 import io.jkeras.KerasSerializable;
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -24,6 +25,14 @@ public interface Loss extends KerasSerializable {
 
   /** The Keras function name used in compile configs, e.g. {@code "binary_crossentropy"}. */
   String name();
+
+  /**
+   * The Keras loss function this loss computes, as a metric wrapping it names its {@code fn}: e.g.
+   * {@code "huber"} for {@link Huber}, whatever the loss is named. By default {@link #name()}.
+   */
+  default String functionName() {
+    return name();
+  }
 
   /**
    * Emits the per-sample losses, shape {@code (batch,)} (or the batch shape without the last axis).
@@ -55,13 +64,17 @@ public interface Loss extends KerasSerializable {
 
   /**
    * Emits Keras's {@code loss(y_true, y_pred)}: the per-sample values reduced by {@link
-   * #reduction()} with {@link #mask}; a scalar, or the per-sample values for {@code "none"}.
+   * #reduction()} with {@link #mask}; a scalar, or the per-sample values for {@code "none"}. As
+   * Keras, labels and predictions whose ranks differ by a trailing axis of size 1 are first brought
+   * to the same rank, and sparse labels lose a trailing axis of size 1.
    *
    * <pre>{@code Operand<TFloat32> l = loss.call(tf, labels, predictions);}</pre>
    */
   default Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    return LossReduction.reduce(
-        tf, perSample(tf, yTrue, yPred), mask(tf, yTrue, yPred), reduction());
+    List<Operand<TFloat32>> aligned = LossTerms.sameRank(tf, yTrue, yPred, sparseLabels());
+    Operand<TFloat32> y = aligned.get(0);
+    Operand<TFloat32> p = aligned.get(1);
+    return LossReduction.reduce(tf, perSample(tf, y, p), mask(tf, y, p), reduction());
   }
 
   /**

@@ -17,16 +17,27 @@ import java.util.Map;
 public abstract class LossFunction implements Loss {
 
   private String name;
+  private final String functionName;
   private String reduction = "sum_over_batch_size";
 
-  /** For subclasses: a loss named {@code name} with reduction {@code "sum_over_batch_size"}. */
+  /**
+   * For subclasses: a loss named {@code name} (Keras's default name of the class, which is also the
+   * loss function's) with reduction {@code "sum_over_batch_size"}.
+   */
   protected LossFunction(String name) {
     this.name = name;
+    this.functionName = name;
   }
 
   @Override
   public String name() {
     return name;
+  }
+
+  /** The Keras function: the class's default name, not changed by {@link #name(String)}. */
+  @Override
+  public String functionName() {
+    return functionName;
   }
 
   @Override

@@ -1,19 +1,56 @@
 package io.jkeras.losses;
 
+import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
-/** Shared pieces of the cross-entropy losses: logits recovery, clipping, last-axis means. */
+/** Shared pieces of the losses: label alignment, logits recovery, clipping, last-axis means. */
 final class LossTerms {
 
   /** Keras's global epsilon. */
   static final float EPSILON = 1e-7f;
 
   private LossTerms() {}
+
+  /**
+   * {y, p} as Keras's {@code LossFunctionWrapper.call} passes them to the loss function: when the
+   * ranks differ by one and the longer ends in an axis of size 1, that axis is dropped (or, against
+   * a rank-1 array, the same axis is added to it); sparse labels of the predictions' rank then lose
+   * a trailing axis of size 1, as Keras's {@code sparse_categorical_crossentropy} does.
+   */
+  static List<Operand<TFloat32>> sameRank(
+      Ops tf, Operand<TFloat32> y, Operand<TFloat32> p, boolean sparse) {
+    int ry = y.shape().numDimensions();
+    int rp = p.shape().numDimensions();
+    if (ry == rp + 1 && y.shape().size(ry - 1) == 1) {
+      if (rp == 1) {
+        p = tf.expandDims(p, tf.constant(-1));
+      } else {
+        y = squeezeLast(tf, y);
+      }
+    } else if (rp == ry + 1 && p.shape().size(rp - 1) == 1) {
+      if (ry == 1) {
+        y = tf.expandDims(y, tf.constant(-1));
+      } else {
+        p = squeezeLast(tf, p);
+      }
+    }
+    ry = y.shape().numDimensions();
+    if (sparse && ry == p.shape().numDimensions() && ry > 0 && y.shape().size(ry - 1) == 1) {
+      y = squeezeLast(tf, y);
+    }
+    return List.of(y, p);
+  }
+
+  private static Operand<TFloat32> squeezeLast(Ops tf, Operand<TFloat32> x) {
+    return tf.squeeze(x, Squeeze.axis(List.of((long) x.shape().numDimensions() - 1)));
+  }
 
   /**
    * The logits behind {@code output} when it is the output of a single {@code opType} op (Sigmoid,
@@ -37,6 +74,41 @@ final class LossTerms {
     return tf.math.add(
         tf.math.sub(tf.math.maximum(x, tf.constant(0f)), tf.math.mul(x, y)),
         tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(x)))));
+  }
+
+  /**
+   * {@code -sum(labels * log softmax(logits))} along {@code axis}, as TensorFlow's {@code
+   * tf.nn.softmax_cross_entropy_with_logits}: the kernel takes (rows, classes), so the class axis
+   * is moved last, the other axes are flattened into rows, and the losses take their shape back.
+   */
+  static Operand<TFloat32> softmaxCrossEntropy(
+      Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits, int axis) {
+    int rank = logits.shape().numDimensions();
+    int classAxis = axis < 0 ? axis + rank : axis;
+    if (rank < 1 || (rank == 2 && classAxis == 1)) {
+      return tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss();
+    }
+    if (classAxis != rank - 1) {
+      int[] order = new int[rank];
+      for (int i = 0, j = 0; i < rank; i++) {
+        if (i != classAxis) {
+          order[j++] = i;
+        }
+      }
+      order[rank - 1] = classAxis;
+      logits = tf.linalg.transpose(logits, tf.constant(order));
+      labels = tf.linalg.transpose(labels, tf.constant(order));
+    }
+    Operand<TInt32> shape = tf.shape(logits);
+    Operand<TInt32> classes = tf.gather(shape, tf.constant(new int[] {rank - 1}), tf.constant(0));
+    Operand<TInt32> rows = tf.concat(List.of(tf.constant(new int[] {-1}), classes), tf.constant(0));
+    Operand<TFloat32> loss =
+        tf.nn
+            .softmaxCrossEntropyWithLogits(tf.reshape(logits, rows), tf.reshape(labels, rows))
+            .loss();
+    Operand<TInt32> leading =
+        tf.slice(shape, tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
+    return tf.reshape(loss, leading);
   }
 
   static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> p) {

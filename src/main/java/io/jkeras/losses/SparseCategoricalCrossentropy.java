@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -95,7 +96,31 @@ public class SparseCategoricalCrossentropy extends LossFunction {
     Operand<org.tensorflow.types.TInt32> classes =
         tf.gather(tf.shape(logits), tf.math.sub(tf.rank(logits), tf.constant(1)), tf.constant(0));
     Operand<TFloat32> oneHot = tf.oneHot(labels, classes, tf.constant(1f), tf.constant(0f));
-    return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
+    // A label outside the classes would be a row of zeros and a loss of 0; Keras's kernel refuses
+    // it.
+    Operand<org.tensorflow.types.TInt32> all =
+        tf.range(tf.constant(0), tf.rank(labels), tf.constant(1));
+    Operand<TBool> inRange =
+        tf.reduceAll(
+            tf.math.logicalAnd(
+                tf.math.greaterEqual(labels, tf.constant(0L)),
+                tf.math.less(labels, tf.dtypes.cast(classes, TInt64.class))),
+            all);
+    AssertThat check =
+        tf.assertThat(
+            inRange,
+            List.of(
+                tf.constant(
+                    className()
+                        + " ("
+                        + name()
+                        + "): labels must be class indices in [0, classes); classes, lowest and"
+                        + " highest label:"),
+                classes,
+                tf.min(labels, all),
+                tf.max(labels, all)));
+    oneHot = tf.withControlDependencies(List.of(check)).identity(oneHot);
+    return LossTerms.softmaxCrossEntropy(tf, oneHot, logits, -1);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.jkeras.metrics;
 
 import io.jkeras.config.ConfigReader;
+import io.jkeras.config.KerasClass;
 import java.util.Map;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Map;
  *     new BinaryCrossentropy());
  * }</pre>
  */
+@KerasClass(aliases = {"bce", "BCE"})
 public class BinaryCrossentropy extends MeanMetricWrapper {
 
   private final boolean fromLogits;

@@ -88,7 +88,7 @@ public class MeanMetricWrapper extends Mean {
     Map<String, Object> function = new LinkedHashMap<>();
     function.put("module", "builtins");
     function.put("class_name", "function");
-    function.put("config", fn.name());
+    function.put("config", fn.functionName());
     function.put("registered_name", "function");
     config.put("fn", function);
     // The loss's own settings are the function's keyword arguments.
@@ -98,6 +98,22 @@ public class MeanMetricWrapper extends Mean {
       }
     }
     return config;
+  }
+
+  /**
+   * As Keras's {@code Mean}, the loss's mask ({@code ignore_class}) applies to weighted batches:
+   * there the values it masks out weigh 0. (Without sample weights Keras counts them as 0.)
+   */
+  @Override
+  public Operand<TFloat32> batchStatistics(
+      Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+    if (sampleWeight != null) {
+      Operand<TFloat32> mask = fn.mask(tf, alignLabels(tf, yTrue, yPred, fn.sparseLabels()), yPred);
+      if (mask != null) {
+        sampleWeight = tf.math.mul(BatchShapes.perElement(tf, sampleWeight, mask), mask);
+      }
+    }
+    return super.batchStatistics(tf, yTrue, yPred, sampleWeight);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.jkeras.metrics;
 
 import io.jkeras.config.ClassCatalog;
-import io.jkeras.losses.Loss;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,12 +10,12 @@ import org.tensorflow.ndarray.Shape;
  * Metrics by Keras name (class name or snake_case: {@code "AUC"}, {@code "auc"}), or rebuilt from a
  * Keras config; every public metric class of this package with a {@code public static
  * fromConfig(Map)} is found by itself (see {@link ClassCatalog}). {@code "accuracy"} (or {@code
- * "acc"}) becomes binary, categorical or sparse categorical accuracy as Keras chooses: from the
- * loss when it says, else binary for a single output unit, sparse when the labels have one value
- * per sample, categorical otherwise.
+ * "acc"}) becomes binary, categorical or sparse categorical accuracy as Keras 3 chooses, from the
+ * shapes alone (not the loss): binary for a single output unit, sparse when the labels have one
+ * value per sample, categorical otherwise.
  *
  * <pre>{@code
- * Metric m = Metrics.get("auc", loss, outputShape, labelShape);
+ * Metric m = Metrics.get("auc", outputShape, labelShape);
  * }</pre>
  */
 public final class Metrics {
@@ -27,25 +26,24 @@ public final class Metrics {
   private Metrics() {}
 
   /**
-   * The metric called {@code name} for a model output of shape {@code outputShape} trained with
-   * {@code loss} on labels of shape {@code labelShape}, named {@code name} in logs, as Keras's
-   * {@code compile} resolves a metric string: {@code "accuracy"}/{@code "acc"} as described above,
-   * anything else by class name, snake_case name or alias ({@code "auc"}, {@code "AUC"}, {@code
-   * "mse"}, {@code "binary_crossentropy"}), with the class's defaults.
+   * The metric called {@code name} for a model output of shape {@code outputShape} trained on
+   * labels of shape {@code labelShape}, named {@code name} in logs, as Keras's {@code compile}
+   * resolves a metric string: {@code "accuracy"}/{@code "acc"} as described above, anything else by
+   * class name, snake_case name or alias ({@code "auc"}, {@code "AUC"}, {@code "mse"}, {@code
+   * "binary_crossentropy"}), with the class's defaults.
    *
-   * <pre>{@code Metric m = Metrics.get("auc", loss, outputShape, labelShape);}</pre>
+   * <pre>{@code Metric m = Metrics.get("auc", outputShape, labelShape);}</pre>
    *
    * @param name the metric's name
-   * @param loss the compiled loss
    * @param outputShape the shape of the model output the metric reads
    * @param labelShape the shape of its labels
    * @return a new metric
    * @throws IllegalArgumentException for an unknown name (listing the known ones)
    */
-  public static Metric get(String name, Loss loss, Shape outputShape, Shape labelShape) {
+  public static Metric get(String name, Shape outputShape, Shape labelShape) {
     String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
     if (lower.equals("accuracy") || lower.equals("acc")) {
-      return accuracy(name, loss, outputShape, labelShape);
+      return accuracy(name, outputShape, labelShape);
     }
     if (CATALOG.factory(name) == null) {
       // The unknown-name error, listing the known names.
@@ -54,16 +52,7 @@ public final class Metrics {
     return CATALOG.fromConfig(name, Map.of("name", name));
   }
 
-  private static Metric accuracy(String name, Loss loss, Shape outputShape, Shape labelShape) {
-    if (loss instanceof io.jkeras.losses.BinaryCrossentropy) {
-      return new BinaryAccuracy(name, 0.5);
-    }
-    if (loss instanceof io.jkeras.losses.SparseCategoricalCrossentropy) {
-      return new SparseCategoricalAccuracy(name);
-    }
-    if (loss instanceof io.jkeras.losses.CategoricalCrossentropy) {
-      return new CategoricalAccuracy(name);
-    }
+  private static Metric accuracy(String name, Shape outputShape, Shape labelShape) {
     if (outputShape.size(outputShape.numDimensions() - 1) == 1) {
       return new BinaryAccuracy(name, 0.5);
     }

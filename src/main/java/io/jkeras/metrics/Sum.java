@@ -52,9 +52,15 @@ public class Sum extends Metric {
   @Override
   public Operand<TFloat32> batchStatistics(
       Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-    Operand<TFloat32> v = Mean.perSample(tf, yPred, false);
-    if (sampleWeight != null) {
-      v = tf.math.mul(v, BatchShapes.perElement(tf, sampleWeight, v));
+    Operand<TFloat32> v;
+    if (sampleWeight != null && BatchShapes.perValue(sampleWeight)) {
+      // A weight per value (an output's mask): every value times its weight.
+      v = BatchShapes.flat(tf, tf.math.mul(yPred, BatchShapes.perElement(tf, sampleWeight, yPred)));
+    } else {
+      v = Mean.perSample(tf, yPred, false);
+      if (sampleWeight != null) {
+        v = tf.math.mul(v, BatchShapes.perElement(tf, sampleWeight, v));
+      }
     }
     return tf.reshape(tf.sum(v, tf.constant(0)), tf.constant(new int[] {1}));
   }

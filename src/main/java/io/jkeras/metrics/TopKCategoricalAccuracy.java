@@ -78,16 +78,21 @@ public class TopKCategoricalAccuracy extends Mean {
         tf, tf.dtypes.cast(tf.math.argMax(yTrue, tf.constant(-1)), TInt32.class), yPred, k);
   }
 
-  /** 1 where the prediction of {@code label} is among the k highest of its row, else 0. */
+  /**
+   * 1 where the prediction of {@code label} is among the k highest of its row, else 0, shaped like
+   * the labels (as Keras, so that a sample's weight covers all its steps).
+   */
   static Operand<TFloat32> inTopK(Ops tf, Operand<TInt32> labels, Operand<TFloat32> yPred, int k) {
     int rank = yPred.shape().numDimensions();
     Operand<TFloat32> rows =
         rank > 2
             ? tf.reshape(yPred, tf.constant(new int[] {-1, (int) yPred.shape().size(rank - 1)}))
             : yPred;
-    return tf.dtypes.cast(
-        tf.nn.inTopK(rows, tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(k)),
-        TFloat32.class);
+    Operand<TFloat32> matches =
+        tf.dtypes.cast(
+            tf.nn.inTopK(rows, tf.reshape(labels, tf.constant(new int[] {-1})), tf.constant(k)),
+            TFloat32.class);
+    return labels.shape().numDimensions() > 1 ? tf.reshape(matches, tf.shape(labels)) : matches;
   }
 
   /** Higher is better: {@code "up"}. */

@@ -90,7 +90,7 @@ public final class KerasCompileConfig {
         if (m instanceof Metric metric) {
           written.add(Metrics.serialize(metric));
         } else {
-          Metrics.get((String) m, model.loss(), output, output);
+          Metrics.get((String) m, output, output);
           written.add(m);
         }
       } catch (IllegalArgumentException e) {
@@ -118,10 +118,7 @@ public final class KerasCompileConfig {
         optimizer(KerasJson.member(config, optimizerKey, where), where + "." + optimizerKey);
     OutputLosses losses =
         outputLosses(KerasJson.member(config, "loss", where), model, where + ".loss");
-    Loss loss =
-        losses
-            .resolve(model.outputs().stream().map(t -> t.layer().name()).toList(), model.name())
-            .get(0);
+    losses.resolve(model.outputs().stream().map(t -> t.layer().name()).toList(), model.name());
     List<Object> metrics = new ArrayList<>();
     collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
     LossWeights lossWeights = null;
@@ -148,7 +145,7 @@ public final class KerasCompileConfig {
     for (Object m : metrics) {
       try {
         if (m instanceof String name) {
-          Metrics.get(name, loss, out, out);
+          Metrics.get(name, out, out);
         }
       } catch (IllegalArgumentException e) {
         throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);

@@ -118,7 +118,6 @@ final class TrainingGraph {
               ? o
               : Metrics.get(
                   (String) m,
-                  loss,
                   outputs.get(0).shape(),
                   Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(0))));
     }
