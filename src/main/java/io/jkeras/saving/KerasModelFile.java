@@ -21,9 +21,12 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -418,8 +421,8 @@ public final class KerasModelFile {
   private static Archive readArchive(Path path, String source) {
     try (ZipFile zip = new ZipFile(path.toFile())) {
       // Zip readers differ in which of two same-named members they take: refuse the ambiguity.
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+      Set<String> seen = new HashSet<>();
+      for (ZipEntry e : Collections.list(zip.entries())) {
         if (!seen.add(e.getName())) {
           throw new KerasFileException(
               source
@@ -436,7 +439,7 @@ public final class KerasModelFile {
       }
       Map<String, byte[]> assets = new LinkedHashMap<>();
       long total = 0;
-      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+      for (ZipEntry e : Collections.list(zip.entries())) {
         if (e.getName().startsWith(ASSETS) && !e.isDirectory()) {
           byte[] bytes = member(zip, e.getName(), source, true);
           total += bytes.length;
