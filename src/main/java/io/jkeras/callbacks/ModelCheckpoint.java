@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * ckpt/model-{epoch:02d}-{val_loss:.2f}.keras} becomes {@code ckpt/model-03-0.41.keras}. Missing
  * folders are created; files are replaced atomically. With {@code saveBestOnly}, a file is written
  * only when the monitored value improved on the best so far (or on {@code initialValueThreshold});
- * when the value is not logged, the model is saved anyway, as in Keras.
+ * when the value is not logged, the model is saved anyway, as in Keras. As in Keras, the best so
+ * far is kept from one {@code fit} to the next with the same callback.
  *
  * <pre>{@code
  * ModelCheckpoint best =
@@ -44,7 +45,6 @@ public class ModelCheckpoint implements Callback {
   private final boolean saveBestOnly;
   private final boolean saveWeightsOnly;
   private final int saveFreq;
-  private final Double initialValueThreshold;
   private Model model;
   private Double best;
   private int epoch;
@@ -86,7 +86,7 @@ public class ModelCheckpoint implements Callback {
     this.saveBestOnly = b.saveBestOnly;
     this.saveWeightsOnly = weightsOnly;
     this.saveFreq = b.saveFreq;
-    this.initialValueThreshold = b.initialValueThreshold;
+    this.best = b.initialValueThreshold;
   }
 
   /**
@@ -106,7 +106,6 @@ public class ModelCheckpoint implements Callback {
   @Override
   public void onTrainBegin(TrainingRun run) {
     model = run.model();
-    best = initialValueThreshold;
     batchesSinceSave = 0;
   }
 
