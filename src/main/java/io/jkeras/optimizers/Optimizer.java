@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -106,6 +109,29 @@ public abstract class Optimizer implements KerasSerializable {
   /** The learning rate (with a schedule: its value at step 0 is not tracked; this stays fixed). */
   public double learningRate() {
     return learningRate;
+  }
+
+  /**
+   * The learning rate the next update uses, as float32, as Keras's {@code optimizer.learning_rate}:
+   * the fixed rate, or the schedule's value at the iteration count (0 before training).
+   *
+   * <pre>{@code
+   * double lr = new SGD().learningRate(new ExponentialDecay(0.1, 1, 0.5, false))
+   *     .currentLearningRate(); // 0.1
+   * }</pre>
+   */
+  public double currentLearningRate() {
+    if (schedule == null) {
+      return (float) learningRate;
+    }
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> lr = schedule.call(tf, tf.constant((float) iterations()));
+      try (Result r = s.runner().fetch(lr).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    }
   }
 
   /** The learning-rate schedule, or null for a fixed (settable) learning rate. */
