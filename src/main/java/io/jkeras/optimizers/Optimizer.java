@@ -127,7 +127,7 @@ public abstract class Optimizer implements KerasSerializable {
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> lr = schedule.call(tf, tf.constant((float) iterations()));
+      Operand<TFloat32> lr = schedule.call(tf, tf.constant((float) steps()));
       try (Result r = s.runner().fetch(lr).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
@@ -839,8 +839,17 @@ public abstract class Optimizer implements KerasSerializable {
     return n == 0 ? 0 : 4 * n + 4;
   }
 
-  /** The iteration count: how many steps have been applied. */
+  /**
+   * The iteration count, as Keras's {@code optimizer.iterations}: how many updates have been
+   * applied; with gradient accumulation, the training steps divided by {@code
+   * gradient_accumulation_steps}, rounded down (the saved {@code iteration} counts every step).
+   */
   public long iterations() {
+    return gradientAccumulationSteps == null ? steps() : steps() / gradientAccumulationSteps;
+  }
+
+  /** The training steps taken: the {@code iteration} variable, which schedules follow. */
+  private long steps() {
     return isBuilt() ? iterations.readLongs()[0] : 0;
   }
 
