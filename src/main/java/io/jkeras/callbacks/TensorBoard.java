@@ -19,7 +19,8 @@ import java.util.zip.CRC32C;
  * lays them out: {@code logDir/train} and {@code logDir/validation}, each with one {@code
  * events.out.tfevents.*} file of scalar summaries: {@code epoch_loss}, {@code epoch_auc}, ... at
  * step = epoch (validation values without their {@code val_} prefix, in the validation folder), and
- * with {@code updateFreq("batch")} also {@code batch_loss}, ... at step = the global batch count.
+ * with {@code updateFreq("batch")} also {@code batch_loss}, ... at step = the global batch count (1
+ * for the first batch).
  *
  * <p>Files are TFRecord streams of {@code tensorflow.Event} protocol buffers (simple_value
  * scalars), written by this class without a protobuf dependency, flushed at every epoch end and
@@ -107,12 +108,13 @@ public class TensorBoard implements Callback {
 
   @Override
   public void onBatchEnd(int batch, Map<String, Double> logs) {
+    // As Keras, which counts the batch when it begins: the first batch is step 1.
+    globalBatch++;
     if (perBatch && train != null) {
       for (Map.Entry<String, Double> e : logs.entrySet()) {
         train.scalar("batch_" + e.getKey(), globalBatch, e.getValue());
       }
     }
-    globalBatch++;
   }
 
   @Override
