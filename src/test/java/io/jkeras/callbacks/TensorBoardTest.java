@@ -61,4 +61,18 @@ class TensorBoardTest {
       assertEquals(keras[i], batches.get(i).get(1).doubleValue(), 1e-6, "batch " + i);
     }
   }
+
+  /**
+   * Keras 3.15.1 adds the optimizer's learning rate to every epoch's train scalars: in the same
+   * fit, epoch_learning_rate is 0.01 (float32) at steps 0 and 1.
+   */
+  @Test
+  void epochScalarsHoldTheLearningRate(@TempDir Path dir) throws Exception {
+    List<List<Number>> lr = trainScalars(dir).get("epoch_learning_rate");
+    assertEquals(2, lr == null ? 0 : lr.size(), "epoch_learning_rate points");
+    for (int e = 0; e < 2; e++) {
+      assertEquals(e, lr.get(e).get(0).intValue());
+      assertEquals((float) 0.01, lr.get(e).get(1).doubleValue(), 1e-9);
+    }
+  }
 }
