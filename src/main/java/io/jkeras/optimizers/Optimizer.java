@@ -227,9 +227,18 @@ public abstract class Optimizer implements KerasSerializable {
     return this;
   }
 
-  /** Multiplies the loss by {@code factor} before the gradients and divides the gradients back. */
+  /**
+   * Multiplies the loss by {@code factor} before the gradients and divides the gradients back.
+   *
+   * @throws IllegalArgumentException if {@code factor} is 0, NaN or infinite (the gradients would
+   *     be NaN)
+   */
   public Optimizer lossScaleFactor(double factor) {
     requireUnbuilt();
+    if (factor == 0 || !Double.isFinite(factor)) {
+      throw new IllegalArgumentException(
+          className() + ": loss_scale_factor must be a finite non-zero number, got " + factor);
+    }
     this.lossScaleFactor = factor;
     return this;
   }
