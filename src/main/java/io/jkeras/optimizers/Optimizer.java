@@ -141,9 +141,9 @@ public abstract class Optimizer implements KerasSerializable {
 
   /** Changes the learning rate, also while training (Keras {@code optimizer.learning_rate = x}). */
   public void setLearningRate(double learningRate) {
-    if (!(learningRate > 0)) {
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(
-          className() + ": learning_rate must be positive, got " + learningRate);
+          className() + ": learning_rate must be a positive finite number, got " + learningRate);
     }
     if (schedule != null) {
       throw new IllegalStateException(

@@ -45,4 +45,15 @@ class OptimizerOptionsTest {
       assertEquals(0.1 * 0.4 * (1 - 1 + 0 + 1 - 2), d.bias().read()[0], 1e-6);
     }
   }
+
+  /** The constructor refuses an infinite learning rate; setting one later must too. */
+  @Test
+  void infiniteLearningRateIsRefusedWhenSet() {
+    SGD sgd = new SGD(0.1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> sgd.setLearningRate(Double.POSITIVE_INFINITY));
+    assertTrue(e.getMessage().contains("SGD") && e.getMessage().contains("Infinity"));
+    assertEquals(0.1, sgd.learningRate());
+  }
 }
