@@ -176,7 +176,7 @@ public class ModelCheckpoint implements Callback {
 
   /**
    * Fills {@code {name}} and {@code {name:spec}} fields as Python's {@code str.format} does for the
-   * specs checkpoints use ({@code 02d}, {@code .4f}, {@code .2e}...).
+   * specs checkpoints use ({@code 02d}, {@code 03} for an integer, {@code .4f}, {@code .2e}...).
    */
   static String format(String pattern, Map<String, ?> values) {
     Matcher m = FIELD.matcher(pattern);
@@ -196,7 +196,13 @@ public class ModelCheckpoint implements Callback {
       }
       String text;
       try {
-        text = spec == null ? value.toString() : String.format(Locale.ROOT, "%" + spec, value);
+        // Python's default type for an integer is d: {epoch:03} is {epoch:03d}.
+        String conversion =
+            spec != null && value instanceof Integer && spec.matches("[0-9]+") ? spec + "d" : spec;
+        text =
+            conversion == null
+                ? value.toString()
+                : String.format(Locale.ROOT, "%" + conversion, value);
       } catch (IllegalFormatException e) {
         throw new IllegalArgumentException(
             "ModelCheckpoint: cannot format "

@@ -13,6 +13,7 @@ import io.jkeras.training.History;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,5 +64,16 @@ class ModelCheckpointTest {
     History second = fitZeroModel(2, checkpoint);
     assertEquals(1.3587679862976074, second.last("loss"), 1e-6);
     assertEquals(List.of(), files(dir));
+  }
+
+  /**
+   * Python's str.format takes an integer field's width without a type ({@code "{epoch:03}"}): Keras
+   * 3.15.1 names epoch 7 {@code m-007.keras}, and {@code "{epoch:3}"} gives {@code m- 7}.
+   */
+  @Test
+  void integerFieldsTakeAWidthWithoutAType() {
+    assertEquals(
+        "m-007-  7.keras",
+        ModelCheckpoint.format("m-{epoch:03}-{batch:3}.keras", Map.of("epoch", 7, "batch", 7)));
   }
 }
