@@ -76,4 +76,24 @@ class ModelCheckpointTest {
         "m-007-  7.keras",
         ModelCheckpoint.format("m-{epoch:03}-{batch:3}.keras", Map.of("epoch", 7, "batch", 7)));
   }
+
+  /**
+   * A float field without a spec is Python's repr of the float32 value as a double, as Keras
+   * 3.15.1's {@code "m-{loss}.keras".format(...)}: plain from 1e-4 on, scientific with a two-digit
+   * exponent below.
+   */
+  @Test
+  void floatFieldsWithoutASpecAreWrittenAsPythonDoes() {
+    float[] loss = {0.41234567f, 0.0005f, 123.5f, 2e-7f};
+    String[] keras = {
+      "m-0.41234567761421204.keras",
+      "m-0.0005000000237487257.keras",
+      "m-123.5.keras",
+      "m-2.0000000233721948e-07.keras"
+    };
+    for (int i = 0; i < loss.length; i++) {
+      assertEquals(
+          keras[i], ModelCheckpoint.format("m-{loss}.keras", Map.of("loss", (double) loss[i])));
+    }
+  }
 }
