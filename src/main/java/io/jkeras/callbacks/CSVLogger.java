@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Writes one CSV row per epoch ({@code epoch} then the logged values, sorted by name, as Keras's
- * {@code CSVLogger}), flushed after every epoch. Keras's defaults: separator {@code ","}, append
- * false (the file is replaced).
+ * {@code CSVLogger}), flushed after every epoch. When the first epoch logs no {@code val_} value, a
+ * {@code val_} column follows for every key, as in Keras; a value not logged is written {@code NA}.
+ * Keras's defaults: separator {@code ","}, append false (the file is replaced).
  *
  * <pre>{@code
  * new CSVLogger(Path.of("out/history.csv"))
@@ -137,6 +138,10 @@ public class CSVLogger implements Callback {
         boolean writeHeader = keys == null;
         keys = new ArrayList<>(logs.keySet());
         keys.sort(null);
+        // As Keras: without val_ values in the first epoch, a val_ column for every key (NA).
+        if (keys.stream().noneMatch(k -> k.startsWith("val_"))) {
+          keys.addAll(keys.stream().map(k -> "val_" + k).toList());
+        }
         if (writeHeader) {
           writer.write("epoch" + separator + String.join(separator, keys) + "\n");
         }
@@ -144,7 +149,7 @@ public class CSVLogger implements Callback {
       StringBuilder row = new StringBuilder().append(epoch);
       for (String k : keys) {
         Double v = logs.get(k);
-        row.append(separator).append(v == null ? "" : Double.toString(v));
+        row.append(separator).append(v == null ? "NA" : Double.toString(v));
       }
       writer.write(row.append('\n').toString());
       writer.flush();

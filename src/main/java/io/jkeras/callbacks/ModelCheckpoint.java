@@ -3,6 +3,7 @@ package io.jkeras.callbacks;
 import io.jkeras.models.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.IllegalFormatException;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * ckpt/model-{epoch:02d}-{val_loss:.2f}.keras} becomes {@code ckpt/model-03-0.41.keras}. Missing
  * folders are created; files are replaced atomically. With {@code saveBestOnly}, a file is written
  * only when the monitored value improved on the best so far (or on {@code initialValueThreshold});
- * when the value is not logged, the model is saved anyway, as in Keras.
+ * when the value is not logged, the model is saved anyway, as in Keras. As in Keras, the best so
+ * far is kept from one {@code fit} to the next with the same callback.
  *
  * <pre>{@code
  * ModelCheckpoint best =
@@ -44,7 +46,6 @@ public class ModelCheckpoint implements Callback {
   private final boolean saveBestOnly;
   private final boolean saveWeightsOnly;
   private final int saveFreq;
-  private final Double initialValueThreshold;
   private Model model;
   private Double best;
   private int epoch;
@@ -86,7 +87,7 @@ public class ModelCheckpoint implements Callback {
     this.saveBestOnly = b.saveBestOnly;
     this.saveWeightsOnly = weightsOnly;
     this.saveFreq = b.saveFreq;
-    this.initialValueThreshold = b.initialValueThreshold;
+    this.best = b.initialValueThreshold;
   }
 
   /**
@@ -106,7 +107,6 @@ public class ModelCheckpoint implements Callback {
   @Override
   public void onTrainBegin(TrainingRun run) {
     model = run.model();
-    best = initialValueThreshold;
     batchesSinceSave = 0;
   }
 
@@ -177,7 +177,8 @@ public class ModelCheckpoint implements Callback {
 
   /**
    * Fills {@code {name}} and {@code {name:spec}} fields as Python's {@code str.format} does for the
-   * specs checkpoints use ({@code 02d}, {@code .4f}, {@code .2e}...).
+   * specs checkpoints use ({@code 02d}, {@code 03} for an integer, {@code .4f}, {@code .2e}...); a
+   * float without a spec is written as Python's {@code str} writes it.
    */
   static String format(String pattern, Map<String, ?> values) {
     Matcher m = FIELD.matcher(pattern);
@@ -197,7 +198,13 @@ public class ModelCheckpoint implements Callback {
       }
       String text;
       try {
-        text = spec == null ? value.toString() : String.format(Locale.ROOT, "%" + spec, value);
+        // Python's default type for an integer is d: {epoch:03} is {epoch:03d}.
+        String conversion =
+            spec != null && value instanceof Integer && spec.matches("[0-9]+") ? spec + "d" : spec;
+        text =
+            conversion == null
+                ? (value instanceof Double d ? pythonRepr(d) : value.toString())
+                : String.format(Locale.ROOT, "%" + conversion, value);
       } catch (IllegalFormatException e) {
         throw new IllegalArgumentException(
             "ModelCheckpoint: cannot format "
@@ -215,6 +222,33 @@ public class ModelCheckpoint implements Callback {
     }
     m.appendTail(sb);
     return sb.toString();
+  }
+
+  /**
+   * Python's {@code str} of a float: the shortest digits, plain for decimal exponents from -4 to 15
+   * (with {@code .0} when whole), else scientific with a signed exponent of at least two digits.
+   */
+  private static String pythonRepr(double v) {
+    if (Double.isNaN(v)) {
+      return "nan";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
+    if (v == 0) {
+      return 1 / v < 0 ? "-0.0" : "0.0";
+    }
+    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    int exponent = d.precision() - d.scale() - 1;
+    if (exponent >= -4 && exponent < 16) {
+      String plain = d.toPlainString();
+      return plain.contains(".") ? plain : plain + ".0";
+    }
+    String digits = d.unscaledValue().abs().toString();
+    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    return (v < 0 ? "-" : "")
+        + mantissa
+        + String.format(Locale.ROOT, "e%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
   }
 
   /**

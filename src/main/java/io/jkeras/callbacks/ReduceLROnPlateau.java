@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After {@code patience} epochs without an improvement larger than {@code min_delta}, the
  * learning rate becomes {@code max(lr · factor, min_lr)} (when above {@code min_lr}), then {@code
- * cooldown} epochs pass before counting again. Needs an optimizer without a learning-rate schedule.
- * Adds {@code learning_rate} to the epoch's logs. A missing monitored value is logged and skipped.
+ * cooldown} epochs pass before counting again. Reducing needs an optimizer without a learning-rate
+ * schedule. Adds {@code learning_rate} (with a schedule, its current value) to the epoch's logs. A
+ * missing monitored value is logged and skipped.
  *
  * <pre>{@code
  * model.fit(x, y, FitOptions.epochs(50).validationSplit(0.2)
@@ -70,8 +71,7 @@ public class ReduceLROnPlateau implements Callback {
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
     monitor.resolve(model);
-    // The learning rate as the optimizer holds it: float32.
-    double lr = (float) optimizer.learningRate();
+    double lr = optimizer.currentLearningRate();
     logs.put("learning_rate", lr);
     Double current = logs.get(monitor.name());
     if (current == null) {

@@ -1,5 +1,6 @@
 package io.jkeras.callbacks;
 
+import io.jkeras.optimizers.Optimizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,8 +19,10 @@ import java.util.zip.CRC32C;
  * Writes training curves as TensorBoard event files, as Keras's {@code keras.callbacks.TensorBoard}
  * lays them out: {@code logDir/train} and {@code logDir/validation}, each with one {@code
  * events.out.tfevents.*} file of scalar summaries: {@code epoch_loss}, {@code epoch_auc}, ... at
- * step = epoch (validation values without their {@code val_} prefix, in the validation folder), and
- * with {@code updateFreq("batch")} also {@code batch_loss}, ... at step = the global batch count.
+ * step = epoch (validation values without their {@code val_} prefix, in the validation folder;
+ * {@code epoch_learning_rate}, the optimizer's, in the train folder), and with {@code
+ * updateFreq("batch")} also {@code batch_loss}, ... at step = the global batch count (1 for the
+ * first batch).
  *
  * <p>Files are TFRecord streams of {@code tensorflow.Event} protocol buffers (simple_value
  * scalars), written by this class without a protobuf dependency, flushed at every epoch end and
@@ -36,6 +39,7 @@ public class TensorBoard implements Callback {
   private EventFile train;
   private EventFile validation;
   private long globalBatch;
+  private Optimizer optimizer;
 
   private TensorBoard(Path logDir, boolean perBatch) {
     this.logDir = logDir;
@@ -100,6 +104,7 @@ public class TensorBoard implements Callback {
   @Override
   public void onTrainBegin(TrainingRun run) {
     close();
+    optimizer = run.model().optimizer();
     train = new EventFile(logDir.resolve("train"));
     validation = new EventFile(logDir.resolve("validation"));
     globalBatch = 0;
@@ -107,12 +112,13 @@ public class TensorBoard implements Callback {
 
   @Override
   public void onBatchEnd(int batch, Map<String, Double> logs) {
+    // As Keras, which counts the batch when it begins: the first batch is step 1.
+    globalBatch++;
     if (perBatch && train != null) {
       for (Map.Entry<String, Double> e : logs.entrySet()) {
         train.scalar("batch_" + e.getKey(), globalBatch, e.getValue());
       }
     }
-    globalBatch++;
   }
 
   @Override
@@ -122,12 +128,17 @@ public class TensorBoard implements Callback {
     }
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       String key = e.getKey();
+      if (key.equals("learning_rate")) {
+        continue;
+      }
       if (key.startsWith("val_")) {
         validation.scalar("epoch_" + key.substring(4), epoch, e.getValue());
       } else {
         train.scalar("epoch_" + key, epoch, e.getValue());
       }
     }
+    // As Keras: the optimizer's learning rate with every epoch's train scalars.
+    train.scalar("epoch_learning_rate", epoch, optimizer.currentLearningRate());
     train.flush();
     validation.flush();
   }

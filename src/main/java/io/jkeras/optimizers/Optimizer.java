@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -108,6 +111,29 @@ public abstract class Optimizer implements KerasSerializable {
     return learningRate;
   }
 
+  /**
+   * The learning rate the next update uses, as float32, as Keras's {@code optimizer.learning_rate}:
+   * the fixed rate, or the schedule's value at the iteration count (0 before training).
+   *
+   * <pre>{@code
+   * double lr = new SGD().learningRate(new ExponentialDecay(0.1, 1, 0.5, false))
+   *     .currentLearningRate(); // 0.1
+   * }</pre>
+   */
+  public double currentLearningRate() {
+    if (schedule == null) {
+      return (float) learningRate;
+    }
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> lr = schedule.call(tf, tf.constant((float) steps()));
+      try (Result r = s.runner().fetch(lr).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+  }
+
   /** The learning-rate schedule, or null for a fixed (settable) learning rate. */
   public LearningRateSchedule learningRateSchedule() {
     return schedule;
@@ -115,9 +141,9 @@ public abstract class Optimizer implements KerasSerializable {
 
   /** Changes the learning rate, also while training (Keras {@code optimizer.learning_rate = x}). */
   public void setLearningRate(double learningRate) {
-    if (!(learningRate > 0)) {
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(
-          className() + ": learning_rate must be positive, got " + learningRate);
+          className() + ": learning_rate must be a positive finite number, got " + learningRate);
     }
     if (schedule != null) {
       throw new IllegalStateException(
@@ -201,9 +227,18 @@ public abstract class Optimizer implements KerasSerializable {
     return this;
   }
 
-  /** Multiplies the loss by {@code factor} before the gradients and divides the gradients back. */
+  /**
+   * Multiplies the loss by {@code factor} before the gradients and divides the gradients back.
+   *
+   * @throws IllegalArgumentException if {@code factor} is 0, NaN or infinite (the gradients would
+   *     be NaN)
+   */
   public Optimizer lossScaleFactor(double factor) {
     requireUnbuilt();
+    if (factor == 0 || !Double.isFinite(factor)) {
+      throw new IllegalArgumentException(
+          className() + ": loss_scale_factor must be a finite non-zero number, got " + factor);
+    }
     this.lossScaleFactor = factor;
     return this;
   }
@@ -813,8 +848,17 @@ public abstract class Optimizer implements KerasSerializable {
     return n == 0 ? 0 : 4 * n + 4;
   }
 
-  /** The iteration count: how many steps have been applied. */
+  /**
+   * The iteration count, as Keras's {@code optimizer.iterations}: how many updates have been
+   * applied; with gradient accumulation, the training steps divided by {@code
+   * gradient_accumulation_steps}, rounded down (the saved {@code iteration} counts every step).
+   */
   public long iterations() {
+    return gradientAccumulationSteps == null ? steps() : steps() / gradientAccumulationSteps;
+  }
+
+  /** The training steps taken: the {@code iteration} variable, which schedules follow. */
+  private long steps() {
     return isBuilt() ? iterations.readLongs()[0] : 0;
   }
 

@@ -67,7 +67,7 @@ class TensorBoardTest {
     }
     List<List<Number>> batches = read.get("train").get("batch_loss");
     assertEquals(12, batches.size(), "4 batches x 3 epochs");
-    assertEquals(11, batches.get(11).get(0).intValue());
+    assertEquals(12, batches.get(11).get(0).intValue(), "Keras counts batches from 1");
     assertTrue(read.get("validation").containsKey("epoch_loss"), read.toString());
   }
 }

@@ -1,0 +1,99 @@
+package io.jkeras.callbacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jkeras.backend.HostArray;
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.models.Model;
+import io.jkeras.optimizers.SGD;
+import io.jkeras.training.FitOptions;
+import io.jkeras.training.History;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCheckpointTest {
+
+  private static final float[][] X = {{1, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 2}};
+  private static final float[] Y = {1, -1, 0, 1, -2};
+
+  private static History fitZeroModel(int epochs, Callback callback) {
+    KerasTensor in = Input.of(2);
+    Dense d = new Dense(1);
+    try (Model m = new Model(in, d.apply(in))) {
+      d.kernel().assign(new float[] {0, 0});
+      d.bias().assign(new float[] {0});
+      m.compile(new SGD(0.01), "mse");
+      return m.fit(
+          HostArray.of(X),
+          HostArray.of(Y),
+          FitOptions.epochs(epochs).verbose(0).callbacks(callback));
+    }
+  }
+
+  private static List<Path> files(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.sorted().toList();
+    }
+  }
+
+  /**
+   * Keras 3.15.1 keeps {@code best} across fits (it is set once, from initial_value_threshold): the
+   * same ModelCheckpoint(save_best_only=True, monitor="loss") after a 3-epoch fit (best
+   * 1.3189700841903687) saves nothing in a second fit whose losses are 1.4 and 1.3587679862976074.
+   */
+  @Test
+  void saveBestOnlyKeepsTheBestOfEarlierFits(@TempDir Path dir) throws Exception {
+    ModelCheckpoint checkpoint =
+        ModelCheckpoint.builder(dir.resolve("e{epoch}.weights.h5"))
+            .monitor("loss")
+            .saveBestOnly(true)
+            .build();
+    History first = fitZeroModel(3, checkpoint);
+    assertEquals(1.3189700841903687, first.last("loss"), 1e-6);
+    assertEquals(3, files(dir).size());
+    for (Path p : files(dir)) {
+      Files.delete(p);
+    }
+    History second = fitZeroModel(2, checkpoint);
+    assertEquals(1.3587679862976074, second.last("loss"), 1e-6);
+    assertEquals(List.of(), files(dir));
+  }
+
+  /**
+   * Python's str.format takes an integer field's width without a type ({@code "{epoch:03}"}): Keras
+   * 3.15.1 names epoch 7 {@code m-007.keras}, and {@code "{epoch:3}"} gives {@code m- 7}.
+   */
+  @Test
+  void integerFieldsTakeAWidthWithoutAType() {
+    assertEquals(
+        "m-007-  7.keras",
+        ModelCheckpoint.format("m-{epoch:03}-{batch:3}.keras", Map.of("epoch", 7, "batch", 7)));
+  }
+
+  /**
+   * A float field without a spec is Python's repr of the float32 value as a double, as Keras
+   * 3.15.1's {@code "m-{loss}.keras".format(...)}: plain from 1e-4 on, scientific with a two-digit
+   * exponent below.
+   */
+  @Test
+  void floatFieldsWithoutASpecAreWrittenAsPythonDoes() {
+    float[] loss = {0.41234567f, 0.0005f, 123.5f, 2e-7f};
+    String[] keras = {
+      "m-0.41234567761421204.keras",
+      "m-0.0005000000237487257.keras",
+      "m-123.5.keras",
+      "m-2.0000000233721948e-07.keras"
+    };
+    for (int i = 0; i < loss.length; i++) {
+      assertEquals(
+          keras[i], ModelCheckpoint.format("m-{loss}.keras", Map.of("loss", (double) loss[i])));
+    }
+  }
+}

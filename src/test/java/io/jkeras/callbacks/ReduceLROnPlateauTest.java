@@ -1,0 +1,55 @@
+package io.jkeras.callbacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jkeras.backend.HostArray;
+import io.jkeras.layers.Dense;
+import io.jkeras.layers.Input;
+import io.jkeras.layers.KerasTensor;
+import io.jkeras.models.Model;
+import io.jkeras.optimizers.SGD;
+import io.jkeras.optimizers.schedules.ExponentialDecay;
+import io.jkeras.training.FitOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReduceLROnPlateauTest {
+
+  private static final float[][] X = {{1, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 2}};
+  private static final float[] Y = {1, -1, 0, 1, -2};
+
+  /**
+   * With a learning-rate schedule, Keras 3.15.1 logs the schedule's value at the optimizer's
+   * iteration count: SGD(ExponentialDecay(0.1, 1, 0.5)), one batch per epoch, 3 epochs,
+   * ReduceLROnPlateau(monitor="loss", patience=100) logs learning_rate 0.05, 0.025, 0.0125.
+   */
+  @Test
+  void logsTheScheduledLearningRate() {
+    KerasTensor in = Input.of(2);
+    try (Model m = new Model(in, new Dense(1).apply(in))) {
+      m.compile(new SGD().learningRate(new ExponentialDecay(0.1, 1, 0.5, false)), "mse");
+      List<Double> lr = new ArrayList<>();
+      Callback after =
+          new Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+              lr.add(logs.get("learning_rate"));
+            }
+          };
+      m.fit(
+          HostArray.of(X),
+          HostArray.of(Y),
+          FitOptions.epochs(3)
+              .batchSize(5)
+              .verbose(0)
+              .callbacks(ReduceLROnPlateau.builder().monitor("loss").patience(100).build(), after));
+      double[] keras = {0.05000000074505806, 0.02500000037252903, 0.012500000186264515};
+      assertEquals(3, lr.size());
+      for (int e = 0; e < 3; e++) {
+        assertEquals(keras[e], lr.get(e), 1e-9, "epoch " + e);
+      }
+    }
+  }
+}
