@@ -351,14 +351,15 @@ public final class Trainer {
   private History epochs(
       TrainingGraph tg, BatchSource train, BatchSource validation, FitOptions options) {
     History history = new History();
-    List<Callback> callbacks = new ArrayList<>();
+    // As Keras: History and the progress logger after the user's callbacks, so that they record
+    // what those add to the epoch's logs (ReduceLROnPlateau's learning_rate).
+    List<Callback> callbacks = new ArrayList<>(options.callbacks);
     callbacks.add(history);
     int verbose = options.verbose < 0 ? ProgressLogger.autoVerbosity() : options.verbose;
     if (verbose > 0 && options.callbacks.stream().noneMatch(c -> c instanceof ProgressLogger)) {
       // A library writes no console output of its own: progress goes to SLF4J.
       callbacks.add(ProgressLogger.toLog());
     }
-    callbacks.addAll(options.callbacks);
     int limit = options.stepsPerEpoch;
     int steps = limit > 0 ? limit : train.batchesPerPass();
     runtime.resetStopTraining();
