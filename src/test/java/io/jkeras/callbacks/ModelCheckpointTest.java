@@ -2,12 +2,6 @@ package io.jkeras.callbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jkeras.backend.HostArray;
-import io.jkeras.layers.Dense;
-import io.jkeras.layers.Input;
-import io.jkeras.layers.KerasTensor;
-import io.jkeras.models.Model;
-import io.jkeras.optimizers.SGD;
 import io.jkeras.training.FitOptions;
 import io.jkeras.training.History;
 import java.nio.file.Files;
@@ -20,21 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelCheckpointTest {
 
-  private static final float[][] X = {{1, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 2}};
-  private static final float[] Y = {1, -1, 0, 1, -2};
-
   private static History fitZeroModel(int epochs, Callback callback) {
-    KerasTensor in = Input.of(2);
-    Dense d = new Dense(1);
-    try (Model m = new Model(in, d.apply(in))) {
-      d.kernel().assign(new float[] {0, 0});
-      d.bias().assign(new float[] {0});
-      m.compile(new SGD(0.01), "mse");
-      return m.fit(
-          HostArray.of(X),
-          HostArray.of(Y),
-          FitOptions.epochs(epochs).verbose(0).callbacks(callback));
-    }
+    return ZeroDenseFit.fit(FitOptions.epochs(epochs).verbose(0).callbacks(callback));
   }
 
   private static List<Path> files(Path dir) throws Exception {

@@ -18,9 +18,6 @@ import org.junit.jupiter.api.Test;
 
 class ReduceLROnPlateauTest {
 
-  private static final float[][] X = {{1, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 2}};
-  private static final float[] Y = {1, -1, 0, 1, -2};
-
   /**
    * With a learning-rate schedule, Keras 3.15.1 logs the schedule's value at the optimizer's
    * iteration count: SGD(ExponentialDecay(0.1, 1, 0.5)), one batch per epoch, 3 epochs,
@@ -40,8 +37,8 @@ class ReduceLROnPlateauTest {
             }
           };
       m.fit(
-          HostArray.of(X),
-          HostArray.of(Y),
+          HostArray.of(ZeroDenseFit.X),
+          HostArray.of(ZeroDenseFit.Y),
           FitOptions.epochs(3)
               .batchSize(5)
               .verbose(0)
@@ -67,8 +64,8 @@ class ReduceLROnPlateauTest {
       m.compile(new SGD(0.1), "mse");
       History h =
           m.fit(
-              HostArray.of(X),
-              HostArray.of(Y),
+              HostArray.of(ZeroDenseFit.X),
+              HostArray.of(ZeroDenseFit.Y),
               FitOptions.epochs(3)
                   .batchSize(5)
                   .verbose(0)

@@ -3,12 +3,6 @@ package io.jkeras.callbacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jkeras.backend.HostArray;
-import io.jkeras.layers.Dense;
-import io.jkeras.layers.Input;
-import io.jkeras.layers.KerasTensor;
-import io.jkeras.models.Model;
-import io.jkeras.optimizers.SGD;
 import io.jkeras.testing.PythonKeras;
 import io.jkeras.training.FitOptions;
 import java.nio.file.Path;
@@ -19,27 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TensorBoardTest {
 
-  private static final float[][] X = {{1, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 2}};
-  private static final float[] Y = {1, -1, 0, 1, -2};
-
   /** The train folder's scalars as tensorboard reads them: tag to [[step, value], ...]. */
   @SuppressWarnings("unchecked")
   private static Map<String, List<List<Number>>> trainScalars(Path dir) throws Exception {
-    KerasTensor in = Input.of(2);
-    Dense d = new Dense(1);
-    try (Model m = new Model(in, d.apply(in))) {
-      d.kernel().assign(new float[] {0, 0});
-      d.bias().assign(new float[] {0});
-      m.compile(new SGD(0.01), "mse");
-      m.fit(
-          HostArray.of(X),
-          HostArray.of(Y),
-          FitOptions.epochs(2)
-              .batchSize(2)
-              .shuffle(false)
-              .verbose(0)
-              .callbacks(TensorBoard.builder(dir).updateFreq("batch").build()));
-    }
+    ZeroDenseFit.fit(
+        FitOptions.epochs(2)
+            .batchSize(2)
+            .shuffle(false)
+            .verbose(0)
+            .callbacks(TensorBoard.builder(dir).updateFreq("batch").build()));
     PythonKeras.Result res = PythonKeras.runScript("callbacks/tensorboard_read.py", dir.toString());
     Map<String, Map<String, List<List<Number>>>> read =
         new ObjectMapper().readValue(res.stdout().trim(), Map.class);
