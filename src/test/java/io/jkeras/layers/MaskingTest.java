@@ -8,8 +8,11 @@ import io.jkeras.backend.HostArray;
 import io.jkeras.models.Model;
 import io.jkeras.testing.PythonKeras;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -115,6 +118,99 @@ class MaskingTest {
     assertFalse(new GlobalMaxPooling1D().supportsMasking());
     assertEquals(
         -1.0, Masking.fromConfig(Map.of("mask_value", -1.0)).getConfig().get("mask_value"));
+  }
+
+  @Test
+  void activationLayersPassTheMaskOnAsKerasDoes() {
+    assertKeepsMask(new ReLU(), each(v -> Math.max(v, 0)));
+    assertKeepsMask(new LeakyReLU(0.3, null), each(v -> v >= 0 ? v : 0.3 * v));
+    assertKeepsMask(new ELU(1.0, null), each(v -> v > 0 ? v : Math.expm1(v)));
+    assertKeepsMask(PReLU.builder().build(), each(v -> Math.max(v, 0))); // alpha starts at 0
+    assertKeepsMask(new Identity(), each(v -> v));
+  }
+
+  private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
+
+  /**
+   * Runs ids -> Embedding(mask_zero) -> {@code layer} -> GlobalAveragePooling1D and checks each
+   * output against the mean of {@code sample} (the layer on one embedded sample of 4 steps, in
+   * double precision) over the steps of non-zero ids only: the mask must reach the pooling through
+   * {@code layer}, as Keras 3.15.1 passes it (its layer sets supports_masking = True).
+   */
+  private static void assertKeepsMask(Layer layer, UnaryOperator<double[][]> sample) {
+    KerasTensor ids = Input.of("int32", 4);
+    Embedding embedding = Embedding.builder(5, 4).maskZero(true).build();
+    KerasTensor y = new GlobalAveragePooling1D().apply(layer.apply(embedding.apply(ids)));
+    try (Model m = new Model(ids, y)) {
+      float[][] out = m.predict(SHORT_IDS);
+      float[][] table = matrix(embedding.getWeights().get(0));
+      for (int r = 0; r < SHORT_IDS.length; r++) {
+        double[][] x = new double[4][4];
+        for (int t = 0; t < 4; t++) {
+          for (int f = 0; f < 4; f++) {
+            x[t][f] = table[SHORT_IDS[r][t]][f];
+          }
+        }
+        double[][] v = sample.apply(x);
+        double[] mean = new double[4];
+        int real = 0;
+        for (int t = 0; t < 4; t++) {
+          if (SHORT_IDS[r][t] != 0) {
+            real++;
+            for (int f = 0; f < 4; f++) {
+              mean[f] += v[t][f];
+            }
+          }
+        }
+        for (int f = 0; f < 4; f++) {
+          assertEquals(mean[f] / real, out[r][f], 1e-5, layer.className() + " row " + r + " " + f);
+        }
+      }
+    }
+  }
+
+  /** The layer applied step by step. */
+  private static UnaryOperator<double[][]> steps(UnaryOperator<double[]> step) {
+    return x -> Arrays.stream(x).map(step).toArray(double[][]::new);
+  }
+
+  /** The layer applied value by value. */
+  private static UnaryOperator<double[][]> each(DoubleUnaryOperator f) {
+    return steps(v -> Arrays.stream(v).map(f).toArray());
+  }
+
+  /**
+   * (v - mean) / sqrt(variance + 1e-3), the statistics over every step and each consecutive group
+   * of {@code size} features (all features and one step at a time: LayerNormalization).
+   */
+  private static UnaryOperator<double[][]> standardized(int size, boolean perStep) {
+    return x -> {
+      double[][] out = new double[x.length][x[0].length];
+      for (int t0 = 0; t0 < x.length; t0 += perStep ? 1 : x.length) {
+        int t1 = perStep ? t0 + 1 : x.length;
+        for (int g = 0; g < x[0].length; g += size) {
+          int n = (t1 - t0) * size;
+          double mean = 0;
+          double var = 0;
+          for (int t = t0; t < t1; t++) {
+            for (int i = g; i < g + size; i++) {
+              mean += x[t][i] / n;
+            }
+          }
+          for (int t = t0; t < t1; t++) {
+            for (int i = g; i < g + size; i++) {
+              var += (x[t][i] - mean) * (x[t][i] - mean) / n;
+            }
+          }
+          for (int t = t0; t < t1; t++) {
+            for (int i = g; i < g + size; i++) {
+              out[t][i] = (x[t][i] - mean) / Math.sqrt(var + 1e-3);
+            }
+          }
+        }
+      }
+      return out;
+    };
   }
 
   private static float[][] matrix(FloatNdArray a) {
