@@ -130,6 +130,12 @@ public class GroupNormalization extends Layer {
     setInputSpec(InputSpec.rank(inputShape.numDimensions()).withAxis(a, channels));
   }
 
+  /** Keras's GroupNormalization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     LayerNormalization.resolveAxes(this, List.of(axis), inputShape);

@@ -129,6 +129,22 @@ class MaskingTest {
     assertKeepsMask(new Identity(), each(v -> v));
   }
 
+  @Test
+  void normalizationLayersPassTheMaskOnAsKerasDoes() {
+    assertKeepsMask(LayerNormalization.builder().build(), standardized(4, true));
+    // GroupNormalization's statistics take in every step, masked or not, as in Keras.
+    assertKeepsMask(GroupNormalization.builder().groups(2).build(), standardized(2, false));
+    assertKeepsMask(
+        new UnitNormalization(),
+        steps(
+            v -> {
+              double norm = Math.sqrt(Arrays.stream(v).map(x -> x * x).sum());
+              return Arrays.stream(v).map(x -> x / norm).toArray();
+            }));
+    // Inference: moving mean 0 and variance 1.
+    assertKeepsMask(BatchNormalization.builder().build(), each(v -> v / Math.sqrt(1 + 1e-3)));
+  }
+
   private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
 
   /**
