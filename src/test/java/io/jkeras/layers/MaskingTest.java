@@ -145,6 +145,13 @@ class MaskingTest {
     assertKeepsMask(BatchNormalization.builder().build(), each(v -> v / Math.sqrt(1 + 1e-3)));
   }
 
+  @Test
+  void rescalingAndNormalizationPassTheMaskOnAsKerasDoes() {
+    assertKeepsMask(new Rescaling(2, 1, null), each(v -> 2 * v + 1));
+    assertKeepsMask(
+        new Normalization(new double[] {0.5}, new double[] {4}), each(v -> (v - 0.5) / 2));
+  }
+
   private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
 
   /**
