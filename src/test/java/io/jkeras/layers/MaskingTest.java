@@ -152,6 +152,14 @@ class MaskingTest {
         new Normalization(new double[] {0.5}, new double[] {4}), each(v -> (v - 0.5) / 2));
   }
 
+  @Test
+  void noiseAndActivityRegularizationPassTheMaskOnAsKerasDoes() {
+    // Outside training all three are the identity.
+    assertKeepsMask(new GaussianNoise(0.1, null, null), each(v -> v));
+    assertKeepsMask(new GaussianDropout(0.1, null, null), each(v -> v));
+    assertKeepsMask(new ActivityRegularization(0.01, 0.01), each(v -> v));
+  }
+
   private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
 
   /**
