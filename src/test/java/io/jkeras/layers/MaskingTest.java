@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
 import io.jkeras.models.Model;
+import io.jkeras.optimizers.SGD;
 import io.jkeras.testing.PythonKeras;
+import io.jkeras.training.FitOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -158,6 +160,37 @@ class MaskingTest {
     assertKeepsMask(new GaussianNoise(0.1, null, null), each(v -> v));
     assertKeepsMask(new GaussianDropout(0.1, null, null), each(v -> v));
     assertKeepsMask(new ActivityRegularization(0.01, 0.01), each(v -> v));
+  }
+
+  @Test
+  void batchNormalizationTakesTrainingStatisticsOverUnmaskedStepsOnly() {
+    KerasTensor ids = Input.of("int32", 4);
+    Embedding embedding = Embedding.builder(5, 4).maskZero(true).build();
+    // Momentum 0: after one step the moving statistics are the batch's.
+    BatchNormalization bn = BatchNormalization.builder().momentum(0).build();
+    KerasTensor y =
+        new Dense(1).apply(new GlobalAveragePooling1D().apply(bn.apply(embedding.apply(ids))));
+    try (Model m = new Model(ids, y)) {
+      float[][] table = matrix(embedding.getWeights().get(0));
+      m.compile(new SGD(0.01), "mean_squared_error");
+      m.fit(SHORT_IDS, new float[] {0, 1}, FitOptions.epochs(1).batchSize(2).verbose(0));
+      // As Keras's masked moments: the 5 tokens with a non-zero id, not the 8 steps.
+      int[] real = {3, 1, 2, 2, 4};
+      float[] movingMean = vector(bn.getWeights().get(2));
+      float[] movingVariance = vector(bn.getWeights().get(3));
+      for (int f = 0; f < 4; f++) {
+        double mean = 0;
+        for (int id : real) {
+          mean += table[id][f] / real.length;
+        }
+        double variance = 0;
+        for (int id : real) {
+          variance += (table[id][f] - mean) * (table[id][f] - mean) / real.length;
+        }
+        assertEquals(mean, movingMean[f], 1e-6, "moving mean " + f);
+        assertEquals(variance, movingVariance[f], 1e-6, "moving variance " + f);
+      }
+    }
   }
 
   private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
