@@ -177,7 +177,8 @@ public class GroupNormalization extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put("groups", groups);
+    // Keras resolves -1 to the channel count at build, and writes that.
+    config.put("groups", resolvedGroups > 0 ? resolvedGroups : groups);
     config.put("axis", axis);
     config.put("epsilon", options.epsilon());
     config.put("center", options.center());
