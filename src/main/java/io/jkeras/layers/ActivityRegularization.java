@@ -74,6 +74,12 @@ public class ActivityRegularization extends Layer {
     return l2;
   }
 
+  /** Keras's ActivityRegularization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

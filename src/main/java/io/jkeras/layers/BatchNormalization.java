@@ -1,6 +1,7 @@
 package io.jkeras.layers;
 
 import io.jkeras.KerasObjects;
+import io.jkeras.backend.DTypes;
 import io.jkeras.config.ConfigReader;
 import io.jkeras.initializers.Initializer;
 import io.jkeras.initializers.Initializers;
@@ -9,6 +10,8 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -161,14 +164,57 @@ public class BatchNormalization extends Layer {
     setInputSpec(InputSpec.rank(inputShape.numDimensions()).withAxis(a, channels));
   }
 
+  /** Keras's BatchNormalization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     LayerNormalization.resolveAxes(this, List.of(axis), inputShape);
     return inputShape;
   }
 
+  /** Keras's call takes {@code mask}: in training the batch statistics skip masked steps. */
+  @Override
+  public boolean callTakesMask() {
+    return true;
+  }
+
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
+    return normalize(tf, x, null, training);
+  }
+
+  /**
+   * With a mask of one axis less than the input (true where a step holds data): in training, the
+   * mean and variance are taken over the unmasked steps only, as Keras's {@code _moments} takes
+   * them (each sum divided by the count of unmasked values plus 1e-7).
+   */
+  @Override
+  protected List<Operand<?>> call(
+      Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks, boolean training) {
+    Operand<TBool> mask = masks.isEmpty() ? null : masks.get(0);
+    if (mask == null || inputs.size() != 1) {
+      return call(tf, inputs, training);
+    }
+    Operand<TFloat32> x = DTypes.toFloat(tf, inputs.get(0));
+    if (mask.shape().numDimensions() != x.shape().numDimensions() - 1) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" (BatchNormalization): the mask must have one axis less than the input, got a"
+              + " mask of shape "
+              + KerasShape.format(mask.shape())
+              + " for an input of shape "
+              + KerasShape.format(x.shape()));
+    }
+    return List.of(normalize(tf, x, mask, training));
+  }
+
+  private Operand<TFloat32> normalize(
+      Ops tf, Operand<TFloat32> x, Operand<TBool> mask, boolean training) {
     int rank = x.shape().numDimensions();
     int a = LayerNormalization.resolveAxes(this, List.of(axis), x.shape())[0];
     int[] broadcast = new int[rank];
@@ -184,7 +230,7 @@ public class BatchNormalization extends Layer {
           reduce[k++] = i;
         }
       }
-      stats = Moments.of(tf, x, reduce);
+      stats = mask == null ? Moments.of(tf, x, reduce) : maskedMoments(tf, x, mask, reduce);
       addUpdate(movingAverage(tf, movingMean, stats.mean()));
       addUpdate(movingAverage(tf, movingVariance, stats.variance()));
     } else {
@@ -192,6 +238,27 @@ public class BatchNormalization extends Layer {
           new Moments(reshape(tf, movingMean, broadcast), reshape(tf, movingVariance, broadcast));
     }
     return stats.normalize(tf, x, g, b, options.epsilon());
+  }
+
+  /** The mean and variance over {@code axes} of the values where the mask, broadcast, is true. */
+  private static Moments maskedMoments(
+      Ops tf, Operand<TFloat32> x, Operand<TBool> mask, int[] axes) {
+    Operand<TBool> keep = tf.broadcastTo(tf.expandDims(mask, tf.constant(-1)), tf.shape(x));
+    Operand<TFloat32> zero = tf.constant(0f);
+    Operand<TFloat32> count =
+        tf.math.add(
+            tf.reduceSum(
+                tf.dtypes.cast(keep, TFloat32.class), tf.constant(axes), ReduceSum.keepDims(true)),
+            tf.constant(1e-7f));
+    Operand<TFloat32> mean =
+        tf.math.div(
+            tf.reduceSum(tf.select(keep, x, zero), tf.constant(axes), ReduceSum.keepDims(true)),
+            count);
+    Operand<TFloat32> d = tf.select(keep, tf.math.sub(x, mean), zero);
+    Operand<TFloat32> variance =
+        tf.math.div(
+            tf.reduceSum(tf.math.mul(d, d), tf.constant(axes), ReduceSum.keepDims(true)), count);
+    return new Moments(mean, variance);
   }
 
   private static Operand<TFloat32> reshape(Ops tf, Weight w, int[] shape) {

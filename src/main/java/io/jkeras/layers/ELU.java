@@ -62,6 +62,12 @@ public class ELU extends Layer {
     return alpha;
   }
 
+  /** Keras's ELU keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

@@ -82,6 +82,12 @@ public class GaussianDropout extends Layer {
     return true;
   }
 
+  /** Keras's GaussianDropout keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

@@ -83,6 +83,12 @@ public class GaussianNoise extends Layer {
     return true;
   }
 
+  /** Keras's GaussianNoise keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

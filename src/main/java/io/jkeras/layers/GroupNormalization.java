@@ -130,6 +130,12 @@ public class GroupNormalization extends Layer {
     setInputSpec(InputSpec.rank(inputShape.numDimensions()).withAxis(a, channels));
   }
 
+  /** Keras's GroupNormalization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     LayerNormalization.resolveAxes(this, List.of(axis), inputShape);
@@ -171,7 +177,8 @@ public class GroupNormalization extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put("groups", groups);
+    // Keras resolves -1 to the channel count at build, and writes that.
+    config.put("groups", resolvedGroups > 0 ? resolvedGroups : groups);
     config.put("axis", axis);
     config.put("epsilon", options.epsilon());
     config.put("center", options.center());

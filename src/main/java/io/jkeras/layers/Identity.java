@@ -33,6 +33,12 @@ public class Identity extends Layer {
     return c.finish(new Identity(c.name()));
   }
 
+  /** Keras's Identity keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

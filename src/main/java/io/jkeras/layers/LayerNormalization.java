@@ -167,6 +167,12 @@ public class LayerNormalization extends Layer {
     setInputSpec(spec);
   }
 
+  /** Keras's LayerNormalization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     resolveAxes(this, axis, inputShape);

@@ -68,6 +68,12 @@ public class LeakyReLU extends Layer {
     return negativeSlope;
   }
 
+  /** Keras's LeakyReLU keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

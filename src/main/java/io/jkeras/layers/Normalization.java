@@ -254,6 +254,12 @@ public class Normalization extends Layer {
     }
   }
 
+  /** Keras's Normalization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

@@ -142,6 +142,12 @@ public class PReLU extends Layer {
     setInputSpec(spec);
   }
 
+  /** Keras's PReLU keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

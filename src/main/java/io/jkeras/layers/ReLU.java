@@ -87,6 +87,12 @@ public class ReLU extends Layer {
     return threshold;
   }
 
+  /** Keras's ReLU keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;

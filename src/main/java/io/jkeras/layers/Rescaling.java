@@ -110,6 +110,12 @@ public class Rescaling extends Layer {
     throw c.wrongValue(key, "a number or a list of numbers", v);
   }
 
+  /** Keras's Rescaling keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     long channels = inputShape.isUnknown() ? -1 : inputShape.size(-1);

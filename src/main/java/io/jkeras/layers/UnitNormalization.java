@@ -83,6 +83,12 @@ public class UnitNormalization extends Layer {
     LayerNormalization.resolveAxes(this, axis, inputShape);
   }
 
+  /** Keras's UnitNormalization keeps masks: the input's mask passes through to the output. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     LayerNormalization.resolveAxes(this, axis, inputShape);

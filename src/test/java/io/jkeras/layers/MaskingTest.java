@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
 import io.jkeras.models.Model;
+import io.jkeras.optimizers.SGD;
 import io.jkeras.testing.PythonKeras;
+import io.jkeras.training.FitOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -115,6 +120,161 @@ class MaskingTest {
     assertFalse(new GlobalMaxPooling1D().supportsMasking());
     assertEquals(
         -1.0, Masking.fromConfig(Map.of("mask_value", -1.0)).getConfig().get("mask_value"));
+  }
+
+  @Test
+  void activationLayersPassTheMaskOnAsKerasDoes() {
+    assertKeepsMask(new ReLU(), each(v -> Math.max(v, 0)));
+    assertKeepsMask(new LeakyReLU(0.3, null), each(v -> v >= 0 ? v : 0.3 * v));
+    assertKeepsMask(new ELU(1.0, null), each(v -> v > 0 ? v : Math.expm1(v)));
+    assertKeepsMask(PReLU.builder().build(), each(v -> Math.max(v, 0))); // alpha starts at 0
+    assertKeepsMask(new Identity(), each(v -> v));
+  }
+
+  @Test
+  void normalizationLayersPassTheMaskOnAsKerasDoes() {
+    assertKeepsMask(LayerNormalization.builder().build(), standardized(4, true));
+    // GroupNormalization's statistics take in every step, masked or not, as in Keras.
+    assertKeepsMask(GroupNormalization.builder().groups(2).build(), standardized(2, false));
+    assertKeepsMask(
+        new UnitNormalization(),
+        steps(
+            v -> {
+              double norm = Math.sqrt(Arrays.stream(v).map(x -> x * x).sum());
+              return Arrays.stream(v).map(x -> x / norm).toArray();
+            }));
+    // Inference: moving mean 0 and variance 1.
+    assertKeepsMask(BatchNormalization.builder().build(), each(v -> v / Math.sqrt(1 + 1e-3)));
+  }
+
+  @Test
+  void rescalingAndNormalizationPassTheMaskOnAsKerasDoes() {
+    assertKeepsMask(new Rescaling(2, 1, null), each(v -> 2 * v + 1));
+    assertKeepsMask(
+        new Normalization(new double[] {0.5}, new double[] {4}), each(v -> (v - 0.5) / 2));
+  }
+
+  @Test
+  void noiseAndActivityRegularizationPassTheMaskOnAsKerasDoes() {
+    // Outside training all three are the identity.
+    assertKeepsMask(new GaussianNoise(0.1, null, null), each(v -> v));
+    assertKeepsMask(new GaussianDropout(0.1, null, null), each(v -> v));
+    assertKeepsMask(new ActivityRegularization(0.01, 0.01), each(v -> v));
+  }
+
+  @Test
+  void batchNormalizationTakesTrainingStatisticsOverUnmaskedStepsOnly() {
+    KerasTensor ids = Input.of("int32", 4);
+    Embedding embedding = Embedding.builder(5, 4).maskZero(true).build();
+    // Momentum 0: after one step the moving statistics are the batch's.
+    BatchNormalization bn = BatchNormalization.builder().momentum(0).build();
+    KerasTensor y =
+        new Dense(1).apply(new GlobalAveragePooling1D().apply(bn.apply(embedding.apply(ids))));
+    try (Model m = new Model(ids, y)) {
+      float[][] table = matrix(embedding.getWeights().get(0));
+      m.compile(new SGD(0.01), "mean_squared_error");
+      m.fit(SHORT_IDS, new float[] {0, 1}, FitOptions.epochs(1).batchSize(2).verbose(0));
+      // As Keras's masked moments: the 5 tokens with a non-zero id, not the 8 steps.
+      int[] real = {3, 1, 2, 2, 4};
+      float[] movingMean = vector(bn.getWeights().get(2));
+      float[] movingVariance = vector(bn.getWeights().get(3));
+      for (int f = 0; f < 4; f++) {
+        double mean = 0;
+        for (int id : real) {
+          mean += table[id][f] / real.length;
+        }
+        double variance = 0;
+        for (int id : real) {
+          variance += (table[id][f] - mean) * (table[id][f] - mean) / real.length;
+        }
+        assertEquals(mean, movingMean[f], 1e-6, "moving mean " + f);
+        assertEquals(variance, movingVariance[f], 1e-6, "moving variance " + f);
+      }
+    }
+  }
+
+  private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
+
+  /**
+   * Runs ids -> Embedding(mask_zero) -> {@code layer} -> GlobalAveragePooling1D and checks each
+   * output against the mean of {@code sample} (the layer on one embedded sample of 4 steps, in
+   * double precision) over the steps of non-zero ids only: the mask must reach the pooling through
+   * {@code layer}, as Keras 3.15.1 passes it (its layer sets supports_masking = True).
+   */
+  private static void assertKeepsMask(Layer layer, UnaryOperator<double[][]> sample) {
+    KerasTensor ids = Input.of("int32", 4);
+    Embedding embedding = Embedding.builder(5, 4).maskZero(true).build();
+    KerasTensor y = new GlobalAveragePooling1D().apply(layer.apply(embedding.apply(ids)));
+    try (Model m = new Model(ids, y)) {
+      float[][] out = m.predict(SHORT_IDS);
+      float[][] table = matrix(embedding.getWeights().get(0));
+      for (int r = 0; r < SHORT_IDS.length; r++) {
+        double[][] x = new double[4][4];
+        for (int t = 0; t < 4; t++) {
+          for (int f = 0; f < 4; f++) {
+            x[t][f] = table[SHORT_IDS[r][t]][f];
+          }
+        }
+        double[][] v = sample.apply(x);
+        double[] mean = new double[4];
+        int real = 0;
+        for (int t = 0; t < 4; t++) {
+          if (SHORT_IDS[r][t] != 0) {
+            real++;
+            for (int f = 0; f < 4; f++) {
+              mean[f] += v[t][f];
+            }
+          }
+        }
+        for (int f = 0; f < 4; f++) {
+          assertEquals(mean[f] / real, out[r][f], 1e-5, layer.className() + " row " + r + " " + f);
+        }
+      }
+    }
+  }
+
+  /** The layer applied step by step. */
+  private static UnaryOperator<double[][]> steps(UnaryOperator<double[]> step) {
+    return x -> Arrays.stream(x).map(step).toArray(double[][]::new);
+  }
+
+  /** The layer applied value by value. */
+  private static UnaryOperator<double[][]> each(DoubleUnaryOperator f) {
+    return steps(v -> Arrays.stream(v).map(f).toArray());
+  }
+
+  /**
+   * (v - mean) / sqrt(variance + 1e-3), the statistics over every step and each consecutive group
+   * of {@code size} features (all features and one step at a time: LayerNormalization).
+   */
+  private static UnaryOperator<double[][]> standardized(int size, boolean perStep) {
+    return x -> {
+      double[][] out = new double[x.length][x[0].length];
+      for (int t0 = 0; t0 < x.length; t0 += perStep ? 1 : x.length) {
+        int t1 = perStep ? t0 + 1 : x.length;
+        for (int g = 0; g < x[0].length; g += size) {
+          int n = (t1 - t0) * size;
+          double mean = 0;
+          double var = 0;
+          for (int t = t0; t < t1; t++) {
+            for (int i = g; i < g + size; i++) {
+              mean += x[t][i] / n;
+            }
+          }
+          for (int t = t0; t < t1; t++) {
+            for (int i = g; i < g + size; i++) {
+              var += (x[t][i] - mean) * (x[t][i] - mean) / n;
+            }
+          }
+          for (int t = t0; t < t1; t++) {
+            for (int i = g; i < g + size; i++) {
+              out[t][i] = (x[t][i] - mean) / Math.sqrt(var + 1e-3);
+            }
+          }
+        }
+      }
+      return out;
+    };
   }
 
   private static float[][] matrix(FloatNdArray a) {

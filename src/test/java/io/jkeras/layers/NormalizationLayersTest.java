@@ -212,6 +212,16 @@ class NormalizationLayersTest {
   }
 
   @Test
+  void groupsMinusOneIsWrittenAsTheChannelCountOnceBuilt() {
+    // Keras 3.15.1 resolves groups=-1 at build: GroupNormalization(groups=-1) built on (None, 4)
+    // has get_config()["groups"] == 4, and its files say 4.
+    GroupNormalization gn = GroupNormalization.builder().groups(-1).build();
+    assertEquals(-1, gn.getConfig().get("groups"));
+    gn.apply(Input.of(4));
+    assertEquals(4, gn.getConfig().get("groups"));
+  }
+
+  @Test
   void unitNormalizationScalesToUnitLength() {
     Random rnd = new Random(3);
     Shape shape = Shape.of(2, 3, 4);
