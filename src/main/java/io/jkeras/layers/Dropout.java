@@ -118,13 +118,13 @@ public class Dropout extends Layer {
     return seed;
   }
 
-  /** Keras's Dropout takes {@code training}: saved calls record {@code "training": false}. */
   /** Keras's Dropout keeps masks: the input's mask passes through to the output. */
   @Override
   public boolean supportsMasking() {
     return true;
   }
 
+  /** Keras's Dropout takes {@code training}: saved calls record {@code "training": false}. */
   @Override
   public boolean callTakesTraining() {
     return true;
