@@ -318,8 +318,9 @@ final class TrainingGraph {
     List<Operand<TFloat32>> gradientTerms = new ArrayList<>();
     for (int k = 0; k < fwd.outputs().size(); k++) {
       Loss loss = lossPerOutput.get(k);
-      Operand<TFloat32> yPred = fwd.outputs().get(k);
-      Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred, loss);
+      List<Operand<TFloat32>> aligned = matchRank(tf, labels.get(k), fwd.outputs().get(k), loss);
+      Operand<TFloat32> yTrue = aligned.get(0);
+      Operand<TFloat32> yPred = aligned.get(1);
       Operand<TFloat32> values = loss.perSample(tf, yTrue, yPred);
       if (first) {
         lossSampleShapes.add(Shape.of(KerasShape.sampleDims(values.shape())));
@@ -445,21 +446,31 @@ final class TrainingGraph {
   }
 
   /**
-   * Labels as the loss expects them: a label array of shape (batch,) for a (batch, 1) output is
-   * expanded, as Keras does; sparse labels lose a trailing axis of size 1.
+   * {labels, predictions} as the loss expects them. As Keras's {@code
+   * squeeze_or_expand_to_same_rank}: labels with an extra trailing axis of size 1 lose it, or
+   * against rank-1 predictions the predictions gain it; a label array of shape (batch,) for a
+   * (batch, 1) output is expanded. Sparse labels lose a trailing axis of size 1.
    */
-  private Operand<TFloat32> matchRank(
+  private List<Operand<TFloat32>> matchRank(
       Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred, Loss loss) {
     int ry = y.shape().numDimensions();
     int rp = yPred.shape().numDimensions();
     if (loss.sparseLabels()) {
       if (ry == rp && y.shape().size(ry - 1) == 1) {
-        return tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of((long) ry - 1)));
+        return List.of(
+            tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of((long) ry - 1))), yPred);
       }
-      return y;
+      return List.of(y, yPred);
+    }
+    if (ry == rp + 1 && y.shape().size(ry - 1) == 1) {
+      if (rp == 1) {
+        return List.of(y, tf.expandDims(yPred, tf.constant(-1)));
+      }
+      return List.of(
+          tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of((long) ry - 1))), yPred);
     }
     if (ry == rp - 1) {
-      return tf.expandDims(y, tf.constant(-1));
+      return List.of(tf.expandDims(y, tf.constant(-1)), yPred);
     }
     if (ry != rp) {
       throw new IllegalArgumentException(
@@ -470,7 +481,7 @@ final class TrainingGraph {
               + " do not fit outputs of shape "
               + KerasShape.format(yPred.shape()));
     }
-    return y;
+    return List.of(y, yPred);
   }
 
   /**
@@ -480,8 +491,12 @@ final class TrainingGraph {
   private List<Operand<TFloat32>> statistics(Ops tf, ForwardGraph fwd) {
     List<Operand<TFloat32>> stats = new ArrayList<>();
     Operand<TFloat32> yPred = fwd.outputs().get(0);
-    Operand<TFloat32> yTrue =
-        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred, loss);
+    Operand<TFloat32> yTrue = labels.get(0);
+    if (!loss.sparseLabels()) {
+      List<Operand<TFloat32>> aligned = matchRank(tf, yTrue, yPred, loss);
+      yTrue = aligned.get(0);
+      yPred = aligned.get(1);
+    }
     Operand<TBool> mask = fwd.outputMasks().get(0);
     for (Metric m : metrics) {
       stats.add(

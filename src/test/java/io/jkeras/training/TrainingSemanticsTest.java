@@ -160,4 +160,40 @@ class TrainingSemanticsTest {
     assertEquals(
         2, names.stream().filter(n -> n.endsWith(".weights.h5")).count(), names.toString());
   }
+
+  @Test
+  void labelsWithATrailingAxisOfOneFitRankOneOutputs() {
+    // Keras expands (batch,) predictions against (batch, 1) labels; jkeras used to refuse them.
+    KerasTensor in = Input.of(2);
+    Dense d = new Dense(1);
+    KerasTensor out =
+        new io.jkeras.layers.Lambda(
+                (tf, t) -> tf.reshape(t, tf.constant(new int[] {-1})),
+                s -> org.tensorflow.ndarray.Shape.of(s.size(0)),
+                null)
+            .apply(d.apply(in));
+    d.kernel().assign(new float[] {0.5f, -0.25f});
+    d.bias().assign(new float[] {0.1f});
+    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+    HostArray ys =
+        HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
+    HostArray weights = HostArray.of(new float[] {1, 2, 0, 1, 3});
+    try (Model m = new Model(in, out)) {
+      m.compile(new io.jkeras.optimizers.SGD(0.1), "mse", "mae");
+      // Python Keras 3.15.1 on the same model, weights and data: evaluate, with sample_weight.
+      assertEquals(2.405625104904175, m.evaluate(xs, ys).get("loss"), 1e-6);
+      assertEquals(1.3650000095367432, m.evaluate(xs, ys).get("mae"), 1e-6);
+      double weighted =
+          m.evaluate(List.of(xs), List.of(ys), EvaluateOptions.batchSize(32).sampleWeight(weights))
+              .get("loss");
+      assertEquals(2.4690001010894775, weighted, 1e-6);
+      // Keras's fit(epochs=2, batch_size=2, shuffle=False): these logs and weights.
+      History h = m.fit(xs, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
+      assertEquals(1.7645841836929321, h.history().get("loss").get(0), 1e-6);
+      assertEquals(0.5452873110771179, h.last("loss"), 1e-6);
+      assertEquals(0.5523648262023926, h.last("mae"), 1e-6);
+      assertArrayEquals(new float[] {-0.07843730f, 0.33762869f}, d.kernel().read(), 1e-6f);
+      assertArrayEquals(new float[] {0.42342222f}, d.bias().read(), 1e-6f);
+    }
+  }
 }
