@@ -323,7 +323,11 @@ final class TrainingGraph {
       Operand<TFloat32> yPred = aligned.get(1);
       Operand<TFloat32> values = loss.perSample(tf, yTrue, yPred);
       if (first) {
-        lossSampleShapes.add(Shape.of(KerasShape.sampleDims(values.shape())));
+        // Rank-1 outputs give one loss per batch, which Keras weighs as a per-sample loss.
+        lossSampleShapes.add(
+            values.shape().numDimensions() == 0
+                ? Shape.scalar()
+                : Shape.of(KerasShape.sampleDims(values.shape())));
       }
       // The weights are fed shaped like the per-sample losses, or left at the scalar 1.
       PlaceholderWithDefault<TFloat32> w =

@@ -196,4 +196,37 @@ class TrainingSemanticsTest {
       assertArrayEquals(new float[] {0.42342222f}, d.bias().read(), 1e-6f);
     }
   }
+
+  @Test
+  void rankOneOutputsTrainOnRankOneLabels() {
+    // A (batch,) output against (batch,) labels: Keras's loss is one value per batch, which
+    // sample weights scale by their mean; jkeras used to crash (NegativeArraySizeException).
+    KerasTensor in = Input.of(2);
+    Dense d = new Dense(1);
+    KerasTensor out =
+        new io.jkeras.layers.Lambda(
+                (tf, t) -> tf.reshape(t, tf.constant(new int[] {-1})),
+                s -> org.tensorflow.ndarray.Shape.of(s.size(0)),
+                null)
+            .apply(d.apply(in));
+    d.kernel().assign(new float[] {0.5f, -0.25f});
+    d.bias().assign(new float[] {0.1f});
+    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+    HostArray ys = HostArray.of(new float[] {1, 0, 2, 1, 0.5f});
+    HostArray weights = HostArray.of(new float[] {1, 2, 0, 1, 3});
+    try (Model m = new Model(in, out)) {
+      m.compile(new io.jkeras.optimizers.SGD(0.1), "mse", "mae");
+      // Python Keras 3.15.1 on the same model, weights and data.
+      double weighted =
+          m.evaluate(List.of(xs), List.of(ys), EvaluateOptions.batchSize(32).sampleWeight(weights))
+              .get("loss");
+      assertEquals(3.36787486076355, weighted, 1e-6);
+      // fit(epochs=2, batch_size=2, shuffle=False): mae is one value per batch, averaged by batch.
+      History h = m.fit(xs, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
+      assertEquals(1.7645841836929321, h.history().get("loss").get(0), 1e-6);
+      assertEquals(0.9496666789054871, h.history().get("mae").get(0), 1e-6);
+      assertEquals(0.5363929867744446, h.last("mae"), 1e-6);
+      assertArrayEquals(new float[] {0.42342222f}, d.bias().read(), 1e-6f);
+    }
+  }
 }
