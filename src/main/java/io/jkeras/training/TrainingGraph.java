@@ -69,6 +69,13 @@ final class TrainingGraph {
   private final List<Operand<TFloat32>> trainStats;
   private final Operand<TFloat32> evalLoss;
   private final List<Operand<TFloat32>> evalStats;
+  // With several outputs, each output's loss before its loss weight, logged as "<output>_loss" by
+  // its mean over the batches run since the metrics were reset: Keras's TF trainer counts each
+  // batch once (the batch size it would weigh them by is unknown in its traced step).
+  private final List<Operand<TFloat32>> trainOutputLosses;
+  private final List<Operand<TFloat32>> evalOutputLosses;
+  private final double[] outputLossSums;
+  private double outputLossSeen;
 
   /**
    * When set, every step runs with TensorFlow's full trace and hands its step statistics here
@@ -127,6 +134,8 @@ final class TrainingGraph {
     List<Operand<TFloat32>> trainTotals = totalLoss(tf, train, trainWeights);
     trainLoss = trainTotals.get(0);
     trainStats = statistics(tf, train);
+    trainOutputLosses = trainTotals.subList(2, trainTotals.size());
+    outputLossSums = new double[trainOutputLosses.size()];
     stateUpdates = train.updates();
 
     List<Weight> trainable = model.trainableWeights();
@@ -233,7 +242,9 @@ final class TrainingGraph {
     broadcastFromChief = g.distribution().broadcastFromChief(tf, replicated);
 
     ForwardGraph eval = runtime.inferenceGraph();
-    evalLoss = totalLoss(tf, eval, evalWeights).get(0);
+    List<Operand<TFloat32>> evalTotals = totalLoss(tf, eval, evalWeights);
+    evalLoss = evalTotals.get(0);
+    evalOutputLosses = evalTotals.subList(2, evalTotals.size());
     evalStats = statistics(tf, eval);
   }
 
@@ -316,6 +327,7 @@ final class TrainingGraph {
     boolean first = lossSampleShapes.isEmpty();
     List<Operand<TFloat32>> terms = new ArrayList<>();
     List<Operand<TFloat32>> gradientTerms = new ArrayList<>();
+    List<Operand<TFloat32>> outputTerms = new ArrayList<>();
     for (int k = 0; k < fwd.outputs().size(); k++) {
       Loss loss = lossPerOutput.get(k);
       List<Operand<TFloat32>> aligned = matchRank(tf, labels.get(k), fwd.outputs().get(k), loss);
@@ -375,6 +387,9 @@ final class TrainingGraph {
       if (gradientTerm == null) {
         gradientTerm = term;
       }
+      if (fwd.outputs().size() > 1) {
+        outputTerms.add(term);
+      }
       if (lossWeights != null) {
         Operand<TFloat32> lw = tf.constant((float) lossWeights[k]);
         term = tf.math.mul(term, lw);
@@ -393,7 +408,11 @@ final class TrainingGraph {
     terms.addAll(shared);
     gradientTerms.addAll(shared);
     Operand<TFloat32> logged = sum(tf, terms);
-    return List.of(logged, perSampleTotal ? sum(tf, gradientTerms) : logged);
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    out.add(logged);
+    out.add(perSampleTotal ? sum(tf, gradientTerms) : logged);
+    out.addAll(outputTerms);
+    return out;
   }
 
   private static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> terms) {
@@ -536,15 +555,22 @@ final class TrainingGraph {
     for (Metric m : metrics) {
       m.reset();
     }
+    Arrays.fill(outputLossSums, 0);
+    outputLossSeen = 0;
   }
 
-  /** Metrics first, then the loss, as Keras 3 logs them. */
+  /**
+   * Metrics first, then the loss and, with several outputs, each output's loss, as Keras 3 logs.
+   */
   Map<String, Double> logs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();
     for (Metric m : metrics) {
       logs.putAll(m.logs());
     }
     logs.put("loss", meanLoss);
+    for (int k = 0; k < outputLossSums.length; k++) {
+      logs.put(model.outputNames().get(k) + "_loss", outputLossSums[k] / outputLossSeen);
+    }
     return logs;
   }
 
@@ -578,6 +604,9 @@ final class TrainingGraph {
       for (Operand<TFloat32> s : training ? trainStats : evalStats) {
         runner.fetch(s);
       }
+      for (Operand<TFloat32> l : training ? trainOutputLosses : evalOutputLosses) {
+        runner.fetch(l);
+      }
       if (training) {
         runner.addTarget(trainOp);
         // Layer state (moving statistics) advances with each step, from this batch.
@@ -599,6 +628,11 @@ final class TrainingGraph {
           s.copyTo(DataBuffers.of(v, false, false));
           metrics.get(m).update(v);
         }
+        for (int k = 0; k < outputLossSums.length; k++) {
+          TFloat32 l = (TFloat32) r.get(metrics.size() + 1 + k);
+          outputLossSums[k] += l.getFloat();
+        }
+        outputLossSeen++;
         return value;
       }
     } finally {

@@ -229,4 +229,45 @@ class TrainingSemanticsTest {
       assertArrayEquals(new float[] {0.42342222f}, d.bias().read(), 1e-6f);
     }
   }
+
+  @Test
+  void severalOutputsLogEachOutputsUnweightedLoss() {
+    // Keras logs "<output>_loss" (before loss_weights) for each output of a multi-output model.
+    KerasTensor in = Input.of(2);
+    Dense a = Dense.builder(1).name("a").build();
+    Dense b = Dense.builder(2).name("b").build();
+    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+    HostArray ya =
+        HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
+    HostArray yb = HostArray.of(new float[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}, {2, 1}});
+    try (Model m = new Model(List.of(in), List.of(a.apply(in), b.apply(in)))) {
+      a.kernel().assign(new float[] {0.5f, -0.25f});
+      a.bias().assign(new float[] {0.1f});
+      b.kernel().assign(new float[] {0.1f, 0.2f, 0.3f, -0.4f});
+      b.bias().assign(new float[] {0f, 0.5f});
+      m.compile(
+          new io.jkeras.optimizers.SGD(0.1),
+          io.jkeras.losses.OutputLosses.of(
+              new io.jkeras.losses.MeanSquaredError(), new io.jkeras.losses.MeanAbsoluteError()),
+          io.jkeras.losses.LossWeights.of(1.0, 0.5));
+      // Python Keras 3.15.1, same model, weights and data: evaluate(return_dict=True).
+      java.util.Map<String, Double> e =
+          m.evaluate(List.of(xs), List.of(ya, yb), EvaluateOptions.batchSize(32));
+      assertEquals(2.655625104904175, e.get("loss"), 1e-6);
+      assertEquals(2.405625104904175, e.get("a_loss"), 1e-6);
+      assertEquals(0.5, e.get("b_loss"), 1e-6);
+      // fit(epochs=1, batch_size=2, shuffle=False, validation_split=0.4): Keras's TF trainer
+      // averages the per-output losses over batches (2 and 1 samples) without weighing them.
+      History h =
+          m.fit(
+              List.of(xs),
+              List.of(ya, yb),
+              FitOptions.epochs(1).batchSize(2).shuffle(false).verbose(0).validationSplit(0.4));
+      assertEquals(2.8281748294830322, h.last("loss"), 1e-6);
+      assertEquals(2.901324987411499, h.last("a_loss"), 1e-6);
+      assertEquals(0.453125, h.last("b_loss"), 1e-6);
+      assertEquals(0.3767465353012085, h.last("val_a_loss"), 1e-6);
+      assertEquals(0.6156250238418579, h.last("val_b_loss"), 1e-6);
+    }
+  }
 }
