@@ -69,6 +69,13 @@ final class TrainingGraph {
   private final List<Operand<TFloat32>> trainStats;
   private final Operand<TFloat32> evalLoss;
   private final List<Operand<TFloat32>> evalStats;
+  // With several outputs, each output's loss before its loss weight, logged as "<output>_loss" by
+  // its mean over the batches run since the metrics were reset: Keras's TF trainer counts each
+  // batch once (the batch size it would weigh them by is unknown in its traced step).
+  private final List<Operand<TFloat32>> trainOutputLosses;
+  private final List<Operand<TFloat32>> evalOutputLosses;
+  private final double[] outputLossSums;
+  private double outputLossSeen;
 
   /**
    * When set, every step runs with TensorFlow's full trace and hands its step statistics here
@@ -127,6 +134,8 @@ final class TrainingGraph {
     List<Operand<TFloat32>> trainTotals = totalLoss(tf, train, trainWeights);
     trainLoss = trainTotals.get(0);
     trainStats = statistics(tf, train);
+    trainOutputLosses = trainTotals.subList(2, trainTotals.size());
+    outputLossSums = new double[trainOutputLosses.size()];
     stateUpdates = train.updates();
 
     List<Weight> trainable = model.trainableWeights();
@@ -233,7 +242,9 @@ final class TrainingGraph {
     broadcastFromChief = g.distribution().broadcastFromChief(tf, replicated);
 
     ForwardGraph eval = runtime.inferenceGraph();
-    evalLoss = totalLoss(tf, eval, evalWeights).get(0);
+    List<Operand<TFloat32>> evalTotals = totalLoss(tf, eval, evalWeights);
+    evalLoss = evalTotals.get(0);
+    evalOutputLosses = evalTotals.subList(2, evalTotals.size());
     evalStats = statistics(tf, eval);
   }
 
@@ -316,13 +327,19 @@ final class TrainingGraph {
     boolean first = lossSampleShapes.isEmpty();
     List<Operand<TFloat32>> terms = new ArrayList<>();
     List<Operand<TFloat32>> gradientTerms = new ArrayList<>();
+    List<Operand<TFloat32>> outputTerms = new ArrayList<>();
     for (int k = 0; k < fwd.outputs().size(); k++) {
       Loss loss = lossPerOutput.get(k);
-      Operand<TFloat32> yPred = fwd.outputs().get(k);
-      Operand<TFloat32> yTrue = matchRank(tf, labels.get(k), yPred, loss);
+      List<Operand<TFloat32>> aligned = matchRank(tf, labels.get(k), fwd.outputs().get(k), loss);
+      Operand<TFloat32> yTrue = aligned.get(0);
+      Operand<TFloat32> yPred = aligned.get(1);
       Operand<TFloat32> values = loss.perSample(tf, yTrue, yPred);
       if (first) {
-        lossSampleShapes.add(Shape.of(KerasShape.sampleDims(values.shape())));
+        // Rank-1 outputs give one loss per batch, which Keras weighs as a per-sample loss.
+        lossSampleShapes.add(
+            values.shape().numDimensions() == 0
+                ? Shape.scalar()
+                : Shape.of(KerasShape.sampleDims(values.shape())));
       }
       // The weights are fed shaped like the per-sample losses, or left at the scalar 1.
       PlaceholderWithDefault<TFloat32> w =
@@ -370,6 +387,9 @@ final class TrainingGraph {
       if (gradientTerm == null) {
         gradientTerm = term;
       }
+      if (fwd.outputs().size() > 1) {
+        outputTerms.add(term);
+      }
       if (lossWeights != null) {
         Operand<TFloat32> lw = tf.constant((float) lossWeights[k]);
         term = tf.math.mul(term, lw);
@@ -388,7 +408,11 @@ final class TrainingGraph {
     terms.addAll(shared);
     gradientTerms.addAll(shared);
     Operand<TFloat32> logged = sum(tf, terms);
-    return List.of(logged, perSampleTotal ? sum(tf, gradientTerms) : logged);
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    out.add(logged);
+    out.add(perSampleTotal ? sum(tf, gradientTerms) : logged);
+    out.addAll(outputTerms);
+    return out;
   }
 
   private static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> terms) {
@@ -445,21 +469,31 @@ final class TrainingGraph {
   }
 
   /**
-   * Labels as the loss expects them: a label array of shape (batch,) for a (batch, 1) output is
-   * expanded, as Keras does; sparse labels lose a trailing axis of size 1.
+   * {labels, predictions} as the loss expects them. As Keras's {@code
+   * squeeze_or_expand_to_same_rank}: labels with an extra trailing axis of size 1 lose it, or
+   * against rank-1 predictions the predictions gain it; a label array of shape (batch,) for a
+   * (batch, 1) output is expanded. Sparse labels lose a trailing axis of size 1.
    */
-  private Operand<TFloat32> matchRank(
+  private List<Operand<TFloat32>> matchRank(
       Ops tf, Operand<TFloat32> y, Operand<TFloat32> yPred, Loss loss) {
     int ry = y.shape().numDimensions();
     int rp = yPred.shape().numDimensions();
     if (loss.sparseLabels()) {
       if (ry == rp && y.shape().size(ry - 1) == 1) {
-        return tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of((long) ry - 1)));
+        return List.of(
+            tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of((long) ry - 1))), yPred);
       }
-      return y;
+      return List.of(y, yPred);
+    }
+    if (ry == rp + 1 && y.shape().size(ry - 1) == 1) {
+      if (rp == 1) {
+        return List.of(y, tf.expandDims(yPred, tf.constant(-1)));
+      }
+      return List.of(
+          tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of((long) ry - 1))), yPred);
     }
     if (ry == rp - 1) {
-      return tf.expandDims(y, tf.constant(-1));
+      return List.of(tf.expandDims(y, tf.constant(-1)), yPred);
     }
     if (ry != rp) {
       throw new IllegalArgumentException(
@@ -470,7 +504,7 @@ final class TrainingGraph {
               + " do not fit outputs of shape "
               + KerasShape.format(yPred.shape()));
     }
-    return y;
+    return List.of(y, yPred);
   }
 
   /**
@@ -480,8 +514,12 @@ final class TrainingGraph {
   private List<Operand<TFloat32>> statistics(Ops tf, ForwardGraph fwd) {
     List<Operand<TFloat32>> stats = new ArrayList<>();
     Operand<TFloat32> yPred = fwd.outputs().get(0);
-    Operand<TFloat32> yTrue =
-        loss.sparseLabels() ? labels.get(0) : matchRank(tf, labels.get(0), yPred, loss);
+    Operand<TFloat32> yTrue = labels.get(0);
+    if (!loss.sparseLabels()) {
+      List<Operand<TFloat32>> aligned = matchRank(tf, yTrue, yPred, loss);
+      yTrue = aligned.get(0);
+      yPred = aligned.get(1);
+    }
     Operand<TBool> mask = fwd.outputMasks().get(0);
     for (Metric m : metrics) {
       stats.add(
@@ -517,15 +555,22 @@ final class TrainingGraph {
     for (Metric m : metrics) {
       m.reset();
     }
+    Arrays.fill(outputLossSums, 0);
+    outputLossSeen = 0;
   }
 
-  /** Metrics first, then the loss, as Keras 3 logs them. */
+  /**
+   * Metrics first, then the loss and, with several outputs, each output's loss, as Keras 3 logs.
+   */
   Map<String, Double> logs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();
     for (Metric m : metrics) {
       logs.putAll(m.logs());
     }
     logs.put("loss", meanLoss);
+    for (int k = 0; k < outputLossSums.length; k++) {
+      logs.put(model.outputNames().get(k) + "_loss", outputLossSums[k] / outputLossSeen);
+    }
     return logs;
   }
 
@@ -559,6 +604,9 @@ final class TrainingGraph {
       for (Operand<TFloat32> s : training ? trainStats : evalStats) {
         runner.fetch(s);
       }
+      for (Operand<TFloat32> l : training ? trainOutputLosses : evalOutputLosses) {
+        runner.fetch(l);
+      }
       if (training) {
         runner.addTarget(trainOp);
         // Layer state (moving statistics) advances with each step, from this batch.
@@ -580,6 +628,11 @@ final class TrainingGraph {
           s.copyTo(DataBuffers.of(v, false, false));
           metrics.get(m).update(v);
         }
+        for (int k = 0; k < outputLossSums.length; k++) {
+          TFloat32 l = (TFloat32) r.get(metrics.size() + 1 + k);
+          outputLossSums[k] += l.getFloat();
+        }
+        outputLossSeen++;
         return value;
       }
     } finally {

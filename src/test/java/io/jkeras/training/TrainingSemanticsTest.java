@@ -160,4 +160,114 @@ class TrainingSemanticsTest {
     assertEquals(
         2, names.stream().filter(n -> n.endsWith(".weights.h5")).count(), names.toString());
   }
+
+  @Test
+  void labelsWithATrailingAxisOfOneFitRankOneOutputs() {
+    // Keras expands (batch,) predictions against (batch, 1) labels; jkeras used to refuse them.
+    KerasTensor in = Input.of(2);
+    Dense d = new Dense(1);
+    KerasTensor out =
+        new io.jkeras.layers.Lambda(
+                (tf, t) -> tf.reshape(t, tf.constant(new int[] {-1})),
+                s -> org.tensorflow.ndarray.Shape.of(s.size(0)),
+                null)
+            .apply(d.apply(in));
+    d.kernel().assign(new float[] {0.5f, -0.25f});
+    d.bias().assign(new float[] {0.1f});
+    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+    HostArray ys =
+        HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
+    HostArray weights = HostArray.of(new float[] {1, 2, 0, 1, 3});
+    try (Model m = new Model(in, out)) {
+      m.compile(new io.jkeras.optimizers.SGD(0.1), "mse", "mae");
+      // Python Keras 3.15.1 on the same model, weights and data: evaluate, with sample_weight.
+      assertEquals(2.405625104904175, m.evaluate(xs, ys).get("loss"), 1e-6);
+      assertEquals(1.3650000095367432, m.evaluate(xs, ys).get("mae"), 1e-6);
+      double weighted =
+          m.evaluate(List.of(xs), List.of(ys), EvaluateOptions.batchSize(32).sampleWeight(weights))
+              .get("loss");
+      assertEquals(2.4690001010894775, weighted, 1e-6);
+      // Keras's fit(epochs=2, batch_size=2, shuffle=False): these logs and weights.
+      History h = m.fit(xs, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
+      assertEquals(1.7645841836929321, h.history().get("loss").get(0), 1e-6);
+      assertEquals(0.5452873110771179, h.last("loss"), 1e-6);
+      assertEquals(0.5523648262023926, h.last("mae"), 1e-6);
+      assertArrayEquals(new float[] {-0.07843730f, 0.33762869f}, d.kernel().read(), 1e-6f);
+      assertArrayEquals(new float[] {0.42342222f}, d.bias().read(), 1e-6f);
+    }
+  }
+
+  @Test
+  void rankOneOutputsTrainOnRankOneLabels() {
+    // A (batch,) output against (batch,) labels: Keras's loss is one value per batch, which
+    // sample weights scale by their mean; jkeras used to crash (NegativeArraySizeException).
+    KerasTensor in = Input.of(2);
+    Dense d = new Dense(1);
+    KerasTensor out =
+        new io.jkeras.layers.Lambda(
+                (tf, t) -> tf.reshape(t, tf.constant(new int[] {-1})),
+                s -> org.tensorflow.ndarray.Shape.of(s.size(0)),
+                null)
+            .apply(d.apply(in));
+    d.kernel().assign(new float[] {0.5f, -0.25f});
+    d.bias().assign(new float[] {0.1f});
+    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+    HostArray ys = HostArray.of(new float[] {1, 0, 2, 1, 0.5f});
+    HostArray weights = HostArray.of(new float[] {1, 2, 0, 1, 3});
+    try (Model m = new Model(in, out)) {
+      m.compile(new io.jkeras.optimizers.SGD(0.1), "mse", "mae");
+      // Python Keras 3.15.1 on the same model, weights and data.
+      double weighted =
+          m.evaluate(List.of(xs), List.of(ys), EvaluateOptions.batchSize(32).sampleWeight(weights))
+              .get("loss");
+      assertEquals(3.36787486076355, weighted, 1e-6);
+      // fit(epochs=2, batch_size=2, shuffle=False): mae is one value per batch, averaged by batch.
+      History h = m.fit(xs, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
+      assertEquals(1.7645841836929321, h.history().get("loss").get(0), 1e-6);
+      assertEquals(0.9496666789054871, h.history().get("mae").get(0), 1e-6);
+      assertEquals(0.5363929867744446, h.last("mae"), 1e-6);
+      assertArrayEquals(new float[] {0.42342222f}, d.bias().read(), 1e-6f);
+    }
+  }
+
+  @Test
+  void severalOutputsLogEachOutputsUnweightedLoss() {
+    // Keras logs "<output>_loss" (before loss_weights) for each output of a multi-output model.
+    KerasTensor in = Input.of(2);
+    Dense a = Dense.builder(1).name("a").build();
+    Dense b = Dense.builder(2).name("b").build();
+    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+    HostArray ya =
+        HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
+    HostArray yb = HostArray.of(new float[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}, {2, 1}});
+    try (Model m = new Model(List.of(in), List.of(a.apply(in), b.apply(in)))) {
+      a.kernel().assign(new float[] {0.5f, -0.25f});
+      a.bias().assign(new float[] {0.1f});
+      b.kernel().assign(new float[] {0.1f, 0.2f, 0.3f, -0.4f});
+      b.bias().assign(new float[] {0f, 0.5f});
+      m.compile(
+          new io.jkeras.optimizers.SGD(0.1),
+          io.jkeras.losses.OutputLosses.of(
+              new io.jkeras.losses.MeanSquaredError(), new io.jkeras.losses.MeanAbsoluteError()),
+          io.jkeras.losses.LossWeights.of(1.0, 0.5));
+      // Python Keras 3.15.1, same model, weights and data: evaluate(return_dict=True).
+      java.util.Map<String, Double> e =
+          m.evaluate(List.of(xs), List.of(ya, yb), EvaluateOptions.batchSize(32));
+      assertEquals(2.655625104904175, e.get("loss"), 1e-6);
+      assertEquals(2.405625104904175, e.get("a_loss"), 1e-6);
+      assertEquals(0.5, e.get("b_loss"), 1e-6);
+      // fit(epochs=1, batch_size=2, shuffle=False, validation_split=0.4): Keras's TF trainer
+      // averages the per-output losses over batches (2 and 1 samples) without weighing them.
+      History h =
+          m.fit(
+              List.of(xs),
+              List.of(ya, yb),
+              FitOptions.epochs(1).batchSize(2).shuffle(false).verbose(0).validationSplit(0.4));
+      assertEquals(2.8281748294830322, h.last("loss"), 1e-6);
+      assertEquals(2.901324987411499, h.last("a_loss"), 1e-6);
+      assertEquals(0.453125, h.last("b_loss"), 1e-6);
+      assertEquals(0.3767465353012085, h.last("val_a_loss"), 1e-6);
+      assertEquals(0.6156250238418579, h.last("val_b_loss"), 1e-6);
+    }
+  }
 }
