@@ -12,14 +12,17 @@ import io.jkeras.layers.Dense;
 import io.jkeras.layers.Dropout;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
+import io.jkeras.layers.Lambda;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Adam;
+import io.jkeras.optimizers.SGD;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.ndarray.Shape;
 
 class TrainingSemanticsTest {
 
@@ -75,7 +78,7 @@ class TrainingSemanticsTest {
     float[] ys = new float[32];
     try (Model m = new Model(in, out)) {
       // SGD with a zero-like rate keeps the weights; the loss shows whether units were dropped.
-      m.compile(new io.jkeras.optimizers.SGD(1e-30), "mse");
+      m.compile(new SGD(1e-30), "mse");
       double inference = m.evaluate(HostArray.of(xs), HostArray.of(ys)).get("loss");
       assertEquals(200.0 * 200.0, inference, 1e-3);
       History h = m.fit(xs, ys, FitOptions.epochs(1).batchSize(32).verbose(0));
@@ -161,34 +164,48 @@ class TrainingSemanticsTest {
         2, names.stream().filter(n -> n.endsWith(".weights.h5")).count(), names.toString());
   }
 
-  @Test
-  void labelsWithATrailingAxisOfOneFitRankOneOutputs() {
-    // Keras expands (batch,) predictions against (batch, 1) labels; jkeras used to refuse them.
+  /** The two rank-1 tests' features: five rows of two. */
+  private static final HostArray RANK_ONE_X =
+      HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
+
+  /**
+   * {@code d} (a {@code Dense(1)}) on two features with kernel (0.5, -0.25) and bias 0.1, its
+   * output reshaped to {@code (batch,)}: the model the rank-1 tests ran in Python Keras 3.15.1.
+   */
+  private static Model rankOneOutputModel(Dense d) {
     KerasTensor in = Input.of(2);
-    Dense d = new Dense(1);
     KerasTensor out =
-        new io.jkeras.layers.Lambda(
+        new Lambda(
                 (tf, t) -> tf.reshape(t, tf.constant(new int[] {-1})),
-                s -> org.tensorflow.ndarray.Shape.of(s.size(0)),
+                s -> Shape.of(s.size(0)),
                 null)
             .apply(d.apply(in));
     d.kernel().assign(new float[] {0.5f, -0.25f});
     d.bias().assign(new float[] {0.1f});
-    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
-    HostArray ys =
-        HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
+    return new Model(in, out);
+  }
+
+  @Test
+  void labelsWithATrailingAxisOfOneFitRankOneOutputs() {
+    // Keras expands (batch,) predictions against (batch, 1) labels; jkeras used to refuse them.
+    Dense d = new Dense(1);
+    HostArray ys = HostArray.ofFloats(Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
     HostArray weights = HostArray.of(new float[] {1, 2, 0, 1, 3});
-    try (Model m = new Model(in, out)) {
-      m.compile(new io.jkeras.optimizers.SGD(0.1), "mse", "mae");
+    try (Model m = rankOneOutputModel(d)) {
+      m.compile(new SGD(0.1), "mse", "mae");
       // Python Keras 3.15.1 on the same model, weights and data: evaluate, with sample_weight.
-      assertEquals(2.405625104904175, m.evaluate(xs, ys).get("loss"), 1e-6);
-      assertEquals(1.3650000095367432, m.evaluate(xs, ys).get("mae"), 1e-6);
+      assertEquals(2.405625104904175, m.evaluate(RANK_ONE_X, ys).get("loss"), 1e-6);
+      assertEquals(1.3650000095367432, m.evaluate(RANK_ONE_X, ys).get("mae"), 1e-6);
       double weighted =
-          m.evaluate(List.of(xs), List.of(ys), EvaluateOptions.batchSize(32).sampleWeight(weights))
+          m.evaluate(
+                  List.of(RANK_ONE_X),
+                  List.of(ys),
+                  EvaluateOptions.batchSize(32).sampleWeight(weights))
               .get("loss");
       assertEquals(2.4690001010894775, weighted, 1e-6);
       // Keras's fit(epochs=2, batch_size=2, shuffle=False): these logs and weights.
-      History h = m.fit(xs, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
+      History h =
+          m.fit(RANK_ONE_X, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
       assertEquals(1.7645841836929321, h.history().get("loss").get(0), 1e-6);
       assertEquals(0.5452873110771179, h.last("loss"), 1e-6);
       assertEquals(0.5523648262023926, h.last("mae"), 1e-6);
@@ -201,28 +218,22 @@ class TrainingSemanticsTest {
   void rankOneOutputsTrainOnRankOneLabels() {
     // A (batch,) output against (batch,) labels: Keras's loss is one value per batch, which
     // sample weights scale by their mean; jkeras used to crash (NegativeArraySizeException).
-    KerasTensor in = Input.of(2);
     Dense d = new Dense(1);
-    KerasTensor out =
-        new io.jkeras.layers.Lambda(
-                (tf, t) -> tf.reshape(t, tf.constant(new int[] {-1})),
-                s -> org.tensorflow.ndarray.Shape.of(s.size(0)),
-                null)
-            .apply(d.apply(in));
-    d.kernel().assign(new float[] {0.5f, -0.25f});
-    d.bias().assign(new float[] {0.1f});
-    HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
     HostArray ys = HostArray.of(new float[] {1, 0, 2, 1, 0.5f});
     HostArray weights = HostArray.of(new float[] {1, 2, 0, 1, 3});
-    try (Model m = new Model(in, out)) {
-      m.compile(new io.jkeras.optimizers.SGD(0.1), "mse", "mae");
+    try (Model m = rankOneOutputModel(d)) {
+      m.compile(new SGD(0.1), "mse", "mae");
       // Python Keras 3.15.1 on the same model, weights and data.
       double weighted =
-          m.evaluate(List.of(xs), List.of(ys), EvaluateOptions.batchSize(32).sampleWeight(weights))
+          m.evaluate(
+                  List.of(RANK_ONE_X),
+                  List.of(ys),
+                  EvaluateOptions.batchSize(32).sampleWeight(weights))
               .get("loss");
       assertEquals(3.36787486076355, weighted, 1e-6);
       // fit(epochs=2, batch_size=2, shuffle=False): mae is one value per batch, averaged by batch.
-      History h = m.fit(xs, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
+      History h =
+          m.fit(RANK_ONE_X, ys, FitOptions.epochs(2).batchSize(2).shuffle(false).verbose(0));
       assertEquals(1.7645841836929321, h.history().get("loss").get(0), 1e-6);
       assertEquals(0.9496666789054871, h.history().get("mae").get(0), 1e-6);
       assertEquals(0.5363929867744446, h.last("mae"), 1e-6);
@@ -237,8 +248,7 @@ class TrainingSemanticsTest {
     Dense a = Dense.builder(1).name("a").build();
     Dense b = Dense.builder(2).name("b").build();
     HostArray xs = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}});
-    HostArray ya =
-        HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
+    HostArray ya = HostArray.ofFloats(Shape.of(5, 1), new float[] {1, 0, 2, 1, 0.5f});
     HostArray yb = HostArray.of(new float[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}, {2, 1}});
     try (Model m = new Model(List.of(in), List.of(a.apply(in), b.apply(in)))) {
       a.kernel().assign(new float[] {0.5f, -0.25f});
@@ -246,7 +256,7 @@ class TrainingSemanticsTest {
       b.kernel().assign(new float[] {0.1f, 0.2f, 0.3f, -0.4f});
       b.bias().assign(new float[] {0f, 0.5f});
       m.compile(
-          new io.jkeras.optimizers.SGD(0.1),
+          new SGD(0.1),
           io.jkeras.losses.OutputLosses.of(
               new io.jkeras.losses.MeanSquaredError(), new io.jkeras.losses.MeanAbsoluteError()),
           io.jkeras.losses.LossWeights.of(1.0, 0.5));
