@@ -15,6 +15,8 @@ import java.util.Map;
  * Writes one CSV row per epoch ({@code epoch} then the logged values, sorted by name, as Keras's
  * {@code CSVLogger}), flushed after every epoch. When the first epoch logs no {@code val_} value, a
  * {@code val_} column follows for every key, as in Keras; a value not logged is written {@code NA}.
+ * The text is what Keras's Python writes: numbers as Python's {@code str} ({@code 0.0005}, {@code
+ * 1e-05}), lines ended by {@code \r\n} and fields quoted as its csv module's excel dialect does.
  * Keras's defaults: separator {@code ","}, append false (the file is replaced).
  *
  * <pre>{@code
@@ -143,19 +145,37 @@ public class CSVLogger implements Callback {
           keys.addAll(keys.stream().map(k -> "val_" + k).toList());
         }
         if (writeHeader) {
-          writer.write("epoch" + separator + String.join(separator, keys) + "\n");
+          StringBuilder header = new StringBuilder("epoch");
+          for (String k : keys) {
+            header.append(separator).append(quoted(k));
+          }
+          writer.write(header.append("\r\n").toString());
         }
       }
       StringBuilder row = new StringBuilder().append(epoch);
       for (String k : keys) {
         Double v = logs.get(k);
-        row.append(separator).append(v == null ? "NA" : Double.toString(v));
+        row.append(separator).append(v == null ? "NA" : PythonFormat.str(v));
       }
-      writer.write(row.append('\n').toString());
+      writer.write(row.append("\r\n").toString());
       writer.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("CSVLogger: cannot write " + file, e);
     }
+  }
+
+  /**
+   * As Python's csv module (excel dialect): quoted when holding the separator, a quote or a line
+   * end.
+   */
+  private String quoted(String field) {
+    if (!field.contains(separator)
+        && field.indexOf('"') < 0
+        && field.indexOf('\n') < 0
+        && field.indexOf('\r') < 0) {
+      return field;
+    }
+    return '"' + field.replace("\"", "\"\"") + '"';
   }
 
   @Override

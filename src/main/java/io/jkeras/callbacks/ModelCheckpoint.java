@@ -3,12 +3,9 @@ package io.jkeras.callbacks;
 import io.jkeras.models.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.IllegalFormatException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -176,9 +173,9 @@ public class ModelCheckpoint implements Callback {
   }
 
   /**
-   * Fills {@code {name}} and {@code {name:spec}} fields as Python's {@code str.format} does for the
-   * specs checkpoints use ({@code 02d}, {@code 03} for an integer, {@code .4f}, {@code .2e}...); a
-   * float without a spec is written as Python's {@code str} writes it.
+   * Fills {@code {name}} and {@code {name:spec}} fields as Python's {@code str.format} does ({@code
+   * 02d}, {@code 03}, {@code .4f}, {@code .3}, {@code >5}...); a float without a spec is written as
+   * Python's {@code str} writes it.
    */
   static String format(String pattern, Map<String, ?> values) {
     Matcher m = FIELD.matcher(pattern);
@@ -198,14 +195,8 @@ public class ModelCheckpoint implements Callback {
       }
       String text;
       try {
-        // Python's default type for an integer is d: {epoch:03} is {epoch:03d}.
-        String conversion =
-            spec != null && value instanceof Integer && spec.matches("[0-9]+") ? spec + "d" : spec;
-        text =
-            conversion == null
-                ? (value instanceof Double d ? pythonRepr(d) : value.toString())
-                : String.format(Locale.ROOT, "%" + conversion, value);
-      } catch (IllegalFormatException e) {
+        text = PythonFormat.format(value, spec == null ? "" : spec);
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "ModelCheckpoint: cannot format "
                 + name
@@ -215,40 +206,14 @@ public class ModelCheckpoint implements Callback {
                 + spec
                 + "\" in \""
                 + pattern
-                + "\"",
+                + "\": "
+                + e.getMessage(),
             e);
       }
       m.appendReplacement(sb, Matcher.quoteReplacement(text));
     }
     m.appendTail(sb);
     return sb.toString();
-  }
-
-  /**
-   * Python's {@code str} of a float: the shortest digits, plain for decimal exponents from -4 to 15
-   * (with {@code .0} when whole), else scientific with a signed exponent of at least two digits.
-   */
-  private static String pythonRepr(double v) {
-    if (Double.isNaN(v)) {
-      return "nan";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "inf" : "-inf";
-    }
-    if (v == 0) {
-      return 1 / v < 0 ? "-0.0" : "0.0";
-    }
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    int exponent = d.precision() - d.scale() - 1;
-    if (exponent >= -4 && exponent < 16) {
-      String plain = d.toPlainString();
-      return plain.contains(".") ? plain : plain + ".0";
-    }
-    String digits = d.unscaledValue().abs().toString();
-    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    return (v < 0 ? "-" : "")
-        + mantissa
-        + String.format(Locale.ROOT, "e%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
   }
 
   /**

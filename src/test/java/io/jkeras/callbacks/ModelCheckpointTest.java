@@ -77,4 +77,18 @@ class ModelCheckpointTest {
           keras[i], ModelCheckpoint.format("m-{loss}.keras", Map.of("loss", (double) loss[i])));
     }
   }
+
+  /**
+   * Python's {@code 'm-{epoch:>3}-{loss:.3}-{val_loss:.2f}.keras'.format(epoch=7, loss=0.693147,
+   * val_loss=2.675)} is {@code m- 7-0.693-2.67.keras}: alignment, the type-less precision, and
+   * rounding of the binary value (2.675 is 2.67499..., which {@code String.format} rounds up).
+   */
+  @Test
+  void fieldsTakePythonsFormatSpecification() {
+    assertEquals(
+        "m-  7-0.693-2.67.keras",
+        ModelCheckpoint.format(
+            "m-{epoch:>3}-{loss:.3}-{val_loss:.2f}.keras",
+            Map.of("epoch", 7, "loss", 0.693147, "val_loss", 2.675)));
+  }
 }
