@@ -6,34 +6,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops training as soon as a batch's loss is NaN or infinite, as Keras's {@code TerminateOnNaN}.
+ * Stops training as soon as a batch's loss is NaN or infinite, as Keras's {@code TerminateOnNaN}:
+ * gracefully by default (the epoch's callbacks and {@code onTrainEnd} still run), or with {@code
+ * raiseError} by throwing from {@code fit} at once, so that no other callback's end-of-training
+ * work (a checkpoint, restoring best weights) runs on the broken model.
  *
  * <pre>{@code
  * model.fit(x, y, FitOptions.epochs(5).callbacks(new TerminateOnNaN()));
+ * model.fit(x, y, FitOptions.epochs(5).callbacks(TerminateOnNaN.builder().raiseError(true).build()));
  * }</pre>
  */
 public class TerminateOnNaN implements Callback {
 
   private static final Logger LOG = LoggerFactory.getLogger(TerminateOnNaN.class);
 
+  private final boolean raiseError;
   private Model model;
   private boolean terminated;
 
   /**
-   * Stops training at the first NaN or infinite batch loss.
+   * Stops training gracefully at the first NaN or infinite batch loss (Keras's default).
    *
    * <pre>{@code
    * TerminateOnNaN t = new TerminateOnNaN();
    * }</pre>
    */
-  public TerminateOnNaN() {}
+  public TerminateOnNaN() {
+    this(false);
+  }
+
+  private TerminateOnNaN(boolean raiseError) {
+    this.raiseError = raiseError;
+  }
 
   /**
-   * A builder, for symmetry with the other callbacks (Keras's {@code TerminateOnNaN} has no
-   * arguments).
+   * A builder for Keras's arguments.
    *
    * <pre>{@code
-   * TerminateOnNaN t = TerminateOnNaN.builder().build();
+   * TerminateOnNaN t = TerminateOnNaN.builder().raiseError(true).build();
    * }</pre>
    *
    * @return a new builder
@@ -50,7 +60,21 @@ public class TerminateOnNaN implements Callback {
    * }</pre>
    */
   public static final class Builder {
+    private boolean raiseError;
+
     private Builder() {}
+
+    /**
+     * Whether to throw {@link IllegalStateException} from {@code fit} at the bad batch instead of
+     * stopping after it (false by default, as Keras's {@code raise_error}).
+     *
+     * @param raiseError whether to throw
+     * @return this builder
+     */
+    public Builder raiseError(boolean raiseError) {
+      this.raiseError = raiseError;
+      return this;
+    }
 
     /**
      * The callback.
@@ -58,7 +82,7 @@ public class TerminateOnNaN implements Callback {
      * @return a new TerminateOnNaN
      */
     public TerminateOnNaN build() {
-      return new TerminateOnNaN();
+      return new TerminateOnNaN(raiseError);
     }
   }
 
@@ -72,8 +96,16 @@ public class TerminateOnNaN implements Callback {
   public void onBatchEnd(int batch, Map<String, Double> logs) {
     Double loss = logs.get("loss");
     if (loss != null && (loss.isNaN() || loss.isInfinite())) {
-      LOG.warn("Batch {}: Invalid loss, terminating training", batch);
       terminated = true;
+      if (raiseError) {
+        throw new IllegalStateException(
+            "TerminateOnNaN: NaN or Inf loss encountered at batch "
+                + batch
+                + ". Loss value: "
+                + PythonFormat.str(loss)
+                + ". Terminating training immediately.");
+      }
+      LOG.warn("Batch {}: Invalid loss, terminating training", batch);
       model.stopTraining();
     }
   }

@@ -1,6 +1,8 @@
 package io.jkeras.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.backend.HostArray;
@@ -113,6 +115,47 @@ class CallbackTest {
               FitOptions.epochs(50).batchSize(1).shuffle(false).verbose(0).callbacks(t));
       assertTrue(t.terminated());
       assertTrue(h.epochs().size() < 50);
+    }
+  }
+
+  /**
+   * With raise_error Keras raises at the bad batch, so callbacks' on_train_end does not run; the
+   * same model then trains again (nothing left open by the aborted fit).
+   */
+  @Test
+  void terminateOnNanWithRaiseErrorThrowsAtTheBadBatchAndSkipsTrainEnd() {
+    try (Model m = linear()) {
+      m.compile(new SGD(1e30), "mse");
+      boolean[] trainEnded = {false};
+      Callback watcher =
+          new Callback() {
+            @Override
+            public void onTrainEnd(Map<String, Double> logs) {
+              trainEnded[0] = true;
+            }
+          };
+      TerminateOnNaN t = TerminateOnNaN.builder().raiseError(true).build();
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  m.fit(
+                      HostArray.of(X),
+                      HostArray.of(Y),
+                      FitOptions.epochs(50)
+                          .batchSize(1)
+                          .shuffle(false)
+                          .verbose(0)
+                          .callbacks(t, watcher)));
+      assertTrue(
+          e.getMessage().startsWith("TerminateOnNaN: NaN or Inf loss encountered at batch "),
+          e.getMessage());
+      assertTrue(t.terminated());
+      assertFalse(trainEnded[0]);
+      m.compile(new SGD(0.01), "mse");
+      History h =
+          m.fit(HostArray.of(X), HostArray.of(Y), FitOptions.epochs(1).batchSize(5).verbose(0));
+      assertEquals(1, h.epochs().size());
     }
   }
 
