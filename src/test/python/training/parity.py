@@ -149,6 +149,13 @@ CASES = {
     "loss_weights_dict": (
         lambda: O.Adam(0.01), lambda: {"b": L.MeanAbsoluteError(), "a": "mse"}, "two", 1e-6),
     # Metrics: the last epoch's logs are compared too.
+    # Per-output metrics on two outputs, as a dict by output name and as a list of one entry per
+    # output (logged as "b_mae", and "b_mae_1" for the second metric of that name).
+    "metrics_two_outputs_dict": (
+        lambda: O.SGD(0.05), ["mse", "huber"], "two", 1e-6,
+        lambda: {"b": ["mae", keras.metrics.RootMeanSquaredError(name="rmse")], "a": "mse"}),
+    "metrics_two_outputs_list": (
+        lambda: O.SGD(0.05), ["mse", "huber"], "two", 1e-6, lambda: [None, ["mae", "mae"]]),
     "metrics_regression": (
         lambda: O.SGD(0.05), "mse", "reg", 1e-6,
         lambda: ["mae", "mape", "msle", "log_cosh_error", "mse", keras.metrics.RootMeanSquaredError()]),

@@ -13,6 +13,7 @@ import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.Losses;
 import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
+import io.jkeras.metrics.OutputMetrics;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.Optimizers;
 import io.jkeras.savedmodel.SavedModel;
@@ -496,18 +497,20 @@ public class Model implements AutoCloseable {
    *
    * <pre>{@code
    * model.compile(new Adam(), OutputLosses.of(new BinaryCrossentropy(), new Huber()),
-   *     LossWeights.of(1.0, 0.3), "accuracy");
+   *     LossWeights.of(1.0, 0.3), "accuracy", "mae"); // logs ctr_accuracy, price_mae
    * }</pre>
    *
    * @param optimizer the optimizer
    * @param losses the loss of every output, or one per output
    * @param lossWeights each output's weight in the total loss, or null for 1 each
-   * @param metrics metric names, resolved against the first output
-   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   * @param metrics metric names: with several outputs, one per output as Keras's list form (see
+   *     {@link OutputMetrics})
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit the model's
+   *     outputs
    */
   public void compile(
       Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, String... metrics) {
-    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, List.of(metrics)));
+    compile(optimizer, losses, lossWeights, OutputMetrics.of(List.of(metrics)));
   }
 
   /**
@@ -550,11 +553,35 @@ public class Model implements AutoCloseable {
    * @param optimizer the optimizer
    * @param losses the loss of every output, or one per output
    * @param lossWeights each output's weight in the total loss, or null for 1 each
-   * @param metrics each a metric name ({@code String}) or a {@link Metric}
+   * @param metrics Keras's list form: with several outputs one entry per output (see {@link
+   *     OutputMetrics#of})
    * @throws IllegalArgumentException when the losses, weights or metrics do not fit
    */
   public void compile(
       Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, List<?> metrics) {
+    compile(optimizer, losses, lossWeights, OutputMetrics.of(metrics));
+  }
+
+  /**
+   * Compiles a model of several outputs with each output's metrics, as Keras's {@code metrics}
+   * given as a list per output or a map by output name; with several outputs the logs name each
+   * metric after its output ({@code ctr_auc}, {@code val_ctr_auc}).
+   *
+   * <pre>{@code
+   * model.compile(new Adam(),
+   *     OutputLosses.byOutput(Map.of("ctr", new BinaryCrossentropy(), "price", new Huber())),
+   *     null,
+   *     OutputMetrics.byOutput(Map.of("ctr", List.of("auc"), "price", "mae")));
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param losses the loss of every output, or one per output
+   * @param lossWeights each output's weight in the total loss, or null for 1 each
+   * @param metrics each output's metrics
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit
+   */
+  public void compile(
+      Optimizer optimizer, OutputLosses losses, LossWeights lossWeights, OutputMetrics metrics) {
     runtime.compile(new Trainer(this, optimizer, losses, lossWeights, metrics));
   }
 
@@ -608,7 +635,8 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * The metrics given to {@code compile}, by name (metric objects by their names).
+   * The metrics given to {@code compile}, by name (metric objects by their names), every output's
+   * in order.
    *
    * @return the metric names
    */
@@ -617,8 +645,8 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * The metrics given to {@code compile}, in order: names ({@code String}) and {@link Metric}
-   * objects, as model files store them.
+   * The metrics given to {@code compile}, every output's in order: names ({@code String}) and
+   * {@link Metric} objects.
    *
    * <pre>{@code model.compiledMetrics(); // ["accuracy", AUC "pr_auc"]}</pre>
    *
@@ -626,6 +654,18 @@ public class Model implements AutoCloseable {
    */
   public List<Object> compiledMetrics() {
     return requireCompiled().compiledMetrics();
+  }
+
+  /**
+   * The metrics given to {@code compile} in the form given (a list, or a map by output name), as
+   * model files store them.
+   *
+   * <pre>{@code Object json = model.outputMetrics().toConfig(m -> m);}</pre>
+   *
+   * @return the metrics
+   */
+  public OutputMetrics outputMetrics() {
+    return requireCompiled().outputMetrics();
   }
 
   Trainer requireCompiled() {

@@ -9,6 +9,7 @@ import io.jkeras.losses.Losses;
 import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
 import io.jkeras.metrics.Metrics;
+import io.jkeras.metrics.OutputMetrics;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.Optimizer;
 import io.jkeras.optimizers.OptimizerVariable;
@@ -78,28 +79,33 @@ public final class KerasCompileConfig {
   }
 
   /**
-   * The compiled metrics as Keras writes them: names as given, metric objects serialized with their
-   * config ({@code module}, {@code class_name}, {@code config}, {@code registered_name}); null for
-   * none.
+   * The compiled metrics as Keras writes them, in the form given to compile (a list, or a map by
+   * output name): names as given, metric objects serialized with their config ({@code module},
+   * {@code class_name}, {@code config}, {@code registered_name}); null for none.
    */
-  private static List<Object> metricsConfig(Model model) {
-    List<Object> written = new ArrayList<>();
+  private static Object metricsConfig(Model model) {
     Shape output = model.outputs().get(0).shape();
-    for (Object m : model.compiledMetrics()) {
-      try {
-        if (m instanceof Metric metric) {
-          written.add(Metrics.serialize(metric));
-        } else {
-          Metrics.get((String) m, output, output);
-          written.add(m);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "Model \"" + model.name() + "\": metric " + m + " cannot be saved: " + e.getMessage(),
-            e);
-      }
-    }
-    return written.isEmpty() ? null : written;
+    return model
+        .outputMetrics()
+        .toConfig(
+            m -> {
+              try {
+                if (m instanceof Metric metric) {
+                  return Metrics.serialize(metric);
+                }
+                Metrics.get((String) m, output, output);
+                return m;
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    "Model \""
+                        + model.name()
+                        + "\": metric "
+                        + m
+                        + " cannot be saved: "
+                        + e.getMessage(),
+                    e);
+              }
+            });
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -119,8 +125,7 @@ public final class KerasCompileConfig {
     OutputLosses losses =
         outputLosses(KerasJson.member(config, "loss", where), model, where + ".loss");
     losses.resolve(model.outputs().stream().map(t -> t.layer().name()).toList(), model.name());
-    List<Object> metrics = new ArrayList<>();
-    collectMetrics(config.get("metrics"), where + ".metrics", metrics, 0);
+    OutputMetrics metrics = outputMetrics(config.get("metrics"), where + ".metrics");
     LossWeights lossWeights = null;
     if (config.get("loss_weights") != null) {
       try {
@@ -142,14 +147,17 @@ public final class KerasCompileConfig {
     }
     checkExecutionOptions(config, where);
     Shape out = model.outputs().get(0).shape();
-    for (Object m : metrics) {
-      try {
+    try {
+      for (Object m : metrics.flattened()) {
         if (m instanceof String name) {
           Metrics.get(name, out, out);
         }
-      } catch (IllegalArgumentException e) {
-        throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
       }
+      metrics.resolve(
+          model.outputs().stream().map(t -> t.layer().name()).toList(),
+          "Model \"" + model.name() + "\"");
+    } catch (IllegalArgumentException e) {
+      throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
     }
     model.compile(optimizer, losses, lossWeights, metrics);
   }
@@ -264,30 +272,59 @@ public final class KerasCompileConfig {
   }
 
   /**
-   * Metric names and metric objects (rebuilt from their configs) from a list of names, serialized
-   * metrics, or (one output) a nested list.
+   * The metrics in the form Keras wrote them: a list (for several outputs, one entry per output: a
+   * metric, a list of metrics or null) or a map by output name; each metric a name or a serialized
+   * metric object, rebuilt from its config.
    */
-  private static void collectMetrics(Object value, String where, List<Object> out, int depth) {
-    if (value == null && depth == 0) {
-      return;
+  private static OutputMetrics outputMetrics(Object value, String where) {
+    if (value == null) {
+      return OutputMetrics.of(List.of());
     }
-    if (value instanceof String s) {
-      out.add(s);
-      return;
-    }
-    if (value instanceof List<?> list && depth < 2) {
+    if (value instanceof List<?> list) {
+      List<Object> entries = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
-        collectMetrics(list.get(i), where + "[" + i + "]", out, depth + 1);
+        entries.add(metricEntry(list.get(i), where + "[" + i + "]"));
       }
-      return;
+      return OutputMetrics.of(entries);
     }
-    if (value instanceof Map<?, ?> && depth > 0) {
+    if (value instanceof Map<?, ?> map && !map.containsKey("class_name")) {
+      Map<String, Object> byOutput = new LinkedHashMap<>();
+      KerasJson.object(value, where)
+          .forEach((name, v) -> byOutput.put(name, metricEntry(v, where + "." + name)));
+      return OutputMetrics.byOutput(byOutput);
+    }
+    throw new KerasFileException(
+        where
+            + ": expected a list of metrics or a map of them by output name, got "
+            + KerasJson.show(value));
+  }
+
+  /** One entry of the metrics list or map: null, a metric, or a list of metrics. */
+  private static Object metricEntry(Object value, String where) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        out.add(metric(list.get(i), where + "[" + i + "]"));
+      }
+      return out;
+    }
+    return metric(value, where);
+  }
+
+  /** A metric name, or a metric object rebuilt from its serialized config. */
+  private static Object metric(Object value, String where) {
+    if (value instanceof String s) {
+      return s;
+    }
+    if (value instanceof Map<?, ?>) {
       Map<String, Object> obj = KerasJson.object(value, where);
       String className =
           KerasJson.string(KerasJson.member(obj, "class_name", where), where + ".class_name");
       if (className.equals("function") && obj.get("config") instanceof String fn) {
-        out.add(fn); // a metric function, as Keras serializes keras.metrics.binary_accuracy
-        return;
+        return fn; // a metric function, as Keras serializes keras.metrics.binary_accuracy
       }
       Map<String, Object> config =
           obj.get("config") == null
@@ -297,28 +334,23 @@ public final class KerasCompileConfig {
           && config.get("fn") instanceof String fn
           && Metrics.names().contains(fn)
           && !Losses.names().contains(fn)) {
-        out.add(fn); // Keras 2 files wrap metric functions: binary_accuracy is jkeras's class
-        return;
+        return fn; // Keras 2 files wrap metric functions: binary_accuracy is jkeras's class
       }
       String type =
           obj.get("registered_name") instanceof String r && Metrics.names().contains(r)
               ? r
               : className;
       try {
-        out.add(Metrics.fromConfig(type, config));
+        return Metrics.fromConfig(type, config);
       } catch (ConfigException e) {
         throw new KerasFileException(e.at(where).getMessage(), e);
       } catch (IllegalArgumentException e) {
         throw new KerasFileException(
             where + ": metric class \"" + className + "\" is not supported: " + e.getMessage(), e);
       }
-      return;
     }
     throw new KerasFileException(
-        where
-            + ": expected metric names, got "
-            + KerasJson.show(value)
-            + (value instanceof Map ? "; per-output metrics are not supported" : ""));
+        where + ": expected a metric name or a serialized metric, got " + KerasJson.show(value));
   }
 
   // ---- optimizer state -----------------------------------------------------------------------

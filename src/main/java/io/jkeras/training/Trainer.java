@@ -8,6 +8,7 @@ import io.jkeras.losses.Loss;
 import io.jkeras.losses.LossWeights;
 import io.jkeras.losses.OutputLosses;
 import io.jkeras.metrics.Metric;
+import io.jkeras.metrics.OutputMetrics;
 import io.jkeras.models.Model;
 import io.jkeras.models.ModelRuntime;
 import io.jkeras.optimizers.Optimizer;
@@ -44,8 +45,11 @@ public final class Trainer {
   private final List<Loss> lossPerOutput;
   private final LossWeights lossWeights;
 
-  /** The metrics given to compile, in order: names (String) and metric objects (Metric). */
-  private final List<Object> compiledMetrics;
+  /** The metrics given to compile, in the form given. */
+  private final OutputMetrics outputMetrics;
+
+  /** Each output's metrics, in output order: names (String) and metric objects (Metric). */
+  private final List<List<Object>> metricsPerOutput;
 
   private TrainingGraph graph;
   private List<Object> pendingOptimizerState;
@@ -60,25 +64,27 @@ public final class Trainer {
    *     output when training starts) and {@link Metric} objects, in the order of the logs
    */
   public Trainer(Model model, Optimizer optimizer, Loss loss, List<?> metrics) {
-    this(model, optimizer, OutputLosses.single(loss), null, metrics);
+    this(model, optimizer, OutputLosses.single(loss), null, OutputMetrics.of(metrics));
   }
 
   /**
    * A trainer with a loss per output ({@code losses}) whose total loss weighs each output's loss by
-   * {@code lossWeights} (null: all 1, as Keras without {@code loss_weights}).
+   * {@code lossWeights} (null: all 1, as Keras without {@code loss_weights}), with each output's
+   * {@code metrics}.
    *
    * <pre>
    * {@code new Trainer(model, new Adam(), OutputLosses.of(new MeanSquaredError(), new Huber()),
-   *     LossWeights.of(1, 0.5), List.of());}</pre>
+   *     LossWeights.of(1, 0.5), OutputMetrics.of(List.of("mae", "mse")));}</pre>
    *
-   * @throws IllegalArgumentException when the losses or weights do not fit the model's outputs
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit the model's
+   *     outputs
    */
   public Trainer(
       Model model,
       Optimizer optimizer,
       OutputLosses losses,
       LossWeights lossWeights,
-      List<?> metrics) {
+      OutputMetrics metrics) {
     String owner = "Model \"" + model.name() + "\"";
     this.lossPerOutput = List.copyOf(losses.resolve(outputNames(model), owner));
     if (lossWeights != null) {
@@ -90,15 +96,8 @@ public final class Trainer {
     this.runtime = ModelRuntime.of(model);
     this.optimizer = optimizer;
     this.loss = lossPerOutput.get(0);
-    for (Object m : metrics) {
-      if (!(m instanceof String) && !(m instanceof Metric)) {
-        throw new IllegalArgumentException(
-            owner
-                + ": a metric must be a name or a Metric, got "
-                + (m == null ? "null" : m.getClass().getName()));
-      }
-    }
-    this.compiledMetrics = List.copyOf(metrics);
+    this.outputMetrics = metrics;
+    this.metricsPerOutput = metrics.resolve(outputNames(model), owner);
   }
 
   /**
@@ -143,23 +142,34 @@ public final class Trainer {
   }
 
   /**
-   * The metrics given to compile: names first, then the names of metric objects.
+   * The metrics given to compile, in order (every output's): names, and the names of metric
+   * objects.
    *
    * @return the metric names
    */
   public List<String> metricNames() {
-    return compiledMetrics.stream()
+    return compiledMetrics().stream()
         .map(m -> m instanceof Metric o ? o.name() : (String) m)
         .toList();
   }
 
   /**
-   * The metrics given to compile, in order: names ({@code String}) and {@link Metric} objects.
+   * The metrics given to compile, in order (every output's): names ({@code String}) and {@link
+   * Metric} objects.
    *
    * @return an unmodifiable list
    */
   public List<Object> compiledMetrics() {
-    return compiledMetrics;
+    return outputMetrics.flattened();
+  }
+
+  /**
+   * The metrics given to compile, in the form given (a list, or a map by output name).
+   *
+   * @return the metrics
+   */
+  public OutputMetrics outputMetrics() {
+    return outputMetrics;
   }
 
   /**
@@ -185,13 +195,14 @@ public final class Trainer {
    */
   public String metricDirection(String name) {
     Metric m = graph != null ? graph.metric(name) : null;
-    if (m == null) {
-      m =
-          compiledMetrics.stream()
-              .filter(o -> o instanceof Metric x && x.name().equals(name))
-              .map(Metric.class::cast)
-              .findFirst()
-              .orElse(null);
+    List<String> outputs = outputNames(model);
+    for (int k = 0; m == null && k < outputs.size(); k++) {
+      String prefix = outputs.size() > 1 ? outputs.get(k) + "_" : "";
+      for (Object o : metricsPerOutput.get(k)) {
+        if (o instanceof Metric x && (prefix + x.name()).equals(name)) {
+          m = x;
+        }
+      }
     }
     return m == null ? null : m.direction();
   }
@@ -207,7 +218,7 @@ public final class Trainer {
               lossWeights == null
                   ? null
                   : lossWeights.resolve(outputNames(model), "Model \"" + model.name() + "\""),
-              compiledMetrics,
+              metricsPerOutput,
               labelShapes);
       if (pendingOptimizerState != null) {
         optimizer.setState(pendingOptimizerState);

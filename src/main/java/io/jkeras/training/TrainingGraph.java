@@ -15,6 +15,7 @@ import io.jkeras.models.ModelRuntime;
 import io.jkeras.optimizers.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,14 @@ final class TrainingGraph {
 
   private final Model model;
   private final ModelRuntime runtime;
-  private final Loss loss;
   private final List<Loss> lossPerOutput;
   private final double[] lossWeights;
   private final boolean perSampleTotal;
   private final List<Metric> metrics;
+  // For each of the metrics: the output it measures, and the name prefix of its logs ("ctr_" with
+  // several outputs, as Keras).
+  private final int[] metricOutput;
+  private final List<String> metricPrefix;
 
   private final List<Placeholder<TFloat32>> labels = new ArrayList<>();
   // Per output: the sample weights fed to the training and evaluation losses (1 when not fed), and
@@ -84,21 +88,20 @@ final class TrainingGraph {
   static volatile BiConsumer<Boolean, RunMetadata> stepTrace;
 
   /**
-   * Builds both graphs for labels whose samples have {@code labelShapes} (one per output). Metrics
-   * named in compile resolve against the first output, as Keras does for one output. Output k's
-   * loss is {@code lossPerOutput.get(k)}, times {@code lossWeights[k]} (null: 1 each).
+   * Builds both graphs for labels whose samples have {@code labelShapes} (one per output). Output
+   * k's loss is {@code lossPerOutput.get(k)}, times {@code lossWeights[k]} (null: 1 each); its
+   * metrics are {@code metricsPerOutput.get(k)}, names resolved against its output and labels.
    */
   TrainingGraph(
       Model model,
       Optimizer optimizer,
       List<Loss> lossPerOutput,
       double[] lossWeights,
-      List<Object> compiledMetrics,
+      List<List<Object>> metricsPerOutput,
       List<Shape> labelShapes) {
     this.model = model;
     this.runtime = ModelRuntime.of(model);
     this.lossPerOutput = List.copyOf(lossPerOutput);
-    this.loss = lossPerOutput.get(0);
     this.lossWeights = lossWeights;
     this.perSampleTotal = lossPerOutput.stream().anyMatch(l -> l.reduction().equals("none"));
     List<KerasTensor> outputs = model.outputs();
@@ -119,16 +122,24 @@ final class TrainingGraph {
       labels.add(tf.withName("target_" + k).placeholder(TFloat32.class, Placeholder.shape(s)));
     }
     List<Metric> resolved = new ArrayList<>();
-    for (Object m : compiledMetrics) {
-      resolved.add(
-          m instanceof Metric o
-              ? o
-              : Metrics.get(
-                  (String) m,
-                  outputs.get(0).shape(),
-                  Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(0))));
+    List<Integer> resolvedOutput = new ArrayList<>();
+    List<String> prefixes = new ArrayList<>();
+    for (int k = 0; k < outputs.size(); k++) {
+      for (Object m : metricsPerOutput.get(k)) {
+        resolved.add(
+            m instanceof Metric o
+                ? o
+                : Metrics.get(
+                    (String) m,
+                    outputs.get(k).shape(),
+                    Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(k))));
+        resolvedOutput.add(k);
+        prefixes.add(outputs.size() > 1 ? model.outputNames().get(k) + "_" : "");
+      }
     }
     this.metrics = List.copyOf(resolved);
+    this.metricOutput = resolvedOutput.stream().mapToInt(Integer::intValue).toArray();
+    this.metricPrefix = List.copyOf(prefixes);
 
     ForwardGraph train = runtime.forward(true);
     List<Operand<TFloat32>> trainTotals = totalLoss(tf, train, trainWeights);
@@ -508,20 +519,23 @@ final class TrainingGraph {
   }
 
   /**
-   * The compiled metrics' batch statistics on the first output; its Keras mask, if any, weighs them
-   * (0 or 1 per entry, as Keras's metrics apply a mask).
+   * The compiled metrics' batch statistics, each on its output; the output's Keras mask, if any,
+   * weighs them (0 or 1 per entry, as Keras's metrics apply a mask).
    */
   private List<Operand<TFloat32>> statistics(Ops tf, ForwardGraph fwd) {
     List<Operand<TFloat32>> stats = new ArrayList<>();
-    Operand<TFloat32> yPred = fwd.outputs().get(0);
-    Operand<TFloat32> yTrue = labels.get(0);
-    if (!loss.sparseLabels()) {
-      List<Operand<TFloat32>> aligned = matchRank(tf, yTrue, yPred, loss);
-      yTrue = aligned.get(0);
-      yPred = aligned.get(1);
-    }
-    Operand<TBool> mask = fwd.outputMasks().get(0);
-    for (Metric m : metrics) {
+    for (int i = 0; i < metrics.size(); i++) {
+      int k = metricOutput[i];
+      Operand<TFloat32> yPred = fwd.outputs().get(k);
+      Operand<TFloat32> yTrue = labels.get(k);
+      Loss outputLoss = lossPerOutput.get(k);
+      if (!outputLoss.sparseLabels()) {
+        List<Operand<TFloat32>> aligned = matchRank(tf, yTrue, yPred, outputLoss);
+        yTrue = aligned.get(0);
+        yPred = aligned.get(1);
+      }
+      Operand<TBool> mask = fwd.outputMasks().get(k);
+      Metric m = metrics.get(i);
       stats.add(
           mask == null
               ? m.batchStatistics(tf, yTrue, yPred)
@@ -541,11 +555,11 @@ final class TrainingGraph {
     }
   }
 
-  /** The compiled metric called {@code name}, or null. */
+  /** The compiled metric logged as {@code name} ({@code ctr_auc} with several outputs), or null. */
   Metric metric(String name) {
-    for (Metric m : metrics) {
-      if (m.name().equals(name)) {
-        return m;
+    for (int i = 0; i < metrics.size(); i++) {
+      if ((metricPrefix.get(i) + metrics.get(i).name()).equals(name)) {
+        return metrics.get(i);
       }
     }
     return null;
@@ -564,8 +578,14 @@ final class TrainingGraph {
    */
   Map<String, Double> logs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();
-    for (Metric m : metrics) {
-      logs.putAll(m.logs());
+    Map<String, Integer> repeats = new HashMap<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      for (Map.Entry<String, Double> e : metrics.get(i).logs().entrySet()) {
+        // As Keras: a name logged again gets _1, _2...
+        String name = metricPrefix.get(i) + e.getKey();
+        int seen = repeats.merge(name, 1, Integer::sum) - 1;
+        logs.put(seen == 0 ? name : name + "_" + seen, e.getValue());
+      }
     }
     logs.put("loss", meanLoss);
     for (int k = 0; k < outputLossSums.length; k++) {
