@@ -156,6 +156,10 @@ CASES = {
         lambda: {"b": ["mae", keras.metrics.RootMeanSquaredError(name="rmse")], "a": "mse"}),
     "metrics_two_outputs_list": (
         lambda: O.SGD(0.05), ["mse", "huber"], "two", 1e-6, lambda: [None, ["mae", "mae"]]),
+    # Weighted metrics (see WEIGHTED_METRICS): logged as "weighted_binary_accuracy" beside the
+    # metric of that name.
+    "weighted_metrics_binary": (
+        lambda: O.SGD(0.1), "binary_crossentropy", "bin", 1e-6, lambda: ["binary_accuracy"]),
     "metrics_regression": (
         lambda: O.SGD(0.05), "mse", "reg", 1e-6,
         lambda: ["mae", "mape", "msle", "log_cosh_error", "mse", keras.metrics.RootMeanSquaredError()]),
@@ -172,6 +176,8 @@ CASES = {
                  "sparse_categorical_crossentropy"]),
 }
 
+
+WEIGHTED_METRICS = {"weighted_metrics_binary": lambda: ["binary_accuracy", keras.metrics.AUC()]}
 
 LOSS_WEIGHTS = {"loss_weights_list": [1.0, 0.3], "loss_weights_dict": {"b": 2.0, "a": 0.5}}
 
@@ -261,7 +267,8 @@ def make(root):
         m = model(kind)
         m.compile(optimizer=optimizer(), loss=loss() if callable(loss) else loss,
                   loss_weights=LOSS_WEIGHTS.get(name),
-                  metrics=metrics[0]() if metrics else None)
+                  metrics=metrics[0]() if metrics else None,
+                  weighted_metrics=WEIGHTED_METRICS[name]() if name in WEIGHTED_METRICS else None)
         m.run_eagerly = True  # tracing tf.functions costs more than these few steps
         x, y = data(kind, SAMPLES)
         np.save(os.path.join(d, "x.npy"), x)

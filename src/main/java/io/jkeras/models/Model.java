@@ -586,6 +586,34 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Compiles with Keras's {@code weighted_metrics} besides the metrics: metrics that weigh each
+   * sample by its sample weight and class weight (the metrics only apply an output's mask). Logged
+   * under their own names, or {@code weighted_<name>} when a metric already has the name.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(), OutputLosses.single(new BinaryCrossentropy()), null,
+   *     OutputMetrics.of(List.of("auc")), OutputMetrics.of(List.of("auc")));
+   * model.fit(x, y, FitOptions.epochs(3).classWeight(Map.of(0, 0.1, 1, 1.0)));
+   * // logs auc and weighted_auc
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param losses the loss of every output, or one per output
+   * @param lossWeights each output's weight in the total loss, or null for 1 each
+   * @param metrics each output's metrics
+   * @param weightedMetrics each output's weighted metrics
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit
+   */
+  public void compile(
+      Optimizer optimizer,
+      OutputLosses losses,
+      LossWeights lossWeights,
+      OutputMetrics metrics,
+      OutputMetrics weightedMetrics) {
+    runtime.compile(new Trainer(this, optimizer, losses, lossWeights, metrics, weightedMetrics));
+  }
+
+  /**
    * Whether {@code compile} was called since the model was created or last closed.
    *
    * @return true when the model can be trained and evaluated
@@ -666,6 +694,17 @@ public class Model implements AutoCloseable {
    */
   public OutputMetrics outputMetrics() {
     return requireCompiled().outputMetrics();
+  }
+
+  /**
+   * The weighted metrics given to {@code compile}, in the form given.
+   *
+   * <pre>{@code List<Object> all = model.weightedMetrics().flattened();}</pre>
+   *
+   * @return the weighted metrics (an empty list when none)
+   */
+  public OutputMetrics weightedMetrics() {
+    return requireCompiled().weightedMetrics();
   }
 
   Trainer requireCompiled() {

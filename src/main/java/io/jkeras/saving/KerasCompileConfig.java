@@ -57,8 +57,8 @@ public final class KerasCompileConfig {
     out.put("optimizer", KerasObjects.serialize("keras.optimizers", model.optimizer()));
     out.put("loss", model.outputLosses().toConfig(KerasCompileConfig::lossConfig));
     out.put("loss_weights", model.lossWeights() == null ? null : model.lossWeights().toConfig());
-    out.put("metrics", metricsConfig(model));
-    out.put("weighted_metrics", null);
+    out.put("metrics", metricsConfig(model, model.outputMetrics()));
+    out.put("weighted_metrics", metricsConfig(model, model.weightedMetrics()));
     out.put("run_eagerly", false);
     out.put("steps_per_execution", 1);
     out.put("jit_compile", false);
@@ -83,29 +83,27 @@ public final class KerasCompileConfig {
    * output name): names as given, metric objects serialized with their config ({@code module},
    * {@code class_name}, {@code config}, {@code registered_name}); null for none.
    */
-  private static Object metricsConfig(Model model) {
+  private static Object metricsConfig(Model model, OutputMetrics metrics) {
     Shape output = model.outputs().get(0).shape();
-    return model
-        .outputMetrics()
-        .toConfig(
-            m -> {
-              try {
-                if (m instanceof Metric metric) {
-                  return Metrics.serialize(metric);
-                }
-                Metrics.get((String) m, output, output);
-                return m;
-              } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                    "Model \""
-                        + model.name()
-                        + "\": metric "
-                        + m
-                        + " cannot be saved: "
-                        + e.getMessage(),
-                    e);
-              }
-            });
+    return metrics.toConfig(
+        m -> {
+          try {
+            if (m instanceof Metric metric) {
+              return Metrics.serialize(metric);
+            }
+            Metrics.get((String) m, output, output);
+            return m;
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "Model \""
+                    + model.name()
+                    + "\": metric "
+                    + m
+                    + " cannot be saved: "
+                    + e.getMessage(),
+                e);
+          }
+        });
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -137,15 +135,20 @@ public final class KerasCompileConfig {
         throw new KerasFileException(where + ".loss_weights: " + e.getMessage(), e);
       }
     }
-    if (config.get("weighted_metrics") != null
-        && !(config.get("weighted_metrics") instanceof List<?> l && l.isEmpty())) {
-      throw new KerasFileException(
-          where
-              + ".weighted_metrics: weighted metrics are not"
-              + " supported; got "
-              + KerasJson.show(config.get("weighted_metrics")));
-    }
+    OutputMetrics weighted =
+        outputMetrics(config.get("weighted_metrics"), where + ".weighted_metrics");
     checkExecutionOptions(config, where);
+    checkMetrics(model, metrics, where + ".metrics");
+    checkMetrics(model, weighted, where + ".weighted_metrics");
+    try {
+      model.compile(optimizer, losses, lossWeights, metrics, weighted);
+    } catch (IllegalArgumentException e) {
+      throw new KerasFileException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Metric names jkeras knows, spread over the model's outputs as Keras does. */
+  private static void checkMetrics(Model model, OutputMetrics metrics, String where) {
     Shape out = model.outputs().get(0).shape();
     try {
       for (Object m : metrics.flattened()) {
@@ -157,9 +160,8 @@ public final class KerasCompileConfig {
           model.outputs().stream().map(t -> t.layer().name()).toList(),
           "Model \"" + model.name() + "\"");
     } catch (IllegalArgumentException e) {
-      throw new KerasFileException(where + ".metrics: " + e.getMessage(), e);
+      throw new KerasFileException(where + ": " + e.getMessage(), e);
     }
-    model.compile(optimizer, losses, lossWeights, metrics);
   }
 
   /**

@@ -51,6 +51,11 @@ public final class Trainer {
   /** Each output's metrics, in output order: names (String) and metric objects (Metric). */
   private final List<List<Object>> metricsPerOutput;
 
+  /** The weighted metrics (those that take sample and class weights), likewise. */
+  private final OutputMetrics weightedMetrics;
+
+  private final List<List<Object>> weightedPerOutput;
+
   private TrainingGraph graph;
   private List<Object> pendingOptimizerState;
 
@@ -85,6 +90,28 @@ public final class Trainer {
       OutputLosses losses,
       LossWeights lossWeights,
       OutputMetrics metrics) {
+    this(model, optimizer, losses, lossWeights, metrics, OutputMetrics.of(List.of()));
+  }
+
+  /**
+   * A trainer as {@link #Trainer(Model, Optimizer, OutputLosses, LossWeights, OutputMetrics)}, with
+   * Keras's {@code weighted_metrics}: metrics that weigh each sample by its sample and class
+   * weight.
+   *
+   * <pre>
+   * {@code new Trainer(model, new Adam(), OutputLosses.single(new BinaryCrossentropy()), null,
+   *     OutputMetrics.of(List.of("auc")), OutputMetrics.of(List.of("auc")));}</pre>
+   *
+   * @throws IllegalArgumentException when the losses, weights or metrics do not fit the model's
+   *     outputs, or one metric object is in both metric sets
+   */
+  public Trainer(
+      Model model,
+      Optimizer optimizer,
+      OutputLosses losses,
+      LossWeights lossWeights,
+      OutputMetrics metrics,
+      OutputMetrics weightedMetrics) {
     String owner = "Model \"" + model.name() + "\"";
     this.lossPerOutput = List.copyOf(losses.resolve(outputNames(model), owner));
     if (lossWeights != null) {
@@ -98,6 +125,17 @@ public final class Trainer {
     this.loss = lossPerOutput.get(0);
     this.outputMetrics = metrics;
     this.metricsPerOutput = metrics.resolve(outputNames(model), owner);
+    this.weightedMetrics = weightedMetrics;
+    this.weightedPerOutput = weightedMetrics.resolve(outputNames(model), owner);
+    for (Object m : weightedMetrics.flattened()) {
+      if (m instanceof Metric o && metrics.flattened().stream().anyMatch(x -> x == o)) {
+        throw new IllegalArgumentException(
+            owner
+                + ": metric object \""
+                + o.name()
+                + "\" is both a metric and a weighted metric; give each its own object");
+      }
+    }
   }
 
   /**
@@ -173,6 +211,15 @@ public final class Trainer {
   }
 
   /**
+   * The weighted metrics given to compile, in the form given.
+   *
+   * @return the weighted metrics (an empty list when none)
+   */
+  public OutputMetrics weightedMetrics() {
+    return weightedMetrics;
+  }
+
+  /**
    * Restores optimizer state read from a weights file: now if the optimizer exists, else as soon as
    * training creates it.
    *
@@ -198,9 +245,11 @@ public final class Trainer {
     List<String> outputs = outputNames(model);
     for (int k = 0; m == null && k < outputs.size(); k++) {
       String prefix = outputs.size() > 1 ? outputs.get(k) + "_" : "";
-      for (Object o : metricsPerOutput.get(k)) {
-        if (o instanceof Metric x && (prefix + x.name()).equals(name)) {
-          m = x;
+      for (List<List<Object>> set : List.of(metricsPerOutput, weightedPerOutput)) {
+        for (Object o : set.get(k)) {
+          if (o instanceof Metric x && (prefix + x.name()).equals(name)) {
+            m = x;
+          }
         }
       }
     }
@@ -219,6 +268,7 @@ public final class Trainer {
                   ? null
                   : lossWeights.resolve(outputNames(model), "Model \"" + model.name() + "\""),
               metricsPerOutput,
+              weightedPerOutput,
               labelShapes);
       if (pendingOptimizerState != null) {
         optimizer.setState(pendingOptimizerState);

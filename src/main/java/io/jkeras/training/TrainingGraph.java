@@ -54,10 +54,13 @@ final class TrainingGraph {
   private final double[] lossWeights;
   private final boolean perSampleTotal;
   private final List<Metric> metrics;
-  // For each of the metrics: the output it measures, and the name prefix of its logs ("ctr_" with
-  // several outputs, as Keras).
+  // For each of the metrics: the output it measures, the name prefix of its logs ("ctr_" with
+  // several outputs, as Keras), and whether it is one of the weighted metrics (which take the
+  // sample
+  // and class weights; the others only the output's mask).
   private final int[] metricOutput;
   private final List<String> metricPrefix;
+  private final boolean[] metricWeighted;
 
   private final List<Placeholder<TFloat32>> labels = new ArrayList<>();
   // Per output: the sample weights fed to the training and evaluation losses (1 when not fed), and
@@ -90,7 +93,8 @@ final class TrainingGraph {
   /**
    * Builds both graphs for labels whose samples have {@code labelShapes} (one per output). Output
    * k's loss is {@code lossPerOutput.get(k)}, times {@code lossWeights[k]} (null: 1 each); its
-   * metrics are {@code metricsPerOutput.get(k)}, names resolved against its output and labels.
+   * metrics are {@code metricsPerOutput.get(k)} then {@code weightedPerOutput.get(k)}, names
+   * resolved against its output and labels.
    */
   TrainingGraph(
       Model model,
@@ -98,6 +102,7 @@ final class TrainingGraph {
       List<Loss> lossPerOutput,
       double[] lossWeights,
       List<List<Object>> metricsPerOutput,
+      List<List<Object>> weightedPerOutput,
       List<Shape> labelShapes) {
     this.model = model;
     this.runtime = ModelRuntime.of(model);
@@ -124,27 +129,35 @@ final class TrainingGraph {
     List<Metric> resolved = new ArrayList<>();
     List<Integer> resolvedOutput = new ArrayList<>();
     List<String> prefixes = new ArrayList<>();
-    for (int k = 0; k < outputs.size(); k++) {
-      for (Object m : metricsPerOutput.get(k)) {
-        resolved.add(
-            m instanceof Metric o
-                ? o
-                : Metrics.get(
-                    (String) m,
-                    outputs.get(k).shape(),
-                    Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(k))));
-        resolvedOutput.add(k);
-        prefixes.add(outputs.size() > 1 ? model.outputNames().get(k) + "_" : "");
+    List<Boolean> weighted = new ArrayList<>();
+    for (List<List<Object>> set : List.of(metricsPerOutput, weightedPerOutput)) {
+      for (int k = 0; k < outputs.size(); k++) {
+        for (Object m : set.get(k)) {
+          resolved.add(
+              m instanceof Metric o
+                  ? o
+                  : Metrics.get(
+                      (String) m,
+                      outputs.get(k).shape(),
+                      Shape.of(Shape.UNKNOWN_SIZE).append(labelShapes.get(k))));
+          resolvedOutput.add(k);
+          prefixes.add(outputs.size() > 1 ? model.outputNames().get(k) + "_" : "");
+          weighted.add(set == weightedPerOutput);
+        }
       }
     }
     this.metrics = List.copyOf(resolved);
     this.metricOutput = resolvedOutput.stream().mapToInt(Integer::intValue).toArray();
     this.metricPrefix = List.copyOf(prefixes);
+    this.metricWeighted = new boolean[weighted.size()];
+    for (int i = 0; i < metricWeighted.length; i++) {
+      metricWeighted[i] = weighted.get(i);
+    }
 
     ForwardGraph train = runtime.forward(true);
     List<Operand<TFloat32>> trainTotals = totalLoss(tf, train, trainWeights);
     trainLoss = trainTotals.get(0);
-    trainStats = statistics(tf, train);
+    trainStats = statistics(tf, train, trainWeights);
     trainOutputLosses = trainTotals.subList(2, trainTotals.size());
     outputLossSums = new double[trainOutputLosses.size()];
     stateUpdates = train.updates();
@@ -256,7 +269,7 @@ final class TrainingGraph {
     List<Operand<TFloat32>> evalTotals = totalLoss(tf, eval, evalWeights);
     evalLoss = evalTotals.get(0);
     evalOutputLosses = evalTotals.subList(2, evalTotals.size());
-    evalStats = statistics(tf, eval);
+    evalStats = statistics(tf, eval, evalWeights);
   }
 
   /**
@@ -520,9 +533,11 @@ final class TrainingGraph {
 
   /**
    * The compiled metrics' batch statistics, each on its output; the output's Keras mask, if any,
-   * weighs them (0 or 1 per entry, as Keras's metrics apply a mask).
+   * weighs them (0 or 1 per entry, as Keras's metrics apply a mask), and the weighted metrics also
+   * take the sample weights fed to the loss ({@code weightFeeds}).
    */
-  private List<Operand<TFloat32>> statistics(Ops tf, ForwardGraph fwd) {
+  private List<Operand<TFloat32>> statistics(
+      Ops tf, ForwardGraph fwd, List<PlaceholderWithDefault<TFloat32>> weightFeeds) {
     List<Operand<TFloat32>> stats = new ArrayList<>();
     for (int i = 0; i < metrics.size(); i++) {
       int k = metricOutput[i];
@@ -534,14 +549,49 @@ final class TrainingGraph {
         yTrue = aligned.get(0);
         yPred = aligned.get(1);
       }
-      Operand<TBool> mask = fwd.outputMasks().get(k);
+      Operand<TFloat32> weights =
+          fwd.outputMasks().get(k) == null
+              ? null
+              : tf.dtypes.cast(fwd.outputMasks().get(k), TFloat32.class);
+      if (metricWeighted[i]) {
+        Operand<TFloat32> sample = sampleWeights(tf, weightFeeds.get(k), yPred, k);
+        weights = weights == null ? sample : times(tf, sample, weights);
+      }
       Metric m = metrics.get(i);
       stats.add(
-          mask == null
+          weights == null
               ? m.batchStatistics(tf, yTrue, yPred)
-              : m.batchStatistics(tf, yTrue, yPred, tf.dtypes.cast(mask, TFloat32.class)));
+              : m.batchStatistics(tf, yTrue, yPred, weights));
     }
     return stats;
+  }
+
+  /**
+   * Output {@code k}'s fed sample weights (the scalar 1 when none are fed) as a tensor of static
+   * shape {@code (batch,) + per-sample loss shape}, which the metrics' broadcasting needs.
+   */
+  private Operand<TFloat32> sampleWeights(
+      Ops tf, Operand<TFloat32> fed, Operand<TFloat32> yPred, int k) {
+    long[] sampleDims = lossSampleShapes.get(k).asArray();
+    Operand<TInt32> batch =
+        tf.slice(tf.shape(yPred), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    int[] dims = new int[sampleDims.length];
+    for (int d = 0; d < dims.length; d++) {
+      dims[d] = (int) sampleDims[d];
+    }
+    Operand<TFloat32> full =
+        tf.broadcastTo(fed, tf.concat(List.of(batch, tf.constant(dims)), tf.constant(0)));
+    return tf.ensureShape(full, Shape.of(Shape.UNKNOWN_SIZE).append(lossSampleShapes.get(k)));
+  }
+
+  /** Sample weights times a mask, per-sample weights (fewer axes) applying to all their steps. */
+  private static Operand<TFloat32> times(
+      Ops tf, Operand<TFloat32> weights, Operand<TFloat32> mask) {
+    Operand<TFloat32> w = weights;
+    for (int r = w.shape().numDimensions(); r < mask.shape().numDimensions(); r++) {
+      w = tf.expandDims(w, tf.constant(-1));
+    }
+    return tf.math.mul(w, mask);
   }
 
   /**
@@ -557,12 +607,36 @@ final class TrainingGraph {
 
   /** The compiled metric logged as {@code name} ({@code ctr_auc} with several outputs), or null. */
   Metric metric(String name) {
+    Map<String, Integer> repeats = new HashMap<>();
     for (int i = 0; i < metrics.size(); i++) {
-      if ((metricPrefix.get(i) + metrics.get(i).name()).equals(name)) {
+      if (logName(i, metrics.get(i).name(), repeats).equals(name)) {
         return metrics.get(i);
       }
     }
     return null;
+  }
+
+  /**
+   * The log name of metric {@code i}'s value {@code key}, as Keras's compiled metrics name them:
+   * the output's prefix; a name logged again gets {@code _1}, {@code _2}..., except that a weighted
+   * metric's repeat first becomes {@code weighted_<name>}. {@code repeats} counts the names given
+   * so far, in log order.
+   */
+  private String logName(int i, String key, Map<String, Integer> repeats) {
+    String name = metricPrefix.get(i) + key;
+    if (!repeats.containsKey(name)) {
+      repeats.put(name, 1);
+      return name;
+    }
+    if (metricWeighted[i]) {
+      name = metricPrefix.get(i) + "weighted_" + key;
+      if (!repeats.containsKey(name)) {
+        repeats.put(name, 1);
+        return name;
+      }
+    }
+    int index = repeats.merge(name, 1, Integer::sum) - 1;
+    return name + "_" + index;
   }
 
   void resetMetrics() {
@@ -581,10 +655,7 @@ final class TrainingGraph {
     Map<String, Integer> repeats = new HashMap<>();
     for (int i = 0; i < metrics.size(); i++) {
       for (Map.Entry<String, Double> e : metrics.get(i).logs().entrySet()) {
-        // As Keras: a name logged again gets _1, _2...
-        String name = metricPrefix.get(i) + e.getKey();
-        int seen = repeats.merge(name, 1, Integer::sum) - 1;
-        logs.put(seen == 0 ? name : name + "_" + seen, e.getValue());
+        logs.put(logName(i, e.getKey(), repeats), e.getValue());
       }
     }
     logs.put("loss", meanLoss);

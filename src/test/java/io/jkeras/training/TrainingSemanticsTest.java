@@ -280,4 +280,65 @@ class TrainingSemanticsTest {
       assertEquals(0.6156250238418579, h.last("val_b_loss"), 1e-6);
     }
   }
+
+  /**
+   * Keras's weighted_metrics take the sample and class weights, the metrics do not; a weighted
+   * metric whose name a metric already has is logged as weighted_<name>. Python Keras 3.15.1, same
+   * model, weights and data: compile(SGD(0.1), "binary_crossentropy", metrics=["mae"],
+   * weighted_metrics=["mae", "binary_accuracy", AUC(name="auc")]).
+   */
+  @Test
+  void weightedMetricsTakeSampleAndClassWeights() {
+    KerasTensor in = Input.of(2);
+    Dense d = Dense.builder(1).activation("sigmoid").name("p").build();
+    HostArray x =
+        HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}, {1, 1}, {0, -1}});
+    HostArray y = HostArray.ofFloats(Shape.of(6, 1), new float[] {1, 0, 1, 0, 1, 1});
+    HostArray w = HostArray.ofFloats(Shape.of(6), new float[] {0.5f, 2, 1, 0, 1.5f, 1});
+    try (Model m = new Model(List.of(in), List.of(d.apply(in)))) {
+      d.kernel().assign(new float[] {0.5f, -0.25f});
+      d.bias().assign(new float[] {0.1f});
+      m.compile(
+          new SGD(0.1),
+          io.jkeras.losses.OutputLosses.single(new io.jkeras.losses.BinaryCrossentropy()),
+          null,
+          io.jkeras.metrics.OutputMetrics.of(List.of("mae")),
+          io.jkeras.metrics.OutputMetrics.of(
+              List.of(
+                  "mae", "binary_accuracy", io.jkeras.metrics.AUC.builder().name("auc").build())));
+      // evaluate(x, y, sample_weight=w, batch_size=4)
+      java.util.Map<String, Double> e =
+          m.evaluate(List.of(x), List.of(y), EvaluateOptions.batchSize(4).sampleWeight(w));
+      assertEquals(1.0391143560409546, e.get("loss"), 1e-6);
+      assertEquals(0.47506463527679443, e.get("mae"), 1e-6);
+      assertEquals(0.5738677978515625, e.get("weighted_mae"), 1e-6);
+      assertEquals(0.6666666865348816, e.get("binary_accuracy"), 1e-6);
+      assertEquals(0.0, e.get("auc"), 1e-6);
+      // fit(epochs=1, batch_size=2, shuffle=False, class_weight={0: 0.25, 1: 1.0},
+      //     validation_data=(x[:4], y[:4], w[:4]))
+      HostArray x4 = HostArray.of(new float[][] {{1, 2}, {3, -1}, {0.5f, 0.5f}, {-2, 1}});
+      HostArray y4 = HostArray.ofFloats(Shape.of(4, 1), new float[] {1, 0, 1, 0});
+      HostArray w4 = HostArray.ofFloats(Shape.of(4), new float[] {0.5f, 2, 1, 0});
+      History h =
+          m.fit(
+              List.of(x),
+              List.of(y),
+              FitOptions.epochs(1)
+                  .batchSize(2)
+                  .shuffle(false)
+                  .verbose(0)
+                  .classWeight(java.util.Map.of(0, 0.25, 1, 1.0))
+                  .validationData(x4, y4, w4));
+      assertEquals(0.4711203873157501, h.last("loss"), 1e-6);
+      assertEquals(0.4734255075454712, h.last("mae"), 1e-6);
+      assertEquals(0.44437375664711, h.last("weighted_mae"), 1e-6);
+      assertEquals(0.9444444179534912, h.last("binary_accuracy"), 1e-6);
+      assertEquals(0.5, h.last("auc"), 1e-6);
+      assertEquals(1.2397701740264893, h.last("val_loss"), 1e-6);
+      assertEquals(0.490909218788147, h.last("val_mae"), 1e-6);
+      assertEquals(0.6781297326087952, h.last("val_weighted_mae"), 1e-6);
+      assertEquals(0.4285714328289032, h.last("val_binary_accuracy"), 1e-6);
+      assertEquals(0.0, h.last("val_auc"), 1e-6);
+    }
+  }
 }
