@@ -425,13 +425,14 @@ public final class Trainer {
     int steps = limit > 0 ? limit : train.batchesPerPass();
     runtime.resetStopTraining();
     Callback.TrainingRun run =
-        new Callback.TrainingRun(model, options.epochs, steps, train.samplesPerPass());
+        new Callback.TrainingRun(
+            model, options.epochs, steps, train.samplesPerPass(), options.initialEpoch);
     for (Callback c : callbacks) {
       c.onTrainBegin(run);
     }
     Map<String, Double> logs = new LinkedHashMap<>();
     boolean passOpen = false;
-    for (int epoch = options.initialEpoch;
+    for (int epoch = run.initialEpoch();
         epoch < options.epochs && !model.isStopTraining();
         epoch++) {
       for (Callback c : callbacks) {
