@@ -237,7 +237,7 @@ class InitializersTest {
     assertMessage(
         () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", -0.5)),
         "'stddev'",
-        "> 0",
+        ">= 0",
         "-0.5");
     assertMessage(
         () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", "fan_max")),
