@@ -56,6 +56,7 @@ written = [
         output_axes=[2],
     ),
     initializers.GlorotNormal(seed=4),
+    initializers.GlorotUniform(seed=keras.random.SeedGenerator(8)),
     initializers.GlorotUniform(),
     initializers.HeNormal(),
     initializers.HeUniform(seed=5),

@@ -95,6 +95,7 @@ class KerasInteropTest {
       List.of(
           new VarianceScaling(0.5, "fan_avg", "truncated_normal", 3L, List.of(0, 1), List.of(2)),
           new GlorotNormal(4L),
+          new GlorotUniform(8L), // Keras wrote its seed as a SeedGenerator
           new GlorotUniform(),
           new HeNormal(),
           new HeUniform(5L),
