@@ -218,6 +218,20 @@ public final class Activations {
     BY_NAME.put("hard_swish", HARD_SILU);
   }
 
+  /**
+   * Keras 3 activations that jkeras does not implement, each with the reason: glu halves the last
+   * axis (a layer's output would no longer have its declared shape), Keras's sparsemax computes its
+   * threshold from a sum of cumulative sums (its rows do not sum to 1, and matching that would copy
+   * a bug), and threshold has required arguments, so even Keras cannot apply it by name.
+   */
+  private static final Map<String, String> UNSUPPORTED =
+      Map.of(
+          "glu", "it halves the last axis, so a layer's output would not have its declared shape",
+          "sparsemax",
+              "Keras's sparsemax does not give rows that sum to 1, and jkeras does not copy that",
+          "threshold",
+              "it needs the arguments threshold and default_value, which a name cannot carry");
+
   private static final List<String> NAMES;
 
   static {
@@ -232,14 +246,24 @@ public final class Activations {
    * The activation with Keras name {@code name}; {@code null} means {@code "linear"}, as in Keras.
    * Aliases ({@code "swish"}, {@code "hard_swish"}) give the canonical activation.
    *
-   * @throws IllegalArgumentException if the name is not a known activation; the message lists all
-   *     valid names
+   * @throws IllegalArgumentException if the name is not a known activation, or is one of Keras's
+   *     that jkeras does not implement ({@code "glu"}, {@code "sparsemax"}, {@code "threshold"});
+   *     the message says which and lists all valid names
    */
   public static Activation get(String name) {
     if (name == null) {
       return LINEAR;
     }
     Activation a = BY_NAME.get(name);
+    if (a == null && UNSUPPORTED.containsKey(name)) {
+      throw new IllegalArgumentException(
+          "Keras activation \""
+              + name
+              + "\" is not supported by jkeras: "
+              + UNSUPPORTED.get(name)
+              + ". Supported: "
+              + String.join(", ", NAMES));
+    }
     if (a == null) {
       throw new IllegalArgumentException(
           "Unknown activation: \"" + name + "\". Expected one of: " + String.join(", ", NAMES));

@@ -466,6 +466,17 @@ class ActivationsTest {
     assertTrue(e.getMessage().endsWith(String.join(", ", EXPECTED_NAMES)), e.getMessage());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"glu", "sparsemax", "threshold"})
+  void kerasActivationsWithoutAnImplementationAreNamedAsSuch(String name) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Activations.get(name));
+    assertTrue(
+        e.getMessage().startsWith("Keras activation \"" + name + "\" is not supported by jkeras: "),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith(String.join(", ", EXPECTED_NAMES)), e.getMessage());
+  }
+
   @Test
   void factoriesRejectInvalidArguments() {
     IllegalArgumentException e =
