@@ -41,6 +41,9 @@ public final class Activations {
   private static final float SQRT_2_OVER_PI = (float) 0.7978845608028654;
   private static final float GELU_CUBIC_COEFF = 0.044715f;
 
+  /** Keras's default threshold of soft_shrink and hard_shrink. */
+  private static final float SHRINK_THRESHOLD = 0.5f;
+
   /** {@code linear(x) = x}; also what {@code get(null)} returns. */
   public static final Activation LINEAR = new NamedActivation("linear", (tf, x) -> x);
 
@@ -120,6 +123,62 @@ public final class Activations {
           "hard_tanh",
           (tf, x) -> tf.math.maximum(tf.math.minimum(x, tf.constant(1f)), tf.constant(-1f)));
 
+  /** {@code tanh_shrink(x) = x - tanh(x)}. */
+  public static final Activation TANH_SHRINK =
+      new NamedActivation("tanh_shrink", (tf, x) -> tf.math.sub(x, tf.math.tanh(x)));
+
+  /**
+   * {@code squareplus(x) = (x + sqrt(x^2 + 4)) / 2}, a smooth ReLU (Keras's default {@code b=4}).
+   */
+  public static final Activation SQUAREPLUS =
+      new NamedActivation(
+          "squareplus",
+          (tf, x) ->
+              tf.math.mul(
+                  tf.constant(0.5f),
+                  tf.math.add(x, tf.math.sqrt(tf.math.add(tf.math.mul(x, x), tf.constant(4f))))));
+
+  /**
+   * {@code sparse_plus(x)}: 0 for {@code x <= -1}, {@code (x + 1)^2 / 4} for {@code -1 < x < 1},
+   * {@code x} for {@code x >= 1}.
+   */
+  public static final Activation SPARSE_PLUS =
+      new NamedActivation(
+          "sparse_plus",
+          (tf, x) -> {
+            Operand<TFloat32> one = tf.constant(1f);
+            // (clip(x, -1, 1) + 1)^2 / 4 covers x < 1; max(x - 1, 0) adds the rest above 1.
+            Operand<TFloat32> shifted = tf.math.add(clip(tf, x, 1f), one);
+            return tf.math.add(
+                tf.math.mul(tf.constant(0.25f), tf.math.mul(shifted, shifted)),
+                tf.nn.relu(tf.math.sub(x, one)));
+          });
+
+  /** {@code sparse_sigmoid(x) = clip((x + 1) / 2, 0, 1)}: 0 below -1, 1 above 1, linear between. */
+  public static final Activation SPARSE_SIGMOID =
+      new NamedActivation(
+          "sparse_sigmoid",
+          (tf, x) -> tf.math.mul(tf.constant(0.5f), tf.math.add(clip(tf, x, 1f), tf.constant(1f))));
+
+  /**
+   * {@code soft_shrink(x)}: {@code x - 0.5} above 0.5, {@code x + 0.5} below -0.5, else 0 (Keras's
+   * default threshold 0.5).
+   */
+  public static final Activation SOFT_SHRINK =
+      new NamedActivation("soft_shrink", (tf, x) -> tf.math.sub(x, clip(tf, x, SHRINK_THRESHOLD)));
+
+  /**
+   * {@code hard_shrink(x)}: {@code x} where {@code |x| > 0.5}, else 0 (Keras's default threshold).
+   */
+  public static final Activation HARD_SHRINK =
+      new NamedActivation(
+          "hard_shrink",
+          (tf, x) ->
+              tf.select(
+                  tf.math.greater(tf.math.abs(x), tf.constant(SHRINK_THRESHOLD)),
+                  x,
+                  tf.zerosLike(x)));
+
   /** Canonical name or alias to activation, in registration order. */
   private static final Map<String, Activation> BY_NAME = new LinkedHashMap<>();
 
@@ -146,12 +205,32 @@ public final class Activations {
             LOG_SOFTMAX,
             MISH,
             LOG_SIGMOID,
-            HARD_TANH)) {
+            HARD_TANH,
+            TANH_SHRINK,
+            SQUAREPLUS,
+            SPARSE_PLUS,
+            SPARSE_SIGMOID,
+            SOFT_SHRINK,
+            HARD_SHRINK)) {
       BY_NAME.put(a.name(), a);
     }
     BY_NAME.put("swish", SILU);
     BY_NAME.put("hard_swish", HARD_SILU);
   }
+
+  /**
+   * Keras 3 activations that jkeras does not implement, each with the reason: glu halves the last
+   * axis (a layer's output would no longer have its declared shape), Keras's sparsemax computes its
+   * threshold from a sum of cumulative sums (its rows do not sum to 1, and matching that would copy
+   * a bug), and threshold has required arguments, so even Keras cannot apply it by name.
+   */
+  private static final Map<String, String> UNSUPPORTED =
+      Map.of(
+          "glu", "it halves the last axis, so a layer's output would not have its declared shape",
+          "sparsemax",
+              "Keras's sparsemax does not give rows that sum to 1, and jkeras does not copy that",
+          "threshold",
+              "it needs the arguments threshold and default_value, which a name cannot carry");
 
   private static final List<String> NAMES;
 
@@ -167,14 +246,24 @@ public final class Activations {
    * The activation with Keras name {@code name}; {@code null} means {@code "linear"}, as in Keras.
    * Aliases ({@code "swish"}, {@code "hard_swish"}) give the canonical activation.
    *
-   * @throws IllegalArgumentException if the name is not a known activation; the message lists all
-   *     valid names
+   * @throws IllegalArgumentException if the name is not a known activation, or is one of Keras's
+   *     that jkeras does not implement ({@code "glu"}, {@code "sparsemax"}, {@code "threshold"});
+   *     the message says which and lists all valid names
    */
   public static Activation get(String name) {
     if (name == null) {
       return LINEAR;
     }
     Activation a = BY_NAME.get(name);
+    if (a == null && UNSUPPORTED.containsKey(name)) {
+      throw new IllegalArgumentException(
+          "Keras activation \""
+              + name
+              + "\" is not supported by jkeras: "
+              + UNSUPPORTED.get(name)
+              + ". Supported: "
+              + String.join(", ", NAMES));
+    }
     if (a == null) {
       throw new IllegalArgumentException(
           "Unknown activation: \"" + name + "\". Expected one of: " + String.join(", ", NAMES));
@@ -271,6 +360,11 @@ public final class Activations {
           return tf.math.mul(
               tf.math.mul(tf.constant(0.5f), x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
         });
+  }
+
+  /** {@code clip(x, -bound, bound)} from Maximum and Minimum, whose gradients TF Java has. */
+  private static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> x, float bound) {
+    return tf.math.maximum(tf.math.minimum(x, tf.constant(bound)), tf.constant(-bound));
   }
 
   private static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x) {

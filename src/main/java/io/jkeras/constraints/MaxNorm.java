@@ -53,7 +53,8 @@ public final class MaxNorm implements Constraint {
 
   /**
    * @param maxValue the largest allowed norm; non-negative and finite
-   * @param axes the distinct axes the norms are taken over
+   * @param axes the distinct axes the norms are taken over; null for one norm over the whole
+   *     weight, as Keras's {@code axis=None}
    */
   public MaxNorm(double maxValue, List<Integer> axes) {
     this(maxValue, axes, true);
@@ -62,7 +63,7 @@ public final class MaxNorm implements Constraint {
   private MaxNorm(double maxValue, List<Integer> axes, boolean axisIsList) {
     this.maxValue = Norms.nonNegative("max_value", maxValue);
     this.axes = Norms.axes(axes);
-    this.axisIsList = axisIsList;
+    this.axisIsList = axes != null && axisIsList;
   }
 
   /** Reads a Keras config {@code {"max_value": ..., "axis": ...}}; missing keys take defaults. */
@@ -80,7 +81,7 @@ public final class MaxNorm implements Constraint {
     return maxValue;
   }
 
-  /** The axes the norms are taken over. */
+  /** The axes the norms are taken over; null for every axis. */
   public List<Integer> axes() {
     return axes;
   }
@@ -110,7 +111,7 @@ public final class MaxNorm implements Constraint {
   public boolean equals(Object o) {
     return o instanceof MaxNorm m
         && Double.compare(m.maxValue, maxValue) == 0
-        && m.axes.equals(axes)
+        && Objects.equals(m.axes, axes)
         && m.axisIsList == axisIsList;
   }
 

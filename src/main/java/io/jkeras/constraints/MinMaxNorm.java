@@ -53,7 +53,8 @@ public final class MinMaxNorm implements Constraint {
    * @param minValue the smallest norm; non-negative, finite, at most {@code maxValue}
    * @param maxValue the largest norm; finite
    * @param rate how far to move towards the bounds per application; finite (1 = all the way)
-   * @param axes the distinct axes the norms are taken over
+   * @param axes the distinct axes the norms are taken over; null for one norm over the whole
+   *     weight, as Keras's {@code axis=None}
    */
   public MinMaxNorm(double minValue, double maxValue, double rate, List<Integer> axes) {
     this(minValue, maxValue, rate, axes, true);
@@ -73,7 +74,7 @@ public final class MinMaxNorm implements Constraint {
     }
     this.rate = Norms.finite("rate", rate);
     this.axes = Norms.axes(axes);
-    this.axisIsList = axisIsList;
+    this.axisIsList = axes != null && axisIsList;
   }
 
   /**
@@ -111,7 +112,7 @@ public final class MinMaxNorm implements Constraint {
     return rate;
   }
 
-  /** The axes the norms are taken over. */
+  /** The axes the norms are taken over; null for every axis. */
   public List<Integer> axes() {
     return axes;
   }
@@ -149,7 +150,7 @@ public final class MinMaxNorm implements Constraint {
         && Double.compare(m.minValue, minValue) == 0
         && Double.compare(m.maxValue, maxValue) == 0
         && Double.compare(m.rate, rate) == 0
-        && m.axes.equals(axes)
+        && Objects.equals(m.axes, axes)
         && m.axisIsList == axisIsList;
   }
 

@@ -22,11 +22,13 @@ final class Norms {
 
   private Norms() {}
 
-  /** An unmodifiable copy of {@code axes}, checked to be non-null distinct integers. */
+  /**
+   * An unmodifiable copy of {@code axes}, checked to be distinct integers; null stays null, meaning
+   * every axis (Keras's {@code axis=None}: one norm for the whole weight).
+   */
   static List<Integer> axes(List<Integer> axes) {
     if (axes == null) {
-      throw new IllegalArgumentException(
-          "Invalid value for argument axis: expected a list of integers. Received: axis=null");
+      return null;
     }
     Set<Integer> seen = new HashSet<>();
     for (Integer a : axes) {
@@ -38,17 +40,29 @@ final class Norms {
     return List.copyOf(axes);
   }
 
-  /** The config value for {@code axes}: an Integer if given as one int, else the list. */
+  /**
+   * The config value for {@code axes}: null for every axis, an Integer if given as one int, else
+   * the list.
+   */
   static Object axisConfig(List<Integer> axes, boolean asList) {
-    return asList ? axes : axes.get(0);
+    return axes == null || asList ? axes : axes.get(0);
   }
 
   /**
-   * {@code sqrt(sum(w * w, axes, keepdims=True))}, with the product in place of {@code Square}.
+   * {@code sqrt(sum(w * w, axes, keepdims=True))}, with the product in place of {@code Square};
+   * null {@code axes} reduce every axis.
    *
    * @throws IllegalArgumentException if an axis is out of range for {@code w}'s static rank
    */
   static Operand<TFloat32> norms(Ops tf, Operand<TFloat32> w, List<Integer> axes) {
+    Operand<TFloat32> squares = tf.math.mul(w, w);
+    if (axes == null) {
+      return tf.math.sqrt(
+          tf.reduceSum(
+              squares,
+              tf.range(tf.constant(0), tf.rank(w), tf.constant(1)),
+              ReduceSum.keepDims(true)));
+    }
     Shape shape = w.shape();
     if (!shape.isUnknown()) {
       int rank = shape.numDimensions();
@@ -69,8 +83,7 @@ final class Norms {
       }
     }
     int[] axisArray = axes.stream().mapToInt(Integer::intValue).toArray();
-    return tf.math.sqrt(
-        tf.reduceSum(tf.math.mul(w, w), tf.constant(axisArray), ReduceSum.keepDims(true)));
+    return tf.math.sqrt(tf.reduceSum(squares, tf.constant(axisArray), ReduceSum.keepDims(true)));
   }
 
   /** Returns {@code value} if it is finite and non-negative. */
@@ -103,14 +116,15 @@ final class Norms {
 
   /**
    * The axis under {@code "axis"}: an integer, a list of integers, or Keras's tagged tuple {@code
-   * {"class_name": "__tuple__", "config": {"value": [...]}}}; absent or null means 0. Returns the
-   * axes and whether the config held a list.
+   * {"class_name": "__tuple__", "config": {"value": [...]}}}; absent means Keras's default 0, null
+   * means every axis (null axes), as Keras's {@code axis=None}. Returns the axes and whether the
+   * config held a list.
    */
   static Axis axis(ConfigReader c) {
     Object whole = c.raw("axis");
     Object value = whole;
     if (value == null) {
-      return new Axis(List.of(0), false);
+      return c.has("axis") ? new Axis(null, false) : new Axis(List.of(0), false);
     }
     if (value instanceof Map<?, ?> map
         && "__tuple__".equals(map.get("class_name"))
@@ -133,7 +147,7 @@ final class Norms {
     throw c.wrongValue("axis", "an integer or a list of integers", whole);
   }
 
-  /** Axes read from a config, and whether they were written as a list. */
+  /** Axes read from a config (null for every axis), and whether they were written as a list. */
   record Axis(List<Integer> axes, boolean isList) {}
 
   private static int integer(ConfigReader c, Number n, Object whole) {

@@ -37,7 +37,8 @@ public final class UnitNorm implements Constraint {
   }
 
   /**
-   * @param axes the distinct axes the norms are taken over
+   * @param axes the distinct axes the norms are taken over; null for one norm over the whole
+   *     weight, as Keras's {@code axis=None}
    */
   public UnitNorm(List<Integer> axes) {
     this(axes, true);
@@ -45,7 +46,7 @@ public final class UnitNorm implements Constraint {
 
   private UnitNorm(List<Integer> axes, boolean axisIsList) {
     this.axes = Norms.axes(axes);
-    this.axisIsList = axisIsList;
+    this.axisIsList = axes != null && axisIsList;
   }
 
   /** Reads a Keras config {@code {"axis": ...}}; a missing axis means 0. */
@@ -56,7 +57,7 @@ public final class UnitNorm implements Constraint {
     return new UnitNorm(axis.axes(), axis.isList());
   }
 
-  /** The axes the norms are taken over. */
+  /** The axes the norms are taken over; null for every axis. */
   public List<Integer> axes() {
     return axes;
   }
@@ -81,7 +82,7 @@ public final class UnitNorm implements Constraint {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof UnitNorm u && u.axes.equals(axes) && u.axisIsList == axisIsList;
+    return o instanceof UnitNorm u && Objects.equals(u.axes, axes) && u.axisIsList == axisIsList;
   }
 
   @Override

@@ -27,6 +27,13 @@ final class Checks {
     return value;
   }
 
+  static double nonNegative(String owner, String arg, double value) {
+    if (!(value >= 0) || !Double.isFinite(value)) {
+      throw bad(owner, arg, "a finite number >= 0", value);
+    }
+    return value;
+  }
+
   static String oneOf(String owner, String arg, String value, Collection<String> allowed) {
     if (value == null || !allowed.contains(value)) {
       throw bad(owner, arg, "one of " + allowed, value);

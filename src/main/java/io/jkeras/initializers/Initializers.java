@@ -37,19 +37,13 @@ public final class Initializers {
     register("Identity", c -> new Identity(c.number("gain", 1.0)));
     register(
         "RandomUniform",
-        c ->
-            new RandomUniform(
-                c.number("minval", -0.05), c.number("maxval", 0.05), c.optionalLong("seed")));
+        c -> new RandomUniform(c.number("minval", -0.05), c.number("maxval", 0.05), seed(c)));
     register(
         "RandomNormal",
-        c ->
-            new RandomNormal(
-                c.number("mean", 0.0), c.number("stddev", 0.05), c.optionalLong("seed")));
+        c -> new RandomNormal(c.number("mean", 0.0), c.number("stddev", 0.05), seed(c)));
     register(
         "TruncatedNormal",
-        c ->
-            new TruncatedNormal(
-                c.number("mean", 0.0), c.number("stddev", 0.05), c.optionalLong("seed")));
+        c -> new TruncatedNormal(c.number("mean", 0.0), c.number("stddev", 0.05), seed(c)));
     register(
         "VarianceScaling",
         c ->
@@ -57,52 +51,32 @@ public final class Initializers {
                 c.number("scale", 1.0),
                 c.string("mode", "fan_in"),
                 c.string("distribution", "truncated_normal"),
-                c.optionalLong("seed"),
+                seed(c),
                 c.optionalInts("input_axes"),
                 c.optionalInts("output_axes")));
     register(
         "GlorotUniform",
         c ->
             new GlorotUniform(
-                c.optionalLong("seed"),
-                c.optionalInts("input_axes"),
-                c.optionalInts("output_axes")));
+                seed(c), c.optionalInts("input_axes"), c.optionalInts("output_axes")));
     register(
         "GlorotNormal",
         c ->
-            new GlorotNormal(
-                c.optionalLong("seed"),
-                c.optionalInts("input_axes"),
-                c.optionalInts("output_axes")));
+            new GlorotNormal(seed(c), c.optionalInts("input_axes"), c.optionalInts("output_axes")));
     register(
         "HeUniform",
-        c ->
-            new HeUniform(
-                c.optionalLong("seed"),
-                c.optionalInts("input_axes"),
-                c.optionalInts("output_axes")));
+        c -> new HeUniform(seed(c), c.optionalInts("input_axes"), c.optionalInts("output_axes")));
     register(
         "HeNormal",
-        c ->
-            new HeNormal(
-                c.optionalLong("seed"),
-                c.optionalInts("input_axes"),
-                c.optionalInts("output_axes")));
+        c -> new HeNormal(seed(c), c.optionalInts("input_axes"), c.optionalInts("output_axes")));
     register(
         "LecunUniform",
         c ->
-            new LecunUniform(
-                c.optionalLong("seed"),
-                c.optionalInts("input_axes"),
-                c.optionalInts("output_axes")));
+            new LecunUniform(seed(c), c.optionalInts("input_axes"), c.optionalInts("output_axes")));
     register(
         "LecunNormal",
-        c ->
-            new LecunNormal(
-                c.optionalLong("seed"),
-                c.optionalInts("input_axes"),
-                c.optionalInts("output_axes")));
-    register("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), c.optionalLong("seed")));
+        c -> new LecunNormal(seed(c), c.optionalInts("input_axes"), c.optionalInts("output_axes")));
+    register("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), seed(c)));
 
     NAMES.put("normal", "RandomNormal");
     NAMES.put("uniform", "RandomUniform");
@@ -118,6 +92,30 @@ public final class Initializers {
     FACTORIES.put(className, factory);
     NAMES.put(className, className);
     NAMES.put(snakeCase(className), className);
+  }
+
+  /**
+   * The {@code "seed"} of a random initializer: an integer, null, or a serialized {@code
+   * keras.random.SeedGenerator} ({@code {"class_name": "SeedGenerator", "config": {"seed": 3,
+   * ...}}}), which Keras writes for {@code GlorotUniform(seed=keras.random.SeedGenerator(3))}; its
+   * integer seed becomes the seed.
+   */
+  private static Long seed(ConfigReader c) {
+    if (c.raw("seed") instanceof Map<?, ?> generator) {
+      Long n =
+          "SeedGenerator".equals(generator.get("class_name"))
+                  && generator.get("config") instanceof Map<?, ?> config
+              ? ConfigReader.integral(config.get("seed"))
+              : null;
+      if (n == null) {
+        throw c.wrongValue(
+            "seed",
+            "an integer, null or a SeedGenerator whose config has an integer seed",
+            generator);
+      }
+      return n;
+    }
+    return c.optionalLong("seed");
   }
 
   /** "GlorotUniform" to "glorot_uniform". */
@@ -147,7 +145,8 @@ public final class Initializers {
    * Recreates an initializer from the {@code class_name} and {@code config} of its Keras
    * serialization, e.g. {@code fromConfig("RandomUniform", {"minval": -0.05, "maxval": 0.05,
    * "seed": null})}. Missing keys take Keras's defaults; numbers may be any {@link Number}; a seed
-   * must be an integer or null.
+   * must be an integer, null or a serialized {@code keras.random.SeedGenerator} (whose integer seed
+   * is taken).
    *
    * @param className any name {@link #get} accepts
    * @param config the config map; null means empty

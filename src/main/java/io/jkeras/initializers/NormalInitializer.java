@@ -17,7 +17,8 @@ abstract class NormalInitializer extends RandomInitializer {
   NormalInitializer(double mean, double stddev, Long seed) {
     super(seed);
     this.mean = Checks.finite(className(), "mean", mean);
-    this.stddev = Checks.positive(className(), "stddev", stddev);
+    // 0 is allowed, as in Keras: every value is then the mean.
+    this.stddev = Checks.nonNegative(className(), "stddev", stddev);
   }
 
   public double mean() {

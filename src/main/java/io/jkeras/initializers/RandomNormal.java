@@ -29,7 +29,8 @@ public final class RandomNormal extends NormalInitializer {
 
   /**
    * @param mean finite
-   * @param stddev of the underlying normal distribution; finite and &gt; 0
+   * @param stddev of the underlying normal distribution; finite and &gt;= 0 (0 gives the mean
+   *     everywhere)
    * @param seed makes {@code generate} repeatable; null to use the generator passed to it
    */
   public RandomNormal(double mean, double stddev, Long seed) {

@@ -35,15 +35,17 @@ public final class RandomUniform extends RandomInitializer {
 
   /**
    * @param minval lower bound (inclusive); finite
-   * @param maxval upper bound (exclusive); finite and greater than {@code minval}
+   * @param maxval upper bound (exclusive); finite and at least {@code minval} (equal bounds give
+   *     {@code minval} everywhere)
    * @param seed makes {@code generate} repeatable; null to use the generator passed to it
    */
   public RandomUniform(double minval, double maxval, Long seed) {
     super(seed);
     this.minval = Checks.finite("RandomUniform", "minval", minval);
     this.maxval = Checks.finite("RandomUniform", "maxval", maxval);
-    if (!(maxval > minval)) {
-      throw Checks.bad("RandomUniform", "maxval", "greater than minval=" + minval, maxval);
+    // Equal bounds are allowed, as in Keras: every value is then minval.
+    if (!(maxval >= minval)) {
+      throw Checks.bad("RandomUniform", "maxval", "at least minval=" + minval, maxval);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.jkeras.initializers;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /** Fills float arrays from a random source; arithmetic is done in double, stored as float32. */
@@ -10,8 +11,15 @@ final class Sampling {
 
   private Sampling() {}
 
-  /** Uniform on [minval, maxval), kept half-open after the rounding to float. */
+  /**
+   * Uniform on [minval, maxval), kept half-open after the rounding to float; minval everywhere when
+   * the bounds are equal.
+   */
   static void uniform(float[] out, RandomGenerator random, double minval, double maxval) {
+    if (maxval == minval) {
+      Arrays.fill(out, (float) minval);
+      return;
+    }
     double range = maxval - minval;
     float top = (float) maxval;
     for (int i = 0; i < out.length; i++) {

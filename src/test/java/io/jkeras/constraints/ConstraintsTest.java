@@ -162,6 +162,42 @@ class ConstraintsTest {
     }
   }
 
+  /**
+   * Keras's {@code axis=None} (written as {@code "axis": null}) takes one norm over the whole
+   * weight; an absent axis is the default 0.
+   */
+  @Test
+  void axisNoneTakesOneNormOverTheWholeWeight() {
+    long[] shape = {3, 2, 4};
+    float[] w = matrix(5, 6, 4);
+    List<Integer> all = List.of(0, 1, 2);
+    Map<String, Object> none = new HashMap<>();
+    none.put("axis", null);
+    none.put("max_value", 1.5);
+    Constraint maxNorm = Constraints.fromConfig("MaxNorm", none);
+    assertMatches(
+        rescaled(w, shape, all, n -> Math.min(n, 1.5)),
+        apply(maxNorm, w, shape),
+        "MaxNorm(axis=None)");
+    none.remove("max_value");
+    assertMatches(
+        rescaled(w, shape, all, n -> 1.0),
+        apply(Constraints.fromConfig("UnitNorm", none), w, shape),
+        "UnitNorm(axis=None)");
+    none.put("min_value", 2.0);
+    none.put("max_value", 3.0);
+    none.put("rate", 0.5);
+    assertMatches(
+        rescaled(w, shape, all, n -> 0.5 * Math.min(Math.max(n, 2.0), 3.0) + 0.5 * n),
+        apply(Constraints.fromConfig("MinMaxNorm", none), w, shape),
+        "MinMaxNorm(axis=None)");
+    assertNull(((MaxNorm) maxNorm).axes());
+    Map<String, Object> config = maxNorm.getConfig();
+    assertTrue(config.containsKey("axis") && config.get("axis") == null, config.toString());
+    assertEquals(maxNorm, new MaxNorm(1.5, (List<Integer>) null));
+    assertEquals(new UnitNorm(0), Constraints.fromConfig("UnitNorm", Map.of()));
+  }
+
   @Test
   void nonNegZeroesNegatives() {
     float[] w = {-3f, -0f, 0f, 1e-30f, -1e-30f, 2.5f, -1000f, 1000f};
@@ -247,7 +283,6 @@ class ConstraintsTest {
     assertInvalid("rate=NaN", () -> new MinMaxNorm(0, 1, Double.NaN, 0));
     assertInvalid("min_value=2.0, max_value=1.0", () -> new MinMaxNorm(2, 1));
     assertInvalid("axis=[0, 0]", () -> new UnitNorm(List.of(0, 0)));
-    assertInvalid("axis=null", () -> new MaxNorm(1, (List<Integer>) null));
   }
 
   private static void assertInvalid(String fragment, Runnable construct) {
@@ -313,7 +348,6 @@ class ConstraintsTest {
     assertEquals(
         new UnitNorm(List.of(0, 1)), Constraints.fromConfig("UnitNorm", Map.of("axis", tuple)));
     Map<String, Object> nulls = new HashMap<>();
-    nulls.put("axis", null);
     nulls.put("rate", null);
     nulls.put("min_value", 0.25f);
     assertEquals(new MinMaxNorm(0.25, 1, 1, 0), Constraints.fromConfig("MinMaxNorm", nulls));

@@ -230,6 +230,13 @@ class InitializersTest {
         "config.seed",
         "1.5");
     assertMessage(
+        () ->
+            Initializers.fromConfig(
+                "GlorotUniform",
+                Map.of("seed", Map.of("class_name", "SeedGenerator", "config", Map.of()))),
+        "config.seed",
+        "SeedGenerator whose config has an integer seed");
+    assertMessage(
         () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", "big")),
         "config.stddev",
         "number",
@@ -237,7 +244,7 @@ class InitializersTest {
     assertMessage(
         () -> Initializers.fromConfig("RandomNormal", Map.of("stddev", -0.5)),
         "'stddev'",
-        "> 0",
+        ">= 0",
         "-0.5");
     assertMessage(
         () -> Initializers.fromConfig("VarianceScaling", Map.of("mode", "fan_max")),

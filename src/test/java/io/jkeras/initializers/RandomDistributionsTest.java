@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -113,14 +114,31 @@ class RandomDistributionsTest {
 
   @Test
   void invalidArgumentsNameArgumentExpectationAndValue() {
-    assertMessage(() -> new RandomNormal(0, -1.0, null), "RandomNormal", "'stddev'", "> 0", "-1.0");
-    assertMessage(() -> new RandomNormal(0, 0.0), "RandomNormal", "'stddev'", "> 0", "0.0");
+    assertMessage(
+        () -> new RandomNormal(0, -1.0, null), "RandomNormal", "'stddev'", ">= 0", "-1.0");
     assertMessage(
         () -> new TruncatedNormal(Double.NaN, 1), "TruncatedNormal", "'mean'", "finite", "NaN");
     assertMessage(() -> new TruncatedNormal(0, Double.POSITIVE_INFINITY), "'stddev'", "Infinity");
-    assertMessage(() -> new RandomUniform(1, 1), "RandomUniform", "'maxval'", "minval=1.0", "1.0");
-    assertMessage(() -> new RandomUniform(1, -1), "'maxval'", "greater than", "-1.0");
+    assertMessage(
+        () -> new RandomUniform(1, 0.5), "RandomUniform", "'maxval'", "minval=1.0", "0.5");
     assertMessage(() -> new RandomUniform(Double.NEGATIVE_INFINITY, 0), "'minval'", "-Infinity");
+  }
+
+  /**
+   * Keras accepts {@code stddev=0} and {@code minval == maxval} and then fills the weight with the
+   * mean (or minval), as {@code RandomNormal(0.5, 0.0)((2, 3))} gives six 0.5s in Keras 3.
+   */
+  @Test
+  void zeroSpreadFillsWithTheCenter() {
+    List<Initializer> degenerate =
+        List.of(
+            Initializers.fromConfig("RandomNormal", Map.of("mean", 0.5, "stddev", 0)),
+            Initializers.fromConfig("TruncatedNormal", Map.of("mean", 0.5, "stddev", 0.0)),
+            Initializers.fromConfig("RandomUniform", Map.of("minval", 0.5, "maxval", 0.5)));
+    for (Initializer init : degenerate) {
+      float[] v = init.generate(new long[] {2, 3}, new SplittableRandom(3));
+      assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f}, v, init.toString());
+    }
   }
 
   static void assertMessage(Runnable action, String... parts) {
