@@ -60,8 +60,19 @@ class MetricParityTest {
         new TopKCategoricalAccuracy(3),
         new LogCoshError(),
         new MeanMetricWrapper("wrapped_bce", new io.jkeras.losses.BinaryCrossentropy(true, 0)),
+        new CosineSimilarity(),
+        new PearsonCorrelation("pcc", -1),
+        new ConcordanceCorrelation(),
+        new IoU("iou", 3, List.of(0, 2), 255, true, false, -1),
+        new BinaryIoU(List.of(1), 0.3),
+        new MeanIoU(2),
+        new OneHotIoU(3, List.of(1)),
+        new OneHotMeanIoU("ohm", 3, 0, true, -1),
         "mse",
-        "auc");
+        "auc",
+        "cosine_similarity",
+        "pearson_correlation",
+        "concordance_correlation");
   }
 
   @BeforeAll
@@ -143,12 +154,13 @@ class MetricParityTest {
     assertTrue(
         failures.isEmpty(),
         failures.size() + " of " + checked + " differ:\n" + String.join("\n", failures));
-    assertEquals(124, checked);
+    assertEquals(162, checked);
   }
 
   @Test
   void aModelsEvaluateGivesKerasValuesThroughTheTrainingGraph() {
-    for (String kind : List.of("binary", "edges", "multilabel", "categorical", "regression")) {
+    for (String kind :
+        List.of("binary", "edges", "multilabel", "categorical", "regression", "series", "ids")) {
       float[][][] yp = data(kind);
       List<Metric> metrics = new ArrayList<>();
       Map<String, double[]> expected = new LinkedHashMap<>();
@@ -207,6 +219,18 @@ class MetricParityTest {
         }
       }
     }
+  }
+
+  @Test
+  void correlationMetricsResolveByTheirKerasStringNames() {
+    org.tensorflow.ndarray.Shape shape = org.tensorflow.ndarray.Shape.of(-1, 5);
+    assertEquals(CosineSimilarity.class, Metrics.get("cosine_similarity", shape, shape).getClass());
+    assertEquals(
+        PearsonCorrelation.class, Metrics.get("pearson_correlation", shape, shape).getClass());
+    assertEquals(
+        ConcordanceCorrelation.class,
+        Metrics.get("concordance_correlation", shape, shape).getClass());
+    assertEquals("up", new MeanIoU(2).direction());
   }
 
   // ---- reference data ------------------------------------------------------------------------
