@@ -48,6 +48,15 @@ final class LossTerms {
     return List.of(y, p);
   }
 
+  /** The sum of {@code x} over {@code axes} (negative count from the end), or over all if null. */
+  static Operand<TFloat32> sumOver(Ops tf, Operand<TFloat32> x, List<Integer> axes) {
+    if (axes == null) {
+      return tf.sum(x, tf.range(tf.constant(0), tf.rank(x), tf.constant(1)));
+    }
+    int[] a = axes.stream().mapToInt(Integer::intValue).toArray();
+    return tf.sum(x, tf.constant(a));
+  }
+
   private static Operand<TFloat32> squeezeLast(Ops tf, Operand<TFloat32> x) {
     return tf.squeeze(x, Squeeze.axis(List.of((long) x.shape().numDimensions() - 1)));
   }

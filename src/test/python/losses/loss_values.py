@@ -1,0 +1,85 @@
+"""Reference values of Keras 3 losses on fixed inputs, for LossParityTest.
+
+One process for every case (TensorFlow's import costs seconds). Writes JSON to argv[1]:
+{"data": {kind: {"y_true", "y_pred", "sample_weight"}},
+ "cases": [{"class_name", "config", "data", "result", "shape", "weighted_evaluate"}]}.
+"result" is loss(y_true, y_pred) flattened, "shape" its shape; "weighted_evaluate" the loss that
+model.evaluate logs for an identity model compiled with the loss, with the sample weights, in one
+batch (null with reduction "none", and where Keras fails).
+"""
+
+import json
+import sys
+
+import keras
+import numpy as np
+
+rng = np.random.default_rng(5)
+
+
+def f32(a):
+    return np.asarray(a, dtype=np.float32)
+
+
+# Segmentation-like maps (4 images, 3x3, 2 channels): binary labels, scores in [0, 1].
+y_seg = (rng.uniform(0, 1, (4, 3, 3, 2)) < 0.4).astype(np.float32)
+p_seg = np.clip(0.5 * y_seg + rng.uniform(0, 0.6, (4, 3, 3, 2)), 0, 1)
+# Unit embeddings of 8 samples; class 3 has a single sample (no positive: masked out).
+labels = np.array([0, 1, 0, 2, 1, 2, 0, 3], dtype=np.float32)
+centres = rng.normal(0, 1, (4, 4))
+emb = centres[labels.astype(int)] + rng.normal(0, 0.6, (8, 4))
+emb = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+
+data = {
+    "seg": (y_seg, p_seg, rng.uniform(0, 2, (4,))),
+    "embeddings": (labels, emb, rng.uniform(0, 2, (8,))),
+}
+data = {k: (f32(y), f32(p), f32(w)) for k, (y, p, w) in data.items()}
+L = keras.losses
+
+cases = []
+for reduction in ("sum_over_batch_size", "sum", "none", "mean_with_sample_weight"):
+    cases.append((L.Dice(reduction=reduction), "seg"))
+    cases.append((L.Dice(axis=(1, 2, 3), reduction=reduction), "seg"))
+    cases.append((L.Tversky(alpha=0.3, beta=0.7, axis=(1, 2, 3), reduction=reduction), "seg"))
+    cases.append((L.Circle(reduction=reduction), "embeddings"))
+# Keras cannot weigh its (image, channel) values by per-image weights: not evaluated.
+cases.append((L.Dice(axis=(1, 2), name="dice_hw"), "seg", False))
+cases.append((L.Dice(axis=(1, 2), reduction="none"), "seg"))
+cases.append((L.Tversky(), "seg"))
+cases.append((L.Tversky(alpha=0.9, beta=0.1, reduction="none"), "seg"))
+cases.append((L.Circle(gamma=32.0, margin=0.25, remove_diagonal=False), "embeddings"))
+cases.append((L.Circle(gamma=32.0, margin=0.25, remove_diagonal=False, reduction="none"), "embeddings"))
+cases.append((L.Circle(gamma=16, margin=0.1, name="c16"), "embeddings"))
+
+out_cases = []
+for loss, kind, *evaluated in cases:
+    y, p, w = data[kind]
+    value = np.asarray(loss(y, p), dtype=np.float64)
+    weighted = None
+    if loss.reduction not in (None, "none") and evaluated != [False]:
+        model = keras.Sequential([keras.Input(p.shape[1:]), keras.layers.Identity()])
+        model.compile(optimizer="sgd", loss=loss)
+        weighted = float(
+            model.evaluate(p, y, sample_weight=w, batch_size=len(p), verbose=0)
+        )
+    out_cases.append(
+        {
+            "class_name": type(loss).__name__,
+            "config": keras.saving.serialize_keras_object(loss)["config"],
+            "data": kind,
+            "result": value.reshape(-1).tolist(),
+            "shape": list(value.shape),
+            "weighted_evaluate": weighted,
+        }
+    )
+
+out = {
+    "data": {
+        k: {"y_true": y.tolist(), "y_pred": p.tolist(), "sample_weight": w.tolist()}
+        for k, (y, p, w) in data.items()
+    },
+    "cases": out_cases,
+}
+with open(sys.argv[1], "w") as f:
+    json.dump(out, f)
