@@ -2,8 +2,10 @@
 
 One process for every metric (TensorFlow's import costs seconds). Writes JSON to argv[1]:
 {"data": {kind: {"y_true", "y_pred", "sample_weight"}}, "batches": [[from, to], ...],
- "cases": [{"class_name", "config", "data", "weighted", "result": [floats]}]}.
-Each case feeds the same batches through update_state (with the sample weights when "weighted").
+ "cases": [{"class_name", "config", "data", "weighted", "result": [floats],
+ "result_after_reset": [floats]}]}.
+Each case feeds the same batches through update_state (with the sample weights when "weighted"),
+then resets and feeds the last batch again ("result_after_reset").
 With argv[2] and argv[3], also loads the Java-written model argv[2] (compiling it), prints its
 compile config's metrics as the line METRICS <json>, and saves it to argv[3].
 """
@@ -187,6 +189,15 @@ for metric, kind, weighted in cases:
         else:
             metric.update_state(y[a:b], p[a:b], sample_weight=sw)
     result = np.asarray(metric.result(), dtype=np.float64).reshape(-1)
+    # After reset_state, only the last batch counts.
+    metric.reset_state()
+    a, b = batches[-1]
+    sw = f32(weights[a:b]) if weighted else None
+    if isinstance(metric, (M.Sum,)) or type(metric) is M.Mean:
+        metric.update_state(p[a:b], sample_weight=sw)
+    else:
+        metric.update_state(y[a:b], p[a:b], sample_weight=sw)
+    after_reset = np.asarray(metric.result(), dtype=np.float64).reshape(-1)
     config = keras.saving.serialize_keras_object(metric)["config"]
     out_cases.append(
         {
@@ -195,6 +206,7 @@ for metric, kind, weighted in cases:
             "data": kind,
             "weighted": weighted,
             "result": [float(v) for v in result],
+            "result_after_reset": [float(v) for v in after_reset],
         }
     )
 
