@@ -47,6 +47,8 @@ for reduction in ("sum_over_batch_size", "sum", "none", "mean_with_sample_weight
 cases.append((L.Dice(axis=(1, 2), name="dice_hw"), "seg", False))
 cases.append((L.Dice(axis=(1, 2), reduction="none"), "seg"))
 cases.append((L.Tversky(), "seg"))
+cases.append((L.Dice(axis=-1, reduction="none"), "seg"))
+cases.append((L.Tversky(alpha=0.4, beta=0.6, axis=2, reduction="none"), "seg"))
 cases.append((L.Tversky(alpha=0.9, beta=0.1, reduction="none"), "seg"))
 cases.append((L.Circle(gamma=32.0, margin=0.25, remove_diagonal=False), "embeddings"))
 cases.append((L.Circle(gamma=32.0, margin=0.25, remove_diagonal=False, reduction="none"), "embeddings"))

@@ -165,6 +165,8 @@ for w in (False, True):
     case(M.PearsonCorrelation(axis=-1, name="pcc"), "regression", w)
     case(M.ConcordanceCorrelation(), "series", w)
     case(M.ConcordanceCorrelation(), "regression", w)
+    case(M.PearsonCorrelation(axis=(1,)), "series", w)
+    case(M.ConcordanceCorrelation(axis=[-1]), "series", w)
     case(M.IoU(4, [0, 2]), "ids", w)
     case(M.IoU(4, [1], ignore_class=255, sparse_y_pred=False), "sparse_scores", w)
     case(M.MeanIoU(4), "ids", w)

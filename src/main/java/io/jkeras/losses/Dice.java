@@ -18,6 +18,9 @@ import org.tensorflow.types.TFloat32;
  */
 public class Dice extends LossFunction {
 
+  /** The axis argument as given: null, an Integer or a list. */
+  private final Object axisArgument;
+
   private final List<Integer> axis;
 
   /** The Dice loss over every axis. */
@@ -33,8 +36,13 @@ public class Dice extends LossFunction {
    * @param axis the axes summed over (negative count from the end), or null for all
    */
   public Dice(List<Integer> axis) {
+    this((Object) (axis == null ? null : List.copyOf(axis)));
+  }
+
+  private Dice(Object axisArgument) {
     super("dice");
-    this.axis = axis == null ? null : List.copyOf(axis);
+    this.axisArgument = axisArgument;
+    this.axis = LossTerms.axes(axisArgument);
   }
 
   @Override
@@ -50,7 +58,7 @@ public class Dice extends LossFunction {
 
   @Override
   protected void addConfig(Map<String, Object> config) {
-    config.put("axis", axis);
+    config.put("axis", axisArgument);
   }
 
   /**
@@ -60,6 +68,6 @@ public class Dice extends LossFunction {
    */
   public static Dice fromConfig(Map<String, Object> config) {
     return withBase(
-        new Dice(ConfigReader.of("Dice", config).optionalInts("axis")), config, List.of("axis"));
+        new Dice(LossTerms.axisArgument(ConfigReader.of("Dice", config))), config, List.of("axis"));
   }
 }

@@ -20,6 +20,10 @@ public class Tversky extends LossFunction {
 
   private final double alpha;
   private final double beta;
+
+  /** The axis argument as given: null, an Integer or a list. */
+  private final Object axisArgument;
+
   private final List<Integer> axis;
 
   /** The Tversky loss with alpha and beta 0.5, over every axis. */
@@ -37,10 +41,15 @@ public class Tversky extends LossFunction {
    * @param axis the axes summed over (negative count from the end), or null for all
    */
   public Tversky(double alpha, double beta, List<Integer> axis) {
+    this(alpha, beta, (Object) (axis == null ? null : List.copyOf(axis)));
+  }
+
+  private Tversky(double alpha, double beta, Object axisArgument) {
     super("tversky");
     this.alpha = alpha;
     this.beta = beta;
-    this.axis = axis == null ? null : List.copyOf(axis);
+    this.axisArgument = axisArgument;
+    this.axis = LossTerms.axes(axisArgument);
   }
 
   @Override
@@ -64,7 +73,7 @@ public class Tversky extends LossFunction {
   protected void addConfig(Map<String, Object> config) {
     config.put("alpha", alpha);
     config.put("beta", beta);
-    config.put("axis", axis);
+    config.put("axis", axisArgument);
   }
 
   /**
@@ -75,7 +84,7 @@ public class Tversky extends LossFunction {
   public static Tversky fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("Tversky", config);
     return withBase(
-        new Tversky(c.number("alpha", 0.5), c.number("beta", 0.5), c.optionalInts("axis")),
+        new Tversky(c.number("alpha", 0.5), c.number("beta", 0.5), LossTerms.axisArgument(c)),
         config,
         List.of("alpha", "beta", "axis"));
   }

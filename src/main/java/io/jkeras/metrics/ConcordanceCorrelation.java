@@ -20,7 +20,10 @@ import org.tensorflow.types.TFloat32;
  */
 public class ConcordanceCorrelation extends Mean {
 
-  private final int axis;
+  /** The axis argument as given: an Integer or a list of them. */
+  private final Object axisArgument;
+
+  private final int[] axis;
 
   /** The metric named "concordance_correlation", along the last axis. */
   public ConcordanceCorrelation() {
@@ -36,13 +39,18 @@ public class ConcordanceCorrelation extends Mean {
    * @param axis the axis of the values compared (negative counts from the end)
    */
   public ConcordanceCorrelation(String name, int axis) {
+    this(name, (Object) axis);
+  }
+
+  private ConcordanceCorrelation(String name, Object axisArgument) {
     super(name);
-    this.axis = axis;
+    this.axisArgument = axisArgument;
+    this.axis = PearsonCorrelation.axes(axisArgument);
   }
 
   /**
    * The metric from its Keras config, as Python Keras 3 writes it ({@code name}, {@code dtype},
-   * {@code axis}; jkeras takes one axis, not a list).
+   * {@code axis}: one axis or a list).
    *
    * <pre>{@code Metric m = ConcordanceCorrelation.fromConfig(Map.of("axis", -1));}</pre>
    *
@@ -53,7 +61,7 @@ public class ConcordanceCorrelation extends Mean {
     ConfigReader c = ConfigReader.of("ConcordanceCorrelation", config);
     ConcordanceCorrelation metric =
         new ConcordanceCorrelation(
-            readBaseConfig(c, "concordance_correlation"), c.integer("axis", -1));
+            readBaseConfig(c, "concordance_correlation"), PearsonCorrelation.axisArgument(c));
     c.rejectUnknownKeys();
     return metric;
   }
@@ -82,7 +90,7 @@ public class ConcordanceCorrelation extends Mean {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = baseConfig();
-    config.put("axis", axis);
+    config.put("axis", axisArgument);
     return config;
   }
 

@@ -21,7 +21,10 @@ import org.tensorflow.types.TFloat32;
  */
 public class PearsonCorrelation extends io.jkeras.metrics.Mean {
 
-  private final int axis;
+  /** The axis argument as given: an Integer or a list of them. */
+  private final Object axisArgument;
+
+  private final int[] axis;
 
   /** The metric named "pearson_correlation", along the last axis. */
   public PearsonCorrelation() {
@@ -37,13 +40,18 @@ public class PearsonCorrelation extends io.jkeras.metrics.Mean {
    * @param axis the axis of the values correlated (negative counts from the end)
    */
   public PearsonCorrelation(String name, int axis) {
+    this(name, (Object) axis);
+  }
+
+  private PearsonCorrelation(String name, Object axisArgument) {
     super(name);
-    this.axis = axis;
+    this.axisArgument = axisArgument;
+    this.axis = axes(axisArgument);
   }
 
   /**
    * The metric from its Keras config, as Python Keras 3 writes it ({@code name}, {@code dtype},
-   * {@code axis}; jkeras takes one axis, not a list).
+   * {@code axis}: one axis or a list).
    *
    * <pre>{@code Metric m = PearsonCorrelation.fromConfig(Map.of("axis", -1));}</pre>
    *
@@ -53,7 +61,7 @@ public class PearsonCorrelation extends io.jkeras.metrics.Mean {
   public static PearsonCorrelation fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("PearsonCorrelation", config);
     PearsonCorrelation metric =
-        new PearsonCorrelation(readBaseConfig(c, "pearson_correlation"), c.integer("axis", -1));
+        new PearsonCorrelation(readBaseConfig(c, "pearson_correlation"), axisArgument(c));
     c.rejectUnknownKeys();
     return metric;
   }
@@ -72,13 +80,38 @@ public class PearsonCorrelation extends io.jkeras.metrics.Mean {
     return tf.math.div(centered, tf.math.sqrt(variance(tf, centered, axis)));
   }
 
-  /** The mean along {@code axis}, kept as an axis of size 1. */
-  static Operand<TFloat32> mean(Ops tf, Operand<TFloat32> x, int axis) {
+  /** Keras's {@code axis} argument from a config: one axis (default -1) or a list of axes. */
+  static Object axisArgument(ConfigReader c) {
+    if (!c.has("axis")) {
+      return -1;
+    }
+    Object v = c.raw("axis");
+    Long one = ConfigReader.integral(v);
+    if (one != null && one == one.intValue()) {
+      return one.intValue();
+    }
+    List<Integer> list = v == null ? null : c.optionalInts("axis");
+    if (list == null || list.isEmpty()) {
+      throw c.wrongValue("axis", "an axis or a non-empty list of axes", v);
+    }
+    return list;
+  }
+
+  /** The axes of an {@link #axisArgument}. */
+  static int[] axes(Object axisArgument) {
+    if (axisArgument instanceof Integer a) {
+      return new int[] {a};
+    }
+    return ((List<?>) axisArgument).stream().mapToInt(a -> (Integer) a).toArray();
+  }
+
+  /** The mean along {@code axis}, kept as axes of size 1. */
+  static Operand<TFloat32> mean(Ops tf, Operand<TFloat32> x, int[] axis) {
     return tf.math.mean(x, tf.constant(axis), Mean.keepDims(true));
   }
 
-  /** The population variance along {@code axis}, kept as an axis of size 1. */
-  static Operand<TFloat32> variance(Ops tf, Operand<TFloat32> x, int axis) {
+  /** The population variance along {@code axis}, kept as axes of size 1. */
+  static Operand<TFloat32> variance(Ops tf, Operand<TFloat32> x, int[] axis) {
     Operand<TFloat32> deviation = tf.math.sub(x, mean(tf, x, axis));
     return mean(tf, tf.math.mul(deviation, deviation), axis);
   }
@@ -86,7 +119,7 @@ public class PearsonCorrelation extends io.jkeras.metrics.Mean {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = baseConfig();
-    config.put("axis", axis);
+    config.put("axis", axisArgument);
     return config;
   }
 

@@ -71,7 +71,7 @@ class LossParityTest {
       }
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
-    assertEquals(23, cases().size());
+    assertEquals(25, cases().size());
   }
 
   @Test
