@@ -76,7 +76,31 @@ for loss, kind, *evaluated in cases:
         }
     )
 
+# One SGD step of Dense(4, no bias) + UnitNormalization trained with each loss on embeddings of
+# 8 inputs, a class without a positive among them (its gradient must stay finite).
+x_fit = f32(rng.normal(0, 1, (8, 3)))
+kernel = f32(rng.normal(0, 0.5, (3, 4)))
+steps = {}
+for name, loss in (("circle", L.Circle()), ("dice", L.Dice(axis=(1,))), ("tversky", L.Tversky(0.3, 0.7))):
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(4, use_bias=False),
+            keras.layers.UnitNormalization(),
+        ]
+    )
+    model.layers[0].set_weights([kernel])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss)
+    y_fit = labels if name == "circle" else f32(np.abs(centres[labels.astype(int)]) > 0.5)
+    history = model.fit(x_fit, y_fit, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    steps[name] = {
+        "y": y_fit.tolist(),
+        "loss": history.history["loss"][0],
+        "kernel": model.layers[0].get_weights()[0].tolist(),
+    }
+
 out = {
+    "fit": {"x": x_fit.tolist(), "kernel": kernel.tolist(), "steps": steps},
     "data": {
         k: {"y_true": y.tolist(), "y_pred": p.tolist(), "sample_weight": w.tolist()}
         for k, (y, p, w) in data.items()

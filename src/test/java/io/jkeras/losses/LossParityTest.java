@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jkeras.backend.HostArray;
+import io.jkeras.layers.Dense;
 import io.jkeras.layers.Input;
 import io.jkeras.layers.KerasTensor;
 import io.jkeras.layers.Lambda;
+import io.jkeras.layers.UnitNormalization;
 import io.jkeras.models.Model;
 import io.jkeras.optimizers.SGD;
 import io.jkeras.testing.PythonKeras;
 import io.jkeras.training.EvaluateOptions;
+import io.jkeras.training.FitOptions;
+import io.jkeras.training.History;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +34,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 /**
  * Dice, Tversky and Circle against Python Keras 3.15.1 on the same inputs: one Python process
  * ({@code src/test/python/losses/loss_values.py}) gives each loss's config, its value on arrays for
- * every reduction, and the loss {@code evaluate} logs with sample weights for an identity model
- * compiled with it.
+ * every reduction, the loss {@code evaluate} logs with sample weights for an identity model
+ * compiled with it, and one SGD step of a small embedding model trained with each.
  */
 class LossParityTest {
 
@@ -106,6 +110,42 @@ class LossParityTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void oneTrainingStepMovesTheWeightsAsKeras() {
+    Map<String, Object> fit = (Map<String, Object>) reference.get("fit");
+    Map<String, Map<String, Object>> steps = (Map<String, Map<String, Object>>) fit.get("steps");
+    Map<String, Loss> losses =
+        Map.of(
+            "circle", new Circle(),
+            "dice", new Dice(List.of(1)),
+            "tversky", new Tversky(0.3, 0.7, null));
+    assertEquals(losses.keySet(), steps.keySet());
+    for (Map.Entry<String, Loss> e : losses.entrySet()) {
+      Map<String, Object> step = steps.get(e.getKey());
+      KerasTensor in = Input.of(3);
+      KerasTensor dense = Dense.builder(4).useBias(false).build().apply(in);
+      try (Model m = new Model(in, new UnitNormalization().apply(dense))) {
+        m.setWeights(List.of(nd(fit.get("kernel"))));
+        m.compile(new SGD(0.1), e.getValue(), List.of());
+        History h =
+            m.fit(
+                HostArray.of(nd(fit.get("x"))),
+                HostArray.of(nd(step.get("y"))),
+                FitOptions.epochs(1).batchSize(8).shuffle(false));
+        double loss = ((Number) step.get("loss")).doubleValue();
+        assertEquals(loss, h.last("loss"), 1e-5 * Math.max(1, loss), e.getKey() + ": loss");
+        FloatNdArray want = nd(step.get("kernel"));
+        FloatNdArray got = m.getWeights().get(0);
+        want.scalars()
+            .forEachIndexed(
+                (i, v) ->
+                    assertEquals(
+                        v.getFloat(), got.getFloat(i), 1e-4, e.getKey() + ": kernel " + i[0]));
+      }
+    }
+  }
+
+  @Test
   void compileByKerasStringNames() {
     assertEquals(Dice.class, Losses.get("dice").getClass());
     assertEquals(Tversky.class, Losses.get("tversky").getClass());
@@ -141,14 +181,19 @@ class LossParityTest {
   private static FloatNdArray array(Map<String, Object> c, String key) {
     Map<String, Object> d =
         ((Map<String, Map<String, Object>>) reference.get("data")).get((String) c.get("data"));
+    return nd(d.get(key));
+  }
+
+  /** Nested JSON lists of numbers as an array of their shape. */
+  private static FloatNdArray nd(Object nested) {
     List<Long> shape = new ArrayList<>();
-    Object v = d.get(key);
+    Object v = nested;
     while (v instanceof List<?> l) {
       shape.add((long) l.size());
       v = l.get(0);
     }
     List<Float> flat = new ArrayList<>();
-    flatten(d.get(key), flat);
+    flatten(nested, flat);
     float[] values = new float[flat.size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = flat.get(i);
