@@ -15,7 +15,8 @@ import org.tensorflow.types.TInt64;
  * metric (default name "io_u"): labels and predictions (class ids, or with {@code
  * sparse_y_true}/{@code sparse_y_pred} false the argmax along {@code axis}) are counted into a
  * {@code num_classes × num_classes} confusion matrix over every batch since the last reset, and the
- * result is the mean IoU of the {@code target_class_ids} whose union is not empty.
+ * result is the mean IoU of the {@code target_class_ids} whose union is not empty (a negative id
+ * counts from the end, as Keras's indexing does: -1 is the last class).
  *
  * <p>As Keras: class ids are truncated to whole numbers; pairs whose label or prediction is outside
  * {@code [0, num_classes)}, or whose label is {@code ignore_class}, are not counted; the matrix has
@@ -93,7 +94,7 @@ public class IoU extends Metric {
           className() + " \"" + name + "\": target_class_ids must name at least one class");
     }
     for (int id : targetClassIds) {
-      if (id < 0 || id >= numClasses) {
+      if (id < -numClasses || id >= numClasses) {
         throw new IllegalArgumentException(
             className()
                 + " \""
@@ -219,7 +220,8 @@ public class IoU extends Metric {
     double[] cm = totals(numClasses * numClasses);
     double sum = 0;
     int valid = 0;
-    for (int c : targetClassIds) {
+    for (int id : targetClassIds) {
+      int c = Math.floorMod(id, numClasses);
       double truth = 0;
       double predicted = 0;
       for (int k = 0; k < numClasses; k++) {

@@ -143,6 +143,20 @@ class MetricEdgeCaseTest {
   }
 
   @Test
+  void negativeIouTargetClassesCountFromTheEnd() {
+    // keras.metrics.IoU(3, [0, -1]).update_state([0, 1, 2, 2, 1, 0], [0, 1, 1, 2, 1, 2])
+    // -> result 0.4166666865348816 (class 0: 1/3, class 2: 1/2)
+    IoU iou = new IoU(3, List.of(0, -1));
+    iou.updateState(
+        HostArray.of(new float[] {0, 1, 2, 2, 1, 0}),
+        HostArray.of(new float[] {0, 1, 1, 2, 1, 2}),
+        null);
+    assertEquals(0.4166666865348816, iou.result(), 1e-6);
+    assertEquals((1 / 3.0 + 1 / 2.0) / 2, iou.result(), 1e-6);
+    assertEquals(List.of(0, -1), iou.getConfig().get("target_class_ids"));
+  }
+
+  @Test
   void iouTargetClassesOutsideTheClassesAreAnError() {
     // Keras: IoU(3, [3]) -> ValueError "Target class id 3 is out of range, which is [0, 3)."
     IllegalArgumentException e =
