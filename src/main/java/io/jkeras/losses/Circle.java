@@ -6,6 +6,8 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -59,24 +61,15 @@ public class Circle extends LossFunction {
         tf.math.equal(labels, tf.linalg.transpose(labels, tf.constant(new int[] {1, 0})));
     Operand<TBool> negative = tf.math.logicalNot(positive);
     if (removeDiagonal) {
-      Operand<TInt32> n = tf.size(labels);
+      Operand<TInt32> index = tf.range(tf.constant(0), tf.size(labels), tf.constant(1));
       Operand<TBool> self =
-          tf.dtypes.cast(
-              tf.linalg.matrixDiag(
-                  tf.fill(tf.expandDims(n, tf.constant(0)), tf.constant(1f)),
-                  tf.constant(0),
-                  n,
-                  n,
-                  tf.constant(0f)),
-              TBool.class);
+          tf.math.equal(tf.expandDims(index, tf.constant(1)), tf.expandDims(index, tf.constant(0)));
       positive = tf.math.logicalAnd(positive, tf.math.logicalNot(self));
     }
     Operand<TFloat32> zero = tf.constant(0f);
     Operand<TFloat32> distance =
         tf.math.maximum(
-            tf.math.sub(
-                tf.constant(1f),
-                tf.linalg.matMul(yPred, yPred, org.tensorflow.op.linalg.MatMul.transposeB(true))),
+            tf.math.sub(tf.constant(1f), tf.linalg.matMul(yPred, yPred, MatMul.transposeB(true))),
             zero);
     Operand<TFloat32> m = tf.constant((float) margin);
     Operand<TFloat32> g = tf.constant((float) gamma);
@@ -105,10 +98,11 @@ public class Circle extends LossFunction {
     Operand<TFloat32> kept = tf.select(keep, x, tf.constant(Float.NEGATIVE_INFINITY));
     Operand<TInt32> axis = tf.constant(1);
     Operand<TFloat32> max = tf.max(kept, axis, Max.keepDims(true));
-    Operand<TFloat32> shift = tf.select(tf.math.isFinite(max), max, tf.zerosLike(max));
+    // As TF's reduce_logsumexp: the shift is a constant to the gradient, 0 for a row of -inf.
+    Operand<TFloat32> shift =
+        tf.stopGradient(tf.select(tf.math.isFinite(max), max, tf.zerosLike(max)));
     Operand<TFloat32> sum = tf.sum(tf.math.exp(tf.math.sub(kept, shift)), axis);
-    return tf.math.add(
-        tf.math.log(sum), tf.squeeze(shift, org.tensorflow.op.core.Squeeze.axis(List.of(1L))));
+    return tf.math.add(tf.math.log(sum), tf.squeeze(shift, Squeeze.axis(List.of(1L))));
   }
 
   /** As Keras, only the samples with a positive loss count. */
