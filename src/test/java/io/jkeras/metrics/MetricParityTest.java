@@ -174,7 +174,15 @@ class MetricParityTest {
   @Test
   void aModelsEvaluateGivesKerasValuesThroughTheTrainingGraph() {
     for (String kind :
-        List.of("binary", "edges", "multilabel", "categorical", "regression", "series", "ids")) {
+        List.of(
+            "binary",
+            "edges",
+            "multilabel",
+            "categorical",
+            "regression",
+            "series",
+            "ids",
+            "sparse_scores")) {
       float[][][] yp = data(kind);
       List<Metric> metrics = new ArrayList<>();
       Map<String, double[]> expected = new LinkedHashMap<>();
