@@ -171,6 +171,7 @@ for w in (False, True):
     case(M.IoU(4, [1], ignore_class=255, sparse_y_pred=False), "sparse_scores", w)
     case(M.MeanIoU(4), "ids", w)
     case(M.MeanIoU(4, ignore_class=255, name="miou"), "ids", w)
+    case(M.MeanIoU(4, dtype="float32", name="miou_float"), "ids", w)
     case(M.MeanIoU(4, sparse_y_pred=False), "sparse_scores", w)
     case(M.MeanIoU(4, sparse_y_true=False, sparse_y_pred=False), "categorical", w)
     case(M.BinaryIoU(), "binary", w)

@@ -132,7 +132,7 @@ class MetricParityTest {
     assertTrue(
         failures.isEmpty(),
         failures.size() + " of " + checked + " differ:\n" + String.join("\n", failures));
-    assertEquals(166, checked);
+    assertEquals(168, checked);
   }
 
   /** Feeds rows [from, to) of {@code b} = [from, to], with the sample weights when weighted. */
