@@ -23,7 +23,7 @@ import org.tensorflow.types.TInt32;
  * out of the mean.
  *
  * <pre>{@code
- * model.compile("adam", new Circle(), null); // the model ends in UnitNormalization
+ * model.compile(new Adam(), new Circle(), List.of()); // the model ends in UnitNormalization
  * }</pre>
  */
 public class Circle extends LossFunction {

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * loss per image of a segmentation batch).
  *
  * <pre>{@code
- * model.compile("adam", new Dice(List.of(1, 2, 3)), "accuracy");
+ * model.compile(new Adam(), new Dice(List.of(1, 2, 3)), "accuracy");
  * }</pre>
  */
 public class Dice extends LossFunction {

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * beta b + 1e-7)}. Alpha and beta default to 0.5, where it equals the {@link Dice} loss.
  *
  * <pre>{@code
- * model.compile("adam", new Tversky(0.3, 0.7, null), "accuracy");
+ * model.compile(new Adam(), new Tversky(0.3, 0.7, null), "accuracy");
  * }</pre>
  */
 public class Tversky extends LossFunction {

@@ -15,7 +15,7 @@ import org.tensorflow.types.TInt64;
  * 1]}).
  *
  * <pre>{@code
- * model.compile(new Adam(), "binary_crossentropy", new BinaryIoU(List.of(1), 0.5));
+ * model.compile(new Adam(), Losses.get("binary_crossentropy"), new BinaryIoU(List.of(1), 0.5));
  * }</pre>
  */
 public class BinaryIoU extends IoU {

@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * 3.15.1 centres the labels on the predictions' mean in the numerator, and so does jkeras.)
  *
  * <pre>{@code
- * model.compile(new Adam(), "mse", new ConcordanceCorrelation());
+ * model.compile(new Adam(), Losses.get("mse"), new ConcordanceCorrelation());
  * }</pre>
  */
 public class ConcordanceCorrelation extends Mean {

@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * dtype}: the axis is not saved.
  *
  * <pre>{@code
- * model.compile(new Adam(), "mse", new CosineSimilarity());
+ * model.compile(new Adam(), Losses.get("mse"), new CosineSimilarity());
  * }</pre>
  */
 public class CosineSimilarity extends Mean {

@@ -24,8 +24,8 @@ import org.tensorflow.types.TInt64;
  * with dtype {@code float32} keeps fractional weights).
  *
  * <pre>{@code
- * model.compile(new Adam(), "sparse_categorical_crossentropy",
- *     new IoU(3, List.of(0, 2)));
+ * model.compile(
+ *     new Adam(), Losses.get("sparse_categorical_crossentropy"), new IoU(3, List.of(0, 2)));
  * }</pre>
  */
 public class IoU extends Metric {
@@ -153,6 +153,7 @@ public class IoU extends Metric {
     return s;
   }
 
+  /** Keras's required {@code target_class_ids}. */
   static List<Integer> readTargets(ConfigReader c) {
     if (!c.has("target_class_ids")) {
       throw c.fail("target_class_ids", "missing (expected a list of class ids)");
@@ -160,6 +161,7 @@ public class IoU extends Metric {
     return c.optionalInts("target_class_ids");
   }
 
+  /** Keras's {@code ignore_class}: a class id or null. */
   static Integer readIgnoreClass(ConfigReader c) {
     Long v = c.optionalLong("ignore_class");
     return v == null ? null : Math.toIntExact(v);

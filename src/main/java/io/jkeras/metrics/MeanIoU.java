@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  * reset, averaged.
  *
  * <pre>{@code
- * model.compile(new Adam(), "sparse_categorical_crossentropy",
+ * model.compile(new Adam(), Losses.get("sparse_categorical_crossentropy"),
  *     new MeanIoU("miou", 3, null, true, false, -1));
  * }</pre>
  */

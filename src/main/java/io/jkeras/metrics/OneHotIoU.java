@@ -10,7 +10,8 @@ import java.util.Map;
  * along {@code axis}, then the mean IoU of the {@code target_class_ids} is computed as {@link IoU}.
  *
  * <pre>{@code
- * model.compile(new Adam(), "categorical_crossentropy", new OneHotIoU(3, List.of(1)));
+ * model.compile(
+ *     new Adam(), Losses.get("categorical_crossentropy"), new OneHotIoU(3, List.of(1)));
  * }</pre>
  */
 public class OneHotIoU extends IoU {

@@ -9,7 +9,7 @@ import java.util.Map;
  * argmax along {@code axis}, then the IoUs of every class are averaged.
  *
  * <pre>{@code
- * model.compile(new Adam(), "categorical_crossentropy", new OneHotMeanIoU(3));
+ * model.compile(new Adam(), Losses.get("categorical_crossentropy"), new OneHotMeanIoU(3));
  * }</pre>
  */
 public class OneHotMeanIoU extends MeanIoU {

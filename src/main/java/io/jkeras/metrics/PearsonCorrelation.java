@@ -16,7 +16,7 @@ import org.tensorflow.types.TFloat32;
  * correlation (NaN), as in Keras.
  *
  * <pre>{@code
- * model.compile(new Adam(), "mse", new PearsonCorrelation());
+ * model.compile(new Adam(), Losses.get("mse"), new PearsonCorrelation());
  * }</pre>
  */
 public class PearsonCorrelation extends io.jkeras.metrics.Mean {
