@@ -244,7 +244,7 @@ class MetricParityTest {
   }
 
   @Test
-  void correlationMetricsResolveByTheirKerasStringNames() {
+  void correlationMetricsResolveByTheirKerasStringNamesAndAllImproveUpwards() {
     org.tensorflow.ndarray.Shape shape = org.tensorflow.ndarray.Shape.of(-1, 5);
     assertEquals(CosineSimilarity.class, Metrics.get("cosine_similarity", shape, shape).getClass());
     assertEquals(
@@ -252,7 +252,19 @@ class MetricParityTest {
     assertEquals(
         ConcordanceCorrelation.class,
         Metrics.get("concordance_correlation", shape, shape).getClass());
-    assertEquals("up", new MeanIoU(2).direction());
+    // Keras sets _direction "up" on each, which EarlyStopping(mode="auto") follows.
+    for (Metric m :
+        List.of(
+            new CosineSimilarity(),
+            new PearsonCorrelation(),
+            new ConcordanceCorrelation(),
+            new IoU(2, List.of(1)),
+            new BinaryIoU(),
+            new MeanIoU(2),
+            new OneHotIoU(2, List.of(0)),
+            new OneHotMeanIoU(2))) {
+      assertEquals("up", m.direction(), m.className());
+    }
   }
 
   // ---- reference data ------------------------------------------------------------------------
