@@ -2,8 +2,10 @@
 
 One process for every metric (TensorFlow's import costs seconds). Writes JSON to argv[1]:
 {"data": {kind: {"y_true", "y_pred", "sample_weight"}}, "batches": [[from, to], ...],
- "cases": [{"class_name", "config", "data", "weighted", "result": [floats]}]}.
-Each case feeds the same batches through update_state (with the sample weights when "weighted").
+ "cases": [{"class_name", "config", "data", "weighted", "result": [floats],
+ "result_after_reset": [floats]}]}.
+Each case feeds the same batches through update_state (with the sample weights when "weighted"),
+then resets and feeds the last batch again ("result_after_reset").
 With argv[2] and argv[3], also loads the Java-written model argv[2] (compiling it), prints its
 compile config's metrics as the line METRICS <json>, and saves it to argv[3].
 """
@@ -58,6 +60,16 @@ y_edge = (np.arange(n) % 2).reshape(-1, 1).astype(np.float32)
 y_edge[::5] = 1 - y_edge[::5]
 weights = rng.uniform(0, 2, (n,))
 weights[::7] = 0
+# Rows of five values for the per-sample correlations.
+y_series = rng.normal(0, 1, (n, 5))
+p_series = 0.6 * y_series + rng.normal(0.3, 0.8, (n, 5))
+# Class ids (as floats, some fractional) with values outside [0, 4) and the void class 255.
+y_ids = rng.integers(0, 4, (n, 1)).astype(np.float64)
+p_ids = np.where(rng.uniform(0, 1, (n, 1)) < 0.5, y_ids, rng.integers(0, 4, (n, 1)))
+p_ids = p_ids + rng.uniform(0, 0.9, (n, 1))
+y_ids[::9] = 255
+p_ids[4::11] = 4
+y_ids[5::13] = -1
 
 data = {
     "binary": (y_bin, p_bin),
@@ -69,6 +81,9 @@ data = {
     "positive": (y_pos, p_pos),
     "hinge": (y_hinge, logits),
     "edges": (y_edge, p_edge),
+    "series": (y_series, p_series),
+    "ids": (y_ids, p_ids),
+    "sparse_scores": (y_ids, p_cat),
 }
 data = {k: (f32(y), f32(p)) for k, (y, p) in data.items()}
 batches = [[0, 30], [30, 70], [70, n]]
@@ -144,6 +159,28 @@ for w in (False, True):
     case(M.Accuracy(), "binary", w)
     case(M.Mean(name="mean_of_values"), "regression", w)
     case(M.Sum(), "regression", w)
+    case(M.CosineSimilarity(), "regression", w)
+    case(M.CosineSimilarity(name="cos"), "series", w)
+    case(M.PearsonCorrelation(), "series", w)
+    case(M.PearsonCorrelation(axis=-1, name="pcc"), "regression", w)
+    case(M.ConcordanceCorrelation(), "series", w)
+    case(M.ConcordanceCorrelation(), "regression", w)
+    case(M.PearsonCorrelation(axis=(1,)), "series", w)
+    case(M.ConcordanceCorrelation(axis=[-1]), "series", w)
+    case(M.IoU(4, [0, 2]), "ids", w)
+    case(M.IoU(4, [1], ignore_class=255, sparse_y_pred=False), "sparse_scores", w)
+    case(M.MeanIoU(4), "ids", w)
+    case(M.MeanIoU(4, ignore_class=255, name="miou"), "ids", w)
+    case(M.MeanIoU(4, dtype="float32", name="miou_float"), "ids", w)
+    case(M.MeanIoU(4, sparse_y_pred=False), "sparse_scores", w)
+    case(M.MeanIoU(4, sparse_y_true=False, sparse_y_pred=False), "categorical", w)
+    case(M.BinaryIoU(), "binary", w)
+    case(M.BinaryIoU(target_class_ids=[1], threshold=0.3), "binary", w)
+    case(M.BinaryIoU(target_class_ids=[0], threshold=0.5), "edges", w)
+    case(M.OneHotIoU(4, [0, 3]), "categorical", w)
+    case(M.OneHotIoU(3, [2], ignore_class=1), "multilabel", w)
+    case(M.OneHotMeanIoU(4), "categorical", w)
+    case(M.OneHotMeanIoU(3, ignore_class=0, name="ohm"), "multilabel", w)
 
 out_cases = []
 for metric, kind, weighted in cases:
@@ -155,6 +192,15 @@ for metric, kind, weighted in cases:
         else:
             metric.update_state(y[a:b], p[a:b], sample_weight=sw)
     result = np.asarray(metric.result(), dtype=np.float64).reshape(-1)
+    # After reset_state, only the last batch counts.
+    metric.reset_state()
+    a, b = batches[-1]
+    sw = f32(weights[a:b]) if weighted else None
+    if isinstance(metric, (M.Sum,)) or type(metric) is M.Mean:
+        metric.update_state(p[a:b], sample_weight=sw)
+    else:
+        metric.update_state(y[a:b], p[a:b], sample_weight=sw)
+    after_reset = np.asarray(metric.result(), dtype=np.float64).reshape(-1)
     config = keras.saving.serialize_keras_object(metric)["config"]
     out_cases.append(
         {
@@ -163,6 +209,7 @@ for metric, kind, weighted in cases:
             "data": kind,
             "weighted": weighted,
             "result": [float(v) for v in result],
+            "result_after_reset": [float(v) for v in after_reset],
         }
     )
 

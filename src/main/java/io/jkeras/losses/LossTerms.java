@@ -1,5 +1,6 @@
 package io.jkeras.losses;
 
+import io.jkeras.config.ConfigReader;
 import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -46,6 +47,38 @@ final class LossTerms {
       y = squeezeLast(tf, y);
     }
     return List.of(y, p);
+  }
+
+  /**
+   * Keras's {@code axis} argument as a config holds it: null, one axis (an integer) or a list of
+   * axes.
+   */
+  static Object axisArgument(ConfigReader c) {
+    Object v = c.raw("axis");
+    Long one = ConfigReader.integral(v);
+    if (one != null && one == one.intValue()) {
+      return one.intValue();
+    }
+    return c.optionalInts("axis");
+  }
+
+  /** The axes of an {@link #axisArgument}: null for all, else a list. */
+  static List<Integer> axes(Object axisArgument) {
+    if (axisArgument instanceof Integer a) {
+      return List.of(a);
+    }
+    @SuppressWarnings("unchecked")
+    List<Integer> list = (List<Integer>) axisArgument;
+    return list == null ? null : List.copyOf(list);
+  }
+
+  /** The sum of {@code x} over {@code axes} (negative count from the end), or over all if null. */
+  static Operand<TFloat32> sumOver(Ops tf, Operand<TFloat32> x, List<Integer> axes) {
+    if (axes == null) {
+      return tf.sum(x, tf.range(tf.constant(0), tf.rank(x), tf.constant(1)));
+    }
+    int[] a = axes.stream().mapToInt(Integer::intValue).toArray();
+    return tf.sum(x, tf.constant(a));
   }
 
   private static Operand<TFloat32> squeezeLast(Ops tf, Operand<TFloat32> x) {

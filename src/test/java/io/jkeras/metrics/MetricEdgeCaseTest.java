@@ -123,4 +123,46 @@ class MetricEdgeCaseTest {
       assertEquals(-(Math.log(0.8) + Math.log(0.6)) / 2, m.result(), 1e-6);
     }
   }
+
+  @Test
+  void meanIouOfSegmentationMapsWithAWeightPerPixel() {
+    float[][][] labels = {{{0, 1}, {2, 2}}, {{1, 1}, {0, 2}}};
+    float[][][][] scores = {
+      {{{.7f, .2f, .1f}, {.1f, .8f, .1f}}, {{.2f, .3f, .5f}, {.6f, .3f, .1f}}},
+      {{{.1f, .5f, .4f}, {.3f, .3f, .4f}}, {{.9f, .05f, .05f}, {.2f, .2f, .6f}}}
+    };
+    float[][][] weights = {{{1, 0}, {2, 1}}, {{1, 3}, {1, 1}}};
+    // keras.metrics.MeanIoU(3, sparse_y_pred=False).update_state(labels, scores,
+    //     sample_weight=weights) -> result 0.44841268658638
+    MeanIoU m = new MeanIoU("mean_io_u", 3, null, true, false, -1);
+    m.updateState(
+        HostArray.of(org.tensorflow.ndarray.StdArrays.ndCopyOf(labels)),
+        HostArray.of(org.tensorflow.ndarray.StdArrays.ndCopyOf(scores)),
+        HostArray.of(org.tensorflow.ndarray.StdArrays.ndCopyOf(weights)));
+    assertEquals(0.44841268658638, m.result(), 1e-6);
+  }
+
+  @Test
+  void negativeIouTargetClassesCountFromTheEnd() {
+    // keras.metrics.IoU(3, [0, -1]).update_state([0, 1, 2, 2, 1, 0], [0, 1, 1, 2, 1, 2])
+    // -> result 0.4166666865348816 (class 0: 1/3, class 2: 1/2)
+    IoU iou = new IoU(3, List.of(0, -1));
+    iou.updateState(
+        HostArray.of(new float[] {0, 1, 2, 2, 1, 0}),
+        HostArray.of(new float[] {0, 1, 1, 2, 1, 2}),
+        null);
+    assertEquals(0.4166666865348816, iou.result(), 1e-6);
+    assertEquals((1 / 3.0 + 1 / 2.0) / 2, iou.result(), 1e-6);
+    assertEquals(List.of(0, -1), iou.getConfig().get("target_class_ids"));
+  }
+
+  @Test
+  void iouTargetClassesOutsideTheClassesAreAnError() {
+    // Keras: IoU(3, [3]) -> ValueError "Target class id 3 is out of range, which is [0, 3)."
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> new IoU(3, List.of(3)));
+    assertEquals(
+        "IoU \"io_u\": target class id 3 is out of range, which is [0, 3)", e.getMessage());
+  }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Metric values and configs against Python Keras 3.15.1 on the same fixed predictions: one Python
  * process ({@code src/test/python/metrics/metric_values.py}) computes every metric's result after
- * three {@code update_state} batches (with and without sample weights), loads a model file written
- * here with metric objects, and saves it again.
+ * three {@code update_state} batches (with and without sample weights) and after a reset and one
+ * more batch, loads a model file written here with metric objects, and saves it again.
  */
 class MetricParityTest {
 
@@ -60,8 +60,19 @@ class MetricParityTest {
         new TopKCategoricalAccuracy(3),
         new LogCoshError(),
         new MeanMetricWrapper("wrapped_bce", new io.jkeras.losses.BinaryCrossentropy(true, 0)),
+        new CosineSimilarity(),
+        new PearsonCorrelation("pcc", -1),
+        new ConcordanceCorrelation(),
+        new IoU("iou", 3, List.of(0, 2), 255, true, false, -1),
+        new BinaryIoU(List.of(1), 0.3),
+        new MeanIoU(2),
+        new OneHotIoU(3, List.of(1)),
+        new OneHotMeanIoU("ohm", 3, 0, true, -1),
         "mse",
-        "auc");
+        "auc",
+        "cosine_similarity",
+        "pearson_correlation",
+        "concordance_correlation");
   }
 
   @BeforeAll
@@ -105,50 +116,73 @@ class MetricParityTest {
           cls + " " + config + (Boolean.TRUE.equals(c.get("weighted")) ? " weighted" : "");
       assertEquals(normalized(config), normalized(m.getConfig()), label + ": config");
       float[][][] yp = data((String) c.get("data"));
-      float[] w = floats(reference.get("sample_weight"));
+      boolean weighted = Boolean.TRUE.equals(c.get("weighted"));
       for (List<Integer> b : batches()) {
-        int from = b.get(0);
-        int to = b.get(1);
-        HostArray y = HostArray.of(java.util.Arrays.copyOfRange(yp[0], from, to));
-        HostArray p = HostArray.of(java.util.Arrays.copyOfRange(yp[1], from, to));
-        HostArray sw =
-            Boolean.TRUE.equals(c.get("weighted"))
-                ? HostArray.of(java.util.Arrays.copyOfRange(w, from, to))
-                : null;
-        if (m instanceof Sum s) {
-          s.updateState(p, sw);
-        } else if (m.getClass() == Mean.class) {
-          ((Mean) m).updateState(p, sw);
-        } else {
-          m.updateState(y, p, sw);
-        }
+        feed(m, yp, weighted, b);
       }
-      double[] expected = doubles(c.get("result"));
-      double[] actual = m.results();
       double tol = cls.equals("AUC") ? 1e-5 : 1e-6;
-      boolean ok = expected.length == actual.length;
-      for (int i = 0; ok && i < expected.length; i++) {
-        ok = Math.abs(expected[i] - actual[i]) <= tol * Math.max(1, Math.abs(expected[i]));
-      }
-      if (!ok) {
-        failures.add(
-            label
-                + ": Keras "
-                + java.util.Arrays.toString(expected)
-                + ", jkeras "
-                + java.util.Arrays.toString(actual));
-      }
+      compare(label, doubles(c.get("result")), m.results(), tol, failures);
+      // After reset, only what follows counts.
+      m.reset();
+      feed(m, yp, weighted, batches().get(batches().size() - 1));
+      compare(
+          label + " after reset", doubles(c.get("result_after_reset")), m.results(), tol, failures);
       checked++;
     }
     assertTrue(
         failures.isEmpty(),
         failures.size() + " of " + checked + " differ:\n" + String.join("\n", failures));
-    assertEquals(124, checked);
+    assertEquals(168, checked);
+  }
+
+  /** Feeds rows [from, to) of {@code b} = [from, to], with the sample weights when weighted. */
+  private static void feed(Metric m, float[][][] yp, boolean weighted, List<Integer> b) {
+    int from = b.get(0);
+    int to = b.get(1);
+    HostArray y = HostArray.of(java.util.Arrays.copyOfRange(yp[0], from, to));
+    HostArray p = HostArray.of(java.util.Arrays.copyOfRange(yp[1], from, to));
+    HostArray sw =
+        weighted
+            ? HostArray.of(
+                java.util.Arrays.copyOfRange(floats(reference.get("sample_weight")), from, to))
+            : null;
+    if (m instanceof Sum s) {
+      s.updateState(p, sw);
+    } else if (m.getClass() == Mean.class) {
+      ((Mean) m).updateState(p, sw);
+    } else {
+      m.updateState(y, p, sw);
+    }
+  }
+
+  private static void compare(
+      String label, double[] expected, double[] actual, double tol, List<String> failures) {
+    boolean ok = expected.length == actual.length;
+    for (int i = 0; ok && i < expected.length; i++) {
+      ok = Math.abs(expected[i] - actual[i]) <= tol * Math.max(1, Math.abs(expected[i]));
+    }
+    if (!ok) {
+      failures.add(
+          label
+              + ": Keras "
+              + java.util.Arrays.toString(expected)
+              + ", jkeras "
+              + java.util.Arrays.toString(actual));
+    }
   }
 
   @Test
   void aModelsEvaluateGivesKerasValuesThroughTheTrainingGraph() {
-    for (String kind : List.of("binary", "edges", "multilabel", "categorical", "regression")) {
+    for (String kind :
+        List.of(
+            "binary",
+            "edges",
+            "multilabel",
+            "categorical",
+            "regression",
+            "series",
+            "ids",
+            "sparse_scores")) {
       float[][][] yp = data(kind);
       List<Metric> metrics = new ArrayList<>();
       Map<String, double[]> expected = new LinkedHashMap<>();
@@ -206,6 +240,30 @@ class MetricParityTest {
           assertEquals(o, l);
         }
       }
+    }
+  }
+
+  @Test
+  void correlationMetricsResolveByTheirKerasStringNamesAndAllImproveUpwards() {
+    org.tensorflow.ndarray.Shape shape = org.tensorflow.ndarray.Shape.of(-1, 5);
+    assertEquals(CosineSimilarity.class, Metrics.get("cosine_similarity", shape, shape).getClass());
+    assertEquals(
+        PearsonCorrelation.class, Metrics.get("pearson_correlation", shape, shape).getClass());
+    assertEquals(
+        ConcordanceCorrelation.class,
+        Metrics.get("concordance_correlation", shape, shape).getClass());
+    // Keras sets _direction "up" on each, which EarlyStopping(mode="auto") follows.
+    for (Metric m :
+        List.of(
+            new CosineSimilarity(),
+            new PearsonCorrelation(),
+            new ConcordanceCorrelation(),
+            new IoU(2, List.of(1)),
+            new BinaryIoU(),
+            new MeanIoU(2),
+            new OneHotIoU(2, List.of(0)),
+            new OneHotMeanIoU(2))) {
+      assertEquals("up", m.direction(), m.className());
     }
   }
 
