@@ -476,6 +476,53 @@ public class Model implements AutoCloseable {
   }
 
   /**
+   * Configures training with an optimizer name, a loss object and metrics by Keras name.
+   *
+   * <pre>{@code
+   * model.compile("adam", new BinaryFocalCrossentropy(), "auc");
+   * }</pre>
+   *
+   * @param optimizer an optimizer name
+   * @param loss the loss
+   * @param metrics metric names
+   */
+  public void compile(String optimizer, Loss loss, String... metrics) {
+    compile(Optimizers.get(optimizer), loss, metrics);
+  }
+
+  /**
+   * Configures training with an optimizer and a loss by name and metric objects.
+   *
+   * <pre>{@code
+   * model.compile("adam", "binary_crossentropy", AUC.builder().curve("PR").build());
+   * }</pre>
+   *
+   * @param optimizer an optimizer name
+   * @param loss a loss name
+   * @param metric a metric object
+   * @param more more metric objects
+   */
+  public void compile(String optimizer, String loss, Metric metric, Metric... more) {
+    compile(Optimizers.get(optimizer), Losses.get(loss), metric, more);
+  }
+
+  /**
+   * Configures training with an optimizer object, a loss by name and metric objects.
+   *
+   * <pre>{@code
+   * model.compile(new Adam(1e-3), "mse", new RootMeanSquaredError());
+   * }</pre>
+   *
+   * @param optimizer the optimizer
+   * @param loss a loss name
+   * @param metric a metric object
+   * @param more more metric objects
+   */
+  public void compile(Optimizer optimizer, String loss, Metric metric, Metric... more) {
+    compile(optimizer, Losses.get(loss), metric, more);
+  }
+
+  /**
    * Configures training with optimizer and loss objects and metrics by Keras name.
    *
    * <pre>{@code
@@ -514,7 +561,8 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Compiles with metric objects (AUC, Precision...) instead of names.
+   * Compiles with metric objects (AUC, Precision...) instead of names. (At least one: {@code
+   * compile(optimizer, loss)} is the names form with none.)
    *
    * <pre>{@code
    * model.compile(new Adam(1e-3), new BinaryCrossentropy(), new AUC());
@@ -522,10 +570,14 @@ public class Model implements AutoCloseable {
    *
    * @param optimizer the optimizer
    * @param loss the loss
-   * @param metrics metric objects
+   * @param metric a metric object
+   * @param more more metric objects
    */
-  public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-    compile(optimizer, loss, List.of(metrics));
+  public void compile(Optimizer optimizer, Loss loss, Metric metric, Metric... more) {
+    List<Metric> metrics = new ArrayList<>();
+    metrics.add(metric);
+    metrics.addAll(List.of(more));
+    compile(optimizer, loss, metrics);
   }
 
   /**

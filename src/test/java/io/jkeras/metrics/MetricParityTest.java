@@ -199,8 +199,7 @@ class MetricParityTest {
       }
       KerasTensor in = Input.of(yp[1][0].length);
       try (Model m = new Model(in, new Lambda((tf, v) -> tf.identity(v)).apply(in))) {
-        m.compile(
-            new SGD(), new io.jkeras.losses.MeanSquaredError(), metrics.toArray(new Metric[0]));
+        m.compile(new SGD(), new io.jkeras.losses.MeanSquaredError(), metrics);
         Map<String, Double> logs =
             m.evaluate(List.of(HostArray.of(yp[1])), List.of(HostArray.of(yp[0])), 32);
         for (Map.Entry<String, double[]> e : expected.entrySet()) {
