@@ -282,7 +282,7 @@ public class Hashing extends Layer {
                   + maskValue
                   + "\"");
         }
-        masked = tf.math.equal(values, tf.constant(m.longValue()));
+        masked = maskedNumbers(tf, x, values, m);
       }
     }
     Operand<TInt64> hashed =
@@ -296,6 +296,20 @@ public class Hashing extends Layer {
       return List.of(hashed);
     }
     return List.of(CategoricalOutput.encode(tf, hashed, outputMode, numBins, this));
+  }
+
+  /**
+   * Where number inputs equal the mask value. Keras compares the inputs as they come, before
+   * truncating floats: with mask 0, the float 0.5 is not masked yet hashes as "0".
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<TBool> maskedNumbers(
+      Ops tf, Operand<?> x, Operand<TInt64> values, long mask) {
+    if (org.tensorflow.types.family.TFloating.class.isAssignableFrom(x.type())) {
+      return tf.math.equal(
+          (Operand) x, (Operand) tf.dtypes.cast(tf.constant((double) mask), (Class) x.type()));
+    }
+    return tf.math.equal(values, tf.constant(mask));
   }
 
   /** Integers as int64; floats truncated toward zero, as Keras's cast does. */

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.backend.ForwardPass;
+import io.jkeras.backend.GraphSession;
 import io.jkeras.testing.LayerHarness;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /** Rescaling, Normalization, Discretization and CategoryEncoding on hand-checked values. */
 class PreprocessingTest {
@@ -280,6 +285,19 @@ class PreprocessingTest {
     assertEquals(0, masked[5]);
     for (int i = 1; i < 5; i++) {
       assertTrue(masked[i] >= 1 && masked[i] < 5, java.util.Arrays.toString(masked));
+    }
+    // Keras compares float inputs with the mask before truncating them: 0.5 is not masked, and
+    // hashes as "0". Keras 3.15.1's Hashing(5, mask_value=0) on float32 [0.5, 0.0, 1.7] gives
+    // [4, 0, 2].
+    Hashing floatMask = new Hashing(5, 0L, null, "int", null);
+    try (GraphSession g = GraphSession.create()) {
+      Operand<?> y =
+          floatMask.apply(new ForwardPass(g, false), g.tf().constant(new float[] {0.5f, 0f, 1.7f}));
+      try (Result r = g.session().runner().fetch(y).run()) {
+        TInt64 bins = (TInt64) r.get(0);
+        assertArrayEquals(
+            new long[] {4, 0, 2}, new long[] {bins.getLong(0), bins.getLong(1), bins.getLong(2)});
+      }
     }
     Map<String, Object> c = new Hashing(5, 0L, new long[] {7}, "int", "h").getConfig();
     assertEquals(
