@@ -54,6 +54,29 @@ class PreprocessingTest {
     }
     assertEquals(List.of(1.0, 2.0, 3.0), perChannel.getConfig().get("scale"));
     assertEquals(0.5, new Rescaling(0.5).getConfig().get("scale"));
+    // Keras 3.15.1's config of Rescaling(np.array([1., 2., 3.], "float32"), offset=-1.0): a scale
+    // given as a NumPy array is written as a "__numpy__" object.
+    Map<String, Object> fromNumpy = new java.util.LinkedHashMap<>();
+    fromNumpy.put("name", "rescaling_1");
+    fromNumpy.put("trainable", true);
+    fromNumpy.put(
+        "scale",
+        Map.of(
+            "class_name",
+            "__numpy__",
+            "config",
+            Map.of("value", List.of(1.0, 2.0, 3.0), "dtype", "float32")));
+    fromNumpy.put("offset", -1.0);
+    Rescaling loaded = Rescaling.fromConfig(fromNumpy);
+    try (LayerHarness h = new LayerHarness(loaded, Shape.of(-1, 3), false)) {
+      assertClose(
+          "numpy scale",
+          new double[] {-0.5, 5, 0.5},
+          h.forward(Shape.of(1, 3), new float[] {0.5f, 3, 0.5f}),
+          0,
+          1e-7);
+    }
+    assertEquals(List.of(1.0, 2.0, 3.0), loaded.getConfig().get("scale"));
     var e = assertThrows(IllegalArgumentException.class, () -> perChannel.apply(Input.of(4)));
     assertTrue(
         e.getMessage().contains("\"r\"") && e.getMessage().contains("3 channels"), e.getMessage());
