@@ -182,11 +182,22 @@ class PreprocessingTest {
     var e =
         assertThrows(IllegalArgumentException.class, () -> new Discretization(new double[] {1, 0}));
     assertTrue(e.getMessage().contains("sorted"), e.getMessage());
+    // A num_bins layer not adapted yet (Keras writes it so) loads, and asks to be adapted when run.
     Map<String, Object> adaptable = new java.util.HashMap<>(c);
     adaptable.put("bin_boundaries", null);
-    adaptable.put("num_bins", 4);
-    e = assertThrows(IllegalArgumentException.class, () -> Discretization.fromConfig(adaptable));
-    assertTrue(e.getMessage().contains("num_bins"), e.getMessage());
+    adaptable.put("num_bins", 2);
+    Discretization unadapted = Discretization.fromConfig(adaptable);
+    var notAdapted =
+        assertThrows(
+            IllegalStateException.class,
+            () -> new LayerHarness(unadapted, Shape.of(-1, 1), false).close());
+    assertTrue(notAdapted.getMessage().contains("adapt"), notAdapted.getMessage());
+    // Keras: num_bins=2 on [1, 2, 3, 4] puts the boundary at the median, 2.0.
+    unadapted.adapt(new float[][] {{1}, {2}, {3}, {4}});
+    assertArrayEquals(new double[] {2.0}, unadapted.binBoundaries(), 0);
+    var given =
+        assertThrows(IllegalStateException.class, () -> hot.adapt(new float[][] {{1}, {2}}));
+    assertTrue(given.getMessage().contains("bin_boundaries"), given.getMessage());
   }
 
   @Test
