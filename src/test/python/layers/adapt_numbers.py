@@ -4,11 +4,11 @@ on the data Java wrote, and Java's adapted Discretization configs loaded back in
 Usage:
   adapt_numbers.py IN.json OUT.json
 
-IN.json holds "normalization": a list of {"axis": list or null, "data": nested lists, "probe":
-nested lists}, and "discretization": a list of {"num_bins", "epsilon", "data", "probe",
+IN.json holds "normalization": a list of {"axis": list or null, "invert", "data": nested lists,
+"probe": nested lists, "java_file": the layer adapted and saved by jkeras}, and "discretization": a list of {"num_bins", "epsilon", "data", "probe",
 "java_config"}. OUT.json gets, per case, Keras's adapted state (mean and variance, or
-bin_boundaries and the config) and its outputs on "probe"; for Discretization also the outputs of
-Keras's layer built from Java's config.
+bin_boundaries and the config) and its outputs on "probe"; also the outputs of Java's
+Normalization file and of Keras's Discretization built from Java's config.
 """
 import json
 import os
@@ -35,6 +35,10 @@ def main(src, dst):
                 "mean": np.asarray(layer.adapt_mean).ravel().tolist(),
                 "variance": np.asarray(layer.adapt_variance).ravel().tolist(),
                 "output": np.asarray(layer(probe)).ravel().tolist(),
+                "java_file_output": keras.saving.load_model(case["java_file"])
+                .predict(probe, verbose=0)
+                .ravel()
+                .tolist(),
             }
         )
     for case in cases["discretization"]:

@@ -201,6 +201,12 @@ class PreprocessingAdaptInteropTest {
       m.put("invert", c.invert());
       m.put("data", nested(c.shape(), c.data()));
       m.put("probe", nested(probeShape(c), c.probe()));
+      Path file = dir.resolve("normalization_" + normJson.size() + ".keras");
+      KerasTensor input = Input.of(withBatch(c.shape(), 1).tail().asArray());
+      try (Model model = new Model(input, layer.apply(input))) {
+        model.save(file);
+      }
+      m.put("java_file", file.toString());
       normJson.add(m);
     }
     List<Discretization> jDiscs = new ArrayList<>();
@@ -241,6 +247,8 @@ class PreprocessingAdaptInteropTest {
           predict(layer, probeShape(c), c.probe()),
           2e-5,
           what + " output");
+      assertArrayEquals(
+          doubles(k.get("output")), doubles(k.get("java_file_output")), 2e-5, what + " file");
     }
     for (int i = 0; i < discs.size(); i++) {
       DiscCase c = discs.get(i);
