@@ -6,7 +6,7 @@ Usage:
 
 IN.json holds "normalization": a list of {"axis": list or null, "invert", "data": nested lists,
 "probe": nested lists, "java_file": the layer adapted and saved by jkeras}, and "discretization": a list of {"num_bins", "epsilon", "data", "probe",
-"java_config"}. OUT.json gets, per case, Keras's adapted state (mean and variance, or
+"java_config", "keras_file": where to save a model of Keras's adapted layer}. OUT.json gets, per case, Keras's adapted state (mean and variance, or
 bin_boundaries and the config) and its outputs on "probe"; also the outputs of Java's
 Normalization file and of Keras's Discretization built from Java's config.
 """
@@ -51,6 +51,8 @@ def main(src, dst):
         probe = np.array(case["probe"], dtype="float32")
         config = layer.get_config()
         from_java = keras.layers.Discretization.from_config(case["java_config"])
+        inputs = keras.Input(probe.shape[1:])
+        keras.Model(inputs, layer(inputs)).save(case["keras_file"])
         out["discretization"].append(
             {
                 "bin_boundaries": layer.bin_boundaries,

@@ -104,6 +104,12 @@ class PreprocessingAdaptInteropTest {
     return out;
   }
 
+  private static double[] doubles(FloatNdArray values) {
+    float[] out = new float[(int) values.size()];
+    values.copyTo(DataBuffers.of(out, false, false));
+    return doubles(out);
+  }
+
   private static double[] doubles(float[] values) {
     double[] out = new double[values.length];
     for (int i = 0; i < out.length; i++) {
@@ -222,6 +228,7 @@ class PreprocessingAdaptInteropTest {
       m.put("data", nested(c.shape(), c.data()));
       m.put("probe", nested(c.probeShape(), c.probe()));
       m.put("java_config", layer.getConfig());
+      m.put("keras_file", dir.resolve("discretization_" + discJson.size() + ".keras").toString());
       discJson.add(m);
     }
     Path in = dir.resolve("in.json");
@@ -262,6 +269,15 @@ class PreprocessingAdaptInteropTest {
       assertArrayEquals(doubles(k.get("output")), doubles(k.get("java_output")), 0, what);
       assertArrayEquals(
           doubles(k.get("output")), predict(layer, c.probeShape(), c.probe()), 0, what + " output");
+      try (Model loaded = Model.load(dir.resolve("discretization_" + i + ".keras"))) {
+        assertArrayEquals(
+            doubles(k.get("output")),
+            doubles(loaded.predict(nd(c.probeShape(), c.probe()))),
+            0,
+            what + " Keras's file");
+        Discretization kerasLayer = (Discretization) loaded.layers().get(1);
+        assertEquals(c.numBins(), kerasLayer.getConfig().get("num_bins"), what);
+      }
     }
   }
 }
