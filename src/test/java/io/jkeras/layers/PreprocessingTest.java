@@ -333,6 +333,37 @@ class PreprocessingTest {
             new long[] {4, 0, 2}, new long[] {bins.getLong(0), bins.getLong(1), bins.getLong(2)});
       }
     }
+    // Keras 3.15.1's config of Hashing(4, dtype="int32"): int32 bins, [[1, 3, 1, 3]] for
+    // [[1, 2, 3, 123]].
+    Map<String, Object> int32Config = new java.util.LinkedHashMap<>();
+    int32Config.put("name", "h32");
+    int32Config.put("trainable", true);
+    Map<String, Object> policy = new java.util.LinkedHashMap<>();
+    policy.put("module", "keras");
+    policy.put("class_name", "DTypePolicy");
+    policy.put("config", Map.of("name", "int32"));
+    policy.put("registered_name", null);
+    int32Config.put("dtype", policy);
+    int32Config.put("num_bins", 4);
+    int32Config.put("salt", null);
+    int32Config.put("mask_value", null);
+    int32Config.put("output_mode", "int");
+    int32Config.put("sparse", false);
+    Hashing int32 = Hashing.fromConfig(int32Config);
+    assertEquals("int32", int32.apply(Input.of("int64", 4)).dtype());
+    try (GraphSession g = GraphSession.create()) {
+      Operand<?> y =
+          int32.apply(new ForwardPass(g, false), g.tf().constant(new long[][] {{1, 2, 3, 123}}));
+      try (Result r = g.session().runner().fetch(y).run()) {
+        TInt32 bins = (TInt32) r.get(0);
+        assertArrayEquals(
+            new int[] {1, 3, 1, 3},
+            new int[] {bins.getInt(0, 0), bins.getInt(0, 1), bins.getInt(0, 2), bins.getInt(0, 3)});
+      }
+    }
+    assertEquals(
+        "int32",
+        ((Map<?, ?>) ((Map<?, ?>) int32.getConfig().get("dtype")).get("config")).get("name"));
     Map<String, Object> c = new Hashing(5, 0L, new long[] {7}, "int", "h").getConfig();
     assertEquals(
         List.of(
