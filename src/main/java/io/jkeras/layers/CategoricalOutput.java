@@ -73,10 +73,27 @@ final class CategoricalOutput {
   /** Encodes integer {@code indices} as float32 for the layer {@code layer} (named in errors). */
   static Operand<TFloat32> encode(
       Ops tf, Operand<? extends TNumber> indices, String mode, long depth, Layer layer) {
+    return encode(tf, indices, mode, depth, null, layer);
+  }
+
+  /**
+   * As {@link #encode(Ops, Operand, String, long, Layer)}, where for "count" each index adds its
+   * entry of {@code countWeights} (the indices' shape) instead of 1, as Keras's weighted bincount;
+   * null weights count 1.
+   */
+  static Operand<TFloat32> encode(
+      Ops tf,
+      Operand<? extends TNumber> indices,
+      String mode,
+      long depth,
+      Operand<TFloat32> countWeights,
+      Layer layer) {
     Operand<? extends TNumber> x = indices;
+    Operand<TFloat32> weights = countWeights;
     int n = x.shape().numDimensions();
     if (n == 0) {
       x = tf.expandDims(x, tf.constant(-1));
+      weights = weights == null ? null : tf.expandDims(weights, tf.constant(-1));
       n = 1;
     }
     if (mode.equals("one_hot") && n > 1 && x.shape().size(-1) == 1) {
@@ -107,6 +124,9 @@ final class CategoricalOutput {
                 tf.min(tf.dtypes.cast(x, TInt64.class), tf.constant(range(n)))),
             AssertThat.summarize(3L));
     hot = tf.withControlDependencies(List.of(check)).identity(hot);
+    if (weights != null) {
+      hot = tf.math.mul(hot, tf.expandDims(weights, tf.constant(-1)));
+    }
     return mode.equals("multi_hot")
         ? tf.reduceMax(hot, tf.constant(axis), ReduceMax.keepDims(false))
         : tf.reduceSum(hot, tf.constant(axis), ReduceSum.keepDims(false));

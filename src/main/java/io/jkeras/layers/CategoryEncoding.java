@@ -7,6 +7,8 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
@@ -17,8 +19,9 @@ import org.tensorflow.types.family.TNumber;
  *
  * <p>Arguments: {@code numTokens} (the depth: indices are {@code 0 .. numTokens-1}), {@code
  * outputMode} ("multi_hot", the default: 1 where the index occurs in the sample; "one_hot": one
- * vector per index; "count": how often each index occurs). Sparse outputs and count weights are not
- * supported. Indices outside [0, numTokens) contribute nothing.
+ * vector per index; "count": how often each index occurs, or with the call argument {@code
+ * count_weights} the sum of their weights). Sparse outputs are not supported. Indices outside [0,
+ * numTokens) contribute nothing.
  *
  * <p>Shapes: input {@code (batch, n)} of integers (floats are truncated); output {@code (batch,
  * numTokens)} for multi_hot and count, {@code (batch, n, numTokens)} for one_hot ({@code (batch,
@@ -101,14 +104,83 @@ public class CategoryEncoding extends Layer {
     return CategoricalOutput.shape(inputShape, outputMode, numTokens);
   }
 
+  /**
+   * The output shape; the only call argument is {@code count_weights} (Keras's, for "count"
+   * output): a tensor of the inputs' shape whose entries each index adds instead of 1.
+   *
+   * <pre>{@code
+   * KerasTensor weighted =
+   *     new CategoryEncoding(10, "count").apply(List.of(ids), Map.of("count_weights", w)).get(0);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for another argument, count weights with another output mode
+   *     or of another shape than the inputs
+   */
   @Override
-  protected List<Operand<?>> call(Ops tf, List<Operand<?>> inputs, boolean training) {
+  public List<Shape> computeOutputShape(List<Shape> inputShapes, Map<String, Object> kwargs) {
+    for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+      if (!e.getKey().equals("count_weights")) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" (CategoryEncoding) takes only count_weights besides its inputs, got "
+                + e.getKey());
+      }
+      if (e.getValue() == null) {
+        continue;
+      }
+      if (!outputMode.equals("count")) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" (CategoryEncoding): count_weights are only for output_mode \"count\", got \""
+                + outputMode
+                + "\"");
+      }
+      if (!(e.getValue() instanceof Shape w) || !compatible(w, inputShapes.get(0))) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" (CategoryEncoding): count_weights must be a tensor of the inputs' shape "
+                + KerasShape.format(inputShapes.get(0))
+                + ", got "
+                + (e.getValue() instanceof Shape w ? KerasShape.format(w) : e.getValue()));
+      }
+    }
+    return List.of(computeOutputShape(inputShapes.get(0)));
+  }
+
+  private static boolean compatible(Shape a, Shape b) {
+    if (a.isUnknown() || b.isUnknown()) {
+      return true;
+    }
+    if (a.numDimensions() != b.numDimensions()) {
+      return false;
+    }
+    for (int i = 0; i < a.numDimensions(); i++) {
+      if (a.size(i) >= 0 && b.size(i) >= 0 && a.size(i) != b.size(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  protected List<Operand<?>> call(
+      Ops tf,
+      List<Operand<?>> inputs,
+      List<Operand<TBool>> masks,
+      Map<String, Object> kwargs,
+      boolean training) {
     if (inputs.size() != 1) {
       throw new IllegalArgumentException(
           "Layer \"" + name() + "\" (CategoryEncoding) takes one input, got " + inputs.size());
     }
+    Object w = kwargs.get("count_weights");
+    Operand<TFloat32> weights = w == null ? null : DTypes.toFloat(tf, (Operand<?>) w);
     return List.of(
-        CategoricalOutput.encode(tf, indices(tf, inputs.get(0)), outputMode, numTokens, this));
+        CategoricalOutput.encode(
+            tf, indices(tf, inputs.get(0)), outputMode, numTokens, weights, this));
   }
 
   /** Integer indices: int32 and int64 as they are, other numbers truncated to int64. */

@@ -28,8 +28,8 @@ import org.tensorflow.types.TString;
  * <p>Arguments: {@code numBins} (positive; with a {@code maskValue}, bin 0 is reserved for it and
  * the others hash into {@code numBins - 1} bins shifted by one), {@code maskValue} (none; a string
  * for string inputs, an integer for integers), {@code salt} (none; one integer stands for the pair
- * (salt, salt)), {@code outputMode} ("int": int64 bins; "one_hot", "multi_hot", "count" as {@link
- * CategoryEncoding}, in float32).
+ * (salt, salt)), {@code outputMode} ("int": int64 bins, or int32 with {@code dtype("int32")};
+ * "one_hot", "multi_hot", "count" as {@link CategoryEncoding}, in float32).
  *
  * <p>Shapes: "int" keeps the input shape; other modes as {@link CategoryEncoding}. No weights.
  *
@@ -49,6 +49,7 @@ public class Hashing extends Layer {
   private final Object maskValue;
   private final long[] salt;
   private final String outputMode;
+  private final String outputDtype;
 
   /**
    * Hashing into {@code numBins} bins with Keras's defaults (FarmHash, no mask, "int" output).
@@ -56,7 +57,7 @@ public class Hashing extends Layer {
    * <pre>{@code new Hashing(1000).apply(ids);}</pre>
    */
   public Hashing(int numBins) {
-    this(numBins, null, null, "int", null);
+    this(numBins, null, null, "int", null, null);
   }
 
   /**
@@ -68,10 +69,11 @@ public class Hashing extends Layer {
    * @param salt null, one value or two values keying a SipHash instead of FarmHash
    */
   public Hashing(int numBins, Long maskValue, long[] salt, String outputMode, String name) {
-    this(numBins, (Object) maskValue, salt, outputMode, name);
+    this(numBins, (Object) maskValue, salt, outputMode, null, name);
   }
 
-  private Hashing(int numBins, Object maskValue, long[] salt, String outputMode, String name) {
+  private Hashing(
+      int numBins, Object maskValue, long[] salt, String outputMode, String dtype, String name) {
     super(name);
     if (numBins <= 0) {
       throw new IllegalArgumentException(
@@ -86,11 +88,25 @@ public class Hashing extends Layer {
     this.salt =
         salt == null ? null : salt.length == 1 ? new long[] {salt[0], salt[0]} : salt.clone();
     this.outputMode = CategoricalOutput.mode("Hashing", outputMode, MODES);
+    String standard = this.outputMode.equals("int") ? "int64" : "float32";
+    if (dtype != null
+        && !dtype.equals(standard)
+        && !(this.outputMode.equals("int") && dtype.equals("int32"))) {
+      throw new IllegalArgumentException(
+          "Hashing: dtype \""
+              + dtype
+              + "\" is not supported with output_mode \""
+              + this.outputMode
+              + "\" (only "
+              + (this.outputMode.equals("int") ? "int64 or int32" : "float32")
+              + ")");
+    }
+    this.outputDtype = dtype == null ? standard : dtype;
   }
 
   /**
    * A Hashing layer from its Keras config: num_bins, salt, mask_value, output_mode, sparse false;
-   * dtype int64 for "int" output (int32 is refused), float32 otherwise.
+   * dtype int64 or int32 for "int" output, float32 otherwise.
    */
   public static Hashing fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("Hashing", config);
@@ -121,19 +137,13 @@ public class Hashing extends Layer {
     String mode = c.string("output_mode", "int");
     c.requireDefault("sparse", false, "sparse output");
     String dtype = dtypeName(c.raw("dtype"));
-    String expected = mode.equals("int") ? "int64" : "float32";
-    if (dtype != null && !dtype.equals(expected)) {
-      throw c.fail(
-          "dtype",
-          "\""
-              + dtype
-              + "\" is not supported with output_mode \""
-              + mode
-              + "\" (only "
-              + expected
-              + ")");
+    Hashing layer;
+    try {
+      layer = new Hashing(numBins, mask, salt, mode, dtype, name);
+    } catch (IllegalArgumentException e) {
+      throw c.fail("dtype", e.getMessage());
     }
-    return c.finish(new Hashing(numBins, mask, salt, mode, name));
+    return c.finish(layer);
   }
 
   /** The name of a dtype policy as Keras writes it (an object or a plain name), or null. */
@@ -162,6 +172,7 @@ public class Hashing extends Layer {
     private Object maskValue;
     private long[] salt;
     private String outputMode = "int";
+    private String dtype;
     private String name;
 
     private Builder(int numBins) {
@@ -198,6 +209,15 @@ public class Hashing extends Layer {
       return this;
     }
 
+    /**
+     * The output dtype: "int64" (default) or "int32" for "int" output, as Keras's {@code dtype};
+     * "float32" for the other modes.
+     */
+    public Builder dtype(String dtype) {
+      this.dtype = dtype;
+      return this;
+    }
+
     /** The layer name (automatic when null). */
     public Builder name(String name) {
       this.name = name;
@@ -206,7 +226,7 @@ public class Hashing extends Layer {
 
     /** The layer. */
     public Hashing build() {
-      return new Hashing(numBins, maskValue, salt, outputMode, name);
+      return new Hashing(numBins, maskValue, salt, outputMode, dtype, name);
     }
   }
 
@@ -222,7 +242,7 @@ public class Hashing extends Layer {
 
   @Override
   public String dtype() {
-    return outputMode.equals("int") ? "int64" : "float32";
+    return outputDtype;
   }
 
   @Override
@@ -282,7 +302,7 @@ public class Hashing extends Layer {
                   + maskValue
                   + "\"");
         }
-        masked = tf.math.equal(values, tf.constant(m.longValue()));
+        masked = maskedNumbers(tf, x, values, m);
       }
     }
     Operand<TInt64> hashed =
@@ -293,9 +313,23 @@ public class Hashing extends Layer {
       hashed = tf.select(masked, tf.zerosLike(hashed), tf.math.add(hashed, tf.constant(1L)));
     }
     if (outputMode.equals("int")) {
-      return List.of(hashed);
+      return List.of(outputDtype.equals("int32") ? tf.dtypes.cast(hashed, TInt32.class) : hashed);
     }
     return List.of(CategoricalOutput.encode(tf, hashed, outputMode, numBins, this));
+  }
+
+  /**
+   * Where number inputs equal the mask value. Keras compares the inputs as they come, before
+   * truncating floats: with mask 0, the float 0.5 is not masked yet hashes as "0".
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<TBool> maskedNumbers(
+      Ops tf, Operand<?> x, Operand<TInt64> values, long mask) {
+    if (org.tensorflow.types.family.TFloating.class.isAssignableFrom(x.type())) {
+      return tf.math.equal(
+          (Operand) x, (Operand) tf.dtypes.cast(tf.constant((double) mask), (Class) x.type()));
+    }
+    return tf.math.equal(values, tf.constant(mask));
   }
 
   /** Integers as int64; floats truncated toward zero, as Keras's cast does. */

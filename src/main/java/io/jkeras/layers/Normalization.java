@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -20,10 +22,11 @@ import org.tensorflow.types.TFloat32;
  * last; an empty list: one for the whole input), {@code mean} and {@code variance} (given together:
  * a number, or nested lists whose shape ends the kept axes' shape), {@code invert} (false).
  *
- * <p>Without {@code mean} and {@code variance} the layer holds Keras's adapted state as
- * non-trainable weights, in this order: {@code mean} and {@code variance} (the kept axes' shape;
- * initially 0 and 1) and {@code count} (a scalar; Keras stores it as int64, jkeras reads it and
- * writes it back as float32, which Keras accepts). Loading a model adapted in Python restores them.
+ * <p>Without {@code mean} and {@code variance}, {@link #adapt} computes them from data, and the
+ * layer holds Keras's adapted state as non-trainable weights, in this order: {@code mean} and
+ * {@code variance} (the kept axes' shape; initially 0 and 1) and {@code count} (a scalar; Keras
+ * stores it as int64, jkeras reads it and writes it back as float32, which Keras accepts). Loading
+ * a model adapted in Python restores them.
  *
  * <p>Shapes: output shape = input shape; the kept axes must have known sizes.
  *
@@ -194,6 +197,103 @@ public class Normalization extends Layer {
    */
   public Weight count() {
     return count;
+  }
+
+  /**
+   * Computes the mean and variance of {@code data} (samples on the first axis) for each position of
+   * the kept axes, as Keras's {@code adapt} on an array: the mean and the population variance over
+   * all other axes, computed in double precision and kept as float32. Builds the layer for the
+   * data's shape first, as Keras does; the sample {@code count} weight stays as it is (Keras keeps
+   * it only for old files).
+   *
+   * <pre>{@code
+   * Normalization norm = new Normalization(null, new int[] {-1}, null, null, false);
+   * norm.adapt(new float[][] {{1, 2}, {3, 6}, {5, 7}}); // mean [3, 5], variance [8/3, 14/3]
+   * }</pre>
+   *
+   * @throws IllegalStateException if the layer was given its mean and variance
+   * @throws IllegalArgumentException if the data do not fit the shape the layer was built with
+   */
+  public void adapt(FloatNdArray data) {
+    if (mean != null) {
+      throw new IllegalStateException(
+          "Layer \""
+              + name()
+              + "\" (Normalization) was given its mean and variance; only a layer without them"
+              + " can be adapted");
+    }
+    Shape shape = data.shape();
+    int ndim = shape.numDimensions();
+    if (isBuilt()) {
+      Shape built = buildShapes().get(0);
+      boolean fits = built.numDimensions() == ndim;
+      for (int d = 0; fits && d < ndim; d++) {
+        fits = !isKept(d) || built.size(d) == shape.size(d);
+      }
+      if (!fits) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" (Normalization) was built for input "
+                + KerasShape.format(built)
+                + ", but adapt got data of shape "
+                + KerasShape.format(shape));
+      }
+    } else {
+      ensureBuilt(shape);
+    }
+    long[] keptSizes = new long[ndim];
+    int positions = 1;
+    for (int d = 0; d < ndim; d++) {
+      keptSizes[d] = isKept(d) ? shape.size(d) : 1;
+      positions *= (int) keptSizes[d];
+    }
+    long total = shape.size();
+    if (total == 0) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name() + "\" (Normalization): adapt got no data, shape " + shape);
+    }
+    float[] values = new float[(int) total];
+    data.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(values, false, false));
+    int[] position = new int[values.length];
+    long[] index = new long[ndim];
+    for (int i = 0; i < values.length; i++) {
+      int p = 0;
+      for (int d = 0; d < ndim; d++) {
+        p = (int) (p * keptSizes[d] + (keptSizes[d] == 1 ? 0 : index[d]));
+      }
+      position[i] = p;
+      for (int d = ndim - 1; d >= 0 && ++index[d] == shape.size(d); d--) {
+        index[d] = 0;
+      }
+    }
+    double perPosition = (double) total / positions;
+    double[] sums = new double[positions];
+    for (int i = 0; i < values.length; i++) {
+      sums[position[i]] += values[i];
+    }
+    double[] squares = new double[positions];
+    for (int i = 0; i < values.length; i++) {
+      double dev = values[i] - sums[position[i]] / perPosition;
+      squares[position[i]] += dev * dev;
+    }
+    float[] newMean = new float[positions];
+    float[] newVariance = new float[positions];
+    for (int p = 0; p < positions; p++) {
+      newMean[p] = (float) (sums[p] / perPosition);
+      newVariance[p] = (float) (squares[p] / perPosition);
+    }
+    adaptedMean.assign(newMean);
+    adaptedVariance.assign(newVariance);
+  }
+
+  /**
+   * {@link #adapt(FloatNdArray)} on rows of features.
+   *
+   * <pre>{@code norm.adapt(new float[][] {{1, 2}, {3, 6}, {5, 7}});}</pre>
+   */
+  public void adapt(float[][] data) {
+    adapt(StdArrays.ndCopyOf(data));
   }
 
   @Override

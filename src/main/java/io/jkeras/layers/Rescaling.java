@@ -77,8 +77,8 @@ public class Rescaling extends Layer {
   public static Rescaling fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("Rescaling", config);
     String name = c.name();
-    Object s = c.raw("scale");
-    Object o = c.has("offset") ? c.raw("offset") : 0.0;
+    Object s = unwrapNumpy(c.raw("scale"));
+    Object o = c.has("offset") ? unwrapNumpy(c.raw("offset")) : 0.0;
     c.requireFloat32Dtype();
     Rescaling layer =
         new Rescaling(
@@ -88,6 +88,20 @@ public class Rescaling extends Layer {
             !(o instanceof List),
             name);
     return c.finish(layer);
+  }
+
+  /**
+   * The value of a NumPy array as Keras writes it ({@code {"class_name": "__numpy__", "config":
+   * {"value": ..., "dtype": ...}}}, for a scale given as an array); anything else as it is.
+   */
+  private static Object unwrapNumpy(Object v) {
+    if (v instanceof Map<?, ?> m
+        && "__numpy__".equals(m.get("class_name"))
+        && m.get("config") instanceof Map<?, ?> inner
+        && inner.containsKey("value")) {
+      return inner.get("value");
+    }
+    return v;
   }
 
   private static double[] numbers(ConfigReader c, String key, Object v) {

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jkeras.backend.ForwardPass;
+import io.jkeras.backend.GraphSession;
 import io.jkeras.testing.LayerHarness;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /** Rescaling, Normalization, Discretization and CategoryEncoding on hand-checked values. */
 class PreprocessingTest {
@@ -49,6 +54,29 @@ class PreprocessingTest {
     }
     assertEquals(List.of(1.0, 2.0, 3.0), perChannel.getConfig().get("scale"));
     assertEquals(0.5, new Rescaling(0.5).getConfig().get("scale"));
+    // Keras 3.15.1's config of Rescaling(np.array([1., 2., 3.], "float32"), offset=-1.0): a scale
+    // given as a NumPy array is written as a "__numpy__" object.
+    Map<String, Object> fromNumpy = new java.util.LinkedHashMap<>();
+    fromNumpy.put("name", "rescaling_1");
+    fromNumpy.put("trainable", true);
+    fromNumpy.put(
+        "scale",
+        Map.of(
+            "class_name",
+            "__numpy__",
+            "config",
+            Map.of("value", List.of(1.0, 2.0, 3.0), "dtype", "float32")));
+    fromNumpy.put("offset", -1.0);
+    Rescaling loaded = Rescaling.fromConfig(fromNumpy);
+    try (LayerHarness h = new LayerHarness(loaded, Shape.of(-1, 3), false)) {
+      assertClose(
+          "numpy scale",
+          new double[] {-0.5, 5, 0.5},
+          h.forward(Shape.of(1, 3), new float[] {0.5f, 3, 0.5f}),
+          0,
+          1e-7);
+    }
+    assertEquals(List.of(1.0, 2.0, 3.0), loaded.getConfig().get("scale"));
     var e = assertThrows(IllegalArgumentException.class, () -> perChannel.apply(Input.of(4)));
     assertTrue(
         e.getMessage().contains("\"r\"") && e.getMessage().contains("3 channels"), e.getMessage());
@@ -154,11 +182,22 @@ class PreprocessingTest {
     var e =
         assertThrows(IllegalArgumentException.class, () -> new Discretization(new double[] {1, 0}));
     assertTrue(e.getMessage().contains("sorted"), e.getMessage());
+    // A num_bins layer not adapted yet (Keras writes it so) loads, and asks to be adapted when run.
     Map<String, Object> adaptable = new java.util.HashMap<>(c);
     adaptable.put("bin_boundaries", null);
-    adaptable.put("num_bins", 4);
-    e = assertThrows(IllegalArgumentException.class, () -> Discretization.fromConfig(adaptable));
-    assertTrue(e.getMessage().contains("num_bins"), e.getMessage());
+    adaptable.put("num_bins", 2);
+    Discretization unadapted = Discretization.fromConfig(adaptable);
+    var notAdapted =
+        assertThrows(
+            IllegalStateException.class,
+            () -> new LayerHarness(unadapted, Shape.of(-1, 1), false).close());
+    assertTrue(notAdapted.getMessage().contains("adapt"), notAdapted.getMessage());
+    // Keras: num_bins=2 on [1, 2, 3, 4] puts the boundary at the median, 2.0.
+    unadapted.adapt(new float[][] {{1}, {2}, {3}, {4}});
+    assertArrayEquals(new double[] {2.0}, unadapted.binBoundaries(), 0);
+    var given =
+        assertThrows(IllegalStateException.class, () -> hot.adapt(new float[][] {{1}, {2}}));
+    assertTrue(given.getMessage().contains("bin_boundaries"), given.getMessage());
   }
 
   @Test
@@ -281,6 +320,50 @@ class PreprocessingTest {
     for (int i = 1; i < 5; i++) {
       assertTrue(masked[i] >= 1 && masked[i] < 5, java.util.Arrays.toString(masked));
     }
+    // Keras compares float inputs with the mask before truncating them: 0.5 is not masked, and
+    // hashes as "0". Keras 3.15.1's Hashing(5, mask_value=0) on float32 [0.5, 0.0, 1.7] gives
+    // [4, 0, 2].
+    Hashing floatMask = new Hashing(5, 0L, null, "int", null);
+    try (GraphSession g = GraphSession.create()) {
+      Operand<?> y =
+          floatMask.apply(new ForwardPass(g, false), g.tf().constant(new float[] {0.5f, 0f, 1.7f}));
+      try (Result r = g.session().runner().fetch(y).run()) {
+        TInt64 bins = (TInt64) r.get(0);
+        assertArrayEquals(
+            new long[] {4, 0, 2}, new long[] {bins.getLong(0), bins.getLong(1), bins.getLong(2)});
+      }
+    }
+    // Keras 3.15.1's config of Hashing(4, dtype="int32"): int32 bins, [[1, 3, 1, 3]] for
+    // [[1, 2, 3, 123]].
+    Map<String, Object> int32Config = new java.util.LinkedHashMap<>();
+    int32Config.put("name", "h32");
+    int32Config.put("trainable", true);
+    Map<String, Object> policy = new java.util.LinkedHashMap<>();
+    policy.put("module", "keras");
+    policy.put("class_name", "DTypePolicy");
+    policy.put("config", Map.of("name", "int32"));
+    policy.put("registered_name", null);
+    int32Config.put("dtype", policy);
+    int32Config.put("num_bins", 4);
+    int32Config.put("salt", null);
+    int32Config.put("mask_value", null);
+    int32Config.put("output_mode", "int");
+    int32Config.put("sparse", false);
+    Hashing int32 = Hashing.fromConfig(int32Config);
+    assertEquals("int32", int32.apply(Input.of("int64", 4)).dtype());
+    try (GraphSession g = GraphSession.create()) {
+      Operand<?> y =
+          int32.apply(new ForwardPass(g, false), g.tf().constant(new long[][] {{1, 2, 3, 123}}));
+      try (Result r = g.session().runner().fetch(y).run()) {
+        TInt32 bins = (TInt32) r.get(0);
+        assertArrayEquals(
+            new int[] {1, 3, 1, 3},
+            new int[] {bins.getInt(0, 0), bins.getInt(0, 1), bins.getInt(0, 2), bins.getInt(0, 3)});
+      }
+    }
+    assertEquals(
+        "int32",
+        ((Map<?, ?>) ((Map<?, ?>) int32.getConfig().get("dtype")).get("config")).get("name"));
     Map<String, Object> c = new Hashing(5, 0L, new long[] {7}, "int", "h").getConfig();
     assertEquals(
         List.of(
