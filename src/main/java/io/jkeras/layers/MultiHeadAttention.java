@@ -34,8 +34,9 @@ import org.tensorflow.types.TInt32;
  * (keyDim by default), {@code dropout} on the attention probabilities in training (0), {@code
  * useBias} (true), {@code outputShape} (the query's last axis by default), {@code attentionAxes}
  * (all axes but batch, heads and features by default), kernel/bias initializers, regularizers,
- * constraints and an activity regularizer (given to the projections, as in Keras), {@code seed}.
- * Keras's {@code use_gate} and {@code sliding_window} are not supported.
+ * constraints and an activity regularizer (given to the projections, as in Keras), {@code seed},
+ * {@code slidingWindow} (none; w lets query step t attend only to key steps s with {@code |t - s| <
+ * w}, ANDed with the other masks). Keras's {@code use_gate} is not supported.
  *
  * <p>Call: {@code (query, value)} positionally, and keyword arguments {@code key} (the value by
  * default), {@code attention_mask} (a boolean {@code (batch, T, S)} tensor, true where a query may
@@ -77,6 +78,7 @@ public class MultiHeadAttention extends Layer {
   private final Constraint kernelConstraint;
   private final Constraint biasConstraint;
   private final Long seed;
+  private final Integer slidingWindow;
 
   private EinsumDense queryDense;
   private EinsumDense keyDense;
@@ -102,6 +104,11 @@ public class MultiHeadAttention extends Layer {
       throw new IllegalArgumentException(
           "MultiHeadAttention: value_dim must be a positive integer or null, got " + b.valueDim);
     }
+    if (b.slidingWindow != null && b.slidingWindow <= 0) {
+      throw new IllegalArgumentException(
+          "MultiHeadAttention: sliding_window must be null or a positive integer, got "
+              + b.slidingWindow);
+    }
     if (!(b.dropout >= 0 && b.dropout <= 1)) {
       throw new IllegalArgumentException(
           "MultiHeadAttention: dropout must be between 0 and 1, got " + b.dropout);
@@ -121,6 +128,7 @@ public class MultiHeadAttention extends Layer {
     this.kernelConstraint = b.kernelConstraint;
     this.biasConstraint = b.biasConstraint;
     this.seed = b.seed;
+    this.slidingWindow = b.slidingWindow;
   }
 
   /**
@@ -134,8 +142,8 @@ public class MultiHeadAttention extends Layer {
   }
 
   /**
-   * A MultiHeadAttention from its Keras config. Keras's {@code use_gate} and {@code sliding_window}
-   * must have their defaults.
+   * A MultiHeadAttention from its Keras config. Keras's {@code use_gate} must have its default
+   * (false).
    *
    * <pre>{@code MultiHeadAttention mha = MultiHeadAttention.fromConfig(config);}</pre>
    */
@@ -176,7 +184,9 @@ public class MultiHeadAttention extends Layer {
     b.biasConstraint(c.constraint("bias_constraint"));
     b.seed(c.optionalLong("seed"));
     c.requireDefault("use_gate", false, "gated attention (use_gate)");
-    c.requireDefault("sliding_window", null, "sliding-window attention");
+    if (c.raw("sliding_window") != null) {
+      b.slidingWindow(c.positiveInt("sliding_window"));
+    }
     c.requireDefault("flash_attention", null, "flash attention");
     c.requireFloat32Dtype();
     return c.finish(b.build());
@@ -195,6 +205,11 @@ public class MultiHeadAttention extends Layer {
   /** The size of each value head. */
   public int valueDim() {
     return valueDim;
+  }
+
+  /** The sliding window's width w (attention only where {@code |t - s| < w}), or null for none. */
+  public Integer slidingWindow() {
+    return slidingWindow;
   }
 
   /** Keras's MultiHeadAttention keeps masks: the query's mask passes to the output. */
@@ -481,6 +496,9 @@ public class MultiHeadAttention extends Layer {
     if (causal) {
       auto = and(tf, auto, causalMask(tf, query, value));
     }
+    if (slidingWindow != null) {
+      auto = and(tf, auto, slidingWindowMask(tf, query, value));
+    }
     Operand<TBool> given = null;
     if (explicit != null) {
       given =
@@ -508,6 +526,20 @@ public class MultiHeadAttention extends Layer {
     Operand<TInt32> cols =
         tf.expandDims(tf.range(tf.constant(0), s, tf.constant(1)), tf.constant(0));
     return tf.expandDims(tf.math.greaterEqual(rows, cols), tf.constant(0));
+  }
+
+  /** {@code (1, T, S)}: true where the query and key steps are less than slidingWindow apart. */
+  private Operand<TBool> slidingWindowMask(
+      Ops tf, Operand<TFloat32> query, Operand<TFloat32> value) {
+    Operand<TInt32> t = tf.gather(tf.shape(query), tf.constant(1), tf.constant(0));
+    Operand<TInt32> s = tf.gather(tf.shape(value), tf.constant(1), tf.constant(0));
+    Operand<TInt32> rows =
+        tf.expandDims(tf.range(tf.constant(0), t, tf.constant(1)), tf.constant(1));
+    Operand<TInt32> cols =
+        tf.expandDims(tf.range(tf.constant(0), s, tf.constant(1)), tf.constant(0));
+    Operand<TBool> band =
+        tf.math.less(tf.math.abs(tf.math.sub(rows, cols)), tf.constant(slidingWindow));
+    return tf.expandDims(band, tf.constant(0));
   }
 
   /**
@@ -586,7 +618,7 @@ public class MultiHeadAttention extends Layer {
     config.put("use_gate", false);
     config.put("output_shape", outputShape == null ? null : new ArrayList<>(outputShape));
     config.put("attention_axes", attentionAxes == null ? null : new ArrayList<>(attentionAxes));
-    config.put("sliding_window", null);
+    config.put("sliding_window", slidingWindow);
     config.put(
         "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
     config.put("bias_initializer", KerasObjects.serialize("keras.initializers", biasInitializer));
@@ -624,6 +656,7 @@ public class MultiHeadAttention extends Layer {
     private Constraint kernelConstraint;
     private Constraint biasConstraint;
     private Long seed;
+    private Integer slidingWindow;
 
     private Builder(int numHeads, int keyDim) {
       this.numHeads = numHeads;
@@ -639,6 +672,16 @@ public class MultiHeadAttention extends Layer {
     /** The size of each value head; key_dim by default. */
     public Builder valueDim(int valueDim) {
       this.valueDim = valueDim;
+      return this;
+    }
+
+    /**
+     * Lets query step t attend only to key steps s with {@code |t - s| < slidingWindow} (a band
+     * ANDed with the other masks; with {@code use_causal_mask}, the causal sliding window); null,
+     * the default, for no band.
+     */
+    public Builder slidingWindow(Integer slidingWindow) {
+      this.slidingWindow = slidingWindow;
       return this;
     }
 
