@@ -36,7 +36,8 @@ import org.tensorflow.types.TInt32;
  * (all axes but batch, heads and features by default), kernel/bias initializers, regularizers,
  * constraints and an activity regularizer (given to the projections, as in Keras), {@code seed},
  * {@code slidingWindow} (none; w lets query step t attend only to key steps s with {@code |t - s| <
- * w}, ANDed with the other masks). Keras's {@code use_gate} is not supported.
+ * w}, ANDed with the other masks), {@code useGate} (false; true adds a sigmoid projection of the
+ * query, {@code _gate_dense}, that multiplies the heads before the output projection).
  *
  * <p>Call: {@code (query, value)} positionally, and keyword arguments {@code key} (the value by
  * default), {@code attention_mask} (a boolean {@code (batch, T, S)} tensor, true where a query may
@@ -49,7 +50,8 @@ import org.tensorflow.types.TInt32;
  * numHeads, T, S)} (the symbolic shape, as Keras's, says {@code T} twice).
  *
  * <p>Weights, in this order, in sub-layers saved as Keras does ({@code query_dense}, {@code
- * key_dense}, {@code value_dense}, {@code output_dense}, each with kernel and bias).
+ * key_dense}, {@code _gate_dense} with useGate, {@code value_dense}, {@code output_dense}, each
+ * with kernel and bias).
  *
  * <pre>{@code
  * MultiHeadAttention mha = MultiHeadAttention.builder(2, 16).build();
@@ -79,9 +81,11 @@ public class MultiHeadAttention extends Layer {
   private final Constraint biasConstraint;
   private final Long seed;
   private final Integer slidingWindow;
+  private final boolean useGate;
 
   private EinsumDense queryDense;
   private EinsumDense keyDense;
+  private EinsumDense gateDense;
   private EinsumDense valueDense;
   private Dropout dropoutLayer;
   private EinsumDense outputDense;
@@ -129,6 +133,7 @@ public class MultiHeadAttention extends Layer {
     this.biasConstraint = b.biasConstraint;
     this.seed = b.seed;
     this.slidingWindow = b.slidingWindow;
+    this.useGate = b.useGate;
   }
 
   /**
@@ -142,8 +147,7 @@ public class MultiHeadAttention extends Layer {
   }
 
   /**
-   * A MultiHeadAttention from its Keras config. Keras's {@code use_gate} must have its default
-   * (false).
+   * A MultiHeadAttention from its Keras config.
    *
    * <pre>{@code MultiHeadAttention mha = MultiHeadAttention.fromConfig(config);}</pre>
    */
@@ -183,7 +187,7 @@ public class MultiHeadAttention extends Layer {
     b.kernelConstraint(c.constraint("kernel_constraint"));
     b.biasConstraint(c.constraint("bias_constraint"));
     b.seed(c.optionalLong("seed"));
-    c.requireDefault("use_gate", false, "gated attention (use_gate)");
+    b.useGate(c.bool("use_gate", false));
     if (c.raw("sliding_window") != null) {
       b.slidingWindow(c.positiveInt("sliding_window"));
     }
@@ -205,6 +209,11 @@ public class MultiHeadAttention extends Layer {
   /** The size of each value head. */
   public int valueDim() {
     return valueDim;
+  }
+
+  /** Whether a sigmoid gate on the query multiplies the heads before the output projection. */
+  public boolean useGate() {
+    return useGate;
   }
 
   /** The sliding window's width w (attention only where {@code |t - s| < w}), or null for none. */
@@ -236,18 +245,28 @@ public class MultiHeadAttention extends Layer {
     queryDense =
         addLayer(
             "query_dense",
-            projection("query", queryRank - 1, 1, List.of((long) numHeads, (long) keyDim)));
+            projection("query", queryRank - 1, 1, List.of((long) numHeads, (long) keyDim), null));
     queryDense.ensureBuilt(query);
     keyDense =
         addLayer(
             "key_dense",
-            projection("key", key.numDimensions() - 1, 1, List.of((long) numHeads, (long) keyDim)));
+            projection(
+                "key", key.numDimensions() - 1, 1, List.of((long) numHeads, (long) keyDim), null));
     keyDense.ensureBuilt(key);
+    if (useGate) {
+      // Keras builds the gate between the key and the value projections (its weight order).
+      gateDense =
+          addLayer(
+              "_gate_dense",
+              projection(
+                  "gate", queryRank - 1, 1, List.of((long) numHeads, (long) valueDim), "sigmoid"));
+      gateDense.ensureBuilt(query);
+    }
     int valueRank = value.numDimensions();
     valueDense =
         addLayer(
             "value_dense",
-            projection("value", valueRank - 1, 1, List.of((long) numHeads, (long) valueDim)));
+            projection("value", valueRank - 1, 1, List.of((long) numHeads, (long) valueDim), null));
     valueDense.ensureBuilt(value);
 
     int rank = valueRank + 1; // the projected value: (batch, <axes>, heads, valueDim)
@@ -269,7 +288,7 @@ public class MultiHeadAttention extends Layer {
 
     List<Long> outDims = outputShape != null ? outputShape : List.of(query.size(queryRank - 1));
     outputDense =
-        addLayer("output_dense", projection("attention_output", queryRank - 1, 2, outDims));
+        addLayer("output_dense", projection("attention_output", queryRank - 1, 2, outDims, null));
     long[] projected = queryDense.computeOutputShape(query).asArray();
     projected[projected.length - 1] = valueDim;
     outputDense.ensureBuilt(Shape.of(projected));
@@ -277,9 +296,11 @@ public class MultiHeadAttention extends Layer {
 
   /**
    * An EinsumDense of Keras's {@code _build_proj_equation}: {@code free} axes kept, {@code bound}
-   * axes contracted, {@code outDims.size()} new axes (with a bias on them when {@code useBias}).
+   * axes contracted, {@code outDims.size()} new axes (with a bias on them when {@code useBias}),
+   * then {@code activation} (null: none).
    */
-  private EinsumDense projection(String name, int free, int bound, List<Long> outDims) {
+  private EinsumDense projection(
+      String name, int free, int bound, List<Long> outDims, String activation) {
     StringBuilder input = new StringBuilder();
     StringBuilder kernel = new StringBuilder();
     StringBuilder output = new StringBuilder();
@@ -315,6 +336,9 @@ public class MultiHeadAttention extends Layer {
             .biasConstraint(biasConstraint);
     if (useBias) {
       b.biasAxes(bias.toString());
+    }
+    if (activation != null) {
+      b.activation(activation);
     }
     return b.build();
   }
@@ -458,6 +482,7 @@ public class MultiHeadAttention extends Layer {
     if (keyInput != null) {
       dropMask(keyInput);
     }
+    Operand<TFloat32> gate = useGate ? callSublayer(gateDense, query) : null;
     Operand<TFloat32> q = callSublayer(queryDense, query);
     Operand<TFloat32> k = callSublayer(keyDense, key);
     Operand<TFloat32> v = callSublayer(valueDense, value);
@@ -469,7 +494,7 @@ public class MultiHeadAttention extends Layer {
     Operand<TFloat32> probs = maskedSoftmax(tf, scores, mask, zeroMasked);
     Operand<TFloat32> dropped = dropout > 0 ? callSublayer(dropoutLayer, probs) : probs;
     Operand<TFloat32> heads = tf.linalg.einsum(List.of(dropped, v), combineEquation);
-    Operand<TFloat32> out = callSublayer(outputDense, heads);
+    Operand<TFloat32> out = callSublayer(outputDense, useGate ? tf.math.mul(heads, gate) : heads);
     return returnScores ? List.of(out, probs) : List.of(out);
   }
 
@@ -615,7 +640,7 @@ public class MultiHeadAttention extends Layer {
     config.put("value_dim", valueDim);
     config.put("dropout", dropout);
     config.put("use_bias", useBias);
-    config.put("use_gate", false);
+    config.put("use_gate", useGate);
     config.put("output_shape", outputShape == null ? null : new ArrayList<>(outputShape));
     config.put("attention_axes", attentionAxes == null ? null : new ArrayList<>(attentionAxes));
     config.put("sliding_window", slidingWindow);
@@ -657,6 +682,7 @@ public class MultiHeadAttention extends Layer {
     private Constraint biasConstraint;
     private Long seed;
     private Integer slidingWindow;
+    private boolean useGate;
 
     private Builder(int numHeads, int keyDim) {
       this.numHeads = numHeads;
@@ -682,6 +708,15 @@ public class MultiHeadAttention extends Layer {
      */
     public Builder slidingWindow(Integer slidingWindow) {
       this.slidingWindow = slidingWindow;
+      return this;
+    }
+
+    /**
+     * Whether a sigmoid projection of the query ({@code _gate_dense}, {@code (numHeads, valueDim)}
+     * per step) multiplies the heads before the output projection; false by default.
+     */
+    public Builder useGate(boolean useGate) {
+      this.useGate = useGate;
       return this;
     }
 

@@ -184,17 +184,18 @@ class AttentionFilesInteropTest {
           return model("mha_attention_mask", List.of(q, v, m), flatBoth(out));
         });
     TWINS.put(
-        "mha_sliding_window",
+        "mha_sliding_window_gate",
         () -> {
           KerasTensor q = Input.named("q", "float32", 5, 6);
           KerasTensor v = Input.named("v", "float32", 5, 6);
           List<KerasTensor> out =
               MultiHeadAttention.builder(2, 3)
                   .slidingWindow(2)
+                  .useGate(true)
                   .name("layer")
                   .build()
                   .apply(List.of(q, v), Map.of("return_attention_scores", true));
-          return model("mha_sliding_window", List.of(q, v), flatBoth(out));
+          return model("mha_sliding_window_gate", List.of(q, v), flatBoth(out));
         });
     TWINS.put(
         "mha_attention_axes",
