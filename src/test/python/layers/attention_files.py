@@ -105,6 +105,15 @@ def mha_attention_mask():
     return [q, v, m], flat
 
 
+def mha_sliding_window_gate():
+    q = keras.Input((5, 6), name="q")
+    v = keras.Input((5, 6), name="v")
+    out, scores = L.MultiHeadAttention(2, 3, sliding_window=2, use_gate=True, name="layer")(
+        q, v, return_attention_scores=True)
+    flat = L.Concatenate(name="both")([L.Flatten(name="f1")(out), L.Flatten(name="f2")(scores)])
+    return [q, v], flat
+
+
 def mha_attention_axes():
     x = keras.Input((3, 4, 5), name="x")
     return [x], L.MultiHeadAttention(2, 3, attention_axes=(1, 2), name="layer")(x, x)
@@ -140,7 +149,7 @@ def encoder():
 CASES = {f.__name__: f for f in [
     einsum_dense, einsum_dense_heads, einsum_dense_left_ellipsis, einsum_dense_right_ellipsis,
     attention, attention_options, additive_attention, additive_attention_options, mha,
-    mha_options, mha_attention_mask, mha_attention_axes, mha_masked, encoder]}
+    mha_options, mha_attention_mask, mha_sliding_window_gate, mha_attention_axes, mha_masked, encoder]}
 
 
 def inputs(model, rng):

@@ -80,6 +80,8 @@ CASES = {
     "elu_args": ([(4,)], lambda: L.ELU(alpha=0.5), True),
     "softmax": ([(4,)], lambda: L.Softmax(), True),
     "softmax_args": ([(3, 4)], lambda: L.Softmax(axis=1), True),
+    "softmax_axes": ([(3, 4)], lambda: L.Softmax(axis=[1, 2]), True),
+    "softmax_axis_list": ([(3, 4)], lambda: L.Softmax(axis=(1,)), True),
     # normalization
     "layer_normalization": ([(3, 4)], lambda: L.LayerNormalization(), True),
     "layer_normalization_args": ([(3, 4)],

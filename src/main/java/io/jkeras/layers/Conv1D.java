@@ -23,13 +23,15 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Arguments: {@code filters} (positive), {@code kernelSize} (positive), {@code strides} (1),
  * {@code padding} ("valid", "same" or "causal"; "valid" by default), {@code dataFormat}
- * ("channels_last" only), {@code dilationRate} (1; strides and dilation cannot both exceed 1),
- * {@code groups} (1 only), {@code activation} (none), {@code useBias} (true), {@code
- * kernelInitializer} ("glorot_uniform"), {@code biasInitializer} ("zeros"), kernel and bias
+ * ("channels_last" or "channels_first"), {@code dilationRate} (1; strides and dilation cannot both
+ * exceed 1), {@code groups} (1: with g groups, each group of {@code channels/g} input channels
+ * feeds {@code filters/g} filters of its own), {@code activation} (none), {@code useBias} (true),
+ * {@code kernelInitializer} ("glorot_uniform"), {@code biasInitializer} ("zeros"), kernel and bias
  * regularizers and constraints, an activity regularizer.
  *
  * <p>Shapes: input {@code (batch, steps, channels)}; output {@code (batch, new_steps, filters)}
- * with, for k = kernelSize, d = dilationRate, s = strides:
+ * (channels_first: {@code (batch, channels, steps)} and {@code (batch, filters, new_steps)}) with,
+ * for k = kernelSize, d = dilationRate, s = strides:
  *
  * <ul>
  *   <li>"valid": {@code new_steps = floor((steps - d*(k-1) - 1) / s) + 1}, which must be positive;
@@ -37,13 +39,14 @@ import org.tensorflow.types.TFloat32;
  *       d*(k-1)} zeros before the first step, so output t sees only inputs up to t.
  * </ul>
  *
- * <p>Weights, in this order: {@code kernel} {@code (kernelSize, channels, filters)}, {@code bias}
- * {@code (filters,)}.
+ * <p>Weights, in this order: {@code kernel} {@code (kernelSize, channels/groups, filters)}, {@code
+ * bias} {@code (filters,)}.
  *
  * <pre>{@code
  * // (None, 100, 50) -> (None, 98, 250)
  * KerasTensor h = new Conv1D(250, 3, "relu").apply(embedded);
  * Conv1D c = Conv1D.builder(64, 5).padding("causal").dilationRate(2).build();
+ * Conv1D grouped = Conv1D.builder(8, 3).groups(4).dataFormat("channels_first").build();
  * }</pre>
  */
 @KerasClass(aliases = "Convolution1D")
@@ -123,18 +126,18 @@ public class Conv1D extends Layer {
           "Conv1D: padding must be one of " + PADDINGS + ", got \"" + b.padding + "\"");
     }
     String format = b.dataFormat == null ? "channels_last" : b.dataFormat.toLowerCase(Locale.ROOT);
-    if (format.equals("channels_first")) {
+    if (!format.equals("channels_last") && !format.equals("channels_first")) {
       throw new IllegalArgumentException(
-          "Conv1D: data_format \"channels_first\" is not supported; jkeras's Conv1D takes"
-              + " channels_last inputs (batch, steps, channels)");
+          "Conv1D: data_format must be \"channels_last\" or \"channels_first\", got \""
+              + b.dataFormat
+              + "\"");
     }
-    if (!format.equals("channels_last")) {
+    if (b.groups <= 0 || b.filters % b.groups != 0) {
       throw new IllegalArgumentException(
-          "Conv1D: data_format must be \"channels_last\", got \"" + b.dataFormat + "\"");
-    }
-    if (b.groups != 1) {
-      throw new IllegalArgumentException(
-          "Conv1D: only groups=1 is supported, got groups=" + b.groups);
+          "Conv1D: groups must be a positive divisor of filters, got groups="
+              + b.groups
+              + " and filters="
+              + b.filters);
     }
     this.filters = b.filters;
     this.kernelSize = b.kernelSize;
@@ -162,8 +165,8 @@ public class Conv1D extends Layer {
 
   /**
    * A Conv1D layer from its Keras config, as Python Keras 3 writes it ({@code kernel_size}, {@code
-   * strides} and {@code dilation_rate} as one-element lists, or plain integers). Only channels_last
-   * and groups=1 are supported; LoRA is not.
+   * strides} and {@code dilation_rate} as one-element lists, or plain integers). LoRA is not
+   * supported.
    */
   public static Conv1D fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("Conv1D", config);
@@ -214,14 +217,24 @@ public class Conv1D extends Layer {
     return dilationRate;
   }
 
+  /** The number of channel groups convolved independently (1 is a plain convolution). */
+  public int groups() {
+    return groups;
+  }
+
+  /** {@code "channels_last"} (steps, channels) or {@code "channels_first"} (channels, steps). */
+  public String dataFormat() {
+    return dataFormat;
+  }
+
   /** The activation applied to the output (linear when none was given). */
   public Activation activation() {
     return activation;
   }
 
   /**
-   * The kernel weight, {@code (kernel_size, input_channels, filters)}; null before the layer is
-   * built.
+   * The kernel weight, {@code (kernel_size, input_channels / groups, filters)}; null before the
+   * layer is built.
    */
   public Weight kernel() {
     return kernel;
@@ -234,20 +247,33 @@ public class Conv1D extends Layer {
 
   @Override
   protected void build(Shape inputShape) {
-    long channels = inputShape.size(2);
+    computeOutputShape(inputShape); // rejects inputs too short for the kernel
+    int channelAxis = channelsFirst() ? 1 : 2;
+    long channels = inputShape.size(channelAxis);
     if (channels < 0) {
       throw new IllegalArgumentException(
           "Layer \""
               + name()
-              + "\" (Conv1D): the channel axis (last) of the input must be known,"
-              + " got "
+              + "\" (Conv1D): the channel axis ("
+              + (channelsFirst() ? "1, channels_first" : "last")
+              + ") of the input must be known, got "
               + KerasShape.format(inputShape));
     }
-    computeOutputShape(inputShape); // rejects inputs too short for the kernel
+    if (channels % groups != 0) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" (Conv1D): the input's "
+              + channels
+              + " channels must be divisible by groups="
+              + groups
+              + ", got an input of shape "
+              + KerasShape.format(inputShape));
+    }
     kernel =
         addWeight(
             "kernel",
-            Shape.of(kernelSize, channels, filters),
+            Shape.of(kernelSize, channels / groups, filters),
             kernelInitializer,
             kernelRegularizer,
             kernelConstraint,
@@ -257,7 +283,11 @@ public class Conv1D extends Layer {
           addWeight(
               "bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint, true);
     }
-    setInputSpec(InputSpec.rank(3).withAxis(-1, channels));
+    setInputSpec(InputSpec.rank(3).withAxis(channelAxis, channels));
+  }
+
+  private boolean channelsFirst() {
+    return dataFormat.equals("channels_first");
   }
 
   @Override
@@ -266,11 +296,12 @@ public class Conv1D extends Layer {
       throw new IllegalArgumentException(
           "Layer \""
               + name()
-              + "\" (Conv1D): expected an input of rank 3 (batch, steps,"
-              + " channels), got "
+              + "\" (Conv1D): expected an input of rank 3 "
+              + (channelsFirst() ? "(batch, channels, steps)" : "(batch, steps, channels)")
+              + ", got "
               + KerasShape.format(inputShape));
     }
-    long steps = inputShape.size(1);
+    long steps = inputShape.size(channelsFirst() ? 2 : 1);
     long outSteps = Shape.UNKNOWN_SIZE;
     if (steps >= 0) {
       if (padding.equals("valid")) {
@@ -298,18 +329,23 @@ public class Conv1D extends Layer {
         outSteps = Math.floorDiv(steps - 1, strides) + 1;
       }
     }
-    return Shape.of(inputShape.size(0), outSteps, filters);
+    return channelsFirst()
+        ? Shape.of(inputShape.size(0), filters, outSteps)
+        : Shape.of(inputShape.size(0), outSteps, filters);
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> inputs, boolean training) {
-    Operand<TFloat32> x = inputs;
+    // channels_first runs as channels_last between two transposes.
+    int[] swap = {0, 2, 1};
+    Operand<TFloat32> x = channelsFirst() ? tf.linalg.transpose(inputs, tf.constant(swap)) : inputs;
     String tfPadding = padding.equals("same") ? "SAME" : "VALID";
     if (padding.equals("causal")) {
       int left = dilationRate * (kernelSize - 1);
       x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {left, 0}, {0, 0}}), tf.constant(0f));
     }
-    // As a 2D convolution over a height of 1: x (batch, 1, steps, channels), kernel (1, k, c, f).
+    // As a 2D convolution over a height of 1: x (batch, 1, steps, channels), kernel (1, k, c/g, f);
+    // with groups, TensorFlow's Conv2D reads the group count from the kernel's channel axis.
     Operand<TFloat32> x4 = tf.expandDims(x, tf.constant(1));
     Operand<TFloat32> k4 = tf.expandDims(dilatedKernel(tf), tf.constant(0));
     Operand<TFloat32> y = tf.nn.conv2d(x4, k4, List.of(1L, 1L, (long) strides, 1L), tfPadding);
@@ -320,12 +356,13 @@ public class Conv1D extends Layer {
       y = tf.nn.biasAdd(y, bias.value());
     }
     y = activation.apply(tf, y);
-    return tf.squeeze(y, Squeeze.axis(List.of(1L)));
+    Operand<TFloat32> out = tf.squeeze(y, Squeeze.axis(List.of(1L)));
+    return channelsFirst() ? tf.linalg.transpose(out, tf.constant(swap)) : out;
   }
 
   /**
-   * The kernel with {@code dilationRate - 1} zero taps between its taps: {@code (span, c, f)} with
-   * {@code span = d*(k-1) + 1}. A dilated convolution is an ordinary one with this kernel.
+   * The kernel with {@code dilationRate - 1} zero taps between its taps: {@code (span, c/g, f)}
+   * with {@code span = d*(k-1) + 1}. A dilated convolution is an ordinary one with this kernel.
    *
    * <p>TensorFlow's Conv2D {@code dilations} attribute is not used: the C++ gradient of Conv2D that
    * graph gradients rely on drops it, which aborts the JVM inside oneDNN (or, with oneDNN off,
@@ -406,7 +443,10 @@ public class Conv1D extends Layer {
       return this;
     }
 
-    /** Only {@code "channels_last"} (the default) is supported. */
+    /**
+     * {@code "channels_last"} (the default: inputs {@code (batch, steps, channels)}) or {@code
+     * "channels_first"} ({@code (batch, channels, steps)}).
+     */
     public Builder dataFormat(String dataFormat) {
       this.dataFormat = dataFormat;
       return this;
@@ -418,7 +458,7 @@ public class Conv1D extends Layer {
       return this;
     }
 
-    /** Only 1 (the default) is supported. */
+    /** Splits channels and filters into this many independent groups (1 by default). */
     public Builder groups(int groups) {
       this.groups = groups;
       return this;

@@ -233,7 +233,9 @@ public abstract class Layer implements KerasSerializable {
    * Whether this layer's Keras {@code call} has a {@code mask} parameter (GlobalAveragePooling1D,
    * Softmax, recurrent layers). Called on one tensor, such a layer gets the mask Keras's functional
    * graph recorded for it (which a MultiHeadAttention that ran earlier cannot drop); false by
-   * default.
+   * default. Only such a layer can be given an explicit {@code mask} keyword argument ({@code
+   * softmax(scores, mask=m)}): that mask then replaces the first input's, for the call and for the
+   * output's mask, as in Keras.
    *
    * <pre>{@code
    * @Override public boolean callTakesMask() { return true; }
@@ -901,12 +903,14 @@ public abstract class Layer implements KerasSerializable {
   /**
    * Calls the layer on symbolic tensors with keyword arguments, as Keras's {@code layer(*args,
    * **kwargs)}: {@link KerasTensor} values are tensor arguments ({@code key}, {@code
-   * attention_mask}), others plain values ({@code use_causal_mask: true}). Saving writes them in
-   * the call's {@code kwargs}, as Keras does. Returns all outputs.
+   * attention_mask}), others plain values ({@code use_causal_mask: true}). A tensor given as {@code
+   * mask} is the first input's mask for this call (see {@link #callTakesMask}). Saving writes them
+   * in the call's {@code kwargs}, as Keras does. Returns all outputs.
    *
    * <pre>{@code
    * List<KerasTensor> out =
    *     mha.apply(List.of(query, value), Map.of("return_attention_scores", true));
+   * KerasTensor p = new Softmax().apply(List.of(scores), Map.of("mask", keep)).get(0);
    * }</pre>
    *
    * @throws IllegalArgumentException for keyword arguments the layer does not take
@@ -915,6 +919,7 @@ public abstract class Layer implements KerasSerializable {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("Layer \"" + name + "\" was called with no input");
     }
+    checkExplicitMask(kwargs.get("mask"), kwargs.containsKey("mask"));
     List<Shape> shapes = new ArrayList<>();
     List<String> dtypes = new ArrayList<>();
     for (KerasTensor t : inputs) {
@@ -924,7 +929,9 @@ public abstract class Layer implements KerasSerializable {
     Map<String, Object> kwargShapes = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : kwargs.entrySet()) {
       Object v = e.getValue();
-      kwargShapes.put(e.getKey(), v instanceof KerasTensor t ? t.shape() : v);
+      if (!e.getKey().equals("mask")) {
+        kwargShapes.put(e.getKey(), v instanceof KerasTensor t ? t.shape() : v);
+      }
     }
     checkInputs(shapes);
     maybeBuild(shapes, kwargShapes);
@@ -958,11 +965,15 @@ public abstract class Layer implements KerasSerializable {
    * }</pre>
    */
   public final List<Operand<?>> apply(
-      ForwardPass pass, List<Operand<?>> inputs, Map<String, Object> kwargs) {
+      ForwardPass pass, List<Operand<?>> inputs, Map<String, Object> callKwargs) {
     List<Shape> shapes = new ArrayList<>();
     for (Operand<?> x : inputs) {
       shapes.add(x.shape());
     }
+    Object explicitMask = callKwargs.get("mask");
+    checkExplicitMask(explicitMask, callKwargs.containsKey("mask"));
+    Map<String, Object> kwargs = new LinkedHashMap<>(callKwargs);
+    kwargs.remove("mask");
     Map<String, Object> kwargShapes = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : kwargs.entrySet()) {
       Object v = e.getValue();
@@ -985,6 +996,13 @@ public abstract class Layer implements KerasSerializable {
     // called on one tensor alone; other layers see the masks riding on their inputs.
     if (callTakesMask() && inputs.size() == 1 && kwargs.isEmpty()) {
       masks = recorded;
+      sameMasks = true;
+    }
+    if (explicitMask != null) {
+      // Keras's previous_mask: an explicit mask replaces the first input's, nonzero meaning kept.
+      masks = new ArrayList<>(masks);
+      masks.set(0, asMask(tf, (Operand<?>) explicitMask));
+      recorded = masks;
       sameMasks = true;
     }
     List<Operand<?>> outputs;
@@ -1020,6 +1038,39 @@ public abstract class Layer implements KerasSerializable {
       }
     }
     return outputs;
+  }
+
+  /**
+   * Refuses an explicit {@code mask} keyword argument that is not a tensor, or given to a layer
+   * whose call takes no mask (Keras's call would not accept it either).
+   */
+  private void checkExplicitMask(Object mask, boolean given) {
+    if (!given) {
+      return;
+    }
+    if (!callTakesMask()) {
+      throw new IllegalArgumentException(
+          "Layer \"" + name + "\" (" + className() + ") takes no mask argument; got mask=" + mask);
+    }
+    if (!(mask instanceof KerasTensor || mask instanceof Operand<?>)) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name
+              + "\" ("
+              + className()
+              + "): the mask argument must be a tensor, got "
+              + mask);
+    }
+  }
+
+  /** A mask given as a tensor of any dtype, as booleans (nonzero: kept). */
+  @SuppressWarnings("unchecked")
+  private static Operand<TBool> asMask(Ops tf, Operand<?> m) {
+    if (m.type() == TBool.class) {
+      return (Operand<TBool>) m;
+    }
+    Operand<TFloat32> f = DTypes.toFloat(tf, m);
+    return tf.math.notEqual(f, tf.zerosLike(f));
   }
 
   /** {@link #apply(ForwardPass, List)} for a single input and output. */

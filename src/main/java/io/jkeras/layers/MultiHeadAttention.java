@@ -34,8 +34,10 @@ import org.tensorflow.types.TInt32;
  * (keyDim by default), {@code dropout} on the attention probabilities in training (0), {@code
  * useBias} (true), {@code outputShape} (the query's last axis by default), {@code attentionAxes}
  * (all axes but batch, heads and features by default), kernel/bias initializers, regularizers,
- * constraints and an activity regularizer (given to the projections, as in Keras), {@code seed}.
- * Keras's {@code use_gate} and {@code sliding_window} are not supported.
+ * constraints and an activity regularizer (given to the projections, as in Keras), {@code seed},
+ * {@code slidingWindow} (none; w lets query step t attend only to key steps s with {@code |t - s| <
+ * w}, ANDed with the other masks), {@code useGate} (false; true adds a sigmoid projection of the
+ * query, {@code _gate_dense}, that multiplies the heads before the output projection).
  *
  * <p>Call: {@code (query, value)} positionally, and keyword arguments {@code key} (the value by
  * default), {@code attention_mask} (a boolean {@code (batch, T, S)} tensor, true where a query may
@@ -48,7 +50,8 @@ import org.tensorflow.types.TInt32;
  * numHeads, T, S)} (the symbolic shape, as Keras's, says {@code T} twice).
  *
  * <p>Weights, in this order, in sub-layers saved as Keras does ({@code query_dense}, {@code
- * key_dense}, {@code value_dense}, {@code output_dense}, each with kernel and bias).
+ * key_dense}, {@code _gate_dense} with useGate, {@code value_dense}, {@code output_dense}, each
+ * with kernel and bias).
  *
  * <pre>{@code
  * MultiHeadAttention mha = MultiHeadAttention.builder(2, 16).build();
@@ -77,9 +80,12 @@ public class MultiHeadAttention extends Layer {
   private final Constraint kernelConstraint;
   private final Constraint biasConstraint;
   private final Long seed;
+  private final Integer slidingWindow;
+  private final boolean useGate;
 
   private EinsumDense queryDense;
   private EinsumDense keyDense;
+  private EinsumDense gateDense;
   private EinsumDense valueDense;
   private Dropout dropoutLayer;
   private EinsumDense outputDense;
@@ -102,6 +108,11 @@ public class MultiHeadAttention extends Layer {
       throw new IllegalArgumentException(
           "MultiHeadAttention: value_dim must be a positive integer or null, got " + b.valueDim);
     }
+    if (b.slidingWindow != null && b.slidingWindow <= 0) {
+      throw new IllegalArgumentException(
+          "MultiHeadAttention: sliding_window must be null or a positive integer, got "
+              + b.slidingWindow);
+    }
     if (!(b.dropout >= 0 && b.dropout <= 1)) {
       throw new IllegalArgumentException(
           "MultiHeadAttention: dropout must be between 0 and 1, got " + b.dropout);
@@ -121,6 +132,8 @@ public class MultiHeadAttention extends Layer {
     this.kernelConstraint = b.kernelConstraint;
     this.biasConstraint = b.biasConstraint;
     this.seed = b.seed;
+    this.slidingWindow = b.slidingWindow;
+    this.useGate = b.useGate;
   }
 
   /**
@@ -134,8 +147,7 @@ public class MultiHeadAttention extends Layer {
   }
 
   /**
-   * A MultiHeadAttention from its Keras config. Keras's {@code use_gate} and {@code sliding_window}
-   * must have their defaults.
+   * A MultiHeadAttention from its Keras config.
    *
    * <pre>{@code MultiHeadAttention mha = MultiHeadAttention.fromConfig(config);}</pre>
    */
@@ -175,8 +187,10 @@ public class MultiHeadAttention extends Layer {
     b.kernelConstraint(c.constraint("kernel_constraint"));
     b.biasConstraint(c.constraint("bias_constraint"));
     b.seed(c.optionalLong("seed"));
-    c.requireDefault("use_gate", false, "gated attention (use_gate)");
-    c.requireDefault("sliding_window", null, "sliding-window attention");
+    b.useGate(c.bool("use_gate", false));
+    if (c.raw("sliding_window") != null) {
+      b.slidingWindow(c.positiveInt("sliding_window"));
+    }
     c.requireDefault("flash_attention", null, "flash attention");
     c.requireFloat32Dtype();
     return c.finish(b.build());
@@ -195,6 +209,16 @@ public class MultiHeadAttention extends Layer {
   /** The size of each value head. */
   public int valueDim() {
     return valueDim;
+  }
+
+  /** Whether a sigmoid gate on the query multiplies the heads before the output projection. */
+  public boolean useGate() {
+    return useGate;
+  }
+
+  /** The sliding window's width w (attention only where {@code |t - s| < w}), or null for none. */
+  public Integer slidingWindow() {
+    return slidingWindow;
   }
 
   /** Keras's MultiHeadAttention keeps masks: the query's mask passes to the output. */
@@ -221,18 +245,28 @@ public class MultiHeadAttention extends Layer {
     queryDense =
         addLayer(
             "query_dense",
-            projection("query", queryRank - 1, 1, List.of((long) numHeads, (long) keyDim)));
+            projection("query", queryRank - 1, 1, List.of((long) numHeads, (long) keyDim), null));
     queryDense.ensureBuilt(query);
     keyDense =
         addLayer(
             "key_dense",
-            projection("key", key.numDimensions() - 1, 1, List.of((long) numHeads, (long) keyDim)));
+            projection(
+                "key", key.numDimensions() - 1, 1, List.of((long) numHeads, (long) keyDim), null));
     keyDense.ensureBuilt(key);
+    if (useGate) {
+      // Keras builds the gate between the key and the value projections (its weight order).
+      gateDense =
+          addLayer(
+              "_gate_dense",
+              projection(
+                  "gate", queryRank - 1, 1, List.of((long) numHeads, (long) valueDim), "sigmoid"));
+      gateDense.ensureBuilt(query);
+    }
     int valueRank = value.numDimensions();
     valueDense =
         addLayer(
             "value_dense",
-            projection("value", valueRank - 1, 1, List.of((long) numHeads, (long) valueDim)));
+            projection("value", valueRank - 1, 1, List.of((long) numHeads, (long) valueDim), null));
     valueDense.ensureBuilt(value);
 
     int rank = valueRank + 1; // the projected value: (batch, <axes>, heads, valueDim)
@@ -254,7 +288,7 @@ public class MultiHeadAttention extends Layer {
 
     List<Long> outDims = outputShape != null ? outputShape : List.of(query.size(queryRank - 1));
     outputDense =
-        addLayer("output_dense", projection("attention_output", queryRank - 1, 2, outDims));
+        addLayer("output_dense", projection("attention_output", queryRank - 1, 2, outDims, null));
     long[] projected = queryDense.computeOutputShape(query).asArray();
     projected[projected.length - 1] = valueDim;
     outputDense.ensureBuilt(Shape.of(projected));
@@ -262,9 +296,11 @@ public class MultiHeadAttention extends Layer {
 
   /**
    * An EinsumDense of Keras's {@code _build_proj_equation}: {@code free} axes kept, {@code bound}
-   * axes contracted, {@code outDims.size()} new axes (with a bias on them when {@code useBias}).
+   * axes contracted, {@code outDims.size()} new axes (with a bias on them when {@code useBias}),
+   * then {@code activation} (null: none).
    */
-  private EinsumDense projection(String name, int free, int bound, List<Long> outDims) {
+  private EinsumDense projection(
+      String name, int free, int bound, List<Long> outDims, String activation) {
     StringBuilder input = new StringBuilder();
     StringBuilder kernel = new StringBuilder();
     StringBuilder output = new StringBuilder();
@@ -300,6 +336,9 @@ public class MultiHeadAttention extends Layer {
             .biasConstraint(biasConstraint);
     if (useBias) {
       b.biasAxes(bias.toString());
+    }
+    if (activation != null) {
+      b.activation(activation);
     }
     return b.build();
   }
@@ -443,6 +482,7 @@ public class MultiHeadAttention extends Layer {
     if (keyInput != null) {
       dropMask(keyInput);
     }
+    Operand<TFloat32> gate = useGate ? callSublayer(gateDense, query) : null;
     Operand<TFloat32> q = callSublayer(queryDense, query);
     Operand<TFloat32> k = callSublayer(keyDense, key);
     Operand<TFloat32> v = callSublayer(valueDense, value);
@@ -454,7 +494,7 @@ public class MultiHeadAttention extends Layer {
     Operand<TFloat32> probs = maskedSoftmax(tf, scores, mask, zeroMasked);
     Operand<TFloat32> dropped = dropout > 0 ? callSublayer(dropoutLayer, probs) : probs;
     Operand<TFloat32> heads = tf.linalg.einsum(List.of(dropped, v), combineEquation);
-    Operand<TFloat32> out = callSublayer(outputDense, heads);
+    Operand<TFloat32> out = callSublayer(outputDense, useGate ? tf.math.mul(heads, gate) : heads);
     return returnScores ? List.of(out, probs) : List.of(out);
   }
 
@@ -480,6 +520,9 @@ public class MultiHeadAttention extends Layer {
     }
     if (causal) {
       auto = and(tf, auto, causalMask(tf, query, value));
+    }
+    if (slidingWindow != null) {
+      auto = and(tf, auto, slidingWindowMask(tf, query, value));
     }
     Operand<TBool> given = null;
     if (explicit != null) {
@@ -508,6 +551,20 @@ public class MultiHeadAttention extends Layer {
     Operand<TInt32> cols =
         tf.expandDims(tf.range(tf.constant(0), s, tf.constant(1)), tf.constant(0));
     return tf.expandDims(tf.math.greaterEqual(rows, cols), tf.constant(0));
+  }
+
+  /** {@code (1, T, S)}: true where the query and key steps are less than slidingWindow apart. */
+  private Operand<TBool> slidingWindowMask(
+      Ops tf, Operand<TFloat32> query, Operand<TFloat32> value) {
+    Operand<TInt32> t = tf.gather(tf.shape(query), tf.constant(1), tf.constant(0));
+    Operand<TInt32> s = tf.gather(tf.shape(value), tf.constant(1), tf.constant(0));
+    Operand<TInt32> rows =
+        tf.expandDims(tf.range(tf.constant(0), t, tf.constant(1)), tf.constant(1));
+    Operand<TInt32> cols =
+        tf.expandDims(tf.range(tf.constant(0), s, tf.constant(1)), tf.constant(0));
+    Operand<TBool> band =
+        tf.math.less(tf.math.abs(tf.math.sub(rows, cols)), tf.constant(slidingWindow));
+    return tf.expandDims(band, tf.constant(0));
   }
 
   /**
@@ -583,10 +640,10 @@ public class MultiHeadAttention extends Layer {
     config.put("value_dim", valueDim);
     config.put("dropout", dropout);
     config.put("use_bias", useBias);
-    config.put("use_gate", false);
+    config.put("use_gate", useGate);
     config.put("output_shape", outputShape == null ? null : new ArrayList<>(outputShape));
     config.put("attention_axes", attentionAxes == null ? null : new ArrayList<>(attentionAxes));
-    config.put("sliding_window", null);
+    config.put("sliding_window", slidingWindow);
     config.put(
         "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
     config.put("bias_initializer", KerasObjects.serialize("keras.initializers", biasInitializer));
@@ -624,6 +681,8 @@ public class MultiHeadAttention extends Layer {
     private Constraint kernelConstraint;
     private Constraint biasConstraint;
     private Long seed;
+    private Integer slidingWindow;
+    private boolean useGate;
 
     private Builder(int numHeads, int keyDim) {
       this.numHeads = numHeads;
@@ -639,6 +698,25 @@ public class MultiHeadAttention extends Layer {
     /** The size of each value head; key_dim by default. */
     public Builder valueDim(int valueDim) {
       this.valueDim = valueDim;
+      return this;
+    }
+
+    /**
+     * Lets query step t attend only to key steps s with {@code |t - s| < slidingWindow} (a band
+     * ANDed with the other masks; with {@code use_causal_mask}, the causal sliding window); null,
+     * the default, for no band.
+     */
+    public Builder slidingWindow(Integer slidingWindow) {
+      this.slidingWindow = slidingWindow;
+      return this;
+    }
+
+    /**
+     * Whether a sigmoid projection of the query ({@code _gate_dense}, {@code (numHeads, valueDim)}
+     * per step) multiplies the heads before the output projection; false by default.
+     */
+    public Builder useGate(boolean useGate) {
+      this.useGate = useGate;
       return this;
     }
 

@@ -15,11 +15,14 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Argument: {@code targetShape}, the sample shape without the batch axis; one entry may be -1,
  * inferred from the number of values. Shapes: {@code (batch, *targetShape)}; a sample keeps its
- * values in row-major order, so their count must equal the product of {@code targetShape}.
+ * values in row-major order, so their count must equal the product of {@code targetShape}. An empty
+ * {@code targetShape} (Keras's {@code Reshape(())}) turns samples of one value into a rank-1 output
+ * {@code (batch,)}.
  *
  * <pre>{@code
  * KerasTensor grid = new Reshape(3, 4).apply(x); // (None, 12) -> (None, 3, 4)
  * KerasTensor steps = new Reshape(-1, 2).apply(x); // (None, 12) -> (None, 6, 2)
+ * KerasTensor score = new Reshape().apply(logit); // (None, 1) -> (None,)
  * }</pre>
  */
 public class Reshape extends Layer {
@@ -30,8 +33,7 @@ public class Reshape extends Layer {
    * Reshapes each sample to {@code targetShape} (batch axis excluded; one entry may be -1 to be
    * inferred), with an automatic name.
    *
-   * @throws IllegalArgumentException if the shape is empty, has an entry that is neither positive
-   *     nor -1, or has -1 twice
+   * @throws IllegalArgumentException if the shape has an entry below -1, or has -1 twice
    */
   public Reshape(long... targetShape) {
     this(null, targetShape);
@@ -42,8 +44,7 @@ public class Reshape extends Layer {
    * inferred).
    *
    * @param name the layer name, or null for an automatic one
-   * @throws IllegalArgumentException if the shape is empty, has an entry that is neither positive
-   *     nor -1, or has -1 twice
+   * @throws IllegalArgumentException if the shape has an entry below -1, or has -1 twice
    */
   public Reshape(String name, long... targetShape) {
     super(name);
@@ -51,15 +52,15 @@ public class Reshape extends Layer {
     for (long d : targetShape) {
       if (d == -1) {
         inferred++;
-      } else if (d <= 0) {
+      } else if (d < 0) {
         throw new IllegalArgumentException(
-            "Reshape: target_shape entries must be positive or one -1, got "
+            "Reshape: target_shape entries must be non-negative or one -1, got "
                 + java.util.Arrays.toString(targetShape));
       }
     }
-    if (inferred > 1 || targetShape.length == 0) {
+    if (inferred > 1) {
       throw new IllegalArgumentException(
-          "Reshape: target_shape must be non-empty with at most one -1, got "
+          "Reshape: target_shape must have at most one -1, got "
               + java.util.Arrays.toString(targetShape));
     }
     this.targetShape = targetShape.clone();
@@ -99,7 +100,7 @@ public class Reshape extends Layer {
     }
     long[] out = targetShape.clone();
     if (count >= 0) {
-      boolean fits = unknownAt >= 0 ? count % known == 0 : count == known;
+      boolean fits = unknownAt >= 0 ? known != 0 && count % known == 0 : count == known;
       if (!fits) {
         throw new IllegalArgumentException(
             "Layer \""

@@ -238,7 +238,8 @@ public final class ModelConfigReader {
    * The tensors and keyword arguments of one call, or null when a tensor it needs is not made yet.
    * Keras 3's {@code training} argument and the masks Keras recorded as {@code mask} keyword
    * arguments are dropped (jkeras sets the training mode per pass and propagates masks itself);
-   * other keyword arguments go to the layer, which checks them.
+   * other keyword arguments, an explicit {@code mask} tensor among them, go to the layer, which
+   * checks them.
    */
   private static Call nodeCall(
       Object node, Map<String, Layer> created, Set<String> maskOps, String where) {
@@ -267,14 +268,21 @@ public final class ModelConfigReader {
           }
         }
         case "mask" -> {
-          if (v != null && !(tensor && maskOps.contains(historyLayer(v, w)))) {
+          if (v == null || (tensor && maskOps.contains(historyLayer(v, w)))) {
+            continue; // no mask, or the one Keras recorded: jkeras propagates it itself
+          }
+          if (!tensor) {
             throw new KerasFileException(
                 w
-                    + ": an explicit mask argument ("
+                    + ": a mask argument that is not one tensor ("
                     + KerasJson.show(v)
-                    + ") is not supported; jkeras uses the masks its layers propagate"
-                    + " (Embedding mask_zero, Masking)");
+                    + ") is not supported");
           }
+          KerasTensor t = tensorArgument(v, created, w);
+          if (t == null) {
+            return null;
+          }
+          kwargs.put("mask", t);
         }
         default -> {
           if (tensor) {

@@ -110,6 +110,106 @@ class ActivationLayersTest {
     }
   }
 
+  /**
+   * Softmax of each sample of {@code x} (b, 3, 4) in double, jointly over the positions {@code
+   * group} puts in one group; positions with {@code keep} false take part as -1e9 and give 0.
+   */
+  static double[] softmaxReference(
+      double[] x, boolean[] keep, java.util.function.IntUnaryOperator group) {
+    double[] y = new double[x.length];
+    java.util.Map<Integer, double[]> sums = new java.util.HashMap<>();
+    double[] logits = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      logits[i] = keep[i] ? x[i] : -1e9;
+      double[] g = sums.computeIfAbsent(group.applyAsInt(i), k -> new double[] {-1e300, 0});
+      g[0] = Math.max(g[0], logits[i]);
+    }
+    for (int i = 0; i < x.length; i++) {
+      double[] g = sums.get(group.applyAsInt(i));
+      g[1] += Math.exp(logits[i] - g[0]);
+    }
+    for (int i = 0; i < x.length; i++) {
+      double[] g = sums.get(group.applyAsInt(i));
+      y[i] = keep[i] ? Math.exp(logits[i] - g[0]) / g[1] : 0;
+    }
+    return y;
+  }
+
+  // Keras's Softmax takes a list of axes (normalized jointly) and a mask call argument; jkeras
+  // refused the list and had no mask argument (files using either failed to load).
+  @Test
+  void softmaxOverSeveralAxesAndWithAnExplicitMaskMatchesTheReference() {
+    Random rnd = new Random(17);
+    float[] x = uniform(rnd, 24, -3, 3);
+    boolean[] all = new boolean[24];
+    java.util.Arrays.fill(all, true);
+    // Jointly over axes 1 and 2: one group per sample.
+    Softmax joint = new Softmax("joint", 1, 2);
+    assertEquals(List.of(1, 2), joint.getConfig().get("axis"));
+    assertEquals(List.of(2), new Softmax("one", 2).getConfig().get("axis"));
+    assertEquals(-1, new Softmax().getConfig().get("axis"));
+    try (LayerHarness h = new LayerHarness(joint, Shape.of(-1, 3, 4), false)) {
+      assertClose(
+          "softmax over axes 1, 2",
+          softmaxReference(toDouble(x), all, i -> i / 12),
+          h.forward(Shape.of(2, 3, 4), x),
+          1e-6,
+          1e-7);
+    }
+    assertEquals(
+        List.of(1, 2),
+        Softmax.fromConfig(Map.of("name", "s", "axis", List.of(1, 2))).getConfig().get("axis"));
+    // An explicit mask (int32 0/1, as a Keras file may give it); row 1 of sample 0 fully masked.
+    int[] m = new int[24];
+    boolean[] keep = new boolean[24];
+    for (int i = 0; i < 24; i++) {
+      keep[i] = i / 4 != 1 && rnd.nextDouble() < 0.7;
+      m[i] = keep[i] ? 1 : 0;
+    }
+    KerasTensor in = Input.named("x", "float32", 3, 4);
+    KerasTensor mask = Input.named("m", "int32", 3, 4);
+    KerasTensor y = new Softmax(-1, "masked").apply(List.of(in), Map.of("mask", mask)).get(0);
+    try (io.jkeras.models.Model model = new io.jkeras.models.Model(List.of(in, mask), List.of(y))) {
+      var out =
+          model.predict(
+              List.of(
+                  io.jkeras.backend.HostArray.ofFloats(Shape.of(2, 3, 4), x),
+                  io.jkeras.backend.HostArray.ofInts(Shape.of(2, 3, 4), m)),
+              8);
+      float[] got = new float[24];
+      out.get(0).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
+      assertClose(
+          "masked softmax", softmaxReference(toDouble(x), keep, i -> i / 4), got, 1e-6, 1e-7);
+    }
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dense(2).apply(List.of(Input.of(4)), Map.of("mask", Input.of("int32", 4))));
+    assertTrue(e.getMessage().contains("takes no mask argument"), e.getMessage());
+    // Keras refuses a mask that does not broadcast to the input; jkeras when it emits the graph.
+    KerasTensor in2 = Input.named("x", "float32", 3, 4);
+    KerasTensor badMask = Input.named("m", "int32", 3, 5);
+    KerasTensor bad = new Softmax(-1, "s").apply(List.of(in2), Map.of("mask", badMask)).get(0);
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> {
+              try (io.jkeras.models.Model model =
+                  new io.jkeras.models.Model(List.of(in2, badMask), List.of(bad))) {
+                model.predict(
+                    List.of(
+                        io.jkeras.backend.HostArray.ofFloats(Shape.of(1, 3, 4), new float[12]),
+                        io.jkeras.backend.HostArray.ofInts(Shape.of(1, 3, 5), new int[15])),
+                    8);
+              }
+            });
+    assertTrue(
+        e.getMessage().contains("\"s\"")
+            && e.getMessage().contains("(None, 3, 5)")
+            && e.getMessage().contains("(None, 3, 4)"),
+        e.getMessage());
+  }
+
   @Test
   void preluLearnsOneAlphaPerUnshared() {
     PReLU prelu = PReLU.builder().sharedAxes(1).name("prelu").build();

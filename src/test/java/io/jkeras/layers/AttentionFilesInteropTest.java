@@ -184,6 +184,20 @@ class AttentionFilesInteropTest {
           return model("mha_attention_mask", List.of(q, v, m), flatBoth(out));
         });
     TWINS.put(
+        "mha_sliding_window_gate",
+        () -> {
+          KerasTensor q = Input.named("q", "float32", 5, 6);
+          KerasTensor v = Input.named("v", "float32", 5, 6);
+          List<KerasTensor> out =
+              MultiHeadAttention.builder(2, 3)
+                  .slidingWindow(2)
+                  .useGate(true)
+                  .name("layer")
+                  .build()
+                  .apply(List.of(q, v), Map.of("return_attention_scores", true));
+          return model("mha_sliding_window_gate", List.of(q, v), flatBoth(out));
+        });
+    TWINS.put(
         "mha_attention_axes",
         () -> {
           KerasTensor x = Input.named("x", "float32", 3, 4, 5);

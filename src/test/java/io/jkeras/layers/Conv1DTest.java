@@ -151,6 +151,140 @@ class Conv1DTest {
         0);
   }
 
+  /**
+   * A grouped, possibly channels_first Conv1D in double: each group of {@code channels/groups}
+   * input channels through its own {@code filters/groups} filters (the kernel's slice), by {@link
+   * #reference} on channels_last copies. {@code x} and the result are in the layer's data format.
+   */
+  static double[] groupedReference(
+      Geometry g,
+      double[] x,
+      int batch,
+      int steps,
+      int channels,
+      double[] w,
+      double[] bias,
+      int filters,
+      int groups,
+      boolean channelsFirst) {
+    int cg = channels / groups;
+    int fg = filters / groups;
+    int out = g.outSteps(steps);
+    double[] y = new double[batch * out * filters];
+    for (int gi = 0; gi < groups; gi++) {
+      double[] xg = new double[batch * steps * cg];
+      for (int b = 0; b < batch; b++) {
+        for (int t = 0; t < steps; t++) {
+          for (int c = 0; c < cg; c++) {
+            int ch = gi * cg + c;
+            xg[(b * steps + t) * cg + c] =
+                channelsFirst
+                    ? x[(b * channels + ch) * steps + t]
+                    : x[(b * steps + t) * channels + ch];
+          }
+        }
+      }
+      double[] wg = new double[g.k() * cg * fg];
+      double[] bg = new double[fg];
+      for (int f = 0; f < fg; f++) {
+        bg[f] = bias[gi * fg + f];
+        for (int j = 0; j < g.k(); j++) {
+          for (int c = 0; c < cg; c++) {
+            wg[(j * cg + c) * fg + f] = w[(j * cg + c) * filters + gi * fg + f];
+          }
+        }
+      }
+      double[] yg = reference(g, xg, batch, steps, cg, wg, bg, fg, false);
+      for (int b = 0; b < batch; b++) {
+        for (int t = 0; t < out; t++) {
+          for (int f = 0; f < fg; f++) {
+            int fi = gi * fg + f;
+            y[channelsFirst ? (b * filters + fi) * out + t : (b * out + t) * filters + fi] =
+                yg[(b * out + t) * fg + f];
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  // Keras's Conv1D takes groups and data_format="channels_first"; both used to be rejected.
+  @ParameterizedTest(name = "{0} k={1} strides={2} dilation={3} groups={4} {5}")
+  @CsvSource({
+    "valid, 3, 1, 1, 2, channels_last",
+    "same, 3, 2, 1, 3, channels_last",
+    "causal, 2, 1, 2, 6, channels_last",
+    "valid, 3, 1, 1, 1, channels_first",
+    "causal, 3, 1, 2, 2, channels_first",
+    "same, 4, 2, 1, 3, channels_first",
+  })
+  void groupsAndChannelsFirstMatchThePerGroupReferenceAndItsGradients(
+      String padding, int k, int s, int d, int groups, String format) {
+    Geometry g = new Geometry(padding, k, s, d);
+    Random rnd = new Random(Arrays.hashCode(new int[] {padding.hashCode(), k, s, d, groups}));
+    int batch = 2;
+    int steps = 7;
+    int channels = 6;
+    int filters = 6;
+    boolean cf = format.equals("channels_first");
+    Shape in = cf ? Shape.of(-1, channels, steps) : Shape.of(-1, steps, channels);
+    int out = g.outSteps(steps);
+    Conv1D conv =
+        Conv1D.builder(filters, k)
+            .padding(padding)
+            .strides(s)
+            .dilationRate(d)
+            .groups(groups)
+            .dataFormat(format)
+            .build();
+    conv.ensureBuilt(in);
+    assertArrayEquals(new long[] {k, channels / groups, filters}, conv.kernel().shape().asArray());
+    long[] outShape = cf ? new long[] {-1, filters, out} : new long[] {-1, out, filters};
+    assertArrayEquals(outShape, conv.computeOutputShape(in).asArray());
+    float[] w = uniform(rnd, k * (channels / groups) * filters, -1, 1);
+    float[] bias = uniform(rnd, filters, -0.5, 0.5);
+    conv.kernel().assign(w);
+    conv.bias().assign(bias);
+    float[] x = uniform(rnd, batch * steps * channels, -1, 1);
+    double[] wd = toDouble(w);
+    double[] bd = toDouble(bias);
+    double[] expected =
+        groupedReference(g, toDouble(x), batch, steps, channels, wd, bd, filters, groups, cf);
+    Shape batchIn = Shape.of(batch).append(Shape.of(in.size(1), in.size(2)));
+    try (LayerHarness h = new LayerHarness(conv, in, false)) {
+      assertArrayEquals(outShape, h.outputShape().asArray());
+      outShape[0] = batch;
+      assertClose(
+          g + " groups=" + groups + " " + format, expected, h.forward(batchIn, x), 1e-5, 1e-5);
+      // The output is linear in x and in the kernel: the gradients of sum(c * y) are c . y(e_i).
+      float[] c = uniform(rnd, expected.length, -1, 1);
+      double[] cd = toDouble(c);
+      List<float[]> grads = h.gradients(batchIn, x, Shape.of(outShape), c);
+      double[] zeroBias = new double[filters];
+      double[] dx = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        double[] e = new double[x.length];
+        e[i] = 1;
+        dx[i] =
+            MergingLayersTest.dot(
+                cd,
+                groupedReference(g, e, batch, steps, channels, wd, zeroBias, filters, groups, cf));
+      }
+      assertClose("d/dx", dx, grads.get(0), 1e-5, 1e-5);
+      double[] xd = toDouble(x);
+      double[] dw = new double[w.length];
+      for (int i = 0; i < w.length; i++) {
+        double[] e = new double[w.length];
+        e[i] = 1;
+        dw[i] =
+            MergingLayersTest.dot(
+                cd,
+                groupedReference(g, xd, batch, steps, channels, e, zeroBias, filters, groups, cf));
+      }
+      assertClose("d/dkernel", dw, grads.get(1), 1e-5, 1e-5);
+    }
+  }
+
   @Test
   void withoutBiasAndActivationItIsLinear() {
     Random rnd = new Random(8);
@@ -348,12 +482,23 @@ class Conv1DTest {
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Conv1D.builder(4, 3).dataFormat("channels_first").build());
+            () -> Conv1D.builder(4, 3).dataFormat("channels_middle").build());
     assertTrue(
-        e.getMessage().contains("channels_first") && e.getMessage().contains("not supported"),
+        e.getMessage().contains("channels_middle") && e.getMessage().contains("channels_first"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Conv1D.builder(4, 3).groups(2).build());
-    assertTrue(e.getMessage().contains("groups=2"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Conv1D.builder(5, 3).groups(2).build());
+    assertTrue(
+        e.getMessage().contains("groups=2") && e.getMessage().contains("filters=5"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Conv1D.builder(4, 3).groups(2).name("g").build().apply(Input.of(7, 3)));
+    assertTrue(
+        e.getMessage().contains("\"g\"")
+            && e.getMessage().contains("3 channels")
+            && e.getMessage().contains("groups=2"),
+        e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,

@@ -117,6 +117,8 @@ class KerasLayersInteropTest {
     TWINS.put("elu_args", () -> new ELU(0.5, n));
     TWINS.put("softmax", () -> new Softmax(-1, n));
     TWINS.put("softmax_args", () -> new Softmax(1, n));
+    TWINS.put("softmax_axes", () -> new Softmax(n, 1, 2));
+    TWINS.put("softmax_axis_list", () -> new Softmax(n, 1));
     TWINS.put("layer_normalization", () -> LayerNormalization.builder().name(n).build());
     TWINS.put(
         "layer_normalization_args",

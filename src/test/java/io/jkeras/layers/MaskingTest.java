@@ -193,6 +193,90 @@ class MaskingTest {
     }
   }
 
+  // Keras files may call Softmax with an explicit mask (softmax(scores, mask=m)): masked positions
+  // become -1e9 before the softmax and 0 after. jkeras refused such files.
+  @Test
+  void softmaxWithAnExplicitMaskArgumentLoadsFromKerasAndSavesForIt() throws Exception {
+    float[][][] x = {
+      {{0.5f, -1, 2, 0.1f}, {1, 1, 1, 1}, {-3, 0.2f, 0.7f, 4}},
+      {{2, -2, 0, 1.5f}, {0.3f, 0.3f, -0.9f, 2.2f}, {1, 0, -1, 0.5f}}
+    };
+    // Row 1 of sample 0 is masked entirely: Keras gives zeros there, not a uniform row.
+    int[][][] keep = {
+      {{1, 0, 1, 1}, {0, 0, 0, 0}, {1, 1, 0, 1}},
+      {{0, 1, 1, 1}, {1, 1, 1, 0}, {1, 0, 0, 0}}
+    };
+    Path pyFile = dir.resolve("py_softmax_mask.keras");
+    Path javaFile = dir.resolve("java_softmax_mask.keras");
+    String predict =
+        "x = np.array("
+            + Arrays.deepToString(x)
+            + ", 'float32')\n"
+            + "k = np.array("
+            + Arrays.deepToString(keep)
+            + ", 'int32')\n"
+            + "print(' '.join(repr(float(v)) for v in m.predict([x, k], verbose=0).ravel()))\n";
+    String made =
+        PythonKeras.runCode(
+                "import sys, keras, numpy as np\n"
+                    + "x = keras.Input((3, 4), name='x')\n"
+                    + "k = keras.Input((3, 4), dtype='int32', name='k')\n"
+                    + "y = keras.layers.Softmax(name='masked')(x, mask=k)\n"
+                    + "m = keras.Model([x, k], y)\n"
+                    + "m.save(sys.argv[1])\n"
+                    + predict,
+                pyFile.toString())
+            .stdout();
+    String[] keras = made.trim().lines().reduce((a, b) -> b).get().split(" ");
+    assertEquals(24, keras.length);
+    float[] flatX = new float[24];
+    int[] flatKeep = new int[24];
+    for (int i = 0; i < 24; i++) {
+      flatX[i] = x[i / 12][i / 4 % 3][i % 4];
+      flatKeep[i] = keep[i / 12][i / 4 % 3][i % 4];
+    }
+    List<HostArray> feed =
+        List.of(
+            HostArray.ofFloats(org.tensorflow.ndarray.Shape.of(2, 3, 4), flatX),
+            HostArray.ofInts(org.tensorflow.ndarray.Shape.of(2, 3, 4), flatKeep));
+    try (Model loaded = Model.load(pyFile)) {
+      float[] got = new float[24];
+      loaded
+          .predict(feed, 8)
+          .get(0)
+          .copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
+      for (int r = 0; r < 6; r++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < 4; j++) {
+          max = Math.max(max, flatKeep[r * 4 + j] == 1 ? flatX[r * 4 + j] : -1e9);
+        }
+        double sum = 0;
+        for (int j = 0; j < 4; j++) {
+          sum += Math.exp((flatKeep[r * 4 + j] == 1 ? flatX[r * 4 + j] : -1e9) - max);
+        }
+        for (int j = 0; j < 4; j++) {
+          int i = r * 4 + j;
+          double expected = flatKeep[i] == 1 ? Math.exp(flatX[i] - max) / sum : 0;
+          assertEquals(expected, got[i], 1e-6, "value " + i);
+          assertEquals(Double.parseDouble(keras[i]), got[i], 1e-6, "Keras value " + i);
+        }
+      }
+      loaded.save(javaFile);
+    }
+    String[] again =
+        PythonKeras.runCode(
+                "import sys, keras, numpy as np\nm = keras.saving.load_model(sys.argv[1])\n"
+                    + predict,
+                javaFile.toString())
+            .stdout()
+            .trim()
+            .lines()
+            .reduce((a, b) -> b)
+            .get()
+            .split(" ");
+    assertEquals(Arrays.asList(keras), Arrays.asList(again));
+  }
+
   private static final int[][] SHORT_IDS = {{3, 1, 0, 0}, {0, 2, 2, 4}};
 
   /**

@@ -4,6 +4,7 @@ import static io.jkeras.testing.Numerics.assertClose;
 import static io.jkeras.testing.Numerics.toDouble;
 import static io.jkeras.testing.Numerics.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,22 @@ class ReshapingLayersTest {
     assertArrayEquals(
         new long[] {-1, -1, 2},
         new Reshape(-1, 2).computeOutputShape(Shape.of(-1, -1, 4)).asArray());
+  }
+
+  @Test
+  void emptyTargetShapeGivesOneValuePerSampleAsRankOne() {
+    // Keras's Reshape(()): (None, 1) -> (None,), the values unchanged; its file says [].
+    check(new Reshape("scalar"), Shape.of(3, 1), x -> x);
+    assertArrayEquals(new long[] {-1}, new Reshape().computeOutputShape(Shape.of(-1, 1)).asArray());
+    Reshape loaded = Reshape.fromConfig(Map.of("name", "scalar", "target_shape", List.of()));
+    assertArrayEquals(new long[0], loaded.targetShape());
+    assertEquals(List.of(), loaded.getConfig().get("target_shape"));
+    var e = assertThrows(IllegalArgumentException.class, () -> new Reshape("r").apply(Input.of(3)));
+    assertTrue(
+        e.getMessage().contains("\"r\"")
+            && e.getMessage().contains("3 values")
+            && e.getMessage().contains("[]"),
+        e.getMessage());
   }
 
   @Test
