@@ -11,6 +11,7 @@ import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -315,11 +316,24 @@ public final class HostArray {
           }
           return TInt64.tensorOf(batch, DataBuffers.of(out, true, false));
         }
+      case "bool":
+        {
+          // As NumPy's astype(bool): nonzero is true.
+          float[] values = new float[n * rowSize];
+          for (int i = 0; i < n; i++) {
+            copyRow(order[from + i], values, i * rowSize);
+          }
+          boolean[] out = new boolean[values.length];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = values[i] != 0;
+          }
+          return TBool.tensorOf(batch, DataBuffers.of(out, true, false));
+        }
       default:
         throw new IllegalArgumentException(
             "Cannot feed an input of dtype \""
                 + dtype
-                + "\": expected float32, int32, int64 or string");
+                + "\": expected float32, int32, int64, bool or string");
     }
   }
 

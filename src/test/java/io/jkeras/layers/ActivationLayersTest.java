@@ -181,6 +181,24 @@ class ActivationLayersTest {
       assertClose(
           "masked softmax", softmaxReference(toDouble(x), keep, i -> i / 4), got, 1e-6, 1e-7);
     }
+    // The same mask from a bool input (Keras's usual mask dtype), fed 0/1 numbers as NumPy's
+    // astype(bool) reads them.
+    KerasTensor boolMask = Input.named("m", "bool", 3, 4);
+    KerasTensor yb =
+        new Softmax(-1, "bool_masked").apply(List.of(in), Map.of("mask", boolMask)).get(0);
+    try (io.jkeras.models.Model model =
+        new io.jkeras.models.Model(List.of(in, boolMask), List.of(yb))) {
+      var out =
+          model.predict(
+              List.of(
+                  io.jkeras.backend.HostArray.ofFloats(Shape.of(2, 3, 4), x),
+                  io.jkeras.backend.HostArray.ofInts(Shape.of(2, 3, 4), m)),
+              8);
+      float[] got = new float[24];
+      out.get(0).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
+      assertClose(
+          "bool-masked softmax", softmaxReference(toDouble(x), keep, i -> i / 4), got, 1e-6, 1e-7);
+    }
     var e =
         assertThrows(
             IllegalArgumentException.class,
