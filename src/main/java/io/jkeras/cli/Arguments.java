@@ -28,6 +28,11 @@ final class Arguments {
           name = name.substring(0, eq);
         }
         if (flags.contains(name)) {
+          if (value != null) {
+            // "--no-shuffle=false" must not quietly mean --no-shuffle.
+            throw new UsageException(
+                command + ": option --" + name + " takes no value, got \"" + a + "\"");
+          }
           options.put(name, "true");
         } else if (valued.contains(name)) {
           if (value == null) {

@@ -292,4 +292,20 @@ class HostileCliTest {
     assertEquals(2, o.code());
     assertTrue(o.err().startsWith("jkeras: "), o.err());
   }
+
+  @Test
+  void aFlagGivenAValueIsRefusedNotTakenAsSet() {
+    Path out = dir.resolve("trained.keras");
+    refused(
+        run(
+            "fit",
+            DIR.resolve("model.keras").toString(),
+            DIR.resolve("input.npy").toString(),
+            DIR.resolve("expected.npy").toString(),
+            out.toString(),
+            "--no-shuffle=false"),
+        "fit: option --no-shuffle takes no value, got \"--no-shuffle=false\"");
+    assertFalse(Files.exists(out));
+    refused(run("inspect", "--help=yes"), "inspect: option --help takes no value");
+  }
 }
