@@ -19,7 +19,10 @@ final class Arguments {
   Arguments(String command, String[] args, Set<String> valued, Set<String> flags) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.startsWith("--")) {
+      if (a.equals("-h") && flags.contains("help")) {
+        // As 'jkeras -h' takes -h for --help, so does every command.
+        options.put("help", "true");
+      } else if (a.startsWith("--")) {
         String name = a.substring(2);
         String value = null;
         int eq = name.indexOf('=');
