@@ -188,6 +188,9 @@ final class CtrCommand {
             "--models: expected names from " + CtrModels.NAMES + ", got \"" + m + "\"");
       }
     }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new Arguments.UsageException("ctr: --out: expected a folder, got the file " + out);
+    }
     long minShardBytes = minShardBytes(a);
     Strategy strategy = null;
     if (a.has("strategy")) {

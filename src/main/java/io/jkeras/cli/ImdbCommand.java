@@ -117,6 +117,9 @@ final class ImdbCommand {
       }
     }
 
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new Arguments.UsageException("imdb: --out: expected a folder, got the file " + out);
+    }
     long t0 = System.nanoTime();
     ImdbData data =
         a.has("data")

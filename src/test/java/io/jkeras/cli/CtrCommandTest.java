@@ -211,5 +211,18 @@ class CtrCommandTest {
       assertTrue(!r[1].contains("CTR data"), "the data was read: " + r[1]);
     }
     assertTrue(!Files.exists(out));
+    Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+    String[] r =
+        runCapturing(
+            "ctr",
+            "--train",
+            train.toString(),
+            "--test",
+            test.toString(),
+            "--out",
+            file.toString());
+    assertEquals("2", r[0]);
+    assertEquals("jkeras: ctr: --out: expected a folder, got the file " + file, r[2].strip());
+    assertTrue(!r[1].contains("CTR data"), "the data was read: " + r[1]);
   }
 }

@@ -160,6 +160,11 @@ class ImdbCommandTest {
       assertFalse(printed[1].contains("IMDB:"), "the data was loaded: " + printed[1]);
     }
     assertFalse(Files.exists(out));
+    Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+    String[] onFile = runCapturing("imdb", "--data", data.toString(), "--out", file.toString());
+    assertEquals("2", onFile[0]);
+    assertEquals("jkeras: imdb: --out: expected a folder, got the file " + file, onFile[2].strip());
+    assertFalse(onFile[1].contains("IMDB:"), "the data was loaded: " + onFile[1]);
     // A SavedModel version that --save-models would have to overwrite stops the run at once, not
     // after training the model.
     Path models = dir.resolve("models");
