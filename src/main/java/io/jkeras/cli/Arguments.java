@@ -19,7 +19,10 @@ final class Arguments {
   Arguments(String command, String[] args, Set<String> valued, Set<String> flags) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.startsWith("--")) {
+      if (a.equals("-h") && flags.contains("help")) {
+        // As 'jkeras -h' takes -h for --help, so does every command.
+        options.put("help", "true");
+      } else if (a.startsWith("--")) {
         String name = a.substring(2);
         String value = null;
         int eq = name.indexOf('=');
@@ -28,6 +31,11 @@ final class Arguments {
           name = name.substring(0, eq);
         }
         if (flags.contains(name)) {
+          if (value != null) {
+            // "--no-shuffle=false" must not quietly mean --no-shuffle.
+            throw new UsageException(
+                command + ": option --" + name + " takes no value, got \"" + a + "\"");
+          }
           options.put(name, "true");
         } else if (valued.contains(name)) {
           if (value == null) {

@@ -6,6 +6,7 @@ import io.jkeras.backend.SessionOptions;
 import io.jkeras.callbacks.CSVLogger;
 import io.jkeras.callbacks.Callback;
 import io.jkeras.callbacks.EarlyStopping;
+import io.jkeras.callbacks.ProgressLogger;
 import io.jkeras.ctr.ClickMetrics;
 import io.jkeras.ctr.CtrModels;
 import io.jkeras.data.ClickData;
@@ -134,12 +135,42 @@ final class CtrCommand {
       System.out.println(HELP);
       return 0;
     }
-    int emb = a.getInt("emb", 16);
-    int batchSize = a.getInt("batch-size", 1024);
-    int epochs = a.getInt("epochs", 30);
-    int patience = a.getInt("patience", 2);
+    // Numbers are checked here, naming the option, before any data is read.
+    int emb = atLeast(a, "emb", 16, 1);
+    int batchSize = atLeast(a, "batch-size", 1024, 1);
+    int epochs = atLeast(a, "epochs", 30, 1);
+    int patience = atLeast(a, "patience", 2, 0);
+    int verbose = a.getInt("verbose", 2);
+    if (verbose < 0 || verbose > 2) {
+      throw new Arguments.UsageException("ctr: --verbose: expected 0, 1 or 2, got " + verbose);
+    }
+    if (a.has("hash-bins")) {
+      atLeast(a, "hash-bins", 0, 1);
+    }
+    if (a.has("shuffle-buffer")) {
+      atLeast(a, "shuffle-buffer", 0, 1);
+    }
+    for (String streamOnly : List.of("valid", "shuffle-buffer")) {
+      if (a.has(streamOnly) && !a.has("stream")) {
+        // Without --stream the held-out share of --train validates: --valid would be ignored.
+        throw new Arguments.UsageException(
+            "ctr: --"
+                + streamOnly
+                + " applies only with --stream (without it, --holdout of the"
+                + " training rows validates)");
+      }
+    }
     double lr = number(a, "learning-rate", 1e-3);
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw new Arguments.UsageException(
+          "ctr: --learning-rate: expected a positive number, got " + a.get("learning-rate", ""));
+    }
     double holdout = number(a, "holdout", 0.1);
+    if (!(holdout > 0 && holdout < 1)) {
+      throw new Arguments.UsageException(
+          "ctr: --holdout: expected a fraction between 0 and 1 (exclusive), got "
+              + a.get("holdout", ""));
+    }
     long seed = a.getInt("seed", 1);
     Path out = Path.of(a.get("out", "out/ctr"));
     List<String> models = List.of(a.get("models", "fm,deepfm,dcnv2,xdeepfm").split(","));
@@ -156,6 +187,9 @@ final class CtrCommand {
         throw new Arguments.UsageException(
             "--models: expected names from " + CtrModels.NAMES + ", got \"" + m + "\"");
       }
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new Arguments.UsageException("ctr: --out: expected a folder, got the file " + out);
     }
     long minShardBytes = minShardBytes(a);
     Strategy strategy = null;
@@ -362,12 +396,16 @@ final class CtrCommand {
               });
         }
         callbacks.add(stop);
+        if (verbose > 0) {
+          // FitOptions.verbose alone sends progress to SLF4J, which the command line keeps at WARN.
+          callbacks.add(new ProgressLogger(verbose, System.out));
+        }
         FitOptions options =
             FitOptions.epochs(epochs)
                 .batchSize(fitBatch)
                 .validationData(CtrModels.inputs(model, valid), List.of(valid.labels()))
                 .callbacks(callbacks.toArray(Callback[]::new))
-                .verbose(a.getInt("verbose", 2));
+                .verbose(verbose);
         System.out.printf(Locale.ROOT, "%n== %s: %,d params%n", m, model.countParams());
         History h =
             streaming
@@ -526,6 +564,15 @@ final class CtrCommand {
       }
     }
     return b.build();
+  }
+
+  private static int atLeast(Arguments a, String name, int fallback, int min) {
+    int v = a.getInt(name, fallback);
+    if (v < min) {
+      throw new Arguments.UsageException(
+          "ctr: --" + name + ": expected a whole number of at least " + min + ", got " + v);
+    }
+    return v;
   }
 
   private static double number(Arguments a, String name, double fallback) {

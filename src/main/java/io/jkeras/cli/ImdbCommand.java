@@ -83,10 +83,14 @@ final class ImdbCommand {
       System.out.println(HELP);
       return 0;
     }
-    int epochs = a.getInt("epochs", 2);
-    int batchSize = a.getInt("batch-size", 32);
+    int epochs = positive(a, "epochs", 2);
+    int batchSize = positive(a, "batch-size", 32);
     int numWords = a.getInt("num-words", 20000);
-    int maxLen = a.getInt("max-len", 100);
+    if (numWords < 3) {
+      throw new Arguments.UsageException(
+          "imdb: --num-words: expected at least 3 (ids 0 to 2 are reserved), got " + numWords);
+    }
+    int maxLen = positive(a, "max-len", 100);
     long seed = a.getInt("seed", 1);
     Path out = Path.of(a.get("out", "out/imdb"));
     List<String> models = List.of(a.get("models", "baseline,fm").split(","));
@@ -97,6 +101,25 @@ final class ImdbCommand {
       }
     }
 
+    // Wrong numbers and an occupied --save-models version folder are refused before the data
+    // loads and the models train, naming the option.
+    int verbose = a.has("verbose") ? a.getInt("verbose", 2) : ProgressLogger.autoVerbosity();
+    if (verbose < 0 || verbose > 2) {
+      throw new Arguments.UsageException("imdb: --verbose: expected 0, 1 or 2, got " + verbose);
+    }
+    if (a.has("save-models")) {
+      for (String name : models) {
+        Path version = Path.of(a.get("save-models", null)).resolve(name).resolve("1");
+        if (Files.exists(version)) {
+          throw new Arguments.UsageException(
+              "imdb: --save-models: " + version + " exists already; choose another folder");
+        }
+      }
+    }
+
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new Arguments.UsageException("imdb: --out: expected a folder, got the file " + out);
+    }
     long t0 = System.nanoTime();
     ImdbData data =
         a.has("data")
@@ -144,7 +167,6 @@ final class ImdbCommand {
         }
         FitOptions options =
             FitOptions.epochs(epochs).batchSize(batchSize).validationData(xTest, yTest);
-        int verbose = a.has("verbose") ? a.getInt("verbose", 2) : ProgressLogger.autoVerbosity();
         if (verbose > 0) {
           // The command line prints progress; the library alone would log it through SLF4J.
           callbacks.add(new ProgressLogger(verbose, System.out));
@@ -180,6 +202,15 @@ final class ImdbCommand {
             + out.resolve("results.json")
             + " and the *_history.csv files");
     return 0;
+  }
+
+  private static int positive(Arguments a, String name, int fallback) {
+    int v = a.getInt(name, fallback);
+    if (v < 1) {
+      throw new Arguments.UsageException(
+          "imdb: --" + name + ": expected a positive whole number, got " + v);
+    }
+    return v;
   }
 
   static String resultTable(Map<String, History> results, Map<String, Long> params) {

@@ -1,6 +1,7 @@
 package io.jkeras.cli;
 
 import io.jkeras.backend.HostArray;
+import io.jkeras.callbacks.ProgressLogger;
 import io.jkeras.io.NpyArray;
 import io.jkeras.io.NpyFile;
 import io.jkeras.layers.KerasShape;
@@ -68,7 +69,9 @@ final class ModelCommands {
           "loss, metrics and optimizer state, and writes the trained model to OUT (.keras)."
               + " X and Y",
           "are .npy files (one input, one output) or folders holding <input name>.npy and",
-          "<output name>.npy. Defaults: 1 epoch, batch size 32, shuffled, no validation.");
+          "<output name>.npy. Defaults: 1 epoch, batch size 32, shuffled, no validation;",
+          "--verbose prints no progress (0), a progress bar (1) or one line per epoch (2),",
+          "by default the bar on a terminal and lines otherwise.");
 
   private ModelCommands() {}
 
@@ -288,8 +291,14 @@ final class ModelCommands {
         FitOptions.epochs(positive(a, "epochs", 1))
             .batchSize(positive(a, "batch-size", Model.DEFAULT_BATCH_SIZE))
             .shuffle(!a.has("no-shuffle"));
-    if (a.has("verbose")) {
-      options.verbose(a.getInt("verbose", 1));
+    int verbose = a.has("verbose") ? a.getInt("verbose", 1) : ProgressLogger.autoVerbosity();
+    if (verbose < 0 || verbose > 2) {
+      throw new Arguments.UsageException("fit: --verbose: expected 0, 1 or 2, got " + verbose);
+    }
+    options.verbose(verbose);
+    if (verbose > 0) {
+      // FitOptions.verbose alone sends progress to SLF4J, which the command line keeps at WARN.
+      options.callbacks(new ProgressLogger(verbose, System.out));
     }
     String split = a.get("validation-split", null);
     if (split != null) {

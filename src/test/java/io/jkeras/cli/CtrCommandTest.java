@@ -16,6 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CtrCommandTest {
 
+  /** Starts SLF4J before standard error is captured, so its start-up notes are not captured. */
+  @org.junit.jupiter.api.BeforeAll
+  static void startLogging() {
+    org.slf4j.LoggerFactory.getLogger(CtrCommandTest.class);
+  }
+
   @TempDir Path dir;
 
   /** One-hot rows of 3 fields (ids 0-9, 10-19, 20-24); clicks follow field 0's id parity. */
@@ -114,5 +120,109 @@ class CtrCommandTest {
     String message = err.toString(StandardCharsets.UTF_8);
     assertTrue(message.contains(test + ":2: expected 3 id:value pairs"), message);
     assertTrue(!Files.exists(dir.resolve("o").resolve("results.json")));
+  }
+
+  /** Exit code, standard output and standard error of one command. */
+  private static String[] runCapturing(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new String[] {
+        String.valueOf(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)
+      };
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void verboseTwoPrintsALinePerEpochAndZeroNothing() throws Exception {
+    Path train = libfm("train.libfm", 300, 1);
+    Path test = libfm("test.libfm", 100, 2);
+    String[] common = {
+      "ctr",
+      "--train",
+      train.toString(),
+      "--test",
+      test.toString(),
+      "--models",
+      "fm",
+      "--epochs",
+      "2",
+      "--patience",
+      "5",
+      "--batch-size",
+      "64",
+      "--out",
+      dir.resolve("o").toString()
+    };
+    // The default is --verbose 2: "Epoch 1/2", then a line of the epoch's logs.
+    String lines = runCapturing(common)[1];
+    assertTrue(lines.contains("Epoch 1/2\n5/5 - "), lines);
+    assertTrue(lines.contains("Epoch 2/2\n5/5 - ") && lines.contains(" - val_auc: "), lines);
+    String[] withQuiet = java.util.Arrays.copyOf(common, common.length + 2);
+    withQuiet[common.length] = "--verbose";
+    withQuiet[common.length + 1] = "0";
+    String quiet = runCapturing(withQuiet)[1];
+    assertTrue(!quiet.contains("Epoch") && quiet.contains("test AUC"), quiet);
+  }
+
+  @Test
+  void badNumbersAndStreamOnlyOptionsAreRefusedBeforeReadingTheData() throws Exception {
+    Path train = libfm("train.libfm", 50, 1);
+    Path test = libfm("test.libfm", 20, 2);
+    Path out = dir.resolve("o");
+    String[][] cases = {
+      {"--epochs", "0", "ctr: --epochs: expected a whole number of at least 1, got 0"},
+      {"--batch-size", "-1", "ctr: --batch-size: expected a whole number of at least 1, got -1"},
+      {"--emb", "0", "ctr: --emb: expected a whole number of at least 1, got 0"},
+      {"--patience", "-1", "ctr: --patience: expected a whole number of at least 0, got -1"},
+      {"--hash-bins", "-3", "ctr: --hash-bins: expected a whole number of at least 1, got -3"},
+      {"--verbose", "7", "ctr: --verbose: expected 0, 1 or 2, got 7"},
+      {"--learning-rate", "-1", "ctr: --learning-rate: expected a positive number, got -1"},
+      {
+        "--holdout",
+        "1.5",
+        "ctr: --holdout: expected a fraction between 0 and 1 (exclusive), got 1.5"
+      },
+      {"--valid", test.toString(), "ctr: --valid applies only with --stream"},
+      {"--shuffle-buffer", "10", "ctr: --shuffle-buffer applies only with --stream"},
+    };
+    for (String[] c : cases) {
+      String[] r =
+          runCapturing(
+              "ctr",
+              "--train",
+              train.toString(),
+              "--test",
+              test.toString(),
+              "--out",
+              out.toString(),
+              c[0],
+              c[1]);
+      assertEquals("2", r[0], c[0] + " " + c[1]);
+      assertTrue(r[2].startsWith("jkeras: " + c[2]), r[2]);
+      assertTrue(!r[1].contains("CTR data"), "the data was read: " + r[1]);
+    }
+    assertTrue(!Files.exists(out));
+    Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+    String[] r =
+        runCapturing(
+            "ctr",
+            "--train",
+            train.toString(),
+            "--test",
+            test.toString(),
+            "--out",
+            file.toString());
+    assertEquals("2", r[0]);
+    assertEquals("jkeras: ctr: --out: expected a folder, got the file " + file, r[2].strip());
+    assertTrue(!r[1].contains("CTR data"), "the data was read: " + r[1]);
   }
 }

@@ -292,4 +292,39 @@ class HostileCliTest {
     assertEquals(2, o.code());
     assertTrue(o.err().startsWith("jkeras: "), o.err());
   }
+
+  @Test
+  void aFlagGivenAValueIsRefusedNotTakenAsSet() {
+    Path out = dir.resolve("trained.keras");
+    refused(
+        run(
+            "fit",
+            DIR.resolve("model.keras").toString(),
+            DIR.resolve("input.npy").toString(),
+            DIR.resolve("expected.npy").toString(),
+            out.toString(),
+            "--no-shuffle=false"),
+        "fit: option --no-shuffle takes no value, got \"--no-shuffle=false\"");
+    assertFalse(Files.exists(out));
+    refused(run("inspect", "--help=yes"), "inspect: option --help takes no value");
+  }
+
+  @Test
+  void dashHIsHelpForEveryCommandAsForJkerasItself() {
+    for (String command :
+        List.of("inspect", "convert", "predict", "fit", "imdb", "ctr", "clicks")) {
+      PrintStream out = System.out;
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      int code;
+      try {
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        code = Main.run(new String[] {command, "-h"});
+      } finally {
+        System.setOut(out);
+      }
+      assertEquals(0, code, command);
+      assertTrue(
+          buf.toString(StandardCharsets.UTF_8).startsWith("usage: jkeras " + command), command);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.jkeras.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.datasets.TarBuilder;
@@ -12,11 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The {@code jkeras imdb} command end to end on a small archive the test writes. */
 class ImdbCommandTest {
+
+  /** Starts SLF4J before standard error is captured, so its start-up notes are not captured. */
+  @BeforeAll
+  static void startLogging() {
+    LoggerFactory.getLogger(ImdbCommandTest.class);
+  }
 
   private static Path archive(Path dir) throws Exception {
     String[] good = {"great", "fun", "wonderful", "best", "loved"};
@@ -125,5 +134,85 @@ class ImdbCommandTest {
     Path broken = dir.resolve("broken.tar.gz");
     Files.write(broken, new byte[] {31, -117, 8, 0, 1, 2, 3});
     assertEquals(2, Main.run(new String[] {"imdb", "--data", broken.toString()}));
+  }
+
+  @Test
+  void badNumbersAndATakenSaveModelsFolderAreRefusedBeforeLoadingOrTraining(@TempDir Path dir)
+      throws Exception {
+    Path data = archive(dir);
+    Path out = dir.resolve("out");
+    String[][] cases = {
+      {"--epochs", "0", "imdb: --epochs: expected a positive whole number, got 0"},
+      {"--batch-size", "-32", "imdb: --batch-size: expected a positive whole number, got -32"},
+      {"--max-len", "0", "imdb: --max-len: expected a positive whole number, got 0"},
+      {
+        "--num-words",
+        "2",
+        "imdb: --num-words: expected at least 3 (ids 0 to 2 are reserved), got 2"
+      },
+      {"--verbose", "3", "imdb: --verbose: expected 0, 1 or 2, got 3"},
+    };
+    for (String[] c : cases) {
+      String[] printed =
+          runCapturing("imdb", "--data", data.toString(), "--out", out.toString(), c[0], c[1]);
+      assertEquals("2", printed[0], c[0]);
+      assertEquals("jkeras: " + c[2], printed[2].strip());
+      assertFalse(printed[1].contains("IMDB:"), "the data was loaded: " + printed[1]);
+    }
+    assertFalse(Files.exists(out));
+    Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+    String[] onFile = runCapturing("imdb", "--data", data.toString(), "--out", file.toString());
+    assertEquals("2", onFile[0]);
+    assertEquals("jkeras: imdb: --out: expected a folder, got the file " + file, onFile[2].strip());
+    assertFalse(onFile[1].contains("IMDB:"), "the data was loaded: " + onFile[1]);
+    // A SavedModel version that --save-models would have to overwrite stops the run at once, not
+    // after training the model.
+    Path models = dir.resolve("models");
+    Files.createDirectories(models.resolve("fm/1"));
+    String[] printed =
+        runCapturing(
+            "imdb",
+            "--data",
+            data.toString(),
+            "--out",
+            out.toString(),
+            "--epochs",
+            "1",
+            "--num-words",
+            "50",
+            "--max-len",
+            "12",
+            "--models",
+            "fm",
+            "--save-models",
+            models.toString());
+    assertEquals("2", printed[0]);
+    assertEquals(
+        "jkeras: imdb: --save-models: "
+            + models.resolve("fm").resolve("1")
+            + " exists already; choose another folder",
+        printed[2].strip());
+    assertFalse(printed[1].contains("Epoch"), printed[1]);
+    assertFalse(Files.exists(models.resolve("fm.keras")));
+    assertFalse(Files.exists(out));
+  }
+
+  /** Exit code, standard output and standard error of one command. */
+  private static String[] runCapturing(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new String[] {
+        String.valueOf(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)
+      };
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
   }
 }

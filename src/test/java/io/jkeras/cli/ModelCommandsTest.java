@@ -101,4 +101,36 @@ class ModelCommandsTest {
               dir.resolve("o.npy").toString()
             }));
   }
+
+  @Test
+  void fitPrintsTheProgressVerboseAsksFor(@TempDir Path dir) throws Exception {
+    String[] common = {
+      "fit",
+      DIR.resolve("model.keras").toString(),
+      DIR.resolve("input.npy").toString(),
+      DIR.resolve("expected.npy").toString(),
+      dir.resolve("trained.keras").toString(),
+      "--epochs",
+      "2",
+      "--batch-size",
+      "2"
+    };
+    String lines = run(concat(common, "--verbose", "2"));
+    // input.npy holds 4 rows: 2 steps of 2 per epoch, one line per epoch after its header.
+    assertTrue(lines.contains("Epoch 1/2\n2/2 - "), lines);
+    assertTrue(lines.contains("Epoch 2/2\n2/2 - "), lines);
+    assertTrue(lines.contains(" - loss: "), lines);
+    String bar = run(concat(common, "--verbose", "1"));
+    assertTrue(bar.contains("Epoch 2/2") && bar.contains("━━━━") && bar.contains(" - loss: "), bar);
+    String quiet = run(concat(common, "--verbose", "0"));
+    assertEquals("Wrote Keras file " + dir.resolve("trained.keras") + "\n", quiet);
+    assertEquals(
+        2, Main.run(concat(common, "--verbose", "3")), "--verbose 3 is not a Keras verbosity");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }
