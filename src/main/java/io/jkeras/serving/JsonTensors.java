@@ -17,8 +17,10 @@ import java.util.Arrays;
  * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0} are
  * rejected for {@code DT_INT32}); float dtypes take any number, including {@code NaN} and {@code
  * ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}; {@code DT_STRING} takes JSON
- * strings (fed as their UTF-8 bytes). Every list at one depth must have the same length (no ragged
- * tensors). The resulting shape must have the spec's rank and agree with every known dimension.
+ * strings (fed as their UTF-8 bytes) and binary values {@code {"b64": "<base64>"}} (fed as the
+ * decoded bytes), and only {@code DT_STRING} takes them. Every list at one depth must have the same
+ * length (no ragged tensors). The resulting shape must have the spec's rank and agree with every
+ * known dimension.
  */
 final class JsonTensors {
 
@@ -140,8 +142,8 @@ final class JsonTensors {
             ((boolean[]) data)[i] = kind == JsonLeaves.TRUE;
           }
           case TensorData.DT_STRING -> {
-            if (kind != JsonLeaves.STRING) {
-              throw wrongType(leaves, i, "a string");
+            if (kind != JsonLeaves.STRING && kind != JsonLeaves.BYTES) {
+              throw wrongType(leaves, i, "a string or {\"b64\": \"<base64>\"}");
             }
             ((byte[][]) data)[i] = leaves.stringAt(i);
           }
@@ -195,19 +197,32 @@ final class JsonTensors {
     }
   }
 
-  /** Writes the whole tensor as nested lists (a bare value for rank 0). */
-  static void write(JsonGenerator g, TensorData t) throws IOException {
-    write(g, t, 0, 0);
+  /**
+   * True when output {@code name} of dtype {@code dtype} is written as binary values {@code {"b64":
+   * "<base64>"}}: TensorFlow Serving's rule is a DT_STRING output whose name ends in {@code
+   * _bytes}.
+   */
+  static boolean isBinaryOutput(String name, String dtype) {
+    return dtype.equals(TensorData.DT_STRING) && name.endsWith("_bytes");
   }
 
-  /** Writes row {@code row} of a tensor of rank at least 1. */
-  static void writeRow(JsonGenerator g, TensorData t, int row) throws IOException {
-    write(g, t, 1, Math.toIntExact(row * t.rowSize()));
+  /**
+   * Writes the whole tensor as nested lists (a bare value for rank 0); {@code binary}: strings as
+   * {@code {"b64": "<base64>"}}.
+   */
+  static void write(JsonGenerator g, TensorData t, boolean binary) throws IOException {
+    write(g, t, binary, 0, 0);
   }
 
-  private static void write(JsonGenerator g, TensorData t, int dim, int offset) throws IOException {
+  /** Writes row {@code row} of a tensor of rank at least 1, as {@link #write} does. */
+  static void writeRow(JsonGenerator g, TensorData t, boolean binary, int row) throws IOException {
+    write(g, t, binary, 1, Math.toIntExact(row * t.rowSize()));
+  }
+
+  private static void write(JsonGenerator g, TensorData t, boolean binary, int dim, int offset)
+      throws IOException {
     if (dim == t.rank()) {
-      writeLeaf(g, t, offset);
+      writeLeaf(g, t, binary, offset);
       return;
     }
     long n = t.dim(dim);
@@ -218,17 +233,18 @@ final class JsonTensors {
     g.writeStartArray();
     if (dim == t.rank() - 1) {
       for (int i = 0; i < n; i++) {
-        writeLeaf(g, t, offset + i);
+        writeLeaf(g, t, binary, offset + i);
       }
     } else {
       for (int i = 0; i < n; i++) {
-        write(g, t, dim + 1, Math.toIntExact(offset + i * stride));
+        write(g, t, binary, dim + 1, Math.toIntExact(offset + i * stride));
       }
     }
     g.writeEndArray();
   }
 
-  private static void writeLeaf(JsonGenerator g, TensorData t, int i) throws IOException {
+  private static void writeLeaf(JsonGenerator g, TensorData t, boolean binary, int i)
+      throws IOException {
     switch (t.dtype()) {
       case TensorData.DT_FLOAT -> g.writeNumber(((float[]) t.data())[i]);
       case TensorData.DT_DOUBLE -> g.writeNumber(((double[]) t.data())[i]);
@@ -237,7 +253,14 @@ final class JsonTensors {
       case TensorData.DT_BOOL -> g.writeBoolean(((boolean[]) t.data())[i]);
       case TensorData.DT_STRING -> {
         byte[] b = ((byte[][]) t.data())[i];
-        g.writeString(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        if (binary) {
+          g.writeStartObject();
+          g.writeStringField(
+              PredictBodyReader.BASE64_KEY, java.util.Base64.getEncoder().encodeToString(b));
+          g.writeEndObject();
+        } else {
+          g.writeString(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        }
       }
       default -> throw new IllegalStateException(t.dtype());
     }

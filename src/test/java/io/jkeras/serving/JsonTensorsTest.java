@@ -62,6 +62,104 @@ class JsonTensorsTest {
         Float.isNaN(f[0]) && f[1] == Float.NEGATIVE_INFINITY && f[2] == Float.POSITIVE_INFINITY);
   }
 
+  private static PredictCodec.Request read(String body) throws Exception {
+    return PredictCodec.read(
+        new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        100,
+        1 << 20);
+  }
+
+  /**
+   * TensorFlow Serving's {@code {"b64": ...}}: the decoded bytes of a DT_STRING element (padding
+   * optional), refused for other dtypes, for bad base64 and for any other object; an object with
+   * more keys is named inputs, even when one of them is "b64".
+   */
+  @Test
+  void binaryValuesDecodeForStringInputsOnly() throws Exception {
+    byte[][] s =
+        tensor("[{\"b64\": \"AP9h\"}, \"a\", {\"b64\": \"AP9hIQ\"}]", spec("DT_STRING", -1))
+            .strings();
+    assertArrayEquals(new byte[] {0, (byte) 0xff, 'a'}, s[0]);
+    assertArrayEquals(new byte[] {'a'}, s[1]);
+    assertArrayEquals(new byte[] {0, (byte) 0xff, 'a', '!'}, s[2]);
+    TensorData scalar =
+        tensor("{\"b64\": \"AP9h\"}", new TensorSpec("t:0", "DT_STRING", new long[0]));
+    assertArrayEquals(new long[0], scalar.shape());
+    assertArrayEquals(new byte[] {0, (byte) 0xff, 'a'}, scalar.strings()[0]);
+
+    ServingException e =
+        assertThrows(
+            ServingException.class, () -> tensor("[{\"b64\": \"AP9h\"}]", spec("DT_FLOAT", -1)));
+    assertTrue(e.getMessage().contains("needs a number"), e.getMessage());
+    assertTrue(e.getMessage().contains("{\"b64\": \"AP9h\"}"), e.getMessage());
+    e = assertThrows(ServingException.class, () -> read("{\"inputs\": [{\"b64\": \"A*\"}]}"));
+    assertEquals(400, e.httpStatus());
+    assertTrue(e.getMessage().contains("the tensor[0]"), e.getMessage());
+    assertTrue(e.getMessage().contains("not valid base64"), e.getMessage());
+    for (String notBinary : List.of("{\"b64\": 5}", "{\"b64\": \"AP9h\", \"x\": 1}", "{}")) {
+      e =
+          assertThrows(
+              ServingException.class, () -> read("{\"inputs\": [[1], [" + notBinary + "]]}"));
+      assertEquals(400, e.httpStatus());
+      assertTrue(e.getMessage().contains("the tensor[1][0]"), e.getMessage());
+      assertTrue(e.getMessage().contains("{\"b64\": \"<base64>\"}"), e.getMessage());
+    }
+
+    PredictCodec.Request rows =
+        read("{\"instances\": [{\"b64\": \"AP9h\", \"n\": 1}, {\"n\": 2, \"b64\": \"x\"}]}");
+    assertEquals(List.of("b64", "n"), List.copyOf(rows.named().keySet()));
+    byte[][] named =
+        JsonTensors.fromLeaves(rows.named().get("b64"), true, "b64", spec("DT_STRING", -1))
+            .strings();
+    assertArrayEquals(new byte[][] {"AP9h".getBytes(), "x".getBytes()}, named);
+    assertArrayEquals(
+        new long[] {1, 2},
+        JsonTensors.fromLeaves(rows.named().get("n"), true, "n", spec("DT_INT64", -1)).longs());
+    PredictCodec.Request cols = read("{\"inputs\": {\"b64\": \"AP9h\", \"n\": [3]}}");
+    assertArrayEquals(
+        new byte[][] {"AP9h".getBytes()},
+        JsonTensors.fromLeaves(
+                cols.named().get("b64"),
+                false,
+                "b64",
+                new TensorSpec("t:0", "DT_STRING", new long[0]))
+            .strings());
+    assertArrayEquals(
+        new long[] {3},
+        JsonTensors.fromLeaves(cols.named().get("n"), false, "n", spec("DT_INT64", -1)).longs());
+  }
+
+  /** DT_STRING outputs named *_bytes are written as {"b64": ...}, the others as text. */
+  @Test
+  void binaryOutputsAreThoseNamedBytes() throws Exception {
+    SignatureSpec sig =
+        new SignatureSpec(
+            "serving_default",
+            SignatureSpec.PREDICT_METHOD,
+            java.util.Map.of("x", spec("DT_STRING", -1)),
+            java.util.Map.of(
+                "image_bytes", spec("DT_STRING", -1),
+                "label", spec("DT_STRING", -1),
+                "n_bytes", spec("DT_INT32", -1)));
+    byte[][] image = {{0, (byte) 0xff, 'a'}, {}};
+    java.util.Map<String, TensorData> outs =
+        java.util.Map.of(
+            "image_bytes", TensorData.ofStrings(image, 2),
+            "label", TensorData.ofStrings(new byte[][] {"cat".getBytes(), "dog".getBytes()}, 2),
+            "n_bytes", TensorData.ofInts(new int[] {3, 0}, 2));
+    assertEquals(
+        json(
+            "{\"predictions\": [{\"image_bytes\": {\"b64\": \"AP9h\"}, \"label\": \"cat\","
+                + " \"n_bytes\": 3}, {\"image_bytes\": {\"b64\": \"\"}, \"label\": \"dog\","
+                + " \"n_bytes\": 0}]}"),
+        json(new String(PredictCodec.response(true, sig, outs))));
+    assertEquals(
+        json(
+            "{\"outputs\": {\"image_bytes\": [{\"b64\": \"AP9h\"}, {\"b64\": \"\"}],"
+                + " \"label\": [\"cat\", \"dog\"], \"n_bytes\": [3, 0]}}"),
+        json(new String(PredictCodec.response(false, sig, outs))));
+  }
+
   @Test
   void stringBytesCountInTheTensorByteBudget() throws Exception {
     // 2 values (16 bytes) + 2 strings of 300 UTF-8 bytes with 24 bytes of overhead each = 664.
@@ -96,17 +194,17 @@ class JsonTensorsTest {
     assertEquals(2.5, s.doubles()[0]);
     TensorData any = tensor("[[1], [2]]", new TensorSpec("t:0", "DT_FLOAT", null));
     assertArrayEquals(new long[] {2, 1}, any.shape());
-    assertEquals("2.5", new String(ServingJson.write(g -> JsonTensors.write(g, s))));
+    assertEquals("2.5", new String(ServingJson.write(g -> JsonTensors.write(g, s, false))));
   }
 
   @Test
   void writesNestedListsAndRows() {
     TensorData t = TensorData.ofInts(new int[] {1, 2, 3, 4, 5, 6}, 3, 2);
     assertEquals(
-        "[[1,2],[3,4],[5,6]]", new String(ServingJson.write(g -> JsonTensors.write(g, t))));
-    assertEquals("[5,6]", new String(ServingJson.write(g -> JsonTensors.writeRow(g, t, 2))));
+        "[[1,2],[3,4],[5,6]]", new String(ServingJson.write(g -> JsonTensors.write(g, t, false))));
+    assertEquals("[5,6]", new String(ServingJson.write(g -> JsonTensors.writeRow(g, t, false, 2))));
     TensorData v = TensorData.ofFloats(new float[] {0.1f, 3f}, 2);
-    assertEquals("0.1", new String(ServingJson.write(g -> JsonTensors.writeRow(g, v, 0))));
+    assertEquals("0.1", new String(ServingJson.write(g -> JsonTensors.writeRow(g, v, false, 0))));
   }
 
   @Test
