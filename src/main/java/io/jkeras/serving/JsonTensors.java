@@ -15,12 +15,12 @@ import java.util.Arrays;
  * }</pre>
  *
  * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0} are
- * rejected for {@code DT_INT32}); float dtypes take any number, including {@code NaN} and {@code
- * ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}; {@code DT_STRING} takes JSON
- * strings (fed as their UTF-8 bytes) and binary values {@code {"b64": "<base64>"}} (fed as the
- * decoded bytes), and only {@code DT_STRING} takes them. Every list at one depth must have the same
- * length (no ragged tensors). The resulting shape must have the spec's rank and agree with every
- * known dimension.
+ * rejected for {@code DT_INT32}, 256 and -1 for {@code DT_UINT8}); float dtypes take any number,
+ * including {@code NaN} and {@code ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false};
+ * {@code DT_STRING} takes JSON strings (fed as their UTF-8 bytes) and binary values {@code {"b64":
+ * "<base64>"}} (fed as the decoded bytes), and only {@code DT_STRING} takes them. Every list at one
+ * depth must have the same length (no ragged tensors). The resulting shape must have the spec's
+ * rank and agree with every known dimension.
  */
 final class JsonTensors {
 
@@ -50,7 +50,7 @@ final class JsonTensors {
               + "\" has dtype "
               + spec.dtype()
               + ", which jkeras serving cannot feed from JSON (supported: DT_FLOAT, DT_DOUBLE, "
-              + "DT_INT32, DT_INT64, DT_BOOL, DT_STRING)");
+              + "DT_INT32, DT_INT64, DT_BOOL, DT_UINT8, DT_STRING)");
     }
   }
 
@@ -135,6 +135,13 @@ final class JsonTensors {
             }
             ((long[]) data)[i] = leaves.longAt(i);
           }
+          case TensorData.DT_UINT8 -> {
+            long v = leaves.longAt(i);
+            if (kind != JsonLeaves.INT || v < 0 || v > 255) {
+              throw wrongType(leaves, i, "an integer from 0 to 255");
+            }
+            ((byte[]) data)[i] = (byte) v;
+          }
           case TensorData.DT_BOOL -> {
             if (kind != JsonLeaves.TRUE && kind != JsonLeaves.FALSE) {
               throw wrongType(leaves, i, "true or false");
@@ -156,6 +163,7 @@ final class JsonTensors {
         case TensorData.DT_INT32 -> TensorData.ofInts((int[]) data, shape);
         case TensorData.DT_INT64 -> TensorData.ofLongs((long[]) data, shape);
         case TensorData.DT_BOOL -> TensorData.ofBooleans((boolean[]) data, shape);
+        case TensorData.DT_UINT8 -> TensorData.ofUint8s((byte[]) data, shape);
         case TensorData.DT_STRING -> TensorData.ofStrings((byte[][]) data, shape);
         default -> throw new IllegalStateException(dtype);
       };
@@ -251,6 +259,7 @@ final class JsonTensors {
       case TensorData.DT_INT32 -> g.writeNumber(((int[]) t.data())[i]);
       case TensorData.DT_INT64 -> g.writeNumber(((long[]) t.data())[i]);
       case TensorData.DT_BOOL -> g.writeBoolean(((boolean[]) t.data())[i]);
+      case TensorData.DT_UINT8 -> g.writeNumber(((byte[]) t.data())[i] & 0xff);
       case TensorData.DT_STRING -> {
         byte[] b = ((byte[][]) t.data())[i];
         if (binary) {

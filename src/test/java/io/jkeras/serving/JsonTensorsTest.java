@@ -47,6 +47,11 @@ class JsonTensorsTest {
         new boolean[] {true, false}, tensor("[true, false]", spec("DT_BOOL", -1)).booleans());
     assertThrows(ServingException.class, () -> tensor("[1.0]", spec("DT_INT32", -1)));
     assertThrows(ServingException.class, () -> tensor("[1]", spec("DT_BOOL", -1)));
+    TensorData u8 = tensor("[0, 128, 255]", spec("DT_UINT8", -1));
+    assertArrayEquals(new byte[] {0, (byte) 128, (byte) 255}, u8.uint8s());
+    assertEquals(
+        "[0,128,255]", new String(ServingJson.write(g -> JsonTensors.write(g, u8, false))));
+    assertThrows(ServingException.class, () -> tensor("[256]", spec("DT_UINT8", -1)));
     byte[][] s = tensor("[\"a\", \"\u00e9\"]", spec("DT_STRING", -1)).strings();
     assertArrayEquals(new byte[] {'a'}, s[0]);
     assertArrayEquals("\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8), s[1]);

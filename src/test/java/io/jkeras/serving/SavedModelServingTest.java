@@ -167,6 +167,48 @@ class SavedModelServingTest {
     }
   }
 
+  /**
+   * A Keras model with a uint8 input (images), exported by Keras: its DT_UINT8 signature takes the
+   * integers 0..255 (not 256, -1 or 1.5) and serves what Keras's predict gives.
+   */
+  @Test
+  void kerasUint8InputModelServesKerasPredictions(@TempDir Path tmp) throws Exception {
+    JsonNode keras =
+        JSON.readTree(
+            PythonKeras.runScript("serving/uint8_model.py", tmp.resolve("base/1").toString())
+                .stdout());
+    try (ModelServer server = serve("u8", tmp.resolve("base"))) {
+      JsonNode p =
+          post(
+              server.uri(),
+              "/v1/models/u8:predict",
+              "{\"instances\": " + keras.get("pixels") + "}");
+      JsonNode want = keras.get("predictions");
+      assertEquals(want.size(), p.get("predictions").size(), p.toString());
+      for (int i = 0; i < want.size(); i++) {
+        for (int j = 0; j < 2; j++) {
+          assertEquals(
+              want.get(i).get(j).doubleValue(),
+              p.get("predictions").get(i).get(j).doubleValue(),
+              1e-6,
+              p.toString());
+        }
+      }
+      for (String bad : List.of("256", "-1", "1.5")) {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(server.uri().resolve("/v1/models/u8:predict"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"instances\": [[[0, 1], [2, " + bad + "]]]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("DT_UINT8") && r.body().contains(bad), r.body());
+      }
+    }
+  }
+
   @Test
   void javaExportedFmModelServesWhatPredictGives(@TempDir Path tmp) throws Exception {
     KerasTensor in = Input.named("features", "float32", 6);
