@@ -2,6 +2,9 @@ package io.jkeras.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -254,8 +257,8 @@ final class JsonTensors {
   private static void writeLeaf(JsonGenerator g, TensorData t, boolean binary, int i)
       throws IOException {
     switch (t.dtype()) {
-      case TensorData.DT_FLOAT -> g.writeNumber(((float[]) t.data())[i]);
-      case TensorData.DT_DOUBLE -> g.writeNumber(((double[]) t.data())[i]);
+      case TensorData.DT_FLOAT -> g.writeNumber(decimal(((float[]) t.data())[i], true));
+      case TensorData.DT_DOUBLE -> g.writeNumber(decimal(((double[]) t.data())[i], false));
       case TensorData.DT_INT32 -> g.writeNumber(((int[]) t.data())[i]);
       case TensorData.DT_INT64 -> g.writeNumber(((long[]) t.data())[i]);
       case TensorData.DT_BOOL -> g.writeBoolean(((boolean[]) t.data())[i]);
@@ -273,5 +276,70 @@ final class JsonTensors {
       }
       default -> throw new IllegalStateException(t.dtype());
     }
+  }
+
+  /**
+   * A float or double as TensorFlow Serving writes it: six significant digits in C's {@code %g}
+   * form when they read back as the same value ({@code 0.1}, {@code 9e+06}, {@code 3e-05}), else
+   * all the digits the type needs ({@code %.9g} for a float, {@code %.17g} for a double: 1/3 as a
+   * float is {@code 0.333333343}); {@code .0} is added to whole numbers without an exponent ({@code
+   * 3.0}); {@code NaN}, {@code Infinity} and {@code -Infinity} are bare tokens.
+   *
+   * <pre>{@code
+   * JsonTensors.decimal(9e6f, true); // "9e+06"
+   * }</pre>
+   *
+   * @param isFloat whether {@code v} is a float (read back as a float) or a double
+   */
+  static String decimal(double v, boolean isFloat) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "Infinity" : "-Infinity";
+    }
+    if (v == 0) {
+      return 1 / v < 0 ? "-0.0" : "0.0";
+    }
+    BigDecimal exact = new BigDecimal(v);
+    String s = formatG(exact, 6);
+    if (isFloat ? Float.parseFloat(s) != (float) v : Double.parseDouble(s) != v) {
+      s = formatG(exact, isFloat ? 9 : 17);
+    }
+    return s.indexOf('.') < 0 && s.indexOf('e') < 0 ? s + ".0" : s;
+  }
+
+  /**
+   * C's {@code printf("%.<digits>g", v)} for a non-zero {@code v} given exactly, rounding half to
+   * even.
+   */
+  static String formatG(BigDecimal v, int digits) {
+    BigDecimal r = v.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+    int exponent = r.precision() - r.scale() - 1;
+    if (exponent >= -4 && exponent < digits) {
+      String plain = r.setScale(Math.max(0, digits - 1 - exponent)).toPlainString();
+      if (plain.indexOf('.') >= 0) {
+        int end = plain.length();
+        while (plain.charAt(end - 1) == '0') {
+          end--;
+        }
+        plain = plain.substring(0, plain.charAt(end - 1) == '.' ? end - 1 : end);
+      }
+      return plain;
+    }
+    String mantissa = r.unscaledValue().abs().toString();
+    int end = mantissa.length();
+    while (end > 1 && mantissa.charAt(end - 1) == '0') {
+      end--;
+    }
+    mantissa = mantissa.substring(0, end);
+    StringBuilder out = new StringBuilder(r.signum() < 0 ? "-" : "");
+    out.append(mantissa.charAt(0));
+    if (mantissa.length() > 1) {
+      out.append('.').append(mantissa, 1, mantissa.length());
+    }
+    out.append('e').append(exponent < 0 ? '-' : '+');
+    int e = Math.abs(exponent);
+    return out.append(e < 10 ? "0" : "").append(e).toString();
   }
 }

@@ -202,6 +202,62 @@ class JsonTensorsTest {
     assertEquals("2.5", new String(ServingJson.write(g -> JsonTensors.write(g, s, false))));
   }
 
+  /**
+   * Floats and doubles are written as TensorFlow Serving writes them: the expectations of its own
+   * json_tensor_test (six significant digits in %g form, else as many as the type needs, ".0" on
+   * whole numbers), and %g itself checked against C's printf (Python's % operator) on values across
+   * the whole range.
+   */
+  @Test
+  void floatsAndDoublesPrintAsTensorFlowServingPrintsThem() throws Exception {
+    TensorData f =
+        TensorData.ofFloats(
+            new float[] {9000000, 999999, 0.5f, .0003f, .00003f, 555557.5f, 1f / 3, -0f}, 4, 2);
+    assertEquals(
+        "[[9e+06,999999.0],[0.5,0.0003],[3e-05,555557.5],[0.333333343,-0.0]]",
+        new String(ServingJson.write(g -> JsonTensors.write(g, f, false))));
+    TensorData nonFinite =
+        TensorData.ofFloats(
+            new float[] {Float.NaN, Float.POSITIVE_INFINITY, 3, Float.NEGATIVE_INFINITY}, 2, 2);
+    assertEquals(
+        "[[NaN,Infinity],[3.0,-Infinity]]",
+        new String(ServingJson.write(g -> JsonTensors.write(g, nonFinite, false))));
+    TensorData d = TensorData.ofDoubles(new double[] {0.1, 1.0 / 3, 1e100, 0.662}, 4);
+    assertEquals(
+        "[0.1,0.33333333333333331,1e+100,0.662]",
+        new String(ServingJson.write(g -> JsonTensors.write(g, d, false))));
+
+    java.util.Random r = new java.util.Random(4);
+    StringBuilder values = new StringBuilder();
+    double[] xs = new double[600];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] =
+          i % 2 == 0
+              ? Float.intBitsToFloat(r.nextInt() & 0x7f7fffff | (r.nextBoolean() ? 1 << 31 : 0))
+              : (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(40) - 20);
+      values.append(i == 0 ? "" : " ").append(Double.toString(xs[i]));
+    }
+    String[] printf =
+        io.jkeras.testing.PythonKeras.runCode(
+                "import sys\n"
+                    + "for v in map(float, sys.argv[1:]):\n"
+                    + "    print('%.6g %.9g %.17g' % (v, v, v))",
+                values.toString().split(" "))
+            .stdout()
+            .split("\n");
+    for (int i = 0; i < xs.length; i++) {
+      String want = printf[i].trim();
+      java.math.BigDecimal x = new java.math.BigDecimal(xs[i]);
+      String got =
+          JsonTensors.formatG(x, 6)
+              + " "
+              + JsonTensors.formatG(x, 9)
+              + " "
+              + JsonTensors.formatG(x, 17);
+      assertEquals(want, got, "%g of " + xs[i]);
+    }
+  }
+
   @Test
   void writesNestedListsAndRows() {
     TensorData t = TensorData.ofInts(new int[] {1, 2, 3, 4, 5, 6}, 3, 2);
