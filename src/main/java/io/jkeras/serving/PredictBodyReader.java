@@ -483,18 +483,38 @@ final class PredictBodyReader {
       switch (t) {
         case VALUE_NUMBER_INT -> {
           if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            out.addDouble(p.getDoubleValue());
+            out.addDouble(finite(depth));
           } else {
             out.addLong(p.getLongValue());
           }
         }
-        case VALUE_NUMBER_FLOAT -> out.addDouble(p.getDoubleValue());
+        case VALUE_NUMBER_FLOAT -> out.addDouble(p.isNaN() ? p.getDoubleValue() : finite(depth));
         case VALUE_TRUE -> out.addBoolean(true);
         case VALUE_FALSE -> out.addBoolean(false);
         case VALUE_STRING -> out.addString(bytes);
         case START_OBJECT -> out.addBinary(bytes);
         default -> out.addOther(clip(tokenText(p)));
       }
+    }
+
+    /**
+     * The value of the current number token, which is written out in digits: past the double range
+     * it is refused, as TensorFlow Serving's parser refuses it, rather than read as infinity (the
+     * bare tokens {@code Infinity} and {@code -Infinity} are the way to send one).
+     */
+    private double finite(int depth) throws ServingException, IOException {
+      double v = p.getDoubleValue();
+      if (Double.isInfinite(v)) {
+        throw ServingException.invalid(
+            "Bad value"
+                + forInput(out)
+                + ": in "
+                + position(depth)
+                + " the number "
+                + clip(p.getText())
+                + " is too big for a double; send Infinity or -Infinity for an infinite value");
+      }
+      return v;
     }
 
     /** "instance 3[0][2]" for the element at {@code depth} being read. */
