@@ -25,6 +25,7 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.BooleanNdArray;
+import org.tensorflow.ndarray.ByteNdArray;
 import org.tensorflow.ndarray.DoubleNdArray;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
@@ -46,6 +47,7 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
 
 /**
  * A SavedModel loaded into a TensorFlow session, ready to run its signatures: written by {@link
@@ -57,7 +59,9 @@ import org.tensorflow.types.TString;
  * and shapes). {@link #run(String, Map)} checks the inputs against a signature (every key present,
  * no unknown key, dtype and shape as declared) and returns heap arrays: {@link FloatNdArray} for
  * float32, {@link DoubleNdArray}, {@link IntNdArray}, {@link LongNdArray} and {@link
- * BooleanNdArray} for float64, int32, int64 and bool. Every tensor is closed before returning.
+ * BooleanNdArray} for float64, int32, int64 and bool, {@link ByteNdArray} for uint8 (the bytes read
+ * as unsigned: {@code b & 0xff}), {@code NdArray<byte[]>} for string. Every tensor is closed before
+ * returning.
  *
  * <p>Thread safety: any number of threads may call {@code run} at the same time (TensorFlow
  * sessions run concurrently); {@link #close()} waits for running calls, and later calls fail.
@@ -636,6 +640,8 @@ public final class LoadedSavedModel implements AutoCloseable {
         return TInt64.tensorOf(s, t -> ((LongNdArray) a).copyTo(t));
       case DT_BOOL:
         return TBool.tensorOf(s, t -> ((BooleanNdArray) a).copyTo(t));
+      case DT_UINT8:
+        return TUint8.tensorOf(s, t -> ((ByteNdArray) a).copyTo(t));
       case DT_STRING:
         {
           @SuppressWarnings("unchecked")
@@ -652,7 +658,7 @@ public final class LoadedSavedModel implements AutoCloseable {
                 + "\" has dtype "
                 + spec.dtype()
                 + ", which jkeras cannot feed yet"
-                + " (supported: float32, float64, int32, int64, bool, string)");
+                + " (supported: float32, float64, int32, int64, bool, uint8, string)");
     }
   }
 
@@ -679,6 +685,9 @@ public final class LoadedSavedModel implements AutoCloseable {
     }
     if (a instanceof BooleanNdArray) {
       return "bool";
+    }
+    if (a instanceof ByteNdArray) {
+      return "uint8";
     }
     if (a.size() > 0 && a.getObject(new long[a.shape().numDimensions()]) instanceof byte[]) {
       return "string";
@@ -720,6 +729,12 @@ public final class LoadedSavedModel implements AutoCloseable {
           ((TBool) t).copyTo(out);
           return out;
         }
+      case DT_UINT8:
+        {
+          ByteNdArray out = NdArrays.ofBytes(s);
+          ((TUint8) t).copyTo(out);
+          return out;
+        }
       case DT_STRING:
         {
           NdArray<byte[]> out = NdArrays.ofObjects(byte[].class, s);
@@ -736,7 +751,7 @@ public final class LoadedSavedModel implements AutoCloseable {
                 + "\" has dtype "
                 + TensorSpec.kerasName(type)
                 + ", which jkeras cannot"
-                + " read yet (supported: float32, float64, int32, int64, bool)");
+                + " read yet (supported: float32, float64, int32, int64, bool, uint8, string)");
     }
   }
 

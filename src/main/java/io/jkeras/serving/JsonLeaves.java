@@ -31,6 +31,12 @@ final class JsonLeaves {
   /** A JSON string: its UTF-8 bytes are kept, for DT_STRING inputs. */
   static final byte STRING = 5;
 
+  /**
+   * A binary value sent as {@code {"b64": "<base64>"}}: its decoded bytes are kept, for DT_STRING
+   * inputs.
+   */
+  static final byte BYTES = 6;
+
   /** Per string, beyond its bytes: the array header and the reference. */
   static final long STRING_OVERHEAD = 24;
 
@@ -79,7 +85,7 @@ final class JsonLeaves {
     return kinds[i] == INT ? (double) bits[i] : Double.longBitsToDouble(bits[i]);
   }
 
-  /** The UTF-8 bytes of string leaf {@code i}. */
+  /** The UTF-8 bytes of string leaf {@code i}, or the decoded bytes of a binary leaf. */
   byte[] stringAt(int i) {
     return strings.get((int) bits[i]);
   }
@@ -103,9 +109,18 @@ final class JsonLeaves {
 
   /** A string leaf, kept as its UTF-8 bytes. */
   void addString(byte[] utf8) {
-    stringHeapBytes += utf8.length + STRING_OVERHEAD;
-    strings.add(utf8);
-    add(STRING, strings.size() - 1);
+    addBytes(STRING, utf8);
+  }
+
+  /** A binary leaf ({@code {"b64": ...}}), kept as its decoded bytes. */
+  void addBinary(byte[] decoded) {
+    addBytes(BYTES, decoded);
+  }
+
+  private void addBytes(byte kind, byte[] bytes) {
+    stringHeapBytes += bytes.length + STRING_OVERHEAD;
+    strings.add(bytes);
+    add(kind, strings.size() - 1);
   }
 
   void addOther(String jsonText) {
@@ -145,6 +160,10 @@ final class JsonLeaves {
       case STRING -> {
         String s = new String(stringAt(i), java.nio.charset.StandardCharsets.UTF_8);
         yield "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+      }
+      case BYTES -> {
+        String s = java.util.Base64.getEncoder().encodeToString(stringAt(i));
+        yield "{\"b64\": \"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"}";
       }
       default -> otherText;
     };

@@ -2,6 +2,9 @@ package io.jkeras.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -15,10 +18,12 @@ import java.util.Arrays;
  * }</pre>
  *
  * <p>Rules: integer dtypes take only integer tokens within range ({@code 1.5} and {@code 1.0} are
- * rejected for {@code DT_INT32}); float dtypes take any number, including {@code NaN} and {@code
- * ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false}; {@code DT_STRING} takes JSON
- * strings (fed as their UTF-8 bytes). Every list at one depth must have the same length (no ragged
- * tensors). The resulting shape must have the spec's rank and agree with every known dimension.
+ * rejected for {@code DT_INT32}, 256 and -1 for {@code DT_UINT8}); float dtypes take any number,
+ * including {@code NaN} and {@code ±Infinity}; {@code DT_BOOL} takes {@code true}/{@code false};
+ * {@code DT_STRING} takes JSON strings (fed as their UTF-8 bytes) and binary values {@code {"b64":
+ * "<base64>"}} (fed as the decoded bytes), and only {@code DT_STRING} takes them. Every list at one
+ * depth must have the same length (no ragged tensors). The resulting shape must have the spec's
+ * rank and agree with every known dimension.
  */
 final class JsonTensors {
 
@@ -48,7 +53,7 @@ final class JsonTensors {
               + "\" has dtype "
               + spec.dtype()
               + ", which jkeras serving cannot feed from JSON (supported: DT_FLOAT, DT_DOUBLE, "
-              + "DT_INT32, DT_INT64, DT_BOOL, DT_STRING)");
+              + "DT_INT32, DT_INT64, DT_BOOL, DT_UINT8, DT_STRING)");
     }
   }
 
@@ -133,6 +138,13 @@ final class JsonTensors {
             }
             ((long[]) data)[i] = leaves.longAt(i);
           }
+          case TensorData.DT_UINT8 -> {
+            long v = leaves.longAt(i);
+            if (kind != JsonLeaves.INT || v < 0 || v > 255) {
+              throw wrongType(leaves, i, "an integer from 0 to 255");
+            }
+            ((byte[]) data)[i] = (byte) v;
+          }
           case TensorData.DT_BOOL -> {
             if (kind != JsonLeaves.TRUE && kind != JsonLeaves.FALSE) {
               throw wrongType(leaves, i, "true or false");
@@ -140,8 +152,8 @@ final class JsonTensors {
             ((boolean[]) data)[i] = kind == JsonLeaves.TRUE;
           }
           case TensorData.DT_STRING -> {
-            if (kind != JsonLeaves.STRING) {
-              throw wrongType(leaves, i, "a string");
+            if (kind != JsonLeaves.STRING && kind != JsonLeaves.BYTES) {
+              throw wrongType(leaves, i, "a string or {\"b64\": \"<base64>\"}");
             }
             ((byte[][]) data)[i] = leaves.stringAt(i);
           }
@@ -154,6 +166,7 @@ final class JsonTensors {
         case TensorData.DT_INT32 -> TensorData.ofInts((int[]) data, shape);
         case TensorData.DT_INT64 -> TensorData.ofLongs((long[]) data, shape);
         case TensorData.DT_BOOL -> TensorData.ofBooleans((boolean[]) data, shape);
+        case TensorData.DT_UINT8 -> TensorData.ofUint8s((byte[]) data, shape);
         case TensorData.DT_STRING -> TensorData.ofStrings((byte[][]) data, shape);
         default -> throw new IllegalStateException(dtype);
       };
@@ -195,19 +208,32 @@ final class JsonTensors {
     }
   }
 
-  /** Writes the whole tensor as nested lists (a bare value for rank 0). */
-  static void write(JsonGenerator g, TensorData t) throws IOException {
-    write(g, t, 0, 0);
+  /**
+   * True when output {@code name} of dtype {@code dtype} is written as binary values {@code {"b64":
+   * "<base64>"}}: TensorFlow Serving's rule is a DT_STRING output whose name ends in {@code
+   * _bytes}.
+   */
+  static boolean isBinaryOutput(String name, String dtype) {
+    return dtype.equals(TensorData.DT_STRING) && name.endsWith("_bytes");
   }
 
-  /** Writes row {@code row} of a tensor of rank at least 1. */
-  static void writeRow(JsonGenerator g, TensorData t, int row) throws IOException {
-    write(g, t, 1, Math.toIntExact(row * t.rowSize()));
+  /**
+   * Writes the whole tensor as nested lists (a bare value for rank 0); {@code binary}: strings as
+   * {@code {"b64": "<base64>"}}.
+   */
+  static void write(JsonGenerator g, TensorData t, boolean binary) throws IOException {
+    write(g, t, binary, 0, 0);
   }
 
-  private static void write(JsonGenerator g, TensorData t, int dim, int offset) throws IOException {
+  /** Writes row {@code row} of a tensor of rank at least 1, as {@link #write} does. */
+  static void writeRow(JsonGenerator g, TensorData t, boolean binary, int row) throws IOException {
+    write(g, t, binary, 1, Math.toIntExact(row * t.rowSize()));
+  }
+
+  private static void write(JsonGenerator g, TensorData t, boolean binary, int dim, int offset)
+      throws IOException {
     if (dim == t.rank()) {
-      writeLeaf(g, t, offset);
+      writeLeaf(g, t, binary, offset);
       return;
     }
     long n = t.dim(dim);
@@ -218,28 +244,102 @@ final class JsonTensors {
     g.writeStartArray();
     if (dim == t.rank() - 1) {
       for (int i = 0; i < n; i++) {
-        writeLeaf(g, t, offset + i);
+        writeLeaf(g, t, binary, offset + i);
       }
     } else {
       for (int i = 0; i < n; i++) {
-        write(g, t, dim + 1, Math.toIntExact(offset + i * stride));
+        write(g, t, binary, dim + 1, Math.toIntExact(offset + i * stride));
       }
     }
     g.writeEndArray();
   }
 
-  private static void writeLeaf(JsonGenerator g, TensorData t, int i) throws IOException {
+  private static void writeLeaf(JsonGenerator g, TensorData t, boolean binary, int i)
+      throws IOException {
     switch (t.dtype()) {
-      case TensorData.DT_FLOAT -> g.writeNumber(((float[]) t.data())[i]);
-      case TensorData.DT_DOUBLE -> g.writeNumber(((double[]) t.data())[i]);
+      case TensorData.DT_FLOAT -> g.writeNumber(decimal(((float[]) t.data())[i], true));
+      case TensorData.DT_DOUBLE -> g.writeNumber(decimal(((double[]) t.data())[i], false));
       case TensorData.DT_INT32 -> g.writeNumber(((int[]) t.data())[i]);
       case TensorData.DT_INT64 -> g.writeNumber(((long[]) t.data())[i]);
       case TensorData.DT_BOOL -> g.writeBoolean(((boolean[]) t.data())[i]);
+      case TensorData.DT_UINT8 -> g.writeNumber(((byte[]) t.data())[i] & 0xff);
       case TensorData.DT_STRING -> {
         byte[] b = ((byte[][]) t.data())[i];
-        g.writeString(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        if (binary) {
+          g.writeStartObject();
+          g.writeStringField(
+              PredictBodyReader.BASE64_KEY, java.util.Base64.getEncoder().encodeToString(b));
+          g.writeEndObject();
+        } else {
+          g.writeString(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        }
       }
       default -> throw new IllegalStateException(t.dtype());
     }
+  }
+
+  /**
+   * A float or double as TensorFlow Serving writes it: six significant digits in C's {@code %g}
+   * form when they read back as the same value ({@code 0.1}, {@code 9e+06}, {@code 3e-05}), else
+   * all the digits the type needs ({@code %.9g} for a float, {@code %.17g} for a double: 1/3 as a
+   * float is {@code 0.333333343}); {@code .0} is added to whole numbers without an exponent ({@code
+   * 3.0}); {@code NaN}, {@code Infinity} and {@code -Infinity} are bare tokens.
+   *
+   * <pre>{@code
+   * JsonTensors.decimal(9e6f, true); // "9e+06"
+   * }</pre>
+   *
+   * @param isFloat whether {@code v} is a float (read back as a float) or a double
+   */
+  static String decimal(double v, boolean isFloat) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "Infinity" : "-Infinity";
+    }
+    if (v == 0) {
+      return 1 / v < 0 ? "-0.0" : "0.0";
+    }
+    BigDecimal exact = new BigDecimal(v);
+    String s = formatG(exact, 6);
+    if (isFloat ? Float.parseFloat(s) != (float) v : Double.parseDouble(s) != v) {
+      s = formatG(exact, isFloat ? 9 : 17);
+    }
+    return s.indexOf('.') < 0 && s.indexOf('e') < 0 ? s + ".0" : s;
+  }
+
+  /**
+   * C's {@code printf("%.<digits>g", v)} for a non-zero {@code v} given exactly, rounding half to
+   * even.
+   */
+  static String formatG(BigDecimal v, int digits) {
+    BigDecimal r = v.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+    int exponent = r.precision() - r.scale() - 1;
+    if (exponent >= -4 && exponent < digits) {
+      String plain = r.setScale(Math.max(0, digits - 1 - exponent)).toPlainString();
+      if (plain.indexOf('.') >= 0) {
+        int end = plain.length();
+        while (plain.charAt(end - 1) == '0') {
+          end--;
+        }
+        plain = plain.substring(0, plain.charAt(end - 1) == '.' ? end - 1 : end);
+      }
+      return plain;
+    }
+    String mantissa = r.unscaledValue().abs().toString();
+    int end = mantissa.length();
+    while (end > 1 && mantissa.charAt(end - 1) == '0') {
+      end--;
+    }
+    mantissa = mantissa.substring(0, end);
+    StringBuilder out = new StringBuilder(r.signum() < 0 ? "-" : "");
+    out.append(mantissa.charAt(0));
+    if (mantissa.length() > 1) {
+      out.append('.').append(mantissa, 1, mantissa.length());
+    }
+    out.append('e').append(exponent < 0 ? '-' : '+');
+    int e = Math.abs(exponent);
+    return out.append(e < 10 ? "0" : "").append(e).toString();
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,6 +32,9 @@ final class PredictBodyReader {
    * @param maxTensorBytes most decoded input bytes, counting 8 bytes for every number or boolean
    */
   record Limits(int maxInstances, long maxTensorBytes) {}
+
+  /** The key of TensorFlow Serving's binary values: {@code {"b64": "<base64>"}}. */
+  static final String BASE64_KEY = "b64";
 
   /** Most distinct input names in one request (a signature has far fewer inputs). */
   static final int MAX_INPUT_NAMES = 1024;
@@ -141,7 +145,9 @@ final class PredictBodyReader {
                 + limits.maxInstances()
                 + " instances (--max_instances_per_request); send them in several requests");
       }
-      boolean object = t == JsonToken.START_OBJECT;
+      // An object is the instance's inputs by name, unless it is a binary value {"b64": ...}.
+      ObjectHead head = t == JsonToken.START_OBJECT ? ObjectHead.read(p) : null;
+      boolean object = head != null && head.base64() == null;
       if (n > 0 && object != (named != null)) {
         throw ServingException.invalid(
             "\"instances\" mixes objects and plain values; use objects {input: value} for every"
@@ -151,9 +157,8 @@ final class PredictBodyReader {
         if (named == null) {
           named = new LinkedHashMap<>();
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          p.nextToken();
+        String preRead = head.firstString();
+        for (String name = head.firstName(); name != null; ) {
           JsonLeaves leaves = named.get(name);
           if (leaves == null && named.size() == MAX_INPUT_NAMES) {
             throw ServingException.invalid(
@@ -165,8 +170,10 @@ final class PredictBodyReader {
             leaves.firstHaving = n;
             named.put(name, leaves);
           }
-          readInstance(p, leaves, n);
+          readInstance(p, leaves, n, preRead, false);
           leaves.instances = n + 1;
+          name = nextField(p, preRead != null);
+          preRead = null;
         }
         for (JsonLeaves l : named.values()) {
           if (l.instances < n + 1 && l.firstLacking < 0) {
@@ -177,7 +184,7 @@ final class PredictBodyReader {
         if (unnamed == null) {
           unnamed = new JsonLeaves(null);
         }
-        readInstance(p, unnamed, n);
+        readInstance(p, unnamed, n, head == null ? null : head.base64(), head != null);
         unnamed.instances = n + 1;
       }
       n++;
@@ -185,10 +192,17 @@ final class PredictBodyReader {
     return new Values(n, unnamed, named);
   }
 
-  private void readInstance(JsonParser p, JsonLeaves leaves, int index)
+  /**
+   * Reads one instance's value of an input: the value at the current token, or the string {@code
+   * preRead} already taken from the body ({@code binary}: the base64 text of a {@code {"b64": ...}}
+   * object).
+   */
+  private void readInstance(
+      JsonParser p, JsonLeaves leaves, int index, String preRead, boolean binary)
       throws ServingException, IOException {
     String where = "instance " + index;
-    long[] shape = new ValueReader(p, leaves, where).read();
+    ValueReader reader = new ValueReader(p, leaves, where);
+    long[] shape = preRead == null ? reader.read() : reader.readScalar(preRead, binary);
     if (index == 0 || leaves.shape == null) {
       leaves.shape = shape;
     } else if (!Arrays.equals(shape, leaves.shape)) {
@@ -206,29 +220,78 @@ final class PredictBodyReader {
   }
 
   private Values readInputs(JsonParser p) throws ServingException, IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      JsonLeaves only = readTensor(p, null);
+    ObjectHead head = p.currentToken() == JsonToken.START_OBJECT ? ObjectHead.read(p) : null;
+    if (head == null || head.base64() != null) {
+      // One unnamed tensor: a value or list, or a binary scalar {"b64": ...}.
+      JsonLeaves only = new JsonLeaves(null);
+      ValueReader reader = new ValueReader(p, only, "the tensor");
+      only.shape = head == null ? reader.read() : reader.readScalar(head.base64(), true);
+      checkInstances(only);
       return new Values(instancesOf(only), only, null);
     }
     Map<String, JsonLeaves> named = new LinkedHashMap<>();
     int n = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
+    String preRead = head.firstString();
+    for (String name = head.firstName(); name != null; ) {
       if (named.size() == MAX_INPUT_NAMES) {
         throw ServingException.invalid(
             "\"inputs\" has more than " + MAX_INPUT_NAMES + " different input names");
       }
-      p.nextToken();
-      JsonLeaves l = readTensor(p, name);
+      JsonLeaves l = new JsonLeaves(name);
+      ValueReader reader = new ValueReader(p, l, "the tensor");
+      l.shape = preRead == null ? reader.read() : reader.readScalar(preRead, false);
+      checkInstances(l);
       named.put(name, l);
       n = Math.max(n, instancesOf(l));
+      name = nextField(p, preRead != null);
+      preRead = null;
     }
     return new Values(n, null, named);
   }
 
-  private JsonLeaves readTensor(JsonParser p, String name) throws ServingException, IOException {
-    JsonLeaves l = new JsonLeaves(name);
-    l.shape = new ValueReader(p, l, "the tensor").read();
+  /**
+   * The name of the next field of an object, with the parser moved onto its value, or null at the
+   * object's end. {@code atNext}: the token after the last value is current already.
+   */
+  private static String nextField(JsonParser p, boolean atNext) throws IOException {
+    JsonToken t = atNext ? p.currentToken() : p.nextToken();
+    if (t != JsonToken.FIELD_NAME) {
+      return null;
+    }
+    String name = p.currentName();
+    p.nextToken();
+    return name;
+  }
+
+  /**
+   * The start of a JSON object, read just far enough to tell a binary value {@code {"b64": "..."}}
+   * (TensorFlow Serving's encoding of bytes: that key alone, with a string) from an object of named
+   * inputs.
+   *
+   * @param base64 the base64 text when the object is a binary value, read to its end
+   * @param firstName else the first field's name (null for an empty object, read to its end); the
+   *     parser is on that field's value
+   * @param firstString unless that value is a string that has been read already: then this, and the
+   *     parser is on the token after it
+   */
+  private record ObjectHead(String base64, String firstName, String firstString) {
+    static ObjectHead read(JsonParser p) throws IOException {
+      if (p.nextToken() != JsonToken.FIELD_NAME) {
+        return new ObjectHead(null, null, null);
+      }
+      String name = p.currentName();
+      if (p.nextToken() != JsonToken.VALUE_STRING || !name.equals(BASE64_KEY)) {
+        return new ObjectHead(null, name, null);
+      }
+      String text = p.getText();
+      if (p.nextToken() == JsonToken.END_OBJECT) {
+        return new ObjectHead(text, null, null);
+      }
+      return new ObjectHead(null, name, text);
+    }
+  }
+
+  private void checkInstances(JsonLeaves l) throws ServingException {
     if (l.shape.length > 0 && l.shape[0] > limits.maxInstances()) {
       throw tooLarge(
           "dimension 0 of "
@@ -237,7 +300,6 @@ final class PredictBodyReader {
               + limits.maxInstances()
               + " instances (--max_instances_per_request)");
     }
-    return l;
   }
 
   private static int instancesOf(JsonLeaves l) {
@@ -292,6 +354,19 @@ final class PredictBodyReader {
 
     long[] read() throws ServingException, IOException {
       value(0);
+      return shape();
+    }
+
+    /**
+     * Takes a string already read from the body as the whole value (a scalar): {@code binary}, the
+     * base64 text of a {@code {"b64": ...}} object.
+     */
+    long[] readScalar(String text, boolean binary) throws ServingException, IOException {
+      leaf(0, binary ? JsonToken.START_OBJECT : JsonToken.VALUE_STRING, text);
+      return shape();
+    }
+
+    private long[] shape() {
       int rank = leafDepth >= 0 ? leafDepth : deepest + 1;
       long[] shape = new long[rank];
       for (int d = 0; d < rank; d++) {
@@ -325,38 +400,77 @@ final class PredictBodyReader {
         }
         return;
       }
+      String text = null;
       if (t == JsonToken.START_OBJECT) {
-        throw ragged(depth, "a JSON object stands where a number, boolean or list was expected");
+        ObjectHead head = ObjectHead.read(p);
+        if (head.base64() == null) {
+          throw ServingException.invalid(
+              "Bad value"
+                  + forInput(out)
+                  + ": in "
+                  + position(depth)
+                  + " a JSON object stands where a value or list was expected (the only object a"
+                  + " tensor takes is {\"b64\": \"<base64>\"}, the bytes of a DT_STRING element)");
+        }
+        text = head.base64();
+      } else if (t == JsonToken.VALUE_STRING) {
+        text = p.getText();
       }
+      leaf(depth, t, text);
+    }
+
+    /**
+     * Adds one element at {@code depth}: a token of kind {@code t} ({@code START_OBJECT} for a
+     * binary value, whose base64 is {@code text}; {@code VALUE_STRING} for the string {@code
+     * text}).
+     */
+    private void leaf(int depth, JsonToken t, String text) throws ServingException, IOException {
       if (leafDepth < 0) {
         leafDepth = depth;
       } else if (depth != leafDepth) {
         throw ragged(
             depth,
             "a single value "
-                + clip(tokenText(p))
+                + clip(t == JsonToken.START_OBJECT ? "{\"b64\": ...}" : tokenText(p))
                 + " stands where a list of "
                 + dims[depth]
                 + " was expected");
       }
-      byte[] text =
-          t == JsonToken.VALUE_STRING ? p.getText().getBytes(StandardCharsets.UTF_8) : null;
-      if (text != null) {
-        stringBytes += text.length + JsonLeaves.STRING_OVERHEAD;
+      byte[] bytes = null;
+      if (t == JsonToken.START_OBJECT) {
+        try {
+          bytes = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+          throw ServingException.invalid(
+              "Bad value"
+                  + forInput(out)
+                  + ": in "
+                  + position(depth)
+                  + " {\"b64\": \""
+                  + clip(text)
+                  + "\"} is not valid base64 ("
+                  + e.getMessage()
+                  + ")");
+        }
+      } else if (t == JsonToken.VALUE_STRING) {
+        bytes = text.getBytes(StandardCharsets.UTF_8);
+      }
+      if (bytes != null) {
+        stringBytes += bytes.length + JsonLeaves.STRING_OVERHEAD;
       }
       if (++leaves * 8 + stringBytes > limits.maxTensorBytes()) {
         throw tooLarge(
             "its inputs decode to more than "
                 + limits.maxTensorBytes()
                 + " bytes (--max_tensor_bytes, counting 8 bytes per value and each string's"
-                + " UTF-8 bytes)");
+                + " bytes)");
       }
       // The budget holds what decoding really takes: the leaf arrays of every input so far, with
       // their growth slack and the copy made while growing, plus the typed tensor still to come.
       long next = out.heapBytesAfterAdd();
       heapBytes += next - out.heapBytes();
-      if (text != null) {
-        heapBytes += text.length + JsonLeaves.STRING_OVERHEAD;
+      if (bytes != null) {
+        heapBytes += bytes.length + JsonLeaves.STRING_OVERHEAD;
       }
       if (!claim.grow(heapBytes + next / 2 + leaves * 8 + stringBytes)) {
         throw new ServingException(
@@ -369,29 +483,55 @@ final class PredictBodyReader {
       switch (t) {
         case VALUE_NUMBER_INT -> {
           if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            out.addDouble(p.getDoubleValue());
+            out.addDouble(finite(depth));
           } else {
             out.addLong(p.getLongValue());
           }
         }
-        case VALUE_NUMBER_FLOAT -> out.addDouble(p.getDoubleValue());
+        case VALUE_NUMBER_FLOAT -> out.addDouble(p.isNaN() ? p.getDoubleValue() : finite(depth));
         case VALUE_TRUE -> out.addBoolean(true);
         case VALUE_FALSE -> out.addBoolean(false);
-        case VALUE_STRING -> out.addString(text);
+        case VALUE_STRING -> out.addString(bytes);
+        case START_OBJECT -> out.addBinary(bytes);
         default -> out.addOther(clip(tokenText(p)));
       }
     }
 
-    private ServingException ragged(int depth, String what) {
+    /**
+     * The value of the current number token, which is written out in digits: past the double range
+     * it is refused, as TensorFlow Serving's parser refuses it, rather than read as infinity (the
+     * bare tokens {@code Infinity} and {@code -Infinity} are the way to send one).
+     */
+    private double finite(int depth) throws ServingException, IOException {
+      double v = p.getDoubleValue();
+      if (Double.isInfinite(v)) {
+        throw ServingException.invalid(
+            "Bad value"
+                + forInput(out)
+                + ": in "
+                + position(depth)
+                + " the number "
+                + clip(p.getText())
+                + " is too big for a double; send Infinity or -Infinity for an infinite value");
+      }
+      return v;
+    }
+
+    /** "instance 3[0][2]" for the element at {@code depth} being read. */
+    private String position(int depth) {
       StringBuilder w = new StringBuilder(where);
       for (int d = 0; d < depth; d++) {
         w.append('[').append(index[d]).append(']');
       }
+      return w.toString();
+    }
+
+    private ServingException ragged(int depth, String what) {
       return ServingException.invalid(
           "Ragged tensor"
               + forInput(out)
               + ": in "
-              + w
+              + position(depth)
               + " "
               + what
               + " (all lists at one depth must have the same length)");

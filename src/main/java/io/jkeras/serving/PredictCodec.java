@@ -19,6 +19,10 @@ import java.util.Map;
  * signature has one output and an object {@code {output: value}} otherwise; columnar format {@code
  * {"outputs": tensor}} for one output or {@code {"outputs": {output: tensor}}}.
  *
+ * <p>Binary strings travel as {@code {"b64": "<base64>"}}: a request may send any DT_STRING element
+ * so (an instance, or the whole of "inputs", may be one such object, which is then a value and not
+ * named inputs), and a DT_STRING output whose name ends in {@code _bytes} is written so.
+ *
  * <pre>{@code
  * PredictCodec.Request r = PredictCodec.read(body, 10_000, 64L << 20);
  * Map<String, TensorData> in = PredictCodec.inputs(r, signature);
@@ -144,12 +148,13 @@ public final class PredictCodec {
             g.writeStartObject();
             g.writeFieldName("outputs");
             if (outs.size() == 1) {
-              JsonTensors.write(g, outs.values().iterator().next());
+              Map.Entry<String, TensorData> only = outs.entrySet().iterator().next();
+              JsonTensors.write(g, only.getValue(), binary(only));
             } else {
               g.writeStartObject();
               for (Map.Entry<String, TensorData> e : outs.entrySet()) {
                 g.writeFieldName(e.getKey());
-                JsonTensors.write(g, e.getValue());
+                JsonTensors.write(g, e.getValue(), binary(e));
               }
               g.writeEndObject();
             }
@@ -177,14 +182,15 @@ public final class PredictCodec {
           g.writeStartObject();
           g.writeFieldName("predictions");
           if (outs.size() == 1) {
-            JsonTensors.write(g, outs.values().iterator().next());
+            Map.Entry<String, TensorData> only = outs.entrySet().iterator().next();
+            JsonTensors.write(g, only.getValue(), binary(only));
           } else {
             g.writeStartArray();
             for (int i = 0; i < n; i++) {
               g.writeStartObject();
               for (Map.Entry<String, TensorData> e : outs.entrySet()) {
                 g.writeFieldName(e.getKey());
-                JsonTensors.writeRow(g, e.getValue(), i);
+                JsonTensors.writeRow(g, e.getValue(), binary(e), i);
               }
               g.writeEndObject();
             }
@@ -192,5 +198,10 @@ public final class PredictCodec {
           }
           g.writeEndObject();
         });
+  }
+
+  /** Whether an output's strings are written as {@code {"b64": ...}} (names ending in _bytes). */
+  private static boolean binary(Map.Entry<String, TensorData> output) {
+    return JsonTensors.isBinaryOutput(output.getKey(), output.getValue().dtype());
   }
 }

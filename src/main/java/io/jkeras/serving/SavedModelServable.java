@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.ndarray.BooleanNdArray;
+import org.tensorflow.ndarray.ByteNdArray;
 import org.tensorflow.ndarray.DoubleNdArray;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
@@ -117,6 +118,8 @@ public final class SavedModelServable implements ServableModel {
         return NdArrays.wrap(s, DataBuffers.of(t.longs(), true, false));
       case TensorData.DT_BOOL:
         return NdArrays.wrap(s, DataBuffers.of(t.booleans(), true, false));
+      case TensorData.DT_UINT8:
+        return NdArrays.wrap(s, DataBuffers.of(t.uint8s(), true, false));
       case TensorData.DT_STRING:
         return NdArrays.wrap(s, DataBuffers.ofObjects(t.strings()));
       default:
@@ -151,6 +154,11 @@ public final class SavedModelServable implements ServableModel {
       boolean[] v = new boolean[n];
       ((BooleanNdArray) x).copyTo(DataBuffers.of(v, false, false));
       return TensorData.ofBooleans(v, shape);
+    }
+    if (x instanceof ByteNdArray) {
+      byte[] v = new byte[n];
+      ((ByteNdArray) x).copyTo(DataBuffers.of(v, false, false));
+      return TensorData.ofUint8s(v, shape);
     }
     if (LoadedSavedModel.typeName(x).equals("string")) {
       byte[][] v = new byte[n][];

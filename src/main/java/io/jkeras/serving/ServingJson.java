@@ -14,8 +14,8 @@ import java.io.UncheckedIOException;
 /**
  * The JSON dialect of the REST API, shared by the server, its tests and the benchmark: Jackson with
  * {@code NaN}, {@code Infinity} and {@code -Infinity} as bare number tokens both ways (as
- * TensorFlow Serving reads and writes them), duplicate keys and trailing garbage rejected, and
- * floats written in their shortest round-trip form ({@code 0.1f} prints as {@code 0.1}).
+ * TensorFlow Serving reads and writes them), duplicate keys and trailing garbage rejected. (Tensor
+ * values are formatted by {@link JsonTensors}, as TensorFlow Serving formats them.)
  *
  * <pre>{@code
  * JsonNode body = ServingJson.MAPPER.readTree(bytes);

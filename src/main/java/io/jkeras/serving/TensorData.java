@@ -7,8 +7,9 @@ import java.util.List;
  * A dense tensor on the Java heap: a dtype, a shape and the elements in row-major order in a
  * primitive array ({@code float[]} for {@code DT_FLOAT}, {@code double[]} for {@code DT_DOUBLE},
  * {@code int[]} for {@code DT_INT32}, {@code long[]} for {@code DT_INT64}, {@code boolean[]} for
- * {@code DT_BOOL}, {@code byte[][]} for {@code DT_STRING}: byte strings, UTF-8 for JSON text).
- * Dimension 0 is the batch when the tensor feeds or comes from a signature.
+ * {@code DT_BOOL}, {@code byte[]} for {@code DT_UINT8} (unsigned: {@code b & 0xff}), {@code
+ * byte[][]} for {@code DT_STRING}: byte strings, UTF-8 for JSON text). Dimension 0 is the batch
+ * when the tensor feeds or comes from a signature.
  *
  * <pre>{@code
  * TensorData x = TensorData.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3); // 2 rows of 3
@@ -34,6 +35,9 @@ public final class TensorData {
 
   /** TensorFlow's boolean dtype, held in a {@code boolean[]}. */
   public static final String DT_BOOL = "DT_BOOL";
+
+  /** TensorFlow's unsigned 8-bit dtype (images), held in a {@code byte[]} read as unsigned. */
+  public static final String DT_UINT8 = "DT_UINT8";
 
   /** TensorFlow's string dtype, for string inputs and outputs. */
   public static final String DT_STRING = "DT_STRING";
@@ -110,6 +114,19 @@ public final class TensorData {
   }
 
   /**
+   * A {@code DT_UINT8} tensor over {@code data} (not copied), row-major; each byte is read as
+   * unsigned, so {@code (byte) 255} is 255.
+   *
+   * <pre>{@code TensorData.ofUint8s(new byte[] {0, (byte) 255}, 1, 2);}</pre>
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+   *     {@code data.length} elements
+   */
+  public static TensorData ofUint8s(byte[] data, long... shape) {
+    return new TensorData(DT_UINT8, shape, data, data.length);
+  }
+
+  /**
    * A string tensor: byte strings (UTF-8 for text), not copied.
    *
    * <pre>{@code TensorData.ofStrings(new byte[][] {"red".getBytes(UTF_8)}, 1);}</pre>
@@ -121,7 +138,7 @@ public final class TensorData {
   /** True for the dtypes this class can hold. */
   public static boolean isSupported(String dtype) {
     return switch (dtype) {
-      case DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL, DT_STRING -> true;
+      case DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL, DT_UINT8, DT_STRING -> true;
       default -> false;
     };
   }
@@ -143,6 +160,7 @@ public final class TensorData {
       case DT_INT32 -> new int[n];
       case DT_INT64 -> new long[n];
       case DT_BOOL -> new boolean[n];
+      case DT_UINT8 -> new byte[n];
       case DT_STRING -> new byte[n][];
       default -> throw new IllegalArgumentException("unsupported dtype " + dtype);
     };
@@ -173,7 +191,7 @@ public final class TensorData {
     return java.lang.reflect.Array.getLength(data);
   }
 
-  /** The backing array: float[], double[], int[], long[], boolean[] or byte[][]. */
+  /** The backing array: float[], double[], int[], long[], boolean[], byte[] or byte[][]. */
   public Object data() {
     return data;
   }
@@ -221,6 +239,16 @@ public final class TensorData {
    */
   public boolean[] booleans() {
     return (boolean[]) typed(DT_BOOL);
+  }
+
+  /**
+   * The backing {@code byte[]} of a {@code DT_UINT8} tensor (not a copy; read each as {@code b &
+   * 0xff}).
+   *
+   * @throws IllegalStateException if the dtype is not {@code DT_UINT8}
+   */
+  public byte[] uint8s() {
+    return (byte[]) typed(DT_UINT8);
   }
 
   /** The byte strings of a DT_STRING tensor (the backing array). */

@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * @param name the graph tensor name, for example {@code serving_default_x:0}
  * @param dtype TensorFlow's enum name: {@code DT_FLOAT}, {@code DT_DOUBLE}, {@code DT_INT32},
- *     {@code DT_INT64}, {@code DT_BOOL} (others are reported in metadata but cannot be fed)
+ *     {@code DT_INT64}, {@code DT_BOOL}, {@code DT_UINT8}, {@code DT_STRING} (others are reported
+ *     in metadata but cannot be fed)
  * @param shape dimension sizes with {@code -1} for an unknown size, dimension 0 being the batch;
  *     {@code null} when even the rank is unknown
  */

@@ -116,6 +116,14 @@ class BadInputTest {
         "instance 0[1]",
         "\"two\"");
     expect(predict("{\"instances\": [[1, true, 3]]}"), 400, "DT_FLOAT");
+    // Numbers past the double range are refused, as TF Serving's parser refuses them; bare
+    // Infinity stays the way to send one (max double still turns to Infinity as a float).
+    expect(predict("{\"instances\": [[1, 1e999, 3]]}"), 400, "instance 0[1]", "1e999", "too big");
+    expect(predict("{\"instances\": [[1, -2e308, 3]]}"), 400, "-2e308", "too big");
+    expect(predict("{\"inputs\": [[1, 2, 1" + "0".repeat(400) + "]]}"), 400, "too big");
+    TestHttp.Reply inf = predict("{\"instances\": [[-Infinity, 1.7976931348623157e308, 1]]}");
+    assertEquals(200, inf.status(), inf.body());
+    assertEquals("{\"predictions\":[[-Infinity,Infinity,3.0]]}", inf.body());
   }
 
   @Test

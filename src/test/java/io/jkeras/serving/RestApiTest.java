@@ -124,7 +124,7 @@ class RestApiTest {
   }
 
   @Test
-  void floatsPrintInShortestFormAndDoublesKeepPrecision() throws Exception {
+  void floatsPrintAsTensorFlowServingPrintsThem() throws Exception {
     // 2 * 0.05f + 1 is the float nearest 1.1: printed as 1.1, not 1.100000023841858
     TestHttp.Reply f = http.post("/v1/models/fm:predict", "{\"instances\": [[0.05, 0.1, 1e-3]]}");
     assertEquals("{\"predictions\":[[1.1,1.2,1.002]]}", f.body());
