@@ -55,9 +55,8 @@ final class TrainingGraph {
   private final boolean perSampleTotal;
   private final List<Metric> metrics;
   // For each of the metrics: the output it measures, the name prefix of its logs ("ctr_" with
-  // several outputs, as Keras), and whether it is one of the weighted metrics (which take the
-  // sample
-  // and class weights; the others only the output's mask).
+  // several outputs, as Keras), and whether it is a weighted metric (which takes the sample and
+  // class weights; the others only the output's mask).
   private final int[] metricOutput;
   private final List<String> metricPrefix;
   private final boolean[] metricWeighted;
