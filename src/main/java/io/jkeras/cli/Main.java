@@ -32,7 +32,8 @@ public final class Main {
           "",
           "Run 'jkeras <command> --help' for the options of a command. Every failure is one"
               + " 'jkeras:' line",
-          "and exit code 2; --debug adds the Java stack trace.");
+          "and exit code 2 (1 when serve cannot open its port); --debug adds the Java stack"
+              + " trace.");
 
   /**
    * The {@code jkeras} command line: runs the command in {@code args} and exits the JVM with its

@@ -151,7 +151,8 @@ public final class ServeMain {
     try {
       server = start(args, loader, System.out);
     } catch (UsageException e) {
-      System.err.println("jkeras serve: " + e.getMessage() + "\n\n" + HELP);
+      System.err.println(
+          "jkeras serve: " + e.getMessage() + " (run 'jkeras serve --help' for the options)");
       return 2;
     } catch (IllegalArgumentException e) {
       System.err.println("jkeras serve: " + e.getMessage());

@@ -52,6 +52,21 @@ class ServeMainTest {
   }
 
   @Test
+  void aBadCommandLineIsOneLineNamingTheProblem() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured));
+    try {
+      assertEquals(2, ServeMain.run(new String[] {"--model_name", "fm"}, new FakeModel.Loader()));
+    } finally {
+      System.setErr(err);
+    }
+    String[] lines = captured.toString().strip().split("\n");
+    assertEquals(1, lines.length, captured.toString());
+    assertTrue(lines[0].startsWith("jkeras serve: ") && lines[0].contains("--help"), lines[0]);
+  }
+
+  @Test
   void helpExitsWith0() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertNull(
