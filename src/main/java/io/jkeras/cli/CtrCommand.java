@@ -268,7 +268,18 @@ final class CtrCommand {
     ClickStream stream = null;
     Features features;
     String name = trainFile.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".csv") || name.endsWith(".tsv")) {
+    boolean csv = name.endsWith(".csv") || name.endsWith(".tsv");
+    for (String option : List.of("label", "categorical", "numeric", "hash-bins")) {
+      if (!csv && a.has(option)) {
+        throw new Arguments.UsageException(
+            "ctr: --"
+                + option
+                + " is for CSV/TSV data (a .csv or .tsv file); "
+                + trainFile
+                + " is read as libfm, whose rows name their own fields");
+      }
+    }
+    if (csv) {
       CsvReader.Fitted fitted = csvReader(a, name.endsWith(".tsv")).fit(trainFile);
       if (streaming) {
         stream = streamOptions(a, ClickStream.csv(trainFile, fitted), batchSize, seed);

@@ -193,6 +193,8 @@ class CtrCommandTest {
       },
       {"--valid", test.toString(), "ctr: --valid applies only with --stream"},
       {"--shuffle-buffer", "10", "ctr: --shuffle-buffer applies only with --stream"},
+      {"--label", "click", "ctr: --label is for CSV/TSV data (a .csv or .tsv file)"},
+      {"--hash-bins", "8", "ctr: --hash-bins is for CSV/TSV data (a .csv or .tsv file)"},
     };
     for (String[] c : cases) {
       String[] r =
