@@ -117,7 +117,8 @@ final class ImdbCommand {
       }
     }
 
-    if (Files.exists(out) && !Files.isDirectory(out)) {
+    // --export-npy writes only its own folder: --out is not used then.
+    if (!a.has("export-npy") && Files.exists(out) && !Files.isDirectory(out)) {
       throw new Arguments.UsageException("imdb: --out: expected a folder, got the file " + out);
     }
     long t0 = System.nanoTime();

@@ -104,6 +104,8 @@ class ImdbCommandTest {
   @Test
   void exportsTheTokenArraysAsNpy(@TempDir Path dir) throws Exception {
     Path data = archive(dir);
+    // --out is not used by --export-npy, so a file there is no error.
+    Path unusedOut = Files.writeString(dir.resolve("notes.txt"), "a file");
     assertEquals(
         0,
         Main.run(
@@ -116,7 +118,9 @@ class ImdbCommandTest {
               "--max-len",
               "12",
               "--export-npy",
-              dir.resolve("npy").toString()
+              dir.resolve("npy").toString(),
+              "--out",
+              unusedOut.toString()
             }));
     NpyArray x = NpyFile.read(dir.resolve("npy/x_train.npy"));
     assertEquals("int32", x.dtype());
