@@ -166,38 +166,30 @@ class ActivationLayersTest {
       keep[i] = i / 4 != 1 && rnd.nextDouble() < 0.7;
       m[i] = keep[i] ? 1 : 0;
     }
+    // The same 0/1 numbers fed to an int32 mask input and to a bool one (Keras's usual mask dtype,
+    // read as NumPy's astype(bool)).
     KerasTensor in = Input.named("x", "float32", 3, 4);
-    KerasTensor mask = Input.named("m", "int32", 3, 4);
-    KerasTensor y = new Softmax(-1, "masked").apply(List.of(in), Map.of("mask", mask)).get(0);
-    try (io.jkeras.models.Model model = new io.jkeras.models.Model(List.of(in, mask), List.of(y))) {
-      var out =
-          model.predict(
-              List.of(
-                  io.jkeras.backend.HostArray.ofFloats(Shape.of(2, 3, 4), x),
-                  io.jkeras.backend.HostArray.ofInts(Shape.of(2, 3, 4), m)),
-              8);
-      float[] got = new float[24];
-      out.get(0).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
-      assertClose(
-          "masked softmax", softmaxReference(toDouble(x), keep, i -> i / 4), got, 1e-6, 1e-7);
-    }
-    // The same mask from a bool input (Keras's usual mask dtype), fed 0/1 numbers as NumPy's
-    // astype(bool) reads them.
-    KerasTensor boolMask = Input.named("m", "bool", 3, 4);
-    KerasTensor yb =
-        new Softmax(-1, "bool_masked").apply(List.of(in), Map.of("mask", boolMask)).get(0);
-    try (io.jkeras.models.Model model =
-        new io.jkeras.models.Model(List.of(in, boolMask), List.of(yb))) {
-      var out =
-          model.predict(
-              List.of(
-                  io.jkeras.backend.HostArray.ofFloats(Shape.of(2, 3, 4), x),
-                  io.jkeras.backend.HostArray.ofInts(Shape.of(2, 3, 4), m)),
-              8);
-      float[] got = new float[24];
-      out.get(0).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
-      assertClose(
-          "bool-masked softmax", softmaxReference(toDouble(x), keep, i -> i / 4), got, 1e-6, 1e-7);
+    for (String dtype : List.of("int32", "bool")) {
+      KerasTensor mask = Input.named("m", dtype, 3, 4);
+      KerasTensor y =
+          new Softmax(-1, dtype + "_masked").apply(List.of(in), Map.of("mask", mask)).get(0);
+      try (io.jkeras.models.Model model =
+          new io.jkeras.models.Model(List.of(in, mask), List.of(y))) {
+        var out =
+            model.predict(
+                List.of(
+                    io.jkeras.backend.HostArray.ofFloats(Shape.of(2, 3, 4), x),
+                    io.jkeras.backend.HostArray.ofInts(Shape.of(2, 3, 4), m)),
+                8);
+        float[] got = new float[24];
+        out.get(0).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
+        assertClose(
+            dtype + "-masked softmax",
+            softmaxReference(toDouble(x), keep, i -> i / 4),
+            got,
+            1e-6,
+            1e-7);
+      }
     }
     var e =
         assertThrows(
