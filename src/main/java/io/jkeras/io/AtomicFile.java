@@ -10,11 +10,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one, never a half
- * written one: the content goes to a hidden temporary file in the same folder, which then replaces
- * the target by an atomic rename. On any failure the temporary file is removed and the target is
- * left as it was. The temporary file's name holds the writer's process id: a process killed
- * mid-write leaves it behind, and the next write in the same folder removes it (but never the file
- * of a writer that is still running, unless it is a day old).
+ * written one: the content goes to a hidden temporary file in the same folder, is forced to disk,
+ * and then replaces the target by an atomic rename, after which the folder is forced to disk too
+ * (so a power loss leaves the old file or the new one, not an empty one). On any failure the
+ * temporary file is removed and the target is left as it was. The temporary file's name holds the
+ * writer's process id: a process killed mid-write leaves it behind, and the next write in the same
+ * folder removes it (but never the file of a writer that is still running, unless it is a day old).
  *
  * <pre>{@code
  * AtomicFile.write(Path.of("out/results.json"), tmp -> Files.writeString(tmp, json));
@@ -148,6 +149,7 @@ public final class AtomicFile {
         // "No space left on device" alone does not say which file.
         throw new IOException("cannot write " + absolute + ": " + e.getMessage(), e);
       }
+      durability.force(tmp);
       try {
         Files.move(
             tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -155,10 +157,79 @@ public final class AtomicFile {
         Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
       }
       moved = true;
+      durability.force(dir);
     } finally {
       if (!moved) {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * Forces a finished file, or a folder and everything in it, to disk before it is renamed into
+   * place, so that the rename never publishes content still held in memory. Writers of whole
+   * folders (a SavedModel export) call it on their temporary folder, then {@link #forceFolder} on
+   * the folder they renamed it into.
+   *
+   * <pre>{@code
+   * AtomicFile.forceTree(temporaryExport);
+   * Files.move(temporaryExport, target, StandardCopyOption.ATOMIC_MOVE);
+   * AtomicFile.forceFolder(target.getParent());
+   * }</pre>
+   *
+   * @throws IOException if a file cannot be forced to disk
+   */
+  public static void forceTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      // Deepest first: each folder after the entries in it.
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        durability.force(p);
+      }
+    }
+  }
+
+  /**
+   * Forces a folder's entries (a rename into it) to disk. Best effort where the platform cannot
+   * open a folder (Windows), as {@link #write} does after its rename.
+   *
+   * @throws IOException if the folder's entries cannot be forced to disk
+   */
+  public static void forceFolder(Path folder) throws IOException {
+    durability.force(folder);
+  }
+
+  /** Forces one file or folder to disk; replaced by tests to see the order of the calls. */
+  @FunctionalInterface
+  interface Durability {
+    void force(Path fileOrFolder) throws IOException;
+  }
+
+  static volatile Durability durability = AtomicFile::fsync;
+
+  /**
+   * fsync(2) of a file (opened for writing, which Windows needs to flush it) or a folder (opened
+   * for reading, which only POSIX systems allow: elsewhere the rename's durability is the file
+   * system's).
+   */
+  private static void fsync(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (java.nio.channels.FileChannel c =
+          java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+        c.force(true);
+      } catch (IOException e) {
+        if (!isWindows()) {
+          throw e;
+        }
+      }
+    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (java.nio.channels.FileChannel c =
+          java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+        c.force(true);
+      }
+    }
+  }
+
+  private static boolean isWindows() {
+    return System.getProperty("os.name", "").startsWith("Windows");
   }
 }

@@ -140,6 +140,8 @@ public final class SavedModelExporter {
       writeInto(model, temp, dir);
       try {
         beforeMove.accept(temp);
+        // On disk before the rename publishes it: a crash leaves the old export or the new one.
+        AtomicFile.forceTree(temp);
       } catch (IOException e) {
         throw new SavedModelException(dir, "cannot finish the export: " + e.getMessage(), e);
       }
@@ -149,6 +151,12 @@ public final class SavedModelExporter {
         moveIntoPlace(temp, target, dir);
       }
       moved = true;
+      try {
+        AtomicFile.forceFolder(parent);
+      } catch (IOException e) {
+        throw new SavedModelException(
+            dir, "the export is in place but its folder cannot be forced to disk: " + e, e);
+      }
     } finally {
       if (!moved) {
         deleteRecursively(temp);

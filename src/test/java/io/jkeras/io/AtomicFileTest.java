@@ -56,4 +56,51 @@ class AtomicFileTest {
     assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
   }
+
+  @Test
+  void theContentIsOnDiskBeforeTheRenameAndTheFolderAfterIt() throws Exception {
+    Path target = Files.writeString(dir.resolve("r.json"), "old");
+    java.util.List<String> events = new java.util.ArrayList<>();
+    AtomicFile.Durability saved = AtomicFile.durability;
+    AtomicFile.durability =
+        p -> {
+          // What a crash right after this call would leave behind.
+          String kind = Files.isDirectory(p) ? "folder" : "file " + Files.readString(p);
+          events.add(kind + ", target " + Files.readString(target));
+          saved.force(p); // the real fsync runs too
+        };
+    try {
+      AtomicFile.write(target, tmp -> Files.writeString(tmp, "new"));
+    } finally {
+      AtomicFile.durability = saved;
+    }
+    assertEquals(java.util.List.of("file new, target old", "folder, target new"), events);
+  }
+
+  @Test
+  void aTreeIsForcedEntriesBeforeTheirFolder() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("export/variables"));
+    Files.writeString(root.resolve("variables.index"), "i");
+    Files.writeString(dir.resolve("export/saved_model.pb"), "pb");
+    java.util.List<Path> forced = new java.util.ArrayList<>();
+    AtomicFile.Durability saved = AtomicFile.durability;
+    AtomicFile.durability =
+        p -> {
+          forced.add(dir.relativize(p));
+          saved.force(p);
+        };
+    try {
+      AtomicFile.forceTree(dir.resolve("export"));
+    } finally {
+      AtomicFile.durability = saved;
+    }
+    assertEquals(4, forced.size(), forced.toString());
+    for (Path p : forced) {
+      // A folder comes after everything in it.
+      for (Path q : forced.subList(forced.indexOf(p) + 1, forced.size())) {
+        assertFalse(q.startsWith(p) && !q.equals(p), q + " forced after its folder " + p);
+      }
+    }
+    assertEquals(Path.of("export"), forced.get(3));
+  }
 }
