@@ -1,5 +1,6 @@
 package io.jkeras.callbacks;
 
+import io.jkeras.io.DecimalText;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -140,14 +141,12 @@ final class PythonFormat {
    * {@code p - 1}, whole numbers keep {@code .0}); trailing zeros dropped.
    */
   private static String general(double v, int p, boolean typeless) {
-    BigDecimal r = round(v, p);
-    int exp = exponent(r, v);
-    if (exp >= -4 && exp < (typeless ? p - 1 : p)) {
-      String plain = stripZeros(fixed(v, p - 1 - exp));
-      return typeless ? withDotZero(plain) : plain;
+    if (v == 0) {
+      // Python's type-less form: exponent 0 is scientific from p = 1 on ("0e+00").
+      return !typeless ? "0" : p == 1 ? "0e+00" : "0.0";
     }
-    String significant = digits(r, p).replaceAll("(?<=.)0+$", "");
-    return scientific(significant, exp);
+    String text = DecimalText.general(v, p, typeless ? p - 1 : p);
+    return typeless ? withDotZero(text) : text;
   }
 
   private static String fixed(double v, int decimals) {
@@ -178,14 +177,6 @@ final class PythonFormat {
         + (exponent < 0 ? "e-" : "e+")
         + (Math.abs(exponent) < 10 ? "0" : "")
         + Math.abs(exponent);
-  }
-
-  private static String stripZeros(String s) {
-    if (!s.contains(".")) {
-      return s;
-    }
-    s = s.replaceAll("0+$", "");
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
   private static String withDotZero(String plain) {

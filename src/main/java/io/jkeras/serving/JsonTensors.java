@@ -1,10 +1,8 @@
 package io.jkeras.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.jkeras.io.DecimalText;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -301,45 +299,10 @@ final class JsonTensors {
     if (v == 0) {
       return 1 / v < 0 ? "-0.0" : "0.0";
     }
-    BigDecimal exact = new BigDecimal(v);
-    String s = formatG(exact, 6);
+    String s = DecimalText.general(v, 6);
     if (isFloat ? Float.parseFloat(s) != (float) v : Double.parseDouble(s) != v) {
-      s = formatG(exact, isFloat ? 9 : 17);
+      s = DecimalText.general(v, isFloat ? 9 : 17);
     }
     return s.indexOf('.') < 0 && s.indexOf('e') < 0 ? s + ".0" : s;
-  }
-
-  /**
-   * C's {@code printf("%.<digits>g", v)} for a non-zero {@code v} given exactly, rounding half to
-   * even.
-   */
-  static String formatG(BigDecimal v, int digits) {
-    BigDecimal r = v.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-    int exponent = r.precision() - r.scale() - 1;
-    if (exponent >= -4 && exponent < digits) {
-      String plain = r.setScale(Math.max(0, digits - 1 - exponent)).toPlainString();
-      if (plain.indexOf('.') >= 0) {
-        int end = plain.length();
-        while (plain.charAt(end - 1) == '0') {
-          end--;
-        }
-        plain = plain.substring(0, plain.charAt(end - 1) == '.' ? end - 1 : end);
-      }
-      return plain;
-    }
-    String mantissa = r.unscaledValue().abs().toString();
-    int end = mantissa.length();
-    while (end > 1 && mantissa.charAt(end - 1) == '0') {
-      end--;
-    }
-    mantissa = mantissa.substring(0, end);
-    StringBuilder out = new StringBuilder(r.signum() < 0 ? "-" : "");
-    out.append(mantissa.charAt(0));
-    if (mantissa.length() > 1) {
-      out.append('.').append(mantissa, 1, mantissa.length());
-    }
-    out.append('e').append(exponent < 0 ? '-' : '+');
-    int e = Math.abs(exponent);
-    return out.append(e < 10 ? "0" : "").append(e).toString();
   }
 }

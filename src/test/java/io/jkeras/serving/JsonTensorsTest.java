@@ -247,13 +247,13 @@ class JsonTensorsTest {
             .split("\n");
     for (int i = 0; i < xs.length; i++) {
       String want = printf[i].trim();
-      java.math.BigDecimal x = new java.math.BigDecimal(xs[i]);
+      double x = xs[i];
       String got =
-          JsonTensors.formatG(x, 6)
+          io.jkeras.io.DecimalText.general(x, 6)
               + " "
-              + JsonTensors.formatG(x, 9)
+              + io.jkeras.io.DecimalText.general(x, 9)
               + " "
-              + JsonTensors.formatG(x, 17);
+              + io.jkeras.io.DecimalText.general(x, 17);
       assertEquals(want, got, "%g of " + xs[i]);
     }
   }
