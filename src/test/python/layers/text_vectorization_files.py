@@ -109,6 +109,13 @@ CASES = {
                      lambda: L.TextVectorization(standardize=None, split=None, vocabulary=VOCAB,
                                                  output_sequence_length=5, name="vectorize"),
                      False, None),
+    "vocabulary_file": (TEXT[:, None], (1,),
+                        lambda out: L.TextVectorization(vocabulary=os.path.join(out, "vocab.txt"),
+                                                        output_sequence_length=5,
+                                                        name="vectorize"), False, None),
+    "whole_strings": (TEXT[:, None], (1,), lambda: L.TextVectorization(standardize="lower", split=None,
+                                                            output_mode="multi_hot",
+                                                            name="vectorize"), True, None),
     "text_classifier": (TEXT[:, None], (1,),
                         lambda: L.TextVectorization(max_tokens=50, output_sequence_length=8,
                                                     name="vectorize"), True, classifier_head),
@@ -139,8 +146,10 @@ def make(out):
     os.makedirs(out, exist_ok=True)
     keras.utils.set_random_seed(7)
     np.save(os.path.join(out, "adapt.npy"), ADAPT)
+    with open(os.path.join(out, "vocab.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(VOCAB) + "\n")
     for name, (x, shape, factory, adapted, head) in CASES.items():
-        layer = factory()
+        layer = factory(out) if name == "vocabulary_file" else factory()
         if adapted:
             layer.adapt(ADAPT)
         inp = keras.Input(shape=shape, dtype="string", name="text")

@@ -478,26 +478,29 @@ public class TextVectorization extends Layer {
         split != null
             ? rank == 1 || (rank == 2 && (in.size(1) == 1 || in.size(1) < 0))
             : rank == 2
-                || (rank == 1
-                    && ngrams == null
-                    && (outputSequenceLength == null || !outputMode.equals("int")));
+                || (rank == 1 && direct(split, ngrams, outputSequenceLength, rank, outputMode));
     if (!ok) {
       throw new IllegalArgumentException(
           "Layer \""
               + name()
               + "\" (TextVectorization) takes strings of shape (batch,) or (batch, 1)"
               + (split == null
-                  ? ", or (batch, tokens) with split=None (needed for ngrams or"
-                      + " output_sequence_length)"
+                  ? ", or (batch, tokens) with split=None (Keras takes (batch,) then only for"
+                      + " \"int\" output without ngrams and output_sequence_length: its other"
+                      + " modes encode the whole batch as one sample)"
                   : "")
               + ", got "
               + in);
     }
   }
 
-  /** Whether the strings go straight to the lookup: split=None, no n-grams, rank 1, "int". */
-  private static boolean direct(String split, List<Long> ngrams, int rank, String mode) {
-    return split == null && ngrams == null && rank == 1 && mode.equals("int");
+  /**
+   * Whether the strings go straight to the lookup, one token each: split=None, no n-grams and no
+   * sequence length, rank 1, "int" output (indices of the input's shape, as Keras).
+   */
+  private static boolean direct(
+      String split, List<Long> ngrams, Integer length, int rank, String mode) {
+    return split == null && ngrams == null && length == null && rank == 1 && mode.equals("int");
   }
 
   @Override
@@ -505,7 +508,7 @@ public class TextVectorization extends Layer {
     checkInputShape(inputShape);
     long batch = inputShape.size(0);
     if (outputMode.equals("int")) {
-      if (direct(split, ngrams, inputShape.numDimensions(), outputMode)) {
+      if (direct(split, ngrams, outputSequenceLength, inputShape.numDimensions(), outputMode)) {
         return inputShape;
       }
       return Shape.of(batch, outputSequenceLength == null ? -1 : outputSequenceLength);
@@ -543,12 +546,9 @@ public class TextVectorization extends Layer {
     checkInputShape(shape);
     Operand<TString> text = standardized(tf, (Operand<TString>) input);
     Operand<TString> dense;
-    if (direct(split, ngrams, shape.numDimensions(), outputMode)) {
+    if (direct(split, ngrams, outputSequenceLength, shape.numDimensions(), outputMode)) {
       dense = text;
     } else {
-      if (split == null && shape.numDimensions() == 1) {
-        text = tf.expandDims(text, tf.constant(-1));
-      }
       Tokens t = tokens(tf, text);
       Operand<TInt64> width =
           outputSequenceLength != null
@@ -654,7 +654,9 @@ public class TextVectorization extends Layer {
             tf.shape(at, TInt64.class),
             tf.reshape(tf.size(t.values(), TInt64.class), tf.constant(new int[0])));
     Operand<TString> withPad =
-        tf.concat(List.of(t.values(), tf.constant(StandardCharsets.UTF_8, new String[] {""})), tf.constant(0));
+        tf.concat(
+            List.of(t.values(), tf.constant(StandardCharsets.UTF_8, new String[] {""})),
+            tf.constant(0));
     return tf.gather(withPad, tf.select(inside, at, none), tf.constant(0));
   }
 

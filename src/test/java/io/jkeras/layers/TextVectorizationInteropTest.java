@@ -147,6 +147,27 @@ class TextVectorizationInteropTest {
             false,
             0));
     CASES.put(
+        "vocabulary_file",
+        new Case(
+            new long[] {1},
+            () ->
+                TextVectorization.builder()
+                    .vocabularyFile(TextVectorizationInteropTest.dir.resolve("vocab.txt"))
+                    .outputSequenceLength(5),
+            false,
+            0));
+    CASES.put(
+        "whole_strings",
+        new Case(
+            new long[] {1},
+            () ->
+                TextVectorization.builder()
+                    .standardize("lower")
+                    .split(null)
+                    .outputMode("multi_hot"),
+            true,
+            0));
+    CASES.put(
         "text_classifier",
         new Case(
             new long[] {1},
@@ -359,7 +380,7 @@ class TextVectorizationInteropTest {
     String out =
         PythonKeras.runScript("layers/text_vectorization_files.py", "check", dir.toString())
             .stdout();
-    // 10 java_ files, 10 jb_ files, 1 SavedModel.
-    assertTrue(out.contains("checked 21"), out);
+    // 12 java_ files, 12 jb_ files, 1 SavedModel.
+    assertTrue(out.contains("checked 25"), out);
   }
 }
