@@ -153,7 +153,9 @@ public class TextVectorization extends Layer {
     try {
       this.lookup = addLayer("_lookup_layer", l.build());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(cls + ": " + e.getMessage(), e);
+      // The inner lookup's checks speak of Keras arguments this layer passes on as they came.
+      throw new IllegalArgumentException(
+          cls + ": " + e.getMessage().replaceFirst("^StringLookup: ", ""), e);
     }
   }
 
@@ -370,7 +372,10 @@ public class TextVectorization extends Layer {
     try {
       layer = b.build();
     } catch (IllegalArgumentException e) {
-      throw c.fail("config", e.getMessage());
+      // The messages start with the argument they are about; others concern the vocabulary.
+      String detail = e.getMessage().replaceFirst("^TextVectorization: ", "");
+      String key = detail.split("[ =]", 2)[0];
+      throw c.fail(config.containsKey(key) ? key : "vocabulary", detail);
     }
     if (b.vocabularySize != null
         && b.vocabulary != null
@@ -518,6 +523,13 @@ public class TextVectorization extends Layer {
 
   @Override
   protected List<String> computeOutputDtypes(List<String> inputDtypes, int outputCount) {
+    if (!inputDtypes.get(0).equals("string")) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" (TextVectorization) takes string inputs, got "
+              + inputDtypes.get(0));
+    }
     return List.of(outputMode.equals("int") ? "int64" : "float32");
   }
 
