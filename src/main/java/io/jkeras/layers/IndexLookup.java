@@ -967,5 +967,14 @@ public abstract class IndexLookup<T> extends Layer {
       this.name = name;
       return self();
     }
+
+    /**
+     * The {@code vocabulary_size} a saved config recorded, which gives the output depth before the
+     * assets are read (null: none).
+     */
+    B recordedVocabularySize(Integer size) {
+      this.vocabularySize = size;
+      return self();
+    }
   }
 }
