@@ -11,6 +11,7 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -312,6 +313,37 @@ public class RNN extends Layer {
     }
   }
 
+  /**
+   * Asserts when the graph runs that a batch of {@code x} has the states' batch size: a placeholder
+   * of known batch size still takes a smaller last batch, whose rows would meet the states of other
+   * sequences.
+   */
+  private AssertThat batchCheck(Ops tf, Operand<TFloat32> x) {
+    long expected = states.get(0).shape().size(0);
+    Operand<TInt32> batch =
+        tf.slice(
+            tf.shape(tf.stopGradient(x)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    return tf.assertThat(
+        tf.math.equal(tf.squeeze(batch), tf.constant((int) expected)),
+        List.of(
+            tf.constant(
+                // No quotes: TensorFlow prints them escaped (\").
+                "Layer "
+                    + name()
+                    + " ("
+                    + className()
+                    + ") is stateful with batch size "
+                    + expected
+                    + ": every batch must have "
+                    + expected
+                    + " samples (a sample count that is a multiple of "
+                    + expected
+                    + ", and batch size "
+                    + expected
+                    + "); got a batch of"),
+            batch));
+  }
+
   @Override
   public List<Shape> computeOutputShape(List<Shape> inputShapes) {
     Shape in = inputShapes.get(0);
@@ -374,10 +406,11 @@ public class RNN extends Layer {
     List<Operand<TFloat32>> states = new ArrayList<>();
     if (stateful) {
       checkStatefulBatch(x.shape().size(0));
+      Ops checked = tf.withControlDependencies(List.of(batchCheck(tf, x)));
       for (Weight s : this.states) {
         // A copy, not the variable: the final states overwrite the variable in this same run,
         // and gradients read the initial states after that.
-        states.add(tf.deepCopy(s.value()));
+        states.add(checked.deepCopy(s.value()));
       }
     } else {
       for (int size : cell.stateSizes()) {

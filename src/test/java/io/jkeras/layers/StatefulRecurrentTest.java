@@ -230,6 +230,23 @@ class StatefulRecurrentTest {
                     + " Expected batch size: 2, received batch size: 5"),
         other.getMessage());
 
+    // A smaller last batch would meet the states of other sequences: refused when it runs.
+    try (Model m =
+        model("last_batch", GRU.builder(2).stateful(true).name("gru_two").build(), 2, 3)) {
+      RuntimeException small =
+          assertThrows(
+              RuntimeException.class,
+              () -> m.predict(List.of(HostArray.ofFloats(Shape.of(5, 3, 4), new float[60])), 2));
+      assertTrue(
+          small
+              .getMessage()
+              .contains(
+                  "Layer gru_two (GRU) is stateful with batch size 2: every batch must have 2"
+                      + " samples (a sample count that is a multiple of 2, and batch size 2);"
+                      + " got a batch of] [1]"),
+          small.getMessage());
+    }
+
     Bidirectional plain = new Bidirectional(new SimpleRNN(2));
     IllegalStateException notStateful =
         assertThrows(IllegalStateException.class, plain::resetState);
