@@ -1,4 +1,5 @@
-"""Python Keras's side of StatefulRecurrentTest: stateful SimpleRNN, LSTM, GRU and Bidirectional.
+"""Python Keras's side of StatefulRecurrentTest: stateful SimpleRNN, LSTM, GRU, Bidirectional and
+RNN over a cell reading backwards.
 
 Usage:
   stateful_rnn.py make DIR    per case (below), a model of batch size 2 whose recurrent layer is
@@ -44,6 +45,8 @@ CASES = {
     "gru": lambda: L.GRU(3, stateful=True, name="layer"),
     "bidirectional": lambda: L.Bidirectional(L.LSTM(2, stateful=True, name="lstm"),
                                              name="layer"),
+    "rnn_cell_backwards": lambda: L.RNN(L.SimpleRNNCell(2, name="cell"), stateful=True,
+                                        return_sequences=True, go_backwards=True, name="layer"),
 }
 
 

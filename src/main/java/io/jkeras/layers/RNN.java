@@ -60,6 +60,11 @@ import org.tensorflow.types.TInt32;
  * <pre>{@code
  * KerasTensor x = Input.of(20, 8);
  * KerasTensor h = RNN.builder(new LSTMCell(16)).returnSequences(true).build().apply(x);
+ *
+ * // Stateful: batches of 8 sequences, each continuing the previous batch's.
+ * KerasTensor chunk = Input.withBatchShape(Shape.of(8, 20, 3), "float32", "chunk");
+ * LSTM lstm = LSTM.builder(16).stateful(true).build();
+ * KerasTensor last = lstm.apply(chunk);
  * }</pre>
  */
 public class RNN extends Layer {

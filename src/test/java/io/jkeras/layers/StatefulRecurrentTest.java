@@ -40,13 +40,14 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 /**
  * Stateful recurrent layers against real Python Keras 3.15.1
  * (src/test/python/layers/stateful_rnn.py, two Python processes): for a stateful SimpleRNN, LSTM
- * (return_sequences), GRU and Bidirectional LSTM in a model of batch size 2, Python's file loads in
- * Java and gives Keras's numbers for predict over three batches in a row, the states after it, one
- * more batch without a reset, a batch after resetState, evaluate, and the two epoch losses, weights
- * and states of fit with shuffle=False; Python loads Java's files (after Java ran, so states
- * nonzero) and the same models built with jkeras's API, which store no state and predict from zero
- * states with the same configs. Independently of Python, three batches of a stateful layer equal
- * the non-stateful layer run on the three batches joined along time.
+ * (return_sequences), GRU, Bidirectional LSTM and RNN over a SimpleRNNCell reading backwards in a
+ * model of batch size 2, Python's file loads in Java and gives Keras's numbers for predict over
+ * three batches in a row, the states after it, one more batch without a reset, a batch after
+ * resetState, evaluate, and the two epoch losses, weights and states of fit with shuffle=False;
+ * Python loads Java's files (after Java ran, so states nonzero) and the same models built with
+ * jkeras's API, which store no state and predict from zero states with the same configs.
+ * Independently of Python, three batches of a stateful layer equal the non-stateful layer run on
+ * the three batches joined along time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatefulRecurrentTest {
@@ -62,6 +63,15 @@ class StatefulRecurrentTest {
         "bidirectional",
         s ->
             Bidirectional.builder(LSTM.builder(2).stateful(s).name("lstm").build())
+                .name("layer")
+                .build());
+    CASES.put(
+        "rnn_cell_backwards",
+        s ->
+            RNN.builder(SimpleRNN.builder(2).name("cell").buildCell())
+                .stateful(s)
+                .returnSequences(true)
+                .goBackwards(true)
                 .name("layer")
                 .build());
   }
@@ -263,7 +273,7 @@ class StatefulRecurrentTest {
             Duration.ofMinutes(8),
             "check",
             dir.toString());
-    assertTrue(r.stdout().contains("all checks passed: 4"), r.stdout());
+    assertTrue(r.stdout().contains("all checks passed: 5"), r.stdout());
   }
 
   private static boolean statefulOf(Layer layer) {
