@@ -34,6 +34,7 @@ public final class ForwardPass {
   private final Map<Output<?>, Operand<TBool>> masks = new HashMap<>();
   private final Map<Output<?>, Operand<TBool>> recordedMasks = new HashMap<>();
   private final List<Op> updates = new ArrayList<>();
+  private boolean carriesState;
 
   /**
    * A new pass emitting into {@code graph}.
@@ -146,5 +147,18 @@ public final class ForwardPass {
    */
   public List<Op> updates() {
     return List.copyOf(updates);
+  }
+
+  /**
+   * Records that a layer of this pass carries state from one session run to the next (a stateful
+   * RNN's states): the runs of this pass must then happen one at a time, in batch order.
+   */
+  public void carryStateAcrossRuns() {
+    carriesState = true;
+  }
+
+  /** Whether a layer of this pass carries state from one run to the next. */
+  public boolean carriesState() {
+    return carriesState;
   }
 }

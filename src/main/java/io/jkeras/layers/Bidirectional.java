@@ -19,7 +19,7 @@ import org.tensorflow.types.TFloat32;
  * rebuilt from its config and named {@code forward_<name>}; {@code backward_layer} (null: the same
  * config with {@code go_backwards=True}, named {@code backward_<name>}); {@code merge_mode}:
  * "concat" (default), "sum", "mul", "ave", or null (the two outputs are returned separately). Both
- * layers must read opposite ways and agree on return_sequences and return_state; with
+ * layers must read opposite ways and agree on stateful, return_sequences and return_state; with
  * return_sequences their masked steps output zeros (Keras forces {@code zero_output_for_mask}).
  *
  * <p>Shapes: the forward layer's output, twice as wide with "concat"; with return_sequences the
@@ -28,6 +28,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Weights: the forward layer's, then the backward layer's, saved under {@code
  * layers/<name>/forward_layer/...} and {@code layers/<name>/backward_layer/...} as Keras does.
+ *
+ * <p>Stateful ({@code stateful=True} on the layer): each of the two layers carries its own states
+ * from batch to batch (see {@link RNN}); {@link #resetState()} resets both.
  *
  * <pre>{@code
  * KerasTensor h = new Bidirectional(LSTM.builder(32).returnSequences(true).build()).apply(e);
@@ -65,15 +68,20 @@ public class Bidirectional extends Layer {
               + forward.goBackwards()
               + " for both");
     }
-    if (forward.returnSequences() != backward.returnSequences()
+    if (forward.stateful() != backward.stateful()
+        || forward.returnSequences() != backward.returnSequences()
         || forward.returnState() != backward.returnState()) {
       throw new IllegalArgumentException(
-          "Bidirectional: forward layer and backward layer must agree on return_sequences and"
-              + " return_state, got ("
+          "Bidirectional: forward layer and backward layer must agree on stateful,"
+              + " return_sequences and return_state, got ("
+              + forward.stateful()
+              + ", "
               + forward.returnSequences()
               + ", "
               + forward.returnState()
               + ") and ("
+              + backward.stateful()
+              + ", "
               + backward.returnSequences()
               + ", "
               + backward.returnState()
@@ -141,6 +149,34 @@ public class Bidirectional extends Layer {
   /** The layer that reads the sequence backwards. */
   public RNN backwardLayer() {
     return backwardLayer;
+  }
+
+  /** Whether the two layers carry their states from batch to batch. */
+  public boolean stateful() {
+    return forwardLayer.stateful();
+  }
+
+  /**
+   * Sets the carried states of both layers back to zero (Keras's {@code reset_state()}).
+   *
+   * <pre>{@code
+   * bi.resetState(); // the next batch starts new sequences
+   * }</pre>
+   *
+   * @throws IllegalStateException when the layers are not stateful, as Keras
+   */
+  public void resetState() {
+    if (!stateful()) {
+      throw new IllegalStateException(
+          "Layer \"" + name() + "\" (Bidirectional): reset_state needs a stateful layer");
+    }
+    forwardLayer.resetState();
+    backwardLayer.resetState();
+  }
+
+  /** Keras's compatibility alias of {@link #resetState()}. */
+  public void resetStates() {
+    resetState();
   }
 
   /** "concat", "sum", "mul", "ave", or null. */

@@ -12,9 +12,9 @@ import java.util.Map;
  * <p>Arguments (see {@link RecurrentBuilder}): {@code units}; activation ("tanh"),
  * recurrent_activation ("sigmoid"), use_bias, reset_after (true), kernel/recurrent/bias
  * initializers, regularizers and constraints, activity regularizer, dropout, recurrent_dropout,
- * seed; return_sequences, return_state, go_backwards, unroll, zero_output_for_mask. {@code
- * use_cudnn} is accepted and ignored. Shapes, masks and the static unrolling are described in
- * {@link RNN}.
+ * seed; return_sequences, return_state, go_backwards, stateful, unroll, zero_output_for_mask.
+ * {@code use_cudnn} is accepted and ignored. Shapes, masks and the static unrolling are described
+ * in {@link RNN}.
  *
  * <p>Weights: {@code kernel (features, 3 * units)}, {@code recurrent_kernel (units, 3 * units)},
  * {@code bias (2, 3 * units)} (reset_after) or {@code (3 * units,)}, gates in the order z, r, h.
@@ -40,7 +40,7 @@ public class GRU extends RNN {
     return new Builder(units);
   }
 
-  /** GRU from its Keras config (Keras 3's keys; {@code stateful} must be false). */
+  /** GRU from its Keras config (Keras 3's keys). */
   public static GRU fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("GRU", config);
     Builder b = RecurrentCell.readCommon(c, builder(c.positiveInt("units")), true);

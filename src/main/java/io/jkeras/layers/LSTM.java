@@ -11,9 +11,9 @@ import java.util.Map;
  * <p>Arguments (see {@link RecurrentBuilder}): {@code units}; activation ("tanh"),
  * recurrent_activation ("sigmoid"), use_bias, unit_forget_bias (true), kernel/recurrent/bias
  * initializers, regularizers and constraints, activity regularizer, dropout, recurrent_dropout,
- * seed; return_sequences, return_state (outputs {@code [output, h, c]}), go_backwards, unroll,
- * zero_output_for_mask. {@code use_cudnn} is accepted and ignored (no cuDNN kernel is used; the
- * results are the same). Shapes, masks and the static unrolling are described in {@link RNN}.
+ * seed; return_sequences, return_state (outputs {@code [output, h, c]}), go_backwards, stateful,
+ * unroll, zero_output_for_mask. {@code use_cudnn} is accepted and ignored (no cuDNN kernel is used;
+ * the results are the same). Shapes, masks and the static unrolling are described in {@link RNN}.
  *
  * <p>Weights: {@code kernel (features, 4 * units)}, {@code recurrent_kernel (units, 4 * units)},
  * {@code bias (4 * units,)}, gates in the order i, f, c, o.
@@ -41,7 +41,7 @@ public class LSTM extends RNN {
     return new Builder(units);
   }
 
-  /** LSTM from its Keras config (Keras 3's keys; {@code stateful} must be false). */
+  /** LSTM from its Keras config (Keras 3's keys). */
   public static LSTM fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("LSTM", config);
     Builder b = RecurrentCell.readCommon(c, builder(c.positiveInt("units")), true);

@@ -59,6 +59,7 @@ public abstract class Layer implements KerasSerializable {
   private List<Shape> buildShapes;
   private Map<String, Shape> buildKwargShapes = Map.of();
   private final List<Weight> weights = new ArrayList<>();
+  private final List<Weight> untracked = new ArrayList<>();
   private final Map<String, Layer> sublayers = new LinkedHashMap<>();
   private Layer parent;
   private final List<Node> inboundNodes = new ArrayList<>();
@@ -714,6 +715,42 @@ public abstract class Layer implements KerasSerializable {
   }
 
   /**
+   * Adds a float32 variable that is not one of this layer's weights (Keras's untracked {@code
+   * backend.Variable}, such as a stateful RNN's {@code rnn_state}): it starts at zero and lives in
+   * the model's graph beside the weights, keeping its value when the graph closes, but it is not in
+   * {@link #weights()}, not saved in weight files, not counted and not set by {@link #setWeights}.
+   *
+   * <pre>{@code
+   * Weight state = addUntrackedVariable("rnn_state", Shape.of(batch, units));
+   * }</pre>
+   */
+  protected final Weight addUntrackedVariable(String variableName, Shape shape) {
+    for (Weight w : untracked) {
+      if (w.name().equals(variableName)) {
+        throw new IllegalArgumentException(
+            "Layer \"" + name + "\" already has a variable named \"" + variableName + "\"");
+      }
+    }
+    Weight w =
+        new Weight(
+            this,
+            variableName,
+            shape,
+            false,
+            Initializers.get("zeros"),
+            null,
+            null,
+            new float[Math.toIntExact(shape.size())],
+            null,
+            false);
+    untracked.add(w);
+    if (graph != null && !graph.isClosed()) {
+      w.bind(graph, graphScope);
+    }
+    return w;
+  }
+
+  /**
    * Adds a trainable weight that this layer reads only by rows, with {@link Weight#gatherRows} (an
    * embedding table): a distribution may then store it in row shards on several machines (the
    * parameter-server strategy's variable partitioner) without the layer knowing. Otherwise as
@@ -854,6 +891,19 @@ public abstract class Layer implements KerasSerializable {
           "Layer \"" + name + "\": addLoss can only be called from call()");
     }
     currentPass.addLoss(loss);
+  }
+
+  /**
+   * Says that this call carries state from one run of the model to the next (a stateful RNN assigns
+   * its final states to variables the next batch starts from): the model then runs its batches one
+   * at a time and in order, as {@code predict} otherwise may not.
+   */
+  protected final void carryStateAcrossRuns() {
+    if (currentPass == null) {
+      throw new IllegalStateException(
+          "Layer \"" + name + "\": carryStateAcrossRuns can only be called from call()");
+    }
+    currentPass.carryStateAcrossRuns();
   }
 
   /**
@@ -1089,6 +1139,9 @@ public abstract class Layer implements KerasSerializable {
       graphScope = g.uniqueScope(name);
     }
     for (Weight w : weights) {
+      w.bind(g, graphScope);
+    }
+    for (Weight w : untracked) {
       w.bind(g, graphScope);
     }
     for (Layer sub : sublayers.values()) {

@@ -7,8 +7,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -24,8 +27,8 @@ import org.tensorflow.types.TInt32;
  * return_state} (false: also return the final states as extra outputs), {@code go_backwards}
  * (false: read the sequence from its end, and return the outputs in that reversed order), {@code
  * zero_output_for_mask} (false: a masked step outputs the last unmasked output; true: zeros; {@link
- * Bidirectional} sets it to return_sequences), {@code unroll} (kept in the config). Only {@code
- * stateful=False} is supported.
+ * Bidirectional} sets it to return_sequences), {@code unroll} (kept in the config), {@code
+ * stateful} (false: see below).
  *
  * <p>Shapes: input {@code (batch, timesteps, features)}; output {@code (batch, units)}, or {@code
  * (batch, timesteps, units)} with return_sequences; then with return_state one {@code (batch,
@@ -36,6 +39,15 @@ import org.tensorflow.types.TInt32;
  * unmasked step). The output keeps the input's mask with return_sequences; states have none.
  *
  * <p>Dropout and recurrent dropout of the cell apply in training only, one mask per sequence.
+ *
+ * <p><b>Stateful</b> ({@code stateful=True}), as Keras: sample {@code i} of a batch continues the
+ * sequence of sample {@code i} of the previous batch. The batch size must then be known when the
+ * layer is built ({@code Input.withBatchShape}), and the layer keeps its final states in variables
+ * of shape {@code (batch, size)} (Keras's {@code rnn_state}) that start at zero and that every
+ * batch starts from and overwrites: in {@code predict}, {@code evaluate} and {@code fit} alike (fit
+ * never resets them; predict then runs its batches one at a time, in order). {@link #resetState()}
+ * sets them back to zero. As in Keras, these variables are not weights: they are not saved, and a
+ * loaded model starts from zero.
  *
  * <p><b>Implementation:</b> the layer is unrolled statically in the TensorFlow graph, one copy of
  * the cell's ops per time step (Keras's {@code unroll=True} form; the result is the same as Keras's
@@ -48,6 +60,11 @@ import org.tensorflow.types.TInt32;
  * <pre>{@code
  * KerasTensor x = Input.of(20, 8);
  * KerasTensor h = RNN.builder(new LSTMCell(16)).returnSequences(true).build().apply(x);
+ *
+ * // Stateful: batches of 8 sequences, each continuing the previous batch's.
+ * KerasTensor chunk = Input.withBatchShape(Shape.of(8, 20, 3), "float32", "chunk");
+ * LSTM lstm = LSTM.builder(16).stateful(true).build();
+ * KerasTensor last = lstm.apply(chunk);
  * }</pre>
  */
 public class RNN extends Layer {
@@ -57,7 +74,9 @@ public class RNN extends Layer {
   private final boolean returnState;
   private final boolean goBackwards;
   private final boolean unroll;
+  private final boolean stateful;
   private boolean zeroOutputForMask;
+  private List<Weight> states = List.of();
 
   /** An RNN over {@code cell} with Keras's defaults. */
   public RNN(RecurrentCell cell) {
@@ -71,6 +90,7 @@ public class RNN extends Layer {
         b.returnSequences,
         b.returnState,
         b.goBackwards,
+        b.stateful,
         b.unroll,
         b.zeroOutputForMask);
   }
@@ -83,6 +103,7 @@ public class RNN extends Layer {
         b.returnSequences,
         b.returnState,
         b.goBackwards,
+        b.stateful,
         b.unroll,
         b.zeroOutputForMask);
     setActivityRegularizer(b.activityRegularizer);
@@ -94,6 +115,7 @@ public class RNN extends Layer {
       boolean returnSequences,
       boolean returnState,
       boolean goBackwards,
+      boolean stateful,
       boolean unroll,
       boolean zeroOutputForMask) {
     super(name);
@@ -101,6 +123,7 @@ public class RNN extends Layer {
     this.returnSequences = returnSequences;
     this.returnState = returnState;
     this.goBackwards = goBackwards;
+    this.stateful = stateful;
     this.unroll = unroll;
     this.zeroOutputForMask = zeroOutputForMask;
     setInputSpec(InputSpec.rank(3));
@@ -124,9 +147,9 @@ public class RNN extends Layer {
     b.returnSequences(c.bool("return_sequences", false));
     b.returnState(c.bool("return_state", false));
     b.goBackwards(c.bool("go_backwards", false));
+    b.stateful(c.bool("stateful", false));
     b.unroll(c.bool("unroll", false));
     b.zeroOutputForMask(c.bool("zero_output_for_mask", false));
-    c.requireDefault("stateful", false, "stateful RNNs");
     c.requireFloat32Dtype();
     return c.finish(b.build());
   }
@@ -139,9 +162,9 @@ public class RNN extends Layer {
     b.returnSequences(c.bool("return_sequences", false));
     b.returnState(c.bool("return_state", false));
     b.goBackwards(c.bool("go_backwards", false));
+    b.stateful(c.bool("stateful", false));
     b.unroll(c.bool("unroll", false));
     b.zeroOutputForMask(c.bool("zero_output_for_mask", false));
-    c.requireDefault("stateful", false, "stateful RNNs");
     c.ignore("use_cudnn");
     b.activityRegularizer(c.activityRegularizer());
   }
@@ -164,6 +187,47 @@ public class RNN extends Layer {
   /** Whether the sequence is read from its end. */
   public boolean goBackwards() {
     return goBackwards;
+  }
+
+  /** Whether the final states of a batch are the initial states of the next. */
+  public boolean stateful() {
+    return stateful;
+  }
+
+  /**
+   * Sets the carried states of a stateful layer back to zero (Keras's {@code reset_state()}); does
+   * nothing for a layer that is not stateful or not built yet, as Keras.
+   *
+   * <pre>{@code
+   * model.predict(List.of(firstSequences), 2);
+   * lstm.resetState(); // the next batch starts new sequences
+   * }</pre>
+   */
+  public void resetState() {
+    for (Weight s : states) {
+      s.assign(new float[Math.toIntExact(s.size())]);
+    }
+  }
+
+  /** Keras's compatibility alias of {@link #resetState()}. */
+  public void resetStates() {
+    resetState();
+  }
+
+  /**
+   * The current carried states of a stateful layer, {@code (batch, size)} each in the cell's state
+   * order (LSTM: h, c); empty when the layer is not stateful or not built.
+   *
+   * <pre>{@code
+   * FloatNdArray h = lstm.states().get(0);
+   * }</pre>
+   */
+  public List<FloatNdArray> states() {
+    List<FloatNdArray> out = new ArrayList<>();
+    for (Weight s : states) {
+      out.add(s.numpy());
+    }
+    return out;
   }
 
   /** Whether masked steps output zeros. */
@@ -210,12 +274,86 @@ public class RNN extends Layer {
   @Override
   protected void build(Shape inputShape) {
     cell.ensureBuilt(Shape.of(inputShape.size(0), inputShape.size(2)));
+    if (stateful) {
+      long batch = inputShape.size(0);
+      if (batch < 0) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" ("
+                + className()
+                + "): when using stateful=True in a RNN, the batch size must be static. Found"
+                + " dynamic batch size: sequence.shape="
+                + KerasShape.format(inputShape)
+                + ". Give the Input a batch size (Input.withBatchShape)");
+      }
+      List<Weight> created = new ArrayList<>();
+      List<Integer> sizes = cell.stateSizes();
+      for (int i = 0; i < sizes.size(); i++) {
+        created.add(
+            addUntrackedVariable(
+                i == 0 ? "rnn_state" : "rnn_state_" + i, Shape.of(batch, sizes.get(i))));
+      }
+      states = List.copyOf(created);
+    }
+  }
+
+  /** A stateful layer runs on the batch size its states have (when the input's is known). */
+  private void checkStatefulBatch(long actual) {
+    if (states.isEmpty()) {
+      return;
+    }
+    long expected = states.get(0).shape().size(0);
+    if (actual >= 0 && actual != expected) {
+      throw new IllegalArgumentException(
+          "Layer \""
+              + name()
+              + "\" ("
+              + className()
+              + "): if an RNN is stateful, the batch size of the input sequences must be the"
+              + " same as the batch size of the initial state. Expected batch size: "
+              + expected
+              + ", received batch size: "
+              + actual);
+    }
+  }
+
+  /**
+   * Asserts when the graph runs that a batch of {@code x} has the states' batch size: a placeholder
+   * of known batch size still takes a smaller last batch, whose rows would meet the states of other
+   * sequences.
+   */
+  private AssertThat batchCheck(Ops tf, Operand<TFloat32> x) {
+    long expected = states.get(0).shape().size(0);
+    Operand<TInt32> batch =
+        tf.slice(
+            tf.shape(tf.stopGradient(x)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    return tf.assertThat(
+        tf.math.equal(tf.squeeze(batch), tf.constant((int) expected)),
+        List.of(
+            tf.constant(
+                // No quotes: TensorFlow prints them escaped (\").
+                "Layer "
+                    + name()
+                    + " ("
+                    + className()
+                    + ") is stateful with batch size "
+                    + expected
+                    + ": every batch must have "
+                    + expected
+                    + " samples (a sample count that is a multiple of "
+                    + expected
+                    + ", and batch size "
+                    + expected
+                    + "); got a batch of"),
+            batch));
   }
 
   @Override
   public List<Shape> computeOutputShape(List<Shape> inputShapes) {
     Shape in = inputShapes.get(0);
     long batch = in.size(0);
+    checkStatefulBatch(batch);
     List<Shape> out = new ArrayList<>();
     out.add(
         returnSequences ? Shape.of(batch, in.size(1), cell.units) : Shape.of(batch, cell.units));
@@ -271,8 +409,18 @@ public class RNN extends Layer {
       }
     }
     List<Operand<TFloat32>> states = new ArrayList<>();
-    for (int size : cell.stateSizes()) {
-      states.add(zeros(tf, x, size));
+    if (stateful) {
+      checkStatefulBatch(x.shape().size(0));
+      Ops checked = tf.withControlDependencies(List.of(batchCheck(tf, x)));
+      for (Weight s : this.states) {
+        // A copy, not the variable: the final states overwrite the variable in this same run,
+        // and gradients read the initial states after that.
+        states.add(checked.deepCopy(s.value()));
+      }
+    } else {
+      for (int size : cell.stateSizes()) {
+        states.add(zeros(tf, x, size));
+      }
     }
     RecurrentCell.StepDropout dropout = cell.dropoutMasks(tf, xs.get(0), states.get(0), training);
     List<Operand<TFloat32>> outputs = new ArrayList<>();
@@ -310,6 +458,16 @@ public class RNN extends Layer {
       for (Operand<TFloat32> s : states) {
         result.add(tf.identity(s));
       }
+    }
+    if (stateful) {
+      List<Op> assigns = new ArrayList<>();
+      for (int i = 0; i < states.size(); i++) {
+        assigns.add(tf.assign(this.states.get(i).value(), states.get(i)));
+      }
+      // Whatever reads an output also stores the final states, in predict as in fit.
+      Ops afterAssign = tf.withControlDependencies(assigns);
+      result.replaceAll(afterAssign::identity);
+      carryStateAcrossRuns();
     }
     return result;
   }
@@ -358,7 +516,7 @@ public class RNN extends Layer {
     config.put("return_sequences", returnSequences);
     config.put("return_state", returnState);
     config.put("go_backwards", goBackwards);
-    config.put("stateful", false);
+    config.put("stateful", stateful);
     config.put("unroll", unroll);
     config.put("zero_output_for_mask", zeroOutputForMask);
   }
@@ -373,6 +531,7 @@ public class RNN extends Layer {
     private boolean returnSequences;
     private boolean returnState;
     private boolean goBackwards;
+    private boolean stateful;
     private boolean unroll;
     private boolean zeroOutputForMask;
 
@@ -404,6 +563,15 @@ public class RNN extends Layer {
     /** Whether the sequence is read from its end (and the outputs returned reversed). */
     public Builder goBackwards(boolean goBackwards) {
       this.goBackwards = goBackwards;
+      return this;
+    }
+
+    /**
+     * Whether each batch starts from the previous batch's final states (needs a known batch size;
+     * see {@link RNN}).
+     */
+    public Builder stateful(boolean stateful) {
+      this.stateful = stateful;
       return this;
     }
 

@@ -15,8 +15,8 @@ import io.jkeras.regularizers.Regularizers;
  * kernel and bias initializers, regularizers and constraints, an activity regularizer for layers
  * only); the recurrent kernel's initializer ("orthogonal"), regularizer and constraint (none);
  * dropout and recurrent_dropout (0), seed (none); and the layer's sequence options:
- * return_sequences, return_state, go_backwards (false), unroll (false: accepted, jkeras always
- * unrolls) and zero_output_for_mask (false).
+ * return_sequences, return_state, go_backwards, stateful (false), unroll (false: accepted, jkeras
+ * always unrolls) and zero_output_for_mask (false).
  *
  * <pre>{@code
  * LSTM lstm = LSTM.builder(32).returnSequences(true).dropout(0.2).recurrentDropout(0.1).build();
@@ -39,6 +39,7 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>>
   boolean returnSequences;
   boolean returnState;
   boolean goBackwards;
+  boolean stateful;
   boolean unroll;
   boolean zeroOutputForMask;
 
@@ -124,6 +125,15 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>>
   /** Whether the layer reads the sequence backwards (and returns the reversed sequence). */
   public B goBackwards(boolean goBackwards) {
     this.goBackwards = goBackwards;
+    return self();
+  }
+
+  /**
+   * Whether each batch starts from the previous batch's final states (false by default; needs a
+   * known batch size, see {@link RNN}).
+   */
+  public B stateful(boolean stateful) {
+    this.stateful = stateful;
     return self();
   }
 

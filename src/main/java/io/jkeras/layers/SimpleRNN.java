@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <p>Arguments (see {@link RecurrentBuilder}): {@code units}; activation ("tanh"), use_bias,
  * kernel/recurrent/bias initializers, regularizers and constraints, activity regularizer, dropout,
- * recurrent_dropout, seed; return_sequences, return_state, go_backwards, unroll,
+ * recurrent_dropout, seed; return_sequences, return_state, go_backwards, stateful, unroll,
  * zero_output_for_mask. Shapes, masks and the static unrolling are described in {@link RNN}.
  *
  * <p>Weights: {@code kernel (features, units)}, {@code recurrent_kernel (units, units)}, {@code
@@ -37,7 +37,7 @@ public class SimpleRNN extends RNN {
     return new Builder(units);
   }
 
-  /** SimpleRNN from its Keras config (Keras 3's keys; {@code stateful} must be false). */
+  /** SimpleRNN from its Keras config (Keras 3's keys). */
   public static SimpleRNN fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("SimpleRNN", config);
     Builder b = RecurrentCell.readCommon(c, builder(c.positiveInt("units")), false);

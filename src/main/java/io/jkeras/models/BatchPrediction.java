@@ -31,7 +31,8 @@ import org.tensorflow.types.TFloat32;
  * model on 25,000 reviews (2 cores, three runs each): batch 1 1.34-1.37x the rows/s of one run at a
  * time, batch 32 1.07-1.24x, batch 64 1.13-1.23x, batch 128 1.00-1.11x, batch 256 1.00-1.09x, batch
  * 1024 0.78-1.06x (so larger batches keep one run at a time). Every batch writes its own rows of
- * the result, so the result does not depend on which run finishes first.
+ * the result, so the result does not depend on which run finishes first. A model that carries state
+ * from one batch to the next (a stateful RNN) runs its batches one at a time, in order.
  */
 final class BatchPrediction {
 
@@ -52,6 +53,7 @@ final class BatchPrediction {
   private final List<Operand<TFloat32>> outs;
   private final List<HostArray> xs;
   private final int batchSize;
+  private final boolean overlap;
   private final int n;
   private final List<float[]> buffers = new ArrayList<>();
   private final List<Shape> shapes = new ArrayList<>();
@@ -62,13 +64,15 @@ final class BatchPrediction {
       List<String> dtypes,
       List<Operand<TFloat32>> outs,
       List<HostArray> xs,
-      int batchSize) {
+      int batchSize,
+      boolean overlap) {
     this.session = session;
     this.placeholders = placeholders;
     this.dtypes = dtypes;
     this.outs = outs;
     this.xs = xs;
     this.batchSize = batchSize;
+    this.overlap = overlap;
     this.n = xs.get(0).count();
   }
 
@@ -80,7 +84,9 @@ final class BatchPrediction {
       runBatch(0);
     }
     int concurrent =
-        batchSize < CONCURRENT_BELOW && Runtime.getRuntime().availableProcessors() > 1 ? 2 : 1;
+        overlap && batchSize < CONCURRENT_BELOW && Runtime.getRuntime().availableProcessors() > 1
+            ? 2
+            : 1;
     AtomicInteger next = new AtomicInteger(1);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     Runnable worker =

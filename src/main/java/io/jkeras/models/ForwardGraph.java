@@ -30,16 +30,19 @@ public final class ForwardGraph {
   private final List<Operand<TBool>> outputMasks;
   private final List<Operand<TFloat32>> losses;
   private final List<Op> updates;
+  private final boolean carriesState;
 
   private ForwardGraph(
       List<Operand<TFloat32>> outputs,
       List<Operand<TBool>> outputMasks,
       List<Operand<TFloat32>> losses,
-      List<Op> updates) {
+      List<Op> updates,
+      boolean carriesState) {
     this.outputs = outputs;
     this.outputMasks = outputMasks;
     this.losses = losses;
     this.updates = updates;
+    this.carriesState = carriesState;
   }
 
   /**
@@ -85,7 +88,11 @@ public final class ForwardGraph {
       masks.add(pass.mask(values.get(t)));
     }
     return new ForwardGraph(
-        outputs, java.util.Collections.unmodifiableList(masks), pass.losses(), pass.updates());
+        outputs,
+        java.util.Collections.unmodifiableList(masks),
+        pass.losses(),
+        pass.updates(),
+        pass.carriesState());
   }
 
   /**
@@ -120,5 +127,13 @@ public final class ForwardGraph {
   /** The layers' state updates (BatchNormalization's moving statistics), for training steps. */
   public List<Op> updates() {
     return updates;
+  }
+
+  /**
+   * Whether a layer carries state from one run to the next (a stateful RNN): batches must then run
+   * one at a time, in order.
+   */
+  public boolean carriesState() {
+    return carriesState;
   }
 }

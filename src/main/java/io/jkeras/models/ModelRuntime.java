@@ -175,13 +175,19 @@ public final class ModelRuntime {
    * and returns one array per output.
    */
   List<FloatNdArray> predict(List<HostArray> xs, int batchSize) {
-    List<Operand<TFloat32>> outs = inferenceOutputs();
+    ForwardGraph forward = inferenceGraph();
     List<String> dtypes = new ArrayList<>();
     for (KerasTensor input : model.inputs()) {
       dtypes.add(input.dtype());
     }
     return new BatchPrediction(
-            graphSession().session(), inputPlaceholders, dtypes, outs, xs, batchSize)
+            graphSession().session(),
+            inputPlaceholders,
+            dtypes,
+            forward.outputs(),
+            xs,
+            batchSize,
+            !forward.carriesState())
         .run();
   }
 

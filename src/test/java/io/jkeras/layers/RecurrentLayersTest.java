@@ -4,6 +4,7 @@ import static io.jkeras.testing.Numerics.assertClose;
 import static io.jkeras.testing.Numerics.centralDifferences;
 import static io.jkeras.testing.Numerics.toDouble;
 import static io.jkeras.testing.Numerics.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jkeras.backend.ForwardPass;
 import io.jkeras.backend.GraphSession;
 import io.jkeras.backend.HostArray;
-import io.jkeras.config.ConfigException;
 import io.jkeras.models.Model;
 import io.jkeras.models.Sequential;
 import java.util.ArrayList;
@@ -24,6 +24,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -455,7 +456,7 @@ class RecurrentLayersTest {
   }
 
   @Test
-  void aVariableTimeAxisAndStatefulConfigsAreRefusedWithClearErrors() {
+  void aVariableTimeAxisIsRefusedWithAClearError() {
     Sequential s = new Sequential("variable");
     s.add(Input.of(-1, 3));
     s.add(new LSTM(2));
@@ -464,10 +465,45 @@ class RecurrentLayersTest {
             RuntimeException.class,
             () -> s.predict(List.of(HostArray.ofFloats(Shape.of(1, 2, 3), new float[6])), 32));
     assertTrue(e.getMessage().contains("time axis known when the model is built"), e.getMessage());
-    ConfigException c =
-        assertThrows(
-            ConfigException.class, () -> LSTM.fromConfig(Map.of("units", 2, "stateful", true)));
-    assertTrue(c.getMessage().contains("stateful"), c.getMessage());
+  }
+
+  /** Keras: the states are untracked variables, outside weights, counts and weight files. */
+  @Test
+  void statefulComesFromTheConfigAndItsStatesAreNotWeights() {
+    LSTM lstm = LSTM.fromConfig(Map.of("units", 2, "stateful", true, "name", "lstm"));
+    assertTrue(lstm.stateful());
+    assertEquals(true, lstm.getConfig().get("stateful"));
+    assertEquals(false, new GRU(2).getConfig().get("stateful"));
+    Sequential s = new Sequential("m");
+    s.add(Input.withBatchShape(Shape.of(2, 3, 4), "float32", "x"));
+    s.add(lstm);
+    float[] c;
+    try (Model m = s) {
+      assertEquals(4 * 2 * (4 + 2 + 1), m.countParams()); // as Keras counts them
+      assertEquals(
+          List.of("kernel", "recurrent_kernel", "bias"),
+          m.weights().stream().map(Weight::name).toList());
+      assertEquals(List.of(Shape.of(2, 2), Shape.of(2, 2)), shapes(lstm.states()));
+      float[] x = new float[24];
+      Arrays.fill(x, 1f);
+      m.predict(List.of(HostArray.ofFloats(Shape.of(2, 3, 4), x)), 2);
+      c = flat(lstm.states().get(1));
+    }
+    assertTrue(Math.abs(c[0]) > 1e-3, "the cell state moved: " + c[0]);
+    // The model's graph is closed: the states stay with the layer, as Keras's variables do.
+    assertArrayEquals(c, flat(lstm.states().get(1)));
+    lstm.resetStates();
+    assertArrayEquals(new float[4], flat(lstm.states().get(1)));
+  }
+
+  private static List<Shape> shapes(List<FloatNdArray> arrays) {
+    return arrays.stream().map(FloatNdArray::shape).toList();
+  }
+
+  private static float[] flat(FloatNdArray a) {
+    float[] v = new float[(int) a.size()];
+    a.copyTo(DataBuffers.of(v, false, false));
+    return v;
   }
 
   @Test
