@@ -73,6 +73,11 @@ CASES = {
         (6, 7, 3),
         lambda: L.SeparableConv2D(5, (2, 3), strides=(2, 1), padding="same", depth_multiplier=2,
                                   name="layer")),
+    "rms_normalization": ((5, 4), lambda: L.RMSNormalization(name="layer")),
+    "rms_normalization_axes": (
+        (3, 4), lambda: L.RMSNormalization(axis=[1, 2], epsilon=0.1, name="layer")),
+    "alpha_dropout": (
+        (5, 4), lambda: L.AlphaDropout(0.3, noise_shape=(None, 1, 4), seed=3, name="layer")),
 }
 
 

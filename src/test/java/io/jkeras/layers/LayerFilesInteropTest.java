@@ -137,6 +137,12 @@ class LayerFilesInteropTest {
                 .depthMultiplier(2)
                 .name("layer")
                 .build());
+    LAYERS.put("rms_normalization", () -> new RMSNormalization(new int[] {-1}, 1e-6, "layer"));
+    LAYERS.put(
+        "rms_normalization_axes", () -> new RMSNormalization(new int[] {1, 2}, 0.1, "layer"));
+    LAYERS.put(
+        "alpha_dropout",
+        () -> new AlphaDropout(0.3, java.util.Arrays.asList(null, 1L, 4L), 3L, "layer"));
     LAYERS.put("rescaling", () -> new Rescaling(1 / 255.0, -0.5, "layer"));
     LAYERS.put(
         "rescaling_per_channel",
