@@ -73,6 +73,26 @@ CASES = {
         (6, 7, 3),
         lambda: L.SeparableConv2D(5, (2, 3), strides=(2, 1), padding="same", depth_multiplier=2,
                                   name="layer")),
+    "conv3d": ((4, 5, 6, 2), lambda: L.Conv3D(3, 2, name="layer")),
+    "conv3d_options": (
+        (5, 6, 5, 4),
+        lambda: L.Conv3D(4, (2, 3, 2), strides=(1, 2, 1), padding="same", groups=2,
+                         activation="relu", name="layer")),
+    "conv3d_dilated_channels_first": (
+        (2, 5, 6, 5),
+        lambda: L.Conv3D(3, 2, dilation_rate=(2, 1, 2), data_format="channels_first",
+                         use_bias=False, name="layer")),
+    "max_pooling3d": ((4, 6, 5, 2), lambda: L.MaxPooling3D(name="layer")),
+    "max_pooling3d_same": (
+        (5, 4, 5, 2),
+        lambda: L.MaxPooling3D((2, 3, 2), strides=(1, 2, 2), padding="same", name="layer")),
+    "average_pooling3d_same": (
+        (5, 4, 5, 2), lambda: L.AveragePooling3D(3, strides=2, padding="same", name="layer")),
+    "average_pooling3d_channels_first": (
+        (2, 4, 6, 4), lambda: L.AveragePooling3D(2, data_format="channels_first", name="layer")),
+    "global_max_pooling3d": ((3, 4, 5, 2), lambda: L.GlobalMaxPooling3D(name="layer")),
+    "global_average_pooling3d_keepdims": (
+        (3, 4, 5, 2), lambda: L.GlobalAveragePooling3D(keepdims=True, name="layer")),
     "rms_normalization": ((5, 4), lambda: L.RMSNormalization(name="layer")),
     "rms_normalization_axes": (
         (3, 4), lambda: L.RMSNormalization(axis=[1, 2], epsilon=0.1, name="layer")),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jkeras.layers.ConvReference.Axis;
 import io.jkeras.layers.ConvReference.Image;
+import io.jkeras.testing.LayerHarness;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Conv2DTranspose, DepthwiseConv2D, SeparableConv1D and SeparableConv2D against double loops:
- * forward values and central-difference gradients for the input and every weight.
+ * Conv2DTranspose, Conv3D, DepthwiseConv2D, SeparableConv1D and SeparableConv2D against double
+ * loops: forward values and central-difference gradients for the input and every weight.
  */
 class ConvVariantsTest {
 
@@ -70,6 +71,79 @@ class ConvVariantsTest {
         uniform(rnd, in.size(), -1, 1),
         w -> addBias(ConvReference.transpose(in, w[0], a, a, w[1], filters, out[0], out[1]), w[2]),
         rnd);
+  }
+
+  @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} groups={4}")
+  @CsvSource({
+    "2, 1, 1, valid, 1",
+    "3, 2, 1, same, 2",
+    "2, 1, 2, same, 1",
+    "2, 1, 2, valid, 2",
+  })
+  void conv3dMatchesDoubleLoop(int k, int s, int d, String padding, int groups) {
+    Random rnd = new Random(k * 100 + s * 10 + d + groups);
+    // (batch 2, depth 4, rows 5, cols 3, channels 2); the depth axis has its own window size.
+    Image in = new Image(2, 5, 3, 2);
+    int depth = 4;
+    int filters = 4;
+    Conv3D layer =
+        Conv3D.builder(filters, 2, k, k)
+            .strides(s)
+            .dilationRate(d)
+            .padding(padding)
+            .groups(groups)
+            .build();
+    Shape shape = Shape.of(2, depth, 5, 3, 2);
+    layer.ensureBuilt(shape);
+    assertArrayEquals(new long[] {2, k, k, 2 / groups, filters}, layer.kernel().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    boolean same = padding.equals("same");
+    Axis[] axes = {new Axis(2, s, d, same), new Axis(k, s, d, same), new Axis(k, s, d, same)};
+    ConvReference.check(
+        "conv3d",
+        layer,
+        shape,
+        uniform(rnd, in.size() * depth, -1, 1),
+        w -> ConvReference.conv3d(in, depth, w[0], axes, w[1], filters, groups, w[2]),
+        rnd);
+    // With the depth unknown until the run (a video of any length), the same numbers.
+    float[] x = uniform(rnd, in.size() * depth, -1, 1);
+    float[] expected;
+    try (LayerHarness known = new LayerHarness(layer, shape, false)) {
+      expected = known.forward(shape, x);
+    }
+    try (LayerHarness unknown = new LayerHarness(layer, Shape.of(-1, -1, 5, 3, 2), false)) {
+      assertArrayEquals(expected, unknown.forward(shape, x), 1e-6f);
+    }
+  }
+
+  @Test
+  void conv3dAndPooling3dRefuseBadArgumentsAndShapesNamingTheLayer() {
+    assertEquals(
+        "Conv3D: filters must be a positive integer, got 0",
+        assertThrows(IllegalArgumentException.class, () -> new Conv3D(0, 2)).getMessage());
+    assertEquals(
+        "Conv3D: groups must be a positive divisor of filters, got groups=3 for filters=4",
+        assertThrows(IllegalArgumentException.class, () -> Conv3D.builder(4, 2).groups(3).build())
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Conv3D.builder(4, 2, 2).build());
+    RuntimeException rank =
+        assertThrows(
+            RuntimeException.class,
+            () -> Conv3D.builder(2, 2).name("c3").build().apply(Input.of(4, 4, 3)));
+    assertTrue(rank.getMessage().contains("c3"), rank.getMessage());
+    RuntimeException pool =
+        assertThrows(
+            RuntimeException.class,
+            () -> MaxPooling3D.builder().name("p3").build().apply(Input.of(4, 4, 3)));
+    assertTrue(pool.getMessage().contains("p3"), pool.getMessage());
+    RuntimeException global =
+        assertThrows(
+            RuntimeException.class, () -> new GlobalAveragePooling3D("g3").apply(Input.of(4, 3)));
+    assertEquals(
+        "Input 0 of layer \"g3\" is incompatible with the layer: expected ndim=5, found ndim=3,"
+            + " but received input with shape (None, 4, 3)",
+        global.getMessage());
   }
 
   @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} multiplier={4}")
