@@ -73,6 +73,20 @@ CASES = {
         (6, 7, 3),
         lambda: L.SeparableConv2D(5, (2, 3), strides=(2, 1), padding="same", depth_multiplier=2,
                                   name="layer")),
+    "conv1d_transpose": ((6, 3), lambda: L.Conv1DTranspose(4, 3, name="layer")),
+    "conv1d_transpose_options": (
+        (6, 3),
+        lambda: L.Conv1DTranspose(2, 3, strides=2, padding="same", output_padding=1,
+                                  activation="tanh", name="layer")),
+    "conv1d_transpose_dilated_channels_first": (
+        (3, 7),
+        lambda: L.Conv1DTranspose(2, 3, dilation_rate=2, data_format="channels_first",
+                                  name="layer")),
+    "depthwise_conv1d": ((7, 3), lambda: L.DepthwiseConv1D(3, name="layer")),
+    "depthwise_conv1d_options": (
+        (8, 3),
+        lambda: L.DepthwiseConv1D(3, depth_multiplier=2, strides=2, padding="same",
+                                  activation="relu", name="layer")),
     "conv3d": ((4, 5, 6, 2), lambda: L.Conv3D(3, 2, name="layer")),
     "conv3d_options": (
         (5, 6, 5, 4),

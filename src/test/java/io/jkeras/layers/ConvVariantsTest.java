@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Conv2DTranspose, Conv3D, DepthwiseConv2D, SeparableConv1D and SeparableConv2D against double
- * loops: forward values and central-difference gradients for the input and every weight.
+ * Conv1DTranspose, Conv2DTranspose, Conv3D, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D and
+ * SeparableConv2D against double loops: forward values and central-difference gradients for the
+ * input and every weight.
  */
 class ConvVariantsTest {
 
@@ -70,6 +71,83 @@ class ConvVariantsTest {
         shape,
         uniform(rnd, in.size(), -1, 1),
         w -> addBias(ConvReference.transpose(in, w[0], a, a, w[1], filters, out[0], out[1]), w[2]),
+        rnd);
+  }
+
+  @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} output_padding={4}")
+  @CsvSource({
+    "3, 1, 1, valid, -1",
+    "3, 2, 1, same, -1",
+    "3, 2, 1, valid, 1",
+    "2, 3, 1, same, 2",
+    "3, 1, 2, same, -1",
+  })
+  void conv1dTransposeIsTheTwoDimensionalOneOfHeightOne(
+      int k, int s, int d, String padding, int outPad) {
+    Random rnd = new Random(k * 10 + s + d + outPad + padding.length() + 1000);
+    int steps = 5;
+    int filters = 2;
+    Conv1DTranspose.Builder b =
+        Conv1DTranspose.builder(filters, k).strides(s).dilationRate(d).padding(padding);
+    if (outPad >= 0) {
+      b.outputPadding(outPad);
+    }
+    Conv1DTranspose layer = b.build();
+    Shape shape = Shape.of(2, steps, 3);
+    layer.ensureBuilt(shape);
+    assertArrayEquals(new long[] {k, filters, 3}, layer.kernel().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    int extent = d * (k - 1) + 1;
+    boolean valid = padding.equals("valid");
+    int out =
+        outPad < 0
+            ? (valid ? steps * s + Math.max(extent - s, 0) : steps * s)
+            : (valid ? (steps - 1) * s + extent + outPad : (steps - 1) * s + extent % 2 + outPad);
+    assertArrayEquals(new long[] {2, out, filters}, layer.computeOutputShape(shape).asArray());
+    // A sequence is an image of one row, its kernel (k, f, c) one of one row too.
+    Image in = new Image(2, 1, steps, 3);
+    Axis row = new Axis(1, 1, 1, !valid);
+    Axis a = new Axis(k, s, d, !valid);
+    ConvReference.check(
+        "conv1d_transpose",
+        layer,
+        shape,
+        uniform(rnd, in.size(), -1, 1),
+        w -> addBias(ConvReference.transpose(in, w[0], row, a, w[1], filters, 1, out), w[2]),
+        rnd);
+  }
+
+  @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} multiplier={4}")
+  @CsvSource({
+    "3, 1, 1, valid, 1",
+    "3, 2, 1, same, 2",
+    "2, 1, 3, same, 1",
+  })
+  void depthwiseConv1dIsTheTwoDimensionalOneOfHeightOne(
+      int k, int s, int d, String padding, int m) {
+    Random rnd = new Random(k * 10 + s + d + m + 2000);
+    DepthwiseConv1D layer =
+        DepthwiseConv1D.builder(k)
+            .strides(s)
+            .dilationRate(d)
+            .padding(padding)
+            .depthMultiplier(m)
+            .build();
+    Shape shape = Shape.of(2, 7, 3);
+    layer.ensureBuilt(shape);
+    assertEquals(List.of("kernel", "bias"), layer.weights().stream().map(Weight::name).toList());
+    assertArrayEquals(new long[] {k, 3, m}, layer.kernel().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    // A sequence is an image of one row, its kernel (k, c, m) one of one row too.
+    Image in = new Image(2, 1, 7, 3);
+    Axis row = new Axis(1, 1, 1, padding.equals("same"));
+    Axis a = new Axis(k, s, d, padding.equals("same"));
+    ConvReference.check(
+        "depthwise1d",
+        layer,
+        shape,
+        uniform(rnd, in.size(), -1, 1),
+        w -> addBias(ConvReference.depthwise(in, w[0], row, a, w[1], m), w[2]),
         rnd);
   }
 

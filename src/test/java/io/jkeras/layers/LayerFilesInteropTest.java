@@ -138,6 +138,36 @@ class LayerFilesInteropTest {
                 .depthMultiplier(2)
                 .name("layer")
                 .build());
+    LAYERS.put("conv1d_transpose", () -> Conv1DTranspose.builder(4, 3).name("layer").build());
+    LAYERS.put(
+        "conv1d_transpose_options",
+        () ->
+            Conv1DTranspose.builder(2, 3)
+                .strides(2)
+                .padding("same")
+                .outputPadding(1)
+                .activation("tanh")
+                .name("layer")
+                .build());
+    LAYERS.put(
+        "conv1d_transpose_dilated_channels_first",
+        () ->
+            Conv1DTranspose.builder(2, 3)
+                .dilationRate(2)
+                .dataFormat("channels_first")
+                .name("layer")
+                .build());
+    LAYERS.put("depthwise_conv1d", () -> DepthwiseConv1D.builder(3).name("layer").build());
+    LAYERS.put(
+        "depthwise_conv1d_options",
+        () ->
+            DepthwiseConv1D.builder(3)
+                .depthMultiplier(2)
+                .strides(2)
+                .padding("same")
+                .activation("relu")
+                .name("layer")
+                .build());
     LAYERS.put("conv3d", () -> Conv3D.builder(3, 2).name("layer").build());
     LAYERS.put(
         "conv3d_options",
