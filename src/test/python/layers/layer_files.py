@@ -96,6 +96,15 @@ CASES = {
         (2, 5, 6, 5),
         lambda: L.Conv3D(3, 2, dilation_rate=(2, 1, 2), data_format="channels_first",
                          use_bias=False, name="layer")),
+    "conv3d_transpose": ((3, 4, 3, 2), lambda: L.Conv3DTranspose(3, 2, name="layer")),
+    "conv3d_transpose_options": (
+        (3, 3, 4, 2),
+        lambda: L.Conv3DTranspose(2, (3, 2, 3), strides=2, padding="same", output_padding=1,
+                                  activation="tanh", name="layer")),
+    "conv3d_transpose_dilated_channels_first": (
+        (2, 3, 4, 3),
+        lambda: L.Conv3DTranspose(2, 2, dilation_rate=(2, 1, 2), data_format="channels_first",
+                                  padding="same", name="layer")),
     "max_pooling3d": ((4, 6, 5, 2), lambda: L.MaxPooling3D(name="layer")),
     "max_pooling3d_same": (
         (5, 4, 5, 2),

@@ -12,14 +12,16 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * What Keras's transposed convolutions ({@link Conv1DTranspose}, {@link Conv2DTranspose}) share:
- * the kernel {@code (k..., filters, channels)} (output channels before input channels, as Keras),
- * the optional output padding, Keras's output sizes, and the convolution as TensorFlow's input
- * gradient of a 2-D convolution (1-D layers as images of height 1).
+ * What Keras's transposed convolutions ({@link Conv1DTranspose}, {@link Conv2DTranspose}, {@link
+ * Conv3DTranspose}) share: the kernel {@code (k..., filters, channels)} (output channels before
+ * input channels, as Keras), the optional output padding, Keras's output sizes, and the convolution
+ * as TensorFlow's input gradient of a 2-D convolution (1-D layers as images of height 1, 3-D layers
+ * one per depth tap).
  */
 abstract class TransposedConv extends BaseConv {
 
@@ -150,24 +152,18 @@ abstract class TransposedConv extends BaseConv {
 
   @Override
   Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x) {
-    // x is (batch, rows, cols, channels); 1-D layers have rows 1 and their steps as columns.
     int rank = window.rank();
+    knownSizes(x, rank == 3 ? 1 : 3 - rank, rank);
+    if (rank == 3) {
+      return convolveByDepthTaps(tf, x);
+    }
+    // x is (batch, rows, cols, channels); 1-D layers have rows 1 and their steps as columns.
     List<Integer> sizes = new ArrayList<>();
     if (rank == 1) {
       sizes.add(1);
     }
     for (int i = 0; i < rank; i++) {
-      long n = x.shape().size(3 - rank + i);
-      if (n < 0) {
-        throw new IllegalArgumentException(
-            "Layer \""
-                + name()
-                + "\" ("
-                + className()
-                + "): the spatial sizes of the input must be known, got "
-                + KerasShape.format(x.shape()));
-      }
-      sizes.add(Math.toIntExact(outputLength(i, n)));
+      sizes.add(Math.toIntExact(outputLength(i, x.shape().size(3 - rank + i))));
     }
     sizes.add(filters);
     Operand<TInt32> batch =
@@ -178,6 +174,105 @@ abstract class TransposedConv extends BaseConv {
             tf.constant(0));
     return tf.nn.conv2dBackpropInput(
         outputSizes, kernel4d(tf, kernel), x, window.nhwc(window.strides()), window.tfPadding());
+  }
+
+  /** Refuses an input whose {@code count} spatial axes from {@code first} are not all known. */
+  private void knownSizes(Operand<TFloat32> x, int first, int count) {
+    for (int i = first; i < first + count; i++) {
+      if (x.shape().size(i) < 0) {
+        throw new IllegalArgumentException(
+            "Layer \""
+                + name()
+                + "\" ("
+                + className()
+                + "): the spatial sizes of the input must be known, got "
+                + KerasShape.format(x.shape()));
+      }
+    }
+  }
+
+  /**
+   * The transposed 3-D convolution of {@code x} {@code (batch, depth, rows, cols, channels)} as a
+   * sum over the depth taps of transposed 2-D convolutions (TensorFlow Java 1.1.0 cannot
+   * differentiate Conv3DBackpropInputV2): tap t sends input depth i to position {@code i * stride +
+   * t * dilation} of the full-length result, of which the output keeps the positions from
+   * TensorFlow's "same" padding offset on (zeros past the end for output padding).
+   */
+  private Operand<TFloat32> convolveByDepthTaps(Ops tf, Operand<TFloat32> x) {
+    long depth = x.shape().size(1);
+    int stride = window.strides()[0];
+    int dilation = window.dilation()[0];
+    int taps = window.size()[0];
+    int extent = dilation * (taps - 1) + 1;
+    int outDepth = Math.toIntExact(outputLength(0, depth));
+    int outRows = Math.toIntExact(outputLength(1, x.shape().size(2)));
+    int outCols = Math.toIntExact(outputLength(2, x.shape().size(3)));
+    int full = Math.toIntExact((depth - 1) * stride + extent);
+    int before = window.padding().equals("same") ? Math.max(full - outDepth, 0) / 2 : 0;
+    Operand<TFloat32> w = kernel4d(tf, kernel);
+    Operand<TFloat32> images =
+        tf.reshape(
+            x,
+            tf.constant(
+                new int[] {
+                  -1, (int) x.shape().size(2), (int) x.shape().size(3), (int) x.shape().size(4)
+                }));
+    Operand<TInt32> sizes =
+        tf.concat(
+            List.of(
+                tf.slice(
+                    tf.shape(tf.stopGradient(images)),
+                    tf.constant(new int[] {0}),
+                    tf.constant(new int[] {1})),
+                tf.constant(new int[] {outRows, outCols, filters})),
+            tf.constant(0));
+    List<Long> strides2d = List.of(1L, (long) window.strides()[1], (long) window.strides()[2], 1L);
+    int[] volume = {-1, (int) depth, outRows, outCols, filters};
+    List<Operand<TFloat32>> parts = new ArrayList<>();
+    for (int t = 0; t < taps; t++) {
+      int first = t * dilation;
+      Operand<TFloat32> tap =
+          tf.squeeze(
+              tf.slice(
+                  w,
+                  tf.constant(new int[] {first, 0, 0, 0, 0}),
+                  tf.constant(new int[] {1, -1, -1, -1, -1})),
+              Squeeze.axis(List.of(0L)));
+      Operand<TFloat32> y =
+          tf.reshape(
+              tf.nn.conv2dBackpropInput(sizes, tap, images, strides2d, window.tfPadding()),
+              tf.constant(volume));
+      if (stride > 1) {
+        // Stride - 1 zeros after each depth position, the last ones dropped.
+        int[][] gap = new int[6][2];
+        gap[2][1] = stride - 1;
+        y = tf.pad(tf.expandDims(y, tf.constant(2)), tf.constant(gap), tf.constant(0f));
+        y =
+            tf.reshape(
+                y, tf.constant(new int[] {-1, (int) depth * stride, outRows, outCols, filters}));
+        y = depthSlice(tf, y, 0, (int) (depth - 1) * stride + 1);
+      }
+      int[][] place = new int[5][2];
+      place[1][0] = first;
+      place[1][1] = extent - 1 - first;
+      parts.add(tf.pad(y, tf.constant(place), tf.constant(0f)));
+    }
+    Operand<TFloat32> sum = taps == 1 ? parts.get(0) : tf.math.addN(parts);
+    int past = Math.max(before + outDepth - full, 0);
+    if (past > 0) {
+      int[][] end = new int[5][2];
+      end[1][1] = past;
+      sum = tf.pad(sum, tf.constant(end), tf.constant(0f));
+    }
+    return depthSlice(tf, sum, before, outDepth);
+  }
+
+  /** Depth positions {@code [from, from + count)} of a 5-D tensor. */
+  private static Operand<TFloat32> depthSlice(Ops tf, Operand<TFloat32> y, int from, int count) {
+    return tf.slice(
+        y,
+        tf.constant(new int[] {0, from, 0, 0, 0}),
+        tf.constant(new int[] {-1, count, -1, -1, -1}));
   }
 
   @Override

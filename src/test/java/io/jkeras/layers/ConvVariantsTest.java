@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Conv1DTranspose, Conv2DTranspose, Conv3D, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D and
- * SeparableConv2D against double loops: forward values and central-difference gradients for the
- * input and every weight.
+ * Conv1DTranspose, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv1D, DepthwiseConv2D,
+ * SeparableConv1D and SeparableConv2D against double loops: forward values and central-difference
+ * gradients for the input and every weight.
  */
 class ConvVariantsTest {
 
@@ -148,6 +148,53 @@ class ConvVariantsTest {
         shape,
         uniform(rnd, in.size(), -1, 1),
         w -> addBias(ConvReference.depthwise(in, w[0], row, a, w[1], m), w[2]),
+        rnd);
+  }
+
+  @ParameterizedTest(name = "k={0} strides={1} dilation={2} {3} output_padding={4}")
+  @CsvSource({
+    "2, 1, 1, valid, -1",
+    "3, 2, 1, same, -1",
+    "3, 2, 1, valid, 1",
+    "2, 3, 1, same, 2",
+    "2, 1, 2, same, -1",
+  })
+  void conv3dTransposeMatchesTheAdjointLoop(int k, int s, int d, String padding, int outPad) {
+    Random rnd = new Random(k * 10 + s + d + outPad + padding.length() + 3000);
+    Image in = new Image(2, 3, 2, 2);
+    int depth = 3;
+    int filters = 2;
+    Conv3DTranspose.Builder b =
+        Conv3DTranspose.builder(filters, k, 2, k).strides(s).dilationRate(d).padding(padding);
+    if (outPad >= 0) {
+      b.outputPadding(outPad);
+    }
+    Conv3DTranspose layer = b.build();
+    Shape shape = Shape.of(2, depth, 3, 2, 2);
+    layer.ensureBuilt(shape);
+    assertArrayEquals(new long[] {k, 2, k, filters, 2}, layer.kernel().shape().asArray());
+    Conv2DTest.randomize(layer, rnd);
+    boolean valid = padding.equals("valid");
+    int[] kernel = {k, 2, k};
+    int[] n = {depth, 3, 2};
+    int[] out = new int[3];
+    Axis[] axes = new Axis[3];
+    for (int i = 0; i < 3; i++) {
+      int extent = d * (kernel[i] - 1) + 1;
+      out[i] =
+          outPad < 0
+              ? (valid ? n[i] * s + Math.max(extent - s, 0) : n[i] * s)
+              : (valid ? (n[i] - 1) * s + extent + outPad : (n[i] - 1) * s + extent % 2 + outPad);
+      axes[i] = new Axis(kernel[i], s, d, !valid);
+    }
+    assertArrayEquals(
+        new long[] {2, out[0], out[1], out[2], filters}, layer.computeOutputShape(shape).asArray());
+    ConvReference.check(
+        "conv3d_transpose",
+        layer,
+        shape,
+        uniform(rnd, in.size() * depth, -1, 1),
+        w -> addBias(ConvReference.transpose3d(in, depth, w[0], axes, w[1], filters, out), w[2]),
         rnd);
   }
 

@@ -188,6 +188,26 @@ class LayerFilesInteropTest {
                 .useBias(false)
                 .name("layer")
                 .build());
+    LAYERS.put("conv3d_transpose", () -> Conv3DTranspose.builder(3, 2).name("layer").build());
+    LAYERS.put(
+        "conv3d_transpose_options",
+        () ->
+            Conv3DTranspose.builder(2, 3, 2, 3)
+                .strides(2)
+                .padding("same")
+                .outputPadding(1)
+                .activation("tanh")
+                .name("layer")
+                .build());
+    LAYERS.put(
+        "conv3d_transpose_dilated_channels_first",
+        () ->
+            Conv3DTranspose.builder(2, 2)
+                .dilationRate(2, 1, 2)
+                .dataFormat("channels_first")
+                .padding("same")
+                .name("layer")
+                .build());
     LAYERS.put("max_pooling3d", () -> MaxPooling3D.builder().name("layer").build());
     LAYERS.put(
         "max_pooling3d_same",
