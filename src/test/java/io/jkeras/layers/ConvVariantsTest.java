@@ -243,7 +243,7 @@ class ConvVariantsTest {
   }
 
   @Test
-  void conv3dAndPooling3dRefuseBadArgumentsAndShapesNamingTheLayer() {
+  void newConvolutionsAndPooling3dRefuseBadArgumentsAndShapesNamingTheLayer() {
     assertEquals(
         "Conv3D: filters must be a positive integer, got 0",
         assertThrows(IllegalArgumentException.class, () -> new Conv3D(0, 2)).getMessage());
@@ -257,6 +257,30 @@ class ConvVariantsTest {
             RuntimeException.class,
             () -> Conv3D.builder(2, 2).name("c3").build().apply(Input.of(4, 4, 3)));
     assertTrue(rank.getMessage().contains("c3"), rank.getMessage());
+    assertEquals(
+        "Conv1DTranspose: output_padding must be non-negative and smaller than strides, got"
+            + " output_padding=[2] with strides=[2]",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Conv1DTranspose.builder(2, 3).strides(2).outputPadding(2).build())
+            .getMessage());
+    assertEquals(
+        "DepthwiseConv1D: depth_multiplier must be a positive integer, got 0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DepthwiseConv1D.builder(3).depthMultiplier(0).build())
+            .getMessage());
+    Conv3DTranspose unknownSize = Conv3DTranspose.builder(2, 2).name("c3t").build();
+    unknownSize.ensureBuilt(Shape.of(-1, 3, 3, 3, 2));
+    // An input with an unknown spatial size is refused when the layer runs on it.
+    RuntimeException spatial =
+        assertThrows(
+            RuntimeException.class,
+            () -> new LayerHarness(unknownSize, Shape.of(-1, -1, 3, 3, 2), false).close());
+    assertEquals(
+        "Layer \"c3t\" (Conv3DTranspose): the spatial sizes of the input must be known, got"
+            + " (None, None, 3, 3, 2)",
+        spatial.getMessage());
     RuntimeException pool =
         assertThrows(
             RuntimeException.class,
