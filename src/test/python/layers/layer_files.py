@@ -73,6 +73,54 @@ CASES = {
         (6, 7, 3),
         lambda: L.SeparableConv2D(5, (2, 3), strides=(2, 1), padding="same", depth_multiplier=2,
                                   name="layer")),
+    "conv1d_transpose": ((6, 3), lambda: L.Conv1DTranspose(4, 3, name="layer")),
+    "conv1d_transpose_options": (
+        (6, 3),
+        lambda: L.Conv1DTranspose(2, 3, strides=2, padding="same", output_padding=1,
+                                  activation="tanh", name="layer")),
+    "conv1d_transpose_dilated_channels_first": (
+        (3, 7),
+        lambda: L.Conv1DTranspose(2, 3, dilation_rate=2, data_format="channels_first",
+                                  name="layer")),
+    "depthwise_conv1d": ((7, 3), lambda: L.DepthwiseConv1D(3, name="layer")),
+    "depthwise_conv1d_options": (
+        (8, 3),
+        lambda: L.DepthwiseConv1D(3, depth_multiplier=2, strides=2, padding="same",
+                                  activation="relu", name="layer")),
+    "conv3d": ((4, 5, 6, 2), lambda: L.Conv3D(3, 2, name="layer")),
+    "conv3d_options": (
+        (5, 6, 5, 4),
+        lambda: L.Conv3D(4, (2, 3, 2), strides=(1, 2, 1), padding="same", groups=2,
+                         activation="relu", name="layer")),
+    "conv3d_dilated_channels_first": (
+        (2, 5, 6, 5),
+        lambda: L.Conv3D(3, 2, dilation_rate=(2, 1, 2), data_format="channels_first",
+                         use_bias=False, name="layer")),
+    "conv3d_transpose": ((3, 4, 3, 2), lambda: L.Conv3DTranspose(3, 2, name="layer")),
+    "conv3d_transpose_options": (
+        (3, 3, 4, 2),
+        lambda: L.Conv3DTranspose(2, (3, 2, 3), strides=2, padding="same", output_padding=1,
+                                  activation="tanh", name="layer")),
+    "conv3d_transpose_dilated_channels_first": (
+        (2, 3, 4, 3),
+        lambda: L.Conv3DTranspose(2, 2, dilation_rate=(2, 1, 2), data_format="channels_first",
+                                  padding="same", name="layer")),
+    "max_pooling3d": ((4, 6, 5, 2), lambda: L.MaxPooling3D(name="layer")),
+    "max_pooling3d_same": (
+        (5, 4, 5, 2),
+        lambda: L.MaxPooling3D((2, 3, 2), strides=(1, 2, 2), padding="same", name="layer")),
+    "average_pooling3d_same": (
+        (5, 4, 5, 2), lambda: L.AveragePooling3D(3, strides=2, padding="same", name="layer")),
+    "average_pooling3d_channels_first": (
+        (2, 4, 6, 4), lambda: L.AveragePooling3D(2, data_format="channels_first", name="layer")),
+    "global_max_pooling3d": ((3, 4, 5, 2), lambda: L.GlobalMaxPooling3D(name="layer")),
+    "global_average_pooling3d_keepdims": (
+        (3, 4, 5, 2), lambda: L.GlobalAveragePooling3D(keepdims=True, name="layer")),
+    "rms_normalization": ((5, 4), lambda: L.RMSNormalization(name="layer")),
+    "rms_normalization_axes": (
+        (3, 4), lambda: L.RMSNormalization(axis=[1, 2], epsilon=0.1, name="layer")),
+    "alpha_dropout": (
+        (5, 4), lambda: L.AlphaDropout(0.3, noise_shape=(None, 1, 4), seed=3, name="layer")),
 }
 
 

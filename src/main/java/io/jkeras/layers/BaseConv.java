@@ -15,14 +15,14 @@ import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 
 /**
- * What Keras's 2-D (and separable 1-D) convolution layers share: the window ({@link ConvWindow}),
- * the activation, the optional bias and the order of the steps in {@code call}: to channels-last,
- * 1-D inputs as images of height 1, the layer's own convolution, bias, activation, and back to the
- * layer's data format.
+ * What Keras's 2-D and 3-D (and separable 1-D) convolution layers share: the window ({@link
+ * ConvWindow}), the activation, the optional bias and the order of the steps in {@code call}: to
+ * channels-last, 1-D inputs as images of height 1, the layer's own convolution, bias, activation,
+ * and back to the layer's data format.
  *
  * <p>A subclass creates its kernels in {@link #buildKernels} (in Keras's weight order; the bias
- * comes last), gives its output channel count, and emits the convolution on a 4-D channels-last
- * input with {@link #convolve}.
+ * comes last), gives its output channel count, and emits the convolution on a channels-last input
+ * (4-D, or 5-D for 3-D layers) with {@link #convolve}.
  */
 abstract class BaseConv extends Layer {
 
@@ -85,14 +85,15 @@ abstract class BaseConv extends Layer {
   abstract void buildKernels(long inChannels);
 
   /**
-   * The convolution (without bias and activation) of a 4-D channels-last input {@code x}: {@code
-   * (batch, rows, cols, channels)}, or {@code (batch, 1, steps, channels)} for 1-D layers.
+   * The convolution (without bias and activation) of a channels-last input {@code x}: {@code
+   * (batch, rows, cols, channels)}, {@code (batch, 1, steps, channels)} for 1-D layers, {@code
+   * (batch, depth, rows, cols, channels)} for 3-D layers.
    */
   abstract Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x);
 
   /**
    * A kernel with its spatial axes first, dilated by zero taps ({@link ConvWindow#dilate}) and, for
-   * 1-D layers, given a height of 1: ready for TensorFlow's 2-D ops.
+   * 1-D layers, given a height of 1: ready for TensorFlow's 2-D (or 3-D) ops.
    */
   final Operand<TFloat32> kernel4d(Ops tf, Weight kernel) {
     Operand<TFloat32> w = window.dilate(tf, kernel.value(), kernel.shape());

@@ -1,16 +1,8 @@
 package io.jkeras.layers;
 
-import io.jkeras.KerasObjects;
 import io.jkeras.config.ConfigReader;
 import io.jkeras.config.KerasClass;
-import io.jkeras.constraints.Constraint;
-import io.jkeras.initializers.Initializer;
-import io.jkeras.regularizers.Regularizer;
 import java.util.Map;
-import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 
 /**
  * 2D convolution over the rows and columns of an image, as Keras 3's {@code keras.layers.Conv2D}:
@@ -38,14 +30,7 @@ import org.tensorflow.types.TFloat32;
  * }</pre>
  */
 @KerasClass(aliases = "Convolution2D")
-public class Conv2D extends BaseConv {
-
-  private final int filters;
-  private final int groups;
-  private final Initializer kernelInitializer;
-  private final Regularizer kernelRegularizer;
-  private final Constraint kernelConstraint;
-  private Weight kernel;
+public class Conv2D extends PlainConv {
 
   /**
    * A 2-D convolution with {@code filters} output channels, a square {@code kernelSize} window and
@@ -69,23 +54,7 @@ public class Conv2D extends BaseConv {
    * @throws IllegalArgumentException if {@code filters}, {@code groups} or the window is invalid
    */
   protected Conv2D(Builder b) {
-    super(window("Conv2D", 2, b.kernelSize, b), b);
-    if (b.filters <= 0) {
-      throw new IllegalArgumentException(
-          "Conv2D: filters must be a positive integer, got " + b.filters);
-    }
-    if (b.groups <= 0 || b.filters % b.groups != 0) {
-      throw new IllegalArgumentException(
-          "Conv2D: groups must be a positive divisor of filters, got groups="
-              + b.groups
-              + " for filters="
-              + b.filters);
-    }
-    this.filters = b.filters;
-    this.groups = b.groups;
-    this.kernelInitializer = b.kernelInitializer;
-    this.kernelRegularizer = b.kernelRegularizer;
-    this.kernelConstraint = b.kernelConstraint;
+    super(2, b.filters, b.kernelSize, b.groups, b);
   }
 
   /** A builder; {@code kernelSize} is one size for both axes or (rows, cols). */
@@ -97,83 +66,8 @@ public class Conv2D extends BaseConv {
   public static Conv2D fromConfig(Map<String, Object> config) {
     ConfigReader c = ConfigReader.of("Conv2D", config);
     Builder b = builder(c.positiveInt("filters"), ConvWindow.readTuple(c, "kernel_size", 2, null));
-    readCommon(c, 2, b);
-    b.groups(c.integer("groups", 1));
-    b.kernelInitializer(c.initializer("kernel_initializer", "glorot_uniform"));
-    b.kernelRegularizer(c.regularizer("kernel_regularizer"));
-    b.kernelConstraint(c.constraint("kernel_constraint"));
+    b.groups(readConfig(c, 2, b));
     return c.finish(b.build());
-  }
-
-  /** The number of output channels ({@code filters}). */
-  public int filters() {
-    return filters;
-  }
-
-  /** The number of channel groups convolved independently (1 is a plain convolution). */
-  public int groups() {
-    return groups;
-  }
-
-  /**
-   * The kernel weight, {@code (rows, cols, input_channels / groups, filters)}; null before the
-   * layer is built.
-   */
-  public Weight kernel() {
-    return kernel;
-  }
-
-  @Override
-  long outputChannels(long inChannels) {
-    return filters;
-  }
-
-  @Override
-  void buildKernels(long inChannels) {
-    if (inChannels % groups != 0) {
-      throw new IllegalArgumentException(
-          "Layer \""
-              + name()
-              + "\" (Conv2D): the input's "
-              + inChannels
-              + " channels must be divisible by groups="
-              + groups);
-    }
-    int[] k = window.size();
-    kernel =
-        addWeight(
-            "kernel",
-            Shape.of(k[0], k[1], inChannels / groups, filters),
-            kernelInitializer,
-            kernelRegularizer,
-            kernelConstraint,
-            true);
-  }
-
-  @Override
-  Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x) {
-    // With groups, TensorFlow's Conv2D reads the group count from the kernel's channel axis.
-    return tf.nn.conv2d(x, kernel4d(tf, kernel), window.nhwc(window.strides()), window.tfPadding());
-  }
-
-  @Override
-  public Map<String, Object> getConfig() {
-    Map<String, Object> config = super.getConfig();
-    config.put("filters", filters);
-    putWindow(config, true);
-    config.put("groups", groups);
-    putActivationAndBias(config);
-    config.put(
-        "kernel_initializer", KerasObjects.serialize("keras.initializers", kernelInitializer));
-    config.put("bias_initializer", biasInitializerConfig());
-    config.put(
-        "kernel_regularizer", KerasObjects.serialize("keras.regularizers", kernelRegularizer));
-    config.put("bias_regularizer", biasRegularizerConfig());
-    // When set, the base config already holds it right after "dtype"; put() keeps that place.
-    config.put("activity_regularizer", activityRegularizerConfig());
-    config.put("kernel_constraint", KerasObjects.serialize("keras.constraints", kernelConstraint));
-    config.put("bias_constraint", biasConstraintConfig());
-    return config;
   }
 
   /** Optional arguments of {@link Conv2D}, with Keras 3's defaults. */

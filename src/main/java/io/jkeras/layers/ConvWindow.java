@@ -304,7 +304,10 @@ final class ConvWindow {
     return padding.equals("same") ? "SAME" : "VALID";
   }
 
-  /** The strides in the 4-D NHWC form TensorFlow's 2-D ops take (1-D windows get height 1). */
+  /**
+   * The strides in the NHWC form TensorFlow's 2-D ops take (1-D windows get height 1), or NDHWC for
+   * 3-D windows.
+   */
   List<Long> nhwc(int[] perAxis) {
     List<Long> out = new ArrayList<>();
     out.add(1L);

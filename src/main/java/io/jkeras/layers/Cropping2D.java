@@ -41,7 +41,7 @@ public class Cropping2D extends Layer {
     ConfigReader c = ConfigReader.of("Cropping2D", config);
     Builder b = builder().name(c.name());
     if (c.has("cropping")) {
-      int[][] p = SpatialArguments.pairOfPairs(c, "cropping");
+      int[][] p = SpatialArguments.pairsPerAxis(c, "cropping", 2);
       b.cropping(p[0][0], p[0][1], p[1][0], p[1][1]);
     }
     b.dataFormat(c.string("data_format", null));

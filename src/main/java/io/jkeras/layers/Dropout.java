@@ -59,14 +59,15 @@ public class Dropout extends Layer {
     super(b.name);
     if (!(b.rate >= 0 && b.rate <= 1)) {
       throw new IllegalArgumentException(
-          "Dropout: rate must be a number between 0 and 1, got rate=" + b.rate);
+          className() + ": rate must be a number between 0 and 1, got rate=" + b.rate);
     }
     if (b.noiseShape != null) {
       for (int i = 0; i < b.noiseShape.size(); i++) {
         Long d = b.noiseShape.get(i);
         if (d != null && d <= 0) {
           throw new IllegalArgumentException(
-              "Dropout: noise_shape entries must be positive or null, got "
+              className()
+                  + ": noise_shape entries must be positive or null, got "
                   + d
                   + " at index "
                   + i
@@ -145,6 +146,19 @@ public class Dropout extends Layer {
     if (rate == 1) {
       return tf.zerosLike(x);
     }
+    Operand<TBool> keep = keepMask(tf, x);
+    Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) (1.0 / (1.0 - rate))));
+    // select, not a multiply by the mask: dropped units are exactly 0 even where x is inf. The 0
+    // is a scalar that the select broadcasts, not a zeros tensor of x's shape written each step.
+    return tf.select(keep, scaled, tf.constant(0f));
+  }
+
+  /**
+   * A fresh keep mask for {@code x} in training: true with probability {@code 1 - rate}, of the
+   * input's shape or {@code noise_shape} (which broadcasts over the input). For subclasses that
+   * apply the mask their own way, as AlphaDropout.
+   */
+  protected final Operand<TBool> keepMask(Ops tf, Operand<TFloat32> x) {
     // seed2 differs per emission, so two passes in one graph draw different masks; it is never
     // 0, which with seed 0 would mean "unseeded" to TensorFlow.
     long seed2 = ++emissions;
@@ -155,11 +169,7 @@ public class Dropout extends Layer {
             RandomUniform.seed(opSeed),
             RandomUniform.seed2(seed2));
     // u is uniform on [0, 1): P(u >= rate) = 1 - rate.
-    Operand<TBool> keep = tf.math.greaterEqual(u, tf.constant((float) rate));
-    Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) (1.0 / (1.0 - rate))));
-    // select, not a multiply by the mask: dropped units are exactly 0 even where x is inf. The 0
-    // is a scalar that the select broadcasts, not a zeros tensor of x's shape written each step.
-    return tf.select(keep, scaled, tf.constant(0f));
+    return tf.math.greaterEqual(u, tf.constant((float) rate));
   }
 
   /** The mask's shape: the input's, or noise_shape with nulls filled from the input. */
@@ -174,7 +184,9 @@ public class Dropout extends Layer {
       throw new IllegalArgumentException(
           "Layer \""
               + name()
-              + "\" (Dropout): noise_shape "
+              + "\" ("
+              + className()
+              + "): noise_shape "
               + noiseShape
               + " has "
               + noiseShape.size()

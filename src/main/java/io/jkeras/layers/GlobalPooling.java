@@ -10,9 +10,10 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The shared part of Keras's global pooling layers ({@link GlobalMaxPooling1D}, {@link
- * GlobalAveragePooling1D}, {@link GlobalMaxPooling2D}, {@link GlobalAveragePooling2D}): a reduction
- * over every spatial axis of a {@code (batch, spatial..., channels)} input ({@code (batch,
- * channels, spatial...)} with {@code "channels_first"}).
+ * GlobalAveragePooling1D}, {@link GlobalMaxPooling2D}, {@link GlobalAveragePooling2D}, {@link
+ * GlobalMaxPooling3D}, {@link GlobalAveragePooling3D}): a reduction over every spatial axis of a
+ * {@code (batch, spatial..., channels)} input ({@code (batch, channels, spatial...)} with {@code
+ * "channels_first"}).
  */
 abstract class GlobalPooling extends Layer {
 
@@ -21,7 +22,7 @@ abstract class GlobalPooling extends Layer {
   private final boolean keepdims;
 
   /**
-   * @param rank the number of spatial axes (1 for sequences, 2 for images)
+   * @param rank the number of spatial axes (1 for sequences, 2 for images, 3 for volumes)
    */
   GlobalPooling(String name, int rank, String dataFormat, boolean keepdims) {
     super(name);

@@ -147,7 +147,7 @@ public class Hashing extends Layer {
   }
 
   /** The name of a dtype policy as Keras writes it (an object or a plain name), or null. */
-  private static String dtypeName(Object v) {
+  static String dtypeName(Object v) {
     if (v instanceof String s) {
       return s;
     }

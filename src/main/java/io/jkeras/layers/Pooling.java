@@ -12,8 +12,9 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The shared part of Keras's pooling layers ({@link MaxPooling1D}, {@link MaxPooling2D}, {@link
- * AveragePooling1D}, {@link AveragePooling2D}): the maximum or the mean of each channel over a
- * window of {@code poolSize} positions, moved by {@code strides} (the pool size by default).
+ * MaxPooling3D}, {@link AveragePooling1D}, {@link AveragePooling2D}, {@link AveragePooling3D}): the
+ * maximum or the mean of each channel over a window of {@code poolSize} positions, moved by {@code
+ * strides} (the pool size by default).
  *
  * <p>Padding "valid" keeps only windows inside the input; "same" pads so that each axis of n
  * positions gives {@code ceil(n / stride)} outputs, and the mean then counts only the positions
@@ -112,14 +113,22 @@ public abstract class Pooling extends Layer {
     }
     List<Long> ksize = window.nhwc(window.size());
     List<Long> strides = window.nhwc(window.strides());
-    Operand<TFloat32> y =
-        max
-            ? tf.nn.maxPool(
-                x,
-                tf.constant(ksize.stream().mapToInt(Long::intValue).toArray()),
-                tf.constant(strides.stream().mapToInt(Long::intValue).toArray()),
-                window.tfPadding())
-            : tf.nn.avgPool(x, ksize, strides, window.tfPadding());
+    Operand<TFloat32> y;
+    if (window.rank() == 3) {
+      y =
+          max
+              ? tf.nn.maxPool3d(x, ksize, strides, window.tfPadding())
+              : tf.nn.avgPool3d(x, ksize, strides, window.tfPadding());
+    } else {
+      y =
+          max
+              ? tf.nn.maxPool(
+                  x,
+                  tf.constant(ksize.stream().mapToInt(Long::intValue).toArray()),
+                  tf.constant(strides.stream().mapToInt(Long::intValue).toArray()),
+                  window.tfPadding())
+              : tf.nn.avgPool(x, ksize, strides, window.tfPadding());
+    }
     if (window.rank() == 1) {
       y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
     }

@@ -51,7 +51,7 @@ final class SpatialArguments {
   }
 
   /**
-   * Amounts for two spatial axes, {@code {{top, bottom}, {left, right}}}, each checked as a
+   * Amounts for the spatial axes, {@code {{top, bottom}, {left, right}}} for two, each checked as a
    * non-negative {@code what}; a copy.
    */
   static int[][] pairsOfAmounts(String layer, String what, int[][] pairs) {
@@ -63,14 +63,22 @@ final class SpatialArguments {
     return copy(pairs);
   }
 
-  /** A copy of {@code {{top, bottom}, {left, right}}}. */
+  /** A copy of one pair per axis, {@code {{top, bottom}, {left, right}}} for two. */
   static int[][] copy(int[][] pairs) {
-    return new int[][] {pairs[0].clone(), pairs[1].clone()};
+    int[][] out = new int[pairs.length][];
+    for (int i = 0; i < pairs.length; i++) {
+      out[i] = pairs[i].clone();
+    }
+    return out;
   }
 
-  /** {@code {{top, bottom}, {left, right}}} as Keras's config holds it, a list of two lists. */
+  /** One pair per axis as Keras's config holds them, a list of lists. */
   static List<List<Integer>> pairsConfig(int[][] pairs) {
-    return List.of(List.of(pairs[0][0], pairs[0][1]), List.of(pairs[1][0], pairs[1][1]));
+    List<List<Integer>> out = new java.util.ArrayList<>();
+    for (int[] p : pairs) {
+      out.add(List.of(p[0], p[1]));
+    }
+    return out;
   }
 
   /** An amount from config key {@code key}: an integer for both sides, or a list of two. */
@@ -84,24 +92,36 @@ final class SpatialArguments {
   }
 
   /**
-   * Amounts for two spatial axes from config key {@code key}: an integer for all four sides, a list
-   * of two (one per axis, both sides), or a list of two pairs.
+   * Amounts for {@code axes} spatial axes from config key {@code key}: an integer for every side, a
+   * list of one per axis (both sides), or a list of one pair per axis.
    */
-  static int[][] pairOfPairs(ConfigReader c, String key) {
+  static int[][] pairsPerAxis(ConfigReader c, String key, int axes) {
     Object v = c.raw(key);
     int[] all = pairOrNull(v);
     if (all != null && !(v instanceof List<?>)) {
-      return new int[][] {all, all.clone()};
+      int[][] out = new int[axes][];
+      for (int i = 0; i < axes; i++) {
+        out[i] = all.clone();
+      }
+      return out;
     }
-    if (v instanceof List<?> l && l.size() == 2) {
-      int[] rows = pairOrNull(l.get(0));
-      int[] cols = pairOrNull(l.get(1));
-      if (rows != null && cols != null) {
-        return new int[][] {rows, cols};
+    if (v instanceof List<?> l && l.size() == axes) {
+      int[][] out = new int[axes][];
+      for (int i = 0; i < axes; i++) {
+        out[i] = pairOrNull(l.get(i));
+        if (out[i] == null) {
+          break;
+        }
+        if (i == axes - 1) {
+          return out;
+        }
       }
     }
+    String count = axes == 2 ? "two" : axes == 3 ? "three" : String.valueOf(axes);
     throw c.wrongValue(
-        key, "a non-negative integer, a list of two, or a list of two pairs of them", v);
+        key,
+        "a non-negative integer, a list of " + count + ", or a list of " + count + " pairs of them",
+        v);
   }
 
   /** An integer as (n, n), or a list of two integers; null for anything else or a negative. */

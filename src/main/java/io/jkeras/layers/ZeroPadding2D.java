@@ -45,7 +45,7 @@ public class ZeroPadding2D extends Layer {
     ConfigReader c = ConfigReader.of("ZeroPadding2D", config);
     Builder b = builder().name(c.name());
     if (c.has("padding")) {
-      int[][] p = SpatialArguments.pairOfPairs(c, "padding");
+      int[][] p = SpatialArguments.pairsPerAxis(c, "padding", 2);
       b.padding(p[0][0], p[0][1], p[1][0], p[1][1]);
     }
     b.dataFormat(c.string("data_format", null));

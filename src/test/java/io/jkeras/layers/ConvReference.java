@@ -90,6 +90,118 @@ final class ConvReference {
     return y;
   }
 
+  /**
+   * Conv3D with groups on a channels-last volume {@code (b, depth, h, w, c)} (its depth in {@code
+   * depth}, the rest in {@code in}): kernel {@code (kd, kh, kw, c/groups, f)}, bias {@code (f)} or
+   * null.
+   */
+  static double[] conv3d(
+      Image in, int depth, double[] x, Axis[] axes, double[] w, int f, int groups, double[] bias) {
+    int[] n = {depth, in.h(), in.w()};
+    int[] out = new int[3];
+    int[] before = new int[3];
+    for (int a = 0; a < 3; a++) {
+      out[a] = axes[a].out(n[a]);
+      before[a] = axes[a].before(n[a]);
+    }
+    int cg = in.c() / groups;
+    int fg = f / groups;
+    double[] y = new double[in.b() * out[0] * out[1] * out[2] * f];
+    int[] o = new int[3];
+    int[] k = new int[3];
+    int[] src = new int[3];
+    for (int b = 0; b < in.b(); b++) {
+      for (o[0] = 0; o[0] < out[0]; o[0]++) {
+        for (o[1] = 0; o[1] < out[1]; o[1]++) {
+          for (o[2] = 0; o[2] < out[2]; o[2]++) {
+            for (int filter = 0; filter < f; filter++) {
+              double acc = bias == null ? 0 : bias[filter];
+              int g = filter / fg;
+              for (k[0] = 0; k[0] < axes[0].k(); k[0]++) {
+                for (k[1] = 0; k[1] < axes[1].k(); k[1]++) {
+                  for (k[2] = 0; k[2] < axes[2].k(); k[2]++) {
+                    boolean inside = true;
+                    for (int a = 0; a < 3; a++) {
+                      src[a] = o[a] * axes[a].s() + k[a] * axes[a].d() - before[a];
+                      inside &= src[a] >= 0 && src[a] < n[a];
+                    }
+                    if (!inside) {
+                      continue;
+                    }
+                    for (int c = 0; c < cg; c++) {
+                      int xi = (((b * n[0] + src[0]) * n[1] + src[1]) * n[2] + src[2]) * in.c();
+                      int wi =
+                          (((k[0] * axes[1].k() + k[1]) * axes[2].k() + k[2]) * cg + c) * f
+                              + filter;
+                      acc += x[xi + g * cg + c] * w[wi];
+                    }
+                  }
+                }
+              }
+              y[(((b * out[0] + o[0]) * out[1] + o[1]) * out[2] + o[2]) * f + filter] = acc;
+            }
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  /**
+   * Conv3DTranspose of a channels-last volume {@code (b, depth, h, w, c)} to {@code out} sizes with
+   * kernel {@code (kd, kh, kw, f, c)}: input position i and tap t add {@code x * kernel} at output
+   * {@code i * s + t * d - before}, where "same" puts {@code floor(total / 2)} before, {@code total
+   * = max((n - 1) * s + extent - out, 0)} (the forward convolution's padding of the output).
+   */
+  static double[] transpose3d(
+      Image in, int depth, double[] x, Axis[] axes, double[] w, int f, int[] out) {
+    int[] n = {depth, in.h(), in.w()};
+    int[] before = new int[3];
+    for (int a = 0; a < 3; a++) {
+      before[a] =
+          axes[a].same()
+              ? Math.max((n[a] - 1) * axes[a].s() + axes[a].extent() - out[a], 0) / 2
+              : 0;
+    }
+    double[] y = new double[in.b() * out[0] * out[1] * out[2] * f];
+    int[] i = new int[3];
+    int[] k = new int[3];
+    int[] o = new int[3];
+    for (int b = 0; b < in.b(); b++) {
+      for (i[0] = 0; i[0] < n[0]; i[0]++) {
+        for (i[1] = 0; i[1] < n[1]; i[1]++) {
+          for (i[2] = 0; i[2] < n[2]; i[2]++) {
+            for (k[0] = 0; k[0] < axes[0].k(); k[0]++) {
+              for (k[1] = 0; k[1] < axes[1].k(); k[1]++) {
+                for (k[2] = 0; k[2] < axes[2].k(); k[2]++) {
+                  boolean inside = true;
+                  for (int a = 0; a < 3; a++) {
+                    o[a] = i[a] * axes[a].s() + k[a] * axes[a].d() - before[a];
+                    inside &= o[a] >= 0 && o[a] < out[a];
+                  }
+                  if (!inside) {
+                    continue;
+                  }
+                  for (int c = 0; c < in.c(); c++) {
+                    double v = x[(((b * n[0] + i[0]) * n[1] + i[1]) * n[2] + i[2]) * in.c() + c];
+                    for (int fo = 0; fo < f; fo++) {
+                      int wi =
+                          (((k[0] * axes[1].k() + k[1]) * axes[2].k() + k[2]) * f + fo) * in.c()
+                              + c;
+                      y[(((b * out[0] + o[0]) * out[1] + o[1]) * out[2] + o[2]) * f + fo] +=
+                          v * w[wi];
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return y;
+  }
+
   /** DepthwiseConv2D: kernel {@code (kh, kw, c, m)}; output channel {@code c*m + j}. */
   static double[] depthwise(Image in, double[] x, Axis rows, Axis cols, double[] w, int m) {
     int oh = rows.out(in.h());

@@ -194,4 +194,78 @@ class DropoutTest {
           e.getMessage());
     }
   }
+
+  /**
+   * AlphaDropout in training: every output is Keras's {@code a * x + b} (kept) or {@code a * alpha'
+   * + b} (dropped), with a and b computed here in double from SELU's constants; about {@code rate}
+   * are dropped; noise_shape shares the mask along its 1 axes; standard-normal inputs keep mean 0
+   * and variance 1; outside training it is the identity; rate 1 in training is refused.
+   */
+  @Test
+  void alphaDropoutAppliesKerasAffineCorrection() {
+    double rate = 0.3;
+    double alphaP = -1.6732632423543772 * 1.0507009873554805;
+    double a = 1 / Math.sqrt((1 - rate) * (1 + rate * alphaP * alphaP));
+    double b = -a * alphaP * rate;
+    double droppedValue = a * alphaP + b;
+    Random rnd = new Random(5);
+    int n = 20000;
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    try (LayerHarness h =
+        new LayerHarness(new AlphaDropout(rate, null, 3L, "alpha"), Shape.of(-1, n), true)) {
+      float[] y = h.forward(Shape.of(1, n), x);
+      int dropped = 0;
+      double sum = 0;
+      double sq = 0;
+      for (int i = 0; i < n; i++) {
+        boolean isDropped = Math.abs(y[i] - droppedValue) < 1e-6;
+        if (isDropped) {
+          dropped++;
+        } else {
+          assertEquals(a * x[i] + b, y[i], 1e-5, "kept unit " + i);
+        }
+        sum += y[i];
+        sq += (double) y[i] * y[i];
+      }
+      assertEquals(rate, dropped / (double) n, 0.015, "dropped fraction");
+      double mean = sum / n;
+      assertEquals(0, mean, 0.03, "mean");
+      assertEquals(1, sq / n - mean * mean, 0.05, "variance");
+    }
+    AlphaDropout shared = new AlphaDropout(0.5, Arrays.asList(null, 1L, null), 9L, "shared");
+    float[] x3 = nonZero(new Random(6), 2 * 5 * 6);
+    try (LayerHarness h = new LayerHarness(shared, Shape.of(-1, 5, 6), true)) {
+      float[] y = h.forward(Shape.of(2, 5, 6), x3);
+      for (int s = 0; s < 2; s++) {
+        for (int c = 0; c < 6; c++) {
+          boolean dropped0 = isDropped(y[s * 30 + c], 0.5, alphaP);
+          for (int t = 1; t < 5; t++) {
+            assertEquals(dropped0, isDropped(y[s * 30 + t * 6 + c], 0.5, alphaP), "step " + t);
+          }
+        }
+      }
+    }
+    try (LayerHarness h = new LayerHarness(new AlphaDropout(0.5), Shape.of(-1, 12), false)) {
+      float[] v = nonZero(new Random(7), 12);
+      assertArrayEquals(v, h.forward(Shape.of(1, 12), v));
+    }
+    AlphaDropout all = new AlphaDropout(1, null, null, "all");
+    try (GraphSession g = GraphSession.create()) {
+      var in = g.tf().placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+      var e =
+          assertThrows(
+              IllegalArgumentException.class, () -> all.apply(new ForwardPass(g, true), in));
+      assertTrue(e.getMessage().startsWith("Layer \"all\" (AlphaDropout): rate 1"), e.getMessage());
+    }
+    var bad = assertThrows(IllegalArgumentException.class, () -> new AlphaDropout(1.5));
+    assertTrue(bad.getMessage().startsWith("AlphaDropout: rate"), bad.getMessage());
+  }
+
+  private static boolean isDropped(float y, double rate, double alphaP) {
+    double a = 1 / Math.sqrt((1 - rate) * (1 + rate * alphaP * alphaP));
+    return Math.abs(y - (a * alphaP - a * alphaP * rate)) < 1e-6;
+  }
 }

@@ -87,6 +87,27 @@ class KerasLayersInteropTest {
     TWINS.put("zero_padding2d", () -> ZeroPadding2D.builder().name(n).build());
     TWINS.put(
         "zero_padding2d_args", () -> ZeroPadding2D.builder().padding(1, 0, 0, 2).name(n).build());
+    TWINS.put("zero_padding3d", () -> ZeroPadding3D.builder().name(n).build());
+    TWINS.put(
+        "zero_padding3d_args",
+        () ->
+            ZeroPadding3D.builder()
+                .padding(1, 0, 0, 2, 1, 1)
+                .dataFormat("channels_first")
+                .name(n)
+                .build());
+    TWINS.put("cropping3d", () -> Cropping3D.builder().name(n).build());
+    TWINS.put(
+        "cropping3d_args",
+        () ->
+            Cropping3D.builder()
+                .cropping(1, 0, 2, 1, 0, 1)
+                .dataFormat("channels_first")
+                .name(n)
+                .build());
+    TWINS.put("up_sampling3d", () -> new UpSampling3D(2, 2, 2, n));
+    TWINS.put(
+        "up_sampling3d_args", () -> new UpSampling3D(new int[] {1, 2, 3}, "channels_first", n));
     TWINS.put("up_sampling1d", () -> new UpSampling1D(2, n));
     TWINS.put("up_sampling1d_args", () -> new UpSampling1D(3, n));
     TWINS.put("up_sampling2d", () -> UpSampling2D.builder().name(n).build());
@@ -158,6 +179,8 @@ class KerasLayersInteropTest {
     TWINS.put("spatial_dropout1d_args", () -> new SpatialDropout1D(0.5, 3L, n));
     TWINS.put("spatial_dropout2d", () -> new SpatialDropout2D(0.3, null, null, n));
     TWINS.put("spatial_dropout2d_args", () -> new SpatialDropout2D(0.2, "channels_first", 1L, n));
+    TWINS.put("spatial_dropout3d", () -> new SpatialDropout3D(0.3, null, null, n));
+    TWINS.put("spatial_dropout3d_args", () -> new SpatialDropout3D(0.2, "channels_first", 1L, n));
     TWINS.put("gaussian_noise", () -> new GaussianNoise(0.1, null, n));
     TWINS.put("gaussian_noise_args", () -> new GaussianNoise(0.5, 4L, n));
     TWINS.put("gaussian_dropout", () -> new GaussianDropout(0.1, null, n));
@@ -170,6 +193,8 @@ class KerasLayersInteropTest {
             "spatial_dropout1d_args",
             "spatial_dropout2d",
             "spatial_dropout2d_args",
+            "spatial_dropout3d",
+            "spatial_dropout3d_args",
             "gaussian_noise",
             "gaussian_noise_args",
             "gaussian_dropout",

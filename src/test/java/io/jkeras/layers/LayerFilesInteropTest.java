@@ -31,12 +31,13 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
- * Pooling, convolution and numeric preprocessing layers against real Python Keras 3.15.1, both
- * ways, with two Python processes in all (src/test/python/layers/layer_files.py): Python's models
- * load in Java with Keras's predictions (1e-5) and summary text, train one epoch and save, and
- * Python loads the result with Java's predictions; the same models built with jkeras's API, given
- * Python's weights, load in Python with Python's predictions and the same layer configs. The small
- * CNN also goes through {@code jkeras predict} and {@code jkeras convert}.
+ * Pooling (1-D to 3-D), convolution (2-D and 3-D), normalization, dropout and numeric preprocessing
+ * layers against real Python Keras 3.15.1, both ways, with two Python processes in all
+ * (src/test/python/layers/layer_files.py): Python's models load in Java with Keras's predictions
+ * (1e-5) and summary text, train one epoch and save, and Python loads the result with Java's
+ * predictions; the same models built with jkeras's API, given Python's weights, load in Python with
+ * Python's predictions and the same layer configs. The small CNN also goes through {@code jkeras
+ * predict} and {@code jkeras convert}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LayerFilesInteropTest {
@@ -137,6 +138,102 @@ class LayerFilesInteropTest {
                 .depthMultiplier(2)
                 .name("layer")
                 .build());
+    LAYERS.put("conv1d_transpose", () -> Conv1DTranspose.builder(4, 3).name("layer").build());
+    LAYERS.put(
+        "conv1d_transpose_options",
+        () ->
+            Conv1DTranspose.builder(2, 3)
+                .strides(2)
+                .padding("same")
+                .outputPadding(1)
+                .activation("tanh")
+                .name("layer")
+                .build());
+    LAYERS.put(
+        "conv1d_transpose_dilated_channels_first",
+        () ->
+            Conv1DTranspose.builder(2, 3)
+                .dilationRate(2)
+                .dataFormat("channels_first")
+                .name("layer")
+                .build());
+    LAYERS.put("depthwise_conv1d", () -> DepthwiseConv1D.builder(3).name("layer").build());
+    LAYERS.put(
+        "depthwise_conv1d_options",
+        () ->
+            DepthwiseConv1D.builder(3)
+                .depthMultiplier(2)
+                .strides(2)
+                .padding("same")
+                .activation("relu")
+                .name("layer")
+                .build());
+    LAYERS.put("conv3d", () -> Conv3D.builder(3, 2).name("layer").build());
+    LAYERS.put(
+        "conv3d_options",
+        () ->
+            Conv3D.builder(4, 2, 3, 2)
+                .strides(1, 2, 1)
+                .padding("same")
+                .groups(2)
+                .activation("relu")
+                .name("layer")
+                .build());
+    LAYERS.put(
+        "conv3d_dilated_channels_first",
+        () ->
+            Conv3D.builder(3, 2)
+                .dilationRate(2, 1, 2)
+                .dataFormat("channels_first")
+                .useBias(false)
+                .name("layer")
+                .build());
+    LAYERS.put("conv3d_transpose", () -> Conv3DTranspose.builder(3, 2).name("layer").build());
+    LAYERS.put(
+        "conv3d_transpose_options",
+        () ->
+            Conv3DTranspose.builder(2, 3, 2, 3)
+                .strides(2)
+                .padding("same")
+                .outputPadding(1)
+                .activation("tanh")
+                .name("layer")
+                .build());
+    LAYERS.put(
+        "conv3d_transpose_dilated_channels_first",
+        () ->
+            Conv3DTranspose.builder(2, 2)
+                .dilationRate(2, 1, 2)
+                .dataFormat("channels_first")
+                .padding("same")
+                .name("layer")
+                .build());
+    LAYERS.put("max_pooling3d", () -> MaxPooling3D.builder().name("layer").build());
+    LAYERS.put(
+        "max_pooling3d_same",
+        () ->
+            MaxPooling3D.builder()
+                .poolSize(2, 3, 2)
+                .strides(1, 2, 2)
+                .padding("same")
+                .name("layer")
+                .build());
+    LAYERS.put(
+        "average_pooling3d_same",
+        () -> AveragePooling3D.builder(3).strides(2).padding("same").name("layer").build());
+    LAYERS.put(
+        "average_pooling3d_channels_first",
+        () -> AveragePooling3D.builder(2).dataFormat("channels_first").name("layer").build());
+    LAYERS.put("global_max_pooling3d", () -> new GlobalMaxPooling3D("layer"));
+    LAYERS.put(
+        "global_average_pooling3d_keepdims",
+        () -> new GlobalAveragePooling3D("layer", "channels_last", true));
+    LAYERS.put("rms_normalization", () -> new RMSNormalization(new int[] {-1}, 1e-6, "layer"));
+    LAYERS.put(
+        "rms_normalization_axes", () -> new RMSNormalization(new int[] {1, 2}, 0.1, "layer"));
+    LAYERS.put(
+        "alpha_dropout",
+        () -> new AlphaDropout(0.3, java.util.Arrays.asList(null, 1L, 4L), 3L, "layer"));
     LAYERS.put("rescaling", () -> new Rescaling(1 / 255.0, -0.5, "layer"));
     LAYERS.put(
         "rescaling_per_channel",

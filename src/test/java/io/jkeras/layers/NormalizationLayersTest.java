@@ -221,6 +221,80 @@ class NormalizationLayersTest {
     assertEquals(4, gn.getConfig().get("groups"));
   }
 
+  /**
+   * RMSNormalization over the last axis and over the last two, forward and gradients of the input
+   * and of scale against central differences of a double-precision reference, and its errors.
+   */
+  @Test
+  void rmsNormalizationOverTheLastAxisAndOverBoth() {
+    Random rnd = new Random(11);
+    Shape shape = Shape.of(2, 3, 4);
+    float[] x = uniform(rnd, 24, -2, 2);
+    double[] xd = toDouble(x);
+    // group: the elements one mean square spans; the scale is indexed by the place in the group.
+    for (int group : new int[] {4, 12}) {
+      double eps = group == 4 ? 1e-6 : 0.1;
+      RMSNormalization layer =
+          group == 4
+              ? new RMSNormalization()
+              : new RMSNormalization(new int[] {2, 1}, eps, "rms_both");
+      java.util.function.BiFunction<double[], double[], double[]> ref =
+          (v, scale) -> {
+            double[] y = new double[24];
+            for (int start = 0; start < 24; start += group) {
+              double sq = 0;
+              for (int k = 0; k < group; k++) {
+                sq += v[start + k] * v[start + k];
+              }
+              double inverse = 1 / Math.sqrt(sq / group + eps);
+              for (int k = 0; k < group; k++) {
+                y[start + k] = v[start + k] * inverse * scale[k];
+              }
+            }
+            return y;
+          };
+      try (LayerHarness h = new LayerHarness(layer, Shape.of(-1, 3, 4), false)) {
+        assertEquals(group == 4 ? List.of(-1) : List.of(1, 2), layer.axis(), "sorted as Keras");
+        assertEquals(group == 4 ? Shape.of(4) : Shape.of(3, 4), layer.scale().shape());
+        float[] scale = uniform(rnd, group, 0.5, 1.5);
+        layer.scale().assign(scale);
+        double[] sd = toDouble(scale);
+        assertClose(layer.name(), ref.apply(xd, sd), h.forward(shape, x), 1e-5, 1e-6);
+        float[] c = uniform(rnd, 24, -1, 1);
+        double[] cd = toDouble(c);
+        List<float[]> grads = h.gradients(shape, x, shape, c);
+        assertClose(
+            layer.name() + " d/dx",
+            centralDifferences(xd, v -> MergingLayersTest.dot(cd, ref.apply(v, sd)), 1e-6),
+            grads.get(0),
+            1e-4,
+            1e-5);
+        assertClose(
+            layer.name() + " d/dscale",
+            centralDifferences(sd, v -> MergingLayersTest.dot(cd, ref.apply(xd, v)), 1e-6),
+            grads.get(1),
+            1e-4,
+            1e-5);
+      }
+    }
+    IllegalArgumentException middle =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new RMSNormalization(new int[] {1}, 1e-6, "rms_mid").apply(Input.of(3, 4)));
+    assertEquals(
+        "Layer \"rms_mid\" (RMSNormalization): the scale of shape (3,) for axis [1] does not"
+            + " broadcast against the input's last axes; input shape (None, 3, 4)",
+        middle.getMessage());
+    IllegalArgumentException batch =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new RMSNormalization(new int[] {0}, 1e-6, "rms_b").apply(Input.of(4)));
+    assertTrue(batch.getMessage().contains("(RMSNormalization): axis 0 is not a non-batch axis"));
+    assertThrows(
+        io.jkeras.config.ConfigException.class,
+        () -> RMSNormalization.fromConfig(Map.of("axis", -1, "epsilon", -1.0)));
+  }
+
   @Test
   void unitNormalizationScalesToUnitLength() {
     Random rnd = new Random(3);

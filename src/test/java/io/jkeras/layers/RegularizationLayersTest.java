@@ -117,6 +117,48 @@ class RegularizationLayersTest {
   }
 
   @Test
+  void spatialDropout3dKeepsOrDropsWholeChannelsOfVolumes() {
+    // (batch 20, 2, 2, 2, channels 5) channels last: every (sample, channel) is 0 at all voxels or
+    // 1 / (1 - rate); channels first keeps one decision per (sample, channel) too.
+    float[] ones = new float[20 * 8 * 5];
+    java.util.Arrays.fill(ones, 1f);
+    try (LayerHarness h =
+        new LayerHarness(
+            new SpatialDropout3D(0.5, null, 4L, "sd3"), Shape.of(-1, 2, 2, 2, 5), true)) {
+      float[] y = h.forward(Shape.of(20, 2, 2, 2, 5), ones);
+      int dropped = 0;
+      for (int s = 0; s < 20; s++) {
+        for (int c = 0; c < 5; c++) {
+          float first = y[s * 40 + c];
+          assertTrue(first == 0f || first == 2f, "value " + first);
+          for (int v = 1; v < 8; v++) {
+            assertEquals(first, y[s * 40 + v * 5 + c], "sample " + s + " channel " + c);
+          }
+          dropped += first == 0f ? 1 : 0;
+        }
+      }
+      assertEquals(0.5, dropped / 100.0, 0.15);
+    }
+    try (LayerHarness h =
+        new LayerHarness(
+            new SpatialDropout3D(0.5, "channels_first", 2L, "sd3f"),
+            Shape.of(-1, 3, 2, 2, 2),
+            true)) {
+      float[] y = h.forward(Shape.of(10, 3, 2, 2, 2), java.util.Arrays.copyOf(ones, 240));
+      for (int m = 0; m < 30; m++) {
+        for (int v = 1; v < 8; v++) {
+          assertEquals(y[m * 8], y[m * 8 + v], "volume " + m);
+        }
+      }
+    }
+    var rank =
+        assertThrows(
+            RuntimeException.class,
+            () -> new SpatialDropout3D(0.5, null, null, "sd3r").apply(Input.of(4, 4, 3)));
+    assertTrue(rank.getMessage().contains("\"sd3r\""), rank.getMessage());
+  }
+
+  @Test
   void configsAndErrorsFollowKeras() {
     // Keras's SpatialDropout config is rate, seed, name and a plain dtype string.
     assertEquals(

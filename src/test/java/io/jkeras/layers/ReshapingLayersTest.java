@@ -206,4 +206,62 @@ class ReshapingLayersTest {
     e = assertThrows(IllegalArgumentException.class, () -> new UpSampling1D(0));
     assertTrue(e.getMessage().contains("UpSampling1D: size"), e.getMessage());
   }
+
+  /**
+   * The 3-D reshaping layers read Keras's three config forms (an integer, one per axis, one pair
+   * per axis), write one pair per axis, and refuse bad amounts and shapes naming the layer.
+   */
+  @Test
+  void threeDimensionalPaddingCroppingAndUpsamplingConfigsAndErrors() {
+    assertArrayEquals(
+        new int[][] {{2, 2}, {2, 2}, {2, 2}},
+        ZeroPadding3D.fromConfig(Map.of("padding", 2)).padding());
+    assertArrayEquals(
+        new int[][] {{1, 1}, {0, 0}, {3, 3}},
+        Cropping3D.fromConfig(Map.of("cropping", List.of(1, 0, 3))).cropping());
+    ZeroPadding3D pairs =
+        ZeroPadding3D.fromConfig(
+            Map.of("padding", List.of(List.of(1, 0), List.of(0, 2), List.of(3, 1))));
+    assertEquals(
+        List.of(List.of(1, 0), List.of(0, 2), List.of(3, 1)), pairs.getConfig().get("padding"));
+    assertArrayEquals(
+        new long[] {-1, 3, 5, 8, 2}, pairs.computeOutputShape(Shape.of(-1, 2, 3, 4, 2)).asArray());
+    var wrong =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Cropping3D.fromConfig(Map.of("cropping", List.of(1, 2))));
+    assertTrue(
+        wrong
+            .getMessage()
+            .contains(
+                "Cropping3D: config.cropping: expected a non-negative integer,"
+                    + " a list of three, or a list of three pairs of them"),
+        wrong.getMessage());
+    var nothing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Cropping3D.builder()
+                    .cropping(1, 1, 0, 0, 0, 0)
+                    .name("crop3")
+                    .build()
+                    .computeOutputShape(Shape.of(-1, 2, 4, 4, 1)));
+    assertEquals(
+        "Layer \"crop3\" (Cropping3D): cropping [[1, 1], [0, 0], [0, 0]] leaves nothing of axis 1"
+            + " of an input of shape (None, 2, 4, 4, 1)",
+        nothing.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ZeroPadding3D.builder().padding(-1).build());
+    var size = assertThrows(IllegalArgumentException.class, () -> new UpSampling3D(2, 0, 2, "up3"));
+    assertTrue(size.getMessage().startsWith("UpSampling3D: size"), size.getMessage());
+    assertEquals(
+        List.of(1, 2, 3),
+        UpSampling3D.fromConfig(Map.of("size", List.of(1, 2, 3))).getConfig().get("size"));
+    // Nearest-neighbour repeats: (1, 1, 2, 2, 1) by (1, 2, 1) gives rows repeated twice.
+    try (LayerHarness h =
+        new LayerHarness(new UpSampling3D(1, 2, 1, "up"), Shape.of(-1, 1, 2, 2, 1), false)) {
+      assertArrayEquals(
+          new float[] {1, 2, 1, 2, 3, 4, 3, 4},
+          h.forward(Shape.of(1, 1, 2, 2, 1), new float[] {1, 2, 3, 4}));
+    }
+  }
 }
