@@ -30,6 +30,17 @@ final class JkerasGradients {
 
   private static boolean registered;
 
+  /**
+   * How many custom gradients TensorFlow Java 1.1.0 holds: an eleventh registers without error and
+   * then crashes the JVM (SIGSEGV in its native {@code CustomGradFunc}) the first time a graph
+   * takes it (seen with a Conv3D gradient and with a fused-kernel gradient, docs/gradients.md).
+   * jkeras uses all ten; a new one must replace one of them.
+   */
+  static final int SLOTS = 10;
+
+  /** The custom gradients registered so far. */
+  private static int slotsUsed;
+
   private JkerasGradients() {}
 
   static synchronized void registerOnce() {
@@ -66,26 +77,44 @@ final class JkerasGradients {
    * op's inputs get zeros (a well-formed answer for the native side) and {@link #takeFailure} hands
    * the error to {@link GraphGradients}, which throws it.
    */
-  private static void register(String opType, RawCustomGradient gradient) {
-    TensorFlow.registerCustomGradient(
-        opType,
-        (tf, op, dy) -> {
-          try {
-            return gradient.call(tf, op, dy);
-          } catch (RuntimeException e) {
-            if (FAILURE.get() == null) {
-              FAILURE.set(
-                  new IllegalStateException(
-                      "jkeras's gradient of op \"" + op.name() + "\" (" + opType + ") failed: " + e,
-                      e));
-            }
-            List<Operand<?>> zeros = new ArrayList<>();
-            for (int i = 0; i < op.numInputs(); i++) {
-              zeros.add(tf.zerosLike(op.input(i)));
-            }
-            return zeros;
-          }
-        });
+  static synchronized void register(String opType, RawCustomGradient gradient) {
+    if (slotsUsed == SLOTS) {
+      throw new IllegalStateException(
+          "cannot register a gradient for "
+              + opType
+              + ": TensorFlow Java 1.1.0 holds "
+              + SLOTS
+              + " custom gradients and jkeras uses all of them (an eleventh crashes the JVM when"
+              + " used); replace one of JkerasGradients' instead");
+    }
+    boolean added =
+        TensorFlow.registerCustomGradient(
+            opType,
+            (tf, op, dy) -> {
+              try {
+                return gradient.call(tf, op, dy);
+              } catch (RuntimeException e) {
+                if (FAILURE.get() == null) {
+                  FAILURE.set(
+                      new IllegalStateException(
+                          "jkeras's gradient of op \""
+                              + op.name()
+                              + "\" ("
+                              + opType
+                              + ") failed: "
+                              + e,
+                          e));
+                }
+                List<Operand<?>> zeros = new ArrayList<>();
+                for (int i = 0; i < op.numInputs(); i++) {
+                  zeros.add(tf.zerosLike(op.input(i)));
+                }
+                return zeros;
+              }
+            });
+    if (added) {
+      slotsUsed++; // false: TensorFlow has its own gradient for the op, which takes no slot
+    }
   }
 
   /** The failure of a jkeras gradient since the last call on this thread, or null; clears it. */

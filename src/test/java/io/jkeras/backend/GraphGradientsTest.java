@@ -16,6 +16,25 @@ import org.tensorflow.types.TFloat32;
 /** Gradients through GraphGradients: values against a double-precision reference, rewiring. */
 class GraphGradientsTest {
 
+  /**
+   * TensorFlow Java 1.1.0 crashes the JVM on the first use of an eleventh custom gradient (checked
+   * by hand with a Conv3D gradient: SIGSEGV in CustomGradFunc): jkeras refuses to register one.
+   */
+  @Test
+  void anEleventhCustomGradientIsRefusedInsteadOfCrashingTheJvm() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        System.getProperty("os.name").startsWith("Windows"), "no custom gradients on Windows");
+    try (GraphSession g = GraphSession.create()) { // registers jkeras's gradients
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () -> JkerasGradients.register("Conv3D", (tf, op, dy) -> java.util.List.of()));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().contains("Conv3D") && e.getMessage().contains("10 custom gradients"),
+          e.getMessage());
+    }
+  }
+
   @Test
   void reluGradientReadsTheReluOutputAndKeepsItsValues() {
     int n = 6;
