@@ -209,6 +209,43 @@ class SavedModelServingTest {
     }
   }
 
+  /**
+   * uint8 ids into a Keras Embedding are range-checked, as int32 and int64 ids are: 200 into a
+   * 10-row table is a 400 naming the input, the id and the layer, and in-range ids serve Keras's
+   * predictions.
+   */
+  @Test
+  void kerasUint8IdsOutsideTheirTableAreRefusedNamingTheLayer(@TempDir Path tmp) throws Exception {
+    JsonNode keras =
+        JSON.readTree(
+            PythonKeras.runScript("serving/uint8_ids_model.py", tmp.resolve("base/1").toString())
+                .stdout());
+    try (ModelServer server = serve("u8ids", tmp.resolve("base"))) {
+      JsonNode p =
+          post(
+              server.uri(),
+              "/v1/models/u8ids:predict",
+              "{\"instances\": " + keras.get("ids") + "}");
+      for (int i = 0; i < 2; i++) {
+        assertEquals(
+            keras.at("/predictions/" + i + "/0").doubleValue(),
+            p.at("/predictions/" + i + "/0").doubleValue(),
+            1e-6,
+            p.toString());
+      }
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(server.uri().resolve("/v1/models/u8ids:predict"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1, 200]]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, r.statusCode(), r.body());
+      assertTrue(
+          r.body().contains("id 200") && r.body().contains("[0, 10)") && r.body().contains("emb"),
+          r.body());
+    }
+  }
+
   @Test
   void javaExportedFmModelServesWhatPredictGives(@TempDir Path tmp) throws Exception {
     KerasTensor in = Input.named("features", "float32", 6);
