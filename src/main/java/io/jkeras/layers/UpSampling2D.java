@@ -7,7 +7,9 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.ResizeBicubic;
 import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.op.image.ScaleAndTranslate;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -15,16 +17,35 @@ import org.tensorflow.types.TInt32;
  * Enlarges images by whole factors, as Keras 3's {@code keras.layers.UpSampling2D}.
  *
  * <p>Arguments: {@code size}, the row and column factors ({@code (2, 2)}); {@code dataFormat},
- * {@code "channels_last"} (default) or {@code "channels_first"}; {@code interpolation}, {@code
- * "nearest"} (default: every pixel repeated) or {@code "bilinear"} (TensorFlow's resize with
- * half-pixel centers, as Keras's {@code ops.image.resize}). Shapes: rows and columns are multiplied
- * by the factors.
+ * {@code "channels_last"} (default) or {@code "channels_first"}; {@code interpolation}, one of the
+ * methods Keras 3's TensorFlow backend accepts, computed as its {@code ops.image.resize} (without
+ * antialiasing) computes them:
+ *
+ * <ul>
+ *   <li>{@code "nearest"} (default): every pixel repeated;
+ *   <li>{@code "area"}: each output pixel is the mean of the input area it covers, which for whole
+ *       factors is the repeated pixel, so it is computed as {@code "nearest"} (Keras runs
+ *       TensorFlow's {@code ResizeArea}, equal within float rounding, and cannot train through it
+ *       because that op has no gradient; jkeras can);
+ *   <li>{@code "bilinear"} and {@code "bicubic"}: TensorFlow's {@code ResizeBilinear} and {@code
+ *       ResizeBicubic} with half-pixel centers;
+ *   <li>{@code "lanczos3"} and {@code "lanczos5"}: TensorFlow's {@code ScaleAndTranslate} with that
+ *       kernel, scale equal to the factors, no translation and no antialiasing.
+ * </ul>
+ *
+ * <p>Keras's constructor also lets through {@code "gaussian"} and {@code "mitchellcubic"} but its
+ * resize refuses them on the first call; jkeras refuses them when the layer is made. Shapes: rows
+ * and columns are multiplied by the factors.
  *
  * <pre>{@code
- * KerasTensor big = UpSampling2D.builder().size(2, 3).interpolation("bilinear").build().apply(x);
+ * KerasTensor big = UpSampling2D.builder().size(2, 3).interpolation("bicubic").build().apply(x);
  * }</pre>
  */
 public class UpSampling2D extends Layer {
+
+  /** The methods of Keras's {@code ops.image.resize}, in its order. */
+  private static final List<String> INTERPOLATIONS =
+      List.of("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area");
 
   private final int rows;
   private final int cols;
@@ -42,10 +63,11 @@ public class UpSampling2D extends Layer {
     this.cols = SpatialArguments.amount("UpSampling2D", "size", b.cols, true);
     this.dataFormat = SpatialArguments.dataFormat("UpSampling2D", b.dataFormat);
     String i = b.interpolation.toLowerCase(Locale.ROOT);
-    if (!i.equals("nearest") && !i.equals("bilinear")) {
+    if (!INTERPOLATIONS.contains(i)) {
       throw new IllegalArgumentException(
-          "UpSampling2D: interpolation must be \"nearest\" or \"bilinear\" (jkeras does not"
-              + " implement Keras's other resize methods), got \""
+          "UpSampling2D: interpolation must be one of "
+              + String.join(", ", INTERPOLATIONS)
+              + " (Keras's resize methods), got \""
               + b.interpolation
               + "\"");
     }
@@ -87,7 +109,10 @@ public class UpSampling2D extends Layer {
     return dataFormat;
   }
 
-  /** {@code "nearest"} (pixels repeated) or {@code "bilinear"}. */
+  /**
+   * {@code "nearest"} (pixels repeated), {@code "area"}, {@code "bilinear"}, {@code "bicubic"},
+   * {@code "lanczos3"} or {@code "lanczos5"}.
+   */
   public String interpolation() {
     return interpolation;
   }
@@ -109,7 +134,7 @@ public class UpSampling2D extends Layer {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, boolean training) {
     boolean first = dataFormat.equals("channels_first");
     Operand<TFloat32> y = first ? tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 3, 1})) : x;
-    if (interpolation.equals("nearest")) {
+    if (interpolation.equals("nearest") || interpolation.equals("area")) {
       y = SpatialArguments.repeat(tf, SpatialArguments.repeat(tf, y, 1, rows), 2, cols);
     } else {
       long[] target = y.shape().asArray();
@@ -125,11 +150,29 @@ public class UpSampling2D extends Layer {
                       tf.constant(new int[] {2})),
                   tf.constant(new int[] {rows, cols}));
       y =
-          tf.image.resizeBilinear(
-              y,
-              newSize,
-              ResizeBilinear.alignCorners(false),
-              ResizeBilinear.halfPixelCenters(true));
+          switch (interpolation) {
+            case "bilinear" ->
+                tf.image.resizeBilinear(
+                    y,
+                    newSize,
+                    ResizeBilinear.alignCorners(false),
+                    ResizeBilinear.halfPixelCenters(true));
+            case "bicubic" ->
+                tf.image.resizeBicubic(
+                    y,
+                    newSize,
+                    ResizeBicubic.alignCorners(false),
+                    ResizeBicubic.halfPixelCenters(true));
+            default ->
+                // lanczos3, lanczos5: TF's resize scales by new size / old size, the factors.
+                tf.image.scaleAndTranslate(
+                    y,
+                    newSize,
+                    tf.constant(new float[] {rows, cols}),
+                    tf.constant(new float[] {0f, 0f}),
+                    ScaleAndTranslate.kernelType(interpolation),
+                    ScaleAndTranslate.antialias(false));
+          };
     }
     return first ? tf.linalg.transpose(y, tf.constant(new int[] {0, 3, 1, 2})) : y;
   }
@@ -186,7 +229,10 @@ public class UpSampling2D extends Layer {
       return this;
     }
 
-    /** {@code "nearest"} or {@code "bilinear"}. */
+    /**
+     * {@code "nearest"} (the default), {@code "area"}, {@code "bilinear"}, {@code "bicubic"},
+     * {@code "lanczos3"} or {@code "lanczos5"}, in any case.
+     */
     public Builder interpolation(String interpolation) {
       this.interpolation = interpolation;
       return this;
